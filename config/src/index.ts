@@ -1,0 +1,128 @@
+import { z } from 'zod'
+
+z.config({ jitless: true })
+
+/**
+ * The one place that reads process.env. Everything else receives a typed, validated `AppConfig`.
+ * A bad value stops start-up with a message naming the variable, instead of failing later.
+ */
+
+const boolFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const DEV_SECRET = 'dev-only-secret-change-me-0123456789abcdef'
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Set in production (MongoDB replica set/Atlas). Unset: the embedded FerretDB is started. */
+    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI').optional(),
+    DB_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('mall_loyalty'),
+    /** Where the embedded database keeps its SQLite files. */
+    DEVDB_DATA_DIR: z.string().default('.devdb/data'),
+    JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').default(DEV_SECRET),
+    MEMBER_CODE_SECRET: z.string().min(32, 'MEMBER_CODE_SECRET must be at least 32 characters').default(DEV_SECRET),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+    REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(3600).max(90 * 86400).default(30 * 86400),
+    WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+    WECHAT_APPID: z.string().default('wx-dev-appid'),
+    WECHAT_SECRET: z.string().default('wx-dev-secret'),
+    WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(30000).default(5000),
+    /** H5 / demo login without WeChat. Refused in production (see the refinement below). */
+    DEV_LOGIN: boolFromEnv.default(false),
+    /** Directory of the H5 build the server serves at `/`. Empty: do not serve it. */
+    H5_DIST_DIR: z.string().default(''),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Per-caller request budgets per minute (login by IP, scan by staff, claim/check-in by member). */
+    RATE_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    RATE_SCAN_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    RATE_CLAIM_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    /** Welcome gift for new members: points posted to the ledger (0 = none). */
+    WELCOME_POINTS: z.coerce.number().int().min(0).max(100000).default(100),
+    /** Welcome coupon template id posted when the coupon centre exists ('' = none). */
+    WELCOME_COUPON_TEMPLATE: z.string().default(''),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return
+    if (env.DEV_LOGIN) {
+      ctx.addIssue({ code: 'custom', path: ['DEV_LOGIN'], message: 'dev login cannot be enabled in production' })
+    }
+    for (const key of ['JWT_SECRET', 'MEMBER_CODE_SECRET'] as const) {
+      if (env[key] === DEV_SECRET) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `${key} must be set in production` })
+      }
+    }
+    if (!env.MONGODB_URI) {
+      ctx.addIssue({ code: 'custom', path: ['MONGODB_URI'], message: 'MONGODB_URI must be set in production' })
+    }
+    if (env.WECHAT_APPID === 'wx-dev-appid' || env.WECHAT_SECRET === 'wx-dev-secret') {
+      ctx.addIssue({ code: 'custom', path: ['WECHAT_APPID'], message: 'WeChat appid/secret must be set in production' })
+    }
+  })
+
+export interface AppConfig {
+  env: 'development' | 'test' | 'production'
+  http: { host: string; port: number }
+  db: { uri: string | undefined; name: string; devDataDir: string }
+  auth: {
+    jwtSecret: string
+    memberCodeSecret: string
+    accessTokenTtlSeconds: number
+    refreshTokenTtlSeconds: number
+    devLogin: boolean
+  }
+  wechat: { apiBase: string; appId: string; secret: string; timeoutMs: number }
+  h5DistDir: string
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  welcomeGift: { points: number; couponTemplateId: string }
+  rateLimits: { loginPerMinute: number; scanPerMinute: number; claimPerMinute: number }
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Reads and validates the environment. Pass `overrides` in tests instead of mutating process.env. */
+export function loadConfig(
+  overrides: Record<string, string | undefined> = {},
+  source: Record<string, string | undefined> = process.env,
+): AppConfig {
+  const parsed = envSchema.safeParse({ ...pickKnown(source), ...overrides })
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`))
+  }
+  const e = parsed.data
+  return {
+    env: e.NODE_ENV,
+    http: { host: e.HOST, port: e.PORT },
+    db: { uri: e.MONGODB_URI, name: e.DB_NAME, devDataDir: e.DEVDB_DATA_DIR },
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      memberCodeSecret: e.MEMBER_CODE_SECRET,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+      devLogin: e.DEV_LOGIN,
+    },
+    wechat: { apiBase: e.WECHAT_API_BASE, appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, timeoutMs: e.WECHAT_TIMEOUT_MS },
+    h5DistDir: e.H5_DIST_DIR,
+    logLevel: e.LOG_LEVEL,
+    welcomeGift: { points: e.WELCOME_POINTS, couponTemplateId: e.WELCOME_COUPON_TEMPLATE },
+    rateLimits: { loginPerMinute: e.RATE_LOGIN_PER_MINUTE, scanPerMinute: e.RATE_SCAN_PER_MINUTE, claimPerMinute: e.RATE_CLAIM_PER_MINUTE },
+  }
+}
+
+// Only the variables the schema knows; an empty string counts as unset so `FOO= cmd` falls back to the default.
+function pickKnown(source: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {}
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = source[key]
+    if (value !== undefined && value !== '') out[key] = value
+  }
+  return out
+}

@@ -1,0 +1,85 @@
+// Command devdb runs FerretDB v1 embedded, with the SQLite backend on an on-disk directory,
+// so development, demo and tests get a MongoDB wire-protocol server without a mongod binary.
+// The first line on stdout is the MongoDB URI (with the real port when -listen ends in :0).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:0", "TCP address; port 0 picks a free port")
+	dataDir := flag.String("data-dir", ".devdb-data", "directory for the <db>.sqlite files (created if missing)")
+	sqliteParams := flag.String("sqlite-params", "", `extra SQLite URI query, e.g. "_pragma=synchronous(off)"`)
+	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	flag.Parse()
+
+	if err := run(*listen, *dataDir, *sqliteParams, *logLevel); err != nil {
+		fmt.Fprintln(os.Stderr, "devdb:", err)
+		os.Exit(1)
+	}
+}
+
+func run(listen, dataDir, sqliteParams, logLevel string) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(logLevel)); err != nil {
+		return fmt.Errorf("invalid -log-level: %w", err)
+	}
+
+	dir, err := filepath.Abs(dataDir)
+	if err != nil {
+		return err
+	}
+	// The SQLite backend requires an existing directory.
+	if err = os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	sqliteURL := url.URL{Scheme: "file", Path: filepath.ToSlash(dir) + "/", OmitHost: true, RawQuery: sqliteParams}
+
+	db, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: listen},
+		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
+		Handler:   "sqlite",
+		SQLiteURL: sqliteURL.String(),
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go stopWhenOrphaned(ctx, stop)
+
+	fmt.Println(db.MongoDBURI())
+	return db.Run(ctx)
+}
+
+// stopWhenOrphaned shuts the database down when the Node process that launched it dies without
+// stopping it (SIGKILL in the chaos test, a crashed test runner): the orphan is re-parented.
+func stopWhenOrphaned(ctx context.Context, stop context.CancelFunc) {
+	parent := os.Getppid()
+	ticker := time.NewTicker(500 * time.Millisecond)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if os.Getppid() != parent {
+				stop()
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,45 @@
+import mongoose, { type Connection } from 'mongoose'
+
+// Defence in depth next to validate.ts: `$`-keyed values that reach a filter are wrapped in $eq,
+// and filters on paths the schema does not know throw instead of silently matching everything.
+mongoose.set('sanitizeFilter', true)
+mongoose.set('strictQuery', 'throw')
+
+export async function connectDatabase(uri: string, dbName: string): Promise<Connection> {
+  const conn = mongoose.createConnection(uri, {
+    dbName,
+    serverSelectionTimeoutMS: 5000,
+    // FerretDB v1 slows down with hundreds of connections; MongoDB is fine either way.
+    maxPoolSize: 20,
+    autoIndex: true,
+    autoCreate: true,
+  })
+  await conn.asPromise()
+  return conn
+}
+
+/**
+ * A unique-key violation, on MongoDB (11000) and on FerretDB, which reports violations caused by
+ * updates as InternalError with the SQL message (see research/ferretdb-v1-notes.md §2.6).
+ */
+export function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: number; message?: string } | null
+  if (!e) return false
+  return e.code === 11000 || /E11000|UNIQUE constraint failed|duplicate key value violates unique constraint/.test(e.message ?? '')
+}
+
+/** Inserts a document whose `_id` is a business key. Returns false if that key already exists. */
+export async function insertOnce(model: mongoose.Model<any>, doc: Record<string, unknown>): Promise<boolean> {
+  try {
+    await model.collection.insertOne(doc as any)
+    return true
+  } catch (err) {
+    if (isDuplicateKey(err)) return false
+    throw err
+  }
+}
+
+/** Registers a model on a connection once; each app/test connection gets its own models. */
+export function getModel<T>(conn: Connection, name: string, schema: mongoose.Schema<T>): mongoose.Model<T> {
+  return (conn.models[name] as mongoose.Model<T>) ?? conn.model<T>(name, schema)
+}

@@ -1,0 +1,37 @@
+import Router from '@koa/router'
+import { devLoginRequest, refreshRequest, staffLoginRequest, wechatLoginRequest } from '@mall/shared'
+import { parseBody } from '../../http/validate'
+import { byIp, rateLimit } from '../../http/rate-limit'
+import type { AppContext } from '../../app-context'
+
+export function authRoutes({ services, now, limits }: AppContext): Router {
+  const router = new Router({ prefix: '/api' })
+  const loginLimit = rateLimit('login', { max: limits.loginPerMinute, windowMs: 60_000, id: byIp })
+
+  router.post('/auth/wechat-login', loginLimit, async (ctx) => {
+    const body = parseBody(ctx, wechatLoginRequest)
+    ctx.body = await services.auth.wechatLogin(body.code, body.inviter, now())
+  })
+
+  router.post('/auth/dev-login', loginLimit, async (ctx) => {
+    const body = parseBody(ctx, devLoginRequest)
+    ctx.body = await services.auth.devLogin(body.devUser, body.inviter, now())
+  })
+
+  router.post('/auth/refresh', loginLimit, async (ctx) => {
+    const body = parseBody(ctx, refreshRequest)
+    ctx.body = await services.auth.refresh(body.refreshToken, 'member', now())
+  })
+
+  router.post('/staff/auth/login', loginLimit, async (ctx) => {
+    const body = parseBody(ctx, staffLoginRequest)
+    ctx.body = await services.staff.login(body.username, body.password, now())
+  })
+
+  router.post('/staff/auth/refresh', loginLimit, async (ctx) => {
+    const body = parseBody(ctx, refreshRequest)
+    ctx.body = await services.auth.refresh(body.refreshToken, 'staff', now(), (sub) => services.staff.claimsFor(sub))
+  })
+
+  return router
+}

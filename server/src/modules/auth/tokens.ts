@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto'
+import jwt from 'jsonwebtoken'
+import type { StaffRole } from '@mall/shared'
+import { DomainError } from '../../http/domain-error'
+
+/**
+ * Session tokens. One algorithm, explicit issuer, a distinct audience per kind of caller, so a
+ * member token can never pass as a staff token (and an access token never as a refresh token).
+ */
+const ALGORITHM = 'HS256' as const
+const ISSUER = 'mall-loyalty'
+
+export type Audience = 'member' | 'staff' | 'member-refresh' | 'staff-refresh' | 'scan'
+
+/** A scan token proves staff scanned this member's live code; purchase awards require one. */
+export const SCAN_TOKEN_TTL_SECONDS = 600
+
+export interface MemberClaims {
+  sub: string
+}
+export interface StaffClaims {
+  sub: string
+  role: StaffRole
+  storeId: string | null
+}
+
+export interface TokenSettings {
+  secret: string
+  accessTtlSeconds: number
+  refreshTtlSeconds: number
+}
+
+export class TokenService {
+  constructor(private readonly s: TokenSettings) {}
+
+  sign(audience: Audience, claims: object, now: Date): { token: string; jti: string } {
+    const jti = randomUUID()
+    const ttl =
+      audience === 'scan' ? SCAN_TOKEN_TTL_SECONDS : audience.endsWith('refresh') ? this.s.refreshTtlSeconds : this.s.accessTtlSeconds
+    const iat = Math.floor(now.getTime() / 1000)
+    const token = jwt.sign({ ...claims, iat, exp: iat + ttl }, this.s.secret, {
+      algorithm: ALGORITHM,
+      issuer: ISSUER,
+      audience,
+      jwtid: jti,
+    })
+    return { token, jti }
+  }
+
+  issuePair(kind: 'member' | 'staff', claims: MemberClaims | StaffClaims, now: Date) {
+    return {
+      accessToken: this.sign(kind, claims, now).token,
+      refreshToken: this.sign(`${kind}-refresh`, { sub: claims.sub }, now).token,
+      expiresIn: this.s.accessTtlSeconds,
+    }
+  }
+
+  verify<T extends object>(token: string, audience: Audience, now: Date): T & { jti: string; exp: number } {
+    try {
+      return jwt.verify(token, this.s.secret, {
+        algorithms: [ALGORITHM],
+        issuer: ISSUER,
+        audience,
+        clockTimestamp: Math.floor(now.getTime() / 1000),
+        clockTolerance: 5,
+      }) as T & { jti: string; exp: number }
+    } catch (err) {
+      if (err instanceof jwt.TokenExpiredError) throw new DomainError('AUTH.TOKEN_EXPIRED', 'token expired')
+      throw new DomainError('AUTH.TOKEN_INVALID', 'token invalid')
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { Schema, type Connection, type Model } from 'mongoose'
+import type { GrowthChange, WalletOperation, WalletState } from '@mall/shared'
+import { getModel } from '../../db/connect'
+
+/**
+ * One immutable ledger entry. `_id` = `<memberId>:<seq>`: two writers racing for the same seq
+ * collide on insert and the loser retries on the new head. `eventKey` (unique) is the business
+ * event that caused it, so an event can never be posted twice. `state` is the wallet after it.
+ */
+export interface LedgerEntryDoc {
+  _id: string
+  memberId: string
+  seq: number
+  eventKey: string
+  type: string
+  op: WalletOperation
+  growth: GrowthChange
+  delta: number
+  state: WalletState
+  /** Display and audit details: store, receipt, staff, reason, rule version… */
+  meta: Record<string, unknown>
+  createdAt: Date
+}
+
+/**
+ * Reservation of a business event key. Inserted before the entry so concurrent retries of the
+ * same event wait for one writer instead of racing; `entryId` is filled in once posted.
+ */
+export interface LedgerEventDoc {
+  _id: string
+  memberId: string
+  entryId: string | null
+  createdAt: Date
+}
+
+/** Hint to the newest seq of a member; readers probe forward from it, so a stale hint is harmless. */
+export interface WalletHeadDoc {
+  _id: string
+  seq: number
+}
+
+const entrySchema = new Schema<LedgerEntryDoc>(
+  {
+    _id: String,
+    memberId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    eventKey: { type: String, required: true, unique: true },
+    type: { type: String, required: true },
+    op: { type: Schema.Types.Mixed, required: true },
+    growth: { type: Schema.Types.Mixed, default: {} },
+    delta: { type: Number, required: true },
+    state: { type: Schema.Types.Mixed, required: true },
+    meta: { type: Schema.Types.Mixed, default: {} },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'ledger_entries', minimize: false },
+)
+entrySchema.index({ memberId: 1, seq: -1 })
+
+const eventSchema = new Schema<LedgerEventDoc>(
+  { _id: String, memberId: { type: String, required: true }, entryId: { type: String, default: null }, createdAt: Date },
+  { versionKey: false, collection: 'ledger_events' },
+)
+
+const headSchema = new Schema<WalletHeadDoc>({ _id: String, seq: Number }, { versionKey: false, collection: 'wallet_heads' })
+
+export interface LedgerModels {
+  Entry: Model<LedgerEntryDoc>
+  Event: Model<LedgerEventDoc>
+  Head: Model<WalletHeadDoc>
+}
+
+export function ledgerModels(conn: Connection): LedgerModels {
+  return {
+    Entry: getModel(conn, 'LedgerEntry', entrySchema),
+    Event: getModel(conn, 'LedgerEvent', eventSchema),
+    Head: getModel(conn, 'WalletHead', headSchema),
+  }
+}
+
+export const entryId = (memberId: string, seq: number) => `${memberId}:${seq}`

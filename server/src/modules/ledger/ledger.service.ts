@@ -1,0 +1,168 @@
+import type { Connection } from 'mongoose'
+import { EMPTY_WALLET, applyOperation, WalletRuleError, type GrowthChange, type WalletOperation, type WalletState } from '@mall/shared'
+import { insertOnce, isDuplicateKey } from '../../db/connect'
+import { DomainError } from '../../http/domain-error'
+import { KeyedMutex, sleep } from '../../lib/keyed-mutex'
+import { entryId, ledgerModels, type LedgerEntryDoc, type LedgerModels } from './ledger.model'
+
+export interface PostingPlan {
+  op: WalletOperation
+  growth?: GrowthChange
+  meta?: Record<string, unknown>
+}
+
+export interface PostRequest {
+  memberId: string
+  /** Deterministic business key: `purchase:<store>:<receipt>`, `welcome:<member>`, … */
+  eventKey: string
+  type: string
+  now: Date
+  /** Decides the operation from the wallet as it is at the head; may throw a DomainError. */
+  plan: (state: WalletState) => PostingPlan
+}
+
+export interface PostResult {
+  entry: LedgerEntryDoc
+  /** true when this event had been posted before and the original entry is returned */
+  replayed: boolean
+}
+
+export interface WalletHead {
+  seq: number
+  state: WalletState
+}
+
+const WALLET_ERRORS = {
+  INSUFFICIENT_POINTS: 'POINTS.INSUFFICIENT',
+  WALLET_IN_DEBT: 'POINTS.IN_DEBT',
+  INVALID_AMOUNT: 'VALIDATION.FAILED',
+} as const
+
+// A reservation older than this is presumed orphaned by a crash; a retry may complete it.
+const STALE_RESERVATION_MS = 10_000
+
+/**
+ * The append-only points ledger. Every posting is an insert keyed `<memberId>:<seq>` with a
+ * unique business `eventKey`; there is no read-check-write anywhere a race could double-post.
+ */
+export class LedgerService {
+  private readonly m: LedgerModels
+  private readonly mutex = new KeyedMutex()
+
+  constructor(conn: Connection) {
+    this.m = ledgerModels(conn)
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await Promise.all([this.m.Entry.init(), this.m.Event.init(), this.m.Head.init()])
+  }
+
+  /** The newest entry's state: the hint says where to start, then probe forward by `_id`. */
+  async head(memberId: string): Promise<WalletHead> {
+    const hint = await this.m.Head.findById(memberId).lean().exec()
+    let seq = hint?.seq ?? 0
+    let entry = seq > 0 ? await this.m.Entry.findById(entryId(memberId, seq)).lean().exec() : null
+    if (seq > 0 && !entry) seq = 0 // hint ahead of data (restored backup): start over
+    for (;;) {
+      const next = await this.m.Entry.findById(entryId(memberId, seq + 1)).lean().exec()
+      if (!next) break
+      entry = next
+      seq += 1
+    }
+    return { seq, state: entry?.state ?? EMPTY_WALLET }
+  }
+
+  /** Finds the entry an event produced, or null if the event has not been posted. */
+  async findByEventKey(eventKey: string): Promise<LedgerEntryDoc | null> {
+    const ev = await this.m.Event.findById(eventKey).lean().exec()
+    if (ev?.entryId) return this.m.Entry.findById(ev.entryId).lean<LedgerEntryDoc>().exec()
+    if (!ev) return null
+    // Reserved but not marked: either in flight or a crash after the insert. Rare path: scan.
+    return this.m.Entry.findOne({ eventKey }).lean<LedgerEntryDoc>().exec()
+  }
+
+  async post(req: PostRequest): Promise<PostResult> {
+    const reserved = await insertOnce(this.m.Event, { _id: req.eventKey, memberId: req.memberId, entryId: null, createdAt: req.now })
+    if (!reserved) {
+      const existing = await this.awaitEvent(req)
+      if (existing) return { entry: existing, replayed: true }
+    }
+    try {
+      return await this.mutex.run(req.memberId, () => this.append(req))
+    } catch (err) {
+      // A refused posting (not enough points…) releases the key so a corrected retry can proceed.
+      if (err instanceof DomainError) await this.m.Event.deleteOne({ _id: req.eventKey, entryId: null }).exec()
+      throw err
+    }
+  }
+
+  private async append(req: PostRequest): Promise<PostResult> {
+    for (let attempt = 0; ; attempt++) {
+      const head = await this.head(req.memberId)
+      const plan = req.plan(head.state)
+      let applied: { state: WalletState; delta: number }
+      try {
+        applied = applyOperation(head.state, plan.op, plan.growth)
+      } catch (err) {
+        if (err instanceof WalletRuleError) throw new DomainError(WALLET_ERRORS[err.violation], err.message)
+        throw err
+      }
+      const entry: LedgerEntryDoc = {
+        _id: entryId(req.memberId, head.seq + 1),
+        memberId: req.memberId,
+        seq: head.seq + 1,
+        eventKey: req.eventKey,
+        type: req.type,
+        op: plan.op,
+        growth: plan.growth ?? {},
+        delta: applied.delta,
+        state: applied.state,
+        meta: plan.meta ?? {},
+        createdAt: req.now,
+      }
+      try {
+        await this.m.Entry.collection.insertOne(entry as never)
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err
+        // Either another writer took this seq (retry on the new head) or this event is already posted.
+        const posted = await this.m.Entry.findOne({ eventKey: req.eventKey }).lean<LedgerEntryDoc>().exec()
+        if (posted) {
+          await this.markPosted(req.eventKey, posted)
+          return { entry: posted, replayed: true }
+        }
+        if (attempt > 200) throw new DomainError('INTERNAL', 'ledger contention did not settle')
+        await sleep(Math.random() * 5 * Math.min(attempt + 1, 10))
+        continue
+      }
+      await this.markPosted(req.eventKey, entry)
+      return { entry, replayed: false }
+    }
+  }
+
+  private async markPosted(eventKey: string, entry: LedgerEntryDoc): Promise<void> {
+    await this.m.Event.updateOne({ _id: eventKey }, { $set: { entryId: entry._id } }).exec()
+    try {
+      await this.m.Head.updateOne({ _id: entry.memberId }, { $max: { seq: entry.seq } }, { upsert: true }).exec()
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err // two first postings raced on the upsert; the hint is optional
+    }
+  }
+
+  /** Waits for the writer holding a reservation; null means it looks abandoned and we may finish it. */
+  private async awaitEvent(req: PostRequest): Promise<LedgerEntryDoc | null> {
+    for (let waited = 0; ; waited += 25) {
+      const ev = await this.m.Event.findById(req.eventKey).lean().exec()
+      if (!ev) {
+        // The holder was refused and released the key: take it over for this attempt.
+        if (await insertOnce(this.m.Event, { _id: req.eventKey, memberId: req.memberId, entryId: null, createdAt: req.now })) return null
+        continue
+      }
+      if (ev.memberId !== req.memberId) throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'event key belongs to another member')
+      if (ev.entryId) return this.m.Entry.findById(ev.entryId).lean<LedgerEntryDoc>().exec()
+      if (req.now.getTime() - new Date(ev.createdAt).getTime() > STALE_RESERVATION_MS || waited > STALE_RESERVATION_MS) {
+        return null
+      }
+      await sleep(25)
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { Schema, type Connection, type Model } from 'mongoose'
+import { getModel } from '../../db/connect'
+
+/** A member. `_id` is the 8-digit member number: scans and cards look members up by `_id` only. */
+export interface MemberDoc {
+  _id: string
+  nickname: string
+  tierLevel: number
+  phone: string | null
+  inviteCode: string
+  /** How the member joined: 'wechat' | 'dev' | 'invite' …, and who invited them if anyone. */
+  source: { channel: string; inviterId: string | null }
+  joinedAt: Date
+}
+
+/**
+ * One row per external identity (`wx:<openid>`, `unionid:<id>`, `phone:<number>`, `dev:<name>`,
+ * `invite:<code>`). The unique `_id` makes "one member per WeChat user / phone / invite code" an
+ * insert that cannot race, instead of a lookup followed by a write.
+ */
+export interface MemberIdentityDoc {
+  _id: string
+  memberId: string
+  createdAt: Date
+}
+
+const memberSchema = new Schema<MemberDoc>(
+  {
+    _id: { type: String, required: true },
+    nickname: { type: String, required: true },
+    tierLevel: { type: Number, required: true, default: 1 },
+    phone: { type: String, default: null },
+    inviteCode: { type: String, required: true },
+    source: {
+      channel: { type: String, required: true },
+      inviterId: { type: String, default: null },
+    },
+    joinedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'members' },
+)
+
+const identitySchema = new Schema<MemberIdentityDoc>(
+  {
+    _id: { type: String, required: true },
+    memberId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'member_identities' },
+)
+
+export interface MemberModels {
+  Member: Model<MemberDoc>
+  MemberIdentity: Model<MemberIdentityDoc>
+}
+
+export function memberModels(conn: Connection): MemberModels {
+  return {
+    Member: getModel(conn, 'Member', memberSchema),
+    MemberIdentity: getModel(conn, 'MemberIdentity', identitySchema),
+  }
+}

@@ -1,0 +1,105 @@
+import { DEFAULT_TIERS, maskPhone, tierByLevel, type MemberCard, type TierDefinition } from '@mall/shared'
+import { DomainError } from '../../http/domain-error'
+import type { LedgerService } from '../ledger/ledger.service'
+import type { MemberDoc } from './member.model'
+import { newInviteCode, newMemberId, type MemberRepo } from './member.repo'
+
+export interface RegistrationInput {
+  /** The identity that logs in: `wx:<openid>` or `dev:<name>`. */
+  identity: string
+  nickname: string
+  channel: string
+  /** Extra identities that must stay unique to one member (WeChat unionid). */
+  linkedIdentities?: string[]
+  inviterCode?: string
+  now: Date
+}
+
+/** Runs after a member is created (welcome gift, referral attribution); each must be idempotent. */
+export type RegistrationHook = (member: MemberDoc, input: RegistrationInput) => Promise<void>
+
+export class MemberService {
+  constructor(
+    private readonly repo: MemberRepo,
+    private readonly ledger: LedgerService,
+    private readonly hooks: RegistrationHook[] = [],
+    private readonly tiers: () => TierDefinition[] = () => DEFAULT_TIERS,
+  ) {}
+
+  async get(memberId: string): Promise<MemberDoc> {
+    const member = await this.repo.findById(memberId)
+    if (!member) throw new DomainError('MEMBER.NOT_FOUND', 'member not found')
+    return member
+  }
+
+  /**
+   * Returns the member holding `identity`, creating one on first login. Order matters for crash
+   * safety and races: the member row is written first (a crash leaves only an unreachable row),
+   * then the identity is claimed by a unique insert; the loser of a race deletes its own row.
+   */
+  async findOrRegister(input: RegistrationInput): Promise<{ member: MemberDoc; isNew: boolean }> {
+    const existingId = await this.repo.memberIdForIdentity(input.identity)
+    if (existingId) {
+      const member = await this.get(existingId)
+      await this.runHooks(member, input) // repairs a crash between registration and its gifts
+      return { member, isNew: false }
+    }
+    const member = await this.insertFreshMember(input)
+    if (!(await this.repo.claimIdentity(input.identity, member._id, input.now))) {
+      await this.repo.deleteMember(member._id)
+      const winnerId = await this.repo.memberIdForIdentity(input.identity)
+      return { member: await this.get(winnerId!), isNew: false }
+    }
+    for (const linked of input.linkedIdentities ?? []) await this.repo.claimIdentity(linked, member._id, input.now)
+    await this.runHooks(member, input)
+    return { member, isNew: true }
+  }
+
+  async card(memberId: string): Promise<MemberCard> {
+    const member = await this.get(memberId)
+    const { state } = await this.ledger.head(memberId)
+    const tier = tierByLevel(this.tiers(), member.tierLevel)
+    return {
+      memberId: member._id,
+      memberNo: member._id,
+      nickname: member.nickname,
+      tier: { level: tier.level, name: tier.name },
+      pointsBalance: state.balance,
+      phoneMasked: maskPhone(member.phone),
+      joinedAt: member.joinedAt.toISOString(),
+    }
+  }
+
+  /** Binds a verified phone number; one member per phone, enforced by the identity key. */
+  async bindPhone(memberId: string, phone: string, now: Date): Promise<string> {
+    const holder = await this.repo.memberIdForIdentity(`phone:${phone}`)
+    if (holder && holder !== memberId) throw new DomainError('MEMBER.PHONE_TAKEN', 'phone bound to another member')
+    if (!holder && !(await this.repo.claimIdentity(`phone:${phone}`, memberId, now))) {
+      throw new DomainError('MEMBER.PHONE_TAKEN', 'phone bound to another member')
+    }
+    await this.repo.setPhone(memberId, phone)
+    return maskPhone(phone)!
+  }
+
+  private async insertFreshMember(input: RegistrationInput): Promise<MemberDoc> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const doc: MemberDoc = {
+        _id: newMemberId(),
+        nickname: input.nickname,
+        tierLevel: 1,
+        phone: null,
+        inviteCode: newInviteCode(),
+        source: { channel: input.channel, inviterId: null },
+        joinedAt: input.now,
+      }
+      if (!(await this.repo.insertMember(doc))) continue // member number taken: draw another
+      if (await this.repo.claimIdentity(`invite:${doc.inviteCode}`, doc._id, input.now)) return doc
+      await this.repo.deleteMember(doc._id) // invite code taken: start over with fresh draws
+    }
+    throw new DomainError('INTERNAL', 'could not allocate a member number')
+  }
+
+  private async runHooks(member: MemberDoc, input: RegistrationInput): Promise<void> {
+    for (const hook of this.hooks) await hook(member, input)
+  }
+}

@@ -1,0 +1,32 @@
+import { Schema, type Connection, type Model } from 'mongoose'
+import type { StaffRole } from '@mall/shared'
+import { getModel } from '../../db/connect'
+
+/** A staff account; `_id` is the lower-case username so login is an `_id` lookup. */
+export interface StaffDoc {
+  _id: string
+  displayName: string
+  passwordHash: string
+  role: StaffRole
+  /** null for mall-level accounts (service desk, operators) */
+  storeId: string | null
+  failedLogins: number
+  lockedUntil: Date | null
+  active: boolean
+}
+
+const staffSchema = new Schema<StaffDoc>(
+  {
+    _id: String,
+    displayName: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    role: { type: String, required: true, enum: ['clerk', 'manager', 'operator'] },
+    storeId: { type: String, default: null },
+    failedLogins: { type: Number, default: 0 },
+    lockedUntil: { type: Date, default: null },
+    active: { type: Boolean, default: true },
+  },
+  { versionKey: false, collection: 'staff' },
+)
+
+export const staffModel = (conn: Connection): Model<StaffDoc> => getModel(conn, 'Staff', staffSchema)
