@@ -1,0 +1,36 @@
+// One jest run, four projects: pure units, API over HTTP against the embedded database,
+// H5 end-to-end in headless Chromium, and the mini-program's component tests.
+const swc = ['@swc/jest', {
+  jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'automatic' } } },
+  module: { type: 'commonjs' },
+}]
+const shared = {
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  moduleNameMapper: {
+    '^@mall/shared$': '<rootDir>/shared/src/index.ts',
+    '^@mall/config$': '<rootDir>/config/src/index.ts',
+  },
+  testEnvironment: 'node',
+  rootDir: __dirname,
+}
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{shared,config,server}/test/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'api',
+      testMatch: ['<rootDir>/test/api/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    ...(require('fs').existsSync(`${__dirname}/miniapp/jest.config.js`) ? ['<rootDir>/miniapp'] : []),
+  ],
+}

@@ -1,0 +1,112 @@
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Writable } from 'node:stream'
+import { randomBytes } from 'node:crypto'
+import pino from 'pino'
+import request from 'supertest'
+import type { Connection } from 'mongoose'
+import { loadConfig, type AppConfig } from '@mall/config'
+import type { MemberLoginResponse, StaffLoginResponse, StaffRole } from '@mall/shared'
+import { createApp } from '../../server/src/app'
+import { ensureIndexes, type AppContext } from '../../server/src/app-context'
+import { connectDatabase } from '../../server/src/db/connect'
+import { createWechatClient } from '../../server/src/modules/auth/wechat-client'
+import { storeModel } from '../../server/src/modules/stores/store.model'
+import { TestClock } from './clock'
+import { startWechatStub, type WechatStub } from './wechat-stub'
+
+export interface TestApi {
+  url: string
+  http: ReturnType<typeof request>
+  ctx: AppContext
+  conn: Connection
+  config: AppConfig
+  clock: TestClock
+  wechat: WechatStub
+  /** everything the server logged, one JSON line each */
+  logs: string[]
+  loginMember(devUser: string): Promise<MemberLoginResponse>
+  addStore(id: string, name?: string): Promise<void>
+  loginStaff(username: string, role: StaffRole, storeId: string | null): Promise<StaffLoginResponse>
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the real app on a loopback port against the embedded database, in a database of its own,
+ * with WeChat replaced by the local stub. Tests talk to it over HTTP like a client would.
+ */
+export async function startTestApi(overrides: Record<string, string> = {}): Promise<TestApi> {
+  const wechat = await startWechatStub()
+  const dbName = `t_${randomBytes(6).toString('hex')}`
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DB_NAME: dbName,
+    WECHAT_API_BASE: wechat.baseUrl,
+    WECHAT_APPID: wechat.appId,
+    WECHAT_SECRET: wechat.secret,
+    DEV_LOGIN: 'true',
+    LOG_LEVEL: 'debug',
+    RATE_LOGIN_PER_MINUTE: '100000',
+    RATE_SCAN_PER_MINUTE: '100000',
+    RATE_CLAIM_PER_MINUTE: '100000',
+    ...overrides,
+  })
+  if (!config.db.uri) throw new Error('MONGODB_URI missing: run through jest (global setup starts the database)')
+  const logs: string[] = []
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(...chunk.toString().split('\n').filter(Boolean))
+      cb()
+    },
+  })
+  const logger = pino({ level: config.logLevel, redact: { paths: ['sessionKey', '*.sessionKey', 'session_key', '*.session_key'] } }, sink)
+  const conn = await connectDatabase(config.db.uri, dbName)
+  const clock = new TestClock()
+  const { app, ctx } = createApp({ config, conn, wechat: createWechatClient(config.wechat), logger, now: clock.now })
+  await ensureIndexes(conn)
+  const server: Server = app.listen(0, '127.0.0.1')
+  await new Promise<void>((resolve) => server.once('listening', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const http = request(url)
+
+  return {
+    url,
+    http,
+    ctx,
+    conn,
+    config,
+    clock,
+    wechat,
+    logs,
+    async loginMember(devUser) {
+      const res = await http.post('/api/auth/dev-login').send({ devUser })
+      if (res.status !== 200) throw new Error(`dev-login ${devUser}: ${res.status} ${JSON.stringify(res.body)}`)
+      return res.body
+    },
+    async addStore(id, name = `Store ${id}`) {
+      await storeModel(conn).updateOne(
+        { _id: id },
+        { $set: { name, floor: 'L1', category: '零售', multiplierPermille: 1000, opensAt: '00:00', closesAt: '23:59', active: true } },
+        { upsert: true },
+      )
+    },
+    async loginStaff(username, role, storeId) {
+      const password = 'correct horse battery'
+      await ctx.services.staff.create({ username, password, displayName: username, role, storeId }).catch((err) => {
+        if (!/duplicate|E11000|UNIQUE/.test(String(err))) throw err
+      })
+      const res = await http.post('/api/staff/auth/login').send({ username, password })
+      if (res.status !== 200) throw new Error(`staff login ${username}: ${res.status} ${JSON.stringify(res.body)}`)
+      return res.body
+    },
+    async stop() {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+      await conn.dropDatabase().catch(() => undefined)
+      await conn.close()
+      await wechat.close()
+    },
+  }
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
