@@ -1,0 +1,39 @@
+// Shared by the demo and test commands so each works on a fresh machine with one command:
+// installs npm dependencies (scripts off: Taro's CLI postinstall phones home) when the lockfile
+// changed, and Debian's chromium when a browser is needed and missing.
+const { spawnSync } = require('child_process')
+const fs = require('fs')
+const path = require('path')
+
+const root = path.resolve(__dirname, '..')
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' })
+  return r.status === 0
+}
+
+function ensureNodeModules() {
+  const marker = path.join(root, 'node_modules', '.package-lock.json')
+  const lock = path.join(root, 'package-lock.json')
+  if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return true
+  console.log('▶ installing dependencies (npm ci --ignore-scripts)')
+  return run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'])
+}
+
+function hasCommand(name) {
+  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0
+}
+
+function ensureChromium() {
+  if (hasCommand('chromium')) return true
+  console.log('▶ installing Debian chromium for the end-to-end tests')
+  return run('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'])
+}
+
+function ensureGo() {
+  if (hasCommand('go')) return true
+  console.error('Go is needed to build the embedded database (or set MONGODB_URI to a MongoDB server).')
+  return false
+}
+
+module.exports = { ensureNodeModules, ensureChromium, ensureGo, run, root }
