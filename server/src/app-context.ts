@@ -10,6 +10,13 @@ import { MemberCodeService } from './modules/member-code/member-code.service'
 import { MemberRepo } from './modules/members/member.repo'
 import { MemberService, type RegistrationHook } from './modules/members/member.service'
 import { StaffService } from './modules/staff/staff.service'
+import { ProgramRules } from './modules/points/program-rules'
+import { PurchaseService } from './modules/points/purchase.service'
+import { PurchaseReviewService } from './modules/points/purchase-review.service'
+import { RedemptionService } from './modules/points/redemption.service'
+import { WalletService } from './modules/points/wallet.service'
+import { evaluateTiers, expirePoints } from './jobs/points-jobs'
+import { replayCheck } from './jobs/replay-check'
 
 export interface AppDeps {
   config: AppConfig
@@ -26,11 +33,26 @@ export interface Services {
   auth: AuthService
   staff: StaffService
   memberCodes: MemberCodeService
+  rules: ProgramRules
+  purchases: PurchaseService
+  purchaseReview: PurchaseReviewService
+  redemptions: RedemptionService
+  wallet: WalletService
+}
+
+/** Background work; main.ts schedules it, tests and operators run it on demand. */
+export interface Jobs {
+  expirePoints(now: Date): ReturnType<typeof expirePoints>
+  evaluateTiers(now: Date): ReturnType<typeof evaluateTiers>
+  replayCheck(): ReturnType<typeof replayCheck>
+  sweepUsedCodes(now: Date): Promise<number>
 }
 
 /** What route modules receive: services plus the cross-cutting pieces they need. */
 export interface AppContext {
   services: Services
+  jobs: Jobs
+  conn: Connection
   tokens: TokenService
   now: () => Date
   limits: AppConfig['rateLimits']
@@ -64,15 +86,29 @@ export function buildContext(deps: AppDeps): AppContext {
     })
   }
 
-  const members = new MemberService(new MemberRepo(conn), ledger, [welcomePoints])
+  const rules = new ProgramRules(conn)
+  const members = new MemberService(new MemberRepo(conn), ledger, [welcomePoints], rules)
+  const purchases = new PurchaseService(conn, ledger, members, rules, tokens)
+  const memberCodes = new MemberCodeService(conn, config.auth.memberCodeSecret, members, tokens)
   const services: Services = {
     ledger,
     members,
     auth: new AuthService(conn, members, tokens, deps.wechat, config.auth.devLogin),
     staff: new StaffService(conn, tokens),
-    memberCodes: new MemberCodeService(conn, config.auth.memberCodeSecret, members, tokens),
+    memberCodes,
+    rules,
+    purchases,
+    purchaseReview: new PurchaseReviewService(purchases, ledger, rules),
+    redemptions: new RedemptionService(ledger, purchases),
+    wallet: new WalletService(ledger, members, rules),
   }
-  return { services, tokens, now, limits: config.rateLimits, config }
+  const jobs: Jobs = {
+    expirePoints: (at) => expirePoints(ledger, at),
+    evaluateTiers: (at) => evaluateTiers(conn, ledger, members, rules, at),
+    replayCheck: () => replayCheck(ledger),
+    sweepUsedCodes: (at) => memberCodes.sweep(at),
+  }
+  return { services, jobs, conn, tokens, now, limits: config.rateLimits, config }
 }
 
 /** Creates collections and unique indexes up front so the first requests cannot race them. */

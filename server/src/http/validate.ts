@@ -1,5 +1,5 @@
 import type { Context } from 'koa'
-import type { z } from '@mall/shared'
+import type * as z from 'zod'
 import { DomainError } from './domain-error'
 
 const FORBIDDEN_KEY = /^\$|^__proto__$|^constructor$|^prototype$/

@@ -1,4 +1,4 @@
-import { z } from '../zod'
+import * as z from 'zod'
 
 /** Opaque short strings coming from WeChat (login/phone codes): printable ASCII, bounded. */
 export const wechatCode = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'printable ASCII only')

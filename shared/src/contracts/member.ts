@@ -1,4 +1,4 @@
-import { z } from '../zod'
+import * as z from 'zod'
 import { tierSummary, wechatCode } from './common'
 
 export const memberCard = z.object({

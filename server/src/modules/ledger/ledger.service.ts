@@ -72,6 +72,28 @@ export class LedgerService {
     return { seq, state: entry?.state ?? EMPTY_WALLET }
   }
 
+  entry(id: string): Promise<LedgerEntryDoc | null> {
+    return this.m.Entry.findById(id).lean<LedgerEntryDoc>().exec()
+  }
+
+  /** Entries newest first, by `_id` lookups only (the fast path on FerretDB as on MongoDB). */
+  async entries(memberId: string, beforeSeq: number, limit: number): Promise<LedgerEntryDoc[]> {
+    const seqs: number[] = []
+    for (let seq = beforeSeq - 1; seq >= 1 && seqs.length < limit; seq--) seqs.push(seq)
+    const rows = await Promise.all(seqs.map((seq) => this.m.Entry.findById(entryId(memberId, seq)).lean<LedgerEntryDoc>().exec()))
+    return rows.filter((r): r is LedgerEntryDoc => r !== null)
+  }
+
+  /** Every entry of a member in seq order (replay checker, member detail export). */
+  async allEntries(memberId: string): Promise<LedgerEntryDoc[]> {
+    return this.m.Entry.find({ memberId }).sort({ seq: 1 }).lean<LedgerEntryDoc[]>().exec()
+  }
+
+  /** Every member that has at least one entry (the replay checker's list, independent of hints). */
+  async ledgerMemberIds(): Promise<string[]> {
+    return (await this.m.Entry.distinct('memberId').exec()) as string[]
+  }
+
   /** Finds the entry an event produced, or null if the event has not been posted. */
   async findByEventKey(eventKey: string): Promise<LedgerEntryDoc | null> {
     const ev = await this.m.Event.findById(eventKey).lean().exec()

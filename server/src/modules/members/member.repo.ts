@@ -48,6 +48,10 @@ export class MemberRepo {
     await this.m.Member.updateOne({ _id: memberId }, { $set: { phone } }).exec()
   }
 
+  async raiseTierLevel(memberId: string, tierLevel: number): Promise<void> {
+    await this.m.Member.updateOne({ _id: memberId }, { $max: { tierLevel } }).exec()
+  }
+
   async setTierLevel(memberId: string, tierLevel: number): Promise<void> {
     await this.m.Member.updateOne({ _id: memberId }, { $set: { tierLevel } }).exec()
   }

@@ -23,7 +23,7 @@ export class MemberService {
     private readonly repo: MemberRepo,
     private readonly ledger: LedgerService,
     private readonly hooks: RegistrationHook[] = [],
-    private readonly tiers: () => TierDefinition[] = () => DEFAULT_TIERS,
+    private readonly rules: { current(): Promise<{ tiers: TierDefinition[] }> } = { current: async () => ({ tiers: DEFAULT_TIERS }) },
   ) {}
 
   async get(memberId: string): Promise<MemberDoc> {
@@ -56,9 +56,8 @@ export class MemberService {
   }
 
   async card(memberId: string): Promise<MemberCard> {
-    const member = await this.get(memberId)
-    const { state } = await this.ledger.head(memberId)
-    const tier = tierByLevel(this.tiers(), member.tierLevel)
+    const [member, { state }, { tiers }] = await Promise.all([this.get(memberId), this.ledger.head(memberId), this.rules.current()])
+    const tier = tierByLevel(tiers, member.tierLevel)
     return {
       memberId: member._id,
       memberNo: member._id,
@@ -68,6 +67,15 @@ export class MemberService {
       phoneMasked: maskPhone(member.phone),
       joinedAt: member.joinedAt.toISOString(),
     }
+  }
+
+  /** Upgrades take effect at once; `$max` never lowers a tier (downgrades are the monthly job's). */
+  async raiseTier(memberId: string, level: number): Promise<void> {
+    await this.repo.raiseTierLevel(memberId, level)
+  }
+
+  async setTier(memberId: string, level: number): Promise<void> {
+    await this.repo.setTierLevel(memberId, level)
   }
 
   /** Binds a verified phone number; one member per phone, enforced by the identity key. */

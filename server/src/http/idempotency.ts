@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto'
+import { Schema, type Connection, type Model } from 'mongoose'
+import type { Middleware } from 'koa'
+import { getModel, insertOnce } from '../db/connect'
+import { sleep } from '../lib/keyed-mutex'
+import { DomainError } from './domain-error'
+import { HTTP_STATUS_BY_CODE } from './error-table'
+
+/**
+ * Client `Idempotency-Key` per caller and route (the Stripe/IETF model): the first request's
+ * response is stored and replayed for retries with the same key; the same key with a different
+ * body is refused (422); a retry while the first is still running waits for it, then 409.
+ * The record is claimed by a unique insert, so two concurrent first requests cannot both run.
+ */
+interface IdempotencyDoc {
+  _id: string
+  requestHash: string
+  state: 'in_flight' | 'done'
+  status: number
+  body: unknown
+  createdAt: Date
+}
+
+const schema = new Schema<IdempotencyDoc>(
+  { _id: String, requestHash: String, state: String, status: Number, body: Schema.Types.Mixed, createdAt: Date },
+  { versionKey: false, collection: 'idempotency_records', minimize: false },
+)
+schema.index({ createdAt: 1 })
+
+const KEY_PATTERN = /^[A-Za-z0-9_-]{8,128}$/
+const WAIT_MS = 15_000
+
+export function idempotencyModel(conn: Connection): Model<IdempotencyDoc> {
+  return getModel(conn, 'IdempotencyRecord', schema)
+}
+
+export function idempotent(conn: Connection, opts: { required: boolean }): Middleware {
+  const Record = idempotencyModel(conn)
+  return async (ctx, next) => {
+    const key = ctx.get('idempotency-key')
+    if (!key) {
+      if (opts.required) throw new DomainError('VALIDATION.FAILED', 'Idempotency-Key header required')
+      return next()
+    }
+    if (!KEY_PATTERN.test(key)) throw new DomainError('VALIDATION.FAILED', 'Idempotency-Key must be 8-128 of [A-Za-z0-9_-]')
+    const caller = String(ctx.state.memberId ?? ctx.state.staff?.sub ?? 'anonymous')
+    const id = `${caller}|${ctx.method} ${ctx.path}|${key}`
+    const requestHash = createHash('sha256').update(JSON.stringify((ctx.request as { body?: unknown }).body ?? null)).digest('hex')
+
+    const started = Date.now()
+    while (!(await insertOnce(Record, { _id: id, requestHash, state: 'in_flight', status: 0, body: null, createdAt: new Date() }))) {
+      const rec = await Record.findById(id).lean<IdempotencyDoc>().exec()
+      if (!rec) continue // the first attempt failed with a server error and released the key
+      if (rec.requestHash !== requestHash) throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'Idempotency-Key was used with a different request')
+      if (rec.state === 'done') {
+        ctx.status = rec.status
+        ctx.body = rec.body
+        ctx.set('Idempotent-Replayed', 'true')
+        return
+      }
+      if (Date.now() - started > WAIT_MS) throw new DomainError('IDEMPOTENCY.IN_FLIGHT', 'the first request with this key is still running')
+      await sleep(20)
+    }
+
+    try {
+      await next()
+    } catch (err) {
+      if (err instanceof DomainError && HTTP_STATUS_BY_CODE[err.code] < 500) {
+        const body = { error: { code: err.code, message: err.message, requestId: String(ctx.state.requestId ?? '') } }
+        await Record.updateOne({ _id: id }, { $set: { state: 'done', status: HTTP_STATUS_BY_CODE[err.code], body } }).exec()
+      } else {
+        await Record.deleteOne({ _id: id }).exec()
+      }
+      throw err
+    }
+    await Record.updateOne({ _id: id }, { $set: { state: 'done', status: ctx.status, body: ctx.body } }).exec()
+  }
+}

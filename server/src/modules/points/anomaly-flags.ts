@@ -1,0 +1,14 @@
+import type { StoreDoc } from '../stores/store.model'
+
+/**
+ * Patterns managers should look at (they do not block the award): round amounts and purchases
+ * recorded outside the store's opening hours (Shanghai time).
+ */
+export function anomalyFlags(store: Pick<StoreDoc, 'opensAt' | 'closesAt'>, amountFen: number, now: Date): string[] {
+  const flags: string[] = []
+  if (amountFen >= 500_00 && amountFen % 100_00 === 0) flags.push('round_amount')
+  const shanghai = new Date(now.getTime() + 8 * 3600_000)
+  const hhmm = `${String(shanghai.getUTCHours()).padStart(2, '0')}:${String(shanghai.getUTCMinutes()).padStart(2, '0')}`
+  if (hhmm < store.opensAt || hhmm > store.closesAt) flags.push('outside_opening_hours')
+  return flags
+}

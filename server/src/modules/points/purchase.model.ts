@@ -1,0 +1,60 @@
+import { Schema, type Connection, type Model } from 'mongoose'
+import { getModel } from '../../db/connect'
+
+export type PurchaseStatus = 'pending_approval' | 'posting' | 'posted' | 'rejected' | 'reversed'
+
+/**
+ * A receipt a store recorded for a member. `_id` = `<storeId>:<receiptNo>`: the same receipt can
+ * exist once, so a second scan returns the original result instead of new points.
+ */
+export interface PurchaseDoc {
+  _id: string
+  storeId: string
+  receiptNo: string
+  memberId: string
+  amountFen: number
+  staffId: string
+  status: PurchaseStatus
+  points: number
+  entryId: string | null
+  approvedBy: string | null
+  reversedBy: string | null
+  reversalReason: string | null
+  /** anomaly flags for managers (round amount, outside opening hours, repeated member) */
+  flags: string[]
+  createdAt: Date
+  postedAt: Date | null
+}
+
+const purchaseSchema = new Schema<PurchaseDoc>(
+  {
+    _id: String,
+    storeId: { type: String, required: true },
+    receiptNo: { type: String, required: true },
+    memberId: { type: String, required: true },
+    amountFen: { type: Number, required: true },
+    staffId: { type: String, required: true },
+    status: { type: String, required: true },
+    points: { type: Number, default: 0 },
+    entryId: { type: String, default: null },
+    approvedBy: { type: String, default: null },
+    reversedBy: { type: String, default: null },
+    reversalReason: { type: String, default: null },
+    flags: { type: [String], default: [] },
+    createdAt: { type: Date, required: true },
+    postedAt: { type: Date, default: null },
+  },
+  { versionKey: false, collection: 'purchases' },
+)
+purchaseSchema.index({ storeId: 1, status: 1 })
+
+/** Running totals per staff per Shanghai day, for the award caps (a control, not the money rule). */
+export interface StaffDayDoc {
+  _id: string
+  amountFen: number
+  count: number
+}
+const staffDaySchema = new Schema<StaffDayDoc>({ _id: String, amountFen: Number, count: Number }, { versionKey: false, collection: 'staff_day_totals' })
+
+export const purchaseModel = (conn: Connection): Model<PurchaseDoc> => getModel(conn, 'Purchase', purchaseSchema)
+export const staffDayModel = (conn: Connection): Model<StaffDayDoc> => getModel(conn, 'StaffDay', staffDaySchema)

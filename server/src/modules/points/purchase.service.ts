@@ -1,0 +1,158 @@
+import type { Connection, Model } from 'mongoose'
+import {
+  applyOperation, growthValue, purchasePoints, shanghaiDay, shanghaiMonth, tierByLevel, upgradedLevel,
+  type PurchaseResult, type WalletOperation,
+} from '@mall/shared'
+import { insertOnce } from '../../db/connect'
+import { DomainError } from '../../http/domain-error'
+import type { StaffClaims, TokenService } from '../auth/tokens'
+import type { LedgerService } from '../ledger/ledger.service'
+import type { LedgerEntryDoc } from '../ledger/ledger.model'
+import type { MemberService } from '../members/member.service'
+import { storeModel, type StoreDoc } from '../stores/store.model'
+import type { ProgramRules } from './program-rules'
+import { purchaseModel, staffDayModel, type PurchaseDoc, type StaffDayDoc } from './purchase.model'
+import { anomalyFlags } from './anomaly-flags'
+
+export interface AwardInput {
+  scanToken: string
+  receiptNo: string
+  amountFen: number
+}
+
+/** Staff record a purchase for a scanned member; the ledger posting is keyed to the receipt. */
+export class PurchaseService {
+  private readonly Purchase: Model<PurchaseDoc>
+  private readonly StaffDay: Model<StaffDayDoc>
+  private readonly Store: Model<StoreDoc>
+
+  constructor(
+    conn: Connection,
+    private readonly ledger: LedgerService,
+    private readonly members: MemberService,
+    private readonly rules: ProgramRules,
+    private readonly tokens: TokenService,
+  ) {
+    this.Purchase = purchaseModel(conn)
+    this.StaffDay = staffDayModel(conn)
+    this.Store = storeModel(conn)
+  }
+
+  /** Verifies that this staff member scanned this member's live code at this store. */
+  scannedMember(staff: StaffClaims, scanToken: string, now: Date): string {
+    let claims: { sub: string; staffId: string; storeId: string | null }
+    try {
+      claims = this.tokens.verify(scanToken, 'scan', now)
+    } catch {
+      throw new DomainError('SCAN.INVALID', 'scan token invalid or expired')
+    }
+    if (claims.staffId !== staff.sub || claims.storeId !== staff.storeId) throw new DomainError('SCAN.INVALID', 'scan belongs to another staff member')
+    return claims.sub
+  }
+
+  async award(staff: StaffClaims, input: AwardInput, now: Date): Promise<PurchaseResult> {
+    if (!staff.storeId) throw new DomainError('AUTH.FORBIDDEN', 'only store staff record purchases')
+    const memberId = this.scannedMember(staff, input.scanToken, now)
+    const store = await this.store(staff.storeId)
+    const { earning } = await this.rules.current()
+    if (input.amountFen > earning.maxReceiptFen) throw new DomainError('PURCHASE.AMOUNT_TOO_LARGE', 'amount over the per-receipt cap')
+
+    const key = `${store._id}:${input.receiptNo}`
+    const existing = await this.Purchase.findById(key).lean<PurchaseDoc>().exec()
+    if (existing) return this.resume(existing, memberId, input.amountFen, now)
+
+    const staffDay = await this.StaffDay.findById(`${staff.sub}:${shanghaiDay(now)}`).lean<StaffDayDoc>().exec()
+    if ((staffDay?.amountFen ?? 0) + input.amountFen > earning.staffDailyCapFen) {
+      throw new DomainError('PURCHASE.STAFF_CAP_REACHED', 'staff daily award cap reached')
+    }
+    const needsApproval = staff.role === 'clerk' && input.amountFen >= earning.approvalThresholdFen
+    const doc: PurchaseDoc = {
+      _id: key, storeId: store._id, receiptNo: input.receiptNo, memberId, amountFen: input.amountFen, staffId: staff.sub,
+      status: needsApproval ? 'pending_approval' : 'posting', points: 0, entryId: null, approvedBy: null,
+      reversedBy: null, reversalReason: null, flags: anomalyFlags(store, input.amountFen, now), createdAt: now, postedAt: null,
+    }
+    if (!(await insertOnce(this.Purchase, doc as never))) {
+      // Lost a race with a concurrent scan of the same receipt: converge on the winner's result.
+      return this.resume((await this.Purchase.findById(key).lean<PurchaseDoc>().exec())!, memberId, input.amountFen, now)
+    }
+    await this.StaffDay.updateOne({ _id: `${staff.sub}:${shanghaiDay(now)}` }, { $inc: { amountFen: input.amountFen, count: 1 } }, { upsert: true })
+      .exec()
+      .catch(() => undefined) // concurrent first upserts of the day: the cap is a control, not an invariant
+    if (needsApproval) return this.view(doc, null)
+    return this.post(doc, now)
+  }
+
+  /** A repeated scan of a receipt: same member and amount → the original result; else refuse. */
+  private async resume(existing: PurchaseDoc, memberId: string, amountFen: number, now: Date): Promise<PurchaseResult> {
+    if (existing.memberId !== memberId || existing.amountFen !== amountFen) {
+      throw new DomainError('PURCHASE.RECEIPT_USED', 'receipt already recorded with another member or amount')
+    }
+    if (existing.status === 'posting') return this.post(existing, now) // finish a crashed or concurrent posting
+    return this.view(existing, existing.entryId ? await this.ledger.entry(existing.entryId) : null)
+  }
+
+  /** Posts the earn entry (idempotent by the purchase key) and applies an immediate tier upgrade. */
+  async post(purchase: PurchaseDoc, now: Date): Promise<PurchaseResult> {
+    const member = await this.members.get(purchase.memberId)
+    const store = await this.store(purchase.storeId)
+    const { earning, tiers } = await this.rules.current()
+    const tier = tierByLevel(tiers, member.tierLevel)
+    const month = shanghaiMonth(purchase.createdAt)
+    const { entry } = await this.ledger.post({
+      memberId: purchase.memberId,
+      eventKey: `purchase:${purchase._id}`,
+      type: 'earn',
+      now,
+      plan: (state) => {
+        const earned = purchasePoints(earning, {
+          amountFen: purchase.amountFen, tierMultiplierPermille: tier.multiplierPermille, storeId: store._id,
+          storeMultiplierPermille: store.multiplierPermille, storeCategory: store.category, now: purchase.createdAt,
+          earnedToday: 0, balance: state.balance,
+        })
+        const op: WalletOperation = earned.points > 0
+          ? { kind: 'credit', points: earned.points, earnedMonth: month, expiryMonths: earning.expiryMonths }
+          : { kind: 'none' }
+        const growth = { spendFen: { month, amount: purchase.amountFen } }
+        const after = applyOperation(state, op, growth).state
+        const tierLevelAfter = upgradedLevel(tiers, member.tierLevel, growthValue(after, now))
+        const tierAfter = tierByLevel(tiers, tierLevelAfter)
+        return {
+          op, growth,
+          meta: { storeId: store._id, storeName: store.name, receiptNo: purchase.receiptNo, amountFen: purchase.amountFen,
+            staffId: purchase.staffId, breakdown: earned.breakdown, tierLevelAfter, tierAfter: { level: tierAfter.level, name: tierAfter.name }, rulesVersion: earning.version, reason: '消费积分' },
+        }
+      },
+    })
+    const tierLevelAfter = Number(entry.meta.tierLevelAfter ?? member.tierLevel)
+    if (tierLevelAfter > member.tierLevel) await this.members.raiseTier(member._id, tierLevelAfter)
+    const points = entry.delta
+    await this.Purchase.updateOne({ _id: purchase._id, status: 'posting' }, { $set: { status: 'posted', entryId: entry._id, points, postedAt: entry.createdAt } }).exec()
+    return this.view({ ...purchase, status: purchase.status === 'reversed' ? 'reversed' : 'posted', entryId: entry._id, points }, entry)
+  }
+
+  async store(storeId: string): Promise<StoreDoc> {
+    const store = await this.Store.findById(storeId).lean<StoreDoc>().exec()
+    if (!store || !store.active) throw new DomainError('STORE.NOT_FOUND', 'store not found')
+    return store
+  }
+
+  async find(storeId: string, receiptNo: string): Promise<PurchaseDoc> {
+    const purchase = await this.Purchase.findById(`${storeId}:${receiptNo}`).lean<PurchaseDoc>().exec()
+    if (!purchase) throw new DomainError('PURCHASE.NOT_FOUND', 'purchase not found')
+    return purchase
+  }
+
+  async setStatus(id: string, from: PurchaseDoc['status'], set: Partial<PurchaseDoc>): Promise<void> {
+    await this.Purchase.updateOne({ _id: id, status: from }, { $set: set }).exec()
+  }
+
+  view(p: PurchaseDoc, entry: LedgerEntryDoc | null): PurchaseResult {
+    return {
+      purchaseId: p._id, status: p.status, memberId: p.memberId, storeId: p.storeId, receiptNo: p.receiptNo,
+      amountFen: p.amountFen, points: entry ? entry.delta : 0, balanceAfter: entry ? entry.state.balance : null,
+      tier: (entry?.meta.tierAfter as { level: number; name: string } | undefined) ?? null,
+      breakdown: entry ? (entry.meta.breakdown as Record<string, unknown>) : null,
+      staffId: p.staffId, createdAt: new Date(p.createdAt).toISOString(),
+    }
+  }
+}

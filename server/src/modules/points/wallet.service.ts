@@ -1,0 +1,68 @@
+import { addMonths, expiryPreview, lastDayOfMonth, shanghaiMonth, type TierInfo, type WalletEntriesPage, type WalletEntry, type WalletSummary } from '@mall/shared'
+import type { LedgerEntryDoc } from '../ledger/ledger.model'
+import type { LedgerService } from '../ledger/ledger.service'
+import type { MemberService } from '../members/member.service'
+import type { ProgramRules } from './program-rules'
+
+const TITLES: Record<string, string> = {
+  earn: '消费积分',
+  welcome: '新会员礼',
+  redeem: '积分兑换',
+  reversal: '积分扣回',
+  expire: '积分过期',
+  checkin: '每日签到',
+  referral: '邀请有礼',
+  coupon: '积分兑券',
+  adjust: '积分调整',
+}
+
+/** The member's own wallet views: summary with expiry preview, history pages, tier data. */
+export class WalletService {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly members: MemberService,
+    private readonly rules: ProgramRules,
+  ) {}
+
+  async summary(memberId: string, now: Date): Promise<WalletSummary> {
+    const { state } = await this.ledger.head(memberId)
+    const until = lastDayOfMonth(addMonths(shanghaiMonth(now), 2))
+    return {
+      balance: state.balance,
+      debt: state.debt,
+      lifetimeEarned: state.lifetimeEarned,
+      lifetimeSpent: state.lifetimeSpent,
+      lifetimeExpired: state.lifetimeExpired,
+      lots: state.lots,
+      expiring: expiryPreview(state, until),
+      serverTime: now.toISOString(),
+    }
+  }
+
+  async entries(memberId: string, beforeSeq: number | undefined, limit: number): Promise<WalletEntriesPage> {
+    const start = beforeSeq ?? (await this.ledger.head(memberId)).seq + 1
+    const rows = await this.ledger.entries(memberId, start, limit)
+    const last = rows.at(-1)
+    return { items: rows.map(toWalletEntry), nextBeforeSeq: last && last.seq > 1 ? last.seq : null }
+  }
+
+  async tier(memberId: string, now: Date): Promise<TierInfo> {
+    const [member, head, rules] = await Promise.all([this.members.get(memberId), this.ledger.head(memberId), this.rules.current()])
+    return { tierLevel: member.tierLevel, spend: head.state.spend, growthBonus: head.state.growthBonus, tiers: rules.tiers, serverTime: now.toISOString() }
+  }
+}
+
+function toWalletEntry(e: LedgerEntryDoc): WalletEntry {
+  const meta = e.meta as { storeName?: string; receiptNo?: string; amountFen?: number; reason?: string; item?: string }
+  return {
+    seq: e.seq,
+    type: e.type,
+    title: meta.item ? `兑换：${meta.item}` : (meta.reason ?? TITLES[e.type] ?? '积分变动'),
+    delta: e.delta,
+    balanceAfter: e.state.balance,
+    createdAt: new Date(e.createdAt).toISOString(),
+    storeName: meta.storeName ?? null,
+    receiptNo: meta.receiptNo ?? null,
+    amountFen: meta.amountFen ?? null,
+  }
+}

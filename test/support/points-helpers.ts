@@ -1,0 +1,26 @@
+import type { MemberLoginResponse } from '@mall/shared'
+import { bearer, type TestApi } from './api-harness'
+
+/** The staff flow's first step: the member shows a code, staff scan it, get a scan token. */
+export async function scan(api: TestApi, member: MemberLoginResponse, staffToken: string): Promise<string> {
+  const code = await api.http.get('/api/me/member-code').set(bearer(member.accessToken))
+  const res = await api.http.post('/api/staff/member-code/resolve').set(bearer(staffToken)).send({ code: code.body.code })
+  if (res.status !== 200) throw new Error(`scan failed: ${res.status} ${JSON.stringify(res.body)}`)
+  // Each code works once per 30-second step; move the clock so the next scan gets a fresh code.
+  api.clock.advance(30_000)
+  return res.body.scanToken
+}
+
+export function award(api: TestApi, staffToken: string, body: { scanToken: string; receiptNo: string; amountFen: number }, idempotencyKey?: string) {
+  const req = api.http.post('/api/staff/purchases').set(bearer(staffToken))
+  if (idempotencyKey) req.set('Idempotency-Key', idempotencyKey)
+  return req.send(body)
+}
+
+export function redeem(api: TestApi, staffToken: string, body: { scanToken: string; points: number; item: string }, idempotencyKey: string) {
+  return api.http.post('/api/staff/points/redeem').set(bearer(staffToken)).set('Idempotency-Key', idempotencyKey).send(body)
+}
+
+export async function balanceOf(api: TestApi, member: MemberLoginResponse): Promise<number> {
+  return (await api.http.get('/api/me/wallet').set(bearer(member.accessToken))).body.balance
+}
