@@ -1,0 +1,27 @@
+// Unit tests for the miniapp's pure helpers and components (probe variant A):
+// @tarojs/components is mapped to a tiny DOM mock, @tarojs/taro is mocked per test file.
+const path = require('path')
+
+module.exports = {
+  displayName: 'miniapp',
+  rootDir: __dirname,
+  testEnvironment: 'jsdom',
+  roots: ['<rootDir>/test'],
+  transform: {
+    '^.+\\.(t|j)sx?$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2019' },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  moduleNameMapper: {
+    '^@tarojs/components$': '<rootDir>/test/__mocks__/tarojs-components.tsx',
+    // Same resolution as the Taro config: shared ships TypeScript source.
+    '^@mall/shared$': path.resolve(__dirname, '../shared/src/index.ts'),
+    '\\.(css|less|scss|sass)$': '<rootDir>/test/__mocks__/style.js',
+  },
+  globals: { API_BASE: 'http://api.test' },
+  setupFilesAfterEnv: ['<rootDir>/test/jest-setup.ts'],
+}

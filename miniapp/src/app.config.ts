@@ -1,0 +1,25 @@
+const isH5 = process.env.TARO_ENV === 'h5'
+
+export default defineAppConfig({
+  // Main package: member-facing pages only. The card is the landing page.
+  pages: ['pages/card/index', 'pages/login/index'],
+  // Staff tooling lives in its own subpackage so members never download it.
+  subPackages: [
+    {
+      root: 'staff',
+      pages: ['pages/home/index'],
+    },
+  ],
+  window: {
+    backgroundTextStyle: 'light',
+    backgroundColor: '#f5f6fa',
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTitleText: '会员中心',
+    navigationBarTextStyle: 'black',
+  },
+  // H5 only: Taro's 300 ms page-transition hide timer races with quick back navigation
+  // (previous page stays hidden). weapp's app.json must not carry this key.
+  ...(isH5 ? { animation: false } : {}),
+  // weapp only: inject components on demand (WeChat perf audit marks this as required).
+  ...(isH5 ? {} : { lazyCodeLoading: 'requiredComponents' }),
+})

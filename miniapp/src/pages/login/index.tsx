@@ -1,0 +1,102 @@
+import { useState } from 'react'
+import Taro, { useLoad } from '@tarojs/taro'
+import { View, Text, Input, Button } from '@tarojs/components'
+import { ApiError } from '../../services/api'
+import { DEMO_USERS, DEV_USER_RE, goToCard, loginAsDevUser, loginWithWechat, supportsDevLogin } from '../../services/session'
+import { rememberInviter } from '../../services/inviter'
+import './index.css'
+
+/**
+ * weapp: one-tap WeChat login. H5: demo login by user name (the server decides whether dev
+ * login is allowed at all). Test hooks: .dev-user-input and .dev-login-button.
+ */
+export default function LoginPage() {
+  const [devUser, setDevUser] = useState('')
+  const [submitting, setSubmitting] = useState(false)
+  const [error, setError] = useState('')
+
+  useLoad((params) => rememberInviter(params))
+
+  const run = async (login: () => Promise<{ isNewMember: boolean }>) => {
+    if (submitting) return
+    setSubmitting(true)
+    setError('')
+    try {
+      const res = await login()
+      if (res.isNewMember) void Taro.showToast({ title: '欢迎加入会员', icon: 'success' })
+      goToCard()
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : '登录失败，请重试')
+    } finally {
+      setSubmitting(false)
+    }
+  }
+
+  const submitDevLogin = () => {
+    const name = devUser.trim()
+    if (!DEV_USER_RE.test(name)) {
+      setError('用户名需为 2-32 位小写字母、数字或短横线')
+      return
+    }
+    void run(() => loginAsDevUser(name))
+  }
+
+  return (
+    <View className='page login-page'>
+      <View className='login-hero'>
+        <Text className='login-hero__title'>商场会员中心</Text>
+        <Text className='login-hero__subtitle'>登录后查看会员卡、积分与会员码</Text>
+      </View>
+
+      {supportsDevLogin ? (
+        <View className='surface login-form'>
+          <Text className='login-form__label'>体验账号</Text>
+          <Input
+            className='dev-user-input'
+            type='text'
+            placeholder='输入用户名，如 alice'
+            maxlength={32}
+            value={devUser}
+            confirmType='go'
+            onInput={(e) => setDevUser(e.detail.value.toLowerCase())}
+            onConfirm={submitDevLogin}
+          />
+          <View className='demo-users'>
+            {DEMO_USERS.map((name) => (
+              <Text
+                key={name}
+                className={`demo-user ${devUser === name ? 'demo-user--active' : ''}`}
+                onClick={() => setDevUser(name)}
+              >
+                {name}
+              </Text>
+            ))}
+          </View>
+          {error ? <Text className='error-text login-error'>{error}</Text> : null}
+          <Button
+            className={`btn-primary dev-login-button ${submitting ? 'is-busy' : ''}`}
+            loading={submitting}
+            disabled={submitting}
+            onClick={submitDevLogin}
+          >
+            登录
+          </Button>
+          <Text className='muted login-note'>体验环境专用，正式版请在微信中打开</Text>
+        </View>
+      ) : (
+        <View className='surface login-form'>
+          {error ? <Text className='error-text login-error'>{error}</Text> : null}
+          <Button
+            className={`btn-primary wechat-login-button ${submitting ? 'is-busy' : ''}`}
+            loading={submitting}
+            disabled={submitting}
+            onClick={() => void run(loginWithWechat)}
+          >
+            微信一键登录
+          </Button>
+          <Text className='muted login-note'>首次登录将自动开通会员</Text>
+        </View>
+      )}
+    </View>
+  )
+}

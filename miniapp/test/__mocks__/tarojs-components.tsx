@@ -1,0 +1,34 @@
+/**
+ * Minimal DOM stand-ins for Taro components so React Testing Library can render pages in
+ * jsdom without Taro's web-component runtime. Taro-only props are dropped.
+ */
+import { forwardRef, createElement, type ReactNode } from 'react'
+
+type Props = Record<string, unknown> & { children?: ReactNode; className?: string }
+
+const TARO_ONLY = ['hoverClass', 'openType', 'mode', 'loading', 'confirmType', 'onGetPhoneNumber', 'onConfirm', 'size']
+
+function strip(props: Props): Props {
+  const out: Props = {}
+  for (const [k, v] of Object.entries(props)) if (!TARO_ONLY.includes(k)) out[k] = v
+  return out
+}
+
+const make = (tag: string) =>
+  forwardRef<HTMLElement, Props>((props, ref) => createElement(tag, { ...strip(props), ref }))
+
+export const View = make('div')
+export const Text = make('span')
+export const Button = make('button')
+export const Image = make('img')
+export const ScrollView = make('div')
+
+export const Input = forwardRef<HTMLInputElement, Props>((props, ref) => {
+  const { onInput, maxlength, ...rest } = props as Props & { onInput?: (e: { detail: { value: string } }) => void; maxlength?: number }
+  return createElement('input', {
+    ...strip(rest),
+    maxLength: maxlength,
+    ref,
+    onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }),
+  })
+})

@@ -1,0 +1,30 @@
+/// <reference types="@tarojs/taro" />
+
+declare module '*.png'
+declare module '*.svg'
+declare module '*.css'
+
+/** Injected by Taro defineConstants. Empty string = same origin (H5 served by the Koa server). */
+declare const API_BASE: string
+
+declare namespace NodeJS {
+  interface ProcessEnv {
+    TARO_ENV: 'weapp' | 'swan' | 'alipay' | 'h5' | 'rn' | 'tt' | 'quickapp' | 'qq' | 'jd'
+  }
+}
+
+/**
+ * jsbarcode ships no types for its encoder classes; we only use CODE128's encode() output
+ * (a string of '1'/'0' module bits) and render it ourselves.
+ */
+declare module 'jsbarcode/bin/barcodes/CODE128' {
+  interface EncodedBarcode {
+    data: string
+    text: string
+  }
+  export class CODE128 {
+    constructor(data: string, options: Record<string, unknown>)
+    valid(): boolean
+    encode(): EncodedBarcode
+  }
+}
