@@ -24,10 +24,12 @@ function hasCommand(name) {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0
 }
 
+// A CJK font too: without one the screenshots show the zh-CN UI as empty boxes.
 function ensureChromium() {
-  if (hasCommand('chromium')) return true
-  console.log('▶ installing Debian chromium for the end-to-end tests')
-  return run('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium'])
+  const hasFont = fs.existsSync('/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc')
+  if (hasCommand('chromium') && hasFont) return true
+  console.log('▶ installing Debian chromium and a CJK font for the end-to-end tests')
+  return run('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei'])
 }
 
 function ensureGo() {
