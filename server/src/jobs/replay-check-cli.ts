@@ -1,0 +1,30 @@
+import path from 'node:path'
+import { loadConfig } from '@mall/config'
+import { connectDatabase } from '../db/connect'
+import { startDevDb } from '../db/devdb'
+import { LedgerService } from '../modules/ledger/ledger.service'
+import { replayCheck } from './replay-check'
+
+/**
+ * `npm run replay-check`: rebuilds every wallet from its entries and compares with every stored
+ * snapshot. Uses MONGODB_URI, or the embedded database's data directory. Exit 1 on any difference.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const devdb = config.db.uri ? null : await startDevDb({ dataDir: path.resolve(__dirname, '../../..', config.db.devDataDir) })
+  const conn = await connectDatabase(config.db.uri ?? devdb!.uri, config.db.name)
+  try {
+    const report = await replayCheck(new LedgerService(conn))
+    for (const d of report.differences.slice(0, 50)) console.log(`member ${d.memberId} seq ${d.seq}: ${d.problem}`)
+    console.log(`replay check: ${report.members} members, ${report.entries} entries, ${report.differences.length} differences`)
+    process.exitCode = report.differences.length === 0 ? 0 : 1
+  } finally {
+    await conn.close()
+    await devdb?.stop()
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(2)
+})

@@ -1,0 +1,169 @@
+import type { MemberLoginResponse } from '@mall/shared'
+import { bearer, startTestApi, type TestApi } from '../support/api-harness'
+import { award, balanceOf, redeem, scan } from '../support/points-helpers'
+import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
+
+let api: TestApi
+let clerk: string
+let manager: string
+let desk: string
+const W = 100
+
+/** Tokens live 15 minutes of (test) clock time: log staff in again after moving the clock. */
+async function staffLogin() {
+  clerk = (await api.loginStaff('clerk-l', 'clerk', 'S1')).accessToken
+  manager = (await api.loginStaff('manager-l', 'manager', 'S1')).accessToken
+  desk = (await api.loginStaff('desk-l', 'clerk', 'DESK')).accessToken
+}
+
+/** Moves the clock and renews every session, as people would by opening the app again. */
+async function travelTo(at: string, ...members: string[]) {
+  api.clock.runFrom(at)
+  await staffLogin()
+  return Promise.all(members.map((name) => api.loginMember(name)))
+}
+
+beforeAll(async () => {
+  api = await startTestApi()
+  await api.addStore('S1')
+  await api.addStore('DESK')
+  await staffLogin()
+})
+afterAll(() => api.stop())
+
+async function entriesOf(memberId: string) {
+  return ledgerModels(api.conn).Entry.find({ memberId }).sort({ seq: 1 }).lean().exec()
+}
+
+describe('ledger under concurrency', () => {
+  it('50 concurrent earns and spends on one member: no overdraft, no lost entry, balance = sum of entries', async () => {
+    const m = await api.loginMember('hot-member')
+    const earnToken = await scan(api, m, clerk)
+    const deskToken = await scan(api, m, desk)
+    const requests = Array.from({ length: 50 }, (_, i) =>
+      i % 2 === 0
+        ? award(api, clerk, { scanToken: earnToken, receiptNo: `C-${i}`, amountFen: 10_00 }) // +10 each
+        : redeem(api, desk, { scanToken: deskToken, points: 30, item: `礼品${i}` }, `spend-key-${String(i).padStart(4, '0')}`),
+    )
+    const results = await Promise.all(requests)
+    expect(results.every((r) => r.status === 200 || (r.status === 409 && r.body.error.code === 'POINTS.INSUFFICIENT'))).toBe(true)
+    const earned = results.filter((r, i) => i % 2 === 0 && r.status === 200).length
+    const spent = results.filter((r, i) => i % 2 === 1 && r.status === 200).length
+    expect(earned).toBe(25)
+
+    const entries = await entriesOf(m.member.memberId)
+    expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1))
+    expect(entries.length).toBe(1 + earned + spent)
+    const sum = entries.reduce((s, e) => s + e.delta, 0)
+    expect(sum).toBe(W + earned * 10 - spent * 30)
+    expect(await balanceOf(api, m)).toBe(sum)
+    expect(entries.every((e) => e.state.balance >= 0)).toBe(true)
+    const report = await api.ctx.jobs.replayCheck()
+    expect(report.differences).toEqual([])
+  })
+
+  it('a desk redemption retried with the same key spends once', async () => {
+    const m = await api.loginMember('retry-spend')
+    const token = await scan(api, m, desk)
+    const body = { scanToken: token, points: 40, item: '停车券' }
+    const results = await Promise.all(Array.from({ length: 5 }, () => redeem(api, desk, body, 'retry-key-0001')))
+    expect(new Set(results.map((r) => JSON.stringify(r.body))).size).toBe(1)
+    expect(results[0]!.body).toMatchObject({ points: 40, balanceAfter: W - 40 })
+    expect(await balanceOf(api, m)).toBe(W - 40)
+    const different = await redeem(api, desk, { ...body, points: 10 }, 'retry-key-0001')
+    expect(different.status).toBe(422)
+  })
+})
+
+describe('refund after the points were spent', () => {
+  it('clawback goes into debt by policy, blocks redemption until repaid by new earnings', async () => {
+    const m = await api.loginMember('refunder')
+    await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'RF-1', amountFen: 500_00 })
+    await redeem(api, desk, { scanToken: await scan(api, m, desk), points: 550, item: '购物卡' }, 'refund-spend-01')
+    expect(await balanceOf(api, m)).toBe(50)
+
+    const refund = await api.http.post('/api/staff/purchases/RF-1/reverse').set(bearer(manager)).send({ reason: 'refund' })
+    expect(refund.status).toBe(200)
+    const wallet = await api.http.get('/api/me/wallet').set(bearer(m.accessToken))
+    expect(wallet.body).toMatchObject({ balance: -450, debt: 450 })
+
+    const blocked = await redeem(api, desk, { scanToken: await scan(api, m, desk), points: 1, item: '小礼品' }, 'refund-spend-02')
+    expect(blocked.status).toBe(409)
+    expect(blocked.body.error.code).toBe('POINTS.IN_DEBT')
+
+    await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'RF-2', amountFen: 600_00 })
+    expect(await balanceOf(api, m)).toBe(150)
+  })
+
+  it('refuses the refund instead when the policy is "reject"', async () => {
+    await api.ctx.services.rules.replace({ earning: { negativeBalancePolicy: 'reject' } })
+    try {
+      const m = await api.loginMember('strict-refund')
+      await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'RF-3', amountFen: 200_00 })
+      await redeem(api, desk, { scanToken: await scan(api, m, desk), points: 250, item: '购物卡' }, 'strict-spend-01')
+      const refund = await api.http.post('/api/staff/purchases/RF-3/reverse').set(bearer(manager)).send({ reason: 'refund' })
+      expect(refund.status).toBe(409)
+      expect(refund.body.error.code).toBe('POINTS.ALREADY_SPENT')
+      expect(await balanceOf(api, m)).toBe(50)
+    } finally {
+      await api.ctx.services.rules.replace({ earning: { negativeBalancePolicy: 'debt' } })
+    }
+  })
+})
+
+describe('expiry job', () => {
+  it('expires lots across a year end (Shanghai time), FIFO, idempotently', async () => {
+    let [m] = await travelTo('2025-12-10T02:00:00Z', 'expiring-member') // welcome 100 earned 2025-12 → valid through 2026-12-31
+    await award(api, clerk, { scanToken: await scan(api, m!, clerk), receiptNo: 'EX-1', amountFen: 300_00 }) // +300 in 2025-12
+    ;[m] = await travelTo('2026-01-05T02:00:00Z', 'expiring-member')
+    await award(api, clerk, { scanToken: await scan(api, m!, clerk), receiptNo: 'EX-2', amountFen: 200_00 }) // +200 in 2026-01
+    await redeem(api, desk, { scanToken: await scan(api, m!, desk), points: 350, item: '礼品卡' }, 'expiry-spend-01') // FIFO: 2025-12 lot left 50
+
+    const wallet = await api.http.get('/api/me/wallet').set(bearer(m!.accessToken))
+    expect(wallet.body.lots).toEqual([
+      { earnedMonth: '2025-12', expiresOn: '2026-12-31', remaining: 50 },
+      { earnedMonth: '2026-01', expiresOn: '2027-01-31', remaining: 200 },
+    ])
+
+    api.clock.set('2026-12-31T15:59:59Z') // 23:59:59 on 31 Dec in Shanghai: still valid
+    await api.ctx.jobs.expirePoints(api.clock.now())
+    // Sessions have expired by now; read the wallet head directly.
+    const balance = async () => (await api.ctx.services.ledger.head(m!.member.memberId)).state.balance
+    expect(await balance()).toBe(250)
+
+    api.clock.set('2026-12-31T16:00:00Z') // 00:00 on 1 Jan 2027 in Shanghai
+    const first = await api.ctx.jobs.expirePoints(api.clock.now())
+    const second = await api.ctx.jobs.expirePoints(api.clock.now())
+    expect(first.expiredPoints).toBeGreaterThanOrEqual(50)
+    expect(second).toEqual({ members: 0, expiredPoints: 0 })
+    expect(await balance()).toBe(200)
+    const entries = await entriesOf(m!.member.memberId)
+    expect(entries.filter((e) => e.type === 'expire').map((e) => e.delta)).toEqual([-50])
+    await travelTo(new Date().toISOString())
+  })
+})
+
+describe('monthly tier evaluation', () => {
+  it('keeps a tier above retention, downgrades one step below it, and runs once per month', async () => {
+    const [keep, drop] = (await travelTo('2026-02-10T04:00:00Z', 'gold-keeper', 'gold-dropper')) as [MemberLoginResponse, MemberLoginResponse]
+    await award(api, manager, { scanToken: await scan(api, keep, manager), receiptNo: 'TG-1', amountFen: 10_000_00 })
+    await award(api, manager, { scanToken: await scan(api, drop, manager), receiptNo: 'TG-2', amountFen: 10_000_00 })
+    expect((await api.http.get('/api/me/card').set(bearer(keep.accessToken))).body.tier.level).toBe(3)
+    // The keeper spends again within the year; the dropper does not.
+    const [keepAgain] = await travelTo('2026-06-10T04:00:00Z', 'gold-keeper')
+    await award(api, manager, { scanToken: await scan(api, keepAgain!, manager), receiptNo: 'TG-3', amountFen: 8_500_00 })
+
+    // 2027-02-01 Shanghai: February 2026 has left the 12-month window. Keeper: 8,500 ≥ gold retention 8,000.
+    // Dropper: 0 → one step down only (gold → silver), not to the bottom.
+    const [k, d] = (await travelTo('2027-01-31T16:00:00Z', 'gold-keeper', 'gold-dropper')) as [MemberLoginResponse, MemberLoginResponse]
+    const result = await api.ctx.jobs.evaluateTiers(api.clock.now())
+    const again = await api.ctx.jobs.evaluateTiers(api.clock.now())
+    expect(again.changes).toEqual([])
+    const tierOf = async (m: MemberLoginResponse) => (await api.http.get('/api/me/card').set(bearer(m.accessToken))).body.tier.level
+    expect(result.changes).toEqual(expect.arrayContaining([{ memberId: drop.member.memberId, from: 3, to: 2 }]))
+    expect(result.changes.find((c) => c.memberId === keep.member.memberId)).toBeUndefined()
+    expect(await tierOf(d)).toBe(2)
+    expect(await tierOf(k)).toBe(3)
+    await travelTo(new Date().toISOString())
+  })
+})
