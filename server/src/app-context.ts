@@ -16,6 +16,9 @@ import { PurchaseReviewService } from './modules/points/purchase-review.service'
 import { RedemptionService } from './modules/points/redemption.service'
 import { WalletService } from './modules/points/wallet.service'
 import { evaluateTiers, expirePoints } from './jobs/points-jobs'
+import { CouponClaimService } from './modules/coupons/claim.service'
+import { CouponCatalogService } from './modules/coupons/coupon-catalog.service'
+import { CouponRedemptionService } from './modules/coupons/coupon-redemption.service'
 import { replayCheck } from './jobs/replay-check'
 
 export interface AppDeps {
@@ -38,6 +41,9 @@ export interface Services {
   purchaseReview: PurchaseReviewService
   redemptions: RedemptionService
   wallet: WalletService
+  couponCatalog: CouponCatalogService
+  couponClaims: CouponClaimService
+  couponRedemptions: CouponRedemptionService
 }
 
 /** Background work; main.ts schedules it, tests and operators run it on demand. */
@@ -46,6 +52,7 @@ export interface Jobs {
   evaluateTiers(now: Date): ReturnType<typeof evaluateTiers>
   replayCheck(): ReturnType<typeof replayCheck>
   sweepUsedCodes(now: Date): Promise<number>
+  sweepCouponClaims(now: Date): Promise<{ activated: number; released: number }>
 }
 
 /** What route modules receive: services plus the cross-cutting pieces they need. */
@@ -90,6 +97,8 @@ export function buildContext(deps: AppDeps): AppContext {
   const members = new MemberService(new MemberRepo(conn), ledger, [welcomePoints], rules)
   const purchases = new PurchaseService(conn, ledger, members, rules, tokens)
   const memberCodes = new MemberCodeService(conn, config.auth.memberCodeSecret, members, tokens)
+  const couponCatalog = new CouponCatalogService(conn, members)
+  const couponClaims = new CouponClaimService(conn, ledger, members)
   const services: Services = {
     ledger,
     members,
@@ -101,12 +110,16 @@ export function buildContext(deps: AppDeps): AppContext {
     purchaseReview: new PurchaseReviewService(purchases, ledger, rules),
     redemptions: new RedemptionService(ledger, purchases),
     wallet: new WalletService(ledger, members, rules),
+    couponCatalog,
+    couponClaims,
+    couponRedemptions: new CouponRedemptionService(conn, config.auth.memberCodeSecret, couponCatalog, members),
   }
   const jobs: Jobs = {
     expirePoints: (at) => expirePoints(ledger, at),
     evaluateTiers: (at) => evaluateTiers(conn, ledger, members, rules, at),
     replayCheck: () => replayCheck(ledger),
     sweepUsedCodes: (at) => memberCodes.sweep(at),
+    sweepCouponClaims: (at) => couponClaims.sweep(at),
   }
   return { services, jobs, conn, tokens, now, limits: config.rateLimits, config }
 }

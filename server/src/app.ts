@@ -10,6 +10,7 @@ import { jsonOnly, requestContext } from './http/request-context'
 import { authRoutes } from './modules/auth/auth.routes'
 import { memberRoutes } from './modules/members/member.routes'
 import { opsRoutes } from './modules/ops.routes'
+import { couponRoutes } from './modules/coupons/coupon.routes'
 import { pointsRoutes } from './modules/points/points.routes'
 
 export const BODY_LIMIT = '64kb'
@@ -33,7 +34,7 @@ export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
   health.get('/api/health', (c) => {
     c.body = { ok: true, time: ctx.now().toISOString() }
   })
-  for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), opsRoutes(ctx)]) {
+  for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), couponRoutes(ctx), opsRoutes(ctx)]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: false }))
   }
 

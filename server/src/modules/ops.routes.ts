@@ -12,6 +12,7 @@ export function opsRoutes({ jobs, tokens, now }: AppContext): Router {
     'evaluate-tiers': () => jobs.evaluateTiers(now()),
     'replay-check': () => jobs.replayCheck(),
     'sweep-used-codes': () => jobs.sweepUsedCodes(now()),
+    'sweep-coupon-claims': () => jobs.sweepCouponClaims(now()),
   }
   router.post('/jobs/:name', operator, async (ctx) => {
     const job = run[ctx.params.name ?? '']

@@ -38,6 +38,8 @@ const WALLET_ERRORS = {
   INVALID_AMOUNT: 'VALIDATION.FAILED',
 } as const
 
+const FENCED = '__fenced__'
+
 // A reservation older than this is presumed orphaned by a crash; a retry may complete it.
 const STALE_RESERVATION_MS = 10_000
 
@@ -101,6 +103,18 @@ export class LedgerService {
     if (!ev) return null
     // Reserved but not marked: either in flight or a crash after the insert. Rare path: scan.
     return this.m.Entry.findOne({ eventKey }).lean<LedgerEntryDoc>().exec()
+  }
+
+  /**
+   * Makes sure an event key can never be posted (saga compensation): claims the reservation for
+   * nobody. true = fenced (nothing was or will be posted); false = someone holds or posted it.
+   */
+  fence(eventKey: string, now: Date): Promise<boolean> {
+    return insertOnce(this.m.Event, { _id: eventKey, memberId: FENCED, entryId: null, createdAt: now })
+  }
+
+  async isFenced(eventKey: string): Promise<boolean> {
+    return (await this.m.Event.findById(eventKey).lean().exec())?.memberId === FENCED
   }
 
   async post(req: PostRequest): Promise<PostResult> {

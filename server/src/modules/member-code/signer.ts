@@ -2,15 +2,20 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 
 /**
  * Rotating signed codes, shown as QR and barcode, so they are all digits:
- *   <purpose:1><subject:8><step mod 100:2><mac:8>   (19 digits)
+ *   <purpose:1><subject><step mod 100:2><mac:8>
+ * member codes: subject = 8-digit member number (19 digits in all);
+ * coupon codes: subject = 6-digit template + 7-digit slot (24 digits in all).
  * The MAC is HMAC-SHA256 over (purpose, subject, full step), truncated to 8 decimal digits —
  * enough because a code lives for at most three 30-second steps, is single-use, and the
  * resolve route is rate-limited. The step's last two digits let the verifier find the full step.
  */
-export const CODE_PURPOSE = { member: '1' } as const
+export const CODE_PURPOSE = { member: '1', coupon: '2' } as const
 export type CodePurpose = keyof typeof CODE_PURPOSE
 
-const CODE_PATTERN = /^([0-9])([0-9]{8})([0-9]{2})([0-9]{8})$/
+const SUBJECT_DIGITS: Record<CodePurpose, number> = { member: 8, coupon: 13 }
+const CODE_PATTERNS = Object.fromEntries(
+  Object.entries(SUBJECT_DIGITS).map(([purpose, n]) => [purpose, new RegExp(`^([0-9])([0-9]{${n}})([0-9]{2})([0-9]{8})$`)]),
+) as Record<CodePurpose, RegExp>
 
 export function mac(secret: string, purpose: string, subject: string, step: number): string {
   const digest = createHmac('sha256', secret).update(`mc1|${purpose}|${subject}|${step}`).digest()
@@ -18,6 +23,7 @@ export function mac(secret: string, purpose: string, subject: string, step: numb
 }
 
 export function signCode(secret: string, purpose: CodePurpose, subject: string, step: number): string {
+  if (!new RegExp(`^[0-9]{${SUBJECT_DIGITS[purpose]}}$`).test(subject)) throw new Error(`bad ${purpose} code subject`)
   const p = CODE_PURPOSE[purpose]
   return `${p}${subject}${String(step % 100).padStart(2, '0')}${mac(secret, p, subject, step)}`
 }
@@ -31,7 +37,7 @@ export type VerifyResult =
  * and server); a correctly signed code from up to 48 steps earlier is reported as expired.
  */
 export function verifyCode(secret: string, purpose: CodePurpose, code: string, currentStep: number): VerifyResult {
-  const match = CODE_PATTERN.exec(code)
+  const match = CODE_PATTERNS[purpose].exec(code)
   if (!match || match[1] !== CODE_PURPOSE[purpose]) return { ok: false, reason: 'malformed' }
   const [, p, subject, stepMod, givenMac] = match as unknown as [string, string, string, string, string]
   // The newest step <= currentStep+1 whose last two digits match.

@@ -1,0 +1,88 @@
+import { randomInt } from 'node:crypto'
+import type { Connection } from 'mongoose'
+import {
+  claimBlocker, couponHeadline, type ClaimableCoupon, type CouponTemplateInput, type MemberCoupon,
+} from '@mall/shared'
+import { insertOnce } from '../../db/connect'
+import { DomainError } from '../../http/domain-error'
+import type { MemberService } from '../members/member.service'
+import { couponModels, type CouponDoc, type CouponModels, type CouponTemplateDoc } from './coupon.model'
+
+/** Templates (operators create them) and the member's views: coupon centre and "my coupons". */
+export class CouponCatalogService {
+  private readonly m: CouponModels
+
+  constructor(conn: Connection, private readonly members: MemberService) {
+    this.m = couponModels(conn)
+  }
+
+  async createTemplate(input: CouponTemplateInput, createdBy: string, now: Date): Promise<CouponTemplateDoc> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      // 6 digits: the template number is part of the numeric redemption code.
+      const doc: CouponTemplateDoc = { ...input, _id: String(randomInt(100_000, 1_000_000)), status: 'active', createdAt: now, createdBy }
+      if (await insertOnce(this.m.Template, doc as never)) return doc
+    }
+    throw new DomainError('INTERNAL', 'could not allocate a template id')
+  }
+
+  async setStatus(templateId: string, status: 'active' | 'paused'): Promise<void> {
+    const res = await this.m.Template.updateOne({ _id: templateId }, { $set: { status } }).exec()
+    if (res.matchedCount === 0) throw new DomainError('COUPON.NOT_FOUND', 'coupon template not found')
+  }
+
+  /** The coupon centre: every template whose claim window is open, with stock and eligibility. */
+  async claimable(memberId: string, now: Date): Promise<ClaimableCoupon[]> {
+    const [member, allTemplates, mine] = await Promise.all([
+      this.members.get(memberId),
+      this.m.Template.find({ status: 'active' }).lean<CouponTemplateDoc[]>().exec(),
+      this.m.Coupon.find({ memberId }).lean<CouponDoc[]>().exec(),
+    ])
+    const templates = allTemplates.filter((t) => new Date(t.claimEnd) >= now)
+    const issued = new Map(
+      await Promise.all(templates.filter((t) => t.stock !== null).map(async (t) => [t._id, await this.m.Coupon.countDocuments({ templateId: t._id })] as const)),
+    )
+    return templates
+      .sort((a, b) => (a.claimStart < b.claimStart ? 1 : -1))
+      .map((t) => {
+        const claimedByMe = mine.filter((c) => c.templateId === t._id).length
+        const stockLeft = t.stock === null ? null : Math.max(0, t.stock - (issued.get(t._id) ?? 0))
+        const blocker = claimBlocker(t, member.tierLevel, now) ?? (stockLeft === 0 ? 'SOLD_OUT' : claimedByMe >= t.perMemberLimit ? 'LIMIT_REACHED' : null)
+        return {
+          templateId: t._id, name: t.name, type: t.type, headline: couponHeadline(t), stockLeft, pricePoints: t.pricePoints,
+          perMemberLimit: t.perMemberLimit, claimedByMe, claimEnd: t.claimEnd, blocker, validityText: validityText(t), storeIds: t.storeIds,
+        }
+      })
+  }
+
+  async myCoupons(memberId: string, status: MemberCoupon['status'], now: Date): Promise<MemberCoupon[]> {
+    const coupons = await this.m.Coupon.find({ memberId }).lean<CouponDoc[]>().exec()
+    const templates = await this.templatesById(coupons.map((c) => c.templateId))
+    return coupons
+      .filter((c) => c.state !== 'pending_payment')
+      .map((c) => toMemberCoupon(c, templates.get(c.templateId)!, now))
+      .filter((c) => c.status === status)
+      .sort((a, b) => (status === 'unused' ? (a.validTo < b.validTo ? -1 : 1) : a.claimedAt < b.claimedAt ? 1 : -1))
+  }
+
+  async templatesById(ids: string[]): Promise<Map<string, CouponTemplateDoc>> {
+    const unique = [...new Set(ids)]
+    const rows = await Promise.all(unique.map((id) => this.m.Template.findById(id).lean<CouponTemplateDoc>().exec()))
+    return new Map(rows.filter((t): t is CouponTemplateDoc => t !== null).map((t) => [t._id, t]))
+  }
+}
+
+export function toMemberCoupon(c: CouponDoc, t: CouponTemplateDoc, now: Date): MemberCoupon {
+  const status = c.state === 'redeemed' ? 'used' : new Date(c.validTo) < now ? 'expired' : 'unused'
+  return {
+    couponId: c._id, templateId: t._id, name: t.name, type: t.type, headline: couponHeadline(t), status,
+    validFrom: c.validFrom, validTo: c.validTo, claimedAt: new Date(c.claimedAt).toISOString(),
+    redeemedAt: c.redeemedAt ? new Date(c.redeemedAt).toISOString() : null, redeemedStoreId: c.redeemedStoreId,
+    storeIds: t.storeIds, pricePoints: t.pricePoints,
+  }
+}
+
+function validityText(t: CouponTemplateDoc): string {
+  if (t.validity.kind === 'relative') return `领取后${t.validity.days}天内有效`
+  const day = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 10)
+  return `${day(t.validity.from)} 至 ${day(t.validity.to)} 有效`
+}

@@ -1,0 +1,108 @@
+import { Schema, type Connection, type Model } from 'mongoose'
+import type { CouponTemplate } from '@mall/shared'
+import { getModel } from '../../db/connect'
+
+export type CouponTemplateDoc = CouponTemplate & { createdAt: Date; createdBy: string }
+
+/**
+ * A claimed coupon IS its stock slot: `_id` = `<templateId>#<slot>` with slot ≤ stock, and the
+ * unique (templateId, memberId, ordinal) index enforces the per-member limit on the same insert.
+ * Neither stock nor limit is ever read-checked-then-written (litemall #581 gave 9 coupons from 1).
+ */
+export interface CouponDoc {
+  _id: string
+  templateId: string
+  slot: number
+  memberId: string
+  ordinal: number
+  /** pending_payment: slot reserved, points not yet debited (saga); active: the member's to use */
+  state: 'pending_payment' | 'active' | 'redeemed'
+  /** random per claim: the payment's ledger key, so a slot freed by compensation can be claimed again */
+  claimId: string
+  validFrom: string
+  validTo: string
+  claimedAt: Date
+  redeemedAt: Date | null
+  redeemedBy: string | null
+  redeemedStoreId: string | null
+}
+
+/** `_id` = couponId: inserting it is the redemption, so a coupon is redeemed at most once. */
+export interface CouponRedemptionDoc {
+  _id: string
+  memberId: string
+  staffId: string
+  storeId: string
+  at: Date
+}
+
+/** Append-only history of redemptions and undos (the redemption row itself is removed by an undo). */
+export interface CouponRedemptionLogDoc {
+  _id: string
+  couponId: string
+  action: 'redeem' | 'undo'
+  staffId: string
+  storeId: string
+  at: Date
+}
+
+/** Hint for where free slots start; a stale hint costs retries, never correctness. */
+export interface CouponStockHintDoc {
+  _id: string
+  claimedHint: number
+}
+
+const templateSchema = new Schema<CouponTemplateDoc>(
+  {
+    _id: String, name: String, type: String, thresholdFen: Number, valueFen: Number, discountPermille: Number, maxDiscountFen: Number,
+    giftName: String, parkingHours: Number, stock: { type: Number, default: null }, perMemberLimit: Number, claimStart: String, claimEnd: String,
+    validity: Schema.Types.Mixed, eligibleTiers: [Number], storeIds: [String], pricePoints: Number, fundedBy: String, status: String,
+    createdAt: Date, createdBy: String,
+  },
+  { versionKey: false, collection: 'coupon_templates', minimize: false },
+)
+
+const couponSchema = new Schema<CouponDoc>(
+  {
+    _id: String, templateId: { type: String, required: true }, slot: { type: Number, required: true },
+    memberId: { type: String, required: true }, ordinal: { type: Number, required: true }, state: { type: String, required: true }, claimId: String,
+    validFrom: String, validTo: String, claimedAt: Date, redeemedAt: { type: Date, default: null },
+    redeemedBy: { type: String, default: null }, redeemedStoreId: { type: String, default: null },
+  },
+  { versionKey: false, collection: 'coupons' },
+)
+couponSchema.index({ templateId: 1, memberId: 1, ordinal: 1 }, { unique: true })
+couponSchema.index({ memberId: 1 })
+
+const redemptionSchema = new Schema<CouponRedemptionDoc>(
+  { _id: String, memberId: String, staffId: String, storeId: String, at: Date },
+  { versionKey: false, collection: 'coupon_redemptions' },
+)
+const redemptionLogSchema = new Schema<CouponRedemptionLogDoc>(
+  { _id: String, couponId: String, action: String, staffId: String, storeId: String, at: Date },
+  { versionKey: false, collection: 'coupon_redemption_log' },
+)
+const stockHintSchema = new Schema<CouponStockHintDoc>({ _id: String, claimedHint: Number }, { versionKey: false, collection: 'coupon_stock_hints' })
+
+export interface CouponModels {
+  Template: Model<CouponTemplateDoc>
+  Coupon: Model<CouponDoc>
+  Redemption: Model<CouponRedemptionDoc>
+  RedemptionLog: Model<CouponRedemptionLogDoc>
+  StockHint: Model<CouponStockHintDoc>
+}
+
+export function couponModels(conn: Connection): CouponModels {
+  return {
+    Template: getModel(conn, 'CouponTemplate', templateSchema),
+    Coupon: getModel(conn, 'Coupon', couponSchema),
+    Redemption: getModel(conn, 'CouponRedemption', redemptionSchema),
+    RedemptionLog: getModel(conn, 'CouponRedemptionLog', redemptionLogSchema),
+    StockHint: getModel(conn, 'CouponStockHint', stockHintSchema),
+  }
+}
+
+export const couponId = (templateId: string, slot: number) => `${templateId}#${slot}`
+/** Digits for the signed redemption code: 6-digit template + 7-digit slot. */
+export const couponCodeSubject = (c: Pick<CouponDoc, 'templateId' | 'slot'>) => `${c.templateId}${String(c.slot).padStart(7, '0')}`
+export const MAX_SLOT = 9_999_999

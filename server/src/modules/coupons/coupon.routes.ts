@@ -1,0 +1,76 @@
+import Router from '@koa/router'
+import * as z from 'zod'
+import { couponCodeRequest, couponTemplateInput, myCouponsQuery } from '@mall/shared'
+import { requireMember, requireStaff } from '../../http/auth-middleware'
+import { DomainError } from '../../http/domain-error'
+import { idempotent } from '../../http/idempotency'
+import { byMember, byStaff, rateLimit } from '../../http/rate-limit'
+import { parseBody, parseQuery } from '../../http/validate'
+import type { AppContext } from '../../app-context'
+import { toMemberCoupon } from './coupon-catalog.service'
+
+const templateIdParam = z.string().regex(/^[0-9]{6}$/)
+const couponIdParam = z.string().regex(/^[0-9]{6}#[0-9]{1,7}$/)
+
+function param<T>(schema: z.ZodType<T>, value: string | undefined): T {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw new DomainError('VALIDATION.FAILED', 'bad id in path')
+  return parsed.data
+}
+
+export function couponRoutes({ services, tokens, now, limits, conn }: AppContext): Router {
+  const router = new Router({ prefix: '/api' })
+  const member = requireMember(tokens, now)
+  const storeStaff = requireStaff(tokens, now, ['clerk', 'manager'])
+  const anyStaff = requireStaff(tokens, now, ['clerk', 'manager', 'operator'])
+  const operator = requireStaff(tokens, now, ['operator'])
+  const claimLimit = rateLimit('claim', { max: limits.claimPerMinute, windowMs: 60_000, id: byMember })
+  const scanLimit = rateLimit('coupon-scan', { max: limits.scanPerMinute, windowMs: 60_000, id: byStaff })
+
+  router.get('/coupons', member, async (ctx) => {
+    ctx.body = { items: await services.couponCatalog.claimable(ctx.state.memberId, now()) }
+  })
+
+  router.post('/coupons/:templateId/claim', member, claimLimit, idempotent(conn, { required: false }), async (ctx) => {
+    const templateId = param(templateIdParam, ctx.params.templateId)
+    const at = now()
+    const coupon = await services.couponClaims.claim(ctx.state.memberId, templateId, at)
+    ctx.body = toMemberCoupon(coupon, await services.couponClaims.template(templateId), at)
+  })
+
+  router.get('/me/coupons', member, async (ctx) => {
+    const q = parseQuery(ctx, myCouponsQuery)
+    ctx.body = { items: await services.couponCatalog.myCoupons(ctx.state.memberId, q.status, now()) }
+  })
+
+  router.get('/me/coupons/:couponId/code', member, async (ctx) => {
+    ctx.set('Cache-Control', 'no-store')
+    ctx.body = await services.couponRedemptions.code(ctx.state.memberId, param(couponIdParam, ctx.params.couponId), now())
+  })
+
+  router.post('/staff/coupons/preview', anyStaff, scanLimit, async (ctx) => {
+    ctx.body = await services.couponRedemptions.preview(ctx.state.staff, parseBody(ctx, couponCodeRequest).code, now())
+  })
+
+  router.post('/staff/coupons/redeem', storeStaff, scanLimit, async (ctx) => {
+    ctx.body = await services.couponRedemptions.redeem(ctx.state.staff, parseBody(ctx, couponCodeRequest).code, now())
+  })
+
+  router.post('/staff/coupons/:couponId/undo', anyStaff, scanLimit, async (ctx) => {
+    ctx.body = await services.couponRedemptions.undo(ctx.state.staff, param(couponIdParam, ctx.params.couponId), now())
+  })
+
+  router.post('/ops/coupon-templates', operator, async (ctx) => {
+    const input = parseBody(ctx, couponTemplateInput)
+    ctx.status = 201
+    ctx.body = await services.couponCatalog.createTemplate(input, ctx.state.staff.sub, now())
+  })
+
+  router.post('/ops/coupon-templates/:templateId/status', operator, async (ctx) => {
+    const body = parseBody(ctx, z.strictObject({ status: z.enum(['active', 'paused']) }))
+    await services.couponCatalog.setStatus(param(templateIdParam, ctx.params.templateId), body.status)
+    ctx.body = { ok: true }
+  })
+
+  return router
+}
