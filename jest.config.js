@@ -1,5 +1,5 @@
-// One jest run, four projects: pure units, API over HTTP against the embedded database,
-// H5 end-to-end in headless Chromium, and the mini-program's component tests.
+// One jest run, five projects: pure units, API over HTTP against the embedded database, small
+// load tests, H5 end-to-end in headless Chromium, and the mini-program's component tests.
 const swc = ['@swc/jest', {
   jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'automatic' } } },
   module: { type: 'commonjs' },
@@ -21,6 +21,13 @@ module.exports = {
       ...shared,
       displayName: 'api',
       testMatch: ['<rootDir>/test/api/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      ...shared,
+      displayName: 'load',
+      testMatch: ['<rootDir>/test/load/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

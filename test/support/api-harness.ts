@@ -35,7 +35,11 @@ export interface TestApi {
  * Starts the real app on a loopback port against the embedded database, in a database of its own,
  * with WeChat replaced by the local stub. Tests talk to it over HTTP like a client would.
  */
-export async function startTestApi(overrides: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  overrides: Record<string, string> = {},
+  /** extra routes for a test (the load test's deliberately naive variant) */
+  configure?: (app: ReturnType<typeof createApp>['app'], ctx: AppContext) => void,
+): Promise<TestApi> {
   const wechat = await startWechatStub()
   const dbName = `t_${randomBytes(6).toString('hex')}`
   const config = loadConfig({
@@ -63,6 +67,7 @@ export async function startTestApi(overrides: Record<string, string> = {}): Prom
   const conn = await connectDatabase(config.db.uri, dbName)
   const clock = new TestClock()
   const { app, ctx } = createApp({ config, conn, wechat: createWechatClient(config.wechat), logger, now: clock.now })
+  configure?.(app, ctx)
   await ensureIndexes(conn)
   const server: Server = app.listen(0, '127.0.0.1')
   await new Promise<void>((resolve) => server.once('listening', resolve))

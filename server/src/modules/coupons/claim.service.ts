@@ -1,11 +1,12 @@
-import { randomInt, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { trusted, type Connection } from 'mongoose'
 import { claimBlocker, validityWindow, type ClaimBlocker } from '@mall/shared'
 import { isDuplicateKey } from '../../db/connect'
 import { DomainError } from '../../http/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberService } from '../members/member.service'
-import { couponId, couponModels, MAX_SLOT, type CouponDoc, type CouponModels, type CouponTemplateDoc } from './coupon.model'
+import { SlotAllocator } from './slot-allocator'
+import { couponId, couponModels, type CouponDoc, type CouponModels, type CouponTemplateDoc } from './coupon.model'
 
 const BLOCKER_ERRORS: Record<ClaimBlocker, DomainError> = {
   PAUSED: new DomainError('COUPON.PAUSED', 'template paused'),
@@ -14,10 +15,6 @@ const BLOCKER_ERRORS: Record<ClaimBlocker, DomainError> = {
   TIER_TOO_LOW: new DomainError('COUPON.TIER_TOO_LOW', 'tier not eligible'),
 }
 
-// Claimers start at a random slot just past the hint so thousands of concurrent claims do not all
-// collide on the same slot; a sold-out template is remembered briefly so late requests stay cheap.
-const SLOT_JITTER = 32
-const SOLD_OUT_MEMO_MS = 1_000
 // Payment older than this without an outcome is finished or compensated by the sweeper.
 export const STALE_PAYMENT_MS = 30_000
 
@@ -27,7 +24,7 @@ export const STALE_PAYMENT_MS = 30_000
  */
 export class CouponClaimService {
   private readonly m: CouponModels
-  private readonly soldOutUntil = new Map<string, number>()
+  private readonly slots: SlotAllocator
 
   constructor(
     conn: Connection,
@@ -35,6 +32,7 @@ export class CouponClaimService {
     private readonly members: MemberService,
   ) {
     this.m = couponModels(conn)
+    this.slots = new SlotAllocator(this.m)
   }
 
   async template(templateId: string): Promise<CouponTemplateDoc> {
@@ -56,15 +54,10 @@ export class CouponClaimService {
   }
 
   private async takeSlot(t: CouponTemplateDoc, memberId: string, now: Date): Promise<CouponDoc> {
-    if ((this.soldOutUntil.get(t._id) ?? 0) > Date.now()) throw new DomainError('COUPON.SOLD_OUT', 'sold out')
-    const hint = (await this.m.StockHint.findById(t._id).lean().exec())?.claimedHint ?? 0
-    const window = t.stock === null ? SLOT_JITTER : Math.max(1, Math.min(SLOT_JITTER, t.stock - hint))
-    let slot = hint + 1 + randomInt(window)
     let ordinal = 1
     const { validFrom, validTo } = validityWindow(t, now)
     for (;;) {
-      if (t.stock !== null && slot > t.stock) slot = await this.freeSlot(t)
-      if (slot > MAX_SLOT) throw new DomainError('COUPON.SOLD_OUT', 'no more slots')
+      const slot = await this.slots.next(t)
       const doc: CouponDoc = {
         _id: couponId(t._id, slot), templateId: t._id, slot, memberId, ordinal, claimId: randomUUID(),
         state: t.pricePoints > 0 ? 'pending_payment' : 'active', validFrom, validTo, claimedAt: now,
@@ -74,29 +67,17 @@ export class CouponClaimService {
         await this.m.Coupon.collection.insertOne(doc as never)
       } catch (err) {
         if (!isDuplicateKey(err)) throw err
-        // Which key collided? If the slot is taken, try the next one; if not, it was this
-        // member's ordinal: move to the next ordinal until the per-member limit.
-        if (await this.m.Coupon.exists({ _id: doc._id })) slot++
-        else if (++ordinal > t.perMemberLimit) throw new DomainError('COUPON.LIMIT_REACHED', 'per-member limit reached')
+        // Which key collided? A taken slot (another process, or a freed slot re-taken): move on.
+        // A free slot means this member already holds that ordinal: hand the slot back and try
+        // the next ordinal until the per-member limit.
+        if (await this.m.Coupon.exists({ _id: doc._id })) continue
+        this.slots.giveBack(t._id, slot)
+        if (++ordinal > t.perMemberLimit) throw new DomainError('COUPON.LIMIT_REACHED', 'per-member limit reached')
         continue
       }
-      await this.m.StockHint.updateOne({ _id: t._id }, { $max: { claimedHint: slot } }, { upsert: true }).exec().catch(() => undefined)
+      void this.m.StockHint.updateOne({ _id: t._id }, { $max: { claimedHint: slot } }, { upsert: true }).exec().catch(() => undefined)
       return doc
     }
-  }
-
-  /** Slow path near sell-out: the lowest free slot at or below stock, or SOLD_OUT. */
-  private async freeSlot(t: CouponTemplateDoc): Promise<number> {
-    const stock = t.stock!
-    const taken = await this.m.Coupon.find({ templateId: t._id }, { slot: 1 }).lean().exec()
-    if (taken.length >= stock) {
-      this.soldOutUntil.set(t._id, Date.now() + SOLD_OUT_MEMO_MS)
-      throw new DomainError('COUPON.SOLD_OUT', 'sold out')
-    }
-    const used = new Set(taken.map((c) => c.slot))
-    const free: number[] = []
-    for (let s = 1; s <= stock && free.length < SLOT_JITTER; s++) if (!used.has(s)) free.push(s)
-    return free[randomInt(free.length)]!
   }
 
   private paymentKey(c: CouponDoc): string {
