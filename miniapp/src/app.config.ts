@@ -2,7 +2,7 @@ const isH5 = process.env.TARO_ENV === 'h5'
 
 export default defineAppConfig({
   // Main package: member-facing pages only. The card is the landing page.
-  pages: ['pages/card/index', 'pages/login/index'],
+  pages: ['pages/card/index', 'pages/login/index', 'pages/wallet/index', 'pages/tier/index'],
   // Staff tooling lives in its own subpackage so members never download it.
   subPackages: [
     {

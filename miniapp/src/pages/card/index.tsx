@@ -9,6 +9,7 @@ import { rememberInviter } from '../../services/inviter'
 import { useMemberCode } from '../../hooks/use-member-code'
 import MemberCardFace from '../../components/member-card-face'
 import MemberCodePanel from '../../components/member-code-panel'
+import CardShortcuts from '../../components/card-shortcuts'
 import './index.css'
 
 const isWeapp = process.env.TARO_ENV === 'weapp'
@@ -95,7 +96,10 @@ export default function CardPage() {
   return (
     <View className='page card-page'>
       {card ? (
-        <MemberCardFace card={card} />
+        <>
+          <MemberCardFace card={card} />
+          <CardShortcuts card={card} />
+        </>
       ) : cardError ? (
         <View className='surface state-box card-error'>
           <Text className='error-text'>{cardError.message}</Text>

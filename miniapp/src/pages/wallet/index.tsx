@@ -1,0 +1,163 @@
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import { View, Text, Button } from '@tarojs/components'
+import type { WalletSummary } from '@mall/shared'
+import { fetchWalletSummary } from '../../services/points'
+import { goToLogin, isLoggedIn } from '../../services/session'
+import { useRemoteData } from '../../hooks/use-remote-data'
+import { useWalletHistory, type WalletHistoryState } from '../../hooks/use-wallet-history'
+import { formatPoints } from '../../lib/format'
+import { formatChineseDate } from '../../lib/points-format'
+import WalletEntryRow from '../../components/wallet-entry-row'
+import RulesSection from '../../components/rules-section'
+import './index.css'
+
+/** Plain-language rules; keep in step with the server's earning, expiry and redemption rules. */
+const WALLET_RULES = [
+  '消费每满1元得1积分（会员等级有倍数加成，会员日每月18日双倍）。',
+  '积分在获得当月起第12个月月底过期，先到期的积分先使用。',
+  '100积分可抵1元。',
+  '退货将扣回对应积分。',
+]
+
+/**
+ * 积分钱包: balance, outstanding clawback debt, points expiring in the next three months, the
+ * history list (cursor-paged) and the rules. Test hooks: wallet-balance, wallet-expiring,
+ * wallet-entry, wallet-load-more.
+ */
+export default function WalletPage() {
+  const summary = useRemoteData(fetchWalletSummary)
+  const history = useWalletHistory()
+
+  useDidShow(() => {
+    if (!isLoggedIn()) {
+      goToLogin()
+      return
+    }
+    // The balance may have changed while we were away (a purchase at a till); the history list
+    // keeps its scroll position and is refreshed by pull-down instead.
+    void summary.reload()
+    if (history.items.length === 0) void history.reload()
+  })
+
+  usePullDownRefresh(() => {
+    void Promise.all([summary.reload(), history.reload()]).finally(() => Taro.stopPullDownRefresh())
+  })
+
+  useReachBottom(() => {
+    void history.loadMore()
+  })
+
+  return (
+    <View className='page wallet-page'>
+      {summary.data ? (
+        <SummaryPanels summary={summary.data} />
+      ) : summary.error ? (
+        <View className='surface state-box wallet-summary-error'>
+          <Text className='error-text'>{summary.error.message}</Text>
+          <Button className='btn-quiet' size='mini' onClick={() => void summary.reload()}>
+            重试
+          </Button>
+        </View>
+      ) : (
+        <View className='surface state-box wallet-summary-skeleton'>
+          <Text className='muted'>积分加载中…</Text>
+        </View>
+      )}
+
+      <View className='surface wallet-section'>
+        <Text className='wallet-section__title'>积分明细</Text>
+        <HistoryList history={history} />
+      </View>
+
+      <RulesSection title='积分规则' rules={WALLET_RULES} className='wallet-rules' />
+    </View>
+  )
+}
+
+function SummaryPanels({ summary }: { summary: WalletSummary }) {
+  const expiring = summary.expiring.filter((e) => e.points > 0)
+  return (
+    <View>
+      <View className='surface wallet-hero'>
+        <Text className='wallet-hero__label'>可用积分</Text>
+        <Text className='wallet-hero__balance wallet-balance'>{formatPoints(summary.balance)}</Text>
+        <Text className='wallet-hero__hint'>100积分可抵1元</Text>
+        {summary.debt > 0 ? (
+          <Text className='wallet-debt'>有 {formatPoints(summary.debt)} 积分待补扣，补足前暂不能使用积分</Text>
+        ) : null}
+        <View className='wallet-stats'>
+          <Stat label='累计获得' value={summary.lifetimeEarned} />
+          <Stat label='累计使用' value={summary.lifetimeSpent} />
+          <Stat label='已过期' value={summary.lifetimeExpired} />
+        </View>
+      </View>
+
+      <View className='surface wallet-section wallet-expiring'>
+        <Text className='wallet-section__title'>即将过期</Text>
+        {expiring.length > 0 ? (
+          expiring.map((e) => (
+            <Text key={e.expiresOn} className='wallet-expiring__item'>
+              {formatPoints(e.points)} 积分将于 {formatChineseDate(e.expiresOn)} 过期
+            </Text>
+          ))
+        ) : (
+          <Text className='muted'>近三个月没有即将过期的积分</Text>
+        )}
+      </View>
+    </View>
+  )
+}
+
+function Stat({ label, value }: { label: string; value: number }) {
+  return (
+    <View className='wallet-stat'>
+      <Text className='wallet-stat__value'>{formatPoints(value)}</Text>
+      <Text className='wallet-stat__label'>{label}</Text>
+    </View>
+  )
+}
+
+function HistoryList({ history }: { history: WalletHistoryState }) {
+  const { items, error, initialLoading, loadingMore, exhausted } = history
+
+  if (items.length === 0) {
+    if (initialLoading) return <Text className='muted state-box'>明细加载中…</Text>
+    if (error) {
+      return (
+        <View className='state-box'>
+          <Text className='error-text'>{error.message}</Text>
+          <Button className='btn-quiet' size='mini' onClick={() => void history.reload()}>
+            重试
+          </Button>
+        </View>
+      )
+    }
+    return <Text className='muted state-box wallet-history-empty'>暂无积分记录</Text>
+  }
+
+  return (
+    <View className='wallet-history'>
+      {items.map((entry) => (
+        <WalletEntryRow key={entry.seq} entry={entry} />
+      ))}
+      <View className='wallet-history__footer'>
+        {exhausted ? (
+          <Text className='muted wallet-history-end'>没有更多了</Text>
+        ) : (
+          <>
+            {error ? <Text className='error-text'>{error.message}</Text> : null}
+            {/* Reach-bottom never fires when the list is shorter than the screen, and H5 tests
+                need something clickable, so the button stays as a fallback everywhere. */}
+            <Button
+              className={`btn-quiet wallet-load-more ${loadingMore ? 'is-busy' : ''}`}
+              size='mini'
+              onClick={() => void history.loadMore()}
+            >
+              {loadingMore ? '加载中…' : error ? '重试' : '加载更多'}
+            </Button>
+          </>
+        )}
+      </View>
+    </View>
+  )
+}
