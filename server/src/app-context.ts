@@ -10,6 +10,7 @@ import { MemberCodeService } from './modules/member-code/member-code.service'
 import { MemberRepo } from './modules/members/member.repo'
 import { MemberService, type RegistrationHook } from './modules/members/member.service'
 import { StaffService } from './modules/staff/staff.service'
+import { StaffWorkspaceService } from './modules/staff/workspace.service'
 import { ProgramRules } from './modules/points/program-rules'
 import { PurchaseService } from './modules/points/purchase.service'
 import { PurchaseReviewService } from './modules/points/purchase-review.service'
@@ -44,6 +45,7 @@ export interface Services {
   couponCatalog: CouponCatalogService
   couponClaims: CouponClaimService
   couponRedemptions: CouponRedemptionService
+  workspace: StaffWorkspaceService
 }
 
 /** Background work; main.ts schedules it, tests and operators run it on demand. */
@@ -113,6 +115,7 @@ export function buildContext(deps: AppDeps): AppContext {
     couponCatalog,
     couponClaims,
     couponRedemptions: new CouponRedemptionService(conn, config.auth.memberCodeSecret, couponCatalog, members),
+    workspace: new StaffWorkspaceService(conn, rules),
   }
   const jobs: Jobs = {
     expirePoints: (at) => expirePoints(ledger, at),

@@ -11,6 +11,8 @@ import { authRoutes } from './modules/auth/auth.routes'
 import { memberRoutes } from './modules/members/member.routes'
 import { opsRoutes } from './modules/ops.routes'
 import { couponRoutes } from './modules/coupons/coupon.routes'
+import { staffRoutes } from './modules/staff/staff.routes'
+import { auditMiddleware } from './modules/audit/audit.middleware'
 import { pointsRoutes } from './modules/points/points.routes'
 
 export const BODY_LIMIT = '64kb'
@@ -29,12 +31,13 @@ export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
   })
   app.use(jsonOnly)
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }))
+  app.use(auditMiddleware(deps.conn))
 
   const health = new Router()
   health.get('/api/health', (c) => {
     c.body = { ok: true, time: ctx.now().toISOString() }
   })
-  for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), couponRoutes(ctx), opsRoutes(ctx)]) {
+  for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), couponRoutes(ctx), staffRoutes(ctx), opsRoutes(ctx)]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: false }))
   }
 

@@ -29,6 +29,7 @@ export interface EarningRules {
   maxReceiptFen: number
   approvalThresholdFen: number
   staffDailyCapFen: number
+  staffHourlyCapFen: number
   undoWindowMinutes: number
   /** what a refund does when the points were already spent */
   negativeBalancePolicy: 'debt' | 'reject'
@@ -45,6 +46,7 @@ export const DEFAULT_EARNING_RULES: EarningRules = {
   maxReceiptFen: 50_000_00,
   approvalThresholdFen: 10_000_00,
   staffDailyCapFen: 200_000_00,
+  staffHourlyCapFen: 50_000_00,
   undoWindowMinutes: 10,
   negativeBalancePolicy: 'debt',
 }

@@ -34,9 +34,5 @@ export function memberRoutes({ services, tokens, now, limits }: AppContext): Rou
     },
   )
 
-  router.get('/staff/me', requireStaff(tokens, now, ['clerk', 'manager', 'operator']), async (ctx) => {
-    ctx.body = await services.staff.profile(ctx.state.staff.sub)
-  })
-
   return router
 }

@@ -1,6 +1,6 @@
-import type { Connection, Model } from 'mongoose'
+import { trusted, type Connection, type Model } from 'mongoose'
 import {
-  applyOperation, growthValue, purchasePoints, shanghaiDay, shanghaiMonth, tierByLevel, upgradedLevel,
+  applyOperation, growthValue, purchasePoints, shanghaiDay, shanghaiMonth, startOfShanghaiDay, tierByLevel, upgradedLevel,
   type PurchaseResult, type WalletOperation,
 } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
@@ -18,6 +18,12 @@ export interface AwardInput {
   scanToken: string
   receiptNo: string
   amountFen: number
+}
+
+function staffTotalKeys(staffId: string, now: Date): [string, string] {
+  const day = shanghaiDay(now)
+  const hour = String(new Date(now.getTime() + 8 * 3600_000).getUTCHours()).padStart(2, '0')
+  return [`${staffId}:${day}`, `${staffId}:${day}T${hour}`]
 }
 
 /** Staff record a purchase for a scanned member; the ledger posting is keyed to the receipt. */
@@ -61,23 +67,26 @@ export class PurchaseService {
     const existing = await this.Purchase.findById(key).lean<PurchaseDoc>().exec()
     if (existing) return this.resume(existing, memberId, input.amountFen, now)
 
-    const staffDay = await this.StaffDay.findById(`${staff.sub}:${shanghaiDay(now)}`).lean<StaffDayDoc>().exec()
-    if ((staffDay?.amountFen ?? 0) + input.amountFen > earning.staffDailyCapFen) {
-      throw new DomainError('PURCHASE.STAFF_CAP_REACHED', 'staff daily award cap reached')
+    const [dayKey, hourKey] = staffTotalKeys(staff.sub, now)
+    const [dayTotal, hourTotal] = await Promise.all([dayKey, hourKey].map((k) => this.StaffDay.findById(k).lean<StaffDayDoc>().exec()))
+    if ((dayTotal?.amountFen ?? 0) + input.amountFen > earning.staffDailyCapFen || (hourTotal?.amountFen ?? 0) + input.amountFen > earning.staffHourlyCapFen) {
+      throw new DomainError('PURCHASE.STAFF_CAP_REACHED', 'staff award cap reached')
     }
+    const sameMemberToday = await this.Purchase.countDocuments({ staffId: staff.sub, memberId, createdAt: trusted({ $gte: startOfShanghaiDay(shanghaiDay(now)) }) }).exec()
     const needsApproval = staff.role === 'clerk' && input.amountFen >= earning.approvalThresholdFen
     const doc: PurchaseDoc = {
       _id: key, storeId: store._id, receiptNo: input.receiptNo, memberId, amountFen: input.amountFen, staffId: staff.sub,
       status: needsApproval ? 'pending_approval' : 'posting', points: 0, entryId: null, approvedBy: null,
-      reversedBy: null, reversalReason: null, flags: anomalyFlags(store, input.amountFen, now), createdAt: now, postedAt: null,
+      reversedBy: null, reversalReason: null, flags: anomalyFlags(store, input.amountFen, now, sameMemberToday), createdAt: now, postedAt: null,
     }
     if (!(await insertOnce(this.Purchase, doc as never))) {
       // Lost a race with a concurrent scan of the same receipt: converge on the winner's result.
       return this.resume((await this.Purchase.findById(key).lean<PurchaseDoc>().exec())!, memberId, input.amountFen, now)
     }
-    await this.StaffDay.updateOne({ _id: `${staff.sub}:${shanghaiDay(now)}` }, { $inc: { amountFen: input.amountFen, count: 1 } }, { upsert: true })
-      .exec()
-      .catch(() => undefined) // concurrent first upserts of the day: the cap is a control, not an invariant
+    // Totals for the caps: a control, not a money invariant (concurrent first upserts may lose one).
+    for (const key of [dayKey, hourKey]) {
+      await this.StaffDay.updateOne({ _id: key }, { $inc: { amountFen: input.amountFen, count: 1 } }, { upsert: true }).exec().catch(() => undefined)
+    }
     if (needsApproval) return this.view(doc, null)
     return this.post(doc, now)
   }

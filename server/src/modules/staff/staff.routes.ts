@@ -1,0 +1,38 @@
+import Router from '@koa/router'
+import { auditQuery, shanghaiDay, storeDayQuery } from '@mall/shared'
+import { requireStaff } from '../../http/auth-middleware'
+import { parseQuery } from '../../http/validate'
+import type { AppContext } from '../../app-context'
+
+export function staffRoutes({ services, tokens, now }: AppContext): Router {
+  const router = new Router({ prefix: '/api' })
+  const anyStaff = requireStaff(tokens, now, ['clerk', 'manager', 'operator'])
+  const storeStaff = requireStaff(tokens, now, ['clerk', 'manager'])
+  const managers = requireStaff(tokens, now, ['manager', 'operator'])
+  const operator = requireStaff(tokens, now, ['operator'])
+
+  router.get('/staff/me', anyStaff, async (ctx) => {
+    ctx.body = await services.staff.profile(ctx.state.staff.sub)
+  })
+
+  router.get('/staff/operations/today', storeStaff, async (ctx) => {
+    ctx.body = { items: await services.workspace.today(ctx.state.staff, now()) }
+  })
+
+  router.get('/staff/purchases/pending', managers, async (ctx) => {
+    const q = parseQuery(ctx, storeDayQuery)
+    const items = await services.workspace.pendingApprovals(ctx.state.staff, q.storeId)
+    ctx.body = { items: items.map((p) => services.purchases.view(p, null)) }
+  })
+
+  router.get('/staff/store/daily', managers, async (ctx) => {
+    const q = parseQuery(ctx, storeDayQuery)
+    ctx.body = await services.workspace.storeDay(ctx.state.staff, q.day ?? shanghaiDay(now()), q.storeId)
+  })
+
+  router.get('/ops/audit', operator, async (ctx) => {
+    ctx.body = await services.workspace.audit(parseQuery(ctx, auditQuery))
+  })
+
+  return router
+}

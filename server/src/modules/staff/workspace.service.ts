@@ -1,0 +1,109 @@
+import { trusted, type Connection, type Model } from 'mongoose'
+import { addDays, shanghaiDay, startOfShanghaiDay, type StaffOperation, type StoreDaySummary } from '@mall/shared'
+import { DomainError } from '../../http/domain-error'
+import type { StaffClaims } from '../auth/tokens'
+import { couponModels, type CouponRedemptionLogDoc } from '../coupons/coupon.model'
+import type { ProgramRules } from '../points/program-rules'
+import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
+import { auditModel, type AuditDoc } from '../audit/audit.model'
+
+const COUPON_UNDO_MS = 10 * 60_000
+
+/** What the staff pages show: today's operations, the approval queue, store totals, the audit log. */
+export class StaffWorkspaceService {
+  private readonly Purchase: Model<PurchaseDoc>
+  private readonly RedemptionLog: Model<CouponRedemptionLogDoc>
+  private readonly Audit: Model<AuditDoc>
+
+  constructor(conn: Connection, private readonly rules: ProgramRules) {
+    this.Purchase = purchaseModel(conn)
+    this.RedemptionLog = couponModels(conn).RedemptionLog
+    this.Audit = auditModel(conn)
+  }
+
+  /** Store staff see their store; operators must name one. */
+  storeOf(staff: StaffClaims, storeId?: string): string {
+    if (staff.role === 'operator') {
+      if (!storeId) throw new DomainError('VALIDATION.FAILED', 'operators must name the store')
+      return storeId
+    }
+    if (storeId && storeId !== staff.storeId) throw new DomainError('AUTH.FORBIDDEN', 'another store')
+    return staff.storeId!
+  }
+
+  private dayRange(day: string) {
+    return { $gte: startOfShanghaiDay(day), $lt: startOfShanghaiDay(addDays(day, 1)) }
+  }
+
+  /** A clerk sees their own operations today; a manager the whole store's. */
+  async today(staff: StaffClaims, now: Date): Promise<StaffOperation[]> {
+    const storeId = this.storeOf(staff)
+    const day = shanghaiDay(now)
+    const mineOnly = staff.role === 'clerk' ? { staffId: staff.sub } : {}
+    const [{ earning }, purchases, redemptions] = await Promise.all([
+      this.rules.current(),
+      this.Purchase.find({ storeId, createdAt: trusted(this.dayRange(day)), ...mineOnly }).lean<PurchaseDoc[]>().exec(),
+      this.RedemptionLog.find({ storeId, at: trusted(this.dayRange(day)), action: 'redeem', ...mineOnly }).lean<CouponRedemptionLogDoc[]>().exec(),
+    ])
+    const ops: StaffOperation[] = purchases.map((p) => ({
+      kind: 'purchase', at: new Date(p.createdAt).toISOString(), ref: p.receiptNo, memberId: p.memberId, title: `小票 ${p.receiptNo}`,
+      amountFen: p.amountFen, points: p.points, status: p.status, staffId: p.staffId, flags: p.flags,
+      undoableUntil: p.status === 'posted' && p.postedAt ? new Date(new Date(p.postedAt).getTime() + earning.undoWindowMinutes * 60_000).toISOString() : null,
+    }))
+    for (const r of redemptions) {
+      ops.push({
+        kind: 'coupon', at: new Date(r.at).toISOString(), ref: r.couponId, memberId: '', title: `核销券 ${r.couponId}`,
+        amountFen: null, points: null, status: 'redeemed', staffId: r.staffId, flags: [],
+        undoableUntil: new Date(new Date(r.at).getTime() + COUPON_UNDO_MS).toISOString(),
+      })
+    }
+    return ops.sort((a, b) => (a.at < b.at ? 1 : -1))
+  }
+
+  async pendingApprovals(staff: StaffClaims, storeId?: string): Promise<PurchaseDoc[]> {
+    return this.Purchase.find({ storeId: this.storeOf(staff, storeId), status: 'pending_approval' }).sort({ createdAt: 1 }).lean<PurchaseDoc[]>().exec()
+  }
+
+  async storeDay(staff: StaffClaims, day: string, storeId?: string): Promise<StoreDaySummary> {
+    const store = this.storeOf(staff, storeId)
+    const [purchases, redeemed] = await Promise.all([
+      this.Purchase.find({ storeId: store, createdAt: trusted(this.dayRange(day)) }).lean<PurchaseDoc[]>().exec(),
+      this.RedemptionLog.countDocuments({ storeId: store, at: trusted(this.dayRange(day)), action: 'redeem' }).exec(),
+    ])
+    const counted = purchases.filter((p) => p.status === 'posted')
+    const byStaff = new Map<string, { staffId: string; purchases: number; amountFen: number; points: number }>()
+    for (const p of counted) {
+      const row = byStaff.get(p.staffId) ?? { staffId: p.staffId, purchases: 0, amountFen: 0, points: 0 }
+      row.purchases++
+      row.amountFen += p.amountFen
+      row.points += p.points
+      byStaff.set(p.staffId, row)
+    }
+    return {
+      storeId: store, day,
+      purchases: counted.length,
+      amountFen: counted.reduce((s, p) => s + p.amountFen, 0),
+      points: counted.reduce((s, p) => s + p.points, 0),
+      couponsRedeemed: redeemed,
+      pendingApprovals: purchases.filter((p) => p.status === 'pending_approval').length,
+      flagged: purchases.filter((p) => p.flags.length > 0).length,
+      byStaff: [...byStaff.values()],
+    }
+  }
+
+  async audit(q: { staffId?: string; storeId?: string; action?: string; outcome?: string; from?: string; to?: string; page: number; pageSize: number }) {
+    const filter: Record<string, unknown> = {}
+    if (q.staffId) filter.staffId = q.staffId
+    if (q.storeId) filter.storeId = q.storeId
+    if (q.outcome) filter.outcome = q.outcome
+    if (q.action) filter.action = trusted({ $regex: `^${escapeRegex(q.action)}` })
+    if (q.from || q.to) filter.at = trusted({ ...(q.from ? { $gte: new Date(q.from) } : {}), ...(q.to ? { $lt: new Date(q.to) } : {}) })
+    const [items, total] = await Promise.all([
+      this.Audit.find(filter).sort({ at: -1 }).skip((q.page - 1) * q.pageSize).limit(q.pageSize).lean<AuditDoc[]>().exec(),
+      this.Audit.countDocuments(filter).exec(),
+    ])
+    return { items, total, page: q.page, pageSize: q.pageSize }
+  }
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')

@@ -1,0 +1,122 @@
+import { bearer, startTestApi, type TestApi } from '../support/api-harness'
+import { award, scan } from '../support/points-helpers'
+
+let api: TestApi
+let clerk: string
+let clerk2: string
+let manager: string
+let operator: string
+
+beforeAll(async () => {
+  api = await startTestApi()
+  await api.addStore('W1')
+  await api.addStore('W2')
+  clerk = (await api.loginStaff('ws-clerk', 'clerk', 'W1')).accessToken
+  clerk2 = (await api.loginStaff('ws-clerk2', 'clerk', 'W1')).accessToken
+  manager = (await api.loginStaff('ws-manager', 'manager', 'W1')).accessToken
+  operator = (await api.loginStaff('ws-operator', 'operator', null)).accessToken
+})
+afterAll(() => api.stop())
+
+describe('staff login', () => {
+  it('locks the account after 5 failed attempts, even for the right password, for 15 minutes', async () => {
+    await api.loginStaff('lock-me', 'clerk', 'W1')
+    for (let i = 0; i < 5; i++) {
+      const res = await api.http.post('/api/staff/auth/login').send({ username: 'lock-me', password: 'wrong password' })
+      expect(res.body.error.code).toBe('AUTH.BAD_CREDENTIALS')
+    }
+    const locked = await api.http.post('/api/staff/auth/login').send({ username: 'lock-me', password: 'correct horse battery' })
+    expect(locked.status).toBe(423)
+    expect(locked.body.error.code).toBe('AUTH.LOCKED')
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(800)
+    api.clock.advance(16 * 60_000)
+    try {
+      const ok = await api.http.post('/api/staff/auth/login').send({ username: 'lock-me', password: 'correct horse battery' })
+      expect(ok.status).toBe(200)
+      expect(ok.body.staff).toMatchObject({ username: 'lock-me', role: 'clerk', storeId: 'W1' })
+      expect(JSON.stringify(ok.body)).not.toContain('passwordHash')
+    } finally {
+      api.clock.advance(-16 * 60_000)
+    }
+  })
+
+  it('answers an unknown user like a wrong password', async () => {
+    const res = await api.http.post('/api/staff/auth/login').send({ username: 'nobody-here', password: 'x' })
+    expect(res.status).toBe(401)
+    expect(res.body.error.code).toBe('AUTH.BAD_CREDENTIALS')
+  })
+})
+
+describe('workspace views', () => {
+  it('lists today\'s operations (own for clerks, whole store for managers), approvals and store totals', async () => {
+    const m = await api.loginMember('ws-member')
+    await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'WS-1', amountFen: 123_45 })
+    await award(api, clerk2, { scanToken: await scan(api, m, clerk2), receiptNo: 'WS-2', amountFen: 500_00 })
+    await award(api, clerk2, { scanToken: await scan(api, m, clerk2), receiptNo: 'WS-3', amountFen: 20_000_00 }) // needs approval
+
+    const mine = await api.http.get('/api/staff/operations/today').set(bearer(clerk))
+    expect(mine.body.items.map((o: { ref: string }) => o.ref)).toEqual(['WS-1'])
+    expect(mine.body.items[0].undoableUntil).toEqual(expect.any(String))
+    const store = await api.http.get('/api/staff/operations/today').set(bearer(manager))
+    expect(store.body.items.map((o: { ref: string }) => o.ref).sort()).toEqual(['WS-1', 'WS-2', 'WS-3'])
+    expect(store.body.items.find((o: { ref: string }) => o.ref === 'WS-2').flags).toContain('round_amount')
+
+    const pending = await api.http.get('/api/staff/purchases/pending').set(bearer(manager))
+    expect(pending.body.items.map((p: { receiptNo: string }) => p.receiptNo)).toEqual(['WS-3'])
+    expect((await api.http.get('/api/staff/purchases/pending').set(bearer(clerk))).status).toBe(403)
+
+    const totals = await api.http.get('/api/staff/store/daily').set(bearer(manager))
+    expect(totals.body).toMatchObject({ storeId: 'W1', purchases: 2, amountFen: 623_45, points: 623, pendingApprovals: 1 })
+    expect((await api.http.get('/api/staff/store/daily?storeId=W2').set(bearer(manager))).status).toBe(403)
+    expect((await api.http.get('/api/staff/store/daily?storeId=W1').set(bearer(operator))).status).toBe(200)
+  })
+
+  it('flags the same member awarded again and again by the same staff member', async () => {
+    const m = await api.loginMember('ws-repeat')
+    const flags: string[][] = []
+    for (let i = 0; i < 3; i++) {
+      await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: `REP-${i}`, amountFen: 10_00 + i })
+      const ops = await api.http.get('/api/staff/operations/today').set(bearer(clerk))
+      flags.push(ops.body.items.find((o: { ref: string }) => o.ref === `REP-${i}`).flags)
+    }
+    expect(flags).toEqual([[], [], ['repeat_member']])
+  })
+
+  it('stops a clerk at the hourly award cap', async () => {
+    await api.ctx.services.rules.replace({ earning: { staffHourlyCapFen: 1_000_00 } })
+    try {
+      const capped = (await api.loginStaff('ws-capped', 'clerk', 'W1')).accessToken
+      const m = await api.loginMember('ws-cap-member')
+      expect((await award(api, capped, { scanToken: await scan(api, m, capped), receiptNo: 'CAP-1', amountFen: 900_00 })).status).toBe(200)
+      const over = await award(api, capped, { scanToken: await scan(api, m, capped), receiptNo: 'CAP-2', amountFen: 200_00 })
+      expect(over.status).toBe(422)
+      expect(over.body.error.code).toBe('PURCHASE.STAFF_CAP_REACHED')
+    } finally {
+      await api.ctx.services.rules.replace({ earning: { staffHourlyCapFen: 50_000_00 } })
+    }
+  })
+})
+
+describe('audit log', () => {
+  it('records every staff write, refused ones and failed logins included, and operators filter it', async () => {
+    const m = await api.loginMember('audited')
+    await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'AUD-1', amountFen: 88_00 })
+    await award(api, clerk, { scanToken: 'x'.repeat(40), receiptNo: 'AUD-2', amountFen: 88_00 })
+    await api.http.post('/api/staff/auth/login').set('X-Device-Id', 'till-7').send({ username: 'ws-clerk', password: 'nope' })
+
+    const res = await api.http.get('/api/ops/audit?staffId=ws-clerk&pageSize=100').set(bearer(operator))
+    expect(res.status).toBe(200)
+    const rows = res.body.items as Array<{ action: string; outcome: string; target: Record<string, unknown>; device: string; requestId: string; storeId: string | null; ip: string }>
+    const ok = rows.find((r) => r.target.receiptNo === 'AUD-1')!
+    expect(ok).toMatchObject({ action: 'POST /api/staff/purchases', outcome: 'ok', storeId: 'W1' })
+    expect(ok.requestId).toBeTruthy()
+    expect(ok.ip).toBeTruthy()
+    expect(rows.find((r) => r.target.receiptNo === 'AUD-2')!.outcome).toBe('SCAN.INVALID')
+    expect(rows.find((r) => r.action === 'POST /api/staff/auth/login' && r.outcome === 'AUTH.BAD_CREDENTIALS')!.device).toBe('till-7')
+    expect(JSON.stringify(rows)).not.toMatch(/scanToken|password/)
+
+    const failures = await api.http.get('/api/ops/audit?outcome=SCAN.INVALID').set(bearer(operator))
+    expect(failures.body.items.every((r: { outcome: string }) => r.outcome === 'SCAN.INVALID')).toBe(true)
+    expect((await api.http.get('/api/ops/audit').set(bearer(manager))).status).toBe(403)
+  })
+})
