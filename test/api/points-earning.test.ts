@@ -78,8 +78,8 @@ describe('staff award for a purchase', () => {
     const m = await api.loginMember('wrong-store')
     const token = await scan(api, m, clerk)
     const res = await award(api, clerkB, { scanToken: token, receiptNo: 'R-X', amountFen: 1_000 })
-    expect(res.status).toBe(400)
-    expect(res.body.error.code).toBe('SCAN.INVALID')
+    expect(res.status).toBe(403)
+    expect(res.body.error.code).toBe('AUTH.FORBIDDEN')
     expect(await balanceOf(api, m)).toBe(W)
   })
 

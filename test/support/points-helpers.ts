@@ -3,11 +3,11 @@ import { bearer, type TestApi } from './api-harness'
 
 /** The staff flow's first step: the member shows a code, staff scan it, get a scan token. */
 export async function scan(api: TestApi, member: MemberLoginResponse, staffToken: string): Promise<string> {
+  // Each code works once per 30-second step; move the clock so this scan gets a fresh code.
+  api.clock.advance(30_000)
   const code = await api.http.get('/api/me/member-code').set(bearer(member.accessToken))
   const res = await api.http.post('/api/staff/member-code/resolve').set(bearer(staffToken)).send({ code: code.body.code })
   if (res.status !== 200) throw new Error(`scan failed: ${res.status} ${JSON.stringify(res.body)}`)
-  // Each code works once per 30-second step; move the clock so the next scan gets a fresh code.
-  api.clock.advance(30_000)
   return res.body.scanToken
 }
 

@@ -52,7 +52,8 @@ export class PurchaseService {
     } catch {
       throw new DomainError('SCAN.INVALID', 'scan token invalid or expired')
     }
-    if (claims.staffId !== staff.sub || claims.storeId !== staff.storeId) throw new DomainError('SCAN.INVALID', 'scan belongs to another staff member')
+    // A scan proves presence to the staff member who scanned, at their store, and to nobody else.
+    if (claims.staffId !== staff.sub || claims.storeId !== staff.storeId) throw new DomainError('AUTH.FORBIDDEN', 'scan belongs to another staff member')
     return claims.sub
   }
 

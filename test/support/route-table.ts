@@ -1,0 +1,65 @@
+/**
+ * Every API route, with a request that a permitted caller could send, and who may call it.
+ * The authorization matrix and the fuzzer are both generated from this one table.
+ */
+export type Principal = 'anonymous' | 'memberA' | 'memberB' | 'clerkX' | 'clerkY' | 'managerX' | 'operator'
+export const PRINCIPALS: Principal[] = ['anonymous', 'memberA', 'memberB', 'clerkX', 'clerkY', 'managerX', 'operator']
+
+export interface Fixtures {
+  phoneCode: () => string
+  templateId: string
+  couponIdA: string
+  couponCodeA: () => Promise<string>
+  memberCodeA: () => Promise<string>
+  scanTokenX: () => Promise<string>
+  receiptX: string
+}
+
+export interface RouteCase {
+  method: 'GET' | 'POST'
+  path: (f: Fixtures) => string
+  body?: (f: Fixtures) => Promise<Record<string, unknown>> | Record<string, unknown>
+  headers?: () => Record<string, string>
+  /** principals allowed; everybody else must get 401, 403 or 404 */
+  allow: Principal[]
+  /** writes that take a JSON body (the fuzzer targets these) */
+  write?: boolean
+}
+
+const MEMBER: Principal[] = ['memberA', 'memberB']
+const ALL_STAFF: Principal[] = ['clerkX', 'clerkY', 'managerX', 'operator']
+const enc = encodeURIComponent
+
+export const ROUTES: RouteCase[] = [
+  { method: 'GET', path: () => '/api/me/card', allow: MEMBER },
+  { method: 'GET', path: () => '/api/me/member-code', allow: MEMBER },
+  { method: 'POST', path: () => '/api/me/phone', body: (f) => ({ code: f.phoneCode() }), allow: MEMBER, write: true },
+  { method: 'GET', path: () => '/api/me/wallet', allow: MEMBER },
+  { method: 'GET', path: () => '/api/me/wallet/entries?limit=5', allow: MEMBER },
+  { method: 'GET', path: () => '/api/me/tier', allow: MEMBER },
+  { method: 'GET', path: () => '/api/coupons', allow: MEMBER },
+  { method: 'POST', path: (f) => `/api/coupons/${f.templateId}/claim`, body: () => ({}), allow: MEMBER, write: true },
+  { method: 'GET', path: () => '/api/me/coupons?status=unused', allow: MEMBER },
+  // Object-level: only the owner; member B gets 404, as for a coupon that does not exist.
+  { method: 'GET', path: (f) => `/api/me/coupons/${enc(f.couponIdA)}/code`, allow: ['memberA'] },
+  { method: 'GET', path: () => '/api/staff/me', allow: ALL_STAFF },
+  { method: 'POST', path: () => '/api/staff/member-code/resolve', body: async (f) => ({ code: await f.memberCodeA() }), allow: ALL_STAFF, write: true },
+  // Store scope: the scan token was issued to clerk X at store X.
+  { method: 'POST', path: () => '/api/staff/purchases', body: async (f) => ({ scanToken: await f.scanTokenX(), receiptNo: `M-${Date.now()}`, amountFen: 1000 }), allow: ['clerkX'], write: true },
+  { method: 'POST', path: (f) => `/api/staff/purchases/${f.receiptX}/reverse`, body: () => ({ storeId: 'AX', reason: 'undo' }), allow: ['clerkX', 'managerX', 'operator'], write: true },
+  { method: 'POST', path: (f) => `/api/staff/purchases/${f.receiptX}/decision`, body: () => ({ storeId: 'AX', approve: true }), allow: ['managerX', 'operator'], write: true },
+  { method: 'POST', path: () => '/api/staff/points/redeem', body: async (f) => ({ scanToken: await f.scanTokenX(), points: 1, item: '矩阵测试' }), headers: () => ({ 'Idempotency-Key': `matrix-${Math.random().toString(36).slice(2)}` }), allow: ['clerkX'], write: true },
+  { method: 'GET', path: () => '/api/staff/operations/today', allow: ['clerkX', 'clerkY', 'managerX'] },
+  { method: 'GET', path: () => '/api/staff/purchases/pending?storeId=AX', allow: ['managerX', 'operator'] },
+  { method: 'GET', path: () => '/api/staff/store/daily?storeId=AX', allow: ['managerX', 'operator'] },
+  { method: 'POST', path: () => '/api/staff/coupons/preview', body: async (f) => ({ code: await f.couponCodeA() }), allow: ALL_STAFF, write: true },
+  { method: 'POST', path: () => '/api/staff/coupons/redeem', body: async (f) => ({ code: await f.couponCodeA() }), allow: ['clerkX', 'clerkY', 'managerX'], write: true },
+  { method: 'POST', path: (f) => `/api/staff/coupons/${enc(f.couponIdA)}/undo`, body: () => ({}), allow: ['clerkX', 'clerkY', 'managerX', 'operator'], write: true },
+  { method: 'POST', path: () => '/api/ops/coupon-templates', body: () => ({ name: 'x' }), allow: ['operator'], write: true },
+  { method: 'POST', path: (f) => `/api/ops/coupon-templates/${f.templateId}/status`, body: () => ({ status: 'active' }), allow: ['operator'], write: true },
+  { method: 'GET', path: () => '/api/ops/audit', allow: ['operator'] },
+  { method: 'POST', path: () => '/api/ops/jobs/sweep-used-codes', body: () => ({}), allow: ['operator'], write: true },
+]
+
+/** Routes anyone may call (login and refresh); listed so the matrix can prove the table is complete. */
+export const PUBLIC_ROUTES = ['GET /api/health', 'POST /api/auth/wechat-login', 'POST /api/auth/dev-login', 'POST /api/auth/refresh', 'POST /api/staff/auth/login', 'POST /api/staff/auth/refresh']
