@@ -31,6 +31,8 @@ const envSchema = z
     WECHAT_APPID: z.string().default('wx-dev-appid'),
     WECHAT_SECRET: z.string().default('wx-dev-secret'),
     WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(30000).default(5000),
+    /** subscribe-message template for the check-in reminder (configured in the WeChat admin) */
+    WECHAT_CHECKIN_TEMPLATE_ID: z.string().default('checkin-reminder-dev'),
     /** H5 / demo login without WeChat. Refused in production (see the refinement below). */
     DEV_LOGIN: boolFromEnv.default(false),
     /** Directory of the H5 build the server serves at `/`. Empty: do not serve it. */
@@ -74,7 +76,7 @@ export interface AppConfig {
     refreshTokenTtlSeconds: number
     devLogin: boolean
   }
-  wechat: { apiBase: string; appId: string; secret: string; timeoutMs: number }
+  wechat: { apiBase: string; appId: string; secret: string; timeoutMs: number; checkinReminderTemplateId: string }
   h5DistDir: string
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   welcomeGift: { points: number; couponTemplateId: string }
@@ -109,7 +111,10 @@ export function loadConfig(
       refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
       devLogin: e.DEV_LOGIN,
     },
-    wechat: { apiBase: e.WECHAT_API_BASE, appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, timeoutMs: e.WECHAT_TIMEOUT_MS },
+    wechat: {
+      apiBase: e.WECHAT_API_BASE, appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, timeoutMs: e.WECHAT_TIMEOUT_MS,
+      checkinReminderTemplateId: e.WECHAT_CHECKIN_TEMPLATE_ID,
+    },
     h5DistDir: e.H5_DIST_DIR,
     logLevel: e.LOG_LEVEL,
     welcomeGift: { points: e.WELCOME_POINTS, couponTemplateId: e.WELCOME_COUPON_TEMPLATE },

@@ -11,6 +11,7 @@ import { MemberRepo } from './modules/members/member.repo'
 import { MemberService, type RegistrationHook } from './modules/members/member.service'
 import { StaffService } from './modules/staff/staff.service'
 import { StaffWorkspaceService } from './modules/staff/workspace.service'
+import { CheckinService } from './modules/checkin/checkin.service'
 import { ProgramRules } from './modules/points/program-rules'
 import { PurchaseService } from './modules/points/purchase.service'
 import { PurchaseReviewService } from './modules/points/purchase-review.service'
@@ -46,6 +47,7 @@ export interface Services {
   couponClaims: CouponClaimService
   couponRedemptions: CouponRedemptionService
   workspace: StaffWorkspaceService
+  checkin: CheckinService
 }
 
 /** Background work; main.ts schedules it, tests and operators run it on demand. */
@@ -55,6 +57,8 @@ export interface Jobs {
   replayCheck(): ReturnType<typeof replayCheck>
   sweepUsedCodes(now: Date): Promise<number>
   sweepCouponClaims(now: Date): Promise<{ activated: number; released: number }>
+  sweepCheckins(now: Date): Promise<{ rewards: number; cards: number }>
+  sendCheckinReminders(now: Date): Promise<number>
 }
 
 /** What route modules receive: services plus the cross-cutting pieces they need. */
@@ -101,6 +105,7 @@ export function buildContext(deps: AppDeps): AppContext {
   const memberCodes = new MemberCodeService(conn, config.auth.memberCodeSecret, members, tokens)
   const couponCatalog = new CouponCatalogService(conn, members)
   const couponClaims = new CouponClaimService(conn, ledger, members)
+  const checkin = new CheckinService(conn, ledger, rules)
   const services: Services = {
     ledger,
     members,
@@ -116,6 +121,7 @@ export function buildContext(deps: AppDeps): AppContext {
     couponClaims,
     couponRedemptions: new CouponRedemptionService(conn, config.auth.memberCodeSecret, couponCatalog, members),
     workspace: new StaffWorkspaceService(conn, rules),
+    checkin,
   }
   const jobs: Jobs = {
     expirePoints: (at) => expirePoints(ledger, at),
@@ -123,6 +129,16 @@ export function buildContext(deps: AppDeps): AppContext {
     replayCheck: () => replayCheck(ledger),
     sweepUsedCodes: (at) => memberCodes.sweep(at),
     sweepCouponClaims: (at) => couponClaims.sweep(at),
+    sweepCheckins: (at) => checkin.sweep(at),
+    sendCheckinReminders: (at) =>
+      checkin.sendReminders(at, (openid) =>
+        deps.wechat.sendSubscribeMessage({
+          openid,
+          templateId: config.wechat.checkinReminderTemplateId,
+          page: 'pages/checkin/index',
+          data: { thing1: { value: '今天还没有签到哦' }, thing2: { value: '签到领积分，连续签到有惊喜' } },
+        }),
+      ),
   }
   return { services, jobs, conn, tokens, now, limits: config.rateLimits, config }
 }

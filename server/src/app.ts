@@ -12,6 +12,7 @@ import { memberRoutes } from './modules/members/member.routes'
 import { opsRoutes } from './modules/ops.routes'
 import { couponRoutes } from './modules/coupons/coupon.routes'
 import { staffRoutes } from './modules/staff/staff.routes'
+import { checkinRoutes } from './modules/checkin/checkin.routes'
 import { auditMiddleware } from './modules/audit/audit.middleware'
 import { pointsRoutes } from './modules/points/points.routes'
 
@@ -37,7 +38,7 @@ export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
   health.get('/api/health', (c) => {
     c.body = { ok: true, time: ctx.now().toISOString() }
   })
-  for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), couponRoutes(ctx), staffRoutes(ctx), opsRoutes(ctx)]) {
+  for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), couponRoutes(ctx), checkinRoutes(ctx), staffRoutes(ctx), opsRoutes(ctx)]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: false }))
   }
 

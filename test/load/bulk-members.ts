@@ -14,6 +14,7 @@ export async function insertMany(api: TestApi, count: number): Promise<string[]>
     nickname: `load-${i}`,
     tierLevel: 1,
     phone: null,
+    openid: null,
     inviteCode: `L${(base + i).toString(36).toUpperCase()}`,
     source: { channel: 'load', inviterId: null },
     joinedAt: now,

@@ -42,6 +42,11 @@ export const ROUTES: RouteCase[] = [
   { method: 'GET', path: () => '/api/me/coupons?status=unused', allow: MEMBER },
   // Object-level: only the owner; member B gets 404, as for a coupon that does not exist.
   { method: 'GET', path: (f) => `/api/me/coupons/${enc(f.couponIdA)}/code`, allow: ['memberA'] },
+  { method: 'POST', path: () => '/api/me/checkin', body: () => ({}), allow: MEMBER, write: true },
+  { method: 'GET', path: () => '/api/me/checkin', allow: MEMBER },
+  { method: 'POST', path: () => '/api/me/checkin/makeup', body: () => ({ day: '2026-01-01' }), allow: MEMBER, write: true },
+  { method: 'POST', path: () => '/api/me/checkin/makeup-cards', body: () => ({}), headers: () => ({ 'Idempotency-Key': `mk-${Math.random().toString(36).slice(2)}` }), allow: MEMBER, write: true },
+  { method: 'POST', path: () => '/api/me/checkin/reminder', body: () => ({ subscribe: true }), allow: MEMBER, write: true },
   { method: 'GET', path: () => '/api/staff/me', allow: ALL_STAFF },
   { method: 'POST', path: () => '/api/staff/member-code/resolve', body: async (f) => ({ code: await f.memberCodeA() }), allow: ALL_STAFF, write: true },
   // Store scope: the scan token was issued to clerk X at store X.

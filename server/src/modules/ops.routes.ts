@@ -13,6 +13,8 @@ export function opsRoutes({ jobs, tokens, now }: AppContext): Router {
     'replay-check': () => jobs.replayCheck(),
     'sweep-used-codes': () => jobs.sweepUsedCodes(now()),
     'sweep-coupon-claims': () => jobs.sweepCouponClaims(now()),
+    'sweep-checkins': () => jobs.sweepCheckins(now()),
+    'send-checkin-reminders': () => jobs.sendCheckinReminders(now()),
   }
   router.post('/jobs/:name', operator, async (ctx) => {
     const job = run[ctx.params.name ?? '']

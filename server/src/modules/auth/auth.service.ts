@@ -39,6 +39,7 @@ export class AuthService {
       identity: `wx:${session.openid}`,
       linkedIdentities: session.unionid ? [`unionid:${session.unionid}`] : [],
       nickname: '微信会员',
+      openid: session.openid,
       channel: inviterCode ? 'invite' : 'wechat',
       inviterCode,
       now,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { trusted, type Connection } from 'mongoose'
 import { claimBlocker, validityWindow, type ClaimBlocker } from '@mall/shared'
 import { isDuplicateKey } from '../../db/connect'
+import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
 import { DomainError } from '../../http/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberService } from '../members/member.service'
@@ -80,57 +81,38 @@ export class CouponClaimService {
     }
   }
 
-  private paymentKey(c: CouponDoc): string {
-    return `coupon:${c._id}:${c.claimId}`
+  /** The coupon as a paid item: its payment key is unique to this claim attempt. */
+  private paidItem(c: CouponDoc, t: Pick<CouponTemplateDoc, '_id' | 'name' | 'pricePoints'>): PaidItem {
+    return {
+      memberId: c.memberId,
+      paymentKey: `coupon:${c._id}:${c.claimId}`,
+      points: t.pricePoints,
+      type: 'coupon',
+      meta: { couponId: c._id, templateId: t._id, reason: `兑换${t.name}` },
+      activate: async () => {
+        await this.m.Coupon.updateOne({ _id: c._id, claimId: c.claimId, state: 'pending_payment' }, { $set: { state: 'active' } }).exec()
+      },
+      release: async () => {
+        await this.m.Coupon.deleteOne({ _id: c._id, claimId: c.claimId, state: 'pending_payment' }).exec()
+      },
+    }
   }
 
-  /** Saga step 2 and 3: debit the price keyed to this claim, then activate. */
   private async pay(coupon: CouponDoc, t: CouponTemplateDoc, now: Date): Promise<CouponDoc> {
-    try {
-      await this.ledger.post({
-        memberId: coupon.memberId,
-        eventKey: this.paymentKey(coupon),
-        type: 'coupon',
-        now,
-        plan: () => ({ op: { kind: 'debit', points: t.pricePoints }, meta: { couponId: coupon._id, templateId: t._id, reason: `兑换${t.name}` } }),
-      })
-    } catch (err) {
-      if (err instanceof DomainError) await this.compensate(coupon, now)
-      throw err
-    }
-    await this.m.Coupon.updateOne({ _id: coupon._id, claimId: coupon.claimId, state: 'pending_payment' }, { $set: { state: 'active' } }).exec()
+    await payForItem(this.ledger, this.paidItem(coupon, t), now)
     return { ...coupon, state: 'active' }
   }
 
-  /** Fence the payment key so it can never post, then free the slot (also after a crash in between). */
-  private async compensate(coupon: CouponDoc, now: Date): Promise<boolean> {
-    const key = this.paymentKey(coupon)
-    if (!(await this.ledger.fence(key, now)) && !(await this.ledger.isFenced(key))) return false
-    await this.m.Coupon.deleteOne({ _id: coupon._id, claimId: coupon.claimId, state: 'pending_payment' }).exec()
-    return true
-  }
-
-  /**
-   * Finishes or compensates claims a crash left in pending_payment: paid → activate; never
-   * started → fence and free the slot; started but stuck → finish the debit (idempotent by key).
-   */
+  /** Finishes or compensates claims a crash left in pending_payment (see paid-item.ts). */
   async sweep(now: Date): Promise<{ activated: number; released: number }> {
     const stuck = await this.m.Coupon.find({ state: 'pending_payment', claimedAt: trusted({ $lt: new Date(now.getTime() - STALE_PAYMENT_MS) }) })
       .lean<CouponDoc[]>()
       .exec()
-    let activated = 0
-    let released = 0
+    const counts = { activated: 0, released: 0 }
     for (const coupon of stuck) {
-      if (await this.ledger.findByEventKey(this.paymentKey(coupon))) {
-        await this.m.Coupon.updateOne({ _id: coupon._id, claimId: coupon.claimId }, { $set: { state: 'active' } }).exec()
-        activated++
-      } else if (await this.compensate(coupon, now)) {
-        released++
-      } else {
-        const t = await this.template(coupon.templateId)
-        await this.pay(coupon, t, now).then(() => activated++, () => undefined)
-      }
+      const outcome = await settleStaleItem(this.ledger, this.paidItem(coupon, await this.template(coupon.templateId)), now)
+      if (outcome !== 'unsettled') counts[outcome]++
     }
-    return { activated, released }
+    return counts
   }
 }

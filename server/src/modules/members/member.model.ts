@@ -7,6 +7,8 @@ export interface MemberDoc {
   nickname: string
   tierLevel: number
   phone: string | null
+  /** WeChat openid for subscribe messages (null for H5/demo members) */
+  openid: string | null
   inviteCode: string
   /** How the member joined: 'wechat' | 'dev' | 'invite' …, and who invited them if anyone. */
   source: { channel: string; inviterId: string | null }
@@ -30,6 +32,7 @@ const memberSchema = new Schema<MemberDoc>(
     nickname: { type: String, required: true },
     tierLevel: { type: Number, required: true, default: 1 },
     phone: { type: String, default: null },
+    openid: { type: String, default: null },
     inviteCode: { type: String, required: true },
     source: {
       channel: { type: String, required: true },

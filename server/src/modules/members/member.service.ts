@@ -9,6 +9,7 @@ export interface RegistrationInput {
   identity: string
   nickname: string
   channel: string
+  openid?: string
   /** Extra identities that must stay unique to one member (WeChat unionid). */
   linkedIdentities?: string[]
   inviterCode?: string
@@ -96,6 +97,7 @@ export class MemberService {
         nickname: input.nickname,
         tierLevel: 1,
         phone: null,
+        openid: input.openid ?? null,
         inviteCode: newInviteCode(),
         source: { channel: input.channel, inviterId: null },
         joinedAt: input.now,

@@ -1,5 +1,8 @@
 import { Schema, type Connection, type Model } from 'mongoose'
-import { DEFAULT_EARNING_RULES, DEFAULT_TIERS, type EarningRules, type TierDefinition } from '@mall/shared'
+import {
+  DEFAULT_CHECKIN_RULES, DEFAULT_EARNING_RULES, DEFAULT_REFERRAL_RULES, DEFAULT_TIERS,
+  type CheckinRules, type EarningRules, type ReferralRules, type TierDefinition,
+} from '@mall/shared'
 import { getModel } from '../../db/connect'
 
 /**
@@ -10,10 +13,15 @@ interface ProgramRulesDoc {
   _id: string
   earning: EarningRules
   tiers: TierDefinition[]
+  checkin: CheckinRules
+  referral: ReferralRules
 }
 
+export type Rules = Omit<ProgramRulesDoc, '_id'>
+export type RulesPatch = { earning?: Partial<EarningRules>; tiers?: TierDefinition[]; checkin?: Partial<CheckinRules>; referral?: Partial<ReferralRules> }
+
 const schema = new Schema<ProgramRulesDoc>(
-  { _id: String, earning: Schema.Types.Mixed, tiers: Schema.Types.Mixed },
+  { _id: String, earning: Schema.Types.Mixed, tiers: Schema.Types.Mixed, checkin: Schema.Types.Mixed, referral: Schema.Types.Mixed },
   { versionKey: false, collection: 'program_rules', minimize: false },
 )
 
@@ -21,25 +29,36 @@ const CACHE_MS = 5_000
 
 export class ProgramRules {
   private readonly Rules: Model<ProgramRulesDoc>
-  private cached: { at: number; doc: { earning: EarningRules; tiers: TierDefinition[] } } | null = null
+  private cached: { at: number; doc: Rules } | null = null
 
   constructor(conn: Connection) {
     this.Rules = getModel(conn, 'ProgramRules', schema)
   }
 
-  async current(): Promise<{ earning: EarningRules; tiers: TierDefinition[] }> {
+  async current(): Promise<Rules> {
     if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.doc
     const doc = await this.Rules.findById('current').lean<ProgramRulesDoc>().exec()
-    const value = { earning: { ...DEFAULT_EARNING_RULES, ...(doc?.earning ?? {}) }, tiers: doc?.tiers?.length ? doc.tiers : DEFAULT_TIERS }
+    const value: Rules = {
+      earning: { ...DEFAULT_EARNING_RULES, ...(doc?.earning ?? {}) },
+      tiers: doc?.tiers?.length ? doc.tiers : DEFAULT_TIERS,
+      checkin: { ...DEFAULT_CHECKIN_RULES, ...(doc?.checkin ?? {}) },
+      referral: { ...DEFAULT_REFERRAL_RULES, ...(doc?.referral ?? {}) },
+    }
     this.cached = { at: Date.now(), doc: value }
     return value
   }
 
   /** Replaces the rules (tests, seeding; the console adds history on top of this). */
-  async replace(patch: { earning?: Partial<EarningRules>; tiers?: TierDefinition[] }): Promise<void> {
+  async replace(patch: RulesPatch): Promise<void> {
+    this.cached = null
     const cur = await this.current()
-    const earning = { ...cur.earning, ...(patch.earning ?? {}), version: cur.earning.version + 1 }
-    await this.Rules.updateOne({ _id: 'current' }, { $set: { earning, tiers: patch.tiers ?? cur.tiers } }, { upsert: true }).exec()
+    const next: Rules = {
+      earning: { ...cur.earning, ...(patch.earning ?? {}), version: cur.earning.version + 1 },
+      tiers: patch.tiers ?? cur.tiers,
+      checkin: { ...cur.checkin, ...(patch.checkin ?? {}) },
+      referral: { ...cur.referral, ...(patch.referral ?? {}) },
+    }
+    await this.Rules.updateOne({ _id: 'current' }, { $set: next }, { upsert: true }).exec()
     this.cached = null
   }
 }

@@ -1,0 +1,39 @@
+import Router from '@koa/router'
+import { checkinMonthQuery, makeupRequest, reminderRequest } from '@mall/shared'
+import { requireMember } from '../../http/auth-middleware'
+import { idempotent } from '../../http/idempotency'
+import { byMember, rateLimit } from '../../http/rate-limit'
+import { parseBody, parseQuery } from '../../http/validate'
+import type { AppContext } from '../../app-context'
+
+export function checkinRoutes({ services, tokens, now, limits, conn }: AppContext): Router {
+  const router = new Router({ prefix: '/api/me/checkin' })
+  const member = requireMember(tokens, now)
+  const limit = rateLimit('checkin', { max: limits.claimPerMinute, windowMs: 60_000, id: byMember })
+
+  router.post('/', member, limit, async (ctx) => {
+    ctx.body = await services.checkin.checkIn(ctx.state.memberId, now())
+  })
+
+  router.get('/', member, async (ctx) => {
+    const q = parseQuery(ctx, checkinMonthQuery)
+    ctx.body = await services.checkin.status(ctx.state.memberId, q.month, now())
+  })
+
+  router.post('/makeup', member, limit, async (ctx) => {
+    ctx.body = await services.checkin.makeup(ctx.state.memberId, parseBody(ctx, makeupRequest).day, now())
+  })
+
+  router.post('/makeup-cards', member, limit, idempotent(conn, { required: true }), async (ctx) => {
+    ctx.body = await services.checkin.buyCard(ctx.state.memberId, ctx.get('idempotency-key'), now())
+  })
+
+  router.post('/reminder', member, async (ctx) => {
+    const body = parseBody(ctx, reminderRequest)
+    const m = await services.members.get(ctx.state.memberId)
+    await services.checkin.setReminder(m._id, m.openid, body.subscribe, now())
+    ctx.body = { subscribed: body.subscribe }
+  })
+
+  return router
+}

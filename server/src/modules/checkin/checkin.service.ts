@@ -1,0 +1,200 @@
+import { trusted, type Connection } from 'mongoose'
+import {
+  addDays, checkinReward, lastDayOfMonth, nextMilestone, shanghaiDay, shanghaiMonth,
+  type CheckinResult, type CheckinStatus,
+} from '@mall/shared'
+import { insertOnce, isDuplicateKey } from '../../db/connect'
+import { DomainError } from '../../http/domain-error'
+import type { LedgerService } from '../ledger/ledger.service'
+import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
+import type { ProgramRules } from '../points/program-rules'
+import { checkinModels, type CheckinDoc, type CheckinModels, type MakeupCardDoc } from './checkin.model'
+
+const STALE_MS = 30_000
+// Streaks are read back in batches of this many days (by `_id`, the fast path on every backend).
+const LOOKBACK_BATCH = 8
+
+/** Daily check-in (签到), make-up cards (补签卡) and the reminder subscription. */
+export class CheckinService {
+  private readonly m: CheckinModels
+
+  constructor(conn: Connection, private readonly ledger: LedgerService, private readonly rules: ProgramRules) {
+    this.m = checkinModels(conn)
+  }
+
+  /** Checks in for today. Concurrent taps converge on the one inserted check-in and its reward. */
+  async checkIn(memberId: string, now: Date): Promise<CheckinResult> {
+    const { checkin: rules } = await this.rules.current()
+    const today = shanghaiDay(now)
+    const streak = (await this.streakEndingAt(memberId, addDays(today, -1))) + 1
+    const reward = checkinReward(rules, streak, false)
+    const doc: CheckinDoc = {
+      _id: `${memberId}:${today}`, memberId, day: today, kind: 'daily', at: now, streak, rewardPoints: reward.points,
+      milestoneDay: reward.milestone?.day ?? null, makeupCardsEarned: reward.milestone?.makeupCards ?? 0, rewarded: false,
+    }
+    const saved = (await insertOnce(this.m.Checkin, doc as never)) ? doc : (await this.m.Checkin.findById(doc._id).lean<CheckinDoc>().exec())!
+    await this.reward(saved)
+    return view(saved)
+  }
+
+  /** Posts the reward keyed to the check-in and hands out earned cards; safe to repeat. */
+  private async reward(c: CheckinDoc): Promise<void> {
+    if (c.rewarded) return
+    if (c.rewardPoints > 0) {
+      await this.ledger.post({
+        memberId: c.memberId,
+        eventKey: `checkin:${c._id}`,
+        type: 'checkin',
+        now: c.at,
+        plan: () => ({
+          op: { kind: 'credit', points: c.rewardPoints, earnedMonth: shanghaiMonth(c.at), expiryMonths: 12 },
+          meta: { day: c.day, reason: c.kind === 'makeup' ? `补签 ${c.day}` : c.milestoneDay ? `连续签到第${c.milestoneDay}天` : '每日签到' },
+        }),
+      })
+    }
+    for (let i = 0; i < c.makeupCardsEarned; i++) {
+      await insertOnce(this.m.Card, { _id: `mc:${c.memberId}:streak:${c.day}:${i}`, memberId: c.memberId, source: 'milestone', state: 'active', usedFor: null, createdAt: c.at })
+    }
+    await this.m.Checkin.updateOne({ _id: c._id }, { $set: { rewarded: true } }).exec()
+  }
+
+  private async streakEndingAt(memberId: string, day: string): Promise<number> {
+    let streak = 0
+    for (;;) {
+      const days = Array.from({ length: LOOKBACK_BATCH }, (_, i) => addDays(day, -(streak + i)))
+      const found = await Promise.all(days.map((d) => this.m.Checkin.exists({ _id: `${memberId}:${d}` }).exec()))
+      const gap = found.findIndex((f) => !f)
+      if (gap >= 0) return streak + gap
+      streak += LOOKBACK_BATCH
+      if (streak > 400) return streak
+    }
+  }
+
+  async status(memberId: string, month: string | undefined, now: Date): Promise<CheckinStatus> {
+    const { checkin: rules } = await this.rules.current()
+    const today = shanghaiDay(now)
+    const shown = month ?? today.slice(0, 7)
+    await this.repair(memberId, today)
+    const monthDays = Array.from({ length: Number(lastDayOfMonth(shown).slice(8)) }, (_, i) => `${shown}-${String(i + 1).padStart(2, '0')}`)
+    const [checked, streakToday, streakYesterday, cards, uses, reminder] = await Promise.all([
+      Promise.all(monthDays.map(async (d) => ((await this.m.Checkin.exists({ _id: `${memberId}:${d}` }).exec()) ? d : null))),
+      this.m.Checkin.exists({ _id: `${memberId}:${today}` }).exec(),
+      this.streakEndingAt(memberId, addDays(today, -1)),
+      this.m.Card.countDocuments({ memberId, state: 'active' }).exec(),
+      this.m.Use.countDocuments({ memberId, _id: trusted({ $regex: `^${memberId}:${today.slice(0, 7)}:` }) }).exec(),
+      this.m.Reminder.findById(memberId).lean().exec(),
+    ])
+    const streak = streakToday ? streakYesterday + 1 : streakYesterday
+    const next = nextMilestone(rules, streak)
+    return {
+      today, month: shown, checkedDays: checked.filter((d): d is string => d !== null), checkedInToday: !!streakToday, streak,
+      nextMilestone: next ? { day: next.milestone.day, bonusPoints: next.milestone.bonusPoints, inDays: next.inDays } : null,
+      makeupCards: cards, makeupUsedThisMonth: uses, makeupMonthlyCap: rules.makeupMonthlyCap, makeupCardPricePoints: rules.makeupCardPricePoints,
+      basePoints: rules.basePoints, reminderSubscribed: !!reminder,
+    }
+  }
+
+  /** Finishes rewards a crash left unposted for today and yesterday (the sweeper covers the rest). */
+  private async repair(memberId: string, today: string): Promise<void> {
+    for (const d of [today, addDays(today, -1)]) {
+      const c = await this.m.Checkin.findById(`${memberId}:${d}`).lean<CheckinDoc>().exec()
+      if (c && !c.rewarded) await this.reward(c)
+    }
+  }
+
+  /**
+   * Make-up check-in for a missed day of the current month. One insert reserves both a use within
+   * the monthly cap and the card (unique cardId); it is released if the day turns out taken.
+   */
+  async makeup(memberId: string, day: string, now: Date): Promise<CheckinResult> {
+    const { checkin: rules } = await this.rules.current()
+    const today = shanghaiDay(now)
+    if (day >= today || day.slice(0, 7) !== today.slice(0, 7)) throw new DomainError('CHECKIN.MAKEUP_NOT_ALLOWED', 'only missed days of this month')
+    if (await this.m.Checkin.exists({ _id: `${memberId}:${day}` }).exec()) throw new DomainError('CHECKIN.ALREADY_CHECKED', 'day already checked')
+    const useId = await this.reserveMakeup(memberId, day, rules.makeupMonthlyCap, now)
+    const streak = (await this.streakEndingAt(memberId, addDays(day, -1))) + 1
+    const doc: CheckinDoc = {
+      _id: `${memberId}:${day}`, memberId, day, kind: 'makeup', at: now, streak, rewardPoints: checkinReward(rules, streak, true).points,
+      milestoneDay: null, makeupCardsEarned: 0, rewarded: false,
+    }
+    if (!(await insertOnce(this.m.Checkin, doc as never))) {
+      await this.m.Use.deleteOne({ _id: useId.useId }).exec()
+      throw new DomainError('CHECKIN.ALREADY_CHECKED', 'day already checked')
+    }
+    await this.m.Card.updateOne({ _id: useId.cardId }, { $set: { state: 'used', usedFor: day } }).exec()
+    await this.reward(doc)
+    return view(doc)
+  }
+
+  private async reserveMakeup(memberId: string, day: string, cap: number, now: Date): Promise<{ useId: string; cardId: string }> {
+    const month = day.slice(0, 7)
+    const takenCards = new Set<string>()
+    for (let n = 1; n <= cap; ) {
+      const cards = await this.m.Card.find({ memberId, state: 'active' }).lean<MakeupCardDoc[]>().exec()
+      const card = cards.find((c) => !takenCards.has(c._id))
+      if (!card) throw new DomainError('CHECKIN.NO_MAKEUP_CARD', 'no make-up card')
+      const useId = `${memberId}:${month}:${n}`
+      try {
+        await this.m.Use.collection.insertOne({ _id: useId, memberId, cardId: card._id, day, at: now } as never)
+        return { useId, cardId: card._id }
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err
+        if (await this.m.Use.exists({ _id: useId }).exec()) n++ // that use of the month is taken
+        else takenCards.add(card._id) // a concurrent make-up is using this card: try another
+      }
+    }
+    throw new DomainError('CHECKIN.MAKEUP_CAP_REACHED', 'monthly make-up cap reached')
+  }
+
+  private cardItem(card: Pick<MakeupCardDoc, '_id' | 'memberId'>, price: number): PaidItem {
+    return {
+      memberId: card.memberId, paymentKey: `makeup-card:${card._id}`, points: price, type: 'redeem', meta: { item: '补签卡', cardId: card._id },
+      activate: async () => void (await this.m.Card.updateOne({ _id: card._id, state: 'pending' }, { $set: { state: 'active' } }).exec()),
+      release: async () => void (await this.m.Card.deleteOne({ _id: card._id, state: 'pending' }).exec()),
+    }
+  }
+
+  /** Buys a card with points; the client's Idempotency-Key names the card, so a retry buys once. */
+  async buyCard(memberId: string, idempotencyKey: string, now: Date): Promise<{ cardId: string; makeupCards: number }> {
+    const { checkin: rules } = await this.rules.current()
+    const card = { _id: `mc:${memberId}:buy:${idempotencyKey}`, memberId, source: 'purchase' as const, state: 'pending' as const, usedFor: null, createdAt: now }
+    const existing = (await insertOnce(this.m.Card, card as never)) ? card : await this.m.Card.findById(card._id).lean<MakeupCardDoc>().exec()
+    if (existing?.state === 'pending') await payForItem(this.ledger, this.cardItem(card, rules.makeupCardPricePoints), now)
+    return { cardId: card._id, makeupCards: await this.m.Card.countDocuments({ memberId, state: 'active' }).exec() }
+  }
+
+  async setReminder(memberId: string, openid: string | null, subscribe: boolean, now: Date): Promise<void> {
+    if (!subscribe) await this.m.Reminder.deleteOne({ _id: memberId }).exec()
+    else await this.m.Reminder.updateOne({ _id: memberId }, { $set: { openid, subscribedAt: now } }, { upsert: true }).exec()
+  }
+
+  /** Crash repair for rewards and bought cards older than a few seconds. */
+  async sweep(now: Date): Promise<{ rewards: number; cards: number }> {
+    const before = trusted({ $lt: new Date(now.getTime() - STALE_MS) })
+    const { checkin: rules } = await this.rules.current()
+    const unrewarded = await this.m.Checkin.find({ rewarded: false, at: before }).lean<CheckinDoc[]>().exec()
+    for (const c of unrewarded) await this.reward(c)
+    const pending = await this.m.Card.find({ state: 'pending', createdAt: before }).lean<MakeupCardDoc[]>().exec()
+    for (const card of pending) await settleStaleItem(this.ledger, this.cardItem(card, rules.makeupCardPricePoints), now)
+    return { rewards: unrewarded.length, cards: pending.length }
+  }
+
+  /** Sends the one-time subscribe message to subscribers who have not checked in today. */
+  async sendReminders(now: Date, send: (openid: string) => Promise<void>): Promise<number> {
+    const today = shanghaiDay(now)
+    let sent = 0
+    for (const r of await this.m.Reminder.find({}).lean().exec()) {
+      if (r.lastSentDay === today || !r.openid) continue
+      if (await this.m.Checkin.exists({ _id: `${r._id}:${today}` }).exec()) continue
+      await send(r.openid)
+      // WeChat one-time subscriptions are used up by a send: the member subscribes again in the app.
+      await this.m.Reminder.deleteOne({ _id: r._id }).exec()
+      sent++
+    }
+    return sent
+  }
+}
+
+function view(c: CheckinDoc): CheckinResult {
+  return { day: c.day, kind: c.kind, streak: c.streak, rewardPoints: c.rewardPoints, milestoneDay: c.milestoneDay, makeupCardsEarned: c.makeupCardsEarned }
+}
