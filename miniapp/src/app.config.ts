@@ -2,12 +2,28 @@ const isH5 = process.env.TARO_ENV === 'h5'
 
 export default defineAppConfig({
   // Main package: member-facing pages only. The card is the landing page.
-  pages: ['pages/card/index', 'pages/login/index', 'pages/wallet/index', 'pages/tier/index'],
+  pages: [
+    'pages/card/index',
+    'pages/login/index',
+    'pages/wallet/index',
+    'pages/tier/index',
+    'pages/coupons/index',
+    'pages/my-coupons/index',
+    'pages/coupon-detail/index',
+  ],
   // Staff tooling lives in its own subpackage so members never download it.
   subPackages: [
     {
       root: 'staff',
-      pages: ['pages/home/index'],
+      pages: [
+        'pages/home/index',
+        'pages/login/index',
+        'pages/award/index',
+        'pages/redeem/index',
+        'pages/today/index',
+        'pages/approvals/index',
+        'pages/daily/index',
+      ],
     },
   ],
   window: {

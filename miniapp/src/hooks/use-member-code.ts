@@ -5,11 +5,12 @@ import { ApiError, api } from '../services/api'
 import { planRefresh, secondsUntil } from '../lib/refresh-schedule'
 
 /**
- * The rotating member code: fetch on every page show, re-fetch when the server's refreshAt
- * passes (corrected for clock skew), and tick a 1 Hz countdown. Timers stop while the page is
- * hidden, so a backgrounded mini-program makes no requests and no setData calls.
+ * A rotating code (member code, coupon code): fetch on every page show, re-fetch when the
+ * server's refreshAt passes (corrected for clock skew), and tick a 1 Hz countdown. Timers stop
+ * while the page is hidden, so a backgrounded mini-program makes no requests and no setData calls.
+ * `path` is any endpoint answering the memberCodeResponse shape.
  */
-export interface MemberCodeState {
+export interface RotatingCodeState {
   code: MemberCodeResponse | null
   loading: boolean
   error: ApiError | null
@@ -17,7 +18,15 @@ export interface MemberCodeState {
   refresh: () => Promise<void>
 }
 
+export type MemberCodeState = RotatingCodeState
+
+export const MEMBER_CODE_PATH = '/api/me/member-code'
+
 export function useMemberCode(enabled: boolean, onAuthLost: () => void): MemberCodeState {
+  return useRotatingCode(MEMBER_CODE_PATH, enabled, onAuthLost)
+}
+
+export function useRotatingCode(path: string, enabled: boolean, onAuthLost: () => void): RotatingCodeState {
   const [code, setCode] = useState<MemberCodeResponse | null>(null)
   const [loading, setLoading] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
@@ -43,7 +52,7 @@ export function useMemberCode(enabled: boolean, onAuthLost: () => void): MemberC
     inFlight.current = true
     setLoading(true)
     try {
-      const res = await api.get('/api/me/member-code', memberCodeResponse)
+      const res = await api.get(path, memberCodeResponse)
       const plan = planRefresh(res, Date.now())
       setCode(res)
       setError(null)
@@ -65,7 +74,7 @@ export function useMemberCode(enabled: boolean, onAuthLost: () => void): MemberC
       inFlight.current = false
       setLoading(false)
     }
-  }, [stopTimers])
+  }, [path, stopTimers])
 
   // The timeout closure calls through a ref so it always uses the current fetchCode.
   const fetchCodeRef = useRef(fetchCode)

@@ -1,10 +1,10 @@
 import Taro from '@tarojs/taro'
 import { ERROR_CODES, ERROR_MESSAGES_ZH, sessionTokens, type ErrorCode } from '@mall/shared'
-import { clearTokens, readTokens, saveTokens } from './token-store'
+import { clearTokens, readTokens, saveTokens, type SessionSlot } from './token-store'
 
 /**
  * Typed JSON client over Taro.request (wx.request on weapp, fetch on H5).
- * - Bearer access token from storage.
+ * - Bearer access token from storage: the member session, or the staff session for staff routes.
  * - One transparent refresh + retry when the server says AUTH.TOKEN_EXPIRED.
  * - Every failure becomes an ApiError with zh-CN copy, so pages never show raw server text.
  */
@@ -22,13 +22,16 @@ export class ApiError extends Error {
   readonly code: ApiErrorCode
   readonly status: number
   readonly requestId?: string
+  /** seconds, from Retry-After (or details.retryAfter) on 423 lockouts and 429 rate limits */
+  readonly retryAfter?: number
 
-  constructor(code: ApiErrorCode, status: number, requestId?: string) {
+  constructor(code: ApiErrorCode, status: number, requestId?: string, retryAfter?: number) {
     super(messageFor(code))
     this.name = 'ApiError'
     this.code = code
     this.status = status
     this.requestId = requestId
+    this.retryAfter = retryAfter
   }
 
   /** The session is gone (refresh failed / token invalid): the page should send the user to login. */
@@ -46,17 +49,33 @@ export interface Schema<T> {
   parse(data: unknown): T
 }
 
+/** `{ items: T[] }` list envelope, each item checked by `schema` (the shared contracts only define items). */
+export function itemsOf<T>(schema: Schema<T>): Schema<{ items: T[] }> {
+  return {
+    parse(data: unknown) {
+      const items = (data as { items?: unknown } | null)?.items
+      if (!Array.isArray(items)) throw new Error('items: not an array')
+      return { items: items.map((item) => schema.parse(item)) }
+    },
+  }
+}
+
 export interface RequestOptions<T> {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   data?: unknown
   schema?: Schema<T>
   /** false for login/refresh: no Authorization header, no refresh-on-401 */
   auth?: boolean
+  /** extra headers (e.g. Idempotency-Key); also sent on the retry after a token refresh */
+  headers?: Record<string, string>
+  /** which stored session authenticates (and is refreshed / cleared); default 'member' */
+  session?: SessionSlot
 }
 
 interface RawResponse {
   statusCode: number
   data: unknown
+  header?: Record<string, unknown>
 }
 
 const KNOWN_CODES = new Set<string>(ERROR_CODES)
@@ -64,14 +83,15 @@ const TIMEOUT_MS = 10_000
 
 export async function request<T = unknown>(path: string, options: RequestOptions<T> = {}): Promise<T> {
   const auth = options.auth !== false
+  const slot = options.session ?? 'member'
   let res = await send(path, options, auth)
   if (auth && res.statusCode === 401 && errorCodeOf(res) === 'AUTH.TOKEN_EXPIRED') {
-    const outcome = await refreshSession()
+    const outcome = await refreshSession(slot)
     // A transient network error must not log the member out: keep tokens, report offline.
     if (outcome === 'network') throw new ApiError('CLIENT.NETWORK', 0)
     if (outcome === 'ok') res = await send(path, options, auth)
   }
-  return unwrap(res, options.schema)
+  return unwrap(res, options.schema, slot)
 }
 
 export const api = {
@@ -80,8 +100,8 @@ export const api = {
 }
 
 async function send(path: string, options: RequestOptions<unknown>, auth: boolean): Promise<RawResponse> {
-  const header: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' }
-  const tokens = auth ? readTokens() : null
+  const header: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json', ...options.headers }
+  const tokens = auth ? readTokens(options.session) : null
   if (tokens) header.Authorization = `Bearer ${tokens.accessToken}`
   try {
     const res = await Taro.request({
@@ -93,13 +113,13 @@ async function send(path: string, options: RequestOptions<unknown>, auth: boolea
       timeout: TIMEOUT_MS,
       dataType: 'json',
     })
-    return { statusCode: res.statusCode, data: res.data }
+    return { statusCode: res.statusCode, data: res.data, header: res.header as Record<string, unknown> | undefined }
   } catch {
     throw new ApiError('CLIENT.NETWORK', 0)
   }
 }
 
-function unwrap<T>(res: RawResponse, schema?: Schema<T>): T {
+function unwrap<T>(res: RawResponse, schema: Schema<T> | undefined, slot: SessionSlot): T {
   if (res.statusCode >= 200 && res.statusCode < 300) {
     if (!schema) return res.data as T
     try {
@@ -110,15 +130,15 @@ function unwrap<T>(res: RawResponse, schema?: Schema<T>): T {
   }
   const code = errorCodeOf(res) ?? (res.statusCode === 401 ? 'AUTH.REQUIRED' : 'INTERNAL')
   // Any 401 that survives the refresh attempt means the stored session is useless.
-  if (res.statusCode === 401) clearTokens()
-  throw new ApiError(code, res.statusCode, requestIdOf(res))
+  if (res.statusCode === 401) clearTokens(slot)
+  throw new ApiError(code, res.statusCode, requestIdOf(res), retryAfterOf(res))
 }
 
-function errorBody(res: RawResponse): { code?: unknown; requestId?: unknown } | null {
+function errorBody(res: RawResponse): { code?: unknown; requestId?: unknown; details?: unknown } | null {
   const data = typeof res.data === 'string' ? safeJson(res.data) : res.data
   if (data && typeof data === 'object' && 'error' in data) {
     const error = (data as { error: unknown }).error
-    if (error && typeof error === 'object') return error as { code?: unknown; requestId?: unknown }
+    if (error && typeof error === 'object') return error as { code?: unknown; requestId?: unknown; details?: unknown }
   }
   return null
 }
@@ -131,6 +151,13 @@ function errorCodeOf(res: RawResponse): ErrorCode | null {
 function requestIdOf(res: RawResponse): string | undefined {
   const id = errorBody(res)?.requestId
   return typeof id === 'string' ? id : undefined
+}
+
+function retryAfterOf(res: RawResponse): number | undefined {
+  const details = errorBody(res)?.details as { retryAfter?: unknown } | undefined
+  const headerKey = Object.keys(res.header ?? {}).find((k) => k.toLowerCase() === 'retry-after')
+  const raw = typeof details?.retryAfter === 'number' ? details.retryAfter : Number(headerKey ? res.header![headerKey] : NaN)
+  return Number.isFinite(raw) && raw > 0 ? Math.ceil(raw) : undefined
 }
 
 function safeJson(text: string): unknown {
@@ -147,32 +174,35 @@ function safeJson(text: string): unknown {
  * AUTH.REFRESH_REUSED), so only one refresh request may be in the air.
  */
 type RefreshOutcome = 'ok' | 'rejected' | 'network'
-let refreshing: Promise<RefreshOutcome> | null = null
+const refreshing: Partial<Record<SessionSlot, Promise<RefreshOutcome>>> = {}
+const REFRESH_PATHS: Record<SessionSlot, string> = { member: '/api/auth/refresh', staff: '/api/staff/auth/refresh' }
 
-export function refreshSession(): Promise<RefreshOutcome> {
-  if (!refreshing) {
-    refreshing = doRefresh().finally(() => {
-      refreshing = null
+export function refreshSession(slot: SessionSlot = 'member'): Promise<RefreshOutcome> {
+  let pending = refreshing[slot]
+  if (!pending) {
+    pending = doRefresh(slot).finally(() => {
+      delete refreshing[slot]
     })
+    refreshing[slot] = pending
   }
-  return refreshing
+  return pending
 }
 
-async function doRefresh(): Promise<RefreshOutcome> {
-  const tokens = readTokens()
+async function doRefresh(slot: SessionSlot): Promise<RefreshOutcome> {
+  const tokens = readTokens(slot)
   if (!tokens) return 'rejected'
   let res: RawResponse
   try {
-    res = await send('/api/auth/refresh', { method: 'POST', data: { refreshToken: tokens.refreshToken } }, false)
+    res = await send(REFRESH_PATHS[slot], { method: 'POST', data: { refreshToken: tokens.refreshToken } }, false)
   } catch {
     return 'network'
   }
   if (res.statusCode >= 500) return 'network'
   const parsed = res.statusCode < 300 ? sessionTokens.safeParse(res.data) : null
   if (!parsed?.success) {
-    clearTokens()
+    clearTokens(slot)
     return 'rejected'
   }
-  saveTokens(parsed.data)
+  saveTokens(parsed.data, slot)
   return 'ok'
 }

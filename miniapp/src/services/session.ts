@@ -49,6 +49,8 @@ async function completeLogin(path: string, body: Record<string, string>): Promis
 
 export const CARD_PAGE = '/pages/card/index'
 export const LOGIN_PAGE = '/pages/login/index'
+/** Staff pages live in the `staff` subpackage; the member login only links there. */
+export const STAFF_LOGIN_PAGE = '/staff/pages/login/index'
 
 let lastLoginRedirect = 0
 

@@ -1,9 +1,13 @@
 import Taro from '@tarojs/taro'
 
 /**
- * Session tokens in Taro storage (wx storage on weapp, localStorage on H5). One small key,
- * read synchronously because every API call needs it and it is a few hundred bytes.
+ * Session tokens in Taro storage (wx storage on weapp, localStorage on H5). One small key per
+ * session slot, read synchronously because every API call needs it and it is a few hundred bytes.
+ * The member and the store staff sessions are separate slots: a clerk may also be a member on the
+ * same phone, and the server never accepts one audience's token on the other's routes.
  */
+export type SessionSlot = 'member' | 'staff'
+
 export interface StoredTokens {
   accessToken: string
   refreshToken: string
@@ -11,11 +15,14 @@ export interface StoredTokens {
   expiresAt: number
 }
 
-const KEY = 'mall.session.v1'
+const KEYS: Record<SessionSlot, string> = {
+  member: 'mall.session.v1',
+  staff: 'mall.staff-session.v1',
+}
 
-export function readTokens(): StoredTokens | null {
+export function readTokens(slot: SessionSlot = 'member'): StoredTokens | null {
   try {
-    const raw: unknown = Taro.getStorageSync(KEY)
+    const raw: unknown = Taro.getStorageSync(KEYS[slot])
     if (raw && typeof raw === 'object' && 'accessToken' in raw && 'refreshToken' in raw) {
       return raw as StoredTokens
     }
@@ -25,18 +32,18 @@ export function readTokens(): StoredTokens | null {
   return null
 }
 
-export function saveTokens(tokens: { accessToken: string; refreshToken: string; expiresIn: number }): void {
+export function saveTokens(tokens: { accessToken: string; refreshToken: string; expiresIn: number }, slot: SessionSlot = 'member'): void {
   const stored: StoredTokens = {
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,
     expiresAt: Date.now() + tokens.expiresIn * 1000,
   }
-  Taro.setStorageSync(KEY, stored)
+  Taro.setStorageSync(KEYS[slot], stored)
 }
 
-export function clearTokens(): void {
+export function clearTokens(slot: SessionSlot = 'member'): void {
   try {
-    Taro.removeStorageSync(KEY)
+    Taro.removeStorageSync(KEYS[slot])
   } catch {
     // Nothing to clear.
   }

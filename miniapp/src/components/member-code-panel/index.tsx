@@ -1,16 +1,41 @@
 import { useMemo } from 'react'
 import { View, Text, Image, Button } from '@tarojs/components'
-import type { MemberCodeState } from '../../hooks/use-member-code'
+import type { RotatingCodeState } from '../../hooks/use-member-code'
 import { qrDataUri } from '../../lib/qr-svg'
 import { barcodeDataUri } from '../../lib/barcode-svg'
 import './index.css'
 
+/** Class names tests and e2e scripts select on; each holds the current code in data-code. */
+export interface CodePanelHooks {
+  qr: string
+  barcode: string
+  digits: string
+}
+
+export interface CodePanelProps {
+  state: RotatingCodeState
+  /** what the code is called: '会员码' / '券码' (title, loading and empty copy) */
+  noun?: string
+  /** one line next to the title */
+  hint?: string
+  hooks?: CodePanelHooks
+  className?: string
+}
+
+export const MEMBER_CODE_HOOKS: CodePanelHooks = { qr: 'member-qr', barcode: 'member-barcode', digits: 'member-code-digits' }
+
 /**
- * The rotating member code that staff scan at the counter: QR + Code 128 + the digits
- * (for manual entry when a scanner fails). Test hooks: .member-qr (with data-code) and
- * .member-code-digits hold the current code verbatim.
+ * A rotating code that staff scan at the counter (member code, coupon code): QR + Code 128 +
+ * the digits (for manual entry when a scanner fails). Defaults are the member card's copy and
+ * hooks (.member-qr, .member-code-digits).
  */
-export default function MemberCodePanel({ state }: { state: MemberCodeState }) {
+export default function MemberCodePanel({
+  state,
+  noun = '会员码',
+  hint = '出示给店员扫码累积积分',
+  hooks = MEMBER_CODE_HOOKS,
+  className = '',
+}: CodePanelProps) {
   const { code, loading, error, secondsLeft, refresh } = state
   const value = code?.code ?? ''
 
@@ -18,24 +43,26 @@ export default function MemberCodePanel({ state }: { state: MemberCodeState }) {
   const images = useMemo(() => (value ? renderImages(value) : null), [value])
 
   return (
-    <View className='surface code-panel'>
+    <View className={`surface code-panel ${className}`}>
       <View className='code-panel__header'>
-        <Text className='code-panel__title'>会员码</Text>
-        <Text className='muted'>出示给店员扫码累积积分</Text>
+        <Text className='code-panel__title'>{noun}</Text>
+        <Text className='muted'>{hint}</Text>
       </View>
 
       {images && code ? (
         <View className='code-panel__body'>
-          <Image className='member-qr' data-code={value} src={images.qr} mode='aspectFit' />
+          <Image className={`code-qr ${hooks.qr}`} data-code={value} src={images.qr} mode='aspectFit' />
           {images.barcode ? (
-            <Image className='member-barcode' data-code={value} src={images.barcode} mode='scaleToFill' />
+            <Image className={`code-barcode ${hooks.barcode}`} data-code={value} src={images.barcode} mode='scaleToFill' />
           ) : null}
-          <Text className='member-code-digits' data-code={value}>
+          <Text className={`code-digits ${hooks.digits}`} data-code={value}>
             {value}
           </Text>
           <View className='code-panel__footer'>
             <Text className='muted code-countdown'>{loading ? '正在刷新…' : `${secondsLeft} 秒后自动刷新`}</Text>
-            <Button className='btn-quiet code-refresh' size='mini' disabled={loading} onClick={refresh}>
+            {/* Busy via a class: Taro H5 renders disabled="false" as an attribute and greys it out.
+                refresh() ignores re-entry itself. */}
+            <Button className={`btn-quiet code-refresh ${loading ? 'is-busy' : ''}`} size='mini' onClick={refresh}>
               刷新
             </Button>
           </View>
@@ -49,11 +76,11 @@ export default function MemberCodePanel({ state }: { state: MemberCodeState }) {
         </View>
       ) : loading ? (
         <View className='state-box code-loading'>
-          <Text className='muted'>会员码加载中…</Text>
+          <Text className='muted'>{noun}加载中…</Text>
         </View>
       ) : (
         <View className='state-box code-empty'>
-          <Text className='muted'>暂无会员码</Text>
+          <Text className='muted'>暂无{noun}</Text>
           <Button className='btn-quiet' size='mini' onClick={refresh}>
             刷新
           </Button>

@@ -2,7 +2,7 @@ import { useState } from 'react'
 import Taro, { useLoad } from '@tarojs/taro'
 import { View, Text, Input, Button } from '@tarojs/components'
 import { ApiError } from '../../services/api'
-import { DEMO_USERS, DEV_USER_RE, goToCard, loginAsDevUser, loginWithWechat, supportsDevLogin } from '../../services/session'
+import { DEMO_USERS, DEV_USER_RE, STAFF_LOGIN_PAGE, goToCard, loginAsDevUser, loginWithWechat, supportsDevLogin } from '../../services/session'
 import { rememberInviter } from '../../services/inviter'
 import './index.css'
 
@@ -97,6 +97,11 @@ export default function LoginPage() {
           <Text className='muted login-note'>首次登录将自动开通会员</Text>
         </View>
       )}
+
+      {/* Staff pages live in the staff subpackage: a link only, no staff code in the main package. */}
+      <Text className='to-staff-login' onClick={() => void Taro.navigateTo({ url: STAFF_LOGIN_PAGE })}>
+        员工登录
+      </Text>
     </View>
   )
 }

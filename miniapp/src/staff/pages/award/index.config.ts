@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '扫会员码积分',
+})

@@ -1,0 +1,207 @@
+import '@testing-library/jest-dom'
+import Taro from '@tarojs/taro'
+import { render, fireEvent, waitFor } from '@testing-library/react'
+import { api } from '../src/services/api'
+import { fetchStaffMe, isStaffLoggedIn } from '../src/services/staff'
+import StaffLoginPage from '../src/staff/pages/login'
+import AwardPage from '../src/staff/pages/award'
+import TodayPage from '../src/staff/pages/today'
+
+// Real API client over a mocked Taro.request, real storage semantics over a Map; page lifecycle
+// hooks run like mount effects.
+const store = new Map<string, unknown>()
+jest.mock('@tarojs/taro', () => {
+  const { useEffect } = jest.requireActual('react')
+  const onMount = (fn: () => void) => useEffect(() => fn(), [])
+  return {
+    __esModule: true,
+    default: {
+      request: jest.fn(),
+      getStorageSync: jest.fn((k: string) => store.get(k) ?? ''),
+      setStorageSync: jest.fn((k: string, v: unknown) => store.set(k, v)),
+      removeStorageSync: jest.fn((k: string) => store.delete(k)),
+      reLaunch: jest.fn(async () => {}),
+      navigateTo: jest.fn(async () => {}),
+      showToast: jest.fn(async () => {}),
+      showModal: jest.fn(async () => ({ confirm: true })),
+      stopPullDownRefresh: jest.fn(),
+      scanCode: jest.fn(),
+    },
+    getCurrentInstance: () => ({ router: { params: {} } }),
+    useLoad: onMount,
+    useDidShow: onMount,
+    useDidHide: jest.fn(),
+    usePullDownRefresh: jest.fn(),
+  }
+})
+
+const request = Taro.request as unknown as jest.Mock
+const ok = (data: unknown) => ({ statusCode: 200, data })
+const err = (status: number, code: string, details?: unknown) => ({ statusCode: status, data: { error: { code, message: 'en', requestId: 'r', details } } })
+type Req = { url: string; method: string; data?: Record<string, unknown>; header: Record<string, string> }
+
+const MEMBER_KEY = 'mall.session.v1'
+const STAFF_KEY = 'mall.staff-session.v1'
+const profile = { staffId: 'clerk1', username: 'clerk1', displayName: '小王', role: 'clerk', storeId: 'S1', storeName: '一号店' }
+const member = { memberId: 'm1', memberNo: '88001234', nickname: '阿丽', phoneMasked: '138****0000', tier: { level: 2, name: '银卡会员' }, pointsBalance: 1200 }
+const purchase = (over: Record<string, unknown> = {}) => ({
+  purchaseId: 'p1', status: 'posted', memberId: 'm1', storeId: 'S1', receiptNo: 'R1', amountFen: 12850, points: 128,
+  balanceAfter: 1328, tier: { level: 2, name: '银卡会员' }, breakdown: null, staffId: 'clerk1', createdAt: '2025-01-05T06:00:00Z', ...over,
+})
+
+// The DOM stand-in for <Input> forwards Taro's boolean `password` prop to <input>; React warns.
+const consoleError = console.error
+beforeAll(() => {
+  jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+    if (String(args[0]).includes('non-boolean attribute `%s`') && args[2] === 'password') return
+    consoleError(...args)
+  })
+})
+afterAll(() => (console.error as jest.Mock).mockRestore())
+
+beforeEach(() => {
+  store.clear()
+  request.mockReset()
+  ;(Taro.reLaunch as jest.Mock).mockClear()
+  store.set(MEMBER_KEY, { accessToken: 'member-a', refreshToken: 'member-refresh-token', expiresAt: 0 })
+  store.set(STAFF_KEY, { accessToken: 'staff-a', refreshToken: 'staff-refresh-token', expiresAt: 0 })
+})
+
+describe('two session slots', () => {
+  it('authenticates staff calls with the staff token and member calls with the member token', async () => {
+    request.mockImplementation(async (o: Req) => ok(o.url.endsWith('/api/staff/me') ? profile : {}))
+    await fetchStaffMe()
+    await api.get('/api/me/card')
+    expect(request.mock.calls[0][0].header.Authorization).toBe('Bearer staff-a')
+    expect(request.mock.calls[1][0].header.Authorization).toBe('Bearer member-a')
+  })
+
+  it('refreshes the staff session on its own route and slot', async () => {
+    request.mockImplementation(async (o: Req) => {
+      if (o.url.endsWith('/api/staff/auth/refresh')) return ok({ accessToken: 'staff-b', refreshToken: 'staff-refresh-2', expiresIn: 900 })
+      return o.header.Authorization === 'Bearer staff-b' ? ok(profile) : err(401, 'AUTH.TOKEN_EXPIRED')
+    })
+    await expect(fetchStaffMe()).resolves.toMatchObject({ displayName: '小王' })
+    expect(request.mock.calls.filter(([o]) => o.url.endsWith('/api/staff/auth/refresh'))[0][0].data).toEqual({ refreshToken: 'staff-refresh-token' })
+    expect(store.get(STAFF_KEY)).toMatchObject({ accessToken: 'staff-b' })
+    expect(store.get(MEMBER_KEY)).toMatchObject({ accessToken: 'member-a' })
+  })
+
+  it('a dead staff session clears only the staff slot', async () => {
+    request.mockImplementation(async (o: Req) => (o.url.endsWith('/refresh') ? err(401, 'AUTH.REFRESH_REUSED') : err(401, 'AUTH.TOKEN_EXPIRED')))
+    await expect(fetchStaffMe()).rejects.toMatchObject({ isAuthLost: true })
+    expect(isStaffLoggedIn()).toBe(false)
+    expect(store.has(MEMBER_KEY)).toBe(true)
+  })
+})
+
+describe('StaffLoginPage', () => {
+  it('shows the lockout time from the server', async () => {
+    store.delete(STAFF_KEY)
+    request.mockResolvedValue({ ...err(423, 'AUTH.LOCKED', { retryAfter: 840 }), header: { 'Retry-After': '840' } })
+    const { container } = render(<StaffLoginPage />)
+    fireEvent.change(container.querySelector('.staff-username')!, { target: { value: 'clerk1' } })
+    fireEvent.change(container.querySelector('.staff-password')!, { target: { value: 'wrong' } })
+    fireEvent.click(container.querySelector('.staff-login-button')!)
+    await waitFor(() => expect(container.querySelector('.staff-login-error')).toHaveTextContent('账号已被临时锁定，请 14 分钟后再试'))
+  })
+
+  it('stores the staff session next to the member session and opens the 工作台', async () => {
+    store.delete(STAFF_KEY)
+    request.mockResolvedValue(ok({ accessToken: 'staff-new', refreshToken: 'staff-refresh-new', expiresIn: 900, staff: profile }))
+    const { container } = render(<StaffLoginPage />)
+    fireEvent.change(container.querySelector('.staff-username')!, { target: { value: 'clerk1' } })
+    fireEvent.change(container.querySelector('.staff-password')!, { target: { value: 'pw' } })
+    fireEvent.click(container.querySelector('.staff-login-button')!)
+    await waitFor(() => expect(Taro.reLaunch).toHaveBeenCalledWith({ url: '/staff/pages/home/index' }))
+    expect(request.mock.calls[0][0]).toMatchObject({ url: 'http://api.test/api/staff/auth/login', data: { username: 'clerk1', password: 'pw' } })
+    expect(request.mock.calls[0][0].header.Authorization).toBeUndefined()
+    expect(store.get(STAFF_KEY)).toMatchObject({ accessToken: 'staff-new' })
+    expect(store.get(MEMBER_KEY)).toMatchObject({ accessToken: 'member-a' })
+  })
+})
+
+describe('AwardPage', () => {
+  it('resolves the member, rejects a bad amount locally, then awards in integer fen', async () => {
+    request.mockImplementation(async (o: Req) => {
+      if (o.url.endsWith('/member-code/resolve')) return ok({ member, scanToken: 'scan-token-0123456789abcdef' })
+      if (o.url.endsWith('/api/staff/purchases')) return ok(purchase({ amountFen: o.data!.amountFen, receiptNo: o.data!.receiptNo }))
+      return err(404, 'REQUEST.NOT_FOUND')
+    })
+    const { container } = render(<AwardPage />)
+    fireEvent.change(container.querySelector('.member-code-input')!, { target: { value: '1234 5678 9012' } })
+    fireEvent.click(container.querySelector('.member-code-submit')!)
+    await waitFor(() => expect(container.querySelector('.scanned-member')).toHaveTextContent('阿丽'))
+    expect(request.mock.calls[0][0].data).toEqual({ code: '123456789012' })
+    expect(container.querySelector('.scanned-member')).toHaveTextContent('138****0000')
+    expect(container.querySelector('.scanned-member')).toHaveTextContent('银卡会员')
+    expect(container.querySelector('.scanned-balance')).toHaveTextContent('1,200')
+
+    fireEvent.change(container.querySelector('.receipt-input')!, { target: { value: 'R1' } })
+    fireEvent.change(container.querySelector('.amount-input')!, { target: { value: '12.345' } })
+    fireEvent.click(container.querySelector('.award-confirm')!)
+    expect(container.querySelector('.award-error')).toHaveTextContent('金额最多保留两位小数')
+    expect(request).toHaveBeenCalledTimes(1)
+
+    fireEvent.change(container.querySelector('.amount-input')!, { target: { value: '1.15' } })
+    fireEvent.click(container.querySelector('.award-confirm')!)
+    await waitFor(() => expect(container.querySelector('.award-result')).toHaveTextContent('积分已发放'))
+    const post = request.mock.calls[1][0] as Req
+    expect(post.data).toEqual({ scanToken: 'scan-token-0123456789abcdef', receiptNo: 'R1', amountFen: 115 })
+    expect(post.header['Idempotency-Key']).toMatch(/^[A-Za-z0-9_-]{8,128}$/)
+    expect(post.header.Authorization).toBe('Bearer staff-a')
+    expect(container.querySelector('.award-points')).toHaveTextContent('+128')
+
+    fireEvent.click(container.querySelector('.award-again')!)
+    expect(container.querySelector('.member-code-input')).toBeInTheDocument()
+  })
+
+  it('reuses the idempotency key after a network failure and reports pending approval', async () => {
+    let posts = 0
+    request.mockImplementation(async (o: Req) => {
+      if (o.url.endsWith('/member-code/resolve')) return ok({ member, scanToken: 'scan-token-0123456789abcdef' })
+      posts += 1
+      if (posts === 1) throw new Error('timeout')
+      return ok(purchase({ status: 'pending_approval', balanceAfter: null, points: 5000 }))
+    })
+    const { container } = render(<AwardPage />)
+    fireEvent.change(container.querySelector('.member-code-input')!, { target: { value: '123456' } })
+    fireEvent.click(container.querySelector('.member-code-submit')!)
+    await waitFor(() => expect(container.querySelector('.receipt-input')).toBeInTheDocument())
+    fireEvent.change(container.querySelector('.receipt-input')!, { target: { value: 'R9' } })
+    fireEvent.change(container.querySelector('.amount-input')!, { target: { value: '5000' } })
+    fireEvent.click(container.querySelector('.award-confirm')!)
+    await waitFor(() => expect(container.querySelector('.award-error')).toHaveTextContent('网络连接失败'))
+    fireEvent.click(container.querySelector('.award-confirm')!)
+    await waitFor(() => expect(container.querySelector('.award-result')).toHaveTextContent('已提交店长审批'))
+    const keys = request.mock.calls.filter(([o]) => o.url.endsWith('/api/staff/purchases')).map(([o]) => o.header['Idempotency-Key'])
+    expect(keys).toHaveLength(2)
+    expect(keys[0]).toBe(keys[1])
+  })
+})
+
+describe('TodayPage', () => {
+  it('offers undo only inside the window and undoes purchases and coupons on their routes', async () => {
+    const future = new Date(Date.now() + 5 * 60_000).toISOString()
+    const past = new Date(Date.now() - 60_000).toISOString()
+    const op = (kind: string, ref: string, undoableUntil: string | null) => ({
+      kind, at: '2025-01-05T06:00:00Z', ref, memberId: 'm1', title: `t ${ref}`, amountFen: kind === 'purchase' ? 100 : null,
+      points: kind === 'purchase' ? 1 : null, status: kind === 'purchase' ? 'posted' : 'redeemed', staffId: 'clerk1', undoableUntil, flags: [],
+    })
+    request.mockImplementation(async (o: Req) => {
+      if (o.url.endsWith('/operations/today')) return ok({ items: [op('purchase', 'R1', future), op('coupon', '123456#7', future), op('purchase', 'R0', past)] })
+      if (o.url.includes('/reverse')) return ok(purchase({ status: 'reversed' }))
+      return ok({})
+    })
+    const { container } = render(<TodayPage />)
+    await waitFor(() => expect(container.querySelectorAll('.op-row')).toHaveLength(3))
+    expect(container.querySelectorAll('.op-undo')).toHaveLength(2)
+    fireEvent.click(container.querySelectorAll('.op-undo')[0]!)
+    await waitFor(() => expect(request.mock.calls.some(([o]) => o.url.endsWith('/api/staff/purchases/R1/reverse'))).toBe(true))
+    const reverse = request.mock.calls.find(([o]) => o.url.includes('/reverse'))![0] as Req
+    expect(reverse.data).toEqual({ reason: 'undo' })
+    await waitFor(() => expect(container.querySelectorAll('.op-undo')).toHaveLength(1))
+    fireEvent.click(container.querySelector('.op-undo')!)
+    await waitFor(() => expect(request.mock.calls.some(([o]) => o.url.endsWith('/api/staff/coupons/123456%237/undo'))).toBe(true))
+  })
+})
