@@ -12,6 +12,7 @@ import { MemberService, type RegistrationHook } from './modules/members/member.s
 import { StaffService } from './modules/staff/staff.service'
 import { StaffWorkspaceService } from './modules/staff/workspace.service'
 import { CheckinService } from './modules/checkin/checkin.service'
+import { ReferralService } from './modules/referrals/referral.service'
 import { ProgramRules } from './modules/points/program-rules'
 import { PurchaseService } from './modules/points/purchase.service'
 import { PurchaseReviewService } from './modules/points/purchase-review.service'
@@ -48,6 +49,7 @@ export interface Services {
   couponRedemptions: CouponRedemptionService
   workspace: StaffWorkspaceService
   checkin: CheckinService
+  referrals: ReferralService
 }
 
 /** Background work; main.ts schedules it, tests and operators run it on demand. */
@@ -59,6 +61,7 @@ export interface Jobs {
   sweepCouponClaims(now: Date): Promise<{ activated: number; released: number }>
   sweepCheckins(now: Date): Promise<{ rewards: number; cards: number }>
   sendCheckinReminders(now: Date): Promise<number>
+  sweepReferrals(now: Date): Promise<number>
 }
 
 /** What route modules receive: services plus the cross-cutting pieces they need. */
@@ -106,6 +109,10 @@ export function buildContext(deps: AppDeps): AppContext {
   const couponCatalog = new CouponCatalogService(conn, members)
   const couponClaims = new CouponClaimService(conn, ledger, members)
   const checkin = new CheckinService(conn, ledger, rules)
+  const referrals = new ReferralService(conn, ledger, members, rules)
+  members.onRegistered((member, input) => referrals.onRegistered(member, input.now))
+  purchases.listeners.posted.push((memberId, purchaseId, at) => referrals.onPurchasePosted(memberId, purchaseId, at))
+  purchases.listeners.reversed.push((memberId, purchaseId, at) => referrals.onPurchaseReversed(memberId, purchaseId, at))
   const services: Services = {
     ledger,
     members,
@@ -122,6 +129,7 @@ export function buildContext(deps: AppDeps): AppContext {
     couponRedemptions: new CouponRedemptionService(conn, config.auth.memberCodeSecret, couponCatalog, members),
     workspace: new StaffWorkspaceService(conn, rules),
     checkin,
+    referrals,
   }
   const jobs: Jobs = {
     expirePoints: (at) => expirePoints(ledger, at),
@@ -130,6 +138,7 @@ export function buildContext(deps: AppDeps): AppContext {
     sweepUsedCodes: (at) => memberCodes.sweep(at),
     sweepCouponClaims: (at) => couponClaims.sweep(at),
     sweepCheckins: (at) => checkin.sweep(at),
+    sweepReferrals: (at) => referrals.sweep(at),
     sendCheckinReminders: (at) =>
       checkin.sendReminders(at, (openid) =>
         deps.wechat.sendSubscribeMessage({

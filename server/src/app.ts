@@ -13,6 +13,7 @@ import { opsRoutes } from './modules/ops.routes'
 import { couponRoutes } from './modules/coupons/coupon.routes'
 import { staffRoutes } from './modules/staff/staff.routes'
 import { checkinRoutes } from './modules/checkin/checkin.routes'
+import { referralRoutes } from './modules/referrals/referral.routes'
 import { auditMiddleware } from './modules/audit/audit.middleware'
 import { pointsRoutes } from './modules/points/points.routes'
 
@@ -38,7 +39,7 @@ export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
   health.get('/api/health', (c) => {
     c.body = { ok: true, time: ctx.now().toISOString() }
   })
-  for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), couponRoutes(ctx), checkinRoutes(ctx), staffRoutes(ctx), opsRoutes(ctx)]) {
+  for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), couponRoutes(ctx), checkinRoutes(ctx), referralRoutes(ctx), staffRoutes(ctx), opsRoutes(ctx)]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: false }))
   }
 

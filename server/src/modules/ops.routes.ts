@@ -14,6 +14,7 @@ export function opsRoutes({ jobs, tokens, now }: AppContext): Router {
     'sweep-used-codes': () => jobs.sweepUsedCodes(now()),
     'sweep-coupon-claims': () => jobs.sweepCouponClaims(now()),
     'sweep-checkins': () => jobs.sweepCheckins(now()),
+    'sweep-referrals': () => jobs.sweepReferrals(now()),
     'send-checkin-reminders': () => jobs.sendCheckinReminders(now()),
   }
   router.post('/jobs/:name', operator, async (ctx) => {

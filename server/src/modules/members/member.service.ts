@@ -27,6 +27,11 @@ export class MemberService {
     private readonly rules: { current(): Promise<{ tiers: TierDefinition[] }> } = { current: async () => ({ tiers: DEFAULT_TIERS }) },
   ) {}
 
+  /** Adds a hook (features that are built after the member service, like referrals). */
+  onRegistered(hook: RegistrationHook): void {
+    this.hooks.push(hook)
+  }
+
   async get(memberId: string): Promise<MemberDoc> {
     const member = await this.repo.findById(memberId)
     if (!member) throw new DomainError('MEMBER.NOT_FOUND', 'member not found')
@@ -45,7 +50,7 @@ export class MemberService {
       await this.runHooks(member, input) // repairs a crash between registration and its gifts
       return { member, isNew: false }
     }
-    const member = await this.insertFreshMember(input)
+    const member = await this.insertFreshMember(input, await this.attributableInviter(input))
     if (!(await this.repo.claimIdentity(input.identity, member._id, input.now))) {
       await this.repo.deleteMember(member._id)
       const winnerId = await this.repo.memberIdForIdentity(input.identity)
@@ -90,7 +95,21 @@ export class MemberService {
     return maskPhone(phone)!
   }
 
-  private async insertFreshMember(input: RegistrationInput): Promise<MemberDoc> {
+  /**
+   * The inviter a new member is attributed to, decided once, when the member row is created:
+   * unknown codes are ignored, and an inviter who is the same WeChat user (unionid) is refused.
+   */
+  private async attributableInviter(input: RegistrationInput): Promise<string | null> {
+    if (!input.inviterCode) return null
+    const inviterId = await this.repo.memberIdForIdentity(`invite:${input.inviterCode}`)
+    if (!inviterId) return null
+    for (const linked of input.linkedIdentities ?? []) {
+      if ((await this.repo.memberIdForIdentity(linked)) === inviterId) return null
+    }
+    return inviterId
+  }
+
+  private async insertFreshMember(input: RegistrationInput, inviterId: string | null): Promise<MemberDoc> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const doc: MemberDoc = {
         _id: newMemberId(),
@@ -99,7 +118,7 @@ export class MemberService {
         phone: null,
         openid: input.openid ?? null,
         inviteCode: newInviteCode(),
-        source: { channel: input.channel, inviterId: null },
+        source: { channel: inviterId ? 'invite' : input.channel, inviterId },
         joinedAt: input.now,
       }
       if (!(await this.repo.insertMember(doc))) continue // member number taken: draw another

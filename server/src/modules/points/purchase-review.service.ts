@@ -75,6 +75,7 @@ export class PurchaseReviewService {
       },
     })
     await this.purchases.setStatus(purchase._id, 'posted', { status: 'reversed', reversedBy: staff.sub, reversalReason: reason })
+    for (const listener of this.purchases.listeners.reversed) await listener(purchase.memberId, purchase._id, now)
     return this.purchases.view({ ...purchase, status: 'reversed' } as PurchaseDoc, entry)
   }
 }

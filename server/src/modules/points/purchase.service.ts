@@ -27,7 +27,11 @@ function staffTotalKeys(staffId: string, now: Date): [string, string] {
 }
 
 /** Staff record a purchase for a scanned member; the ledger posting is keyed to the receipt. */
+export type PurchaseListener = (memberId: string, purchaseId: string, now: Date) => Promise<void>
+
 export class PurchaseService {
+  /** Features that react to verified purchases and their reversal (referral rewards). Each is idempotent. */
+  readonly listeners: { posted: PurchaseListener[]; reversed: PurchaseListener[] } = { posted: [], reversed: [] }
   private readonly Purchase: Model<PurchaseDoc>
   private readonly StaffDay: Model<StaffDayDoc>
   private readonly Store: Model<StoreDoc>
@@ -137,6 +141,7 @@ export class PurchaseService {
     if (tierLevelAfter > member.tierLevel) await this.members.raiseTier(member._id, tierLevelAfter)
     const points = entry.delta
     await this.Purchase.updateOne({ _id: purchase._id, status: 'posting' }, { $set: { status: 'posted', entryId: entry._id, points, postedAt: entry.createdAt } }).exec()
+    for (const listener of this.listeners.posted) await listener(purchase.memberId, purchase._id, now)
     return this.view({ ...purchase, status: purchase.status === 'reversed' ? 'reversed' : 'posted', entryId: entry._id, points }, entry)
   }
 

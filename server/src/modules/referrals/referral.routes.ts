@@ -1,0 +1,11 @@
+import Router from '@koa/router'
+import { requireMember } from '../../http/auth-middleware'
+import type { AppContext } from '../../app-context'
+
+export function referralRoutes({ services, tokens, now }: AppContext): Router {
+  const router = new Router({ prefix: '/api' })
+  router.get('/me/invites', requireMember(tokens, now), async (ctx) => {
+    ctx.body = await services.referrals.summary(ctx.state.memberId, ctx.origin)
+  })
+  return router
+}
