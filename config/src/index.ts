@@ -35,6 +35,8 @@ const envSchema = z
     WECHAT_CHECKIN_TEMPLATE_ID: z.string().default('checkin-reminder-dev'),
     /** H5 / demo login without WeChat. Refused in production (see the refinement below). */
     DEV_LOGIN: boolFromEnv.default(false),
+    /** Public base URL of the H5 app, used in invite links (unset: the request's own host). */
+    PUBLIC_URL: z.url().optional(),
     /** Directory of the H5 build the server serves at `/`. Empty: do not serve it. */
     H5_DIST_DIR: z.string().default(''),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -78,6 +80,7 @@ export interface AppConfig {
   }
   wechat: { apiBase: string; appId: string; secret: string; timeoutMs: number; checkinReminderTemplateId: string }
   h5DistDir: string
+  publicUrl: string | undefined
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   welcomeGift: { points: number; couponTemplateId: string }
   rateLimits: { loginPerMinute: number; scanPerMinute: number; claimPerMinute: number }
@@ -116,6 +119,7 @@ export function loadConfig(
       checkinReminderTemplateId: e.WECHAT_CHECKIN_TEMPLATE_ID,
     },
     h5DistDir: e.H5_DIST_DIR,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     welcomeGift: { points: e.WELCOME_POINTS, couponTemplateId: e.WELCOME_COUPON_TEMPLATE },
     rateLimits: { loginPerMinute: e.RATE_LOGIN_PER_MINUTE, scanPerMinute: e.RATE_SCAN_PER_MINUTE, claimPerMinute: e.RATE_CLAIM_PER_MINUTE },

@@ -8,6 +8,7 @@ import { startDevDb, type DevDb } from './db/devdb'
 import { createLogger } from './logger'
 import { createWechatClient } from './modules/auth/wechat-client'
 import { seedDemo, DEMO_LOGINS } from './seed/demo'
+import { startScheduler } from './jobs/scheduler'
 
 const REPO_ROOT = path.resolve(__dirname, '../..')
 
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   await ensureIndexes(conn)
   if (demo) await seedDemo(ctx, conn)
 
+  const stopScheduler = startScheduler(ctx.jobs, ctx.now, logger)
   const server: Server = app.listen(config.http.port, config.http.host)
   await new Promise<void>((resolve) => server.once('listening', resolve))
   const address = server.address()
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down')
+    stopScheduler()
     server.close()
     server.closeAllConnections()
     await conn.close().catch(() => undefined)

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose'
-import { shanghaiMonth } from '@mall/shared'
+import type { CouponTemplateInput } from '@mall/shared'
+import { couponModels } from '../modules/coupons/coupon.model'
 import type { AppContext } from '../app-context'
 import { staffModel } from '../modules/staff/staff.model'
 import { StaffService } from '../modules/staff/staff.service'
@@ -26,11 +27,25 @@ const DEMO_STAFF = [
   { username: 'operator', displayName: '赵运营（商场）', role: 'operator', storeId: null },
 ] as const
 
+/** Purchases as [days ago, store, amount in fen]; recorded through the real award flow. */
 const DEMO_MEMBERS = [
-  { devUser: 'alice', purchases: [[-40, 'S001', 5800], [-20, 'S002', 129900], [-3, 'S003', 45600]] },
-  { devUser: 'bob', purchases: [[-200, 'S002', 89900], [-10, 'S004', 32000]] },
-  { devUser: 'carol', purchases: [] },
+  { devUser: 'alice', nickname: 'Alice 王', purchases: [[-300, 'S002', 1_299_00], [-40, 'S001', 58_00], [-20, 'S002', 2_599_00], [-3, 'S003', 456_00]] },
+  { devUser: 'bob', nickname: 'Bob 李', purchases: [[-200, 'S002', 899_00], [-10, 'S004', 320_00]] },
+  { devUser: 'carol', nickname: 'Carol 张', purchases: [] },
 ] as const
+
+const DEMO_TEMPLATES = (now: Date): CouponTemplateInput[] => {
+  const day = 86400_000
+  const base = { claimStart: new Date(now.getTime() - day).toISOString(), claimEnd: new Date(now.getTime() + 60 * day).toISOString(), eligibleTiers: [], storeIds: [], fundedBy: 'mall', discountPermille: 0, maxDiscountFen: 0, giftName: '', parkingHours: 0, thresholdFen: 0, valueFen: 0, perMemberLimit: 1, pricePoints: 0 }
+  return [
+    { ...base, name: '全场满200减30', type: 'cash_off', thresholdFen: 200_00, valueFen: 30_00, stock: 500, validity: { kind: 'relative', days: 14 } },
+    { ...base, name: '停车2小时券', type: 'parking', parkingHours: 2, stock: null, pricePoints: 100, perMemberLimit: 5, validity: { kind: 'relative', days: 30 } },
+    { ...base, name: '星巴克中杯饮品券', type: 'gift', giftName: '中杯饮品', stock: 50, storeIds: ['S001'], fundedBy: 'S001', pricePoints: 300, validity: { kind: 'relative', days: 7 } },
+    { ...base, name: '优衣库9折券（最高减100）', type: 'percent_off', discountPermille: 900, maxDiscountFen: 100_00, stock: 200, storeIds: ['S002'], fundedBy: 'S002', validity: { kind: 'relative', days: 30 } },
+    { ...base, name: '金卡专享50元代金券', type: 'voucher', valueFen: 50_00, stock: 100, eligibleTiers: [3, 4], validity: { kind: 'relative', days: 30 } },
+    { ...base, name: '限量秒杀：满100减50', type: 'cash_off', thresholdFen: 100_00, valueFen: 50_00, stock: 3, validity: { kind: 'relative', days: 7 } },
+  ]
+}
 
 export const DEMO_LOGINS = [
   'Members (H5 体验登录): alice, bob, carol',
@@ -48,22 +63,24 @@ export async function seedDemo(ctx: AppContext, conn: Connection): Promise<void>
   }
 
   const now = ctx.now()
+  const { services } = ctx
+  const inviter = await services.members.findOrRegister({ identity: 'dev:alice', nickname: 'Alice 王', channel: 'dev', now })
   for (const m of DEMO_MEMBERS) {
-    const { member } = await ctx.services.members.findOrRegister({ identity: `dev:${m.devUser}`, nickname: m.devUser, channel: 'dev', now })
+    const { member } = await services.members.findOrRegister({
+      identity: `dev:${m.devUser}`, nickname: m.nickname, channel: 'dev', now,
+      // carol joined through alice's invite link
+      inviterCode: m.devUser === 'carol' ? inviter.member.inviteCode : undefined,
+    })
     for (const [daysAgo, storeId, fen] of m.purchases) {
       const at = new Date(now.getTime() + daysAgo * 86400_000)
-      const receiptNo = `DEMO-${m.devUser}-${-daysAgo}`
-      await ctx.services.ledger.post({
-        memberId: member._id,
-        eventKey: `purchase:${storeId}:${receiptNo}`,
-        type: 'earn',
-        now: at,
-        plan: () => ({
-          op: { kind: 'credit', points: Math.floor(fen / 100), earnedMonth: shanghaiMonth(at), expiryMonths: 12 },
-          growth: { spendFen: { month: shanghaiMonth(at), amount: fen } },
-          meta: { storeId, receiptNo, amountFen: fen, reason: '消费积分' },
-        }),
-      })
+      // History recorded by a seed account per store (as a manager, so large receipts need no approval).
+      const staff = { sub: `seed-${storeId.toLowerCase()}`, role: 'manager' as const, storeId }
+      const scanToken = ctx.tokens.sign('scan', { sub: member._id, staffId: staff.sub, storeId }, at).token
+      await services.purchases.award(staff, { scanToken, receiptNo: `DEMO-${m.devUser}-${-daysAgo}`, amountFen: fen }, at)
     }
+    for (let d = 4; d >= 1; d--) await services.checkin.checkIn(member._id, new Date(now.getTime() - d * 86400_000))
+  }
+  if ((await couponModels(conn).Template.countDocuments({ createdBy: 'demo-seed' })) === 0) {
+    for (const t of DEMO_TEMPLATES(now)) await services.couponCatalog.createTemplate(t, 'demo-seed', now)
   }
 }

@@ -1,0 +1,38 @@
+import type { Logger } from 'pino'
+import type { Jobs } from '../app-context'
+
+/**
+ * Runs the background jobs in-process on fixed intervals. Every job is idempotent and keyed, so
+ * several server processes may run them at once (they converge); an error is logged, not fatal.
+ */
+export function startScheduler(jobs: Jobs, now: () => Date, logger: Logger): () => void {
+  const every = (name: string, ms: number, run: () => Promise<unknown>) => {
+    let running = false
+    const tick = async () => {
+      if (running) return
+      running = true
+      try {
+        const result = await run()
+        logger.debug({ job: name, result }, 'job done')
+      } catch (err) {
+        logger.error({ err, job: name }, 'job failed')
+      } finally {
+        running = false
+      }
+    }
+    const timer = setInterval(tick, ms)
+    timer.unref()
+    setTimeout(tick, 2_000).unref()
+    return timer
+  }
+  const timers = [
+    every('sweep-coupon-claims', 30_000, () => jobs.sweepCouponClaims(now())),
+    every('sweep-checkins', 60_000, () => jobs.sweepCheckins(now())),
+    every('sweep-referrals', 60_000, () => jobs.sweepReferrals(now())),
+    every('sweep-used-codes', 10 * 60_000, () => jobs.sweepUsedCodes(now())),
+    every('expire-points', 60 * 60_000, () => jobs.expirePoints(now())),
+    every('evaluate-tiers', 6 * 60 * 60_000, () => jobs.evaluateTiers(now())),
+    every('send-checkin-reminders', 60 * 60_000, async () => (new Date(now().getTime() + 8 * 3600_000).getUTCHours() === 20 ? jobs.sendCheckinReminders(now()) : 0)),
+  ]
+  return () => timers.forEach(clearInterval)
+}
