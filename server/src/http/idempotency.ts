@@ -4,13 +4,14 @@ import type { Middleware } from 'koa'
 import { getModel, insertOnce } from '../db/connect'
 import { sleep } from '../lib/keyed-mutex'
 import { DomainError } from './domain-error'
-import { HTTP_STATUS_BY_CODE } from './error-table'
 
 /**
- * Client `Idempotency-Key` per caller and route (the Stripe/IETF model): the first request's
+ * Client `Idempotency-Key` per caller and route (the Stripe/IETF model): the first successful
  * response is stored and replayed for retries with the same key; the same key with a different
  * body is refused (422); a retry while the first is still running waits for it, then 409.
  * The record is claimed by a unique insert, so two concurrent first requests cannot both run.
+ * A refused request leaves no record (like Stripe's validation failures), so a rejected request
+ * changes nothing and a corrected retry can run; the business keys keep effects single anyway.
  */
 interface IdempotencyDoc {
   _id: string
@@ -65,12 +66,7 @@ export function idempotent(conn: Connection, opts: { required: boolean }): Middl
     try {
       await next()
     } catch (err) {
-      if (err instanceof DomainError && HTTP_STATUS_BY_CODE[err.code] < 500) {
-        const body = { error: { code: err.code, message: err.message, requestId: String(ctx.state.requestId ?? '') } }
-        await Record.updateOne({ _id: id }, { $set: { state: 'done', status: HTTP_STATUS_BY_CODE[err.code], body } }).exec()
-      } else {
-        await Record.deleteOne({ _id: id }).exec()
-      }
+      await Record.deleteOne({ _id: id }).exec()
       throw err
     }
     await Record.updateOne({ _id: id }, { $set: { state: 'done', status: ctx.status, body: ctx.body } }).exec()

@@ -1,6 +1,8 @@
 import Router from '@koa/router'
 import { requireStaff } from '../http/auth-middleware'
+import { emptyBody } from '@mall/shared'
 import { DomainError } from '../http/domain-error'
+import { parseBody } from '../http/validate'
 import type { AppContext } from '../app-context'
 
 /** Operators can run the background jobs on demand (they also run on a schedule in main.ts). */
@@ -18,6 +20,7 @@ export function opsRoutes({ jobs, tokens, now }: AppContext): Router {
     'send-checkin-reminders': () => jobs.sendCheckinReminders(now()),
   }
   router.post('/jobs/:name', operator, async (ctx) => {
+    parseBody(ctx, emptyBody)
     const job = run[ctx.params.name ?? '']
     if (!job) throw new DomainError('REQUEST.NOT_FOUND', 'no such job')
     ctx.body = { job: ctx.params.name, result: await job() }

@@ -13,3 +13,6 @@ export const tierSummary = z.object({
   name: z.string(),
 })
 export type TierSummary = z.infer<typeof tierSummary>
+
+/** Routes that take no input still refuse a body: nothing unexpected reaches a handler. */
+export const emptyBody = z.strictObject({})

@@ -26,10 +26,7 @@ export class AuthService {
    * before WeChat is asked, so a replayed code fails here even if WeChat would accept it.
    */
   async wechatLogin(code: string, inviterCode: string | undefined, now: Date): Promise<MemberLoginResponse> {
-    if (!(await insertOnce(this.m.UsedLoginCode, { _id: sha256(`login:${code}`), at: now }))) {
-      throw new DomainError('AUTH.CODE_USED', 'login code already used')
-    }
-    const session = await this.wechat.code2Session(code)
+    const session = await this.burningCode(`login:${code}`, now, () => this.wechat.code2Session(code))
     await this.m.WechatSession.updateOne(
       { _id: session.openid },
       { $set: { sessionKey: session.sessionKey, unionid: session.unionid, updatedAt: now } },
@@ -77,11 +74,24 @@ export class AuthService {
   }
 
   async bindPhone(memberId: string, phoneCode: string, now: Date): Promise<string> {
-    if (!(await insertOnce(this.m.UsedLoginCode, { _id: sha256(`phone:${phoneCode}`), at: now }))) {
-      throw new DomainError('AUTH.CODE_USED', 'phone code already used')
-    }
-    const phone = await this.wechat.getPhoneNumber(phoneCode)
+    const phone = await this.burningCode(`phone:${phoneCode}`, now, () => this.wechat.getPhoneNumber(phoneCode))
     return this.members.bindPhone(memberId, phone, now)
+  }
+
+  /**
+   * A WeChat code works once: it is burned (unique insert of its hash) before WeChat is asked, so a
+   * replay fails here even if WeChat would accept it. If WeChat refuses it, the burn is undone:
+   * a refused request leaves nothing behind.
+   */
+  private async burningCode<T>(key: string, now: Date, exchange: () => Promise<T>): Promise<T> {
+    const id = sha256(key)
+    if (!(await insertOnce(this.m.UsedLoginCode, { _id: id, at: now }))) throw new DomainError('AUTH.CODE_USED', 'code already used')
+    try {
+      return await exchange()
+    } catch (err) {
+      await this.m.UsedLoginCode.deleteOne({ _id: id }).exec()
+      throw err
+    }
   }
 
   private async memberSession(memberId: string, isNewMember: boolean, now: Date): Promise<MemberLoginResponse> {

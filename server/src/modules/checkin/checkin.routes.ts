@@ -1,5 +1,5 @@
 import Router from '@koa/router'
-import { checkinMonthQuery, makeupRequest, reminderRequest } from '@mall/shared'
+import { checkinMonthQuery, emptyBody, makeupRequest, reminderRequest } from '@mall/shared'
 import { requireMember } from '../../http/auth-middleware'
 import { idempotent } from '../../http/idempotency'
 import { byMember, rateLimit } from '../../http/rate-limit'
@@ -12,6 +12,7 @@ export function checkinRoutes({ services, tokens, now, limits, conn }: AppContex
   const limit = rateLimit('checkin', { max: limits.claimPerMinute, windowMs: 60_000, id: byMember })
 
   router.post('/', member, limit, async (ctx) => {
+    parseBody(ctx, emptyBody)
     ctx.body = await services.checkin.checkIn(ctx.state.memberId, now())
   })
 
@@ -25,6 +26,7 @@ export function checkinRoutes({ services, tokens, now, limits, conn }: AppContex
   })
 
   router.post('/makeup-cards', member, limit, idempotent(conn, { required: true }), async (ctx) => {
+    parseBody(ctx, emptyBody)
     ctx.body = await services.checkin.buyCard(ctx.state.memberId, ctx.get('idempotency-key'), now())
   })
 

@@ -1,6 +1,6 @@
 import Router from '@koa/router'
 import * as z from 'zod'
-import { couponCodeRequest, couponTemplateInput, myCouponsQuery } from '@mall/shared'
+import { couponCodeRequest, couponTemplateInput, emptyBody, myCouponsQuery } from '@mall/shared'
 import { requireMember, requireStaff } from '../../http/auth-middleware'
 import { DomainError } from '../../http/domain-error'
 import { idempotent } from '../../http/idempotency'
@@ -33,6 +33,7 @@ export function couponRoutes({ services, tokens, now, limits, conn }: AppContext
 
   router.post('/coupons/:templateId/claim', member, claimLimit, idempotent(conn, { required: false }), async (ctx) => {
     const templateId = param(templateIdParam, ctx.params.templateId)
+    parseBody(ctx, emptyBody)
     const at = now()
     const coupon = await services.couponClaims.claim(ctx.state.memberId, templateId, at)
     ctx.body = toMemberCoupon(coupon, await services.couponClaims.template(templateId), at)
@@ -57,6 +58,7 @@ export function couponRoutes({ services, tokens, now, limits, conn }: AppContext
   })
 
   router.post('/staff/coupons/:couponId/undo', anyStaff, scanLimit, async (ctx) => {
+    parseBody(ctx, emptyBody)
     ctx.body = await services.couponRedemptions.undo(ctx.state.staff, param(couponIdParam, ctx.params.couponId), now())
   })
 

@@ -1,0 +1,130 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+import { DEFAULT_CHECKIN_RULES, DEFAULT_REFERRAL_RULES } from '@mall/shared'
+import { bearer, startTestApi, type TestApi } from '../support/api-harness'
+import { H5_DIST, launchBrowser, screenshot } from '../support/browser'
+import { award, balanceOf, scan } from '../support/points-helpers'
+import { referralModels } from '../../server/src/modules/referrals/referral.model'
+
+jest.setTimeout(90_000)
+
+type Browser = Awaited<ReturnType<typeof launchBrowser>>
+
+let api: TestApi
+const browsers: Browser[] = []
+const pageErrors: string[] = []
+
+/** A fresh Chromium profile per member, so sessions (localStorage) never mix. */
+async function newMemberPage(): Promise<Page> {
+  const browser = await launchBrowser()
+  browsers.push(browser)
+  browser.page.on('pageerror', (e) => pageErrors.push(String(e)))
+  return browser.page
+}
+
+/** Dev login on whatever page `url` lands on (the card redirects to login), back on the card. */
+async function devLogin(page: Page, url: string, devUser: string): Promise<void> {
+  await page.goto(url)
+  await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
+  await page.fill('.dev-user-input input', devUser)
+  await page.click('.dev-login-button')
+  await page.waitForSelector('.card-member-no', { timeout: 20_000 })
+}
+
+const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim()
+
+beforeAll(async () => {
+  if (!existsSync(path.join(H5_DIST, 'index.html'))) throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
+  api = await startTestApi({ H5_DIST_DIR: H5_DIST })
+})
+afterAll(async () => {
+  for (const b of browsers) await b.close().catch(() => undefined)
+  await api?.stop()
+})
+afterEach(() => {
+  expect(pageErrors.splice(0)).toEqual([])
+})
+
+describe('H5 invite a friend in Chromium', () => {
+  it('attributes a friend who opens the invite link, and shows the inviter reward after the friend\'s first purchase', async () => {
+    api.clock.runFrom(new Date())
+    const inviterPage = await newMemberPage()
+    await devLogin(inviterPage, api.url, 'e2e-inviter')
+    await inviterPage.click('.card-to-invite')
+    const code = (await text(inviterPage, '.invite-code')).replace(/\s/g, '')
+    expect(code).toMatch(/^[A-Z0-9]{4,16}$/)
+    const link = await text(inviterPage, '.invite-link')
+    expect(link).toBe(`${api.url}/?inviter=${code}`)
+    expect(await inviterPage.getAttribute('.invite-qr', 'data-text')).toBe(link)
+    await inviterPage.waitForSelector('.invite-empty')
+    await screenshot(inviterPage, 'invite-empty')
+
+    // The friend opens the link in their own browser and registers through the dev login.
+    const friendPage = await newMemberPage()
+    await devLogin(friendPage, link, 'e2e-friend')
+    expect(await text(friendPage, '.card-points')).toContain(String(api.config.welcomeGift.points + DEFAULT_REFERRAL_RULES.inviteePoints))
+    const friend = await api.loginMember('e2e-friend')
+    expect(friend.isNewMember).toBe(false) // the browser login above created the member
+    const inviter = await api.loginMember('e2e-inviter')
+    const referral = await referralModels(api.conn).Referral.findById(friend.member.memberId).lean()
+    expect(referral).toMatchObject({ inviterId: inviter.member.memberId, status: 'registered' })
+
+    // The hash-route form of the link attributes too.
+    const hashPage = await newMemberPage()
+    await devLogin(hashPage, `${api.url}/#/pages/card/index?inviter=${code}`, 'e2e-friend-hash')
+    const hashFriend = await api.loginMember('e2e-friend-hash')
+    expect(await referralModels(api.conn).Referral.findById(hashFriend.member.memberId).lean()).toMatchObject({ inviterId: inviter.member.memberId })
+
+    // A clerk records the friend's first purchase.
+    await api.addStore('EG1')
+    const clerk = await api.loginStaff('e2e-invite-clerk', 'clerk', 'EG1')
+    const awarded = await award(api, clerk.accessToken, { scanToken: await scan(api, friend, clerk.accessToken), receiptNo: 'E2E-INV-1', amountFen: 66_00 })
+    expect(awarded.status).toBe(200)
+
+    await inviterPage.reload()
+    await inviterPage.waitForSelector('.invite-friend[data-status="rewarded"]', { timeout: 20_000 })
+    expect(await text(inviterPage, '.invite-friend[data-status="rewarded"]')).toContain('已奖励')
+    expect(await text(inviterPage, '.invite-friend[data-status="registered"]')).toContain('已注册')
+    expect(await text(inviterPage, '.invite-totals__points')).toBe(String(DEFAULT_REFERRAL_RULES.inviterPoints))
+    expect((await text(inviterPage, '.invite-totals')).replace(/\s/g, '')).toContain('2人已邀请1人已首购')
+    expect(await balanceOf(api, inviter)).toBe(api.config.welcomeGift.points + DEFAULT_REFERRAL_RULES.inviterPoints)
+    await screenshot(inviterPage, 'invite-rewarded')
+  })
+})
+
+describe('H5 daily check-in in Chromium', () => {
+  it('checks in once: reward bubble, streak 1, and a second tap pays nothing', async () => {
+    api.clock.runFrom(new Date())
+    const page = await newMemberPage()
+    await devLogin(page, api.url, 'e2e-checker')
+    const member = await api.loginMember('e2e-checker')
+    const before = await balanceOf(api, member)
+
+    await page.click('.card-to-checkin')
+    await page.waitForSelector('.checkin-button[data-checked="false"]', { timeout: 20_000 })
+    expect(await page.$$('.checkin-day[data-checked="true"]')).toHaveLength(0)
+    await screenshot(page, 'checkin-before')
+
+    await page.click('.checkin-button')
+    await page.waitForSelector('.checkin-reward')
+    expect(await text(page, '.checkin-reward')).toContain(`+${DEFAULT_CHECKIN_RULES.basePoints} 积分`)
+    await page.waitForSelector('.checkin-button[data-checked="true"]')
+    expect(await text(page, '.checkin-button')).toBe('今日已签到')
+    expect(await page.getAttribute('.checkin-streak', 'data-streak')).toBe('1')
+    expect(await text(page, '.checkin-streak')).toContain('已连续签到 1 天')
+    const status = (await api.http.get('/api/me/checkin').set(bearer(member.accessToken))).body
+    expect(await page.$$eval('.checkin-day[data-checked="true"]', (els) => els.map((e) => e.getAttribute('data-day')))).toEqual([status.today])
+    expect(await page.getAttribute('.checkin-day--today', 'data-day')).toBe(status.today)
+    await screenshot(page, 'checkin-done')
+
+    const wallet = async () => (await api.http.get('/api/me/wallet').set(bearer(member.accessToken))).body.balance as number
+    expect(await wallet()).toBe(before + DEFAULT_CHECKIN_RULES.basePoints)
+    await page.click('.checkin-button')
+    await page.waitForTimeout(1_000)
+    expect(await wallet()).toBe(before + DEFAULT_CHECKIN_RULES.basePoints)
+    expect(await page.getAttribute('.checkin-streak', 'data-streak')).toBe('1')
+    expect(await text(page, '.makeup-count')).toBe('0')
+    expect(await text(page, '.makeup-buy')).toContain(`购买补签卡（${DEFAULT_CHECKIN_RULES.makeupCardPricePoints}积分）`)
+  })
+})

@@ -1,0 +1,16 @@
+import { createHash } from 'node:crypto'
+import type { Connection } from 'mongoose'
+
+/**
+ * A hash of every document in every collection (minus the audit log, which records refused
+ * requests by design). Equal before and after a refused request = the request changed nothing.
+ */
+export async function dbFingerprint(conn: Connection, exclude = ['staff_audit']): Promise<string> {
+  const hash = createHash('sha256')
+  const collections = (await conn.db!.listCollections().toArray()).map((c) => c.name).filter((n) => !exclude.includes(n)).sort()
+  for (const name of collections) {
+    const docs = await conn.db!.collection(name).find({}).sort({ _id: 1 }).toArray()
+    hash.update(name).update(JSON.stringify(docs))
+  }
+  return hash.digest('hex')
+}
