@@ -166,7 +166,7 @@ export class PurchaseService {
       purchaseId: p._id, status: p.status, memberId: p.memberId, storeId: p.storeId, receiptNo: p.receiptNo,
       amountFen: p.amountFen, points: entry ? entry.delta : 0, balanceAfter: entry ? entry.state.balance : null,
       tier: (entry?.meta.tierAfter as { level: number; name: string } | undefined) ?? null,
-      breakdown: entry ? (entry.meta.breakdown as Record<string, unknown>) : null,
+      breakdown: (entry?.meta.breakdown as Record<string, unknown> | undefined) ?? null,
       staffId: p.staffId, createdAt: new Date(p.createdAt).toISOString(),
     }
   }

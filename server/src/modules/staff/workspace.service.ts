@@ -43,18 +43,20 @@ export class StaffWorkspaceService {
     const [{ earning }, purchases, redemptions] = await Promise.all([
       this.rules.current(),
       this.Purchase.find({ storeId, createdAt: trusted(this.dayRange(day)), ...mineOnly }).lean<PurchaseDoc[]>().exec(),
-      this.RedemptionLog.find({ storeId, at: trusted(this.dayRange(day)), action: 'redeem', ...mineOnly }).lean<CouponRedemptionLogDoc[]>().exec(),
+      this.RedemptionLog.find({ storeId, at: trusted(this.dayRange(day)), ...mineOnly }).lean<CouponRedemptionLogDoc[]>().exec(),
     ])
     const ops: StaffOperation[] = purchases.map((p) => ({
       kind: 'purchase', at: new Date(p.createdAt).toISOString(), ref: p.receiptNo, memberId: p.memberId, title: `小票 ${p.receiptNo}`,
       amountFen: p.amountFen, points: p.points, status: p.status, staffId: p.staffId, flags: p.flags,
       undoableUntil: p.status === 'posted' && p.postedAt ? new Date(new Date(p.postedAt).getTime() + earning.undoWindowMinutes * 60_000).toISOString() : null,
     }))
-    for (const r of redemptions) {
+    for (const r of redemptions.filter((x) => x.action === 'redeem')) {
+      // A redemption followed by an undo of the same coupon shows as undone.
+      const undone = redemptions.some((x) => x.action === 'undo' && x.couponId === r.couponId && x.at > r.at)
       ops.push({
         kind: 'coupon', at: new Date(r.at).toISOString(), ref: r.couponId, memberId: '', title: `核销券 ${r.couponId}`,
-        amountFen: null, points: null, status: 'redeemed', staffId: r.staffId, flags: [],
-        undoableUntil: new Date(new Date(r.at).getTime() + COUPON_UNDO_MS).toISOString(),
+        amountFen: null, points: null, status: undone ? 'undone' : 'redeemed', staffId: r.staffId, flags: [],
+        undoableUntil: undone ? null : new Date(new Date(r.at).getTime() + COUPON_UNDO_MS).toISOString(),
       })
     }
     return ops.sort((a, b) => (a.at < b.at ? 1 : -1))
