@@ -10,6 +10,8 @@ export default defineAppConfig({
     'pages/coupons/index',
     'pages/my-coupons/index',
     'pages/coupon-detail/index',
+    'pages/checkin/index',
+    'pages/invite/index',
   ],
   // Staff tooling lives in its own subpackage so members never download it.
   subPackages: [

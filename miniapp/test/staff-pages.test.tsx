@@ -6,6 +6,7 @@ import { fetchStaffMe, isStaffLoggedIn } from '../src/services/staff'
 import StaffLoginPage from '../src/staff/pages/login'
 import AwardPage from '../src/staff/pages/award'
 import TodayPage from '../src/staff/pages/today'
+import RedeemPage from '../src/staff/pages/redeem'
 
 // Real API client over a mocked Taro.request, real storage semantics over a Map; page lifecycle
 // hooks run like mount effects.
@@ -190,7 +191,8 @@ describe('TodayPage', () => {
     })
     request.mockImplementation(async (o: Req) => {
       if (o.url.endsWith('/operations/today')) return ok({ items: [op('purchase', 'R1', future), op('coupon', '123456#7', future), op('purchase', 'R0', past)] })
-      if (o.url.includes('/reverse')) return ok(purchase({ status: 'reversed' }))
+      // the server omits `breakdown` on reversals (see services/staff.ts)
+      if (o.url.includes('/reverse')) return ok({ ...purchase({ status: 'reversed' }), breakdown: undefined })
       return ok({})
     })
     const { container } = render(<TodayPage />)
@@ -200,8 +202,53 @@ describe('TodayPage', () => {
     await waitFor(() => expect(request.mock.calls.some(([o]) => o.url.endsWith('/api/staff/purchases/R1/reverse'))).toBe(true))
     const reverse = request.mock.calls.find(([o]) => o.url.includes('/reverse'))![0] as Req
     expect(reverse.data).toEqual({ reason: 'undo' })
+    await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith({ title: '已撤销', icon: 'success' }))
     await waitFor(() => expect(container.querySelectorAll('.op-undo')).toHaveLength(1))
     fireEvent.click(container.querySelector('.op-undo')!)
     await waitFor(() => expect(request.mock.calls.some(([o]) => o.url.endsWith('/api/staff/coupons/123456%237/undo'))).toBe(true))
+  })
+})
+
+describe('RedeemPage', () => {
+  const coupon = {
+    couponId: '123456#7', templateId: '123456', name: '咖啡满减券', type: 'cash_off', headline: '满30减5', status: 'unused',
+    validFrom: '2025-01-01T00:00:00Z', validTo: '2025-02-01T15:59:00Z', claimedAt: '2025-01-01T00:00:00Z', redeemedAt: null,
+    redeemedStoreId: null, storeIds: [], pricePoints: 0,
+  }
+
+  it('previews, explains an unusable coupon in Chinese, and redeems a usable one', async () => {
+    let usable = false
+    request.mockImplementation(async (o: Req) => {
+      if (o.url.endsWith('/coupons/preview')) return ok({ coupon, member: { memberNo: '****1234', nickname: '阿丽' }, usable, reason: usable ? null : 'wrong_store' })
+      if (o.url.endsWith('/coupons/redeem')) return ok({ ...coupon, status: 'used', redeemedAt: '2025-01-05T06:03:00Z', redeemedStoreId: 'S1' })
+      return err(404, 'REQUEST.NOT_FOUND')
+    })
+    const { container } = render(<RedeemPage />)
+    fireEvent.change(container.querySelector('.coupon-code-input')!, { target: { value: '2123 4567' } })
+    fireEvent.click(container.querySelector('.coupon-code-submit')!)
+    await waitFor(() => expect(container.querySelector('.coupon-preview')).toHaveTextContent('满30减5'))
+    expect(container.querySelector('.coupon-preview')).toHaveTextContent('阿丽（****1234）')
+    expect(container.querySelector('.coupon-preview')).toHaveTextContent('2025-01-01 08:00 至 2025-02-01 23:59')
+    expect(container.querySelector('.preview-reason')).toHaveTextContent('该券不能在本店使用')
+    expect(container.querySelector('.redeem-confirm')).toBeNull()
+
+    usable = true
+    fireEvent.click(container.querySelector('.redeem-cancel')!)
+    fireEvent.change(container.querySelector('.coupon-code-input')!, { target: { value: '21234567' } })
+    fireEvent.click(container.querySelector('.coupon-code-submit')!)
+    await waitFor(() => expect(container.querySelector('.preview-usable')).toHaveTextContent('可核销'))
+    fireEvent.click(container.querySelector('.redeem-confirm')!)
+    await waitFor(() => expect(container.querySelector('.redeem-result')).toHaveTextContent('核销成功'))
+    const redeem = request.mock.calls.find(([o]) => o.url.endsWith('/coupons/redeem'))![0] as Req
+    expect(redeem.data).toEqual({ code: '21234567' })
+    expect(container.querySelector('.redeem-result')).toHaveTextContent('2025-01-05 14:03')
+  })
+
+  it('shows the server error for a used code', async () => {
+    request.mockResolvedValue(err(409, 'COUPON.ALREADY_REDEEMED'))
+    const { container } = render(<RedeemPage />)
+    fireEvent.change(container.querySelector('.coupon-code-input')!, { target: { value: '1' } })
+    fireEvent.click(container.querySelector('.coupon-code-submit')!)
+    await waitFor(() => expect(container.querySelector('.code-entry-error')).toHaveTextContent('该券已核销'))
   })
 })

@@ -118,6 +118,19 @@ export function isManager(profile: Pick<StaffProfile, 'role'> | null): boolean {
 
 // ---- points for a purchase ----
 
+/**
+ * The server's reversal result omits `breakdown` (the reversal ledger entry has none) instead of
+ * sending null, which the shared contract rejects; default it so a successful undo is not shown as
+ * 服务返回异常. Everything else is checked as usual.
+ */
+const purchaseResponse: Schema<PurchaseResult> = {
+  parse(data: unknown) {
+    if (!data || typeof data !== 'object') return purchaseResult.parse(data)
+    const body = data as Record<string, unknown>
+    return purchaseResult.parse({ ...body, breakdown: body.breakdown ?? null })
+  },
+}
+
 export interface ResolvedMemberCode {
   member: ScannedMember
   scanToken: string
@@ -143,15 +156,15 @@ export interface AwardInput {
 
 /** The key makes a retried confirm replay the first result instead of posting twice. */
 export function awardPurchase(input: AwardInput, idempotencyKey: string): Promise<PurchaseResult> {
-  return post('/api/staff/purchases', input, purchaseResult, { 'Idempotency-Key': idempotencyKey })
+  return post('/api/staff/purchases', input, purchaseResponse, { 'Idempotency-Key': idempotencyKey })
 }
 
 export function reversePurchase(receiptNo: string): Promise<PurchaseResult> {
-  return post(`/api/staff/purchases/${encodeURIComponent(receiptNo)}/reverse`, { reason: 'undo' }, purchaseResult)
+  return post(`/api/staff/purchases/${encodeURIComponent(receiptNo)}/reverse`, { reason: 'undo' }, purchaseResponse)
 }
 
 export function decidePurchase(receiptNo: string, approve: boolean): Promise<PurchaseResult> {
-  return post(`/api/staff/purchases/${encodeURIComponent(receiptNo)}/decision`, { approve }, purchaseResult)
+  return post(`/api/staff/purchases/${encodeURIComponent(receiptNo)}/decision`, { approve }, purchaseResponse)
 }
 
 // ---- coupons ----
@@ -172,7 +185,7 @@ export function undoCoupon(couponId: string): Promise<MemberCoupon> {
 // ---- workspace lists ----
 
 const operationList = itemsOf(staffOperation)
-const purchaseList = itemsOf(purchaseResult)
+const purchaseList = itemsOf(purchaseResponse)
 
 export async function fetchTodayOperations(): Promise<StaffOperation[]> {
   return (await staffRequest('/api/staff/operations/today', { schema: operationList })).items

@@ -49,7 +49,7 @@ export default function CodeEntry(props: {
   return (
     <View className='surface staff-section'>
       {canScan ? (
-        <Button className={`btn-primary staff-scan-button ${busy ? 'is-busy' : ''}`} disabled={busy} onClick={() => void scan()}>
+        <Button className={`btn-primary staff-scan-button ${busy ? 'is-busy' : ''}`} onClick={() => void scan()}>
           扫描{what}
         </Button>
       ) : null}
@@ -68,7 +68,6 @@ export default function CodeEntry(props: {
       <Button
         className={`${canScan ? 'staff-btn-secondary' : 'btn-primary'} ${submitClass} ${busy ? 'is-busy' : ''}`}
         loading={busy}
-        disabled={busy}
         onClick={() => submit(text)}
       >
         查询

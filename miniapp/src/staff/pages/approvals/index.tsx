@@ -73,7 +73,6 @@ export default function ApprovalsPage() {
               <View className='staff-row__buttons'>
                 <Button
                   className='staff-btn-danger reject-button'
-                  disabled={deciding !== null}
                   onClick={() => void decide(p, false)}
                 >
                   拒绝
@@ -81,7 +80,6 @@ export default function ApprovalsPage() {
                 <Button
                   className={`btn-primary approve-button ${deciding === p.receiptNo ? 'is-busy' : ''}`}
                   loading={deciding === p.receiptNo}
-                  disabled={deciding !== null}
                   onClick={() => void decide(p, true)}
                 >
                   通过

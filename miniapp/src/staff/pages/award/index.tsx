@@ -138,7 +138,10 @@ function AwardForm(props: {
           placeholder='小票上的单号'
           maxlength={40}
           value={receipt}
-          onInput={(e) => setReceipt(e.detail.value)}
+          onInput={(e) => {
+            setReceipt(e.detail.value)
+            setLocalError('')
+          }}
         />
         <Text className='staff-label'>消费金额（元）</Text>
         <Input
@@ -147,19 +150,21 @@ function AwardForm(props: {
           placeholder='如 128.50'
           maxlength={14}
           value={amount}
-          onInput={(e) => setAmount(e.detail.value)}
+          onInput={(e) => {
+            setAmount(e.detail.value)
+            setLocalError('')
+          }}
         />
         {shown ? <Text className='staff-error award-error'>{shown}</Text> : null}
         <View className='staff-actions'>
           <Button
             className={`btn-primary award-confirm ${props.busy ? 'is-busy' : ''}`}
             loading={props.busy}
-            disabled={props.busy}
             onClick={submit}
           >
             确认积分
           </Button>
-          <Button className='staff-btn-secondary award-cancel' disabled={props.busy} onClick={props.onCancel}>
+          <Button className='staff-btn-secondary award-cancel' onClick={() => !props.busy && props.onCancel()}>
             重新扫码
           </Button>
         </View>

@@ -46,11 +46,11 @@ export default function DailyPage() {
   return (
     <View className='page staff-page'>
       <View className='surface daily-nav'>
-        <Button className='staff-btn-secondary daily-prev' disabled={!shown} onClick={() => go(-1)}>
+        <Button className={`staff-btn-secondary daily-prev ${shown ? '' : 'staff-btn--off'}`} onClick={() => go(-1)}>
           前一天
         </Button>
         <Text className='daily-nav__day'>{shown ? formatChineseDate(shown.day) : '…'}</Text>
-        <Button className='staff-btn-secondary daily-next' disabled={!shown || isToday} onClick={() => go(1)}>
+        <Button className={`staff-btn-secondary daily-next ${isToday ? 'staff-btn--off' : ''}`} onClick={() => !isToday && go(1)}>
           后一天
         </Button>
       </View>

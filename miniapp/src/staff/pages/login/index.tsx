@@ -81,7 +81,6 @@ export default function StaffLoginPage() {
         <Button
           className={`btn-primary staff-login-button ${submitting ? 'is-busy' : ''}`}
           loading={submitting}
-          disabled={submitting}
           onClick={() => void submit()}
         >
           登录

@@ -124,13 +124,12 @@ export default function RedeemPage() {
           <Button
             className={`btn-primary redeem-confirm ${busy ? 'is-busy' : ''}`}
             loading={busy}
-            disabled={busy}
             onClick={redeem}
           >
             确认核销
           </Button>
         ) : null}
-        <Button className='staff-btn-secondary redeem-cancel' disabled={busy} onClick={restart}>
+        <Button className='staff-btn-secondary redeem-cancel' onClick={() => !busy && restart()}>
           {usable ? '取消' : '重新扫码'}
         </Button>
       </View>

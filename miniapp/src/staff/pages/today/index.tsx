@@ -124,7 +124,7 @@ function OperationRow(props: { op: StaffOperation; undoable: boolean; busy: bool
         </View>
       </View>
       {props.undoable ? (
-        <Button className='staff-btn-danger op-undo' loading={props.busy} disabled={props.busy} onClick={props.onUndo}>
+        <Button className='staff-btn-danger op-undo' loading={props.busy} onClick={props.onUndo}>
           撤销
         </Button>
       ) : null}
