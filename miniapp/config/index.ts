@@ -25,6 +25,8 @@ export default defineConfig<'webpack5'>(async () => {
       // '' = same origin: the Koa server serves the H5 build and the API from one URL.
       // For weapp the real https base URL is injected at build time (API_BASE=https://...).
       API_BASE: JSON.stringify(process.env.API_BASE || ''),
+      // Subscribe-message template id for the daily check-in reminder (weapp only).
+      CHECKIN_TEMPLATE_ID: JSON.stringify(process.env.CHECKIN_TEMPLATE_ID || 'checkin-reminder-dev'),
     },
     copy: { patterns: [], options: {} },
     framework: 'react',

@@ -28,3 +28,6 @@ declare module 'jsbarcode/bin/barcodes/CODE128' {
     encode(): EncodedBarcode
   }
 }
+
+/** Injected by Taro defineConstants: the WeChat subscribe-message template for check-in reminders. */
+declare const CHECKIN_TEMPLATE_ID: string

@@ -19,6 +19,7 @@ const pageErrors: string[] = []
 async function newMemberPage(): Promise<Page> {
   const browser = await launchBrowser()
   browsers.push(browser)
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'])
   browser.page.on('pageerror', (e) => pageErrors.push(String(e)))
   return browser.page
 }
@@ -57,6 +58,8 @@ describe('H5 invite a friend in Chromium', () => {
     const link = await text(inviterPage, '.invite-link')
     expect(link).toBe(`${api.url}/?inviter=${code}`)
     expect(await inviterPage.getAttribute('.invite-qr', 'data-text')).toBe(link)
+    await inviterPage.click('.invite-copy')
+    await inviterPage.waitForFunction(async (expected) => (await navigator.clipboard.readText()) === expected, link, { timeout: 5_000 })
     await inviterPage.waitForSelector('.invite-empty')
     await screenshot(inviterPage, 'invite-empty')
 

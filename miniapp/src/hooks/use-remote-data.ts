@@ -1,11 +1,16 @@
 import { useCallback, useRef, useState } from 'react'
-import { ApiError } from '../services/api'
+import type { ApiError } from '../services/api'
+import { asApiError } from '../services/action-error'
 import { goToLogin, logout } from '../services/session'
 
 /**
  * One GET-style resource for a page: loading / data / zh-CN error, a reload() that ignores
  * re-entry (pull-down refresh + a retry tap must not double-fetch), and the same "session lost ->
  * back to login" handling as the card page. Old data stays on screen while reloading.
+ *
+ * `key` names what the fetcher currently asks for (e.g. the month a calendar shows). A reload for
+ * a different key than the one in flight is not ignored: it runs, and only the answer for the
+ * latest request is kept, so a fast "next month, next month" never ends on a stale month.
  */
 export interface RemoteData<T> {
   data: T | null
@@ -14,32 +19,41 @@ export interface RemoteData<T> {
   reload: () => Promise<void>
 }
 
-export function useRemoteData<T>(fetcher: () => Promise<T>): RemoteData<T> {
+export function useRemoteData<T>(fetcher: () => Promise<T>, key = ''): RemoteData<T> {
   const [data, setData] = useState<T | null>(null)
   const [loading, setLoading] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
-  const inFlight = useRef(false)
-  // Latest fetcher without making reload() change identity on every render.
+  const inFlight = useRef<{ key: string; seq: number } | null>(null)
+  const seq = useRef(0)
+  // Latest fetcher and key without making reload() change identity on every render.
   const fetcherRef = useRef(fetcher)
   fetcherRef.current = fetcher
+  const keyRef = useRef(key)
+  keyRef.current = key
 
   const reload = useCallback(async () => {
-    if (inFlight.current) return
-    inFlight.current = true
+    if (inFlight.current && inFlight.current.key === keyRef.current) return
+    const mine = ++seq.current
+    inFlight.current = { key: keyRef.current, seq: mine }
     setLoading(true)
     try {
-      setData(await fetcherRef.current())
+      const next = await fetcherRef.current()
+      if (mine !== seq.current) return
+      setData(next)
       setError(null)
     } catch (e) {
-      const err = e instanceof ApiError ? e : new ApiError('CLIENT.NETWORK', 0)
+      if (mine !== seq.current) return
+      const err = asApiError(e)
       setError(err)
       if (err.isAuthLost) {
         logout()
         goToLogin()
       }
     } finally {
-      inFlight.current = false
-      setLoading(false)
+      if (mine === seq.current) {
+        inFlight.current = null
+        setLoading(false)
+      }
     }
   }, [])
 

@@ -6,7 +6,7 @@ import { forwardRef, createElement, type ReactNode } from 'react'
 
 type Props = Record<string, unknown> & { children?: ReactNode; className?: string }
 
-const TARO_ONLY = ['hoverClass', 'openType', 'mode', 'loading', 'confirmType', 'onGetPhoneNumber', 'onConfirm', 'size']
+const TARO_ONLY = ['hoverClass', 'openType', 'mode', 'loading', 'confirmType', 'onGetPhoneNumber', 'onConfirm', 'size', 'userSelect']
 
 function strip(props: Props): Props {
   const out: Props = {}
@@ -30,5 +30,17 @@ export const Input = forwardRef<HTMLInputElement, Props>((props, ref) => {
     maxLength: maxlength,
     ref,
     onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }),
+  })
+})
+
+/** Switch as a checkbox; onChange gets Taro's `{ detail: { value } }`. */
+export const Switch = forwardRef<HTMLInputElement, Props>((props, ref) => {
+  const { onChange, checked, color: _color, ...rest } = props as Props & { onChange?: (e: { detail: { value: boolean } }) => void; checked?: boolean; color?: string }
+  return createElement('input', {
+    ...strip(rest),
+    type: 'checkbox',
+    defaultChecked: checked,
+    ref,
+    onChange: (e: { target: { checked: boolean } }) => onChange?.({ detail: { value: e.target.checked } }),
   })
 })

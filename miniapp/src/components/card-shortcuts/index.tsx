@@ -5,37 +5,44 @@ import { formatPoints } from '../../lib/format'
 import { tierTheme } from '../../lib/tier-theme'
 import { TIER_PAGE, WALLET_PAGE } from '../../services/points'
 import { COUPONS_PAGE, MY_COUPONS_PAGE } from '../../services/coupons'
+import { CHECKIN_PAGE, INVITE_PAGE } from '../../services/engagement'
 import './index.css'
 
+interface Shortcut {
+  /** e2e hook class */
+  hook: string
+  url: string
+  label: string
+  value: string
+  hint: string
+}
+
+function shortcuts(card: MemberCard): Shortcut[] {
+  return [
+    { hook: 'card-to-wallet', url: WALLET_PAGE, label: '我的积分', value: formatPoints(card.pointsBalance), hint: '明细与规则 ›' },
+    { hook: 'card-to-tier', url: TIER_PAGE, label: '会员等级', value: card.tier.name || tierTheme(card.tier.level).fallbackName, hint: '等级权益 ›' },
+    { hook: 'card-to-checkin', url: CHECKIN_PAGE, label: '每日签到', value: '签到', hint: '天天领积分 ›' },
+    { hook: 'card-to-invite', url: INVITE_PAGE, label: '邀请有礼', value: '邀请', hint: '好友首购得积分 ›' },
+    { hook: 'card-to-coupons', url: COUPONS_PAGE, label: '优惠券', value: '领券中心', hint: '好券限量领 ›' },
+    { hook: 'card-to-my-coupons', url: MY_COUPONS_PAGE, label: '卡包', value: '我的券', hint: '查看与使用 ›' },
+  ]
+}
+
 /**
- * Tiles under the card, two per row: points -> wallet, tier -> tier page, coupon centre, my
- * coupons. navigateTo (not reLaunch) so "back" returns to the card. `card-to-wallet`,
- * `card-to-tier`, `card-to-coupons`, `card-to-my-coupons` are e2e hooks.
+ * Tiles under the card, two per row: points -> wallet, tier -> tier page, check-in, invite,
+ * coupon centre, my coupons. navigateTo (not reLaunch) so "back" returns to the card. Each tile's
+ * `hook` class (`card-to-wallet`, `card-to-checkin`, ...) is an e2e hook.
  */
 export default function CardShortcuts({ card }: { card: MemberCard }) {
-  const open = (url: string) => void Taro.navigateTo({ url })
   return (
     <View className='card-shortcuts'>
-      <View className='surface card-shortcut card-to-wallet' onClick={() => open(WALLET_PAGE)}>
-        <Text className='card-shortcut__label'>我的积分</Text>
-        <Text className='card-shortcut__value'>{formatPoints(card.pointsBalance)}</Text>
-        <Text className='card-shortcut__hint'>明细与规则 ›</Text>
-      </View>
-      <View className='surface card-shortcut card-to-tier' onClick={() => open(TIER_PAGE)}>
-        <Text className='card-shortcut__label'>会员等级</Text>
-        <Text className='card-shortcut__value'>{card.tier.name || tierTheme(card.tier.level).fallbackName}</Text>
-        <Text className='card-shortcut__hint'>等级权益 ›</Text>
-      </View>
-      <View className='surface card-shortcut card-to-coupons' onClick={() => open(COUPONS_PAGE)}>
-        <Text className='card-shortcut__label'>优惠券</Text>
-        <Text className='card-shortcut__value'>领券中心</Text>
-        <Text className='card-shortcut__hint'>好券限量领 ›</Text>
-      </View>
-      <View className='surface card-shortcut card-to-my-coupons' onClick={() => open(MY_COUPONS_PAGE)}>
-        <Text className='card-shortcut__label'>卡包</Text>
-        <Text className='card-shortcut__value'>我的券</Text>
-        <Text className='card-shortcut__hint'>查看与使用 ›</Text>
-      </View>
+      {shortcuts(card).map((s) => (
+        <View key={s.hook} className={`surface card-shortcut ${s.hook}`} onClick={() => void Taro.navigateTo({ url: s.url })}>
+          <Text className='card-shortcut__label'>{s.label}</Text>
+          <Text className='card-shortcut__value'>{s.value}</Text>
+          <Text className='card-shortcut__hint'>{s.hint}</Text>
+        </View>
+      ))}
     </View>
   )
 }
