@@ -1,5 +1,5 @@
-// One jest run, five projects: pure units, API over HTTP against the embedded database, small
-// load tests, H5 end-to-end in headless Chromium, and the mini-program's component tests.
+// One jest run, six projects: pure units, API over HTTP against the embedded database, small
+// load tests and benchmarks, H5 end-to-end in headless Chromium, the mini-program's component tests.
 const swc = ['@swc/jest', {
   jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'automatic' } } },
   module: { type: 'commonjs' },
@@ -27,7 +27,14 @@ module.exports = {
     {
       ...shared,
       displayName: 'load',
-      testMatch: ['<rootDir>/test/load/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/load/**/*.test.ts', '<rootDir>/test/chaos/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      ...shared,
+      displayName: 'bench',
+      testMatch: ['<rootDir>/bench/**/*.bench.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

@@ -62,6 +62,7 @@ export interface Jobs {
   sweepCheckins(now: Date): Promise<{ rewards: number; cards: number }>
   sendCheckinReminders(now: Date): Promise<number>
   sweepReferrals(now: Date): Promise<number>
+  sweepPurchases(now: Date): Promise<number>
 }
 
 /** What route modules receive: services plus the cross-cutting pieces they need. */
@@ -139,6 +140,7 @@ export function buildContext(deps: AppDeps): AppContext {
     sweepCouponClaims: (at) => couponClaims.sweep(at),
     sweepCheckins: (at) => checkin.sweep(at),
     sweepReferrals: (at) => referrals.sweep(at),
+    sweepPurchases: (at) => purchases.sweep(at),
     sendCheckinReminders: (at) =>
       checkin.sendReminders(at, (openid) =>
         deps.wechat.sendSubscribeMessage({

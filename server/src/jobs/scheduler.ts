@@ -29,6 +29,7 @@ export function startScheduler(jobs: Jobs, now: () => Date, logger: Logger): () 
     every('sweep-coupon-claims', 30_000, () => jobs.sweepCouponClaims(now())),
     every('sweep-checkins', 60_000, () => jobs.sweepCheckins(now())),
     every('sweep-referrals', 60_000, () => jobs.sweepReferrals(now())),
+    every('sweep-purchases', 30_000, () => jobs.sweepPurchases(now())),
     every('sweep-used-codes', 10 * 60_000, () => jobs.sweepUsedCodes(now())),
     every('expire-points', 60 * 60_000, () => jobs.expirePoints(now())),
     every('evaluate-tiers', 6 * 60 * 60_000, () => jobs.evaluateTiers(now())),

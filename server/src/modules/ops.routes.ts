@@ -17,6 +17,7 @@ export function opsRoutes({ jobs, tokens, now }: AppContext): Router {
     'sweep-coupon-claims': () => jobs.sweepCouponClaims(now()),
     'sweep-checkins': () => jobs.sweepCheckins(now()),
     'sweep-referrals': () => jobs.sweepReferrals(now()),
+    'sweep-purchases': () => jobs.sweepPurchases(now()),
     'send-checkin-reminders': () => jobs.sendCheckinReminders(now()),
   }
   router.post('/jobs/:name', operator, async (ctx) => {

@@ -145,6 +145,13 @@ export class PurchaseService {
     return this.view({ ...purchase, status: purchase.status === 'reversed' ? 'reversed' : 'posted', entryId: entry._id, points }, entry)
   }
 
+  /** Finishes postings a crash left in 'posting' (the client may never retry). Idempotent by the purchase key. */
+  async sweep(now: Date): Promise<number> {
+    const stuck = await this.Purchase.find({ status: 'posting', createdAt: trusted({ $lt: new Date(now.getTime() - 30_000) }) }).lean<PurchaseDoc[]>().exec()
+    for (const p of stuck) await this.post(p, now)
+    return stuck.length
+  }
+
   async store(storeId: string): Promise<StoreDoc> {
     const store = await this.Store.findById(storeId).lean<StoreDoc>().exec()
     if (!store || !store.active) throw new DomainError('STORE.NOT_FOUND', 'store not found')

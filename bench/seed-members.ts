@@ -1,0 +1,31 @@
+import { EMPTY_WALLET, applyOperation, shanghaiMonth } from '@mall/shared'
+import type { TestApi } from '../test/support/api-harness'
+import { memberModels } from '../server/src/modules/members/member.model'
+import { ledgerModels } from '../server/src/modules/ledger/ledger.model'
+
+/**
+ * Grows the member base to `total` members, each with a welcome entry in the ledger, by bulk
+ * inserts (the shape the real registration writes). Returns the ids of all seeded members.
+ */
+export async function growMembers(api: TestApi, already: string[], total: number): Promise<string[]> {
+  const { Member } = memberModels(api.conn)
+  const { Entry, Head, Event } = ledgerModels(api.conn)
+  const now = api.clock.now()
+  const ids = [...already]
+  const base = 30_000_000 + ids.length
+  const month = shanghaiMonth(now)
+  const welcome = applyOperation(EMPTY_WALLET, { kind: 'credit', points: 100, earnedMonth: month, expiryMonths: 12 })
+  for (let start = ids.length; start < total; start += 1000) {
+    const batch = Array.from({ length: Math.min(1000, total - start) }, (_, i) => String(base + (start - ids.length) + i))
+    await Member.collection.insertMany(
+      batch.map((id) => ({ _id: id, nickname: `bench-${id}`, tierLevel: 1, phone: null, openid: null, inviteCode: `B${id}`, source: { channel: 'bench', inviterId: null }, joinedAt: now })) as never[],
+    )
+    await Entry.collection.insertMany(
+      batch.map((id) => ({ _id: `${id}:1`, memberId: id, seq: 1, eventKey: `welcome:${id}`, type: 'welcome', op: { kind: 'credit', points: 100, earnedMonth: month, expiryMonths: 12 }, growth: {}, delta: welcome.delta, state: welcome.state, meta: {}, createdAt: now })) as never[],
+    )
+    await Event.collection.insertMany(batch.map((id) => ({ _id: `welcome:${id}`, memberId: id, entryId: `${id}:1`, createdAt: now })) as never[])
+    await Head.collection.insertMany(batch.map((id) => ({ _id: id, seq: 1 })) as never[])
+    ids.push(...batch)
+  }
+  return ids
+}

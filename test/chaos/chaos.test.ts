@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto'
+import net from 'node:net'
+import jwt from 'jsonwebtoken'
+import mongoose, { type Connection } from 'mongoose'
+import { loadConfig } from '@mall/config'
+import { connectDatabase } from '../../server/src/db/connect'
+import { LedgerService } from '../../server/src/modules/ledger/ledger.service'
+import { replayCheck } from '../../server/src/jobs/replay-check'
+import { couponModels } from '../../server/src/modules/coupons/coupon.model'
+import { purchaseModel } from '../../server/src/modules/points/purchase.model'
+import { checkinModels } from '../../server/src/modules/checkin/checkin.model'
+import { referralModels } from '../../server/src/modules/referrals/referral.model'
+import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
+import { staffModel } from '../../server/src/modules/staff/staff.model'
+import { storeModel } from '../../server/src/modules/stores/store.model'
+import { StaffService } from '../../server/src/modules/staff/staff.service'
+import { ServerProcess } from './server-process'
+
+/**
+ * Chaos: mixed operations from concurrent clients that retry with their Idempotency-Keys while the
+ * server process is SIGKILLed and restarted at random. Afterwards every wallet must replay exactly,
+ * every half-done intent must be finished or compensated within 60 s, and no stock or per-member
+ * limit may be exceeded. CHAOS_SIZE=full (npm run chaos): 10,000 operations, ≥ 20 kills.
+ */
+const FULL = process.env.CHAOS_SIZE === 'full'
+const OPS = FULL ? 10_000 : 800
+const KILLS = FULL ? 24 : 5
+const CLIENTS = 16
+const MEMBERS = FULL ? 200 : 40
+const STOCK = FULL ? 300 : 30
+const LIMIT = 2
+jest.setTimeout(FULL ? 3_600_000 : 600_000)
+
+const SECRET = 'chaos-secret-chaos-secret-chaos-secret-00'
+let conn: Connection
+let server: ServerProcess
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port
+      s.close(() => resolve(port))
+    })
+  })
+
+beforeAll(async () => {
+  const dbName = `chaos_${randomBytes(4).toString('hex')}`
+  const config = loadConfig({ DB_NAME: dbName })
+  conn = await connectDatabase(config.db.uri!, dbName)
+  server = new ServerProcess(
+    {
+      MONGODB_URI: config.db.uri!, DB_NAME: dbName, JWT_SECRET: SECRET, MEMBER_CODE_SECRET: SECRET, DEV_LOGIN: 'true', LOG_LEVEL: 'error',
+      RATE_LOGIN_PER_MINUTE: '1000000', RATE_SCAN_PER_MINUTE: '1000000', RATE_CLAIM_PER_MINUTE: '1000000', WECHAT_API_BASE: 'http://127.0.0.1:9',
+    },
+    await freePort(),
+  )
+  await server.start()
+  await storeModel(conn).create({ _id: 'CH', name: 'Chaos store', floor: 'L1', category: '零售', opensAt: '00:00', closesAt: '23:59' })
+  for (const [username, role, storeId] of [['chaos-clerk', 'manager', 'CH'], ['chaos-op', 'operator', null]] as const) {
+    await staffModel(conn).create({ _id: username, displayName: username, role, storeId, passwordHash: await StaffService.hashPassword('chaos-pass') })
+  }
+})
+afterAll(async () => {
+  await server?.stop()
+  await conn?.dropDatabase().catch(() => undefined)
+  await conn?.close()
+})
+
+type Op = { kind: 'earn' | 'spend' | 'claim' | 'checkin' | 'register' | 'friend-purchase'; member: number; key: string }
+
+async function call(method: string, path: string, token: string | null, body: unknown, key?: string): Promise<{ status: number; body: any }> {
+  // Retries until the server gives a definitive answer: network errors (it is being killed),
+  // 5xx and 409 IN_FLIGHT are retried with the same Idempotency-Key, like a real client.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await fetch(server.url + path, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(key ? { 'idempotency-key': key } : {}) },
+        body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+        signal: AbortSignal.timeout(20_000),
+      })
+      const json = await res.json().catch(() => ({}))
+      const inFlight = res.status === 409 && json?.error?.code === 'IDEMPOTENCY.IN_FLIGHT'
+      if (res.status < 500 && !inFlight) return { status: res.status, body: json }
+    } catch {
+      /* killed mid-request */
+    }
+    if (attempt > 400) throw new Error(`no definitive answer for ${method} ${path}`)
+    await new Promise((r) => setTimeout(r, 50 + Math.random() * 100))
+  }
+}
+
+describe('chaos: SIGKILL and restart during mixed traffic', () => {
+  it(`${OPS} operations, ${KILLS} kills: ledger replays exactly, intents settle, no oversell`, async () => {
+    const staff = (await call('POST', '/api/staff/auth/login', null, { username: 'chaos-clerk', password: 'chaos-pass' })).body.accessToken
+    const operator = (await call('POST', '/api/staff/auth/login', null, { username: 'chaos-op', password: 'chaos-pass' })).body.accessToken
+    const template = (
+      await call('POST', '/api/ops/coupon-templates', operator, {
+        name: '混沌测试券', type: 'parking', parkingHours: 1, stock: STOCK, perMemberLimit: LIMIT, pricePoints: 20,
+        claimStart: new Date(Date.now() - 86400_000).toISOString(), claimEnd: new Date(Date.now() + 86400_000).toISOString(), validity: { kind: 'relative', days: 3 },
+      })
+    ).body._id as string
+    const members: { id: string; token: string; inviteCode?: string }[] = []
+    for (let i = 0; i < MEMBERS; i++) {
+      const login = (await call('POST', '/api/auth/dev-login', null, { devUser: `chaos-${i}` })).body
+      members.push({ id: login.member.memberId, token: login.accessToken })
+    }
+    const inviter = (await call('GET', '/api/me/invites', members[0]!.token, undefined)).body.inviteCode as string
+    const scanToken = (memberId: string) =>
+      jwt.sign({ sub: memberId, staffId: 'chaos-clerk', storeId: 'CH' }, SECRET, { algorithm: 'HS256', issuer: 'mall-loyalty', audience: 'scan', expiresIn: 3600 })
+
+    const kinds: Op['kind'][] = ['earn', 'earn', 'earn', 'spend', 'claim', 'checkin', 'register', 'friend-purchase']
+    const ops: Op[] = Array.from({ length: OPS }, (_, i) => ({ kind: kinds[i % kinds.length]!, member: Math.floor(Math.random() * MEMBERS), key: `chaos-${i}-${randomBytes(3).toString('hex')}` }))
+    const friends: { id: string; token: string }[] = []
+    const outcomes: Record<string, number> = {}
+    const earned: string[] = []
+    const spent: string[] = []
+
+    let next = 0
+    let done = false
+    const killer = (async () => {
+      const spacing = FULL ? 6_000 : 3_000
+      while (!done && server.kills < KILLS) {
+        await new Promise((r) => setTimeout(r, spacing * (0.5 + Math.random())))
+        if (done) break
+        await server.kill()
+        await server.start()
+      }
+    })()
+
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        while (next < ops.length) {
+          const op = ops[next++]!
+          const m = members[op.member]!
+          let res: { status: number; body: any }
+          switch (op.kind) {
+            case 'earn':
+              res = await call('POST', '/api/staff/purchases', staff, { scanToken: scanToken(m.id), receiptNo: op.key, amountFen: 1_000 + Math.floor(Math.random() * 20_000) }, op.key)
+              if (res.status === 200) earned.push(`purchase:CH:${op.key}`)
+              break
+            case 'spend':
+              res = await call('POST', '/api/staff/points/redeem', staff, { scanToken: scanToken(m.id), points: 15, item: '混沌礼品' }, op.key)
+              if (res.status === 200) spent.push(`redeem:${m.id}:${op.key}`)
+              break
+            case 'claim':
+              res = await call('POST', `/api/coupons/${template}/claim`, m.token, {}, op.key)
+              break
+            case 'checkin':
+              res = await call('POST', '/api/me/checkin', m.token, {})
+              break
+            case 'register': {
+              res = await call('POST', '/api/auth/dev-login', null, { devUser: `chaos-friend-${op.key.toLowerCase()}`, inviter })
+              if (res.status === 200) friends.push({ id: res.body.member.memberId, token: res.body.accessToken })
+              break
+            }
+            case 'friend-purchase': {
+              const f = friends[Math.floor(Math.random() * friends.length)]
+              res = f ? await call('POST', '/api/staff/purchases', staff, { scanToken: scanToken(f.id), receiptNo: op.key, amountFen: 5_000 }, op.key) : { status: 0, body: {} }
+              if (res.status === 200) earned.push(`purchase:CH:${op.key}`)
+              break
+            }
+          }
+          const label = `${op.kind} ${res.status}${res.body?.error?.code ? ` ${res.body.error.code}` : ''}`
+          outcomes[label] = (outcomes[label] ?? 0) + 1
+        }
+      }),
+    )
+    done = true
+    await killer
+    // One last kill right after the traffic, then the clock for "settled within 60 s" starts.
+    await server.kill()
+    await server.start()
+    const restartedAt = Date.now()
+    process.stdout.write(`\nchaos: ${OPS} ops, ${server.kills} kills, outcomes ${JSON.stringify(outcomes)}\n`)
+    expect(server.kills).toBeGreaterThanOrEqual(KILLS)
+
+    // Intents left half-done by the kills: the server's own sweepers must settle them.
+    const unsettled = async () => ({
+      pendingCoupons: await couponModels(conn).Coupon.countDocuments({ state: 'pending_payment' }),
+      postingPurchases: await purchaseModel(conn).countDocuments({ status: 'posting' }),
+      unrewardedCheckins: await checkinModels(conn).Checkin.countDocuments({ rewarded: false }),
+      pendingCards: await checkinModels(conn).Card.countDocuments({ state: 'pending' }),
+      qualifiedReferrals: await referralModels(conn).Referral.countDocuments({ status: 'qualified' }),
+    })
+    let state = await unsettled()
+    while (Object.values(state).some((n) => n > 0) && Date.now() - restartedAt < 60_000) {
+      await new Promise((r) => setTimeout(r, 1_000))
+      state = await unsettled()
+    }
+    const settledAfter = Math.round((Date.now() - restartedAt) / 1000)
+    process.stdout.write(`chaos: intents settled ${JSON.stringify(state)} ${settledAfter} s after the last restart\n`)
+    expect(state).toEqual({ pendingCoupons: 0, postingPurchases: 0, unrewardedCheckins: 0, pendingCards: 0, qualifiedReferrals: 0 })
+
+    const report = await replayCheck(new LedgerService(conn))
+    expect(report.differences).toEqual([])
+    const { Entry } = ledgerModels(conn)
+    for (const key of [...earned, ...spent]) expect(await Entry.countDocuments({ eventKey: key })).toBe(1)
+    const coupons = await couponModels(conn).Coupon.find({ templateId: template }).lean()
+    expect(coupons.length).toBeLessThanOrEqual(STOCK)
+    const perMember = new Map<string, number>()
+    for (const c of coupons) perMember.set(c.memberId, (perMember.get(c.memberId) ?? 0) + 1)
+    expect(Math.max(0, ...perMember.values())).toBeLessThanOrEqual(LIMIT)
+    // Paid once for every coupon held, and no payment without its coupon.
+    for (const c of coupons) expect(await Entry.countDocuments({ eventKey: `coupon:${c._id}:${c.claimId}` })).toBe(1)
+    const payments = await Entry.find({ type: 'coupon' }).lean()
+    const held = new Set(coupons.map((c) => `coupon:${c._id}:${c.claimId}`))
+    expect(payments.filter((p) => !held.has(p.eventKey))).toEqual([])
+  })
+})
+
+afterAll(() => mongoose.disconnect())

@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+
+const MAIN = path.resolve(__dirname, '../../server/dist/main.js')
+
+/** The compiled server as a real process the chaos test can SIGKILL and start again. */
+export class ServerProcess {
+  private child: ChildProcess | null = null
+  kills = 0
+  starts = 0
+
+  constructor(private readonly env: Record<string, string>, readonly port: number) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`
+  }
+
+  async start(): Promise<void> {
+    this.child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...this.env, PORT: String(this.port) }, stdio: ['ignore', 'ignore', 'inherit'] })
+    this.starts++
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      try {
+        if ((await fetch(`${this.url}/api/health`, { signal: AbortSignal.timeout(1_000) })).ok) return
+      } catch {
+        /* not up yet */
+      }
+      if (Date.now() > deadline) throw new Error('server did not come up')
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
+  /** SIGKILL: no shutdown hooks, in-flight requests cut wherever they are. */
+  async kill(): Promise<void> {
+    const child = this.child
+    if (!child || child.exitCode !== null) return
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve())
+      child.kill('SIGKILL')
+    })
+    this.kills++
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child
+    if (!child || child.exitCode !== null) return
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve())
+      child.kill('SIGTERM')
+    })
+  }
+}
