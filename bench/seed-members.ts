@@ -1,5 +1,5 @@
 import { EMPTY_WALLET, applyOperation, shanghaiMonth } from '@mall/shared'
-import type { TestApi } from '../test/support/api-harness'
+import type { Connection } from 'mongoose'
 import { memberModels } from '../server/src/modules/members/member.model'
 import { ledgerModels } from '../server/src/modules/ledger/ledger.model'
 
@@ -7,10 +7,9 @@ import { ledgerModels } from '../server/src/modules/ledger/ledger.model'
  * Grows the member base to `total` members, each with a welcome entry in the ledger, by bulk
  * inserts (the shape the real registration writes). Returns the ids of all seeded members.
  */
-export async function growMembers(api: TestApi, already: string[], total: number): Promise<string[]> {
-  const { Member } = memberModels(api.conn)
-  const { Entry, Head, Event } = ledgerModels(api.conn)
-  const now = api.clock.now()
+export async function growMembers(conn: Connection, already: string[], total: number, now: Date): Promise<string[]> {
+  const { Member } = memberModels(conn)
+  const { Entry, Head, Event } = ledgerModels(conn)
   const ids = [...already]
   const base = 30_000_000 + ids.length
   const month = shanghaiMonth(now)

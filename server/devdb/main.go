@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -60,6 +62,7 @@ func run(listen, dataDir, sqliteParams, logLevel string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go stopWhenOrphaned(ctx, stop)
+	go indexIDPaths(ctx, dir, sqliteParams)
 
 	fmt.Println(db.MongoDBURI())
 	return db.Run(ctx)
@@ -81,5 +84,65 @@ func stopWhenOrphaned(ctx context.Context, stop context.CancelFunc) {
 				return
 			}
 		}
+	}
+}
+
+// indexIDPaths works around a FerretDB v1 SQLite planner miss: the `_id` unique index is built on
+// `_ferretdb_sjson->'_id'` but lookups filter on `_ferretdb_sjson->'$._id'`, a different
+// expression, so every lookup, update and delete by `_id` scanned the whole table (measured: 2.6 ms
+// for the first row of 10,000, 65 ms for the last or a miss). Every second, each collection table
+// gets an index on exactly the lookup expression. FerretDB does not list it and dropping the
+// collection drops it; it only lets SQLite find rows by `_id` without a scan.
+func indexIDPaths(ctx context.Context, dir, params string) {
+	dbs := map[string]*sql.DB{}
+	defer func() {
+		for _, db := range dbs {
+			_ = db.Close()
+		}
+	}()
+	ticker := time.NewTicker(time.Second)
+	defer ticker.Stop()
+	for {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.sqlite"))
+		for _, file := range files {
+			db := dbs[file]
+			if db == nil {
+				u := url.URL{Scheme: "file", Path: filepath.ToSlash(file), OmitHost: true, RawQuery: "_pragma=busy_timeout(10000)"}
+				if params != "" {
+					u.RawQuery += "&" + params
+				}
+				var err error
+				if db, err = sql.Open("sqlite", u.String()); err != nil {
+					continue
+				}
+				db.SetMaxOpenConns(1)
+				dbs[file] = db
+			}
+			indexTables(ctx, db)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
+}
+
+func indexTables(ctx context.Context, db *sql.DB) {
+	rows, err := db.QueryContext(ctx, `SELECT table_name FROM _ferretdb_collections`)
+	if err != nil {
+		return // no collection yet, or the database is being dropped
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if rows.Scan(&t) == nil {
+			tables = append(tables, t)
+		}
+	}
+	_ = rows.Close()
+	for _, t := range tables {
+		q := fmt.Sprintf(`CREATE UNIQUE INDEX IF NOT EXISTS "%s" ON "%s" (_ferretdb_sjson->'$._id')`, strings.ReplaceAll(t, `"`, ``)+"_id_path", strings.ReplaceAll(t, `"`, ``))
+		_, _ = db.ExecContext(ctx, q)
 	}
 }

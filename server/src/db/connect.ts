@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose'
+import { detectBackend } from './guarded-write'
 
 // Defence in depth next to validate.ts: `$`-keyed values that reach a filter are wrapped in $eq,
 // and filters on paths the schema does not know throw instead of silently matching everything.
@@ -15,6 +16,7 @@ export async function connectDatabase(uri: string, dbName: string): Promise<Conn
     autoCreate: true,
   })
   await conn.asPromise()
+  await detectBackend(conn)
   return conn
 }
 

@@ -4,6 +4,7 @@ import {
   type CheckinResult, type CheckinStatus,
 } from '@mall/shared'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
+import { deleteIf, updateIf } from '../../db/guarded-write'
 import { DomainError } from '../../http/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
 import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
@@ -26,7 +27,10 @@ export class CheckinService {
   async checkIn(memberId: string, now: Date): Promise<CheckinResult> {
     const { checkin: rules } = await this.rules.current()
     const today = shanghaiDay(now)
-    const streak = (await this.streakEndingAt(memberId, addDays(today, -1))) + 1
+    // Each check-in stores the streak it ends (make-ups renumber the days after them), so today's
+    // streak is yesterday's + 1: one read by `_id`.
+    const yesterday = await this.m.Checkin.findById(`${memberId}:${addDays(today, -1)}`).lean<CheckinDoc>().exec()
+    const streak = (yesterday?.streak ?? 0) + 1
     const reward = checkinReward(rules, streak, false)
     const doc: CheckinDoc = {
       _id: `${memberId}:${today}`, memberId, day: today, kind: 'daily', at: now, streak, rewardPoints: reward.points,
@@ -79,12 +83,12 @@ export class CheckinService {
     const [checked, streakToday, streakYesterday, cards, uses, reminder] = await Promise.all([
       Promise.all(monthDays.map(async (d) => ((await this.m.Checkin.exists({ _id: `${memberId}:${d}` }).exec()) ? d : null))),
       this.m.Checkin.exists({ _id: `${memberId}:${today}` }).exec(),
-      this.streakEndingAt(memberId, addDays(today, -1)),
+      this.m.Checkin.findById(`${memberId}:${addDays(today, -1)}`).lean<CheckinDoc>().exec(),
       this.m.Card.countDocuments({ memberId, state: 'active' }).exec(),
       this.m.Use.countDocuments({ memberId, _id: trusted({ $regex: `^${memberId}:${today.slice(0, 7)}:` }) }).exec(),
       this.m.Reminder.findById(memberId).lean().exec(),
     ])
-    const streak = streakToday ? streakYesterday + 1 : streakYesterday
+    const streak = (streakYesterday?.streak ?? 0) + (streakToday ? 1 : 0)
     const next = nextMilestone(rules, streak)
     return {
       today, month: shown, checkedDays: checked.filter((d): d is string => d !== null), checkedInToday: !!streakToday, streak,
@@ -122,8 +126,17 @@ export class CheckinService {
       throw new DomainError('CHECKIN.ALREADY_CHECKED', 'day already checked')
     }
     await this.m.Card.updateOne({ _id: useId.cardId }, { $set: { state: 'used', usedFor: day } }).exec()
+    await this.renumberAfter(memberId, day, streak, today)
     await this.reward(doc)
     return view(doc)
+  }
+
+  /** A filled gap lengthens the streaks of the days after it (display only; rewards stay as paid). */
+  private async renumberAfter(memberId: string, day: string, streak: number, today: string): Promise<void> {
+    for (let d = addDays(day, 1), n = streak + 1; d <= today; d = addDays(d, 1), n++) {
+      const res = await this.m.Checkin.updateOne({ _id: `${memberId}:${d}` }, { $set: { streak: n } }).exec()
+      if (res.matchedCount === 0) return
+    }
   }
 
   private async reserveMakeup(memberId: string, day: string, cap: number, now: Date): Promise<{ useId: string; cardId: string }> {
@@ -149,8 +162,8 @@ export class CheckinService {
   private cardItem(card: Pick<MakeupCardDoc, '_id' | 'memberId'>, price: number): PaidItem {
     return {
       memberId: card.memberId, paymentKey: `makeup-card:${card._id}`, points: price, type: 'redeem', meta: { item: '补签卡', cardId: card._id },
-      activate: async () => void (await this.m.Card.updateOne({ _id: card._id, state: 'pending' }, { $set: { state: 'active' } }).exec()),
-      release: async () => void (await this.m.Card.deleteOne({ _id: card._id, state: 'pending' }).exec()),
+      activate: async () => void (await updateIf(this.m.Card, card._id, { state: 'pending' }, { $set: { state: 'active' } })),
+      release: async () => void (await deleteIf(this.m.Card, card._id, { state: 'pending' })),
     }
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { trusted, type Connection } from 'mongoose'
 import { claimBlocker, validityWindow, type ClaimBlocker } from '@mall/shared'
 import { isDuplicateKey } from '../../db/connect'
+import { deleteIf, updateIf } from '../../db/guarded-write'
 import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
 import { DomainError } from '../../http/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
@@ -90,10 +91,10 @@ export class CouponClaimService {
       type: 'coupon',
       meta: { couponId: c._id, templateId: t._id, reason: `兑换${t.name}` },
       activate: async () => {
-        await this.m.Coupon.updateOne({ _id: c._id, claimId: c.claimId, state: 'pending_payment' }, { $set: { state: 'active' } }).exec()
+        await updateIf(this.m.Coupon, c._id, { claimId: c.claimId, state: 'pending_payment' }, { $set: { state: 'active' } })
       },
       release: async () => {
-        await this.m.Coupon.deleteOne({ _id: c._id, claimId: c.claimId, state: 'pending_payment' }).exec()
+        await deleteIf(this.m.Coupon, c._id, { claimId: c.claimId, state: 'pending_payment' })
       },
     }
   }

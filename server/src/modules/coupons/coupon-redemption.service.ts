@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose'
 import { MEMBER_CODE_STEP_SECONDS, couponUsability, stepEndsAt, timeStep, type MemberCodeResponse, type MemberCoupon, type ScannedCoupon } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
+import { deleteIf } from '../../db/guarded-write'
 import { DomainError } from '../../http/domain-error'
 import type { StaffClaims } from '../auth/tokens'
 import { signCode, verifyCode } from '../member-code/signer'
@@ -91,8 +92,7 @@ export class CouponRedemptionService {
     if (!ownInWindow && staff.role === 'clerk') {
       throw new DomainError(staff.sub === redemption.staffId ? 'COUPON.UNDO_WINDOW_PASSED' : 'AUTH.FORBIDDEN', 'a manager must undo this')
     }
-    const res = await this.m.Redemption.deleteOne({ _id: id, at: redemption.at }).exec()
-    if (res.deletedCount !== 1) throw new DomainError('COUPON.NOT_REDEEMED', 'coupon is not redeemed')
+    if (!(await deleteIf(this.m.Redemption, id, { at: new Date(redemption.at) }))) throw new DomainError('COUPON.NOT_REDEEMED', 'coupon is not redeemed')
     await this.log(id, 'undo', staff, now)
     await this.m.Coupon.updateOne({ _id: id }, { $set: { state: 'active', redeemedAt: null, redeemedBy: null, redeemedStoreId: null } }).exec()
     const coupon = (await this.m.Coupon.findById(id).lean<CouponDoc>().exec())!

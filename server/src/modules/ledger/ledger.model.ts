@@ -33,10 +33,14 @@ export interface LedgerEventDoc {
   createdAt: Date
 }
 
-/** Hint to the newest seq of a member; readers probe forward from it, so a stale hint is harmless. */
+/**
+ * Hint to the newest entry of a member (seq and its state), so a cold read costs this row plus one
+ * probe. Readers probe forward from it, so a stale hint is harmless.
+ */
 export interface WalletHeadDoc {
   _id: string
   seq: number
+  state?: WalletState
 }
 
 const entrySchema = new Schema<LedgerEntryDoc>(
@@ -62,7 +66,7 @@ const eventSchema = new Schema<LedgerEventDoc>(
   { versionKey: false, collection: 'ledger_events' },
 )
 
-const headSchema = new Schema<WalletHeadDoc>({ _id: String, seq: Number }, { versionKey: false, collection: 'wallet_heads' })
+const headSchema = new Schema<WalletHeadDoc>({ _id: String, seq: Number, state: Schema.Types.Mixed }, { versionKey: false, collection: 'wallet_heads', minimize: false })
 
 export interface LedgerModels {
   Entry: Model<LedgerEntryDoc>

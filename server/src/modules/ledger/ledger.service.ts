@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose'
 import { EMPTY_WALLET, applyOperation, WalletRuleError, type GrowthChange, type WalletOperation, type WalletState } from '@mall/shared'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
+import { deleteIf } from '../../db/guarded-write'
 import { DomainError } from '../../http/domain-error'
 import { KeyedMutex, sleep } from '../../lib/keyed-mutex'
 import { entryId, ledgerModels, type LedgerEntryDoc, type LedgerModels } from './ledger.model'
@@ -47,9 +48,14 @@ const STALE_RESERVATION_MS = 10_000
  * The append-only points ledger. Every posting is an insert keyed `<memberId>:<seq>` with a
  * unique business `eventKey`; there is no read-check-write anywhere a race could double-post.
  */
+// Heads of recently used wallets kept in memory; bounded so memory stays flat with millions of members.
+const HEAD_CACHE_SIZE = 20_000
+
 export class LedgerService {
   private readonly m: LedgerModels
   private readonly mutex = new KeyedMutex()
+  /** Last head this process saw per member: a hint like the stored one, verified by probing forward. */
+  private readonly heads = new Map<string, WalletHead>()
 
   constructor(conn: Connection) {
     this.m = ledgerModels(conn)
@@ -59,19 +65,36 @@ export class LedgerService {
     await Promise.all([this.m.Entry.init(), this.m.Event.init(), this.m.Head.init()])
   }
 
-  /** The newest entry's state: the hint says where to start, then probe forward by `_id`. */
+  /**
+   * The newest entry's state. Start from the head this process last saw (or the stored hint), then
+   * probe forward by `_id` until there is no next entry: other processes' postings are never missed.
+   */
   async head(memberId: string): Promise<WalletHead> {
-    const hint = await this.m.Head.findById(memberId).lean().exec()
-    let seq = hint?.seq ?? 0
-    let entry = seq > 0 ? await this.m.Entry.findById(entryId(memberId, seq)).lean().exec() : null
-    if (seq > 0 && !entry) seq = 0 // hint ahead of data (restored backup): start over
+    let head = this.heads.get(memberId) ?? (await this.storedHead(memberId))
     for (;;) {
-      const next = await this.m.Entry.findById(entryId(memberId, seq + 1)).lean().exec()
+      const next = await this.m.Entry.findById(entryId(memberId, head.seq + 1)).lean<LedgerEntryDoc>().exec()
       if (!next) break
-      entry = next
-      seq += 1
+      head = { seq: next.seq, state: next.state }
     }
-    return { seq, state: entry?.state ?? EMPTY_WALLET }
+    this.remember(memberId, head)
+    return head
+  }
+
+  private async storedHead(memberId: string): Promise<WalletHead> {
+    const hint = await this.m.Head.findById(memberId).lean().exec()
+    if (!hint || hint.seq === 0) return { seq: 0, state: EMPTY_WALLET }
+    if (hint.state) return { seq: hint.seq, state: hint.state }
+    const entry = await this.m.Entry.findById(entryId(memberId, hint.seq)).lean<LedgerEntryDoc>().exec()
+    // A hint ahead of the data (restored backup) is ignored: start from the first entry.
+    return entry ? { seq: entry.seq, state: entry.state } : { seq: 0, state: EMPTY_WALLET }
+  }
+
+  private remember(memberId: string, head: WalletHead): void {
+    const known = this.heads.get(memberId)
+    if (known && known.seq > head.seq) return
+    this.heads.delete(memberId) // re-insert: Map order is the eviction order (least recently seen first)
+    this.heads.set(memberId, head)
+    if (this.heads.size > HEAD_CACHE_SIZE) this.heads.delete(this.heads.keys().next().value!)
   }
 
   entry(id: string): Promise<LedgerEntryDoc | null> {
@@ -127,7 +150,7 @@ export class LedgerService {
       return await this.mutex.run(req.memberId, () => this.append(req))
     } catch (err) {
       // A refused posting (not enough points…) releases the key so a corrected retry can proceed.
-      if (err instanceof DomainError) await this.m.Event.deleteOne({ _id: req.eventKey, entryId: null }).exec()
+      if (err instanceof DomainError) await deleteIf(this.m.Event, req.eventKey, { entryId: null, memberId: req.memberId })
       throw err
     }
   }
@@ -170,6 +193,7 @@ export class LedgerService {
         await sleep(Math.random() * 5 * Math.min(attempt + 1, 10))
         continue
       }
+      this.remember(req.memberId, { seq: entry.seq, state: entry.state })
       await this.markPosted(req.eventKey, entry)
       return { entry, replayed: false }
     }
@@ -177,11 +201,13 @@ export class LedgerService {
 
   private async markPosted(eventKey: string, entry: LedgerEntryDoc): Promise<void> {
     await this.m.Event.updateOne({ _id: eventKey }, { $set: { entryId: entry._id } }).exec()
-    try {
-      await this.m.Head.updateOne({ _id: entry.memberId }, { $max: { seq: entry.seq } }, { upsert: true }).exec()
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err // two first postings raced on the upsert; the hint is optional
-    }
+    // Unconditional: if a slower writer of an older entry wins the race the hint lags behind, which
+    // readers fix by probing forward. (A guarded write would cost a read on every posting.)
+    await this.m.Head.updateOne({ _id: entry.memberId }, { $set: { seq: entry.seq, state: entry.state } }, { upsert: true })
+      .exec()
+      .catch((err) => {
+        if (!isDuplicateKey(err)) throw err // two first postings raced on the upsert
+      })
   }
 
   /** Waits for the writer holding a reservation; null means it looks abandoned and we may finish it. */

@@ -1,5 +1,6 @@
 import { DEFAULT_TIERS, maskPhone, tierByLevel, type MemberCard, type TierDefinition } from '@mall/shared'
 import { DomainError } from '../../http/domain-error'
+import { TtlCache } from '../../lib/ttl-cache'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberDoc } from './member.model'
 import { newInviteCode, newMemberId, type MemberRepo } from './member.repo'
@@ -19,7 +20,12 @@ export interface RegistrationInput {
 /** Runs after a member is created (welcome gift, referral attribution); each must be idempotent. */
 export type RegistrationHook = (member: MemberDoc, input: RegistrationInput) => Promise<void>
 
+// The card shows a member row at most this old when another process changed it (tier, phone).
+const CARD_CACHE_MS = 5_000
+
 export class MemberService {
+  private readonly cardRows = new TtlCache<MemberDoc>(CARD_CACHE_MS)
+
   constructor(
     private readonly repo: MemberRepo,
     private readonly ledger: LedgerService,
@@ -61,8 +67,16 @@ export class MemberService {
     return { member, isNew: true }
   }
 
+  /**
+   * The member row for display and for rules that tolerate a few seconds of staleness from other
+   * processes (the tier multiplier of a purchase); changes made here invalidate it at once.
+   */
+  getForDisplay(memberId: string): Promise<MemberDoc> {
+    return this.cardRows.get(memberId, () => this.get(memberId))
+  }
+
   async card(memberId: string): Promise<MemberCard> {
-    const [member, { state }, { tiers }] = await Promise.all([this.get(memberId), this.ledger.head(memberId), this.rules.current()])
+    const [member, { state }, { tiers }] = await Promise.all([this.getForDisplay(memberId), this.ledger.head(memberId), this.rules.current()])
     const tier = tierByLevel(tiers, member.tierLevel)
     return {
       memberId: member._id,
@@ -78,10 +92,12 @@ export class MemberService {
   /** Upgrades take effect at once; `$max` never lowers a tier (downgrades are the monthly job's). */
   async raiseTier(memberId: string, level: number): Promise<void> {
     await this.repo.raiseTierLevel(memberId, level)
+    this.cardRows.invalidate(memberId)
   }
 
   async setTier(memberId: string, level: number): Promise<void> {
     await this.repo.setTierLevel(memberId, level)
+    this.cardRows.invalidate(memberId)
   }
 
   /** Binds a verified phone number; one member per phone, enforced by the identity key. */
@@ -92,6 +108,7 @@ export class MemberService {
       throw new DomainError('MEMBER.PHONE_TAKEN', 'phone bound to another member')
     }
     await this.repo.setPhone(memberId, phone)
+    this.cardRows.invalidate(memberId)
     return maskPhone(phone)!
   }
 

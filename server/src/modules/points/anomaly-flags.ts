@@ -3,13 +3,13 @@ import type { StoreDoc } from '../stores/store.model'
 /**
  * Patterns managers should look at (they do not block the award): round amounts, purchases
  * recorded outside the store's opening hours (Shanghai time), and the same member awarded by the
- * same staff member again and again on one day.
+ * same staff member again and again on one day (more than REPEAT_MEMBER_THRESHOLD times; counted
+ * by the purchase service, which flags the purchase after recording it).
  */
 export const REPEAT_MEMBER_THRESHOLD = 2
 
-export function anomalyFlags(store: Pick<StoreDoc, 'opensAt' | 'closesAt'>, amountFen: number, now: Date, sameMemberToday = 0): string[] {
+export function anomalyFlags(store: Pick<StoreDoc, 'opensAt' | 'closesAt'>, amountFen: number, now: Date): string[] {
   const flags: string[] = []
-  if (sameMemberToday >= REPEAT_MEMBER_THRESHOLD) flags.push('repeat_member')
   if (amountFen >= 500_00 && amountFen % 100_00 === 0) flags.push('round_amount')
   const shanghai = new Date(now.getTime() + 8 * 3600_000)
   const hhmm = `${String(shanghai.getUTCHours()).padStart(2, '0')}:${String(shanghai.getUTCMinutes()).padStart(2, '0')}`

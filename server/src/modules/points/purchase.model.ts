@@ -53,8 +53,13 @@ export interface StaffDayDoc {
   _id: string
   amountFen: number
   count: number
+  /** amount per Shanghai hour, 'h09' → fen */
+  hours?: Record<string, number>
 }
-const staffDaySchema = new Schema<StaffDayDoc>({ _id: String, amountFen: Number, count: Number }, { versionKey: false, collection: 'staff_day_totals' })
+const staffDaySchema = new Schema<StaffDayDoc>(
+  { _id: String, amountFen: Number, count: Number, hours: Schema.Types.Mixed },
+  { versionKey: false, collection: 'staff_day_totals' },
+)
 
 export const purchaseModel = (conn: Connection): Model<PurchaseDoc> => getModel(conn, 'Purchase', purchaseSchema)
 export const staffDayModel = (conn: Connection): Model<StaffDayDoc> => getModel(conn, 'StaffDay', staffDaySchema)

@@ -1,9 +1,10 @@
 import { trusted, type Connection, type Model } from 'mongoose'
 import {
-  applyOperation, growthValue, purchasePoints, shanghaiDay, shanghaiMonth, startOfShanghaiDay, tierByLevel, upgradedLevel,
+  applyOperation, growthValue, purchasePoints, shanghaiDay, shanghaiMonth, tierByLevel, upgradedLevel,
   type PurchaseResult, type WalletOperation,
 } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
+import { updateIf } from '../../db/guarded-write'
 import { DomainError } from '../../http/domain-error'
 import type { StaffClaims, TokenService } from '../auth/tokens'
 import type { LedgerService } from '../ledger/ledger.service'
@@ -12,7 +13,8 @@ import type { MemberService } from '../members/member.service'
 import { storeModel, type StoreDoc } from '../stores/store.model'
 import type { ProgramRules } from './program-rules'
 import { purchaseModel, staffDayModel, type PurchaseDoc, type StaffDayDoc } from './purchase.model'
-import { anomalyFlags } from './anomaly-flags'
+import { anomalyFlags, REPEAT_MEMBER_THRESHOLD } from './anomaly-flags'
+import { TtlCache } from '../../lib/ttl-cache'
 
 export interface AwardInput {
   scanToken: string
@@ -20,10 +22,10 @@ export interface AwardInput {
   amountFen: number
 }
 
-function staffTotalKeys(staffId: string, now: Date): [string, string] {
-  const day = shanghaiDay(now)
+/** One totals row per staff member and Shanghai day, with the hour's totals inside it. */
+function staffTotalKeys(staffId: string, now: Date): { dayKey: string; hourField: string } {
   const hour = String(new Date(now.getTime() + 8 * 3600_000).getUTCHours()).padStart(2, '0')
-  return [`${staffId}:${day}`, `${staffId}:${day}T${hour}`]
+  return { dayKey: `${staffId}:${shanghaiDay(now)}`, hourField: `h${hour}` }
 }
 
 /** Staff record a purchase for a scanned member; the ledger posting is keyed to the receipt. */
@@ -35,6 +37,7 @@ export class PurchaseService {
   private readonly Purchase: Model<PurchaseDoc>
   private readonly StaffDay: Model<StaffDayDoc>
   private readonly Store: Model<StoreDoc>
+  private readonly stores = new TtlCache<StoreDoc>(30_000)
 
   constructor(
     conn: Connection,
@@ -72,25 +75,30 @@ export class PurchaseService {
     const existing = await this.Purchase.findById(key).lean<PurchaseDoc>().exec()
     if (existing) return this.resume(existing, memberId, input.amountFen, now)
 
-    const [dayKey, hourKey] = staffTotalKeys(staff.sub, now)
-    const [dayTotal, hourTotal] = await Promise.all([dayKey, hourKey].map((k) => this.StaffDay.findById(k).lean<StaffDayDoc>().exec()))
-    if ((dayTotal?.amountFen ?? 0) + input.amountFen > earning.staffDailyCapFen || (hourTotal?.amountFen ?? 0) + input.amountFen > earning.staffHourlyCapFen) {
+    const { dayKey, hourField } = staffTotalKeys(staff.sub, now)
+    const totals = await this.StaffDay.findById(dayKey).lean<StaffDayDoc>().exec()
+    if ((totals?.amountFen ?? 0) + input.amountFen > earning.staffDailyCapFen || (totals?.hours?.[hourField] ?? 0) + input.amountFen > earning.staffHourlyCapFen) {
       throw new DomainError('PURCHASE.STAFF_CAP_REACHED', 'staff award cap reached')
     }
-    const sameMemberToday = await this.Purchase.countDocuments({ staffId: staff.sub, memberId, createdAt: trusted({ $gte: startOfShanghaiDay(shanghaiDay(now)) }) }).exec()
     const needsApproval = staff.role === 'clerk' && input.amountFen >= earning.approvalThresholdFen
     const doc: PurchaseDoc = {
       _id: key, storeId: store._id, receiptNo: input.receiptNo, memberId, amountFen: input.amountFen, staffId: staff.sub,
       status: needsApproval ? 'pending_approval' : 'posting', points: 0, entryId: null, approvedBy: null,
-      reversedBy: null, reversalReason: null, flags: anomalyFlags(store, input.amountFen, now, sameMemberToday), createdAt: now, postedAt: null,
+      reversedBy: null, reversalReason: null, flags: anomalyFlags(store, input.amountFen, now), createdAt: now, postedAt: null,
     }
     if (!(await insertOnce(this.Purchase, doc as never))) {
       // Lost a race with a concurrent scan of the same receipt: converge on the winner's result.
       return this.resume((await this.Purchase.findById(key).lean<PurchaseDoc>().exec())!, memberId, input.amountFen, now)
     }
-    // Totals for the caps: a control, not a money invariant (concurrent first upserts may lose one).
-    for (const key of [dayKey, hourKey]) {
-      await this.StaffDay.updateOne({ _id: key }, { $inc: { amountFen: input.amountFen, count: 1 } }, { upsert: true }).exec().catch(() => undefined)
+    // Totals for the caps and the repeat-member flag: controls, not money invariants (concurrent
+    // first upserts of a period may lose one increment on FerretDB).
+    await this.StaffDay.updateOne({ _id: dayKey }, { $inc: { amountFen: input.amountFen, count: 1, [`hours.${hourField}`]: input.amountFen } }, { upsert: true }).exec().catch(() => null)
+    const sameMember = await this.StaffDay.findOneAndUpdate({ _id: `${dayKey}:${memberId}` }, { $inc: { amountFen: input.amountFen, count: 1 } }, { upsert: true, new: true })
+      .lean<StaffDayDoc>().exec().catch(() => null)
+    const sameMemberToday = sameMember?.count ?? 0
+    if (sameMemberToday > REPEAT_MEMBER_THRESHOLD) {
+      doc.flags.push('repeat_member')
+      await this.Purchase.updateOne({ _id: doc._id }, { $set: { flags: doc.flags } }).exec()
     }
     if (needsApproval) return this.view(doc, null)
     return this.post(doc, now)
@@ -107,7 +115,7 @@ export class PurchaseService {
 
   /** Posts the earn entry (idempotent by the purchase key) and applies an immediate tier upgrade. */
   async post(purchase: PurchaseDoc, now: Date): Promise<PurchaseResult> {
-    const member = await this.members.get(purchase.memberId)
+    const member = await this.members.getForDisplay(purchase.memberId)
     const store = await this.store(purchase.storeId)
     const { earning, tiers } = await this.rules.current()
     const tier = tierByLevel(tiers, member.tierLevel)
@@ -140,7 +148,8 @@ export class PurchaseService {
     const tierLevelAfter = Number(entry.meta.tierLevelAfter ?? member.tierLevel)
     if (tierLevelAfter > member.tierLevel) await this.members.raiseTier(member._id, tierLevelAfter)
     const points = entry.delta
-    await this.Purchase.updateOne({ _id: purchase._id, status: 'posting' }, { $set: { status: 'posted', entryId: entry._id, points, postedAt: entry.createdAt } }).exec()
+    // By `_id` alone: posting → posted is the only transition possible here (a reversal needs 'posted').
+    await this.Purchase.updateOne({ _id: purchase._id }, { $set: { status: 'posted', entryId: entry._id, points, postedAt: entry.createdAt } }).exec()
     for (const listener of this.listeners.posted) await listener(purchase.memberId, purchase._id, now)
     return this.view({ ...purchase, status: purchase.status === 'reversed' ? 'reversed' : 'posted', entryId: entry._id, points }, entry)
   }
@@ -153,7 +162,7 @@ export class PurchaseService {
   }
 
   async store(storeId: string): Promise<StoreDoc> {
-    const store = await this.Store.findById(storeId).lean<StoreDoc>().exec()
+    const store = await this.stores.get(storeId, () => this.Store.findById(storeId).lean<StoreDoc>().exec() as Promise<StoreDoc>)
     if (!store || !store.active) throw new DomainError('STORE.NOT_FOUND', 'store not found')
     return store
   }
@@ -165,7 +174,7 @@ export class PurchaseService {
   }
 
   async setStatus(id: string, from: PurchaseDoc['status'], set: Partial<PurchaseDoc>): Promise<void> {
-    await this.Purchase.updateOne({ _id: id, status: from }, { $set: set }).exec()
+    await updateIf(this.Purchase, id, { status: from }, { $set: set })
   }
 
   view(p: PurchaseDoc, entry: LedgerEntryDoc | null): PurchaseResult {

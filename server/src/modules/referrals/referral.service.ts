@@ -1,6 +1,7 @@
 import { trusted, type Connection, type Model } from 'mongoose'
 import { shanghaiDay, shanghaiMonth, type InviteSummary } from '@mall/shared'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
+import { updateIf } from '../../db/guarded-write'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberDoc } from '../members/member.model'
 import type { MemberService } from '../members/member.service'
@@ -48,7 +49,7 @@ export class ReferralService {
   async onPurchasePosted(memberId: string, purchaseId: string, now: Date): Promise<void> {
     const ref = await this.Referral.findById(memberId).lean<ReferralDoc>().exec()
     if (!ref || ref.status !== 'registered') return
-    await this.Referral.updateOne({ _id: memberId, status: 'registered' }, { $set: { status: 'qualified', qualifyingPurchase: purchaseId, qualifiedAt: now } }).exec()
+    await updateIf(this.Referral, memberId, { status: 'registered' }, { $set: { status: 'qualified', qualifyingPurchase: purchaseId, qualifiedAt: now } })
     await this.rewardInviter(memberId, now)
   }
 
@@ -61,7 +62,7 @@ export class ReferralService {
     const month = day && (await this.takeCapSlot(ref, 'month', shanghaiMonth(at), rules.inviterMonthlyCap))
     if (!day || !month) {
       if (day) await this.Cap.deleteOne({ _id: day }).exec()
-      await this.Referral.updateOne({ _id: inviteeId, status: 'qualified' }, { $set: { status: 'capped' } }).exec()
+      await updateIf(this.Referral, inviteeId, { status: 'qualified' }, { $set: { status: 'capped' } })
       return
     }
     await this.ledger.post({
@@ -71,7 +72,7 @@ export class ReferralService {
         meta: { reason: '邀请好友首购奖励', inviteeId },
       }),
     })
-    await this.Referral.updateOne({ _id: inviteeId, status: 'qualified' }, { $set: { status: 'rewarded', inviterRewardPoints: rules.inviterPoints } }).exec()
+    await updateIf(this.Referral, inviteeId, { status: 'qualified' }, { $set: { status: 'rewarded', inviterRewardPoints: rules.inviterPoints } })
   }
 
   /** Returns the slot id taken (or already held by this friend), or null when the period is full. */
