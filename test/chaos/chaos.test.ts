@@ -23,8 +23,8 @@ import { ServerProcess } from './server-process'
  * limit may be exceeded. CHAOS_SIZE=full (npm run chaos): 10,000 operations, ≥ 20 kills.
  */
 const FULL = process.env.CHAOS_SIZE === 'full'
-const OPS = FULL ? 10_000 : 800
-const KILLS = FULL ? 24 : 5
+const OPS = Number(process.env.CHAOS_OPS ?? (FULL ? 10_000 : 400))
+const KILLS = Number(process.env.CHAOS_KILLS ?? (FULL ? 24 : 4))
 const CLIENTS = 16
 const MEMBERS = FULL ? 200 : 40
 const STOCK = FULL ? 300 : 30
@@ -162,6 +162,7 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
             }
           }
           const label = `${op.kind} ${res.status}${res.body?.error?.code ? ` ${res.body.error.code}` : ''}`
+          if (process.env.CHAOS_DEBUG) process.stdout.write(`${next} ${label}\n`)
           outcomes[label] = (outcomes[label] ?? 0) + 1
         }
       }),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { Schema, type Connection, type Model } from 'mongoose'
 import type { Middleware } from 'koa'
 import { getModel, insertOnce } from '../db/connect'
+import { deleteIf } from '../db/guarded-write'
 import { sleep } from '../lib/keyed-mutex'
 import { DomainError } from './domain-error'
 
@@ -30,6 +31,9 @@ schema.index({ createdAt: 1 })
 
 const KEY_PATTERN = /^[A-Za-z0-9_-]{8,128}$/
 const WAIT_MS = 15_000
+// An in-flight record older than this belongs to a process that died mid-request (SIGKILL, crash):
+// a retry takes it over. Safe because the effects behind every route are keyed and idempotent.
+const ABANDONED_MS = 10_000
 
 export function idempotencyModel(conn: Connection): Model<IdempotencyDoc> {
   return getModel(conn, 'IdempotencyRecord', schema)
@@ -58,6 +62,10 @@ export function idempotent(conn: Connection, opts: { required: boolean }): Middl
         ctx.body = rec.body
         ctx.set('Idempotent-Replayed', 'true')
         return
+      }
+      if (Date.now() - new Date(rec.createdAt).getTime() > ABANDONED_MS) {
+        await deleteIf(Record, id, { state: 'in_flight', createdAt: new Date(rec.createdAt) })
+        continue
       }
       if (Date.now() - started > WAIT_MS) throw new DomainError('IDEMPOTENCY.IN_FLIGHT', 'the first request with this key is still running')
       await sleep(20)
