@@ -3,7 +3,7 @@
 const { ensureNodeModules, ensureGo, run } = require('./prerequisites')
 
 if (!ensureNodeModules() || !ensureGo()) process.exit(1)
-for (const script of ['build:server', 'build:h5']) {
+for (const script of ['build:server', 'build:h5', 'build:admin']) {
   if (!run('npm', ['run', script])) process.exit(1)
 }
 run('node', ['server/dist/main.js', '--demo', ...process.argv.slice(2)])

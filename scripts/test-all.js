@@ -31,6 +31,7 @@ const steps = [
   ['type-check mini-program', 'npm', ['run', 'typecheck', '-w', '@mall/miniapp']],
   ['build H5 (served by the server in end-to-end tests)', 'npm', ['run', 'build:h5']],
   ['build weapp', 'npm', ['run', 'build:weapp']],
+  ['type-check and build the operator console', 'sh', ['-c', 'npx tsc -p admin/tsconfig.json && node admin/build.js']],
   ['bundle budget (weapp main ≤ 1.2 MB, subpackages ≤ 1.5 MB, files ≤ 200 KB)', 'node', ['scripts/bundle-budget.js']],
 ]
 let buildFailures = 0

@@ -39,6 +39,8 @@ const envSchema = z
     PUBLIC_URL: z.url().optional(),
     /** Directory of the H5 build the server serves at `/`. Empty: do not serve it. */
     H5_DIST_DIR: z.string().default(''),
+    /** Directory of the operator console build, served at /admin/. Empty: do not serve it. */
+    ADMIN_DIST_DIR: z.string().default(''),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Per-caller request budgets per minute (login by IP, scan by staff, claim/check-in by member). */
     RATE_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(30),
@@ -80,6 +82,7 @@ export interface AppConfig {
   }
   wechat: { apiBase: string; appId: string; secret: string; timeoutMs: number; checkinReminderTemplateId: string }
   h5DistDir: string
+  adminDistDir: string
   publicUrl: string | undefined
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   welcomeGift: { points: number; couponTemplateId: string }
@@ -119,6 +122,7 @@ export function loadConfig(
       checkinReminderTemplateId: e.WECHAT_CHECKIN_TEMPLATE_ID,
     },
     h5DistDir: e.H5_DIST_DIR,
+    adminDistDir: e.ADMIN_DIST_DIR,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     welcomeGift: { points: e.WELCOME_POINTS, couponTemplateId: e.WELCOME_COUPON_TEMPLATE },

@@ -13,6 +13,8 @@ import { StaffService } from './modules/staff/staff.service'
 import { StaffWorkspaceService } from './modules/staff/workspace.service'
 import { CheckinService } from './modules/checkin/checkin.service'
 import { ReferralService } from './modules/referrals/referral.service'
+import { KpiService } from './modules/ops/kpi.service'
+import { RulesAdminService } from './modules/ops/rules-admin.service'
 import { ProgramRules } from './modules/points/program-rules'
 import { PurchaseService } from './modules/points/purchase.service'
 import { PurchaseReviewService } from './modules/points/purchase-review.service'
@@ -50,6 +52,8 @@ export interface Services {
   workspace: StaffWorkspaceService
   checkin: CheckinService
   referrals: ReferralService
+  kpis: KpiService
+  rulesAdmin: RulesAdminService
 }
 
 /** Background work; main.ts schedules it, tests and operators run it on demand. */
@@ -131,6 +135,8 @@ export function buildContext(deps: AppDeps): AppContext {
     workspace: new StaffWorkspaceService(conn, rules),
     checkin,
     referrals,
+    kpis: new KpiService(conn),
+    rulesAdmin: new RulesAdminService(conn, rules),
   }
   const jobs: Jobs = {
     expirePoints: (at) => expirePoints(ledger, at),

@@ -4,12 +4,13 @@ import Koa from 'koa'
 import { bodyParser } from '@koa/bodyparser'
 import Router from '@koa/router'
 import serve from 'koa-static'
+import send from 'koa-send'
 import { buildContext, type AppContext, type AppDeps } from './app-context'
 import { errorMiddleware } from './http/error-middleware'
 import { jsonOnly, requestContext } from './http/request-context'
 import { authRoutes } from './modules/auth/auth.routes'
 import { memberRoutes } from './modules/members/member.routes'
-import { opsRoutes } from './modules/ops.routes'
+import { opsRoutes } from './modules/ops/ops.routes'
 import { couponRoutes } from './modules/coupons/coupon.routes'
 import { staffRoutes } from './modules/staff/staff.routes'
 import { checkinRoutes } from './modules/checkin/checkin.routes'
@@ -41,6 +42,17 @@ export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
   })
   for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), couponRoutes(ctx), checkinRoutes(ctx), referralRoutes(ctx), staffRoutes(ctx), opsRoutes(ctx)]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: false }))
+  }
+
+  const admin = deps.config.adminDistDir
+  if (admin && existsSync(path.join(admin, 'index.html'))) {
+    // The operator console: a static single-page app at /admin/ (it calls the /api/ops routes).
+    app.use(async (c, next) => {
+      if (c.path === '/admin') return c.redirect('/admin/')
+      if (!c.path.startsWith('/admin/') || (c.method !== 'GET' && c.method !== 'HEAD')) return next()
+      const rel = c.path.slice('/admin/'.length) || 'index.html'
+      if (!(await send(c, rel, { root: admin }).catch(() => null))) await next()
+    })
   }
 
   const h5 = deps.config.h5DistDir

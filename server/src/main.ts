@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const demo = process.argv.includes('--demo')
   const config = loadConfig(
     demo
-      ? { DEV_LOGIN: 'true', H5_DIST_DIR: path.join(REPO_ROOT, 'miniapp/dist/h5') }
+      ? { DEV_LOGIN: 'true', H5_DIST_DIR: path.join(REPO_ROOT, 'miniapp/dist/h5'), ADMIN_DIST_DIR: path.join(REPO_ROOT, 'admin/dist') }
       : {},
   )
   const logger = createLogger(config.logLevel)
@@ -65,6 +65,7 @@ function printBanner(url: string, demo: boolean, embedded: boolean): void {
     '  商场会员忠诚度平台  Mall loyalty platform',
     `  Open:      ${url}`,
     `  API:       ${url}api/health`,
+    `  Console:   ${url}admin/  (operators)`,
     `  Database:  ${embedded ? 'embedded FerretDB (SQLite, .devdb/data)' : 'MONGODB_URI'}`,
   ]
   if (demo) {

@@ -8,7 +8,7 @@ import { memberRoutes } from '../../server/src/modules/members/member.routes'
 import { pointsRoutes } from '../../server/src/modules/points/points.routes'
 import { couponRoutes } from '../../server/src/modules/coupons/coupon.routes'
 import { staffRoutes } from '../../server/src/modules/staff/staff.routes'
-import { opsRoutes } from '../../server/src/modules/ops.routes'
+import { opsRoutes } from '../../server/src/modules/ops/ops.routes'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { couponModels } from '../../server/src/modules/coupons/coupon.model'
 import { purchaseModel } from '../../server/src/modules/points/purchase.model'
@@ -25,7 +25,7 @@ afterAll(() => api.stop())
 
 function send(route: RouteCase, token: string | null, body?: Record<string, unknown>) {
   const path = route.path(world.fixtures)
-  const req = route.method === 'GET' ? api.http.get(path) : api.http.post(path)
+  const req = route.method === 'GET' ? api.http.get(path) : route.method === 'PUT' ? api.http.put(path) : api.http.post(path)
   if (token) req.set(bearer(token))
   if (route.headers) req.set(route.headers())
   return route.method === 'GET' ? req : req.send(body ?? {})

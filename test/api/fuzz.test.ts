@@ -63,7 +63,7 @@ describe('fuzzing every write route', () => {
       let refused = 0
       let before = await dbFingerprint(api.conn)
       for (const raw of samples) {
-        const req = api.http.post(route.path(world.fixtures)).set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json')
+        const req = (route.method === 'PUT' ? api.http.put(route.path(world.fixtures)) : api.http.post(route.path(world.fixtures))).set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json')
         if (route.headers) req.set(route.headers())
         const res = await req.send(raw)
         expect({ status: res.status, body: raw.slice(0, 200) }).toEqual({ status: expect.any(Number), body: raw.slice(0, 200) })

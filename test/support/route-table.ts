@@ -16,7 +16,7 @@ export interface Fixtures {
 }
 
 export interface RouteCase {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PUT'
   path: (f: Fixtures) => string
   body?: (f: Fixtures) => Promise<Record<string, unknown>> | Record<string, unknown>
   headers?: () => Record<string, string>
@@ -64,6 +64,11 @@ export const ROUTES: RouteCase[] = [
   { method: 'POST', path: () => '/api/ops/coupon-templates', body: () => ({ name: 'x' }), allow: ['operator'], write: true },
   { method: 'POST', path: (f) => `/api/ops/coupon-templates/${f.templateId}/status`, body: () => ({ status: 'active' }), allow: ['operator'], write: true },
   { method: 'GET', path: () => '/api/ops/audit', allow: ['operator'] },
+  { method: 'GET', path: () => '/api/ops/kpis?from=2026-01-01&to=2026-01-31', allow: ['operator'] },
+  { method: 'GET', path: () => '/api/ops/rules', allow: ['operator'] },
+  { method: 'GET', path: () => '/api/ops/rules/history', allow: ['operator'] },
+  { method: 'PUT', path: () => '/api/ops/rules', body: () => ({ section: 'referral', value: { inviteePoints: 50, inviterPoints: 200, inviterDailyCap: 5, inviterMonthlyCap: 20 } }), allow: ['operator'], write: true },
+  { method: 'GET', path: () => '/api/ops/coupon-templates', allow: ['operator'] },
   { method: 'POST', path: () => '/api/ops/jobs/sweep-used-codes', body: () => ({}), allow: ['operator'], write: true },
 ]
 

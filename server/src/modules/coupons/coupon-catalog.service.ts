@@ -25,6 +25,10 @@ export class CouponCatalogService {
     throw new DomainError('INTERNAL', 'could not allocate a template id')
   }
 
+  async listTemplates(): Promise<CouponTemplateDoc[]> {
+    return this.m.Template.find({}).sort({ createdAt: -1 }).limit(500).lean<CouponTemplateDoc[]>().exec()
+  }
+
   async setStatus(templateId: string, status: 'active' | 'paused'): Promise<void> {
     const res = await this.m.Template.updateOne({ _id: templateId }, { $set: { status } }).exec()
     if (res.matchedCount === 0) throw new DomainError('COUPON.NOT_FOUND', 'coupon template not found')

@@ -49,11 +49,12 @@ export class ProgramRules {
   }
 
   /** Replaces the rules (tests, seeding; the console adds history on top of this). */
-  async replace(patch: RulesPatch): Promise<void> {
+  /** Replaces sections; `version` is the programme version the console recorded (else +1). */
+  async replace(patch: RulesPatch, version?: number): Promise<void> {
     this.cached = null
     const cur = await this.current()
     const next: Rules = {
-      earning: { ...cur.earning, ...(patch.earning ?? {}), version: cur.earning.version + 1 },
+      earning: { ...cur.earning, ...(patch.earning ?? {}), version: version ?? cur.earning.version + 1 },
       tiers: patch.tiers ?? cur.tiers,
       checkin: { ...cur.checkin, ...(patch.checkin ?? {}) },
       referral: { ...cur.referral, ...(patch.referral ?? {}) },

@@ -1,0 +1,106 @@
+import { useEffect, useState } from 'react'
+import { loadSession, saveSession, setSessionEndedHandler, type Session } from './api'
+import { LoginPage } from './pages/Login'
+import { DashboardPage } from './pages/Dashboard'
+import { RulesPage } from './pages/Rules'
+import { CouponsPage } from './pages/Coupons'
+import { AuditPage } from './pages/Audit'
+
+const ROUTES = [
+  { path: 'dashboard', label: '数据看板', icon: '▦', testId: 'nav-dashboard', Page: DashboardPage },
+  { path: 'rules', label: '规则配置', icon: '⚙', testId: 'nav-rules', Page: RulesPage },
+  { path: 'coupons', label: '优惠券模板', icon: '◈', testId: 'nav-coupons', Page: CouponsPage },
+  { path: 'audit', label: '审计日志', icon: '☰', testId: 'nav-audit', Page: AuditPage },
+] as const
+
+type RoutePath = (typeof ROUTES)[number]['path']
+
+function currentRoute(): RoutePath {
+  const p = window.location.hash.replace(/^#\/?/, '').split(/[/?]/)[0]
+  return ROUTES.some((r) => r.path === p) ? (p as RoutePath) : 'dashboard'
+}
+
+function useHashRoute(): RoutePath {
+  const [route, setRoute] = useState<RoutePath>(currentRoute)
+  useEffect(() => {
+    const on = () => setRoute(currentRoute())
+    window.addEventListener('hashchange', on)
+    return () => window.removeEventListener('hashchange', on)
+  }, [])
+  return route
+}
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(loadSession)
+  const [notice, setNotice] = useState<string | null>(null)
+  const route = useHashRoute()
+
+  useEffect(() => {
+    setSessionEndedHandler((reason) => {
+      setNotice(reason)
+      setSession(null)
+    })
+  }, [])
+
+  useEffect(() => {
+    const r = ROUTES.find((x) => x.path === route)
+    document.title = `${r?.label ?? ''} · 商场会员运营后台`
+  }, [route])
+
+  if (!session) {
+    return (
+      <LoginPage
+        notice={notice}
+        onLogin={(s) => {
+          saveSession(s)
+          setNotice(null)
+          setSession(s)
+        }}
+      />
+    )
+  }
+
+  const logout = () => {
+    saveSession(null)
+    setNotice('已退出登录')
+    setSession(null)
+  }
+  const active = ROUTES.find((r) => r.path === route) ?? ROUTES[0]
+
+  return (
+    <div className="layout">
+      <nav className="sidebar" aria-label="主导航">
+        <div className="brand">
+          <span className="brand-mark">M</span>
+          <span>
+            商场会员
+            <small>运营后台</small>
+          </span>
+        </div>
+        <ul>
+          {ROUTES.map((r) => (
+            <li key={r.path}>
+              <a href={`#/${r.path}`} data-testid={r.testId} className={r.path === route ? 'active' : undefined} aria-current={r.path === route ? 'page' : undefined}>
+                <span className="nav-icon" aria-hidden="true">{r.icon}</span>
+                {r.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar-foot">
+          <div className="whoami" title={session.staff.username}>
+            {session.staff.displayName || session.staff.username}
+            <small>运营</small>
+          </div>
+          <button type="button" className="nav-logout" data-testid="nav-logout" onClick={logout}>
+            退出
+          </button>
+        </div>
+      </nav>
+      <main className="content">
+        <h1 className="page-title">{active.label}</h1>
+        <active.Page key={active.path} />
+      </main>
+    </div>
+  )
+}

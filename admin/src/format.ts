@@ -1,0 +1,65 @@
+/** Display helpers: Shanghai dates, exact yuan <-> fen, numbers. */
+import { addDays, shanghaiDay } from '@mall/shared'
+
+export const STORES: { id: string; name: string }[] = [
+  { id: 'S001', name: 'S001 星巴克' },
+  { id: 'S002', name: 'S002 优衣库' },
+  { id: 'S003', name: 'S003 海底捞' },
+  { id: 'S004', name: 'S004 丝芙兰' },
+  { id: 'DESK', name: 'DESK 服务台' },
+]
+
+export function defaultRange(now = new Date()): { from: string; to: string } {
+  const to = shanghaiDay(now)
+  return { from: addDays(to, -29), to }
+}
+
+/** Exact: "12.3" -> 1230, "0.05" -> 5; null when not a non-negative amount with at most 2 decimals. */
+export function yuanToFen(input: string): number | null {
+  const m = /^(\d{1,9})(?:\.(\d{0,2}))?$/.exec(input.trim())
+  if (!m) return null
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'))
+}
+
+export function fenToYuan(fen: number): string {
+  const sign = fen < 0 ? '-' : ''
+  const a = Math.abs(Math.trunc(fen))
+  const cents = a % 100
+  return `${sign}${Math.floor(a / 100).toLocaleString('zh-CN')}${cents ? `.${String(cents).padStart(2, '0')}` : ''}`
+}
+
+/** "8.5" 折 -> 850 per-mille; at most 2 decimals (8.55折 = 855). */
+export function zheToPermille(input: string): number | null {
+  const m = /^(\d)(?:\.(\d{0,2}))?$/.exec(input.trim())
+  if (!m) return null
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'))
+}
+
+export function formatNumber(n: number): string {
+  return Number.isInteger(n) ? n.toLocaleString('zh-CN') : n.toLocaleString('zh-CN', { maximumFractionDigits: 2 })
+}
+
+/** A metric value with its unit; money in fen is shown in yuan. */
+export function formatMetric(value: number, unit: string): string {
+  const u = unit.trim()
+  // Only the explicit 'fen' unit is money in fen ('分' is ambiguous: 积分 are also counted in 分).
+  if (u === 'fen') return `¥${fenToYuan(value)}`
+  if (u === '元' || u === 'yuan') return `¥${formatNumber(value)}`
+  if (u === 'permille' || u === '‰') return `${formatNumber(value / 10)}%`
+  if (u === 'ratio') return `${formatNumber(value * 100)}%`
+  if (u === '%') return `${formatNumber(value)}%`
+  return u ? `${formatNumber(value)} ${u}` : formatNumber(value)
+}
+
+/** Audit/rule timestamps in Shanghai time, "2024-05-01 13:04:05". */
+export function formatInstant(iso: string): string {
+  const t = Date.parse(iso)
+  if (Number.isNaN(t)) return iso
+  return new Date(t + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
+}
+
+/** <input type="datetime-local"> value (read as Shanghai time) -> ISO instant with +08:00. */
+export function localToInstant(v: string): string {
+  if (!v) return ''
+  return `${v.length === 16 ? `${v}:00` : v}+08:00`
+}

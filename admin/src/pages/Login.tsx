@@ -1,0 +1,65 @@
+import { useState, type FormEvent } from 'react'
+import { errorText, login, type Session } from '../api'
+
+const ROLE_NAMES: Record<string, string> = { clerk: '店员', manager: '店长', operator: '运营' }
+
+export function LoginPage({ onLogin, notice }: { onLogin: (s: Session) => void; notice: string | null }) {
+  const [username, setUsername] = useState('')
+  const [password, setPassword] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    if (!username.trim() || !password) {
+      setError('请输入用户名和密码')
+      return
+    }
+    setBusy(true)
+    setError(null)
+    try {
+      const s = await login(username.trim(), password)
+      if (s.staff.role !== 'operator') {
+        setError(`该账号是「${ROLE_NAMES[s.staff.role] ?? s.staff.role}」角色，无权使用运营后台。请使用运营账号登录；门店操作请使用小程序员工端。`)
+        return
+      }
+      onLogin(s)
+    } catch (err) {
+      setError(errorText(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <div className="login-wrap">
+      <form className="login-card" onSubmit={submit} noValidate>
+        <div className="brand brand-login">
+          <span className="brand-mark">M</span>
+          <span>
+            商场会员
+            <small>运营后台</small>
+          </span>
+        </div>
+        {notice && !error && <div className="notice">{notice}</div>}
+        <label className="field">
+          <span>用户名</span>
+          <input data-testid="login-username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus />
+        </label>
+        <label className="field">
+          <span>密码</span>
+          <input data-testid="login-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        </label>
+        {error && (
+          <div className="form-error" role="alert" data-testid="login-error">
+            {error}
+          </div>
+        )}
+        <button className="btn btn-primary btn-block" type="submit" data-testid="login-submit" disabled={busy}>
+          {busy ? '登录中…' : '登录'}
+        </button>
+        <p className="hint">仅限运营角色使用。</p>
+      </form>
+    </div>
+  )
+}

@@ -1,0 +1,53 @@
+import Router from '@koa/router'
+import { requireStaff } from '../../http/auth-middleware'
+import { emptyBody, kpiQuery, ruleChangeRequest } from '@mall/shared'
+import { DomainError } from '../../http/domain-error'
+import { parseBody, parseQuery } from '../../http/validate'
+import type { AppContext } from '../../app-context'
+
+/** Operators can run the background jobs on demand (they also run on a schedule in main.ts). */
+export function opsRoutes({ jobs, services, tokens, now }: AppContext): Router {
+  const router = new Router({ prefix: '/api/ops' })
+  const operator = requireStaff(tokens, now, ['operator'])
+  const run: Record<string, () => Promise<unknown>> = {
+    'expire-points': () => jobs.expirePoints(now()),
+    'evaluate-tiers': () => jobs.evaluateTiers(now()),
+    'replay-check': () => jobs.replayCheck(),
+    'sweep-used-codes': () => jobs.sweepUsedCodes(now()),
+    'sweep-coupon-claims': () => jobs.sweepCouponClaims(now()),
+    'sweep-checkins': () => jobs.sweepCheckins(now()),
+    'sweep-referrals': () => jobs.sweepReferrals(now()),
+    'sweep-purchases': () => jobs.sweepPurchases(now()),
+    'send-checkin-reminders': () => jobs.sendCheckinReminders(now()),
+  }
+  router.get('/kpis', operator, async (ctx) => {
+    const q = parseQuery(ctx, kpiQuery)
+    if (q.from > q.to) throw new DomainError('VALIDATION.FAILED', 'from after to')
+    ctx.body = await services.kpis.report(q)
+  })
+
+  router.get('/rules', operator, async (ctx) => {
+    ctx.body = await services.rulesAdmin.current()
+  })
+
+  router.put('/rules', operator, async (ctx) => {
+    const body = parseBody(ctx, ruleChangeRequest)
+    ctx.body = await services.rulesAdmin.change(body.section, body.value, body.note, ctx.state.staff.sub, now())
+  })
+
+  router.get('/rules/history', operator, async (ctx) => {
+    ctx.body = { items: await services.rulesAdmin.history() }
+  })
+
+  router.get('/coupon-templates', operator, async (ctx) => {
+    ctx.body = { items: await services.couponCatalog.listTemplates() }
+  })
+
+  router.post('/jobs/:name', operator, async (ctx) => {
+    parseBody(ctx, emptyBody)
+    const job = run[ctx.params.name ?? '']
+    if (!job) throw new DomainError('REQUEST.NOT_FOUND', 'no such job')
+    ctx.body = { job: ctx.params.name, result: await job() }
+  })
+  return router
+}
