@@ -4,15 +4,7 @@ import { ApiError, api } from '../src/services/api'
 import { normalizeInviter } from '../src/services/inviter'
 
 const store = new Map<string, unknown>()
-jest.mock('@tarojs/taro', () => ({
-  __esModule: true,
-  default: {
-    request: jest.fn(),
-    getStorageSync: jest.fn((k: string) => store.get(k) ?? ''),
-    setStorageSync: jest.fn((k: string, v: unknown) => store.set(k, v)),
-    removeStorageSync: jest.fn((k: string) => store.delete(k)),
-  },
-}))
+jest.mock('@tarojs/taro', () => require('./support/taro-mock').createTaroMock({ storage: () => store }))
 
 const request = Taro.request as unknown as jest.Mock
 const card = { memberId: 'm1', memberNo: '8800123412341234', nickname: 'A', tier: { level: 1, name: '普通会员' }, pointsBalance: 0, phoneMasked: null, joinedAt: '2025-01-01' }

@@ -6,28 +6,11 @@ import CouponDetailPage from '../src/pages/coupon-detail'
 
 // Lifecycle hooks run like mount effects; requests go through the real client to a mocked
 // Taro.request, so schema validation and headers are exercised end to end.
-jest.mock('@tarojs/taro', () => {
-  const { useEffect } = jest.requireActual('react')
-  const onMount = (fn: () => void) => useEffect(() => fn(), [])
-  return {
-    __esModule: true,
-    default: {
-      request: jest.fn(),
-      getStorageSync: jest.fn(() => ({ accessToken: 'a', refreshToken: 'refresh-token-a', expiresAt: 0 })),
-      setStorageSync: jest.fn(),
-      removeStorageSync: jest.fn(),
-      stopPullDownRefresh: jest.fn(),
-      showToast: jest.fn(async () => {}),
-      navigateTo: jest.fn(async () => {}),
-      redirectTo: jest.fn(async () => {}),
-      reLaunch: jest.fn(async () => {}),
-    },
-    useDidShow: onMount,
-    useDidHide: jest.fn(),
-    usePullDownRefresh: jest.fn(),
-    useRouter: () => ({ params: { couponId: '123456%237' } }),
-  }
-})
+jest.mock('@tarojs/taro', () =>
+  require('./support/taro-mock').createTaroMock({
+    exports: { useRouter: () => ({ params: { couponId: '123456%237' } }) },
+  }),
+)
 
 const request = Taro.request as unknown as jest.Mock
 const showToast = Taro.showToast as unknown as jest.Mock

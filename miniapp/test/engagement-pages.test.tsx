@@ -6,28 +6,16 @@ import InvitePage from '../src/pages/invite'
 // Lifecycle hooks run like mount effects; requests go through the real client to a mocked
 // Taro.request, so schema validation and headers are exercised end to end.
 const shareHandlers: Array<() => { title: string; path: string }> = []
-jest.mock('@tarojs/taro', () => {
-  const { useEffect } = jest.requireActual('react')
-  const onMount = (fn: () => void) => useEffect(() => fn(), [])
-  return {
-    __esModule: true,
-    default: {
-      request: jest.fn(),
-      getStorageSync: jest.fn(() => ({ accessToken: 'a', refreshToken: 'refresh-token-a', expiresAt: 0 })),
-      setStorageSync: jest.fn(),
-      removeStorageSync: jest.fn(),
-      stopPullDownRefresh: jest.fn(),
-      showToast: jest.fn(async () => {}),
+jest.mock('@tarojs/taro', () =>
+  require('./support/taro-mock').createTaroMock({
+    taro: {
       showModal: jest.fn(async () => ({ confirm: true, cancel: false })),
       setClipboardData: jest.fn(async () => {}),
       requestSubscribeMessage: jest.fn(),
-      reLaunch: jest.fn(async () => {}),
     },
-    useDidShow: onMount,
-    usePullDownRefresh: jest.fn(),
-    useShareAppMessage: (fn: () => { title: string; path: string }) => shareHandlers.push(fn),
-  }
-})
+    exports: { useShareAppMessage: (fn: () => { title: string; path: string }) => shareHandlers.push(fn) },
+  }),
+)
 
 const request = Taro.request as unknown as jest.Mock
 const showToast = Taro.showToast as unknown as jest.Mock

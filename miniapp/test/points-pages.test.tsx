@@ -7,24 +7,7 @@ import TierPage from '../src/pages/tier'
 
 // Page lifecycle hooks run like a mount effect; the API goes through the real client to a mocked
 // Taro.request, so schema validation and paging are exercised end to end.
-jest.mock('@tarojs/taro', () => {
-  const { useEffect } = jest.requireActual('react')
-  const onMount = (fn: () => void) => useEffect(() => fn(), [])
-  return {
-    __esModule: true,
-    default: {
-      request: jest.fn(),
-      getStorageSync: jest.fn(() => ({ accessToken: 'a', refreshToken: 'refresh-token-a', expiresAt: 0 })),
-      setStorageSync: jest.fn(),
-      removeStorageSync: jest.fn(),
-      stopPullDownRefresh: jest.fn(),
-      reLaunch: jest.fn(async () => {}),
-    },
-    useDidShow: onMount,
-    usePullDownRefresh: jest.fn(),
-    useReachBottom: jest.fn(),
-  }
-})
+jest.mock('@tarojs/taro', () => require('./support/taro-mock').createTaroMock({ exports: { useReachBottom: jest.fn() } }))
 
 const request = Taro.request as unknown as jest.Mock
 const ok = (data: unknown) => ({ statusCode: 200, data })

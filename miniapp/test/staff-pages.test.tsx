@@ -11,30 +11,14 @@ import RedeemPage from '../src/staff/pages/redeem'
 // Real API client over a mocked Taro.request, real storage semantics over a Map; page lifecycle
 // hooks run like mount effects.
 const store = new Map<string, unknown>()
-jest.mock('@tarojs/taro', () => {
-  const { useEffect } = jest.requireActual('react')
-  const onMount = (fn: () => void) => useEffect(() => fn(), [])
-  return {
-    __esModule: true,
-    default: {
-      request: jest.fn(),
-      getStorageSync: jest.fn((k: string) => store.get(k) ?? ''),
-      setStorageSync: jest.fn((k: string, v: unknown) => store.set(k, v)),
-      removeStorageSync: jest.fn((k: string) => store.delete(k)),
-      reLaunch: jest.fn(async () => {}),
-      navigateTo: jest.fn(async () => {}),
-      showToast: jest.fn(async () => {}),
-      showModal: jest.fn(async () => ({ confirm: true })),
-      stopPullDownRefresh: jest.fn(),
-      scanCode: jest.fn(),
-    },
-    getCurrentInstance: () => ({ router: { params: {} } }),
-    useLoad: onMount,
-    useDidShow: onMount,
-    useDidHide: jest.fn(),
-    usePullDownRefresh: jest.fn(),
-  }
-})
+jest.mock('@tarojs/taro', () =>
+  require('./support/taro-mock').createTaroMock({
+    storage: () => store,
+    taro: { showModal: jest.fn(async () => ({ confirm: true })), scanCode: jest.fn() },
+    exports: { getCurrentInstance: () => ({ router: { params: {} } }) },
+    mount: ['useLoad'],
+  }),
+)
 
 const request = Taro.request as unknown as jest.Mock
 const ok = (data: unknown) => ({ statusCode: 200, data })

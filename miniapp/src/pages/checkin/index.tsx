@@ -11,6 +11,7 @@ import { formatPoints } from '../../lib/format'
 import { buildCalendar, canMakeup, milestoneText, monthLabel, monthNav, rewardDetail, rewardText, shortDayLabel, type CalendarCell } from '../../lib/checkin-calendar'
 import CheckinCalendar from '../../components/checkin-calendar'
 import RulesSection from '../../components/rules-section'
+import RemoteState from '../../components/remote-state'
 import './index.css'
 
 const REWARD_VISIBLE_MS = 3500
@@ -141,18 +142,7 @@ export default function CheckinPage() {
   if (!s) {
     return (
       <View className='page checkin-page'>
-        {status.error ? (
-          <View className='surface state-box checkin-error'>
-            <Text className='error-text'>{status.error.message}</Text>
-            <Button className='btn-quiet' size='mini' onClick={() => void status.reload()}>
-              重试
-            </Button>
-          </View>
-        ) : (
-          <View className='surface state-box checkin-loading'>
-            <Text className='muted'>签到信息加载中…</Text>
-          </View>
-        )}
+        <RemoteState remote={status} errorClass='checkin-error' loadingClass='checkin-loading' loadingText='签到信息加载中…' />
       </View>
     )
   }

@@ -8,6 +8,7 @@ import { useRemoteData } from '../../hooks/use-remote-data'
 import { useRotatingCode } from '../../hooks/use-member-code'
 import { storesText, validityRangeText } from '../../lib/coupon-format'
 import MemberCodePanel, { type CodePanelHooks } from '../../components/member-code-panel'
+import RemoteState from '../../components/remote-state'
 import './index.css'
 
 const COUPON_CODE_HOOKS: CodePanelHooks = { qr: 'coupon-qr', barcode: 'coupon-barcode', digits: 'coupon-code-digits' }
@@ -49,17 +50,8 @@ export default function CouponDetailPage() {
     <View className='page coupon-detail-page'>
       {coupon.data ? (
         <CouponInfo coupon={coupon.data} />
-      ) : coupon.error ? (
-        <View className='surface state-box coupon-detail-error'>
-          <Text className='error-text'>{coupon.error.message}</Text>
-          <Button className='btn-quiet' size='mini' onClick={() => void coupon.reload()}>
-            重试
-          </Button>
-        </View>
       ) : (
-        <View className='surface state-box coupon-detail-loading'>
-          <Text className='muted'>优惠券加载中…</Text>
-        </View>
+        <RemoteState remote={coupon} errorClass='coupon-detail-error' loadingClass='coupon-detail-loading' loadingText='优惠券加载中…' />
       )}
 
       <MemberCodePanel state={code} noun='券码' hint='请向店员出示此码核销' hooks={COUPON_CODE_HOOKS} className='coupon-code-panel' />

@@ -9,6 +9,7 @@ import { useRemoteData } from '../../hooks/use-remote-data'
 import { createClaimKeys } from '../../lib/claim-keys'
 import { claimButtonState, claimedText, priceText, stockText } from '../../lib/coupon-format'
 import CouponTicket from '../../components/coupon-ticket'
+import RemoteState from '../../components/remote-state'
 import './index.css'
 
 /**
@@ -81,17 +82,8 @@ export default function CouponsPage() {
         <View className='surface state-box coupons-empty'>
           <Text className='muted'>暂无可领取的优惠券</Text>
         </View>
-      ) : list.error ? (
-        <View className='surface state-box coupons-error'>
-          <Text className='error-text'>{list.error.message}</Text>
-          <Button className='btn-quiet' size='mini' onClick={() => void list.reload()}>
-            重试
-          </Button>
-        </View>
       ) : (
-        <View className='surface state-box coupons-loading'>
-          <Text className='muted'>优惠券加载中…</Text>
-        </View>
+        <RemoteState remote={list} errorClass='coupons-error' loadingClass='coupons-loading' loadingText='优惠券加载中…' />
       )}
     </View>
   )

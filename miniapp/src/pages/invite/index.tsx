@@ -9,6 +9,7 @@ import { formatPoints } from '../../lib/format'
 import { qrDataUri } from '../../lib/qr-svg'
 import { INVITE_STATUS_LABELS, absoluteSharePath, inviteRules, inviteStatusTone, joinedText } from '../../lib/invite-format'
 import RulesSection from '../../components/rules-section'
+import RemoteState from '../../components/remote-state'
 import './index.css'
 
 const isWeapp = process.env.TARO_ENV === 'weapp'
@@ -44,18 +45,7 @@ export default function InvitePage() {
   if (!data) {
     return (
       <View className='page invite-page'>
-        {invites.error ? (
-          <View className='surface state-box invite-error'>
-            <Text className='error-text'>{invites.error.message}</Text>
-            <Button className='btn-quiet' size='mini' onClick={() => void invites.reload()}>
-              重试
-            </Button>
-          </View>
-        ) : (
-          <View className='surface state-box invite-loading'>
-            <Text className='muted'>邀请信息加载中…</Text>
-          </View>
-        )}
+        <RemoteState remote={invites} errorClass='invite-error' loadingClass='invite-loading' loadingText='邀请信息加载中…' />
       </View>
     )
   }

@@ -8,6 +8,7 @@ import { useRemoteData, type RemoteData } from '../../hooks/use-remote-data'
 import { MY_COUPON_TABS, isExpiringSoon, storesText, validUntilText, type CouponStatus } from '../../lib/coupon-format'
 import { formatShanghaiDateTime } from '../../lib/points-format'
 import CouponTicket from '../../components/coupon-ticket'
+import RemoteState from '../../components/remote-state'
 import './index.css'
 
 /**
@@ -72,17 +73,8 @@ export default function MyCouponsPage() {
             </Button>
           ) : null}
         </View>
-      ) : current.error ? (
-        <View className='surface state-box my-coupons-error'>
-          <Text className='error-text'>{current.error.message}</Text>
-          <Button className='btn-quiet' size='mini' onClick={() => void current.reload()}>
-            重试
-          </Button>
-        </View>
       ) : (
-        <View className='surface state-box my-coupons-loading'>
-          <Text className='muted'>优惠券加载中…</Text>
-        </View>
+        <RemoteState remote={current} errorClass='my-coupons-error' loadingClass='my-coupons-loading' loadingText='优惠券加载中…' />
       )}
     </View>
   )

@@ -1,6 +1,6 @@
 import { useMemo } from 'react'
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
-import { View, Text, Button } from '@tarojs/components'
+import { View, Text } from '@tarojs/components'
 import { tierProgress, type TierDefinition } from '@mall/shared'
 import { fetchTierInfo, type TierInfoResponse } from '../../services/points'
 import { goToLogin, isLoggedIn } from '../../services/session'
@@ -11,6 +11,7 @@ import { clockSkewMs, serverNow } from '../../lib/server-clock'
 import { tierTheme } from '../../lib/tier-theme'
 import TierBenefitsTable from '../../components/tier-benefits-table'
 import RulesSection from '../../components/rules-section'
+import RemoteState from '../../components/remote-state'
 import './index.css'
 
 const TIER_RULES = [
@@ -54,17 +55,8 @@ export default function TierPage() {
     <View className='page tier-page'>
       {tier.data ? (
         <TierDetails loaded={tier.data} />
-      ) : tier.error ? (
-        <View className='surface state-box tier-error'>
-          <Text className='error-text'>{tier.error.message}</Text>
-          <Button className='btn-quiet' size='mini' onClick={() => void tier.reload()}>
-            重试
-          </Button>
-        </View>
       ) : (
-        <View className='surface state-box tier-skeleton'>
-          <Text className='muted'>会员等级加载中…</Text>
-        </View>
+        <RemoteState remote={tier} errorClass='tier-error' loadingClass='tier-skeleton' loadingText='会员等级加载中…' />
       )}
       <RulesSection title='等级规则' rules={TIER_RULES} className='tier-rules' />
     </View>

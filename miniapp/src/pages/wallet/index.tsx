@@ -9,6 +9,7 @@ import { formatPoints } from '../../lib/format'
 import { formatChineseDate } from '../../lib/points-format'
 import WalletEntryRow from '../../components/wallet-entry-row'
 import RulesSection from '../../components/rules-section'
+import RemoteState from '../../components/remote-state'
 import './index.css'
 
 /** Plain-language rules; keep in step with the server's earning, expiry and redemption rules. */
@@ -51,17 +52,8 @@ export default function WalletPage() {
     <View className='page wallet-page'>
       {summary.data ? (
         <SummaryPanels summary={summary.data} />
-      ) : summary.error ? (
-        <View className='surface state-box wallet-summary-error'>
-          <Text className='error-text'>{summary.error.message}</Text>
-          <Button className='btn-quiet' size='mini' onClick={() => void summary.reload()}>
-            重试
-          </Button>
-        </View>
       ) : (
-        <View className='surface state-box wallet-summary-skeleton'>
-          <Text className='muted'>积分加载中…</Text>
-        </View>
+        <RemoteState remote={summary} errorClass='wallet-summary-error' loadingClass='wallet-summary-skeleton' loadingText='积分加载中…' />
       )}
 
       <View className='surface wallet-section'>
