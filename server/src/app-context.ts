@@ -113,7 +113,7 @@ export function buildContext(deps: AppDeps): AppContext {
   const memberCodes = new MemberCodeService(conn, config.auth.memberCodeSecret, members, tokens)
   const couponCatalog = new CouponCatalogService(conn, members)
   const couponClaims = new CouponClaimService(conn, ledger, members)
-  const checkin = new CheckinService(conn, ledger, rules)
+  const checkin = new CheckinService(conn, ledger, rules, (memberId, templateId, at) => couponClaims.claim(memberId, templateId, at))
   const referrals = new ReferralService(conn, ledger, members, rules)
   members.onRegistered((member, input) => referrals.onRegistered(member, input.now))
   purchases.listeners.posted.push((memberId, purchaseId, at) => referrals.onPurchasePosted(memberId, purchaseId, at))

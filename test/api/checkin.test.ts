@@ -2,6 +2,7 @@ import type { MemberLoginResponse } from '@mall/shared'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { checkinModels } from '../../server/src/modules/checkin/checkin.model'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
+import { templateInput } from '../support/coupon-helpers'
 
 let api: TestApi
 beforeAll(async () => {
@@ -125,5 +126,26 @@ describe('crash repair and reminders', () => {
     const sent = api.wechat.subscribeMessages.slice(before) as Array<{ touser: string; template_id: string }>
     expect(sent).toEqual(expect.arrayContaining([expect.objectContaining({ touser: 'o-reminded', template_id: api.config.wechat.checkinReminderTemplateId })]))
     expect(await api.ctx.jobs.sendCheckinReminders(api.clock.now())).toBe(0) // one-time subscription used up
+  })
+})
+
+describe('milestone coupon', () => {
+  it('hands out the configured coupon at the milestone, once', async () => {
+    api.clock.runFrom(new Date())
+    const operator = (await api.loginStaff('ci-operator', 'operator', null)).accessToken
+    const tid = (await api.http.post('/api/ops/coupon-templates').set(bearer(operator)).send(templateInput({ name: '连签3天礼券', claimStart: '2026-01-01T00:00:00+08:00', claimEnd: '2027-12-31T00:00:00+08:00' }))).body._id
+    const { checkin } = await api.ctx.services.rules.current()
+    await api.ctx.services.rules.replace({ checkin: { milestones: checkin.milestones.map((ms) => (ms.day === 3 ? { ...ms, couponTemplateId: tid } : ms)) } })
+    try {
+      for (const d of ['2026-07-01', '2026-07-02', '2026-07-03', '2026-07-04']) {
+        const m = await at(`${d}T02:00:00Z`, 'ci-coupon')
+        await checkIn(m)
+      }
+      const m = await at('2026-07-04T05:00:00Z', 'ci-coupon')
+      const mine = await api.http.get('/api/me/coupons?status=unused').set(bearer(m.accessToken))
+      expect(mine.body.items.map((c: { templateId: string }) => c.templateId)).toEqual([tid])
+    } finally {
+      await api.ctx.services.rules.replace({ checkin })
+    }
   })
 })

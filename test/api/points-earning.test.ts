@@ -159,3 +159,20 @@ describe('controls', () => {
     expect(res.status).toBe(401)
   })
 })
+
+describe('per-member daily earning cap', () => {
+  it('caps purchase points earned per Shanghai day when configured', async () => {
+    await api.ctx.services.rules.replace({ earning: { dailyEarnCap: 150 } })
+    try {
+      const m = await api.loginMember('daily-capped')
+      const first = await award(api, manager, { scanToken: await scan(api, m, manager), receiptNo: 'CAP-D1', amountFen: 100_00 })
+      const second = await award(api, manager, { scanToken: await scan(api, m, manager), receiptNo: 'CAP-D2', amountFen: 100_00 })
+      const third = await award(api, manager, { scanToken: await scan(api, m, manager), receiptNo: 'CAP-D3', amountFen: 100_00 })
+      expect([first.body.points, second.body.points, third.body.points]).toEqual([100, 50, 0])
+      expect(second.body.breakdown.cappedBy).toBe('daily')
+      expect(await balanceOf(api, m)).toBe(W + 150)
+    } finally {
+      await api.ctx.services.rules.replace({ earning: { dailyEarnCap: 0 } })
+    }
+  })
+})

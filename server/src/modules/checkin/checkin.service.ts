@@ -19,7 +19,13 @@ const LOOKBACK_BATCH = 8
 export class CheckinService {
   private readonly m: CheckinModels
 
-  constructor(conn: Connection, private readonly ledger: LedgerService, private readonly rules: ProgramRules) {
+  constructor(
+    conn: Connection,
+    private readonly ledger: LedgerService,
+    private readonly rules: ProgramRules,
+    /** hands out a milestone's coupon; refusals (sold out, limit reached) are the template's rules */
+    private readonly grantCoupon: (memberId: string, templateId: string, now: Date) => Promise<unknown> = async () => undefined,
+  ) {
     this.m = checkinModels(conn)
   }
 
@@ -56,6 +62,12 @@ export class CheckinService {
         }),
       })
     }
+    const couponTemplateId = c.milestoneDay
+      ? (await this.rules.current()).checkin.milestones.find((m) => m.day === c.milestoneDay)?.couponTemplateId
+      : undefined
+    // The coupon is claimed like any other (stock, per-member limit); a repeat after a crash is
+    // stopped by the template's per-member limit, so milestone templates should use limit 1.
+    if (couponTemplateId) await this.grantCoupon(c.memberId, couponTemplateId, c.at).catch((err) => (err instanceof DomainError ? undefined : Promise.reject(err)))
     for (let i = 0; i < c.makeupCardsEarned; i++) {
       await insertOnce(this.m.Card, { _id: `mc:${c.memberId}:streak:${c.day}:${i}`, memberId: c.memberId, source: 'milestone', state: 'active', usedFor: null, createdAt: c.at })
     }

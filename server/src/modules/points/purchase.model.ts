@@ -48,18 +48,18 @@ const purchaseSchema = new Schema<PurchaseDoc>(
 )
 purchaseSchema.index({ storeId: 1, status: 1 })
 
-/** Running totals per staff per Shanghai day, for the award caps (a control, not the money rule). */
-export interface StaffDayDoc {
+/** Running totals per Shanghai day (staff award caps, repeat-member counts, members' daily earned points): controls, not the money rule. */
+export interface DailyTotalDoc {
   _id: string
   amountFen: number
   count: number
   /** amount per Shanghai hour, 'h09' → fen */
   hours?: Record<string, number>
 }
-const staffDaySchema = new Schema<StaffDayDoc>(
+const dailyTotalSchema = new Schema<DailyTotalDoc>(
   { _id: String, amountFen: Number, count: Number, hours: Schema.Types.Mixed },
-  { versionKey: false, collection: 'staff_day_totals' },
+  { versionKey: false, collection: 'daily_totals' },
 )
 
 export const purchaseModel = (conn: Connection): Model<PurchaseDoc> => getModel(conn, 'Purchase', purchaseSchema)
-export const staffDayModel = (conn: Connection): Model<StaffDayDoc> => getModel(conn, 'StaffDay', staffDaySchema)
+export const dailyTotalModel = (conn: Connection): Model<DailyTotalDoc> => getModel(conn, 'DailyTotal', dailyTotalSchema)

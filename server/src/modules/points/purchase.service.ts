@@ -12,7 +12,7 @@ import type { LedgerEntryDoc } from '../ledger/ledger.model'
 import type { MemberService } from '../members/member.service'
 import { storeModel, type StoreDoc } from '../stores/store.model'
 import type { ProgramRules } from './program-rules'
-import { purchaseModel, staffDayModel, type PurchaseDoc, type StaffDayDoc } from './purchase.model'
+import { purchaseModel, dailyTotalModel, type PurchaseDoc, type DailyTotalDoc } from './purchase.model'
 import { anomalyFlags, REPEAT_MEMBER_THRESHOLD } from './anomaly-flags'
 import { TtlCache } from '../../lib/ttl-cache'
 
@@ -35,7 +35,7 @@ export class PurchaseService {
   /** Features that react to verified purchases and their reversal (referral rewards). Each is idempotent. */
   readonly listeners: { posted: PurchaseListener[]; reversed: PurchaseListener[] } = { posted: [], reversed: [] }
   private readonly Purchase: Model<PurchaseDoc>
-  private readonly StaffDay: Model<StaffDayDoc>
+  private readonly DailyTotal: Model<DailyTotalDoc>
   private readonly Store: Model<StoreDoc>
   private readonly stores = new TtlCache<StoreDoc>(30_000)
 
@@ -47,7 +47,7 @@ export class PurchaseService {
     private readonly tokens: TokenService,
   ) {
     this.Purchase = purchaseModel(conn)
-    this.StaffDay = staffDayModel(conn)
+    this.DailyTotal = dailyTotalModel(conn)
     this.Store = storeModel(conn)
   }
 
@@ -76,7 +76,7 @@ export class PurchaseService {
     if (existing) return this.resume(existing, memberId, input.amountFen, now)
 
     const { dayKey, hourField } = staffTotalKeys(staff.sub, now)
-    const totals = await this.StaffDay.findById(dayKey).lean<StaffDayDoc>().exec()
+    const totals = await this.DailyTotal.findById(dayKey).lean<DailyTotalDoc>().exec()
     if ((totals?.amountFen ?? 0) + input.amountFen > earning.staffDailyCapFen || (totals?.hours?.[hourField] ?? 0) + input.amountFen > earning.staffHourlyCapFen) {
       throw new DomainError('PURCHASE.STAFF_CAP_REACHED', 'staff award cap reached')
     }
@@ -92,9 +92,9 @@ export class PurchaseService {
     }
     // Totals for the caps and the repeat-member flag: controls, not money invariants (concurrent
     // first upserts of a period may lose one increment on FerretDB).
-    await this.StaffDay.updateOne({ _id: dayKey }, { $inc: { amountFen: input.amountFen, count: 1, [`hours.${hourField}`]: input.amountFen } }, { upsert: true }).exec().catch(() => null)
-    const sameMember = await this.StaffDay.findOneAndUpdate({ _id: `${dayKey}:${memberId}` }, { $inc: { amountFen: input.amountFen, count: 1 } }, { upsert: true, new: true })
-      .lean<StaffDayDoc>().exec().catch(() => null)
+    await this.DailyTotal.updateOne({ _id: dayKey }, { $inc: { amountFen: input.amountFen, count: 1, [`hours.${hourField}`]: input.amountFen } }, { upsert: true }).exec().catch(() => null)
+    const sameMember = await this.DailyTotal.findOneAndUpdate({ _id: `${dayKey}:${memberId}` }, { $inc: { amountFen: input.amountFen, count: 1 } }, { upsert: true, new: true })
+      .lean<DailyTotalDoc>().exec().catch(() => null)
     const sameMemberToday = sameMember?.count ?? 0
     if (sameMemberToday > REPEAT_MEMBER_THRESHOLD) {
       doc.flags.push('repeat_member')
@@ -120,7 +120,10 @@ export class PurchaseService {
     const { earning, tiers } = await this.rules.current()
     const tier = tierByLevel(tiers, member.tierLevel)
     const month = shanghaiMonth(purchase.createdAt)
-    const { entry } = await this.ledger.post({
+    // Points already earned today from purchases, for the optional per-member daily cap.
+    const earnKey = `earn:${purchase.memberId}:${shanghaiDay(purchase.createdAt)}`
+    const earnedToday = earning.dailyEarnCap > 0 ? ((await this.DailyTotal.findById(earnKey).lean<DailyTotalDoc>().exec())?.count ?? 0) : 0
+    const { entry, replayed } = await this.ledger.post({
       memberId: purchase.memberId,
       eventKey: `purchase:${purchase._id}`,
       type: 'earn',
@@ -129,7 +132,7 @@ export class PurchaseService {
         const earned = purchasePoints(earning, {
           amountFen: purchase.amountFen, tierMultiplierPermille: tier.multiplierPermille, storeId: store._id,
           storeMultiplierPermille: store.multiplierPermille, storeCategory: store.category, now: purchase.createdAt,
-          earnedToday: 0, balance: state.balance,
+          earnedToday, balance: state.balance,
         })
         const op: WalletOperation = earned.points > 0
           ? { kind: 'credit', points: earned.points, earnedMonth: month, expiryMonths: earning.expiryMonths }
@@ -145,6 +148,9 @@ export class PurchaseService {
         }
       },
     })
+    if (earning.dailyEarnCap > 0 && !replayed && entry.delta > 0) {
+      await this.DailyTotal.updateOne({ _id: earnKey }, { $inc: { count: entry.delta } }, { upsert: true }).exec().catch(() => undefined)
+    }
     const tierLevelAfter = Number(entry.meta.tierLevelAfter ?? member.tierLevel)
     if (tierLevelAfter > member.tierLevel) await this.members.raiseTier(member._id, tierLevelAfter)
     const points = entry.delta
