@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { bearer, startTestApi, type TestApi } from '../support/api-harness'
+import { H5_DIST, launchBrowser, screenshot } from '../support/browser'
+
+jest.setTimeout(90_000)
+
+let api: TestApi
+let staffBrowser: Awaited<ReturnType<typeof launchBrowser>>
+let memberBrowser: Awaited<ReturnType<typeof launchBrowser>>
+
+beforeAll(async () => {
+  if (!existsSync(path.join(H5_DIST, 'index.html'))) throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
+  api = await startTestApi({ H5_DIST_DIR: H5_DIST })
+  staffBrowser = await launchBrowser()
+  memberBrowser = await launchBrowser()
+})
+afterAll(async () => {
+  await staffBrowser?.close()
+  await memberBrowser?.close()
+  await api?.stop()
+})
+
+describe('staff award in Chromium', () => {
+  it('staff logs in, enters the member\'s current code, awards points; the member\'s wallet shows them', async () => {
+    await api.addStore('E2E')
+    await api.loginStaff('e2e-staff', 'clerk', 'E2E') // creates the account (password: correct horse battery)
+
+    // The member opens the app and shows the card.
+    const member = memberBrowser.page
+    await member.goto(api.url)
+    await member.fill('.dev-user-input input', 'e2e-shopper')
+    await member.click('.dev-login-button')
+    await member.waitForSelector('.member-code-digits', { timeout: 20_000 })
+
+    // Staff: login page of the staff subpackage, then the award flow with manual code entry.
+    const staff = staffBrowser.page
+    await staff.goto(`${api.url}/#/staff/pages/login/index`)
+    await staff.fill('.staff-username input', 'e2e-staff')
+    await staff.fill('.staff-password input', 'correct horse battery')
+    await staff.click('.staff-login-button')
+    await staff.waitForSelector('.tile-award', { timeout: 20_000 })
+    await staff.click('.tile-award')
+    await staff.waitForSelector('.member-code-input input')
+    const code = (await member.textContent('.member-code-digits'))!.replace(/\s/g, '')
+    await staff.fill('.member-code-input input', code)
+    await staff.click('.member-code-submit')
+    await staff.waitForSelector('.scanned-member', { timeout: 15_000 })
+    expect(await staff.textContent('.scanned-member')).toContain('e2e-shopper')
+    await staff.fill('.receipt-input input', 'E2E-0001')
+    await staff.fill('.amount-input input', '128.50')
+    await staff.click('.award-confirm')
+    await staff.waitForSelector('.award-points', { timeout: 15_000 })
+    expect(await staff.textContent('.award-points')).toContain('128')
+    await screenshot(staff, 'staff-award-result')
+
+    // The member's wallet shows the new balance and the entry.
+    const login = await api.loginMember('e2e-shopper')
+    const wallet = await api.http.get('/api/me/wallet').set(bearer(login.accessToken))
+    expect(wallet.body.balance).toBe(api.config.welcomeGift.points + 128)
+    await member.click('.card-to-wallet')
+    await member.waitForSelector('.wallet-entry', { timeout: 15_000 })
+    expect(await member.textContent('.wallet-balance')).toContain(String(api.config.welcomeGift.points + 128))
+    expect(await member.textContent('.wallet-entry')).toContain('E2E-0001')
+    await screenshot(member, 'member-wallet-after-award')
+  })
+})
