@@ -149,3 +149,20 @@ describe('milestone coupon', () => {
     }
   })
 })
+
+describe('growth value from actions', () => {
+  it('adds the configured growth bonus per check-in to tier qualification', async () => {
+    const { earning } = await api.ctx.services.rules.current()
+    await api.ctx.services.rules.replace({ earning: { actionGrowth: { checkin: 20, invite: 0 } } })
+    try {
+      const m = await at('2026-08-03T02:00:00Z', 'ci-growth')
+      await checkIn(m)
+      const tier = await api.http.get('/api/me/tier').set(bearer(m.accessToken))
+      expect(tier.body.growthBonus).toEqual([{ month: '2026-08', amount: 20 }])
+      const { growthValue } = await import('@mall/shared')
+      expect(growthValue(tier.body, api.clock.now())).toBe(20)
+    } finally {
+      await api.ctx.services.rules.replace({ earning: { actionGrowth: earning.actionGrowth } })
+    }
+  })
+})

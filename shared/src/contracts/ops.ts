@@ -72,6 +72,7 @@ export const earningRulesSchema = z.strictObject({
   staffHourlyCapFen: z.number().int().min(1),
   undoWindowMinutes: z.number().int().min(0).max(1440),
   negativeBalancePolicy: z.enum(['debt', 'reject']),
+  actionGrowth: z.strictObject({ checkin: z.number().int().min(0).max(10_000), invite: z.number().int().min(0).max(100_000) }),
 })
 
 export const tiersSchema = z

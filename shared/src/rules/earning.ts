@@ -33,6 +33,8 @@ export interface EarningRules {
   undoWindowMinutes: number
   /** what a refund does when the points were already spent */
   negativeBalancePolicy: 'debt' | 'reject'
+  /** growth value (tier qualification) added by actions besides spending; 0 = none */
+  actionGrowth: { checkin: number; invite: number }
 }
 
 export const DEFAULT_EARNING_RULES: EarningRules = {
@@ -49,6 +51,7 @@ export const DEFAULT_EARNING_RULES: EarningRules = {
   staffHourlyCapFen: 50_000_00,
   undoWindowMinutes: 10,
   negativeBalancePolicy: 'debt',
+  actionGrowth: { checkin: 0, invite: 0 },
 }
 
 export interface PurchasePointsInput {

@@ -50,14 +50,17 @@ export class CheckinService {
   /** Posts the reward keyed to the check-in and hands out earned cards; safe to repeat. */
   private async reward(c: CheckinDoc): Promise<void> {
     if (c.rewarded) return
-    if (c.rewardPoints > 0) {
+    const { earning } = await this.rules.current()
+    const growth = c.kind === 'daily' && earning.actionGrowth.checkin > 0 ? { bonus: { month: shanghaiMonth(c.at), amount: earning.actionGrowth.checkin } } : undefined
+    if (c.rewardPoints > 0 || growth) {
       await this.ledger.post({
         memberId: c.memberId,
         eventKey: `checkin:${c._id}`,
         type: 'checkin',
         now: c.at,
         plan: () => ({
-          op: { kind: 'credit', points: c.rewardPoints, earnedMonth: shanghaiMonth(c.at), expiryMonths: 12 },
+          op: c.rewardPoints > 0 ? { kind: 'credit', points: c.rewardPoints, earnedMonth: shanghaiMonth(c.at), expiryMonths: earning.expiryMonths } : { kind: 'none' },
+          growth,
           meta: { day: c.day, reason: c.kind === 'makeup' ? `补签 ${c.day}` : c.milestoneDay ? `连续签到第${c.milestoneDay}天` : '每日签到' },
         }),
       })

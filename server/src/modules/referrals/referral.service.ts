@@ -68,7 +68,8 @@ export class ReferralService {
     await this.ledger.post({
       memberId: ref.inviterId, eventKey: `referral-inviter:${inviteeId}`, type: 'referral', now,
       plan: () => ({
-        op: { kind: 'credit', points: rules.inviterPoints, earnedMonth: shanghaiMonth(now), expiryMonths: earning.expiryMonths },
+        op: rules.inviterPoints > 0 ? { kind: 'credit', points: rules.inviterPoints, earnedMonth: shanghaiMonth(now), expiryMonths: earning.expiryMonths } : { kind: 'none' },
+        growth: earning.actionGrowth.invite > 0 ? { bonus: { month: shanghaiMonth(now), amount: earning.actionGrowth.invite } } : undefined,
         meta: { reason: '邀请好友首购奖励', inviteeId },
       }),
     })
