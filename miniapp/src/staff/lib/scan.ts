@@ -1,8 +1,9 @@
 import Taro from '@tarojs/taro'
 
 /**
- * Camera scanning. weapp: Taro.scanCode (QR and barcodes). H5 has no scanner without an extra
- * library (Taro's H5 scanCode needs the WeChat JS-SDK), so H5 pages rely on typed codes.
+ * Camera scanning. weapp: Taro.scanCode (QR and barcodes). Taro's H5 scanCode needs the WeChat
+ * JS-SDK, so H5 uses the browser's BarcodeDetector instead where available (h5-camera-scan.ts)
+ * and otherwise relies on typed codes.
  */
 export const canScan = process.env.TARO_ENV === 'weapp'
 
