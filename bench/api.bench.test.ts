@@ -6,6 +6,7 @@ import path from 'node:path'
 import autocannon from 'autocannon'
 import type { Connection } from 'mongoose'
 import { loadConfig } from '@mall/config'
+import { DEFAULT_EARNING_RULES } from '@mall/shared'
 import { connectDatabase } from '../server/src/db/connect'
 import { TokenService } from '../server/src/modules/auth/tokens'
 import { couponModels } from '../server/src/modules/coupons/coupon.model'
@@ -97,7 +98,10 @@ describe('API throughput against the findOne baseline', () => {
     await storeModel(conn).updateOne({ _id: 'BS' }, { $set: { name: 'Bench', floor: 'L1', category: '零售', opensAt: '00:00', closesAt: '23:59', active: true, multiplierPermille: 1000 } }, { upsert: true })
     const staffToken = tokens.sign('staff', { sub: 'bench-manager', role: 'manager', storeId: 'BS' }, now).token
     const templateId = String(200_000 + size)
-    await couponModels(conn).Template.collection.insertOne({ ...templateInput({ stock: null, name: `bench-${size}` }), _id: templateId, status: 'active', createdAt: now, createdBy: 'bench' } as never)
+    // Members claim again when the run outlasts the member list: a high per-member limit keeps those 200s.
+    await couponModels(conn).Template.collection.insertOne({ ...templateInput({ stock: null, perMemberLimit: 100, name: `bench-${size}` }), _id: templateId, status: 'active', createdAt: now, createdBy: 'bench' } as never)
+    // One bench staff account awards far more per hour than a real clerk may: lift the staff caps.
+    await conn.collection('program_rules').updateOne({ _id: 'current' as never }, { $set: { earning: { ...DEFAULT_EARNING_RULES, staffHourlyCapFen: 1e12, staffDailyCapFen: 1e12 } } }, { upsert: true })
 
     const pick = (i: number) => ids[(i * 7919) % ids.length]!
     const member = (i: number) => ({ authorization: `Bearer ${tokenOf.get(pick(i))}` })

@@ -11,11 +11,11 @@ export async function growMembers(conn: Connection, already: string[], total: nu
   const { Member } = memberModels(conn)
   const { Entry, Head, Event } = ledgerModels(conn)
   const ids = [...already]
-  const base = 30_000_000 + ids.length
+  const base = 30_000_000
   const month = shanghaiMonth(now)
   const welcome = applyOperation(EMPTY_WALLET, { kind: 'credit', points: 100, earnedMonth: month, expiryMonths: 12 })
   for (let start = ids.length; start < total; start += 1000) {
-    const batch = Array.from({ length: Math.min(1000, total - start) }, (_, i) => String(base + (start - ids.length) + i))
+    const batch = Array.from({ length: Math.min(1000, total - start) }, (_, i) => String(base + start + i))
     await Member.collection.insertMany(
       batch.map((id) => ({ _id: id, nickname: `bench-${id}`, tierLevel: 1, phone: null, openid: null, inviteCode: `B${id}`, source: { channel: 'bench', inviterId: null }, joinedAt: now })) as never[],
     )
