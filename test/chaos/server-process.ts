@@ -32,21 +32,21 @@ export class ServerProcess {
 
   /** SIGKILL: no shutdown hooks, in-flight requests cut wherever they are. */
   async kill(): Promise<void> {
-    const child = this.child
-    if (!child || child.exitCode !== null) return
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve())
-      child.kill('SIGKILL')
-    })
-    this.kills++
+    if (await this.signal('SIGKILL')) this.kills++
   }
 
   async stop(): Promise<void> {
+    await this.signal('SIGTERM')
+  }
+
+  /** Sends the signal and waits for the exit; false if the server was not running. */
+  private async signal(sig: NodeJS.Signals): Promise<boolean> {
     const child = this.child
-    if (!child || child.exitCode !== null) return
+    if (!child || child.exitCode !== null) return false
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve())
-      child.kill('SIGTERM')
+      child.kill(sig)
     })
+    return true
   }
 }
