@@ -1,5 +1,6 @@
 import { EMPTY_WALLET, applyOperation, type WalletState } from '@mall/shared'
 import type { LedgerService } from '../modules/ledger/ledger.service'
+import type { LedgerEntryDoc } from '../modules/ledger/ledger.model'
 
 export interface ReplayDifference {
   memberId: string
@@ -18,13 +19,20 @@ export interface ReplayReport {
  * result with every stored snapshot, the stored delta and the seq chain. 0 differences means the
  * ledger is a complete, consistent audit trail.
  */
-export async function replayCheck(ledger: LedgerService, memberIds?: string[]): Promise<ReplayReport> {
-  const ids = memberIds ?? (await ledger.ledgerMemberIds())
+export async function replayCheck(ledger: LedgerService): Promise<ReplayReport> {
+  // One pass over the whole ledger, grouped in memory: a query per member would scan the
+  // collection once per member on FerretDB.
+  const byMember = new Map<string, LedgerEntryDoc[]>()
+  for (const entry of await ledger.everyEntry()) {
+    const rows = byMember.get(entry.memberId) ?? []
+    rows.push(entry)
+    byMember.set(entry.memberId, rows)
+  }
   const differences: ReplayDifference[] = []
   let entries = 0
-  for (const memberId of ids) {
+  for (const [memberId, unsorted] of byMember) {
     let state: WalletState = EMPTY_WALLET
-    const rows = await ledger.allEntries(memberId)
+    const rows = unsorted.sort((a, b) => a.seq - b.seq)
     rows.forEach((entry, i) => {
       entries++
       if (entry.seq !== i + 1) differences.push({ memberId, seq: entry.seq, problem: `seq gap: expected ${i + 1}` })
@@ -45,7 +53,7 @@ export async function replayCheck(ledger: LedgerService, memberIds?: string[]): 
     const head = await ledger.head(memberId)
     if (head.seq !== rows.length) differences.push({ memberId, seq: head.seq, problem: `head ${head.seq} != ${rows.length} entries` })
   }
-  return { members: ids.length, entries, differences }
+  return { members: byMember.size, entries, differences }
 }
 
 /** JSON with sorted keys, so documents compare by content, not by key order. */

@@ -109,12 +109,12 @@ export class LedgerService {
     return rows.filter((r): r is LedgerEntryDoc => r !== null)
   }
 
-  /** Every entry of a member in seq order (replay checker, member detail export). */
-  async allEntries(memberId: string): Promise<LedgerEntryDoc[]> {
-    return this.m.Entry.find({ memberId }).sort({ seq: 1 }).lean<LedgerEntryDoc[]>().exec()
+  /** The whole ledger, for the replay checker (one scan). */
+  async everyEntry(): Promise<LedgerEntryDoc[]> {
+    return this.m.Entry.find({}).lean<LedgerEntryDoc[]>().exec()
   }
 
-  /** Every member that has at least one entry (the replay checker's list, independent of hints). */
+  /** Every member that has at least one entry (the jobs' list, independent of hints). */
   async ledgerMemberIds(): Promise<string[]> {
     return (await this.m.Entry.distinct('memberId').exec()) as string[]
   }
