@@ -35,3 +35,10 @@ export const parseBody = <S extends z.ZodType>(ctx: Context, schema: S): z.infer
   parseWith(schema, (ctx.request as { body?: unknown }).body ?? {})
 
 export const parseQuery = <S extends z.ZodType>(ctx: Context, schema: S): z.infer<S> => parseWith(schema, ctx.query)
+
+/** A path parameter (ids, receipt numbers) checked like any other input. */
+export function parseParam<T>(schema: z.ZodType<T>, value: string | undefined): T {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw new DomainError('VALIDATION.FAILED', 'bad id in path')
+  return parsed.data
+}

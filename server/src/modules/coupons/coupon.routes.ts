@@ -2,21 +2,14 @@ import Router from '@koa/router'
 import * as z from 'zod'
 import { couponCodeRequest, couponTemplateInput, emptyBody, myCouponsQuery } from '@mall/shared'
 import { requireMember, requireStaff } from '../../http/auth-middleware'
-import { DomainError } from '../../http/domain-error'
 import { idempotent } from '../../http/idempotency'
 import { byMember, byStaff, rateLimit } from '../../http/rate-limit'
-import { parseBody, parseQuery } from '../../http/validate'
+import { parseBody, parseParam, parseQuery } from '../../http/validate'
 import type { AppContext } from '../../app-context'
 import { toMemberCoupon } from './coupon-catalog.service'
 
 const templateIdParam = z.string().regex(/^[0-9]{6}$/)
 const couponIdParam = z.string().regex(/^[0-9]{6}#[0-9]{1,7}$/)
-
-function param<T>(schema: z.ZodType<T>, value: string | undefined): T {
-  const parsed = schema.safeParse(value)
-  if (!parsed.success) throw new DomainError('VALIDATION.FAILED', 'bad id in path')
-  return parsed.data
-}
 
 export function couponRoutes({ services, tokens, now, limits, conn }: AppContext): Router {
   const router = new Router({ prefix: '/api' })
@@ -32,7 +25,7 @@ export function couponRoutes({ services, tokens, now, limits, conn }: AppContext
   })
 
   router.post('/coupons/:templateId/claim', member, claimLimit, idempotent(conn, { required: false }), async (ctx) => {
-    const templateId = param(templateIdParam, ctx.params.templateId)
+    const templateId = parseParam(templateIdParam, ctx.params.templateId)
     parseBody(ctx, emptyBody)
     const at = now()
     const coupon = await services.couponClaims.claim(ctx.state.memberId, templateId, at)
@@ -46,7 +39,7 @@ export function couponRoutes({ services, tokens, now, limits, conn }: AppContext
 
   router.get('/me/coupons/:couponId/code', member, async (ctx) => {
     ctx.set('Cache-Control', 'no-store')
-    ctx.body = await services.couponRedemptions.code(ctx.state.memberId, param(couponIdParam, ctx.params.couponId), now())
+    ctx.body = await services.couponRedemptions.code(ctx.state.memberId, parseParam(couponIdParam, ctx.params.couponId), now())
   })
 
   router.post('/staff/coupons/preview', anyStaff, scanLimit, async (ctx) => {
@@ -59,7 +52,7 @@ export function couponRoutes({ services, tokens, now, limits, conn }: AppContext
 
   router.post('/staff/coupons/:couponId/undo', anyStaff, scanLimit, async (ctx) => {
     parseBody(ctx, emptyBody)
-    ctx.body = await services.couponRedemptions.undo(ctx.state.staff, param(couponIdParam, ctx.params.couponId), now())
+    ctx.body = await services.couponRedemptions.undo(ctx.state.staff, parseParam(couponIdParam, ctx.params.couponId), now())
   })
 
   router.post('/ops/coupon-templates', operator, async (ctx) => {
@@ -70,7 +63,7 @@ export function couponRoutes({ services, tokens, now, limits, conn }: AppContext
 
   router.post('/ops/coupon-templates/:templateId/status', operator, async (ctx) => {
     const body = parseBody(ctx, z.strictObject({ status: z.enum(['active', 'paused']) }))
-    await services.couponCatalog.setStatus(param(templateIdParam, ctx.params.templateId), body.status)
+    await services.couponCatalog.setStatus(parseParam(templateIdParam, ctx.params.templateId), body.status)
     ctx.body = { ok: true }
   })
 

@@ -1,10 +1,9 @@
 import Router from '@koa/router'
 import { approvePurchaseRequest, awardPurchaseRequest, receiptNo, redeemPointsRequest, reversePurchaseRequest, walletEntriesQuery } from '@mall/shared'
 import { requireMember, requireStaff } from '../../http/auth-middleware'
-import { DomainError } from '../../http/domain-error'
 import { idempotent } from '../../http/idempotency'
 import { byStaff, rateLimit } from '../../http/rate-limit'
-import { parseBody, parseQuery } from '../../http/validate'
+import { parseBody, parseParam, parseQuery } from '../../http/validate'
 import type { AppContext } from '../../app-context'
 
 export function pointsRoutes({ services, tokens, now, limits, conn }: AppContext): Router {
@@ -14,11 +13,6 @@ export function pointsRoutes({ services, tokens, now, limits, conn }: AppContext
   const anyStaff = requireStaff(tokens, now, ['clerk', 'manager', 'operator'])
   const managers = requireStaff(tokens, now, ['manager', 'operator'])
   const staffLimit = rateLimit('staff-write', { max: limits.scanPerMinute, windowMs: 60_000, id: byStaff })
-  const receiptParam = (value: string | undefined) => {
-    const parsed = receiptNo.safeParse(value)
-    if (!parsed.success) throw new DomainError('VALIDATION.FAILED', 'bad receipt number')
-    return parsed.data
-  }
 
   router.post('/staff/purchases', storeStaff, staffLimit, idempotent(conn, { required: false }), async (ctx) => {
     const body = parseBody(ctx, awardPurchaseRequest)
@@ -27,12 +21,12 @@ export function pointsRoutes({ services, tokens, now, limits, conn }: AppContext
 
   router.post('/staff/purchases/:receiptNo/reverse', anyStaff, staffLimit, idempotent(conn, { required: false }), async (ctx) => {
     const body = parseBody(ctx, reversePurchaseRequest)
-    ctx.body = await services.purchaseReview.reverse(ctx.state.staff, body.storeId, receiptParam(ctx.params.receiptNo), body.reason, now())
+    ctx.body = await services.purchaseReview.reverse(ctx.state.staff, body.storeId, parseParam(receiptNo, ctx.params.receiptNo), body.reason, now())
   })
 
   router.post('/staff/purchases/:receiptNo/decision', managers, staffLimit, async (ctx) => {
     const body = parseBody(ctx, approvePurchaseRequest)
-    ctx.body = await services.purchaseReview.decide(ctx.state.staff, body.storeId, receiptParam(ctx.params.receiptNo), body.approve, now())
+    ctx.body = await services.purchaseReview.decide(ctx.state.staff, body.storeId, parseParam(receiptNo, ctx.params.receiptNo), body.approve, now())
   })
 
   router.post('/staff/points/redeem', anyStaff, staffLimit, idempotent(conn, { required: true }), async (ctx) => {

@@ -1,6 +1,7 @@
 import type { PurchaseResult } from '@mall/shared'
 import { DomainError } from '../../http/domain-error'
 import type { StaffClaims } from '../auth/tokens'
+import { storeInScope } from '../staff/store-scope'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { ProgramRules } from './program-rules'
 import type { PurchaseDoc } from './purchase.model'
@@ -14,19 +15,9 @@ export class PurchaseReviewService {
     private readonly rules: ProgramRules,
   ) {}
 
-  /** Store staff act on their own store; operators name the store. */
-  private storeOf(staff: StaffClaims, storeId: string | undefined): string {
-    if (staff.role === 'operator') {
-      if (!storeId) throw new DomainError('VALIDATION.FAILED', 'operators must name the store')
-      return storeId
-    }
-    if (storeId && storeId !== staff.storeId) throw new DomainError('AUTH.FORBIDDEN', 'purchase belongs to another store')
-    return staff.storeId!
-  }
-
   async decide(staff: StaffClaims, storeId: string | undefined, receiptNo: string, approve: boolean, now: Date): Promise<PurchaseResult> {
     if (staff.role === 'clerk') throw new DomainError('AUTH.FORBIDDEN', 'only managers approve large awards')
-    const purchase = await this.purchases.find(this.storeOf(staff, storeId), receiptNo)
+    const purchase = await this.purchases.find(storeInScope(staff, storeId), receiptNo)
     if (purchase.status !== 'pending_approval') throw new DomainError('PURCHASE.NOT_PENDING', 'purchase is not waiting for approval')
     if (!approve) {
       await this.purchases.setStatus(purchase._id, 'pending_approval', { status: 'rejected', approvedBy: staff.sub })
@@ -42,7 +33,7 @@ export class PurchaseReviewService {
    * afterwards (and for refunds) a manager of the store or an operator.
    */
   async reverse(staff: StaffClaims, storeId: string | undefined, receiptNo: string, reason: 'undo' | 'refund', now: Date): Promise<PurchaseResult> {
-    const purchase = await this.purchases.find(this.storeOf(staff, storeId), receiptNo)
+    const purchase = await this.purchases.find(storeInScope(staff, storeId), receiptNo)
     const { earning } = await this.rules.current()
     if (purchase.status === 'pending_approval') {
       await this.purchases.setStatus(purchase._id, 'pending_approval', { status: 'rejected', reversedBy: staff.sub, reversalReason: reason })

@@ -1,7 +1,7 @@
 import { trusted, type Connection, type Model } from 'mongoose'
 import { addDays, shanghaiDay, startOfShanghaiDay, type StaffOperation, type StoreDaySummary } from '@mall/shared'
-import { DomainError } from '../../http/domain-error'
 import type { StaffClaims } from '../auth/tokens'
+import { storeInScope } from './store-scope'
 import { couponModels, type CouponRedemptionLogDoc } from '../coupons/coupon.model'
 import type { ProgramRules } from '../points/program-rules'
 import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
@@ -21,23 +21,13 @@ export class StaffWorkspaceService {
     this.Audit = auditModel(conn)
   }
 
-  /** Store staff see their store; operators must name one. */
-  storeOf(staff: StaffClaims, storeId?: string): string {
-    if (staff.role === 'operator') {
-      if (!storeId) throw new DomainError('VALIDATION.FAILED', 'operators must name the store')
-      return storeId
-    }
-    if (storeId && storeId !== staff.storeId) throw new DomainError('AUTH.FORBIDDEN', 'another store')
-    return staff.storeId!
-  }
-
   private dayRange(day: string) {
     return { $gte: startOfShanghaiDay(day), $lt: startOfShanghaiDay(addDays(day, 1)) }
   }
 
   /** A clerk sees their own operations today; a manager the whole store's. */
   async today(staff: StaffClaims, now: Date): Promise<StaffOperation[]> {
-    const storeId = this.storeOf(staff)
+    const storeId = storeInScope(staff, undefined)
     const day = shanghaiDay(now)
     const mineOnly = staff.role === 'clerk' ? { staffId: staff.sub } : {}
     const [{ earning }, purchases, redemptions] = await Promise.all([
@@ -63,11 +53,11 @@ export class StaffWorkspaceService {
   }
 
   async pendingApprovals(staff: StaffClaims, storeId?: string): Promise<PurchaseDoc[]> {
-    return this.Purchase.find({ storeId: this.storeOf(staff, storeId), status: 'pending_approval' }).sort({ createdAt: 1 }).lean<PurchaseDoc[]>().exec()
+    return this.Purchase.find({ storeId: storeInScope(staff, storeId), status: 'pending_approval' }).sort({ createdAt: 1 }).lean<PurchaseDoc[]>().exec()
   }
 
   async storeDay(staff: StaffClaims, day: string, storeId?: string): Promise<StoreDaySummary> {
-    const store = this.storeOf(staff, storeId)
+    const store = storeInScope(staff, storeId)
     const [purchases, redeemed] = await Promise.all([
       this.Purchase.find({ storeId: store, createdAt: trusted(this.dayRange(day)) }).lean<PurchaseDoc[]>().exec(),
       this.RedemptionLog.countDocuments({ storeId: store, at: trusted(this.dayRange(day)), action: 'redeem' }).exec(),
