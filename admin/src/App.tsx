@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import { loadSession, saveSession, setSessionEndedHandler, type Session } from './api'
+import { Brand } from './ui'
 import { LoginPage } from './pages/Login'
 import { DashboardPage } from './pages/Dashboard'
 import { RulesPage } from './pages/Rules'
@@ -70,13 +71,7 @@ export function App() {
   return (
     <div className="layout">
       <nav className="sidebar" aria-label="主导航">
-        <div className="brand">
-          <span className="brand-mark">M</span>
-          <span>
-            商场会员
-            <small>运营后台</small>
-          </span>
-        </div>
+        <Brand />
         <ul>
           {ROUTES.map((r) => (
             <li key={r.path}>

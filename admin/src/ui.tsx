@@ -1,6 +1,19 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { errorText } from './api'
 
+/** The console's name plate, in the sidebar and on the login card. */
+export function Brand({ className = '' }: { className?: string }) {
+  return (
+    <div className={`brand ${className}`.trim()}>
+      <span className="brand-mark">M</span>
+      <span>
+        商场会员
+        <small>运营后台</small>
+      </span>
+    </div>
+  )
+}
+
 export function Loading({ text = '加载中…' }: { text?: string }) {
   return (
     <div className="state state-loading" role="status" aria-live="polite">

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import { errorText, login, type Session } from '../api'
+import { Brand } from '../ui'
 
 const ROLE_NAMES: Record<string, string> = { clerk: '店员', manager: '店长', operator: '运营' }
 
@@ -34,13 +35,7 @@ export function LoginPage({ onLogin, notice }: { onLogin: (s: Session) => void; 
   return (
     <div className="login-wrap">
       <form className="login-card" onSubmit={submit} noValidate>
-        <div className="brand brand-login">
-          <span className="brand-mark">M</span>
-          <span>
-            商场会员
-            <small>运营后台</small>
-          </span>
-        </div>
+        <Brand className="brand-login" />
         {notice && !error && <div className="notice">{notice}</div>}
         <label className="field">
           <span>用户名</span>
