@@ -22,6 +22,8 @@ import { RedemptionService } from './modules/points/redemption.service'
 import { WalletService } from './modules/points/wallet.service'
 import { evaluateTiers, expirePoints } from './jobs/points-jobs'
 import { CouponClaimService } from './modules/coupons/claim.service'
+import { CouponBook } from './modules/coupons/coupon-book'
+import { couponModels } from './modules/coupons/coupon.model'
 import { CouponCatalogService } from './modules/coupons/coupon-catalog.service'
 import { CouponRedemptionService } from './modules/coupons/coupon-redemption.service'
 import { replayCheck } from './jobs/replay-check'
@@ -111,8 +113,9 @@ export function buildContext(deps: AppDeps): AppContext {
   const members = new MemberService(new MemberRepo(conn), ledger, [welcomePoints], rules)
   const purchases = new PurchaseService(conn, ledger, members, rules, tokens)
   const memberCodes = new MemberCodeService(conn, config.auth.memberCodeSecret, members, tokens)
-  const couponCatalog = new CouponCatalogService(conn, members)
-  const couponClaims = new CouponClaimService(conn, ledger, members)
+  const couponBook = new CouponBook(conn, couponModels(conn))
+  const couponCatalog = new CouponCatalogService(conn, members, couponBook)
+  const couponClaims = new CouponClaimService(conn, ledger, members, couponBook)
   const checkin = new CheckinService(conn, ledger, rules, (memberId, templateId, at) => couponClaims.claim(memberId, templateId, at))
   const referrals = new ReferralService(conn, ledger, members, rules)
   members.onRegistered((member, input) => referrals.onRegistered(member, input.now))

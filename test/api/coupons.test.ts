@@ -140,13 +140,51 @@ describe('points-priced coupons (saga)', () => {
     expect(await balanceOf(api, m1)).toBe(100) // never charged
     expect(await balanceOf(api, m2)).toBe(70) // charged once, has the coupon
     expect(await api.ctx.jobs.sweepCouponClaims(api.clock.now())).toEqual({ activated: 0, released: 0 })
+    // the activated coupon is in its owner's book although the crash came before any pointer
+    expect((await myCoupons(m2.accessToken)).map((c) => c.couponId)).toEqual([`${tid}#2`])
     // the freed slot can be claimed again
     expect((await claim(api, m1.accessToken, tid)).status).toBe(200)
     expect(await balanceOf(api, m1)).toBe(70)
   })
 })
 
+const myCoupons = async (token: string, status = 'unused') =>
+  (await api.http.get(`/api/me/coupons?status=${status}`).set(bearer(token))).body.items as { couponId: string; templateId: string }[]
+
 describe('my coupons and the coupon code', () => {
+  it('reads a member\'s coupons from their own book: a crash between pointer and slot is repaired, a freed slot re-taken by another member is not shown', async () => {
+    const tid = await createTemplate(api, operator, { stock: 3, perMemberLimit: 2 })
+    const a = await api.loginMember('book-a')
+    const b = await api.loginMember('book-b')
+    const first = (await claim(api, a.accessToken, tid)).body.couponId as string
+    // Crash after the book pointer was written and the slot inserted, before the pointer was settled.
+    const book = api.conn.collection('coupon_book')
+    const t = api.clock.now()
+    await book.insertOne({ _id: `${a.member.memberId}:2`, memberId: a.member.memberId, templateId: tid, claimId: 'crashed-claim', couponId: null, failed: false, at: t } as never)
+    await couponModels(api.conn).Coupon.collection.insertOne({
+      _id: `${tid}#3`, templateId: tid, slot: 3, memberId: a.member.memberId, ordinal: 2, claimId: 'crashed-claim', state: 'active',
+      validFrom: t.toISOString(), validTo: new Date(t.getTime() + 7 * 86400_000).toISOString(), claimedAt: t, redeemedAt: null, redeemedBy: null, redeemedStoreId: null,
+    } as never)
+    // A pointer whose claim never got a slot (crash before the insert) reads as nothing.
+    await book.insertOne({ _id: `${a.member.memberId}:3`, memberId: a.member.memberId, templateId: tid, claimId: 'lost-claim', couponId: null, failed: false, at: t } as never)
+    // An old pointer to a slot that now holds member B's coupon (freed by compensation, re-taken).
+    const second = (await claim(api, b.accessToken, tid)).body.couponId as string
+    await book.insertOne({ _id: `${a.member.memberId}:4`, memberId: a.member.memberId, templateId: tid, claimId: 'compensated', couponId: second, failed: false, at: t } as never)
+    expect((await myCoupons(a.accessToken)).map((c) => c.couponId).sort()).toEqual([first]) // in flight: not yet repaired
+    api.clock.advance(61_000)
+    try {
+      const again = await api.loginMember('book-a')
+      expect((await myCoupons(again.accessToken)).map((c) => c.couponId).sort()).toEqual([first, `${tid}#3`].sort())
+      expect(await book.findOne({ _id: `${a.member.memberId}:2` } as never)).toMatchObject({ couponId: `${tid}#3` })
+      expect(await book.findOne({ _id: `${a.member.memberId}:3` } as never)).toMatchObject({ failed: true })
+      const centre = (await api.http.get('/api/coupons').set(bearer(again.accessToken))).body.items.find((c: { templateId: string }) => c.templateId === tid)
+      expect(centre).toMatchObject({ claimedByMe: 2, stockLeft: 0, blocker: 'SOLD_OUT' })
+      expect((await myCoupons((await api.loginMember('book-b')).accessToken)).map((c) => c.couponId)).toEqual([second])
+    } finally {
+      api.clock.advance(-61_000)
+    }
+  })
+
   it('moves expired coupons to the expired tab', async () => {
     const tid = await createTemplate(api, operator, { validity: { kind: 'relative', days: 1 } })
     const m = await api.loginMember('expirer')

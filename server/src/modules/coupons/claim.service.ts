@@ -8,6 +8,7 @@ import { DomainError } from '../../http/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberService } from '../members/member.service'
 import { SlotAllocator } from './slot-allocator'
+import type { CouponBook } from './coupon-book'
 import { couponId, couponModels, type CouponDoc, type CouponModels, type CouponTemplateDoc } from './coupon.model'
 
 const BLOCKER_ERRORS: Record<ClaimBlocker, DomainError> = {
@@ -32,6 +33,7 @@ export class CouponClaimService {
     conn: Connection,
     private readonly ledger: LedgerService,
     private readonly members: MemberService,
+    private readonly book: CouponBook,
   ) {
     this.m = couponModels(conn)
     this.slots = new SlotAllocator(this.m)
@@ -56,12 +58,29 @@ export class CouponClaimService {
   }
 
   private async takeSlot(t: CouponTemplateDoc, memberId: string, now: Date): Promise<CouponDoc> {
+    const claimId = randomUUID()
+    let pointerId: string | null = null
+    try {
+      const coupon = await this.insertSlot(t, memberId, claimId, now, async () => {
+        // opened once a slot is in sight, so a sold-out answer leaves nothing in the member's book
+        pointerId ??= await this.book.open(memberId, t._id, claimId, now)
+      })
+      await this.book.settle(pointerId!, coupon._id)
+      return coupon
+    } catch (err) {
+      if (pointerId && err instanceof DomainError) await this.book.fail(pointerId)
+      throw err
+    }
+  }
+
+  private async insertSlot(t: CouponTemplateDoc, memberId: string, claimId: string, now: Date, beforeInsert: () => Promise<void>): Promise<CouponDoc> {
     let ordinal = 1
     const { validFrom, validTo } = validityWindow(t, now)
     for (;;) {
       const slot = await this.slots.next(t)
+      await beforeInsert()
       const doc: CouponDoc = {
-        _id: couponId(t._id, slot), templateId: t._id, slot, memberId, ordinal, claimId: randomUUID(),
+        _id: couponId(t._id, slot), templateId: t._id, slot, memberId, ordinal, claimId,
         state: t.pricePoints > 0 ? 'pending_payment' : 'active', validFrom, validTo, claimedAt: now,
         redeemedAt: null, redeemedBy: null, redeemedStoreId: null,
       }
@@ -112,6 +131,7 @@ export class CouponClaimService {
     const counts = { activated: 0, released: 0 }
     for (const coupon of stuck) {
       const outcome = await settleStaleItem(this.ledger, this.paidItem(coupon, await this.template(coupon.templateId)), now)
+      if (outcome === 'activated') await this.book.ensure(coupon, now)
       if (outcome !== 'unsettled') counts[outcome]++
     }
     return counts

@@ -6,13 +6,14 @@ import {
 import { insertOnce } from '../../db/connect'
 import { DomainError } from '../../http/domain-error'
 import type { MemberService } from '../members/member.service'
-import { couponModels, type CouponDoc, type CouponModels, type CouponTemplateDoc } from './coupon.model'
+import type { CouponBook } from './coupon-book'
+import { couponId, couponModels, type CouponDoc, type CouponModels, type CouponTemplateDoc } from './coupon.model'
 
 /** Templates (operators create them) and the member's views: coupon centre and "my coupons". */
 export class CouponCatalogService {
   private readonly m: CouponModels
 
-  constructor(conn: Connection, private readonly members: MemberService) {
+  constructor(conn: Connection, private readonly members: MemberService, private readonly book: CouponBook) {
     this.m = couponModels(conn)
   }
 
@@ -39,12 +40,10 @@ export class CouponCatalogService {
     const [member, allTemplates, mine] = await Promise.all([
       this.members.get(memberId),
       this.m.Template.find({ status: 'active' }).lean<CouponTemplateDoc[]>().exec(),
-      this.m.Coupon.find({ memberId }).lean<CouponDoc[]>().exec(),
+      this.book.coupons(memberId, now),
     ])
     const templates = allTemplates.filter((t) => new Date(t.claimEnd) >= now)
-    const issued = new Map(
-      await Promise.all(templates.filter((t) => t.stock !== null).map(async (t) => [t._id, await this.m.Coupon.countDocuments({ templateId: t._id })] as const)),
-    )
+    const issued = new Map(await Promise.all(templates.filter((t) => t.stock !== null).map(async (t) => [t._id, await this.slotsTaken(t)] as const)))
     return templates
       .sort((a, b) => (a.claimStart < b.claimStart ? 1 : -1))
       .map((t) => {
@@ -59,13 +58,24 @@ export class CouponCatalogService {
   }
 
   async myCoupons(memberId: string, status: MemberCoupon['status'], now: Date): Promise<MemberCoupon[]> {
-    const coupons = await this.m.Coupon.find({ memberId }).lean<CouponDoc[]>().exec()
+    const coupons = await this.book.coupons(memberId, now)
     const templates = await this.templatesById(coupons.map((c) => c.templateId))
     return coupons
       .filter((c) => c.state !== 'pending_payment')
       .map((c) => toMemberCoupon(c, templates.get(c.templateId)!, now))
       .filter((c) => c.status === status)
       .sort((a, b) => (status === 'unused' ? (a.validTo < b.validTo ? -1 : 1) : a.claimedAt < b.claimedAt ? 1 : -1))
+  }
+
+  /**
+   * Slots taken, for the "N left" display: the stored hint, then probing the next slots by `_id`
+   * (the hint's `$max` can lose a race; counting by templateId would scan every coupon). Slots freed
+   * by a compensated payment count as taken until re-claimed: display only, the insert decides.
+   */
+  private async slotsTaken(t: CouponTemplateDoc): Promise<number> {
+    let taken = (await this.m.StockHint.findById(t._id).lean().exec())?.claimedHint ?? 0
+    while (taken < (t.stock ?? 0) && (await this.m.Coupon.exists({ _id: couponId(t._id, taken + 1) }))) taken++
+    return Math.min(taken, t.stock ?? taken)
   }
 
   async templatesById(ids: string[]): Promise<Map<string, CouponTemplateDoc>> {

@@ -1,0 +1,112 @@
+import { Schema, type Connection, type Model } from 'mongoose'
+import { getModel, insertOnce } from '../../db/connect'
+import type { CouponDoc, CouponModels } from './coupon.model'
+
+/**
+ * One claim attempt in a member's coupon book: `_id` = `<memberId>:<n>`, n = 1, 2, 3… with no gaps
+ * (a pointer is never deleted; a failed attempt is marked, not removed), so the book is read with
+ * `_id` lookups only. FerretDB v1 answers `coupons.find({ memberId })` by scanning every coupon of
+ * every member (0.01× the baseline at 10k members); this keeps "my coupons" and the coupon centre
+ * independent of how many coupons the mall has issued.
+ *
+ * The pointer is written before the slot insert and names the claim by its `claimId`, so a crash
+ * between the two leaves a pointer that is repaired on read (or a dangling one that reads as
+ * nothing); the coupon document stays the only truth, checked by `claimId` on every read.
+ */
+export interface CouponPointerDoc {
+  _id: string
+  memberId: string
+  templateId: string
+  claimId: string
+  /** set once the slot insert succeeded */
+  couponId: string | null
+  failed: boolean
+  at: Date
+}
+
+/** Highest pointer number known; a lost `$max` (FerretDB updates are not atomic) only costs a probe. */
+interface CouponBookHintDoc {
+  _id: string
+  count: number
+}
+
+const pointerSchema = new Schema<CouponPointerDoc>(
+  { _id: String, memberId: String, templateId: String, claimId: String, couponId: { type: String, default: null }, failed: Boolean, at: Date },
+  { versionKey: false, collection: 'coupon_book' },
+)
+const hintSchema = new Schema<CouponBookHintDoc>({ _id: String, count: Number }, { versionKey: false, collection: 'coupon_book_hints' })
+
+// A pointer still without a coupon after this long was cut short by a crash: look the claim up.
+const UNSETTLED_REPAIR_MS = 60_000
+
+export class CouponBook {
+  private readonly Pointer: Model<CouponPointerDoc>
+  private readonly Hint: Model<CouponBookHintDoc>
+
+  constructor(conn: Connection, private readonly m: CouponModels) {
+    this.Pointer = getModel(conn, 'CouponPointer', pointerSchema)
+    this.Hint = getModel(conn, 'CouponBookHint', hintSchema)
+  }
+
+  /** Records a claim attempt before its slot insert; returns the pointer id. */
+  async open(memberId: string, templateId: string, claimId: string, now: Date): Promise<string> {
+    for (let n = (await this.count(memberId)) + 1; ; n++) {
+      const _id = `${memberId}:${n}`
+      if (await insertOnce(this.Pointer, { _id, memberId, templateId, claimId, couponId: null, failed: false, at: now })) {
+        await this.Hint.updateOne({ _id: memberId }, { $max: { count: n } }, { upsert: true }).exec()
+        return _id
+      }
+    }
+  }
+
+  /** Only the claim that opened a pointer writes to it, so these plain `_id` updates never race. */
+  async settle(pointerId: string, couponId: string): Promise<void> {
+    await this.Pointer.updateOne({ _id: pointerId }, { $set: { couponId } }).exec()
+  }
+
+  async fail(pointerId: string): Promise<void> {
+    await this.Pointer.updateOne({ _id: pointerId }, { $set: { failed: true } }).exec()
+  }
+
+  /** A claim the sweeper activated may predate its pointer (or the pointer write was lost): add one. */
+  async ensure(coupon: CouponDoc, now: Date): Promise<void> {
+    const pointers = await this.pointers(coupon.memberId)
+    if (pointers.some((p) => p.claimId === coupon.claimId)) return
+    await this.settle(await this.open(coupon.memberId, coupon.templateId, coupon.claimId, now), coupon._id)
+  }
+
+  /** The member's coupons (any state), each checked against the coupon document it points to. */
+  async coupons(memberId: string, now: Date): Promise<CouponDoc[]> {
+    const pointers = (await this.pointers(memberId)).filter((p) => !p.failed)
+    const found = await Promise.all(pointers.map((p) => this.resolve(p, now)))
+    return found.filter((c): c is CouponDoc => c !== null && c.memberId === memberId)
+  }
+
+  private async resolve(p: CouponPointerDoc, now: Date): Promise<CouponDoc | null> {
+    if (p.couponId) {
+      const coupon = await this.m.Coupon.findById(p.couponId).lean<CouponDoc>().exec()
+      // a compensated claim freed its slot, which may now hold someone else's coupon
+      return coupon && coupon.claimId === p.claimId ? coupon : null
+    }
+    if (now.getTime() - new Date(p.at).getTime() < UNSETTLED_REPAIR_MS) return null // still in flight
+    const coupon = await this.m.Coupon.findOne({ claimId: p.claimId }).lean<CouponDoc>().exec() // rare: crash repair only
+    if (coupon) await this.settle(p._id, coupon._id)
+    else await this.fail(p._id)
+    return coupon
+  }
+
+  private async pointers(memberId: string): Promise<CouponPointerDoc[]> {
+    const known = await this.count(memberId)
+    const ids = Array.from({ length: known }, (_, i) => `${memberId}:${i + 1}`)
+    const rows = (await Promise.all(ids.map((id) => this.Pointer.findById(id).lean<CouponPointerDoc>().exec()))).filter((p): p is CouponPointerDoc => p !== null)
+    for (let n = known + 1; ; n++) {
+      const next = await this.Pointer.findById(`${memberId}:${n}`).lean<CouponPointerDoc>().exec()
+      if (!next) return rows
+      rows.push(next)
+    }
+  }
+
+  private async count(memberId: string): Promise<number> {
+    return (await this.Hint.findById(memberId).lean<CouponBookHintDoc>().exec())?.count ?? 0
+  }
+}
