@@ -46,8 +46,7 @@ export class CouponClaimService {
   }
 
   async claim(memberId: string, templateId: string, now: Date): Promise<CouponDoc> {
-    const t = await this.template(templateId)
-    const member = await this.members.get(memberId)
+    const [t, member] = await Promise.all([this.template(templateId), this.members.get(memberId)])
     const blocker = claimBlocker(t, member.tierLevel, now)
     if (blocker) throw BLOCKER_ERRORS[blocker]
     if (t.pricePoints > 0 && (await this.ledger.head(memberId)).state.balance < t.pricePoints) {

@@ -53,7 +53,8 @@ export class CouponBook {
     for (let n = (await this.count(memberId)) + 1; ; n++) {
       const _id = `${memberId}:${n}`
       if (await insertOnce(this.Pointer, { _id, memberId, templateId, claimId, couponId: null, failed: false, at: now })) {
-        await this.Hint.updateOne({ _id: memberId }, { $max: { count: n } }, { upsert: true }).exec()
+        // not awaited: a lagging hint only costs readers a probe
+        void this.Hint.updateOne({ _id: memberId }, { $max: { count: n } }, { upsert: true }).exec().catch(() => undefined)
         return _id
       }
     }

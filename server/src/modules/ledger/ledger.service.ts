@@ -200,14 +200,17 @@ export class LedgerService {
   }
 
   private async markPosted(eventKey: string, entry: LedgerEntryDoc): Promise<void> {
-    await this.m.Event.updateOne({ _id: eventKey }, { $set: { entryId: entry._id } }).exec()
-    // Unconditional: if a slower writer of an older entry wins the race the hint lags behind, which
-    // readers fix by probing forward. (A guarded write would cost a read on every posting.)
-    await this.m.Head.updateOne({ _id: entry.memberId }, { $set: { seq: entry.seq, state: entry.state } }, { upsert: true })
-      .exec()
-      .catch((err) => {
-        if (!isDuplicateKey(err)) throw err // two first postings raced on the upsert
-      })
+    // Both are hints written after the entry (the truth) and independent of each other: one round trip.
+    await Promise.all([
+      this.m.Event.updateOne({ _id: eventKey }, { $set: { entryId: entry._id } }).exec(),
+      // Unconditional: if a slower writer of an older entry wins the race the hint lags behind, which
+      // readers fix by probing forward. (A guarded write would cost a read on every posting.)
+      this.m.Head.updateOne({ _id: entry.memberId }, { $set: { seq: entry.seq, state: entry.state } }, { upsert: true })
+        .exec()
+        .catch((err) => {
+          if (!isDuplicateKey(err)) throw err // two first postings raced on the upsert
+        }),
+    ])
   }
 
   /** Waits for the writer holding a reservation; null means it looks abandoned and we may finish it. */
