@@ -6,11 +6,13 @@ import { DashboardPage } from './pages/Dashboard'
 import { RulesPage } from './pages/Rules'
 import { CouponsPage } from './pages/Coupons'
 import { AuditPage } from './pages/Audit'
+import { FeedbackPage } from './pages/Feedback'
 
 const ROUTES = [
   { path: 'dashboard', label: '数据看板', icon: '▦', testId: 'nav-dashboard', Page: DashboardPage },
   { path: 'rules', label: '规则配置', icon: '⚙', testId: 'nav-rules', Page: RulesPage },
   { path: 'coupons', label: '优惠券模板', icon: '◈', testId: 'nav-coupons', Page: CouponsPage },
+  { path: 'feedback', label: '会员反馈', icon: '✉', testId: 'nav-feedback', Page: FeedbackPage },
   { path: 'audit', label: '审计日志', icon: '☰', testId: 'nav-audit', Page: AuditPage },
 ] as const
 

@@ -95,7 +95,8 @@ function refresh(session: Session): Promise<boolean> {
   return refreshing
 }
 
-export async function api<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+/** A request with the session's token (refreshed once on 401); a failure ends the session or throws ApiError. */
+async function call(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Response> {
   const session = loadSession()
   let res = await send(method, path, body, session?.accessToken ?? null)
   if (res.status === 401 && session) {
@@ -109,8 +110,18 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?
     }
     throw err
   }
+  return res
+}
+
+export async function api<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+  const res = await call(method, path, body)
   if (res.status === 204) return undefined as T
   return (await res.json()) as T
+}
+
+/** Binary answers (a feedback photo): an <img> cannot send the bearer token itself. */
+export async function apiBlob(path: string): Promise<Blob> {
+  return (await call('GET', path)).blob()
 }
 
 /** Query string from an object, skipping empty values (the server's strict schemas refuse ""). */

@@ -12,6 +12,7 @@ export default defineAppConfig({
     'pages/coupon-detail/index',
     'pages/checkin/index',
     'pages/invite/index',
+    'pages/feedback/index',
   ],
   // Staff tooling lives in its own subpackage so members never download it.
   subPackages: [

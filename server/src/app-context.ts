@@ -14,6 +14,7 @@ import { StaffWorkspaceService } from './modules/staff/workspace.service'
 import { CheckinService } from './modules/checkin/checkin.service'
 import { ReferralService } from './modules/referrals/referral.service'
 import { KpiService } from './modules/ops/kpi.service'
+import { FeedbackService } from './modules/feedback/feedback.service'
 import { RulesAdminService } from './modules/ops/rules-admin.service'
 import { ProgramRules } from './modules/points/program-rules'
 import { PurchaseService } from './modules/points/purchase.service'
@@ -55,6 +56,7 @@ export interface Services {
   checkin: CheckinService
   referrals: ReferralService
   kpis: KpiService
+  feedback: FeedbackService
   rulesAdmin: RulesAdminService
 }
 
@@ -118,6 +120,7 @@ export function buildContext(deps: AppDeps): AppContext {
   const couponClaims = new CouponClaimService(conn, ledger, members, couponBook)
   const checkin = new CheckinService(conn, ledger, rules, (memberId, templateId, at) => couponClaims.claim(memberId, templateId, at))
   const referrals = new ReferralService(conn, ledger, members, rules)
+  const feedback = new FeedbackService(conn)
   members.onRegistered((member, input) => referrals.onRegistered(member, input.now))
   purchases.listeners.posted.push((memberId, purchaseId, at) => referrals.onPurchasePosted(memberId, purchaseId, at))
   purchases.listeners.reversed.push((memberId, purchaseId, at) => referrals.onPurchaseReversed(memberId, purchaseId, at))
@@ -138,7 +141,8 @@ export function buildContext(deps: AppDeps): AppContext {
     workspace: new StaffWorkspaceService(conn, rules),
     checkin,
     referrals,
-    kpis: new KpiService(conn),
+    kpis: new KpiService(conn, feedback),
+    feedback,
     rulesAdmin: new RulesAdminService(conn, rules),
   }
   const jobs: Jobs = {

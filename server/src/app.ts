@@ -1,13 +1,13 @@
 import path from 'node:path'
 import { existsSync } from 'node:fs'
 import Koa from 'koa'
-import { bodyParser } from '@koa/bodyparser'
 import Router from '@koa/router'
 import serve from 'koa-static'
 import send from 'koa-send'
 import { buildContext, type AppContext, type AppDeps } from './app-context'
 import { errorMiddleware } from './http/error-middleware'
 import { jsonOnly, requestContext } from './http/request-context'
+import { jsonBody } from './http/body'
 import { authRoutes } from './modules/auth/auth.routes'
 import { memberRoutes } from './modules/members/member.routes'
 import { opsRoutes } from './modules/ops/ops.routes'
@@ -17,8 +17,11 @@ import { checkinRoutes } from './modules/checkin/checkin.routes'
 import { referralRoutes } from './modules/referrals/referral.routes'
 import { auditMiddleware } from './modules/audit/audit.middleware'
 import { pointsRoutes } from './modules/points/points.routes'
+import { feedbackRoutes } from './modules/feedback/feedback.routes'
 
 export const BODY_LIMIT = '64kb'
+/** Routes that take a larger body (a feedback photo) parse it themselves, after authentication. */
+const OWN_BODY_PARSER = new Set(['POST /api/me/feedback'])
 
 /** Builds the Koa app without listening; tests drive `app.callback()` or listen on port 0. */
 export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
@@ -33,14 +36,15 @@ export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
     await next()
   })
   app.use(jsonOnly)
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: BODY_LIMIT, encoding: 'utf-8' }))
+  const parseBody = jsonBody(BODY_LIMIT)
+  app.use((c, next) => (OWN_BODY_PARSER.has(`${c.method} ${c.path}`) ? next() : parseBody(c, next)))
   app.use(auditMiddleware(deps.conn))
 
   const health = new Router()
   health.get('/api/health', (c) => {
     c.body = { ok: true, time: ctx.now().toISOString() }
   })
-  for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), couponRoutes(ctx), checkinRoutes(ctx), referralRoutes(ctx), staffRoutes(ctx), opsRoutes(ctx)]) {
+  for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), couponRoutes(ctx), checkinRoutes(ctx), referralRoutes(ctx), staffRoutes(ctx), opsRoutes(ctx), feedbackRoutes(ctx)]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: false }))
   }
 

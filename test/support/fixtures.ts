@@ -2,6 +2,7 @@ import type { MemberLoginResponse } from '@mall/shared'
 import { bearer, type TestApi } from './api-harness'
 import { claim, createTemplate } from './coupon-helpers'
 import { award, scan } from './points-helpers'
+import { PNG_1X1_DATA_URL, submitFeedback } from './feedback-helpers'
 import type { Fixtures, Principal } from './route-table'
 
 export interface World {
@@ -23,6 +24,7 @@ export async function buildWorld(api: TestApi): Promise<World> {
   const templateId = await createTemplate(api, operator, { stock: 1000, perMemberLimit: 50 })
   const couponIdA = (await claim(api, memberA.accessToken, templateId)).body.couponId as string
   await award(api, clerkX, { scanToken: await scan(api, memberA, clerkX), receiptNo: 'MX-1', amountFen: 500_00 })
+  const feedbackIdA = (await submitFeedback(api, memberA.accessToken, { category: 'parking', text: '矩阵测试反馈', photo: PNG_1X1_DATA_URL })).body.ticketId as string
 
   // Scans move the test clock 30 s each (one scan per code step); log in again so tokens stay fresh.
   const freshA = () => api.loginMember('matrix-a')
@@ -32,6 +34,7 @@ export async function buildWorld(api: TestApi): Promise<World> {
     templateId,
     couponIdA,
     receiptX: 'MX-1',
+    feedbackIdA,
     couponCodeA: async () => (await api.http.get(`/api/me/coupons/${encodeURIComponent(couponIdA)}/code`).set(bearer((await freshA()).accessToken))).body.code ?? '2'.repeat(24),
     memberCodeA: async () => {
       api.clock.advance(30_000) // a fresh step, so every scan has an unused code

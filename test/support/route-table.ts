@@ -2,6 +2,8 @@
  * Every API route, with a request that a permitted caller could send, and who may call it.
  * The authorization matrix and the fuzzer are both generated from this one table.
  */
+import { PNG_1X1_DATA_URL } from './feedback-helpers'
+
 export type Principal = 'anonymous' | 'memberA' | 'memberB' | 'clerkX' | 'clerkY' | 'managerX' | 'operator'
 export const PRINCIPALS: Principal[] = ['anonymous', 'memberA', 'memberB', 'clerkX', 'clerkY', 'managerX', 'operator']
 
@@ -13,6 +15,8 @@ export interface Fixtures {
   memberCodeA: () => Promise<string>
   scanTokenX: () => Promise<string>
   receiptX: string
+  /** member A's feedback ticket (with a photo) */
+  feedbackIdA: string
 }
 
 export interface RouteCase {
@@ -29,6 +33,7 @@ export interface RouteCase {
 const MEMBER: Principal[] = ['memberA', 'memberB']
 const ALL_STAFF: Principal[] = ['clerkX', 'clerkY', 'managerX', 'operator']
 const enc = encodeURIComponent
+const randomKey = (prefix: string) => ({ 'Idempotency-Key': `${prefix}-${Math.random().toString(36).slice(2)}` })
 
 export const ROUTES: RouteCase[] = [
   { method: 'GET', path: () => '/api/me/card', allow: MEMBER },
@@ -70,6 +75,18 @@ export const ROUTES: RouteCase[] = [
   { method: 'PUT', path: () => '/api/ops/rules', body: () => ({ section: 'referral', value: { inviteePoints: 50, inviterPoints: 200, inviterDailyCap: 5, inviterMonthlyCap: 20 } }), allow: ['operator'], write: true },
   { method: 'GET', path: () => '/api/ops/coupon-templates', allow: ['operator'] },
   { method: 'POST', path: () => '/api/ops/jobs/sweep-used-codes', body: () => ({}), allow: ['operator'], write: true },
+  { method: 'POST', path: () => '/api/me/feedback', body: () => ({ category: 'service', text: '矩阵测试', photo: PNG_1X1_DATA_URL }), headers: () => randomKey('fb'), allow: MEMBER, write: true },
+  { method: 'GET', path: () => '/api/me/feedback', allow: MEMBER },
+  // Object-level: only the owner; member B gets 404, as for a ticket that does not exist.
+  { method: 'GET', path: (f) => `/api/me/feedback/${f.feedbackIdA}`, allow: ['memberA'] },
+  { method: 'GET', path: (f) => `/api/me/feedback/${f.feedbackIdA}/photo`, allow: ['memberA'] },
+  { method: 'POST', path: (f) => `/api/me/feedback/${f.feedbackIdA}/follow-up`, body: () => ({ text: '补充说明' }), allow: ['memberA'], write: true },
+  { method: 'GET', path: () => '/api/ops/feedback?status=open', allow: ['operator'] },
+  { method: 'GET', path: (f) => `/api/ops/feedback/${f.feedbackIdA}`, allow: ['operator'] },
+  { method: 'GET', path: (f) => `/api/ops/feedback/${f.feedbackIdA}/photo`, allow: ['operator'] },
+  { method: 'POST', path: (f) => `/api/ops/feedback/${f.feedbackIdA}/assign`, body: () => ({ assignee: '客服中心' }), allow: ['operator'], write: true },
+  { method: 'POST', path: (f) => `/api/ops/feedback/${f.feedbackIdA}/reply`, body: () => ({ text: '已收到，正在处理' }), allow: ['operator'], write: true },
+  { method: 'POST', path: (f) => `/api/ops/feedback/${f.feedbackIdA}/close`, body: () => ({ resolution: '已处理' }), allow: ['operator'], write: true },
 ]
 
 /** Routes anyone may call (login and refresh); listed so the matrix can prove the table is complete. */

@@ -3,8 +3,19 @@ import { Empty } from '../ui'
 
 type CellValue = string | number
 
-/** A plain table of KPI rows; numbers are right-aligned. */
-export function DataTable({ columns, rows, testId }: { columns: string[]; rows: CellValue[][]; testId?: string }): ReactNode {
+/**
+ * A plain table of rows (KPI tables, the feedback queue); numbers are right-aligned. With
+ * `onRowClick` rows are selectable (`selected` is highlighted) and carry `rowTestId`.
+ */
+export function DataTable({ columns, rows, testId, emptyText = '该时段没有数据', onRowClick, selected, rowTestId }: {
+  columns: string[]
+  rows: CellValue[][]
+  testId?: string
+  emptyText?: string
+  onRowClick?: (index: number) => void
+  selected?: number
+  rowTestId?: string
+}): ReactNode {
   // a column is numeric when every row has a number there (header and cells right-aligned)
   const numeric = columns.map((_, j) => rows.length > 0 && rows.every((r) => typeof r[j] === 'number'))
   return (
@@ -21,7 +32,12 @@ export function DataTable({ columns, rows, testId }: { columns: string[]; rows: 
         </thead>
         <tbody>
           {rows.map((r, i) => (
-            <tr key={i}>
+            <tr
+              key={i}
+              data-testid={rowTestId}
+              className={[onRowClick ? 'clickable' : '', i === selected ? 'selected' : ''].join(' ').trim() || undefined}
+              onClick={onRowClick && (() => onRowClick(i))}
+            >
               {r.map((v, j) => (
                 <td key={j} className={typeof v === 'number' ? 'num' : undefined}>
                   {typeof v === 'number' ? v.toLocaleString('zh-CN') : v}
@@ -31,7 +47,7 @@ export function DataTable({ columns, rows, testId }: { columns: string[]; rows: 
           ))}
         </tbody>
       </table>
-      {rows.length === 0 && <Empty text="该时段没有数据" />}
+      {rows.length === 0 && <Empty text={emptyText} />}
     </div>
   )
 }

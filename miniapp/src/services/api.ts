@@ -70,6 +70,8 @@ export interface RequestOptions<T> {
   headers?: Record<string, string>
   /** which stored session authenticates (and is refreshed / cleared); default 'member' */
   session?: SessionSlot
+  /** ms; default 10 s (a photo upload on a slow network needs longer) */
+  timeout?: number
 }
 
 interface RawResponse {
@@ -110,7 +112,7 @@ async function send(path: string, options: RequestOptions<unknown>, auth: boolea
       // Taro JSON-encodes objects when Content-Type is JSON; GET bodies are never sent.
       data: options.data as Record<string, unknown> | undefined,
       header,
-      timeout: TIMEOUT_MS,
+      timeout: options.timeout ?? TIMEOUT_MS,
       dataType: 'json',
     })
     return { statusCode: res.statusCode, data: res.data, header: res.header as Record<string, unknown> | undefined }

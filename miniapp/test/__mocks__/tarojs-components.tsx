@@ -44,3 +44,14 @@ export const Switch = forwardRef<HTMLInputElement, Props>((props, ref) => {
     onChange: (e: { target: { checked: boolean } }) => onChange?.({ detail: { value: e.target.checked } }),
   })
 })
+
+/** Textarea like Input: onInput gets Taro's `{ detail: { value } }`. */
+export const Textarea = forwardRef<HTMLTextAreaElement, Props>((props, ref) => {
+  const { onInput, maxlength, ...rest } = props as Props & { onInput?: (e: { detail: { value: string } }) => void; maxlength?: number }
+  return createElement('textarea', {
+    ...strip(rest),
+    maxLength: maxlength,
+    ref,
+    onChange: (e: { target: { value: string } }) => onInput?.({ detail: { value: e.target.value } }),
+  })
+})

@@ -7,7 +7,7 @@ import { auditModel } from './audit.model'
 
 const AUDITED = /^\/api\/(staff|ops)\//
 // Fields worth keeping from a request body; tokens and passwords never are.
-const TARGET_FIELDS = ['receiptNo', 'amountFen', 'points', 'item', 'reason', 'approve', 'storeId', 'username', 'status', 'name'] as const
+const TARGET_FIELDS = ['receiptNo', 'amountFen', 'points', 'item', 'reason', 'approve', 'storeId', 'username', 'status', 'name', 'assignee'] as const
 
 /**
  * Records every staff and operator request (including refused ones and failed logins) with

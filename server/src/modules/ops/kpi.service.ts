@@ -1,6 +1,7 @@
 import { trusted, type Connection } from 'mongoose'
-import { addDays, shanghaiDay, startOfShanghaiDay, type KpiQuery, type KpiReport } from '@mall/shared'
+import { addDays, percent as pct, shanghaiDay, startOfShanghaiDay, type KpiQuery, type KpiReport } from '@mall/shared'
 import { couponModels } from '../coupons/coupon.model'
+import type { FeedbackService } from '../feedback/feedback.service'
 import { checkinModels } from '../checkin/checkin.model'
 import { ledgerModels } from '../ledger/ledger.model'
 import { memberModels } from '../members/member.model'
@@ -9,7 +10,6 @@ import { referralModels } from '../referrals/referral.model'
 
 const ISSUED = new Set(['earn', 'welcome', 'checkin', 'referral', 'adjust'])
 const SPENT = new Set(['redeem', 'coupon'])
-const pct = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 10_000) / 100)
 
 /**
  * The KPI dashboard, computed from the operational collections with plain finds and JavaScript
@@ -17,16 +17,17 @@ const pct = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 10_000
  * definition. Purchase-based figures honour the store filter.
  */
 export class KpiService {
-  constructor(private readonly conn: Connection) {}
+  constructor(private readonly conn: Connection, private readonly feedback: FeedbackService) {}
 
-  async report(q: KpiQuery): Promise<KpiReport> {
+  /** `now` dates the figures that are "as of now" (the feedback response times). */
+  async report(q: KpiQuery, now: Date): Promise<KpiReport> {
     const range = { $gte: startOfShanghaiDay(q.from), $lt: startOfShanghaiDay(addDays(q.to, 1)) }
     const days: string[] = []
     for (let d = q.from; d <= q.to && days.length < 400; d = addDays(d, 1)) days.push(d)
     const { Member } = memberModels(this.conn)
     const { Entry, Head } = ledgerModels(this.conn)
     const { Coupon, RedemptionLog, Template } = couponModels(this.conn)
-    const [members, purchases, entries, heads, claimed, redemptions, templates, checkins, referrals] = await Promise.all([
+    const [members, purchases, entries, heads, claimed, redemptions, templates, checkins, referrals, feedback] = await Promise.all([
       Member.find({}, { joinedAt: 1, tierLevel: 1 }).lean().exec(),
       purchaseModel(this.conn).find({ createdAt: trusted(range), status: 'posted', ...(q.storeId ? { storeId: q.storeId } : {}) }).lean().exec(),
       Entry.find({ createdAt: trusted(range) }, { memberId: 1, type: 1, delta: 1, createdAt: 1 }).lean().exec(),
@@ -36,6 +37,7 @@ export class KpiService {
       Template.find({}, { name: 1 }).lean().exec(),
       checkinModels(this.conn).Checkin.find({ at: trusted(range) }, { memberId: 1, day: 1, streak: 1 }).lean().exec(),
       referralModels(this.conn).Referral.find({ createdAt: trusted(range) }, { status: 1 }).lean().exec(),
+      this.feedback.kpis(q, now),
     ])
 
     const newMembers = members.filter((m) => m.joinedAt >= range.$gte && m.joinedAt < range.$lt)
@@ -83,6 +85,7 @@ export class KpiService {
         { key: 'liability', label: '积分负债', value: outstanding, unit: 'fen', definition: '全部会员当前可用积分 × 0.01元（100积分=1元）' },
         { key: 'checkin_rate', label: '签到参与率', value: pct(checkinMembers.size, members.length), unit: '%', definition: '区间内至少签到一次的会员 ÷ 会员总数' },
         { key: 'coupon_redemption_rate', label: '券核销率', value: pct(redeemedRows.length, claimed.length), unit: '%', definition: '区间内核销次数 ÷ 区间内领券数' },
+        ...feedback.metrics,
       ],
       series: [
         { key: 'new_members', label: '每日新增会员', definition: '按注册日（上海时间）统计', points: perDay(newMembers, (m) => m.joinedAt) },
@@ -97,6 +100,7 @@ export class KpiService {
         { key: 'streaks', label: '签到连续天数分布', definition: '区间内每位签到会员的最长连续签到天数', columns: ['连续天数', '人数'],
           rows: ['1天', '2-3天', '4-6天', '7天及以上'].map((b) => [b, streaks.get(b) ?? 0]) },
         { key: 'tiers', label: '会员等级分布', definition: '当前各等级会员数', columns: ['等级', '人数'], rows: [...tiers.entries()].sort(([a], [b]) => a - b).map(([l, n]) => [l, n]) },
+        ...feedback.tables,
       ],
     }
   }

@@ -23,7 +23,7 @@ export function opsRoutes({ jobs, services, tokens, now }: AppContext): Router {
   router.get('/kpis', operator, async (ctx) => {
     const q = parseQuery(ctx, kpiQuery)
     if (q.from > q.to) throw new DomainError('VALIDATION.FAILED', 'from after to')
-    ctx.body = await services.kpis.report(q)
+    ctx.body = await services.kpis.report(q, now())
   })
 
   router.get('/rules', operator, async (ctx) => {
