@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { DEFAULT_CHECKIN_RULES, DEFAULT_REFERRAL_RULES } from '@mall/shared'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
-import { H5_DIST, launchBrowser, screenshot } from '../support/browser'
+import { H5_DIST, devLogin, launchBrowser, screenshot } from '../support/browser'
 import { award, balanceOf, scan } from '../support/points-helpers'
 import { referralModels } from '../../server/src/modules/referrals/referral.model'
 
@@ -22,15 +22,6 @@ async function newMemberPage(): Promise<Page> {
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'])
   browser.page.on('pageerror', (e) => pageErrors.push(String(e)))
   return browser.page
-}
-
-/** Dev login on whatever page `url` lands on (the card redirects to login), back on the card. */
-async function devLogin(page: Page, url: string, devUser: string): Promise<void> {
-  await page.goto(url)
-  await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
-  await page.fill('.dev-user-input input', devUser)
-  await page.click('.dev-login-button')
-  await page.waitForSelector('.card-member-no', { timeout: 20_000 })
 }
 
 const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim()

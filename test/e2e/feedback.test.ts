@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { startTestApi, type TestApi } from '../support/api-harness'
-import { H5_DIST, launchBrowser, screenshot } from '../support/browser'
+import { H5_DIST, devLogin, launchBrowser, screenshot } from '../support/browser'
 import { PNG_1X1 } from '../support/feedback-helpers'
 
 jest.setTimeout(120_000)
@@ -39,11 +39,7 @@ describe('member feedback in Chromium', () => {
     api.clock.runFrom(new Date())
     // Member: log in, open 意见反馈 from the card, submit.
     const member = await newPage()
-    await member.goto(api.url)
-    await member.waitForSelector('.dev-user-input input', { timeout: 20_000 })
-    await member.fill('.dev-user-input input', 'e2e-feedback')
-    await member.click('.dev-login-button')
-    await member.waitForSelector('.card-member-no', { timeout: 20_000 })
+    await devLogin(member, api.url, 'e2e-feedback')
     await member.click('.card-to-feedback')
     await member.waitForSelector('.feedback-empty', { timeout: 20_000 })
 

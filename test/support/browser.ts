@@ -37,3 +37,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 export const H5_DIST = path.resolve(__dirname, '../../miniapp/dist/h5')
+
+/** H5 dev login on whatever page `url` lands on (the card redirects to login), back on the card. */
+export async function devLogin(page: Page, url: string, devUser: string): Promise<void> {
+  await page.goto(url)
+  await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
+  await page.fill('.dev-user-input input', devUser)
+  await page.click('.dev-login-button')
+  await page.waitForSelector('.card-member-no', { timeout: 20_000 })
+}
