@@ -6,6 +6,8 @@ import { DashboardPage } from './pages/Dashboard'
 import { RulesPage } from './pages/Rules'
 import { CouponsPage } from './pages/Coupons'
 import { AuditPage } from './pages/Audit'
+import { StoresPage } from './pages/Stores'
+import { StaffPage } from './pages/Staff'
 import { FeedbackPage } from './pages/Feedback'
 
 const ROUTES = [
@@ -13,6 +15,8 @@ const ROUTES = [
   { path: 'rules', label: '规则配置', icon: '⚙', testId: 'nav-rules', Page: RulesPage },
   { path: 'coupons', label: '优惠券模板', icon: '◈', testId: 'nav-coupons', Page: CouponsPage },
   { path: 'feedback', label: '会员反馈', icon: '✉', testId: 'nav-feedback', Page: FeedbackPage },
+  { path: 'stores', label: '门店管理', icon: '⌂', testId: 'nav-stores', Page: StoresPage },
+  { path: 'staff', label: '员工账号', icon: '♙', testId: 'nav-staff', Page: StaffPage },
   { path: 'audit', label: '审计日志', icon: '☰', testId: 'nav-audit', Page: AuditPage },
 ] as const
 

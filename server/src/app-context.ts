@@ -28,6 +28,9 @@ import { couponModels } from './modules/coupons/coupon.model'
 import { CouponCatalogService } from './modules/coupons/coupon-catalog.service'
 import { CouponRedemptionService } from './modules/coupons/coupon-redemption.service'
 import { replayCheck } from './jobs/replay-check'
+import { StoreAdminService } from './modules/stores/store-admin.service'
+import { StaffAdminService } from './modules/staff/staff-admin.service'
+import { CouponTemplateAdminService } from './modules/coupons/template-admin.service'
 
 export interface AppDeps {
   config: AppConfig
@@ -58,6 +61,10 @@ export interface Services {
   kpis: KpiService
   feedback: FeedbackService
   rulesAdmin: RulesAdminService
+  /** operator console: stores, staff accounts and coupon-template status, with history */
+  storeAdmin: StoreAdminService
+  staffAdmin: StaffAdminService
+  couponTemplateAdmin: CouponTemplateAdminService
 }
 
 /** Background work; main.ts schedules it, tests and operators run it on demand. */
@@ -144,6 +151,9 @@ export function buildContext(deps: AppDeps): AppContext {
     kpis: new KpiService(conn, feedback),
     feedback,
     rulesAdmin: new RulesAdminService(conn, rules),
+    storeAdmin: new StoreAdminService(conn, (storeId) => purchases.forgetStore(storeId)),
+    staffAdmin: new StaffAdminService(conn),
+    couponTemplateAdmin: new CouponTemplateAdminService(conn, couponCatalog),
   }
   const jobs: Jobs = {
     expirePoints: (at) => expirePoints(ledger, at),

@@ -35,6 +35,8 @@ export async function buildWorld(api: TestApi): Promise<World> {
     couponIdA,
     receiptX: 'MX-1',
     feedbackIdA,
+    storeIdX: 'AX',
+    staffIdManagerX: 'matrix-manager-x',
     couponCodeA: async () => (await api.http.get(`/api/me/coupons/${encodeURIComponent(couponIdA)}/code`).set(bearer((await freshA()).accessToken))).body.code ?? '2'.repeat(24),
     memberCodeA: async () => {
       api.clock.advance(30_000) // a fresh step, so every scan has an unused code

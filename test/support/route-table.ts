@@ -17,6 +17,9 @@ export interface Fixtures {
   receiptX: string
   /** member A's feedback ticket (with a photo) */
   feedbackIdA: string
+  /** store AX (as api.addStore made it) and manager X's account, for the console's config routes */
+  storeIdX: string
+  staffIdManagerX: string
 }
 
 export interface RouteCase {
@@ -31,6 +34,8 @@ export interface RouteCase {
 }
 
 const MEMBER: Principal[] = ['memberA', 'memberB']
+/** Store AX's configuration as api.addStore writes it. */
+const STORE_AX = { name: 'Store AX', floor: 'L1', category: '零售', multiplierPermille: 1000, opensAt: '00:00', closesAt: '23:59', active: true }
 const ALL_STAFF: Principal[] = ['clerkX', 'clerkY', 'managerX', 'operator']
 const enc = encodeURIComponent
 const randomKey = (prefix: string) => ({ 'Idempotency-Key': `${prefix}-${Math.random().toString(36).slice(2)}` })
@@ -87,6 +92,17 @@ export const ROUTES: RouteCase[] = [
   { method: 'POST', path: (f) => `/api/ops/feedback/${f.feedbackIdA}/assign`, body: () => ({ assignee: '客服中心' }), allow: ['operator'], write: true },
   { method: 'POST', path: (f) => `/api/ops/feedback/${f.feedbackIdA}/reply`, body: () => ({ text: '已收到，正在处理' }), allow: ['operator'], write: true },
   { method: 'POST', path: (f) => `/api/ops/feedback/${f.feedbackIdA}/close`, body: () => ({ resolution: '已处理' }), allow: ['operator'], write: true },
+  // Operator console: stores, staff accounts and coupon templates with history (config routes)
+  { method: 'GET', path: () => '/api/ops/stores', allow: ['operator'] },
+  { method: 'POST', path: () => '/api/ops/stores', body: () => ({ id: 'MNEW', ...STORE_AX, name: '矩阵新店' }), allow: ['operator'], write: true },
+  // the content store AX already has, seen at version 0: a no-op 200 that records nothing
+  { method: 'PUT', path: (f) => `/api/ops/stores/${f.storeIdX}`, body: () => ({ ...STORE_AX, version: 0 }), allow: ['operator'], write: true },
+  { method: 'GET', path: (f) => `/api/ops/stores/${f.storeIdX}/history`, allow: ['operator'] },
+  { method: 'GET', path: () => '/api/ops/staff', allow: ['operator'] },
+  { method: 'POST', path: () => '/api/ops/staff', body: () => ({ username: 'matrix-new', displayName: '矩阵新员工', role: 'clerk', storeId: 'AX', password: 'matrix password 1' }), allow: ['operator'], write: true },
+  { method: 'PUT', path: (f) => `/api/ops/staff/${f.staffIdManagerX}`, body: (f) => ({ displayName: f.staffIdManagerX, role: 'manager', storeId: 'AX', active: true, version: 0 }), allow: ['operator'], write: true },
+  { method: 'GET', path: (f) => `/api/ops/staff/${f.staffIdManagerX}/history`, allow: ['operator'] },
+  { method: 'GET', path: (f) => `/api/ops/coupon-templates/${f.templateId}/history`, allow: ['operator'] },
 ]
 
 /** Routes anyone may call (login and refresh); listed so the matrix can prove the table is complete. */

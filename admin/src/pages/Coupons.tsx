@@ -3,6 +3,7 @@ import { couponHeadline, DEFAULT_TIERS, type CouponTemplate, type TierDefinition
 import { api, ApiError, errorText } from '../api'
 import { buildInput, COUPON_TYPE_OPTIONS, emptyForm, FIELD_LABELS, serverFieldErrors, type CouponForm, type FieldErrors } from '../coupon-form'
 import { formatInstant, STORES } from '../format'
+import { ConfigHistoryPanel, type FieldFormat } from '../components/ConfigHistory'
 import { Empty, Panel, useAsync } from '../ui'
 
 function Field({ label, name, errors, children, hint }: { label: string; name: string; errors: FieldErrors; children: ReactNode; hint?: string }) {
@@ -21,6 +22,10 @@ function Field({ label, name, errors, children, hint }: { label: string; name: s
   )
 }
 
+/** A template as created here, with the version its status is at (sent back so a stale change is refused). */
+type CreatedTemplate = CouponTemplate & { configVersion?: number }
+const STATUS_FIELDS: FieldFormat = { status: { label: '状态', show: (v) => (v === 'active' ? '发放中' : '已暂停') } }
+
 const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v])
 
 export function CouponsPage() {
@@ -28,8 +33,10 @@ export function CouponsPage() {
   const [errors, setErrors] = useState<FieldErrors>({})
   const [busy, setBusy] = useState(false)
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null)
-  const [created, setCreated] = useState<CouponTemplate[]>([])
+  const [created, setCreated] = useState<CreatedTemplate[]>([])
   const [statusId, setStatusId] = useState('')
+  const [historyId, setHistoryId] = useState<string | null>(null)
+  const [statusChanges, setStatusChanges] = useState(0)
   // Tier names come from the current rules when available (operators may rename tiers).
   const [rules] = useAsync(() => api<{ tiers: TierDefinition[] }>('GET', '/api/ops/rules'), [])
   const tiers = rules.data?.tiers ?? DEFAULT_TIERS
@@ -53,7 +60,7 @@ export function CouponsPage() {
     setErrors({})
     setBusy(true)
     try {
-      const t = await api<CouponTemplate>('POST', '/api/ops/coupon-templates', built.input)
+      const t = await api<CreatedTemplate>('POST', '/api/ops/coupon-templates', built.input)
       setCreated((list) => [t, ...list])
       setMessage({ ok: true, text: `已创建模板 ${t._id}「${t.name}」（${couponHeadline(t)}）` })
       setForm(emptyForm())
@@ -65,11 +72,12 @@ export function CouponsPage() {
     }
   }
 
-  const setStatus = async (id: string, status: 'active' | 'paused') => {
+  const setStatus = async (id: string, status: 'active' | 'paused', version?: number) => {
     setMessage(null)
     try {
-      await api('POST', `/api/ops/coupon-templates/${encodeURIComponent(id)}/status`, { status })
-      setCreated((list) => list.map((t) => (t._id === id ? { ...t, status } : t)))
+      const res = await api<{ version: number }>('POST', `/api/ops/coupon-templates/${encodeURIComponent(id)}/status`, { status, ...(version === undefined ? {} : { version }) })
+      setCreated((list) => list.map((t) => (t._id === id ? { ...t, status, configVersion: res.version } : t)))
+      setStatusChanges((n) => n + 1)
       setMessage({ ok: true, text: `模板 ${id} 已${status === 'active' ? '启用' : '暂停发放'}` })
     } catch (err) {
       setMessage({ ok: false, text: errorText(err) })
@@ -181,6 +189,7 @@ export function CouponsPage() {
           </label>
           <button className="btn" type="button" disabled={!statusId} onClick={() => setStatus(statusId, 'active')}>启用</button>
           <button className="btn" type="button" disabled={!statusId} onClick={() => setStatus(statusId, 'paused')}>暂停发放</button>
+          <button className="btn" type="button" data-testid="coupon-history-open" disabled={!/^\d{6}$/.test(statusId)} onClick={() => setHistoryId(statusId)}>查看修改历史</button>
         </div>
         <h3 className="sub-title">本次创建的模板</h3>
         {created.length === 0 ? (
@@ -201,9 +210,10 @@ export function CouponsPage() {
                     <td>{formatInstant(c.claimStart).slice(0, 16)} 至 {formatInstant(c.claimEnd).slice(0, 16)}</td>
                     <td><span className={`tag ${c.status}`}>{c.status === 'active' ? '发放中' : '已暂停'}</span></td>
                     <td>
-                      <button className="btn btn-small" type="button" onClick={() => setStatus(c._id, c.status === 'active' ? 'paused' : 'active')}>
+                      <button className="btn btn-small" type="button" onClick={() => setStatus(c._id, c.status === 'active' ? 'paused' : 'active', c.configVersion)}>
                         {c.status === 'active' ? '暂停' : '启用'}
-                      </button>
+                      </button>{' '}
+                      <button className="btn btn-small" type="button" onClick={() => setHistoryId(c._id)}>历史</button>
                     </td>
                   </tr>
                 ))}
@@ -212,6 +222,10 @@ export function CouponsPage() {
           </div>
         )}
       </Panel>
+
+      {historyId && (
+        <ConfigHistoryPanel title={`模板 ${historyId} 修改历史`} path={`/api/ops/coupon-templates/${encodeURIComponent(historyId)}`} fields={STATUS_FIELDS} reloadKey={statusChanges} onClose={() => setHistoryId(null)} />
+      )}
     </div>
   )
 }

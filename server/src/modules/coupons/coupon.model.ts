@@ -2,7 +2,8 @@ import { Schema, type Connection, type Model } from 'mongoose'
 import type { CouponTemplate } from '@mall/shared'
 import { getModel } from '../../db/connect'
 
-export type CouponTemplateDoc = CouponTemplate & { createdAt: Date; createdBy: string }
+/** `configVersion`: the last status change applied (config_versions); absent for templates from before the history */
+export type CouponTemplateDoc = CouponTemplate & { createdAt: Date; createdBy: string; configVersion?: number }
 
 /**
  * A claimed coupon IS its stock slot: `_id` = `<templateId>#<slot>` with slot ≤ stock, and the
@@ -57,7 +58,7 @@ const templateSchema = new Schema<CouponTemplateDoc>(
     _id: String, name: String, type: String, thresholdFen: Number, valueFen: Number, discountPermille: Number, maxDiscountFen: Number,
     giftName: String, parkingHours: Number, stock: { type: Number, default: null }, perMemberLimit: Number, claimStart: String, claimEnd: String,
     validity: Schema.Types.Mixed, eligibleTiers: [Number], storeIds: [String], pricePoints: Number, fundedBy: String, status: String,
-    createdAt: Date, createdBy: String,
+    createdAt: Date, createdBy: String, configVersion: Number,
   },
   { versionKey: false, collection: 'coupon_templates', minimize: false },
 )

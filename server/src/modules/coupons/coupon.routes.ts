@@ -1,6 +1,6 @@
 import Router from '@koa/router'
 import * as z from 'zod'
-import { couponCodeRequest, couponTemplateInput, emptyBody, myCouponsQuery } from '@mall/shared'
+import { couponCodeRequest, couponTemplateInput, couponTemplateStatusRequest, emptyBody, myCouponsQuery } from '@mall/shared'
 import { requireMember, requireStaff } from '../../http/auth-middleware'
 import { idempotent } from '../../http/idempotency'
 import { byMember, byStaff, rateLimit } from '../../http/rate-limit'
@@ -58,13 +58,17 @@ export function couponRoutes({ services, tokens, now, limits, conn }: AppContext
   router.post('/ops/coupon-templates', operator, async (ctx) => {
     const input = parseBody(ctx, couponTemplateInput)
     ctx.status = 201
-    ctx.body = await services.couponCatalog.createTemplate(input, ctx.state.staff.sub, now())
+    ctx.body = await services.couponTemplateAdmin.create(input, ctx.state.staff.sub, now())
   })
 
   router.post('/ops/coupon-templates/:templateId/status', operator, async (ctx) => {
-    const body = parseBody(ctx, z.strictObject({ status: z.enum(['active', 'paused']) }))
-    await services.couponCatalog.setStatus(parseParam(templateIdParam, ctx.params.templateId), body.status)
-    ctx.body = { ok: true }
+    const templateId = parseParam(templateIdParam, ctx.params.templateId)
+    const body = parseBody(ctx, couponTemplateStatusRequest)
+    ctx.body = { ok: true, ...(await services.couponTemplateAdmin.setStatus(templateId, body, ctx.state.staff.sub, now())) }
+  })
+
+  router.get('/ops/coupon-templates/:templateId/history', operator, async (ctx) => {
+    ctx.body = { items: await services.couponTemplateAdmin.history(parseParam(templateIdParam, ctx.params.templateId)) }
   })
 
   return router

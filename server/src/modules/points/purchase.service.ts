@@ -176,6 +176,11 @@ export class PurchaseService {
     return stuck.length
   }
 
+  /** A store was changed in the console: the next purchase there reads it afresh. */
+  forgetStore(storeId: string): void {
+    this.stores.invalidate(storeId)
+  }
+
   async store(storeId: string): Promise<StoreDoc> {
     const store = await this.stores.get(storeId, () => this.Store.findById(storeId).lean<StoreDoc>().exec() as Promise<StoreDoc>)
     if (!store || !store.active) throw new DomainError('STORE.NOT_FOUND', 'store not found')

@@ -13,6 +13,8 @@ export interface StaffDoc {
   failedLogins: number
   lockedUntil: Date | null
   active: boolean
+  /** the last console change applied (config_versions); absent for accounts never edited there */
+  configVersion?: number
 }
 
 const staffSchema = new Schema<StaffDoc>(
@@ -25,6 +27,7 @@ const staffSchema = new Schema<StaffDoc>(
     failedLogins: { type: Number, default: 0 },
     lockedUntil: { type: Date, default: null },
     active: { type: Boolean, default: true },
+    configVersion: Number,
   },
   { versionKey: false, collection: 'staff' },
 )

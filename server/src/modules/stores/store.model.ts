@@ -12,6 +12,8 @@ export interface StoreDoc {
   opensAt: string
   closesAt: string
   active: boolean
+  /** the last console change applied (config_versions); absent for stores never edited there */
+  configVersion?: number
 }
 
 const storeSchema = new Schema<StoreDoc>(
@@ -24,6 +26,7 @@ const storeSchema = new Schema<StoreDoc>(
     opensAt: { type: String, default: '10:00' },
     closesAt: { type: String, default: '22:00' },
     active: { type: Boolean, default: true },
+    configVersion: Number,
   },
   { versionKey: false, collection: 'stores' },
 )

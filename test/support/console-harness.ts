@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { startTestApi, type TestApi } from './api-harness'
+import { launchBrowser } from './browser'
+
+const ADMIN_DIST = path.resolve(__dirname, '../../admin/dist')
+type Browser = Awaited<ReturnType<typeof launchBrowser>>
+
+/**
+ * For an end-to-end file about the operator console: before its tests, the API serving the built
+ * console and a Chromium; after them, both closed. Call at the top level of the test file.
+ */
+export function consoleUnderTest(): { api: () => TestApi; browser: () => Browser } {
+  let api: TestApi | undefined
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    if (!existsSync(path.join(ADMIN_DIST, 'index.html'))) throw new Error('console build missing: the test command builds it (node admin/build.js)')
+    api = await startTestApi({ ADMIN_DIST_DIR: ADMIN_DIST })
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await api?.stop()
+  })
+  return { api: () => api!, browser: () => browser! }
+}
+
+/**
+ * Opens the console at `hash` (e.g. '#/stores') and logs in as an operator made by api.loginStaff.
+ * Returns the page errors seen from then on (a test ends expecting none).
+ */
+export async function openConsoleAs(api: TestApi, browser: Browser, username: string, hash: string): Promise<string[]> {
+  const { page } = browser
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(String(e)))
+  await page.setViewportSize({ width: 1280, height: 900 })
+  await page.goto(`${api.url}/admin${hash}`)
+  await page.fill('[data-testid=login-username]', username)
+  await page.fill('[data-testid=login-password]', 'correct horse battery')
+  await page.click('[data-testid=login-submit]')
+  return errors
+}
