@@ -74,7 +74,9 @@ export class CheckinService {
     for (let i = 0; i < c.makeupCardsEarned; i++) {
       await insertOnce(this.m.Card, { _id: `mc:${c.memberId}:streak:${c.day}:${i}`, memberId: c.memberId, source: 'milestone', state: 'active', usedFor: null, createdAt: c.at })
     }
-    await this.m.Checkin.updateOne({ _id: c._id }, { $set: { rewarded: true } }).exec()
+    // Not awaited: the flag only spares repeat work. If it is lost, the repair on the member's next
+    // request or the sweeper runs this again, and the keyed posting replays instead of paying twice.
+    void this.m.Checkin.updateOne({ _id: c._id }, { $set: { rewarded: true } }).exec().catch(() => undefined)
   }
 
   private async streakEndingAt(memberId: string, day: string): Promise<number> {
