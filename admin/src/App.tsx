@@ -6,14 +6,20 @@ import { DashboardPage } from './pages/Dashboard'
 import { RulesPage } from './pages/Rules'
 import { CouponsPage } from './pages/Coupons'
 import { AuditPage } from './pages/Audit'
+import { MembersPage } from './pages/Members'
+import { SegmentsPage } from './pages/Segments'
+import { FeedbackPage } from './pages/Feedback'
+import { CampaignsPage } from './pages/Campaigns'
 import { StoresPage } from './pages/Stores'
 import { StaffPage } from './pages/Staff'
-import { FeedbackPage } from './pages/Feedback'
 
 const ROUTES = [
   { path: 'dashboard', label: '数据看板', icon: '▦', testId: 'nav-dashboard', Page: DashboardPage },
+  { path: 'members', label: '会员', icon: '☺', testId: 'nav-members', Page: MembersPage },
+  { path: 'segments', label: '人群分群', icon: '◎', testId: 'nav-segments', Page: SegmentsPage },
   { path: 'rules', label: '规则配置', icon: '⚙', testId: 'nav-rules', Page: RulesPage },
   { path: 'coupons', label: '优惠券模板', icon: '◈', testId: 'nav-coupons', Page: CouponsPage },
+  { path: 'campaigns', label: '营销活动', icon: '✦', testId: 'nav-campaigns', Page: CampaignsPage },
   { path: 'feedback', label: '会员反馈', icon: '✉', testId: 'nav-feedback', Page: FeedbackPage },
   { path: 'stores', label: '门店管理', icon: '⌂', testId: 'nav-stores', Page: StoresPage },
   { path: 'staff', label: '员工账号', icon: '♙', testId: 'nav-staff', Page: StaffPage },

@@ -28,6 +28,11 @@ import { couponModels } from './modules/coupons/coupon.model'
 import { CouponCatalogService } from './modules/coupons/coupon-catalog.service'
 import { CouponRedemptionService } from './modules/coupons/coupon-redemption.service'
 import { replayCheck } from './jobs/replay-check'
+import { CampaignService } from './modules/campaigns/campaign.service'
+import { StoreSalesService } from './modules/staff/store-sales.service'
+import { MemberInsightService } from './modules/insight/insight.service'
+import { MemberDirectoryService } from './modules/insight/member-directory.service'
+import { SegmentService } from './modules/insight/segment.service'
 import { StoreAdminService } from './modules/stores/store-admin.service'
 import { StaffAdminService } from './modules/staff/staff-admin.service'
 import { CouponTemplateAdminService } from './modules/coupons/template-admin.service'
@@ -56,11 +61,18 @@ export interface Services {
   couponClaims: CouponClaimService
   couponRedemptions: CouponRedemptionService
   workspace: StaffWorkspaceService
+  storeSales: StoreSalesService
   checkin: CheckinService
   referrals: ReferralService
   kpis: KpiService
   feedback: FeedbackService
+  campaigns: CampaignService
   rulesAdmin: RulesAdminService
+  /** member profiles: RFM, lifecycle, churn risk (also feeds the KPI report) */
+  insight: MemberInsightService
+  memberDirectory: MemberDirectoryService
+  /** saved segments; `segments.membersOf(id, now)` gives campaigns their audience */
+  segments: SegmentService
   /** operator console: stores, staff accounts and coupon-template status, with history */
   storeAdmin: StoreAdminService
   staffAdmin: StaffAdminService
@@ -78,6 +90,8 @@ export interface Jobs {
   sendCheckinReminders(now: Date): Promise<number>
   sweepReferrals(now: Date): Promise<number>
   sweepPurchases(now: Date): Promise<number>
+  runCampaigns(now: Date): ReturnType<CampaignService['runAll']>
+  sweepCampaignGrants(now: Date): Promise<number>
 }
 
 /** What route modules receive: services plus the cross-cutting pieces they need. */
@@ -128,6 +142,17 @@ export function buildContext(deps: AppDeps): AppContext {
   const checkin = new CheckinService(conn, ledger, rules, (memberId, templateId, at) => couponClaims.claim(memberId, templateId, at))
   const referrals = new ReferralService(conn, ledger, members, rules)
   const feedback = new FeedbackService(conn)
+  const workspace = new StaffWorkspaceService(conn, rules)
+  const storeSales = new StoreSalesService(conn, workspace)
+  const insight = new MemberInsightService(conn)
+  const segments = new SegmentService(conn, insight)
+  const campaigns = new CampaignService(conn, {
+    ledger, rules, coupons: couponClaims, catalog: couponCatalog,
+    audience: {
+      matching: async (definition, at) => (await segments.matching(definition, at)).map((p) => ({ memberId: p.member._id, tierLevel: p.member.tierLevel })),
+      definitionOf: (segmentId) => segments.definitionOf(segmentId),
+    },
+  })
   members.onRegistered((member, input) => referrals.onRegistered(member, input.now))
   purchases.listeners.posted.push((memberId, purchaseId, at) => referrals.onPurchasePosted(memberId, purchaseId, at))
   purchases.listeners.reversed.push((memberId, purchaseId, at) => referrals.onPurchaseReversed(memberId, purchaseId, at))
@@ -145,12 +170,17 @@ export function buildContext(deps: AppDeps): AppContext {
     couponCatalog,
     couponClaims,
     couponRedemptions: new CouponRedemptionService(conn, config.auth.memberCodeSecret, couponCatalog, members),
-    workspace: new StaffWorkspaceService(conn, rules),
+    workspace,
+    storeSales,
     checkin,
     referrals,
-    kpis: new KpiService(conn, feedback),
+    kpis: new KpiService(conn, feedback, insight, rules, storeSales),
     feedback,
+    campaigns,
     rulesAdmin: new RulesAdminService(conn, rules),
+    insight,
+    memberDirectory: new MemberDirectoryService(conn, insight, members, ledger, rules),
+    segments,
     storeAdmin: new StoreAdminService(conn, (storeId) => purchases.forgetStore(storeId)),
     staffAdmin: new StaffAdminService(conn),
     couponTemplateAdmin: new CouponTemplateAdminService(conn, couponCatalog),
@@ -164,6 +194,8 @@ export function buildContext(deps: AppDeps): AppContext {
     sweepCheckins: (at) => checkin.sweep(at),
     sweepReferrals: (at) => referrals.sweep(at),
     sweepPurchases: (at) => purchases.sweep(at),
+    runCampaigns: (at) => campaigns.runAll(at),
+    sweepCampaignGrants: (at) => campaigns.sweep(at),
     sendCheckinReminders: (at) =>
       checkin.sendReminders(at, (openid) =>
         deps.wechat.sendSubscribeMessage({

@@ -10,6 +10,7 @@ import { couponRoutes } from '../../server/src/modules/coupons/coupon.routes'
 import { staffRoutes } from '../../server/src/modules/staff/staff.routes'
 import { opsRoutes } from '../../server/src/modules/ops/ops.routes'
 import { feedbackRoutes } from '../../server/src/modules/feedback/feedback.routes'
+import { insightRoutes } from '../../server/src/modules/insight/insight.routes'
 import { configRoutes } from '../../server/src/modules/ops/config.routes'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { couponModels } from '../../server/src/modules/coupons/coupon.model'
@@ -42,18 +43,18 @@ async function stateCounts(): Promise<number[]> {
 
 describe('authorization matrix (every route × every kind of caller)', () => {
   it('covers every route the app registers', () => {
-    const routers: Router[] = [authRoutes, memberRoutes, pointsRoutes, couponRoutes, staffRoutes, opsRoutes, feedbackRoutes, configRoutes].map((build) => build(api.ctx))
+    const routers: Router[] = [authRoutes, memberRoutes, pointsRoutes, couponRoutes, staffRoutes, opsRoutes, feedbackRoutes, insightRoutes, configRoutes].map((build) => build(api.ctx))
     const registered = routers.flatMap((r) => r.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${layer.path}`)))
     const inTable = new Set([
       ...PUBLIC_ROUTES,
-      ...ROUTES.map((r) => `${r.method} ${r.path({ templateId: ':templateId', couponIdA: ':couponId', receiptX: ':receiptNo', feedbackIdA: ':id', storeIdX: ':id', staffIdManagerX: ':id' } as never).replace(/\?.*$/, '').replace('%3AcouponId', ':couponId').replace('/jobs/sweep-used-codes', '/jobs/:name')}`),
+      ...ROUTES.map((r) => `${r.method} ${r.path({ templateId: ':templateId', couponIdA: ':couponId', receiptX: ':receiptNo', feedbackIdA: ':id', memberIdA: ':id', segmentId: ':id', storeIdX: ':id', staffIdManagerX: ':id' } as never).replace(/\?.*$/, '').replace('%3AcouponId', ':couponId').replace('/jobs/sweep-used-codes', '/jobs/:name')}`),
     ])
     const missing = registered.filter((r) => !inTable.has(r))
     expect(missing).toEqual([])
   })
 
   const results: string[] = []
-  it.each(ROUTES.map((r) => [`${r.method} ${r.path({ templateId: 'T', couponIdA: 'C', receiptX: 'R', feedbackIdA: 'F', storeIdX: 'AX', staffIdManagerX: 'matrix-manager-x' } as never)}`, r] as const))('%s', async (_name, route) => {
+  it.each(ROUTES.map((r) => [`${r.method} ${r.path({ templateId: 'T', couponIdA: 'C', receiptX: 'R', feedbackIdA: 'F', memberIdA: 'M', segmentId: 'S', storeIdX: 'AX', staffIdManagerX: 'matrix-manager-x' } as never)}`, r] as const))('%s', async (_name, route) => {
     for (const principal of PRINCIPALS) {
       const allowed = route.allow.includes(principal)
       const body = route.body ? await route.body(world.fixtures) : undefined

@@ -281,3 +281,17 @@ describe('feedback figures on the dashboard', () => {
     api.clock.runFrom(new Date())
   })
 })
+
+describe('feedback on the member detail page', () => {
+  it('lists one member\'s tickets for operators, with staff names, and nobody else\'s', async () => {
+    const m = await api.loginMember('fb-detail')
+    const t = (await submitFeedback(api, m.accessToken, { category: 'service', text: '导购态度很好，表扬一下' })).body
+    expect((await feedbackAction(api, operator, t.ticketId, 'assign', { assignee: '客服中心' })).status).toBe(200)
+    const res = await api.http.get(`/api/ops/members/${m.member.memberId}/feedback`).set(bearer(operator))
+    expect(res.status).toBe(200)
+    expect(res.body.items.map((x: FeedbackTicket) => x.ticketId)).toEqual([t.ticketId])
+    expect(res.body.items[0].history.find((e: { action: string }) => e.action === 'assign').actorId).toEqual(expect.any(String))
+    expect((await api.http.get('/api/ops/members/99999999/feedback').set(bearer(operator))).status).toBe(404)
+    expect((await api.http.get(`/api/ops/members/${m.member.memberId}/feedback`).set(bearer(m.accessToken))).status).toBe(401)
+  })
+})

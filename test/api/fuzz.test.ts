@@ -54,7 +54,7 @@ function badBodies(valid: Record<string, unknown>) {
 const writeRoutes = ROUTES.filter((r) => r.write && r.body)
 
 describe('fuzzing every write route', () => {
-  it.each(writeRoutes.map((r) => [`${r.method} ${r.path({ templateId: 'T', couponIdA: 'C', receiptX: 'R', feedbackIdA: 'F', storeIdX: 'AX', staffIdManagerX: 'matrix-manager-x' } as never)}`, r] as const))(
+  it.each(writeRoutes.map((r) => [`${r.method} ${r.path({ templateId: 'T', couponIdA: 'C', receiptX: 'R', feedbackIdA: 'F', memberIdA: 'M', segmentId: 'S', storeIdX: 'AX', staffIdManagerX: 'matrix-manager-x' } as never)}`, r] as const))(
     '%s: no 5xx, refused requests change nothing',
     async (_name, route: RouteCase) => {
       const token = world.tokens[route.allow[0]!]!

@@ -26,6 +26,8 @@ export async function buildWorld(api: TestApi): Promise<World> {
   await award(api, clerkX, { scanToken: await scan(api, memberA, clerkX), receiptNo: 'MX-1', amountFen: 500_00 })
   const feedbackIdA = (await submitFeedback(api, memberA.accessToken, { category: 'parking', text: '矩阵测试反馈', photo: PNG_1X1_DATA_URL })).body.ticketId as string
 
+  const segmentId = (await api.ctx.services.segments.create({ name: '矩阵分群', description: '', definition: { churnRisk: false }, note: '' }, 'matrix-operator', api.clock.now())).id
+
   // Scans move the test clock 30 s each (one scan per code step); log in again so tokens stay fresh.
   const freshA = () => api.loginMember('matrix-a')
   let phones = 0
@@ -35,6 +37,8 @@ export async function buildWorld(api: TestApi): Promise<World> {
     couponIdA,
     receiptX: 'MX-1',
     feedbackIdA,
+    memberIdA: memberA.member.memberId,
+    segmentId,
     storeIdX: 'AX',
     staffIdManagerX: 'matrix-manager-x',
     couponCodeA: async () => (await api.http.get(`/api/me/coupons/${encodeURIComponent(couponIdA)}/code`).set(bearer((await freshA()).accessToken))).body.code ?? '2'.repeat(24),

@@ -17,6 +17,10 @@ export interface Fixtures {
   receiptX: string
   /** member A's feedback ticket (with a photo) */
   feedbackIdA: string
+  /** member A's member number (the operator console's member pages) */
+  memberIdA: string
+  /** a saved segment at version 1: { name: '矩阵分群', definition: { churnRisk: false } } */
+  segmentId: string
   /** store AX (as api.addStore made it) and manager X's account, for the console's config routes */
   storeIdX: string
   staffIdManagerX: string
@@ -34,6 +38,10 @@ export interface RouteCase {
 }
 
 const MEMBER: Principal[] = ['memberA', 'memberB']
+const CAMPAIGN_BODY = {
+  name: '矩阵生日礼', kind: 'birthday_gift', segmentId: null, reward: { points: 10, couponTemplateId: null }, budget: { maxGrants: 5 },
+  startsAt: '2026-01-01T00:00:00.000Z', endsAt: '2027-01-01T00:00:00.000Z',
+}
 /** Store AX's configuration as api.addStore writes it. */
 const STORE_AX = { name: 'Store AX', floor: 'L1', category: '零售', multiplierPermille: 1000, opensAt: '00:00', closesAt: '23:59', active: true }
 const ALL_STAFF: Principal[] = ['clerkX', 'clerkY', 'managerX', 'operator']
@@ -68,6 +76,7 @@ export const ROUTES: RouteCase[] = [
   { method: 'GET', path: () => '/api/staff/operations/today', allow: ['clerkX', 'clerkY', 'managerX'] },
   { method: 'GET', path: () => '/api/staff/purchases/pending?storeId=AX', allow: ['managerX', 'operator'] },
   { method: 'GET', path: () => '/api/staff/store/daily?storeId=AX', allow: ['managerX', 'operator'] },
+  { method: 'PUT', path: () => '/api/staff/store/sales', body: () => ({ day: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10), storeId: 'AX', totalSalesFen: 1_000_000_00, receipts: 100_000 }), allow: ['managerX', 'operator'], write: true },
   { method: 'POST', path: () => '/api/staff/coupons/preview', body: async (f) => ({ code: await f.couponCodeA() }), allow: ALL_STAFF, write: true },
   { method: 'POST', path: () => '/api/staff/coupons/redeem', body: async (f) => ({ code: await f.couponCodeA() }), allow: ['clerkX', 'clerkY', 'managerX'], write: true },
   { method: 'POST', path: (f) => `/api/staff/coupons/${enc(f.couponIdA)}/undo`, body: () => ({}), allow: ['clerkX', 'clerkY', 'managerX', 'operator'], write: true },
@@ -80,6 +89,16 @@ export const ROUTES: RouteCase[] = [
   { method: 'PUT', path: () => '/api/ops/rules', body: () => ({ section: 'referral', value: { inviteePoints: 50, inviterPoints: 200, inviterDailyCap: 5, inviterMonthlyCap: 20 } }), allow: ['operator'], write: true },
   { method: 'GET', path: () => '/api/ops/coupon-templates', allow: ['operator'] },
   { method: 'POST', path: () => '/api/ops/jobs/sweep-used-codes', body: () => ({}), allow: ['operator'], write: true },
+  { method: 'POST', path: () => '/api/me/birthday', body: () => ({ birthday: '1990-05-20' }), allow: MEMBER, write: true },
+  { method: 'GET', path: () => '/api/ops/campaigns', allow: ['operator'] },
+  { method: 'POST', path: () => '/api/ops/campaigns', body: () => CAMPAIGN_BODY, allow: ['operator'], write: true },
+  { method: 'POST', path: () => '/api/ops/campaigns/simulate', body: () => CAMPAIGN_BODY, allow: ['operator'], write: true },
+  // A campaign id that does not exist: the operator gets 404, everybody else is refused before the lookup.
+  { method: 'POST', path: () => '/api/ops/campaigns/c00000000/simulate', body: () => ({}), allow: ['operator'], write: true },
+  { method: 'POST', path: () => '/api/ops/campaigns/c00000000/activate', body: () => ({}), allow: ['operator'], write: true },
+  { method: 'POST', path: () => '/api/ops/campaigns/c00000000/kill', body: () => ({}), allow: ['operator'], write: true },
+  { method: 'POST', path: () => '/api/ops/campaigns/c00000000/run', body: () => ({}), allow: ['operator'], write: true },
+  { method: 'GET', path: () => '/api/ops/campaigns/c00000000/grants', allow: ['operator'] },
   { method: 'POST', path: () => '/api/me/feedback', body: () => ({ category: 'service', text: '矩阵测试', photo: PNG_1X1_DATA_URL }), headers: () => randomKey('fb'), allow: MEMBER, write: true },
   { method: 'GET', path: () => '/api/me/feedback', allow: MEMBER },
   // Object-level: only the owner; member B gets 404, as for a ticket that does not exist.
@@ -92,6 +111,25 @@ export const ROUTES: RouteCase[] = [
   { method: 'POST', path: (f) => `/api/ops/feedback/${f.feedbackIdA}/assign`, body: () => ({ assignee: '客服中心' }), allow: ['operator'], write: true },
   { method: 'POST', path: (f) => `/api/ops/feedback/${f.feedbackIdA}/reply`, body: () => ({ text: '已收到，正在处理' }), allow: ['operator'], write: true },
   { method: 'POST', path: (f) => `/api/ops/feedback/${f.feedbackIdA}/close`, body: () => ({ resolution: '已处理' }), allow: ['operator'], write: true },
+  // Operator console: members and segments (insight module)
+  { method: 'GET', path: () => '/api/ops/members?q=1&page=1&pageSize=5', allow: ['operator'] },
+  { method: 'GET', path: (f) => `/api/ops/members/${f.memberIdA}`, allow: ['operator'] },
+  { method: 'GET', path: (f) => `/api/ops/members/${f.memberIdA}/ledger?limit=5`, allow: ['operator'] },
+  { method: 'GET', path: (f) => `/api/ops/members/${f.memberIdA}/coupons`, allow: ['operator'] },
+  { method: 'GET', path: (f) => `/api/ops/members/${f.memberIdA}/checkins`, allow: ['operator'] },
+  { method: 'GET', path: (f) => `/api/ops/members/${f.memberIdA}/referrals`, allow: ['operator'] },
+  { method: 'GET', path: (f) => `/api/ops/members/${f.memberIdA}/feedback`, allow: ['operator'] },
+  { method: 'POST', path: (f) => `/api/ops/members/${f.memberIdA}/tags`, body: () => ({ add: ['矩阵'] }), allow: ['operator'], write: true },
+  { method: 'GET', path: () => '/api/ops/segments', allow: ['operator'] },
+  { method: 'GET', path: () => '/api/ops/segments/history', allow: ['operator'] },
+  { method: 'POST', path: () => '/api/ops/segments/preview', body: () => ({ definition: { lifecycles: ['new'], rfm: { r: { min: 3 } } } }), allow: ['operator'], write: true },
+  { method: 'POST', path: () => '/api/ops/segments', body: () => ({ name: '矩阵新建', definition: { tagsAny: ['矩阵'] } }), allow: ['operator'], write: true },
+  { method: 'GET', path: (f) => `/api/ops/segments/${f.segmentId}`, allow: ['operator'] },
+  // the same content as version 1: the operator's save is a no-op 200, nothing else changes it
+  { method: 'PUT', path: (f) => `/api/ops/segments/${f.segmentId}`, body: () => ({ name: '矩阵分群', definition: { churnRisk: false }, version: 1 }), allow: ['operator'], write: true },
+  // a version that does not exist: the operator gets 409, the segment stays
+  { method: 'POST', path: (f) => `/api/ops/segments/${f.segmentId}/delete`, body: () => ({ version: 99 }), allow: ['operator'], write: true },
+  { method: 'GET', path: (f) => `/api/ops/segments/${f.segmentId}/members`, allow: ['operator'] },
   // Operator console: stores, staff accounts and coupon templates with history (config routes)
   { method: 'GET', path: () => '/api/ops/stores', allow: ['operator'] },
   { method: 'POST', path: () => '/api/ops/stores', body: () => ({ id: 'MNEW', ...STORE_AX, name: '矩阵新店' }), allow: ['operator'], write: true },

@@ -43,6 +43,12 @@ export function formatYuan(fen: number): string {
   return `${sign}${formatPoints(Math.floor(abs / 100))}.${pad2(abs % 100)}`
 }
 
+/** part of whole as '40%' / '33.3%' (one decimal at most); '—' when the whole is 0. */
+export function formatPercent(part: number, whole: number): string {
+  if (whole <= 0) return '—'
+  return `${Math.round((part / whole) * 1000) / 10}%`
+}
+
 /** Tier multiplier in per-mille -> '1×', '1.2×', '1.25×' (no trailing zeros). */
 export function formatMultiplier(permille: number): string {
   const whole = Math.floor(permille / 1000)

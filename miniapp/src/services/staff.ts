@@ -195,6 +195,11 @@ export async function fetchPendingApprovals(): Promise<PurchaseResult[]> {
   return (await staffRequest('/api/staff/purchases/pending', { schema: purchaseList })).items
 }
 
+/** The store's whole-day takings (members and non-members), for the member share of sales. */
+export function reportStoreSales(day: string, totalSalesFen: number, receipts: number): Promise<unknown> {
+  return staffRequest('/api/staff/store/sales', { method: 'PUT', data: { day, totalSalesFen, receipts } })
+}
+
 export function fetchStoreDaily(day?: string): Promise<StoreDaySummary> {
   return staffRequest(`/api/staff/store/daily${day ? `?day=${day}` : ''}`, { schema: storeDaySummary })
 }

@@ -45,6 +45,19 @@ export const Switch = forwardRef<HTMLInputElement, Props>((props, ref) => {
   })
 })
 
+/** Picker (date mode) as a date input; onChange gets Taro's `{ detail: { value } }`. */
+export const Picker = forwardRef<HTMLInputElement, Props>((props, ref) => {
+  const { onChange, children, start: _start, end: _end, value, ...rest } = props as Props & { onChange?: (e: { detail: { value: string } }) => void; start?: string; end?: string; value?: string }
+  return createElement('label', null, children, createElement('input', {
+    ...strip(rest),
+    type: 'date',
+    'data-testid': 'picker',
+    defaultValue: value,
+    ref,
+    onChange: (e: { target: { value: string } }) => onChange?.({ detail: { value: e.target.value } }),
+  }))
+})
+
 /** Textarea like Input: onInput gets Taro's `{ detail: { value } }`. */
 export const Textarea = forwardRef<HTMLTextAreaElement, Props>((props, ref) => {
   const { onInput, maxlength, ...rest } = props as Props & { onInput?: (e: { detail: { value: string } }) => void; maxlength?: number }

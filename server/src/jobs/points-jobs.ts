@@ -51,8 +51,10 @@ const evaluationSchema = new Schema<TierEvaluationDoc>(
  * retention threshold is met, otherwise down by exactly one tier. One evaluation per member per
  * month (`<member>:<YYYY-MM>` inserted once), so reruns are no-ops.
  */
+export const tierEvaluationModel = (conn: Connection) => getModel(conn, 'TierEvaluation', evaluationSchema)
+
 export async function evaluateTiers(conn: Connection, ledger: LedgerService, members: MemberService, rules: ProgramRules, now: Date) {
-  const Evaluation = getModel(conn, 'TierEvaluation', evaluationSchema)
+  const Evaluation = tierEvaluationModel(conn)
   const { tiers } = await rules.current()
   const month = shanghaiMonth(now)
   const changes: { memberId: string; from: number; to: number }[] = []

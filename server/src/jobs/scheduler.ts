@@ -32,6 +32,9 @@ export function startScheduler(jobs: Jobs, now: () => Date, logger: Logger): () 
     every('sweep-checkins', 10_000, () => jobs.sweepCheckins(now())),
     every('sweep-referrals', 10_000, () => jobs.sweepReferrals(now())),
     every('sweep-purchases', 10_000, () => jobs.sweepPurchases(now())),
+    // Grants are keyed per member and period, so an hourly run only reaches members new to an audience.
+    every('run-campaigns', 60 * 60_000, () => jobs.runCampaigns(now())),
+    every('sweep-campaign-grants', 5 * 60_000, () => jobs.sweepCampaignGrants(now())),
     every('sweep-used-codes', 10 * 60_000, () => jobs.sweepUsedCodes(now())),
     every('expire-points', 60 * 60_000, () => jobs.expirePoints(now())),
     every('evaluate-tiers', 6 * 60 * 60_000, () => jobs.evaluateTiers(now())),

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose'
-import type { CouponTemplateInput } from '@mall/shared'
+import { shanghaiDay, type CouponTemplateInput } from '@mall/shared'
 import { couponModels } from '../modules/coupons/coupon.model'
 import type { AppContext } from '../app-context'
 import { staffModel } from '../modules/staff/staff.model'
@@ -83,4 +83,27 @@ export async function seedDemo(ctx: AppContext, conn: Connection): Promise<void>
   if ((await couponModels(conn).Template.countDocuments({ createdBy: 'demo-seed' })) === 0) {
     for (const t of DEMO_TEMPLATES(now)) await services.couponCatalog.createTemplate(t, 'demo-seed', now)
   }
+  await seedInsight(ctx, inviter.member._id)
+}
+
+/** Something for the console's segments, campaigns and sales-share pages to show on first open. */
+async function seedInsight(ctx: AppContext, aliceId: string): Promise<void> {
+  const { services } = ctx
+  const now = ctx.now()
+  // Alice's birthday is this month, so the birthday-gift simulator has someone to find.
+  const month = shanghaiDay(now).slice(5, 7)
+  await services.members.setBirthday(aliceId, `1992-${month}-08`).catch(() => undefined) // set on an earlier run
+  if ((await services.segments.list(now)).length > 0) return
+  const segments = [
+    { name: '高价值会员', description: '近12个月消费金额评分4分及以上', definition: { rfm: { m: { min: 4 } } }, note: '演示数据' },
+    { name: '沉睡会员召回', description: '90天以上未消费', definition: { notPurchasedForDays: 90 }, note: '演示数据' },
+  ]
+  for (const s of segments) await services.segments.create(s, 'operator', now)
+  const day = 86400_000
+  await services.campaigns.create({
+    name: '本月会员生日礼', kind: 'birthday_gift', segmentId: null, reward: { points: null, couponTemplateId: null }, budget: { maxGrants: 500 },
+    startsAt: new Date(now.getTime() - day).toISOString(), endsAt: new Date(now.getTime() + 60 * day).toISOString(),
+  }, 'operator', now)
+  const manager = { sub: 'manager1', role: 'manager' as const, storeId: 'S001' }
+  await services.storeSales.report(manager, { day: shanghaiDay(now), totalSalesFen: 12_800_00, receipts: 96 }, now).catch(() => undefined)
 }

@@ -1,6 +1,14 @@
 import * as z from 'zod'
 import { tierSummary, wechatCode } from './common'
 
+/** A real calendar date between 1900 and today, 'YYYY-MM-DD'. */
+export const birthdayRequest = z.strictObject({
+  birthday: z.string().regex(/^(19|20)\d{2}-\d{2}-\d{2}$/).refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`)
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && d.getTime() <= Date.now()
+  }, 'a real past date'),
+})
+
 export const memberCard = z.object({
   memberId: z.string(),
   memberNo: z.string(),
@@ -9,6 +17,8 @@ export const memberCard = z.object({
   pointsBalance: z.number().int(),
   phoneMasked: z.string().nullable(),
   joinedAt: z.string(),
+  /** null until the member sets it (then birthday gifts apply) */
+  birthday: z.string().nullable().optional(),
 })
 export type MemberCard = z.infer<typeof memberCard>
 

@@ -23,6 +23,20 @@ export const staffOperation = z.object({
 })
 export type StaffOperation = z.infer<typeof staffOperation>
 
+/**
+ * A store's whole-day takings, members and non-members, as the store reports them (from its till):
+ * the base for the member share of sales and the non-member average ticket.
+ */
+export const storeSalesReport = z.strictObject({
+  day,
+  storeId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  totalSalesFen: z.number().int().min(0).max(100_000_000_00),
+  receipts: z.number().int().min(0).max(1_000_000),
+})
+export type StoreSalesReport = z.infer<typeof storeSalesReport>
+
+export const declaredSales = z.object({ totalSalesFen: z.number().int(), receipts: z.number().int(), reportedBy: z.string(), reportedAt: z.string() })
+
 export const storeDaySummary = z.object({
   storeId: z.string(),
   day: z.string(),
@@ -33,6 +47,8 @@ export const storeDaySummary = z.object({
   pendingApprovals: z.number().int(),
   flagged: z.number().int(),
   byStaff: z.array(z.object({ staffId: z.string(), purchases: z.number().int(), amountFen: z.number().int(), points: z.number().int() })),
+  /** the store's reported whole-day takings, null until reported */
+  declared: declaredSales.nullable().optional(),
 })
 export type StoreDaySummary = z.infer<typeof storeDaySummary>
 

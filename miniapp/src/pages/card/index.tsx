@@ -10,6 +10,7 @@ import { useMemberCode } from '../../hooks/use-member-code'
 import MemberCardFace from '../../components/member-card-face'
 import MemberCodePanel from '../../components/member-code-panel'
 import CardShortcuts from '../../components/card-shortcuts'
+import BirthdayRow from '../../components/birthday-row'
 import './index.css'
 
 const isWeapp = process.env.TARO_ENV === 'weapp'
@@ -134,6 +135,8 @@ export default function CardPage() {
           )}
         </View>
       ) : null}
+
+      {card ? <BirthdayRow birthday={card.birthday} onSaved={loadCard} /> : null}
 
       <MemberCodePanel state={memberCode} />
     </View>

@@ -56,6 +56,15 @@ export class CouponClaimService {
     return t.pricePoints > 0 ? this.pay(coupon, t, now) : coupon
   }
 
+  /**
+   * A coupon the mall hands out (campaign drops): free and regardless of the template's claim window,
+   * pause or tiers (the operator chose the members); stock and the per-member limit still hold.
+   */
+  async grant(memberId: string, templateId: string, now: Date): Promise<CouponDoc> {
+    const t = await this.template(templateId)
+    return this.takeSlot({ ...t, pricePoints: 0 }, memberId, now)
+  }
+
   private async takeSlot(t: CouponTemplateDoc, memberId: string, now: Date): Promise<CouponDoc> {
     const claimId = randomUUID()
     let pointerId: string | null = null

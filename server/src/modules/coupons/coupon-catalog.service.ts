@@ -67,6 +67,13 @@ export class CouponCatalogService {
       .sort((a, b) => (status === 'unused' ? (a.validTo < b.validTo ? -1 : 1) : a.claimedAt < b.claimedAt ? 1 : -1))
   }
 
+  /** Coupons left of a template (null = unlimited); display and simulation only. */
+  async stockLeft(templateId: string): Promise<number | null> {
+    const t = (await this.templatesById([templateId])).get(templateId)
+    if (!t || t.stock === null) return null
+    return Math.max(0, t.stock - (await this.slotsTaken(t)))
+  }
+
   /**
    * Slots taken, for the "N left" display: the stored hint, then probing the next slots by `_id`
    * (the hint's `$max` can lose a race; counting by templateId would scan every coupon). Slots freed

@@ -54,9 +54,14 @@ export class FeedbackService {
   }
 
   /** The member's own tickets, newest first, with their history (replies included). */
-  async mine(memberId: string): Promise<FeedbackTicket[]> {
+  mine(memberId: string): Promise<FeedbackTicket[]> {
+    return this.ofMember(memberId, 'member')
+  }
+
+  /** A member's tickets as the operator sees them (with staff names), for the member detail page. */
+  async ofMember(memberId: string, audience: Audience = 'staff'): Promise<FeedbackTicket[]> {
     const rows = await this.Ticket.find({ memberId }).sort({ seq: -1 }).limit(MY_TICKETS_LIMIT).lean<FeedbackTicketDoc[]>().exec()
-    return rows.map((t) => view(t, 'member'))
+    return rows.map((t) => view(t, audience))
   }
 
   async mineOne(memberId: string, ticketId: string): Promise<FeedbackTicket> {

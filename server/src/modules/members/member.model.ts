@@ -13,6 +13,10 @@ export interface MemberDoc {
   /** How the member joined: 'wechat' | 'dev' | 'invite' …, and who invited them if anyone. */
   source: { channel: string; inviterId: string | null }
   joinedAt: Date
+  /** operator-assigned tags (人群标签); absent on members nobody has tagged */
+  tags?: string[]
+  /** 'YYYY-MM-DD', set once by the member (birthday gifts); changes go through the service desk */
+  birthday?: string | null
 }
 
 /**
@@ -39,6 +43,8 @@ const memberSchema = new Schema<MemberDoc>(
       inviterId: { type: String, default: null },
     },
     joinedAt: { type: Date, required: true },
+    tags: { type: [String], default: undefined },
+    birthday: { type: String, default: null },
   },
   { versionKey: false, collection: 'members' },
 )

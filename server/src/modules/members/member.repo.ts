@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto'
 import type { Connection } from 'mongoose'
 import { insertOnce } from '../../db/connect'
+import { updateIf } from '../../db/guarded-write'
 import { memberModels, type MemberDoc, type MemberModels } from './member.model'
 
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789' // no 0/O/1/I: codes get read aloud and typed
@@ -46,6 +47,11 @@ export class MemberRepo {
 
   async setPhone(memberId: string, phone: string): Promise<void> {
     await this.m.Member.updateOne({ _id: memberId }, { $set: { phone } }).exec()
+  }
+
+  /** Sets the birthday if none is on file; false if one already is. */
+  setBirthdayOnce(memberId: string, birthday: string): Promise<boolean> {
+    return updateIf(this.m.Member, memberId, { birthday: null }, { $set: { birthday } })
   }
 
   async raiseTierLevel(memberId: string, tierLevel: number): Promise<void> {

@@ -1,5 +1,5 @@
 import Router from '@koa/router'
-import { bindPhoneRequest, resolveMemberCodeRequest } from '@mall/shared'
+import { birthdayRequest, bindPhoneRequest, resolveMemberCodeRequest } from '@mall/shared'
 import { requireMember, requireStaff } from '../../http/auth-middleware'
 import { byMember, byStaff, rateLimit } from '../../http/rate-limit'
 import { parseBody } from '../../http/validate'
@@ -17,6 +17,12 @@ export function memberRoutes({ services, tokens, now, limits }: AppContext): Rou
   router.post('/me/phone', member, rateLimit('phone', { max: 10, windowMs: 60_000, id: byMember }), async (ctx) => {
     const body = parseBody(ctx, bindPhoneRequest)
     ctx.body = { phoneMasked: await services.auth.bindPhone(ctx.state.memberId, body.code, now()) }
+  })
+
+  router.post('/me/birthday', member, rateLimit('birthday', { max: 10, windowMs: 60_000, id: byMember }), async (ctx) => {
+    const { birthday } = parseBody(ctx, birthdayRequest)
+    await services.members.setBirthday(ctx.state.memberId, birthday)
+    ctx.body = { birthday }
   })
 
   router.get('/me/member-code', member, async (ctx) => {

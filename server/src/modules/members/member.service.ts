@@ -86,7 +86,15 @@ export class MemberService {
       pointsBalance: state.balance,
       phoneMasked: maskPhone(member.phone),
       joinedAt: member.joinedAt.toISOString(),
+      birthday: member.birthday ?? null,
     }
+  }
+
+  /** Birthday gifts depend on it, so a member sets it once; later changes go through the service desk. */
+  async setBirthday(memberId: string, birthday: string): Promise<void> {
+    await this.get(memberId)
+    if (!(await this.repo.setBirthdayOnce(memberId, birthday))) throw new DomainError('MEMBER.BIRTHDAY_ALREADY_SET', 'birthday already set')
+    this.cardRows.invalidate(memberId)
   }
 
   /** Upgrades take effect at once; `$max` never lowers a tier (downgrades are the monthly job's). */

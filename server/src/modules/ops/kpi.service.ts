@@ -2,11 +2,16 @@ import { trusted, type Connection } from 'mongoose'
 import { addDays, percent as pct, shanghaiDay, startOfShanghaiDay, type KpiQuery, type KpiReport } from '@mall/shared'
 import { couponModels } from '../coupons/coupon.model'
 import type { FeedbackService } from '../feedback/feedback.service'
+import type { MemberInsightService } from '../insight/insight.service'
 import { checkinModels } from '../checkin/checkin.model'
 import { ledgerModels } from '../ledger/ledger.model'
 import { memberModels } from '../members/member.model'
 import { purchaseModel } from '../points/purchase.model'
 import { referralModels } from '../referrals/referral.model'
+import type { ProgramRules } from '../points/program-rules'
+import { tierMovementTable } from './tier-movement'
+import { memberShareMetrics } from './member-share'
+import type { StoreSalesService } from '../staff/store-sales.service'
 
 const ISSUED = new Set(['earn', 'welcome', 'checkin', 'referral', 'adjust'])
 const SPENT = new Set(['redeem', 'coupon'])
@@ -17,7 +22,13 @@ const SPENT = new Set(['redeem', 'coupon'])
  * definition. Purchase-based figures honour the store filter.
  */
 export class KpiService {
-  constructor(private readonly conn: Connection, private readonly feedback: FeedbackService) {}
+  constructor(
+    private readonly conn: Connection,
+    private readonly feedback: FeedbackService,
+    private readonly insight: MemberInsightService,
+    private readonly rules: ProgramRules,
+    private readonly storeSales: StoreSalesService,
+  ) {}
 
   /** `now` dates the figures that are "as of now" (the feedback response times). */
   async report(q: KpiQuery, now: Date): Promise<KpiReport> {
@@ -27,7 +38,7 @@ export class KpiService {
     const { Member } = memberModels(this.conn)
     const { Entry, Head } = ledgerModels(this.conn)
     const { Coupon, RedemptionLog, Template } = couponModels(this.conn)
-    const [members, purchases, entries, heads, claimed, redemptions, templates, checkins, referrals, feedback] = await Promise.all([
+    const [members, purchases, entries, heads, claimed, redemptions, templates, checkins, referrals, feedback, lifecycle, tierMovement, declaredSales] = await Promise.all([
       Member.find({}, { joinedAt: 1, tierLevel: 1 }).lean().exec(),
       purchaseModel(this.conn).find({ createdAt: trusted(range), status: 'posted', ...(q.storeId ? { storeId: q.storeId } : {}) }).lean().exec(),
       Entry.find({ createdAt: trusted(range) }, { memberId: 1, type: 1, delta: 1, createdAt: 1 }).lean().exec(),
@@ -38,6 +49,10 @@ export class KpiService {
       checkinModels(this.conn).Checkin.find({ at: trusted(range) }, { memberId: 1, day: 1, streak: 1 }).lean().exec(),
       referralModels(this.conn).Referral.find({ createdAt: trusted(range) }, { status: 1 }).lean().exec(),
       this.feedback.kpis(q, now),
+      // lifecycle and churn risk as of the end of the range (or now, if the range reaches today)
+      this.insight.kpiSection(new Date(Math.min(now.getTime(), range.$lt.getTime() - 1))),
+      this.rules.current().then(({ tiers }) => tierMovementTable(this.conn, range, tiers)),
+      this.storeSales.inRange(q.from, q.to, q.storeId),
     ])
 
     const newMembers = members.filter((m) => m.joinedAt >= range.$gte && m.joinedAt < range.$lt)
@@ -77,7 +92,7 @@ export class KpiService {
         { key: 'active_7d', label: '7日活跃会员', value: activeWithin(7), unit: '人', definition: '区间结束前7天内有积分变动（消费、签到、兑换等，不含过期）的会员数' },
         { key: 'active_30d', label: '30日活跃会员', value: activeWithin(30), unit: '人', definition: '区间结束前30天内有积分变动的会员数（只统计区间内的记录）' },
         { key: 'repeat_rate', label: '复购率', value: pct([...perMember.values()].filter((n) => n >= 2).length, perMember.size), unit: '%', definition: '区间内消费≥2次的会员 ÷ 区间内有消费的会员（店员录入的小票，已撤销的不计）' },
-        { key: 'member_sales', label: '会员消费额', value: sales, unit: 'fen', definition: '区间内店员为会员录入的小票金额合计；非会员销售额需收银系统对接，暂不计算占比' },
+        { key: 'member_sales', label: '会员消费额', value: sales, unit: 'fen', definition: '区间内店员为会员录入的小票金额合计（已撤销的不计）' },
         { key: 'avg_ticket', label: '客单价', value: purchases.length ? Math.round(sales / purchases.length) : 0, unit: 'fen', definition: '会员消费额 ÷ 小票数' },
         { key: 'points_issued', label: '发放积分', value: issued, unit: '分', definition: '区间内消费、注册礼、签到、邀请、调整发放的积分' },
         { key: 'points_redeemed', label: '兑换积分', value: redeemed, unit: '分', definition: '区间内礼品兑换和积分兑券消耗的积分' },
@@ -85,12 +100,15 @@ export class KpiService {
         { key: 'liability', label: '积分负债', value: outstanding, unit: 'fen', definition: '全部会员当前可用积分 × 0.01元（100积分=1元）' },
         { key: 'checkin_rate', label: '签到参与率', value: pct(checkinMembers.size, members.length), unit: '%', definition: '区间内至少签到一次的会员 ÷ 会员总数' },
         { key: 'coupon_redemption_rate', label: '券核销率', value: pct(redeemedRows.length, claimed.length), unit: '%', definition: '区间内核销次数 ÷ 区间内领券数' },
+        ...memberShareMetrics(purchases, declaredSales),
         ...feedback.metrics,
+        ...lifecycle.metrics,
       ],
       series: [
         { key: 'new_members', label: '每日新增会员', definition: '按注册日（上海时间）统计', points: perDay(newMembers, (m) => m.joinedAt) },
         { key: 'purchases', label: '每日会员小票数', definition: '按录入日统计，已撤销的不计', points: perDay(purchases, (p) => p.createdAt) },
         { key: 'checkins', label: '每日签到人数', definition: '按签到日统计，含补签', points: days.map((d) => ({ x: d, y: checkins.filter((c) => c.day === d).length })) },
+        ...lifecycle.series,
       ],
       tables: [
         { key: 'coupons', label: '优惠券领取与核销', definition: '区间内每个券模板的领取数、核销数与核销率', columns: ['模板', '领取', '核销', '核销率%'],
@@ -100,7 +118,9 @@ export class KpiService {
         { key: 'streaks', label: '签到连续天数分布', definition: '区间内每位签到会员的最长连续签到天数', columns: ['连续天数', '人数'],
           rows: ['1天', '2-3天', '4-6天', '7天及以上'].map((b) => [b, streaks.get(b) ?? 0]) },
         { key: 'tiers', label: '会员等级分布', definition: '当前各等级会员数', columns: ['等级', '人数'], rows: [...tiers.entries()].sort(([a], [b]) => a - b).map(([l, n]) => [l, n]) },
+        tierMovement,
         ...feedback.tables,
+        ...lifecycle.tables,
       ],
     }
   }

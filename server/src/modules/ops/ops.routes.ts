@@ -19,6 +19,8 @@ export function opsRoutes({ jobs, services, tokens, now }: AppContext): Router {
     'sweep-referrals': () => jobs.sweepReferrals(now()),
     'sweep-purchases': () => jobs.sweepPurchases(now()),
     'send-checkin-reminders': () => jobs.sendCheckinReminders(now()),
+    'run-campaigns': () => jobs.runCampaigns(now()),
+    'sweep-campaign-grants': () => jobs.sweepCampaignGrants(now()),
   }
   router.get('/kpis', operator, async (ctx) => {
     const q = parseQuery(ctx, kpiQuery)

@@ -150,7 +150,7 @@ export class PurchaseService {
         return {
           op, growth,
           meta: { storeId: store._id, storeName: store.name, receiptNo: purchase.receiptNo, amountFen: purchase.amountFen,
-            staffId: purchase.staffId, breakdown: earned.breakdown, tierLevelAfter, tierAfter: { level: tierAfter.level, name: tierAfter.name }, rulesVersion: earning.version, reason: '消费积分' },
+            staffId: purchase.staffId, breakdown: earned.breakdown, tierLevelBefore: member.tierLevel, tierLevelAfter, tierAfter: { level: tierAfter.level, name: tierAfter.name }, rulesVersion: earning.version, reason: '消费积分' },
         }
       },
     })

@@ -52,7 +52,7 @@ export class WalletService {
   }
 }
 
-function toWalletEntry(e: LedgerEntryDoc): WalletEntry {
+export function toWalletEntry(e: LedgerEntryDoc): WalletEntry {
   const meta = e.meta as { storeName?: string; receiptNo?: string; amountFen?: number; reason?: string; item?: string }
   return {
     seq: e.seq,

@@ -1,7 +1,7 @@
 import Router from '@koa/router'
-import { auditQuery, shanghaiDay, storeDayQuery } from '@mall/shared'
+import { auditQuery, shanghaiDay, storeDayQuery, storeSalesReport } from '@mall/shared'
 import { requireStaff } from '../../http/auth-middleware'
-import { parseQuery } from '../../http/validate'
+import { parseBody, parseQuery } from '../../http/validate'
 import type { AppContext } from '../../app-context'
 
 export function staffRoutes({ services, tokens, now }: AppContext): Router {
@@ -27,7 +27,14 @@ export function staffRoutes({ services, tokens, now }: AppContext): Router {
 
   router.get('/staff/store/daily', managers, async (ctx) => {
     const q = parseQuery(ctx, storeDayQuery)
-    ctx.body = await services.workspace.storeDay(ctx.state.staff, q.day ?? shanghaiDay(now()), q.storeId)
+    const summary = await services.workspace.storeDay(ctx.state.staff, q.day ?? shanghaiDay(now()), q.storeId)
+    const declared = await services.storeSales.declared(summary.storeId, summary.day)
+    ctx.body = { ...summary, declared: declared && { totalSalesFen: declared.totalSalesFen, receipts: declared.receipts, reportedBy: declared.reportedBy, reportedAt: new Date(declared.reportedAt).toISOString() } }
+  })
+
+  router.put('/staff/store/sales', managers, async (ctx) => {
+    const doc = await services.storeSales.report(ctx.state.staff, parseBody(ctx, storeSalesReport), now())
+    ctx.body = { storeId: doc.storeId, day: doc.day, totalSalesFen: doc.totalSalesFen, receipts: doc.receipts }
   })
 
   router.get('/ops/audit', operator, async (ctx) => {

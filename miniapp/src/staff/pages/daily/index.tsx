@@ -6,6 +6,7 @@ import { fetchStoreDaily, goToStaffLogin, isStaffLoggedIn } from '../../../servi
 import { formatPoints } from '../../../lib/format'
 import { formatChineseDate, formatYuan } from '../../../lib/points-format'
 import StateView from '../../components/state-view'
+import SalesReport from '../../components/sales-report'
 import { useStaffData } from '../../lib/use-staff-data'
 import '../../staff.css'
 import './index.css'
@@ -64,6 +65,7 @@ export default function DailyPage() {
       />
       {summary.error && shown ? <Text className='staff-error'>{summary.error.message}</Text> : null}
       {shown ? <Summary summary={shown} /> : null}
+      {shown ? <SalesReport summary={shown} onSaved={() => summary.reload()} /> : null}
     </View>
   )
 }

@@ -1,0 +1,241 @@
+import { randomBytes } from 'node:crypto'
+import { trusted, type Connection } from 'mongoose'
+import {
+  campaignOpen, grantPeriod, shanghaiDay, shanghaiMonth, tierByLevel,
+  type CampaignInput, type CampaignRunResult, type CampaignSimulation, type CampaignView, type SegmentDefinition,
+} from '@mall/shared'
+import { insertOnce, isDuplicateKey } from '../../db/connect'
+import { updateIf } from '../../db/guarded-write'
+import { DomainError } from '../../http/domain-error'
+import type { CouponCatalogService } from '../coupons/coupon-catalog.service'
+import type { CouponClaimService } from '../coupons/claim.service'
+import type { LedgerService } from '../ledger/ledger.service'
+import type { ProgramRules } from '../points/program-rules'
+import { campaignModels, grantId, type CampaignDoc, type CampaignGrantDoc, type CampaignModels } from './campaign.model'
+
+/** Who a campaign reaches; the member-insight module answers it from member profiles. */
+export interface CampaignAudience {
+  matching(definition: SegmentDefinition, now: Date): Promise<{ memberId: string; tierLevel: number }[]>
+  definitionOf(segmentId: string): Promise<SegmentDefinition | null>
+}
+type Member = { memberId: string; tierLevel: number }
+
+const STALE_GRANT_MS = 30_000
+// The run re-reads the campaign this often, so the kill switch stops a long run within a second.
+const KILL_CHECK_MS = 1_000
+const POINT_VALUE_FEN = 1 // 100 points = 1 yuan
+
+/**
+ * Campaigns that grant points and/or a coupon to an audience: birthday gifts, targeted coupon drops,
+ * win-back offers. The budget is a number of grant slots taken by unique inserts, so it can never be
+ * overspent, even by two runs at once; when the slots run out the campaign pauses itself.
+ */
+export class CampaignService {
+  private readonly m: CampaignModels
+
+  constructor(
+    conn: Connection,
+    private readonly deps: { ledger: LedgerService; rules: ProgramRules; coupons: CouponClaimService; catalog: CouponCatalogService; audience: CampaignAudience },
+  ) {
+    this.m = campaignModels(conn)
+  }
+
+  async create(input: CampaignInput, staffId: string, now: Date): Promise<CampaignView> {
+    await this.checkSetup(input)
+    for (;;) {
+      const doc: CampaignDoc = { ...input, _id: `c${randomBytes(4).toString('hex')}`, status: 'draft', createdBy: staffId, createdAt: now, stoppedBy: null, stoppedAt: null }
+      if (await insertOnce(this.m.Campaign, doc as never)) return this.view(doc)
+    }
+  }
+
+  async list(): Promise<CampaignView[]> {
+    const rows = await this.m.Campaign.find({}).sort({ createdAt: -1 }).limit(200).lean<CampaignDoc[]>().exec()
+    return Promise.all(rows.map((c) => this.view(c)))
+  }
+
+  async get(id: string): Promise<CampaignDoc> {
+    const c = await this.m.Campaign.findById(id).lean<CampaignDoc>().exec()
+    if (!c) throw new DomainError('CAMPAIGN.NOT_FOUND', 'campaign not found')
+    return c
+  }
+
+  async activate(id: string): Promise<CampaignView> {
+    const c = await this.get(id)
+    if (c.status !== 'draft') throw new DomainError('CAMPAIGN.INVALID_STATE', `cannot activate a ${c.status} campaign`)
+    await this.checkSetup(c)
+    if (!(await updateIf(this.m.Campaign, id, { status: 'draft' }, { $set: { status: 'active' } }))) throw new DomainError('CAMPAIGN.INVALID_STATE', 'changed meanwhile')
+    return this.view({ ...c, status: 'active' })
+  }
+
+  /** The kill switch: stops the campaign for good, including a run in progress (within a second). */
+  async kill(id: string, staffId: string, now: Date): Promise<CampaignView> {
+    const c = await this.get(id)
+    if (c.status === 'killed') throw new DomainError('CAMPAIGN.INVALID_STATE', 'already stopped')
+    await this.m.Campaign.updateOne({ _id: id }, { $set: { status: 'killed', stoppedBy: staffId, stoppedAt: now } }).exec()
+    return this.view({ ...c, status: 'killed', stoppedBy: staffId, stoppedAt: now })
+  }
+
+  async grants(id: string): Promise<CampaignGrantDoc[]> {
+    await this.get(id)
+    return this.m.Grant.find({ campaignId: id }).sort({ slot: -1 }).limit(200).lean<CampaignGrantDoc[]>().exec()
+  }
+
+  /** What a run now would do, for a saved campaign or a draft that is not saved yet. */
+  async simulate(input: CampaignInput & { _id?: string }, now: Date): Promise<CampaignSimulation> {
+    await this.checkSetup(input)
+    const audience = await this.audienceOf(input, now)
+    const granted = input._id ? await this.grantedKeys(input._id) : new Set<string>()
+    const period = grantPeriod(input.kind, shanghaiDay(now))
+    const fresh = audience.filter((a) => !granted.has(`${a.memberId}:${period}`))
+    const budgetLeft = Math.max(0, input.budget.maxGrants - (input._id ? await this.slotsTaken(input._id, input.budget.maxGrants) : 0))
+    const chosen = fresh.slice(0, budgetLeft)
+    const { tiers } = await this.deps.rules.current()
+    const points = chosen.reduce((sum, a) => sum + this.pointsFor(input, tiers, a.tierLevel), 0)
+    const couponStockLeft = input.reward.couponTemplateId ? await this.deps.catalog.stockLeft(input.reward.couponTemplateId) : null
+    const coupons = input.reward.couponTemplateId ? chosen.length : 0
+    const warnings: string[] = []
+    if (fresh.length > budgetLeft) warnings.push(`预算不足：${fresh.length - budgetLeft} 名符合条件的会员将领不到`)
+    if (couponStockLeft !== null && couponStockLeft < coupons) warnings.push(`券库存不足：还剩 ${couponStockLeft} 张，需要 ${coupons} 张`)
+    if (now.getTime() >= Date.parse(input.endsAt)) warnings.push('活动时间已结束')
+    if (audience.length === 0) warnings.push(input.kind === 'birthday_gift' ? '本月没有登记了生日的会员符合条件' : '该分群当前没有会员')
+    return {
+      matched: audience.length, alreadyGranted: audience.length - fresh.length, wouldGrant: chosen.length, budgetLeft,
+      points, pointsValueFen: points * POINT_VALUE_FEN, coupons, couponStockLeft, warnings,
+    }
+  }
+
+  /** Grants to every member of the audience not yet granted in this period, until the budget runs out. */
+  async run(id: string, now: Date): Promise<CampaignRunResult> {
+    let c = await this.get(id)
+    if (!campaignOpen(c, now)) return { granted: 0, skipped: 0, status: c.status }
+    const [audience, granted, { tiers }] = await Promise.all([this.audienceOf(c, now), this.grantedKeys(id), this.deps.rules.current()])
+    const period = grantPeriod(c.kind, shanghaiDay(now))
+    let slot = (await this.slotsTaken(id, c.budget.maxGrants)) + 1
+    let checkedAt = Date.now()
+    const result = { granted: 0, skipped: 0 }
+    for (const member of audience) {
+      const memberKey = `${member.memberId}:${period}`
+      if (granted.has(memberKey)) continue
+      if (Date.now() - checkedAt > KILL_CHECK_MS) {
+        c = await this.get(id)
+        checkedAt = Date.now()
+        if (c.status !== 'active') break
+      }
+      const taken = await this.takeSlot(c, member, memberKey, slot, this.pointsFor(c, tiers, member.tierLevel), now)
+      if (taken === 'budget_exhausted') {
+        await updateIf(this.m.Campaign, id, { status: 'active' }, { $set: { status: 'paused_budget', stoppedBy: 'budget', stoppedAt: now } })
+        break
+      }
+      if (taken === 'already_granted') result.skipped++
+      else {
+        slot = taken.slot + 1
+        await this.reward(c, taken, now)
+        result.granted++
+      }
+    }
+    return { ...result, status: (await this.get(id)).status }
+  }
+
+  /** Every open campaign, daily (birthdays of the month, members newly in a win-back segment). */
+  async runAll(now: Date): Promise<Record<string, CampaignRunResult>> {
+    const open = (await this.m.Campaign.find({ status: 'active' }).lean<CampaignDoc[]>().exec()).filter((c) => campaignOpen(c, now))
+    const out: Record<string, CampaignRunResult> = {}
+    for (const c of open) out[c._id] = await this.run(c._id, now)
+    return out
+  }
+
+  /** Finishes grants whose reward a crash interrupted (the budget slot was taken, nothing posted). */
+  async sweep(now: Date): Promise<number> {
+    const stuck = await this.m.Grant.find({ state: 'granted', at: trusted({ $lt: new Date(now.getTime() - STALE_GRANT_MS) }) }).lean<CampaignGrantDoc[]>().exec()
+    for (const g of stuck) await this.reward(await this.get(g.campaignId), g, now)
+    return stuck.length
+  }
+
+  private async takeSlot(c: CampaignDoc, member: Member, memberKey: string, from: number, points: number, now: Date): Promise<CampaignGrantDoc | 'budget_exhausted' | 'already_granted'> {
+    for (let slot = from; ; slot++) {
+      if (slot > c.budget.maxGrants) return 'budget_exhausted'
+      const doc: CampaignGrantDoc = {
+        _id: grantId(c._id, slot), campaignId: c._id, slot, memberId: member.memberId, memberKey, state: 'granted', points, couponId: null, couponRefusal: null, at: now,
+      }
+      try {
+        await this.m.Grant.collection.insertOne(doc as never)
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err
+        if (await this.m.Grant.exists({ _id: doc._id })) continue // slot taken by another run
+        return 'already_granted'
+      }
+      void this.m.Hint.updateOne({ _id: c._id }, { $max: { slots: slot } }, { upsert: true }).exec().catch(() => undefined)
+      return doc
+    }
+  }
+
+  /** Posts the grant's points (keyed to the grant) and hands out its coupon; safe to repeat. */
+  private async reward(c: CampaignDoc, g: CampaignGrantDoc, now: Date): Promise<void> {
+    const set: Partial<CampaignGrantDoc> = { state: 'rewarded' }
+    if (g.points > 0) {
+      const { earning } = await this.deps.rules.current()
+      await this.deps.ledger.post({
+        memberId: g.memberId, eventKey: `campaign:${c._id}:${g.memberKey}`, type: 'adjust', now,
+        plan: () => ({
+          op: { kind: 'credit', points: g.points, earnedMonth: shanghaiMonth(now), expiryMonths: earning.expiryMonths },
+          meta: { reason: c.kind === 'birthday_gift' ? '生日礼积分' : c.name, campaignId: c._id },
+        }),
+      })
+    }
+    if (c.reward.couponTemplateId) {
+      // The template's per-member limit is 1 (checked at setup), so a repeat after a crash is refused, not doubled.
+      try {
+        set.couponId = (await this.deps.coupons.grant(g.memberId, c.reward.couponTemplateId, now))._id
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err
+        set.couponRefusal = err.code
+      }
+    }
+    await this.m.Grant.updateOne({ _id: g._id }, { $set: set }).exec()
+  }
+
+  private pointsFor(c: Pick<CampaignInput, 'kind' | 'reward'>, tiers: Parameters<typeof tierByLevel>[0], tierLevel: number): number {
+    if (c.reward.points !== null) return c.reward.points
+    return c.kind === 'birthday_gift' ? tierByLevel(tiers, tierLevel).benefits.birthdayGiftPoints : 0
+  }
+
+  private async audienceOf(c: Pick<CampaignInput, 'kind' | 'segmentId'>, now: Date): Promise<Member[]> {
+    let definition: SegmentDefinition = {}
+    if (c.segmentId) {
+      const found = await this.deps.audience.definitionOf(c.segmentId)
+      if (!found) throw new DomainError('SEGMENT.NOT_FOUND', 'segment not found')
+      definition = found
+    }
+    if (c.kind === 'birthday_gift') definition = { ...definition, birthdayThisMonth: true }
+    return this.deps.audience.matching(definition, now)
+  }
+
+  private async checkSetup(c: Pick<CampaignInput, 'kind' | 'segmentId' | 'reward'>): Promise<void> {
+    if (c.segmentId && !(await this.deps.audience.definitionOf(c.segmentId))) throw new DomainError('SEGMENT.NOT_FOUND', 'segment not found')
+    if (c.reward.couponTemplateId) {
+      const [t] = [...(await this.deps.catalog.templatesById([c.reward.couponTemplateId])).values()]
+      if (!t) throw new DomainError('COUPON.NOT_FOUND', 'coupon template not found')
+      if (t.perMemberLimit !== 1) throw new DomainError('CAMPAIGN.COUPON_UNSUITABLE', 'campaign coupons must be limited to 1 per member')
+    }
+  }
+
+  private async grantedKeys(id: string): Promise<Set<string>> {
+    const rows = await this.m.Grant.find({ campaignId: id }, { memberKey: 1 }).lean<Pick<CampaignGrantDoc, 'memberKey'>[]>().exec()
+    return new Set(rows.map((r) => r.memberKey))
+  }
+
+  /** Slots taken: the hint, then probing forward by `_id` (no count over the grants collection). */
+  private async slotsTaken(id: string, max: number): Promise<number> {
+    let taken = (await this.m.Hint.findById(id).lean().exec())?.slots ?? 0
+    while (taken < max && (await this.m.Grant.exists({ _id: grantId(id, taken + 1) }))) taken++
+    return taken
+  }
+
+  private async view(c: CampaignDoc): Promise<CampaignView> {
+    const { _id, createdAt, stoppedAt, ...rest } = c
+    return {
+      ...rest, id: _id, grants: await this.slotsTaken(_id, c.budget.maxGrants), createdAt: new Date(createdAt).toISOString(),
+      stoppedAt: stoppedAt ? new Date(stoppedAt).toISOString() : null,
+    }
+  }
+}

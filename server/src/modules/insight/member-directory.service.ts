@@ -1,0 +1,219 @@
+import { trusted, type Connection, type Model } from 'mongoose'
+import {
+  maskPhone, MAX_MEMBER_TAGS, tierByLevel,
+  type MemberCoupon, type MemberDetail, type MemberRow, type PurchaseFact, type WalletEntry,
+} from '@mall/shared'
+import { DomainError } from '../../http/domain-error'
+import { checkinModels, type CheckinDoc, type MakeupCardDoc } from '../checkin/checkin.model'
+import { couponModels, type CouponDoc, type CouponTemplateDoc } from '../coupons/coupon.model'
+import { toMemberCoupon } from '../coupons/coupon-catalog.service'
+import type { LedgerService } from '../ledger/ledger.service'
+import { memberModels, type MemberDoc } from '../members/member.model'
+import type { MemberService } from '../members/member.service'
+import type { ProgramRules } from '../points/program-rules'
+import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
+import { toWalletEntry } from '../points/wallet.service'
+import { referralModels, type ReferralDoc } from '../referrals/referral.model'
+import type { MemberInsightService } from './insight.service'
+
+export interface Paged<T> {
+  items: T[]
+  total: number
+  page: number
+  pageSize: number
+}
+
+export type MemberLedgerEntry = WalletEntry & { eventKey: string; staffId: string | null; storeId: string | null; rulesVersion: number | null }
+
+const PURCHASE_KEY = 'purchase:'
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const page = <T>(rows: T[], q: { page: number; pageSize: number }): Paged<T> => ({
+  items: rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize),
+  total: rows.length,
+  page: q.page,
+  pageSize: q.pageSize,
+})
+const newestFirst = (a: MemberDoc, b: MemberDoc) => new Date(b.joinedAt).getTime() - new Date(a.joinedAt).getTime() || (a._id < b._id ? -1 : 1)
+
+/**
+ * The operator console's member pages: search, the member detail (profile with RFM, lifecycle,
+ * churn risk, tags) and its tabs (ledger, coupons, check-ins, referrals), and tagging. Phone
+ * numbers leave this service masked.
+ */
+export class MemberDirectoryService {
+  private readonly Member: Model<MemberDoc>
+  private readonly Coupon: Model<CouponDoc>
+  private readonly Template: Model<CouponTemplateDoc>
+  private readonly Checkin: Model<CheckinDoc>
+  private readonly Card: Model<MakeupCardDoc>
+  private readonly Referral: Model<ReferralDoc>
+  private readonly Purchase: Model<PurchaseDoc>
+
+  constructor(
+    conn: Connection,
+    private readonly insight: MemberInsightService,
+    private readonly members: MemberService,
+    private readonly ledger: LedgerService,
+    private readonly rules: ProgramRules,
+  ) {
+    this.Member = memberModels(conn).Member
+    ;({ Coupon: this.Coupon, Template: this.Template } = couponModels(conn))
+    ;({ Checkin: this.Checkin, Card: this.Card } = checkinModels(conn))
+    this.Referral = referralModels(conn).Referral
+    this.Purchase = purchaseModel(conn)
+  }
+
+  /**
+   * Digits: member number (exact for 8 digits, the `_id` fast path; else prefix) or the end of the
+   * phone number (4+ digits). Anything else: part of the nickname. Empty: everyone, newest first.
+   */
+  async search(q: { q?: string; page: number; pageSize: number }, now: Date): Promise<Paged<MemberRow>> {
+    const text = q.q?.trim() ?? ''
+    let found: Paged<MemberDoc>
+    if (!text) {
+      const [items, total] = await Promise.all([
+        this.Member.find({}).sort({ joinedAt: -1, _id: 1 }).skip((q.page - 1) * q.pageSize).limit(q.pageSize).lean<MemberDoc[]>().exec(),
+        this.Member.countDocuments({}).exec(),
+      ])
+      found = { items, total, page: q.page, pageSize: q.pageSize }
+    } else if (/^\d+$/.test(text)) {
+      const [byNumber, byPhone] = await Promise.all([
+        text.length === 8 ? this.Member.find({ _id: text }).lean<MemberDoc[]>().exec() : this.Member.find({ _id: trusted({ $regex: `^${text}` }) }).lean<MemberDoc[]>().exec(),
+        text.length >= 4 ? this.Member.find({ phone: trusted({ $regex: `${text}$` }) }).lean<MemberDoc[]>().exec() : Promise.resolve([] as MemberDoc[]),
+      ])
+      const unique = new Map([...byNumber, ...byPhone].map((m) => [m._id, m]))
+      found = page([...unique.values()].sort(newestFirst), q)
+    } else {
+      const rows = await this.Member.find({ nickname: trusted({ $regex: escapeRegex(text), $options: 'i' }) }).lean<MemberDoc[]>().exec()
+      found = page(rows.sort(newestFirst), q)
+    }
+    const purchases = await this.purchasesOf(found.items.map((m) => m._id))
+    return { ...found, items: found.items.map((member) => this.insight.row({ member, profile: this.insight.profile(member, purchases.get(member._id) ?? [], now) })) }
+  }
+
+  /**
+   * Posted purchases of a few members without scanning the purchases collection: each member's
+   * ledger is read by `_id` (`<memberId>:<seq>`), every posted purchase has an 'earn' entry keyed
+   * `purchase:<purchaseId>`, and each purchase is then read by `_id` for its status (reversed ones
+   * drop out), time and amount: reads by `_id` only, where a `{memberId}` filter scans every receipt on FerretDB.
+   */
+  async purchasesOf(memberIds: string[]): Promise<Map<string, PurchaseFact[]>> {
+    const lists = await Promise.all(
+      memberIds.map(async (memberId) => {
+        const head = await this.ledger.head(memberId)
+        const entries = await this.ledger.entries(memberId, head.seq + 1, head.seq)
+        const ids = [...new Set(entries.filter((e) => e.type === 'earn' && e.eventKey.startsWith(PURCHASE_KEY)).map((e) => e.eventKey.slice(PURCHASE_KEY.length)))]
+        const rows = await Promise.all(ids.map((id) => this.Purchase.findById(id).lean<PurchaseDoc>().exec()))
+        return rows.filter((p): p is PurchaseDoc => p?.status === 'posted' && p.memberId === memberId).map((p) => ({ at: new Date(p.createdAt), amountFen: p.amountFen }))
+      }),
+    )
+    return new Map(memberIds.map((id, i) => [id, lists[i]!]))
+  }
+
+  async detail(memberId: string, now: Date): Promise<MemberDetail> {
+    const member = await this.members.get(memberId)
+    const [purchases, head, { tiers }] = await Promise.all([this.purchasesOf([memberId]), this.ledger.head(memberId), this.rules.current()])
+    const facts = purchases.get(memberId) ?? []
+    const profile = this.insight.profile(member, facts, now)
+    const tier = tierByLevel(tiers, member.tierLevel)
+    const s = head.state
+    return {
+      memberId: member._id,
+      nickname: member.nickname,
+      phoneMasked: maskPhone(member.phone),
+      tier: { level: tier.level, name: tier.name },
+      joinedAt: new Date(member.joinedAt).toISOString(),
+      tags: profile.tags,
+      channel: member.source?.channel ?? '',
+      inviterId: member.source?.inviterId ?? null,
+      wallet: { balance: s.balance, debt: s.debt, lifetimeEarned: s.lifetimeEarned, lifetimeSpent: s.lifetimeSpent, lifetimeExpired: s.lifetimeExpired },
+      birthdayMonth: profile.birthdayMonth,
+      insight: profile.insight,
+      lifetimeSpendFen: facts.filter((f) => f.at.getTime() <= now.getTime()).reduce((sum, f) => sum + f.amountFen, 0),
+      definitions: this.insight.definitions(),
+      asOf: now.toISOString(),
+    }
+  }
+
+  /** Ledger entries newest first, with who posted them and under which rules version. */
+  async ledgerPage(memberId: string, q: { beforeSeq?: number; limit: number }): Promise<{ items: MemberLedgerEntry[]; nextBeforeSeq: number | null }> {
+    await this.members.get(memberId)
+    const start = q.beforeSeq ?? (await this.ledger.head(memberId)).seq + 1
+    const rows = await this.ledger.entries(memberId, start, q.limit)
+    const last = rows.at(-1)
+    const items = rows.map((e) => {
+      const meta = e.meta as { staffId?: string; storeId?: string; rulesVersion?: number }
+      return { ...toWalletEntry(e), eventKey: e.eventKey, staffId: meta.staffId ?? null, storeId: meta.storeId ?? null, rulesVersion: meta.rulesVersion ?? null }
+    })
+    return { items, nextBeforeSeq: last && last.seq > 1 ? last.seq : null }
+  }
+
+  async coupons(memberId: string, q: { page: number; pageSize: number }, now: Date): Promise<Paged<MemberCoupon & { state: string }>> {
+    await this.members.get(memberId)
+    const coupons = await this.Coupon.find({ memberId }).lean<CouponDoc[]>().exec()
+    const templateIds = [...new Set(coupons.map((c) => c.templateId))]
+    const templates = new Map((await Promise.all(templateIds.map((id) => this.Template.findById(id).lean<CouponTemplateDoc>().exec()))).filter((t): t is CouponTemplateDoc => t !== null).map((t) => [t._id, t]))
+    const rows = coupons
+      .filter((c) => templates.has(c.templateId))
+      .sort((a, b) => new Date(b.claimedAt).getTime() - new Date(a.claimedAt).getTime())
+      .map((c) => ({ ...toMemberCoupon(c, templates.get(c.templateId)!, now), state: c.state }))
+    return page(rows, q)
+  }
+
+  async checkins(memberId: string, q: { page: number; pageSize: number }): Promise<Paged<Pick<CheckinDoc, 'day' | 'kind' | 'streak' | 'rewardPoints' | 'milestoneDay'> & { at: string }> & { makeupCards: number }> {
+    await this.members.get(memberId)
+    const [rows, cards] = await Promise.all([
+      this.Checkin.find({ memberId }).lean<CheckinDoc[]>().exec(),
+      this.Card.countDocuments({ memberId, state: 'active' }).exec(),
+    ])
+    const items = rows
+      .sort((a, b) => (a.day < b.day ? 1 : -1))
+      .map((c) => ({ day: c.day, kind: c.kind, streak: c.streak, rewardPoints: c.rewardPoints, milestoneDay: c.milestoneDay, at: new Date(c.at).toISOString() }))
+    return { ...page(items, q), makeupCards: cards }
+  }
+
+  /** Friends this member invited (with their status and the inviter's reward), and who invited this member. */
+  async referrals(memberId: string, q: { page: number; pageSize: number }) {
+    await this.members.get(memberId)
+    const [invited, invitedBy] = await Promise.all([
+      this.Referral.find({ inviterId: memberId }).lean<ReferralDoc[]>().exec(),
+      this.Referral.findById(memberId).lean<ReferralDoc>().exec(),
+    ])
+    const paged = page(invited.sort((a, b) => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime()), q)
+    const friends = await Promise.all(paged.items.map((r) => this.Member.findById(r._id).lean<MemberDoc>().exec()))
+    return {
+      ...paged,
+      items: paged.items.map((r, i) => ({
+        inviteeId: r._id,
+        nickname: friends[i]?.nickname ?? null,
+        status: r.status,
+        joinedAt: new Date(r.createdAt).toISOString(),
+        qualifiedAt: r.qualifiedAt ? new Date(r.qualifiedAt).toISOString() : null,
+        inviterRewardPoints: r.status === 'rewarded' ? r.inviterRewardPoints : 0,
+      })),
+      totals: { invited: invited.length, rewarded: invited.filter((r) => r.status === 'rewarded').length },
+      invitedBy: invitedBy ? { inviterId: invitedBy.inviterId, status: invitedBy.status, at: new Date(invitedBy.createdAt).toISOString() } : null,
+    }
+  }
+
+  /**
+   * Adds and removes tags with targeted updates of the member document ($addToSet / $pullAll by
+   * exact value: both run on FerretDB and MongoDB). The cap is checked first; a concurrent edit
+   * can overshoot it by a few tags, which is harmless (tags are labels, not money).
+   */
+  async changeTags(memberId: string, add: string[], remove: string[]): Promise<{ memberId: string; tags: string[] }> {
+    const member = await this.members.get(memberId)
+    const current = member.tags ?? []
+    const next = new Set([...current.filter((t) => !remove.includes(t)), ...add])
+    if (next.size > MAX_MEMBER_TAGS && add.some((t) => !current.includes(t))) {
+      throw new DomainError('MEMBER.TOO_MANY_TAGS', `at most ${MAX_MEMBER_TAGS} tags per member`)
+    }
+    const toAdd = [...new Set(add)].filter((t) => !current.includes(t))
+    const toRemove = [...new Set(remove)].filter((t) => current.includes(t))
+    if (toAdd.length) await this.Member.updateOne({ _id: memberId }, { $addToSet: { tags: { $each: toAdd } } }).exec()
+    if (toRemove.length) await this.Member.updateOne({ _id: memberId }, { $pullAll: { tags: toRemove } }).exec()
+    const after = await this.Member.findById(memberId).lean<MemberDoc>().exec()
+    this.insight.invalidate()
+    return { memberId, tags: after?.tags ?? [] }
+  }
+}

@@ -1,0 +1,35 @@
+import { bearer, startTestApi, type TestApi } from '../support/api-harness'
+import { DEMO_PASSWORD, seedDemo } from '../../server/src/seed/demo'
+import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
+
+let api: TestApi
+beforeAll(async () => {
+  api = await startTestApi()
+})
+afterAll(() => api.stop())
+
+describe('demo data (npm run demo)', () => {
+  it('seeds a usable mall and is idempotent across restarts', async () => {
+    await seedDemo(api.ctx, api.conn)
+    const entries = await ledgerModels(api.conn).Entry.countDocuments()
+    await seedDemo(api.ctx, api.conn) // a second start of the demo
+    expect(await ledgerModels(api.conn).Entry.countDocuments()).toBe(entries)
+
+    const login = await api.http.post('/api/staff/auth/login').send({ username: 'operator', password: DEMO_PASSWORD })
+    expect(login.status).toBe(200)
+    const op = login.body.accessToken as string
+    const campaigns = (await api.http.get('/api/ops/campaigns').set(bearer(op))).body.items
+    expect(campaigns).toHaveLength(1)
+    const sim = await api.http.post(`/api/ops/campaigns/${campaigns[0].id}/simulate`).set(bearer(op)).send({})
+    expect(sim.body.matched).toBeGreaterThanOrEqual(1) // alice's birthday is this month
+    const segments = (await api.http.get('/api/ops/segments').set(bearer(op))).body.items
+    expect(segments.map((s: { name: string }) => s.name).sort()).toEqual(['沉睡会员召回', '高价值会员'])
+    const templates = (await api.http.get('/api/ops/coupon-templates').set(bearer(op))).body.items
+    expect(templates.length).toBeGreaterThanOrEqual(6)
+    const alice = await api.loginMember('alice')
+    const card = (await api.http.get('/api/me/card').set(bearer(alice.accessToken))).body
+    expect(card.pointsBalance).toBeGreaterThan(0)
+    expect(card.birthday).toMatch(/^1992-\d{2}-08$/)
+    expect((await api.http.get('/api/coupons').set(bearer(alice.accessToken))).body.items.length).toBeGreaterThanOrEqual(1)
+  })
+})
