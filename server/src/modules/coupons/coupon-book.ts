@@ -38,10 +38,14 @@ const hintSchema = new Schema<CouponBookHintDoc>({ _id: String, count: Number },
 
 // A pointer still without a coupon after this long was cut short by a crash: look the claim up.
 const UNSETTLED_REPAIR_MS = 60_000
+// Last pointer number this process wrote per member: spares the hint read when a member claims again.
+const LAST_KNOWN_SIZE = 20_000
 
 export class CouponBook {
   private readonly Pointer: Model<CouponPointerDoc>
   private readonly Hint: Model<CouponBookHintDoc>
+  /** a lower bound only (other processes may have written more): the unique insert still decides */
+  private readonly lastKnown = new Map<string, number>()
 
   constructor(conn: Connection, private readonly m: CouponModels) {
     this.Pointer = getModel(conn, 'CouponPointer', pointerSchema)
@@ -50,9 +54,12 @@ export class CouponBook {
 
   /** Records a claim attempt before its slot insert; returns the pointer id. */
   async open(memberId: string, templateId: string, claimId: string, now: Date): Promise<string> {
-    for (let n = (await this.count(memberId)) + 1; ; n++) {
+    for (let n = (this.lastKnown.get(memberId) ?? (await this.count(memberId))) + 1; ; n++) {
       const _id = `${memberId}:${n}`
       if (await insertOnce(this.Pointer, { _id, memberId, templateId, claimId, couponId: null, failed: false, at: now })) {
+        this.lastKnown.delete(memberId) // re-insert: Map order is the eviction order
+        this.lastKnown.set(memberId, n)
+        if (this.lastKnown.size > LAST_KNOWN_SIZE) this.lastKnown.delete(this.lastKnown.keys().next().value!)
         // not awaited: a lagging hint only costs readers a probe
         void this.Hint.updateOne({ _id: memberId }, { $max: { count: n } }, { upsert: true }).exec().catch(() => undefined)
         return _id
