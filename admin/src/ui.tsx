@@ -76,3 +76,59 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): [AsyncStat
 export function prettyJson(v: unknown): string {
   return v === undefined ? '—' : JSON.stringify(v, null, 2)
 }
+
+/**
+ * A row of checkboxes choosing any subset of `options` (tiers, stores, lifecycle stages…); each box
+ * is `data-testid="<testIdPrefix>-<value>"`. An empty choice means "no restriction" to the callers.
+ */
+export function CheckGroup<T extends string | number>({ options, value, onChange, testIdPrefix }: {
+  options: { value: T; label: string }[]
+  value: T[]
+  onChange: (next: T[]) => void
+  testIdPrefix: string
+}) {
+  const toggle = (v: T) => onChange(value.includes(v) ? value.filter((x) => x !== v) : [...value, v])
+  return (
+    <div className="check-row">
+      {options.map((o) => (
+        <label className="check" key={o.value}>
+          <input type="checkbox" data-testid={`${testIdPrefix}-${o.value}`} checked={value.includes(o.value)} onChange={() => toggle(o.value)} />
+          {o.label}
+        </label>
+      ))}
+    </div>
+  )
+}
+
+/**
+ * Previous / next for a paged table: `page` is the page asked for (what the buttons move from),
+ * `shownPage` the page on screen; buttons wait while `busy`. Optional page-size choice and total.
+ */
+export function Pager({ page, shownPage, pages, busy = false, onPage, testIdPrefix, total, pageSize, onPageSize }: {
+  page: number
+  shownPage: number
+  pages: number
+  busy?: boolean
+  onPage: (page: number) => void
+  testIdPrefix?: string
+  total?: number
+  pageSize?: number
+  onPageSize?: (size: number) => void
+}) {
+  const id = (part: string) => (testIdPrefix ? `${testIdPrefix}-${part}` : undefined)
+  return (
+    <div className="pager">
+      <button className="btn btn-small" type="button" data-testid={id('prev')} disabled={page <= 1 || busy} onClick={() => onPage(page - 1)}>上一页</button>
+      <span data-testid={id('page')}>第 {shownPage} / {pages} 页{total !== undefined && `（共 ${total} 条）`}</span>
+      <button className="btn btn-small" type="button" data-testid={id('next')} disabled={page >= pages || busy} onClick={() => onPage(page + 1)}>下一页</button>
+      {onPageSize && (
+        <label className="field-inline">
+          <span>每页</span>
+          <select value={pageSize} onChange={(e) => onPageSize(Number(e.target.value))}>
+            {[20, 50, 100].map((n) => <option key={n} value={n}>{n} 条</option>)}
+          </select>
+        </label>
+      )}
+    </div>
+  )
+}

@@ -3,7 +3,7 @@ import { ERROR_CODES, ERROR_MESSAGES_ZH } from '@mall/shared'
 import { api, qs } from '../api'
 import { downloadCsv, toCsv } from '../csv'
 import { formatInstant, STORES } from '../format'
-import { Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
+import { Empty, ErrorBox, Loading, Pager, Panel, useAsync } from '../ui'
 
 interface AuditItem {
   at: string
@@ -147,17 +147,8 @@ export function AuditPage() {
           </div>
         )}
         {data && (
-          <div className="pager">
-            <button className="btn btn-small" type="button" data-testid="audit-prev" disabled={page <= 1 || state.status === 'loading'} onClick={() => setPage(page - 1)}>上一页</button>
-            <span data-testid="audit-page">第 {data.page} / {pages} 页</span>
-            <button className="btn btn-small" type="button" data-testid="audit-next" disabled={page >= pages || state.status === 'loading'} onClick={() => setPage(page + 1)}>下一页</button>
-            <label className="field-inline">
-              <span>每页</span>
-              <select value={pageSize} onChange={(e) => { setPageSize(Number(e.target.value)); setPage(1) }}>
-                {[20, 50, 100].map((n) => <option key={n} value={n}>{n} 条</option>)}
-              </select>
-            </label>
-          </div>
+          <Pager page={page} shownPage={data.page} pages={pages} busy={state.status === 'loading'} onPage={setPage} testIdPrefix="audit"
+            pageSize={pageSize} onPageSize={(n) => { setPageSize(n); setPage(1) }} />
         )}
       </Panel>
     </div>

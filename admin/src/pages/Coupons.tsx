@@ -4,7 +4,7 @@ import { api, ApiError, errorText } from '../api'
 import { buildInput, COUPON_TYPE_OPTIONS, emptyForm, FIELD_LABELS, serverFieldErrors, type CouponForm, type FieldErrors } from '../coupon-form'
 import { formatInstant, STORES } from '../format'
 import { ConfigHistoryPanel, type FieldFormat } from '../components/ConfigHistory'
-import { Empty, Panel, useAsync } from '../ui'
+import { CheckGroup, Empty, Panel, useAsync } from '../ui'
 
 function Field({ label, name, errors, children, hint }: { label: string; name: string; errors: FieldErrors; children: ReactNode; hint?: string }) {
   const err = errors[name]
@@ -26,7 +26,6 @@ function Field({ label, name, errors, children, hint }: { label: string; name: s
 type CreatedTemplate = CouponTemplate & { configVersion?: number }
 const STATUS_FIELDS: FieldFormat = { status: { label: '状态', show: (v) => (v === 'active' ? '发放中' : '已暂停') } }
 
-const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v])
 
 export function CouponsPage() {
   const [form, setForm] = useState<CouponForm>(() => emptyForm())
@@ -145,24 +144,10 @@ export function CouponsPage() {
               </select>
             </Field>
             <Field label="适用等级" name="eligibleTiers" errors={errors} hint="都不选 = 所有等级">
-              <div className="check-row">
-                {tiers.map((tier) => (
-                  <label className="check" key={tier.level}>
-                    <input type="checkbox" data-testid={`coupon-tier-${tier.level}`} checked={form.eligibleTiers.includes(tier.level)} onChange={() => set('eligibleTiers', toggle(form.eligibleTiers, tier.level))} />
-                    {tier.name}
-                  </label>
-                ))}
-              </div>
+              <CheckGroup options={tiers.map((t) => ({ value: t.level, label: t.name }))} value={form.eligibleTiers} onChange={(v) => set('eligibleTiers', v)} testIdPrefix="coupon-tier" />
             </Field>
             <Field label="适用门店" name="storeIds" errors={errors} hint="都不选 = 所有门店">
-              <div className="check-row">
-                {STORES.map((s) => (
-                  <label className="check" key={s.id}>
-                    <input type="checkbox" data-testid={`coupon-store-${s.id}`} checked={form.storeIds.includes(s.id)} onChange={() => set('storeIds', toggle(form.storeIds, s.id))} />
-                    {s.name}
-                  </label>
-                ))}
-              </div>
+              <CheckGroup options={STORES.map((s) => ({ value: s.id, label: s.name }))} value={form.storeIds} onChange={(v) => set('storeIds', v)} testIdPrefix="coupon-store" />
             </Field>
           </div>
           {message && (

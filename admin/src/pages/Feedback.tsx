@@ -6,7 +6,7 @@ import {
 import { api, apiBlob, errorText, qs } from '../api'
 import { DataTable } from '../components/DataTable'
 import { formatInstant } from '../format'
-import { Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
+import { Empty, ErrorBox, Loading, Pager, Panel, useAsync } from '../ui'
 
 type Action = 'assign' | 'reply' | 'close'
 const ACTIONS: Record<Action, { label: string; field: string; placeholder: string; schema: { safeParse(v: unknown): { success: boolean } }; invalid: string; multiline: boolean }> = {
@@ -69,11 +69,7 @@ export function FeedbackPage() {
                 selected={data.items.findIndex((t) => t.ticketId === selected?.ticketId)}
                 onRowClick={(i) => setSelected(data.items[i] ?? null)}
               />
-              <div className="pager">
-                <button className="btn btn-small" type="button" data-testid="feedback-prev" disabled={page <= 1 || state.status === 'loading'} onClick={() => setPage(page - 1)}>上一页</button>
-                <span data-testid="feedback-page">第 {data.page} / {pages} 页</span>
-                <button className="btn btn-small" type="button" data-testid="feedback-next" disabled={page >= pages || state.status === 'loading'} onClick={() => setPage(page + 1)}>下一页</button>
-              </div>
+              <Pager page={page} shownPage={data.page} pages={pages} busy={state.status === 'loading'} onPage={setPage} testIdPrefix="feedback" />
             </div>
           )}
         </Panel>

@@ -5,7 +5,7 @@ import {
 } from '@mall/shared'
 import { api, errorText, qs } from '../api'
 import { fenToYuan, formatInstant } from '../format'
-import { Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
+import { Empty, ErrorBox, Loading, Pager, Panel, useAsync } from '../ui'
 import { MemberFeedbackTab } from './MemberFeedbackTab'
 
 /**
@@ -121,17 +121,8 @@ function MemberList({ q, page }: { q: string; page: number }) {
           </div>
         )}
         {data && (
-          <div className="pager">
-            <button className="btn btn-small" type="button" data-testid="members-prev" disabled={page <= 1 || state.status === 'loading'} onClick={() => go(q, page - 1)}>上一页</button>
-            <span data-testid="members-page">第 {data.page} / {pages} 页</span>
-            <button className="btn btn-small" type="button" data-testid="members-next" disabled={page >= pages || state.status === 'loading'} onClick={() => go(q, page + 1)}>下一页</button>
-            <label className="field-inline">
-              <span>每页</span>
-              <select value={pageSize} onChange={(e) => { setPageSize(Number(e.target.value)); go(q, 1) }}>
-                {[20, 50, 100].map((n) => <option key={n} value={n}>{n} 条</option>)}
-              </select>
-            </label>
-          </div>
+          <Pager page={page} shownPage={data.page} pages={pages} busy={state.status === 'loading'} onPage={(p) => go(q, p)} testIdPrefix="members"
+            pageSize={pageSize} onPageSize={(n) => { setPageSize(n); go(q, 1) }} />
         )}
       </Panel>
     </div>
@@ -358,11 +349,7 @@ function PagedTab<T, R extends Paged<T>>({ path, empty, children, testId }: { pa
       {data && children(data)}
       {data && data.items.length === 0 && <Empty text={empty} />}
       {data && data.total > data.pageSize && (
-        <div className="pager">
-          <button className="btn btn-small" type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>上一页</button>
-          <span>第 {data.page} / {pages} 页（共 {data.total} 条）</span>
-          <button className="btn btn-small" type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>下一页</button>
-        </div>
+        <Pager page={page} shownPage={data.page} pages={pages} onPage={setPage} total={data.total} />
       )}
     </div>
   )

@@ -7,7 +7,7 @@ import { api, ApiError, errorText } from '../api'
 import { downloadCsv, toCsv } from '../csv'
 import { formatInstant } from '../format'
 import { JsonDiff } from '../components/JsonDiff'
-import { Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
+import { CheckGroup, Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
 import { LifecycleTag } from './Members'
 
 /**
@@ -95,7 +95,6 @@ export function validateDefinition(raw: unknown): { ok: true; definition: Segmen
   }
 }
 
-const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v])
 
 export function SegmentsPage() {
   const [list, reloadList] = useAsync(() => api<{ items: SegmentView[] }>('GET', '/api/ops/segments'), [])
@@ -188,26 +187,12 @@ export function SegmentsPage() {
             </label>
             <div className="field">
               <span>会员等级</span>
-              <div className="check-row">
-                {tiers.map((t) => (
-                  <label className="check" key={t.level}>
-                    <input type="checkbox" data-testid={`segment-tier-${t.level}`} checked={form.tierLevels.includes(t.level)} onChange={() => set('tierLevels', toggle(form.tierLevels, t.level))} />
-                    {t.name}
-                  </label>
-                ))}
-              </div>
+              <CheckGroup options={tiers.map((t) => ({ value: t.level, label: t.name }))} value={form.tierLevels} onChange={(v) => set('tierLevels', v)} testIdPrefix="segment-tier" />
               <small className="hint">都不选 = 不限</small>
             </div>
             <div className="field">
               <span>生命周期</span>
-              <div className="check-row">
-                {LIFECYCLE_STAGES.map((s) => (
-                  <label className="check" key={s}>
-                    <input type="checkbox" data-testid={`segment-lifecycle-${s}`} checked={form.lifecycles.includes(s)} onChange={() => set('lifecycles', toggle(form.lifecycles, s))} />
-                    {LIFECYCLE_LABELS[s]}
-                  </label>
-                ))}
-              </div>
+              <CheckGroup options={LIFECYCLE_STAGES.map((s) => ({ value: s, label: LIFECYCLE_LABELS[s] }))} value={form.lifecycles} onChange={(v) => set('lifecycles', v)} testIdPrefix="segment-lifecycle" />
               <small className="hint">都不选 = 不限</small>
             </div>
             <label className="field">
