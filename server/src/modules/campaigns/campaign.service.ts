@@ -6,6 +6,7 @@ import {
 } from '@mall/shared'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
 import { updateIf } from '../../db/guarded-write'
+import { slotsInUse } from '../../db/slots-in-use'
 import { DomainError } from '../../http/domain-error'
 import type { CouponCatalogService } from '../coupons/coupon-catalog.service'
 import type { CouponClaimService } from '../coupons/claim.service'
@@ -224,11 +225,9 @@ export class CampaignService {
     return new Set(rows.map((r) => r.memberKey))
   }
 
-  /** Slots taken: the hint, then probing forward by `_id` (no count over the grants collection). */
   private async slotsTaken(id: string, max: number): Promise<number> {
-    let taken = (await this.m.Hint.findById(id).lean().exec())?.slots ?? 0
-    while (taken < max && (await this.m.Grant.exists({ _id: grantId(id, taken + 1) }))) taken++
-    return taken
+    const hint = (await this.m.Hint.findById(id).lean().exec())?.slots ?? 0
+    return slotsInUse(hint, max, async (slot) => !!(await this.m.Grant.exists({ _id: grantId(id, slot) })))
   }
 
   private async view(c: CampaignDoc): Promise<CampaignView> {

@@ -4,6 +4,7 @@ import {
   claimBlocker, couponHeadline, type ClaimableCoupon, type CouponTemplateInput, type MemberCoupon,
 } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
+import { slotsInUse } from '../../db/slots-in-use'
 import { DomainError } from '../../http/domain-error'
 import type { MemberService } from '../members/member.service'
 import type { CouponBook } from './coupon-book'
@@ -43,7 +44,7 @@ export class CouponCatalogService {
       this.book.coupons(memberId, now),
     ])
     const templates = allTemplates.filter((t) => new Date(t.claimEnd) >= now)
-    const issued = new Map(await Promise.all(templates.filter((t) => t.stock !== null).map(async (t) => [t._id, await this.slotsTaken(t)] as const)))
+    const issued = new Map(await Promise.all(templates.flatMap((t) => (t.stock === null ? [] : [this.slotsTaken(t._id, t.stock).then((n) => [t._id, n] as const)]))))
     return templates
       .sort((a, b) => (a.claimStart < b.claimStart ? 1 : -1))
       .map((t) => {
@@ -71,18 +72,13 @@ export class CouponCatalogService {
   async stockLeft(templateId: string): Promise<number | null> {
     const t = (await this.templatesById([templateId])).get(templateId)
     if (!t || t.stock === null) return null
-    return Math.max(0, t.stock - (await this.slotsTaken(t)))
+    return Math.max(0, t.stock - (await this.slotsTaken(t._id, t.stock)))
   }
 
-  /**
-   * Slots taken, for the "N left" display: the stored hint, then probing the next slots by `_id`
-   * (the hint's `$max` can lose a race; counting by templateId would scan every coupon). Slots freed
-   * by a compensated payment count as taken until re-claimed: display only, the insert decides.
-   */
-  private async slotsTaken(t: CouponTemplateDoc): Promise<number> {
-    let taken = (await this.m.StockHint.findById(t._id).lean().exec())?.claimedHint ?? 0
-    while (taken < (t.stock ?? 0) && (await this.m.Coupon.exists({ _id: couponId(t._id, taken + 1) }))) taken++
-    return Math.min(taken, t.stock ?? taken)
+  /** Slots taken, for the "N left" display; a slot freed by a compensated payment counts until re-claimed. */
+  private async slotsTaken(templateId: string, stock: number): Promise<number> {
+    const hint = (await this.m.StockHint.findById(templateId).lean().exec())?.claimedHint ?? 0
+    return slotsInUse(hint, stock, async (slot) => !!(await this.m.Coupon.exists({ _id: couponId(templateId, slot) })))
   }
 
   async templatesById(ids: string[]): Promise<Map<string, CouponTemplateDoc>> {
