@@ -81,7 +81,7 @@ export async function seedDemo(ctx: AppContext, conn: Connection): Promise<void>
     for (let d = 4; d >= 1; d--) await services.checkin.checkIn(member._id, new Date(now.getTime() - d * 86400_000))
   }
   if ((await couponModels(conn).Template.countDocuments({ createdBy: 'demo-seed' })) === 0) {
-    for (const t of DEMO_TEMPLATES(now)) await services.couponCatalog.createTemplate(t, 'demo-seed', now)
+    for (const t of DEMO_TEMPLATES(now)) await services.couponTemplateAdmin.create(t, 'demo-seed', now) // with its first history version, like the console
   }
   await seedInsight(ctx, inviter.member._id)
 }

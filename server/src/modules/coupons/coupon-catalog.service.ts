@@ -31,11 +31,6 @@ export class CouponCatalogService {
     return this.m.Template.find({}).sort({ createdAt: -1 }).limit(500).lean<CouponTemplateDoc[]>().exec()
   }
 
-  async setStatus(templateId: string, status: 'active' | 'paused'): Promise<void> {
-    const res = await this.m.Template.updateOne({ _id: templateId }, { $set: { status } }).exec()
-    if (res.matchedCount === 0) throw new DomainError('COUPON.NOT_FOUND', 'coupon template not found')
-  }
-
   /** The coupon centre: every template whose claim window is open, with stock and eligibility. */
   async claimable(memberId: string, now: Date): Promise<ClaimableCoupon[]> {
     const [member, allTemplates, mine] = await Promise.all([
