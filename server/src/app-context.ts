@@ -29,6 +29,7 @@ import { CouponCatalogService } from './modules/coupons/coupon-catalog.service'
 import { CouponRedemptionService } from './modules/coupons/coupon-redemption.service'
 import { replayCheck } from './jobs/replay-check'
 import { CampaignService } from './modules/campaigns/campaign.service'
+import { PointsCampaignService } from './modules/campaigns/points-campaign.service'
 import { StoreSalesService } from './modules/staff/store-sales.service'
 import { MemberInsightService } from './modules/insight/insight.service'
 import { MemberDirectoryService } from './modules/insight/member-directory.service'
@@ -67,6 +68,8 @@ export interface Services {
   kpis: KpiService
   feedback: FeedbackService
   campaigns: CampaignService
+  /** double-points days / member day: budget, kill switch, simulator (the rules are `earning.campaigns`) */
+  pointsCampaigns: PointsCampaignService
   rulesAdmin: RulesAdminService
   /** member profiles: RFM, lifecycle, churn risk (also feeds the KPI report) */
   insight: MemberInsightService
@@ -134,7 +137,8 @@ export function buildContext(deps: AppDeps): AppContext {
 
   const rules = new ProgramRules(conn)
   const members = new MemberService(new MemberRepo(conn), ledger, [welcomePoints], rules)
-  const purchases = new PurchaseService(conn, ledger, members, rules, tokens)
+  const pointsCampaigns = new PointsCampaignService(conn, rules)
+  const purchases = new PurchaseService(conn, ledger, members, rules, tokens, pointsCampaigns)
   const memberCodes = new MemberCodeService(conn, config.auth.memberCodeSecret, members, tokens)
   const couponBook = new CouponBook(conn, couponModels(conn))
   const couponCatalog = new CouponCatalogService(conn, members, couponBook)
@@ -177,6 +181,7 @@ export function buildContext(deps: AppDeps): AppContext {
     kpis: new KpiService(conn, feedback, insight, rules, storeSales),
     feedback,
     campaigns,
+    pointsCampaigns,
     rulesAdmin: new RulesAdminService(conn, rules),
     insight,
     memberDirectory: new MemberDirectoryService(conn, insight, members, ledger, rules),

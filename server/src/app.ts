@@ -18,7 +18,7 @@ import { referralRoutes } from './modules/referrals/referral.routes'
 import { auditMiddleware } from './modules/audit/audit.middleware'
 import { pointsRoutes } from './modules/points/points.routes'
 import { feedbackRoutes } from './modules/feedback/feedback.routes'
-import { campaignRoutes } from './modules/campaigns/campaign.routes'
+import { campaignRoutes, pointsCampaignRoutes } from './modules/campaigns/campaign.routes'
 import { insightRoutes } from './modules/insight/insight.routes'
 import { configRoutes } from './modules/ops/config.routes'
 
@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
   health.get('/api/health', (c) => {
     c.body = { ok: true, time: ctx.now().toISOString() }
   })
-  for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), couponRoutes(ctx), checkinRoutes(ctx), referralRoutes(ctx), staffRoutes(ctx), opsRoutes(ctx), feedbackRoutes(ctx), insightRoutes(ctx), campaignRoutes(ctx), configRoutes(ctx)]) {
+  for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), couponRoutes(ctx), checkinRoutes(ctx), referralRoutes(ctx), staffRoutes(ctx), opsRoutes(ctx), feedbackRoutes(ctx), insightRoutes(ctx), campaignRoutes(ctx), pointsCampaignRoutes(ctx), configRoutes(ctx)]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: false }))
   }
 

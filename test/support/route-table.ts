@@ -38,6 +38,7 @@ export interface RouteCase {
 }
 
 const MEMBER: Principal[] = ['memberA', 'memberB']
+const POINTS_CAMPAIGN_BODY = { id: 'fri', name: '周五双倍', multiplierPermille: 2000, when: { kind: 'weekday', value: 5 }, storeIds: [], budgetPoints: 1000, budgetPeriod: 'month' }
 const CAMPAIGN_BODY = {
   name: '矩阵生日礼', kind: 'birthday_gift', segmentId: null, reward: { points: 10, couponTemplateId: null }, budget: { maxGrants: 5 },
   startsAt: '2026-01-01T00:00:00.000Z', endsAt: '2027-01-01T00:00:00.000Z',
@@ -99,6 +100,12 @@ export const ROUTES: RouteCase[] = [
   { method: 'POST', path: () => '/api/ops/campaigns/c00000000/kill', body: () => ({}), allow: ['operator'], write: true },
   { method: 'POST', path: () => '/api/ops/campaigns/c00000000/run', body: () => ({}), allow: ['operator'], write: true },
   { method: 'GET', path: () => '/api/ops/campaigns/c00000000/grants', allow: ['operator'] },
+  // Double-points days / member day: the default rules' member day.
+  { method: 'GET', path: () => '/api/ops/points-campaigns', allow: ['operator'] },
+  { method: 'POST', path: () => '/api/ops/points-campaigns/simulate', body: () => ({ campaign: POINTS_CAMPAIGN_BODY }), allow: ['operator'], write: true },
+  { method: 'POST', path: () => '/api/ops/points-campaigns/member-day/simulate', body: () => ({}), allow: ['operator'], write: true },
+  { method: 'POST', path: () => '/api/ops/points-campaigns/member-day/kill', body: () => ({ note: '矩阵' }), allow: ['operator'], write: true },
+  { method: 'POST', path: () => '/api/ops/points-campaigns/member-day/resume', body: () => ({ note: '' }), allow: ['operator'], write: true },
   { method: 'POST', path: () => '/api/me/feedback', body: () => ({ category: 'service', text: '矩阵测试', photo: PNG_1X1_DATA_URL }), headers: () => randomKey('fb'), allow: MEMBER, write: true },
   { method: 'GET', path: () => '/api/me/feedback', allow: MEMBER },
   // Object-level: only the owner; member B gets 404, as for a ticket that does not exist.

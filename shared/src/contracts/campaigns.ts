@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { isoDateTime } from './common'
+import type { PointsCampaign } from '../rules/earning'
 
 /**
  * Operator campaigns that grant something to a set of members (double-points days and member day
@@ -90,3 +91,26 @@ export function grantPeriod(kind: CampaignKind, shanghaiDay: string): string {
 export function campaignOpen(c: Pick<CampaignView, 'status' | 'startsAt' | 'endsAt'>, now: Date): boolean {
   return c.status === 'active' && Date.parse(c.startsAt) <= now.getTime() && now.getTime() < Date.parse(c.endsAt)
 }
+
+/** Double-points days / member day as the console lists them (the rules live in `earning.campaigns`). */
+export const POINTS_CAMPAIGN_STATUSES = ['running', 'scheduled', 'paused_budget', 'killed'] as const
+export type PointsCampaignStatus = (typeof POINTS_CAMPAIGN_STATUSES)[number]
+export const POINTS_CAMPAIGN_STATUS_LABELS: Record<PointsCampaignStatus, string> = {
+  running: '今日进行中', scheduled: '未到活动日', paused_budget: '预算用尽已暂停', killed: '已紧急停止',
+}
+
+export interface PointsCampaignView {
+  campaign: PointsCampaign
+  status: PointsCampaignStatus
+  /** the next Shanghai day it runs on (today included), within 60 days */
+  nextDay: string | null
+  /** the current budget period ('total' or 'YYYY-MM') and what it has used */
+  budget: { points: number; period: 'total' | 'month'; periodKey: string; used: number; left: number } | null
+  stoppedBy: string | null
+  stoppedAt: string | null
+  stopNote: string
+}
+
+export const pointsCampaignStopRequest = z.strictObject({
+  note: z.string().max(200).regex(/^[^\p{Cc}]*$/u, 'no control characters').default(''),
+})

@@ -46,24 +46,29 @@ export type RuleVersion = z.infer<typeof ruleVersion>
 
 const permille = z.number().int().min(0).max(100_000)
 
+/** A double-points day / member day (see `PointsCampaign` in the earning rules). */
+export const pointsCampaignSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+  name: z.string().min(1).max(40),
+  multiplierPermille: permille,
+  when: z.union([
+    z.strictObject({ kind: z.literal('weekday'), value: z.number().int().min(1).max(7) }),
+    z.strictObject({ kind: z.literal('monthday'), value: z.number().int().min(1).max(31) }),
+    z.strictObject({ kind: z.literal('date'), value: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+  ]),
+  storeIds: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/)).max(200),
+  /** bonus points per budget period; 0 = no cap */
+  budgetPoints: z.number().int().min(0).max(1_000_000_000).default(0),
+  budgetPeriod: z.enum(['total', 'month']).default('total'),
+})
+export const pointsCampaignSimulateRequest = z.strictObject({ campaign: pointsCampaignSchema })
+
 export const earningRulesSchema = z.strictObject({
   version: z.number().int().optional(),
   pointsPerYuan: z.number().int().min(0).max(100),
   expiryMonths: z.number().int().min(1).max(120),
   categoryMultipliers: z.record(z.string().max(20), permille),
-  campaigns: z.array(
-    z.strictObject({
-      id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
-      name: z.string().min(1).max(40),
-      multiplierPermille: permille,
-      when: z.union([
-        z.strictObject({ kind: z.literal('weekday'), value: z.number().int().min(1).max(7) }),
-        z.strictObject({ kind: z.literal('monthday'), value: z.number().int().min(1).max(31) }),
-        z.strictObject({ kind: z.literal('date'), value: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
-      ]),
-      storeIds: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/)).max(200),
-    }),
-  ).max(50),
+  campaigns: z.array(pointsCampaignSchema).max(50),
   dailyEarnCap: z.number().int().min(0),
   balanceCap: z.number().int().min(0),
   maxReceiptFen: z.number().int().min(1),

@@ -13,6 +13,13 @@ export interface PointsCampaign {
   when: { kind: 'weekday' | 'monthday'; value: number } | { kind: 'date'; value: string }
   /** store ids it applies to; empty = every store */
   storeIds: string[]
+  /**
+   * Cap on the bonus points (above what the purchase earns without the campaign) per budget period;
+   * 0 = no cap. When it is used up the campaign pauses itself until the next period or a raise.
+   */
+  budgetPoints?: number
+  /** 'total' = over the campaign's life; 'month' = per Shanghai calendar month (a recurring member day) */
+  budgetPeriod?: 'total' | 'month'
 }
 
 export interface EarningRules {
@@ -64,6 +71,10 @@ export interface PurchasePointsInput {
   /** points already earned today (for the daily cap) and the current balance (for the balance cap) */
   earnedToday: number
   balance: number
+  /** campaigns the operator stopped with the kill switch or whose budget is used up */
+  stoppedCampaignIds?: ReadonlySet<string>
+  /** bonus points the campaign's budget still grants this purchase; undefined = no cap */
+  campaignBonusAllowance?: number
 }
 
 export interface PurchasePoints {
@@ -74,7 +85,8 @@ export interface PurchasePoints {
     tierMultiplierPermille: number
     storeMultiplierPermille: number
     categoryMultiplierPermille: number
-    campaign: { id: string; name: string; multiplierPermille: number } | null
+    /** `bonusPoints`: what the campaign added; `budgetTrimmed`: less than its multiplier gives, the budget ran out */
+    campaign: { id: string; name: string; multiplierPermille: number; bonusPoints: number; budgetTrimmed: boolean } | null
     cappedBy: 'daily' | 'balance' | null
     rulesVersion: number
   }
@@ -85,26 +97,59 @@ const weekdayInShanghai = (now: Date) => {
   return d === 0 ? 7 : d
 }
 
-/** The best campaign running for this store at `now` (campaigns do not stack). */
-export function activeCampaign(rules: EarningRules, storeId: string, now: Date): PointsCampaign | null {
+/** Whether a campaign's day is the Shanghai day containing `now` (any store). */
+export function campaignRunsOn(c: PointsCampaign, now: Date): boolean {
   const day = shanghaiDay(now)
+  if (c.when.kind === 'date') return c.when.value === day
+  if (c.when.kind === 'weekday') return c.when.value === weekdayInShanghai(now)
+  return c.when.value === Number(day.slice(8, 10))
+}
+
+/** The best campaign running for this store at `now` (campaigns do not stack); stopped ones are skipped. */
+export function activeCampaign(rules: EarningRules, storeId: string, now: Date, stopped: ReadonlySet<string> = new Set()): PointsCampaign | null {
   const matches = rules.campaigns.filter((c) => {
+    if (stopped.has(c.id)) return false
     if (c.storeIds.length > 0 && !c.storeIds.includes(storeId)) return false
-    if (c.when.kind === 'date') return c.when.value === day
-    if (c.when.kind === 'weekday') return c.when.value === weekdayInShanghai(now)
-    return c.when.value === Number(day.slice(8, 10))
+    return campaignRunsOn(c, now)
   })
   return matches.sort((a, b) => b.multiplierPermille - a.multiplierPermille)[0] ?? null
 }
 
+/** Per-mille factors of one purchase besides the campaign. */
+export interface EarningFactors {
+  basePoints: number
+  tierMultiplierPermille: number
+  storeMultiplierPermille: number
+  categoryMultiplierPermille: number
+}
+
+/**
+ * Points without a campaign and the bonus a campaign multiplier adds on top. BigInt keeps the
+ * product exact for any amount the contract admits; the bonus is never negative.
+ */
+export function earnedWithCampaign(f: EarningFactors, campaignMultiplierPermille: number): { plain: number; bonus: number } {
+  const product = BigInt(f.basePoints) * BigInt(f.tierMultiplierPermille) * BigInt(f.storeMultiplierPermille) * BigInt(f.categoryMultiplierPermille)
+  const plain = Number(product / 1_000_000_000n)
+  const boosted = Number((product * BigInt(campaignMultiplierPermille)) / 1_000_000_000_000n)
+  return { plain, bonus: Math.max(0, boosted - plain) }
+}
+
+/** The factors of a purchase under these rules. */
+export function earningFactors(rules: EarningRules, input: Pick<PurchasePointsInput, 'amountFen' | 'tierMultiplierPermille' | 'storeMultiplierPermille' | 'storeCategory'>): EarningFactors {
+  return {
+    basePoints: Math.floor(input.amountFen / 100) * rules.pointsPerYuan,
+    tierMultiplierPermille: input.tierMultiplierPermille,
+    storeMultiplierPermille: input.storeMultiplierPermille,
+    categoryMultiplierPermille: rules.categoryMultipliers[input.storeCategory] ?? 1000,
+  }
+}
+
 export function purchasePoints(rules: EarningRules, input: PurchasePointsInput): PurchasePoints {
-  const basePoints = Math.floor(input.amountFen / 100) * rules.pointsPerYuan
-  const category = rules.categoryMultipliers[input.storeCategory] ?? 1000
-  const campaign = activeCampaign(rules, input.storeId, input.now)
-  const campaignMult = campaign?.multiplierPermille ?? 1000
-  // BigInt keeps the four-factor product exact for any amount the contract admits.
-  const product = BigInt(basePoints) * BigInt(input.tierMultiplierPermille) * BigInt(input.storeMultiplierPermille) * BigInt(category) * BigInt(campaignMult)
-  let points = Number(product / 1_000_000_000_000n)
+  const factors = earningFactors(rules, input)
+  const campaign = activeCampaign(rules, input.storeId, input.now, input.stoppedCampaignIds)
+  const { plain, bonus } = earnedWithCampaign(factors, campaign?.multiplierPermille ?? 1000)
+  const bonusPoints = Math.min(bonus, input.campaignBonusAllowance ?? bonus)
+  let points = plain + bonusPoints
   let cappedBy: PurchasePoints['breakdown']['cappedBy'] = null
   if (rules.dailyEarnCap > 0 && input.earnedToday + points > rules.dailyEarnCap) {
     points = Math.max(0, rules.dailyEarnCap - input.earnedToday)
@@ -117,11 +162,10 @@ export function purchasePoints(rules: EarningRules, input: PurchasePointsInput):
   return {
     points,
     breakdown: {
-      basePoints,
-      tierMultiplierPermille: input.tierMultiplierPermille,
-      storeMultiplierPermille: input.storeMultiplierPermille,
-      categoryMultiplierPermille: category,
-      campaign: campaign ? { id: campaign.id, name: campaign.name, multiplierPermille: campaign.multiplierPermille } : null,
+      ...factors,
+      campaign: campaign
+        ? { id: campaign.id, name: campaign.name, multiplierPermille: campaign.multiplierPermille, bonusPoints, budgetTrimmed: bonusPoints < bonus }
+        : null,
       cappedBy,
       rulesVersion: rules.version,
     },

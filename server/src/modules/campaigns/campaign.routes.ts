@@ -1,6 +1,6 @@
 import Router from '@koa/router'
 import * as z from 'zod'
-import { campaignInput, emptyBody } from '@mall/shared'
+import { campaignInput, emptyBody, pointsCampaignSimulateRequest, pointsCampaignStopRequest } from '@mall/shared'
 import { requireStaff } from '../../http/auth-middleware'
 import { parseBody, parseParam } from '../../http/validate'
 import type { AppContext } from '../../app-context'
@@ -52,6 +52,38 @@ export function campaignRoutes({ services, tokens, now }: AppContext): Router {
     ctx.body = {
       items: rows.map((g) => ({ slot: g.slot, memberId: g.memberId, state: g.state, points: g.points, couponId: g.couponId, couponRefusal: g.couponRefusal, at: new Date(g.at).toISOString() })),
     }
+  })
+  return router
+}
+
+const pointsCampaignId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/)
+
+/** Double-points days / member day (defined in the earning rules): status, kill switch, simulator. */
+export function pointsCampaignRoutes({ services, tokens, now }: AppContext): Router {
+  const router = new Router({ prefix: '/api/ops/points-campaigns' })
+  const operator = requireStaff(tokens, now, ['operator'])
+  const id = (raw: string | undefined) => parseParam(pointsCampaignId, raw)
+
+  router.get('/', operator, async (ctx) => {
+    ctx.body = { items: await services.pointsCampaigns.list(now()) }
+  })
+
+  // A campaign as edited in the rules, before it is saved: nothing is written.
+  router.post('/simulate', operator, async (ctx) => {
+    ctx.body = await services.pointsCampaigns.simulate(parseBody(ctx, pointsCampaignSimulateRequest).campaign, now())
+  })
+
+  router.post('/:id/simulate', operator, async (ctx) => {
+    parseBody(ctx, emptyBody)
+    ctx.body = await services.pointsCampaigns.simulate(await services.pointsCampaigns.campaign(id(ctx.params.id)), now())
+  })
+
+  router.post('/:id/kill', operator, async (ctx) => {
+    ctx.body = await services.pointsCampaigns.kill(id(ctx.params.id), ctx.state.staff.sub, parseBody(ctx, pointsCampaignStopRequest).note, now())
+  })
+
+  router.post('/:id/resume', operator, async (ctx) => {
+    ctx.body = await services.pointsCampaigns.resume(id(ctx.params.id), ctx.state.staff.sub, parseBody(ctx, pointsCampaignStopRequest).note, now())
   })
   return router
 }

@@ -1,6 +1,6 @@
 import { trusted, type Connection, type Model } from 'mongoose'
 import {
-  applyOperation, growthValue, purchasePoints, shanghaiDay, shanghaiMonth, tierByLevel, upgradedLevel,
+  activeCampaign, applyOperation, earnedWithCampaign, earningFactors, growthValue, purchasePoints, shanghaiDay, shanghaiMonth, tierByLevel, upgradedLevel,
   type PurchaseResult, type WalletOperation,
 } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
@@ -12,6 +12,7 @@ import type { LedgerEntryDoc } from '../ledger/ledger.model'
 import type { MemberService } from '../members/member.service'
 import { storeModel, type StoreDoc } from '../stores/store.model'
 import type { ProgramRules } from './program-rules'
+import type { PointsCampaignService } from '../campaigns/points-campaign.service'
 import { purchaseModel, dailyTotalModel, type PurchaseDoc, type DailyTotalDoc } from './purchase.model'
 import { anomalyFlags, REPEAT_MEMBER_THRESHOLD } from './anomaly-flags'
 import { TtlCache } from '../../lib/ttl-cache'
@@ -45,6 +46,7 @@ export class PurchaseService {
     private readonly members: MemberService,
     private readonly rules: ProgramRules,
     private readonly tokens: TokenService,
+    private readonly pointsCampaigns: PointsCampaignService,
   ) {
     this.Purchase = purchaseModel(conn)
     this.DailyTotal = dailyTotalModel(conn)
@@ -129,17 +131,23 @@ export class PurchaseService {
     ])
     const tier = tierByLevel(tiers, member.tierLevel)
     const month = shanghaiMonth(purchase.createdAt)
+    const earningInput = {
+      amountFen: purchase.amountFen, tierMultiplierPermille: tier.multiplierPermille, storeId: store._id,
+      storeMultiplierPermille: store.multiplierPermille, storeCategory: store.category, now: purchase.createdAt, earnedToday,
+    }
+    // A budgeted double-points day reserves its bonus before the posting (the plan must stay synchronous).
+    const stoppedCampaignIds = await this.pointsCampaigns.stopped(earning.campaigns, purchase.createdAt)
+    const campaign = activeCampaign(earning, store._id, purchase.createdAt, stoppedCampaignIds)
+    const campaignBonusAllowance = campaign
+      ? await this.pointsCampaigns.allowance(campaign, purchase._id, purchase.createdAt, earnedWithCampaign(earningFactors(earning, earningInput), campaign.multiplierPermille).bonus, now)
+      : undefined
     const { entry, replayed } = await this.ledger.post({
       memberId: purchase.memberId,
       eventKey: `purchase:${purchase._id}`,
       type: 'earn',
       now,
       plan: (state) => {
-        const earned = purchasePoints(earning, {
-          amountFen: purchase.amountFen, tierMultiplierPermille: tier.multiplierPermille, storeId: store._id,
-          storeMultiplierPermille: store.multiplierPermille, storeCategory: store.category, now: purchase.createdAt,
-          earnedToday, balance: state.balance,
-        })
+        const earned = purchasePoints(earning, { ...earningInput, balance: state.balance, stoppedCampaignIds, campaignBonusAllowance })
         const op: WalletOperation = earned.points > 0
           ? { kind: 'credit', points: earned.points, earnedMonth: month, expiryMonths: earning.expiryMonths }
           : { kind: 'none' }
