@@ -6,6 +6,7 @@ import {
 import { api, errorText } from '../api'
 import { fenToYuan, formatInstant, localToInstant } from '../format'
 import { Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
+import { PointsCampaignsPanel } from './PointsCampaigns'
 
 interface Form { name: string; kind: CampaignKind; segmentId: string; points: string; couponTemplateId: string; maxGrants: string; startsAt: string; endsAt: string }
 type Message = { ok: boolean; text: string } | null
@@ -125,10 +126,12 @@ export function CampaignsPage() {
         {message && <div className={message.ok ? 'notice success' : 'form-error'} data-testid="campaign-message" role="status">{message.text}</div>}
       </Panel>
 
-      <Panel title="活动列表" testId="campaign-list">
+      <PointsCampaignsPanel />
+
+      <Panel title="发放类活动列表" testId="campaign-list">
         {list.status === 'loading' && !list.data && <Loading />}
         {list.status === 'error' && <ErrorBox error={list.error} onRetry={reload} />}
-        {list.data && list.data.items.length === 0 && <Empty text="还没有活动。双倍积分日、会员日在“规则配置 → 积分规则”中设置。" />}
+        {list.data && list.data.items.length === 0 && <Empty text="还没有发放类活动（生日礼、定向发券、流失召回）。" />}
         {list.data && list.data.items.length > 0 && (
           <div className="table-wrap">
             <table className="table">
