@@ -29,6 +29,7 @@ import { CouponCatalogService } from './modules/coupons/coupon-catalog.service'
 import { CouponRedemptionService } from './modules/coupons/coupon-redemption.service'
 import { replayCheck } from './jobs/replay-check'
 import { CampaignService } from './modules/campaigns/campaign.service'
+import { TierMonthlyCoupons } from './modules/coupons/tier-monthly-coupons'
 import { PointsCampaignService } from './modules/campaigns/points-campaign.service'
 import { StoreSalesService } from './modules/staff/store-sales.service'
 import { MemberInsightService } from './modules/insight/insight.service'
@@ -95,6 +96,8 @@ export interface Jobs {
   sweepPurchases(now: Date): Promise<number>
   runCampaigns(now: Date): ReturnType<CampaignService['runAll']>
   sweepCampaignGrants(now: Date): Promise<number>
+  /** tier benefit: this month's coupons to members of tiers that have them (daily; keyed per member and month) */
+  grantTierMonthlyCoupons(now: Date): ReturnType<TierMonthlyCoupons['run']>
 }
 
 /** What route modules receive: services plus the cross-cutting pieces they need. */
@@ -143,6 +146,7 @@ export function buildContext(deps: AppDeps): AppContext {
   const couponBook = new CouponBook(conn, couponModels(conn))
   const couponCatalog = new CouponCatalogService(conn, members, couponBook)
   const couponClaims = new CouponClaimService(conn, ledger, members, couponBook)
+  const tierMonthlyCoupons = new TierMonthlyCoupons(conn, couponClaims, rules)
   const checkin = new CheckinService(conn, ledger, rules, (memberId, templateId, at) => couponClaims.claim(memberId, templateId, at))
   const referrals = new ReferralService(conn, ledger, members, rules)
   const feedback = new FeedbackService(conn)
@@ -201,6 +205,7 @@ export function buildContext(deps: AppDeps): AppContext {
     sweepPurchases: (at) => purchases.sweep(at),
     runCampaigns: (at) => campaigns.runAll(at),
     sweepCampaignGrants: (at) => campaigns.sweep(at),
+    grantTierMonthlyCoupons: (at) => tierMonthlyCoupons.run(at),
     sendCheckinReminders: (at) =>
       checkin.sendReminders(at, (openid) =>
         deps.wechat.sendSubscribeMessage({

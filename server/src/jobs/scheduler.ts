@@ -35,6 +35,8 @@ export function startScheduler(jobs: Jobs, now: () => Date, logger: Logger): () 
     // Grants are keyed per member and period, so an hourly run only reaches members new to an audience.
     every('run-campaigns', 60 * 60_000, () => jobs.runCampaigns(now())),
     every('sweep-campaign-grants', 5 * 60_000, () => jobs.sweepCampaignGrants(now())),
+    // Keyed per member and month: later runs only reach members who moved into a tier since.
+    every('grant-tier-monthly-coupons', 6 * 60 * 60_000, () => jobs.grantTierMonthlyCoupons(now())),
     every('sweep-used-codes', 10 * 60_000, () => jobs.sweepUsedCodes(now())),
     every('expire-points', 60 * 60_000, () => jobs.expirePoints(now())),
     every('evaluate-tiers', 6 * 60 * 60_000, () => jobs.evaluateTiers(now())),

@@ -82,11 +82,27 @@ export async function seedDemo(ctx: AppContext, conn: Connection): Promise<void>
   }
   if ((await couponModels(conn).Template.countDocuments({ createdBy: 'demo-seed' })) === 0) {
     for (const t of DEMO_TEMPLATES(now)) await services.couponTemplateAdmin.create(t, 'demo-seed', now) // with its first history version, like the console
+    await seedTierMonthlyCoupon(ctx)
   }
   await seedInsight(ctx, inviter.member._id)
 }
 
 /** Something for the console's segments, campaigns and sales-share pages to show on first open. */
+/** The tiers' "每月专享券" benefit, cut from a template members cannot claim themselves (paused). */
+async function seedTierMonthlyCoupon({ services, now: clock }: AppContext): Promise<void> {
+  const now = clock()
+  const day = 86400_000
+  const t = await services.couponTemplateAdmin.create({
+    name: '会员每月专享：满100减20', type: 'cash_off', thresholdFen: 100_00, valueFen: 20_00, discountPermille: 0, maxDiscountFen: 0, giftName: '', parkingHours: 0,
+    stock: null, perMemberLimit: 1, claimStart: new Date(now.getTime() - day).toISOString(), claimEnd: new Date(now.getTime() + 365 * day).toISOString(),
+    validity: { kind: 'relative', days: 30 }, eligibleTiers: [], storeIds: [], pricePoints: 0, fundedBy: 'mall',
+  }, 'demo-seed', now)
+  await services.couponTemplateAdmin.setStatus(t._id, { status: 'paused', note: '仅用于等级每月权益' }, 'demo-seed', now)
+  const { tiers } = await services.rules.current()
+  const withCoupon = tiers.map((tier) => ({ ...tier, benefits: { ...tier.benefits, monthlyCouponTemplateId: tier.benefits.monthlyCoupons > 0 ? t._id : null } }))
+  await services.rulesAdmin.change('tiers', withCoupon, '每月专享券使用模板「会员每月专享」', 'demo-seed', now)
+}
+
 async function seedInsight(ctx: AppContext, aliceId: string): Promise<void> {
   const { services } = ctx
   const now = ctx.now()

@@ -92,6 +92,7 @@ export const tiersSchema = z
         birthdayGiftPoints: z.number().int().min(0),
         freeParkingHours: z.number().int().min(0).max(24),
         monthlyCoupons: z.number().int().min(0).max(50),
+        monthlyCouponTemplateId: z.string().regex(/^\d{6}$/, 'a coupon template number').nullable().default(null),
         perks: z.array(z.string().max(30)).max(20),
       }),
     }),

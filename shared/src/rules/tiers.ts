@@ -15,6 +15,8 @@ export interface TierDefinition {
     birthdayGiftPoints: number
     freeParkingHours: number
     monthlyCoupons: number
+    /** the coupon template those monthly coupons are cut from; null = the benefit is not issued */
+    monthlyCouponTemplateId?: string | null
     perks: string[]
   }
 }

@@ -20,6 +20,8 @@ const BLOCKER_ERRORS: Record<ClaimBlocker, DomainError> = {
 
 // Payment older than this without an outcome is finished or compensated by the sweeper.
 export const STALE_PAYMENT_MS = 30_000
+/** Keyed benefit grants use ordinals from here up; claims use 1..perMemberLimit (≤ 100). */
+export const KEYED_ORDINAL_BASE = 1_000_000
 
 /**
  * Claiming a coupon: a unique slot insert enforces stock and the per-member limit together; a
@@ -65,11 +67,26 @@ export class CouponClaimService {
     return this.takeSlot({ ...t, pricePoints: 0 }, memberId, now)
   }
 
-  private async takeSlot(t: CouponTemplateDoc, memberId: string, now: Date): Promise<CouponDoc> {
+  /**
+   * A benefit coupon under a fixed per-member ordinal (tier monthly coupons): the ordinal is the
+   * grant's key, so a repeat after a crash collides with the first coupon instead of adding one.
+   * Ordinals at or above `KEYED_ORDINAL_BASE` never meet those of claims (at most 100 per member).
+   */
+  async grantKeyed(memberId: string, templateId: string, ordinal: number, now: Date): Promise<CouponDoc | 'already_granted'> {
+    const t = await this.template(templateId)
+    try {
+      return await this.takeSlot({ ...t, pricePoints: 0 }, memberId, now, ordinal)
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'COUPON.ALREADY_GRANTED') return 'already_granted'
+      throw err
+    }
+  }
+
+  private async takeSlot(t: CouponTemplateDoc, memberId: string, now: Date, fixedOrdinal?: number): Promise<CouponDoc> {
     const claimId = randomUUID()
     let pointerId: string | null = null
     try {
-      const coupon = await this.insertSlot(t, memberId, claimId, now, async () => {
+      const coupon = await this.insertSlot(t, memberId, claimId, now, fixedOrdinal, async () => {
         // opened once a slot is in sight, so a sold-out answer leaves nothing in the member's book
         pointerId ??= await this.book.open(memberId, t._id, claimId, now)
       })
@@ -81,8 +98,8 @@ export class CouponClaimService {
     }
   }
 
-  private async insertSlot(t: CouponTemplateDoc, memberId: string, claimId: string, now: Date, beforeInsert: () => Promise<void>): Promise<CouponDoc> {
-    let ordinal = 1
+  private async insertSlot(t: CouponTemplateDoc, memberId: string, claimId: string, now: Date, fixedOrdinal: number | undefined, beforeInsert: () => Promise<void>): Promise<CouponDoc> {
+    let ordinal = fixedOrdinal ?? 1
     const { validFrom, validTo } = validityWindow(t, now)
     for (;;) {
       const slot = await this.slots.next(t)
@@ -101,6 +118,7 @@ export class CouponClaimService {
         // the next ordinal until the per-member limit.
         if (await this.m.Coupon.exists({ _id: doc._id })) continue
         this.slots.giveBack(t._id, slot)
+        if (fixedOrdinal !== undefined) throw new DomainError('COUPON.ALREADY_GRANTED', 'this benefit coupon was granted before')
         if (++ordinal > t.perMemberLimit) throw new DomainError('COUPON.LIMIT_REACHED', 'per-member limit reached')
         continue
       }
