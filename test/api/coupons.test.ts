@@ -130,7 +130,7 @@ describe('points-priced coupons (saga)', () => {
     await Coupon.collection.insertOne(half(m2.member.memberId, 2, 'claim-b') as never)
     await api.ctx.services.ledger.post({
       memberId: m2.member.memberId, eventKey: `coupon:${tid}#2:claim-b`, type: 'coupon', now: t,
-      plan: () => ({ op: { kind: 'debit', points: 30 } }),
+      plan: () => ({ op: { kind: 'debit', points: 30 } }), fenceable: true, // as payForItem posts it
     })
     expect(await api.ctx.jobs.sweepCouponClaims(api.clock.now())).toEqual({ activated: 0, released: 0 }) // too fresh
     api.clock.advance(31_000)

@@ -20,6 +20,12 @@ export interface PostRequest {
   now: Date
   /** Decides the operation from the wallet as it is at the head; may throw a DomainError. */
   plan: (state: WalletState) => PostingPlan
+  /**
+   * The key may be fenced by a saga's compensation (payments for items): reserve it in the events
+   * collection first, so a fence and a posting can never both succeed and retries wait for the
+   * holder. Other postings rely on the entry's unique `eventKey` alone, two writes fewer.
+   */
+  fenceable?: boolean
 }
 
 export interface PostResult {
@@ -47,9 +53,12 @@ const STALE_RESERVATION_MS = 10_000
 /**
  * The append-only points ledger. Every posting is an insert keyed `<memberId>:<seq>` with a
  * unique business `eventKey`; there is no read-check-write anywhere a race could double-post.
+ * A posting that collides on the `eventKey` is a replay and returns the first entry.
  */
 // Heads of recently used wallets kept in memory; bounded so memory stays flat with millions of members.
 const HEAD_CACHE_SIZE = 20_000
+// The stored head hint is written on every HEAD_HINT_EVERY-th entry of a member.
+const HEAD_HINT_EVERY = 4
 
 export class LedgerService {
   private readonly m: LedgerModels
@@ -114,6 +123,19 @@ export class LedgerService {
     return this.m.Entry.find({}).lean<LedgerEntryDoc[]>().exec()
   }
 
+  /**
+   * Points held by all members now (debts count as 0): each member's newest entry, from one scan
+   * of the ledger. Exact, unlike the stored head hints, which may lag a few entries behind.
+   */
+  async outstandingPoints(): Promise<number> {
+    const rows = await this.m.Entry.find({}, { memberId: 1, seq: 1, 'state.balance': 1 }).lean<Pick<LedgerEntryDoc, 'memberId' | 'seq' | 'state'>[]>().exec()
+    const newest = new Map<string, { seq: number; balance: number }>()
+    for (const r of rows) if ((newest.get(r.memberId)?.seq ?? 0) < r.seq) newest.set(r.memberId, { seq: r.seq, balance: r.state.balance })
+    let total = 0
+    for (const { balance } of newest.values()) total += Math.max(0, balance)
+    return total
+  }
+
   /** Every member that has at least one entry (the jobs' list, independent of hints). */
   async ledgerMemberIds(): Promise<string[]> {
     return (await this.m.Entry.distinct('memberId').exec()) as string[]
@@ -141,6 +163,7 @@ export class LedgerService {
   }
 
   async post(req: PostRequest): Promise<PostResult> {
+    if (!req.fenceable) return this.mutex.run(req.memberId, () => this.append(req))
     const reserved = await insertOnce(this.m.Event, { _id: req.eventKey, memberId: req.memberId, entryId: null, createdAt: req.now })
     if (!reserved) {
       const existing = await this.awaitEvent(req)
@@ -156,8 +179,10 @@ export class LedgerService {
   }
 
   private async append(req: PostRequest): Promise<PostResult> {
+    // Start from the head this process last saw (or the stored hint) without probing: the insert of
+    // seq + 1 succeeds only if seq is the real head, so a stale start costs a retry, never a fork.
+    let head = this.heads.get(req.memberId) ?? (await this.storedHead(req.memberId))
     for (let attempt = 0; ; attempt++) {
-      const head = await this.head(req.memberId)
       const plan = req.plan(head.state)
       let applied: { state: WalletState; delta: number }
       try {
@@ -183,29 +208,42 @@ export class LedgerService {
         await this.m.Entry.collection.insertOne(entry as never)
       } catch (err) {
         if (!isDuplicateKey(err)) throw err
-        // Either another writer took this seq (retry on the new head) or this event is already posted.
-        const posted = await this.m.Entry.findOne({ eventKey: req.eventKey }).lean<LedgerEntryDoc>().exec()
-        if (posted) {
-          await this.markPosted(req.eventKey, posted)
-          return { entry: posted, replayed: true }
-        }
+        const replay = await this.collision(req, entry._id)
+        if (replay) return { entry: replay, replayed: true }
         if (attempt > 200) throw new DomainError('INTERNAL', 'ledger contention did not settle')
-        await sleep(Math.random() * 5 * Math.min(attempt + 1, 10))
+        if (attempt > 0) await sleep(Math.random() * 5 * Math.min(attempt + 1, 10))
+        head = await this.head(req.memberId) // another writer took the seq: move to the real head
         continue
       }
       this.remember(req.memberId, { seq: entry.seq, state: entry.state })
-      await this.markPosted(req.eventKey, entry)
+      await this.markPosted(req, entry)
       return { entry, replayed: false }
     }
   }
 
-  private async markPosted(eventKey: string, entry: LedgerEntryDoc): Promise<void> {
+  /**
+   * After a duplicate key: the posted entry if this event was posted before (a replay), or null when
+   * another event holds the seq. Only a free seq means the event key itself collided and needs the
+   * lookup by `eventKey` (a scan on FerretDB).
+   */
+  private async collision(req: PostRequest, seqId: string): Promise<LedgerEntryDoc | null> {
+    const taken = await this.m.Entry.findById(seqId).lean<LedgerEntryDoc>().exec()
+    if (taken) this.remember(req.memberId, { seq: taken.seq, state: taken.state })
+    const posted = taken ? (taken.eventKey === req.eventKey ? taken : null) : await this.m.Entry.findOne({ eventKey: req.eventKey }).lean<LedgerEntryDoc>().exec()
+    if (!posted) return null
+    if (posted.memberId !== req.memberId) throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'event key belongs to another member')
+    await this.markPosted(req, posted)
+    return posted
+  }
+
+  private async markPosted(req: Pick<PostRequest, 'eventKey' | 'fenceable'>, entry: LedgerEntryDoc): Promise<void> {
     // Both are hints written after the entry (the truth) and independent of each other: one round trip.
     await Promise.all([
-      this.m.Event.updateOne({ _id: eventKey }, { $set: { entryId: entry._id } }).exec(),
-      // Unconditional: if a slower writer of an older entry wins the race the hint lags behind, which
-      // readers fix by probing forward. (A guarded write would cost a read on every posting.)
-      this.m.Head.updateOne({ _id: entry.memberId }, { $set: { seq: entry.seq, state: entry.state } }, { upsert: true })
+      req.fenceable ? this.m.Event.updateOne({ _id: req.eventKey }, { $set: { entryId: entry._id } }).exec() : null,
+      // Every few entries only, and unconditional: a lagging hint costs a cold reader a probe per
+      // entry it lags (at most HEAD_HINT_EVERY − 1), a write on every posting costs more. (A guarded
+      // write would cost a read on every posting.)
+      entry.seq % HEAD_HINT_EVERY !== 0 ? null : this.m.Head.updateOne({ _id: entry.memberId }, { $set: { seq: entry.seq, state: entry.state } }, { upsert: true })
         .exec()
         .catch((err) => {
           if (!isDuplicateKey(err)) throw err // two first postings raced on the upsert

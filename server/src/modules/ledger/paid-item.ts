@@ -27,6 +27,7 @@ export async function payForItem(ledger: LedgerService, item: PaidItem, now: Dat
       type: item.type,
       now,
       plan: () => ({ op: { kind: 'debit', points: item.points }, meta: item.meta }),
+      fenceable: true, // a crash may leave the item pending; its compensation fences this key
     })
   } catch (err) {
     if (err instanceof DomainError) await compensate(ledger, item, now)

@@ -11,6 +11,7 @@ import { referralModels } from '../referrals/referral.model'
 import type { ProgramRules } from '../points/program-rules'
 import { tierMovementTable } from './tier-movement'
 import { memberShareMetrics } from './member-share'
+import type { LedgerService } from '../ledger/ledger.service'
 import type { StoreSalesService } from '../staff/store-sales.service'
 
 const ISSUED = new Set(['earn', 'welcome', 'checkin', 'referral', 'adjust'])
@@ -28,6 +29,7 @@ export class KpiService {
     private readonly insight: MemberInsightService,
     private readonly rules: ProgramRules,
     private readonly storeSales: StoreSalesService,
+    private readonly ledger: LedgerService,
   ) {}
 
   /** `now` dates the figures that are "as of now" (the feedback response times). */
@@ -36,13 +38,13 @@ export class KpiService {
     const days: string[] = []
     for (let d = q.from; d <= q.to && days.length < 400; d = addDays(d, 1)) days.push(d)
     const { Member } = memberModels(this.conn)
-    const { Entry, Head } = ledgerModels(this.conn)
+    const { Entry } = ledgerModels(this.conn)
     const { Coupon, RedemptionLog, Template } = couponModels(this.conn)
-    const [members, purchases, entries, heads, claimed, redemptions, templates, checkins, referrals, feedback, lifecycle, tierMovement, declaredSales] = await Promise.all([
+    const [members, purchases, entries, outstanding, claimed, redemptions, templates, checkins, referrals, feedback, lifecycle, tierMovement, declaredSales] = await Promise.all([
       Member.find({}, { joinedAt: 1, tierLevel: 1 }).lean().exec(),
       purchaseModel(this.conn).find({ createdAt: trusted(range), status: 'posted', ...(q.storeId ? { storeId: q.storeId } : {}) }).lean().exec(),
       Entry.find({ createdAt: trusted(range) }, { memberId: 1, type: 1, delta: 1, createdAt: 1 }).lean().exec(),
-      Head.find({}).lean().exec(),
+      this.ledger.outstandingPoints(),
       Coupon.find({ claimedAt: trusted(range) }, { templateId: 1, memberId: 1 }).lean().exec(),
       RedemptionLog.find({ at: trusted(range), ...(q.storeId ? { storeId: q.storeId } : {}) }).lean().exec(),
       Template.find({}, { name: 1 }).lean().exec(),
@@ -65,7 +67,6 @@ export class KpiService {
     const issued = sum(ISSUED, 1)
     const redeemed = sum(SPENT, -1)
     const expired = entries.filter((e) => e.type === 'expire').reduce((s, e) => s - e.delta, 0)
-    const outstanding = heads.reduce((s, h) => s + Math.max(0, h.state?.balance ?? 0), 0)
     const redeemedRows = redemptions.filter((r) => r.action === 'redeem')
     const names = new Map(templates.map((t) => [t._id, t.name]))
     const byTemplate = new Map<string, { claimed: number; redeemed: number }>()
