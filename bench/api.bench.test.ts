@@ -23,8 +23,9 @@ import { growMembers } from './seed-members'
  * passes at 1k, 10k and 100k members.
  */
 const FULL = process.env.BENCH_SIZE === 'full'
-const SIZES = FULL ? [1_000, 10_000, 100_000] : [1_000]
-const DURATION = FULL ? 10 : 3
+// BENCH_SIZES=10000 / BENCH_SECONDS=5 narrow a run while working on one route.
+const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : FULL ? [1_000, 10_000, 100_000] : [1_000]
+const DURATION = Number(process.env.BENCH_SECONDS) || (FULL ? 10 : 3)
 const CONNECTIONS = 16
 const SECRET = 'bench-secret-bench-secret-bench-secret-0'
 jest.setTimeout(FULL ? 3_600_000 : 300_000)

@@ -29,6 +29,7 @@ import { CouponCatalogService } from './modules/coupons/coupon-catalog.service'
 import { CouponRedemptionService } from './modules/coupons/coupon-redemption.service'
 import { replayCheck } from './jobs/replay-check'
 import { CampaignService } from './modules/campaigns/campaign.service'
+import { TemplateCache } from './modules/coupons/template-cache'
 import { TierMonthlyCoupons } from './modules/coupons/tier-monthly-coupons'
 import { PointsCampaignService } from './modules/campaigns/points-campaign.service'
 import { StoreSalesService } from './modules/staff/store-sales.service'
@@ -144,8 +145,9 @@ export function buildContext(deps: AppDeps): AppContext {
   const purchases = new PurchaseService(conn, ledger, members, rules, tokens, pointsCampaigns)
   const memberCodes = new MemberCodeService(conn, config.auth.memberCodeSecret, members, tokens)
   const couponBook = new CouponBook(conn, couponModels(conn))
-  const couponCatalog = new CouponCatalogService(conn, members, couponBook)
-  const couponClaims = new CouponClaimService(conn, ledger, members, couponBook)
+  const couponTemplates = new TemplateCache(couponModels(conn))
+  const couponCatalog = new CouponCatalogService(conn, members, couponBook, couponTemplates)
+  const couponClaims = new CouponClaimService(conn, ledger, members, couponBook, couponTemplates)
   const tierMonthlyCoupons = new TierMonthlyCoupons(conn, couponClaims, rules)
   const checkin = new CheckinService(conn, ledger, rules, (memberId, templateId, at) => couponClaims.claim(memberId, templateId, at))
   const referrals = new ReferralService(conn, ledger, members, rules)
@@ -182,7 +184,7 @@ export function buildContext(deps: AppDeps): AppContext {
     storeSales,
     checkin,
     referrals,
-    kpis: new KpiService(conn, feedback, insight, rules, storeSales),
+    kpis: new KpiService(conn, feedback, insight, rules, storeSales, ledger),
     feedback,
     campaigns,
     pointsCampaigns,

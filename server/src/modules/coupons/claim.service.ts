@@ -9,6 +9,7 @@ import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberService } from '../members/member.service'
 import { SlotAllocator } from './slot-allocator'
 import type { CouponBook } from './coupon-book'
+import type { TemplateCache } from './template-cache'
 import { couponId, couponModels, type CouponDoc, type CouponModels, type CouponTemplateDoc } from './coupon.model'
 
 const BLOCKER_ERRORS: Record<ClaimBlocker, DomainError> = {
@@ -20,6 +21,7 @@ const BLOCKER_ERRORS: Record<ClaimBlocker, DomainError> = {
 
 // Payment older than this without an outcome is finished or compensated by the sweeper.
 export const STALE_PAYMENT_MS = 30_000
+const UNLIMITED_HINT_EVERY = 16
 /** Keyed benefit grants use ordinals from here up; claims use 1..perMemberLimit (≤ 100). */
 export const KEYED_ORDINAL_BASE = 1_000_000
 
@@ -36,19 +38,21 @@ export class CouponClaimService {
     private readonly ledger: LedgerService,
     private readonly members: MemberService,
     private readonly book: CouponBook,
+    private readonly templates: TemplateCache,
   ) {
     this.m = couponModels(conn)
     this.slots = new SlotAllocator(this.m)
   }
 
   async template(templateId: string): Promise<CouponTemplateDoc> {
-    const t = await this.m.Template.findById(templateId).lean<CouponTemplateDoc>().exec()
+    const t = await this.templates.get(templateId)
     if (!t) throw new DomainError('COUPON.NOT_FOUND', 'coupon template not found')
     return t
   }
 
   async claim(memberId: string, templateId: string, now: Date): Promise<CouponDoc> {
-    const [t, member] = await Promise.all([this.template(templateId), this.members.get(memberId)])
+    // The cached member row: a tier change reaches it within seconds (and at once in this process).
+    const [t, member] = await Promise.all([this.template(templateId), this.members.getForDisplay(memberId)])
     const blocker = claimBlocker(t, member.tierLevel, now)
     if (blocker) throw BLOCKER_ERRORS[blocker]
     if (t.pricePoints > 0 && (await this.ledger.head(memberId)).state.balance < t.pricePoints) {
@@ -122,7 +126,11 @@ export class CouponClaimService {
         if (++ordinal > t.perMemberLimit) throw new DomainError('COUPON.LIMIT_REACHED', 'per-member limit reached')
         continue
       }
-      void this.m.StockHint.updateOne({ _id: t._id }, { $max: { claimedHint: slot } }, { upsert: true }).exec().catch(() => undefined)
+      // The hint shows "N left" for limited stock (kept exact); for unlimited stock it only seeds a new
+      // process's slot cursor, which walks past the few slots a sparse hint misses.
+      if (t.stock !== null || slot % UNLIMITED_HINT_EVERY === 0) {
+        void this.m.StockHint.updateOne({ _id: t._id }, { $max: { claimedHint: slot } }, { upsert: true }).exec().catch(() => undefined)
+      }
       return doc
     }
   }

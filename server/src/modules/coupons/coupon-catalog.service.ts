@@ -8,13 +8,14 @@ import { slotsInUse } from '../../db/slots-in-use'
 import { DomainError } from '../../http/domain-error'
 import type { MemberService } from '../members/member.service'
 import type { CouponBook } from './coupon-book'
+import type { TemplateCache } from './template-cache'
 import { couponId, couponModels, type CouponDoc, type CouponModels, type CouponTemplateDoc } from './coupon.model'
 
 /** Templates (operators create them) and the member's views: coupon centre and "my coupons". */
 export class CouponCatalogService {
   private readonly m: CouponModels
 
-  constructor(conn: Connection, private readonly members: MemberService, private readonly book: CouponBook) {
+  constructor(conn: Connection, private readonly members: MemberService, private readonly book: CouponBook, private readonly templates: TemplateCache) {
     this.m = couponModels(conn)
   }
 
@@ -22,9 +23,17 @@ export class CouponCatalogService {
     for (let attempt = 0; attempt < 20; attempt++) {
       // 6 digits: the template number is part of the numeric redemption code.
       const doc: CouponTemplateDoc = { ...input, _id: String(randomInt(100_000, 1_000_000)), status: 'active', createdAt: now, createdBy }
-      if (await insertOnce(this.m.Template, doc as never)) return doc
+      if (await insertOnce(this.m.Template, doc as never)) {
+        this.templates.forget(doc._id)
+        return doc
+      }
     }
     throw new DomainError('INTERNAL', 'could not allocate a template id')
+  }
+
+  /** A template changed in the console (status): the next claim or view reads it afresh. */
+  forgetTemplate(id: string): void {
+    this.templates.forget(id)
   }
 
   async listTemplates(): Promise<CouponTemplateDoc[]> {
@@ -34,8 +43,8 @@ export class CouponCatalogService {
   /** The coupon centre: every template whose claim window is open, with stock and eligibility. */
   async claimable(memberId: string, now: Date): Promise<ClaimableCoupon[]> {
     const [member, allTemplates, mine] = await Promise.all([
-      this.members.get(memberId),
-      this.m.Template.find({ status: 'active' }).lean<CouponTemplateDoc[]>().exec(),
+      this.members.getForDisplay(memberId),
+      this.templates.active(),
       this.book.coupons(memberId, now),
     ])
     const templates = allTemplates.filter((t) => new Date(t.claimEnd) >= now)
@@ -78,7 +87,7 @@ export class CouponCatalogService {
 
   async templatesById(ids: string[]): Promise<Map<string, CouponTemplateDoc>> {
     const unique = [...new Set(ids)]
-    const rows = await Promise.all(unique.map((id) => this.m.Template.findById(id).lean<CouponTemplateDoc>().exec()))
+    const rows = await Promise.all(unique.map((id) => this.templates.get(id)))
     return new Map(rows.filter((t): t is CouponTemplateDoc => t !== null).map((t) => [t._id, t]))
   }
 }

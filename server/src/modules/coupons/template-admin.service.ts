@@ -37,6 +37,7 @@ export class CouponTemplateAdminService {
       snapshot,
       apply: async (id, after, version) => {
         await writeVersion(this.Template, id, version, { status: after.status })
+        this.catalog.forgetTemplate(id)
       },
     }
     this.versions = new ConfigHistory(conn, subject)
