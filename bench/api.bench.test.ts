@@ -97,7 +97,10 @@ describe('API throughput against the findOne baseline', () => {
     const tokens = new TokenService({ secret: SECRET, accessTtlSeconds: 3600, refreshTtlSeconds: 7200 })
     const tokenOf = new Map(ids.map((id) => [id, tokens.sign('member', { sub: id }, now).token]))
     await storeModel(conn).updateOne({ _id: 'BS' }, { $set: { name: 'Bench', floor: 'L1', category: '零售', opensAt: '00:00', closesAt: '23:59', active: true, multiplierPermille: 1000 } }, { upsert: true })
-    const staffToken = tokens.sign('staff', { sub: 'bench-manager', role: 'manager', storeId: 'BS' }, now).token
+    // A mall's purchases come from many tills: 32 staff accounts take turns (one account doing
+    // hundreds of awards a second would be a fraud signal, and its day totals one hot document).
+    const STAFF = 32
+    const staffTokens = Array.from({ length: STAFF }, (_, n) => tokens.sign('staff', { sub: `bench-staff-${n}`, role: 'manager', storeId: 'BS' }, now).token)
     const templateId = String(200_000 + size)
     // Members claim again when the run outlasts the member list: a high per-member limit keeps those 200s.
     await couponModels(conn).Template.collection.insertOne({ ...templateInput({ stock: null, perMemberLimit: 100, name: `bench-${size}` }), _id: templateId, status: 'active', createdAt: now, createdBy: 'bench' } as never)
@@ -122,8 +125,8 @@ describe('API throughput against the findOne baseline', () => {
       {
         kind: 'write' as const,
         ...(await run('POST /api/staff/purchases', (i) => ({
-          method: 'POST', path: '/api/staff/purchases', headers: { authorization: `Bearer ${staffToken}`, ...json },
-          body: JSON.stringify({ scanToken: tokens.sign('scan', { sub: pick(i), staffId: 'bench-manager', storeId: 'BS' }, now).token, receiptNo: `B${run_}-${i}`, amountFen: 12_300 }),
+          method: 'POST', path: '/api/staff/purchases', headers: { authorization: `Bearer ${staffTokens[i % STAFF]}`, ...json },
+          body: JSON.stringify({ scanToken: tokens.sign('scan', { sub: pick(i), staffId: `bench-staff-${i % STAFF}`, storeId: 'BS' }, now).token, receiptNo: `B${run_}-${i}`, amountFen: 12_300 }),
         }))),
       },
       { kind: 'write' as const, ...(await run('POST /api/coupons/:id/claim', (i) => ({ method: 'POST', path: `/api/coupons/${templateId}/claim`, headers: { ...member(i), ...json }, body: '{}' }))) },

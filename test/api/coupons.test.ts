@@ -170,6 +170,8 @@ describe('my coupons and the coupon code', () => {
     // An old pointer to a slot that now holds member B's coupon (freed by compensation, re-taken).
     const second = (await claim(api, b.accessToken, tid)).body.couponId as string
     await book.insertOne({ _id: `${a.member.memberId}:4`, memberId: a.member.memberId, templateId: tid, claimId: 'compensated', couponId: second, failed: false, at: t } as never)
+    // Today's pointers name the coupon before its insert: a crash before the insert reads as nothing.
+    await book.insertOne({ _id: `${a.member.memberId}:5`, memberId: a.member.memberId, templateId: tid, claimId: 'named-lost', couponId: `${tid}#2`, failed: false, at: t } as never)
     expect((await myCoupons(a.accessToken)).map((c) => c.couponId).sort()).toEqual([first]) // in flight: not yet repaired
     api.clock.advance(61_000)
     try {

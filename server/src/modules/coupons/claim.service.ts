@@ -88,26 +88,27 @@ export class CouponClaimService {
 
   private async takeSlot(t: CouponTemplateDoc, memberId: string, now: Date, fixedOrdinal?: number): Promise<CouponDoc> {
     const claimId = randomUUID()
-    let pointerId: string | null = null
+    const pointer: { id?: string; couponId?: string } = {}
     try {
-      const coupon = await this.insertSlot(t, memberId, claimId, now, fixedOrdinal, async () => {
-        // opened once a slot is in sight, so a sold-out answer leaves nothing in the member's book
-        pointerId ??= await this.book.open(memberId, t._id, claimId, now)
+      return await this.insertSlot(t, memberId, claimId, now, fixedOrdinal, async (candidate) => {
+        // Opened once a slot is in sight (a sold-out answer leaves nothing in the member's book) and
+        // always naming the slot about to be inserted, so no write is needed after the insert.
+        if (!pointer.id) pointer.id = await this.book.open(memberId, t._id, claimId, now, candidate)
+        else if (pointer.couponId !== candidate) await this.book.settle(pointer.id, candidate)
+        pointer.couponId = candidate
       })
-      await this.book.settle(pointerId!, coupon._id)
-      return coupon
     } catch (err) {
-      if (pointerId && err instanceof DomainError) await this.book.fail(pointerId)
+      if (pointer.id && err instanceof DomainError) await this.book.fail(pointer.id)
       throw err
     }
   }
 
-  private async insertSlot(t: CouponTemplateDoc, memberId: string, claimId: string, now: Date, fixedOrdinal: number | undefined, beforeInsert: () => Promise<void>): Promise<CouponDoc> {
+  private async insertSlot(t: CouponTemplateDoc, memberId: string, claimId: string, now: Date, fixedOrdinal: number | undefined, beforeInsert: (couponId: string) => Promise<void>): Promise<CouponDoc> {
     let ordinal = fixedOrdinal ?? 1
     const { validFrom, validTo } = validityWindow(t, now)
     for (;;) {
       const slot = await this.slots.next(t)
-      await beforeInsert()
+      await beforeInsert(couponId(t._id, slot))
       const doc: CouponDoc = {
         _id: couponId(t._id, slot), templateId: t._id, slot, memberId, ordinal, claimId,
         state: t.pricePoints > 0 ? 'pending_payment' : 'active', validFrom, validTo, claimedAt: now,

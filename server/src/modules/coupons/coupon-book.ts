@@ -9,9 +9,10 @@ import type { CouponDoc, CouponModels } from './coupon.model'
  * every member (0.01× the baseline at 10k members); this keeps "my coupons" and the coupon centre
  * independent of how many coupons the mall has issued.
  *
- * The pointer is written before the slot insert and names the claim by its `claimId`, so a crash
- * between the two leaves a pointer that is repaired on read (or a dangling one that reads as
- * nothing); the coupon document stays the only truth, checked by `claimId` on every read.
+ * The pointer is written before the slot insert and names the claim by its `claimId` and the coupon
+ * about to be inserted, so a crash between the two leaves a pointer that reads as nothing; the
+ * coupon document stays the only truth, checked by `claimId` on every read. (Pointers written
+ * before the coupon id was recorded up front are repaired on read by a `claimId` lookup.)
  */
 export interface CouponPointerDoc {
   _id: string
@@ -52,11 +53,11 @@ export class CouponBook {
     this.Hint = getModel(conn, 'CouponBookHint', hintSchema)
   }
 
-  /** Records a claim attempt before its slot insert; returns the pointer id. */
-  async open(memberId: string, templateId: string, claimId: string, now: Date): Promise<string> {
+  /** Records a claim attempt before its slot insert, naming the coupon it is about to insert; returns the pointer id. */
+  async open(memberId: string, templateId: string, claimId: string, now: Date, couponId: string): Promise<string> {
     for (let n = (this.lastKnown.get(memberId) ?? (await this.count(memberId))) + 1; ; n++) {
       const _id = `${memberId}:${n}`
-      if (await insertOnce(this.Pointer, { _id, memberId, templateId, claimId, couponId: null, failed: false, at: now })) {
+      if (await insertOnce(this.Pointer, { _id, memberId, templateId, claimId, couponId, failed: false, at: now })) {
         this.lastKnown.delete(memberId) // re-insert: Map order is the eviction order
         this.lastKnown.set(memberId, n)
         if (this.lastKnown.size > LAST_KNOWN_SIZE) this.lastKnown.delete(this.lastKnown.keys().next().value!)
@@ -67,7 +68,7 @@ export class CouponBook {
     }
   }
 
-  /** Only the claim that opened a pointer writes to it, so these plain `_id` updates never race. */
+  /** Only the claim that opened a pointer writes to it (a retry on another slot), so these plain `_id` updates never race. */
   async settle(pointerId: string, couponId: string): Promise<void> {
     await this.Pointer.updateOne({ _id: pointerId }, { $set: { couponId } }).exec()
   }
@@ -80,7 +81,7 @@ export class CouponBook {
   async ensure(coupon: CouponDoc, now: Date): Promise<void> {
     const pointers = await this.pointers(coupon.memberId)
     if (pointers.some((p) => p.claimId === coupon.claimId)) return
-    await this.settle(await this.open(coupon.memberId, coupon.templateId, coupon.claimId, now), coupon._id)
+    await this.open(coupon.memberId, coupon.templateId, coupon.claimId, now, coupon._id)
   }
 
   /** The member's coupons (any state), each checked against the coupon document it points to. */

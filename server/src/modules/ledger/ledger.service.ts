@@ -56,7 +56,7 @@ const STALE_RESERVATION_MS = 10_000
  * A posting that collides on the `eventKey` is a replay and returns the first entry.
  */
 // Heads of recently used wallets kept in memory; bounded so memory stays flat with millions of members.
-const HEAD_CACHE_SIZE = 20_000
+const HEAD_CACHE_SIZE = 50_000
 // The stored head hint is written on every HEAD_HINT_EVERY-th entry of a member.
 const HEAD_HINT_EVERY = 4
 

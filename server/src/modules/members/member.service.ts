@@ -20,11 +20,13 @@ export interface RegistrationInput {
 /** Runs after a member is created (welcome gift, referral attribution); each must be idempotent. */
 export type RegistrationHook = (member: MemberDoc, input: RegistrationInput) => Promise<void>
 
-// The card shows a member row at most this old when another process changed it (tier, phone).
-const CARD_CACHE_MS = 5_000
+// The card shows a member row at most this old when another process changed it (tier, phone);
+// the process that changes a row forgets it at once. Sized for the active members of a large mall.
+const CARD_CACHE_MS = 30_000
+const CARD_CACHE_SIZE = 50_000
 
 export class MemberService {
-  private readonly cardRows = new TtlCache<MemberDoc>(CARD_CACHE_MS)
+  private readonly cardRows = new TtlCache<MemberDoc>(CARD_CACHE_MS, CARD_CACHE_SIZE)
 
   constructor(
     private readonly repo: MemberRepo,

@@ -55,9 +55,11 @@ export interface DailyTotalDoc {
   count: number
   /** amount per Shanghai hour, 'h09' → fen */
   hours?: Record<string, number>
+  /** on a staff member's day: purchases per member, 'm<memberId>' → count (the repeat-member flag) */
+  members?: Record<string, number>
 }
 const dailyTotalSchema = new Schema<DailyTotalDoc>(
-  { _id: String, amountFen: Number, count: Number, hours: Schema.Types.Mixed },
+  { _id: String, amountFen: Number, count: Number, hours: Schema.Types.Mixed, members: Schema.Types.Mixed },
   { versionKey: false, collection: 'daily_totals' },
 )
 

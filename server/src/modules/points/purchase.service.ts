@@ -94,14 +94,14 @@ export class PurchaseService {
       // Lost a race with a concurrent scan of the same receipt: converge on the winner's result.
       return this.resume((await this.Purchase.findById(key).lean<PurchaseDoc>().exec())!, memberId, input.amountFen, now)
     }
-    // Totals for the caps and the repeat-member flag: controls, not money invariants (concurrent
-    // first upserts of a period may lose one increment on FerretDB).
-    const [, sameMember] = await Promise.all([
-      this.DailyTotal.updateOne({ _id: dayKey }, { $inc: { amountFen: input.amountFen, count: 1, [`hours.${hourField}`]: input.amountFen } }, { upsert: true }).exec().catch(() => null),
-      this.DailyTotal.findOneAndUpdate({ _id: `${dayKey}:${memberId}` }, { $inc: { amountFen: input.amountFen, count: 1 } }, { upsert: true, new: true })
-        .lean<DailyTotalDoc>().exec().catch(() => null),
-    ])
-    const sameMemberToday = sameMember?.count ?? 0
+    // Totals for the caps and the repeat-member flag, in one write: controls, not money invariants
+    // (concurrent first upserts of a period may lose one increment on FerretDB).
+    const totalsAfter = await this.DailyTotal.findOneAndUpdate(
+      { _id: dayKey },
+      { $inc: { amountFen: input.amountFen, count: 1, [`hours.${hourField}`]: input.amountFen, [`members.m${memberId}`]: 1 } },
+      { upsert: true, new: true },
+    ).lean<DailyTotalDoc>().exec().catch(() => null)
+    const sameMemberToday = totalsAfter?.members?.[`m${memberId}`] ?? 0
     if (sameMemberToday > REPEAT_MEMBER_THRESHOLD) {
       doc.flags.push('repeat_member')
       await this.Purchase.updateOne({ _id: doc._id }, { $set: { flags: doc.flags } }).exec()
