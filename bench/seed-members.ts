@@ -9,7 +9,7 @@ import { ledgerModels } from '../server/src/modules/ledger/ledger.model'
  */
 export async function growMembers(conn: Connection, already: string[], total: number, now: Date): Promise<string[]> {
   const { Member } = memberModels(conn)
-  const { Entry, Head, Event } = ledgerModels(conn)
+  const { Entry, Head } = ledgerModels(conn)
   const ids = [...already]
   const base = 30_000_000
   const month = shanghaiMonth(now)
@@ -22,8 +22,9 @@ export async function growMembers(conn: Connection, already: string[], total: nu
     await Entry.collection.insertMany(
       batch.map((id) => ({ _id: `${id}:1`, memberId: id, seq: 1, eventKey: `welcome:${id}`, type: 'welcome', op: { kind: 'credit', points: 100, earnedMonth: month, expiryMonths: 12 }, growth: {}, delta: welcome.delta, state: welcome.state, meta: {}, createdAt: now })) as never[],
     )
-    await Event.collection.insertMany(batch.map((id) => ({ _id: `welcome:${id}`, memberId: id, entryId: `${id}:1`, createdAt: now })) as never[])
-    await Head.collection.insertMany(batch.map((id) => ({ _id: id, seq: 1 })) as never[])
+    // A welcome posting writes no event row (only fenceable payments do) and, as a member's first
+    // entry, the stored head hint with its state.
+    await Head.collection.insertMany(batch.map((id) => ({ _id: id, seq: 1, state: welcome.state })) as never[])
     ids.push(...batch)
   }
   return ids

@@ -77,6 +77,9 @@ describe('budget cap', () => {
     expect((await statusOf('dbl')).status).toBe('running')
     expect(await buy(members[1]!, 'PCB-raised')).toMatchObject({ points: 200, breakdown: { campaign: { bonusPoints: 100, budgetTrimmed: false } } })
     expect((await statusOf('dbl')).budget).toMatchObject({ used: 350, left: 50 })
+    // The member's history says why: the campaign and what it added.
+    const history = await api.http.get('/api/me/wallet/entries?limit=1').set(bearer(members[1]!.accessToken))
+    expect(history.body.items[0]).toMatchObject({ delta: 200, title: '消费积分（双倍积分日 +100）' })
   })
 
   it('counts a monthly budget per Shanghai month, and refuses bad budgets in the rules editor', async () => {

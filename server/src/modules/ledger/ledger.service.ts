@@ -57,7 +57,8 @@ const STALE_RESERVATION_MS = 10_000
  */
 // Heads of recently used wallets kept in memory; bounded so memory stays flat with millions of members.
 const HEAD_CACHE_SIZE = 50_000
-// The stored head hint is written on every HEAD_HINT_EVERY-th entry of a member.
+// The stored head hint is written with a member's 1st, 5th, 9th… entry: a new member's cold read
+// finds it, and a hint lags at most HEAD_HINT_EVERY − 1 entries (one probe read each).
 const HEAD_HINT_EVERY = 4
 
 export class LedgerService {
@@ -243,7 +244,7 @@ export class LedgerService {
       // Every few entries only, and unconditional: a lagging hint costs a cold reader a probe per
       // entry it lags (at most HEAD_HINT_EVERY − 1), a write on every posting costs more. (A guarded
       // write would cost a read on every posting.)
-      entry.seq % HEAD_HINT_EVERY !== 0 ? null : this.m.Head.updateOne({ _id: entry.memberId }, { $set: { seq: entry.seq, state: entry.state } }, { upsert: true })
+      entry.seq % HEAD_HINT_EVERY !== 1 ? null : this.m.Head.updateOne({ _id: entry.memberId }, { $set: { seq: entry.seq, state: entry.state } }, { upsert: true })
         .exec()
         .catch((err) => {
           if (!isDuplicateKey(err)) throw err // two first postings raced on the upsert

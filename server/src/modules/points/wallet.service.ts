@@ -53,11 +53,17 @@ export class WalletService {
 }
 
 export function toWalletEntry(e: LedgerEntryDoc): WalletEntry {
-  const meta = e.meta as { storeName?: string; receiptNo?: string; amountFen?: number; reason?: string; item?: string }
+  const meta = e.meta as {
+    storeName?: string; receiptNo?: string; amountFen?: number; reason?: string; item?: string
+    breakdown?: { campaign?: { name: string; bonusPoints?: number } | null }
+  }
+  // "Why did I get these points": a purchase names the campaign that added to it.
+  const campaign = meta.breakdown?.campaign
+  const bonus = campaign?.bonusPoints ? `（${campaign.name} +${campaign.bonusPoints}）` : ''
   return {
     seq: e.seq,
     type: e.type,
-    title: meta.item ? `兑换：${meta.item}` : (meta.reason ?? TITLES[e.type] ?? '积分变动'),
+    title: meta.item ? `兑换：${meta.item}` : `${meta.reason ?? TITLES[e.type] ?? '积分变动'}${bonus}`,
     delta: e.delta,
     balanceAfter: e.state.balance,
     createdAt: new Date(e.createdAt).toISOString(),
