@@ -1,0 +1,58 @@
+import mongoose from 'mongoose'
+import { bearer, startTestApi, type TestApi } from '../support/api-harness'
+import { templateInput } from '../support/coupon-helpers'
+import { award, scan } from '../support/points-helpers'
+
+/**
+ * Database round trips per request on the hot routes. On the embedded database throughput follows
+ * this count (README, Performance), so a change that adds one shows up here, not only in a bench.
+ * Counted with mongoose's debug hook, which sees every collection call the server makes.
+ */
+let api: TestApi
+const calls: string[] = []
+
+beforeAll(async () => {
+  api = await startTestApi()
+  await api.addStore('RT')
+})
+afterAll(async () => {
+  mongoose.set('debug', false)
+  await api.stop()
+})
+
+async function roundTrips(request: () => PromiseLike<{ status: number }>): Promise<string[]> {
+  calls.length = 0
+  mongoose.set('debug', (collection: string, method: string) => void calls.push(`${collection}.${method}`))
+  try {
+    expect((await request()).status).toBe(200)
+  } finally {
+    mongoose.set('debug', false)
+  }
+  return [...calls]
+}
+
+it('check-in, purchase award and coupon claim stay within their round-trip budgets', async () => {
+  const clerk = (await api.loginStaff('rt-clerk', 'manager', 'RT')).accessToken
+  const operator = (await api.loginStaff('rt-op', 'operator', null)).accessToken
+  const [warm, member] = await Promise.all([api.loginMember('rt-warm'), api.loginMember('rt-member')])
+  const template = (await api.http.post('/api/ops/coupon-templates').set(bearer(operator)).send(templateInput({ stock: null, perMemberLimit: 5 }))).body._id as string
+  // First uses warm the process (rules, store, template caches); the counted requests are a member's first of each kind.
+  await api.http.post('/api/me/checkin').set(bearer(warm.accessToken)).send({})
+  await award(api, clerk, { scanToken: await scan(api, warm, clerk), receiptNo: 'RT-0', amountFen: 100 })
+  await api.http.post(`/api/coupons/${template}/claim`).set(bearer(warm.accessToken)).send()
+
+  const checkin = await roundTrips(() => api.http.post('/api/me/checkin').set(bearer(member.accessToken)).send({}))
+  expect(checkin).toEqual(['checkins.findOne', 'checkins.insertOne', 'ledger_entries.insertOne', 'checkins.updateOne'])
+
+  const scanToken = await scan(api, member, clerk)
+  const purchase = await roundTrips(() => award(api, clerk, { scanToken, receiptNo: 'RT-1', amountFen: 123_00 }))
+  expect(purchase.length).toBeLessThanOrEqual(7)
+  expect(purchase).toEqual(expect.arrayContaining(['purchases.insertOne', 'ledger_entries.insertOne', 'staff_audit.insertOne']))
+
+  const claim = await roundTrips(() => api.http.post(`/api/coupons/${template}/claim`).set(bearer(member.accessToken)).send())
+  expect(claim).toEqual(['coupon_book_hints.findOne', 'coupon_book.insertOne', 'coupons.insertOne', 'coupon_book_hints.updateOne'])
+
+  // A warm read of the card: the member row is cached; one probe for entries another process may have added.
+  const card = await roundTrips(() => api.http.get('/api/me/card').set(bearer(member.accessToken)))
+  expect(card).toEqual(['ledger_entries.findOne'])
+})
