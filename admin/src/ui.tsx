@@ -132,3 +132,34 @@ export function Pager({ page, shownPage, pages, busy = false, onPage, testIdPref
     </div>
   )
 }
+
+export type ActionMessage = { ok: boolean; text: string } | null
+
+/**
+ * A button's request with the page's busy flag and message: `act(done, call, after)` shows `done`
+ * (or the error in Chinese), hands the result to `after` (which may replace the message), then reloads.
+ */
+export function useAction(reload: () => void) {
+  const [busy, setBusy] = useState(false)
+  const [message, setMessage] = useState<ActionMessage>(null)
+  const act = async (done: string, call: () => Promise<unknown>, after?: (result: unknown) => void) => {
+    setMessage(null)
+    setBusy(true)
+    try {
+      const result = await call()
+      setMessage({ ok: true, text: done })
+      after?.(result)
+      reload()
+    } catch (e) {
+      setMessage({ ok: false, text: errorText(e) })
+    } finally {
+      setBusy(false)
+    }
+  }
+  return { busy, message, setMessage, act }
+}
+
+/** "请检查：活动名称、预算" from a failed zod parse, naming each top-level field by its form label. */
+export function invalidFieldsText(issues: { path: PropertyKey[] }[], labels: Record<string, string>): string {
+  return `请检查：${[...new Set(issues.map((i) => labels[String(i.path[0])] ?? String(i.path[0])))].join('、')}`
+}

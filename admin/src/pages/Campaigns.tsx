@@ -3,13 +3,12 @@ import {
   CAMPAIGN_KIND_LABELS, CAMPAIGN_KINDS, CAMPAIGN_STATUS_LABELS, campaignInput,
   type CampaignInput, type CampaignKind, type CampaignSimulation, type CampaignView, type CouponTemplate,
 } from '@mall/shared'
-import { api, errorText } from '../api'
+import { api } from '../api'
 import { fenToYuan, formatInstant, localToInstant } from '../format'
-import { Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
+import { Empty, ErrorBox, invalidFieldsText, Loading, Panel, useAction, useAsync } from '../ui'
 import { PointsCampaignsPanel } from './PointsCampaigns'
 
 interface Form { name: string; kind: CampaignKind; segmentId: string; points: string; couponTemplateId: string; maxGrants: string; startsAt: string; endsAt: string }
-type Message = { ok: boolean; text: string } | null
 
 const localNow = (plusDays = 0) => new Date(Date.now() + 8 * 3600_000 + plusDays * 86400_000).toISOString().slice(0, 16)
 const emptyForm = (): Form => ({ name: '', kind: 'coupon_drop', segmentId: '', points: '', couponTemplateId: '', maxGrants: '1000', startsAt: localNow(), endsAt: localNow(30) })
@@ -23,7 +22,7 @@ function toInput(f: Form): { ok: true; input: CampaignInput } | { ok: false; tex
   })
   if (parsed.success) return { ok: true, input: parsed.data }
   const labels: Record<string, string> = { name: '活动名称', segmentId: '目标分群', reward: '奖励', budget: '预算', startsAt: '开始时间', endsAt: '结束时间' }
-  return { ok: false, text: `请检查：${[...new Set(parsed.error.issues.map((i) => labels[String(i.path[0])] ?? String(i.path[0])))].join('、')}` }
+  return { ok: false, text: invalidFieldsText(parsed.error.issues, labels) }
 }
 
 function SimulationView({ sim }: { sim: CampaignSimulation }) {
@@ -44,29 +43,13 @@ function SimulationView({ sim }: { sim: CampaignSimulation }) {
 
 export function CampaignsPage() {
   const [form, setForm] = useState<Form>(emptyForm)
-  const [message, setMessage] = useState<Message>(null)
   const [sim, setSim] = useState<CampaignSimulation | null>(null)
-  const [busy, setBusy] = useState(false)
   const [list, reload] = useAsync(() => api<{ items: CampaignView[] }>('GET', '/api/ops/campaigns'), [])
   const [segments] = useAsync(() => api<{ items: { id: string; name: string; count?: number }[] }>('GET', '/api/ops/segments'), [])
   const [templates] = useAsync(() => api<{ items: CouponTemplate[] }>('GET', '/api/ops/coupon-templates'), [])
   const [grants, setGrants] = useState<{ id: string; items: { slot: number; memberId: string; points: number; couponId: string | null; couponRefusal: string | null; at: string }[] } | null>(null)
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }))
-
-  const act = async (label: string, call: () => Promise<unknown>, after?: (r: unknown) => void) => {
-    setMessage(null)
-    setBusy(true)
-    try {
-      const r = await call()
-      setMessage({ ok: true, text: label })
-      after?.(r) // may replace the message with the outcome
-      reload()
-    } catch (e) {
-      setMessage({ ok: false, text: errorText(e) })
-    } finally {
-      setBusy(false)
-    }
-  }
+  const { busy, message, setMessage, act } = useAction(reload)
 
   const withInput = (run: (input: CampaignInput) => Promise<void>) => async () => {
     const built = toInput(form)

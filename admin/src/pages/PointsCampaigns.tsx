@@ -3,9 +3,9 @@ import {
   POINTS_CAMPAIGN_STATUS_LABELS, pointsCampaignSchema,
   type PointsCampaign, type PointsCampaignSimulation, type PointsCampaignView,
 } from '@mall/shared'
-import { api, errorText } from '../api'
+import { api } from '../api'
 import { fenToYuan, formatInstant, formatNumber, STORES } from '../format'
-import { CheckGroup, Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
+import { CheckGroup, Empty, ErrorBox, invalidFieldsText, Loading, Panel, useAction, useAsync } from '../ui'
 
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日']
 export function describeCampaignDay(when: PointsCampaign['when']): string {
@@ -27,7 +27,7 @@ function toCampaign(d: Draft): { ok: true; campaign: PointsCampaign } | { ok: fa
   })
   if (parsed.success) return { ok: true, campaign: parsed.data }
   const labels: Record<string, string> = { multiplierPermille: '倍率', when: '活动日', budgetPoints: '预算' }
-  return { ok: false, text: `请检查：${[...new Set(parsed.error.issues.map((i) => labels[String(i.path[0])] ?? String(i.path[0])))].join('、')}` }
+  return { ok: false, text: invalidFieldsText(parsed.error.issues, labels) }
 }
 
 function SimulationView({ sim }: { sim: PointsCampaignSimulation }) {
@@ -55,24 +55,9 @@ export function PointsCampaignsPanel() {
   const [list, reload] = useAsync(() => api<{ items: PointsCampaignView[] }>('GET', '/api/ops/points-campaigns'), [])
   const [draft, setDraft] = useState<Draft>(emptyDraft)
   const [sim, setSim] = useState<PointsCampaignSimulation | null>(null)
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null)
-  const [busy, setBusy] = useState(false)
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }))
 
-  const act = async (done: string, call: () => Promise<unknown>, after?: (r: unknown) => void) => {
-    setMessage(null)
-    setBusy(true)
-    try {
-      const r = await call()
-      setMessage({ ok: true, text: done })
-      after?.(r)
-      reload()
-    } catch (e) {
-      setMessage({ ok: false, text: errorText(e) })
-    } finally {
-      setBusy(false)
-    }
-  }
+  const { busy, message, setMessage, act } = useAction(reload)
   const showSim = (r: unknown) => setSim(r as PointsCampaignSimulation)
   const simulateDraft = () => {
     const built = toCampaign(draft)
