@@ -2,6 +2,7 @@ import type { MemberLoginResponse } from '@mall/shared'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { award, balanceOf, redeem, scan } from '../support/points-helpers'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
+import { LedgerService } from '../../server/src/modules/ledger/ledger.service'
 
 let api: TestApi
 let clerk: string
@@ -72,6 +73,28 @@ describe('ledger under concurrency', () => {
     expect(await balanceOf(api, m)).toBe(W - 40)
     const different = await redeem(api, desk, { ...body, points: 10 }, 'retry-key-0001')
     expect(different.status).toBe(422)
+  })
+})
+
+describe('two server processes on one ledger', () => {
+  it('refuses a spend only against the real head: a credit another process posted counts, and a replay collides', async () => {
+    const m = await api.loginMember('two-processes')
+    const memberId = m.member.memberId
+    const here = api.ctx.services.ledger
+    const elsewhere = new LedgerService(api.conn) // its own head cache, like another process
+    const before = (await here.head(memberId)).state.balance // this process now caches the head
+    const now = api.clock.now()
+    await elsewhere.post({
+      memberId, eventKey: `elsewhere:${memberId}`, type: 'adjust', now,
+      plan: () => ({ op: { kind: 'credit', points: 500, earnedMonth: '2026-11', expiryMonths: 12 } }),
+    })
+    // This process's cached head says `before`; the spend needs the other process's 500 too.
+    const spend = await here.post({ memberId, eventKey: `spend:${memberId}`, type: 'redeem', now, plan: () => ({ op: { kind: 'debit', points: before + 400 } }) })
+    expect(spend.entry.state.balance).toBe(100)
+    // The other process replays the same spend: its stale head collides, and it returns the first entry.
+    const replay = await elsewhere.post({ memberId, eventKey: `spend:${memberId}`, type: 'redeem', now, plan: () => ({ op: { kind: 'debit', points: before + 400 } }) })
+    expect(replay).toMatchObject({ replayed: true, entry: { _id: spend.entry._id } })
+    expect(await balanceOf(api, m)).toBe(100)
   })
 })
 

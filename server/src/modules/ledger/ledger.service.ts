@@ -182,15 +182,22 @@ export class LedgerService {
   private async append(req: PostRequest): Promise<PostResult> {
     // Start from the head this process last saw (or the stored hint) without probing: the insert of
     // seq + 1 succeeds only if seq is the real head, so a stale start costs a retry, never a fork.
+    // A refusal is only final on a verified head: a stale one may lack another process's credit.
     let head = this.heads.get(req.memberId) ?? (await this.storedHead(req.memberId))
+    let verified = false
     for (let attempt = 0; ; attempt++) {
-      const plan = req.plan(head.state)
+      let plan: PostingPlan
       let applied: { state: WalletState; delta: number }
       try {
+        plan = req.plan(head.state)
         applied = applyOperation(head.state, plan.op, plan.growth)
       } catch (err) {
-        if (err instanceof WalletRuleError) throw new DomainError(WALLET_ERRORS[err.violation], err.message)
-        throw err
+        const refusal = err instanceof WalletRuleError ? new DomainError(WALLET_ERRORS[err.violation], err.message) : err
+        if (!(refusal instanceof DomainError)) throw refusal
+        if (verified) throw refusal
+        head = await this.head(req.memberId)
+        verified = true
+        continue
       }
       const entry: LedgerEntryDoc = {
         _id: entryId(req.memberId, head.seq + 1),
@@ -214,6 +221,7 @@ export class LedgerService {
         if (attempt > 200) throw new DomainError('INTERNAL', 'ledger contention did not settle')
         if (attempt > 0) await sleep(Math.random() * 5 * Math.min(attempt + 1, 10))
         head = await this.head(req.memberId) // another writer took the seq: move to the real head
+        verified = true
         continue
       }
       this.remember(req.memberId, { seq: entry.seq, state: entry.state })
