@@ -47,6 +47,11 @@ const weekdayOf = (day: string) => {
 const oneDecimal = (x: number) => Math.round(x * 10) / 10
 const noon = (day: string) => new Date(startOfShanghaiDay(day).getTime() + 12 * 3600_000)
 
+/** The Shanghai days among the `count` days from `fromDay` (included) that the campaign runs on. */
+export function campaignDaysFrom(c: PointsCampaign, fromDay: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => addDays(fromDay, i)).filter((d) => campaignRunsOn(c, noon(d)))
+}
+
 /**
  * Which past days stand in for a campaign day: the same weekday, the same day of the month (any
  * day when the window has none of it, e.g. the 31st), or for a one-off date its weekday.
@@ -85,7 +90,7 @@ export function simulatePointsCampaign(
   const perDay = { purchases: oneDecimal(inScope.length / days.length), members: oneDecimal(memberDays / days.length), bonusPoints: oneDecimal(bonusPerDay) }
   if (inScope.length === 0) warnings.push('参考期内没有符合条件的消费记录，估算为 0')
 
-  const upcomingDays = Array.from({ length: HORIZON_DAYS }, (_, i) => addDays(today, i)).filter((d) => campaignRunsOn(c, noon(d)))
+  const upcomingDays = campaignDaysFrom(c, today, HORIZON_DAYS)
   if (upcomingDays.length === 0) warnings.push('未来 30 天内没有活动日')
   const projectedBonusPoints = Math.round(bonusPerDay * upcomingDays.length)
 

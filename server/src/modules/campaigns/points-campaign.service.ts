@@ -1,6 +1,6 @@
 import { Schema, trusted, type Connection, type Model } from 'mongoose'
 import {
-  addDays, budgetPeriodKey, campaignRunsOn, shanghaiDay, simulatePointsCampaign, startOfShanghaiDay, SIMULATION_SAMPLE_DAYS,
+  addDays, budgetPeriodKey, campaignDaysFrom, shanghaiDay, simulatePointsCampaign, startOfShanghaiDay, SIMULATION_SAMPLE_DAYS,
   type EarningFactors, type PointsCampaign, type PointsCampaignSimulation, type PointsCampaignView, type SampledPurchase,
 } from '@mall/shared'
 import { getModel } from '../../db/connect'
@@ -59,7 +59,7 @@ export class PointsCampaignService {
       const periodKey = budgetPeriodKey(c, now)
       const used = c.budgetPoints ? await this.budget.used(this.budgetKey(c, now)) : 0
       const budget = c.budgetPoints ? { points: c.budgetPoints, period: c.budgetPeriod ?? 'total', periodKey, used, left: Math.max(0, c.budgetPoints - used) } : null
-      const nextDay = Array.from({ length: LOOKAHEAD_DAYS }, (_, i) => addDays(shanghaiDay(now), i)).find((d) => campaignRunsOn(c, noonOf(d))) ?? null
+      const nextDay = campaignDaysFrom(c, shanghaiDay(now), LOOKAHEAD_DAYS)[0] ?? null
       const status = control?.killed ? 'killed' : budget && budget.left === 0 ? 'paused_budget' : nextDay === shanghaiDay(now) ? 'running' : 'scheduled'
       return {
         campaign: c, status, nextDay, budget,
@@ -123,5 +123,3 @@ export class PointsCampaignService {
     return this.controls.rows
   }
 }
-
-const noonOf = (day: string) => new Date(startOfShanghaiDay(day).getTime() + 12 * 3600_000)
