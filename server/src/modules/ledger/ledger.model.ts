@@ -23,8 +23,10 @@ export interface LedgerEntryDoc {
 }
 
 /**
- * Reservation of a business event key. Inserted before the entry so concurrent retries of the
- * same event wait for one writer instead of racing; `entryId` is filled in once posted.
+ * Reservation of a fenceable business event key (a payment for an item). Inserted before the
+ * entry so concurrent retries wait for one writer and a saga's compensation can fence the key;
+ * `entryId` is filled in once posted. Other postings have no row here: the entry's unique
+ * `eventKey` alone makes them once-only.
  */
 export interface LedgerEventDoc {
   _id: string

@@ -142,7 +142,10 @@ export class LedgerService {
     return (await this.m.Entry.distinct('memberId').exec()) as string[]
   }
 
-  /** Finds the entry an event produced, or null if the event has not been posted. */
+  /**
+   * Finds the entry a fenceable event (`fenceable: true`) produced, or null if it has not been
+   * posted. Other events leave no reservation row, so this answers null for them.
+   */
   async findByEventKey(eventKey: string): Promise<LedgerEntryDoc | null> {
     const ev = await this.m.Event.findById(eventKey).lean().exec()
     if (ev?.entryId) return this.m.Entry.findById(ev.entryId).lean<LedgerEntryDoc>().exec()
