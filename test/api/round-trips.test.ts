@@ -46,11 +46,11 @@ it('check-in, purchase award and coupon claim stay within their round-trip budge
 
   const scanToken = await scan(api, member, clerk)
   const purchase = await roundTrips(() => award(api, clerk, { scanToken, receiptNo: 'RT-1', amountFen: 123_00 }))
-  expect(purchase.length).toBeLessThanOrEqual(7)
-  expect(purchase).toEqual(expect.arrayContaining(['purchases.insertOne', 'ledger_entries.insertOne', 'staff_audit.insertOne']))
+  expect(purchase).toEqual(['daily_totals.findOneAndUpdate', 'purchases.insertOne', 'ledger_entries.insertOne', 'purchases.updateOne', 'staff_audit.insertOne'])
 
   const claim = await roundTrips(() => api.http.post(`/api/coupons/${template}/claim`).set(bearer(member.accessToken)).send())
-  expect(claim).toEqual(['coupon_book_hints.findOne', 'coupon_book.insertOne', 'coupons.insertOne', 'coupon_book_hints.updateOne'])
+  // (the book hint update is not awaited, so its place in the order varies)
+  expect(claim.sort()).toEqual(['coupon_book.insertOne', 'coupon_book_hints.findOne', 'coupon_book_hints.updateOne', 'coupons.insertOne'])
 
   // A warm read of the card: the member row is cached; one probe for entries another process may have added.
   const card = await roundTrips(() => api.http.get('/api/me/card').set(bearer(member.accessToken)))

@@ -3,6 +3,7 @@ import {
   addDays, checkinReward, lastDayOfMonth, nextMilestone, shanghaiDay, shanghaiMonth,
   type CheckinResult, type CheckinStatus,
 } from '@mall/shared'
+import { findById, updateById } from '../../db/by-id'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
 import { deleteIf, updateIf } from '../../db/guarded-write'
 import { DomainError } from '../../http/domain-error'
@@ -35,14 +36,14 @@ export class CheckinService {
     const today = shanghaiDay(now)
     // Each check-in stores the streak it ends (make-ups renumber the days after them), so today's
     // streak is yesterday's + 1: one read by `_id`.
-    const yesterday = await this.m.Checkin.findById(`${memberId}:${addDays(today, -1)}`).lean<CheckinDoc>().exec()
+    const yesterday = await findById<CheckinDoc>(this.m.Checkin, `${memberId}:${addDays(today, -1)}`)
     const streak = (yesterday?.streak ?? 0) + 1
     const reward = checkinReward(rules, streak, false)
     const doc: CheckinDoc = {
       _id: `${memberId}:${today}`, memberId, day: today, kind: 'daily', at: now, streak, rewardPoints: reward.points,
       milestoneDay: reward.milestone?.day ?? null, makeupCardsEarned: reward.milestone?.makeupCards ?? 0, rewarded: false,
     }
-    const saved = (await insertOnce(this.m.Checkin, doc as never)) ? doc : (await this.m.Checkin.findById(doc._id).lean<CheckinDoc>().exec())!
+    const saved = (await insertOnce(this.m.Checkin, doc as never)) ? doc : (await findById<CheckinDoc>(this.m.Checkin, doc._id))!
     await this.reward(saved)
     return view(saved)
   }
@@ -76,7 +77,7 @@ export class CheckinService {
     }
     // Not awaited: the flag only spares repeat work. If it is lost, the repair on the member's next
     // request or the sweeper runs this again, and the keyed posting replays instead of paying twice.
-    void this.m.Checkin.updateOne({ _id: c._id }, { $set: { rewarded: true } }).exec().catch(() => undefined)
+    void updateById(this.m.Checkin, c._id, { $set: { rewarded: true } }).catch(() => undefined)
   }
 
   private async streakEndingAt(memberId: string, day: string): Promise<number> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { trusted, type Connection } from 'mongoose'
 import { claimBlocker, validityWindow, type ClaimBlocker } from '@mall/shared'
+import { findById, updateById } from '../../db/by-id'
 import { isDuplicateKey } from '../../db/connect'
 import { deleteIf, updateIf } from '../../db/guarded-write'
 import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
@@ -121,7 +122,7 @@ export class CouponClaimService {
         // Which key collided? A taken slot (another process, or a freed slot re-taken): move on.
         // A free slot means this member already holds that ordinal: hand the slot back and try
         // the next ordinal until the per-member limit.
-        if (await this.m.Coupon.exists({ _id: doc._id })) continue
+        if (await findById(this.m.Coupon, doc._id, { _id: 1 })) continue
         this.slots.giveBack(t._id, slot)
         if (fixedOrdinal !== undefined) throw new DomainError('COUPON.ALREADY_GRANTED', 'this benefit coupon was granted before')
         if (++ordinal > t.perMemberLimit) throw new DomainError('COUPON.LIMIT_REACHED', 'per-member limit reached')
@@ -130,7 +131,7 @@ export class CouponClaimService {
       // The hint shows "N left" for limited stock (kept exact); for unlimited stock it only seeds a new
       // process's slot cursor, which walks past the few slots a sparse hint misses.
       if (t.stock !== null || slot % UNLIMITED_HINT_EVERY === 0) {
-        void this.m.StockHint.updateOne({ _id: t._id }, { $max: { claimedHint: slot } }, { upsert: true }).exec().catch(() => undefined)
+        void updateById(this.m.StockHint, t._id, { $max: { claimedHint: slot } }, { upsert: true }).catch(() => undefined)
       }
       return doc
     }

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose'
+import { findById, updateById } from '../../db/by-id'
 import { getModel, insertOnce } from '../../db/connect'
 import type { CouponDoc, CouponModels } from './coupon.model'
 
@@ -62,7 +63,7 @@ export class CouponBook {
         this.lastKnown.set(memberId, n)
         if (this.lastKnown.size > LAST_KNOWN_SIZE) this.lastKnown.delete(this.lastKnown.keys().next().value!)
         // not awaited: a lagging hint only costs readers a probe
-        void this.Hint.updateOne({ _id: memberId }, { $max: { count: n } }, { upsert: true }).exec().catch(() => undefined)
+        void updateById(this.Hint, memberId, { $max: { count: n } }, { upsert: true }).catch(() => undefined)
         return _id
       }
     }
@@ -70,11 +71,11 @@ export class CouponBook {
 
   /** Only the claim that opened a pointer writes to it (a retry on another slot), so these plain `_id` updates never race. */
   async settle(pointerId: string, couponId: string): Promise<void> {
-    await this.Pointer.updateOne({ _id: pointerId }, { $set: { couponId } }).exec()
+    await updateById(this.Pointer, pointerId, { $set: { couponId } })
   }
 
   async fail(pointerId: string): Promise<void> {
-    await this.Pointer.updateOne({ _id: pointerId }, { $set: { failed: true } }).exec()
+    await updateById(this.Pointer, pointerId, { $set: { failed: true } })
   }
 
   /** A claim the sweeper activated may predate its pointer (or the pointer write was lost): add one. */
@@ -93,7 +94,7 @@ export class CouponBook {
 
   private async resolve(p: CouponPointerDoc, now: Date): Promise<CouponDoc | null> {
     if (p.couponId) {
-      const coupon = await this.m.Coupon.findById(p.couponId).lean<CouponDoc>().exec()
+      const coupon = await findById<CouponDoc>(this.m.Coupon, p.couponId)
       // a compensated claim freed its slot, which may now hold someone else's coupon
       return coupon && coupon.claimId === p.claimId ? coupon : null
     }
@@ -107,15 +108,15 @@ export class CouponBook {
   private async pointers(memberId: string): Promise<CouponPointerDoc[]> {
     const known = await this.count(memberId)
     const ids = Array.from({ length: known }, (_, i) => `${memberId}:${i + 1}`)
-    const rows = (await Promise.all(ids.map((id) => this.Pointer.findById(id).lean<CouponPointerDoc>().exec()))).filter((p): p is CouponPointerDoc => p !== null)
+    const rows = (await Promise.all(ids.map((id) => findById<CouponPointerDoc>(this.Pointer, id)))).filter((p): p is CouponPointerDoc => p !== null)
     for (let n = known + 1; ; n++) {
-      const next = await this.Pointer.findById(`${memberId}:${n}`).lean<CouponPointerDoc>().exec()
+      const next = await findById<CouponPointerDoc>(this.Pointer, `${memberId}:${n}`)
       if (!next) return rows
       rows.push(next)
     }
   }
 
   private async count(memberId: string): Promise<number> {
-    return (await this.Hint.findById(memberId).lean<CouponBookHintDoc>().exec())?.count ?? 0
+    return (await findById<CouponBookHintDoc>(this.Hint, memberId))?.count ?? 0
   }
 }

@@ -3,13 +3,14 @@ import type { Connection } from 'mongoose'
 import {
   claimBlocker, couponHeadline, type ClaimableCoupon, type CouponTemplateInput, type MemberCoupon,
 } from '@mall/shared'
+import { findById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import { slotsInUse } from '../../db/slots-in-use'
 import { DomainError } from '../../http/domain-error'
 import type { MemberService } from '../members/member.service'
 import type { CouponBook } from './coupon-book'
 import type { TemplateCache } from './template-cache'
-import { couponId, couponModels, type CouponDoc, type CouponModels, type CouponTemplateDoc } from './coupon.model'
+import { couponId, couponModels, type CouponDoc, type CouponModels, type CouponStockHintDoc, type CouponTemplateDoc } from './coupon.model'
 
 /** Templates (operators create them) and the member's views: coupon centre and "my coupons". */
 export class CouponCatalogService {
@@ -81,8 +82,8 @@ export class CouponCatalogService {
 
   /** Slots taken, for the "N left" display; a slot freed by a compensated payment counts until re-claimed. */
   private async slotsTaken(templateId: string, stock: number): Promise<number> {
-    const hint = (await this.m.StockHint.findById(templateId).lean().exec())?.claimedHint ?? 0
-    return slotsInUse(hint, stock, async (slot) => !!(await this.m.Coupon.exists({ _id: couponId(templateId, slot) })))
+    const hint = (await findById<CouponStockHintDoc>(this.m.StockHint, templateId))?.claimedHint ?? 0
+    return slotsInUse(hint, stock, async (slot) => !!(await findById(this.m.Coupon, couponId(templateId, slot), { _id: 1 })))
   }
 
   async templatesById(ids: string[]): Promise<Map<string, CouponTemplateDoc>> {

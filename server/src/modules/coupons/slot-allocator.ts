@@ -1,6 +1,7 @@
+import { findById } from '../../db/by-id'
 import { DomainError } from '../../http/domain-error'
 import { KeyedMutex } from '../../lib/keyed-mutex'
-import { MAX_SLOT, type CouponModels, type CouponTemplateDoc } from './coupon.model'
+import { MAX_SLOT, type CouponModels, type CouponStockHintDoc, type CouponTemplateDoc } from './coupon.model'
 
 const SOLD_OUT_MEMO_MS = 1_000
 
@@ -54,7 +55,7 @@ export class SlotAllocator {
   private async cursor(t: CouponTemplateDoc): Promise<Cursor> {
     let cursor = this.cursors.get(t._id)
     if (!cursor) {
-      const hint = (await this.m.StockHint.findById(t._id).lean().exec())?.claimedHint ?? 0
+      const hint = (await findById<CouponStockHintDoc>(this.m.StockHint, t._id))?.claimedHint ?? 0
       cursor = this.cursors.get(t._id) ?? { next: hint + 1, holes: [], soldOutUntil: 0 }
       this.cursors.set(t._id, cursor)
     }

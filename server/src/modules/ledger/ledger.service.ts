@@ -1,10 +1,11 @@
 import type { Connection } from 'mongoose'
 import { EMPTY_WALLET, applyOperation, WalletRuleError, type GrowthChange, type WalletOperation, type WalletState } from '@mall/shared'
+import { findById, updateById } from '../../db/by-id'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
 import { deleteIf } from '../../db/guarded-write'
 import { DomainError } from '../../http/domain-error'
 import { KeyedMutex, sleep } from '../../lib/keyed-mutex'
-import { entryId, ledgerModels, type LedgerEntryDoc, type LedgerModels } from './ledger.model'
+import { entryId, ledgerModels, type LedgerEntryDoc, type LedgerModels, type WalletHeadDoc } from './ledger.model'
 
 export interface PostingPlan {
   op: WalletOperation
@@ -82,7 +83,7 @@ export class LedgerService {
   async head(memberId: string): Promise<WalletHead> {
     let head = this.heads.get(memberId) ?? (await this.storedHead(memberId))
     for (;;) {
-      const next = await this.m.Entry.findById(entryId(memberId, head.seq + 1)).lean<LedgerEntryDoc>().exec()
+      const next = await findById<LedgerEntryDoc>(this.m.Entry, entryId(memberId, head.seq + 1))
       if (!next) break
       head = { seq: next.seq, state: next.state }
     }
@@ -91,10 +92,10 @@ export class LedgerService {
   }
 
   private async storedHead(memberId: string): Promise<WalletHead> {
-    const hint = await this.m.Head.findById(memberId).lean().exec()
+    const hint = await findById<WalletHeadDoc>(this.m.Head, memberId)
     if (!hint || hint.seq === 0) return { seq: 0, state: EMPTY_WALLET }
     if (hint.state) return { seq: hint.seq, state: hint.state }
-    const entry = await this.m.Entry.findById(entryId(memberId, hint.seq)).lean<LedgerEntryDoc>().exec()
+    const entry = await findById<LedgerEntryDoc>(this.m.Entry, entryId(memberId, hint.seq))
     // A hint ahead of the data (restored backup) is ignored: start from the first entry.
     return entry ? { seq: entry.seq, state: entry.state } : { seq: 0, state: EMPTY_WALLET }
   }
@@ -108,14 +109,14 @@ export class LedgerService {
   }
 
   entry(id: string): Promise<LedgerEntryDoc | null> {
-    return this.m.Entry.findById(id).lean<LedgerEntryDoc>().exec()
+    return findById<LedgerEntryDoc>(this.m.Entry, id)
   }
 
   /** Entries newest first, by `_id` lookups only (the fast path on FerretDB as on MongoDB). */
   async entries(memberId: string, beforeSeq: number, limit: number): Promise<LedgerEntryDoc[]> {
     const seqs: number[] = []
     for (let seq = beforeSeq - 1; seq >= 1 && seqs.length < limit; seq--) seqs.push(seq)
-    const rows = await Promise.all(seqs.map((seq) => this.m.Entry.findById(entryId(memberId, seq)).lean<LedgerEntryDoc>().exec()))
+    const rows = await Promise.all(seqs.map((seq) => findById<LedgerEntryDoc>(this.m.Entry, entryId(memberId, seq))))
     return rows.filter((r): r is LedgerEntryDoc => r !== null)
   }
 
@@ -239,7 +240,7 @@ export class LedgerService {
    * lookup by `eventKey` (a scan on FerretDB).
    */
   private async collision(req: PostRequest, seqId: string): Promise<LedgerEntryDoc | null> {
-    const taken = await this.m.Entry.findById(seqId).lean<LedgerEntryDoc>().exec()
+    const taken = await findById<LedgerEntryDoc>(this.m.Entry, seqId)
     if (taken) this.remember(req.memberId, { seq: taken.seq, state: taken.state })
     const posted = taken ? (taken.eventKey === req.eventKey ? taken : null) : await this.m.Entry.findOne({ eventKey: req.eventKey }).lean<LedgerEntryDoc>().exec()
     if (!posted) return null
@@ -255,8 +256,7 @@ export class LedgerService {
       // Every few entries only, and unconditional: a lagging hint costs a cold reader a probe per
       // entry it lags (at most HEAD_HINT_EVERY − 1), a write on every posting costs more. (A guarded
       // write would cost a read on every posting.)
-      entry.seq % HEAD_HINT_EVERY !== 1 ? null : this.m.Head.updateOne({ _id: entry.memberId }, { $set: { seq: entry.seq, state: entry.state } }, { upsert: true })
-        .exec()
+      entry.seq % HEAD_HINT_EVERY !== 1 ? null : updateById(this.m.Head, entry.memberId, { $set: { seq: entry.seq, state: entry.state } }, { upsert: true })
         .catch((err) => {
           if (!isDuplicateKey(err)) throw err // two first postings raced on the upsert
         }),

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto'
 import type { Connection } from 'mongoose'
+import { findById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import { updateIf } from '../../db/guarded-write'
 import { memberModels, type MemberDoc, type MemberModels } from './member.model'
@@ -23,7 +24,7 @@ export class MemberRepo {
   }
 
   findById(memberId: string): Promise<MemberDoc | null> {
-    return this.m.Member.findById(memberId).lean<MemberDoc>().exec()
+    return findById<MemberDoc>(this.m.Member, memberId)
   }
 
   async memberIdForIdentity(identity: string): Promise<string | null> {
