@@ -91,6 +91,13 @@ describe('workspace views', () => {
       const over = await award(api, capped, { scanToken: await scan(api, m, capped), receiptNo: 'CAP-2', amountFen: 200_00 })
       expect(over.status).toBe(422)
       expect(over.body.error.code).toBe('PURCHASE.STAFF_CAP_REACHED')
+      // The refused receipt is not counted: what is left of the hour still fits.
+      expect((await award(api, capped, { scanToken: await scan(api, m, capped), receiptNo: 'CAP-3', amountFen: 100_00 })).status).toBe(200)
+      // At the cap, a retry of a recorded receipt still gets its original result, not a refusal.
+      const retry = await award(api, capped, { scanToken: await scan(api, m, capped), receiptNo: 'CAP-1', amountFen: 900_00 })
+      expect([retry.status, retry.body.receiptNo, retry.body.status]).toEqual([200, 'CAP-1', 'posted'])
+      // A single receipt above the cap is refused before anything is counted.
+      expect((await award(api, capped, { scanToken: await scan(api, m, capped), receiptNo: 'CAP-4', amountFen: 1_000_01 })).body.error.code).toBe('PURCHASE.STAFF_CAP_REACHED')
     } finally {
       await api.ctx.services.rules.replace({ earning: { staffHourlyCapFen: 50_000_00 } })
     }

@@ -3,6 +3,7 @@ import {
   activeCampaign, applyOperation, earnedWithCampaign, earningFactors, growthValue, purchasePoints, shanghaiDay, shanghaiMonth, tierByLevel, upgradedLevel,
   type PurchaseResult, type WalletOperation,
 } from '@mall/shared'
+import { findById, incrementById, updateById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import { updateIf } from '../../db/guarded-write'
 import { DomainError } from '../../http/domain-error'
@@ -73,38 +74,39 @@ export class PurchaseService {
     const { earning } = await this.rules.current()
     if (input.amountFen > earning.maxReceiptFen) throw new DomainError('PURCHASE.AMOUNT_TOO_LARGE', 'amount over the per-receipt cap')
 
-    const key = `${store._id}:${input.receiptNo}`
-    const { dayKey, hourField } = staffTotalKeys(staff.sub, now)
-    // Independent reads by `_id`, in one round trip (each sequential round trip costs ~1/n of the throughput).
-    const [existing, totals] = await Promise.all([
-      this.Purchase.findById(key).lean<PurchaseDoc>().exec(),
-      this.DailyTotal.findById(dayKey).lean<DailyTotalDoc>().exec(),
-    ])
-    if (existing) return this.resume(existing, memberId, input.amountFen, now)
-    if ((totals?.amountFen ?? 0) + input.amountFen > earning.staffDailyCapFen || (totals?.hours?.[hourField] ?? 0) + input.amountFen > earning.staffHourlyCapFen) {
+    // A single receipt above a cap can never fit: refused before anything is written.
+    if (input.amountFen > earning.staffDailyCapFen || input.amountFen > earning.staffHourlyCapFen) {
       throw new DomainError('PURCHASE.STAFF_CAP_REACHED', 'staff award cap reached')
     }
+    const key = `${store._id}:${input.receiptNo}`
+    const { dayKey, hourField } = staffTotalKeys(staff.sub, now)
+    // The till's totals are counted first and checked on the counts the increment returns (one write
+    // instead of a read and a write). They are controls, not money invariants: FerretDB may lose an
+    // increment when two first upserts of a period race, and a crash right here over-counts one receipt.
+    const totals = { amountFen: input.amountFen, count: 1, [`hours.${hourField}`]: input.amountFen, [`members.m${memberId}`]: 1 }
+    const counted = await incrementById<DailyTotalDoc>(this.DailyTotal, dayKey, totals)
+    const uncount = () => incrementById(this.DailyTotal, dayKey, Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, -v])))
+    const overCap = (counted?.amountFen ?? 0) > earning.staffDailyCapFen || (counted?.hours?.[hourField] ?? 0) > earning.staffHourlyCapFen
+    if (overCap) {
+      await uncount()
+      // A retry of a receipt recorded before the till reached its cap still gets its original result.
+      const recorded = await findById<PurchaseDoc>(this.Purchase, key)
+      if (recorded) return this.resume(recorded, memberId, input.amountFen, now)
+      throw new DomainError('PURCHASE.STAFF_CAP_REACHED', 'staff award cap reached')
+    }
+    const flags = anomalyFlags(store, input.amountFen, now)
+    if ((counted?.members?.[`m${memberId}`] ?? 0) > REPEAT_MEMBER_THRESHOLD) flags.push('repeat_member')
     const needsApproval = staff.role === 'clerk' && input.amountFen >= earning.approvalThresholdFen
     const doc: PurchaseDoc = {
       _id: key, storeId: store._id, receiptNo: input.receiptNo, memberId, amountFen: input.amountFen, staffId: staff.sub,
       status: needsApproval ? 'pending_approval' : 'posting', points: 0, entryId: null, approvedBy: null,
-      reversedBy: null, reversalReason: null, flags: anomalyFlags(store, input.amountFen, now), createdAt: now, postedAt: null,
+      reversedBy: null, reversalReason: null, flags, createdAt: now, postedAt: null,
     }
     if (!(await insertOnce(this.Purchase, doc as never))) {
-      // Lost a race with a concurrent scan of the same receipt: converge on the winner's result.
-      return this.resume((await this.Purchase.findById(key).lean<PurchaseDoc>().exec())!, memberId, input.amountFen, now)
-    }
-    // Totals for the caps and the repeat-member flag, in one write: controls, not money invariants
-    // (concurrent first upserts of a period may lose one increment on FerretDB).
-    const totalsAfter = await this.DailyTotal.findOneAndUpdate(
-      { _id: dayKey },
-      { $inc: { amountFen: input.amountFen, count: 1, [`hours.${hourField}`]: input.amountFen, [`members.m${memberId}`]: 1 } },
-      { upsert: true, new: true },
-    ).lean<DailyTotalDoc>().exec().catch(() => null)
-    const sameMemberToday = totalsAfter?.members?.[`m${memberId}`] ?? 0
-    if (sameMemberToday > REPEAT_MEMBER_THRESHOLD) {
-      doc.flags.push('repeat_member')
-      await this.Purchase.updateOne({ _id: doc._id }, { $set: { flags: doc.flags } }).exec()
+      // Recorded before (a retry, or a concurrent scan of the same receipt won): this scan counted
+      // it a second time, so take that back, then converge on the recorded result.
+      await uncount()
+      return this.resume((await findById<PurchaseDoc>(this.Purchase, key))!, memberId, input.amountFen, now)
     }
     if (needsApproval) return this.view(doc, null)
     return this.post(doc, now)
@@ -127,7 +129,7 @@ export class PurchaseService {
     const [member, store, earnedToday] = await Promise.all([
       this.members.getForDisplay(purchase.memberId),
       this.store(purchase.storeId),
-      earning.dailyEarnCap > 0 ? this.DailyTotal.findById(earnKey).lean<DailyTotalDoc>().exec().then((t) => t?.count ?? 0) : 0,
+      earning.dailyEarnCap > 0 ? findById<DailyTotalDoc>(this.DailyTotal, earnKey).then((t) => t?.count ?? 0) : 0,
     ])
     const tier = tierByLevel(tiers, member.tierLevel)
     const month = shanghaiMonth(purchase.createdAt)
@@ -171,7 +173,7 @@ export class PurchaseService {
         : null,
       tierLevelAfter > member.tierLevel ? this.members.raiseTier(member._id, tierLevelAfter) : null,
       // By `_id` alone: posting → posted is the only transition possible here (a reversal needs 'posted').
-      this.Purchase.updateOne({ _id: purchase._id }, { $set: { status: 'posted', entryId: entry._id, points, postedAt: entry.createdAt } }).exec(),
+      updateById(this.Purchase, purchase._id, { $set: { status: 'posted', entryId: entry._id, points, postedAt: entry.createdAt } }),
       ...this.listeners.posted.map((listener) => listener(purchase.memberId, purchase._id, now)),
     ])
     return this.view({ ...purchase, status: purchase.status === 'reversed' ? 'reversed' : 'posted', entryId: entry._id, points }, entry)
