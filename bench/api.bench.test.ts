@@ -26,6 +26,10 @@ const FULL = process.env.BENCH_SIZE === 'full'
 // BENCH_SIZES=10000 / BENCH_SECONDS=5 narrow a run while working on one route.
 const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : FULL ? [1_000, 10_000, 100_000] : [1_000]
 const DURATION = Number(process.env.BENCH_SECONDS) || (FULL ? 10 : 3)
+// BENCH_ROUTES=purchases,claim runs only the routes whose name contains one of the parts.
+const ONLY_ROUTES = process.env.BENCH_ROUTES?.split(',')
+// BENCH_PROFILE=<dir> writes a V8 CPU profile of the server process there (open it in Chrome DevTools).
+const PROFILE_ARGS = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : []
 const CONNECTIONS = 16
 const SECRET = 'bench-secret-bench-secret-bench-secret-0'
 jest.setTimeout(FULL ? 3_600_000 : 300_000)
@@ -46,7 +50,7 @@ beforeAll(async () => {
       s.close(() => resolve(p))
     })
   })
-  server = spawn(process.execPath, [path.join(__dirname, 'bench-server.js')], {
+  server = spawn(process.execPath, [...PROFILE_ARGS, path.join(__dirname, 'bench-server.js')], {
     env: {
       PATH: process.env.PATH ?? '', MONGODB_URI: config.db.uri!, DB_NAME: dbName, PORT: String(port), JWT_SECRET: SECRET, MEMBER_CODE_SECRET: SECRET,
       LOG_LEVEL: 'warn', WELCOME_POINTS: '0', RATE_LOGIN_PER_MINUTE: '10000000', RATE_SCAN_PER_MINUTE: '10000000', RATE_CLAIM_PER_MINUTE: '10000000',
@@ -120,20 +124,23 @@ describe('API throughput against the findOne baseline', () => {
     // box one 10 s sample of it can be off by a fifth.
     const baselineRun = () => run('findOne baseline', (i) => ({ method: 'GET', path: `/api/bench/baseline/${pick(i)}`, headers: {} }))
     const before = await baselineRun()
-    const results = [
-      { kind: 'read' as const, ...(await run('GET /api/me/card', (i) => ({ method: 'GET', path: '/api/me/card', headers: member(i) }))) },
-      { kind: 'read' as const, ...(await run('GET /api/me/wallet', (i) => ({ method: 'GET', path: '/api/me/wallet', headers: member(i) }))) },
-      { kind: 'read' as const, ...(await run('GET /api/coupons', (i) => ({ method: 'GET', path: '/api/coupons', headers: member(i) }))) },
-      { kind: 'write' as const, ...(await run('POST /api/me/checkin', (i) => ({ method: 'POST', path: '/api/me/checkin', headers: { ...member(i), ...json }, body: '{}' }))) },
+    const routes: { kind: 'read' | 'write'; route: string; request: (i: number) => Req }[] = [
+      { kind: 'read', route: 'GET /api/me/card', request: (i) => ({ method: 'GET', path: '/api/me/card', headers: member(i) }) },
+      { kind: 'read', route: 'GET /api/me/wallet', request: (i) => ({ method: 'GET', path: '/api/me/wallet', headers: member(i) }) },
+      { kind: 'read', route: 'GET /api/coupons', request: (i) => ({ method: 'GET', path: '/api/coupons', headers: member(i) }) },
+      { kind: 'write', route: 'POST /api/me/checkin', request: (i) => ({ method: 'POST', path: '/api/me/checkin', headers: { ...member(i), ...json }, body: '{}' }) },
       {
-        kind: 'write' as const,
-        ...(await run('POST /api/staff/purchases', (i) => ({
+        kind: 'write', route: 'POST /api/staff/purchases', request: (i) => ({
           method: 'POST', path: '/api/staff/purchases', headers: { authorization: `Bearer ${staffTokens[i % STAFF]}`, ...json },
           body: JSON.stringify({ scanToken: tokens.sign('scan', { sub: pick(i), staffId: `bench-staff-${i % STAFF}`, storeId: 'BS' }, now).token, receiptNo: `B${run_}-${i}`, amountFen: 12_300 }),
-        }))),
+        }),
       },
-      { kind: 'write' as const, ...(await run('POST /api/coupons/:id/claim', (i) => ({ method: 'POST', path: `/api/coupons/${templateId}/claim`, headers: { ...member(i), ...json }, body: '{}' }))) },
+      { kind: 'write', route: 'POST /api/coupons/:id/claim', request: (i) => ({ method: 'POST', path: `/api/coupons/${templateId}/claim`, headers: { ...member(i), ...json }, body: '{}' }) },
     ]
+    const results = []
+    for (const r of routes.filter((r) => !ONLY_ROUTES || ONLY_ROUTES.some((part) => r.route.includes(part)))) {
+      results.push({ kind: r.kind, ...(await run(r.route, r.request)) })
+    }
     const after = await baselineRun()
     const baseline = { ...before, rps: Math.round((before.rps + after.rps) / 2), p50: Math.max(before.p50, after.p50), p99: Math.max(before.p99, after.p99), errors: before.errors + after.errors }
     process.stdout.write(`baseline ${size}: ${before.rps} before, ${after.rps} after the routes\n`)
