@@ -14,6 +14,8 @@ const BIN_DIR = path.join(REPO_ROOT, '.devdb', 'bin')
 
 export interface DevDb {
   uri: string
+  /** the database process (benchmarks read its CPU time) */
+  pid: number
   stop(): Promise<void>
 }
 
@@ -58,7 +60,7 @@ export async function startDevDb(opts: StartDevDbOptions): Promise<DevDb> {
   })
   const uri = await firstLine(child, () => stderr)
   await waitUntilAnswering(uri)
-  return { uri, stop: () => stopChild(child) }
+  return { uri, pid: child.pid!, stop: () => stopChild(child) }
 }
 
 function firstLine(child: ChildProcess, stderr: () => string): Promise<string> {
