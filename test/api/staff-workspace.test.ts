@@ -1,3 +1,4 @@
+import { shanghaiDay } from '@mall/shared'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { award, scan } from '../support/points-helpers'
 
@@ -80,6 +81,20 @@ describe('workspace views', () => {
       flags.push(ops.body.items.find((o: { ref: string }) => o.ref === `REP-${i}`).flags)
     }
     expect(flags).toEqual([[], [], ['repeat_member']])
+  })
+
+  it('leaves the till totals as they were when a receipt is refused', async () => {
+    const totals = async () => api.conn.db!.collection('daily_totals').find({ _id: { $in: ['ws-dup-a', 'ws-dup-b'].map((s) => `${s}:${shanghaiDay(api.clock.now())}`) } as never }).sort({ _id: 1 }).toArray()
+    const [a, b] = [(await api.loginStaff('ws-dup-a', 'manager', 'W1')).accessToken, (await api.loginStaff('ws-dup-b', 'manager', 'W1')).accessToken]
+    const [m1, m2] = [await api.loginMember('ws-dup-m1'), await api.loginMember('ws-dup-m2')]
+    expect((await award(api, a, { scanToken: await scan(api, m1, a), receiptNo: 'DUP-1', amountFen: 50_00 })).status).toBe(200)
+    const before = await totals()
+    // The same receipt for another member, from the till that recorded it and from one with no receipts today.
+    for (const till of [a, b]) {
+      const refused = await award(api, till, { scanToken: await scan(api, m2, till), receiptNo: 'DUP-1', amountFen: 50_00 })
+      expect(refused.body.error.code).toBe('PURCHASE.RECEIPT_USED')
+    }
+    expect(await totals()).toEqual(before)
   })
 
   it('stops a clerk at the hourly award cap', async () => {

@@ -85,7 +85,7 @@ export class PurchaseService {
     // increment when two first upserts of a period race, and a crash right here over-counts one receipt.
     const totals = { amountFen: input.amountFen, count: 1, [`hours.${hourField}`]: input.amountFen, [`members.m${memberId}`]: 1 }
     const counted = await incrementById<DailyTotalDoc>(this.DailyTotal, dayKey, totals)
-    const uncount = () => incrementById(this.DailyTotal, dayKey, Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, -v])))
+    const uncount = () => this.uncount(dayKey, totals)
     const overCap = (counted?.amountFen ?? 0) > earning.staffDailyCapFen || (counted?.hours?.[hourField] ?? 0) > earning.staffHourlyCapFen
     if (overCap) {
       await uncount()
@@ -110,6 +110,20 @@ export class PurchaseService {
     }
     if (needsApproval) return this.view(doc, null)
     return this.post(doc, now)
+  }
+
+  /**
+   * Takes back a receipt's increments (refused, or counted twice) and leaves the till's totals as
+   * they were before it: counters it created go again, and so does a day row it created.
+   */
+  private async uncount(dayKey: string, totals: Record<string, number>): Promise<void> {
+    const after = await incrementById<Record<string, unknown>>(this.DailyTotal, dayKey, Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, -v])))
+    if (!after || Number(after.count) <= 0) {
+      await this.DailyTotal.collection.deleteOne({ _id: dayKey } as never)
+      return
+    }
+    const emptied = Object.keys(totals).filter((path) => path.includes('.') && path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], after) === 0)
+    if (emptied.length > 0) await updateById(this.DailyTotal, dayKey, { $unset: Object.fromEntries(emptied.map((path) => [path, ''])) })
   }
 
   /** A repeated scan of a receipt: same member and amount → the original result; else refuse. */
