@@ -1,5 +1,6 @@
 import mongoose, { type Connection } from 'mongoose'
 import { detectBackend } from './guarded-write'
+import { insertRow } from './insert-batch'
 
 // Defence in depth next to validate.ts: `$`-keyed values that reach a filter are wrapped in $eq,
 // and filters on paths the schema does not know throw instead of silently matching everything.
@@ -30,10 +31,13 @@ export function isDuplicateKey(err: unknown): boolean {
   return e.code === 11000 || /E11000|UNIQUE constraint failed|duplicate key value violates unique constraint/.test(e.message ?? '')
 }
 
-/** Inserts a document whose `_id` is a business key. Returns false if that key already exists. */
+/**
+ * Inserts a document whose `_id` is a business key (grouped with concurrent inserts into the same
+ * collection, see insert-batch.ts). Returns false if that key already exists.
+ */
 export async function insertOnce(model: mongoose.Model<any>, doc: Record<string, unknown>): Promise<boolean> {
   try {
-    await model.collection.insertOne(doc as any)
+    await insertRow(model, doc)
     return true
   } catch (err) {
     if (isDuplicateKey(err)) return false

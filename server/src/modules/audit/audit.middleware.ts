@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Middleware } from 'koa'
 import type { Connection } from 'mongoose'
+import { insertRow } from '../../db/insert-batch'
 import { DomainError } from '../../http/domain-error'
 import { HTTP_STATUS_BY_CODE } from '../../http/error-table'
 import { auditModel } from './audit.model'
@@ -43,7 +44,7 @@ export function auditMiddleware(conn: Connection): Middleware {
         ip: ctx.ip,
         device: (ctx.get('x-device-id') || ctx.get('user-agent')).slice(0, 200),
       }
-      await Audit.collection.insertOne(row as never).catch((err) => ctx.state.log?.error({ err }, 'audit write failed'))
+      await insertRow(Audit, row).catch((err) => ctx.state.log?.error({ err }, 'audit write failed'))
     }
   }
 }

@@ -6,6 +6,7 @@ import {
 } from '@mall/shared'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
 import { updateIf } from '../../db/guarded-write'
+import { insertRow } from '../../db/insert-batch'
 import { slotsInUse } from '../../db/slots-in-use'
 import { DomainError } from '../../http/domain-error'
 import type { CouponCatalogService } from '../coupons/coupon-catalog.service'
@@ -159,7 +160,7 @@ export class CampaignService {
         _id: grantId(c._id, slot), campaignId: c._id, slot, memberId: member.memberId, memberKey, state: 'granted', points, couponId: null, couponRefusal: null, at: now,
       }
       try {
-        await this.m.Grant.collection.insertOne(doc as never)
+        await insertRow(this.m.Grant, doc as never)
       } catch (err) {
         if (!isDuplicateKey(err)) throw err
         if (await this.m.Grant.exists({ _id: doc._id })) continue // slot taken by another run

@@ -6,6 +6,7 @@ import {
 import { findById, updateById } from '../../db/by-id'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
 import { deleteIf, updateIf } from '../../db/guarded-write'
+import { insertRow } from '../../db/insert-batch'
 import { DomainError } from '../../http/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
 import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
@@ -166,7 +167,7 @@ export class CheckinService {
       if (!card) throw new DomainError('CHECKIN.NO_MAKEUP_CARD', 'no make-up card')
       const useId = `${memberId}:${month}:${n}`
       try {
-        await this.m.Use.collection.insertOne({ _id: useId, memberId, cardId: card._id, day, at: now } as never)
+        await insertRow(this.m.Use, { _id: useId, memberId, cardId: card._id, day, at: now })
         return { useId, cardId: card._id }
       } catch (err) {
         if (!isDuplicateKey(err)) throw err

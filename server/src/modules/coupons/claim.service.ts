@@ -4,6 +4,7 @@ import { claimBlocker, validityWindow, type ClaimBlocker } from '@mall/shared'
 import { findById, updateById } from '../../db/by-id'
 import { isDuplicateKey } from '../../db/connect'
 import { deleteIf, updateIf } from '../../db/guarded-write'
+import { insertRow } from '../../db/insert-batch'
 import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
 import { DomainError } from '../../http/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
@@ -116,7 +117,7 @@ export class CouponClaimService {
         redeemedAt: null, redeemedBy: null, redeemedStoreId: null,
       }
       try {
-        await this.m.Coupon.collection.insertOne(doc as never)
+        await insertRow(this.m.Coupon, doc as never)
       } catch (err) {
         if (!isDuplicateKey(err)) throw err
         // Which key collided? A taken slot (another process, or a freed slot re-taken): move on.

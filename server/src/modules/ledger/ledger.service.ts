@@ -3,6 +3,7 @@ import { EMPTY_WALLET, applyOperation, WalletRuleError, type GrowthChange, type 
 import { findById, updateById } from '../../db/by-id'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
 import { deleteIf } from '../../db/guarded-write'
+import { insertRow } from '../../db/insert-batch'
 import { DomainError } from '../../http/domain-error'
 import { KeyedMutex, sleep } from '../../lib/keyed-mutex'
 import { entryId, ledgerModels, type LedgerEntryDoc, type LedgerModels, type WalletHeadDoc } from './ledger.model'
@@ -217,7 +218,7 @@ export class LedgerService {
         createdAt: req.now,
       }
       try {
-        await this.m.Entry.collection.insertOne(entry as never)
+        await insertRow(this.m.Entry, entry as never)
       } catch (err) {
         if (!isDuplicateKey(err)) throw err
         const replay = await this.collision(req, entry._id)

@@ -2,6 +2,7 @@ import { trusted, type Connection, type Model } from 'mongoose'
 import { shanghaiDay, shanghaiMonth, type InviteSummary } from '@mall/shared'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
 import { updateIf } from '../../db/guarded-write'
+import { insertRow } from '../../db/insert-batch'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberDoc } from '../members/member.model'
 import type { MemberService } from '../members/member.service'
@@ -83,7 +84,7 @@ export class ReferralService {
     for (let n = 1; n <= cap; n++) {
       const id = `${ref.inviterId}:${period}:${n}`
       try {
-        await this.Cap.collection.insertOne({ _id: id, inviterId: ref.inviterId, inviteeId: ref._id, kind } as never)
+        await insertRow(this.Cap, { _id: id, inviterId: ref.inviterId, inviteeId: ref._id, kind })
         return id
       } catch (err) {
         if (!isDuplicateKey(err)) throw err

@@ -1,0 +1,88 @@
+import mongoose, { type Model } from 'mongoose'
+
+// The driver mongoose ships with (not a dependency of its own, so the two never disagree).
+const { MongoBulkWriteError, MongoServerError } = mongoose.mongo
+
+/**
+ * Group commit for inserts. While one insert into a collection is on its way to the database, the
+ * inserts that arrive for the same collection wait and then go together as one unordered
+ * `insertMany`; each caller still gets its own outcome (done, or the duplicate-key error of its own
+ * document). An idle server sends every insert at once, alone, so nothing waits without load.
+ *
+ * Why: on the embedded database a command's fixed cost (wire, dispatch, transaction) is most of an
+ * insert's cost, and in the server each command is a socket write and a reply to parse. Measured
+ * here (FerretDB CPU per document, 16 concurrent writers): 0.56 ms alone, 0.29 in fours, 0.20 in
+ * sixteens (bench/db-ops.bench.test.ts). Inserts are where every invariant of the ledger, the
+ * coupon book and the receipts lives (unique keys), so they are also the busiest writes.
+ *
+ * Crash safety is unchanged: a caller is answered only after the database acknowledged its
+ * document, and an unordered insert of independent documents commits or refuses each on its own,
+ * exactly as separate inserts racing each other would.
+ */
+// One command stays well under the 16 MB message limit with the documents the hot routes write.
+const MAX_BATCH = 64
+
+interface PendingInsert {
+  doc: Record<string, unknown>
+  resolve: () => void
+  reject: (err: unknown) => void
+}
+
+class CollectionInserts {
+  private queue: PendingInsert[] = []
+  private sending = false
+
+  constructor(private readonly model: Model<any>) {}
+
+  insert(doc: Record<string, unknown>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ doc, resolve, reject })
+      if (!this.sending) void this.drain()
+    })
+  }
+
+  private async drain(): Promise<void> {
+    this.sending = true
+    while (this.queue.length > 0) await this.send(this.queue.splice(0, MAX_BATCH))
+    this.sending = false
+  }
+
+  private async send(batch: PendingInsert[]): Promise<void> {
+    if (batch.length === 1) return this.sendAlone(batch[0]!)
+    try {
+      await this.model.collection.insertMany(batch.map((p) => p.doc) as never[], { ordered: false })
+      for (const p of batch) p.resolve()
+    } catch (err) {
+      if (!(err instanceof MongoBulkWriteError)) {
+        // Refused as a whole (a document the driver cannot encode, a lost connection): one bad
+        // document must not fail the others, so each goes again alone and gets its own answer.
+        await Promise.all(batch.map((p) => this.sendAlone(p)))
+        return
+      }
+      const failed = new Map([err.writeErrors].flat().map((w) => [w.index, w] as const))
+      for (const [i, p] of batch.entries()) {
+        const w = failed.get(i)
+        if (w) p.reject(new MongoServerError({ message: w.errmsg ?? 'write error', errmsg: w.errmsg, code: w.code, keyValue: (p.doc as { _id?: unknown })._id }))
+        else p.resolve()
+      }
+    }
+  }
+
+  private async sendAlone(p: PendingInsert): Promise<void> {
+    try {
+      await this.model.collection.insertOne(p.doc as never)
+      p.resolve()
+    } catch (err) {
+      p.reject(err)
+    }
+  }
+}
+
+const byCollection = new WeakMap<object, CollectionInserts>()
+
+/** Inserts one document (through the group commit above); rejects like `insertOne` on a duplicate key. */
+export function insertRow(model: Model<any>, doc: Record<string, unknown>): Promise<void> {
+  let inserts = byCollection.get(model.collection)
+  if (!inserts) byCollection.set(model.collection, (inserts = new CollectionInserts(model)))
+  return inserts.insert(doc)
+}
