@@ -60,7 +60,7 @@ func run(listen, dataDir, sqliteParams, logLevel string) error {
 
 	db, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: listen},
-		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
+		Logger:    slog.New(newLazyAttrs(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))),
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURL.String(),
 	})

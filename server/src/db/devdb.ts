@@ -1,6 +1,6 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync } from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import net from 'node:net'
@@ -25,7 +25,8 @@ export interface DevDb {
  */
 export async function ensureDevDbBinary(log: (msg: string) => void = () => {}): Promise<string> {
   const hash = createHash('sha256')
-  for (const file of ['go.mod', 'go.sum', 'main.go']) hash.update(readFileSync(path.join(DEVDB_SOURCE_DIR, file)))
+  const sources = readdirSync(DEVDB_SOURCE_DIR).filter((f) => f.endsWith('.go')).sort()
+  for (const file of ['go.mod', 'go.sum', ...sources]) hash.update(readFileSync(path.join(DEVDB_SOURCE_DIR, file)))
   const binary = path.join(BIN_DIR, `devdb-${hash.digest('hex').slice(0, 12)}`)
   if (existsSync(binary)) return binary
   mkdirSync(BIN_DIR, { recursive: true })
