@@ -13,6 +13,7 @@ import { couponModels } from '../server/src/modules/coupons/coupon.model'
 import { memberModels } from '../server/src/modules/members/member.model'
 import { storeModel } from '../server/src/modules/stores/store.model'
 import { templateInput } from '../test/support/coupon-helpers'
+import { cpuMs } from './process-cpu'
 import { growMembers } from './seed-members'
 
 /**
@@ -34,7 +35,11 @@ const CONNECTIONS = 16
 const SECRET = 'bench-secret-bench-secret-bench-secret-0'
 jest.setTimeout(FULL ? 3_600_000 : 300_000)
 
-interface Row { size: number; route: string; kind: 'baseline' | 'read' | 'write'; rps: number; p50: number; p99: number; errors: number; ratio: number }
+interface Row {
+  size: number; route: string; kind: 'baseline' | 'read' | 'write'; rps: number; p50: number; p99: number; errors: number; ratio: number
+  /** CPU per request of the server process and of the embedded database (where a request's cost goes) */
+  serverMs: number; dbMs: number
+}
 const rows: Row[] = []
 let conn: Connection
 let server: ChildProcess
@@ -71,26 +76,34 @@ afterAll(async () => {
   const dir = path.resolve(__dirname, '../test-results/bench')
   mkdirSync(dir, { recursive: true })
   const table = [
-    '| members | route | kind | req/s | p50 ms | p99 ms | errors/non-2xx | × baseline |',
-    '|---:|---|---|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.size} | ${r.route} | ${r.kind} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.ratio.toFixed(2)} |`),
+    '| members | route | kind | req/s | p50 ms | p99 ms | errors/non-2xx | × baseline | server CPU ms/req | database CPU ms/req |',
+    '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.size} | ${r.route} | ${r.kind} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.ratio.toFixed(2)} | ${r.serverMs.toFixed(2)} | ${r.dbMs.toFixed(2)} |`),
   ].join('\n')
   writeFileSync(path.join(dir, 'api-bench.md'), `${table}\n`)
   writeFileSync(path.join(dir, 'api-bench.json'), JSON.stringify(rows, null, 2))
   process.stdout.write(`\n${table}\n`)
 })
 
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+
 type Req = { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string }
 
 async function run(route: string, requestFor: (i: number) => Req, duration = DURATION) {
   let i = 0
+  const dbPid = Number(process.env.DEVDB_PID) // unset when MONGODB_URI points elsewhere: no database column
+  const cpu0 = { server: cpuMs(server.pid!), db: dbPid ? cpuMs(dbPid) : 0 }
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
     duration,
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, ...requestFor(i++) }) }],
   } as never)
-  return { route, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx }
+  const served = Math.max(1, result.requests.total)
+  return {
+    route, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx,
+    serverMs: (cpuMs(server.pid!) - cpu0.server) / served, dbMs: dbPid ? (cpuMs(dbPid) - cpu0.db) / served : 0,
+  }
 }
 
 describe('API throughput against the findOne baseline', () => {
@@ -147,8 +160,9 @@ describe('API throughput against the findOne baseline', () => {
     }
     const rpsList = baselines.map((b) => b.rps)
     const baseline = {
-      rps: Math.round(rpsList.reduce((a, b) => a + b, 0) / rpsList.length), p50: Math.max(...baselines.map((b) => b.p50)),
+      rps: Math.round(mean(rpsList)), p50: Math.max(...baselines.map((b) => b.p50)),
       p99: Math.max(...baselines.map((b) => b.p99)), errors: baselines.reduce((a, b) => a + b.errors, 0),
+      serverMs: mean(baselines.map((b) => b.serverMs)), dbMs: mean(baselines.map((b) => b.dbMs)),
     }
     process.stdout.write(`baseline ${size}: ${rpsList.join(', ')} req/s\n`)
     rows.push({ size, kind: 'baseline', ...baseline, route: `findOne baseline (${Math.min(...rpsList)}–${Math.max(...rpsList)} over ${rpsList.length} runs)`, ratio: 1 })

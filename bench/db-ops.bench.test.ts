@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { MongoClient, type Db } from 'mongodb'
 import { startDevDb, type DevDb } from '../server/src/db/devdb'
+import { cpuMs } from './process-cpu'
 
 /**
  * What single operations cost the embedded database (FerretDB on SQLite), measured as its CPU time
@@ -52,11 +53,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** CPU ticks (user + system) of a process so far, from /proc. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10 // clock ticks of 10 ms
-}
 
 async function measure(op: string, fn: (i: number) => Promise<unknown>): Promise<Omit<Row, 'vsFindOne'>> {
   const cpu0 = cpuMs(devdb.pid)

@@ -21,4 +21,5 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__DEVDB__ = { db, dir }
   // Workers are forked after global setup and inherit this; the config loader reads it.
   process.env.MONGODB_URI = db.uri
+  process.env.DEVDB_PID = String(db.pid) // benchmarks read the database's CPU time
 }
