@@ -48,18 +48,20 @@ const purchaseSchema = new Schema<PurchaseDoc>(
 )
 purchaseSchema.index({ storeId: 1, status: 1 })
 
-/** Running totals per Shanghai day (staff award caps, repeat-member counts, members' daily earned points): controls, not the money rule. */
+/**
+ * Running totals per Shanghai day: a till's amounts (staff award caps), a member's purchases at a
+ * till (`<staff>:<day>:m<member>`, the repeat-member flag), members' daily earned points. Controls,
+ * not the money rule.
+ */
 export interface DailyTotalDoc {
   _id: string
   amountFen: number
   count: number
   /** amount per Shanghai hour, 'h09' → fen */
   hours?: Record<string, number>
-  /** on a staff member's day: purchases per member, 'm<memberId>' → count (the repeat-member flag) */
-  members?: Record<string, number>
 }
 const dailyTotalSchema = new Schema<DailyTotalDoc>(
-  { _id: String, amountFen: Number, count: Number, hours: Schema.Types.Mixed, members: Schema.Types.Mixed },
+  { _id: String, amountFen: Number, count: Number, hours: Schema.Types.Mixed },
   { versionKey: false, collection: 'daily_totals' },
 )
 

@@ -4,8 +4,9 @@ import {
   type PurchaseResult, type WalletOperation,
 } from '@mall/shared'
 import { findById, incrementById, updateById } from '../../db/by-id'
-import { insertOnce } from '../../db/connect'
+import { insertOnce, isDuplicateKey } from '../../db/connect'
 import { updateIf } from '../../db/guarded-write'
+import { insertRow } from '../../db/insert-batch'
 import { DomainError } from '../../http/domain-error'
 import type { StaffClaims, TokenService } from '../auth/tokens'
 import type { LedgerService } from '../ledger/ledger.service'
@@ -24,10 +25,17 @@ export interface AwardInput {
   amountFen: number
 }
 
-/** One totals row per staff member and Shanghai day, with the hour's totals inside it. */
-function staffTotalKeys(staffId: string, now: Date): { dayKey: string; hourField: string } {
+/**
+ * One totals row per staff member and Shanghai day, with the hour's totals inside it, and one small
+ * row per member that staff member served that day (the repeat-member count). The per-member counts
+ * live in rows of their own because a row's size is what an update costs on the embedded database:
+ * in the day row they grew it by a key per member served (a $inc measured 1.0 ms with none, 3.5 ms
+ * with 200, 8.8 ms with 500) — every award of a busy till got slower as its day went on.
+ */
+function staffTotalKeys(staffId: string, memberId: string, now: Date): { dayKey: string; hourField: string; visitKey: string } {
   const hour = String(new Date(now.getTime() + 8 * 3600_000).getUTCHours()).padStart(2, '0')
-  return { dayKey: `${staffId}:${shanghaiDay(now)}`, hourField: `h${hour}` }
+  const dayKey = `${staffId}:${shanghaiDay(now)}`
+  return { dayKey, hourField: `h${hour}`, visitKey: `${dayKey}:m${memberId}` }
 }
 
 /** Staff record a purchase for a scanned member; the ledger posting is keyed to the receipt. */
@@ -79,13 +87,13 @@ export class PurchaseService {
       throw new DomainError('PURCHASE.STAFF_CAP_REACHED', 'staff award cap reached')
     }
     const key = `${store._id}:${input.receiptNo}`
-    const { dayKey, hourField } = staffTotalKeys(staff.sub, now)
+    const { dayKey, hourField, visitKey } = staffTotalKeys(staff.sub, memberId, now)
     // The till's totals are counted first and checked on the counts the increment returns (one write
     // instead of a read and a write). They are controls, not money invariants: FerretDB may lose an
     // increment when two first upserts of a period race, and a crash right here over-counts one receipt.
-    const totals = { amountFen: input.amountFen, count: 1, [`hours.${hourField}`]: input.amountFen, [`members.m${memberId}`]: 1 }
-    const counted = await incrementById<DailyTotalDoc>(this.DailyTotal, dayKey, totals)
-    const uncount = () => this.uncount(dayKey, totals)
+    const totals = { amountFen: input.amountFen, count: 1, [`hours.${hourField}`]: input.amountFen }
+    const [counted, visits] = await Promise.all([incrementById<DailyTotalDoc>(this.DailyTotal, dayKey, totals), this.countVisit(visitKey)])
+    const uncount = () => Promise.all([this.uncount(dayKey, totals), this.uncount(visitKey, { count: 1 })])
     const overCap = (counted?.amountFen ?? 0) > earning.staffDailyCapFen || (counted?.hours?.[hourField] ?? 0) > earning.staffHourlyCapFen
     if (overCap) {
       await uncount()
@@ -95,7 +103,7 @@ export class PurchaseService {
       throw new DomainError('PURCHASE.STAFF_CAP_REACHED', 'staff award cap reached')
     }
     const flags = anomalyFlags(store, input.amountFen, now)
-    if ((counted?.members?.[`m${memberId}`] ?? 0) > REPEAT_MEMBER_THRESHOLD) flags.push('repeat_member')
+    if (visits > REPEAT_MEMBER_THRESHOLD) flags.push('repeat_member')
     const needsApproval = staff.role === 'clerk' && input.amountFen >= earning.approvalThresholdFen
     const doc: PurchaseDoc = {
       _id: key, storeId: store._id, receiptNo: input.receiptNo, memberId, amountFen: input.amountFen, staffId: staff.sub,
@@ -110,6 +118,20 @@ export class PurchaseService {
     }
     if (needsApproval) return this.view(doc, null)
     return this.post(doc, now)
+  }
+
+  /**
+   * The member's purchases at this till today, this one included. The first is an insert (the usual
+   * case, and grouped with other inserts); only a returning member costs an increment.
+   */
+  private async countVisit(visitKey: string): Promise<number> {
+    try {
+      await insertRow(this.DailyTotal, { _id: visitKey, amountFen: 0, count: 1 })
+      return 1
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err
+    }
+    return (await incrementById<DailyTotalDoc>(this.DailyTotal, visitKey, { count: 1 }))?.count ?? 1
   }
 
   /**
