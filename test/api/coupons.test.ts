@@ -86,6 +86,11 @@ describe('claiming', () => {
     expect((await claim(api, m.accessToken, '999999')).status).toBe(404)
     expect((await claim(api, m.accessToken, 'abc')).status).toBe(400)
     expect(await couponsOf(m.member.memberId)).toHaveLength(0)
+    // The coupon centre says why, and reads the tier again once it changes.
+    const blockerOf = async (templateId: string) => (await api.http.get('/api/coupons').set(bearer(m.accessToken))).body.items.find((i: { templateId: string }) => i.templateId === templateId)?.blocker
+    expect([await blockerOf(gold), await blockerOf(later)]).toEqual(['TIER_TOO_LOW', 'NOT_STARTED'])
+    await api.ctx.services.members.setTier(m.member.memberId, 3)
+    expect(await blockerOf(gold)).toBeNull()
   })
 })
 

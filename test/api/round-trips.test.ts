@@ -54,6 +54,14 @@ it('check-in, purchase award and coupon claim stay within their round-trip budge
   // (the book hint update is not awaited, so its place in the order varies)
   expect(claim.sort()).toEqual(['coupon_book.insertOne', 'coupon_book_hints.findOne', 'coupon_book_hints.updateOne', 'coupons.insertOne'])
 
+  // The coupon centre of a member with no coupons yet: the book's hint and one probe. No member row
+  // (its tier matters only when a tier-restricted template is open; none is here).
+  const newcomer = await api.loginMember('rt-newcomer')
+  await api.ctx.services.members.setTier(newcomer.member.memberId, 1) // drops the row login cached
+  await api.http.get('/api/coupons').set(bearer(warm.accessToken)) // the open templates, cached for 2 s
+  const centre = await roundTrips(() => api.http.get('/api/coupons').set(bearer(newcomer.accessToken)))
+  expect(centre.sort()).toEqual(['coupon_book.findOne', 'coupon_book_hints.findOne'])
+
   // A warm read of the card: the member row is cached; one probe for entries another process may have added.
   const card = await roundTrips(() => api.http.get('/api/me/card').set(bearer(member.accessToken)))
   expect(card).toEqual(['ledger_entries.findOne'])
