@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { MongoClient, type Db } from 'mongodb'
 import { startDevDb, type DevDb } from '../server/src/db/devdb'
+import { insertRow } from '../server/src/db/insert-batch'
 import { cpuMs } from './process-cpu'
 
 /**
@@ -69,10 +70,13 @@ it('costs of single operations by _id on the embedded database', async () => {
   const c = (name: string) => db.collection<{ _id: string }>(name)
   // Rows for the reads and updates first (not measured).
   await c('totals').insertMany(Array.from({ length: 32 }, (_, i) => ({ _id: `t${i}`, amountFen: 0, count: 0 })))
+  const grouped = { collection: c('grouped') } // one collection object: the group commit keys on it
   const measured = [
     await measure('insertOne ~100 B (check-in)', (i) => c('checkins').insertOne({ _id: `c${i}`, ...checkinLike })),
     await measure('insertOne ~300 B (purchase)', (i) => c('purchases').insertOne({ _id: `p${i}`, ...purchaseLike })),
     await measure('insertOne ~900 B (ledger entry)', (i) => c('entries').insertOne({ _id: `e${i}`, ...entryLike })),
+    // The server's inserts go through the group commit (server/src/db/insert-batch.ts).
+    await measure('insert ~300 B, grouped (16 writers share commands)', (i) => insertRow(grouped, { _id: `g${i}`, ...purchaseLike })),
     await measure('findOne by _id, ~100 B row', (i) => c('checkins').findOne({ _id: `c${(i * 7919) % OPS}` })),
     await measure('findOne by _id, ~900 B row', (i) => c('entries').findOne({ _id: `e${(i * 7919) % OPS}` })),
     await measure('findOne by _id, no row (a probe)', (i) => c('entries').findOne({ _id: `none${i}` })),

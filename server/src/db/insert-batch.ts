@@ -1,4 +1,4 @@
-import mongoose, { type Model } from 'mongoose'
+import mongoose from 'mongoose'
 
 // The driver mongoose ships with (not a dependency of its own, so the two never disagree).
 const { MongoBulkWriteError, MongoServerError } = mongoose.mongo
@@ -22,6 +22,14 @@ const { MongoBulkWriteError, MongoServerError } = mongoose.mongo
 // One command stays well under the 16 MB message limit with the documents the hot routes write.
 const MAX_BATCH = 64
 
+/** What the group commit needs of a model: its driver collection (a mongoose model or `{ collection }`). */
+export interface InsertTarget {
+  collection: {
+    insertOne(doc: never): Promise<unknown>
+    insertMany(docs: never[], opts: { ordered: boolean }): Promise<unknown>
+  }
+}
+
 interface PendingInsert {
   doc: Record<string, unknown>
   resolve: () => void
@@ -32,7 +40,7 @@ class CollectionInserts {
   private queue: PendingInsert[] = []
   private sending = false
 
-  constructor(private readonly model: Model<any>) {}
+  constructor(private readonly model: InsertTarget) {}
 
   insert(doc: Record<string, unknown>): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -50,7 +58,7 @@ class CollectionInserts {
   private async send(batch: PendingInsert[]): Promise<void> {
     if (batch.length === 1) return this.sendAlone(batch[0]!)
     try {
-      await this.model.collection.insertMany(batch.map((p) => p.doc) as never[], { ordered: false })
+      await this.model.collection.insertMany(batch.map((p) => p.doc as never), { ordered: false })
       for (const p of batch) p.resolve()
     } catch (err) {
       if (!(err instanceof MongoBulkWriteError)) {
@@ -81,7 +89,7 @@ class CollectionInserts {
 const byCollection = new WeakMap<object, CollectionInserts>()
 
 /** Inserts one document (through the group commit above); rejects like `insertOne` on a duplicate key. */
-export function insertRow(model: Model<any>, doc: Record<string, unknown>): Promise<void> {
+export function insertRow(model: InsertTarget, doc: Record<string, unknown>): Promise<void> {
   let inserts = byCollection.get(model.collection)
   if (!inserts) byCollection.set(model.collection, (inserts = new CollectionInserts(model)))
   return inserts.insert(doc)
