@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+
+	"mall-loyalty/devdb/lazylog"
 )
 
 func main() {
@@ -60,7 +62,7 @@ func run(listen, dataDir, sqliteParams, logLevel string) error {
 
 	db, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: listen},
-		Logger:    slog.New(newLazyAttrs(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))),
+		Logger:    slog.New(lazylog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))),
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURL.String(),
 	})
