@@ -20,6 +20,11 @@ export function findById<T>(model: Model<any>, id: string, projection?: Record<s
   return model.collection.findOne(key(id) as never, projection ? { projection } : {}) as Promise<T | null>
 }
 
+/** Whether a row with this `_id` exists (a slot taken, a day checked in): reads the key only. */
+export async function existsById(model: Model<any>, id: string): Promise<boolean> {
+  return (await findById(model, id, { _id: 1 })) !== null
+}
+
 /** An `updateOne` by `_id` alone; resolves with whether a row matched (or was upserted). */
 export async function updateById(model: Model<any>, id: string, update: Record<string, unknown>, opts: { upsert?: boolean } = {}): Promise<boolean> {
   const res = await model.collection.updateOne(key(id) as never, update, { upsert: opts.upsert ?? false })

@@ -4,6 +4,7 @@ import {
   campaignOpen, grantPeriod, shanghaiDay, shanghaiMonth, tierByLevel,
   type CampaignInput, type CampaignRunResult, type CampaignSimulation, type CampaignView, type SegmentDefinition,
 } from '@mall/shared'
+import { existsById } from '../../db/by-id'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
 import { updateIf } from '../../db/guarded-write'
 import { insertRow } from '../../db/insert-batch'
@@ -163,7 +164,7 @@ export class CampaignService {
         await insertRow(this.m.Grant, doc as never)
       } catch (err) {
         if (!isDuplicateKey(err)) throw err
-        if (await this.m.Grant.exists({ _id: doc._id })) continue // slot taken by another run
+        if (await existsById(this.m.Grant, doc._id)) continue // slot taken by another run
         return 'already_granted'
       }
       void this.m.Hint.updateOne({ _id: c._id }, { $max: { slots: slot } }, { upsert: true }).exec().catch(() => undefined)
@@ -228,7 +229,7 @@ export class CampaignService {
 
   private async slotsTaken(id: string, max: number): Promise<number> {
     const hint = (await this.m.Hint.findById(id).lean().exec())?.slots ?? 0
-    return slotsInUse(hint, max, async (slot) => !!(await this.m.Grant.exists({ _id: grantId(id, slot) })))
+    return slotsInUse(hint, max, (slot) => existsById(this.m.Grant, grantId(id, slot)))
   }
 
   private async view(c: CampaignDoc): Promise<CampaignView> {

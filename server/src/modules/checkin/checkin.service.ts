@@ -3,7 +3,7 @@ import {
   addDays, checkinReward, lastDayOfMonth, nextMilestone, shanghaiDay, shanghaiMonth,
   type CheckinResult, type CheckinStatus,
 } from '@mall/shared'
-import { findById, updateById } from '../../db/by-id'
+import { existsById, findById, updateById } from '../../db/by-id'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
 import { deleteIf, updateIf } from '../../db/guarded-write'
 import { insertRow } from '../../db/insert-batch'
@@ -85,7 +85,7 @@ export class CheckinService {
     let streak = 0
     for (;;) {
       const days = Array.from({ length: LOOKBACK_BATCH }, (_, i) => addDays(day, -(streak + i)))
-      const found = await Promise.all(days.map((d) => this.m.Checkin.exists({ _id: `${memberId}:${d}` }).exec()))
+      const found = await Promise.all(days.map((d) => existsById(this.m.Checkin, `${memberId}:${d}`)))
       const gap = found.findIndex((f) => !f)
       if (gap >= 0) return streak + gap
       streak += LOOKBACK_BATCH
@@ -100,8 +100,8 @@ export class CheckinService {
     await this.repair(memberId, today)
     const monthDays = Array.from({ length: Number(lastDayOfMonth(shown).slice(8)) }, (_, i) => `${shown}-${String(i + 1).padStart(2, '0')}`)
     const [checked, streakToday, streakYesterday, cards, uses, reminder] = await Promise.all([
-      Promise.all(monthDays.map(async (d) => ((await this.m.Checkin.exists({ _id: `${memberId}:${d}` }).exec()) ? d : null))),
-      this.m.Checkin.exists({ _id: `${memberId}:${today}` }).exec(),
+      Promise.all(monthDays.map(async (d) => ((await existsById(this.m.Checkin, `${memberId}:${d}`)) ? d : null))),
+      existsById(this.m.Checkin, `${memberId}:${today}`),
       this.m.Checkin.findById(`${memberId}:${addDays(today, -1)}`).lean<CheckinDoc>().exec(),
       this.m.Card.countDocuments({ memberId, state: 'active' }).exec(),
       this.m.Use.countDocuments({ memberId, _id: trusted({ $regex: `^${memberId}:${today.slice(0, 7)}:` }) }).exec(),
@@ -133,7 +133,7 @@ export class CheckinService {
     const { checkin: rules } = await this.rules.current()
     const today = shanghaiDay(now)
     if (day >= today || day.slice(0, 7) !== today.slice(0, 7)) throw new DomainError('CHECKIN.MAKEUP_NOT_ALLOWED', 'only missed days of this month')
-    if (await this.m.Checkin.exists({ _id: `${memberId}:${day}` }).exec()) throw new DomainError('CHECKIN.ALREADY_CHECKED', 'day already checked')
+    if (await existsById(this.m.Checkin, `${memberId}:${day}`)) throw new DomainError('CHECKIN.ALREADY_CHECKED', 'day already checked')
     const useId = await this.reserveMakeup(memberId, day, rules.makeupMonthlyCap, now)
     const streak = (await this.streakEndingAt(memberId, addDays(day, -1))) + 1
     const doc: CheckinDoc = {
@@ -171,7 +171,7 @@ export class CheckinService {
         return { useId, cardId: card._id }
       } catch (err) {
         if (!isDuplicateKey(err)) throw err
-        if (await this.m.Use.exists({ _id: useId }).exec()) n++ // that use of the month is taken
+        if (await existsById(this.m.Use, useId)) n++ // that use of the month is taken
         else takenCards.add(card._id) // a concurrent make-up is using this card: try another
       }
     }
@@ -217,7 +217,7 @@ export class CheckinService {
     let sent = 0
     for (const r of await this.m.Reminder.find({}).lean().exec()) {
       if (r.lastSentDay === today || !r.openid) continue
-      if (await this.m.Checkin.exists({ _id: `${r._id}:${today}` }).exec()) continue
+      if (await existsById(this.m.Checkin, `${r._id}:${today}`)) continue
       await send(r.openid)
       // WeChat one-time subscriptions are used up by a send: the member subscribes again in the app.
       await this.m.Reminder.deleteOne({ _id: r._id }).exec()

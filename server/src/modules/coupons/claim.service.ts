@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { trusted, type Connection } from 'mongoose'
 import { claimBlocker, validityWindow, type ClaimBlocker } from '@mall/shared'
-import { findById, updateById } from '../../db/by-id'
+import { existsById, updateById } from '../../db/by-id'
 import { isDuplicateKey } from '../../db/connect'
 import { deleteIf, updateIf } from '../../db/guarded-write'
 import { insertRow } from '../../db/insert-batch'
@@ -123,7 +123,7 @@ export class CouponClaimService {
         // Which key collided? A taken slot (another process, or a freed slot re-taken): move on.
         // A free slot means this member already holds that ordinal: hand the slot back and try
         // the next ordinal until the per-member limit.
-        if (await findById(this.m.Coupon, doc._id, { _id: 1 })) continue
+        if (await existsById(this.m.Coupon, doc._id)) continue
         this.slots.giveBack(t._id, slot)
         if (fixedOrdinal !== undefined) throw new DomainError('COUPON.ALREADY_GRANTED', 'this benefit coupon was granted before')
         if (++ordinal > t.perMemberLimit) throw new DomainError('COUPON.LIMIT_REACHED', 'per-member limit reached')

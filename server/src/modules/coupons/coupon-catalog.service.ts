@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose'
 import {
   claimBlocker, couponHeadline, type ClaimableCoupon, type CouponTemplateInput, type MemberCoupon,
 } from '@mall/shared'
-import { findById } from '../../db/by-id'
+import { existsById, findById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import { slotsInUse } from '../../db/slots-in-use'
 import { DomainError } from '../../http/domain-error'
@@ -81,7 +81,7 @@ export class CouponCatalogService {
   /** Slots taken, for the "N left" display; a slot freed by a compensated payment counts until re-claimed. */
   private async slotsTaken(templateId: string, stock: number): Promise<number> {
     const hint = (await findById<CouponStockHintDoc>(this.m.StockHint, templateId))?.claimedHint ?? 0
-    return slotsInUse(hint, stock, async (slot) => !!(await findById(this.m.Coupon, couponId(templateId, slot), { _id: 1 })))
+    return slotsInUse(hint, stock, (slot) => existsById(this.m.Coupon, couponId(templateId, slot)))
   }
 
   async templatesById(ids: string[]): Promise<Map<string, CouponTemplateDoc>> {
