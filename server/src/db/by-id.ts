@@ -25,23 +25,27 @@ export async function existsById(model: Model<any>, id: string): Promise<boolean
   return (await findById(model, id, { _id: 1 })) !== null
 }
 
+/**
+ * Two first upserts of a row can race and one fails with a duplicate key (FerretDB always, MongoDB
+ * outside the cases it retries itself): the row exists then, so the loser's retry is a plain update.
+ */
+async function upsertRetryingRace<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err
+    return write()
+  }
+}
+
 /** An `updateOne` by `_id` alone; resolves with whether a row matched (or was upserted). */
 export async function updateById(model: Model<any>, id: string, update: Record<string, unknown>, opts: { upsert?: boolean } = {}): Promise<boolean> {
-  const res = await model.collection.updateOne(key(id) as never, update, { upsert: opts.upsert ?? false })
+  const write = () => model.collection.updateOne(key(id) as never, update, { upsert: opts.upsert ?? false })
+  const res = await (opts.upsert ? upsertRetryingRace(write) : write())
   return res.matchedCount > 0 || res.upsertedCount > 0
 }
 
-/**
- * `$inc` on one row by `_id` (created if missing); resolves with the row after the increment. Two
- * first upserts of a row can race and one fails with a duplicate key (MongoDB and FerretDB alike):
- * the row exists then, so the loser's retry is a plain update.
- */
-export async function incrementById<T>(model: Model<any>, id: string, inc: Record<string, number>): Promise<T | null> {
-  const increment = () => model.collection.findOneAndUpdate(key(id) as never, { $inc: inc }, { upsert: true, returnDocument: 'after' }) as Promise<T | null>
-  try {
-    return await increment()
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err
-    return increment()
-  }
+/** `$inc` on one row by `_id` (created if missing); resolves with the row after the increment. */
+export function incrementById<T>(model: Model<any>, id: string, inc: Record<string, number>): Promise<T | null> {
+  return upsertRetryingRace(() => model.collection.findOneAndUpdate(key(id) as never, { $inc: inc }, { upsert: true, returnDocument: 'after' }) as Promise<T | null>)
 }

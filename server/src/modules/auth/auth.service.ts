@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { Connection } from 'mongoose'
 import type { MemberLoginResponse, SessionTokens } from '@mall/shared'
+import { updateById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import { DomainError } from '../../http/domain-error'
 import type { MemberService } from '../members/member.service'
@@ -27,11 +28,8 @@ export class AuthService {
    */
   async wechatLogin(code: string, inviterCode: string | undefined, now: Date): Promise<MemberLoginResponse> {
     const session = await this.burningCode(`login:${code}`, now, () => this.wechat.code2Session(code))
-    await this.m.WechatSession.updateOne(
-      { _id: session.openid },
-      { $set: { sessionKey: session.sessionKey, unionid: session.unionid, updatedAt: now } },
-      { upsert: true },
-    ).exec()
+    // A new user's concurrent logins all write this row first: the upsert survives racing itself.
+    await updateById(this.m.WechatSession, session.openid, { $set: { sessionKey: session.sessionKey, unionid: session.unionid, updatedAt: now } }, { upsert: true })
     const { member, isNew } = await this.members.findOrRegister({
       identity: `wx:${session.openid}`,
       linkedIdentities: session.unionid ? [`unionid:${session.unionid}`] : [],

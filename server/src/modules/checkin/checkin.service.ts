@@ -197,7 +197,7 @@ export class CheckinService {
 
   async setReminder(memberId: string, openid: string | null, subscribe: boolean, now: Date): Promise<void> {
     if (!subscribe) await this.m.Reminder.deleteOne({ _id: memberId }).exec()
-    else await this.m.Reminder.updateOne({ _id: memberId }, { $set: { openid, subscribedAt: now } }, { upsert: true }).exec()
+    else await updateById(this.m.Reminder, memberId, { $set: { openid, subscribedAt: now } }, { upsert: true }) // a double tap races itself
   }
 
   /** Crash repair for rewards and bought cards older than a few seconds. */

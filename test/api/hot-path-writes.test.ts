@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import mongoose, { Schema, type Connection } from 'mongoose'
 import { connectDatabase, getModel, insertOnce, isDuplicateKey } from '../../server/src/db/connect'
+import { incrementById, updateById } from '../../server/src/db/by-id'
 import { insertRow } from '../../server/src/db/insert-batch'
 
 /**
- * The group commit of inserts (server/src/db/insert-batch.ts), against the embedded database:
- * concurrent inserts share commands, yet each caller gets the outcome of its own document.
+ * The write helpers of the hot paths, against the embedded database: the group commit of inserts
+ * (server/src/db/insert-batch.ts) — concurrent inserts share commands, yet each caller gets the
+ * outcome of its own document — and upserts by `_id` (by-id.ts), which must survive racing themselves.
  */
 let conn: Connection
 const Row = () => getModel(conn, 'BatchRow', new Schema({ _id: String, n: Number }, { versionKey: false, collection: 'batch_rows' }))
@@ -73,4 +75,17 @@ it('an idle server sends an insert at once, alone', async () => {
   const model = Row()
   await counted(() => insertRow(model, { _id: 'alone', n: 1 }))
   expect(commands).toEqual(['insertOne'])
+})
+
+describe('upserts by _id (by-id.ts)', () => {
+  it('first upserts of one row racing each other all succeed, and every increment counts', async () => {
+    const model = Row()
+    for (let round = 0; round < 10; round++) {
+      const id = `upsert-race-${round}`
+      const results = await Promise.all(Array.from({ length: 8 }, (_, n) => updateById(model, id, { $set: { n } }, { upsert: true })))
+      expect(results).toEqual(Array(8).fill(true))
+      const counted = await Promise.all(Array.from({ length: 8 }, () => incrementById<{ n: number }>(model, `inc-race-${round}`, { n: 1 })))
+      expect(counted.every((row) => row !== null)).toBe(true)
+    }
+  })
 })
