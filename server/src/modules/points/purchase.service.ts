@@ -4,9 +4,8 @@ import {
   type PurchaseResult, type WalletOperation,
 } from '@mall/shared'
 import { findById, incrementById, updateById } from '../../db/by-id'
-import { insertOnce, isDuplicateKey } from '../../db/connect'
+import { insertOnce } from '../../db/connect'
 import { updateIf } from '../../db/guarded-write'
-import { insertRow } from '../../db/insert-batch'
 import { DomainError } from '../../http/domain-error'
 import type { StaffClaims, TokenService } from '../auth/tokens'
 import type { LedgerService } from '../ledger/ledger.service'
@@ -125,27 +124,23 @@ export class PurchaseService {
    * case, and grouped with other inserts); only a returning member costs an increment.
    */
   private async countVisit(visitKey: string): Promise<number> {
-    try {
-      await insertRow(this.DailyTotal, { _id: visitKey, amountFen: 0, count: 1 })
-      return 1
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err
-    }
+    if (await insertOnce(this.DailyTotal, { _id: visitKey, amountFen: 0, count: 1 })) return 1
     return (await incrementById<DailyTotalDoc>(this.DailyTotal, visitKey, { count: 1 }))?.count ?? 1
   }
 
   /**
-   * Takes back a receipt's increments (refused, or counted twice) and leaves the till's totals as
-   * they were before it: counters it created go again, and so does a day row it created.
+   * Takes back a receipt's increments of one totals row (the till's day, or the member's visits) when
+   * it was refused or counted twice, and leaves the row as it was: counters it created go again, and
+   * so does the row if it created that.
    */
-  private async uncount(dayKey: string, totals: Record<string, number>): Promise<void> {
-    const after = await incrementById<Record<string, unknown>>(this.DailyTotal, dayKey, Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, -v])))
+  private async uncount(rowKey: string, totals: Record<string, number>): Promise<void> {
+    const after = await incrementById<Record<string, unknown>>(this.DailyTotal, rowKey, Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, -v])))
     if (!after || Number(after.count) <= 0) {
-      await this.DailyTotal.collection.deleteOne({ _id: dayKey } as never)
+      await this.DailyTotal.collection.deleteOne({ _id: rowKey } as never)
       return
     }
     const emptied = Object.keys(totals).filter((path) => path.includes('.') && path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], after) === 0)
-    if (emptied.length > 0) await updateById(this.DailyTotal, dayKey, { $unset: Object.fromEntries(emptied.map((path) => [path, ''])) })
+    if (emptied.length > 0) await updateById(this.DailyTotal, rowKey, { $unset: Object.fromEntries(emptied.map((path) => [path, ''])) })
   }
 
   /** A repeated scan of a receipt: same member and amount → the original result; else refuse. */
