@@ -257,10 +257,8 @@ export class LedgerService {
       // Every few entries only, and unconditional: a lagging hint costs a cold reader a probe per
       // entry it lags (at most HEAD_HINT_EVERY − 1), a write on every posting costs more. (A guarded
       // write would cost a read on every posting.)
-      entry.seq % HEAD_HINT_EVERY !== 1 ? null : updateById(this.m.Head, entry.memberId, { $set: { seq: entry.seq, state: entry.state } }, { upsert: true })
-        .catch((err) => {
-          if (!isDuplicateKey(err)) throw err // two first postings raced on the upsert
-        }),
+      // Two first postings racing on the upsert are retried inside updateById.
+      entry.seq % HEAD_HINT_EVERY !== 1 ? null : updateById(this.m.Head, entry.memberId, { $set: { seq: entry.seq, state: entry.state } }, { upsert: true }),
     ])
   }
 
