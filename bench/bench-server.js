@@ -14,12 +14,23 @@ const { memberModels } = require(`${dist}/modules/members/member.model`)
 
 async function main() {
   const config = loadConfig()
-  const conn = await connectDatabase(config.db.uri, config.db.name)
+  const conn = await connectDatabase(config.db.uri, config.db.name, { monitorCommands: true })
+  // Database commands sent since the last read of this route, by command and collection: what a
+  // request costs in round trips (the bench divides by the requests served).
+  let commands = {}
+  conn.getClient().on('commandStarted', (e) => {
+    const key = `${e.commandName} ${e.command[e.commandName]}`
+    commands[key] = (commands[key] ?? 0) + 1
+  })
   const { app } = createApp({ config, conn, wechat: createWechatClient(config.wechat), logger: createLogger(config.logLevel) })
   const { Member } = memberModels(conn)
   const router = new Router()
   router.get('/api/bench/baseline/:id', async (ctx) => {
     ctx.body = await Member.findOne({ _id: ctx.params.id }).lean().exec()
+  })
+  router.get('/api/bench/commands', (ctx) => {
+    ctx.body = commands
+    commands = {}
   })
   // Registered after the app's routers, like any other route: same middleware in front of it.
   app.use(router.routes())

@@ -82,19 +82,31 @@ describe('workspace views', () => {
     expect(flags).toEqual([[], [], ['repeat_member']])
   })
 
-  it('leaves the till totals as they were when a receipt is refused', async () => {
-    // The tills' day rows and their per-member rows.
-    const totals = async () => api.conn.db!.collection('daily_totals').find({ _id: { $regex: '^ws-dup-' } } as never).sort({ _id: 1 }).toArray()
-    const [a, b] = [(await api.loginStaff('ws-dup-a', 'manager', 'W1')).accessToken, (await api.loginStaff('ws-dup-b', 'manager', 'W1')).accessToken]
-    const [m1, m2] = [await api.loginMember('ws-dup-m1'), await api.loginMember('ws-dup-m2')]
-    expect((await award(api, a, { scanToken: await scan(api, m1, a), receiptNo: 'DUP-1', amountFen: 50_00 })).status).toBe(200)
-    const before = await totals()
-    // The same receipt for another member, from the till that recorded it and from one with no receipts today.
-    for (const till of [a, b]) {
-      const refused = await award(api, till, { scanToken: await scan(api, m2, till), receiptNo: 'DUP-1', amountFen: 50_00 })
-      expect(refused.body.error.code).toBe('PURCHASE.RECEIPT_USED')
+  it('takes nothing from the till caps or the member counts for a refused receipt', async () => {
+    // Two receipts of 50.00 fill an hour; the member's visit rows must stay as they were.
+    await api.ctx.services.rules.replace({ earning: { staffHourlyCapFen: 100_00 } })
+    try {
+      const visits = async () => api.conn.db!.collection('daily_totals').find({ _id: { $regex: '^ws-dup-.*:m' } } as never).sort({ _id: 1 }).toArray()
+      const [a, b] = [(await api.loginStaff('ws-dup-a', 'manager', 'W1')).accessToken, (await api.loginStaff('ws-dup-b', 'manager', 'W1')).accessToken]
+      const [m1, m2] = [await api.loginMember('ws-dup-m1'), await api.loginMember('ws-dup-m2')]
+      expect((await award(api, a, { scanToken: await scan(api, m1, a), receiptNo: 'DUP-1', amountFen: 50_00 })).status).toBe(200)
+      const before = await visits()
+      // The same receipt for another member, from the till that recorded it and from one with no receipts today.
+      for (const till of [a, b]) {
+        const refused = await award(api, till, { scanToken: await scan(api, m2, till), receiptNo: 'DUP-1', amountFen: 50_00 })
+        expect(refused.body.error.code).toBe('PURCHASE.RECEIPT_USED')
+      }
+      expect(await visits()).toEqual(before)
+      // Both tills still have what the refused receipts would have taken, and not a fen more.
+      expect((await award(api, a, { scanToken: await scan(api, m1, a), receiptNo: 'DUP-2', amountFen: 50_00 })).status).toBe(200)
+      expect((await award(api, b, { scanToken: await scan(api, m2, b), receiptNo: 'DUP-3', amountFen: 100_00 })).status).toBe(200)
+      for (const till of [a, b]) {
+        const over = await award(api, till, { scanToken: await scan(api, m1, till), receiptNo: `DUP-4${till === a ? 'a' : 'b'}`, amountFen: 1 })
+        expect(over.body.error.code).toBe('PURCHASE.STAFF_CAP_REACHED')
+      }
+    } finally {
+      await api.ctx.services.rules.replace({ earning: { staffHourlyCapFen: 50_000_00 } })
     }
-    expect(await totals()).toEqual(before)
   })
 
   it('stops a clerk at the hourly award cap', async () => {

@@ -17,6 +17,7 @@ import type { PointsCampaignService } from '../campaigns/points-campaign.service
 import { purchaseModel, dailyTotalModel, type PurchaseDoc, type DailyTotalDoc } from './purchase.model'
 import { anomalyFlags, REPEAT_MEMBER_THRESHOLD } from './anomaly-flags'
 import { TtlCache } from '../../lib/ttl-cache'
+import { TillQuota } from './till-quota'
 
 export interface AwardInput {
   scanToken: string
@@ -25,7 +26,8 @@ export interface AwardInput {
 }
 
 /**
- * One totals row per staff member and Shanghai day, with the hour's totals inside it, and one small
+ * One totals row per staff member and Shanghai day, with the hour's totals inside it (what the till's
+ * leases of its caps took, see till-quota.ts), and one small
  * row per member that staff member served that day (the repeat-member count). The per-member counts
  * live in rows of their own because a row's size is what an update costs on the embedded database:
  * in the day row they grew it by a key per member served (a $inc measured 1.0 ms with none, 3.5 ms
@@ -47,6 +49,7 @@ export class PurchaseService {
   private readonly DailyTotal: Model<DailyTotalDoc>
   private readonly Store: Model<StoreDoc>
   private readonly stores = new TtlCache<StoreDoc>(30_000)
+  private readonly tillQuota: TillQuota
 
   constructor(
     conn: Connection,
@@ -58,6 +61,7 @@ export class PurchaseService {
   ) {
     this.Purchase = purchaseModel(conn)
     this.DailyTotal = dailyTotalModel(conn)
+    this.tillQuota = new TillQuota(this.DailyTotal)
     this.Store = storeModel(conn)
   }
 
@@ -87,15 +91,13 @@ export class PurchaseService {
     }
     const key = `${store._id}:${input.receiptNo}`
     const { dayKey, hourField, visitKey } = staffTotalKeys(staff.sub, memberId, now)
-    // The till's totals are counted first and checked on the counts the increment returns (one write
-    // instead of a read and a write). They are controls, not money invariants: FerretDB may lose an
-    // increment when two first upserts of a period race, and a crash right here over-counts one receipt.
-    const totals = { amountFen: input.amountFen, count: 1, [`hours.${hourField}`]: input.amountFen }
-    const [counted, visits] = await Promise.all([incrementById<DailyTotalDoc>(this.DailyTotal, dayKey, totals), this.countVisit(visitKey)])
-    const uncount = () => Promise.all([this.uncount(dayKey, totals), this.uncount(visitKey, { count: 1 })])
-    const overCap = (counted?.amountFen ?? 0) > earning.staffDailyCapFen || (counted?.hours?.[hourField] ?? 0) > earning.staffHourlyCapFen
-    if (overCap) {
-      await uncount()
+    // The till's caps are taken from first (see till-quota.ts: usually no round trip) and the member's
+    // visit counted with them. Controls, not money invariants: a crash right here over-counts a receipt.
+    const caps = { dailyCapFen: earning.staffDailyCapFen, hourlyCapFen: earning.staffHourlyCapFen }
+    const [withinCaps, visits] = await Promise.all([this.tillQuota.take(staff.sub, dayKey, hourField, input.amountFen, caps), this.countVisit(visitKey)])
+    const uncountVisit = () => this.uncountVisit(visitKey)
+    if (!withinCaps) {
+      await uncountVisit()
       // A retry of a receipt recorded before the till reached its cap still gets its original result.
       const recorded = await findById<PurchaseDoc>(this.Purchase, key)
       if (recorded) return this.resume(recorded, memberId, input.amountFen, now)
@@ -112,7 +114,8 @@ export class PurchaseService {
     if (!(await insertOnce(this.Purchase, doc as never))) {
       // Recorded before (a retry, or a concurrent scan of the same receipt won): this scan counted
       // it a second time, so take that back, then converge on the recorded result.
-      await uncount()
+      this.tillQuota.giveBack(staff.sub, dayKey, hourField, input.amountFen)
+      await uncountVisit()
       return this.resume((await findById<PurchaseDoc>(this.Purchase, key))!, memberId, input.amountFen, now)
     }
     if (needsApproval) return this.view(doc, null)
@@ -128,19 +131,10 @@ export class PurchaseService {
     return (await incrementById<DailyTotalDoc>(this.DailyTotal, visitKey, { count: 1 }))?.count ?? 1
   }
 
-  /**
-   * Takes back a receipt's increments of one totals row (the till's day, or the member's visits) when
-   * it was refused or counted twice, and leaves the row as it was: counters it created go again, and
-   * so does the row if it created that.
-   */
-  private async uncount(rowKey: string, totals: Record<string, number>): Promise<void> {
-    const after = await incrementById<Record<string, unknown>>(this.DailyTotal, rowKey, Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, -v])))
-    if (!after || Number(after.count) <= 0) {
-      await this.DailyTotal.collection.deleteOne({ _id: rowKey } as never)
-      return
-    }
-    const emptied = Object.keys(totals).filter((path) => path.includes('.') && path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], after) === 0)
-    if (emptied.length > 0) await updateById(this.DailyTotal, rowKey, { $unset: Object.fromEntries(emptied.map((path) => [path, ''])) })
+  /** Takes back a refused receipt's visit; the row goes again if that visit created it. */
+  private async uncountVisit(visitKey: string): Promise<void> {
+    const after = await incrementById<DailyTotalDoc>(this.DailyTotal, visitKey, { count: -1 })
+    if (!after || after.count <= 0) await this.DailyTotal.collection.deleteOne({ _id: visitKey } as never)
   }
 
   /** A repeated scan of a receipt: same member and amount → the original result; else refuse. */
