@@ -162,7 +162,8 @@ describe('API throughput against the findOne baseline', () => {
       {
         kind: 'write', route: 'POST /api/staff/purchases', request: (i) => ({
           method: 'POST', path: '/api/staff/purchases', headers: { authorization: `Bearer ${staffTokens[i % STAFF]}`, ...json },
-          body: JSON.stringify({ scanToken: tokens.sign('scan', { sub: pick(i), staffId: `bench-staff-${i % STAFF}`, storeId: 'BS' }, now).token, receiptNo: `B${run_}-${i}`, amountFen: 12_300 }),
+          // The token the scan endpoint signs: member, staff member, store and what it showed of the member (tier 1, not invited).
+          body: JSON.stringify({ scanToken: tokens.sign('scan', { sub: pick(i), staffId: `bench-staff-${i % STAFF}`, storeId: 'BS', tier: 1, invited: false }, now).token, receiptNo: `B${run_}-${i}`, amountFen: 12_300 }),
         }),
       },
       { kind: 'write', route: 'POST /api/coupons/:id/claim', request: (i) => ({ method: 'POST', path: `/api/coupons/${templateId}/claim`, headers: { ...member(i), ...json }, body: '{}' }) },

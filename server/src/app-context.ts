@@ -164,7 +164,7 @@ export function buildContext(deps: AppDeps): AppContext {
     },
   })
   members.onRegistered((member, input) => referrals.onRegistered(member, input.now))
-  purchases.listeners.posted.push((memberId, purchaseId, at) => referrals.onPurchasePosted(memberId, purchaseId, at))
+  purchases.listeners.posted.push((memberId, purchaseId, at, invited) => referrals.onPurchasePosted(memberId, purchaseId, at, invited))
   purchases.listeners.reversed.push((memberId, purchaseId, at) => referrals.onPurchaseReversed(memberId, purchaseId, at))
   const services: Services = {
     ledger,

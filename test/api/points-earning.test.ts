@@ -93,6 +93,20 @@ describe('staff award for a purchase', () => {
     const next = await award(api, manager, { scanToken: await scan(api, m, manager), receiptNo: 'R-UP2', amountFen: 10_000 })
     expect(next.body.points).toBe(120)
   })
+  it('earns at the tier the scan showed the staff member, even if it changed since', async () => {
+    const m = await api.loginMember('tier-at-scan')
+    await api.ctx.services.members.setTier(m.member.memberId, 3) // gold: 1.5×
+    const scanToken = await scan(api, m, manager)
+    await api.ctx.services.members.setTier(m.member.memberId, 1) // lowered after the scan (e.g. the monthly review)
+    const res = await award(api, manager, { scanToken, receiptNo: 'R-TIER', amountFen: 10_000 })
+    expect(res.body).toMatchObject({ points: 150, breakdown: { tierMultiplierPermille: 1500 } })
+    // Without a scan at hand (a held award approved later), the member's tier now is what counts.
+    const held = await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'R-TIER-HELD', amountFen: 1_200_000 })
+    expect(held.body.status).toBe('pending_approval')
+    await api.ctx.services.members.setTier(m.member.memberId, 2) // silver: 1.2×
+    const approved = await api.http.post('/api/staff/purchases/R-TIER-HELD/decision').set(bearer(manager)).send({ approve: true })
+    expect(approved.body).toMatchObject({ status: 'posted', points: 14_400 })
+  })
 })
 
 describe('controls', () => {

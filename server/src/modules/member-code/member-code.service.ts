@@ -53,7 +53,11 @@ export class MemberCodeService {
     })
     if (!used) throw new DomainError('MEMBER_CODE.USED', 'member code already used')
     const card = await this.members.card(member._id)
-    const scanToken = this.tokens.sign('scan', { sub: member._id, staffId: staff.sub, storeId: staff.storeId }, now).token
+    // What the award needs of the member travels with the scan, so it need not read the row again
+    // (another process may serve it): the tier shown to the staff member, and whether someone invited
+    // the member (fixed at registration).
+    const scanned = { tier: card.tier.level, invited: member.source.inviterId !== null }
+    const scanToken = this.tokens.sign('scan', { sub: member._id, staffId: staff.sub, storeId: staff.storeId, ...scanned }, now).token
     return {
       member: {
         memberId: card.memberId,

@@ -41,10 +41,18 @@ function staffTotalKeys(staffId: string, memberId: string, now: Date): { dayKey:
 
 /** Staff record a purchase for a scanned member; the ledger posting is keyed to the receipt. */
 export type PurchaseListener = (memberId: string, purchaseId: string, now: Date) => Promise<void>
+/** A posted purchase, with whether someone invited its member (attribution is fixed at registration). */
+export type PurchasePostedListener = (memberId: string, purchaseId: string, now: Date, invited: boolean) => Promise<void>
+
+/** What a purchase needs of its member: the tier it earns at, and whether someone invited the member. */
+export interface EarningMember {
+  tierLevel: number
+  invited: boolean
+}
 
 export class PurchaseService {
   /** Features that react to verified purchases and their reversal (referral rewards). Each is idempotent. */
-  readonly listeners: { posted: PurchaseListener[]; reversed: PurchaseListener[] } = { posted: [], reversed: [] }
+  readonly listeners: { posted: PurchasePostedListener[]; reversed: PurchaseListener[] } = { posted: [], reversed: [] }
   private readonly Purchase: Model<PurchaseDoc>
   private readonly DailyTotal: Model<DailyTotalDoc>
   private readonly Store: Model<StoreDoc>
@@ -65,9 +73,12 @@ export class PurchaseService {
     this.Store = storeModel(conn)
   }
 
-  /** Verifies that this staff member scanned this member's live code at this store. */
-  scannedMember(staff: StaffClaims, scanToken: string, now: Date): string {
-    let claims: { sub: string; staffId: string; storeId: string | null }
+  /**
+   * Verifies that this staff member scanned this member's live code at this store; with what the scan
+   * showed of the member (tokens signed before it carried that have none).
+   */
+  scannedMember(staff: StaffClaims, scanToken: string, now: Date): { memberId: string; atScan?: EarningMember } {
+    let claims: { sub: string; staffId: string; storeId: string | null; tier?: unknown; invited?: unknown }
     try {
       claims = this.tokens.verify(scanToken, 'scan', now)
     } catch {
@@ -75,12 +86,13 @@ export class PurchaseService {
     }
     // A scan proves presence to the staff member who scanned, at their store, and to nobody else.
     if (claims.staffId !== staff.sub || claims.storeId !== staff.storeId) throw new DomainError('AUTH.FORBIDDEN', 'scan belongs to another staff member')
-    return claims.sub
+    const atScan = Number.isInteger(claims.tier) && typeof claims.invited === 'boolean' ? { tierLevel: claims.tier as number, invited: claims.invited } : undefined
+    return { memberId: claims.sub, atScan }
   }
 
   async award(staff: StaffClaims, input: AwardInput, now: Date): Promise<PurchaseResult> {
     if (!staff.storeId) throw new DomainError('AUTH.FORBIDDEN', 'only store staff record purchases')
-    const memberId = this.scannedMember(staff, input.scanToken, now)
+    const { memberId, atScan } = this.scannedMember(staff, input.scanToken, now)
     const store = await this.store(staff.storeId)
     const { earning } = await this.rules.current()
     if (input.amountFen > earning.maxReceiptFen) throw new DomainError('PURCHASE.AMOUNT_TOO_LARGE', 'amount over the per-receipt cap')
@@ -119,7 +131,7 @@ export class PurchaseService {
       return this.resume((await findById<PurchaseDoc>(this.Purchase, key))!, memberId, input.amountFen, now)
     }
     if (needsApproval) return this.view(doc, null)
-    return this.post(doc, now)
+    return this.post(doc, now, atScan)
   }
 
   /**
@@ -146,13 +158,17 @@ export class PurchaseService {
     return this.view(existing, existing.entryId ? await this.ledger.entry(existing.entryId) : null)
   }
 
-  /** Posts the earn entry (idempotent by the purchase key) and applies an immediate tier upgrade. */
-  async post(purchase: PurchaseDoc, now: Date): Promise<PurchaseResult> {
+  /**
+   * Posts the earn entry (idempotent by the purchase key) and applies an immediate tier upgrade.
+   * A purchase earns at the tier the staff member's scan showed (`atScan`, minutes old at most);
+   * approvals and sweeps, which have no scan at hand, read the member's row.
+   */
+  async post(purchase: PurchaseDoc, now: Date, atScan?: EarningMember): Promise<PurchaseResult> {
     const { earning, tiers } = await this.rules.current()
     // Points already earned today from purchases, for the optional per-member daily cap.
     const earnKey = `earn:${purchase.memberId}:${shanghaiDay(purchase.createdAt)}`
     const [member, store, earnedToday] = await Promise.all([
-      this.members.getForDisplay(purchase.memberId),
+      atScan ?? this.members.getForDisplay(purchase.memberId).then((m): EarningMember => ({ tierLevel: m.tierLevel, invited: m.source.inviterId !== null })),
       this.store(purchase.storeId),
       earning.dailyEarnCap > 0 ? findById<DailyTotalDoc>(this.DailyTotal, earnKey).then((t) => t?.count ?? 0) : 0,
     ])
@@ -196,10 +212,10 @@ export class PurchaseService {
       earning.dailyEarnCap > 0 && !replayed && entry.delta > 0
         ? this.DailyTotal.updateOne({ _id: earnKey }, { $inc: { count: entry.delta } }, { upsert: true }).exec().catch(() => undefined)
         : null,
-      tierLevelAfter > member.tierLevel ? this.members.raiseTier(member._id, tierLevelAfter) : null,
+      tierLevelAfter > member.tierLevel ? this.members.raiseTier(purchase.memberId, tierLevelAfter) : null,
       // By `_id` alone: posting → posted is the only transition possible here (a reversal needs 'posted').
       updateById(this.Purchase, purchase._id, { $set: { status: 'posted', entryId: entry._id, points, postedAt: entry.createdAt } }),
-      ...this.listeners.posted.map((listener) => listener(purchase.memberId, purchase._id, now)),
+      ...this.listeners.posted.map((listener) => listener(purchase.memberId, purchase._id, now, member.invited)),
     ])
     return this.view({ ...purchase, status: purchase.status === 'reversed' ? 'reversed' : 'posted', entryId: entry._id, points }, entry)
   }

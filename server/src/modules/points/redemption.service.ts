@@ -13,7 +13,7 @@ export class RedemptionService {
   ) {}
 
   async redeem(staff: StaffClaims, input: { scanToken: string; points: number; item: string }, idempotencyKey: string, now: Date) {
-    const memberId = this.purchases.scannedMember(staff, input.scanToken, now)
+    const { memberId } = this.purchases.scannedMember(staff, input.scanToken, now)
     const { entry, replayed } = await this.ledger.post({
       memberId,
       eventKey: `redeem:${memberId}:${idempotencyKey}`,

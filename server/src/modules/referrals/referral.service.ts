@@ -47,9 +47,9 @@ export class ReferralService {
   }
 
   /** Purchase hook: the invitee's first verified purchase releases the inviter's reward. */
-  async onPurchasePosted(memberId: string, purchaseId: string, now: Date): Promise<void> {
-    // Attribution is fixed at registration: a member nobody invited (the cached row says so) has no referral to read.
-    if (!(await this.members.getForDisplay(memberId)).source.inviterId) return
+  async onPurchasePosted(memberId: string, purchaseId: string, now: Date, invited: boolean): Promise<void> {
+    // Attribution is fixed at registration: a member nobody invited has no referral to read.
+    if (!invited) return
     const ref = await this.Referral.findById(memberId).lean<ReferralDoc>().exec()
     if (!ref || ref.status !== 'registered') return
     await updateIf(this.Referral, memberId, { status: 'registered' }, { $set: { status: 'qualified', qualifyingPurchase: purchaseId, qualifiedAt: now } })
