@@ -39,7 +39,7 @@ interface Row {
   size: number; route: string; kind: 'baseline' | 'read' | 'write'; rps: number; p50: number; p99: number; errors: number; ratio: number
   /** CPU per request of the server process and of the embedded database (where a request's cost goes) */
   serverMs: number; dbMs: number
-  /** database commands per request, in all and by command and collection (`find members`: 1.02) */
+  /** database calls per request (a grouped insert is one), in all and by method and collection (`findOne members`: 1.02) */
   commands: number; commandsBy: Record<string, number>
 }
 const rows: Row[] = []

@@ -7,10 +7,8 @@ import { insertRow } from './insert-batch'
 mongoose.set('sanitizeFilter', true)
 mongoose.set('strictQuery', 'throw')
 
-/** `monitorCommands` lets a benchmark count the commands each request sends. */
-export async function connectDatabase(uri: string, dbName: string, options: { monitorCommands?: boolean } = {}): Promise<Connection> {
+export async function connectDatabase(uri: string, dbName: string): Promise<Connection> {
   const conn = mongoose.createConnection(uri, {
-    ...options,
     dbName,
     serverSelectionTimeoutMS: 5000,
     // FerretDB v1 slows down with hundreds of connections; MongoDB is fine either way.
