@@ -62,6 +62,14 @@ it('check-in, purchase award and coupon claim stay within their round-trip budge
   const centre = await roundTrips(() => api.http.get('/api/coupons').set(bearer(newcomer.accessToken)))
   expect(centre.sort()).toEqual(['coupon_book.findOne', 'coupon_book_hints.findOne'])
 
+  // A member's book keeps every coupon ever claimed; the coupon centre reads only those of open
+  // templates. With the template of the member's coupon paused: the pointer, the probe, no coupon (and
+  // no hint: this process wrote the member's last pointer).
+  const paused = await api.http.post(`/api/ops/coupon-templates/${template}/status`).set(bearer(operator)).send({ status: 'paused', note: 'round trips' })
+  expect(paused.status).toBe(200)
+  const held = await roundTrips(() => api.http.get('/api/coupons').set(bearer(member.accessToken)))
+  expect(held.filter((c) => !c.startsWith('coupon_templates.')).sort()).toEqual(['coupon_book.findOne', 'coupon_book.findOne'])
+
   // A warm read of the card: the member row is cached; one probe for entries another process may have added.
   const card = await roundTrips(() => api.http.get('/api/me/card').set(bearer(member.accessToken)))
   expect(card).toEqual(['ledger_entries.findOne'])

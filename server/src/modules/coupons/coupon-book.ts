@@ -40,7 +40,8 @@ const hintSchema = new Schema<CouponBookHintDoc>({ _id: String, count: Number },
 
 // A pointer still without a coupon after this long was cut short by a crash: look the claim up.
 const UNSETTLED_REPAIR_MS = 60_000
-// Last pointer number this process wrote per member: spares the hint read when a member claims again.
+// Last pointer number this process wrote per member: spares the hint read when the member claims again
+// or opens the coupon centre.
 const LAST_KNOWN_SIZE = 20_000
 
 export class CouponBook {
@@ -85,9 +86,13 @@ export class CouponBook {
     await this.open(coupon.memberId, coupon.templateId, coupon.claimId, now, coupon._id)
   }
 
-  /** The member's coupons (any state), each checked against the coupon document it points to. */
-  async coupons(memberId: string, now: Date): Promise<CouponDoc[]> {
-    const pointers = (await this.pointers(memberId)).filter((p) => !p.failed)
+  /**
+   * The member's coupons (any state), each checked against the coupon document it points to; with
+   * `ofTemplates`, only coupons of those templates (the pointer names its template, so the others cost
+   * no read: a member's book keeps every coupon ever claimed).
+   */
+  async coupons(memberId: string, now: Date, ofTemplates?: ReadonlySet<string>): Promise<CouponDoc[]> {
+    const pointers = (await this.pointers(memberId)).filter((p) => !p.failed && (!ofTemplates || ofTemplates.has(p.templateId)))
     const found = await Promise.all(pointers.map((p) => this.resolve(p, now)))
     return found.filter((c): c is CouponDoc => c !== null && c.memberId === memberId)
   }
@@ -106,7 +111,8 @@ export class CouponBook {
   }
 
   private async pointers(memberId: string): Promise<CouponPointerDoc[]> {
-    const known = await this.count(memberId)
+    // A pointer this process wrote is as good a start as the stored hint: both are probed past.
+    const known = this.lastKnown.get(memberId) ?? (await this.count(memberId))
     const ids = Array.from({ length: known }, (_, i) => `${memberId}:${i + 1}`)
     const rows = (await Promise.all(ids.map((id) => findById<CouponPointerDoc>(this.Pointer, id)))).filter((p): p is CouponPointerDoc => p !== null)
     for (let n = known + 1; ; n++) {

@@ -46,7 +46,9 @@ export class CouponCatalogService {
     const templates = (await this.templates.active()).filter((t) => new Date(t.claimEnd) >= now)
     // The member row (its tier) matters only to tier-restricted templates: a cold read saved when none is open.
     const tierGated = templates.some((t) => t.eligibleTiers.length > 0)
-    const [member, mine] = await Promise.all([tierGated ? this.members.getForDisplay(memberId) : null, this.book.coupons(memberId, now)])
+    // Only the member's coupons of these templates count towards their limits: the rest are not read.
+    const open = new Set(templates.map((t) => t._id))
+    const [member, mine] = await Promise.all([tierGated ? this.members.getForDisplay(memberId) : null, this.book.coupons(memberId, now, open)])
     const issued = new Map(await Promise.all(templates.flatMap((t) => (t.stock === null ? [] : [this.slotsTaken(t._id, t.stock).then((n) => [t._id, n] as const)]))))
     return templates
       .sort((a, b) => (a.claimStart < b.claimStart ? 1 : -1))
