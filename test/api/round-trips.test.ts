@@ -38,7 +38,7 @@ it('check-in, purchase award and coupon claim stay within their round-trip budge
   const template = (await api.http.post('/api/ops/coupon-templates').set(bearer(operator)).send(templateInput({ stock: null, perMemberLimit: 5 }))).body._id as string
   // First uses warm the process (rules, store, template caches); the counted requests are a member's first of each kind.
   await api.http.post('/api/me/checkin').set(bearer(warm.accessToken)).send({})
-  await award(api, clerk, { scanToken: await scan(api, warm, clerk), receiptNo: 'RT-0', amountFen: 100 })
+  await award(api, clerk, { scanToken: await scan(api, warm, clerk), receiptNo: 'RT-0', amountFen: 123_00 })
   await api.http.post(`/api/coupons/${template}/claim`).set(bearer(warm.accessToken)).send()
 
   const checkin = await roundTrips(() => api.http.post('/api/me/checkin').set(bearer(member.accessToken)).send({}))

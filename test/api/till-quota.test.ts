@@ -31,7 +31,7 @@ it('never lets concurrent awards of one till from several processes pass the hou
   const granted = await Promise.all(amounts.map((amount, i) => processes[i % 3]!.take('till-a', 'till-a:d1', 'h10', amount, caps).then((ok) => (ok ? amount : 0))))
   const awarded = granted.reduce((a, b) => a + b, 0)
   expect(awarded).toBeLessThanOrEqual(caps.hourlyCapFen)
-  // Every fen awarded was counted first; what is counted beyond it is held in leases (at most a
+  // Every fen awarded was leased first; what is leased beyond it is held in leases (at most a
   // twentieth of the smaller cap per process), so the till got close to its cap.
   const counted = (await row('till-a:d1'))!
   expect(counted.hours!.h10).toBeGreaterThanOrEqual(awarded)
@@ -47,6 +47,12 @@ it('gives a lease’s rest back when the hour changes, and counts an hour exactl
   expect(await quota.take('till-b', 'till-b:d1', 'h11', 5_00, caps)).toBe(true)
   // 10:00–11:00 counts the 7.00 awarded; the day counts those and the new lease.
   expect(await row('till-b:d1')).toMatchObject({ amountFen: 7_00 + 20_00, count: 2, hours: { h10: 7_00, h11: 20_00 } })
+})
+
+it('leases about twenty receipts at a time when the caps are far away: a crash strands little', async () => {
+  const quota = new TillQuota(dailyTotalModel(conn))
+  expect(await quota.take('till-f', 'till-f:d1', 'h10', 1_23, { dailyCapFen: 1e12, hourlyCapFen: 1e12 })).toBe(true)
+  expect(await leases('till-f:d1')).toMatchObject([{ amountFen: 20 * 1_23, hours: { h10: 20 * 1_23 } }])
 })
 
 it('refuses what would pass a cap and leaves the row as it was; a smaller receipt still fits', async () => {

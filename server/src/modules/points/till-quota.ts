@@ -16,10 +16,12 @@ interface Lease {
   leftFen: number
 }
 
-// A lease is a twentieth of the smaller cap, or the receipt if that is larger: a till writes to the
-// database about once per twenty receipts instead of once per receipt. What a lease can strand — in a process that crashed, or in
-// another process of the same till near its cap — is at most one twentieth per process.
-const LEASE_SHARE = 20
+// A lease covers about twenty receipts like the one that takes it, and never more than a twentieth
+// of the smaller cap (unless that receipt alone is larger): a till writes to the database about once
+// per twenty receipts instead of once per receipt. What a lease can strand — in a process that
+// crashed, or in another process of the same till near its cap — is bounded by both.
+const LEASE_RECEIPTS = 20
+const LEASE_CAP_SHARE = 20
 // Staff accounts seen by this process; far more than a mall has tills.
 const MAX_TILLS = 10_000
 
@@ -38,8 +40,9 @@ interface LeaseHead {
  * This process hands out a lease's fen receipt by receipt without a round trip and takes a new
  * lease when it runs out or the hour changes; the rest of an earlier hour's lease is given back
  * in the new row. Every fen awarded was leased first, so the caps cannot be passed; a crash loses
- * the rest of a lease, which only makes them stricter. Controls against a clerk's fraud, not the
- * money rule (that is the ledger's unique keys).
+ * the rest of a lease, which only makes them stricter; a cap lowered in the console applies from the
+ * till's next lease. Controls against a clerk's fraud, not the money rule (that is the ledger's
+ * unique keys).
  */
 export class TillQuota {
   private readonly leases = new Map<string, Lease>()
@@ -61,7 +64,7 @@ export class TillQuota {
       const previousHour = held && held.dayKey === dayKey && !current && held.leftFen > 0 ? held : undefined
       // What the hour's lease still holds counts towards this receipt: only the rest is leased.
       const needFen = amountFen - (current?.leftFen ?? 0)
-      const share = Math.floor(Math.min(caps.dailyCapFen, caps.hourlyCapFen) / LEASE_SHARE)
+      const share = Math.min(Math.floor(Math.min(caps.dailyCapFen, caps.hourlyCapFen) / LEASE_CAP_SHARE), amountFen * LEASE_RECEIPTS)
       const size = await this.lease(dayKey, hourField, Math.max(share, needFen), needFen, caps, previousHour)
       if (previousHour) this.leases.delete(staffId)
       if (size === 0) return false
