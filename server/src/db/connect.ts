@@ -1,5 +1,5 @@
 import mongoose, { type Connection } from 'mongoose'
-import { detectBackend } from './guarded-write'
+import { detectBackend, isFerretDb } from './guarded-write'
 import { insertRow } from './insert-batch'
 
 // Defence in depth next to validate.ts: `$`-keyed values that reach a filter are wrapped in $eq,
@@ -45,7 +45,23 @@ export async function insertOnce(model: mongoose.Model<any>, doc: Record<string,
   }
 }
 
-/** Registers a model on a connection once; each app/test connection gets its own models. */
+/**
+ * Registers a model on a connection once; each app/test connection gets its own models. On FerretDB
+ * only the unique indexes are built: its planner serves no filter but `{_id: value}` from an index,
+ * so the others (there for MongoDB: the sweepers' and consoles' queries) would only cost every write.
+ */
 export function getModel<T>(conn: Connection, name: string, schema: mongoose.Schema<T>): mongoose.Model<T> {
-  return (conn.models[name] as mongoose.Model<T>) ?? conn.model<T>(name, schema)
+  return (conn.models[name] as mongoose.Model<T>) ?? conn.model<T>(name, isFerretDb(conn) ? uniqueIndexesOnly(schema) : schema)
+}
+
+function uniqueIndexesOnly<T>(schema: mongoose.Schema<T>): mongoose.Schema<T> {
+  const copy = schema.clone()
+  const unique = copy.indexes().filter(([, options]) => options.unique)
+  copy.clearIndexes() // the schema-level ones; a path's own `unique: true` stays with the path
+  for (const [fields, options] of unique) {
+    const keys = Object.keys(fields)
+    const declaredOnPath = keys.length === 1 && (copy.path(keys[0]!)?.options as { unique?: boolean } | undefined)?.unique
+    if (!declaredOnPath) copy.index(fields, options)
+  }
+  return copy
 }

@@ -53,6 +53,7 @@ const grantSchema = new Schema<CampaignGrantDoc>(
   { versionKey: false, collection: 'campaign_grants' },
 )
 grantSchema.index({ campaignId: 1, memberKey: 1 }, { unique: true })
+grantSchema.index({ state: 1, at: 1 }) // the sweeper's unrewarded grants (on MongoDB)
 const hintSchema = new Schema<CampaignGrantHintDoc>({ _id: String, slots: Number }, { versionKey: false, collection: 'campaign_grant_hints' })
 
 export interface CampaignModels {

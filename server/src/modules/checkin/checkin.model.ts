@@ -59,6 +59,7 @@ const cardSchema = new Schema<MakeupCardDoc>(
   { versionKey: false, collection: 'makeup_cards' },
 )
 cardSchema.index({ memberId: 1, state: 1 })
+cardSchema.index({ state: 1, createdAt: 1 }) // the sweeper's unpaid cards (on MongoDB)
 const useSchema = new Schema<MakeupUseDoc>(
   { _id: String, memberId: String, cardId: { type: String, required: true, unique: true }, day: String, at: Date },
   { versionKey: false, collection: 'makeup_uses' },

@@ -74,6 +74,7 @@ const couponSchema = new Schema<CouponDoc>(
 )
 couponSchema.index({ templateId: 1, memberId: 1, ordinal: 1 }, { unique: true })
 couponSchema.index({ memberId: 1 })
+couponSchema.index({ state: 1, claimedAt: 1 }) // the sweeper's unpaid claims (on MongoDB)
 
 const redemptionSchema = new Schema<CouponRedemptionDoc>(
   { _id: String, memberId: String, staffId: String, storeId: String, at: Date },

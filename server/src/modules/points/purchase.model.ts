@@ -47,11 +47,13 @@ const purchaseSchema = new Schema<PurchaseDoc>(
   { versionKey: false, collection: 'purchases' },
 )
 purchaseSchema.index({ storeId: 1, status: 1 })
+purchaseSchema.index({ status: 1, createdAt: 1 }) // the sweeper's postings a crash left (on MongoDB)
 
 /**
- * Running totals per Shanghai day: a till's amounts (staff award caps), a member's purchases at a
- * till (`<staff>:<day>:m<member>`, the repeat-member flag), members' daily earned points. Controls,
- * not the money rule.
+ * Running totals per Shanghai day: the leases of a till's award caps (`<staff>:<day>:L<n>`, each the
+ * day's and hours' fen leased so far, `count` = n; till-quota.ts), a member's purchases at a till
+ * (`<staff>:<day>:m<member>`, the repeat-member flag), members' daily earned points. Controls, not
+ * the money rule.
  */
 export interface DailyTotalDoc {
   _id: string

@@ -26,12 +26,12 @@ export interface AwardInput {
 }
 
 /**
- * One totals row per staff member and Shanghai day, with the hour's totals inside it (what the till's
- * leases of its caps took, see till-quota.ts), and one small
- * row per member that staff member served that day (the repeat-member count). The per-member counts
- * live in rows of their own because a row's size is what an update costs on the embedded database:
- * in the day row they grew it by a key per member served (a $inc measured 1.0 ms with none, 3.5 ms
- * with 200, 8.8 ms with 500) — every award of a busy till got slower as its day went on.
+ * The keys of a till's totals for a Shanghai day: its cap leases (`<staff>:<day>:L<n>`, see
+ * till-quota.ts) and one small row per member that staff member served that day (the repeat-member
+ * count). The per-member counts live in rows of their own because a row's size is what an update costs
+ * on the embedded database: in a shared day row they grew it by a key per member served (a $inc
+ * measured 1.0 ms with none, 3.5 ms with 200, 8.8 ms with 500) — every award of a busy till got slower
+ * as its day went on.
  */
 function staffTotalKeys(staffId: string, memberId: string, now: Date): { dayKey: string; hourField: string; visitKey: string } {
   const hour = String(new Date(now.getTime() + 8 * 3600_000).getUTCHours()).padStart(2, '0')
@@ -107,9 +107,8 @@ export class PurchaseService {
     // visit counted with them. Controls, not money invariants: a crash right here over-counts a receipt.
     const caps = { dailyCapFen: earning.staffDailyCapFen, hourlyCapFen: earning.staffHourlyCapFen }
     const [withinCaps, visits] = await Promise.all([this.tillQuota.take(staff.sub, dayKey, hourField, input.amountFen, caps), this.countVisit(visitKey)])
-    const uncountVisit = () => this.uncountVisit(visitKey)
     if (!withinCaps) {
-      await uncountVisit()
+      await this.uncountVisit(visitKey)
       // A retry of a receipt recorded before the till reached its cap still gets its original result.
       const recorded = await findById<PurchaseDoc>(this.Purchase, key)
       if (recorded) return this.resume(recorded, memberId, input.amountFen, now)
@@ -127,7 +126,7 @@ export class PurchaseService {
       // Recorded before (a retry, or a concurrent scan of the same receipt won): this scan counted
       // it a second time, so take that back, then converge on the recorded result.
       this.tillQuota.giveBack(staff.sub, dayKey, hourField, input.amountFen)
-      await uncountVisit()
+      await this.uncountVisit(visitKey)
       return this.resume((await findById<PurchaseDoc>(this.Purchase, key))!, memberId, input.amountFen, now)
     }
     if (needsApproval) return this.view(doc, null)

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto'
+import type { Connection, Model } from 'mongoose'
+import { connectDatabase } from '../../server/src/db/connect'
+import { checkinModels } from '../../server/src/modules/checkin/checkin.model'
+import { couponModels } from '../../server/src/modules/coupons/coupon.model'
+import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
+import { purchaseModel } from '../../server/src/modules/points/purchase.model'
+
+/**
+ * Indexes by backend (server/src/db/connect.ts, getModel): the embedded FerretDB gets only the unique
+ * ones — the invariants the inserts rely on — since its planner serves no other filter from an index;
+ * the rest are declared for MongoDB (the sweepers' queries among them).
+ */
+let conn: Connection
+
+beforeAll(async () => {
+  conn = await connectDatabase(process.env.MONGODB_URI!, `t_${randomBytes(6).toString('hex')}`)
+})
+afterAll(async () => {
+  await conn.dropDatabase()
+  await conn.close()
+})
+
+async function built(model: Model<any>): Promise<string[]> {
+  await model.init()
+  return (await model.collection.indexes()).filter((ix) => Object.keys(ix.key).join() !== '_id').map((ix) => `${Object.keys(ix.key).join('+')}${ix.unique ? ' unique' : ''}`).sort()
+}
+
+it('builds only the unique indexes on FerretDB, path-level and schema-level alike', async () => {
+  expect(await built(ledgerModels(conn).Entry)).toEqual(['eventKey unique'])
+  expect(await built(couponModels(conn).Coupon)).toEqual(['templateId+memberId+ordinal unique'])
+  expect(await built(checkinModels(conn).Card)).toEqual([])
+  expect(await built(checkinModels(conn).Use)).toEqual(['cardId unique'])
+  expect(await built(purchaseModel(conn))).toEqual([])
+})
