@@ -40,7 +40,7 @@ interface Row {
   /** CPU per request of the server process and of the embedded database (where a request's cost goes) */
   serverMs: number; dbMs: number
   /** database calls per request (a grouped insert is one), in all and by method and collection (`findOne members`: 1.02) */
-  commands: number; commandsBy: Record<string, number>
+  calls: number; callsBy: Record<string, number>
 }
 const rows: Row[] = []
 let conn: Connection
@@ -78,18 +78,18 @@ afterAll(async () => {
   const dir = path.resolve(__dirname, '../test-results/bench')
   mkdirSync(dir, { recursive: true })
   const table = [
-    '| members | route | kind | req/s | p50 ms | p99 ms | errors/non-2xx | × baseline | server CPU ms/req | database CPU ms/req | database commands/req |',
+    '| members | route | kind | req/s | p50 ms | p99 ms | errors/non-2xx | × baseline | server CPU ms/req | database CPU ms/req | database calls/req |',
     '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.size} | ${r.route} | ${r.kind} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.ratio.toFixed(2)} | ${r.serverMs.toFixed(2)} | ${r.dbMs.toFixed(2)} | ${r.commands.toFixed(2)} |`),
+    ...rows.map((r) => `| ${r.size} | ${r.route} | ${r.kind} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.ratio.toFixed(2)} | ${r.serverMs.toFixed(2)} | ${r.dbMs.toFixed(2)} | ${r.calls.toFixed(2)} |`),
   ].join('\n')
   writeFileSync(path.join(dir, 'api-bench.md'), `${table}\n`)
   writeFileSync(path.join(dir, 'api-bench.json'), JSON.stringify(rows, null, 2))
   process.stdout.write(`\n${table}\n`)
 })
 
-/** The bench server's count of database commands since the last call (and resets it). */
-async function commandsSince(): Promise<Record<string, number>> {
-  return (await fetch(`${url}/api/bench/commands`)).json() as Promise<Record<string, number>>
+/** The bench server's count of database calls since the last call (and resets it). */
+async function callsSince(): Promise<Record<string, number>> {
+  return (await fetch(`${url}/api/bench/calls`)).json() as Promise<Record<string, number>>
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
@@ -99,7 +99,7 @@ type Req = { method: 'GET' | 'POST'; path: string; headers: Record<string, strin
 async function run(route: string, requestFor: (i: number) => Req, duration = DURATION) {
   let i = 0
   const dbPid = Number(process.env.DEVDB_PID) // unset when MONGODB_URI points elsewhere: no database column
-  await commandsSince()
+  await callsSince()
   const cpu0 = { server: cpuMs(server.pid!), db: dbPid ? cpuMs(dbPid) : 0 }
   const result = await autocannon({
     url,
@@ -108,9 +108,9 @@ async function run(route: string, requestFor: (i: number) => Req, duration = DUR
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, ...requestFor(i++) }) }],
   } as never)
   const served = Math.max(1, result.requests.total)
-  const commandsBy = Object.fromEntries(Object.entries(await commandsSince()).map(([k, n]) => [k, Number((n / served).toFixed(2))]))
+  const callsBy = Object.fromEntries(Object.entries(await callsSince()).map(([k, n]) => [k, Number((n / served).toFixed(2))]))
   return {
-    commands: Object.values(commandsBy).reduce((a, b) => a + b, 0), commandsBy,
+    calls: Object.values(callsBy).reduce((a, b) => a + b, 0), callsBy,
     route, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx,
     serverMs: (cpuMs(server.pid!) - cpu0.server) / served, dbMs: dbPid ? (cpuMs(dbPid) - cpu0.db) / served : 0,
   }
@@ -187,12 +187,12 @@ describe('API throughput against the findOne baseline', () => {
       rps: Math.round(mean(rpsList)), p50: Math.max(...baselines.map((b) => b.p50)),
       p99: Math.max(...baselines.map((b) => b.p99)), errors: baselines.reduce((a, b) => a + b.errors, 0),
       serverMs: mean(baselines.map((b) => b.serverMs)), dbMs: mean(baselines.map((b) => b.dbMs)),
-      commands: mean(baselines.map((b) => b.commands)), commandsBy: baselines[0]!.commandsBy,
+      calls: mean(baselines.map((b) => b.calls)), callsBy: baselines[0]!.callsBy,
     }
     process.stdout.write(`baseline ${size}: ${rpsList.join(', ')} req/s\n`)
     rows.push({ size, kind: 'baseline', ...baseline, route: `findOne baseline (${Math.min(...rpsList)}–${Math.max(...rpsList)} over ${rpsList.length} runs)`, ratio: 1 })
     for (const r of results) rows.push({ size, ...r })
-    for (const r of results) process.stdout.write(`${size} ${r.route}: ${JSON.stringify(r.commandsBy)}\n`)
+    for (const r of results) process.stdout.write(`${size} ${r.route}: ${JSON.stringify(r.callsBy)}\n`)
     expect(baseline.rps).toBeGreaterThan(0)
     for (const r of results) expect(r.rps).toBeGreaterThan(0)
   })

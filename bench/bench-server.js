@@ -20,10 +20,10 @@ async function main() {
   // costs in round trips (the bench divides by the requests served). Counted with mongoose's debug
   // hook, which every collection call of the server passes: the driver's command monitoring would
   // deserialize every reply in full, a cost production does not have.
-  let commands = {}
+  let calls = {}
   mongoose.set('debug', (collection, method) => {
     const key = `${method} ${collection}`
-    commands[key] = (commands[key] ?? 0) + 1
+    calls[key] = (calls[key] ?? 0) + 1
   })
   const { app } = createApp({ config, conn, wechat: createWechatClient(config.wechat), logger: createLogger(config.logLevel) })
   const { Member } = memberModels(conn)
@@ -31,9 +31,9 @@ async function main() {
   router.get('/api/bench/baseline/:id', async (ctx) => {
     ctx.body = await Member.findOne({ _id: ctx.params.id }).lean().exec()
   })
-  router.get('/api/bench/commands', (ctx) => {
-    ctx.body = commands
-    commands = {}
+  router.get('/api/bench/calls', (ctx) => {
+    ctx.body = calls
+    calls = {}
   })
   // Registered after the app's routers, like any other route: same middleware in front of it.
   app.use(router.routes())
