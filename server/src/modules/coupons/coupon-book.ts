@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose'
 import { findById, updateById } from '../../db/by-id'
 import { getModel, insertOnce } from '../../db/connect'
+import { RecentMap } from '../../lib/recent-map'
 import type { CouponDoc, CouponModels } from './coupon.model'
 
 /**
@@ -48,7 +49,7 @@ export class CouponBook {
   private readonly Pointer: Model<CouponPointerDoc>
   private readonly Hint: Model<CouponBookHintDoc>
   /** a lower bound only (other processes may have written more): the unique insert still decides */
-  private readonly lastKnown = new Map<string, number>()
+  private readonly lastKnown = new RecentMap<string, number>(LAST_KNOWN_SIZE)
 
   constructor(conn: Connection, private readonly m: CouponModels) {
     this.Pointer = getModel(conn, 'CouponPointer', pointerSchema)
@@ -60,9 +61,7 @@ export class CouponBook {
     for (let n = (this.lastKnown.get(memberId) ?? (await this.count(memberId))) + 1; ; n++) {
       const _id = `${memberId}:${n}`
       if (await insertOnce(this.Pointer, { _id, memberId, templateId, claimId, couponId, failed: false, at: now })) {
-        this.lastKnown.delete(memberId) // re-insert: Map order is the eviction order
         this.lastKnown.set(memberId, n)
-        if (this.lastKnown.size > LAST_KNOWN_SIZE) this.lastKnown.delete(this.lastKnown.keys().next().value!)
         // not awaited: a lagging hint only costs readers a probe
         void updateById(this.Hint, memberId, { $max: { count: n } }, { upsert: true }).catch(() => undefined)
         return _id

@@ -6,6 +6,7 @@ import { deleteIf } from '../../db/guarded-write'
 import { insertRow } from '../../db/insert-batch'
 import { DomainError } from '../../http/domain-error'
 import { KeyedMutex, sleep } from '../../lib/keyed-mutex'
+import { RecentMap } from '../../lib/recent-map'
 import { entryId, ledgerModels, type LedgerEntryDoc, type LedgerModels, type WalletHeadDoc } from './ledger.model'
 
 export interface PostingPlan {
@@ -67,7 +68,7 @@ export class LedgerService {
   private readonly m: LedgerModels
   private readonly mutex = new KeyedMutex()
   /** Last head this process saw per member: a hint like the stored one, verified by probing forward. */
-  private readonly heads = new Map<string, WalletHead>()
+  private readonly heads = new RecentMap<string, WalletHead>(HEAD_CACHE_SIZE)
 
   constructor(conn: Connection) {
     this.m = ledgerModels(conn)
@@ -104,9 +105,7 @@ export class LedgerService {
   private remember(memberId: string, head: WalletHead): void {
     const known = this.heads.get(memberId)
     if (known && known.seq > head.seq) return
-    this.heads.delete(memberId) // re-insert: Map order is the eviction order (least recently seen first)
     this.heads.set(memberId, head)
-    if (this.heads.size > HEAD_CACHE_SIZE) this.heads.delete(this.heads.keys().next().value!)
   }
 
   entry(id: string): Promise<LedgerEntryDoc | null> {

@@ -2,6 +2,7 @@ import type { Model } from 'mongoose'
 import { findById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import { KeyedMutex } from '../../lib/keyed-mutex'
+import { RecentMap } from '../../lib/recent-map'
 import type { DailyTotalDoc } from './purchase.model'
 
 export interface TillCaps {
@@ -45,8 +46,8 @@ interface LeaseHead {
  * unique keys).
  */
 export class TillQuota {
-  private readonly leases = new Map<string, Lease>()
-  private readonly heads = new Map<string, LeaseHead>()
+  private readonly leases = new RecentMap<string, Lease>(MAX_TILLS)
+  private readonly heads = new RecentMap<string, LeaseHead>(MAX_TILLS)
   private readonly mutex = new KeyedMutex()
 
   constructor(private readonly totals: Model<DailyTotalDoc>) {}
@@ -68,7 +69,7 @@ export class TillQuota {
       const size = await this.lease(dayKey, hourField, Math.max(share, needFen), needFen, caps, previousHour)
       if (previousHour) this.leases.delete(staffId)
       if (size === 0) return false
-      this.keep(staffId, { dayKey, hourField, leftFen: (current?.leftFen ?? 0) + size - amountFen })
+      this.leases.set(staffId, { dayKey, hourField, leftFen: (current?.leftFen ?? 0) + size - amountFen })
       return true
     })
   }
@@ -98,7 +99,7 @@ export class TillQuota {
       hours[hourField] = (hours[hourField] ?? 0) + size
       const next: LeaseHead = { seq: head.seq + 1, amountFen: dayFen + size, hours }
       if (await insertOnce(this.totals, { _id: `${dayKey}:L${next.seq}`, amountFen: next.amountFen, count: next.seq, hours })) {
-        this.remember(dayKey, next)
+        this.heads.set(dayKey, next)
         return size
       }
       // Another process wrote that lease first: decide again on the newest row.
@@ -115,16 +116,5 @@ export class TillQuota {
       head = { seq: next.count, amountFen: next.amountFen, hours: next.hours ?? {} }
     }
     return head
-  }
-  private keep(staffId: string, lease: Lease): void {
-    this.leases.delete(staffId) // re-insert: Map order is the eviction order
-    this.leases.set(staffId, lease)
-    if (this.leases.size > MAX_TILLS) this.leases.delete(this.leases.keys().next().value!)
-  }
-
-  private remember(dayKey: string, head: LeaseHead): void {
-    this.heads.delete(dayKey)
-    this.heads.set(dayKey, head)
-    if (this.heads.size > MAX_TILLS) this.heads.delete(this.heads.keys().next().value!)
   }
 }
