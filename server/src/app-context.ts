@@ -122,7 +122,9 @@ export function buildContext(deps: AppDeps): AppContext {
     accessTtlSeconds: config.auth.accessTokenTtlSeconds,
     refreshTtlSeconds: config.auth.refreshTokenTtlSeconds,
   })
-  const ledger = new LedgerService(conn)
+  // The one writer of member rows, which also carry the wallet and coupon book hints.
+  const memberRows = new MemberRepo(conn)
+  const ledger = new LedgerService(conn, memberRows)
 
   // Welcome gift: keyed by member, so a crash or a repeated login can never post it twice.
   const welcomePoints: RegistrationHook = async (member, input) => {
@@ -140,11 +142,11 @@ export function buildContext(deps: AppDeps): AppContext {
   }
 
   const rules = new ProgramRules(conn)
-  const members = new MemberService(new MemberRepo(conn), ledger, [welcomePoints], rules)
+  const members = new MemberService(memberRows, ledger, [welcomePoints], rules)
   const pointsCampaigns = new PointsCampaignService(conn, rules)
   const purchases = new PurchaseService(conn, ledger, members, rules, tokens, pointsCampaigns)
   const memberCodes = new MemberCodeService(conn, config.auth.memberCodeSecret, members, tokens)
-  const couponBook = new CouponBook(conn, couponModels(conn))
+  const couponBook = new CouponBook(conn, couponModels(conn), memberRows)
   const couponTemplates = new TemplateCache(couponModels(conn))
   const couponCatalog = new CouponCatalogService(conn, members, couponBook, couponTemplates)
   const couponClaims = new CouponClaimService(conn, ledger, members, couponBook, couponTemplates)

@@ -3,6 +3,7 @@ import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { award, balanceOf, redeem, scan } from '../support/points-helpers'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { LedgerService } from '../../server/src/modules/ledger/ledger.service'
+import { MemberRepo } from '../../server/src/modules/members/member.repo'
 
 let api: TestApi
 let clerk: string
@@ -81,7 +82,7 @@ describe('two server processes on one ledger', () => {
     const m = await api.loginMember('two-processes')
     const memberId = m.member.memberId
     const here = api.ctx.services.ledger
-    const elsewhere = new LedgerService(api.conn) // its own head cache, like another process
+    const elsewhere = new LedgerService(api.conn, new MemberRepo(api.conn)) // its own head cache, like another process
     const before = (await here.head(memberId)).state.balance // this process now caches the head
     const now = api.clock.now()
     await elsewhere.post({

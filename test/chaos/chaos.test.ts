@@ -6,6 +6,7 @@ import { loadConfig } from '@mall/config'
 import { DEFAULT_EARNING_RULES } from '@mall/shared'
 import { connectDatabase } from '../../server/src/db/connect'
 import { LedgerService } from '../../server/src/modules/ledger/ledger.service'
+import { MemberRepo } from '../../server/src/modules/members/member.repo'
 import { replayCheck } from '../../server/src/jobs/replay-check'
 import { couponModels } from '../../server/src/modules/coupons/coupon.model'
 import { purchaseModel } from '../../server/src/modules/points/purchase.model'
@@ -201,7 +202,7 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
     process.stdout.write(`chaos: intents settled ${JSON.stringify(state)} ${settledAfter} s after the last restart\n`)
     expect(state).toEqual({ pendingCoupons: 0, postingPurchases: 0, unrewardedCheckins: 0, pendingCards: 0, qualifiedReferrals: 0 })
 
-    const report = await replayCheck(new LedgerService(conn))
+    const report = await replayCheck(new LedgerService(conn, new MemberRepo(conn)))
     expect(report.differences).toEqual([])
     const { Entry } = ledgerModels(conn)
     const postings = new Map<string, number>()

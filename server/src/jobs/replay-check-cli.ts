@@ -3,6 +3,7 @@ import { loadConfig } from '@mall/config'
 import { connectDatabase } from '../db/connect'
 import { startDevDb } from '../db/devdb'
 import { LedgerService } from '../modules/ledger/ledger.service'
+import { MemberRepo } from '../modules/members/member.repo'
 import { replayCheck } from './replay-check'
 
 /**
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
   const devdb = config.db.uri ? null : await startDevDb({ dataDir: path.resolve(__dirname, '../../..', config.db.devDataDir) })
   const conn = await connectDatabase(config.db.uri ?? devdb!.uri, config.db.name)
   try {
-    const report = await replayCheck(new LedgerService(conn))
+    const report = await replayCheck(new LedgerService(conn, new MemberRepo(conn)))
     for (const d of report.differences.slice(0, 50)) console.log(`member ${d.memberId} seq ${d.seq}: ${d.problem}`)
     console.log(`replay check: ${report.members} members, ${report.entries} entries, ${report.differences.length} differences`)
     process.exitCode = report.differences.length === 0 ? 0 : 1

@@ -1,7 +1,8 @@
 /**
- * Serialises async work per key inside one process. Only a throughput aid: it keeps concurrent
- * postings for one member from colliding on the same seq over and over. Correctness never depends
- * on it (other processes are not covered); the unique keys in the database are what guarantee it.
+ * Serialises async work per key inside one process (other processes are not covered). For the
+ * ledger only a throughput aid: it keeps concurrent postings for one member from colliding on the
+ * same seq over and over, while the unique keys in the database guarantee correctness. MemberRepo
+ * queues the writes of one member row with it (FerretDB rewrites whole rows, see there).
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>()

@@ -60,7 +60,7 @@ export class CouponClaimService {
     if (t.pricePoints > 0 && (await this.ledger.head(memberId)).state.balance < t.pricePoints) {
       throw new DomainError('POINTS.INSUFFICIENT', 'not enough points') // early answer; the debit enforces it
     }
-    const coupon = await this.takeSlot(t, memberId, now)
+    const coupon = await this.takeSlot(t, memberId, now, undefined, member.bookHint ?? 0)
     return t.pricePoints > 0 ? this.pay(coupon, t, now) : coupon
   }
 
@@ -88,14 +88,15 @@ export class CouponClaimService {
     }
   }
 
-  private async takeSlot(t: CouponTemplateDoc, memberId: string, now: Date, fixedOrdinal?: number): Promise<CouponDoc> {
+  /** `bookHint`: the member row's coupon book hint when the caller read the row anyway. */
+  private async takeSlot(t: CouponTemplateDoc, memberId: string, now: Date, fixedOrdinal?: number, bookHint?: number): Promise<CouponDoc> {
     const claimId = randomUUID()
     const pointer: { id?: string; couponId?: string } = {}
     try {
       return await this.insertSlot(t, memberId, claimId, now, fixedOrdinal, async (candidate) => {
         // Opened once a slot is in sight (a sold-out answer leaves nothing in the member's book) and
         // always naming the slot about to be inserted, so no write is needed after the insert.
-        if (!pointer.id) pointer.id = await this.book.open(memberId, t._id, claimId, now, candidate)
+        if (!pointer.id) pointer.id = await this.book.open(memberId, t._id, claimId, now, candidate, bookHint)
         else if (pointer.couponId !== candidate) await this.book.settle(pointer.id, candidate)
         pointer.couponId = candidate
       })

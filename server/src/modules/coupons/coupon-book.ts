@@ -27,18 +27,22 @@ export interface CouponPointerDoc {
   at: Date
 }
 
-/** Highest pointer number known; a lost `$max` (FerretDB updates are not atomic) only costs a probe. */
-interface CouponBookHintDoc {
-  _id: string
-  count: number
+/**
+ * Where the stored pointer count lives: on the member row (MemberRepo), which the coupon centre reads
+ * anyway. A lower bound only: a lagging or lost `$max` costs readers a probe per pointer.
+ */
+export interface CouponBookHints {
+  bookHint(memberId: string): Promise<number>
+  raiseBookHint(memberId: string, count: number): Promise<void>
 }
 
 const pointerSchema = new Schema<CouponPointerDoc>(
   { _id: String, memberId: String, templateId: String, claimId: String, couponId: { type: String, default: null }, failed: Boolean, at: Date },
   { versionKey: false, collection: 'coupon_book' },
 )
-const hintSchema = new Schema<CouponBookHintDoc>({ _id: String, count: Number }, { versionKey: false, collection: 'coupon_book_hints' })
 
+// The stored pointer count is raised with a member's 4th, 8th, 12th… pointer (a write of the member row).
+const BOOK_HINT_EVERY = 4
 // A pointer still without a coupon after this long was cut short by a crash: look the claim up.
 const UNSETTLED_REPAIR_MS = 60_000
 // Last pointer number this process wrote per member: spares the hint read when the member claims again
@@ -47,23 +51,25 @@ const LAST_KNOWN_SIZE = 20_000
 
 export class CouponBook {
   private readonly Pointer: Model<CouponPointerDoc>
-  private readonly Hint: Model<CouponBookHintDoc>
   /** a lower bound only (other processes may have written more): the unique insert still decides */
   private readonly lastKnown = new RecentMap<string, number>(LAST_KNOWN_SIZE)
 
-  constructor(conn: Connection, private readonly m: CouponModels) {
+  constructor(conn: Connection, private readonly m: CouponModels, private readonly hints: CouponBookHints) {
     this.Pointer = getModel(conn, 'CouponPointer', pointerSchema)
-    this.Hint = getModel(conn, 'CouponBookHint', hintSchema)
   }
 
-  /** Records a claim attempt before its slot insert, naming the coupon it is about to insert; returns the pointer id. */
-  async open(memberId: string, templateId: string, claimId: string, now: Date, couponId: string): Promise<string> {
-    for (let n = (this.lastKnown.get(memberId) ?? (await this.count(memberId))) + 1; ; n++) {
+  /**
+   * Records a claim attempt before its slot insert, naming the coupon it is about to insert; returns
+   * the pointer id. `storedHint`: the member row's pointer count when the caller read the row anyway.
+   */
+  async open(memberId: string, templateId: string, claimId: string, now: Date, couponId: string, storedHint?: number): Promise<string> {
+    for (let n = (this.lastKnown.get(memberId) ?? storedHint ?? (await this.hints.bookHint(memberId))) + 1; ; n++) {
       const _id = `${memberId}:${n}`
       if (await insertOnce(this.Pointer, { _id, memberId, templateId, claimId, couponId, failed: false, at: now })) {
         this.lastKnown.set(memberId, n)
-        // not awaited: a lagging hint only costs readers a probe
-        void updateById(this.Hint, memberId, { $max: { count: n } }, { upsert: true }).catch(() => undefined)
+        // Every few pointers, not awaited: readers read every pointer anyway, a lagging hint only
+        // makes them read the last few one after another instead of at once.
+        if (n % BOOK_HINT_EVERY === 0) void this.hints.raiseBookHint(memberId, n).catch(() => undefined)
         return _id
       }
     }
@@ -88,10 +94,11 @@ export class CouponBook {
   /**
    * The member's coupons (any state), each checked against the coupon document it points to; with
    * `ofTemplates`, only coupons of those templates (the pointer names its template, so the others cost
-   * no read: a member's book keeps every coupon ever claimed).
+   * no read: a member's book keeps every coupon ever claimed). `storedHint`: the member row's
+   * pointer count when the caller read the row anyway.
    */
-  async coupons(memberId: string, now: Date, ofTemplates?: ReadonlySet<string>): Promise<CouponDoc[]> {
-    const pointers = (await this.pointers(memberId)).filter((p) => !p.failed && (!ofTemplates || ofTemplates.has(p.templateId)))
+  async coupons(memberId: string, now: Date, ofTemplates?: ReadonlySet<string>, storedHint?: number): Promise<CouponDoc[]> {
+    const pointers = (await this.pointers(memberId, storedHint)).filter((p) => !p.failed && (!ofTemplates || ofTemplates.has(p.templateId)))
     const found = await Promise.all(pointers.map((p) => this.resolve(p, now)))
     return found.filter((c): c is CouponDoc => c !== null && c.memberId === memberId)
   }
@@ -109,9 +116,9 @@ export class CouponBook {
     return coupon
   }
 
-  private async pointers(memberId: string): Promise<CouponPointerDoc[]> {
+  private async pointers(memberId: string, storedHint?: number): Promise<CouponPointerDoc[]> {
     // A pointer this process wrote is as good a start as the stored hint: both are probed past.
-    const known = this.lastKnown.get(memberId) ?? (await this.count(memberId))
+    const known = this.lastKnown.get(memberId) ?? storedHint ?? (await this.hints.bookHint(memberId))
     const ids = Array.from({ length: known }, (_, i) => `${memberId}:${i + 1}`)
     const rows = (await Promise.all(ids.map((id) => findById<CouponPointerDoc>(this.Pointer, id)))).filter((p): p is CouponPointerDoc => p !== null)
     for (let n = known + 1; ; n++) {
@@ -119,9 +126,5 @@ export class CouponBook {
       if (!next) return rows
       rows.push(next)
     }
-  }
-
-  private async count(memberId: string): Promise<number> {
-    return (await findById<CouponBookHintDoc>(this.Hint, memberId))?.count ?? 0
   }
 }

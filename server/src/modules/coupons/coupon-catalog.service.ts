@@ -44,18 +44,17 @@ export class CouponCatalogService {
   /** The coupon centre: every template whose claim window is open, with stock and eligibility. */
   async claimable(memberId: string, now: Date): Promise<ClaimableCoupon[]> {
     const templates = (await this.templates.active()).filter((t) => new Date(t.claimEnd) >= now)
-    // The member row (its tier) matters only to tier-restricted templates: a cold read saved when none is open.
-    const tierGated = templates.some((t) => t.eligibleTiers.length > 0)
-    // Only the member's coupons of these templates count towards their limits: the rest are not read.
-    const open = new Set(templates.map((t) => t._id))
-    const [member, mine] = await Promise.all([tierGated ? this.members.getForDisplay(memberId) : null, this.book.coupons(memberId, now, open)])
+    // The member row gives the tier and the book's pointer count: a cold coupon centre is this read,
+    // one probe of the book, and two reads per coupon of an open template (the others are not read).
+    const member = await this.members.getForDisplay(memberId)
+    const mine = await this.book.coupons(memberId, now, new Set(templates.map((t) => t._id)), member.bookHint ?? 0)
     const issued = new Map(await Promise.all(templates.flatMap((t) => (t.stock === null ? [] : [this.slotsTaken(t._id, t.stock).then((n) => [t._id, n] as const)]))))
     return templates
       .sort((a, b) => (a.claimStart < b.claimStart ? 1 : -1))
       .map((t) => {
         const claimedByMe = mine.filter((c) => c.templateId === t._id).length
         const stockLeft = t.stock === null ? null : Math.max(0, t.stock - (issued.get(t._id) ?? 0))
-        const blocker = claimBlocker(t, member?.tierLevel ?? 0, now) ?? (stockLeft === 0 ? 'SOLD_OUT' : claimedByMe >= t.perMemberLimit ? 'LIMIT_REACHED' : null)
+        const blocker = claimBlocker(t, member.tierLevel, now) ?? (stockLeft === 0 ? 'SOLD_OUT' : claimedByMe >= t.perMemberLimit ? 'LIMIT_REACHED' : null)
         return {
           templateId: t._id, name: t.name, type: t.type, headline: couponHeadline(t), stockLeft, pricePoints: t.pricePoints,
           perMemberLimit: t.perMemberLimit, claimedByMe, claimEnd: t.claimEnd, blocker, validityText: validityText(t), storeIds: t.storeIds,

@@ -197,9 +197,8 @@ export class MemberDirectoryService {
   }
 
   /**
-   * Adds and removes tags with targeted updates of the member document ($addToSet / $pullAll by
-   * exact value: both run on FerretDB and MongoDB). The cap is checked first; a concurrent edit
-   * can overshoot it by a few tags, which is harmless (tags are labels, not money).
+   * Adds and removes tags with targeted updates of the member document. The cap is checked first; a
+   * concurrent edit can overshoot it by a few tags, which is harmless (tags are labels, not money).
    */
   async changeTags(memberId: string, add: string[], remove: string[]): Promise<{ memberId: string; tags: string[] }> {
     const member = await this.members.get(memberId)
@@ -210,8 +209,7 @@ export class MemberDirectoryService {
     }
     const toAdd = [...new Set(add)].filter((t) => !current.includes(t))
     const toRemove = [...new Set(remove)].filter((t) => current.includes(t))
-    if (toAdd.length) await this.Member.updateOne({ _id: memberId }, { $addToSet: { tags: { $each: toAdd } } }).exec()
-    if (toRemove.length) await this.Member.updateOne({ _id: memberId }, { $pullAll: { tags: toRemove } }).exec()
+    await this.members.changeTags(memberId, toAdd, toRemove)
     const after = await this.Member.findById(memberId).lean<MemberDoc>().exec()
     this.insight.invalidate()
     return { memberId, tags: after?.tags ?? [] }

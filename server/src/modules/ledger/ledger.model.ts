@@ -35,16 +35,6 @@ export interface LedgerEventDoc {
   createdAt: Date
 }
 
-/**
- * Hint to the newest entry of a member (seq and its state), so a cold read costs this row plus one
- * probe. Readers probe forward from it, so a stale hint is harmless.
- */
-export interface WalletHeadDoc {
-  _id: string
-  seq: number
-  state?: WalletState
-}
-
 const entrySchema = new Schema<LedgerEntryDoc>(
   {
     _id: String,
@@ -68,19 +58,15 @@ const eventSchema = new Schema<LedgerEventDoc>(
   { versionKey: false, collection: 'ledger_events' },
 )
 
-const headSchema = new Schema<WalletHeadDoc>({ _id: String, seq: Number, state: Schema.Types.Mixed }, { versionKey: false, collection: 'wallet_heads', minimize: false })
-
 export interface LedgerModels {
   Entry: Model<LedgerEntryDoc>
   Event: Model<LedgerEventDoc>
-  Head: Model<WalletHeadDoc>
 }
 
 export function ledgerModels(conn: Connection): LedgerModels {
   return {
     Entry: getModel(conn, 'LedgerEntry', entrySchema),
     Event: getModel(conn, 'LedgerEvent', eventSchema),
-    Head: getModel(conn, 'WalletHead', headSchema),
   }
 }
 

@@ -1,13 +1,13 @@
 import type { Connection } from 'mongoose'
 import { EMPTY_WALLET, applyOperation, WalletRuleError, type GrowthChange, type WalletOperation, type WalletState } from '@mall/shared'
-import { findById, updateById } from '../../db/by-id'
+import { findById } from '../../db/by-id'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
 import { deleteIf } from '../../db/guarded-write'
 import { insertRow } from '../../db/insert-batch'
 import { DomainError } from '../../http/domain-error'
 import { KeyedMutex, sleep } from '../../lib/keyed-mutex'
 import { RecentMap } from '../../lib/recent-map'
-import { entryId, ledgerModels, type LedgerEntryDoc, type LedgerModels, type WalletHeadDoc } from './ledger.model'
+import { entryId, ledgerModels, type LedgerEntryDoc, type LedgerModels } from './ledger.model'
 
 export interface PostingPlan {
   op: WalletOperation
@@ -42,6 +42,15 @@ export interface WalletHead {
   state: WalletState
 }
 
+/**
+ * Where the stored head hint lives: on the member row (MemberRepo), which the card reads anyway.
+ * Readers probe forward from it, so a hint that lags or was lost is harmless.
+ */
+export interface WalletHintStore {
+  walletHint(memberId: string): Promise<WalletHead | null>
+  storeWalletHint(memberId: string, head: WalletHead): Promise<void>
+}
+
 const WALLET_ERRORS = {
   INSUFFICIENT_POINTS: 'POINTS.INSUFFICIENT',
   WALLET_IN_DEBT: 'POINTS.IN_DEBT',
@@ -49,6 +58,7 @@ const WALLET_ERRORS = {
 } as const
 
 const FENCED = '__fenced__'
+const EMPTY_HEAD: WalletHead = { seq: 0, state: EMPTY_WALLET }
 
 // A reservation older than this is presumed orphaned by a crash; a retry may complete it.
 const STALE_RESERVATION_MS = 10_000
@@ -70,36 +80,35 @@ export class LedgerService {
   /** Last head this process saw per member: a hint like the stored one, verified by probing forward. */
   private readonly heads = new RecentMap<string, WalletHead>(HEAD_CACHE_SIZE)
 
-  constructor(conn: Connection) {
+  constructor(conn: Connection, private readonly hints: WalletHintStore) {
     this.m = ledgerModels(conn)
   }
 
   async ensureIndexes(): Promise<void> {
-    await Promise.all([this.m.Entry.init(), this.m.Event.init(), this.m.Head.init()])
+    await Promise.all([this.m.Entry.init(), this.m.Event.init()])
   }
 
   /**
-   * The newest entry's state. Start from the head this process last saw (or the stored hint), then
-   * probe forward by `_id` until there is no next entry: other processes' postings are never missed.
+   * The newest entry's state. Start from the head this process last saw, else from `storedHint`
+   * (the caller read the member row anyway) or the stored hint, then probe forward by `_id` until
+   * there is no next entry: other processes' postings are never missed.
    */
-  async head(memberId: string): Promise<WalletHead> {
-    let head = this.heads.get(memberId) ?? (await this.storedHead(memberId))
+  async head(memberId: string, storedHint?: WalletHead | null): Promise<WalletHead> {
+    const start = this.heads.get(memberId) ?? (storedHint !== undefined ? storedHint : await this.hints.walletHint(memberId)) ?? EMPTY_HEAD
+    let head = start
     for (;;) {
       const next = await findById<LedgerEntryDoc>(this.m.Entry, entryId(memberId, head.seq + 1))
       if (!next) break
       head = { seq: next.seq, state: next.state }
     }
     this.remember(memberId, head)
+    // A hint lagging this far was lost or predates the hints on member rows: store the head found.
+    if (head.seq - start.seq >= HEAD_HINT_EVERY) await this.hints.storeWalletHint(memberId, head)
     return head
   }
 
   private async storedHead(memberId: string): Promise<WalletHead> {
-    const hint = await findById<WalletHeadDoc>(this.m.Head, memberId)
-    if (!hint || hint.seq === 0) return { seq: 0, state: EMPTY_WALLET }
-    if (hint.state) return { seq: hint.seq, state: hint.state }
-    const entry = await findById<LedgerEntryDoc>(this.m.Entry, entryId(memberId, hint.seq))
-    // A hint ahead of the data (restored backup) is ignored: start from the first entry.
-    return entry ? { seq: entry.seq, state: entry.state } : { seq: 0, state: EMPTY_WALLET }
+    return (await this.hints.walletHint(memberId)) ?? EMPTY_HEAD
   }
 
   private remember(memberId: string, head: WalletHead): void {
@@ -256,8 +265,7 @@ export class LedgerService {
       // Every few entries only, and unconditional: a lagging hint costs a cold reader a probe per
       // entry it lags (at most HEAD_HINT_EVERY − 1), a write on every posting costs more. (A guarded
       // write would cost a read on every posting.)
-      // Two first postings racing on the upsert are retried inside updateById.
-      entry.seq % HEAD_HINT_EVERY !== 1 ? null : updateById(this.m.Head, entry.memberId, { $set: { seq: entry.seq, state: entry.state } }, { upsert: true }),
+      entry.seq % HEAD_HINT_EVERY !== 1 ? null : this.hints.storeWalletHint(entry.memberId, { seq: entry.seq, state: entry.state }),
     ])
   }
 

@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose'
+import type { WalletState } from '@mall/shared'
 import { getModel } from '../../db/connect'
 
 /** A member. `_id` is the 8-digit member number: scans and cards look members up by `_id` only. */
@@ -17,6 +18,14 @@ export interface MemberDoc {
   tags?: string[]
   /** 'YYYY-MM-DD', set once by the member (birthday gifts); changes go through the service desk */
   birthday?: string | null
+  /**
+   * Hints kept on the row every member read fetches anyway, so a cold card or coupon centre costs
+   * this row plus one probe: the newest ledger entry's seq and state (written with a member's 1st,
+   * 5th, 9th… entry) and the number of coupon book pointers. Readers probe forward from them, so a
+   * lagging hint only costs reads (see MemberRepo for why writing them here is safe).
+   */
+  walletHint?: { seq: number; state: WalletState }
+  bookHint?: number
 }
 
 /**
@@ -45,6 +54,8 @@ const memberSchema = new Schema<MemberDoc>(
     joinedAt: { type: Date, required: true },
     tags: { type: [String], default: undefined },
     birthday: { type: String, default: null },
+    walletHint: { type: Schema.Types.Mixed, default: undefined },
+    bookHint: { type: Number, default: undefined },
   },
   { versionKey: false, collection: 'members' },
 )

@@ -1,8 +1,11 @@
 import { randomInt } from 'node:crypto'
 import type { Connection } from 'mongoose'
-import { findById } from '../../db/by-id'
+import { findById, updateById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import { updateIf } from '../../db/guarded-write'
+import { KeyedMutex } from '../../lib/keyed-mutex'
+import type { CouponBookHints } from '../coupons/coupon-book'
+import type { WalletHead, WalletHintStore } from '../ledger/ledger.service'
 import { memberModels, type MemberDoc, type MemberModels } from './member.model'
 
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789' // no 0/O/1/I: codes get read aloud and typed
@@ -17,10 +20,24 @@ export function newInviteCode(): string {
   return code
 }
 
-export class MemberRepo {
+/**
+ * The member rows, and the only writer of them. The row also carries the wallet and coupon book
+ * hints (written often) next to the member's own fields (tier, phone, birthday, tags: written
+ * rarely). On MongoDB an update of some fields never touches the others. FerretDB applies an update
+ * by reading the row, changing it in Go and writing all of it back, so a hint write racing a tier
+ * change could put the old tier back: every write of a row therefore goes through one queue per
+ * member in this process. FerretDB is the single-process database (development, demo, tests);
+ * production runs MongoDB.
+ */
+export class MemberRepo implements WalletHintStore, CouponBookHints {
   private readonly m: MemberModels
+  private readonly rowWrites = new KeyedMutex()
   constructor(conn: Connection) {
     this.m = memberModels(conn)
+  }
+
+  private write<T>(memberId: string, change: () => Promise<T>): Promise<T> {
+    return this.rowWrites.run(memberId, change)
   }
 
   findById(memberId: string): Promise<MemberDoc | null> {
@@ -47,20 +64,45 @@ export class MemberRepo {
   }
 
   async setPhone(memberId: string, phone: string): Promise<void> {
-    await this.m.Member.updateOne({ _id: memberId }, { $set: { phone } }).exec()
+    await this.write(memberId, () => updateById(this.m.Member, memberId, { $set: { phone } }))
   }
 
   /** Sets the birthday if none is on file; false if one already is. */
   setBirthdayOnce(memberId: string, birthday: string): Promise<boolean> {
-    return updateIf(this.m.Member, memberId, { birthday: null }, { $set: { birthday } })
+    return this.write(memberId, () => updateIf(this.m.Member, memberId, { birthday: null }, { $set: { birthday } }))
   }
 
   async raiseTierLevel(memberId: string, tierLevel: number): Promise<void> {
-    await this.m.Member.updateOne({ _id: memberId }, { $max: { tierLevel } }).exec()
+    await this.write(memberId, () => updateById(this.m.Member, memberId, { $max: { tierLevel } }))
   }
 
   async setTierLevel(memberId: string, tierLevel: number): Promise<void> {
-    await this.m.Member.updateOne({ _id: memberId }, { $set: { tierLevel } }).exec()
+    await this.write(memberId, () => updateById(this.m.Member, memberId, { $set: { tierLevel } }))
+  }
+
+  /** Operator tags: targeted `$addToSet` / `$pullAll` by exact value (both run on FerretDB and MongoDB). */
+  async changeTags(memberId: string, add: string[], remove: string[]): Promise<void> {
+    await this.write(memberId, async () => {
+      if (add.length) await updateById(this.m.Member, memberId, { $addToSet: { tags: { $each: add } } })
+      if (remove.length) await updateById(this.m.Member, memberId, { $pullAll: { tags: remove } })
+    })
+  }
+
+  async walletHint(memberId: string): Promise<WalletHead | null> {
+    return (await findById<Pick<MemberDoc, 'walletHint'>>(this.m.Member, memberId, { walletHint: 1 }))?.walletHint ?? null
+  }
+
+  /** No upsert: a posting for a member without a row (tests) keeps no hint, its readers probe from the start. */
+  async storeWalletHint(memberId: string, head: WalletHead): Promise<void> {
+    await this.write(memberId, () => updateById(this.m.Member, memberId, { $set: { walletHint: { seq: head.seq, state: head.state } } }))
+  }
+
+  async bookHint(memberId: string): Promise<number> {
+    return (await findById<Pick<MemberDoc, 'bookHint'>>(this.m.Member, memberId, { bookHint: 1 }))?.bookHint ?? 0
+  }
+
+  async raiseBookHint(memberId: string, count: number): Promise<void> {
+    await this.write(memberId, () => updateById(this.m.Member, memberId, { $max: { bookHint: count } }))
   }
 
   async ensureIndexes(): Promise<void> {

@@ -78,7 +78,9 @@ export class MemberService {
   }
 
   async card(memberId: string): Promise<MemberCard> {
-    const [member, { state }, { tiers }] = await Promise.all([this.getForDisplay(memberId), this.ledger.head(memberId), this.rules.current()])
+    const member = await this.getForDisplay(memberId)
+    // The row carries the wallet's head hint: a cold card is this read and one probe.
+    const [{ state }, { tiers }] = await Promise.all([this.ledger.head(memberId, member.walletHint ?? null), this.rules.current()])
     const tier = tierByLevel(tiers, member.tierLevel)
     return {
       memberId: member._id,
@@ -107,6 +109,11 @@ export class MemberService {
 
   async setTier(memberId: string, level: number): Promise<void> {
     await this.repo.setTierLevel(memberId, level)
+    this.cardRows.invalidate(memberId)
+  }
+
+  async changeTags(memberId: string, add: string[], remove: string[]): Promise<void> {
+    await this.repo.changeTags(memberId, add, remove)
     this.cardRows.invalidate(memberId)
   }
 

@@ -47,7 +47,8 @@ export class WalletService {
   }
 
   async tier(memberId: string, now: Date): Promise<TierInfo> {
-    const [member, head, rules] = await Promise.all([this.members.get(memberId), this.ledger.head(memberId), this.rules.current()])
+    const member = await this.members.get(memberId)
+    const [head, rules] = await Promise.all([this.ledger.head(memberId, member.walletHint ?? null), this.rules.current()])
     return { tierLevel: member.tierLevel, spend: head.state.spend, growthBonus: head.state.growthBonus, tiers: rules.tiers, serverTime: now.toISOString() }
   }
 }

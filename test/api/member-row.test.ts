@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto'
+import mongoose, { type Connection } from 'mongoose'
+import { EMPTY_WALLET, applyOperation } from '@mall/shared'
+import { connectDatabase } from '../../server/src/db/connect'
+import { CouponBook } from '../../server/src/modules/coupons/coupon-book'
+import { couponId, couponModels } from '../../server/src/modules/coupons/coupon.model'
+import { LedgerService } from '../../server/src/modules/ledger/ledger.service'
+import { memberModels, type MemberDoc } from '../../server/src/modules/members/member.model'
+import { MemberRepo } from '../../server/src/modules/members/member.repo'
+import { MemberService } from '../../server/src/modules/members/member.service'
+
+/**
+ * The member row carries the wallet and coupon book hints next to the member's own fields
+ * (server/src/modules/members/member.repo.ts), against the embedded database: hint writes never
+ * bring back an old tier, phone or tag, and a cold card is the row plus one probe.
+ */
+let conn: Connection
+
+beforeAll(async () => {
+  conn = await connectDatabase(process.env.MONGODB_URI!, `t_${randomBytes(6).toString('hex')}`)
+})
+afterAll(async () => {
+  mongoose.set('debug', false)
+  await conn.dropDatabase()
+  await conn.close()
+})
+
+let next = 0
+async function insertMember(): Promise<string> {
+  const _id = String(40_000_000 + next++)
+  await memberModels(conn).Member.collection.insertOne({
+    _id, nickname: 'row', tierLevel: 1, phone: null, openid: null, inviteCode: `R${_id}`, source: { channel: 'test', inviterId: null }, joinedAt: new Date(),
+  } as never)
+  return _id
+}
+const rowOf = async (id: string) => (await memberModels(conn).Member.findById(id).lean<MemberDoc>().exec())!
+
+it('keeps every tier, phone and tag change when hint writes hit the same row at once', async () => {
+  const repo = new MemberRepo(conn)
+  const id = await insertMember()
+  const head = (seq: number) => ({ seq, state: applyOperation(EMPTY_WALLET, { kind: 'credit', points: seq, earnedMonth: '2026-11', expiryMonths: 12 }).state })
+  for (let round = 1; round <= 30; round++) {
+    // FerretDB rewrites the whole row on each update: without one queue per row, a hint write that
+    // read the row before the tier change would write the old tier back.
+    await Promise.all([
+      repo.storeWalletHint(id, head(round)),
+      repo.setTierLevel(id, 1 + (round % 4)),
+      repo.raiseBookHint(id, round),
+      repo.setPhone(id, `1380000${String(round).padStart(4, '0')}`),
+      repo.changeTags(id, [`t${round}`], round > 1 ? [`t${round - 1}`] : []),
+      repo.storeWalletHint(id, head(round)),
+    ])
+    const row = await rowOf(id)
+    expect({ tier: row.tierLevel, phone: row.phone, tags: row.tags, book: row.bookHint, wallet: row.walletHint?.seq }).toEqual({
+      tier: 1 + (round % 4), phone: `1380000${String(round).padStart(4, '0')}`, tags: [`t${round}`], book: round, wallet: round,
+    })
+  }
+})
+
+it('reads a cold card as the member row and one probe, in a process that has seen nothing', async () => {
+  const id = await insertMember()
+  const writer = new MemberRepo(conn)
+  const ledger = new LedgerService(conn, writer)
+  for (let n = 1; n <= 6; n++) {
+    await ledger.post({ memberId: id, eventKey: `row-card:${id}:${n}`, type: 'adjust', now: new Date(), plan: () => ({ op: { kind: 'credit', points: 10, earnedMonth: '2026-11', expiryMonths: 12 } }) })
+  }
+  // The hint was stored with the 5th entry: the 6th is found by the probe, the 7th probe misses.
+  expect((await rowOf(id)).walletHint?.seq).toBe(5)
+  const rows = new MemberRepo(conn)
+  const elsewhere = new MemberService(rows, new LedgerService(conn, rows))
+  const calls: string[] = []
+  mongoose.set('debug', (collection: string, method: string) => void calls.push(`${collection}.${method}`))
+  const card = await elsewhere.card(id)
+  mongoose.set('debug', false)
+  expect(card.pointsBalance).toBe(60)
+  expect(calls).toEqual(['members.findOne', 'ledger_entries.findOne', 'ledger_entries.findOne'])
+})
+
+it('stores the head when a reader had to walk past a hint that was lost', async () => {
+  const id = await insertMember()
+  const writer = new MemberRepo(conn)
+  const ledger = new LedgerService(conn, writer)
+  for (let n = 1; n <= 5; n++) {
+    await ledger.post({ memberId: id, eventKey: `row-lost:${id}:${n}`, type: 'adjust', now: new Date(), plan: () => ({ op: { kind: 'credit', points: 10, earnedMonth: '2026-11', expiryMonths: 12 } }) })
+  }
+  await memberModels(conn).Member.collection.updateOne({ _id: id } as never, { $unset: { walletHint: '' } })
+  const rows = new MemberRepo(conn)
+  expect((await new LedgerService(conn, rows).head(id)).seq).toBe(5)
+  expect((await rowOf(id)).walletHint).toMatchObject({ seq: 5, state: { balance: 50 } })
+})
+
+it('raises the coupon book hint with every 4th pointer, and another process still finds every coupon', async () => {
+  const id = await insertMember()
+  const models = couponModels(conn)
+  const book = new CouponBook(conn, models, new MemberRepo(conn))
+  const now = new Date()
+  for (let slot = 1; slot <= 6; slot++) {
+    const coupon = couponId('900001', slot)
+    await book.open(id, '900001', `claim-${slot}`, now, coupon)
+    await models.Coupon.collection.insertOne({
+      _id: coupon, templateId: '900001', slot, memberId: id, ordinal: slot, claimId: `claim-${slot}`, state: 'active',
+      validFrom: now.toISOString(), validTo: now.toISOString(), claimedAt: now, redeemedAt: null, redeemedBy: null, redeemedStoreId: null,
+    } as never)
+  }
+  await new Promise((r) => setTimeout(r, 200)) // the hint write is not awaited
+  expect((await rowOf(id)).bookHint).toBe(4)
+  const elsewhere = new CouponBook(conn, models, new MemberRepo(conn))
+  expect((await elsewhere.coupons(id, now)).map((c) => c.slot)).toEqual([1, 2, 3, 4, 5, 6])
+})
