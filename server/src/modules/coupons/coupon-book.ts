@@ -28,8 +28,10 @@ export interface CouponPointerDoc {
 }
 
 /**
- * Where the stored pointer count lives: on the member row (MemberRepo), which the coupon centre reads
- * anyway. A lower bound only: a lagging or lost `$max` costs readers a probe per pointer.
+ * Where the stored pointer count lives: on the member row (MemberRepo), which the coupon centre and a
+ * claim read anyway. A lower bound only: readers read pointers 1…count at once and probe past them one
+ * by one, so a lagging or lost `$max` costs them time, not reads (a claim starting from it tries the
+ * taken numbers first).
  */
 export interface CouponBookHints {
   bookHint(memberId: string): Promise<number>
