@@ -2,6 +2,7 @@ import { EMPTY_WALLET, applyOperation, shanghaiMonth } from '@mall/shared'
 import type { Connection } from 'mongoose'
 import { memberModels } from '../server/src/modules/members/member.model'
 import { ledgerModels } from '../server/src/modules/ledger/ledger.model'
+import { couponId, couponModels } from '../server/src/modules/coupons/coupon.model'
 
 /**
  * Grows the member base to `total` members, each with a welcome entry in the ledger, by bulk
@@ -17,8 +18,9 @@ export async function growMembers(conn: Connection, already: string[], total: nu
   for (let start = ids.length; start < total; start += 1000) {
     const batch = Array.from({ length: Math.min(1000, total - start) }, (_, i) => String(base + start + i))
     await Member.collection.insertMany(
-      // A welcome posting, as a member's first entry, stores the head hint with its state on the row.
-      batch.map((id) => ({ _id: id, nickname: `bench-${id}`, tierLevel: 1, phone: null, openid: null, inviteCode: `B${id}`, source: { channel: 'bench', inviterId: null }, joinedAt: now, walletHint: { seq: 1, state: welcome.state } })) as never[],
+      // A new row says its coupon book is empty; a welcome posting, as a member's first entry, stores
+      // the head hint with its state on the row.
+      batch.map((id) => ({ _id: id, nickname: `bench-${id}`, tierLevel: 1, phone: null, openid: null, inviteCode: `B${id}`, source: { channel: 'bench', inviterId: null }, joinedAt: now, bookHint: 0, walletHint: { seq: 1, state: welcome.state } })) as never[],
     )
     await Entry.collection.insertMany(
       batch.map((id) => ({ _id: `${id}:1`, memberId: id, seq: 1, eventKey: `welcome:${id}`, type: 'welcome', op: { kind: 'credit', points: 100, earnedMonth: month, expiryMonths: 12 }, growth: {}, delta: welcome.delta, state: welcome.state, meta: {}, createdAt: now })) as never[],
@@ -27,4 +29,30 @@ export async function growMembers(conn: Connection, already: string[], total: nu
     ids.push(...batch)
   }
   return ids
+}
+
+/**
+ * Every `every`-th member holds `perMember` coupons of `templateId`, written in the shape claims
+ * write them: the first raises the row's book hint to 1, each writes a pointer in the member's coupon
+ * book naming its coupon, then the coupon.
+ */
+export async function seedHeldCoupons(conn: Connection, ids: string[], templateId: string, now: Date, every = 10, perMember = 2): Promise<number> {
+  const holders = ids.filter((_, i) => i % every === 0)
+  const { Coupon } = couponModels(conn)
+  const validTo = new Date(now.getTime() + 30 * 86400_000).toISOString()
+  let slot = 0
+  for (let start = 0; start < holders.length; start += 500) {
+    const coupons = holders.slice(start, start + 500).flatMap((memberId) =>
+      Array.from({ length: perMember }, (_, i) => ({
+        _id: couponId(templateId, ++slot), templateId, slot, memberId, ordinal: i + 1, claimId: `seed-${templateId}-${slot}`, state: 'active',
+        validFrom: now.toISOString(), validTo, claimedAt: now, redeemedAt: null, redeemedBy: null, redeemedStoreId: null,
+      })),
+    )
+    await conn.collection('coupon_book').insertMany(
+      coupons.map((c) => ({ _id: `${c.memberId}:${c.ordinal}`, memberId: c.memberId, templateId, claimId: c.claimId, couponId: c._id, failed: false, at: now })) as never[],
+    )
+    await Coupon.collection.insertMany(coupons as never[])
+    await conn.collection('members').bulkWrite(holders.slice(start, start + 500).map((memberId) => ({ updateOne: { filter: { _id: memberId as never }, update: { $set: { bookHint: 1 } } } })))
+  }
+  return holders.length
 }

@@ -26,12 +26,21 @@ afterAll(async () => {
 })
 
 let next = 0
-async function insertMember(): Promise<string> {
+/** A member row as registration writes it, or (`bookHint: undefined`) as rows from before the hints look. */
+async function insertMember(extra: { bookHint?: number } = {}): Promise<string> {
   const _id = String(40_000_000 + next++)
   await memberModels(conn).Member.collection.insertOne({
-    _id, nickname: 'row', tierLevel: 1, phone: null, openid: null, inviteCode: `R${_id}`, source: { channel: 'test', inviterId: null }, joinedAt: new Date(),
+    _id, nickname: 'row', tierLevel: 1, phone: null, openid: null, inviteCode: `R${_id}`, source: { channel: 'test', inviterId: null }, joinedAt: new Date(), ...extra,
   } as never)
   return _id
+}
+
+/** The coupon a claim inserts after opening its pointer. */
+async function insertCoupon(memberId: string, templateId: string, slot: number, now: Date): Promise<void> {
+  await couponModels(conn).Coupon.collection.insertOne({
+    _id: couponId(templateId, slot), templateId, slot, memberId, ordinal: slot, claimId: `claim-${templateId}-${slot}`, state: 'active',
+    validFrom: now.toISOString(), validTo: now.toISOString(), claimedAt: now, redeemedAt: null, redeemedBy: null, redeemedStoreId: null,
+  } as never)
 }
 const rowOf = async (id: string) => (await memberModels(conn).Member.findById(id).lean<MemberDoc>().exec())!
 
@@ -95,15 +104,38 @@ it('raises the coupon book hint with every 4th pointer, and another process stil
   const book = new CouponBook(conn, models, new MemberRepo(conn))
   const now = new Date()
   for (let slot = 1; slot <= 6; slot++) {
-    const coupon = couponId('900001', slot)
-    await book.open(id, '900001', `claim-${slot}`, now, coupon)
-    await models.Coupon.collection.insertOne({
-      _id: coupon, templateId: '900001', slot, memberId: id, ordinal: slot, claimId: `claim-${slot}`, state: 'active',
-      validFrom: now.toISOString(), validTo: now.toISOString(), claimedAt: now, redeemedAt: null, redeemedBy: null, redeemedStoreId: null,
-    } as never)
+    await book.open(id, '900001', `claim-900001-${slot}`, now, couponId('900001', slot))
+    await insertCoupon(id, '900001', slot, now)
   }
   await new Promise((r) => setTimeout(r, 200)) // the hint write is not awaited
   expect((await rowOf(id)).bookHint).toBe(4)
   const elsewhere = new CouponBook(conn, models, new MemberRepo(conn))
   expect((await elsewhere.coupons(id, now)).map((c) => c.slot)).toEqual([1, 2, 3, 4, 5, 6])
+})
+
+it('trusts a row that says the coupon book is empty, and a first claim changes that before its pointer', async () => {
+  const models = couponModels(conn)
+  const now = new Date()
+  const reader = new CouponBook(conn, models, new MemberRepo(conn))
+  const readsOf = async (memberId: string) => {
+    const calls: string[] = []
+    mongoose.set('debug', (collection: string, method: string) => void calls.push(`${collection}.${method}`))
+    const coupons = await reader.coupons(memberId, now)
+    mongoose.set('debug', false)
+    return { slots: coupons.map((c) => c.slot), calls }
+  }
+  // A new member's row says the book is empty: nothing else is read.
+  const fresh = await insertMember({ bookHint: 0 })
+  expect(await readsOf(fresh)).toEqual({ slots: [], calls: ['members.findOne'] })
+  // Another process claims: the row stops saying "empty" before the pointer exists, so this reader sees the coupon.
+  const claimer = new CouponBook(conn, models, new MemberRepo(conn))
+  await claimer.open(fresh, '900002', 'claim-900002-1', now, couponId('900002', 1))
+  expect((await rowOf(fresh)).bookHint).toBe(1)
+  await insertCoupon(fresh, '900002', 1, now)
+  expect((await readsOf(fresh)).slots).toEqual([1])
+  // A row from before the hints says nothing: its book is probed.
+  const older = await insertMember()
+  await conn.collection('coupon_book').insertOne({ _id: `${older}:1`, memberId: older, templateId: '900002', claimId: 'claim-900002-2', couponId: couponId('900002', 2), failed: false, at: now } as never)
+  await insertCoupon(older, '900002', 2, now)
+  expect(await readsOf(older)).toEqual({ slots: [2], calls: ['members.findOne', 'coupon_book.findOne', 'coupon_book.findOne', 'coupons.findOne'] })
 })

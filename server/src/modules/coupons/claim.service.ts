@@ -60,7 +60,7 @@ export class CouponClaimService {
     if (t.pricePoints > 0 && (await this.ledger.head(memberId)).state.balance < t.pricePoints) {
       throw new DomainError('POINTS.INSUFFICIENT', 'not enough points') // early answer; the debit enforces it
     }
-    const coupon = await this.takeSlot(t, memberId, now, undefined, member.bookHint ?? 0)
+    const coupon = await this.takeSlot(t, memberId, now, undefined, member.bookHint ?? null)
     return t.pricePoints > 0 ? this.pay(coupon, t, now) : coupon
   }
 
@@ -88,8 +88,8 @@ export class CouponClaimService {
     }
   }
 
-  /** `bookHint`: the member row's coupon book hint when the caller read the row anyway. */
-  private async takeSlot(t: CouponTemplateDoc, memberId: string, now: Date, fixedOrdinal?: number, bookHint?: number): Promise<CouponDoc> {
+  /** `bookHint`: the member row's coupon book hint when the caller read the row anyway (a cached row will do). */
+  private async takeSlot(t: CouponTemplateDoc, memberId: string, now: Date, fixedOrdinal?: number, bookHint?: number | null): Promise<CouponDoc> {
     const claimId = randomUUID()
     const pointer: { id?: string; couponId?: string } = {}
     try {

@@ -34,7 +34,8 @@ export interface CouponPointerDoc {
  * taken numbers first).
  */
 export interface CouponBookHints {
-  bookHint(memberId: string): Promise<number>
+  /** null: not known (a row from before the hints, or no row); 0: the book is empty */
+  bookHint(memberId: string): Promise<number | null>
   raiseBookHint(memberId: string, count: number): Promise<void>
 }
 
@@ -62,10 +63,19 @@ export class CouponBook {
 
   /**
    * Records a claim attempt before its slot insert, naming the coupon it is about to insert; returns
-   * the pointer id. `storedHint`: the member row's pointer count when the caller read the row anyway.
+   * the pointer id. `storedHint`: the member row's pointer count when the caller read the row anyway
+   * (a cached row will do: the unique insert decides).
    */
-  async open(memberId: string, templateId: string, claimId: string, now: Date, couponId: string, storedHint?: number): Promise<string> {
-    for (let n = (this.lastKnown.get(memberId) ?? storedHint ?? (await this.hints.bookHint(memberId))) + 1; ; n++) {
+  async open(memberId: string, templateId: string, claimId: string, now: Date, couponId: string, storedHint?: number | null): Promise<string> {
+    let start = this.lastKnown.get(memberId)
+    if (start === undefined) {
+      const stored = storedHint !== undefined ? storedHint : await this.hints.bookHint(memberId)
+      // A row that says "empty" (or nothing) must stop saying so before the first pointer exists:
+      // readers trust a 0 and probe nothing.
+      if (!stored) await this.hints.raiseBookHint(memberId, 1)
+      start = stored ?? 0
+    }
+    for (let n = start + 1; ; n++) {
       const _id = `${memberId}:${n}`
       if (await insertOnce(this.Pointer, { _id, memberId, templateId, claimId, couponId, failed: false, at: now })) {
         this.lastKnown.set(memberId, n)
@@ -96,10 +106,10 @@ export class CouponBook {
   /**
    * The member's coupons (any state), each checked against the coupon document it points to; with
    * `ofTemplates`, only coupons of those templates (the pointer names its template, so the others cost
-   * no read: a member's book keeps every coupon ever claimed). `storedHint`: the member row's
-   * pointer count when the caller read the row anyway.
+   * no read: a member's book keeps every coupon ever claimed). `storedHint`: the pointer count of a
+   * member row the caller has just read (not a cached one: its "empty" may be out of date).
    */
-  async coupons(memberId: string, now: Date, ofTemplates?: ReadonlySet<string>, storedHint?: number): Promise<CouponDoc[]> {
+  async coupons(memberId: string, now: Date, ofTemplates?: ReadonlySet<string>, storedHint?: number | null): Promise<CouponDoc[]> {
     const pointers = (await this.pointers(memberId, storedHint)).filter((p) => !p.failed && (!ofTemplates || ofTemplates.has(p.templateId)))
     const found = await Promise.all(pointers.map((p) => this.resolve(p, now)))
     return found.filter((c): c is CouponDoc => c !== null && c.memberId === memberId)
@@ -118,9 +128,11 @@ export class CouponBook {
     return coupon
   }
 
-  private async pointers(memberId: string, storedHint?: number): Promise<CouponPointerDoc[]> {
+  private async pointers(memberId: string, storedHint?: number | null): Promise<CouponPointerDoc[]> {
     // A pointer this process wrote is as good a start as the stored hint: both are probed past.
-    const known = this.lastKnown.get(memberId) ?? storedHint ?? (await this.hints.bookHint(memberId))
+    const stored = this.lastKnown.get(memberId) ?? (storedHint !== undefined ? storedHint : await this.hints.bookHint(memberId))
+    if (stored === 0) return [] // the row says the book is empty; a first claim changes that before its pointer
+    const known = stored ?? 0
     const ids = Array.from({ length: known }, (_, i) => `${memberId}:${i + 1}`)
     const rows = (await Promise.all(ids.map((id) => findById<CouponPointerDoc>(this.Pointer, id)))).filter((p): p is CouponPointerDoc => p !== null)
     for (let n = known + 1; ; n++) {

@@ -44,10 +44,11 @@ export class CouponCatalogService {
   /** The coupon centre: every template whose claim window is open, with stock and eligibility. */
   async claimable(memberId: string, now: Date): Promise<ClaimableCoupon[]> {
     const templates = (await this.templates.active()).filter((t) => new Date(t.claimEnd) >= now)
-    // The member row gives the tier and the book's pointer count: a cold coupon centre is this read,
-    // one probe of the book, and two reads per coupon of an open template (the others are not read).
-    const member = await this.members.getForDisplay(memberId)
-    const mine = await this.book.coupons(memberId, now, new Set(templates.map((t) => t._id)), member.bookHint ?? 0)
+    // The member row, read now (not from the display cache: another process may have opened the book
+    // since), gives the tier and the book's pointer count. A member who never claimed costs this read
+    // alone; a claimer one probe more and two reads per coupon of an open template (the others none).
+    const member = await this.members.get(memberId)
+    const mine = await this.book.coupons(memberId, now, new Set(templates.map((t) => t._id)), member.bookHint ?? null)
     const issued = new Map(await Promise.all(templates.flatMap((t) => (t.stock === null ? [] : [this.slotsTaken(t._id, t.stock).then((n) => [t._id, n] as const)]))))
     return templates
       .sort((a, b) => (a.claimStart < b.claimStart ? 1 : -1))

@@ -3,7 +3,7 @@ import {
   birthdayMonthOf, DEFAULT_INSIGHT_CONFIG, insightDefinitions, LIFECYCLE_LABELS, LIFECYCLE_STAGES, maskPhone, memberInsight, percent, shanghaiMonth,
   type InsightConfig, type KpiReport, type LifecycleStage, type MemberRow, type PurchaseFact, type SegmentProfile,
 } from '@mall/shared'
-import { memberModels, type MemberDoc } from '../members/member.model'
+import { WITHOUT_HINTS, memberModels, type MemberDoc } from '../members/member.model'
 import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
 
 const DAY_MS = 86_400_000
@@ -75,7 +75,7 @@ export class MemberInsightService {
   private load(): Promise<Snapshot> {
     const loadedAt = Date.now()
     const loading = Promise.all([
-      this.Member.find({}).lean<MemberDoc[]>().exec(),
+      this.Member.find({}, WITHOUT_HINTS).lean<MemberDoc[]>().exec(),
       this.Purchase.find({ status: 'posted' }, { memberId: 1, amountFen: 1, createdAt: 1 }).lean<PurchaseRow[]>().exec(),
     ]).then(([members, purchases]) => ({
       loadedAt,

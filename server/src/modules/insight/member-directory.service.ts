@@ -8,7 +8,7 @@ import { checkinModels, type CheckinDoc, type MakeupCardDoc } from '../checkin/c
 import { couponModels, type CouponDoc, type CouponTemplateDoc } from '../coupons/coupon.model'
 import { toMemberCoupon } from '../coupons/coupon-catalog.service'
 import type { LedgerService } from '../ledger/ledger.service'
-import { memberModels, type MemberDoc } from '../members/member.model'
+import { WITHOUT_HINTS, memberModels, type MemberDoc } from '../members/member.model'
 import type { MemberService } from '../members/member.service'
 import type { ProgramRules } from '../points/program-rules'
 import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
@@ -72,19 +72,19 @@ export class MemberDirectoryService {
     let found: Paged<MemberDoc>
     if (!text) {
       const [items, total] = await Promise.all([
-        this.Member.find({}).sort({ joinedAt: -1, _id: 1 }).skip((q.page - 1) * q.pageSize).limit(q.pageSize).lean<MemberDoc[]>().exec(),
+        this.Member.find({}, WITHOUT_HINTS).sort({ joinedAt: -1, _id: 1 }).skip((q.page - 1) * q.pageSize).limit(q.pageSize).lean<MemberDoc[]>().exec(),
         this.Member.countDocuments({}).exec(),
       ])
       found = { items, total, page: q.page, pageSize: q.pageSize }
     } else if (/^\d+$/.test(text)) {
       const [byNumber, byPhone] = await Promise.all([
-        text.length === 8 ? this.Member.find({ _id: text }).lean<MemberDoc[]>().exec() : this.Member.find({ _id: trusted({ $regex: `^${text}` }) }).lean<MemberDoc[]>().exec(),
-        text.length >= 4 ? this.Member.find({ phone: trusted({ $regex: `${text}$` }) }).lean<MemberDoc[]>().exec() : Promise.resolve([] as MemberDoc[]),
+        text.length === 8 ? this.Member.find({ _id: text }, WITHOUT_HINTS).lean<MemberDoc[]>().exec() : this.Member.find({ _id: trusted({ $regex: `^${text}` }) }, WITHOUT_HINTS).lean<MemberDoc[]>().exec(),
+        text.length >= 4 ? this.Member.find({ phone: trusted({ $regex: `${text}$` }) }, WITHOUT_HINTS).lean<MemberDoc[]>().exec() : Promise.resolve([] as MemberDoc[]),
       ])
       const unique = new Map([...byNumber, ...byPhone].map((m) => [m._id, m]))
       found = page([...unique.values()].sort(newestFirst), q)
     } else {
-      const rows = await this.Member.find({ nickname: trusted({ $regex: escapeRegex(text), $options: 'i' }) }).lean<MemberDoc[]>().exec()
+      const rows = await this.Member.find({ nickname: trusted({ $regex: escapeRegex(text), $options: 'i' }) }, WITHOUT_HINTS).lean<MemberDoc[]>().exec()
       found = page(rows.sort(newestFirst), q)
     }
     const purchases = await this.purchasesOf(found.items.map((m) => m._id))
@@ -112,7 +112,7 @@ export class MemberDirectoryService {
 
   async detail(memberId: string, now: Date): Promise<MemberDetail> {
     const member = await this.members.get(memberId)
-    const [purchases, head, { tiers }] = await Promise.all([this.purchasesOf([memberId]), this.ledger.head(memberId), this.rules.current()])
+    const [purchases, head, { tiers }] = await Promise.all([this.purchasesOf([memberId]), this.ledger.head(memberId, member.walletHint ?? null), this.rules.current()])
     const facts = purchases.get(memberId) ?? []
     const profile = this.insight.profile(member, facts, now)
     const tier = tierByLevel(tiers, member.tierLevel)

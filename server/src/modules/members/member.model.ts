@@ -22,7 +22,9 @@ export interface MemberDoc {
    * Hints kept on the row every member read fetches anyway, so a cold card or coupon centre costs
    * this row plus one probe: the newest ledger entry's seq and state (written with a member's 1st,
    * 5th, 9th… entry) and the number of coupon book pointers. Readers probe forward from them, so a
-   * lagging hint only costs reads (see MemberRepo for why writing them here is safe).
+   * lagging hint only costs reads (see MemberRepo for why writing them here is safe). `bookHint: 0`
+   * says the book is empty: new rows start with it and a first claim raises it before its pointer.
+   * Rows without it (older rows, bulk-loaded ones) are probed.
    */
   walletHint?: { seq: number; state: WalletState }
   bookHint?: number
@@ -68,6 +70,9 @@ const identitySchema = new Schema<MemberIdentityDoc>(
   },
   { versionKey: false, collection: 'member_identities' },
 )
+
+/** Projection for scans and lists of members, which never need the hints (the wallet state is most of a row). */
+export const WITHOUT_HINTS = { walletHint: 0, bookHint: 0 } as const
 
 export interface MemberModels {
   Member: Model<MemberDoc>

@@ -97,8 +97,8 @@ export class MemberRepo implements WalletHintStore, CouponBookHints {
     await this.write(memberId, () => updateById(this.m.Member, memberId, { $set: { walletHint: { seq: head.seq, state: head.state } } }))
   }
 
-  async bookHint(memberId: string): Promise<number> {
-    return (await findById<Pick<MemberDoc, 'bookHint'>>(this.m.Member, memberId, { bookHint: 1 }))?.bookHint ?? 0
+  async bookHint(memberId: string): Promise<number | null> {
+    return (await findById<Pick<MemberDoc, 'bookHint'>>(this.m.Member, memberId, { bookHint: 1 }))?.bookHint ?? null
   }
 
   async raiseBookHint(memberId: string, count: number): Promise<void> {

@@ -154,6 +154,7 @@ export class MemberService {
         inviteCode: newInviteCode(),
         source: { channel: inviterId ? 'invite' : input.channel, inviterId },
         joinedAt: input.now,
+        bookHint: 0, // an empty coupon book, known without a probe (coupon-book.ts)
       }
       if (!(await this.repo.insertMember(doc))) continue // member number taken: draw another
       if (await this.repo.claimIdentity(`invite:${doc.inviteCode}`, doc._id, input.now)) return doc
