@@ -8,6 +8,10 @@ import { couponId, couponModels } from '../server/src/modules/coupons/coupon.mod
  * Grows the member base to `total` members, each with a welcome entry in the ledger, by bulk
  * inserts (the shape the real registration writes). Returns the ids of all seeded members.
  */
+// Every 10th member (by position in the list) holds coupons: seedHeldCoupons.
+const HOLDER_EVERY = 10
+const isHolder = (index: number) => index % HOLDER_EVERY === 0
+
 export async function growMembers(conn: Connection, already: string[], total: number, now: Date): Promise<string[]> {
   const { Member } = memberModels(conn)
   const { Entry } = ledgerModels(conn)
@@ -18,9 +22,12 @@ export async function growMembers(conn: Connection, already: string[], total: nu
   for (let start = ids.length; start < total; start += 1000) {
     const batch = Array.from({ length: Math.min(1000, total - start) }, (_, i) => String(base + start + i))
     await Member.collection.insertMany(
-      // A new row says its coupon book is empty; a welcome posting, as a member's first entry, stores
-      // the head hint with its state on the row.
-      batch.map((id) => ({ _id: id, nickname: `bench-${id}`, tierLevel: 1, phone: null, openid: null, inviteCode: `B${id}`, source: { channel: 'bench', inviterId: null }, joinedAt: now, bookHint: 0, walletHint: { seq: 1, state: welcome.state } })) as never[],
+      // A new row says its coupon book is empty (holders' rows say 1: see seedHeldCoupons); a welcome
+      // posting, as a member's first entry, stores the head hint with its state on the row.
+      batch.map((id, i) => ({
+        _id: id, nickname: `bench-${id}`, tierLevel: 1, phone: null, openid: null, inviteCode: `B${id}`, source: { channel: 'bench', inviterId: null }, joinedAt: now,
+        bookHint: isHolder(start + i) ? 1 : 0, walletHint: { seq: 1, state: welcome.state },
+      })) as never[],
     )
     await Entry.collection.insertMany(
       batch.map((id) => ({ _id: `${id}:1`, memberId: id, seq: 1, eventKey: `welcome:${id}`, type: 'welcome', op: { kind: 'credit', points: 100, earnedMonth: month, expiryMonths: 12 }, growth: {}, delta: welcome.delta, state: welcome.state, meta: {}, createdAt: now })) as never[],
@@ -32,12 +39,12 @@ export async function growMembers(conn: Connection, already: string[], total: nu
 }
 
 /**
- * Every `every`-th member holds `perMember` coupons of `templateId`, written in the shape claims
- * write them: the first raises the row's book hint to 1, each writes a pointer in the member's coupon
- * book naming its coupon, then the coupon.
+ * Every `HOLDER_EVERY`-th member holds `perMember` coupons of `templateId`, written in the shape
+ * claims write them: each a pointer in the member's coupon book naming its coupon, then the coupon (the
+ * first claim raised the row's book hint to 1: `growMembers` wrote the holders' rows so).
  */
-export async function seedHeldCoupons(conn: Connection, ids: string[], templateId: string, now: Date, every = 10, perMember = 2): Promise<number> {
-  const holders = ids.filter((_, i) => i % every === 0)
+export async function seedHeldCoupons(conn: Connection, ids: string[], templateId: string, now: Date, perMember = 2): Promise<number> {
+  const holders = ids.filter((_, i) => isHolder(i))
   const { Coupon } = couponModels(conn)
   const validTo = new Date(now.getTime() + 30 * 86400_000).toISOString()
   let slot = 0
@@ -52,7 +59,6 @@ export async function seedHeldCoupons(conn: Connection, ids: string[], templateI
       coupons.map((c) => ({ _id: `${c.memberId}:${c.ordinal}`, memberId: c.memberId, templateId, claimId: c.claimId, couponId: c._id, failed: false, at: now })) as never[],
     )
     await Coupon.collection.insertMany(coupons as never[])
-    await conn.collection('members').bulkWrite(holders.slice(start, start + 500).map((memberId) => ({ updateOne: { filter: { _id: memberId as never }, update: { $set: { bookHint: 1 } } } })))
   }
   return holders.length
 }
