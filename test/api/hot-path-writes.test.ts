@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto'
 import mongoose, { Schema, type Connection } from 'mongoose'
-import { connectDatabase, getModel, insertOnce, isDuplicateKey } from '../../server/src/db/connect'
+import { getModel, insertOnce, isDuplicateKey } from '../../server/src/db/connect'
 import { incrementById, updateById } from '../../server/src/db/by-id'
 import { insertRow } from '../../server/src/db/insert-batch'
+import { ownDatabase } from '../support/own-database'
 
 /**
  * The write helpers of the hot paths, against the embedded database: the group commit of inserts
@@ -13,13 +13,9 @@ let conn: Connection
 const Row = () => getModel(conn, 'BatchRow', new Schema({ _id: String, n: Number }, { versionKey: false, collection: 'batch_rows' }))
 const commands: string[] = []
 
-beforeAll(async () => {
-  conn = await connectDatabase(process.env.MONGODB_URI!, `t_${randomBytes(6).toString('hex')}`)
-})
-afterAll(async () => {
-  mongoose.set('debug', false)
-  await conn.dropDatabase()
-  await conn.close()
+const database = ownDatabase()
+beforeAll(() => {
+  conn = database()
 })
 
 async function storedIds(model: ReturnType<typeof Row>, prefix: string): Promise<string[]> {

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto'
 import type { Connection, Model } from 'mongoose'
-import { connectDatabase } from '../../server/src/db/connect'
 import { checkinModels } from '../../server/src/modules/checkin/checkin.model'
 import { couponModels } from '../../server/src/modules/coupons/coupon.model'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { purchaseModel } from '../../server/src/modules/points/purchase.model'
+import { ownDatabase } from '../support/own-database'
 
 /**
  * Indexes by backend (server/src/db/connect.ts, getModel): the embedded FerretDB gets only the unique
@@ -13,12 +12,9 @@ import { purchaseModel } from '../../server/src/modules/points/purchase.model'
  */
 let conn: Connection
 
-beforeAll(async () => {
-  conn = await connectDatabase(process.env.MONGODB_URI!, `t_${randomBytes(6).toString('hex')}`)
-})
-afterAll(async () => {
-  await conn.dropDatabase()
-  await conn.close()
+const database = ownDatabase()
+beforeAll(() => {
+  conn = database()
 })
 
 async function built(model: Model<any>): Promise<string[]> {

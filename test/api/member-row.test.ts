@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto'
 import mongoose, { type Connection } from 'mongoose'
 import { EMPTY_WALLET, applyOperation } from '@mall/shared'
-import { connectDatabase } from '../../server/src/db/connect'
 import { CouponBook } from '../../server/src/modules/coupons/coupon-book'
 import { couponId, couponModels } from '../../server/src/modules/coupons/coupon.model'
 import { LedgerService } from '../../server/src/modules/ledger/ledger.service'
 import { memberModels, type MemberDoc } from '../../server/src/modules/members/member.model'
 import { MemberRepo } from '../../server/src/modules/members/member.repo'
 import { MemberService } from '../../server/src/modules/members/member.service'
+import { ownDatabase } from '../support/own-database'
 
 /**
  * The member row carries the wallet and coupon book hints next to the member's own fields
@@ -16,13 +15,9 @@ import { MemberService } from '../../server/src/modules/members/member.service'
  */
 let conn: Connection
 
-beforeAll(async () => {
-  conn = await connectDatabase(process.env.MONGODB_URI!, `t_${randomBytes(6).toString('hex')}`)
-})
-afterAll(async () => {
-  mongoose.set('debug', false)
-  await conn.dropDatabase()
-  await conn.close()
+const database = ownDatabase()
+beforeAll(() => {
+  conn = database()
 })
 
 let next = 0
@@ -41,6 +36,13 @@ async function insertCoupon(memberId: string, templateId: string, slot: number, 
     _id: couponId(templateId, slot), templateId, slot, memberId, ordinal: slot, claimId: `claim-${templateId}-${slot}`, state: 'active',
     validFrom: now.toISOString(), validTo: now.toISOString(), claimedAt: now, redeemedAt: null, redeemedBy: null, redeemedStoreId: null,
   } as never)
+}
+/** `count` postings of 10 points, by a process of their own (its hints land on the row). */
+async function postCreditsOfTen(memberId: string, count: number): Promise<void> {
+  const ledger = new LedgerService(conn, new MemberRepo(conn))
+  for (let n = 1; n <= count; n++) {
+    await ledger.post({ memberId, eventKey: `credit:${memberId}:${n}`, type: 'adjust', now: new Date(), plan: () => ({ op: { kind: 'credit', points: 10, earnedMonth: '2026-11', expiryMonths: 12 } }) })
+  }
 }
 const rowOf = async (id: string) => (await memberModels(conn).Member.findById(id).lean<MemberDoc>().exec())!
 
@@ -68,11 +70,7 @@ it('keeps every tier, phone and tag change when hint writes hit the same row at 
 
 it('reads a cold card as the member row and one probe, in a process that has seen nothing', async () => {
   const id = await insertMember()
-  const writer = new MemberRepo(conn)
-  const ledger = new LedgerService(conn, writer)
-  for (let n = 1; n <= 6; n++) {
-    await ledger.post({ memberId: id, eventKey: `row-card:${id}:${n}`, type: 'adjust', now: new Date(), plan: () => ({ op: { kind: 'credit', points: 10, earnedMonth: '2026-11', expiryMonths: 12 } }) })
-  }
+  await postCreditsOfTen(id, 6)
   // The hint was stored with the 5th entry: the 6th is found by the probe, the 7th probe misses.
   expect((await rowOf(id)).walletHint?.seq).toBe(5)
   const rows = new MemberRepo(conn)
@@ -87,11 +85,7 @@ it('reads a cold card as the member row and one probe, in a process that has see
 
 it('stores the head when a reader had to walk past a hint that was lost', async () => {
   const id = await insertMember()
-  const writer = new MemberRepo(conn)
-  const ledger = new LedgerService(conn, writer)
-  for (let n = 1; n <= 5; n++) {
-    await ledger.post({ memberId: id, eventKey: `row-lost:${id}:${n}`, type: 'adjust', now: new Date(), plan: () => ({ op: { kind: 'credit', points: 10, earnedMonth: '2026-11', expiryMonths: 12 } }) })
-  }
+  await postCreditsOfTen(id, 5)
   await memberModels(conn).Member.collection.updateOne({ _id: id } as never, { $unset: { walletHint: '' } })
   const rows = new MemberRepo(conn)
   expect((await new LedgerService(conn, rows).head(id)).seq).toBe(5)

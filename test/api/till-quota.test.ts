@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import type { Connection } from 'mongoose'
-import { connectDatabase } from '../../server/src/db/connect'
 import { dailyTotalModel, type DailyTotalDoc } from '../../server/src/modules/points/purchase.model'
 import { TillQuota } from '../../server/src/modules/points/till-quota'
+import { ownDatabase } from '../support/own-database'
 
 /**
  * The tills' award caps in leases (server/src/modules/points/till-quota.ts), against the embedded
@@ -12,12 +11,9 @@ import { TillQuota } from '../../server/src/modules/points/till-quota'
 let conn: Connection
 const caps = { dailyCapFen: 1_000_00, hourlyCapFen: 400_00 }
 
-beforeAll(async () => {
-  conn = await connectDatabase(process.env.MONGODB_URI!, `t_${randomBytes(6).toString('hex')}`)
-})
-afterAll(async () => {
-  await conn.dropDatabase()
-  await conn.close()
+const database = ownDatabase()
+beforeAll(() => {
+  conn = database()
 })
 
 /** The till's lease rows of a day, oldest first. */
