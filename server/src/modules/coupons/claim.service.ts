@@ -57,7 +57,7 @@ export class CouponClaimService {
     const [t, member] = await Promise.all([this.template(templateId), this.members.getForDisplay(memberId)])
     const blocker = claimBlocker(t, member.tierLevel, now)
     if (blocker) throw BLOCKER_ERRORS[blocker]
-    if (t.pricePoints > 0 && (await this.ledger.head(memberId)).state.balance < t.pricePoints) {
+    if (t.pricePoints > 0 && (await this.ledger.head(memberId, member.walletHint ?? null)).state.balance < t.pricePoints) {
       throw new DomainError('POINTS.INSUFFICIENT', 'not enough points') // early answer; the debit enforces it
     }
     const coupon = await this.takeSlot(t, memberId, now, undefined, member.bookHint ?? null)

@@ -69,7 +69,7 @@ export class CouponBook {
   async open(memberId: string, templateId: string, claimId: string, now: Date, couponId: string, storedHint?: number | null): Promise<string> {
     let start = this.lastKnown.get(memberId)
     if (start === undefined) {
-      const stored = storedHint !== undefined ? storedHint : await this.hints.bookHint(memberId)
+      const stored = await this.storedCount(memberId, storedHint)
       // A row that says "empty" (or nothing) must stop saying so before the first pointer exists:
       // readers trust a 0 and probe nothing.
       if (!stored) await this.hints.raiseBookHint(memberId, 1)
@@ -130,7 +130,7 @@ export class CouponBook {
 
   private async pointers(memberId: string, storedHint?: number | null): Promise<CouponPointerDoc[]> {
     // A pointer this process wrote is as good a start as the stored hint: both are probed past.
-    const stored = this.lastKnown.get(memberId) ?? (storedHint !== undefined ? storedHint : await this.hints.bookHint(memberId))
+    const stored = this.lastKnown.get(memberId) ?? (await this.storedCount(memberId, storedHint))
     if (stored === 0) return [] // the row says the book is empty; a first claim changes that before its pointer
     const known = stored ?? 0
     const ids = Array.from({ length: known }, (_, i) => `${memberId}:${i + 1}`)
@@ -140,5 +140,10 @@ export class CouponBook {
       if (!next) return rows
       rows.push(next)
     }
+  }
+
+  /** The member row's pointer count: `given` when the caller read the row anyway, else read here. */
+  private async storedCount(memberId: string, given: number | null | undefined): Promise<number | null> {
+    return given !== undefined ? given : this.hints.bookHint(memberId)
   }
 }

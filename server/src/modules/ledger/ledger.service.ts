@@ -94,7 +94,7 @@ export class LedgerService {
    * there is no next entry: other processes' postings are never missed.
    */
   async head(memberId: string, storedHint?: WalletHead | null): Promise<WalletHead> {
-    const start = this.heads.get(memberId) ?? (storedHint !== undefined ? storedHint : await this.hints.walletHint(memberId)) ?? EMPTY_HEAD
+    const start = this.heads.get(memberId) ?? (await this.storedHead(memberId, storedHint))
     let head = start
     for (;;) {
       const next = await findById<LedgerEntryDoc>(this.m.Entry, entryId(memberId, head.seq + 1))
@@ -107,8 +107,9 @@ export class LedgerService {
     return head
   }
 
-  private async storedHead(memberId: string): Promise<WalletHead> {
-    return (await this.hints.walletHint(memberId)) ?? EMPTY_HEAD
+  /** The stored hint: `given` when the caller read the member row anyway, else read here. */
+  private async storedHead(memberId: string, given?: WalletHead | null): Promise<WalletHead> {
+    return (given !== undefined ? given : await this.hints.walletHint(memberId)) ?? EMPTY_HEAD
   }
 
   private remember(memberId: string, head: WalletHead): void {
