@@ -15,6 +15,22 @@ export class TestClock {
     this.frozen = new Date(at)
   }
 
+  /**
+   * Lets time run from a second past the start of the current hour (Shanghai's hours start with
+   * UTC's), so a test counting within one hour — the tills' hourly caps — cannot see the hour change.
+   */
+  runFromStartOfHour(): void {
+    const at = new Date()
+    at.setUTCMinutes(0, 1, 0)
+    this.runFrom(at)
+  }
+
+  /** Back to real time. */
+  reset(): void {
+    this.frozen = null
+    this.offsetMs = 0
+  }
+
   /** Lets time run again from `at`. */
   runFrom(at: string | Date): void {
     this.frozen = null
