@@ -1,4 +1,4 @@
-import { EMPTY_WALLET, applyOperation, shanghaiMonth } from '@mall/shared'
+import { EMPTY_WALLET, applyOperation, shanghaiMonth, type WalletOperation, type WalletState } from '@mall/shared'
 import type { Connection } from 'mongoose'
 import { memberModels } from '../server/src/modules/members/member.model'
 import { ledgerModels } from '../server/src/modules/ledger/ledger.model'
@@ -12,13 +12,23 @@ import { couponId, couponModels } from '../server/src/modules/coupons/coupon.mod
 const HOLDER_EVERY = 10
 const isHolder = (index: number) => index % HOLDER_EVERY === 0
 
+/** Every seeded member's one entry: a welcome credit of 100 points. */
+function welcomeCredit(now: Date): WalletOperation {
+  return { kind: 'credit', points: 100, earnedMonth: shanghaiMonth(now), expiryMonths: 12 }
+}
+
+/** The wallet's head after the welcome entry. */
+export function welcomeHead(now: Date): { seq: number; state: WalletState } {
+  return { seq: 1, state: applyOperation(EMPTY_WALLET, welcomeCredit(now)).state }
+}
+
 export async function growMembers(conn: Connection, already: string[], total: number, now: Date): Promise<string[]> {
   const { Member } = memberModels(conn)
   const { Entry } = ledgerModels(conn)
   const ids = [...already]
   const base = 30_000_000
-  const month = shanghaiMonth(now)
-  const welcome = applyOperation(EMPTY_WALLET, { kind: 'credit', points: 100, earnedMonth: month, expiryMonths: 12 })
+  const op = welcomeCredit(now)
+  const welcome = applyOperation(EMPTY_WALLET, op)
   for (let start = ids.length; start < total; start += 1000) {
     const batch = Array.from({ length: Math.min(1000, total - start) }, (_, i) => String(base + start + i))
     await Member.collection.insertMany(
@@ -30,7 +40,7 @@ export async function growMembers(conn: Connection, already: string[], total: nu
       })) as never[],
     )
     await Entry.collection.insertMany(
-      batch.map((id) => ({ _id: `${id}:1`, memberId: id, seq: 1, eventKey: `welcome:${id}`, type: 'welcome', op: { kind: 'credit', points: 100, earnedMonth: month, expiryMonths: 12 }, growth: {}, delta: welcome.delta, state: welcome.state, meta: {}, createdAt: now })) as never[],
+      batch.map((id) => ({ _id: `${id}:1`, memberId: id, seq: 1, eventKey: `welcome:${id}`, type: 'welcome', op, growth: {}, delta: welcome.delta, state: welcome.state, meta: {}, createdAt: now })) as never[],
     )
     // A welcome posting writes no event row (only fenceable payments do).
     ids.push(...batch)

@@ -1,3 +1,4 @@
+import jwt from 'jsonwebtoken'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 
 let api: TestApi
@@ -58,6 +59,10 @@ describe('rotating member code', () => {
     expect(res.body.member).toMatchObject({ memberId: login.member.memberId, tier: { level: 1 } })
     expect(res.body.member).not.toHaveProperty('phone')
     expect(res.body.scanToken).toEqual(expect.any(String))
+    // The token carries what the award needs of the member, the wallet's head included (signed: it
+    // spares the award a member-row read wherever it is served).
+    const claims = jwt.decode(res.body.scanToken) as { tier: number; invited: boolean; head: { seq: number; state: { balance: number } } }
+    expect(claims).toMatchObject({ tier: 1, invited: false, head: { seq: expect.any(Number), state: { balance: res.body.member.pointsBalance } } })
   })
 
   it('accepts a code from the previous step but not older ones', async () => {

@@ -97,6 +97,28 @@ describe('two server processes on one ledger', () => {
     expect(replay).toMatchObject({ replayed: true, entry: { _id: spend.entry._id } })
     expect(await balanceOf(api, m)).toBe(100)
   })
+  it('starts a posting from a head it was handed without reading the member row, and a stale one only costs a retry', async () => {
+    const m = await api.loginMember('handed-head')
+    const memberId = m.member.memberId
+    const repo = new MemberRepo(api.conn)
+    let hintReads = 0
+    // The real repo, counting the reads of the row's head hint.
+    const counted = { walletHint: (id: string) => (hintReads++, repo.walletHint(id)), storeWalletHint: repo.storeWalletHint.bind(repo) }
+    const credit = (eventKey: string, points: number) => ({
+      memberId, eventKey, type: 'adjust', now: api.clock.now(),
+      plan: () => ({ op: { kind: 'credit' as const, points, earnedMonth: '2026-11', expiryMonths: 12 } }),
+    })
+    const scanned = await api.ctx.services.ledger.head(memberId) // what a scan signs into its token
+    const first = await new LedgerService(api.conn, counted).post({ ...credit(`handed-1:${memberId}`, 10), handedHead: scanned })
+    expect([first.entry.seq, first.entry.state.balance, hintReads]).toEqual([scanned.seq + 1, scanned.state.balance + 10, 0])
+    // Handed the same head again after that posting: seq + 1 is taken, so it moves to the real head.
+    const second = await new LedgerService(api.conn, counted).post({ ...credit(`handed-2:${memberId}`, 5), handedHead: scanned })
+    expect([second.entry.seq, second.entry.state.balance]).toEqual([scanned.seq + 2, scanned.state.balance + 15])
+    // A process without a handed head reads the row's hint.
+    await new LedgerService(api.conn, counted).post(credit(`handed-3:${memberId}`, 1))
+    expect(hintReads).toBe(1)
+    expect(await balanceOf(api, m)).toBe(scanned.state.balance + 16)
+  })
 })
 
 describe('refund after the points were spent', () => {

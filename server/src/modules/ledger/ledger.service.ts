@@ -29,6 +29,12 @@ export interface PostRequest {
    * holder. Other postings rely on the entry's unique `eventKey` alone, two writes fewer.
    */
   fenceable?: boolean
+  /**
+   * A head the caller was handed by this server (a staff member's scan signs the head the card showed
+   * into its token): a start like the stored hint, so the posting need not read the member row. It can
+   * only lag, never lead (it was read from the ledger), and a lagging start costs a retry.
+   */
+  handedHead?: WalletHead
 }
 
 export interface PostResult {
@@ -110,6 +116,13 @@ export class LedgerService {
   /** The stored hint: `given` when the caller read the member row anyway, else read here. */
   private async storedHead(memberId: string, given?: WalletHead | null): Promise<WalletHead> {
     return (given !== undefined ? given : await this.hints.walletHint(memberId)) ?? EMPTY_HEAD
+  }
+
+  /** Where a posting starts: the newer of this process's head and a handed one, else the stored hint. */
+  private async start(memberId: string, handed?: WalletHead): Promise<WalletHead> {
+    const known = this.heads.get(memberId)
+    if (handed && (!known || handed.seq > known.seq)) return handed
+    return known ?? (await this.storedHead(memberId))
   }
 
   private remember(memberId: string, head: WalletHead): void {
@@ -197,7 +210,7 @@ export class LedgerService {
     // Start from the head this process last saw (or the stored hint) without probing: the insert of
     // seq + 1 succeeds only if seq is the real head, so a stale start costs a retry, never a fork.
     // A refusal is only final on a verified head: a stale one may lack another process's credit.
-    let head = this.heads.get(req.memberId) ?? (await this.storedHead(req.memberId))
+    let head = await this.start(req.memberId, req.handedHead)
     let verified = false
     for (let attempt = 0; ; attempt++) {
       let plan: PostingPlan

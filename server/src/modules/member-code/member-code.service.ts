@@ -7,6 +7,10 @@ import type { MemberService } from '../members/member.service'
 import { usedCodeModel, type UsedCodeDoc } from './member-code.model'
 import { signCode, verifyCode } from './signer'
 
+// A wallet's state grows with the months it has points or spend in (a few KB for a member of years):
+// above this it is left out of the scan token and the award reads the member row instead.
+const MAX_HANDED_HEAD_CHARS = 2_000
+
 export interface ResolvedScan {
   member: ScannedMember
   /** short-lived proof of the scan, required by purchase awards */
@@ -52,11 +56,13 @@ export class MemberCodeService {
       expiresAt: new Date(stepEndsAt(result.step + 2).getTime()),
     })
     if (!used) throw new DomainError('MEMBER_CODE.USED', 'member code already used')
-    const card = await this.members.card(member._id)
+    const { card, head } = await this.members.cardWithHead(member._id)
     // What the award needs of the member travels with the scan, so it need not read the row again
-    // (another process may serve it): the tier shown to the staff member, and whether someone invited
-    // the member (fixed at registration).
-    const scanned = { tier: card.tier.level, invited: member.source.inviterId !== null }
+    // (another process may serve it): the tier shown to the staff member, whether someone invited the
+    // member (fixed at registration), and the wallet's head the card showed (where the award's posting
+    // starts; signed, so it can only be stale, which costs the posting a retry).
+    const handed = JSON.stringify(head).length <= MAX_HANDED_HEAD_CHARS ? { head } : {}
+    const scanned = { tier: card.tier.level, invited: member.source.inviterId !== null, ...handed }
     const scanToken = this.tokens.sign('scan', { sub: member._id, staffId: staff.sub, storeId: staff.storeId, ...scanned }, now).token
     return {
       member: {

@@ -1,7 +1,7 @@
 import { DEFAULT_TIERS, maskPhone, tierByLevel, type MemberCard, type TierDefinition } from '@mall/shared'
 import { DomainError } from '../../http/domain-error'
 import { TtlCache } from '../../lib/ttl-cache'
-import type { LedgerService } from '../ledger/ledger.service'
+import type { LedgerService, WalletHead } from '../ledger/ledger.service'
 import type { MemberDoc } from './member.model'
 import { newInviteCode, newMemberId, type MemberRepo } from './member.repo'
 
@@ -78,11 +78,17 @@ export class MemberService {
   }
 
   async card(memberId: string): Promise<MemberCard> {
+    return (await this.cardWithHead(memberId)).card
+  }
+
+  /** The card and the wallet head its balance comes from (a staff member's scan hands it to the award). */
+  async cardWithHead(memberId: string): Promise<{ card: MemberCard; head: WalletHead }> {
     const member = await this.getForDisplay(memberId)
     // The row carries the wallet's head hint: a cold card is this read and one probe.
-    const [{ state }, { tiers }] = await Promise.all([this.ledger.head(memberId, member.walletHint ?? null), this.rules.current()])
+    const [head, { tiers }] = await Promise.all([this.ledger.head(memberId, member.walletHint ?? null), this.rules.current()])
+    const { state } = head
     const tier = tierByLevel(tiers, member.tierLevel)
-    return {
+    const card: MemberCard = {
       memberId: member._id,
       memberNo: member._id,
       nickname: member.nickname,
@@ -92,6 +98,7 @@ export class MemberService {
       joinedAt: member.joinedAt.toISOString(),
       birthday: member.birthday ?? null,
     }
+    return { card, head }
   }
 
   /** Birthday gifts depend on it, so a member sets it once; later changes go through the service desk. */

@@ -8,7 +8,7 @@ import { insertOnce } from '../../db/connect'
 import { updateIf } from '../../db/guarded-write'
 import { DomainError } from '../../http/domain-error'
 import type { StaffClaims, TokenService } from '../auth/tokens'
-import type { LedgerService } from '../ledger/ledger.service'
+import type { LedgerService, WalletHead } from '../ledger/ledger.service'
 import type { LedgerEntryDoc } from '../ledger/ledger.model'
 import type { MemberService } from '../members/member.service'
 import { storeModel, type StoreDoc } from '../stores/store.model'
@@ -50,6 +50,16 @@ export interface EarningMember {
   invited: boolean
 }
 
+/** What a scan showed of the member: how it earns, and the wallet's head then (if the token carries it). */
+export interface ScannedMember extends EarningMember {
+  head?: WalletHead
+}
+
+function isWalletHead(value: unknown): value is WalletHead {
+  const head = value as WalletHead | null
+  return typeof head === 'object' && head !== null && Number.isInteger(head.seq) && head.seq >= 0 && typeof head.state === 'object' && head.state !== null
+}
+
 export class PurchaseService {
   /** Features that react to verified purchases and their reversal (referral rewards). Each is idempotent. */
   readonly listeners: { posted: PurchasePostedListener[]; reversed: PurchaseListener[] } = { posted: [], reversed: [] }
@@ -77,8 +87,8 @@ export class PurchaseService {
    * Verifies that this staff member scanned this member's live code at this store; with what the scan
    * showed of the member (tokens signed before it carried that have none).
    */
-  scannedMember(staff: StaffClaims, scanToken: string, now: Date): { memberId: string; atScan?: EarningMember } {
-    let claims: { sub: string; staffId: string; storeId: string | null; tier?: unknown; invited?: unknown }
+  scannedMember(staff: StaffClaims, scanToken: string, now: Date): { memberId: string; atScan?: ScannedMember } {
+    let claims: { sub: string; staffId: string; storeId: string | null; tier?: unknown; invited?: unknown; head?: unknown }
     try {
       claims = this.tokens.verify(scanToken, 'scan', now)
     } catch {
@@ -86,7 +96,8 @@ export class PurchaseService {
     }
     // A scan proves presence to the staff member who scanned, at their store, and to nobody else.
     if (claims.staffId !== staff.sub || claims.storeId !== staff.storeId) throw new DomainError('AUTH.FORBIDDEN', 'scan belongs to another staff member')
-    const atScan = Number.isInteger(claims.tier) && typeof claims.invited === 'boolean' ? { tierLevel: claims.tier as number, invited: claims.invited } : undefined
+    const head = isWalletHead(claims.head) ? { head: claims.head } : {}
+    const atScan = Number.isInteger(claims.tier) && typeof claims.invited === 'boolean' ? { tierLevel: claims.tier as number, invited: claims.invited, ...head } : undefined
     return { memberId: claims.sub, atScan }
   }
 
@@ -162,7 +173,7 @@ export class PurchaseService {
    * A purchase earns at the tier the staff member's scan showed (`atScan`, minutes old at most);
    * approvals and sweeps, which have no scan at hand, read the member's row.
    */
-  async post(purchase: PurchaseDoc, now: Date, atScan?: EarningMember): Promise<PurchaseResult> {
+  async post(purchase: PurchaseDoc, now: Date, atScan?: ScannedMember): Promise<PurchaseResult> {
     const { earning, tiers } = await this.rules.current()
     // Points already earned today from purchases, for the optional per-member daily cap.
     const earnKey = `earn:${purchase.memberId}:${shanghaiDay(purchase.createdAt)}`
@@ -188,6 +199,7 @@ export class PurchaseService {
       eventKey: `purchase:${purchase._id}`,
       type: 'earn',
       now,
+      handedHead: atScan?.head,
       plan: (state) => {
         const earned = purchasePoints(earning, { ...earningInput, balance: state.balance, stoppedCampaignIds, campaignBonusAllowance })
         const op: WalletOperation = earned.points > 0

@@ -13,12 +13,13 @@ export class RedemptionService {
   ) {}
 
   async redeem(staff: StaffClaims, input: { scanToken: string; points: number; item: string }, idempotencyKey: string, now: Date) {
-    const { memberId } = this.purchases.scannedMember(staff, input.scanToken, now)
+    const { memberId, atScan } = this.purchases.scannedMember(staff, input.scanToken, now)
     const { entry, replayed } = await this.ledger.post({
       memberId,
       eventKey: `redeem:${memberId}:${idempotencyKey}`,
       type: 'redeem',
       now,
+      handedHead: atScan?.head,
       plan: () => ({ op: { kind: 'debit', points: input.points }, meta: { item: input.item, staffId: staff.sub, storeId: staff.storeId } }),
     })
     return { memberId, points: -entry.delta, item: String(entry.meta.item), balanceAfter: entry.state.balance, entrySeq: entry.seq, replayed }
