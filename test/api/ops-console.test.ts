@@ -1,6 +1,6 @@
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { claim, createTemplate } from '../support/coupon-helpers'
-import { award, redeem, scan } from '../support/points-helpers'
+import { award, redeem, scan, withoutMemberDay } from '../support/points-helpers'
 
 let api: TestApi
 let operator: string
@@ -8,6 +8,7 @@ let clerk: string
 
 beforeAll(async () => {
   api = await startTestApi()
+  await withoutMemberDay(api) // the points checked are without the 18th's double points
   await api.addStore('K1')
   await api.addStore('K2')
   operator = (await api.loginStaff('kpi-operator', 'operator', null)).accessToken

@@ -1,6 +1,6 @@
 import type { MemberLoginResponse } from '@mall/shared'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
-import { award, balanceOf, redeem, scan } from '../support/points-helpers'
+import { award, balanceOf, redeem, scan, withoutMemberDay } from '../support/points-helpers'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { LedgerService } from '../../server/src/modules/ledger/ledger.service'
 import { MemberRepo } from '../../server/src/modules/members/member.repo'
@@ -27,6 +27,7 @@ async function travelTo(at: string, ...members: string[]) {
 
 beforeAll(async () => {
   api = await startTestApi()
+  await withoutMemberDay(api) // the points checked are without the 18th's double points
   await api.addStore('S1')
   await api.addStore('DESK')
   await staffLogin()

@@ -78,6 +78,7 @@ describe('invite a friend', () => {
 
   it('stops inviter rewards at the daily cap', async () => {
     await api.ctx.services.rules.replace({ referral: { inviterDailyCap: 2 } })
+    api.clock.runFromStartOfHour() // the cap is per Shanghai day
     try {
       const a = await api.loginMember('ref-capped')
       const code = await inviteCodeOf(a)
@@ -89,6 +90,7 @@ describe('invite a friend', () => {
       expect(summary.friends.map((f: { status: string }) => f.status).sort()).toEqual(['capped', 'rewarded', 'rewarded'])
       expect(await balance(a)).toBe(W + 400)
     } finally {
+      api.clock.reset()
       await api.ctx.services.rules.replace({ referral: { inviterDailyCap: 5 } })
     }
   })

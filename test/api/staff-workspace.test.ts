@@ -1,5 +1,5 @@
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
-import { award, scan } from '../support/points-helpers'
+import { award, scan, withoutMemberDay } from '../support/points-helpers'
 
 let api: TestApi
 let clerk: string
@@ -9,6 +9,12 @@ let operator: string
 
 beforeAll(async () => {
   api = await startTestApi()
+  // Today's operations, store totals and repeat-member counts are per Shanghai day and the tills' caps
+  // per hour: the file's tests (scans move the clock 30 s each) run within the hour from its start.
+  // (Not re-anchored per test: a jump would expire the sessions logged in here.) The amounts checked
+  // are without the member day's double points.
+  api.clock.runFromStartOfHour()
+  await withoutMemberDay(api)
   await api.addStore('W1')
   await api.addStore('W2')
   clerk = (await api.loginStaff('ws-clerk', 'clerk', 'W1')).accessToken
@@ -85,7 +91,6 @@ describe('workspace views', () => {
   it('takes nothing from the till caps or the member counts for a refused receipt', async () => {
     // Two receipts of 50.00 fill an hour; the member's visit rows must stay as they were.
     await api.ctx.services.rules.replace({ earning: { staffHourlyCapFen: 100_00 } })
-    api.clock.runFromStartOfHour()
     try {
       const visits = async () => api.conn.db!.collection('daily_totals').find({ _id: { $regex: '^ws-dup-.*:m' } } as never).sort({ _id: 1 }).toArray()
       const [a, b] = [(await api.loginStaff('ws-dup-a', 'manager', 'W1')).accessToken, (await api.loginStaff('ws-dup-b', 'manager', 'W1')).accessToken]
@@ -106,14 +111,12 @@ describe('workspace views', () => {
         expect(over.body.error.code).toBe('PURCHASE.STAFF_CAP_REACHED')
       }
     } finally {
-      api.clock.reset()
       await api.ctx.services.rules.replace({ earning: { staffHourlyCapFen: 50_000_00 } })
     }
   })
 
   it('stops a clerk at the hourly award cap', async () => {
     await api.ctx.services.rules.replace({ earning: { staffHourlyCapFen: 1_000_00 } })
-    api.clock.runFromStartOfHour()
     try {
       const capped = (await api.loginStaff('ws-capped', 'clerk', 'W1')).accessToken
       const m = await api.loginMember('ws-cap-member')
@@ -129,7 +132,6 @@ describe('workspace views', () => {
       // A single receipt above the cap is refused before anything is counted.
       expect((await award(api, capped, { scanToken: await scan(api, m, capped), receiptNo: 'CAP-4', amountFen: 1_000_01 })).body.error.code).toBe('PURCHASE.STAFF_CAP_REACHED')
     } finally {
-      api.clock.reset()
       await api.ctx.services.rules.replace({ earning: { staffHourlyCapFen: 50_000_00 } })
     }
   })

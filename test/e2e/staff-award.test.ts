@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { H5_DIST, launchBrowser, screenshot } from '../support/browser'
+import { withoutMemberDay } from '../support/points-helpers'
 
 jest.setTimeout(90_000)
 
@@ -12,6 +13,7 @@ let memberBrowser: Awaited<ReturnType<typeof launchBrowser>>
 beforeAll(async () => {
   if (!existsSync(path.join(H5_DIST, 'index.html'))) throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
   api = await startTestApi({ H5_DIST_DIR: H5_DIST })
+  await withoutMemberDay(api) // the points checked are without the 18th's double points
   staffBrowser = await launchBrowser()
   memberBrowser = await launchBrowser()
 })
