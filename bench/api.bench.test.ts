@@ -25,7 +25,9 @@ import { growMembers, seedHeldCoupons, welcomeHead } from './seed-members'
 const FULL = process.env.BENCH_SIZE === 'full'
 // BENCH_SIZES=10000 / BENCH_SECONDS=5 narrow a run while working on one route.
 const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : FULL ? [1_000, 10_000, 100_000] : [1_000]
-const DURATION = Number(process.env.BENCH_SECONDS) || (FULL ? 10 : 3)
+// Seconds per slice; a route runs ROUNDS slices, each between two baseline slices (see the loop).
+const DURATION = Number(process.env.BENCH_SECONDS) || (FULL ? 4 : 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || (FULL ? 3 : 1)
 // BENCH_ROUTES=purchases,claim runs only the routes whose name contains one of the parts.
 const ONLY_ROUTES = process.env.BENCH_ROUTES?.split(',')
 // BENCH_PROFILE=<dir> writes a V8 CPU profile of the server process there (open it in Chrome DevTools).
@@ -36,6 +38,8 @@ jest.setTimeout(FULL ? 3_600_000 : 300_000)
 
 interface Row {
   size: number; route: string; kind: 'baseline' | 'read' | 'write'; rps: number; p50: number; p99: number; errors: number; ratio: number
+  /** the lowest and highest ratio of the route's rounds */
+  ratioRange?: [number, number]
   /** CPU per request of the server process and of the embedded database (where a request's cost goes) */
   serverMs: number; dbMs: number
   /** database calls per request (a grouped insert is one), in all and by method and collection (`findOne members`: 1.02) */
@@ -92,12 +96,17 @@ afterAll(async () => {
   const table = [
     '| members | route | kind | req/s | p50 ms | p99 ms | errors/non-2xx | × baseline | server CPU ms/req | database CPU ms/req | database calls/req |',
     '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.size} | ${r.route} | ${r.kind} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.ratio.toFixed(2)} | ${r.serverMs.toFixed(2)} | ${r.dbMs.toFixed(2)} | ${r.calls.toFixed(2)} |`),
+    ...rows.map((r) => `| ${r.size} | ${r.route} | ${r.kind} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${ratioCell(r)} | ${r.serverMs.toFixed(2)} | ${r.dbMs.toFixed(2)} | ${r.calls.toFixed(2)} |`),
   ].join('\n')
   writeFileSync(path.join(dir, 'api-bench.md'), `${table}\n`)
   writeFileSync(path.join(dir, 'api-bench.json'), JSON.stringify(rows, null, 2))
   process.stdout.write(`\n${table}\n`)
 })
+
+function ratioCell(r: Row): string {
+  const range = r.ratioRange && r.ratioRange[0] !== r.ratioRange[1] ? ` (${r.ratioRange.map((x) => x.toFixed(2)).join('–')})` : ''
+  return `${r.ratio.toFixed(2)}${range}`
+}
 
 /** The bench server's count of database calls since the last call (and resets it). */
 async function callsSince(): Promise<Record<string, number>> {
@@ -121,11 +130,22 @@ async function run(route: string, requestFor: (i: number) => Req, duration = DUR
     requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, ...requestFor(i++) }) }],
   } as never)
   const served = Math.max(1, result.requests.total)
+  const next = i
   const callsBy = Object.fromEntries(Object.entries(await callsSince()).map(([k, n]) => [k, Number((n / served).toFixed(2))]))
   return {
     calls: Object.values(callsBy).reduce((a, b) => a + b, 0), callsBy,
-    route, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx,
+    route, next, rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts + result.non2xx,
     serverMs: (cpuMs(server!.pid!) - cpu0.server) / served, dbMs: dbPid ? (cpuMs(dbPid) - cpu0.db) / served : 0,
+  }
+}
+
+/** Several runs of one route as one row: mean rates and costs, the slowest p50 and p99, all errors. */
+function combined(route: string, runs: Awaited<ReturnType<typeof run>>[]) {
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.callsBy)))]
+  return {
+    route, rps: Math.round(mean(runs.map((r) => r.rps))), p50: Math.max(...runs.map((r) => r.p50)), p99: Math.max(...runs.map((r) => r.p99)),
+    errors: runs.reduce((a, r) => a + r.errors, 0), serverMs: mean(runs.map((r) => r.serverMs)), dbMs: mean(runs.map((r) => r.dbMs)),
+    calls: mean(runs.map((r) => r.calls)), callsBy: Object.fromEntries(keys.map((k) => [k, Number(mean(runs.map((r) => r.callsBy[k] ?? 0)).toFixed(2))])),
   }
 }
 
@@ -179,30 +199,33 @@ describe('API throughput against the findOne baseline', () => {
       },
       { kind: 'write', route: 'POST /api/coupons/:id/claim', request: (i) => ({ method: 'POST', path: `/api/coupons/${templateId}/claim`, headers: { ...member(i), ...json }, body: '{}' }) },
     ]
-    // The baseline runs between the routes (before the first, after each) and each route is compared
-    // with the mean of the two baseline runs around it: on a shared 2-core box one 10 s baseline
-    // sample can be off by a fifth, and the database grows as the write routes run.
+    // The baseline runs between the routes' slices (before the first, after each), and each slice is
+    // compared with the mean of the two baseline slices around it: on a shared 2-core box one baseline
+    // sample can be off by a fifth (the box's other load comes and goes), and the database grows as the
+    // write routes run. A route's ratio is the mean over its rounds; the table gives their range.
     const baselineRun = () => run('findOne baseline', (i) => ({ method: 'GET', path: `/api/bench/baseline/${pick(i)}`, headers: {} }))
     const baselines = [await baselineRun()]
-    const results: (Awaited<ReturnType<typeof run>> & { kind: 'read' | 'write'; ratio: number })[] = []
-    // Each route starts at its own place in the stride: at 100k members no route meets a member an
-    // earlier route (or the warm-up) put in a cache; at 1k and 10k every run covers most members anyway.
+    const results: (Omit<Row, 'size'>)[] = []
+    // Each route starts at its own place in the stride and its rounds go on from where the last ended:
+    // at 100k members no route meets a member an earlier route (or the warm-up) put in a cache; at 1k
+    // and 10k every run covers most members anyway.
     for (const [n, r] of routes.entries()) {
       if (ONLY_ROUTES && !ONLY_ROUTES.some((part) => r.route.includes(part))) continue
-      const measured = await run(r.route, r.request, DURATION, Math.floor(((n + 1) * ids.length) / (routes.length + 1)))
-      baselines.push(await baselineRun())
-      const around = (baselines.at(-2)!.rps + baselines.at(-1)!.rps) / 2
-      results.push({ kind: r.kind, ...measured, ratio: around > 0 ? measured.rps / around : 0 })
+      const slices: (Awaited<ReturnType<typeof run>> & { ratio: number })[] = []
+      let next = Math.floor(((n + 1) * ids.length) / (routes.length + 1))
+      for (let round = 0; round < ROUNDS; round++) {
+        const measured = await run(r.route, r.request, DURATION, next)
+        next = measured.next
+        baselines.push(await baselineRun())
+        const around = (baselines.at(-2)!.rps + baselines.at(-1)!.rps) / 2
+        slices.push({ ...measured, ratio: around > 0 ? measured.rps / around : 0 })
+      }
+      results.push({ kind: r.kind, ...combined(r.route, slices), ratio: mean(slices.map((s) => s.ratio)), ratioRange: [Math.min(...slices.map((s) => s.ratio)), Math.max(...slices.map((s) => s.ratio))] })
     }
     const rpsList = baselines.map((b) => b.rps)
-    const baseline = {
-      rps: Math.round(mean(rpsList)), p50: Math.max(...baselines.map((b) => b.p50)),
-      p99: Math.max(...baselines.map((b) => b.p99)), errors: baselines.reduce((a, b) => a + b.errors, 0),
-      serverMs: mean(baselines.map((b) => b.serverMs)), dbMs: mean(baselines.map((b) => b.dbMs)),
-      calls: mean(baselines.map((b) => b.calls)), callsBy: baselines[0]!.callsBy,
-    }
     process.stdout.write(`baseline ${size}: ${rpsList.join(', ')} req/s\n`)
-    rows.push({ size, kind: 'baseline', ...baseline, route: `findOne baseline (${Math.min(...rpsList)}–${Math.max(...rpsList)} over ${rpsList.length} runs)`, ratio: 1 })
+    const baseline = combined(`findOne baseline (${Math.min(...rpsList)}–${Math.max(...rpsList)} over ${rpsList.length} runs)`, baselines)
+    rows.push({ size, kind: 'baseline', ...baseline, ratio: 1 })
     for (const r of results) rows.push({ size, ...r })
     for (const r of results) process.stdout.write(`${size} ${r.route}: ${JSON.stringify(r.callsBy)}\n`)
     expect(baseline.rps).toBeGreaterThan(0)
