@@ -176,7 +176,7 @@ describe('API throughput against the findOne baseline', () => {
     const pick = (i: number) => ids[(i * 7919) % ids.length]!
     const member = (i: number) => ({ authorization: `Bearer ${tokenOf.get(pick(i))}` })
     const json = { 'content-type': 'application/json' }
-    const scannedHead = welcomeHead(now)
+    const scannedHead = tokens.seal(welcomeHead(now))
     const run_ = `${size}-${Date.now().toString(36)}`
 
     // Warm-up (not recorded): JIT and connection pools; it starts the stride where no route does.

@@ -59,10 +59,36 @@ describe('rotating member code', () => {
     expect(res.body.member).toMatchObject({ memberId: login.member.memberId, tier: { level: 1 } })
     expect(res.body.member).not.toHaveProperty('phone')
     expect(res.body.scanToken).toEqual(expect.any(String))
-    // The token carries what the award needs of the member, the wallet's head included (signed: it
-    // spares the award a member-row read wherever it is served).
-    const claims = jwt.decode(res.body.scanToken) as { tier: number; invited: boolean; head: { seq: number; state: { balance: number } } }
-    expect(claims).toMatchObject({ tier: 1, invited: false, head: { seq: expect.any(Number), state: { balance: res.body.member.pointsBalance } } })
+    // The token carries what the award needs of the member, the wallet's head included (it spares the
+    // award a member-row read wherever it is served), sealed: staff cannot read the member's wallet.
+    const claims = jwt.decode(res.body.scanToken) as { tier: number; invited: boolean; head: string }
+    expect(claims).toMatchObject({ tier: 1, invited: false, head: expect.any(String) })
+    expect(res.body.scanToken).not.toMatch(/balance|lifetime|spend/)
+    expect(Buffer.from(claims.head, 'base64url').toString('latin1')).not.toMatch(/balance|lifetime|spend/)
+    expect(api.ctx.tokens.unseal(claims.head)).toMatchObject({ seq: expect.any(Number), state: { balance: res.body.member.pointsBalance } })
+    // Anything changed or sealed under another key opens to nothing.
+    const flipped = Buffer.from(claims.head, 'base64url')
+    flipped[flipped.length - 1]! ^= 1
+    expect(api.ctx.tokens.unseal(flipped.toString('base64url'))).toBeUndefined()
+    expect(api.ctx.tokens.unseal({ seq: 1 })).toBeUndefined()
+  })
+
+  it('leaves a large wallet out of the scan token (the award reads the member row then)', async () => {
+    const login = await api.loginMember('many-months')
+    const memberId = login.member.memberId
+    // Points earned in 40 different months: a lot each, a state of several KB.
+    for (let m = 0; m < 40; m++) {
+      const earnedMonth = `${2024 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`
+      await api.ctx.services.ledger.post({
+        memberId, eventKey: `months:${memberId}:${m}`, type: 'adjust', now: api.clock.now(),
+        plan: () => ({ op: { kind: 'credit', points: 1, earnedMonth, expiryMonths: 60 } }),
+      })
+    }
+    const { body } = await api.http.get('/api/me/member-code').set(bearer(login.accessToken))
+    const res = await resolve(body.code)
+    expect(res.status).toBe(200)
+    expect(jwt.decode(res.body.scanToken)).not.toHaveProperty('head')
+    expect(res.body.scanToken.length).toBeLessThan(1_000)
   })
 
   it('accepts a code from the previous step but not older ones', async () => {

@@ -1,4 +1,9 @@
+import type { AddressInfo } from 'node:net'
 import mongoose from 'mongoose'
+import pino from 'pino'
+import request from 'supertest'
+import { createApp } from '../../server/src/app'
+import { createWechatClient } from '../../server/src/modules/auth/wechat-client'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { templateInput } from '../support/coupon-helpers'
 import { award, scan } from '../support/points-helpers'
@@ -79,4 +84,24 @@ it('check-in, purchase award and coupon claim stay within their round-trip budge
   // A warm read of the card: the member row is cached; one probe for entries another process may have added.
   const card = await roundTrips(() => api.http.get('/api/me/card').set(bearer(member.accessToken)))
   expect(card).toEqual(['ledger_entries.findOne'])
+})
+
+it('an award served by another process than the scan reads no member row: the scan token carries the wallet head', async () => {
+  // Another server process on the same database: its own caches, the same keys.
+  const { app } = createApp({ config: api.config, conn: api.conn, wechat: createWechatClient(api.config.wechat), logger: pino({ level: 'silent' }), now: api.clock.now })
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise<void>((resolve) => server.once('listening', resolve))
+  try {
+    const elsewhere = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+    const clerk = (await api.loginStaff('rt-clerk-2', 'manager', 'RT')).accessToken
+    const [warm, member] = await Promise.all([api.loginMember('rt-warm-2'), api.loginMember('rt-member-2')])
+    const awardThere = (scanToken: string, receiptNo: string) => elsewhere.post('/api/staff/purchases').set(bearer(clerk)).send({ scanToken, receiptNo, amountFen: 45_00 })
+    await awardThere(await scan(api, warm, clerk), 'RT-E0') // warms that process (rules, store, the till's lease)
+    const scanToken = await scan(api, member, clerk)
+    const purchase = await roundTrips(() => awardThere(scanToken, 'RT-E1'))
+    expect(purchase).toEqual(['daily_totals.insertOne', 'purchases.insertOne', 'ledger_entries.insertOne', 'purchases.updateOne', 'staff_audit.insertOne'])
+  } finally {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  }
 })

@@ -1,4 +1,4 @@
-import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto'
 import jwt from 'jsonwebtoken'
 import type { StaffRole } from '@mall/shared'
 import { DomainError } from '../../http/domain-error'
@@ -9,6 +9,9 @@ import { DomainError } from '../../http/domain-error'
  */
 const ALGORITHM = 'HS256' as const
 const ISSUER = 'mall-loyalty'
+const SEAL_CIPHER = 'aes-256-gcm'
+const SEAL_IV_BYTES = 12
+const SEAL_TAG_BYTES = 16
 
 export type Audience = 'member' | 'staff' | 'member-refresh' | 'staff-refresh' | 'scan'
 
@@ -33,9 +36,34 @@ export interface TokenSettings {
 export class TokenService {
   // A KeyObject made once: jsonwebtoken rebuilds one from a string secret on every call (~0.8 ms).
   private readonly key: KeyObject
+  /** For claims only the server may read (a JWT's payload is readable by whoever holds the token). */
+  private readonly sealKey: Buffer
 
   constructor(private readonly s: TokenSettings) {
     this.key = createSecretKey(Buffer.from(s.secret, 'utf8'))
+    this.sealKey = Buffer.from(hkdfSync('sha256', s.secret, ISSUER, 'sealed-claims', 32))
+  }
+
+  /** A value as an opaque claim: AES-256-GCM under a key derived from the secret, readable by `unseal` only. */
+  seal(value: unknown): string {
+    const iv = randomBytes(SEAL_IV_BYTES)
+    const cipher = createCipheriv(SEAL_CIPHER, this.sealKey, iv, { authTagLength: SEAL_TAG_BYTES })
+    const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()])
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')
+  }
+
+  /** What `seal` sealed; undefined for anything else (not a string, another key, a changed byte). */
+  unseal(sealed: unknown): unknown {
+    if (typeof sealed !== 'string') return undefined
+    try {
+      const raw = Buffer.from(sealed, 'base64url')
+      const decipher = createDecipheriv(SEAL_CIPHER, this.sealKey, raw.subarray(0, SEAL_IV_BYTES), { authTagLength: SEAL_TAG_BYTES })
+      decipher.setAuthTag(raw.subarray(SEAL_IV_BYTES, SEAL_IV_BYTES + SEAL_TAG_BYTES))
+      const body = Buffer.concat([decipher.update(raw.subarray(SEAL_IV_BYTES + SEAL_TAG_BYTES)), decipher.final()])
+      return JSON.parse(body.toString('utf8'))
+    } catch {
+      return undefined
+    }
   }
 
   sign(audience: Audience, claims: object, now: Date): { token: string; jti: string } {

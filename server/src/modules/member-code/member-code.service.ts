@@ -60,8 +60,9 @@ export class MemberCodeService {
     // What the award needs of the member travels with the scan, so it need not read the row again
     // (another process may serve it): the tier shown to the staff member, whether someone invited the
     // member (fixed at registration), and the wallet's head the card showed (where the award's posting
-    // starts; signed, so it can only be stale, which costs the posting a retry).
-    const handed = JSON.stringify(head).length <= MAX_HANDED_HEAD_CHARS ? { head } : {}
+    // starts; signed, so it can only be stale, which costs the posting a retry). The head is sealed:
+    // its state holds the member's spend per month, which is not the staff member's to read.
+    const handed = JSON.stringify(head).length <= MAX_HANDED_HEAD_CHARS ? { head: this.tokens.seal(head) } : {}
     const scanned = { tier: card.tier.level, invited: member.source.inviterId !== null, ...handed }
     const scanToken = this.tokens.sign('scan', { sub: member._id, staffId: staff.sub, storeId: staff.storeId, ...scanned }, now).token
     return {

@@ -96,7 +96,8 @@ export class PurchaseService {
     }
     // A scan proves presence to the staff member who scanned, at their store, and to nobody else.
     if (claims.staffId !== staff.sub || claims.storeId !== staff.storeId) throw new DomainError('AUTH.FORBIDDEN', 'scan belongs to another staff member')
-    const head = isWalletHead(claims.head) ? { head: claims.head } : {}
+    const sealedHead = this.tokens.unseal(claims.head)
+    const head = isWalletHead(sealedHead) ? { head: sealedHead } : {}
     const atScan = Number.isInteger(claims.tier) && typeof claims.invited === 'boolean' ? { tierLevel: claims.tier as number, invited: claims.invited, ...head } : undefined
     return { memberId: claims.sub, atScan }
   }
