@@ -220,6 +220,7 @@ describe('API throughput against the findOne baseline', () => {
         const around = (baselines.at(-2)!.rps + baselines.at(-1)!.rps) / 2
         slices.push({ ...measured, ratio: around > 0 ? measured.rps / around : 0 })
       }
+      process.stdout.write(`${size} ${r.route} rounds: ${slices.map((x) => `${x.rps} req/s ${x.ratio.toFixed(2)}×`).join(', ')}\n`)
       results.push({ kind: r.kind, ...combined(r.route, slices), ratio: mean(slices.map((s) => s.ratio)), ratioRange: [Math.min(...slices.map((s) => s.ratio)), Math.max(...slices.map((s) => s.ratio))] })
     }
     const rpsList = baselines.map((b) => b.rps)

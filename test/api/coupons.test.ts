@@ -56,6 +56,19 @@ describe('claiming', () => {
     expect(mine.body.items).toHaveLength(1)
   })
 
+  it('holds a member to the limit while reusing an ordinal given back, and a repeat claim does not walk the member\'s coupons', async () => {
+    const tid = await createTemplate(api, operator, { stock: null, perMemberLimit: 3 })
+    const m = await api.loginMember('ordinals')
+    for (let i = 0; i < 3; i++) expect((await claim(api, m.accessToken, tid)).status).toBe(200)
+    expect((await couponsOf(m.member.memberId)).map((c) => c.ordinal).sort()).toEqual([1, 2, 3])
+    expect((await claim(api, m.accessToken, tid)).body.error.code).toBe('COUPON.LIMIT_REACHED')
+    // A paid claim whose payment failed gives its coupon back (paid-item.ts): ordinal 2 is free again.
+    await couponModels(api.conn).Coupon.deleteOne({ templateId: tid, memberId: m.member.memberId, ordinal: 2 })
+    expect((await claim(api, m.accessToken, tid)).status).toBe(200)
+    expect((await couponsOf(m.member.memberId)).map((c) => c.ordinal).sort()).toEqual([1, 2, 3])
+    expect((await claim(api, m.accessToken, tid)).body.error.code).toBe('COUPON.LIMIT_REACHED')
+  })
+
   it('never issues more than the stock: 20 members race for 1 coupon', async () => {
     const tid = await createTemplate(api, operator, { stock: 1 })
     const members = await Promise.all(Array.from({ length: 20 }, (_, i) => api.loginMember(`racer-${i}`)))

@@ -5,6 +5,7 @@ import { existsById, updateById } from '../../db/by-id'
 import { isDuplicateKey } from '../../db/connect'
 import { deleteIf, updateIf } from '../../db/guarded-write'
 import { insertRow } from '../../db/insert-batch'
+import { RecentMap } from '../../lib/recent-map'
 import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
 import { DomainError } from '../../http/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
@@ -26,6 +27,8 @@ export const STALE_PAYMENT_MS = 30_000
 const UNLIMITED_HINT_EVERY = 16
 /** Keyed benefit grants use ordinals from here up; claims use 1..perMemberLimit (≤ 100). */
 export const KEYED_ORDINAL_BASE = 1_000_000
+// Members and templates whose next free ordinal this process knows; sized like the other per-member caches.
+const ORDINAL_CACHE_SIZE = 50_000
 
 /**
  * Claiming a coupon: a unique slot insert enforces stock and the per-member limit together; a
@@ -34,6 +37,12 @@ export const KEYED_ORDINAL_BASE = 1_000_000
 export class CouponClaimService {
   private readonly m: CouponModels
   private readonly slots: SlotAllocator
+  /**
+   * Per `<template>:<member>`, the ordinal after the last one this process took: a member's next claim
+   * of a template starts there instead of colliding with every coupon of it the member holds (each
+   * collision costs an insert and a read — the 20th claim cost 40 calls).
+   */
+  private readonly nextOrdinal = new RecentMap<string, number>(ORDINAL_CACHE_SIZE)
 
   constructor(
     conn: Connection,
@@ -107,7 +116,12 @@ export class CouponClaimService {
   }
 
   private async insertSlot(t: CouponTemplateDoc, memberId: string, claimId: string, now: Date, fixedOrdinal: number | undefined, beforeInsert: (couponId: string) => Promise<void>): Promise<CouponDoc> {
-    let ordinal = fixedOrdinal ?? 1
+    // Any free ordinal in 1..perMemberLimit will do: from where this process left off, round to 1 (a
+    // coupon given back frees a lower one), and refused only once every one of them was taken.
+    const ordinalKey = `${t._id}:${memberId}`
+    const limit = t.perMemberLimit
+    let ordinal = fixedOrdinal ?? Math.min(this.nextOrdinal.get(ordinalKey) ?? 1, limit)
+    let taken = 0
     const { validFrom, validTo } = validityWindow(t, now)
     for (;;) {
       const slot = await this.slots.next(t)
@@ -127,9 +141,11 @@ export class CouponClaimService {
         if (await existsById(this.m.Coupon, doc._id)) continue
         this.slots.giveBack(t._id, slot)
         if (fixedOrdinal !== undefined) throw new DomainError('COUPON.ALREADY_GRANTED', 'this benefit coupon was granted before')
-        if (++ordinal > t.perMemberLimit) throw new DomainError('COUPON.LIMIT_REACHED', 'per-member limit reached')
+        if (++taken >= limit) throw new DomainError('COUPON.LIMIT_REACHED', 'per-member limit reached')
+        ordinal = (ordinal % limit) + 1
         continue
       }
+      if (fixedOrdinal === undefined) this.nextOrdinal.set(ordinalKey, (ordinal % limit) + 1)
       // The hint shows "N left" for limited stock (kept exact); for unlimited stock it only seeds a new
       // process's slot cursor, which walks past the few slots a sparse hint misses.
       if (t.stock !== null || slot % UNLIMITED_HINT_EVERY === 0) {
