@@ -3,10 +3,11 @@ import net from 'node:net'
 import jwt from 'jsonwebtoken'
 import mongoose, { type Connection } from 'mongoose'
 import { loadConfig } from '@mall/config'
-import { DEFAULT_EARNING_RULES } from '@mall/shared'
+import { DEFAULT_EARNING_RULES, EMPTY_WALLET } from '@mall/shared'
 import { connectDatabase } from '../../server/src/db/connect'
 import { LedgerService } from '../../server/src/modules/ledger/ledger.service'
 import { MemberRepo } from '../../server/src/modules/members/member.repo'
+import { TokenService } from '../../server/src/modules/auth/tokens'
 import { replayCheck } from '../../server/src/jobs/replay-check'
 import { couponModels } from '../../server/src/modules/coupons/coupon.model'
 import { purchaseModel } from '../../server/src/modules/points/purchase.model'
@@ -110,8 +111,17 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
       members.push({ id: login.member.memberId, token: login.accessToken })
     }
     const inviter = (await call('GET', '/api/me/invites', members[0]!.token, undefined)).body.inviteCode as string
-    const scanToken = (memberId: string) =>
-      jwt.sign({ sub: memberId, staffId: 'chaos-clerk', storeId: 'CH' }, SECRET, { algorithm: 'HS256', issuer: 'mall-loyalty', audience: 'scan', expiresIn: 3600 })
+    // Every other scan of a member (none was invited; friends' scans carry nothing) shows the member and
+    // hands the award the stalest head there is, the empty wallet at seq 0, as a scan token may
+    // (member-code.service.ts): its posting must move to the real head, killed or not. The other scans
+    // carry nothing, and the award reads the member row.
+    const handedHead = new TokenService({ secret: SECRET, accessTtlSeconds: 3600, refreshTtlSeconds: 3600 }).seal({ seq: 0, state: EMPTY_WALLET })
+    let scans = 0
+    const scanToken = (memberId: string, mayHandHead = false) =>
+      jwt.sign(
+        { sub: memberId, staffId: 'chaos-clerk', storeId: 'CH', ...(mayHandHead && scans++ % 2 === 0 ? { tier: 1, invited: false, head: handedHead } : {}) },
+        SECRET, { algorithm: 'HS256', issuer: 'mall-loyalty', audience: 'scan', expiresIn: 3600 },
+      )
 
     const kinds: Op['kind'][] = ['earn', 'earn', 'earn', 'spend', 'claim', 'checkin', 'register', 'friend-purchase']
     const ops: Op[] = Array.from({ length: OPS }, (_, i) => ({ kind: kinds[i % kinds.length]!, member: Math.floor(Math.random() * MEMBERS), key: `chaos-${i}-${randomBytes(3).toString('hex')}` }))
@@ -142,11 +152,11 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
           let res: { status: number; body: any }
           switch (op.kind) {
             case 'earn':
-              res = await call('POST', '/api/staff/purchases', staff, { scanToken: scanToken(m.id), receiptNo: op.key, amountFen: 1_000 + Math.floor(Math.random() * 20_000) }, op.key)
+              res = await call('POST', '/api/staff/purchases', staff, { scanToken: scanToken(m.id, true), receiptNo: op.key, amountFen: 1_000 + Math.floor(Math.random() * 20_000) }, op.key)
               if (res.status === 200) earned.push(`purchase:CH:${op.key}`)
               break
             case 'spend':
-              res = await call('POST', '/api/staff/points/redeem', staff, { scanToken: scanToken(m.id), points: 15, item: '混沌礼品' }, op.key)
+              res = await call('POST', '/api/staff/points/redeem', staff, { scanToken: scanToken(m.id, true), points: 15, item: '混沌礼品' }, op.key)
               if (res.status === 200) spent.push(`redeem:${m.id}:${op.key}`)
               break
             case 'claim':
