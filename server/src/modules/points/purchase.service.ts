@@ -51,7 +51,7 @@ export interface EarningMember {
 }
 
 /** What a scan showed of the member: how it earns, and the wallet's head then (if the token carries it). */
-export interface ScannedMember extends EarningMember {
+export interface MemberAtScan extends EarningMember {
   head?: WalletHead
 }
 
@@ -87,7 +87,7 @@ export class PurchaseService {
    * Verifies that this staff member scanned this member's live code at this store; with what the scan
    * showed of the member (tokens signed before it carried that have none).
    */
-  scannedMember(staff: StaffClaims, scanToken: string, now: Date): { memberId: string; atScan?: ScannedMember } {
+  scannedMember(staff: StaffClaims, scanToken: string, now: Date): { memberId: string; atScan?: MemberAtScan } {
     let claims: { sub: string; staffId: string; storeId: string | null; tier?: unknown; invited?: unknown; head?: unknown }
     try {
       claims = this.tokens.verify(scanToken, 'scan', now)
@@ -174,7 +174,7 @@ export class PurchaseService {
    * A purchase earns at the tier the staff member's scan showed (`atScan`, minutes old at most);
    * approvals and sweeps, which have no scan at hand, read the member's row.
    */
-  async post(purchase: PurchaseDoc, now: Date, atScan?: ScannedMember): Promise<PurchaseResult> {
+  async post(purchase: PurchaseDoc, now: Date, atScan?: MemberAtScan): Promise<PurchaseResult> {
     const { earning, tiers } = await this.rules.current()
     // Points already earned today from purchases, for the optional per-member daily cap.
     const earnKey = `earn:${purchase.memberId}:${shanghaiDay(purchase.createdAt)}`
