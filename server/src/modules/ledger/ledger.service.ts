@@ -95,12 +95,12 @@ export class LedgerService {
   }
 
   /**
-   * The newest entry's state. Start from the head this process last saw, else from `storedHint`
-   * (the caller read the member row anyway) or the stored hint, then probe forward by `_id` until
+   * The newest entry's state. Start from the newer of the head this process last saw and `storedHint`
+   * (the caller read the member row anyway), else the stored hint, then probe forward by `_id` until
    * there is no next entry: other processes' postings are never missed.
    */
   async head(memberId: string, storedHint?: WalletHead | null): Promise<WalletHead> {
-    const start = this.heads.get(memberId) ?? (await this.storedHead(memberId, storedHint))
+    const start = await this.start(memberId, storedHint)
     let head = start
     for (;;) {
       const next = await findById<LedgerEntryDoc>(this.m.Entry, entryId(memberId, head.seq + 1))
@@ -118,11 +118,14 @@ export class LedgerService {
     return (given !== undefined ? given : await this.hints.walletHint(memberId)) ?? EMPTY_HEAD
   }
 
-  /** Where a posting starts: the newer of this process's head and a handed one, else the stored hint. */
-  private async start(memberId: string, handed?: WalletHead): Promise<WalletHead> {
+  /**
+   * Where a read or a posting starts: the newer of this process's head and one the caller has (read
+   * from the member row, or handed by a scan), else the stored hint. Any of them may lag, none leads.
+   */
+  private async start(memberId: string, given?: WalletHead | null): Promise<WalletHead> {
     const known = this.heads.get(memberId)
-    if (handed && (!known || handed.seq > known.seq)) return handed
-    return known ?? (await this.storedHead(memberId))
+    if (given && (!known || given.seq > known.seq)) return given
+    return known ?? (await this.storedHead(memberId, given))
   }
 
   private remember(memberId: string, head: WalletHead): void {
