@@ -1,7 +1,8 @@
-import mongoose, { Schema, type Connection } from 'mongoose'
+import { Schema, type Connection } from 'mongoose'
 import { getModel, insertOnce, isDuplicateKey } from '../../server/src/db/connect'
 import { incrementById, updateById } from '../../server/src/db/by-id'
 import { insertRow } from '../../server/src/db/insert-batch'
+import { databaseCalls } from '../support/database-calls'
 import { ownDatabase } from '../support/own-database'
 
 /**
@@ -23,13 +24,9 @@ async function storedIds(model: ReturnType<typeof Row>, prefix: string): Promise
 }
 
 async function counted<T>(work: () => Promise<T>): Promise<T> {
-  commands.length = 0
-  mongoose.set('debug', (collection: string, method: string) => void (collection === 'batch_rows' && commands.push(method)))
-  try {
-    return await work()
-  } finally {
-    mongoose.set('debug', false)
-  }
+  const { result, calls } = await databaseCalls(work)
+  commands.splice(0, commands.length, ...calls.filter((c) => c.startsWith('batch_rows.')).map((c) => c.slice('batch_rows.'.length)))
+  return result
 }
 
 it('concurrent inserts go in fewer commands, and only the duplicates among them are refused', async () => {

@@ -1,4 +1,4 @@
-import mongoose, { type Connection } from 'mongoose'
+import type { Connection } from 'mongoose'
 import { EMPTY_WALLET, applyOperation } from '@mall/shared'
 import { CouponBook } from '../../server/src/modules/coupons/coupon-book'
 import { couponId, couponModels } from '../../server/src/modules/coupons/coupon.model'
@@ -6,6 +6,7 @@ import { LedgerService } from '../../server/src/modules/ledger/ledger.service'
 import { memberModels, type MemberDoc } from '../../server/src/modules/members/member.model'
 import { MemberRepo } from '../../server/src/modules/members/member.repo'
 import { MemberService } from '../../server/src/modules/members/member.service'
+import { databaseCalls } from '../support/database-calls'
 import { ownDatabase } from '../support/own-database'
 
 /**
@@ -75,10 +76,7 @@ it('reads a cold card as the member row and one probe, in a process that has see
   expect((await rowOf(id)).walletHint?.seq).toBe(5)
   const rows = new MemberRepo(conn)
   const elsewhere = new MemberService(rows, new LedgerService(conn, rows))
-  const calls: string[] = []
-  mongoose.set('debug', (collection: string, method: string) => void calls.push(`${collection}.${method}`))
-  const card = await elsewhere.card(id)
-  mongoose.set('debug', false)
+  const { result: card, calls } = await databaseCalls(() => elsewhere.card(id))
   expect(card.pointsBalance).toBe(60)
   expect(calls).toEqual(['members.findOne', 'ledger_entries.findOne', 'ledger_entries.findOne'])
 })
@@ -112,10 +110,7 @@ it('trusts a row that says the coupon book is empty, and a first claim changes t
   const now = new Date()
   const reader = new CouponBook(conn, models, new MemberRepo(conn))
   const readsOf = async (memberId: string) => {
-    const calls: string[] = []
-    mongoose.set('debug', (collection: string, method: string) => void calls.push(`${collection}.${method}`))
-    const coupons = await reader.coupons(memberId, now)
-    mongoose.set('debug', false)
+    const { result: coupons, calls } = await databaseCalls(() => reader.coupons(memberId, now))
     return { slots: coupons.map((c) => c.slot), calls }
   }
   // A new member's row says the book is empty: nothing else is read.

@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net'
-import mongoose from 'mongoose'
 import pino from 'pino'
 import request from 'supertest'
 import { createApp } from '../../server/src/app'
 import { createWechatClient } from '../../server/src/modules/auth/wechat-client'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { templateInput } from '../support/coupon-helpers'
+import { databaseCalls } from '../support/database-calls'
 import { award, scan } from '../support/points-helpers'
 
 /**
@@ -14,7 +14,6 @@ import { award, scan } from '../support/points-helpers'
  * Counted with mongoose's debug hook, which sees every collection call the server makes.
  */
 let api: TestApi
-const calls: string[] = []
 
 beforeAll(async () => {
   api = await startTestApi()
@@ -22,20 +21,12 @@ beforeAll(async () => {
   // The counted award takes its till's caps from the lease the warm-up award took in the same hour.
   api.clock.runFromStartOfHour()
 })
-afterAll(async () => {
-  mongoose.set('debug', false)
-  await api.stop()
-})
+afterAll(() => api.stop())
 
 async function roundTrips(request: () => PromiseLike<{ status: number }>): Promise<string[]> {
-  calls.length = 0
-  mongoose.set('debug', (collection: string, method: string) => void calls.push(`${collection}.${method}`))
-  try {
-    expect((await request()).status).toBe(200)
-  } finally {
-    mongoose.set('debug', false)
-  }
-  return [...calls]
+  const { result, calls } = await databaseCalls(request)
+  expect(result.status).toBe(200)
+  return calls
 }
 
 it('check-in, purchase award and coupon claim stay within their round-trip budgets', async () => {
