@@ -37,8 +37,8 @@ function send(route: RouteCase, token: string | null, body?: Record<string, unkn
 /** Row counts of everything money-like; a refused request must leave them as they were. */
 async function stateCounts(): Promise<number[]> {
   const { Entry } = ledgerModels(api.conn)
-  const { Coupon, Redemption, Template } = couponModels(api.conn)
-  return Promise.all([Entry.countDocuments(), Coupon.countDocuments(), Redemption.countDocuments(), Template.countDocuments(), purchaseModel(api.conn).countDocuments()])
+  const { Coupon, RedemptionLog, Template } = couponModels(api.conn)
+  return Promise.all([Entry.countDocuments(), Coupon.countDocuments(), RedemptionLog.countDocuments(), Template.countDocuments(), purchaseModel(api.conn).countDocuments()])
 }
 
 describe('authorization matrix (every route × every kind of caller)', () => {

@@ -150,14 +150,14 @@ describe('points-priced coupons (saga)', () => {
       memberId: m2.member.memberId, eventKey: `coupon:${tid}#2:claim-b`, type: 'coupon', now: t,
       plan: () => ({ op: { kind: 'debit', points: 30 } }), fenceable: true, // as payForItem posts it
     })
-    expect(await api.ctx.jobs.sweepCouponClaims(api.clock.now())).toEqual({ activated: 0, released: 0 }) // too fresh
+    expect(await api.ctx.jobs.sweepCouponClaims(api.clock.now())).toMatchObject({ activated: 0, released: 0 }) // too fresh
     api.clock.advance(31_000)
-    expect(await api.ctx.jobs.sweepCouponClaims(api.clock.now())).toEqual({ activated: 1, released: 1 })
+    expect(await api.ctx.jobs.sweepCouponClaims(api.clock.now())).toMatchObject({ activated: 1, released: 1 })
     expect(await Coupon.findById(`${tid}#1`).lean()).toBeNull()
     expect((await Coupon.findById(`${tid}#2`).lean())!.state).toBe('active')
     expect(await balanceOf(api, m1)).toBe(100) // never charged
     expect(await balanceOf(api, m2)).toBe(70) // charged once, has the coupon
-    expect(await api.ctx.jobs.sweepCouponClaims(api.clock.now())).toEqual({ activated: 0, released: 0 })
+    expect(await api.ctx.jobs.sweepCouponClaims(api.clock.now())).toMatchObject({ activated: 0, released: 0 })
     // the activated coupon is in its owner's book although the crash came before any pointer
     expect((await myCoupons(m2.accessToken)).map((c) => c.couponId)).toEqual([`${tid}#2`])
     // the freed slot can be claimed again
@@ -244,7 +244,7 @@ describe('staff redemption (核销)', () => {
   }
   const redeem = (token: string, code: string) => api.http.post('/api/staff/coupons/redeem').set(bearer(token)).send({ code })
 
-  it('previews, redeems once, shows it as used, and refuses a second redemption', async () => {
+  it('previews, redeems once, shows it as used; a repeat by the same clerk is marked, another clerk is refused', async () => {
     const { m, coupon, code } = await claimedCode('redeemer')
     const preview = await api.http.post('/api/staff/coupons/preview').set(bearer(clerkS1)).send({ code })
     expect(preview.body).toMatchObject({ usable: true, reason: null, coupon: { couponId: coupon.couponId } })
@@ -252,9 +252,13 @@ describe('staff redemption (核销)', () => {
     const res = await redeem(clerkS1, code)
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ status: 'used', redeemedStoreId: 'S1' })
-    const second = await redeem(clerkS1, code)
+    const again = await redeem(clerkS1, code)
+    expect(again.status).toBe(200)
+    expect(again.headers['idempotent-replayed']).toBe('true')
+    expect(again.body).toEqual({ ...res.body, repeat: { action: 'redeem', by: 'clerk-c1', at: res.body.redeemedAt } })
+    const second = await redeem(clerkS1b, code)
     expect(second.status).toBe(409)
-    expect(second.body.error.code).toBe('COUPON.ALREADY_REDEEMED')
+    expect(second.body.error).toMatchObject({ code: 'COUPON.ALREADY_REDEEMED', details: { by: 'clerk-c1', storeId: 'S1', at: res.body.redeemedAt } })
     const used = await api.http.get('/api/me/coupons?status=used').set(bearer(m.accessToken))
     expect(used.body.items.map((c: { couponId: string }) => c.couponId)).toContain(coupon.couponId)
   })
@@ -262,8 +266,16 @@ describe('staff redemption (核销)', () => {
   it('lets exactly one of two staff racing on the same coupon succeed', async () => {
     const { code } = await claimedCode('raced')
     const results = await Promise.all([redeem(clerkS1, code), redeem(clerkS1b, code), redeem(clerkS1, code), redeem(clerkS1b, code)])
-    expect(results.filter((r) => r.status === 200)).toHaveLength(1)
-    expect(results.filter((r) => r.status === 409)).toHaveLength(3)
+    const won = results.filter((r) => r.status === 200 && !r.body.repeat)
+    expect(won).toHaveLength(1)
+    const winner = won[0]!.body.repeat
+    for (const r of results.filter((x) => x !== won[0])) {
+      // the winner's own repeat is marked; the other clerk is refused
+      if (r.status === 200) expect(r.body.repeat).toMatchObject({ action: 'redeem' })
+      else expect(r.body.error.code).toBe('COUPON.ALREADY_REDEEMED')
+    }
+    expect(winner).toBeUndefined()
+    expect(results.filter((r) => r.status === 409)).toHaveLength(2)
   })
 
   it('refuses staff of a store the coupon is not valid at, and changes nothing', async () => {

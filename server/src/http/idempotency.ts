@@ -35,6 +35,15 @@ const WAIT_MS = 15_000
 // a retry takes it over. Safe because the effects behind every route are keyed and idempotent.
 const ABANDONED_MS = 10_000
 
+/**
+ * Answers with a result that may repeat one already carried out (recognised by its business key: the
+ * same receipt scanned again, a second approval): marked like a replay by `Idempotency-Key`.
+ */
+export function answer(ctx: { body: unknown; set(field: string, value: string): void }, result: { repeat?: unknown }): void {
+  if (result.repeat) ctx.set('Idempotent-Replayed', 'true')
+  ctx.body = result
+}
+
 export function idempotencyModel(conn: Connection): Model<IdempotencyDoc> {
   return getModel(conn, 'IdempotencyRecord', schema)
 }

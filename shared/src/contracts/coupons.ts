@@ -74,6 +74,8 @@ export const memberCoupon = z.object({
   redeemedStoreId: z.string().nullable(),
   storeIds: z.array(z.string()),
   pricePoints: z.number().int(),
+  /** present when a staff member's redeem or undo repeated their own, already carried out */
+  repeat: z.object({ action: z.enum(['redeem', 'undo']), by: z.string(), at: z.string() }).optional(),
 })
 export type MemberCoupon = z.infer<typeof memberCoupon>
 

@@ -26,6 +26,11 @@ export const purchaseResult = z.object({
   breakdown: z.record(z.string(), z.unknown()).nullable(),
   staffId: z.string(),
   createdAt: z.string(),
+  /**
+   * Present when this request repeated one already carried out (the same receipt scanned again, a
+   * second approval): the answer is the original result, and this says who did it and when.
+   */
+  repeat: z.object({ action: z.enum(['award', 'approve', 'reject', 'reverse']), by: z.string(), at: z.string() }).optional(),
 })
 export type PurchaseResult = z.infer<typeof purchaseResult>
 

@@ -1,12 +1,11 @@
 import type { Connection } from 'mongoose'
 import { MEMBER_CODE_STEP_SECONDS, couponUsability, stepEndsAt, timeStep, type MemberCodeResponse, type MemberCoupon, type ScannedCoupon } from '@mall/shared'
-import { insertOnce } from '../../db/connect'
-import { deleteIf } from '../../db/guarded-write'
 import { DomainError } from '../../http/domain-error'
 import type { StaffClaims } from '../auth/tokens'
 import { signCode, verifyCode } from '../member-code/signer'
 import type { MemberService } from '../members/member.service'
-import { couponCodeSubject, couponId, couponModels, type CouponDoc, type CouponModels } from './coupon.model'
+import { couponCodeSubject, couponId, couponModels, type CouponDoc, type CouponModels, type CouponRedemptionLogDoc } from './coupon.model'
+import { CouponUseChain, isRedeemed, useEventId, type CouponUses } from './coupon-uses'
 import { toMemberCoupon, type CouponCatalogService } from './coupon-catalog.service'
 
 const UNDO_WINDOW_MS = 10 * 60_000
@@ -20,6 +19,7 @@ const USABILITY_ERRORS = {
 /** The rotating coupon code members show, and staff redemption (核销) with undo. */
 export class CouponRedemptionService {
   private readonly m: CouponModels
+  readonly uses: CouponUseChain
 
   constructor(
     conn: Connection,
@@ -28,13 +28,15 @@ export class CouponRedemptionService {
     private readonly members: MemberService,
   ) {
     this.m = couponModels(conn)
+    this.uses = new CouponUseChain(this.m)
   }
 
   /** The member's own coupon only: another member's coupon id answers 404. */
   async code(memberId: string, id: string, now: Date): Promise<MemberCodeResponse> {
-    const coupon = await this.m.Coupon.findById(id).lean<CouponDoc>().exec()
-    if (!coupon || coupon.memberId !== memberId || coupon.state === 'pending_payment') throw new DomainError('COUPON.NOT_FOUND', 'coupon not found')
-    if (coupon.state === 'redeemed') throw new DomainError('COUPON.ALREADY_REDEEMED', 'coupon already used')
+    const row = await this.m.Coupon.findById(id).lean<CouponDoc>().exec()
+    if (!row || row.memberId !== memberId || row.state === 'pending_payment') throw new DomainError('COUPON.NOT_FOUND', 'coupon not found')
+    const { coupon, uses } = await this.current(row)
+    if (isRedeemed(uses)) throw alreadyRedeemed(uses)
     if (new Date(coupon.validTo) < now) throw new DomainError('COUPON.EXPIRED', 'coupon expired')
     const step = timeStep(now)
     return {
@@ -59,44 +61,71 @@ export class CouponRedemptionService {
 
   /** Staff scanned a coupon code: what it is, whose, and whether it can be redeemed here now. */
   async preview(staff: StaffClaims, code: string, now: Date): Promise<ScannedCoupon> {
-    const coupon = await this.couponFromCode(code, now)
+    const { coupon, uses } = await this.current(await this.couponFromCode(code, now))
     const view = await this.view(coupon, now)
     const member = await this.members.get(coupon.memberId)
-    const reason = coupon.state === 'redeemed' ? 'ALREADY_REDEEMED' : this.blocker(view, staff, now)
+    const reason = isRedeemed(uses) ? 'ALREADY_REDEEMED' : this.blocker(view, staff, now)
     return { coupon: view, member: { memberNo: `****${member._id.slice(-4)}`, nickname: member.nickname }, usable: reason === null, reason }
   }
 
-  /** Redeems at most once: the insert of `<couponId>` into coupon_redemptions is the redemption. */
+  /**
+   * Redeems the coupon: the insert of the chain's next use decides (coupon-uses.ts). The same staff
+   * member redeeming it again gets the original result marked as a repeat; anyone else is told when,
+   * where and by whom it was redeemed.
+   */
   async redeem(staff: StaffClaims, code: string, now: Date): Promise<MemberCoupon> {
     if (!staff.storeId) throw new DomainError('AUTH.FORBIDDEN', 'only store staff redeem coupons')
-    const coupon = await this.couponFromCode(code, now)
-    const view = await this.view(coupon, now)
-    // No state check here: the unique insert below decides, so a crash between an undo's two
-    // writes can never leave a coupon that is neither redeemed nor redeemable.
-    const blocker = this.blocker(view, staff, now)
+    const { coupon, uses } = await this.current(await this.couponFromCode(code, now))
+    if (isRedeemed(uses)) return this.repeatOrRefuse(staff, coupon, uses.last, 'redeem', now)
+    const blocker = this.blocker(await this.view(coupon, now), staff, now)
     if (blocker) throw USABILITY_ERRORS[blocker]
-    const won = await insertOnce(this.m.Redemption, { _id: coupon._id, memberId: coupon.memberId, staffId: staff.sub, storeId: staff.storeId, at: now })
-    if (!won) throw new DomainError('COUPON.ALREADY_REDEEMED', 'coupon already redeemed')
-    await this.log(coupon._id, 'redeem', staff, now)
-    await this.m.Coupon.updateOne({ _id: coupon._id }, { $set: { state: 'redeemed', redeemedAt: now, redeemedBy: staff.sub, redeemedStoreId: staff.storeId } }).exec()
-    return this.view({ ...coupon, state: 'redeemed', redeemedAt: now, redeemedBy: staff.sub, redeemedStoreId: staff.storeId }, now)
+    const row = this.event(coupon, uses.length + 1, staff.sub, staff.storeId, now)
+    const claimed = await this.uses.claim(row)
+    if (!claimed.won) return this.repeatOrRefuse(staff, coupon, claimed.row, 'redeem', now)
+    return this.view(await this.uses.settle(coupon, { length: uses.length + 1, last: row }, row), now)
   }
 
   /** The redeeming staff may undo within 10 minutes; afterwards a manager of that store or an operator. */
   async undo(staff: StaffClaims, id: string, now: Date): Promise<MemberCoupon> {
-    const redemption = await this.m.Redemption.findById(id).lean().exec()
-    if (!redemption) throw new DomainError('COUPON.NOT_REDEEMED', 'coupon is not redeemed')
-    const sameStore = staff.role === 'operator' || staff.storeId === redemption.storeId
+    const row = await this.m.Coupon.findById(id).lean<CouponDoc>().exec()
+    if (!row || row.state === 'pending_payment') throw new DomainError('COUPON.NOT_FOUND', 'coupon not found')
+    const { coupon, uses } = await this.current(row)
+    if (!isRedeemed(uses)) return this.repeatOrRefuse(staff, coupon, uses.last, 'undo', now)
+    const use = uses.last ?? { staffId: coupon.redeemedBy ?? '', storeId: coupon.redeemedStoreId ?? '', at: coupon.redeemedAt ?? now }
+    const sameStore = staff.role === 'operator' || staff.storeId === use.storeId
     if (!sameStore) throw new DomainError('AUTH.FORBIDDEN', 'redeemed at another store')
-    const ownInWindow = staff.sub === redemption.staffId && now.getTime() - new Date(redemption.at).getTime() <= UNDO_WINDOW_MS
+    const ownInWindow = staff.sub === use.staffId && now.getTime() - new Date(use.at).getTime() <= UNDO_WINDOW_MS
     if (!ownInWindow && staff.role === 'clerk') {
-      throw new DomainError(staff.sub === redemption.staffId ? 'COUPON.UNDO_WINDOW_PASSED' : 'AUTH.FORBIDDEN', 'a manager must undo this')
+      throw new DomainError(staff.sub === use.staffId ? 'COUPON.UNDO_WINDOW_PASSED' : 'AUTH.FORBIDDEN', 'a manager must undo this')
     }
-    if (!(await deleteIf(this.m.Redemption, id, { at: new Date(redemption.at) }))) throw new DomainError('COUPON.NOT_REDEEMED', 'coupon is not redeemed')
-    await this.log(id, 'undo', staff, now)
-    await this.m.Coupon.updateOne({ _id: id }, { $set: { state: 'active', redeemedAt: null, redeemedBy: null, redeemedStoreId: null } }).exec()
-    const coupon = (await this.m.Coupon.findById(id).lean<CouponDoc>().exec())!
-    return this.view(coupon, now)
+    const undo = this.event(coupon, uses.length + 1, staff.sub, use.storeId, now)
+    const claimed = await this.uses.claim(undo)
+    if (!claimed.won) return this.repeatOrRefuse(staff, coupon, claimed.row, 'undo', now)
+    return this.view(await this.uses.settle(coupon, { length: uses.length + 1, last: undo }, undo), now)
+  }
+
+  /** The coupon with its chain, its cache repaired if a crash or a late write left it behind. */
+  private async current(row: CouponDoc): Promise<{ coupon: CouponDoc; uses: CouponUses }> {
+    const uses = await this.uses.read(row)
+    return { coupon: await this.uses.repair(row, uses), uses }
+  }
+
+  private event(coupon: CouponDoc, k: number, staffId: string, storeId: string, now: Date): CouponRedemptionLogDoc {
+    return { _id: useEventId(coupon._id, k), couponId: coupon._id, action: k % 2 === 1 ? 'redeem' : 'undo', staffId, storeId, at: now, settled: false }
+  }
+
+  /**
+   * `action` found done already (`done`, the newest event, or null): by this staff member, it is a
+   * repeat and answers with the coupon as it is now, marked; otherwise it is refused, saying who did it.
+   */
+  private async repeatOrRefuse(staff: StaffClaims, coupon: CouponDoc, done: CouponRedemptionLogDoc | null, action: 'redeem' | 'undo',
+    now: Date): Promise<MemberCoupon> {
+    if (done?.action === action && done.staffId === staff.sub) {
+      const { coupon: latest } = await this.current(coupon)
+      return { ...(await this.view(latest, now)), repeat: { action, by: done.staffId, at: new Date(done.at).toISOString() } }
+    }
+    if (action === 'undo') throw new DomainError('COUPON.NOT_REDEEMED', 'coupon is not redeemed', done ? doneBy(done) : undefined)
+    throw alreadyRedeemed({ length: 1, last: done?.action === 'redeem' ? done : null })
   }
 
   private blocker(view: MemberCoupon, staff: StaffClaims, now: Date): keyof typeof USABILITY_ERRORS | null {
@@ -109,8 +138,12 @@ export class CouponRedemptionService {
     if (!t) throw new DomainError('COUPON.NOT_FOUND', 'coupon template not found')
     return toMemberCoupon(coupon, t, now)
   }
+}
 
-  private async log(couponId: string, action: 'redeem' | 'undo', staff: StaffClaims, now: Date): Promise<void> {
-    await this.m.RedemptionLog.create({ _id: `${couponId}:${action}:${now.getTime()}:${staff.sub}`, couponId, action, staffId: staff.sub, storeId: staff.storeId ?? '', at: now })
-  }
+function doneBy(row: CouponRedemptionLogDoc): { by: string; storeId: string; at: string } {
+  return { by: row.staffId, storeId: row.storeId, at: new Date(row.at).toISOString() }
+}
+
+function alreadyRedeemed(uses: CouponUses): DomainError {
+  return new DomainError('COUPON.ALREADY_REDEEMED', 'coupon already redeemed', uses.last ? doneBy(uses.last) : undefined)
 }

@@ -26,18 +26,15 @@ export interface CouponDoc {
   redeemedAt: Date | null
   redeemedBy: string | null
   redeemedStoreId: string | null
+  /** how many use/undo events the coupon had when its state was written (coupon-uses.ts); absent before any */
+  chain?: number
 }
 
-/** `_id` = couponId: inserting it is the redemption, so a coupon is redeemed at most once. */
-export interface CouponRedemptionDoc {
-  _id: string
-  memberId: string
-  staffId: string
-  storeId: string
-  at: Date
-}
-
-/** Append-only history of redemptions and undos (the redemption row itself is removed by an undo). */
+/**
+ * A coupon's redemptions and undos, each decided by its insert: `_id` = `<coupon>:use<n>` or
+ * `<coupon>:undo<n>` (coupon-uses.ts). `storeId` is the store of the redemption (an undo's too).
+ * Rows from before the chain have other ids and no `settled`.
+ */
 export interface CouponRedemptionLogDoc {
   _id: string
   couponId: string
@@ -45,6 +42,7 @@ export interface CouponRedemptionLogDoc {
   staffId: string
   storeId: string
   at: Date
+  settled?: boolean
 }
 
 /** Hint for where free slots start; a stale hint costs retries, never correctness. */
@@ -68,7 +66,7 @@ const couponSchema = new Schema<CouponDoc>(
     _id: String, templateId: { type: String, required: true }, slot: { type: Number, required: true },
     memberId: { type: String, required: true }, ordinal: { type: Number, required: true }, state: { type: String, required: true }, claimId: String,
     validFrom: String, validTo: String, claimedAt: Date, redeemedAt: { type: Date, default: null },
-    redeemedBy: { type: String, default: null }, redeemedStoreId: { type: String, default: null },
+    redeemedBy: { type: String, default: null }, redeemedStoreId: { type: String, default: null }, chain: Number,
   },
   { versionKey: false, collection: 'coupons' },
 )
@@ -76,20 +74,16 @@ couponSchema.index({ templateId: 1, memberId: 1, ordinal: 1 }, { unique: true })
 couponSchema.index({ memberId: 1 })
 couponSchema.index({ state: 1, claimedAt: 1 }) // the sweeper's unpaid claims (on MongoDB)
 
-const redemptionSchema = new Schema<CouponRedemptionDoc>(
-  { _id: String, memberId: String, staffId: String, storeId: String, at: Date },
-  { versionKey: false, collection: 'coupon_redemptions' },
-)
 const redemptionLogSchema = new Schema<CouponRedemptionLogDoc>(
-  { _id: String, couponId: String, action: String, staffId: String, storeId: String, at: Date },
+  { _id: String, couponId: String, action: String, staffId: String, storeId: String, at: Date, settled: Boolean },
   { versionKey: false, collection: 'coupon_redemption_log' },
 )
+redemptionLogSchema.index({ settled: 1, at: 1 }) // the sweeper's unsettled uses (on MongoDB)
 const stockHintSchema = new Schema<CouponStockHintDoc>({ _id: String, claimedHint: Number }, { versionKey: false, collection: 'coupon_stock_hints' })
 
 export interface CouponModels {
   Template: Model<CouponTemplateDoc>
   Coupon: Model<CouponDoc>
-  Redemption: Model<CouponRedemptionDoc>
   RedemptionLog: Model<CouponRedemptionLogDoc>
   StockHint: Model<CouponStockHintDoc>
 }
@@ -98,7 +92,6 @@ export function couponModels(conn: Connection): CouponModels {
   return {
     Template: getModel(conn, 'CouponTemplate', templateSchema),
     Coupon: getModel(conn, 'Coupon', couponSchema),
-    Redemption: getModel(conn, 'CouponRedemption', redemptionSchema),
     RedemptionLog: getModel(conn, 'CouponRedemptionLog', redemptionLogSchema),
     StockHint: getModel(conn, 'CouponStockHint', stockHintSchema),
   }

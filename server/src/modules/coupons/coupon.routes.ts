@@ -2,7 +2,7 @@ import Router from '@koa/router'
 import * as z from 'zod'
 import { couponCodeRequest, couponTemplateInput, couponTemplateStatusRequest, emptyBody, myCouponsQuery } from '@mall/shared'
 import { requireMember, requireStaff } from '../../http/auth-middleware'
-import { idempotent } from '../../http/idempotency'
+import { answer, idempotent } from '../../http/idempotency'
 import { byMember, byStaff, rateLimit } from '../../http/rate-limit'
 import { parseBody, parseParam, parseQuery } from '../../http/validate'
 import type { AppContext } from '../../app-context'
@@ -47,12 +47,12 @@ export function couponRoutes({ services, tokens, now, limits, conn }: AppContext
   })
 
   router.post('/staff/coupons/redeem', storeStaff, scanLimit, async (ctx) => {
-    ctx.body = await services.couponRedemptions.redeem(ctx.state.staff, parseBody(ctx, couponCodeRequest).code, now())
+    answer(ctx, await services.couponRedemptions.redeem(ctx.state.staff, parseBody(ctx, couponCodeRequest).code, now()))
   })
 
   router.post('/staff/coupons/:couponId/undo', anyStaff, scanLimit, async (ctx) => {
     parseBody(ctx, emptyBody)
-    ctx.body = await services.couponRedemptions.undo(ctx.state.staff, parseParam(couponIdParam, ctx.params.couponId), now())
+    answer(ctx, await services.couponRedemptions.undo(ctx.state.staff, parseParam(couponIdParam, ctx.params.couponId), now()))
   })
 
   router.post('/ops/coupon-templates', operator, async (ctx) => {

@@ -1,5 +1,6 @@
 import { trusted, type Connection } from 'mongoose'
 import { addDays, percent as pct, shanghaiDay, startOfShanghaiDay, type KpiQuery, type KpiReport } from '@mall/shared'
+import { CouponUseChain } from '../coupons/coupon-uses'
 import { couponModels } from '../coupons/coupon.model'
 import type { FeedbackService } from '../feedback/feedback.service'
 import type { MemberInsightService } from '../insight/insight.service'
@@ -67,7 +68,7 @@ export class KpiService {
     const issued = sum(ISSUED, 1)
     const redeemed = sum(SPENT, -1)
     const expired = entries.filter((e) => e.type === 'expire').reduce((s, e) => s - e.delta, 0)
-    const redeemedRows = redemptions.filter((r) => r.action === 'redeem')
+    const redeemedRows = await new CouponUseChain(couponModels(this.conn)).standing(redemptions)
     const names = new Map(templates.map((t) => [t._id, t.name]))
     const byTemplate = new Map<string, { claimed: number; redeemed: number }>()
     for (const c of claimed) byTemplate.set(c.templateId, { claimed: (byTemplate.get(c.templateId)?.claimed ?? 0) + 1, redeemed: byTemplate.get(c.templateId)?.redeemed ?? 0 })
@@ -100,7 +101,7 @@ export class KpiService {
         { key: 'points_expired', label: '过期积分', value: expired, unit: '分', definition: '区间内到期作废的积分' },
         { key: 'liability', label: '积分负债', value: outstanding, unit: 'fen', definition: '全部会员当前可用积分 × 0.01元（100积分=1元）' },
         { key: 'checkin_rate', label: '签到参与率', value: pct(checkinMembers.size, members.length), unit: '%', definition: '区间内至少签到一次的会员 ÷ 会员总数' },
-        { key: 'coupon_redemption_rate', label: '券核销率', value: pct(redeemedRows.length, claimed.length), unit: '%', definition: '区间内核销次数 ÷ 区间内领券数' },
+        { key: 'coupon_redemption_rate', label: '券核销率', value: pct(redeemedRows.length, claimed.length), unit: '%', definition: '区间内核销次数（已撤销的不计）÷ 区间内领券数' },
         ...memberShareMetrics(purchases, declaredSales),
         ...feedback.metrics,
         ...lifecycle.metrics,

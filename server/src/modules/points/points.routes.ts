@@ -1,7 +1,7 @@
 import Router from '@koa/router'
 import { approvePurchaseRequest, awardPurchaseRequest, receiptNo, redeemPointsRequest, reversePurchaseRequest, walletEntriesQuery } from '@mall/shared'
 import { requireMember, requireStaff } from '../../http/auth-middleware'
-import { idempotent } from '../../http/idempotency'
+import { answer, idempotent } from '../../http/idempotency'
 import { byStaff, rateLimit } from '../../http/rate-limit'
 import { parseBody, parseParam, parseQuery } from '../../http/validate'
 import type { AppContext } from '../../app-context'
@@ -16,17 +16,19 @@ export function pointsRoutes({ services, tokens, now, limits, conn }: AppContext
 
   router.post('/staff/purchases', storeStaff, staffLimit, idempotent(conn, { required: false }), async (ctx) => {
     const body = parseBody(ctx, awardPurchaseRequest)
-    ctx.body = await services.purchases.award(ctx.state.staff, body, now())
+    answer(ctx, await services.purchases.award(ctx.state.staff, body, now()))
   })
 
   router.post('/staff/purchases/:receiptNo/reverse', anyStaff, staffLimit, idempotent(conn, { required: false }), async (ctx) => {
     const body = parseBody(ctx, reversePurchaseRequest)
-    ctx.body = await services.purchaseReview.reverse(ctx.state.staff, body.storeId, parseParam(receiptNo, ctx.params.receiptNo), body.reason, now())
+    const receipt = parseParam(receiptNo, ctx.params.receiptNo)
+    answer(ctx, await services.purchaseReview.reverse(ctx.state.staff, body.storeId, receipt, body.reason, now()))
   })
 
   router.post('/staff/purchases/:receiptNo/decision', managers, staffLimit, async (ctx) => {
     const body = parseBody(ctx, approvePurchaseRequest)
-    ctx.body = await services.purchaseReview.decide(ctx.state.staff, body.storeId, parseParam(receiptNo, ctx.params.receiptNo), body.approve, now())
+    const receipt = parseParam(receiptNo, ctx.params.receiptNo)
+    answer(ctx, await services.purchaseReview.decide(ctx.state.staff, body.storeId, receipt, body.approve, now()))
   })
 
   router.post('/staff/points/redeem', anyStaff, staffLimit, idempotent(conn, { required: true }), async (ctx) => {

@@ -4,69 +4,146 @@ import type { StaffClaims } from '../auth/tokens'
 import { storeInScope } from '../staff/store-scope'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { ProgramRules } from './program-rules'
-import type { PurchaseDoc } from './purchase.model'
+import type { PurchaseDoc, PurchaseTransitionDoc } from './purchase.model'
 import type { PurchaseService } from './purchase.service'
+import { decisionId, repeatOf, reversalId, type PurchaseState, type PurchaseStatusStore } from './purchase-status'
 
-/** What happens to a purchase after it was recorded: manager approval, undo and refund. */
+type Outcome = PurchaseTransitionDoc['outcome']
+
+/**
+ * What happens to a purchase after it was recorded: manager approval, undo and refund. Each is a
+ * transition row claimed by a unique insert (purchase-status.ts): of an approval, a rejection and an
+ * undo racing for one held receipt exactly one wins, and the others get PURCHASE.ALREADY_DECIDED.
+ */
 export class PurchaseReviewService {
+  private readonly status: PurchaseStatusStore
+
   constructor(
     private readonly purchases: PurchaseService,
     private readonly ledger: LedgerService,
     private readonly rules: ProgramRules,
-  ) {}
+  ) {
+    this.status = purchases.status
+  }
 
   async decide(staff: StaffClaims, storeId: string | undefined, receiptNo: string, approve: boolean, now: Date): Promise<PurchaseResult> {
     if (staff.role === 'clerk') throw new DomainError('AUTH.FORBIDDEN', 'only managers approve large awards')
-    const purchase = await this.purchases.find(storeInScope(staff, storeId), receiptNo)
-    if (purchase.status !== 'pending_approval') throw new DomainError('PURCHASE.NOT_PENDING', 'purchase is not waiting for approval')
-    if (!approve) {
-      await this.purchases.setStatus(purchase._id, 'pending_approval', { status: 'rejected', approvedBy: staff.sub })
-      return this.purchases.view({ ...purchase, status: 'rejected' }, null)
+    const state = await this.status.load(`${storeInScope(staff, storeId)}:${receiptNo}`)
+    if (!state.decision && state.purchase.status !== 'pending_approval') {
+      throw new DomainError('PURCHASE.NOT_PENDING', 'purchase is not waiting for approval')
     }
-    await this.purchases.setStatus(purchase._id, 'pending_approval', { status: 'posting', approvedBy: staff.sub })
-    return this.purchases.post({ ...purchase, status: 'posting', approvedBy: staff.sub }, now)
+    return this.transition(staff, state, state.decision, approve ? 'approved' : 'rejected', null, now)
   }
 
   /**
-   * Reverses a posted purchase: points clawed back and qualifying spend removed by one entry keyed
-   * to the purchase, so it can happen once. The clerk who recorded it may undo within the window;
-   * afterwards (and for refunds) a manager of the store or an operator.
+   * Reverses a purchase. A held one is rejected (its decision); a posted one has its points clawed
+   * back and qualifying spend removed by one entry keyed to the purchase. The clerk who recorded it
+   * may undo within the window; afterwards (and for refunds) a manager of the store or an operator.
    */
   async reverse(staff: StaffClaims, storeId: string | undefined, receiptNo: string, reason: 'undo' | 'refund', now: Date): Promise<PurchaseResult> {
-    const purchase = await this.purchases.find(storeInScope(staff, storeId), receiptNo)
+    const state = await this.status.load(`${storeInScope(staff, storeId)}:${receiptNo}`)
+    const { purchase } = state
+    if (purchase.status === 'pending_approval' || state.decision?.outcome === 'rejected') {
+      return this.transition(staff, state, state.decision, 'rejected', reason, now)
+    }
+    if (!state.reversal) {
+      if (purchase.status !== 'posted') throw new DomainError('PURCHASE.NOT_REVERSIBLE', `purchase is ${purchase.status}`)
+      const { earning } = await this.rules.current()
+      const withinWindow = now.getTime() - new Date(purchase.postedAt ?? purchase.createdAt).getTime() <= earning.undoWindowMinutes * 60_000
+      if (staff.role === 'clerk' && !(staff.sub === purchase.staffId && withinWindow)) {
+        throw new DomainError(staff.sub === purchase.staffId ? 'PURCHASE.UNDO_WINDOW_PASSED' : 'AUTH.FORBIDDEN', 'a manager must reverse this purchase')
+      }
+    }
+    return this.transition(staff, state, state.reversal, 'reversed', reason, now)
+  }
+
+  /** Finishes transitions whose writer crashed after claiming them (the status cache, the posting). */
+  async sweep(now: Date): Promise<number> {
+    const rows = await this.status.unsettled(now)
+    for (const row of rows) {
+      const state = await this.status.load(row.subject)
+      await this.apply(state.purchase, row, now).catch((err) => {
+        if (!(err instanceof DomainError)) throw err // a refused reversal released its row
+      })
+    }
+    return rows.length
+  }
+
+  /**
+   * Claims `outcome` for the receipt unless a row already decided it (`existing`). The winner applies
+   * it. A loser repeating the winner's own request (same staff, same outcome) gets the original result
+   * marked as a repeat; any other loser is refused with what was decided, by whom and when.
+   */
+  private async transition(staff: StaffClaims, state: PurchaseState, existing: PurchaseTransitionDoc | null, outcome: Outcome,
+    reason: PurchaseTransitionDoc['reason'], now: Date): Promise<PurchaseResult> {
+    const id = state.purchase._id
+    const row: PurchaseTransitionDoc = {
+      _id: outcome === 'reversed' ? reversalId(id) : decisionId(id), subject: id, outcome, by: staff.sub, reason, at: now, settled: false,
+    }
+    const claimed = existing ? { won: false as const, row: existing } : await this.status.claim(row)
+    if (claimed.won) return this.apply(state.purchase, row, now)
+    const winner = claimed.row
+    if (winner.by !== staff.sub || winner.outcome !== outcome || winner.reason !== reason) {
+      throw new DomainError('PURCHASE.ALREADY_DECIDED', `purchase was ${winner.outcome} meanwhile`, {
+        outcome: winner.outcome, by: winner.by, at: new Date(winner.at).toISOString(),
+      })
+    }
+    const latest = await this.status.load(id)
+    return { ...(await this.apply(latest.purchase, winner, now)), repeat: repeatOf(winner) }
+  }
+
+  /** Carries out a claimed transition; idempotent, so a repeat or the sweeper may run it again. */
+  private async apply(purchase: PurchaseDoc, row: PurchaseTransitionDoc, now: Date): Promise<PurchaseResult> {
+    let result: PurchaseResult
+    if (row.outcome === 'rejected') {
+      const by = row.reason ? { reversedBy: row.by, reversalReason: row.reason } : { approvedBy: row.by }
+      await this.status.cache(purchase._id, { status: 'rejected', ...by })
+      result = this.purchases.view({ ...purchase, status: 'rejected', ...by }, null)
+    } else if (row.outcome === 'approved') {
+      if (purchase.entryId) {
+        result = this.purchases.view(purchase, await this.ledger.entry(purchase.entryId))
+      } else {
+        await this.status.cache(purchase._id, { status: 'posting', approvedBy: row.by })
+        result = await this.purchases.post({ ...purchase, status: 'posting', approvedBy: row.by }, now)
+      }
+    } else {
+      result = await this.applyReversal(purchase, row, now)
+    }
+    await this.status.settled(row)
+    return result
+  }
+
+  private async applyReversal(purchase: PurchaseDoc, row: PurchaseTransitionDoc, now: Date): Promise<PurchaseResult> {
     const { earning } = await this.rules.current()
-    if (purchase.status === 'pending_approval') {
-      await this.purchases.setStatus(purchase._id, 'pending_approval', { status: 'rejected', reversedBy: staff.sub, reversalReason: reason })
-      return this.purchases.view({ ...purchase, status: 'rejected' }, null)
-    }
-    if (purchase.status !== 'posted' && purchase.status !== 'reversed') throw new DomainError('PURCHASE.NOT_REVERSIBLE', `purchase is ${purchase.status}`)
-    const withinWindow = now.getTime() - new Date(purchase.postedAt ?? purchase.createdAt).getTime() <= earning.undoWindowMinutes * 60_000
-    const ownUndo = staff.sub === purchase.staffId && withinWindow
-    if (!ownUndo && staff.role === 'clerk') {
-      throw new DomainError(staff.sub === purchase.staffId ? 'PURCHASE.UNDO_WINDOW_PASSED' : 'AUTH.FORBIDDEN', 'a manager must reverse this purchase')
-    }
     const original = purchase.entryId ? await this.ledger.entry(purchase.entryId) : null
     if (!original) throw new DomainError('PURCHASE.NOT_REVERSIBLE', 'purchase has no posting')
     const points = original.delta
-    const { entry } = await this.ledger.post({
-      memberId: purchase.memberId,
-      eventKey: `reversal:purchase:${purchase._id}`,
-      type: 'reversal',
-      now,
-      plan: (state) => {
-        if (points > 0 && earning.negativeBalancePolicy === 'reject' && state.balance < points) {
-          throw new DomainError('POINTS.ALREADY_SPENT', 'the member already spent these points')
-        }
-        return {
-          op: points > 0 ? { kind: 'clawback', points } : { kind: 'none' },
-          growth: { spendFen: { month: (original.growth.spendFen?.month ?? ''), amount: -purchase.amountFen } },
-          meta: { storeId: purchase.storeId, storeName: original.meta.storeName, receiptNo: purchase.receiptNo, amountFen: -purchase.amountFen,
-            staffId: staff.sub, reversalOf: original._id, reason: reason === 'undo' ? '撤销积分' : '退货扣回积分' },
-        }
-      },
-    })
-    await this.purchases.setStatus(purchase._id, 'posted', { status: 'reversed', reversedBy: staff.sub, reversalReason: reason })
+    let entry
+    try {
+      ({ entry } = await this.ledger.post({
+        memberId: purchase.memberId,
+        eventKey: `reversal:purchase:${purchase._id}`,
+        type: 'reversal',
+        now: row.at,
+        plan: (state) => {
+          if (points > 0 && earning.negativeBalancePolicy === 'reject' && state.balance < points) {
+            throw new DomainError('POINTS.ALREADY_SPENT', 'the member already spent these points')
+          }
+          return {
+            op: points > 0 ? { kind: 'clawback', points } : { kind: 'none' },
+            growth: { spendFen: { month: (original.growth.spendFen?.month ?? ''), amount: -purchase.amountFen } },
+            meta: { storeId: purchase.storeId, storeName: original.meta.storeName, receiptNo: purchase.receiptNo, amountFen: -purchase.amountFen,
+              staffId: row.by, reversalOf: original._id, reason: row.reason === 'undo' ? '撤销积分' : '退货扣回积分' },
+          }
+        },
+      }))
+    } catch (err) {
+      if (err instanceof DomainError) await this.status.release(row) // refused: the receipt stays posted
+      throw err
+    }
+    const by = { reversedBy: row.by, reversalReason: row.reason }
+    await this.status.cache(purchase._id, { status: 'reversed', ...by })
     for (const listener of this.purchases.listeners.reversed) await listener(purchase.memberId, purchase._id, now)
-    return this.purchases.view({ ...purchase, status: 'reversed' } as PurchaseDoc, entry)
+    return this.purchases.view({ ...purchase, status: 'reversed', ...by }, entry)
   }
 }

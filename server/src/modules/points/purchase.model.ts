@@ -50,6 +50,26 @@ purchaseSchema.index({ storeId: 1, status: 1 })
 purchaseSchema.index({ status: 1, createdAt: 1 }) // the sweeper's postings a crash left (on MongoDB)
 
 /**
+ * A receipt's transitions (db/transitions.ts): `<purchaseId>:decision` (a held receipt approved, or
+ * rejected — also by its clerk's undo) and `<purchaseId>:reversal` (a posted receipt undone or
+ * refunded). The insert that wins is the transition; `PurchaseDoc.status` is a cache of these rows.
+ */
+export interface PurchaseTransitionDoc {
+  _id: string
+  subject: string
+  outcome: 'approved' | 'rejected' | 'reversed'
+  by: string
+  reason: 'undo' | 'refund' | null
+  at: Date
+  settled: boolean
+}
+const purchaseTransitionSchema = new Schema<PurchaseTransitionDoc>(
+  { _id: String, subject: String, outcome: String, by: String, reason: String, at: Date, settled: Boolean },
+  { versionKey: false, collection: 'purchase_transitions' },
+)
+purchaseTransitionSchema.index({ settled: 1, at: 1 }) // the sweeper's unsettled rows (on MongoDB)
+
+/**
  * Running totals per Shanghai day: the leases of a till's award caps (`<staff>:<day>:L<n>`, each the
  * day's and hours' fen leased so far, `count` = n; till-quota.ts), a member's purchases at a till
  * (`<staff>:<day>:m<member>`, the repeat-member flag), members' daily earned points. Controls, not
@@ -68,4 +88,6 @@ const dailyTotalSchema = new Schema<DailyTotalDoc>(
 )
 
 export const purchaseModel = (conn: Connection): Model<PurchaseDoc> => getModel(conn, 'Purchase', purchaseSchema)
+export const purchaseTransitionModel = (conn: Connection): Model<PurchaseTransitionDoc> =>
+  getModel(conn, 'PurchaseTransition', purchaseTransitionSchema)
 export const dailyTotalModel = (conn: Connection): Model<DailyTotalDoc> => getModel(conn, 'DailyTotal', dailyTotalSchema)

@@ -5,7 +5,6 @@ import {
 } from '@mall/shared'
 import { findById, incrementById, updateById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
-import { updateIf } from '../../db/guarded-write'
 import { DomainError } from '../../http/domain-error'
 import type { StaffClaims, TokenService } from '../auth/tokens'
 import type { LedgerService, WalletHead } from '../ledger/ledger.service'
@@ -14,7 +13,8 @@ import type { MemberService } from '../members/member.service'
 import { storeModel, type StoreDoc } from '../stores/store.model'
 import type { ProgramRules } from './program-rules'
 import type { PointsCampaignService } from '../campaigns/points-campaign.service'
-import { purchaseModel, dailyTotalModel, type PurchaseDoc, type DailyTotalDoc } from './purchase.model'
+import { dailyTotalModel, type PurchaseDoc, type DailyTotalDoc } from './purchase.model'
+import { PurchaseStatusStore } from './purchase-status'
 import { anomalyFlags, REPEAT_MEMBER_THRESHOLD } from './anomaly-flags'
 import { TtlCache } from '../../lib/ttl-cache'
 import { TillQuota } from './till-quota'
@@ -63,6 +63,8 @@ function isWalletHead(value: unknown): value is WalletHead {
 export class PurchaseService {
   /** Features that react to verified purchases and their reversal (referral rewards). Each is idempotent. */
   readonly listeners: { posted: PurchasePostedListener[]; reversed: PurchaseListener[] } = { posted: [], reversed: [] }
+  /** Receipts with their transition rows (approval, rejection, reversal) and the status cache. */
+  readonly status: PurchaseStatusStore
   private readonly Purchase: Model<PurchaseDoc>
   private readonly DailyTotal: Model<DailyTotalDoc>
   private readonly Store: Model<StoreDoc>
@@ -77,7 +79,8 @@ export class PurchaseService {
     private readonly tokens: TokenService,
     private readonly pointsCampaigns: PointsCampaignService,
   ) {
-    this.Purchase = purchaseModel(conn)
+    this.status = new PurchaseStatusStore(conn)
+    this.Purchase = this.status.Purchase
     this.DailyTotal = dailyTotalModel(conn)
     this.tillQuota = new TillQuota(this.DailyTotal)
     this.Store = storeModel(conn)
@@ -165,8 +168,11 @@ export class PurchaseService {
     if (existing.memberId !== memberId || existing.amountFen !== amountFen) {
       throw new DomainError('PURCHASE.RECEIPT_USED', 'receipt already recorded with another member or amount')
     }
-    if (existing.status === 'posting') return this.post(existing, now) // finish a crashed or concurrent posting
-    return this.view(existing, existing.entryId ? await this.ledger.entry(existing.entryId) : null)
+    const repeat = { action: 'award' as const, by: existing.staffId, at: new Date(existing.createdAt).toISOString() }
+    // finish a crashed or concurrent posting
+    if (existing.status === 'posting') return { ...(await this.post(existing, now)), repeat }
+    const { purchase } = await this.status.load(existing._id)
+    return { ...this.view(purchase, purchase.entryId ? await this.ledger.entry(purchase.entryId) : null), repeat }
   }
 
   /**
@@ -229,7 +235,9 @@ export class PurchaseService {
       updateById(this.Purchase, purchase._id, { $set: { status: 'posted', entryId: entry._id, points, postedAt: entry.createdAt } }),
       ...this.listeners.posted.map((listener) => listener(purchase.memberId, purchase._id, now, member.invited)),
     ])
-    return this.view({ ...purchase, status: purchase.status === 'reversed' ? 'reversed' : 'posted', entryId: entry._id, points }, entry)
+    // A replayed posting can land after the receipt was reversed: its rows put the cache right.
+    const status = replayed ? (await this.status.load(purchase._id)).purchase.status : 'posted'
+    return this.view({ ...purchase, status, entryId: entry._id, points }, entry)
   }
 
   /** Finishes postings a crash left in 'posting' (the client may never retry). Idempotent by the purchase key. */
@@ -248,16 +256,6 @@ export class PurchaseService {
     const store = await this.stores.get(storeId, () => this.Store.findById(storeId).lean<StoreDoc>().exec() as Promise<StoreDoc>)
     if (!store || !store.active) throw new DomainError('STORE.NOT_FOUND', 'store not found')
     return store
-  }
-
-  async find(storeId: string, receiptNo: string): Promise<PurchaseDoc> {
-    const purchase = await this.Purchase.findById(`${storeId}:${receiptNo}`).lean<PurchaseDoc>().exec()
-    if (!purchase) throw new DomainError('PURCHASE.NOT_FOUND', 'purchase not found')
-    return purchase
-  }
-
-  async setStatus(id: string, from: PurchaseDoc['status'], set: Partial<PurchaseDoc>): Promise<void> {
-    await updateIf(this.Purchase, id, { status: from }, { $set: set })
   }
 
   view(p: PurchaseDoc, entry: LedgerEntryDoc | null): PurchaseResult {

@@ -3,6 +3,7 @@ import { addDays, shanghaiDay, startOfShanghaiDay, type StaffOperation, type Sto
 import type { StaffClaims } from '../auth/tokens'
 import { storeInScope } from './store-scope'
 import { couponModels, type CouponRedemptionLogDoc } from '../coupons/coupon.model'
+import { CouponUseChain } from '../coupons/coupon-uses'
 import type { ProgramRules } from '../points/program-rules'
 import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
 import { auditModel, type AuditDoc } from '../audit/audit.model'
@@ -13,11 +14,14 @@ const COUPON_UNDO_MS = 10 * 60_000
 export class StaffWorkspaceService {
   private readonly Purchase: Model<PurchaseDoc>
   private readonly RedemptionLog: Model<CouponRedemptionLogDoc>
+  private readonly uses: CouponUseChain
   private readonly Audit: Model<AuditDoc>
 
   constructor(conn: Connection, private readonly rules: ProgramRules) {
     this.Purchase = purchaseModel(conn)
-    this.RedemptionLog = couponModels(conn).RedemptionLog
+    const coupons = couponModels(conn)
+    this.RedemptionLog = coupons.RedemptionLog
+    this.uses = new CouponUseChain(coupons)
     this.Audit = auditModel(conn)
   }
 
@@ -40,9 +44,9 @@ export class StaffWorkspaceService {
       amountFen: p.amountFen, points: p.points, status: p.status, staffId: p.staffId, flags: p.flags,
       undoableUntil: p.status === 'posted' && p.postedAt ? new Date(new Date(p.postedAt).getTime() + earning.undoWindowMinutes * 60_000).toISOString() : null,
     }))
+    const standing = new Set((await this.uses.standing(redemptions)).map((r) => r._id))
     for (const r of redemptions.filter((x) => x.action === 'redeem')) {
-      // A redemption followed by an undo of the same coupon shows as undone.
-      const undone = redemptions.some((x) => x.action === 'undo' && x.couponId === r.couponId && x.at > r.at)
+      const undone = !standing.has(r._id)
       ops.push({
         kind: 'coupon', at: new Date(r.at).toISOString(), ref: r.couponId, memberId: '', title: `核销券 ${r.couponId}`,
         amountFen: null, points: null, status: undone ? 'undone' : 'redeemed', staffId: r.staffId, flags: [],
@@ -60,7 +64,8 @@ export class StaffWorkspaceService {
     const store = storeInScope(staff, storeId)
     const [purchases, redeemed] = await Promise.all([
       this.Purchase.find({ storeId: store, createdAt: trusted(this.dayRange(day)) }).lean<PurchaseDoc[]>().exec(),
-      this.RedemptionLog.countDocuments({ storeId: store, at: trusted(this.dayRange(day)), action: 'redeem' }).exec(),
+      this.RedemptionLog.find({ storeId: store, at: trusted(this.dayRange(day)) }).lean<CouponRedemptionLogDoc[]>().exec()
+        .then(async (rows) => (await this.uses.standing(rows)).length),
     ])
     const counted = purchases.filter((p) => p.status === 'posted')
     const byStaff = new Map<string, { staffId: string; purchases: number; amountFen: number; points: number }>()

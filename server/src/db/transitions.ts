@@ -1,0 +1,59 @@
+import { trusted, type Model } from 'mongoose'
+import { findById, updateById } from './by-id'
+import { insertOnce } from './connect'
+
+/**
+ * A state change of a subject (a receipt, a coupon) decided by the insert of a row whose `_id` is
+ * deterministic (`<subject>:decision`, `<coupon>:use<n>`): of racing writers exactly one insert
+ * succeeds, and that one IS the transition; the others read the winner and answer from it. The
+ * subject's `status` field is a cache derived from these rows, written after the insert, checked
+ * again by the writer, repaired on read and by the sweeper; no decision ever rests on it.
+ *
+ * `settled` says the writer finished what follows the insert (the cache, any effect): a row left
+ * unsettled by a crash is found by `unsettled` and finished by the subject's sweeper.
+ */
+export interface TransitionRow {
+  _id: string
+  at: Date
+  /** false until the writer finished; absent on rows from before transitions were settled */
+  settled?: boolean
+}
+
+export type Claimed<T> = { won: true; row: T } | { won: false; row: T }
+
+/** Inserts the transition; if another writer's insert won, answers with that writer's row. */
+export async function claimTransition<T extends TransitionRow>(model: Model<any>, row: T): Promise<Claimed<T>> {
+  for (;;) {
+    if (await insertOnce(model, row as never)) return { won: true, row }
+    const winner = await findById<T>(model, row._id)
+    // Only a row released by its own writer (an effect refused after the insert) disappears.
+    if (winner) return { won: false, row: winner }
+  }
+}
+
+export async function markSettled(model: Model<any>, id: string): Promise<void> {
+  await updateById(model, id, { $set: { settled: true } })
+}
+
+/** Rows whose writer has not finished for `graceMs` (crashed, or still running on a slow box). */
+export function unsettled<T extends TransitionRow>(model: Model<any>, now: Date, graceMs: number): Promise<T[]> {
+  return model.find({ settled: false, at: trusted({ $lt: new Date(now.getTime() - graceMs) }) }).lean<T[]>().exec()
+}
+
+/**
+ * Writes a subject's cached state and makes it converge: two writers' cache writes can land in
+ * either order (and FerretDB rewrites whole rows), so after writing, the writer derives the state
+ * again from the rows and writes once more if it moved on. The last write to land is always
+ * followed by its writer's check, so the cache ends equal to what the rows say.
+ */
+export async function writeConverging<S>(derive: () => Promise<S>, write: (state: S) => Promise<void>, same: (a: S, b: S) => boolean,
+  first: S): Promise<S> {
+  let state = first
+  for (let round = 0; round < 20; round++) {
+    await write(state)
+    const now = await derive()
+    if (same(now, state)) return state
+    state = now
+  }
+  return state
+}
