@@ -139,7 +139,7 @@ export class CouponClaimService {
         // A free slot means this member already holds that ordinal: hand the slot back and try
         // the next ordinal until the per-member limit.
         if (await existsById(this.m.Coupon, doc._id)) continue
-        this.slots.giveBack(t._id, slot)
+        await this.slots.giveBack(t._id, slot, claimId, now)
         if (fixedOrdinal !== undefined) throw new DomainError('COUPON.ALREADY_GRANTED', 'this benefit coupon was granted before')
         if (++taken >= limit) throw new DomainError('COUPON.LIMIT_REACHED', 'per-member limit reached')
         ordinal = (ordinal % limit) + 1
@@ -166,8 +166,12 @@ export class CouponClaimService {
       activate: async () => {
         await updateIf(this.m.Coupon, c._id, { claimId: c.claimId, state: 'pending_payment' }, { $set: { state: 'active' } })
       },
+      // The hole's insert gates the release: of two releases of this claim (the request and the sweeper)
+      // only one deletes, so a late one can never remove a coupon someone claimed in the freed slot since.
       release: async () => {
-        await deleteIf(this.m.Coupon, c._id, { claimId: c.claimId, state: 'pending_payment' })
+        if (await this.slots.recordHole(t._id, c.slot, c.claimId, new Date())) {
+          await deleteIf(this.m.Coupon, c._id, { claimId: c.claimId, state: 'pending_payment' })
+        }
       },
     }
   }

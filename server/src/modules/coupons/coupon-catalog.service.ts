@@ -3,14 +3,13 @@ import type { Connection } from 'mongoose'
 import {
   claimBlocker, couponHeadline, type ClaimableCoupon, type CouponTemplateInput, type MemberCoupon,
 } from '@mall/shared'
-import { existsById, findById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
-import { slotsInUse } from '../../db/slots-in-use'
+import { slotsTaken } from './slot-allocator'
 import { DomainError } from '../../http/domain-error'
 import type { MemberService } from '../members/member.service'
 import type { CouponBook } from './coupon-book'
 import type { TemplateCache } from './template-cache'
-import { couponId, couponModels, type CouponDoc, type CouponModels, type CouponStockHintDoc, type CouponTemplateDoc } from './coupon.model'
+import { couponModels, type CouponDoc, type CouponModels, type CouponTemplateDoc } from './coupon.model'
 
 /** Templates (operators create them) and the member's views: coupon centre and "my coupons". */
 export class CouponCatalogService {
@@ -80,10 +79,9 @@ export class CouponCatalogService {
     return Math.max(0, t.stock - (await this.slotsTaken(t._id, t.stock)))
   }
 
-  /** Slots taken, for the "N left" display; a slot freed by a compensated payment counts until re-claimed. */
-  private async slotsTaken(templateId: string, stock: number): Promise<number> {
-    const hint = (await findById<CouponStockHintDoc>(this.m.StockHint, templateId))?.claimedHint ?? 0
-    return slotsInUse(hint, stock, (slot) => existsById(this.m.Coupon, couponId(templateId, slot)))
+  /** Slots taken, for the "N left" display (see slotsTaken). */
+  private slotsTaken(templateId: string, stock: number): Promise<number> {
+    return slotsTaken(this.m, templateId, stock)
   }
 
   async templatesById(ids: string[]): Promise<Map<string, CouponTemplateDoc>> {

@@ -45,6 +45,19 @@ export interface CouponRedemptionLogDoc {
   settled?: boolean
 }
 
+/**
+ * A slot that may be free below the highest one taken: one row per claim that left it (refused on the
+ * member's limit, or released after a failed payment), `_id` = `<couponId>@<claimId>`. Readers of
+ * "N left" check each against the coupon rows, so a slot re-taken since is not counted free. The
+ * insert also gates a release: of two releases of one claim only the one that inserted deletes.
+ */
+export interface CouponSlotHoleDoc {
+  _id: string
+  templateId: string
+  slot: number
+  at: Date
+}
+
 /** Hint for where free slots start; a stale hint costs retries, never correctness. */
 export interface CouponStockHintDoc {
   _id: string
@@ -79,6 +92,11 @@ const redemptionLogSchema = new Schema<CouponRedemptionLogDoc>(
   { versionKey: false, collection: 'coupon_redemption_log' },
 )
 redemptionLogSchema.index({ settled: 1, at: 1 }) // the sweeper's unsettled uses (on MongoDB)
+const slotHoleSchema = new Schema<CouponSlotHoleDoc>(
+  { _id: String, templateId: String, slot: Number, at: Date },
+  { versionKey: false, collection: 'coupon_slot_holes' },
+)
+slotHoleSchema.index({ templateId: 1 })
 const stockHintSchema = new Schema<CouponStockHintDoc>({ _id: String, claimedHint: Number }, { versionKey: false, collection: 'coupon_stock_hints' })
 
 export interface CouponModels {
@@ -86,6 +104,7 @@ export interface CouponModels {
   Coupon: Model<CouponDoc>
   RedemptionLog: Model<CouponRedemptionLogDoc>
   StockHint: Model<CouponStockHintDoc>
+  SlotHole: Model<CouponSlotHoleDoc>
 }
 
 export function couponModels(conn: Connection): CouponModels {
@@ -94,6 +113,7 @@ export function couponModels(conn: Connection): CouponModels {
     Coupon: getModel(conn, 'Coupon', couponSchema),
     RedemptionLog: getModel(conn, 'CouponRedemptionLog', redemptionLogSchema),
     StockHint: getModel(conn, 'CouponStockHint', stockHintSchema),
+    SlotHole: getModel(conn, 'CouponSlotHole', slotHoleSchema),
   }
 }
 

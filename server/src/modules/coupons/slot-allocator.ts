@@ -1,7 +1,10 @@
-import { findById } from '../../db/by-id'
+import { trusted } from 'mongoose'
+import { existsById, findById } from '../../db/by-id'
+import { insertOnce } from '../../db/connect'
+import { slotsInUse } from '../../db/slots-in-use'
 import { DomainError } from '../../http/domain-error'
 import { KeyedMutex } from '../../lib/keyed-mutex'
-import { MAX_SLOT, type CouponModels, type CouponStockHintDoc, type CouponTemplateDoc } from './coupon.model'
+import { MAX_SLOT, couponId, type CouponModels, type CouponSlotHoleDoc, type CouponStockHintDoc, type CouponTemplateDoc } from './coupon.model'
 
 const SOLD_OUT_MEMO_MS = 1_000
 
@@ -47,9 +50,18 @@ export class SlotAllocator {
     })
   }
 
-  /** A slot that turned out free (the claim failed on the member's limit) goes back for reuse. */
-  giveBack(templateId: string, slot: number): void {
+  /**
+   * A slot that turned out free (the claim failed on the member's limit) goes back for reuse, and is
+   * recorded as a hole for the "N left" count until it is taken again.
+   */
+  async giveBack(templateId: string, slot: number, claimId: string, now: Date): Promise<void> {
     this.cursors.get(templateId)?.holes.push(slot)
+    await this.recordHole(templateId, slot, claimId, now)
+  }
+
+  /** Records that this claim left `slot` free; false if it was recorded before (see CouponSlotHoleDoc). */
+  recordHole(templateId: string, slot: number, claimId: string, now: Date): Promise<boolean> {
+    return insertOnce(this.m.SlotHole, { _id: `${couponId(templateId, slot)}@${claimId}`, templateId, slot, at: now })
   }
 
   private async cursor(t: CouponTemplateDoc): Promise<Cursor> {
@@ -61,4 +73,26 @@ export class SlotAllocator {
     }
     return cursor
   }
+}
+
+/**
+ * Slots of a limited template taken now: the highest taken (from the stored hint, probing on past
+ * slots taken or recorded as holes) less the recorded holes below it that are still free. Exact
+ * whenever no claim is in flight; hole rows of slots taken again are removed on the way.
+ */
+export async function slotsTaken(m: CouponModels, templateId: string, stock: number): Promise<number> {
+  const [hint, holes] = await Promise.all([
+    findById<CouponStockHintDoc>(m.StockHint, templateId).then((h) => h?.claimedHint ?? 0),
+    m.SlotHole.find({ templateId }).lean<CouponSlotHoleDoc[]>().exec(),
+  ])
+  const candidates = new Set(holes.map((h) => h.slot))
+  const isTaken = (slot: number) => existsById(m.Coupon, couponId(templateId, slot))
+  const top = await slotsInUse(hint, stock, async (slot) => candidates.has(slot) || (await isTaken(slot)))
+  let free = 0
+  for (const slot of candidates) {
+    if (slot > top) continue
+    if (!(await isTaken(slot))) free++
+    else await m.SlotHole.deleteMany({ _id: trusted({ $in: holes.filter((h) => h.slot === slot).map((h) => h._id) }) }).exec()
+  }
+  return top - free
 }
