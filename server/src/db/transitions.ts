@@ -19,12 +19,21 @@ export interface TransitionRow {
   settled?: boolean
 }
 
+/**
+ * Test hook: runs after a won insert, before anything that follows it, so a test can pause a writer
+ * there (forced interleavings) or throw (a crash between the insert and the cache write).
+ */
+export const transitionHooks: { afterClaim?: (row: TransitionRow) => Promise<void> } = {}
+
 export type Claimed<T> = { won: true; row: T } | { won: false; row: T }
 
 /** Inserts the transition; if another writer's insert won, answers with that writer's row. */
 export async function claimTransition<T extends TransitionRow>(model: Model<any>, row: T): Promise<Claimed<T>> {
   for (;;) {
-    if (await insertOnce(model, row as never)) return { won: true, row }
+    if (await insertOnce(model, row as never)) {
+      await transitionHooks.afterClaim?.(row)
+      return { won: true, row }
+    }
     const winner = await findById<T>(model, row._id)
     // Only a row released by its own writer (an effect refused after the insert) disappears.
     if (winner) return { won: false, row: winner }

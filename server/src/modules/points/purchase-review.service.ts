@@ -46,6 +46,8 @@ export class PurchaseReviewService {
     if (purchase.status === 'pending_approval' || state.decision?.outcome === 'rejected') {
       return this.transition(staff, state, state.decision, 'rejected', reason, now)
     }
+    // A receipt a manager approved is the manager's to reverse: a clerk's undo of it lost the race.
+    if (state.decision?.outcome === 'approved' && staff.role === 'clerk') throw alreadyDecided(state.decision)
     if (!state.reversal) {
       if (purchase.status !== 'posted') throw new DomainError('PURCHASE.NOT_REVERSIBLE', `purchase is ${purchase.status}`)
       const { earning } = await this.rules.current()
@@ -83,11 +85,7 @@ export class PurchaseReviewService {
     const claimed = existing ? { won: false as const, row: existing } : await this.status.claim(row)
     if (claimed.won) return this.apply(state.purchase, row, now)
     const winner = claimed.row
-    if (winner.by !== staff.sub || winner.outcome !== outcome || winner.reason !== reason) {
-      throw new DomainError('PURCHASE.ALREADY_DECIDED', `purchase was ${winner.outcome} meanwhile`, {
-        outcome: winner.outcome, by: winner.by, at: new Date(winner.at).toISOString(),
-      })
-    }
+    if (winner.by !== staff.sub || winner.outcome !== outcome || winner.reason !== reason) throw alreadyDecided(winner)
     const latest = await this.status.load(id)
     return { ...(await this.apply(latest.purchase, winner, now)), repeat: repeatOf(winner) }
   }
@@ -146,4 +144,10 @@ export class PurchaseReviewService {
     for (const listener of this.purchases.listeners.reversed) await listener(purchase.memberId, purchase._id, now)
     return this.purchases.view({ ...purchase, status: 'reversed', ...by }, entry)
   }
+}
+
+function alreadyDecided(row: PurchaseTransitionDoc): DomainError {
+  return new DomainError('PURCHASE.ALREADY_DECIDED', `purchase was ${row.outcome} meanwhile`, {
+    outcome: row.outcome, by: row.by, at: new Date(row.at).toISOString(),
+  })
 }
