@@ -90,7 +90,7 @@ export interface Jobs {
   evaluateTiers(now: Date): ReturnType<typeof evaluateTiers>
   replayCheck(): ReturnType<typeof replayCheck>
   sweepUsedCodes(now: Date): Promise<number>
-  sweepCouponClaims(now: Date): Promise<{ activated: number; released: number }>
+  sweepCouponClaims(now: Date): Promise<{ activated: number; released: number; usesSettled: number }>
   sweepCheckins(now: Date): Promise<{ rewards: number; cards: number }>
   sendCheckinReminders(now: Date): Promise<number>
   sweepReferrals(now: Date): Promise<number>
@@ -203,10 +203,10 @@ export function buildContext(deps: AppDeps): AppContext {
     evaluateTiers: (at) => evaluateTiers(conn, ledger, members, rules, at),
     replayCheck: () => replayCheck(ledger),
     sweepUsedCodes: (at) => memberCodes.sweep(at),
-    sweepCouponClaims: (at) => couponClaims.sweep(at),
+    sweepCouponClaims: async (at) => ({ ...(await couponClaims.sweep(at)), usesSettled: await services.couponRedemptions.uses.sweep(at) }),
     sweepCheckins: (at) => checkin.sweep(at),
     sweepReferrals: (at) => referrals.sweep(at),
-    sweepPurchases: (at) => purchases.sweep(at),
+    sweepPurchases: async (at) => (await purchases.sweep(at)) + (await services.purchaseReview.sweep(at)),
     runCampaigns: (at) => campaigns.runAll(at),
     sweepCampaignGrants: (at) => campaigns.sweep(at),
     grantTierMonthlyCoupons: (at) => tierMonthlyCoupons.run(at),
