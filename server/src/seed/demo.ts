@@ -108,7 +108,7 @@ async function seedInsight(ctx: AppContext, aliceId: string): Promise<void> {
   const now = ctx.now()
   // Alice's birthday is this month, so the birthday-gift simulator has someone to find.
   const month = shanghaiDay(now).slice(5, 7)
-  await services.members.setBirthday(aliceId, `1992-${month}-08`).catch(() => undefined) // set on an earlier run
+  await services.members.setBirthday(aliceId, `1992-${month}-08`, now).catch(() => undefined) // set on an earlier run
   if ((await services.segments.list(now)).length > 0) return
   const segments = [
     { name: '高价值会员', description: '近12个月消费金额评分4分及以上', definition: { rfm: { m: { min: 4 } } }, note: '演示数据' },

@@ -9,6 +9,8 @@ export const checkinResult = z.object({
   rewardPoints: z.number().int(),
   milestoneDay: z.number().int().nullable(),
   makeupCardsEarned: z.number().int(),
+  /** present when the member had already checked in that day: the answer is that check-in's */
+  repeat: z.object({ at: z.string() }).optional(),
 })
 export type CheckinResult = z.infer<typeof checkinResult>
 

@@ -1,7 +1,7 @@
 import Router from '@koa/router'
 import { checkinMonthQuery, emptyBody, makeupRequest, reminderRequest } from '@mall/shared'
 import { requireMember } from '../../http/auth-middleware'
-import { idempotent } from '../../http/idempotency'
+import { answer, idempotent } from '../../http/idempotency'
 import { byMember, rateLimit } from '../../http/rate-limit'
 import { parseBody, parseQuery } from '../../http/validate'
 import type { AppContext } from '../../app-context'
@@ -13,7 +13,7 @@ export function checkinRoutes({ services, tokens, now, limits, conn }: AppContex
 
   router.post('/', member, limit, async (ctx) => {
     parseBody(ctx, emptyBody)
-    ctx.body = await services.checkin.checkIn(ctx.state.memberId, now())
+    answer(ctx, await services.checkin.checkIn(ctx.state.memberId, now()))
   })
 
   router.get('/', member, async (ctx) => {

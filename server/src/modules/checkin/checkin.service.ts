@@ -44,9 +44,13 @@ export class CheckinService {
       _id: `${memberId}:${today}`, memberId, day: today, kind: 'daily', at: now, streak, rewardPoints: reward.points,
       milestoneDay: reward.milestone?.day ?? null, makeupCardsEarned: reward.milestone?.makeupCards ?? 0, rewarded: false,
     }
-    const saved = (await insertOnce(this.m.Checkin, doc as never)) ? doc : (await findById<CheckinDoc>(this.m.Checkin, doc._id))!
+    if (await insertOnce(this.m.Checkin, doc as never)) {
+      await this.reward(doc)
+      return view(doc)
+    }
+    const saved = (await findById<CheckinDoc>(this.m.Checkin, doc._id))!
     await this.reward(saved)
-    return view(saved)
+    return { ...view(saved), repeat: { at: new Date(saved.at).toISOString() } }
   }
 
   /** Posts the reward keyed to the check-in and hands out earned cards; safe to repeat. */

@@ -71,17 +71,34 @@ const identitySchema = new Schema<MemberIdentityDoc>(
   { versionKey: false, collection: 'member_identities' },
 )
 
+/**
+ * A fact about a member that is set once, decided by its insert (`<member>:birthday`): the member row's
+ * field is its cache, so two processes setting a birthday at once cannot both succeed.
+ */
+export interface MemberFactDoc {
+  _id: string
+  memberId: string
+  value: string
+  at: Date
+}
+const factSchema = new Schema<MemberFactDoc>(
+  { _id: String, memberId: String, value: String, at: Date },
+  { versionKey: false, collection: 'member_facts' },
+)
+
 /** Projection for scans and lists of members, which never need the hints (the wallet state is most of a row). */
 export const WITHOUT_HINTS = { walletHint: 0, bookHint: 0 } as const
 
 export interface MemberModels {
   Member: Model<MemberDoc>
   MemberIdentity: Model<MemberIdentityDoc>
+  Fact: Model<MemberFactDoc>
 }
 
 export function memberModels(conn: Connection): MemberModels {
   return {
     Member: getModel(conn, 'Member', memberSchema),
     MemberIdentity: getModel(conn, 'MemberIdentity', identitySchema),
+    Fact: getModel(conn, 'MemberFact', factSchema),
   }
 }

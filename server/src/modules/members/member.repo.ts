@@ -2,11 +2,10 @@ import { randomInt } from 'node:crypto'
 import type { Connection } from 'mongoose'
 import { findById, updateById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
-import { updateIf } from '../../db/guarded-write'
 import { KeyedMutex } from '../../lib/keyed-mutex'
 import type { CouponBookHints } from '../coupons/coupon-book'
 import type { WalletHead, WalletHintStore } from '../ledger/ledger.service'
-import { memberModels, type MemberDoc, type MemberModels } from './member.model'
+import { memberModels, type MemberDoc, type MemberFactDoc, type MemberModels } from './member.model'
 
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789' // no 0/O/1/I: codes get read aloud and typed
 
@@ -67,9 +66,16 @@ export class MemberRepo implements WalletHintStore, CouponBookHints {
     await this.write(memberId, () => updateById(this.m.Member, memberId, { $set: { phone } }))
   }
 
-  /** Sets the birthday if none is on file; false if one already is. */
-  setBirthdayOnce(memberId: string, birthday: string): Promise<boolean> {
-    return this.write(memberId, () => updateIf(this.m.Member, memberId, { birthday: null }, { $set: { birthday } }))
+  /**
+   * Sets the birthday if none is on file; false if one already is. The insert of `<member>:birthday`
+   * decides; the row's field is written after it, and again from the fact if a crash lost that write.
+   */
+  async setBirthdayOnce(memberId: string, birthday: string, now: Date): Promise<boolean> {
+    const id = `${memberId}:birthday`
+    const won = await insertOnce(this.m.Fact, { _id: id, memberId, value: birthday, at: now })
+    const fact = won ? { value: birthday } : await findById<MemberFactDoc>(this.m.Fact, id)
+    if (fact) await this.write(memberId, () => updateById(this.m.Member, memberId, { $set: { birthday: fact.value } }))
+    return won
   }
 
   async raiseTierLevel(memberId: string, tierLevel: number): Promise<void> {

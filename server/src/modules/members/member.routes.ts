@@ -21,7 +21,7 @@ export function memberRoutes({ services, tokens, now, limits }: AppContext): Rou
 
   router.post('/me/birthday', member, rateLimit('birthday', { max: 10, windowMs: 60_000, id: byMember }), async (ctx) => {
     const { birthday } = parseBody(ctx, birthdayRequest)
-    await services.members.setBirthday(ctx.state.memberId, birthday)
+    await services.members.setBirthday(ctx.state.memberId, birthday, now())
     ctx.body = { birthday }
   })
 

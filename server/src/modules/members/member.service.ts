@@ -102,10 +102,11 @@ export class MemberService {
   }
 
   /** Birthday gifts depend on it, so a member sets it once; later changes go through the service desk. */
-  async setBirthday(memberId: string, birthday: string): Promise<void> {
+  async setBirthday(memberId: string, birthday: string, now: Date): Promise<void> {
     await this.get(memberId)
-    if (!(await this.repo.setBirthdayOnce(memberId, birthday))) throw new DomainError('MEMBER.BIRTHDAY_ALREADY_SET', 'birthday already set')
+    const set = await this.repo.setBirthdayOnce(memberId, birthday, now)
     this.cardRows.invalidate(memberId)
+    if (!set) throw new DomainError('MEMBER.BIRTHDAY_ALREADY_SET', 'birthday already set')
   }
 
   /** Upgrades take effect at once; `$max` never lowers a tier (downgrades are the monthly job's). */

@@ -47,8 +47,10 @@ export class PurchaseStatusStore {
 
   /** The receipt with its rows; a cache that disagrees with the rows is repaired on the way. */
   async load(purchaseId: string): Promise<PurchaseState> {
-    const [purchase, decision, reversal] = await Promise.all([
-      findById<PurchaseDoc>(this.Purchase, purchaseId),
+    // The receipt first: a cache that moved past 'pending_approval' was written after the row that
+    // moved it, so the rows read next include that row.
+    const purchase = await findById<PurchaseDoc>(this.Purchase, purchaseId)
+    const [decision, reversal] = await Promise.all([
       findById<PurchaseTransitionDoc>(this.Transition, decisionId(purchaseId)),
       findById<PurchaseTransitionDoc>(this.Transition, reversalId(purchaseId)),
     ])
