@@ -1,5 +1,6 @@
 import path from 'path'
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
+import { BuildEnvError, resolveBuildEnv, type BuildEnv } from './build-env'
 
 /**
  * @mall/shared is published inside the monorepo as TypeScript source (its package.json "main"
@@ -9,26 +10,33 @@ import { defineConfig, type UserConfigExport } from '@tarojs/cli'
  */
 const sharedSrc = path.resolve(__dirname, '../../shared/src')
 
-export default defineConfig<'webpack5'>(async () => {
+export default defineConfig<'webpack5'>(async (_merge, { mode }) => {
+  const platform = process.env.TARO_ENV
+  const env = buildEnvOrExit(platform, mode)
+  // The weapp test lane builds into its own folder so it never replaces dist/weapp under DevTools.
+  const outputRoot = process.env.MINIAPP_OUTPUT_ROOT || `dist/${platform}`
   const config: UserConfigExport<'webpack5'> = {
     projectName: 'mall-loyalty-miniapp',
     date: '2025-1-1',
     designWidth: 750,
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
-    outputRoot: `dist/${process.env.TARO_ENV}`,
+    outputRoot,
     plugins: [],
     alias: {
       '@mall/shared': sharedSrc,
     },
+    // Values come from miniapp/.env.<mode> (TARO_APP_*), checked by resolveBuildEnv.
     defineConstants: {
-      // '' = same origin: the Koa server serves the H5 build and the API from one URL.
-      // For weapp the real https base URL is injected at build time (API_BASE=https://...).
-      API_BASE: JSON.stringify(process.env.API_BASE || ''),
-      // Subscribe-message template id for the daily check-in reminder (weapp only).
-      CHECKIN_TEMPLATE_ID: JSON.stringify(process.env.CHECKIN_TEMPLATE_ID || 'checkin-reminder-dev'),
+      API_BASE: JSON.stringify(env.apiBase),
+      CHECKIN_TEMPLATE_ID: JSON.stringify(env.checkinTemplateId),
+      WEAPP_DEV_LOGIN: JSON.stringify(env.devLogin),
     },
-    copy: { patterns: [], options: {} },
+    // Taro copies app.json's sitemapLocation target only if told to.
+    copy: {
+      patterns: platform === 'weapp' ? [{ from: 'src/sitemap.json', to: `${outputRoot}/sitemap.json` }] : [],
+      options: {},
+    },
     framework: 'react',
     compiler: 'webpack5',
     // Reproducible CI builds; the persistent cache is an opt-in for local watch mode.
@@ -67,3 +75,15 @@ export default defineConfig<'webpack5'>(async () => {
   }
   return config
 })
+
+/** A bad release configuration stops the build here, before webpack, with every problem listed. */
+function buildEnvOrExit(platform: string | undefined, mode: string | undefined): BuildEnv {
+  try {
+    return resolveBuildEnv(process.env, platform, mode)
+  } catch (err) {
+    if (!(err instanceof BuildEnvError)) throw err
+    // Taro logs and swallows errors thrown by the config file; exit so the build fails.
+    console.error(`\n✖ ${err.message}\n  Set them in miniapp/.env.${mode}.local or the environment (docs/weapp.md).\n`)
+    process.exit(1)
+  }
+}

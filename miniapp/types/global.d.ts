@@ -7,6 +7,9 @@ declare module '*.css'
 /** Injected by Taro defineConstants. Empty string = same origin (H5 served by the Koa server). */
 declare const API_BASE: string
 
+/** Injected by Taro defineConstants: true only in weapp `--mode development` builds with TARO_APP_DEV_LOGIN. */
+declare const WEAPP_DEV_LOGIN: boolean
+
 declare namespace NodeJS {
   interface ProcessEnv {
     TARO_ENV: 'weapp' | 'swan' | 'alipay' | 'h5' | 'rn' | 'tt' | 'quickapp' | 'qq' | 'jd'
