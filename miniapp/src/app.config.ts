@@ -40,5 +40,8 @@ export default defineAppConfig({
   // (previous page stays hidden). weapp's app.json must not carry this key.
   ...(isH5 ? { animation: false } : {}),
   // weapp only: inject components on demand (WeChat perf audit marks this as required).
+  // The weapp test lane renders every page with it on.
   ...(isH5 ? {} : { lazyCodeLoading: 'requiredComponents' }),
+  // weapp only: which pages WeChat search may index (src/sitemap.json, copied by config/index.ts).
+  ...(isH5 ? {} : { sitemapLocation: 'sitemap.json' }),
 })
