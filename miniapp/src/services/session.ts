@@ -13,8 +13,14 @@ import { clearInviter, pendingInviter } from './inviter'
 export const DEMO_USERS = ['alice', 'bob', 'carol'] as const
 export const DEV_USER_RE = /^[a-z0-9-]{2,32}$/
 
-/** The dev login page is an H5-only affordance; weapp builds drop it as dead code. */
-export const supportsDevLogin = process.env.TARO_ENV === 'h5'
+/**
+ * The demo login by name: always on H5 (the server decides whether it is allowed), on weapp only in
+ * `--mode development` builds for DevTools against a local server: WEAPP_DEV_LOGIN is a build
+ * constant, false in every other mode (config/build-env.ts), and the server refuses dev login in production.
+ */
+export const supportsDevLogin = process.env.TARO_ENV === 'h5' || WEAPP_DEV_LOGIN
+/** 微信一键登录 exists wherever wx.login does. */
+export const supportsWechatLogin = process.env.TARO_ENV === 'weapp'
 
 export function isLoggedIn(): boolean {
   return readTokens() !== null

@@ -2,13 +2,22 @@ import { useState } from 'react'
 import Taro, { useLoad } from '@tarojs/taro'
 import { View, Text, Input, Button } from '@tarojs/components'
 import { ApiError } from '../../services/api'
-import { DEMO_USERS, DEV_USER_RE, STAFF_LOGIN_PAGE, goToCard, loginAsDevUser, loginWithWechat, supportsDevLogin } from '../../services/session'
+import {
+  DEMO_USERS,
+  DEV_USER_RE,
+  STAFF_LOGIN_PAGE,
+  goToCard,
+  loginAsDevUser,
+  loginWithWechat,
+  supportsDevLogin,
+  supportsWechatLogin,
+} from '../../services/session'
 import { rememberInviter } from '../../services/inviter'
 import './index.css'
 
 /**
- * weapp: one-tap WeChat login. H5: demo login by user name (the server decides whether dev
- * login is allowed at all). Test hooks: .dev-user-input and .dev-login-button.
+ * weapp: one-tap WeChat login. H5, and weapp development builds: demo login by user name (the
+ * server decides whether dev login is allowed at all). Test hooks: .dev-user-input, .dev-login-button.
  */
 export default function LoginPage() {
   const [devUser, setDevUser] = useState('')
@@ -48,6 +57,21 @@ export default function LoginPage() {
         <Text className='login-hero__subtitle'>登录后查看会员卡、积分与会员码</Text>
       </View>
 
+      {supportsWechatLogin ? (
+        <View className='surface login-form'>
+          {error && !supportsDevLogin ? <Text className='error-text login-error'>{error}</Text> : null}
+          <Button
+            className={`btn-primary wechat-login-button ${submitting ? 'is-busy' : ''}`}
+            loading={submitting}
+            disabled={submitting}
+            onClick={() => void run(loginWithWechat)}
+          >
+            微信一键登录
+          </Button>
+          <Text className='muted login-note'>首次登录将自动开通会员</Text>
+        </View>
+      ) : null}
+
       {supportsDevLogin ? (
         <View className='surface login-form'>
           <Text className='login-form__label'>体验账号</Text>
@@ -81,22 +105,11 @@ export default function LoginPage() {
           >
             登录
           </Button>
-          <Text className='muted login-note'>体验环境专用，正式版请在微信中打开</Text>
+          <Text className='muted login-note'>
+            {supportsWechatLogin ? '开发版专用：服务器需开启 DEV_LOGIN' : '体验环境专用，正式版请在微信中打开'}
+          </Text>
         </View>
-      ) : (
-        <View className='surface login-form'>
-          {error ? <Text className='error-text login-error'>{error}</Text> : null}
-          <Button
-            className={`btn-primary wechat-login-button ${submitting ? 'is-busy' : ''}`}
-            loading={submitting}
-            disabled={submitting}
-            onClick={() => void run(loginWithWechat)}
-          >
-            微信一键登录
-          </Button>
-          <Text className='muted login-note'>首次登录将自动开通会员</Text>
-        </View>
-      )}
+      ) : null}
 
       {/* Staff pages live in the staff subpackage: a link only, no staff code in the main package. */}
       <Text className='to-staff-login' onClick={() => void Taro.navigateTo({ url: STAFF_LOGIN_PAGE })}>
