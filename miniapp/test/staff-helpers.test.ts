@@ -107,6 +107,10 @@ describe('copy', () => {
     expect(couponReasonText(null)).toBe('该券当前不可核销')
     expect(awardHeadline({ status: 'pending_approval' })).toBe('已提交店长审批')
     expect(awardHeadline({ status: 'posted' })).toBe('积分已发放')
+    // a receipt scanned again: the till says it was handled before, not a second "积分已发放"
+    const repeat = { action: 'award' as const, by: 'clerk1', at: '2026-12-05T02:00:00.000Z' }
+    expect(awardHeadline({ status: 'posted', repeat })).toBe('该小票已入账，未重复发放')
+    expect(awardHeadline({ status: 'pending_approval', repeat })).toBe('该小票已提交过审批')
   })
 
   it('offers manager tiles to managers only', () => {

@@ -109,7 +109,9 @@ export function nextUndoDeadline(ops: ReadonlyArray<Pick<StaffOperation, 'undoab
 }
 
 /** Success copy for the award result screen. */
-export function awardHeadline(result: Pick<PurchaseResult, 'status'>): string {
+export function awardHeadline(result: Pick<PurchaseResult, 'status' | 'repeat'>): string {
+  // A receipt scanned again answers with what the first scan did: say so instead of a second "已发放".
+  if (result.repeat) return result.status === 'pending_approval' ? '该小票已提交过审批' : `该小票${statusText(result.status)}，未重复发放`
   if (result.status === 'pending_approval') return '已提交店长审批'
   if (result.status === 'posted') return '积分已发放'
   return statusText(result.status)

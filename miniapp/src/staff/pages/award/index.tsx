@@ -5,7 +5,7 @@ import type { PurchaseResult } from '@mall/shared'
 import { awardPurchase, goToStaffLogin, isStaffLoggedIn, resolveMemberCode, type ResolvedMemberCode } from '../../../services/staff'
 import { createClaimKeys } from '../../../lib/claim-keys'
 import { formatPoints } from '../../../lib/format'
-import { formatYuan } from '../../../lib/points-format'
+import { formatShanghaiDateTime, formatYuan } from '../../../lib/points-format'
 import CodeEntry from '../../components/code-entry'
 import { staffError } from '../../lib/use-staff-data'
 import { awardHeadline, parseReceiptNo, parseYuanToFen } from '../../lib/staff-format'
@@ -179,6 +179,9 @@ function AwardResult({ result, onAgain }: { result: PurchaseResult; onAgain: () 
     <View className='page staff-page'>
       <View className='surface staff-section state-box award-result'>
         <Text className='award-result__headline'>{awardHeadline(result)}</Text>
+        {result.repeat ? (
+          <Text className='muted award-repeat'>首次处理：{formatShanghaiDateTime(result.repeat.at)} · 店员 {result.repeat.by}</Text>
+        ) : null}
         {pending ? (
           <Text className='muted'>金额较大，店长审批通过后积分到账</Text>
         ) : (

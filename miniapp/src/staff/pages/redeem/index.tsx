@@ -64,7 +64,7 @@ export default function RedeemPage() {
     return (
       <View className='page staff-page'>
         <View className='surface staff-section state-box redeem-result'>
-          <Text className='redeem-result__headline'>核销成功</Text>
+          <Text className='redeem-result__headline'>{redeemed.repeat ? '该券已由你核销，无需重复操作' : '核销成功'}</Text>
           <Text className='coupon-preview__headline'>{redeemed.headline}</Text>
           <Text>{redeemed.name}</Text>
           <Text className='muted'>{redeemed.redeemedAt ? `核销时间 ${formatShanghaiDateTime(redeemed.redeemedAt)}` : ''}</Text>
