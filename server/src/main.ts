@@ -6,7 +6,7 @@ import { ensureIndexes } from './app-context'
 import { connectDatabase } from './db/connect'
 import { startDevDb, type DevDb } from './db/devdb'
 import { createLogger } from './logger'
-import { createWechatClient } from './modules/auth/wechat-client'
+import { createWechatClient } from './modules/wechat/wechat-client'
 import { seedDemo, DEMO_LOGINS } from './seed/demo'
 import { startScheduler } from './jobs/scheduler'
 
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     uri = devdb.uri
   }
   const conn = await connectDatabase(uri, config.db.name)
-  const wechat = createWechatClient(config.wechat)
+  const wechat = createWechatClient(config.wechat, conn)
   const { app, ctx } = createApp({ config, conn, wechat, logger })
   await ensureIndexes(conn)
   if (demo) await seedDemo(ctx, conn)

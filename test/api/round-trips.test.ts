@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import pino from 'pino'
 import request from 'supertest'
 import { createApp } from '../../server/src/app'
-import { createWechatClient } from '../../server/src/modules/auth/wechat-client'
+import { createWechatClient } from '../../server/src/modules/wechat/wechat-client'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { templateInput } from '../support/coupon-helpers'
 import { databaseCalls } from '../support/database-calls'
@@ -79,7 +79,7 @@ it('check-in, purchase award and coupon claim stay within their round-trip budge
 
 it('an award served by another process than the scan reads no member row: the scan token carries the wallet head', async () => {
   // Another server process on the same database: its own caches, the same keys.
-  const { app } = createApp({ config: api.config, conn: api.conn, wechat: createWechatClient(api.config.wechat), logger: pino({ level: 'silent' }), now: api.clock.now })
+  const { app } = createApp({ config: api.config, conn: api.conn, wechat: createWechatClient(api.config.wechat, api.conn), logger: pino({ level: 'silent' }), now: api.clock.now })
   const server = app.listen(0, '127.0.0.1')
   await new Promise<void>((resolve) => server.once('listening', resolve))
   try {

@@ -10,7 +10,7 @@ import type { MemberLoginResponse, StaffLoginResponse, StaffRole } from '@mall/s
 import { createApp } from '../../server/src/app'
 import { ensureIndexes, type AppContext } from '../../server/src/app-context'
 import { connectDatabase } from '../../server/src/db/connect'
-import { createWechatClient } from '../../server/src/modules/auth/wechat-client'
+import { createWechatClient } from '../../server/src/modules/wechat/wechat-client'
 import { storeModel } from '../../server/src/modules/stores/store.model'
 import { TestClock } from './clock'
 import { startWechatStub, type WechatStub } from './wechat-stub'
@@ -66,7 +66,7 @@ export async function startTestApi(
   const logger = pino({ level: config.logLevel, redact: { paths: ['sessionKey', '*.sessionKey', 'session_key', '*.session_key'] } }, sink)
   const conn = await connectDatabase(config.db.uri, dbName)
   const clock = new TestClock()
-  const { app, ctx } = createApp({ config, conn, wechat: createWechatClient(config.wechat), logger, now: clock.now })
+  const { app, ctx } = createApp({ config, conn, wechat: createWechatClient(config.wechat, conn), logger, now: clock.now })
   configure?.(app, ctx)
   await ensureIndexes(conn)
   const server: Server = app.listen(0, '127.0.0.1')

@@ -3,9 +3,10 @@ import type { Connection } from 'mongoose'
 
 /**
  * A hash of every document in every collection (minus the audit log, which records refused
- * requests by design). Equal before and after a refused request = the request changed nothing.
+ * requests by design, and WeChat's access token, fetched by a process's first WeChat call whatever
+ * its outcome). Equal before and after a refused request = the request changed nothing.
  */
-export async function dbFingerprint(conn: Connection, exclude = ['staff_audit']): Promise<string> {
+export async function dbFingerprint(conn: Connection, exclude = ['staff_audit', 'wechat_tokens']): Promise<string> {
   const hash = createHash('sha256')
   const collections = (await conn.db!.listCollections().toArray()).map((c) => c.name).filter((n) => !exclude.includes(n)).sort()
   for (const name of collections) {

@@ -7,7 +7,7 @@ import { DomainError } from '../../http/domain-error'
 import type { MemberService } from '../members/member.service'
 import { authModels, type AuthModels } from './auth.model'
 import type { TokenService } from './tokens'
-import type { WechatClient } from './wechat-client'
+import type { WechatClient } from '../wechat/wechat-client'
 
 export class AuthService {
   private readonly m: AuthModels
