@@ -33,6 +33,13 @@ const envSchema = z
     WECHAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(30000).default(5000),
     /** subscribe-message template for the check-in reminder (configured in the WeChat admin) */
     WECHAT_CHECKIN_TEMPLATE_ID: z.string().default('checkin-reminder-dev'),
+    /** subscribe-message templates (订阅消息) of the notifications module, one per kind of message */
+    WECHAT_POINTS_EARNED_TEMPLATE_ID: z.string().default('points-earned-dev'),
+    WECHAT_POINTS_EXPIRING_TEMPLATE_ID: z.string().default('points-expiring-dev'),
+    WECHAT_COUPON_EXPIRING_TEMPLATE_ID: z.string().default('coupon-expiring-dev'),
+    WECHAT_FEEDBACK_REPLIED_TEMPLATE_ID: z.string().default('feedback-replied-dev'),
+    /** which mini-program build invite codes and messages open (unset: release in production, else develop) */
+    WECHAT_ENV_VERSION: z.enum(['release', 'trial', 'develop']).optional(),
     /** H5 / demo login without WeChat. Refused in production (see the refinement below). */
     DEV_LOGIN: boolFromEnv.default(false),
     /** Public base URL of the H5 app, used in invite links (unset: the request's own host). */
@@ -80,7 +87,16 @@ export interface AppConfig {
     refreshTokenTtlSeconds: number
     devLogin: boolean
   }
-  wechat: { apiBase: string; appId: string; secret: string; timeoutMs: number; checkinReminderTemplateId: string }
+  wechat: {
+    apiBase: string
+    appId: string
+    secret: string
+    timeoutMs: number
+    checkinReminderTemplateId: string
+    /** subscribe-message template ids of the notifications module */
+    templates: { pointsEarned: string; pointsExpiring: string; couponExpiring: string; feedbackReplied: string }
+    envVersion: 'release' | 'trial' | 'develop'
+  }
   h5DistDir: string
   adminDistDir: string
   publicUrl: string | undefined
@@ -120,6 +136,13 @@ export function loadConfig(
     wechat: {
       apiBase: e.WECHAT_API_BASE, appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, timeoutMs: e.WECHAT_TIMEOUT_MS,
       checkinReminderTemplateId: e.WECHAT_CHECKIN_TEMPLATE_ID,
+      templates: {
+        pointsEarned: e.WECHAT_POINTS_EARNED_TEMPLATE_ID,
+        pointsExpiring: e.WECHAT_POINTS_EXPIRING_TEMPLATE_ID,
+        couponExpiring: e.WECHAT_COUPON_EXPIRING_TEMPLATE_ID,
+        feedbackReplied: e.WECHAT_FEEDBACK_REPLIED_TEMPLATE_ID,
+      },
+      envVersion: e.WECHAT_ENV_VERSION ?? (e.NODE_ENV === 'production' ? 'release' : 'develop'),
     },
     h5DistDir: e.H5_DIST_DIR,
     adminDistDir: e.ADMIN_DIST_DIR,

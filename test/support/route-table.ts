@@ -67,6 +67,12 @@ export const ROUTES: RouteCase[] = [
   { method: 'POST', path: () => '/api/me/checkin/makeup-cards', body: () => ({}), headers: () => ({ 'Idempotency-Key': `mk-${Math.random().toString(36).slice(2)}` }), allow: MEMBER, write: true },
   { method: 'POST', path: () => '/api/me/checkin/reminder', body: () => ({ subscribe: true }), allow: MEMBER, write: true },
   { method: 'GET', path: () => '/api/me/invites', allow: MEMBER },
+  { method: 'GET', path: () => '/api/me/invites/wxacode', allow: MEMBER },
+  { method: 'GET', path: () => '/api/me/notifications', allow: MEMBER },
+  {
+    method: 'POST', path: () => '/api/me/notifications/subscriptions', body: () => ({ templateIds: ['points-earned-dev'] }),
+    allow: MEMBER, write: true,
+  },
   { method: 'GET', path: () => '/api/staff/me', allow: ALL_STAFF },
   { method: 'POST', path: () => '/api/staff/member-code/resolve', body: async (f) => ({ code: await f.memberCodeA() }), allow: ALL_STAFF, write: true },
   // Store scope: the scan token was issued to clerk X at store X.

@@ -48,3 +48,14 @@ export const inviteSummary = z.object({
   rules: z.object({ inviteePoints: z.number().int(), inviterPoints: z.number().int(), dailyCap: z.number().int(), monthlyCap: z.number().int() }),
 })
 export type InviteSummary = z.infer<typeof inviteSummary>
+
+/**
+ * The invite as a mini-program code (小程序码): scanned in WeChat it opens `page` with the invite
+ * code as `scene`. `image` is a data URL (the server fetches and caches it; the access token stays there).
+ */
+export const inviteCodeImage = z.object({
+  inviteCode: z.string(),
+  page: z.string(),
+  image: z.string().regex(/^data:image\/(jpeg|png|gif);base64,[A-Za-z0-9+/=]+$/),
+})
+export type InviteCodeImage = z.infer<typeof inviteCodeImage>

@@ -4,6 +4,7 @@ import {
   FEEDBACK_CATEGORY_LABELS, addDays, feedbackFigures, feedbackTransition, isFeedbackResponse, splitPhotoDataUrl, startOfShanghaiDay,
   type FeedbackChange, type FeedbackListQuery, type FeedbackPage, type FeedbackSubmitRequest, type FeedbackTicket, type KpiQuery, type KpiReport,
 } from '@mall/shared'
+import type { FeedbackCategory } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
 import { updateIf } from '../../db/guarded-write'
 import { DomainError } from '../../http/domain-error'
@@ -17,12 +18,19 @@ type Actor = { kind: 'member' | 'staff'; id: string }
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null)
 const MY_TICKETS_LIMIT = 100
 
+/** A staff reply or closing note on a member's ticket (`rev`: the change's number on the ticket). */
+export type FeedbackResponseListener = (response: {
+  ticketId: string; memberId: string; category: FeedbackCategory; rev: number; text: string | null; at: Date
+}) => Promise<void>
+
 /**
  * Member feedback tickets (FB-01..FB-09): submission with an optional photo, the member's own
  * list, the operators' queue with assign / reply / close, the member's follow-up, and the
  * response-time figures for the dashboard. Status rules are the shared `feedbackTransition`.
  */
 export class FeedbackService {
+  /** Features that react to a response to the member (the subscribe message). Each is idempotent. */
+  readonly listeners: { responded: FeedbackResponseListener[] } = { responded: [] }
   private readonly Ticket: Model<FeedbackTicketDoc>
   private readonly Change: Model<FeedbackChangeDoc>
   private readonly Photo: Model<FeedbackPhotoDoc>
@@ -147,7 +155,13 @@ export class FeedbackService {
       const status = feedbackTransition(t.status, action)
       if (!status) throw new DomainError('FEEDBACK.INVALID_TRANSITION', `cannot ${action} a ticket that is ${t.status}`, { status: t.status, action })
       const event: FeedbackEventDoc = { at: now, actor: actor.kind, actorId: actor.id, action, status, text }
-      if (await insertOnce(this.Change, { _id, ticketId, rev: t.rev + 1, event })) return this.apply(t, event)
+      if (!(await insertOnce(this.Change, { _id, ticketId, rev: t.rev + 1, event }))) continue
+      const after = await this.apply(t, event)
+      if (actor.kind === 'staff' && isFeedbackResponse(action)) {
+        const response = { ticketId, memberId: t.memberId, category: t.category, rev: t.rev + 1, text, at: now }
+        await Promise.all(this.listeners.responded.map((listener) => listener(response)))
+      }
+      return after
     }
   }
 

@@ -1,0 +1,15 @@
+import Router from '@koa/router'
+import { requireMember } from '../../http/auth-middleware'
+import { byMember, rateLimit } from '../../http/rate-limit'
+import type { AppContext } from '../../app-context'
+
+/** The member's invite as a mini-program code; fetched from WeChat here, so the access token stays here. */
+export function inviteCodeRoutes({ services, tokens, now }: AppContext): Router {
+  const router = new Router({ prefix: '/api/me/invites' })
+  const limit = rateLimit('invite-code', { max: 10, windowMs: 60_000, id: byMember })
+  router.get('/wxacode', requireMember(tokens, now), limit, async (ctx) => {
+    ctx.body = await services.inviteCodes.forMember(ctx.state.memberId, now())
+    ctx.set('Cache-Control', 'private, max-age=86400') // the same invite code always draws the same image
+  })
+  return router
+}
