@@ -1,13 +1,13 @@
-import { trusted, type Connection, type Model } from 'mongoose'
+import type { Connection, Model } from 'mongoose'
 import { shanghaiDay, shanghaiMonth, type InviteSummary } from '@mall/shared'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
-import { updateIf } from '../../db/guarded-write'
 import { insertRow } from '../../db/insert-batch'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberDoc } from '../members/member.model'
 import type { MemberService } from '../members/member.service'
 import type { ProgramRules } from '../points/program-rules'
 import { referralModels, type ReferralCapDoc, type ReferralDoc } from './referral.model'
+import { ReferralTransitions, type ReferralRound, type ReferralTransitionDoc } from './referral-state'
 
 const STALE_MS = 30_000
 
@@ -19,6 +19,7 @@ const STALE_MS = 30_000
 export class ReferralService {
   private readonly Referral: Model<ReferralDoc>
   private readonly Cap: Model<ReferralCapDoc>
+  private readonly transitions: ReferralTransitions
 
   constructor(
     conn: Connection,
@@ -27,6 +28,7 @@ export class ReferralService {
     private readonly rules: ProgramRules,
   ) {
     ;({ Referral: this.Referral, Cap: this.Cap } = referralModels(conn))
+    this.transitions = new ReferralTransitions(conn, this.Referral)
   }
 
   /** Registration hook: attribution was decided when the member row was created (source.inviterId). */
@@ -46,37 +48,61 @@ export class ReferralService {
     }
   }
 
-  /** Purchase hook: the invitee's first verified purchase releases the inviter's reward. */
+  /** Purchase hook: the invitee's first verified purchase qualifies the referral and releases the inviter's reward. */
   async onPurchasePosted(memberId: string, purchaseId: string, now: Date, invited: boolean): Promise<void> {
     // Attribution is fixed at registration: a member nobody invited has no referral to read.
     if (!invited) return
-    const ref = await this.Referral.findById(memberId).lean<ReferralDoc>().exec()
-    if (!ref || ref.status !== 'registered') return
-    await updateIf(this.Referral, memberId, { status: 'registered' }, { $set: { status: 'qualified', qualifyingPurchase: purchaseId, qualifiedAt: now } })
-    await this.rewardInviter(memberId, now)
+    const state = await this.transitions.current(memberId)
+    if (state.status !== 'registered') return
+    // Of two purchases qualifying at once, one insert wins: that purchase is the qualifying one.
+    const claimed = await this.transitions.claim(memberId, 'q', state.round + 1, { purchaseId }, now)
+    if (claimed.won) await this.finish(memberId, claimed.row, now)
   }
 
-  private async rewardInviter(inviteeId: string, now: Date): Promise<void> {
+  /**
+   * Carries out what the referral's rows say and writes its status cache: a qualified round gets its
+   * outcome (reward within the caps, or capped), a reward its posting, a clawback its posting, a
+   * reopened round its cap slots back. Every effect is keyed, so a repeat (a retry, the sweeper) is safe.
+   */
+  private async finish(inviteeId: string, row: ReferralTransitionDoc | null, now: Date): Promise<void> {
     const ref = await this.Referral.findById(inviteeId).lean<ReferralDoc>().exec()
-    if (!ref || ref.status !== 'qualified') return
-    const { referral: rules, earning } = await this.rules.current()
-    const at = ref.qualifiedAt ?? now
+    if (!ref) return
+    const state = await this.transitions.current(inviteeId)
+    if (state.status === 'qualified') return this.decideReward(ref, state, row, now)
+    const { earning } = await this.rules.current()
+    const points = state.outcome?.points ?? 0
+    if (state.status === 'rewarded' || state.status === 'reversed') {
+      await this.ledger.post({
+        memberId: ref.inviterId, eventKey: `referral-inviter:${inviteeId}`, type: 'referral', now: state.outcome!.at,
+        plan: () => ({
+          op: points > 0 ? { kind: 'credit', points, earnedMonth: shanghaiMonth(state.outcome!.at), expiryMonths: earning.expiryMonths } : { kind: 'none' },
+          growth: earning.actionGrowth.invite > 0 ? { bonus: { month: shanghaiMonth(state.outcome!.at), amount: earning.actionGrowth.invite } } : undefined,
+          meta: { reason: '邀请好友首购奖励', inviteeId },
+        }),
+      })
+    }
+    if (state.status === 'reversed' && points > 0) {
+      await this.ledger.post({
+        memberId: ref.inviterId, eventKey: `referral-inviter-reversal:${inviteeId}`, type: 'reversal', now: state.after!.at,
+        plan: () => ({ op: { kind: 'clawback', points }, meta: { reason: '好友退货，扣回邀请奖励', inviteeId } }),
+      })
+    }
+    // A round that ended without a reward gives its cap slots back: the friend's next purchase may qualify.
+    if (state.status === 'registered' && state.round > 0) await this.Cap.deleteMany({ inviteeId }).exec()
+    await this.transitions.settle(inviteeId, row)
+  }
+
+  /** The outcome of a qualified round: a reward if the inviter's daily and monthly caps have room, else capped. */
+  private async decideReward(ref: ReferralDoc, state: ReferralRound, row: ReferralTransitionDoc | null, now: Date): Promise<void> {
+    const { referral: rules } = await this.rules.current()
+    const at = state.qualified!.at
     const day = await this.takeCapSlot(ref, 'day', shanghaiDay(at), rules.inviterDailyCap)
     const month = day && (await this.takeCapSlot(ref, 'month', shanghaiMonth(at), rules.inviterMonthlyCap))
-    if (!day || !month) {
-      if (day) await this.Cap.deleteOne({ _id: day }).exec()
-      await updateIf(this.Referral, inviteeId, { status: 'qualified' }, { $set: { status: 'capped' } })
-      return
-    }
-    await this.ledger.post({
-      memberId: ref.inviterId, eventKey: `referral-inviter:${inviteeId}`, type: 'referral', now,
-      plan: () => ({
-        op: rules.inviterPoints > 0 ? { kind: 'credit', points: rules.inviterPoints, earnedMonth: shanghaiMonth(now), expiryMonths: earning.expiryMonths } : { kind: 'none' },
-        growth: earning.actionGrowth.invite > 0 ? { bonus: { month: shanghaiMonth(now), amount: earning.actionGrowth.invite } } : undefined,
-        meta: { reason: '邀请好友首购奖励', inviteeId },
-      }),
-    })
-    await updateIf(this.Referral, inviteeId, { status: 'qualified' }, { $set: { status: 'rewarded', inviterRewardPoints: rules.inviterPoints } })
+    const outcome = day && month ? 'rewarded' : 'capped'
+    const claimed = await this.transitions.claim(ref._id, 'o', state.round, { outcome, points: outcome === 'rewarded' ? rules.inviterPoints : 0 }, now)
+    if (claimed.row.outcome !== 'rewarded') await this.Cap.deleteMany({ inviteeId: ref._id }).exec()
+    if (row) await this.transitions.settle(ref._id, row)
+    await this.finish(ref._id, claimed.won ? claimed.row : null, now)
   }
 
   /** Returns the slot id taken (or already held by this friend), or null when the period is full. */
@@ -95,28 +121,30 @@ export class ReferralService {
     return null
   }
 
-  /** Refund hook: reversing the qualifying purchase reverses the inviter's reward (refund policy applies). */
+  /**
+   * Refund hook: reversing the qualifying purchase claws back the inviter's reward (refund policy
+   * applies); a round without a reward is reopened, so the friend's next purchase can qualify instead.
+   */
   async onPurchaseReversed(memberId: string, purchaseId: string, now: Date): Promise<void> {
-    const ref = await this.Referral.findById(memberId).lean<ReferralDoc>().exec()
-    if (!ref || ref.qualifyingPurchase !== purchaseId) return
-    if (ref.status === 'rewarded') {
-      await this.ledger.post({
-        memberId: ref.inviterId, eventKey: `referral-inviter-reversal:${memberId}`, type: 'reversal', now,
-        plan: () => ({ op: { kind: 'clawback', points: ref.inviterRewardPoints }, meta: { reason: '好友退货，扣回邀请奖励', inviteeId: memberId } }),
-      })
-      await this.Referral.updateOne({ _id: memberId }, { $set: { status: 'reversed' } }).exec()
-    } else if (ref.status === 'qualified' || ref.status === 'capped') {
-      // No reward was paid: the friend's next purchase can qualify instead.
-      await this.Cap.deleteMany({ inviteeId: memberId }).exec()
-      await this.Referral.updateOne({ _id: memberId }, { $set: { status: 'registered', qualifyingPurchase: null, qualifiedAt: null } }).exec()
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const state = await this.transitions.current(memberId)
+      if (state.qualified?.purchaseId !== purchaseId) return
+      const claim = state.status === 'rewarded' ? { kind: 'x' as const, fields: {} }
+        : state.status === 'capped' ? { kind: 'c' as const, fields: {} }
+        : state.status === 'qualified' ? { kind: 'o' as const, fields: { outcome: 'withdrawn' as const } }
+        : null
+      if (!claim) return
+      const claimed = await this.transitions.claim(memberId, claim.kind, state.round, claim.fields, now)
+      // Lost to the reward's outcome (decided meanwhile): look again, and claw it back.
+      if (claimed.won) return this.finish(memberId, claimed.row, now)
     }
   }
 
-  /** Finishes inviter rewards a crash left in 'qualified'. */
+  /** Finishes referral transitions a crash left unsettled (an outcome not decided, a reward not posted). */
   async sweep(now: Date): Promise<number> {
-    const stuck = await this.Referral.find({ status: 'qualified', qualifiedAt: trusted({ $lt: new Date(now.getTime() - STALE_MS) }) }).lean<ReferralDoc[]>().exec()
-    for (const ref of stuck) await this.rewardInviter(ref._id, now)
-    return stuck.length
+    const rows = await this.transitions.unsettled(now, STALE_MS)
+    for (const row of rows) await this.finish(row.inviteeId, row, now)
+    return rows.length
   }
 
   async summary(memberId: string, origin: string): Promise<InviteSummary> {
