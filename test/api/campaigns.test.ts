@@ -120,6 +120,21 @@ describe('targeted coupon drop', () => {
     expect(await campaignModels(api.conn).Grant.countDocuments({ campaignId: id })).toBe(0)
   })
 
+  it('keeps a campaign killed whatever activations and kills race it (20 at once, several rounds)', async () => {
+    const members = await Promise.all([1].map((i) => api.loginMember(`kill-race-${i}`)))
+    const segmentId = await taggedSegment('kill-race', members.map((m) => m.member.memberId))
+    for (let round = 0; round < 3; round++) {
+      const created = await ops('post', '').send(campaign({ name: `竞态${round}`, kind: 'win_back', segmentId }))
+      const id = created.body.id
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => ops('post', `/${id}/${(i + round) % 2 ? 'kill' : 'activate'}`).send({})))
+      expect(results.filter((r) => r.req.path.endsWith('/kill') && r.status === 200)).toHaveLength(1)
+      expect(results.filter((r) => r.req.path.endsWith('/activate') && r.status === 200).length).toBeLessThanOrEqual(1)
+      for (const r of results) expect([200, 409]).toContain(r.status)
+      expect((await ops('get', '').send()).body.items.find((c: { id: string }) => c.id === id).status).toBe('killed')
+      expect((await ops('post', `/${id}/run`).send({})).body).toMatchObject({ granted: 0, status: 'killed' })
+    }
+  })
+
   it('refuses unsuitable set-ups with clear codes and changes nothing', async () => {
     const count = await campaignModels(api.conn).Campaign.countDocuments()
     const twoPerMember = await createTemplate(api, operator, { perMemberLimit: 2 })

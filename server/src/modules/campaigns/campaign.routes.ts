@@ -34,7 +34,7 @@ export function campaignRoutes({ services, tokens, now }: AppContext): Router {
 
   router.post('/:id/activate', operator, async (ctx) => {
     parseBody(ctx, emptyBody)
-    ctx.body = await services.campaigns.activate(id(ctx.params.id))
+    ctx.body = await services.campaigns.activate(id(ctx.params.id), ctx.state.staff.sub, now())
   })
 
   router.post('/:id/kill', operator, async (ctx) => {

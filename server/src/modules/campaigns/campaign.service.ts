@@ -6,7 +6,6 @@ import {
 } from '@mall/shared'
 import { existsById } from '../../db/by-id'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
-import { updateIf } from '../../db/guarded-write'
 import { insertRow } from '../../db/insert-batch'
 import { slotsInUse } from '../../db/slots-in-use'
 import { DomainError } from '../../http/domain-error'
@@ -14,6 +13,7 @@ import type { CouponCatalogService } from '../coupons/coupon-catalog.service'
 import type { CouponClaimService } from '../coupons/claim.service'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { ProgramRules } from '../points/program-rules'
+import { CampaignStates } from './campaign-state'
 import { campaignModels, grantId, type CampaignDoc, type CampaignGrantDoc, type CampaignModels } from './campaign.model'
 
 /** Who a campaign reaches; the member-insight module answers it from member profiles. */
@@ -35,12 +35,14 @@ const POINT_VALUE_FEN = 1 // 100 points = 1 yuan
  */
 export class CampaignService {
   private readonly m: CampaignModels
+  private readonly states: CampaignStates
 
   constructor(
     conn: Connection,
     private readonly deps: { ledger: LedgerService; rules: ProgramRules; coupons: CouponClaimService; catalog: CouponCatalogService; audience: CampaignAudience },
   ) {
     this.m = campaignModels(conn)
+    this.states = new CampaignStates(conn, this.m.Campaign)
   }
 
   async create(input: CampaignInput, staffId: string, now: Date): Promise<CampaignView> {
@@ -53,29 +55,33 @@ export class CampaignService {
 
   async list(): Promise<CampaignView[]> {
     const rows = await this.m.Campaign.find({}).sort({ createdAt: -1 }).limit(200).lean<CampaignDoc[]>().exec()
-    return Promise.all(rows.map((c) => this.view(c)))
+    return Promise.all(rows.map(async (c) => this.view(await this.states.current(c))))
   }
 
+  /** The campaign with the status its transition rows give it (campaign-state.ts). */
   async get(id: string): Promise<CampaignDoc> {
     const c = await this.m.Campaign.findById(id).lean<CampaignDoc>().exec()
     if (!c) throw new DomainError('CAMPAIGN.NOT_FOUND', 'campaign not found')
-    return c
+    return this.states.current(c)
   }
 
-  async activate(id: string): Promise<CampaignView> {
+  async activate(id: string, staffId: string, now: Date): Promise<CampaignView> {
     const c = await this.get(id)
     if (c.status !== 'draft') throw new DomainError('CAMPAIGN.INVALID_STATE', `cannot activate a ${c.status} campaign`)
     await this.checkSetup(c)
-    if (!(await updateIf(this.m.Campaign, id, { status: 'draft' }, { $set: { status: 'active' } }))) throw new DomainError('CAMPAIGN.INVALID_STATE', 'changed meanwhile')
-    return this.view({ ...c, status: 'active' })
+    if (!(await this.states.claim(id, 'activate', staffId, now)).won) throw new DomainError('CAMPAIGN.INVALID_STATE', 'activated meanwhile')
+    const after = await this.get(id)
+    if (after.status !== 'active') throw new DomainError('CAMPAIGN.INVALID_STATE', `the campaign was ${after.status} meanwhile`)
+    return this.view(after)
   }
 
   /** The kill switch: stops the campaign for good, including a run in progress (within a second). */
   async kill(id: string, staffId: string, now: Date): Promise<CampaignView> {
     const c = await this.get(id)
-    if (c.status === 'killed') throw new DomainError('CAMPAIGN.INVALID_STATE', 'already stopped')
-    await this.m.Campaign.updateOne({ _id: id }, { $set: { status: 'killed', stoppedBy: staffId, stoppedAt: now } }).exec()
-    return this.view({ ...c, status: 'killed', stoppedBy: staffId, stoppedAt: now })
+    if (c.status === 'killed' || !(await this.states.claim(id, 'kill', staffId, now)).won) {
+      throw new DomainError('CAMPAIGN.INVALID_STATE', 'already stopped')
+    }
+    return this.view(await this.get(id))
   }
 
   async grants(id: string): Promise<CampaignGrantDoc[]> {
@@ -126,7 +132,8 @@ export class CampaignService {
       }
       const taken = await this.takeSlot(c, member, memberKey, slot, this.pointsFor(c, tiers, member.tierLevel), now)
       if (taken === 'budget_exhausted') {
-        await updateIf(this.m.Campaign, id, { status: 'active' }, { $set: { status: 'paused_budget', stoppedBy: 'budget', stoppedAt: now } })
+        await this.states.claim(id, 'budget', 'budget', now)
+        await this.get(id) // writes the status the rows now give it
         break
       }
       if (taken === 'already_granted') result.skipped++
