@@ -6,7 +6,7 @@ import { forwardRef, createElement, type ReactNode } from 'react'
 
 type Props = Record<string, unknown> & { children?: ReactNode; className?: string }
 
-const TARO_ONLY = ['hoverClass', 'openType', 'mode', 'loading', 'confirmType', 'onGetPhoneNumber', 'onConfirm', 'size', 'userSelect']
+const TARO_ONLY = ['hoverClass', 'openType', 'mode', 'loading', 'confirmType', 'onGetPhoneNumber', 'onConfirm', 'size', 'userSelect', 'showMenuByLongpress']
 
 function strip(props: Props): Props {
   const out: Props = {}

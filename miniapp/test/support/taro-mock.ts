@@ -50,6 +50,7 @@ export function createTaroMock(options: TaroMockOptions = {}) {
     },
     useDidHide: jest.fn(),
     usePullDownRefresh: jest.fn(),
+    useShareTimeline: jest.fn(),
     ...mounted,
     ...options.exports,
   }

@@ -4,6 +4,7 @@ import { View, Text, Button } from '@tarojs/components'
 import type { ClaimableCoupon } from '@mall/shared'
 import { ApiError } from '../../services/api'
 import { MY_COUPONS_PAGE, claimCoupon, fetchClaimableCoupons } from '../../services/coupons'
+import { loadNotificationSettings, offerSubscriptions } from '../../services/notifications'
 import { goToLogin, isLoggedIn, logout } from '../../services/session'
 import { useRemoteData } from '../../hooks/use-remote-data'
 import { createClaimKeys } from '../../lib/claim-keys'
@@ -15,7 +16,8 @@ import './index.css'
 /**
  * 领券中心: every coupon the member could claim, with why not when they can't. A claim sends an
  * Idempotency-Key (see lib/claim-keys), toasts the outcome and reloads the list (stock and
- * "已领取" change). Test hooks: coupon-card, coupon-claim-button, coupon-outcome.
+ * "已领取" change). weapp: the claim tap also offers the coupon-expiry reminder (subscribe message)
+ * while the member has none left. Test hooks: coupon-card, coupon-claim-button, coupon-outcome.
  */
 export default function CouponsPage() {
   const list = useRemoteData(fetchClaimableCoupons)
@@ -31,6 +33,7 @@ export default function CouponsPage() {
       return
     }
     void list.reload()
+    void loadNotificationSettings()
   })
 
   usePullDownRefresh(() => {
@@ -40,6 +43,8 @@ export default function CouponsPage() {
   const claim = async (coupon: ClaimableCoupon) => {
     // One claim at a time: a double tap must not send two requests with two different keys.
     if (claimInFlight.current || claimButtonState(coupon).disabled) return
+    // First, inside the tap (WeChat's rule for the permission dialog); a no-op on H5.
+    void offerSubscriptions(['coupon_expiring'], { onlyWhenNone: true })
     claimInFlight.current = true
     setClaiming(coupon.templateId)
     try {

@@ -5,6 +5,7 @@ import {
   FEEDBACK_CATEGORIES, FEEDBACK_CATEGORY_LABELS, FEEDBACK_STATUS_LABELS, FEEDBACK_TEXT_MAX, type FeedbackCategory, type FeedbackTicket,
 } from '@mall/shared'
 import { downloadFeedbackPhoto, fetchMyFeedback, followUpFeedback, submitFeedback } from '../../services/feedback'
+import { loadNotificationSettings, offerSubscriptions } from '../../services/notifications'
 import { reportActionError } from '../../services/action-error'
 import { goToLogin, isLoggedIn } from '../../services/session'
 import { useRemoteData } from '../../hooks/use-remote-data'
@@ -32,6 +33,7 @@ export default function FeedbackPage() {
       return
     }
     void tickets.reload()
+    void loadNotificationSettings()
   })
 
   usePullDownRefresh(() => {
@@ -81,6 +83,8 @@ function FeedbackForm({ onSubmitted }: { onSubmitted: () => void }) {
     if (!body) return toast('请填写反馈内容')
     if (body.length > FEEDBACK_TEXT_MAX) return toast(`反馈内容最多 ${FEEDBACK_TEXT_MAX} 字`)
     const draft = `${category}|${body}|${photo ?? ''}`
+    // weapp: offer the reply notice first, inside the tap (WeChat's rule for the dialog).
+    void offerSubscriptions(['feedback_replied'], { onlyWhenNone: true })
     busyRef.current = true
     setBusy(true)
     try {

@@ -1,8 +1,9 @@
-import { useMemo } from 'react'
-import Taro, { useDidShow, usePullDownRefresh, useShareAppMessage } from '@tarojs/taro'
+import { useEffect, useMemo } from 'react'
+import Taro, { useDidShow, usePullDownRefresh, useShareAppMessage, useShareTimeline } from '@tarojs/taro'
 import { View, Text, Button, Image } from '@tarojs/components'
 import type { InviteSummary } from '@mall/shared'
 import { fetchInvites } from '../../services/engagement'
+import { fetchInviteCodeImage } from '../../services/notifications'
 import { CARD_PAGE, goToLogin, isLoggedIn } from '../../services/session'
 import { useRemoteData } from '../../hooks/use-remote-data'
 import { formatPoints } from '../../lib/format'
@@ -16,9 +17,10 @@ const isWeapp = process.env.TARO_ENV === 'weapp'
 const SHARE_TITLE = '送你商场会员积分，注册即得，一起来逛'
 
 /**
- * 邀请有礼: my invite code, how to share it (weapp: share card; H5: copy the link), a QR poster,
+ * 邀请有礼: my invite code, how to share it (weapp: share card and 朋友圈; H5: copy the link), a
+ * poster (weapp: the mini-program code; H5, or while it loads or if it fails: the link's QR code),
  * my invited friends and the totals. Test hooks: invite-code, invite-copy, invite-link,
- * invite-qr, invite-friend, invite-totals.
+ * invite-qr, invite-wxacode, invite-friend, invite-totals.
  */
 export default function InvitePage() {
   const invites = useRemoteData(fetchInvites)
@@ -39,6 +41,12 @@ export default function InvitePage() {
   useShareAppMessage(() => ({
     title: SHARE_TITLE,
     path: invites.data ? absoluteSharePath(invites.data.sharePath) : CARD_PAGE,
+  }))
+
+  // weapp 朋友圈: opens this page with the query; the app's launch options carry `inviter` to login.
+  useShareTimeline(() => ({
+    title: SHARE_TITLE,
+    query: invites.data ? `inviter=${invites.data.inviteCode}` : '',
   }))
 
   const data = invites.data
@@ -75,7 +83,7 @@ export default function InvitePage() {
         )}
       </View>
 
-      <InvitePoster text={data.link} />
+      {isWeapp ? <InviteCodePoster link={data.link} /> : <InvitePoster text={data.link} />}
       <FriendsSection data={data} />
       <RulesSection title='活动规则' rules={inviteRules(data.rules)} className='invite-rules' />
     </View>
@@ -92,9 +100,29 @@ async function copyLink(link: string): Promise<void> {
 }
 
 /**
- * The link as a QR code to screenshot or show in person. It is the H5 link on both platforms:
- * scanned in WeChat it opens the mall page (or, once the mini-program's "扫普通链接二维码" rule
- * covers the domain, the mini-program itself); a bare sharePath is not scannable.
+ * weapp: the invite as a mini-program code (小程序码) the server draws through WeChat; scanned, it
+ * opens the card page with the invite code as `scene`. Until it arrives (or if WeChat cannot draw
+ * it) the link's QR code stands in.
+ */
+function InviteCodePoster({ link }: { link: string }) {
+  const code = useRemoteData(fetchInviteCodeImage)
+  useEffect(() => {
+    void code.reload()
+  }, [])
+  if (!code.data) return <InvitePoster text={link} />
+  return (
+    <View className='surface invite-poster'>
+      <Text className='invite-poster__title'>面对面邀请</Text>
+      <Image className='invite-qr invite-wxacode' src={code.data.image} mode='aspectFit' showMenuByLongpress />
+      <Text className='muted'>让好友用微信扫一扫小程序码，注册即可领取积分</Text>
+    </View>
+  )
+}
+
+/**
+ * The link as a QR code to screenshot or show in person: scanned in WeChat it opens the mall page
+ * (or, once the mini-program's "扫普通链接二维码" rule covers the domain, the mini-program itself);
+ * a bare sharePath is not scannable.
  */
 function InvitePoster({ text }: { text: string }) {
   const src = useMemo(() => qrDataUri(text), [text])

@@ -1,7 +1,9 @@
+import { useState } from 'react'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { View, Text, Button } from '@tarojs/components'
-import type { WalletSummary } from '@mall/shared'
+import type { NotificationSettings, WalletSummary } from '@mall/shared'
 import { fetchWalletSummary } from '../../services/points'
+import { knownNotificationSettings, loadNotificationSettings, offerSubscriptions } from '../../services/notifications'
 import { goToLogin, isLoggedIn } from '../../services/session'
 import { useRemoteData } from '../../hooks/use-remote-data'
 import { useWalletHistory, type WalletHistoryState } from '../../hooks/use-wallet-history'
@@ -22,12 +24,14 @@ const WALLET_RULES = [
 
 /**
  * 积分钱包: balance, outstanding clawback debt, points expiring in the next three months, the
- * history list (cursor-paged) and the rules. Test hooks: wallet-balance, wallet-expiring,
- * wallet-entry, wallet-load-more.
+ * history list (cursor-paged), the rules and (weapp) the points reminders: subscribe messages when
+ * points arrive and before they expire. Test hooks: wallet-balance, wallet-expiring, wallet-entry,
+ * wallet-load-more, wallet-reminders.
  */
 export default function WalletPage() {
   const summary = useRemoteData(fetchWalletSummary)
   const history = useWalletHistory()
+  const [reminders, setReminders] = useState<NotificationSettings | null>(null)
 
   useDidShow(() => {
     if (!isLoggedIn()) {
@@ -38,6 +42,7 @@ export default function WalletPage() {
     // keeps its scroll position and is refreshed by pull-down instead.
     void summary.reload()
     if (history.items.length === 0) void history.reload()
+    void loadNotificationSettings().then(setReminders)
   })
 
   usePullDownRefresh(() => {
@@ -55,6 +60,8 @@ export default function WalletPage() {
       ) : (
         <RemoteState remote={summary} errorClass='wallet-summary-error' loadingClass='wallet-summary-skeleton' loadingText='积分加载中…' />
       )}
+
+      {reminders ? <PointsReminders settings={reminders} onChange={setReminders} /> : null}
 
       <View className='surface wallet-section'>
         <Text className='wallet-section__title'>积分明细</Text>
@@ -96,6 +103,35 @@ function SummaryPanels({ summary }: { summary: WalletSummary }) {
           <Text className='muted'>近三个月没有即将过期的积分</Text>
         )}
       </View>
+    </View>
+  )
+}
+
+const REMINDER_KINDS = ['points_earned', 'points_expiring'] as const
+
+/** weapp: each tap asks WeChat once more; every accepted reminder is one message the mall may send. */
+function PointsReminders(props: { settings: NotificationSettings; onChange: (s: NotificationSettings) => void }) {
+  const { settings, onChange } = props
+  const left = settings.templates.filter((t) => (REMINDER_KINDS as readonly string[]).includes(t.kind))
+  const onTap = () => {
+    void offerSubscriptions([...REMINDER_KINDS]).then((accepted) => {
+      if (accepted.length === 0) return
+      const next = knownNotificationSettings() // as the server answered the subscription
+      if (next) onChange(next)
+      void Taro.showToast({ title: '已开启提醒', icon: 'success' })
+    })
+  }
+  return (
+    <View className='surface wallet-section wallet-reminders'>
+      <Text className='wallet-section__title'>积分提醒</Text>
+      {left.map((t) => (
+        <Text key={t.kind} className='muted'>
+          {t.title}：{t.credits > 0 ? `还可提醒 ${t.credits} 次` : '未开启'}
+        </Text>
+      ))}
+      <Button className='btn-quiet' size='mini' onClick={onTap}>
+        开启提醒
+      </Button>
     </View>
   )
 }
