@@ -116,6 +116,27 @@ describe('kill switch', () => {
   })
 })
 
+describe('kill switch raced', () => {
+  it('takes one of 20 kills at once, refuses the rest, and the purchase path follows the switch', async () => {
+    await setCampaigns([doubleDay({ id: 'race', budgetPoints: 0 })])
+    const m = await api.loginMember('pc-race')
+    for (let round = 0; round < 3; round++) {
+      const kills = await Promise.all(Array.from({ length: 20 }, () => ops('post', '/points-campaigns/race/kill').send({ note: `第${round}轮` })))
+      expect(kills.filter((r) => r.status === 200)).toHaveLength(1)
+      for (const r of kills) if (r.status !== 200) expect(r.body.error.code).toBe('CAMPAIGN.INVALID_STATE')
+      expect(await buy(m, `PCR-K${round}`)).toMatchObject({ points: 100 })
+      // kills and resumes mixed: every answer is 200 or 409, and the switch ends where its rows say
+      const mixed = await Promise.all(Array.from({ length: 20 }, (_, i) => ops('post', `/points-campaigns/race/${i % 2 ? 'kill' : 'resume'}`).send({})))
+      for (const r of mixed) expect([200, 409]).toContain(r.status)
+      const listed = (await ops('get', '/points-campaigns').send()).body.items.find((v: { campaign: { id: string } }) => v.campaign.id === 'race')
+      const killed = listed.status === 'killed'
+      expect(await buy(m, `PCR-M${round}`)).toMatchObject({ points: killed ? 100 : 200 })
+      if (!killed) expect((await ops('post', '/points-campaigns/race/kill').send({})).status).toBe(200)
+      expect((await ops('post', '/points-campaigns/race/resume').send({})).status).toBe(200)
+    }
+  })
+})
+
 describe('simulator', () => {
   it('estimates members and bonus points per campaign day from the last eight weeks, and what the budget covers', async () => {
     // History at the SIM store: two members on the Wednesday a week ago, one on the Saturday before.

@@ -1,5 +1,5 @@
 import { trusted, type Model } from 'mongoose'
-import { findById, updateById } from './by-id'
+import { existsById, findById, updateById } from './by-id'
 import { insertOnce } from './connect'
 
 /**
@@ -65,4 +65,27 @@ export async function writeConverging<S>(derive: () => Promise<S>, write: (state
     state = now
   }
   return state
+}
+
+/**
+ * A subject whose transitions form a chain of numbered rows (`idOf(subject, k)`, k from 1): a
+ * coupon's uses and undos, a campaign's kills and resumes. The next transition is the insert of row
+ * length + 1, so of racing writers one wins whatever they want to do; the chain's length says the
+ * state (e.g. odd = redeemed). Readers start from a hint (a cache that can only lag) and probe on.
+ */
+export class TransitionChain<T extends TransitionRow> {
+  constructor(private readonly model: Model<any>, readonly idOf: (subject: string, k: number) => string) {}
+
+  /** The chain's length and newest row. */
+  async read(subject: string, hint = 0): Promise<{ length: number; last: T | null }> {
+    let length = hint
+    while (await existsById(this.model, this.idOf(subject, length + 1))) length++
+    const last = length > 0 ? await findById<T>(this.model, this.idOf(subject, length)) : null
+    return { length, last }
+  }
+
+  /** Claims row `k` of the chain; a loser gets the row that won it. */
+  claim(row: T): Promise<Claimed<T>> {
+    return claimTransition(this.model, row)
+  }
 }

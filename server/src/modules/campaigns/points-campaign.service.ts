@@ -4,20 +4,47 @@ import {
   type EarningFactors, type PointsCampaign, type PointsCampaignSimulation, type PointsCampaignView, type SampledPurchase,
 } from '@mall/shared'
 import { getModel } from '../../db/connect'
+import { TransitionChain, writeConverging } from '../../db/transitions'
 import { DomainError } from '../../http/domain-error'
 import { ledgerModels, type LedgerEntryDoc } from '../ledger/ledger.model'
 import type { ProgramRules } from '../points/program-rules'
 import { PointsCampaignBudget } from './points-campaign-budget'
 
-/** The operator's kill switch for one earning campaign (the campaign itself is an earning rule). */
+/**
+ * The operator's kill switch for one earning campaign (the campaign itself is an earning rule): the
+ * cache of its switch chain (`chain` rows), which the purchase path reads all at once.
+ */
 interface ControlDoc {
   _id: string
   killed: boolean
   by: string
   at: Date
   note: string
+  chain?: number
 }
-const controlSchema = new Schema<ControlDoc>({ _id: String, killed: Boolean, by: String, at: Date, note: String }, { versionKey: false, collection: 'points_campaign_controls' })
+const controlSchema = new Schema<ControlDoc>(
+  { _id: String, killed: Boolean, by: String, at: Date, note: String, chain: Number },
+  { versionKey: false, collection: 'points_campaign_controls' },
+)
+
+/**
+ * Each use of the switch is a row decided by its insert: `<campaign>:s<k>`, a kill when k is odd and a
+ * resume when even (db/transitions.ts TransitionChain). Of a kill and a resume racing, one is the next row
+ * and the other is refused; the control row follows the chain.
+ */
+interface SwitchDoc {
+  _id: string
+  campaignId: string
+  killed: boolean
+  by: string
+  at: Date
+  note: string
+  settled: boolean
+}
+const switchSchema = new Schema<SwitchDoc>(
+  { _id: String, campaignId: String, killed: Boolean, by: String, at: Date, note: String, settled: Boolean },
+  { versionKey: false, collection: 'points_campaign_switches' },
+)
 
 // Purchases read the kill switches this stale at most in other processes; this one forgets at once.
 const CONTROLS_MS = 5_000
@@ -30,12 +57,14 @@ const LOOKAHEAD_DAYS = 60
  */
 export class PointsCampaignService {
   private readonly Control: Model<ControlDoc>
+  private readonly switches: TransitionChain<SwitchDoc>
   private readonly Entry: Model<LedgerEntryDoc>
   readonly budget: PointsCampaignBudget
   private controls: { at: number; rows: Map<string, ControlDoc> } | null = null
 
   constructor(conn: Connection, private readonly rules: ProgramRules) {
     this.Control = getModel(conn, 'PointsCampaignControl', controlSchema)
+    this.switches = new TransitionChain(getModel(conn, 'PointsCampaignSwitch', switchSchema), (id, k) => `${id}:s${k}`)
     this.Entry = ledgerModels(conn).Entry
     this.budget = new PointsCampaignBudget(conn)
   }
@@ -69,11 +98,11 @@ export class PointsCampaignService {
   }
 
   async kill(id: string, staffId: string, note: string, now: Date): Promise<PointsCampaignView> {
-    return this.setKilled(id, { _id: id, killed: true, by: staffId, at: now, note }, now)
+    return this.setKilled(id, true, staffId, note, now)
   }
 
   async resume(id: string, staffId: string, note: string, now: Date): Promise<PointsCampaignView> {
-    return this.setKilled(id, { _id: id, killed: false, by: staffId, at: now, note }, now)
+    return this.setKilled(id, false, staffId, note, now)
   }
 
   /** What a campaign (saved or a draft) would touch, estimated from the last weeks' posted purchases. */
@@ -99,9 +128,18 @@ export class PointsCampaignService {
     return found
   }
 
-  private async setKilled(id: string, doc: ControlDoc, now: Date): Promise<PointsCampaignView> {
+  /** Kills or resumes: the switch's next row, refused if the switch is already where it is asked to go. */
+  private async setKilled(id: string, killed: boolean, by: string, note: string, now: Date): Promise<PointsCampaignView> {
     await this.campaign(id)
-    await this.Control.replaceOne({ _id: id }, doc, { upsert: true }).exec()
+    const control = await this.Control.findById(id).lean<ControlDoc>().exec()
+    // Switches from before the chain: their control row stands for one kill.
+    const chain = await this.switches.read(id, control?.chain ?? (control?.killed ? 1 : 0))
+    const k = chain.length + 1
+    const claimed = (chain.length % 2 === 1) === killed ? null
+      : await this.switches.claim({ _id: this.switches.idOf(id, k), campaignId: id, killed, by, at: now, note, settled: true })
+    if (!claimed?.won) throw new DomainError('CAMPAIGN.INVALID_STATE', killed ? 'already stopped' : 'not stopped')
+    await writeConverging(() => this.switches.read(id, k), async (c) => void (await this.writeControl(id, c.length, c.last ?? claimed.row)),
+      (a, b) => a.length === b.length, { length: k, last: claimed.row })
     this.controls = null
     return (await this.list(now)).find((v) => v.campaign.id === id)!
   }
@@ -116,10 +154,23 @@ export class PointsCampaignService {
     return used !== null && used >= c.budgetPoints
   }
 
+  private async writeControl(id: string, length: number, last: SwitchDoc): Promise<ControlDoc> {
+    const doc = { _id: id, killed: length % 2 === 1, by: last.by, at: new Date(last.at), note: last.note, chain: length }
+    await this.Control.replaceOne({ _id: id }, doc, { upsert: true }).exec()
+    return doc
+  }
+
   private async controlRows(fresh = false): Promise<Map<string, ControlDoc>> {
     if (!fresh && this.controls && Date.now() - this.controls.at < CONTROLS_MS) return this.controls.rows
-    const rows = await this.Control.find({}).lean<ControlDoc[]>().exec()
-    this.controls = { at: Date.now(), rows: new Map(rows.map((r) => [r._id, { ...r, at: new Date(r.at) }])) }
+    const [rows, { earning }] = await Promise.all([this.Control.find({}).lean<ControlDoc[]>().exec(), this.rules.current()])
+    const byId = new Map(rows.map((r) => [r._id, { ...r, at: new Date(r.at) }]))
+    // A switch whose writer crashed before writing the control row is found by one probe per campaign.
+    await Promise.all(earning.campaigns.map(async (c) => {
+      const control = byId.get(c.id)
+      const chain = await this.switches.read(c.id, control?.chain ?? (control?.killed ? 1 : 0))
+      if (chain.last && chain.length !== (control?.chain ?? -1)) byId.set(c.id, await this.writeControl(c.id, chain.length, chain.last))
+    }))
+    this.controls = { at: Date.now(), rows: byId }
     return this.controls.rows
   }
 }

@@ -1,7 +1,6 @@
 import { trusted, type Model } from 'mongoose'
-import { existsById, findById, updateById } from '../../db/by-id'
-import { slotsInUse } from '../../db/slots-in-use'
-import { claimTransition, markSettled, unsettled, writeConverging, type Claimed } from '../../db/transitions'
+import { findById, updateById } from '../../db/by-id'
+import { TransitionChain, markSettled, unsettled, writeConverging, type Claimed } from '../../db/transitions'
 import type { CouponDoc, CouponModels, CouponRedemptionLogDoc } from './coupon.model'
 
 /**
@@ -28,24 +27,23 @@ const SETTLE_GRACE_MS = 30_000
 export class CouponUseChain {
   private readonly Coupon: Model<CouponDoc>
   private readonly Log: Model<CouponRedemptionLogDoc>
+  private readonly chain: TransitionChain<CouponRedemptionLogDoc>
 
   constructor(m: CouponModels) {
     this.Coupon = m.Coupon
     this.Log = m.RedemptionLog
+    this.chain = new TransitionChain(this.Log, useEventId)
   }
 
   /** The chain as it is: from the coupon row's hint, probing the next events by `_id`. */
-  async read(coupon: Pick<CouponDoc, '_id' | 'state' | 'chain'>): Promise<CouponUses> {
+  read(coupon: Pick<CouponDoc, '_id' | 'state' | 'chain'>): Promise<CouponUses> {
     // A coupon redeemed before the chain existed has no rows: its cache is its first use.
-    const hint = coupon.chain ?? (coupon.state === 'redeemed' ? 1 : 0)
-    const length = await slotsInUse(hint, Number.MAX_SAFE_INTEGER, (k) => existsById(this.Log, useEventId(coupon._id, k)))
-    const last = length > 0 ? await findById<CouponRedemptionLogDoc>(this.Log, useEventId(coupon._id, length)) : null
-    return { length, last }
+    return this.chain.read(coupon._id, coupon.chain ?? (coupon.state === 'redeemed' ? 1 : 0))
   }
 
   /** Claims event `k` of the chain; a loser gets the row that won it. */
   claim(row: CouponRedemptionLogDoc): Promise<Claimed<CouponRedemptionLogDoc>> {
-    return claimTransition(this.Log, row)
+    return this.chain.claim(row)
   }
 
   /** Writes the coupon's cache from the chain until it holds (see writeConverging), then settles `row`. */
