@@ -1,5 +1,6 @@
-// One jest run, six projects: pure units, API over HTTP against the embedded database, small
-// load tests and benchmarks, H5 end-to-end in headless Chromium, the mini-program's component tests.
+// One jest run, seven projects: pure units, API over HTTP against the embedded database, small
+// load tests and benchmarks, H5 end-to-end in headless Chromium, the weapp build rendered headlessly
+// against the API (test/weapp, docs/weapp.md), the mini-program's component tests.
 const swc = ['@swc/jest', {
   jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'automatic' } } },
   module: { type: 'commonjs' },
@@ -44,6 +45,15 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      ...shared,
+      displayName: 'weapp',
+      testMatch: ['<rootDir>/test/weapp/**/*.weapp.test.ts'],
+      // The built mini-program is loaded as it is, never transformed.
+      transformIgnorePatterns: ['/node_modules/', '/miniapp/dist/'],
+      globalSetup: '<rootDir>/test/weapp/global-setup.ts',
+      globalTeardown: '<rootDir>/test/weapp/global-teardown.ts',
     },
     ...(require('fs').existsSync(`${__dirname}/miniapp/jest.config.js`) ? ['<rootDir>/miniapp'] : []),
   ],

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The one test command (README): type-check and build everything the tests exercise, then run
-// every jest project (unit, API on the embedded database, H5 end-to-end in Chromium, mini-program)
-// and finish with the plain `N passed, N failed` line.
+// every jest project (unit, API on the embedded database, H5 end-to-end in Chromium, the weapp build
+// rendered against the API — it builds its own release and development outputs, docs/weapp.md —,
+// mini-program) and finish with the plain `N passed, N failed` line.
 const { spawnSync } = require('child_process')
 const fs = require('fs')
 const path = require('path')
@@ -30,7 +31,7 @@ const steps = [
   ['type-check tests', 'npx', ['tsc', '-p', 'test']],
   ['type-check mini-program', 'npm', ['run', 'typecheck', '-w', '@mall/miniapp']],
   ['build H5 (served by the server in end-to-end tests)', 'npm', ['run', 'build:h5']],
-  ['build weapp', 'npm', ['run', 'build:weapp']],
+  ['build weapp (development mode: DevTools, bundle budget)', 'npm', ['run', 'build:weapp']],
   ['type-check and build the operator console', 'sh', ['-c', 'npx tsc -p admin/tsconfig.json && node admin/build.js']],
   ['bundle budget (weapp main ≤ 1.2 MB, subpackages ≤ 1.5 MB, files ≤ 200 KB)', 'node', ['scripts/bundle-budget.js']],
 ]

@@ -1,0 +1,133 @@
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+
+/**
+ * The weapp lane renders builds of its own, made by Taro like any other build, so it never replaces
+ * dist/weapp (the one DevTools opens and the bundle budget measures):
+ *
+ * - production: what ships — https API base, a wx… appid, no dev login. Its base names a host that
+ *   does not exist; the wx shim routes that origin to the test server, as DNS would route the real one.
+ * - development: what `npm run build:weapp` makes for DevTools (http://127.0.0.1:3000, dev login).
+ *
+ * Values are passed explicitly, so a developer's .env.*.local cannot change what the lane proves.
+ */
+export type LaneMode = 'production' | 'development'
+
+export const ROOT = path.resolve(__dirname, '../../..')
+const MINIAPP = path.join(ROOT, 'miniapp')
+
+export interface LaneBuild {
+  mode: LaneMode
+  dir: string
+  apiBase: string
+  appId: string
+  checkinTemplateId: string
+}
+
+const ENV: Record<LaneMode, Record<string, string>> = {
+  production: {
+    TARO_APP_API_BASE: 'https://api.weapp-lane.test',
+    TARO_APP_ID: 'wx00000000000000a1',
+    TARO_APP_TPL_CHECKIN: 'lane-tpl-checkin',
+    TARO_APP_DEV_LOGIN: 'false',
+  },
+  development: {
+    TARO_APP_API_BASE: 'http://127.0.0.1:3000',
+    TARO_APP_ID: 'touristappid',
+    TARO_APP_TPL_CHECKIN: 'checkin-reminder-dev',
+    TARO_APP_DEV_LOGIN: 'true',
+  },
+}
+
+export function laneBuild(mode: LaneMode): LaneBuild {
+  const env = ENV[mode]
+  return {
+    mode,
+    dir: path.join(MINIAPP, 'dist', 'weapp-lane', mode),
+    apiBase: env.TARO_APP_API_BASE!,
+    appId: env.TARO_APP_ID!,
+    checkinTemplateId: env.TARO_APP_TPL_CHECKIN!,
+  }
+}
+
+/**
+ * Builds both lane outputs unless the sources they come from are unchanged since the last build
+ * (content hash): a rerun of the lane then starts in seconds. WEAPP_LANE_REBUILD=1 forces a build.
+ */
+export function ensureLaneBuilds(log: (line: string) => void): void {
+  ensureWeappCompiler()
+  for (const mode of ['production', 'development'] as const) {
+    const build = laneBuild(mode)
+    const stamp = path.join(build.dir, '.lane-sources')
+    const fingerprint = sourceFingerprint(mode)
+    if (process.env.WEAPP_LANE_REBUILD !== '1' && existsSync(stamp) && readFileSync(stamp, 'utf8') === fingerprint) {
+      log(`weapp lane: ${mode} build is up to date`)
+      continue
+    }
+    const started = Date.now()
+    const r = spawnSync(path.join(ROOT, 'node_modules/.bin/taro'), ['build', '--type', 'weapp', '--mode', mode], {
+      cwd: MINIAPP,
+      encoding: 'utf8',
+      // NODE_ENV=production as in `npm run build:weapp` (jest sets it to "test", which would not minify).
+      env: {
+        ...process.env,
+        ...ENV[mode],
+        NODE_ENV: 'production',
+        MINIAPP_OUTPUT_ROOT: path.relative(MINIAPP, build.dir),
+      },
+      maxBuffer: 64 * 1024 * 1024,
+    })
+    if (r.status !== 0) {
+      const tail = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.trim()).slice(-25).join('\n')
+      throw new Error(`weapp lane: taro build --mode ${mode} failed (${r.status})\n${tail}`)
+    }
+    writeFileSync(stamp, fingerprint)
+    log(`weapp lane: built ${mode} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  }
+}
+
+/**
+ * npm installs with --ignore-scripts here (scripts/prerequisites.js), and the package ships its Linux
+ * WXML compiler without the execute bit: set it, or every render fails with EACCES.
+ */
+export function ensureWeappCompiler(): void {
+  if (process.platform !== 'linux') return
+  const dir = path.join(path.dirname(require.resolve('miniprogram-compiler/package.json')), 'bin', 'linux')
+  for (const name of ['wcc', 'wcsc']) {
+    const file = path.join(dir, name)
+    if ((statSync(file).mode & 0o111) !== 0o111) chmodSync(file, 0o755)
+  }
+}
+
+/** Routes of app.json: main package pages, then subpackage pages with their root. */
+export function appRoutes(build: LaneBuild): { main: string[]; sub: string[] } {
+  const app = JSON.parse(readFileSync(path.join(build.dir, 'app.json'), 'utf8')) as {
+    pages: string[]
+    subPackages?: { root: string; pages: string[] }[]
+  }
+  return { main: app.pages, sub: (app.subPackages ?? []).flatMap((p) => p.pages.map((page) => `${p.root}/${page}`)) }
+}
+
+function sourceFingerprint(mode: LaneMode): string {
+  const hash = createHash('sha256').update(JSON.stringify(ENV[mode]))
+  const inputs = [
+    path.join(MINIAPP, 'src'),
+    path.join(MINIAPP, 'config'),
+    path.join(ROOT, 'shared', 'src'),
+    path.join(MINIAPP, 'package.json'),
+    path.join(MINIAPP, 'project.config.json'),
+    path.join(MINIAPP, 'babel.config.js'),
+    path.join(ROOT, 'package-lock.json'),
+    ...readdirSync(MINIAPP).filter((f) => f.startsWith('.env')).map((f) => path.join(MINIAPP, f)),
+  ]
+  for (const file of inputs.flatMap(filesUnder).sort()) hash.update(file).update(readFileSync(file))
+  return hash.digest('hex')
+}
+
+function filesUnder(p: string): string[] {
+  if (!existsSync(p)) return []
+  if (!statSync(p).isDirectory()) return [p]
+  return readdirSync(p).flatMap((name) => filesUnder(path.join(p, name)))
+}

@@ -1,0 +1,200 @@
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { StubUser, WechatStub } from '../../support/wechat-stub'
+import type { Callbacks, Network } from './network'
+import type { NavKind } from './mini-program'
+import { wxApiNames } from './wx-api-names'
+
+/**
+ * A strict `wx`: it has exactly the members of the real one (wxApiNames). The ones the app uses
+ * are simulated; calling any other real API, or touching a name weapp does not have, is reported
+ * as a problem and throws — on a phone the first would need a simulation we have not written, the
+ * second is `undefined is not a function`.
+ */
+export interface WxControls {
+  wx: Record<string, unknown>
+  storage: Map<string, unknown>
+  /** the WeChat user wx.login signs in (a fresh stub code per call) */
+  user: StubUser
+  /** what the next wx.scanCode returns; empty = the user cancelled */
+  scans: string[]
+  /** the image wx.chooseImage returns next (a file path); empty = cancelled */
+  images: string[]
+  /** answers to wx.showModal, oldest first; default: confirm */
+  modalAnswers: boolean[]
+  toasts: string[]
+  modals: string[]
+  clipboard: string[]
+  subscribeRequests: string[][]
+  /** names of every wx API the app called, in order */
+  calls: string[]
+  /** Date.now() of the last wx call */
+  lastCallAt: number
+}
+
+export interface ShimDeps {
+  network: Network
+  wechat: WechatStub
+  navigate(kind: NavKind, url: string | undefined, delta?: number): string | null
+  /** WeChat's camera and album cover the page: onHide now, onShow when they close (call the result) */
+  coverPage(): () => void
+  problem(message: string): void
+}
+
+/** Members Taro's build itself keeps on `wx` (its webpack chunk registry). */
+const APP_OWNED = new Set(['webpackJsonp'])
+
+export function createWx(deps: ShimDeps): WxControls {
+  const c: WxControls = {
+    wx: {},
+    storage: new Map(),
+    user: { openid: 'o-weapp-lane' },
+    scans: [],
+    images: [],
+    modalAnswers: [],
+    toasts: [],
+    modals: [],
+    clipboard: [],
+    subscribeRequests: [],
+    calls: [],
+    lastCallAt: 0,
+  }
+  const files = mkdtempSync(path.join(os.tmpdir(), 'weapp-lane-wx-'))
+  let fileNo = 0
+  const later = <T>(o: Callbacks<T> | undefined, api: string, result: T | null, errMsg?: string) => {
+    setTimeout(() => {
+      if (result === null) o?.fail?.({ errMsg: `${api}:fail ${errMsg ?? ''}`.trim() })
+      else o?.success?.(result)
+      o?.complete?.(result ?? { errMsg })
+    }, 0)
+  }
+  const ok = (api: string) => ({ errMsg: `${api}:ok` })
+  // The page shows again before the API answers, as on a phone.
+  const uncoverThen = (uncover: () => void, answer: () => void) =>
+    setTimeout(() => {
+      uncover()
+      answer()
+    }, 0)
+  const navigation = (kind: NavKind) => (o: { url?: string; delta?: number } & Callbacks<unknown> = {}) => {
+    // WeChat navigates after the current task; the page stack changes before success runs.
+    setTimeout(() => {
+      const refused = deps.navigate(kind, o.url, o.delta)
+      if (refused) deps.problem(`wx.${kind}(${o.url ?? ''}) refused: ${refused}`)
+      later(o, kind, refused ? null : ok(kind), refused ?? undefined)
+    }, 0)
+  }
+  const systemInfo = {
+    brand: 'devtools', model: 'iPhone 13', pixelRatio: 3, screenWidth: 390, screenHeight: 844, windowWidth: 390,
+    windowHeight: 753, statusBarHeight: 47, language: 'zh_CN', version: '8.0.50', system: 'iOS 17.0',
+    platform: 'devtools', SDKVersion: '3.5.0', theme: 'light',
+    safeArea: { top: 47, left: 0, right: 390, bottom: 810, width: 390, height: 763 },
+  }
+
+  const simulated: Record<string, unknown> = {
+    env: { USER_DATA_PATH: 'wxfile://usr' },
+    getStorageSync: (key: string) => (c.storage.has(key) ? structuredClone(c.storage.get(key)) : ''),
+    setStorageSync: (key: string, value: unknown) => void c.storage.set(key, structuredClone(value)),
+    removeStorageSync: (key: string) => void c.storage.delete(key),
+    clearStorageSync: () => c.storage.clear(),
+    request: (o: Parameters<Network['request']>[0]) => deps.network.request(o),
+    downloadFile: (o: Parameters<Network['downloadFile']>[0]) => deps.network.downloadFile(o),
+    login: (o?: Callbacks<unknown>) => later(o, 'login', { code: deps.wechat.loginCode(c.user), ...ok('login') }),
+    navigateTo: navigation('navigateTo'),
+    redirectTo: navigation('redirectTo'),
+    reLaunch: navigation('reLaunch'),
+    navigateBack: navigation('navigateBack'),
+    switchTab: navigation('switchTab'),
+    showToast: (o: { title: string } & Callbacks<unknown>) => {
+      c.toasts.push(o.title)
+      later(o, 'showToast', ok('showToast'))
+    },
+    hideToast: (o?: Callbacks<unknown>) => later(o, 'hideToast', ok('hideToast')),
+    showLoading: (o?: Callbacks<unknown>) => later(o, 'showLoading', ok('showLoading')),
+    hideLoading: (o?: Callbacks<unknown>) => later(o, 'hideLoading', ok('hideLoading')),
+    showModal: (o: { title?: string; content?: string } & Callbacks<unknown>) => {
+      c.modals.push([o.title, o.content].filter(Boolean).join(': '))
+      const confirm = c.modalAnswers.length ? c.modalAnswers.shift()! : true
+      later(o, 'showModal', { confirm, cancel: !confirm, ...ok('showModal') })
+    },
+    stopPullDownRefresh: (o?: Callbacks<unknown>) => later(o, 'stopPullDownRefresh', ok('stopPullDownRefresh')),
+    scanCode: (o?: Callbacks<unknown>) => {
+      const uncover = deps.coverPage()
+      const result = c.scans.shift()
+      uncoverThen(uncover, () => {
+        if (result === undefined) later(o, 'scanCode', null, 'cancel')
+        else later(o, 'scanCode', { result, scanType: 'QR_CODE', charSet: 'utf-8', path: '', ...ok('scanCode') })
+      })
+    },
+    requestSubscribeMessage: (o: { tmplIds: string[] } & Callbacks<unknown>) => {
+      c.subscribeRequests.push(o.tmplIds)
+      const answers = Object.fromEntries(o.tmplIds.map((id) => [id, 'accept']))
+      later(o, 'requestSubscribeMessage', { ...answers, ...ok('requestSubscribeMessage') })
+    },
+    setClipboardData: (o: { data: string } & Callbacks<unknown>) => {
+      c.clipboard.push(o.data)
+      later(o, 'setClipboardData', ok('setClipboardData'))
+    },
+    chooseImage: (o?: Callbacks<unknown>) => {
+      const uncover = deps.coverPage()
+      const source = c.images.shift()
+      uncoverThen(uncover, () => {
+        if (!source) return later(o, 'chooseImage', null, 'cancel')
+        const tempPath = path.join(files, `tmp-${++fileNo}${path.extname(source)}`)
+        copyFileSync(source, tempPath)
+        const size = readFileSync(tempPath).length
+        const picked = { tempFilePaths: [tempPath], tempFiles: [{ path: tempPath, size }] }
+        later(o, 'chooseImage', { ...picked, ...ok('chooseImage') })
+      })
+    },
+    getFileSystemManager: () => ({
+      readFile: (o: { filePath: string; encoding?: BufferEncoding } & Callbacks<unknown>) => {
+        try {
+          const bytes = readFileSync(o.filePath)
+          later(o, 'readFile', { data: o.encoding ? bytes.toString(o.encoding) : bytes.buffer, ...ok('readFile') })
+        } catch (e) {
+          later(o, 'readFile', null, String(e))
+        }
+      },
+    }),
+    getSystemInfoSync: () => ({ ...systemInfo }),
+    getWindowInfo: () => ({ ...systemInfo }),
+    getDeviceInfo: () => ({ ...systemInfo }),
+    getAppBaseInfo: () => ({ ...systemInfo }),
+    canIUse: () => true,
+  }
+
+  const names = wxApiNames()
+  const target: Record<string, unknown> = {}
+  for (const name of names) {
+    target[name] = name in simulated ? simulated[name] : notSimulated(name)
+  }
+  for (const name of Object.keys(simulated)) {
+    if (!names.has(name)) throw new Error(`wx shim simulates ${name}, which is not a wx API`)
+  }
+  c.wx = new Proxy(target, {
+    get(t, prop, receiver) {
+      if (typeof prop === 'symbol' || prop in t || APP_OWNED.has(prop)) {
+        const value = Reflect.get(t, prop, receiver)
+        if (typeof value === 'function' && typeof prop === 'string' && names.has(prop)) {
+          return (...args: unknown[]) => {
+            c.calls.push(prop)
+            c.lastCallAt = Date.now()
+            return value(...args)
+          }
+        }
+        return value
+      }
+      deps.problem(`wx.${prop} does not exist in weapp`)
+      throw new TypeError(`wx.${prop} does not exist in weapp`)
+    },
+  })
+  return c
+
+  function notSimulated(name: string) {
+    return () => {
+      deps.problem(`wx.${name} was called; the weapp lane does not simulate it yet (test/weapp/support/wx-shim.ts)`)
+      throw new Error(`wx.${name} is not simulated`)
+    }
+  }
+}
