@@ -4,7 +4,7 @@ import type { AppConfig } from '@mall/config'
 import { shanghaiMonth } from '@mall/shared'
 import { AuthService } from './modules/auth/auth.service'
 import { TokenService } from './modules/auth/tokens'
-import type { WechatClient } from './modules/auth/wechat-client'
+import type { WechatClient } from './modules/wechat/wechat-client'
 import { LedgerService } from './modules/ledger/ledger.service'
 import { MemberCodeService } from './modules/member-code/member-code.service'
 import { MemberRepo } from './modules/members/member.repo'
@@ -39,6 +39,9 @@ import { SegmentService } from './modules/insight/segment.service'
 import { StoreAdminService } from './modules/stores/store-admin.service'
 import { StaffAdminService } from './modules/staff/staff-admin.service'
 import { CouponTemplateAdminService } from './modules/coupons/template-admin.service'
+import { NotificationService } from './modules/notifications/notification.service'
+import { NotificationTriggers } from './modules/notifications/notification-triggers'
+import { InviteCodeImages } from './modules/wechat/invite-code-image'
 
 export interface AppDeps {
   config: AppConfig
@@ -82,6 +85,12 @@ export interface Services {
   storeAdmin: StoreAdminService
   staffAdmin: StaffAdminService
   couponTemplateAdmin: CouponTemplateAdminService
+  /** subscribe messages: members' subscriptions (credits) and sending, once per subject */
+  notifications: NotificationService
+  /** when they go out: purchase and feedback listeners, expiry jobs */
+  notificationTriggers: NotificationTriggers
+  /** invite mini-program codes, fetched from WeChat once per invite code */
+  inviteCodes: InviteCodeImages
 }
 
 /** Background work; main.ts schedules it, tests and operators run it on demand. */
@@ -93,6 +102,11 @@ export interface Jobs {
   sweepCouponClaims(now: Date): Promise<{ activated: number; released: number; usesSettled: number }>
   sweepCheckins(now: Date): Promise<{ rewards: number; cards: number }>
   sendCheckinReminders(now: Date): Promise<number>
+  /** subscribe messages: points expiring in 30 / 7 days, coupons within 3 days of their end (daily) */
+  notifyPointsExpiring(now: Date): Promise<number>
+  notifyCouponsExpiring(now: Date): Promise<number>
+  /** who subscribed to points-earned messages, for this process's purchase listener (every minute) */
+  refreshNotificationAudience(): Promise<number>
   sweepReferrals(now: Date): Promise<number>
   sweepPurchases(now: Date): Promise<number>
   runCampaigns(now: Date): ReturnType<CampaignService['runAll']>
@@ -168,6 +182,14 @@ export function buildContext(deps: AppDeps): AppContext {
   members.onRegistered((member, input) => referrals.onRegistered(member, input.now))
   purchases.listeners.posted.push((memberId, purchaseId, at, invited) => referrals.onPurchasePosted(memberId, purchaseId, at, invited))
   purchases.listeners.reversed.push((memberId, purchaseId, at) => referrals.onPurchaseReversed(memberId, purchaseId, at))
+  const { templates } = config.wechat
+  const notifications = new NotificationService(conn, deps.wechat, members, {
+    points_earned: templates.pointsEarned, points_expiring: templates.pointsExpiring,
+    coupon_expiring: templates.couponExpiring, feedback_replied: templates.feedbackReplied,
+  }, config.wechat.envVersion, deps.logger)
+  const notificationTriggers = new NotificationTriggers(notifications, ledger, couponCatalog, deps.logger)
+  purchases.listeners.posted.push((memberId, purchaseId, at) => notificationTriggers.onPurchasePosted(memberId, purchaseId, at))
+  feedback.listeners.responded.push(notificationTriggers.onFeedbackReplied)
   const services: Services = {
     ledger,
     members,
@@ -197,6 +219,9 @@ export function buildContext(deps: AppDeps): AppContext {
     storeAdmin: new StoreAdminService(conn, (storeId) => purchases.forgetStore(storeId)),
     staffAdmin: new StaffAdminService(conn),
     couponTemplateAdmin: new CouponTemplateAdminService(conn, couponCatalog),
+    notifications,
+    notificationTriggers,
+    inviteCodes: new InviteCodeImages(conn, deps.wechat, members, config.wechat.envVersion),
   }
   const jobs: Jobs = {
     expirePoints: (at) => expirePoints(ledger, at),
@@ -210,6 +235,9 @@ export function buildContext(deps: AppDeps): AppContext {
     runCampaigns: (at) => campaigns.runAll(at),
     sweepCampaignGrants: (at) => campaigns.sweep(at),
     grantTierMonthlyCoupons: (at) => tierMonthlyCoupons.run(at),
+    notifyPointsExpiring: (at) => notificationTriggers.pointsExpiring(at),
+    notifyCouponsExpiring: (at) => notificationTriggers.couponsExpiring(at),
+    refreshNotificationAudience: () => notificationTriggers.refreshAudience(),
     sendCheckinReminders: (at) =>
       checkin.sendReminders(at, (openid) =>
         deps.wechat.sendSubscribeMessage({
