@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto'
 import { Schema, type Connection, type Model } from 'mongoose'
 import type { Middleware } from 'koa'
 import { getModel, insertOnce } from '../db/connect'
-import { deleteIf } from '../db/guarded-write'
 import { sleep } from '../lib/keyed-mutex'
 import { DomainError } from './domain-error'
 
@@ -73,7 +72,12 @@ export function idempotent(conn: Connection, opts: { required: boolean }): Middl
         return
       }
       if (Date.now() - new Date(rec.createdAt).getTime() > ABANDONED_MS) {
-        await deleteIf(Record, id, { state: 'in_flight', createdAt: new Date(rec.createdAt) })
+        // Of several retries taking over one abandoned record, the one that inserts its takeover row
+        // deletes it: a late one can never delete the record a faster one has claimed since.
+        const takeover = `${id}|takeover|${new Date(rec.createdAt).getTime()}`
+        if (await insertOnce(Record, { _id: takeover, requestHash: '', state: 'done', status: 0, body: null, createdAt: new Date() })) {
+          await Record.collection.deleteOne({ _id: id } as never)
+        }
         continue
       }
       if (Date.now() - started > WAIT_MS) throw new DomainError('IDEMPOTENCY.IN_FLIGHT', 'the first request with this key is still running')
