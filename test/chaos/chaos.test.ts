@@ -61,7 +61,7 @@ beforeAll(async () => {
   await storeModel(conn).create({ _id: 'CH', name: 'Chaos store', floor: 'L1', category: '零售', opensAt: '00:00', closesAt: '23:59' })
   // One staff account records all the chaos purchases: lift the per-staff caps meant for real clerks.
   await conn.collection('program_rules').updateOne({ _id: 'current' as never }, { $set: { earning: { ...DEFAULT_EARNING_RULES, staffHourlyCapFen: 1e12, staffDailyCapFen: 1e12 } } }, { upsert: true })
-  for (const [username, role, storeId] of [['chaos-clerk', 'manager', 'CH'], ['chaos-op', 'operator', null]] as const) {
+  for (const [username, role, storeId] of [['chaos-clerk', 'manager', 'CH'], ['chaos-op', 'operator', null], ['chaos-till', 'clerk', 'CH']] as const) {
     await staffModel(conn).create({ _id: username, displayName: username, role, storeId, passwordHash: await StaffService.hashPassword('chaos-pass') })
   }
 })
@@ -71,7 +71,11 @@ afterAll(async () => {
   await conn?.close()
 })
 
-type Op = { kind: 'earn' | 'spend' | 'claim' | 'checkin' | 'register' | 'friend-purchase'; member: number; key: string }
+type Op = {
+  kind: 'earn' | 'spend' | 'claim' | 'checkin' | 'register' | 'friend-purchase' | 'held' | 'decide' | 'redeem-coupon' | 'coupon-flip'
+  member: number
+  key: string
+}
 
 async function call(method: string, path: string, token: string | null, body: unknown, key?: string): Promise<{ status: number; body: any }> {
   // Retries until the server gives a definitive answer: network errors (it is being killed),
@@ -98,6 +102,7 @@ async function call(method: string, path: string, token: string | null, body: un
 describe('chaos: SIGKILL and restart during mixed traffic', () => {
   it(`${OPS} operations, ${KILLS} kills: ledger replays exactly, intents settle, no oversell`, async () => {
     const staff = (await call('POST', '/api/staff/auth/login', null, { username: 'chaos-clerk', password: 'chaos-pass' })).body.accessToken
+    const till = (await call('POST', '/api/staff/auth/login', null, { username: 'chaos-till', password: 'chaos-pass' })).body.accessToken
     const operator = (await call('POST', '/api/staff/auth/login', null, { username: 'chaos-op', password: 'chaos-pass' })).body.accessToken
     const template = (
       await call('POST', '/api/ops/coupon-templates', operator, {
@@ -117,18 +122,23 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
     // carry nothing, and the award reads the member row.
     const handedHead = new TokenService({ secret: SECRET, accessTtlSeconds: 3600, refreshTtlSeconds: 3600 }).seal({ seq: 0, state: EMPTY_WALLET })
     let scans = 0
-    const scanToken = (memberId: string, mayHandHead = false) =>
+    const scanToken = (memberId: string, mayHandHead = false, staffId = 'chaos-clerk') =>
       jwt.sign(
-        { sub: memberId, staffId: 'chaos-clerk', storeId: 'CH', ...(mayHandHead && scans++ % 2 === 0 ? { tier: 1, invited: false, head: handedHead } : {}) },
+        { sub: memberId, staffId, storeId: 'CH', ...(mayHandHead && scans++ % 2 === 0 ? { tier: 1, invited: false, head: handedHead } : {}) },
         SECRET, { algorithm: 'HS256', issuer: 'mall-loyalty', audience: 'scan', expiresIn: 3600 },
       )
 
-    const kinds: Op['kind'][] = ['earn', 'earn', 'earn', 'spend', 'claim', 'checkin', 'register', 'friend-purchase']
+    const kinds: Op['kind'][] = ['earn', 'earn', 'earn', 'spend', 'claim', 'checkin', 'register', 'friend-purchase', 'held', 'decide', 'redeem-coupon', 'coupon-flip']
     const ops: Op[] = Array.from({ length: OPS }, (_, i) => ({ kind: kinds[i % kinds.length]!, member: Math.floor(Math.random() * MEMBERS), key: `chaos-${i}-${randomBytes(3).toString('hex')}` }))
     const friends: { id: string; token: string }[] = []
     const outcomes: Record<string, number> = {}
     const earned: string[] = []
     const spent: string[] = []
+    /** receipts held for approval (the till's, above the threshold); decided by approvals, rejections and undos raced */
+    const held: string[] = []
+    /** members' coupons, and how to get each one's code */
+    const couponsOf = async (m: { token: string }) => (await call('GET', '/api/me/coupons?status=unused', m.token, undefined)).body.items ?? []
+    const codeOf = async (m: { token: string }, couponId: string) => (await call('GET', `/api/me/coupons/${encodeURIComponent(couponId)}/code`, m.token, undefined)).body.code
 
     let next = 0
     let done = false
@@ -170,6 +180,40 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
               if (res.status === 200) friends.push({ id: res.body.member.memberId, token: res.body.accessToken })
               break
             }
+            case 'held':
+              res = await call('POST', '/api/staff/purchases', till, { scanToken: scanToken(m.id, false, 'chaos-till'), receiptNo: op.key, amountFen: 12_000_00 }, op.key)
+              if (res.status === 200) held.push(op.key)
+              break
+            case 'decide': {
+              // approval, rejection and the clerk's undo of one held receipt, all at once
+              const receipt = held[Math.floor(Math.random() * held.length)]
+              if (!receipt) { res = { status: 0, body: {} }; break }
+              const answers = await Promise.all([
+                call('POST', `/api/staff/purchases/${receipt}/decision`, staff, { approve: true }),
+                call('POST', `/api/staff/purchases/${receipt}/decision`, operator, { approve: false, storeId: 'CH' }),
+                call('POST', `/api/staff/purchases/${receipt}/reverse`, till, { reason: 'undo' }),
+              ])
+              res = answers.find((a) => a.status === 200) ?? answers[0]!
+              break
+            }
+            case 'redeem-coupon': {
+              const coupon = (await couponsOf(m))[0]
+              res = coupon ? await call('POST', '/api/staff/coupons/redeem', staff, { code: await codeOf(m, coupon.couponId) }) : { status: 0, body: {} }
+              break
+            }
+            case 'coupon-flip': {
+              // redeem, then an undo and a second redemption of the same coupon at once
+              const coupon = (await couponsOf(m))[0]
+              if (!coupon) { res = { status: 0, body: {} }; break }
+              const code = await codeOf(m, coupon.couponId)
+              await call('POST', '/api/staff/coupons/redeem', staff, { code })
+              const [undo] = await Promise.all([
+                call('POST', `/api/staff/coupons/${encodeURIComponent(coupon.couponId)}/undo`, staff, {}),
+                call('POST', '/api/staff/coupons/redeem', staff, { code }),
+              ])
+              res = undo
+              break
+            }
             case 'friend-purchase': {
               const f = friends[Math.floor(Math.random() * friends.length)]
               res = f ? await call('POST', '/api/staff/purchases', staff, { scanToken: scanToken(f.id), receiptNo: op.key, amountFen: 5_000 }, op.key) : { status: 0, body: {} }
@@ -202,6 +246,8 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
       unrewardedCheckins: await checkinModels(conn).Checkin.countDocuments({ rewarded: false }),
       pendingCards: await checkinModels(conn).Card.countDocuments({ state: 'pending' }),
       qualifiedReferrals: await referralModels(conn).Referral.countDocuments({ status: 'qualified' }),
+      unsettledTransitions: (await Promise.all(['purchase_transitions', 'coupon_redemption_log', 'referral_transitions']
+        .map((c) => conn.collection(c).countDocuments({ settled: false })))).reduce((a, b) => a + b, 0),
     })
     let state = await unsettled()
     while (Object.values(state).some((n) => n > 0) && Date.now() - restartedAt < 60_000) {
@@ -210,7 +256,7 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
     }
     const settledAfter = Math.round((Date.now() - restartedAt) / 1000)
     process.stdout.write(`chaos: intents settled ${JSON.stringify(state)} ${settledAfter} s after the last restart\n`)
-    expect(state).toEqual({ pendingCoupons: 0, postingPurchases: 0, unrewardedCheckins: 0, pendingCards: 0, qualifiedReferrals: 0 })
+    expect(state).toEqual({ pendingCoupons: 0, postingPurchases: 0, unrewardedCheckins: 0, pendingCards: 0, qualifiedReferrals: 0, unsettledTransitions: 0 })
 
     const report = await replayCheck(new LedgerService(conn, new MemberRepo(conn)))
     expect(report.differences).toEqual([])
@@ -226,8 +272,25 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
     // Paid once for every coupon held, and no payment without its coupon.
     for (const c of coupons) expect(postings.get(`coupon:${c._id}:${c.claimId}`)).toBe(1)
     const payments = (await Entry.find({}, { eventKey: 1, type: 1 }).lean()).filter((e) => e.type === 'coupon')
-    const held = new Set(coupons.map((c) => `coupon:${c._id}:${c.claimId}`))
-    expect(payments.filter((p) => !held.has(p.eventKey))).toEqual([])
+    const heldCoupons = new Set(coupons.map((c) => `coupon:${c._id}:${c.claimId}`))
+    expect(payments.filter((p) => !heldCoupons.has(p.eventKey))).toEqual([])
+
+    // Held receipts: the receipt and the ledger agree, whichever of approve / reject / undo won.
+    for (const receipt of held) {
+      const p = (await purchaseModel(conn).findById(`CH:${receipt}`).lean())!
+      const earn = postings.get(`purchase:CH:${receipt}`) ?? 0
+      const reversal = postings.get(`reversal:purchase:CH:${receipt}`) ?? 0
+      const want = { pending_approval: [0, 0], rejected: [0, 0], posted: [1, 0], reversed: [1, 1] }[p.status as string]
+      expect({ receipt, status: p.status, postings: [earn, reversal] }).toEqual({ receipt, status: p.status, postings: want })
+    }
+    // Coupons: the cached state is what the use/undo rows say.
+    const log = await couponModels(conn).RedemptionLog.find({}).lean()
+    for (const c of coupons) {
+      const rows = log.filter((r) => r.couponId === c._id)
+      const live = rows.filter((r) => r.action === 'redeem').length - rows.filter((r) => r.action === 'undo').length
+      expect({ coupon: c._id, live, state: c.state }).toEqual({ coupon: c._id, live, state: live === 1 ? 'redeemed' : 'active' })
+    }
+    process.stdout.write(`chaos: ${held.length} held receipts, ${log.length} coupon uses and undos checked\n`)
   })
 })
 
