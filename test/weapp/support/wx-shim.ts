@@ -7,10 +7,10 @@ import type { NavKind } from './mini-program'
 import { wxApiNames } from './wx-api-names'
 
 /**
- * A strict `wx`: it has exactly the members of the real one (wxApiNames). The ones the app uses
- * are simulated; calling any other real API, or touching a name weapp does not have, is reported
- * as a problem and throws — on a phone the first would need a simulation we have not written, the
- * second is `undefined is not a function`.
+ * A strict `wx`: it has exactly the members of the real one (wxApiNames). The ones the app calls
+ * (Taro.* in miniapp/src) are simulated; calling any other real API, or touching a name weapp does
+ * not have, is reported as a problem and throws — the first needs a simulation written here, the
+ * second is `undefined is not a function` on a phone.
  */
 export interface WxControls {
   wx: Record<string, unknown>
@@ -84,19 +84,12 @@ export function createWx(deps: ShimDeps): WxControls {
       later(o, kind, refused ? null : ok(kind), refused ?? undefined)
     }, 0)
   }
-  const systemInfo = {
-    brand: 'devtools', model: 'iPhone 13', pixelRatio: 3, screenWidth: 390, screenHeight: 844, windowWidth: 390,
-    windowHeight: 753, statusBarHeight: 47, language: 'zh_CN', version: '8.0.50', system: 'iOS 17.0',
-    platform: 'devtools', SDKVersion: '3.5.0', theme: 'light',
-    safeArea: { top: 47, left: 0, right: 390, bottom: 810, width: 390, height: 763 },
-  }
 
   const simulated: Record<string, unknown> = {
     env: { USER_DATA_PATH: 'wxfile://usr' },
     getStorageSync: (key: string) => (c.storage.has(key) ? structuredClone(c.storage.get(key)) : ''),
     setStorageSync: (key: string, value: unknown) => void c.storage.set(key, structuredClone(value)),
     removeStorageSync: (key: string) => void c.storage.delete(key),
-    clearStorageSync: () => c.storage.clear(),
     request: (o: Parameters<Network['request']>[0]) => deps.network.request(o),
     downloadFile: (o: Parameters<Network['downloadFile']>[0]) => deps.network.downloadFile(o),
     login: (o?: Callbacks<unknown>) => later(o, 'login', { code: deps.wechat.loginCode(c.user), ...ok('login') }),
@@ -109,9 +102,6 @@ export function createWx(deps: ShimDeps): WxControls {
       c.toasts.push(o.title)
       later(o, 'showToast', ok('showToast'))
     },
-    hideToast: (o?: Callbacks<unknown>) => later(o, 'hideToast', ok('hideToast')),
-    showLoading: (o?: Callbacks<unknown>) => later(o, 'showLoading', ok('showLoading')),
-    hideLoading: (o?: Callbacks<unknown>) => later(o, 'hideLoading', ok('hideLoading')),
     showModal: (o: { title?: string; content?: string } & Callbacks<unknown>) => {
       c.modals.push([o.title, o.content].filter(Boolean).join(': '))
       const confirm = c.modalAnswers.length ? c.modalAnswers.shift()! : true
@@ -157,11 +147,6 @@ export function createWx(deps: ShimDeps): WxControls {
         }
       },
     }),
-    getSystemInfoSync: () => ({ ...systemInfo }),
-    getWindowInfo: () => ({ ...systemInfo }),
-    getDeviceInfo: () => ({ ...systemInfo }),
-    getAppBaseInfo: () => ({ ...systemInfo }),
-    canIUse: () => true,
   }
 
   const names = wxApiNames()
