@@ -210,6 +210,26 @@ describe('operators handle tickets', () => {
     expect(replied.body.history.map((e: { action: string }) => e.action)).toEqual(['submit', 'assign', 'reply'])
   })
 
+  it('shows a member the ticket its change rows make, even when the ticket row lags (a crash, a late older write)', async () => {
+    const ticket = (await submitFeedback(api, a.accessToken, { category: 'membership', text: '停车券' })).body as FeedbackTicket
+    const event = { at: api.clock.now(), actor: 'staff', actorId: 'fb-operator', action: 'reply', status: 'replied', text: '已处理' }
+    await feedbackModels(api.conn).Change.collection.insertOne({ _id: `${ticket.ticketId}#2`, ticketId: ticket.ticketId, rev: 2, event } as never)
+    const seen = (await api.http.get(`/api/me/feedback/${ticket.ticketId}`).set(bearer(a.accessToken))).body as FeedbackTicket
+    expect(seen).toMatchObject({ status: 'replied' })
+    expect(seen.history.map((e) => e.action)).toEqual(['submit', 'reply'])
+  })
+
+  it('keeps every winning change of 20 concurrent operator actions exactly once, in rev order', async () => {
+    const ticket = (await submitFeedback(api, a.accessToken, { category: 'other', text: '并发处理' })).body as FeedbackTicket
+    const actions = Array.from({ length: 20 }, (_, i) => (i % 3 === 0 ? ['assign', { assignee: `组${i}` }] : i % 3 === 1 ? ['reply', { text: `回复${i}` }] : ['close', { resolution: `关闭${i}` }]) as const)
+    const results = await Promise.all(actions.map(([action, body]) => feedbackAction(api, operator, ticket.ticketId, action, body)))
+    for (const r of results) expect([200, 409]).toContain(r.status)
+    const after = (await api.http.get(`/api/ops/feedback/${ticket.ticketId}`).set(bearer(operator))).body as FeedbackTicket
+    const changes = await feedbackModels(api.conn).Change.countDocuments({ ticketId: ticket.ticketId })
+    expect(after.history).toHaveLength(changes + 1) // the submit is the ticket's own first rev
+    expect(after.history.length - 1).toBe(results.filter((r) => r.status === 200).length)
+  })
+
   it('validates operator input, pages the queue, and is for operators only', async () => {
     const ticketId = (await mine(a))[0]!.ticketId
     for (const [action, body] of [['assign', { assignee: '' }], ['assign', { assignee: 'x'.repeat(41) }], ['reply', { text: '' }], ['close', {}], ['close', { resolution: 'ok', extra: 1 }]] as const) {

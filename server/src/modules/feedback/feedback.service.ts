@@ -134,9 +134,15 @@ export class FeedbackService {
 
   /** A ticket by id; with `ownerId`, another member's ticket is reported as not existing. */
   private async load(ticketId: string, ownerId?: string): Promise<FeedbackTicketDoc> {
-    const ticket = await this.Ticket.findById(ticketId).lean<FeedbackTicketDoc>().exec()
+    let ticket = await this.Ticket.findById(ticketId).lean<FeedbackTicketDoc>().exec()
     if (!ticket || (ownerId !== undefined && ticket.memberId !== ownerId)) throw new DomainError('FEEDBACK.NOT_FOUND', 'ticket not found')
-    return ticket
+    // The change rows decide; the ticket row is their cache. Changes claimed but not on the row yet (a
+    // writer that is still running or died, or a late write of an older rev) are applied on the way.
+    for (;;) {
+      const pending = await this.Change.findById(`${ticketId}#${ticket.rev + 1}`).lean<FeedbackChangeDoc>().exec()
+      if (!pending) return ticket
+      ticket = await this.apply(ticket, pending.event)
+    }
   }
 
   /**
@@ -147,11 +153,6 @@ export class FeedbackService {
     for (;;) {
       const t = await this.load(ticketId, ownerId)
       const _id = `${ticketId}#${t.rev + 1}`
-      const pending = await this.Change.findById(_id).lean<FeedbackChangeDoc>().exec()
-      if (pending) {
-        await this.apply(t, pending.event) // claimed by a writer that is still running or died: finish it
-        continue
-      }
       const status = feedbackTransition(t.status, action)
       if (!status) throw new DomainError('FEEDBACK.INVALID_TRANSITION', `cannot ${action} a ticket that is ${t.status}`, { status: t.status, action })
       const event: FeedbackEventDoc = { at: now, actor: actor.kind, actorId: actor.id, action, status, text }
