@@ -75,6 +75,8 @@ export class MiniProgram {
 
   /** Runs app.js and opens the first page, as WeChat does for a cold start. */
   launch(url: string): OpenPage {
+    // app.js runs once per realm (its modules are cached): one cold start per test file.
+    if (this.app) throw new Error('the mini-program is already launched: navigate with mp.navigate instead')
     require(path.join(this.build.dir, 'app.js'))
     if (!this.app) throw new Error('app.js did not call App()')
     const { route, query } = this.parse(url)
