@@ -1,5 +1,5 @@
 /** Display helpers: Shanghai dates, exact yuan <-> fen, numbers. */
-import { addDays, shanghaiDay } from '@mall/shared'
+import { addDays, shanghaiDateTime, shanghaiDay } from '@mall/shared'
 
 export const STORES: { id: string; name: string }[] = [
   { id: 'S001', name: 'S001 星巴克' },
@@ -53,9 +53,7 @@ export function formatMetric(value: number, unit: string): string {
 
 /** Audit/rule timestamps in Shanghai time, "2024-05-01 13:04:05". */
 export function formatInstant(iso: string): string {
-  const t = Date.parse(iso)
-  if (Number.isNaN(t)) return iso
-  return new Date(t + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
+  return shanghaiDateTime(iso, { seconds: true }) || iso
 }
 
 /** <input type="datetime-local"> value (read as Shanghai time) -> ISO instant with +08:00. */

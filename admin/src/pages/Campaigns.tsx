@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import {
-  CAMPAIGN_KIND_LABELS, CAMPAIGN_KINDS, CAMPAIGN_STATUS_LABELS, campaignInput,
+  CAMPAIGN_KIND_LABELS, CAMPAIGN_KINDS, CAMPAIGN_STATUS_LABELS, campaignInput, shanghaiDateTime,
   type CampaignInput, type CampaignKind, type CampaignSimulation, type CampaignView, type CouponTemplate,
 } from '@mall/shared'
 import { api } from '../api'
@@ -10,7 +10,7 @@ import { PointsCampaignsPanel } from './PointsCampaigns'
 
 interface Form { name: string; kind: CampaignKind; segmentId: string; points: string; couponTemplateId: string; maxGrants: string; startsAt: string; endsAt: string }
 
-const localNow = (plusDays = 0) => new Date(Date.now() + 8 * 3600_000 + plusDays * 86400_000).toISOString().slice(0, 16)
+const localNow = (plusDays = 0) => shanghaiDateTime(Date.now() + plusDays * 86400_000).replace(' ', 'T')
 const emptyForm = (): Form => ({ name: '', kind: 'coupon_drop', segmentId: '', points: '', couponTemplateId: '', maxGrants: '1000', startsAt: localNow(), endsAt: localNow(30) })
 
 /** The form as the API contract sees it; the same zod schema the server validates with. */

@@ -1,11 +1,11 @@
+import { shanghaiDateTime } from '@mall/shared'
 import { formatPoints } from './format'
 
 /**
  * Display helpers for the wallet and tier pages. Pure and Intl-free: mini-program runtimes do not
  * all ship full ICU, and phones may be set to any time zone while the mall's business day is
- * Asia/Shanghai (UTC+8 all year, no DST), so we shift by the fixed offset ourselves.
+ * Asia/Shanghai (UTC+8 all year, no DST): times go through the shared Shanghai clock.
  */
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000
 
 const pad2 = (n: number) => String(n).padStart(2, '0')
 
@@ -18,10 +18,7 @@ export function formatChineseDate(day: string): string {
 
 /** ISO instant -> '2025-01-05 14:03' on the Shanghai wall clock, whatever the phone's zone. */
 export function formatShanghaiDateTime(iso: string): string {
-  const t = Date.parse(iso)
-  if (!Number.isFinite(t)) return ''
-  const d = new Date(t + SHANGHAI_OFFSET_MS)
-  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`
+  return shanghaiDateTime(iso)
 }
 
 /** Ledger delta with an explicit sign, so "+120" and "-50" read at a glance; 0 stays "0". */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import type { Jobs } from '../app-context'
+import { shanghaiHour } from '@mall/shared'
 
 /**
  * Runs the background jobs in-process on fixed intervals. Every job is idempotent and keyed, so
@@ -45,9 +46,8 @@ export function startScheduler(jobs: Jobs, now: () => Date, logger: Logger): () 
       ? { points: await jobs.notifyPointsExpiring(now()), coupons: await jobs.notifyCouponsExpiring(now()) }
       : null)),
     every('refresh-notification-audience', 60_000, () => jobs.refreshNotificationAudience()),
-    every('send-checkin-reminders', 60 * 60_000, async () => (new Date(now().getTime() + 8 * 3600_000).getUTCHours() === 20 ? jobs.sendCheckinReminders(now()) : 0)),
+    every('send-checkin-reminders', 60 * 60_000, async () => (shanghaiHour(now()) === 20 ? jobs.sendCheckinReminders(now()) : 0)),
   ]
   return () => timers.forEach(clearInterval)
 }
 
-const shanghaiHour = (at: Date) => new Date(at.getTime() + 8 * 3600_000).getUTCHours()

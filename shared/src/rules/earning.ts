@@ -1,4 +1,4 @@
-import { shanghaiDay } from './shanghai-time'
+import { shanghaiDay, shanghaiWeekday } from './shanghai-time'
 
 /**
  * Points for a purchase. Amounts are integer fen; multipliers are integer per-mille, so the result
@@ -92,16 +92,12 @@ export interface PurchasePoints {
   }
 }
 
-const weekdayInShanghai = (now: Date) => {
-  const d = new Date(now.getTime() + 8 * 3600_000).getUTCDay()
-  return d === 0 ? 7 : d
-}
 
 /** Whether a campaign's day is the Shanghai day containing `now` (any store). */
 export function campaignRunsOn(c: PointsCampaign, now: Date): boolean {
   const day = shanghaiDay(now)
   if (c.when.kind === 'date') return c.when.value === day
-  if (c.when.kind === 'weekday') return c.when.value === weekdayInShanghai(now)
+  if (c.when.kind === 'weekday') return c.when.value === shanghaiWeekday(now)
   return c.when.value === Number(day.slice(8, 10))
 }
 

@@ -6,9 +6,41 @@ const OFFSET_MS = 8 * 3600 * 1000
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
 
+/** The Shanghai wall clock at `at`, as UTC fields of a shifted Date (read them with getUTC*). */
+function wallClock(at: Date | number): Date {
+  return new Date((typeof at === 'number' ? at : at.getTime()) + OFFSET_MS)
+}
+
+/** Hour of the day (0–23) on the Shanghai wall clock. */
+export function shanghaiHour(at: Date): number {
+  return wallClock(at).getUTCHours()
+}
+
+/** ISO weekday (1 = Monday … 7 = Sunday) in Shanghai. */
+export function shanghaiWeekday(at: Date): number {
+  const d = wallClock(at).getUTCDay()
+  return d === 0 ? 7 : d
+}
+
+/** 'HH:MM' on the Shanghai wall clock (store opening hours are written so). */
+export function shanghaiTimeOfDay(at: Date): string {
+  const d = wallClock(at)
+  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`
+}
+
+/**
+ * 'YYYY-MM-DD HH:MM' (or with ':SS') on the Shanghai wall clock, whatever the zone of the machine or
+ * phone showing it; `at` may be an instant or an ISO string ('' for one that does not parse).
+ */
+export function shanghaiDateTime(at: Date | string | number, opts: { seconds?: boolean } = {}): string {
+  const t = typeof at === 'string' ? Date.parse(at) : typeof at === 'number' ? at : at.getTime()
+  if (!Number.isFinite(t)) return ''
+  return wallClock(t).toISOString().slice(0, opts.seconds ? 19 : 16).replace('T', ' ')
+}
+
 /** 'YYYY-MM-DD' of the Shanghai calendar day containing `now`. */
 export function shanghaiDay(now: Date): string {
-  const d = new Date(now.getTime() + OFFSET_MS)
+  const d = wallClock(now)
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
 }
 

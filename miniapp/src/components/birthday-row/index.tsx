@@ -1,3 +1,4 @@
+import { shanghaiDay } from '@mall/shared'
 import { useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Picker, Text, View } from '@tarojs/components'
@@ -9,7 +10,7 @@ interface Props {
   onSaved: () => Promise<void> | void
 }
 
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+const today = () => shanghaiDay(new Date())
 
 /**
  * The member's birthday, for the birthday gift of their tier. Set once here (confirmed first,

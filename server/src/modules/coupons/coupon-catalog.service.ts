@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto'
 import type { Connection } from 'mongoose'
 import {
-  claimBlocker, couponHeadline, type ClaimableCoupon, type CouponTemplateInput, type MemberCoupon,
+  claimBlocker, couponHeadline, shanghaiDay, type ClaimableCoupon, type CouponTemplateInput, type MemberCoupon,
 } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
 import { slotsTaken } from './slot-allocator'
@@ -103,6 +103,6 @@ export function toMemberCoupon(c: CouponDoc, t: CouponTemplateDoc, now: Date): M
 
 function validityText(t: CouponTemplateDoc): string {
   if (t.validity.kind === 'relative') return `领取后${t.validity.days}天内有效`
-  const day = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 10)
+  const day = (iso: string) => shanghaiDay(new Date(iso))
   return `${day(t.validity.from)} 至 ${day(t.validity.to)} 有效`
 }

@@ -1,6 +1,6 @@
 import type { Connection, Model } from 'mongoose'
 import {
-  birthdayMonthOf, DEFAULT_INSIGHT_CONFIG, insightDefinitions, LIFECYCLE_LABELS, LIFECYCLE_STAGES, maskPhone, memberInsight, percent, shanghaiMonth,
+  birthdayMonthOf, DEFAULT_INSIGHT_CONFIG, insightDefinitions, LIFECYCLE_LABELS, LIFECYCLE_STAGES, maskPhone, memberInsight, percent, shanghaiDateTime, shanghaiMonth,
   type InsightConfig, type KpiReport, type LifecycleStage, type MemberRow, type PurchaseFact, type SegmentProfile,
 } from '@mall/shared'
 import { WITHOUT_HINTS, memberModels, type MemberDoc } from '../members/member.model'
@@ -119,7 +119,7 @@ export class MemberInsightService {
     for (const p of people) stages.set(p.profile.insight.lifecycle, stages.get(p.profile.insight.lifecycle)! + 1)
     const atRisk = people.filter((p) => p.profile.insight.churn.atRisk).length
     const d = this.definitions()
-    const asOfText = `截至 ${new Date(asOf.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')}（上海时间：区间结束日末，未到则为当前），全部门店`
+    const asOfText = `截至 ${shanghaiDateTime(asOf)}（上海时间：区间结束日末，未到则为当前），全部门店`
     return {
       metrics: [
         { key: 'churn_risk', label: '流失风险会员', value: atRisk, unit: '人', definition: `${d.churn}。${asOfText}` },

@@ -1,4 +1,5 @@
 import { FEEDBACK_CATEGORY_LABELS, type FeedbackCategory } from '@mall/shared'
+import { shanghaiDay, shanghaiTimeOfDay } from '@mall/shared'
 
 /**
  * What each subscribe message says, in zh-CN, as WeChat template fields. The keys are those of the
@@ -13,7 +14,6 @@ export interface MessageContent {
 }
 
 const THING_MAX = 20
-const OFFSET_MS = 8 * 3600_000
 
 /** A `thing` value: one line, at most 20 characters (cut with an ellipsis). */
 export function thing(text: string): string {
@@ -24,9 +24,7 @@ export function thing(text: string): string {
 
 /** A `time` value: '2026年6月1日 10:05' (Shanghai). */
 export function wxTime(at: Date): string {
-  const d = new Date(at.getTime() + OFFSET_MS)
-  const hm = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`
-  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${hm}`
+  return `${wxDate(shanghaiDay(at))} ${shanghaiTimeOfDay(at)}`
 }
 
 /** A `date` value from a Shanghai day 'YYYY-MM-DD': '2026年6月1日'. */

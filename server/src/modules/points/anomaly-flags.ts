@@ -1,4 +1,5 @@
 import type { StoreDoc } from '../stores/store.model'
+import { shanghaiTimeOfDay } from '@mall/shared'
 
 /**
  * Patterns managers should look at (they do not block the award): round amounts, purchases
@@ -11,8 +12,7 @@ export const REPEAT_MEMBER_THRESHOLD = 2
 export function anomalyFlags(store: Pick<StoreDoc, 'opensAt' | 'closesAt'>, amountFen: number, now: Date): string[] {
   const flags: string[] = []
   if (amountFen >= 500_00 && amountFen % 100_00 === 0) flags.push('round_amount')
-  const shanghai = new Date(now.getTime() + 8 * 3600_000)
-  const hhmm = `${String(shanghai.getUTCHours()).padStart(2, '0')}:${String(shanghai.getUTCMinutes()).padStart(2, '0')}`
+  const hhmm = shanghaiTimeOfDay(now)
   if (hhmm < store.opensAt || hhmm > store.closesAt) flags.push('outside_opening_hours')
   return flags
 }

@@ -1,6 +1,6 @@
 import { trusted, type Connection, type Model } from 'mongoose'
 import {
-  activeCampaign, applyOperation, earnedWithCampaign, earningFactors, growthValue, purchasePoints, shanghaiDay, shanghaiMonth, tierByLevel, upgradedLevel,
+  activeCampaign, applyOperation, shanghaiHour, earnedWithCampaign, earningFactors, growthValue, purchasePoints, shanghaiDay, shanghaiMonth, tierByLevel, upgradedLevel,
   type PurchaseResult, type WalletOperation,
 } from '@mall/shared'
 import { findById, incrementById, updateById } from '../../db/by-id'
@@ -34,7 +34,7 @@ export interface AwardInput {
  * as its day went on.
  */
 function staffTotalKeys(staffId: string, memberId: string, now: Date): { dayKey: string; hourField: string; visitKey: string } {
-  const hour = String(new Date(now.getTime() + 8 * 3600_000).getUTCHours()).padStart(2, '0')
+  const hour = String(shanghaiHour(now)).padStart(2, '0')
   const dayKey = `${staffId}:${shanghaiDay(now)}`
   return { dayKey, hourField: `h${hour}`, visitKey: `${dayKey}:m${memberId}` }
 }
