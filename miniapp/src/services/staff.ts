@@ -111,11 +111,6 @@ export async function fetchStaffMe(): Promise<StaffProfile> {
   return profile
 }
 
-/** Store-day reports and approvals are for store managers (operators have no store of their own). */
-export function isManager(profile: Pick<StaffProfile, 'role'> | null): boolean {
-  return profile?.role === 'manager'
-}
-
 // ---- points for a purchase ----
 
 /**

@@ -16,7 +16,3 @@ export class DomainError extends Error {
     this.name = 'DomainError'
   }
 }
-
-export const fail = (code: ErrorCode, message: string, details?: unknown): never => {
-  throw new DomainError(code, message, details)
-}

@@ -90,10 +90,6 @@ export class LedgerService {
     this.m = ledgerModels(conn)
   }
 
-  async ensureIndexes(): Promise<void> {
-    await Promise.all([this.m.Entry.init(), this.m.Event.init()])
-  }
-
   /**
    * The newest entry's state. Start from the newer of the head this process last saw and `storedHint`
    * (the caller read the member row anyway), else the stored hint, then probe forward by `_id` until

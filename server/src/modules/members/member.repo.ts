@@ -110,8 +110,4 @@ export class MemberRepo implements WalletHintStore, CouponBookHints {
   async raiseBookHint(memberId: string, count: number): Promise<void> {
     await this.write(memberId, () => updateById(this.m.Member, memberId, { $max: { bookHint: count } }))
   }
-
-  async ensureIndexes(): Promise<void> {
-    await Promise.all([this.m.Member.init(), this.m.MemberIdentity.init()])
-  }
 }
