@@ -34,6 +34,24 @@ beforeAll(async () => {
 afterEach(() => {
   transitionHooks.afterClaim = undefined
 })
+
+/** Pauses the first writer whose transition row matches, between its insert and what follows it. */
+function pauseAfterClaim(matches: (row: TransitionRow) => boolean): { reached: Promise<void>; release: () => void } {
+  let release!: () => void
+  const paused = new Promise<void>((resolve) => (release = resolve))
+  let reach!: () => void
+  const reached = new Promise<void>((resolve) => (reach = resolve))
+  transitionHooks.afterClaim = async (row) => {
+    if (!matches(row)) return
+    transitionHooks.afterClaim = undefined
+    reach()
+    await paused
+  }
+  return { reached, release }
+}
+
+const couponCode = async (memberToken: string, couponId: string): Promise<string> =>
+  (await api.http.get(`/api/me/coupons/${encodeURIComponent(couponId)}/code`).set(bearer(memberToken))).body.code
 afterAll(() => api.stop())
 
 // Operators have no store of their own: they name it.
@@ -95,18 +113,9 @@ describe('a held receipt: approve, reject and undo raced', () => {
   it('refuses a rejection and an undo while an approval is paused between its insert and its posting', async () => {
     const m = await api.loginMember('held-paused')
     await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'HELD-P', amountFen: 1_200_000 })
-    let release!: () => void
-    const paused = new Promise<void>((resolve) => (release = resolve))
-    let reached!: () => void
-    const atPause = new Promise<void>((resolve) => (reached = resolve))
-    transitionHooks.afterClaim = async (row: TransitionRow) => {
-      if (!row._id.startsWith('S1:HELD-P:')) return
-      reached()
-      await paused
-    }
+    const { reached, release } = pauseAfterClaim((row) => row._id.startsWith('S1:HELD-P:'))
     const approval = decide(manager, 'HELD-P', true).then((r) => r)
-    await atPause
-    transitionHooks.afterClaim = undefined
+    await reached
     const [reject, undo] = await Promise.all([decide(managerB, 'HELD-P', false), reverse(clerk, 'HELD-P', 'undo')])
     expect([reject.status, undo.status]).toEqual([409, 409])
     release()
@@ -173,8 +182,7 @@ describe('a coupon: redeem and undo raced by several clerks', () => {
     const tokens = [clerk, clerkB, manager, managerB]
     for (let round = 0; round < 6; round++) {
       const coupon = (await claim(api, m.accessToken, tid)).body
-      const codeOf = async () => (await api.http.get(`/api/me/coupons/${encodeURIComponent(coupon.couponId)}/code`).set(bearer(m.accessToken))).body.code as string
-      const code = await codeOf()
+      const code = await couponCode(m.accessToken, coupon.couponId)
       expect((await redeem(clerk, code)).status).toBe(200)
       // undos and fresh redemptions of the same coupon, all at once
       const results = await Promise.all(Array.from({ length: 24 }, (_, i) =>
@@ -194,19 +202,11 @@ describe('a coupon: redeem and undo raced by several clerks', () => {
     const tid = await createTemplate(api, operator, { stock: null })
     const m = await api.loginMember('coupon-paused')
     const coupon = (await claim(api, m.accessToken, tid)).body
-    const code = (await api.http.get(`/api/me/coupons/${encodeURIComponent(coupon.couponId)}/code`).set(bearer(m.accessToken))).body.code
+    const code = await couponCode(m.accessToken, coupon.couponId)
     await redeem(clerk, code)
-    let release!: () => void
-    const paused = new Promise<void>((resolve) => (release = resolve))
-    let reached!: () => void
-    const atPause = new Promise<void>((resolve) => (reached = resolve))
-    transitionHooks.afterClaim = async (row) => {
-      if (!row._id.endsWith(':undo1')) return
-      reached()
-      await paused
-    }
+    const { reached, release } = pauseAfterClaim((row) => row._id.endsWith(':undo1'))
     const undone = undo(clerk, coupon.couponId).then((r) => r)
-    await atPause
+    await reached
     // the undo's row is in: a second clerk redeems the coupon again before the undo writes the coupon
     const again = await redeem(clerkB, code)
     expect(again.status).toBe(200)
@@ -219,7 +219,7 @@ describe('a coupon: redeem and undo raced by several clerks', () => {
     const tid = await createTemplate(api, operator, { stock: null })
     const m = await api.loginMember('coupon-crash')
     const coupon = (await claim(api, m.accessToken, tid)).body
-    const code = (await api.http.get(`/api/me/coupons/${encodeURIComponent(coupon.couponId)}/code`).set(bearer(m.accessToken))).body.code
+    const code = await couponCode(m.accessToken, coupon.couponId)
     transitionHooks.afterClaim = async () => {
       throw new Error('crash between the insert and the cache write')
     }
@@ -246,8 +246,7 @@ describe('KPI redemptions', () => {
     const before = await storeDay()
     for (let i = 0; i < 2; i++) {
       const c = (await claim(api, m.accessToken, tid)).body
-      const code = (await api.http.get(`/api/me/coupons/${encodeURIComponent(c.couponId)}/code`).set(bearer(m.accessToken))).body.code
-      expect((await redeem(clerk, code)).status).toBe(200)
+      expect((await redeem(clerk, await couponCode(m.accessToken, c.couponId))).status).toBe(200)
       if (i === 0) expect((await undo(clerk, c.couponId)).status).toBe(200)
     }
     const report = await api.http.get(`/api/ops/kpis?from=${day}&to=${day}`).set(bearer(operator))
