@@ -9,6 +9,9 @@ export const awardPurchaseRequest = z.strictObject({
   scanToken,
   receiptNo,
   amountFen: fen,
+  /** the WeChat Pay order number (微信支付单号) when the customer paid with WeChat Pay: the purchase is then
+   * known by it too, so a 智慧商圈 notification of the same payment is linked, never paid again */
+  transactionId: z.string().regex(/^[0-9A-Za-z]{1,32}$/).optional(),
 })
 
 export const purchaseStatus = z.enum(['pending_approval', 'posting', 'posted', 'rejected', 'reversed'])
@@ -63,6 +66,8 @@ export const walletEntry = z.object({
   storeName: z.string().nullable(),
   receiptNo: z.string().nullable(),
   amountFen: z.number().int().nullable(),
+  /** how the purchase was reported, for an earn entry: 门店扫码, 微信支付 … (absent on other entries) */
+  channel: z.string().nullable().optional(),
 })
 export type WalletEntry = z.infer<typeof walletEntry>
 

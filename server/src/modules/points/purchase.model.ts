@@ -2,6 +2,8 @@ import { Schema, type Connection, type Model } from 'mongoose'
 import { getModel } from '../../db/connect'
 
 export type PurchaseStatus = 'pending_approval' | 'posting' | 'posted' | 'rejected' | 'reversed'
+/** How a purchase reached us: a clerk's scan at the till, a WeChat Pay 智慧商圈 notification, … */
+export type PurchaseChannel = 'till' | 'wechat_pay'
 
 /**
  * A receipt a store recorded for a member. `_id` = `<storeId>:<receiptNo>`: the same receipt can
@@ -24,6 +26,10 @@ export interface PurchaseDoc {
   flags: string[]
   createdAt: Date
   postedAt: Date | null
+  /** absent on rows from before channels: those are all 'till' */
+  channel?: PurchaseChannel
+  /** WeChat Pay order number, when known (its key is in purchase_keys) */
+  transactionId?: string | null
 }
 
 const purchaseSchema = new Schema<PurchaseDoc>(
@@ -43,6 +49,8 @@ const purchaseSchema = new Schema<PurchaseDoc>(
     flags: { type: [String], default: [] },
     createdAt: { type: Date, required: true },
     postedAt: { type: Date, default: null },
+    channel: String,
+    transactionId: String,
   },
   { versionKey: false, collection: 'purchases' },
 )
@@ -87,6 +95,24 @@ const dailyTotalSchema = new Schema<DailyTotalDoc>(
   { versionKey: false, collection: 'daily_totals' },
 )
 
+/**
+ * The keys a purchase is known by besides its own `_id` (which is `<store>:<receiptNo>` for a receipt,
+ * `wx:<transaction_id>` for a WeChat payment without one): `txn:<transaction_id>` → the purchase. Each
+ * is claimed by a unique insert before the purchase row, so the second channel to report one payment
+ * finds the first one's purchase and is linked to it or refused, never paid again.
+ */
+export interface PurchaseKeyDoc {
+  _id: string
+  purchaseId: string
+  channel: PurchaseChannel
+  at: Date
+}
+const purchaseKeySchema = new Schema<PurchaseKeyDoc>(
+  { _id: String, purchaseId: String, channel: String, at: Date },
+  { versionKey: false, collection: 'purchase_keys' },
+)
+
+export const purchaseKeyModel = (conn: Connection): Model<PurchaseKeyDoc> => getModel(conn, 'PurchaseKey', purchaseKeySchema)
 export const purchaseModel = (conn: Connection): Model<PurchaseDoc> => getModel(conn, 'Purchase', purchaseSchema)
 export const purchaseTransitionModel = (conn: Connection): Model<PurchaseTransitionDoc> =>
   getModel(conn, 'PurchaseTransition', purchaseTransitionSchema)

@@ -5,6 +5,7 @@ import {
 } from '@mall/shared'
 import { findById, incrementById, updateById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
+import { alreadyEarned, PurchaseRecorder, type RecordPurchaseInput } from './purchase-record'
 import { DomainError } from '../../http/domain-error'
 import type { StaffClaims, TokenService } from '../auth/tokens'
 import type { LedgerService, WalletHead } from '../ledger/ledger.service'
@@ -23,6 +24,7 @@ export interface AwardInput {
   scanToken: string
   receiptNo: string
   amountFen: number
+  transactionId?: string
 }
 
 /**
@@ -70,6 +72,8 @@ export class PurchaseService {
   private readonly Store: Model<StoreDoc>
   private readonly stores = new TtlCache<StoreDoc>(30_000)
   private readonly tillQuota: TillQuota
+  /** records a purchase under each key it has (receipt, WeChat transaction): the one earn pipeline's entry */
+  readonly recorder: PurchaseRecorder
 
   constructor(
     conn: Connection,
@@ -81,6 +85,7 @@ export class PurchaseService {
   ) {
     this.status = new PurchaseStatusStore(conn)
     this.Purchase = this.status.Purchase
+    this.recorder = new PurchaseRecorder(conn)
     this.DailyTotal = dailyTotalModel(conn)
     this.tillQuota = new TillQuota(this.DailyTotal)
     this.Store = storeModel(conn)
@@ -132,20 +137,41 @@ export class PurchaseService {
     const flags = anomalyFlags(store, input.amountFen, now)
     if (visits > REPEAT_MEMBER_THRESHOLD) flags.push('repeat_member')
     const needsApproval = staff.role === 'clerk' && input.amountFen >= earning.approvalThresholdFen
-    const doc: PurchaseDoc = {
-      _id: key, storeId: store._id, receiptNo: input.receiptNo, memberId, amountFen: input.amountFen, staffId: staff.sub,
-      status: needsApproval ? 'pending_approval' : 'posting', points: 0, entryId: null, approvedBy: null,
-      reversedBy: null, reversalReason: null, flags, createdAt: now, postedAt: null,
-    }
-    if (!(await insertOnce(this.Purchase, doc as never))) {
-      // Recorded before (a retry, or a concurrent scan of the same receipt won): this scan counted
-      // it a second time, so take that back, then converge on the recorded result.
+    const recorded = await this.recorder.record({
+      channel: 'till', purchaseId: key, storeId: store._id, receiptNo: input.receiptNo, transactionId: input.transactionId, memberId,
+      amountFen: input.amountFen, at: now, by: staff.sub, status: needsApproval ? 'pending_approval' : 'posting', flags,
+    })
+    if (recorded.outcome !== 'recorded') {
+      // Recorded before (a retry, or a concurrent scan of the same receipt won), or paid for through
+      // another channel: this scan counted it a second time, so take that back, then converge on the
+      // recorded result (or refuse: the other channel earned it).
       this.tillQuota.giveBack(staff.sub, dayKey, hourField, input.amountFen)
       await this.uncountVisit(visitKey)
-      return this.resume((await findById<PurchaseDoc>(this.Purchase, key))!, memberId, input.amountFen, now)
+      if (recorded.outcome === 'linked') throw alreadyEarned(recorded.holder)
+      return this.resume(recorded.purchase, memberId, input.amountFen, now)
     }
+    const doc = recorded.purchase
     if (needsApproval) return this.view(doc, null)
     return this.post(doc, now, atScan)
+  }
+
+  /**
+   * The channel-neutral entry of the earn pipeline (WeChat Pay 智慧商圈 and later channels): records the
+   * purchase under its keys and posts it through `post()`, by the rules a till award follows after its
+   * till checks. A repeat converges on the recorded result; a purchase another channel reported first
+   * comes back `linked` with that channel's purchase, and earns nothing here.
+   */
+  async recordPurchase(input: RecordPurchaseInput, now: Date): Promise<
+    { outcome: 'posted' | 'repeat'; result: PurchaseResult } | { outcome: 'linked'; purchase: PurchaseDoc | null; channel: string }> {
+    const recorded = await this.recorder.record(input)
+    if (recorded.outcome === 'linked') return { outcome: 'linked', purchase: recorded.purchase, channel: recorded.holder.channel }
+    const { purchase } = recorded
+    if (recorded.outcome === 'recorded' || purchase.status === 'posting') {
+      return { outcome: recorded.outcome === 'recorded' ? 'posted' : 'repeat', result: await this.post(purchase, now) }
+    }
+    const state = await this.status.load(purchase._id)
+    const entry = state.purchase.entryId ? await this.ledger.entry(state.purchase.entryId) : null
+    return { outcome: 'repeat', result: this.view(state.purchase, entry) }
   }
 
   /**
@@ -219,7 +245,7 @@ export class PurchaseService {
         return {
           op, growth,
           meta: { storeId: store._id, storeName: store.name, receiptNo: purchase.receiptNo, amountFen: purchase.amountFen,
-            staffId: purchase.staffId, breakdown: earned.breakdown, tierLevelBefore: member.tierLevel, tierLevelAfter, tierAfter: { level: tierAfter.level, name: tierAfter.name }, rulesVersion: earning.version, reason: '消费积分' },
+            staffId: purchase.staffId, channel: purchase.channel ?? 'till', breakdown: earned.breakdown, tierLevelBefore: member.tierLevel, tierLevelAfter, tierAfter: { level: tierAfter.level, name: tierAfter.name }, rulesVersion: earning.version, reason: '消费积分' },
         }
       },
     })

@@ -16,6 +16,9 @@ const TITLES: Record<string, string> = {
   adjust: '积分调整',
 }
 
+/** How a purchase reached us, as the member reads it in the history. */
+const CHANNELS: Record<string, string> = { till: '门店扫码', wechat_pay: '微信支付' }
+
 /** The member's own wallet views: summary with expiry preview, history pages, tier data. */
 export class WalletService {
   constructor(
@@ -55,7 +58,7 @@ export class WalletService {
 
 export function toWalletEntry(e: LedgerEntryDoc): WalletEntry {
   const meta = e.meta as {
-    storeName?: string; receiptNo?: string; amountFen?: number; reason?: string; item?: string
+    storeName?: string; receiptNo?: string; amountFen?: number; reason?: string; item?: string; channel?: string
     breakdown?: { campaign?: { name: string; bonusPoints?: number } | null }
   }
   // "Why did I get these points": a purchase names the campaign that added to it.
@@ -71,5 +74,6 @@ export function toWalletEntry(e: LedgerEntryDoc): WalletEntry {
     storeName: meta.storeName ?? null,
     receiptNo: meta.receiptNo ?? null,
     amountFen: meta.amountFen ?? null,
+    ...(meta.channel ? { channel: CHANNELS[meta.channel] ?? meta.channel } : {}),
   }
 }
