@@ -221,7 +221,8 @@ describe('operators handle tickets', () => {
 
   it('keeps every winning change of 20 concurrent operator actions exactly once, in rev order', async () => {
     const ticket = (await submitFeedback(api, a.accessToken, { category: 'other', text: '并发处理' })).body as FeedbackTicket
-    const actions = Array.from({ length: 20 }, (_, i) => (i % 3 === 0 ? ['assign', { assignee: `组${i}` }] : i % 3 === 1 ? ['reply', { text: `回复${i}` }] : ['close', { resolution: `关闭${i}` }]) as const)
+    const actions = Array.from({ length: 20 }, (_, i): ['assign' | 'reply' | 'close', Record<string, string>] =>
+      i % 3 === 0 ? ['assign', { assignee: `组${i}` }] : i % 3 === 1 ? ['reply', { text: `回复${i}` }] : ['close', { resolution: `关闭${i}` }])
     const results = await Promise.all(actions.map(([action, body]) => feedbackAction(api, operator, ticket.ticketId, action, body)))
     for (const r of results) expect([200, 409]).toContain(r.status)
     const after = (await api.http.get(`/api/ops/feedback/${ticket.ticketId}`).set(bearer(operator))).body as FeedbackTicket
