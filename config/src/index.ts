@@ -12,6 +12,8 @@ const boolFromEnv = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes')
 
 const DEV_SECRET = 'dev-only-secret-change-me-0123456789abcdef'
+const DEV_WECHAT_PAY_MCHID = '1900000001'
+const DEV_APIV3_KEY = 'dev-only-apiv3-key-0123456789abc'
 
 const envSchema = z
   .object({
@@ -40,6 +42,18 @@ const envSchema = z
     WECHAT_FEEDBACK_REPLIED_TEMPLATE_ID: z.string().default('feedback-replied-dev'),
     /** which mini-program build invite codes and messages open (unset: release in production, else develop) */
     WECHAT_ENV_VERSION: z.enum(['release', 'trial', 'develop']).optional(),
+    /** WeChat Pay APIv3 (智慧商圈 pay-to-earn, docs/wechat-pay.md): the mall's merchant number */
+    WECHAT_PAY_MCHID: z.string().regex(/^[0-9A-Za-z_-]{1,32}$/).default(DEV_WECHAT_PAY_MCHID),
+    /** the APIv3 key set in the merchant platform (32 bytes): decrypts notifications' resources */
+    WECHAT_PAY_APIV3_KEY: z.string().length(32, 'WECHAT_PAY_APIV3_KEY must be 32 characters').default(DEV_APIV3_KEY),
+    /** the merchant API private key (PEM; \\n escapes allowed) and its certificate serial: signs our calls */
+    WECHAT_PAY_PRIVATE_KEY: z.string().default(''),
+    WECHAT_PAY_CERT_SERIAL: z.string().regex(/^[0-9A-Za-z]{1,64}$/).default('DEVMERCHANTSERIAL'),
+    /** WeChat Pay's platform public keys by serial, JSON `{"<serial>":"<PEM>"}`: verify notifications */
+    WECHAT_PAY_PLATFORM_KEYS: z.string().default('{}'),
+    WECHAT_PAY_API_BASE: z.url().default('https://api.mch.weixin.qq.com'),
+    /** 商圈会员快速积分 plugin the mini-program opens to authorise pay-to-earn */
+    WECHAT_PAY_POINTS_PLUGIN_APPID: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).default('wx-dev-points-plugin'),
     /** H5 / demo login without WeChat. Refused in production (see the refinement below). */
     DEV_LOGIN: boolFromEnv.default(false),
     /** Public base URL of the H5 app, used in invite links (unset: the request's own host). */
@@ -71,6 +85,10 @@ const envSchema = z
     if (!env.MONGODB_URI) {
       ctx.addIssue({ code: 'custom', path: ['MONGODB_URI'], message: 'MONGODB_URI must be set in production' })
     }
+    if (env.WECHAT_PAY_MCHID === DEV_WECHAT_PAY_MCHID || env.WECHAT_PAY_APIV3_KEY === DEV_APIV3_KEY || !env.WECHAT_PAY_PRIVATE_KEY
+      || Object.keys(platformKeys(env.WECHAT_PAY_PLATFORM_KEYS)).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['WECHAT_PAY_MCHID'], message: 'WeChat Pay mchid, APIv3 key, private key and platform keys must be set in production' })
+    }
     if (env.WECHAT_APPID === 'wx-dev-appid' || env.WECHAT_SECRET === 'wx-dev-secret') {
       ctx.addIssue({ code: 'custom', path: ['WECHAT_APPID'], message: 'WeChat appid/secret must be set in production' })
     }
@@ -96,6 +114,18 @@ export interface AppConfig {
     /** subscribe-message template ids of the notifications module */
     templates: { pointsEarned: string; pointsExpiring: string; couponExpiring: string; feedbackReplied: string }
     envVersion: 'release' | 'trial' | 'develop'
+  }
+  /** WeChat Pay APIv3 (智慧商圈). Secrets: never logged, never in a response. */
+  wechatPay: {
+    mchid: string
+    apiV3Key: string
+    /** PEM; empty outside production: the client makes a throwaway key (calls then fail signature checks) */
+    privateKey: string
+    certSerial: string
+    /** serial → PEM public key */
+    platformKeys: Record<string, string>
+    apiBase: string
+    pluginAppId: string
   }
   h5DistDir: string
   adminDistDir: string
@@ -144,12 +174,32 @@ export function loadConfig(
       },
       envVersion: e.WECHAT_ENV_VERSION ?? (e.NODE_ENV === 'production' ? 'release' : 'develop'),
     },
+    wechatPay: {
+      mchid: e.WECHAT_PAY_MCHID, apiV3Key: e.WECHAT_PAY_APIV3_KEY, privateKey: pem(e.WECHAT_PAY_PRIVATE_KEY),
+      certSerial: e.WECHAT_PAY_CERT_SERIAL, platformKeys: platformKeys(e.WECHAT_PAY_PLATFORM_KEYS),
+      apiBase: e.WECHAT_PAY_API_BASE.replace(/\/$/, ''), pluginAppId: e.WECHAT_PAY_POINTS_PLUGIN_APPID,
+    },
     h5DistDir: e.H5_DIST_DIR,
     adminDistDir: e.ADMIN_DIST_DIR,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     welcomeGift: { points: e.WELCOME_POINTS, couponTemplateId: e.WELCOME_COUPON_TEMPLATE },
     rateLimits: { loginPerMinute: e.RATE_LOGIN_PER_MINUTE, scanPerMinute: e.RATE_SCAN_PER_MINUTE, claimPerMinute: e.RATE_CLAIM_PER_MINUTE },
+  }
+}
+
+const pem = (value: string) => value.replace(/\\n/g, '\n')
+
+/** `{"<serial>":"<PEM>"}`; anything else is no keys (production then refuses to start). */
+function platformKeys(json: string): Record<string, string> {
+  try {
+    const parsed = JSON.parse(json) as unknown
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {}
+    const out: Record<string, string> = {}
+    for (const [serial, key] of Object.entries(parsed)) if (typeof key === 'string' && key.includes('PUBLIC KEY')) out[serial] = pem(key)
+    return out
+  } catch {
+    return {}
   }
 }
 

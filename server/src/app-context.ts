@@ -42,6 +42,7 @@ import { CouponTemplateAdminService } from './modules/coupons/template-admin.ser
 import { NotificationService } from './modules/notifications/notification.service'
 import { NotificationTriggers } from './modules/notifications/notification-triggers'
 import { InviteCodeImages } from './modules/wechat/invite-code-image'
+import { buildWechatPay, type WechatPayParts } from './modules/wechat-pay/wechat-pay.module'
 
 export interface AppDeps {
   config: AppConfig
@@ -91,6 +92,8 @@ export interface Services {
   notificationTriggers: NotificationTriggers
   /** invite mini-program codes, fetched from WeChat once per invite code */
   inviteCodes: InviteCodeImages
+  /** WeChat Pay 智慧商圈 pay-to-earn: notifications, member status, unmapped queue (docs/wechat-pay.md) */
+  wechatPay: WechatPayParts['service']
 }
 
 /** Background work; main.ts schedules it, tests and operators run it on demand. */
@@ -113,6 +116,10 @@ export interface Jobs {
   sweepCampaignGrants(now: Date): Promise<number>
   /** tier benefit: this month's coupons to members of tiers that have them (daily; keyed per member and month) */
   grantTierMonthlyCoupons(now: Date): ReturnType<TierMonthlyCoupons['run']>
+  /** 商圈会员积分同步 outbox: sends due syncs to WeChat Pay (every 15 s) */
+  syncWechatPayPoints(now: Date): Promise<{ sent: number; accepted: number }>
+  /** refunds whose payment was posted meanwhile, and notification nonces past their window */
+  sweepWechatPay(now: Date): Promise<{ refunds: number; nonces: number }>
 }
 
 /** What route modules receive: services plus the cross-cutting pieces they need. */
@@ -190,6 +197,7 @@ export function buildContext(deps: AppDeps): AppContext {
   const notificationTriggers = new NotificationTriggers(notifications, ledger, couponCatalog, deps.logger)
   purchases.listeners.posted.push((memberId, purchaseId, at) => notificationTriggers.onPurchasePosted(memberId, purchaseId, at))
   feedback.listeners.responded.push(notificationTriggers.onFeedbackReplied)
+  const wechatPay = buildWechatPay(conn, config, purchases, ledger, members, rules, deps.logger)
   const services: Services = {
     ledger,
     members,
@@ -222,6 +230,7 @@ export function buildContext(deps: AppDeps): AppContext {
     notifications,
     notificationTriggers,
     inviteCodes: new InviteCodeImages(conn, deps.wechat, members, config.wechat.envVersion),
+    wechatPay: wechatPay.service,
   }
   const jobs: Jobs = {
     expirePoints: (at) => expirePoints(ledger, at),
@@ -235,6 +244,8 @@ export function buildContext(deps: AppDeps): AppContext {
     runCampaigns: (at) => campaigns.runAll(at),
     sweepCampaignGrants: (at) => campaigns.sweep(at),
     grantTierMonthlyCoupons: (at) => tierMonthlyCoupons.run(at),
+    syncWechatPayPoints: (at) => wechatPay.sync.run(at),
+    sweepWechatPay: async (at) => ({ refunds: await wechatPay.refunds.sweep(at), nonces: await wechatPay.service.sweepNonces(at) }),
     notifyPointsExpiring: (at) => notificationTriggers.pointsExpiring(at),
     notifyCouponsExpiring: (at) => notificationTriggers.couponsExpiring(at),
     refreshNotificationAudience: () => notificationTriggers.refreshAudience(),

@@ -23,6 +23,7 @@ import { insightRoutes } from './modules/insight/insight.routes'
 import { configRoutes } from './modules/ops/config.routes'
 import { notificationRoutes } from './modules/notifications/notification.routes'
 import { inviteCodeRoutes } from './modules/wechat/invite-code.routes'
+import { wechatPayRoutes } from './modules/wechat-pay/wechat-pay.routes'
 
 export const BODY_LIMIT = '64kb'
 /** Routes that take a larger body (a feedback photo) parse it themselves, after authentication. */
@@ -49,7 +50,7 @@ export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
   health.get('/api/health', (c) => {
     c.body = { ok: true, time: ctx.now().toISOString() }
   })
-  for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), couponRoutes(ctx), checkinRoutes(ctx), referralRoutes(ctx), staffRoutes(ctx), opsRoutes(ctx), feedbackRoutes(ctx), insightRoutes(ctx), campaignRoutes(ctx), pointsCampaignRoutes(ctx), configRoutes(ctx), notificationRoutes(ctx), inviteCodeRoutes(ctx)]) {
+  for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), couponRoutes(ctx), checkinRoutes(ctx), referralRoutes(ctx), staffRoutes(ctx), opsRoutes(ctx), feedbackRoutes(ctx), insightRoutes(ctx), campaignRoutes(ctx), pointsCampaignRoutes(ctx), configRoutes(ctx), notificationRoutes(ctx), inviteCodeRoutes(ctx), wechatPayRoutes(ctx)]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: false }))
   }
 

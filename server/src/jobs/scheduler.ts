@@ -33,6 +33,8 @@ export function startScheduler(jobs: Jobs, now: () => Date, logger: Logger): () 
     every('sweep-checkins', 10_000, () => jobs.sweepCheckins(now())),
     every('sweep-referrals', 10_000, () => jobs.sweepReferrals(now())),
     every('sweep-purchases', 10_000, () => jobs.sweepPurchases(now())),
+    every('sync-wechat-pay-points', 15_000, () => jobs.syncWechatPayPoints(now())),
+    every('sweep-wechat-pay', 60_000, () => jobs.sweepWechatPay(now())),
     // Grants are keyed per member and period, so an hourly run only reaches members new to an audience.
     every('run-campaigns', 60 * 60_000, () => jobs.runCampaigns(now())),
     every('sweep-campaign-grants', 5 * 60_000, () => jobs.sweepCampaignGrants(now())),

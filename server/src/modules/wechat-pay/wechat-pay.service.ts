@@ -1,0 +1,176 @@
+import type { Logger } from 'pino'
+import type { AppConfig } from '@mall/config'
+import {
+  mallAuthorizationResource, mallPaymentResource, mallRefundResource, parseWechatTime, wechatPayNotification, wechatTime,
+  type MallAuthorizationResource, type MallPaymentResource, type MallRefundResource, type MemberWechatPayStatus, type UnmappedPaymentsPage,
+  type WechatMerchantMapping,
+} from '@mall/shared'
+import { findById } from '../../db/by-id'
+import { insertOnce } from '../../db/connect'
+import type { LedgerService } from '../ledger/ledger.service'
+import type { MemberService } from '../members/member.service'
+import { memberModels } from '../members/member.model'
+import type { PurchaseService } from '../points/purchase.service'
+import { decryptResource, NotificationRefused, PlatformKeys, type SignedHeaders } from './apiv3'
+import type { WechatPayClient } from './wechat-pay-client'
+import type { WechatPayRefunds } from './wechat-pay-refunds'
+import type { WechatPaySync } from './wechat-pay-sync'
+import type { WechatPayModels, WxAuthorizationDoc, WxMerchantDoc, WxUnmappedDoc } from './wechat-pay.model'
+
+export type NotificationEndpoint = 'authorization' | 'transaction'
+
+/**
+ * WeChat Pay 智慧商圈: a member who authorised pay-to-earn pays at a store in the mall, WeChat notifies us,
+ * the payment earns points through the one earn pipeline (keyed by transaction_id, by the till's rules),
+ * and we tell WeChat what it earned (the sync outbox). Refunds take their share back (refunds.ts).
+ * Every notification is checked (signature, serial, timestamp window, nonce) and decrypted before
+ * anything is written; a refused one writes nothing.
+ */
+export class WechatPayService {
+  private readonly keys: PlatformKeys
+  private readonly Identity
+
+  constructor(
+    private readonly m: WechatPayModels,
+    private readonly cfg: AppConfig['wechatPay'] & { appId: string },
+    private readonly purchases: PurchaseService,
+    private readonly ledger: LedgerService,
+    private readonly members: MemberService,
+    private readonly refunds: WechatPayRefunds,
+    private readonly sync: WechatPaySync,
+    private readonly client: WechatPayClient,
+    private readonly logger: Logger,
+    conn: Parameters<typeof memberModels>[0],
+  ) {
+    this.keys = new PlatformKeys(cfg.platformKeys)
+    this.Identity = memberModels(conn).MemberIdentity
+  }
+
+  /** Verifies, decrypts and handles one notification; throws NotificationRefused to refuse it. */
+  async accept(endpoint: NotificationEndpoint, headers: SignedHeaders, body: string, now: Date): Promise<void> {
+    this.keys.verify(headers, body, now)
+    const envelope = parse(wechatPayNotification, safeJson(body))
+    const plain = safeJson(decryptResource(this.cfg.apiV3Key, envelope.resource))
+    const kind = endpoint === 'authorization' ? 'authorization' : envelope.event_type === 'MALL_REFUND.SUCCESS' ? 'refund' : 'payment'
+    const resource = kind === 'authorization' ? parse(mallAuthorizationResource, plain)
+      : kind === 'refund' ? parse(mallRefundResource, plain) : parse(mallPaymentResource, plain)
+    // Last of the checks, so a refused notification writes nothing; WeChat's own retries come with new nonces.
+    if (!(await insertOnce(this.m.Nonce, { _id: headers.nonce, at: now }))) throw new NotificationRefused(401, 'SIGN_ERROR', 'replayed nonce')
+    if (kind === 'authorization') return this.authorized(resource as MallAuthorizationResource, now)
+    if (kind === 'refund') {
+      const r = resource as MallRefundResource
+      return this.refunds.received(r, parseWechatTime(r.refund_time) ?? now, now)
+    }
+    return this.paid(resource as MallPaymentResource, now)
+  }
+
+  /** A payment: earn by the till's rules, keyed by transaction_id; unknown merchant or payer → queue. */
+  async paid(p: MallPaymentResource, now: Date): Promise<void> {
+    const paidAt = parseWechatTime(p.time_end) ?? now
+    const merchant = (p.sub_mchid ? await findById<WxMerchantDoc>(this.m.Merchant, p.sub_mchid) : null)
+      ?? await findById<WxMerchantDoc>(this.m.Merchant, p.mchid)
+    const storeId = merchant ? await this.purchases.store(merchant.storeId).then((s) => s._id, () => null) : null
+    if (!storeId) return this.queue(p, 'unknown_merchant', paidAt, now)
+    const identity = await this.Identity.findById(`wx:${p.openid}`).lean<{ memberId: string }>().exec()
+    if (!identity) return this.queue(p, 'unknown_member', paidAt, now)
+    const txn = p.transaction_id
+    const recorded = await this.purchases.recordPurchase({
+      channel: 'wechat_pay', purchaseId: `wx:${txn}`, storeId, receiptNo: txn, transactionId: txn, memberId: identity.memberId,
+      amountFen: p.amount, at: paidAt, by: 'wechat_pay',
+    }, now)
+    let points: number
+    let memberId = identity.memberId
+    if (recorded.outcome === 'linked') {
+      // Another channel (a clerk's scan with this transaction id) recorded the payment: it earns there, once.
+      if (!recorded.purchase) throw new NotificationRefused(500, 'FAIL', 'payment being recorded by another channel')
+      points = recorded.purchase.points
+      memberId = recorded.purchase.memberId
+    } else {
+      points = recorded.result.points
+    }
+    const { state } = await this.ledger.head(memberId)
+    await this.sync.owe({
+      transaction_id: txn, appid: p.appid, openid: p.openid, earn_points: points > 0, increased_points: Math.max(0, points),
+      points_update_time: wechatTime(now), total_points: state.balance,
+      ...(points > 0 ? {} : { no_points_remarks: recorded.outcome === 'linked' ? '已在门店积分' : '本笔消费不参与积分' }),
+    }, now)
+    await this.refunds.paymentPosted(txn, now)
+  }
+
+  private async queue(p: MallPaymentResource, reason: WxUnmappedDoc['reason'], paidAt: Date, now: Date): Promise<void> {
+    this.logger.warn({ transactionId: p.transaction_id, mchid: p.mchid, reason }, 'wechat pay payment queued for an operator')
+    await insertOnce(this.m.Unmapped, {
+      _id: p.transaction_id, reason, mchid: p.sub_mchid ?? p.mchid, merchantName: p.merchant_name ?? null, shopName: p.shop_name ?? null,
+      amountFen: p.amount, paidAt, receivedAt: now, payment: { ...p },
+    } satisfies WxUnmappedDoc as never)
+  }
+
+  private async authorized(a: MallAuthorizationResource, now: Date): Promise<void> {
+    const at = parseWechatTime(a.authorize_time) ?? now
+    await insertOnce(this.m.Authorization, {
+      _id: `${a.openid}:${at.toISOString()}:${a.authorize_state}`, openid: a.openid, state: a.authorize_state, at, receivedAt: now,
+    } satisfies WxAuthorizationDoc as never)
+  }
+
+  /** Is pay-to-earn on for this member: the newest notification, else WeChat's 授权查询. */
+  async status(memberId: string, now: Date): Promise<MemberWechatPayStatus> {
+    const member = await this.members.get(memberId)
+    const none = { state: 'UNAUTHORIZED' as const, enabled: false, since: null, pluginAppId: this.cfg.pluginAppId }
+    if (!member.openid) return none
+    const newest = await this.m.Authorization.find({ openid: member.openid }).sort({ at: -1 }).limit(1).lean<WxAuthorizationDoc[]>().exec()
+    if (newest[0]) {
+      const state = newest[0].state as MemberWechatPayStatus['state']
+      return { ...none, state, enabled: state === 'AUTHORIZED', since: new Date(newest[0].at).toISOString() }
+    }
+    const answer = await this.client.authorizationOf(member.openid, this.cfg.appId, now)
+    const state = mallAuthorizationResource.shape.authorize_state.safeParse(answer.body?.authorize_state)
+    const since = parseWechatTime(answer.body?.authorize_time)
+    // Only a state with its time is kept: a later notification is then told apart by its time.
+    if (!answer.ok || !state.success || state.data === 'UNAUTHORIZED' || !since) return none
+    await this.authorized({ openid: member.openid, appid: this.cfg.appId, mchid: this.cfg.mchid, authorize_state: state.data,
+      authorize_time: since.toISOString() }, now)
+    return { ...none, state: state.data, enabled: state.data === 'AUTHORIZED', since: since.toISOString() }
+  }
+
+  async unmapped(): Promise<UnmappedPaymentsPage> {
+    const rows = await this.m.Unmapped.find({}).sort({ receivedAt: -1 }).limit(200).lean<WxUnmappedDoc[]>().exec()
+    return {
+      items: rows.map((r) => ({
+        transactionId: r._id, reason: r.reason, mchid: r.mchid, merchantName: r.merchantName, shopName: r.shopName, amountFen: r.amountFen,
+        paidAt: new Date(r.paidAt).toISOString(), receivedAt: new Date(r.receivedAt).toISOString(),
+      })),
+    }
+  }
+
+  /** An operator maps a WeChat merchant to a store; its queued payments are then earned (once each). */
+  async mapMerchant(mchid: string, storeId: string, by: string, now: Date): Promise<WechatMerchantMapping> {
+    await this.purchases.store(storeId)
+    await this.m.Merchant.updateOne({ _id: mchid }, { $set: { storeId, updatedAt: now, updatedBy: by } }, { upsert: true }).exec()
+    const queued = await this.m.Unmapped.find({ mchid, reason: 'unknown_merchant' }).lean<WxUnmappedDoc[]>().exec()
+    for (const row of queued) {
+      await this.paid(row.payment as MallPaymentResource, now)
+      await this.m.Unmapped.deleteOne({ _id: row._id, reason: 'unknown_merchant' }).exec()
+    }
+    return { mchid, storeId, updatedAt: now.toISOString(), updatedBy: by }
+  }
+
+  /** Nonces older than the timestamp window can never be replayed (their timestamp is refused). */
+  async sweepNonces(now: Date): Promise<number> {
+    const res = await this.m.Nonce.deleteMany({ at: { $lt: new Date(now.getTime() - 10 * 60_000) } } as never).exec()
+    return res.deletedCount
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new NotificationRefused(400, 'PARAM_ERROR', 'body is not JSON')
+  }
+}
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, value: unknown): T {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw new NotificationRefused(400, 'PARAM_ERROR', 'notification fields invalid')
+  return parsed.data
+}

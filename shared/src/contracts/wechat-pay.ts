@@ -1,0 +1,105 @@
+import * as z from 'zod'
+
+/**
+ * WeChat Pay APIv3 智慧商圈 wire shapes (pay.weixin.qq.com, 智慧商圈: 商圈会员积分服务授权结果通知,
+ * 商圈会员场内支付结果通知, 商圈会员场内退款通知) and our own routes around them. Unknown fields WeChat adds
+ * later are kept (loose objects), missing required ones refuse the notification.
+ */
+const id32 = z.string().regex(/^[0-9A-Za-z_-]{1,64}$/)
+const text = z.string().max(256)
+
+/** The notification body WeChat POSTs: the business data is in `resource`, encrypted. */
+export const wechatPayNotification = z.looseObject({
+  id: z.string().min(1).max(64),
+  create_time: z.string().max(64),
+  event_type: z.string().max(64),
+  resource_type: z.string().max(64),
+  summary: z.string().max(128).optional(),
+  resource: z.looseObject({
+    algorithm: z.literal('AEAD_AES_256_GCM'),
+    ciphertext: z.string().min(1).max(16_384),
+    associated_data: z.string().max(256).optional(),
+    original_type: z.string().max(64).optional(),
+    nonce: z.string().min(1).max(64),
+  }),
+})
+export type WechatPayNotification = z.infer<typeof wechatPayNotification>
+
+/** 商圈会员场内支付结果通知, decrypted (event_type MALL_TRANSACTION.SUCCESS). `amount` is in fen. */
+export const mallPaymentResource = z.looseObject({
+  mchid: id32,
+  sub_mchid: id32.optional(),
+  merchant_name: text.optional(),
+  shop_name: text.optional(),
+  shop_number: text.optional(),
+  appid: z.string().max(64),
+  openid: z.string().min(1).max(128),
+  time_end: z.string().max(64),
+  amount: z.number().int().min(1).max(100_000_000_00),
+  transaction_id: z.string().regex(/^[0-9A-Za-z]{1,32}$/),
+  commit_tag: text.optional(),
+})
+export type MallPaymentResource = z.infer<typeof mallPaymentResource>
+
+/** 商圈会员场内退款通知, decrypted (event_type MALL_REFUND.SUCCESS). Amounts in fen. */
+export const mallRefundResource = z.looseObject({
+  mchid: id32,
+  sub_mchid: id32.optional(),
+  merchant_name: text.optional(),
+  shop_name: text.optional(),
+  shop_number: text.optional(),
+  appid: z.string().max(64),
+  openid: z.string().min(1).max(128),
+  refund_time: z.string().max(64),
+  pay_amount: z.number().int().min(1).max(100_000_000_00),
+  refund_amount: z.number().int().min(1).max(100_000_000_00),
+  transaction_id: z.string().regex(/^[0-9A-Za-z]{1,32}$/),
+  refund_id: z.string().regex(/^[0-9A-Za-z]{1,32}$/),
+  commit_tag: text.optional(),
+})
+export type MallRefundResource = z.infer<typeof mallRefundResource>
+
+export const authorizeState = z.enum(['UNAUTHORIZED', 'AUTHORIZED', 'DEAUTHORIZED'])
+export type AuthorizeState = z.infer<typeof authorizeState>
+
+/** 商圈会员积分服务授权结果通知, decrypted. */
+export const mallAuthorizationResource = z.looseObject({
+  openid: z.string().min(1).max(128),
+  appid: z.string().max(64),
+  mchid: id32,
+  code: z.string().max(128).optional(),
+  authorize_state: authorizeState,
+  authorize_time: z.string().max(64),
+})
+export type MallAuthorizationResource = z.infer<typeof mallAuthorizationResource>
+
+/** GET /api/me/wechat-pay: is pay-to-earn on for me. */
+export const memberWechatPayStatus = z.object({
+  state: authorizeState,
+  enabled: z.boolean(),
+  /** when WeChat last told us (or we asked) */
+  since: z.string().nullable(),
+  /** the mini-program plugin that turns it on (weapp navigates to plugin://<name>/…) */
+  pluginAppId: z.string(),
+})
+export type MemberWechatPayStatus = z.infer<typeof memberWechatPayStatus>
+
+/** A WeChat payment waiting for an operator: its merchant maps to no store, or its payer to no member. */
+export const unmappedPayment = z.object({
+  transactionId: z.string(),
+  reason: z.enum(['unknown_merchant', 'unknown_member']),
+  mchid: z.string(),
+  merchantName: z.string().nullable(),
+  shopName: z.string().nullable(),
+  amountFen: z.number().int(),
+  paidAt: z.string(),
+  receivedAt: z.string(),
+})
+export const unmappedPaymentsPage = z.object({ items: z.array(unmappedPayment) })
+export type UnmappedPaymentsPage = z.infer<typeof unmappedPaymentsPage>
+
+export const mchid = z.string().regex(/^[0-9A-Za-z_-]{1,32}$/)
+/** PUT /api/ops/wechat-pay/merchants/:mchid — payments at this WeChat merchant earn at this store. */
+export const wechatMerchantMappingRequest = z.strictObject({ storeId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/) })
+export const wechatMerchantMapping = z.object({ mchid: z.string(), storeId: z.string(), updatedAt: z.string(), updatedBy: z.string() })
+export type WechatMerchantMapping = z.infer<typeof wechatMerchantMapping>
