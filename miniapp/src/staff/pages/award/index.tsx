@@ -184,6 +184,9 @@ function AwardResult({ result, onAgain }: { result: PurchaseResult; onAgain: () 
         ) : null}
         {pending ? (
           <Text className='muted'>金额较大，店长审批通过后积分到账</Text>
+        ) : result.repeat ? (
+          // A repeat pays nothing: no big "+N" that reads like a second award.
+          <Text className='award-points'>当时已发放 {formatPoints(result.points)} 积分，本次未发放</Text>
         ) : (
           <Text className='staff-big award-points'>+{formatPoints(result.points)}</Text>
         )}
@@ -195,7 +198,7 @@ function AwardResult({ result, onAgain }: { result: PurchaseResult; onAgain: () 
             <Text className='award-points'>{formatPoints(result.points)}</Text>
           </View>
         ) : null}
-        {result.balanceAfter !== null && !pending ? (
+        {result.balanceAfter !== null && !pending && !result.repeat ? (
           <View className='staff-kv'>
             <Text className='staff-kv__key'>最新余额</Text>
             <Text className='award-balance'>{formatPoints(result.balanceAfter)}</Text>
