@@ -12,6 +12,7 @@ import { opsRoutes } from '../../server/src/modules/ops/ops.routes'
 import { feedbackRoutes } from '../../server/src/modules/feedback/feedback.routes'
 import { insightRoutes } from '../../server/src/modules/insight/insight.routes'
 import { configRoutes } from '../../server/src/modules/ops/config.routes'
+import { wechatPayRoutes } from '../../server/src/modules/wechat-pay/wechat-pay.routes'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { couponModels } from '../../server/src/modules/coupons/coupon.model'
 import { purchaseModel } from '../../server/src/modules/points/purchase.model'
@@ -43,11 +44,11 @@ async function stateCounts(): Promise<number[]> {
 
 describe('authorization matrix (every route × every kind of caller)', () => {
   it('covers every route the app registers', () => {
-    const routers: Router[] = [authRoutes, memberRoutes, pointsRoutes, couponRoutes, staffRoutes, opsRoutes, feedbackRoutes, insightRoutes, configRoutes].map((build) => build(api.ctx))
+    const routers: Router[] = [authRoutes, memberRoutes, pointsRoutes, couponRoutes, staffRoutes, opsRoutes, feedbackRoutes, insightRoutes, configRoutes, wechatPayRoutes].map((build) => build(api.ctx))
     const registered = routers.flatMap((r) => r.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${layer.path}`)))
     const inTable = new Set([
       ...PUBLIC_ROUTES,
-      ...ROUTES.map((r) => `${r.method} ${r.path({ templateId: ':templateId', couponIdA: ':couponId', receiptX: ':receiptNo', feedbackIdA: ':id', memberIdA: ':id', segmentId: ':id', storeIdX: ':id', staffIdManagerX: ':id' } as never).replace(/\?.*$/, '').replace('%3AcouponId', ':couponId').replace('/jobs/sweep-used-codes', '/jobs/:name')}`),
+      ...ROUTES.map((r) => `${r.method} ${r.path({ templateId: ':templateId', couponIdA: ':couponId', receiptX: ':receiptNo', feedbackIdA: ':id', memberIdA: ':id', segmentId: ':id', storeIdX: ':id', staffIdManagerX: ':id' } as never).replace(/\?.*$/, '').replace('%3AcouponId', ':couponId').replace('/jobs/sweep-used-codes', '/jobs/:name').replace('/merchants/1900000102', '/merchants/:mchid')}`),
     ])
     const missing = registered.filter((r) => !inTable.has(r))
     expect(missing).toEqual([])

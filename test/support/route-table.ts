@@ -154,7 +154,13 @@ export const ROUTES: RouteCase[] = [
   { method: 'PUT', path: (f) => `/api/ops/staff/${f.staffIdManagerX}`, body: (f) => ({ displayName: f.staffIdManagerX, role: 'manager', storeId: 'AX', active: true, version: 0 }), allow: ['operator'], write: true },
   { method: 'GET', path: (f) => `/api/ops/staff/${f.staffIdManagerX}/history`, allow: ['operator'] },
   { method: 'GET', path: (f) => `/api/ops/coupon-templates/${f.templateId}/history`, allow: ['operator'] },
+  // WeChat Pay 智慧商圈: a member's pay-to-earn status, the operator's queue and merchant → store mapping
+  { method: 'GET', path: () => '/api/me/wechat-pay', allow: MEMBER },
+  { method: 'GET', path: () => '/api/ops/wechat-pay/unmapped', allow: ['operator'] },
+  { method: 'PUT', path: () => '/api/ops/wechat-pay/merchants/1900000102', body: () => ({ storeId: 'AX' }), allow: ['operator'], write: true },
 ]
 
 /** Routes anyone may call (login and refresh); listed so the matrix can prove the table is complete. */
-export const PUBLIC_ROUTES = ['GET /api/health', 'POST /api/auth/wechat-login', 'POST /api/auth/dev-login', 'POST /api/auth/refresh', 'POST /api/staff/auth/login', 'POST /api/staff/auth/refresh']
+export const PUBLIC_ROUTES = ['GET /api/health', 'POST /api/auth/wechat-login', 'POST /api/auth/dev-login', 'POST /api/auth/refresh', 'POST /api/staff/auth/login', 'POST /api/staff/auth/refresh',
+  // WeChat Pay's callbacks: no caller token, every request signature-checked (test/api/wechat-pay-notifications.test.ts)
+  'POST /api/wechat-pay/notify/authorization', 'POST /api/wechat-pay/notify/transaction']
