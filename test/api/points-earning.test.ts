@@ -184,6 +184,24 @@ describe('controls', () => {
 })
 
 describe('per-member daily earning cap', () => {
+  it('holds for 20 purchases of one member at once (each reservation decided by a unique insert)', async () => {
+    await api.ctx.services.rules.replace({ earning: { dailyEarnCap: 150 } })
+    try {
+      const m = await api.loginMember('daily-capped-race')
+      const token = await scan(api, m, manager)
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => award(api, manager, { scanToken: token, receiptNo: `CAP-R${i}`, amountFen: 30_00 })))
+      expect(results.map((r) => r.status)).toEqual(Array(20).fill(200))
+      expect(results.reduce((sum, r) => sum + r.body.points, 0)).toBe(150)
+      expect(await balanceOf(api, m)).toBe(W + 150)
+      // a repeat of a capped receipt answers as before, and takes nothing more
+      const again = await award(api, manager, { scanToken: token, receiptNo: 'CAP-R0', amountFen: 30_00 })
+      expect(again.body.points).toBe(results[0]!.body.points)
+      expect(await balanceOf(api, m)).toBe(W + 150)
+    } finally {
+      await api.ctx.services.rules.replace({ earning: { dailyEarnCap: 0 } })
+    }
+  })
+
   it('caps purchase points earned per Shanghai day when configured', async () => {
     await api.ctx.services.rules.replace({ earning: { dailyEarnCap: 150 } })
     try {

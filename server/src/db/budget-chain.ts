@@ -1,19 +1,19 @@
 import { Schema, type Connection, type Model } from 'mongoose'
-import { getModel, insertOnce } from '../../db/connect'
+import { getModel, insertOnce } from './connect'
 
 /**
- * The bonus-point budget of a double-points day / member day, as an append-only chain per budget
- * period: row `<campaign>:<period>#<n>` holds the running total after it. Two purchases racing for
- * the same `n` collide on insert and the loser re-reads the new head, so the total can never pass
- * the cap (a read-check-write counter on FerretDB could). A marker `<campaign>:<period>@<purchase>`
- * makes a purchase's reservation idempotent across retries and crash recovery.
+ * A capped amount handed out purchase by purchase (a double-points day's bonus budget per period, a
+ * member's points per day), as an append-only chain per key: row `<key>#<n>` holds the running total
+ * after it. Two purchases racing for the same `n` collide on insert and the loser re-reads the new
+ * head, so the total can never pass the cap (a read-check-write counter on FerretDB could). A marker
+ * `<key>@<purchase>` makes a purchase's reservation idempotent across retries and crash recovery.
  */
 interface BudgetRowDoc {
   _id: string
   key: string
   n: number
   purchaseId: string
-  /** bonus reserved (negative: a reservation given back) */
+  /** amount reserved (negative: a reservation given back) */
   bonus: number
   usedAfter: number
   at: Date
@@ -28,34 +28,40 @@ interface BudgetHintDoc {
   n: number
 }
 
-const rowSchema = new Schema<BudgetRowDoc>(
+const rowSchema = (collection: string) => new Schema<BudgetRowDoc>(
   { _id: String, key: String, n: Number, purchaseId: String, bonus: Number, usedAfter: Number, at: Date },
-  { versionKey: false, collection: 'points_campaign_budget' },
+  { versionKey: false, collection },
 )
-const markerSchema = new Schema<BudgetMarkerDoc>({ _id: String, n: Number, bonus: Number }, { versionKey: false, collection: 'points_campaign_budget_markers' })
-const hintSchema = new Schema<BudgetHintDoc>({ _id: String, n: Number }, { versionKey: false, collection: 'points_campaign_budget_hints' })
+const markerSchema = (collection: string) => new Schema<BudgetMarkerDoc>({ _id: String, n: Number, bonus: Number }, { versionKey: false, collection })
+const hintSchema = (collection: string) => new Schema<BudgetHintDoc>({ _id: String, n: Number }, { versionKey: false, collection })
 
 type Head = { n: number; used: number }
 const rowId = (key: string, n: number) => `${key}#${n}`
 // The stored head hint only saves a cold process from walking the chain; refreshing it now and then is enough.
 const HINT_EVERY = 16
 
-export class PointsCampaignBudget {
+/** Where a chain's rows live: `<name>` (rows), `<name>_markers`, `<name>_hints`; `model` names the mongoose models. */
+export interface BudgetChainStore {
+  collection: string
+  model: string
+}
+
+export class BudgetChain {
   private readonly Row: Model<BudgetRowDoc>
   private readonly Marker: Model<BudgetMarkerDoc>
   private readonly Hint: Model<BudgetHintDoc>
   /** last head this process saw per chain; appends start there and move on when they collide */
   private readonly heads = new Map<string, Head>()
 
-  constructor(conn: Connection) {
-    this.Row = getModel(conn, 'PointsCampaignBudgetRow', rowSchema)
-    this.Marker = getModel(conn, 'PointsCampaignBudgetMarker', markerSchema)
-    this.Hint = getModel(conn, 'PointsCampaignBudgetHint', hintSchema)
+  constructor(conn: Connection, store: BudgetChainStore) {
+    this.Row = getModel(conn, `${store.model}Row`, rowSchema(store.collection))
+    this.Marker = getModel(conn, `${store.model}Marker`, markerSchema(`${store.collection}_markers`))
+    this.Hint = getModel(conn, `${store.model}Hint`, hintSchema(`${store.collection}_hints`))
   }
 
   /**
-   * Reserves up to `desired` bonus points of `cap` for a purchase; returns what it may add (0 when
-   * the budget is used up). Repeats for the same purchase return the first answer.
+   * Reserves up to `desired` of `cap` for a purchase; returns what it may have (0 when the cap is
+   * used up). Repeats for the same purchase return the first answer.
    */
   async reserve(key: string, cap: number, purchaseId: string, desired: number, now: Date): Promise<number> {
     if (desired <= 0) return 0
@@ -71,7 +77,7 @@ export class PointsCampaignBudget {
     return winner.bonus
   }
 
-  /** Bonus points used in a chain, read afresh (another process may have appended). */
+  /** The amount used in a chain, read afresh (another process may have appended). */
   async used(key: string): Promise<number> {
     let head = await this.cachedHead(key)
     for (;;) {

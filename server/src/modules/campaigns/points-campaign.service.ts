@@ -8,7 +8,7 @@ import { TransitionChain, writeConverging } from '../../db/transitions'
 import { DomainError } from '../../http/domain-error'
 import { ledgerModels, type LedgerEntryDoc } from '../ledger/ledger.model'
 import type { ProgramRules } from '../points/program-rules'
-import { PointsCampaignBudget } from './points-campaign-budget'
+import { BudgetChain } from '../../db/budget-chain'
 
 /**
  * The operator's kill switch for one earning campaign (the campaign itself is an earning rule): the
@@ -59,14 +59,14 @@ export class PointsCampaignService {
   private readonly Control: Model<ControlDoc>
   private readonly switches: TransitionChain<SwitchDoc>
   private readonly Entry: Model<LedgerEntryDoc>
-  readonly budget: PointsCampaignBudget
+  readonly budget: BudgetChain
   private controls: { at: number; rows: Map<string, ControlDoc> } | null = null
 
   constructor(conn: Connection, private readonly rules: ProgramRules) {
     this.Control = getModel(conn, 'PointsCampaignControl', controlSchema)
     this.switches = new TransitionChain(getModel(conn, 'PointsCampaignSwitch', switchSchema), (id, k) => `${id}:s${k}`)
     this.Entry = ledgerModels(conn).Entry
-    this.budget = new PointsCampaignBudget(conn)
+    this.budget = new BudgetChain(conn, { collection: 'points_campaign_budget', model: 'PointsCampaignBudget' })
   }
 
   /** Campaigns a purchase at `at` must skip: killed, or known to have used up this period's budget. */

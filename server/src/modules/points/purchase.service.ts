@@ -1,7 +1,7 @@
 import { trusted, type Connection, type Model } from 'mongoose'
 import {
   activeCampaign, applyOperation, shanghaiHour, earnedWithCampaign, earningFactors, growthValue, purchasePoints, shanghaiDay, shanghaiMonth, tierByLevel, upgradedLevel,
-  type PurchaseResult, type WalletOperation,
+  type EarningRules, type PurchasePointsInput, type PurchaseResult, type WalletOperation,
 } from '@mall/shared'
 import { findById, incrementById, updateById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
@@ -19,6 +19,7 @@ import { PurchaseStatusStore } from './purchase-status'
 import { anomalyFlags, REPEAT_MEMBER_THRESHOLD } from './anomaly-flags'
 import { TtlCache } from '../../lib/ttl-cache'
 import { TillQuota } from './till-quota'
+import { BudgetChain } from '../../db/budget-chain'
 
 export interface AwardInput {
   scanToken: string
@@ -72,6 +73,8 @@ export class PurchaseService {
   private readonly Store: Model<StoreDoc>
   private readonly stores = new TtlCache<StoreDoc>(30_000)
   private readonly tillQuota: TillQuota
+  /** members' points per day, for the optional daily earning cap */
+  private readonly dailyEarning: BudgetChain
   /** records a purchase under each key it has (receipt, WeChat transaction): the one earn pipeline's entry */
   readonly recorder: PurchaseRecorder
 
@@ -88,6 +91,7 @@ export class PurchaseService {
     this.recorder = new PurchaseRecorder(conn)
     this.DailyTotal = dailyTotalModel(conn)
     this.tillQuota = new TillQuota(this.DailyTotal)
+    this.dailyEarning = new BudgetChain(conn, { collection: 'member_daily_earning', model: 'MemberDailyEarning' })
     this.Store = storeModel(conn)
   }
 
@@ -208,25 +212,23 @@ export class PurchaseService {
    */
   async post(purchase: PurchaseDoc, now: Date, atScan?: MemberAtScan): Promise<PurchaseResult> {
     const { earning, tiers } = await this.rules.current()
-    // Points already earned today from purchases, for the optional per-member daily cap.
-    const earnKey = `earn:${purchase.memberId}:${shanghaiDay(purchase.createdAt)}`
-    const [member, store, earnedToday] = await Promise.all([
+    const [member, store] = await Promise.all([
       atScan ?? this.members.getForDisplay(purchase.memberId).then((m): EarningMember => ({ tierLevel: m.tierLevel, invited: m.source.inviterId !== null })),
       this.store(purchase.storeId),
-      earning.dailyEarnCap > 0 ? findById<DailyTotalDoc>(this.DailyTotal, earnKey).then((t) => t?.count ?? 0) : 0,
     ])
     const tier = tierByLevel(tiers, member.tierLevel)
     const month = shanghaiMonth(purchase.createdAt)
-    const earningInput = {
+    const factorsInput = {
       amountFen: purchase.amountFen, tierMultiplierPermille: tier.multiplierPermille, storeId: store._id,
-      storeMultiplierPermille: store.multiplierPermille, storeCategory: store.category, now: purchase.createdAt, earnedToday,
+      storeMultiplierPermille: store.multiplierPermille, storeCategory: store.category, now: purchase.createdAt,
     }
     // A budgeted double-points day reserves its bonus before the posting (the plan must stay synchronous).
     const stoppedCampaignIds = await this.pointsCampaigns.stopped(earning.campaigns, purchase.createdAt)
     const campaign = activeCampaign(earning, store._id, purchase.createdAt, stoppedCampaignIds)
     const campaignBonusAllowance = campaign
-      ? await this.pointsCampaigns.allowance(campaign, purchase._id, purchase.createdAt, earnedWithCampaign(earningFactors(earning, earningInput), campaign.multiplierPermille).bonus, now)
+      ? await this.pointsCampaigns.allowance(campaign, purchase._id, purchase.createdAt, earnedWithCampaign(earningFactors(earning, factorsInput), campaign.multiplierPermille).bonus, now)
       : undefined
+    const earningInput = { ...factorsInput, stoppedCampaignIds, campaignBonusAllowance, earnedToday: await this.earnedToday(purchase, earning, factorsInput, stoppedCampaignIds, campaignBonusAllowance, now) }
     const { entry, replayed } = await this.ledger.post({
       memberId: purchase.memberId,
       eventKey: `purchase:${purchase._id}`,
@@ -234,7 +236,7 @@ export class PurchaseService {
       now,
       handedHead: atScan?.head,
       plan: (state) => {
-        const earned = purchasePoints(earning, { ...earningInput, balance: state.balance, stoppedCampaignIds, campaignBonusAllowance })
+        const earned = purchasePoints(earning, { ...earningInput, balance: state.balance })
         const op: WalletOperation = earned.points > 0
           ? { kind: 'credit', points: earned.points, earnedMonth: month, expiryMonths: earning.expiryMonths }
           : { kind: 'none' }
@@ -253,9 +255,6 @@ export class PurchaseService {
     const points = entry.delta
     // The entry is posted; what follows are independent consequences of it, written in one round trip.
     await Promise.all([
-      earning.dailyEarnCap > 0 && !replayed && entry.delta > 0
-        ? this.DailyTotal.updateOne({ _id: earnKey }, { $inc: { count: entry.delta } }, { upsert: true }).exec().catch(() => undefined)
-        : null,
       tierLevelAfter > member.tierLevel ? this.members.raiseTier(purchase.memberId, tierLevelAfter) : null,
       // By `_id` alone: posting → posted is the only transition possible here (a reversal needs 'posted').
       updateById(this.Purchase, purchase._id, { $set: { status: 'posted', entryId: entry._id, points, postedAt: entry.createdAt } }),
@@ -264,6 +263,22 @@ export class PurchaseService {
     // A replayed posting can land after the receipt was reversed: its rows put the cache right.
     const status = replayed ? (await this.status.load(purchase._id)).purchase.status : 'posted'
     return this.view({ ...purchase, status, entryId: entry._id, points }, entry)
+  }
+
+  /**
+   * The optional per-member daily cap: what this purchase may earn is reserved before the posting in
+   * the member's day chain (`earn:<member>:<day>`, db/budget-chain.ts), decided by unique inserts, so
+   * two purchases at once cannot pass the cap together; the answer is handed to the rule as the
+   * points earned today before it. A repeat of the purchase gets its first reservation back.
+   */
+  private async earnedToday(purchase: PurchaseDoc, earning: EarningRules, factors: Omit<PurchasePointsInput, 'balance' | 'earnedToday'>,
+    stoppedCampaignIds: Set<string>, campaignBonusAllowance: number | undefined, now: Date): Promise<number> {
+    const cap = earning.dailyEarnCap
+    if (cap <= 0) return 0
+    const uncapped = { ...earning, dailyEarnCap: 0, balanceCap: 0 }
+    const desired = purchasePoints(uncapped, { ...factors, stoppedCampaignIds, campaignBonusAllowance, balance: 0, earnedToday: 0 }).points
+    const key = `earn:${purchase.memberId}:${shanghaiDay(purchase.createdAt)}`
+    return cap - (await this.dailyEarning.reserve(key, cap, purchase._id, desired, now))
   }
 
   /** Finishes postings a crash left in 'posting' (the client may never retry). Idempotent by the purchase key. */
