@@ -85,9 +85,10 @@ const envSchema = z
     if (!env.MONGODB_URI) {
       ctx.addIssue({ code: 'custom', path: ['MONGODB_URI'], message: 'MONGODB_URI must be set in production' })
     }
-    if (env.WECHAT_PAY_MCHID === DEV_WECHAT_PAY_MCHID || env.WECHAT_PAY_APIV3_KEY === DEV_APIV3_KEY || !env.WECHAT_PAY_PRIVATE_KEY
-      || Object.keys(platformKeys(env.WECHAT_PAY_PLATFORM_KEYS)).length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['WECHAT_PAY_MCHID'], message: 'WeChat Pay mchid, APIv3 key, private key and platform keys must be set in production' })
+    const devPay = env.WECHAT_PAY_MCHID === DEV_WECHAT_PAY_MCHID || env.WECHAT_PAY_APIV3_KEY === DEV_APIV3_KEY
+    if (devPay || !env.WECHAT_PAY_PRIVATE_KEY || Object.keys(platformKeys(env.WECHAT_PAY_PLATFORM_KEYS)).length === 0) {
+      const message = 'WeChat Pay mchid, APIv3 key, private key and platform keys must be set in production'
+      ctx.addIssue({ code: 'custom', path: ['WECHAT_PAY_MCHID'], message })
     }
     if (env.WECHAT_APPID === 'wx-dev-appid' || env.WECHAT_SECRET === 'wx-dev-secret') {
       ctx.addIssue({ code: 'custom', path: ['WECHAT_APPID'], message: 'WeChat appid/secret must be set in production' })
@@ -196,7 +197,9 @@ function platformKeys(json: string): Record<string, string> {
     const parsed = JSON.parse(json) as unknown
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {}
     const out: Record<string, string> = {}
-    for (const [serial, key] of Object.entries(parsed)) if (typeof key === 'string' && key.includes('PUBLIC KEY')) out[serial] = pem(key)
+    for (const [serial, key] of Object.entries(parsed)) {
+      if (typeof key === 'string' && key.includes('PUBLIC KEY')) out[serial] = pem(key)
+    }
     return out
   } catch {
     return {}

@@ -1,4 +1,6 @@
 const isH5 = process.env.TARO_ENV === 'h5'
+const pointsPlugin = process.env.TARO_APP_POINTS_PLUGIN_PROVIDER
+const pointsPluginVersion = process.env.TARO_APP_POINTS_PLUGIN_VERSION || '2.5.5'
 
 export default defineAppConfig({
   // Main package: member-facing pages only. The card is the landing page.
@@ -42,6 +44,12 @@ export default defineAppConfig({
   // weapp only: inject components on demand (WeChat perf audit marks this as required).
   // The weapp test lane renders every page with it on.
   ...(isH5 ? {} : { lazyCodeLoading: 'requiredComponents' }),
+  // weapp only, when the mall's mini-program has WeChat Pay's 商圈会员快速积分 plugin (TARO_APP_POINTS_PLUGIN_PROVIDER):
+  // the wallet's 去开通 opens plugin://mallPoints/index. Declared only then: WeChat refuses to compile a
+  // plugin the appid has not been granted (docs/wechat-pay.md).
+  ...(!isH5 && pointsPlugin
+    ? { plugins: { mallPoints: { version: pointsPluginVersion, provider: pointsPlugin } } }
+    : {}),
   // weapp only: which pages WeChat search may index (src/sitemap.json, copied by config/index.ts).
   ...(isH5 ? {} : { sitemapLocation: 'sitemap.json' }),
 })

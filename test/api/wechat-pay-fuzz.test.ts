@@ -18,7 +18,21 @@ beforeAll(async () => {
 afterAll(() => w.api.stop())
 
 const evil = fc.oneof(
-  fc.constantFrom<unknown>({ $ne: null }, { $gt: '' }, [{ $ne: 1 }], null, true, [], {}, '', -1, 0, 1.5, 2 ** 53 + 1, 1e308),
+  fc.constantFrom<unknown>(
+    { $ne: null },
+    { $gt: '' },
+    [{ $ne: 1 }],
+    null,
+    true,
+    [],
+    {},
+    '',
+    -1,
+    0,
+    1.5,
+    2 ** 53 + 1,
+    1e308,
+  ),
   fc.constantFrom<unknown>('x'.repeat(5_000), '😀'.repeat(300), '\u0000nul', '../../etc', 'wx:ghost', 'txn:1'),
   fc.string({ maxLength: 40 }),
   fc.integer(),
@@ -26,9 +40,17 @@ const evil = fc.oneof(
 )
 
 const valid = (n: number): Record<string, unknown> => ({
-  mchid: '1900000101', appid: 'wx-test-appid', openid: 'o-fuzz', time_end: '2026-11-20T12:00:00+08:00', amount: 1_000,
-  transaction_id: `42000000000000${String(n).padStart(5, '0')}`, refund_id: `50300000000000${String(n).padStart(5, '0')}`,
-  refund_time: '2026-11-20T12:00:00+08:00', pay_amount: 1_000, refund_amount: 500, authorize_state: 'AUTHORIZED',
+  mchid: '1900000101',
+  appid: 'wx-test-appid',
+  openid: 'o-fuzz',
+  time_end: '2026-11-20T12:00:00+08:00',
+  amount: 1_000,
+  transaction_id: `42000000000000${String(n).padStart(5, '0')}`,
+  refund_id: `50300000000000${String(n).padStart(5, '0')}`,
+  refund_time: '2026-11-20T12:00:00+08:00',
+  pay_amount: 1_000,
+  refund_amount: 500,
+  authorize_state: 'AUTHORIZED',
   authorize_time: '2026-11-20T12:00:00+08:00',
 })
 
@@ -39,7 +61,9 @@ it('hostile decrypted content: no 5xx, refusals write nothing', async () => {
       fc.constantFrom('MALL_TRANSACTION.SUCCESS', 'MALL_REFUND.SUCCESS', 'MALL_AUTH.ACTIVATE_CARD', 'SOMETHING.ELSE'),
       fc.constantFrom('transaction', 'authorization'),
       fc.oneof(
-        fc.record({ key: fc.constantFrom(...Object.keys(valid(0))), value: evil }).map(({ key, value }) => ({ op: 'set' as const, key, value })),
+        fc
+          .record({ key: fc.constantFrom(...Object.keys(valid(0))), value: evil })
+          .map(({ key, value }) => ({ op: 'set' as const, key, value })),
         fc.constantFrom(...Object.keys(valid(0))).map((key) => ({ op: 'drop' as const, key, value: undefined })),
       ),
       async (eventType, endpoint, change) => {
@@ -47,7 +71,10 @@ it('hostile decrypted content: no 5xx, refusals write nothing', async () => {
         if (change.op === 'drop') delete resource[change.key]
         else resource[change.key] = change.value
         const before = await dbFingerprint(w.api.conn)
-        const res = await w.pay.deliver(`${w.api.url}/api/wechat-pay/notify/${endpoint}`, w.pay.notification(eventType, resource))
+        const res = await w.pay.deliver(
+          `${w.api.url}/api/wechat-pay/notify/${endpoint}`,
+          w.pay.notification(eventType, resource),
+        )
         expect([204, 400]).toContain(res.status)
         if (res.status === 400) expect(await dbFingerprint(w.api.conn)).toBe(before)
       },

@@ -1,6 +1,8 @@
 import { bearer } from '../support/api-harness'
 import { dbFingerprint } from '../support/db-fingerprint'
 import { balanceOf } from '../support/points-helpers'
+import { purchaseKeyModel, purchaseModel } from '../../server/src/modules/points/purchase.model'
+import { wechatPayModels } from '../../server/src/modules/wechat-pay/wechat-pay.model'
 import { entriesFor, payment, refund, startPayWorld, wechatMember, type PayWorld } from '../support/wechat-pay-helpers'
 
 jest.setTimeout(60_000)
@@ -23,10 +25,18 @@ describe('WeChat Pay notifications are checked before anything is written', () =
     const before = await dbFingerprint(w.api.conn)
     const { timestamp, ...rest } = opts as { timestamp?: number }
     const at = timestamp === undefined ? undefined : Math.floor(w.api.clock.now().getTime() / 1000) + timestamp
-    const n = w.pay.notification('MALL_TRANSACTION.SUCCESS', {
-      mchid: '1900000101', appid: w.api.wechat.appId, openid: 'o-refused', time_end: '2026-11-20T12:00:00+08:00', amount: 10_000,
-      transaction_id: `4200R${Date.now()}`,
-    }, { ...rest, ...(at === undefined ? {} : { timestamp: at }) })
+    const n = w.pay.notification(
+      'MALL_TRANSACTION.SUCCESS',
+      {
+        mchid: '1900000101',
+        appid: w.api.wechat.appId,
+        openid: 'o-refused',
+        time_end: '2026-11-20T12:00:00+08:00',
+        amount: 10_000,
+        transaction_id: `4200R${Date.now()}`,
+      },
+      { ...rest, ...(at === undefined ? {} : { timestamp: at }) },
+    )
     const res = await w.pay.deliver(w.paymentUrl, n)
     expect(res).toEqual({ status, body: { code, message: expect.any(String) } })
     expect(await dbFingerprint(w.api.conn)).toBe(before)
@@ -37,7 +47,10 @@ describe('WeChat Pay notifications are checked before anything is written', () =
     const n = payment(w, '4200000000000000001', 'o-replay', 5_000)
     expect((await w.pay.deliver(w.paymentUrl, n)).status).toBe(204)
     const before = await dbFingerprint(w.api.conn)
-    expect(await w.pay.deliver(w.paymentUrl, n)).toEqual({ status: 401, body: { code: 'SIGN_ERROR', message: 'replayed nonce' } })
+    expect(await w.pay.deliver(w.paymentUrl, n)).toEqual({
+      status: 401,
+      body: { code: 'SIGN_ERROR', message: 'replayed nonce' },
+    })
     expect(await dbFingerprint(w.api.conn)).toBe(before)
   })
 
@@ -52,21 +65,31 @@ describe('a payment earns once, by the till rules, keyed by transaction_id', () 
     const m = await wechatMember(w, 'o-dup')
     const start = await balanceOf(w.api, m)
     const txn = '4200000000000000015'
-    const results = await Promise.all(Array.from({ length: 15 }, () => w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-dup', 12_399))))
+    const results = await Promise.all(
+      Array.from({ length: 15 }, () => w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-dup', 12_399))),
+    )
     expect(results.map((r) => r.status)).toEqual(Array(15).fill(204))
     const postings = await entriesFor(w, `purchase:wx:${txn}`)
     expect(postings).toHaveLength(1)
     expect(postings[0]!.delta).toBe(123) // 1 point per whole yuan at tier 1, as at the till
     expect(await balanceOf(w.api, m)).toBe(start + 123)
     const history = await w.api.http.get('/api/me/wallet/entries?limit=1').set(bearer(m.accessToken))
-    expect(history.body.items[0]).toMatchObject({ delta: 123, channel: '微信支付', storeName: '微信门店', amountFen: 12_399 })
+    expect(history.body.items[0]).toMatchObject({
+      delta: 123,
+      channel: '微信支付',
+      storeName: '微信门店',
+      amountFen: 12_399,
+    })
   })
 
   it('a refund before its payment is kept, then applied once the payment earns', async () => {
     const m = await wechatMember(w, 'o-early-refund')
     const start = await balanceOf(w.api, m)
     const txn = '4200000000000000020'
-    expect((await w.pay.deliver(w.paymentUrl, refund(w, txn, '5030000000000000020', 'o-early-refund', 20_000, 20_000))).status).toBe(204)
+    expect(
+      (await w.pay.deliver(w.paymentUrl, refund(w, txn, '5030000000000000020', 'o-early-refund', 20_000, 20_000)))
+        .status,
+    ).toBe(204)
     expect(await balanceOf(w.api, m)).toBe(start)
     expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-early-refund', 20_000))).status).toBe(204)
     expect(await entriesFor(w, `purchase:wx:${txn}`)).toHaveLength(1)
@@ -79,13 +102,58 @@ describe('a payment earns once, by the till rules, keyed by transaction_id', () 
     const txn = '4200000000000000030'
     await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-partial', 10_000)) // 100 points
     const afterPay = await balanceOf(w.api, m)
-    const first = await Promise.all(Array.from({ length: 8 }, () =>
-      w.pay.deliver(w.paymentUrl, refund(w, txn, '5030000000000000031', 'o-partial', 10_000, 3_333))))
+    const first = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        w.pay.deliver(w.paymentUrl, refund(w, txn, '5030000000000000031', 'o-partial', 10_000, 3_333)),
+      ),
+    )
     expect(first.map((r) => r.status)).toEqual(Array(8).fill(204))
     await w.pay.deliver(w.paymentUrl, refund(w, txn, '5030000000000000032', 'o-partial', 10_000, 6_667))
     expect(await entriesFor(w, 'refund:5030000000000000031')).toMatchObject([{ delta: -33 }])
     expect(await entriesFor(w, 'refund:5030000000000000032')).toMatchObject([{ delta: -66 }])
     expect(await balanceOf(w.api, m)).toBe(afterPay - 99) // never more than the payment earned
+  })
+})
+
+describe('after a crash', () => {
+  it('between recording a payment and posting it: the sweeper and WeChat retrying at once post it once, and sync it', async () => {
+    const m = await wechatMember(w, 'o-crash')
+    const start = await balanceOf(w.api, m)
+    const txn = '4200000000000000060'
+    const at = new Date(w.api.clock.now().getTime() - 120_000)
+    // What recordPurchase had written when the process died: the key, then the purchase row.
+    await purchaseKeyModel(w.api.conn).collection.insertOne({
+      _id: `txn:${txn}`,
+      purchaseId: `wx:${txn}`,
+      channel: 'wechat_pay',
+      at,
+    } as never)
+    await purchaseModel(w.api.conn).collection.insertOne({
+      _id: `wx:${txn}`,
+      storeId: 'WX1',
+      receiptNo: txn,
+      memberId: m.member.memberId,
+      amountFen: 7_000,
+      staffId: 'wechat_pay',
+      status: 'posting',
+      points: 0,
+      entryId: null,
+      approvedBy: null,
+      reversedBy: null,
+      reversalReason: null,
+      flags: [],
+      createdAt: at,
+      postedAt: null,
+      channel: 'wechat_pay',
+      transactionId: txn,
+    } as never)
+    await Promise.all([
+      w.api.ctx.jobs.sweepPurchases(w.api.clock.now()),
+      ...Array.from({ length: 5 }, () => w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-crash', 7_000))),
+    ])
+    expect(await entriesFor(w, `purchase:wx:${txn}`)).toHaveLength(1)
+    expect(await balanceOf(w.api, m)).toBe(start + 70)
+    expect(await wechatPayModels(w.api.conn).Sync.countDocuments({ _id: txn })).toBe(1)
   })
 })
 
@@ -96,10 +164,21 @@ describe('payments nobody can be matched to wait for an operator', () => {
     const txn = '4200000000000000040'
     expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-unmapped', 5_000, '1900000999'))).status).toBe(204)
     const queue = await w.api.http.get('/api/ops/wechat-pay/unmapped').set(bearer(w.operator))
-    expect(queue.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ transactionId: txn, reason: 'unknown_merchant', mchid: '1900000999' })]))
+    expect(queue.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ transactionId: txn, reason: 'unknown_merchant', mchid: '1900000999' }),
+      ]),
+    )
     expect(await balanceOf(w.api, m)).toBe(start)
     await w.api.addStore('WX2', '新店')
-    expect((await w.api.http.put('/api/ops/wechat-pay/merchants/1900000999').set(bearer(w.operator)).send({ storeId: 'WX2' })).status).toBe(200)
+    expect(
+      (
+        await w.api.http
+          .put('/api/ops/wechat-pay/merchants/1900000999')
+          .set(bearer(w.operator))
+          .send({ storeId: 'WX2' })
+      ).status,
+    ).toBe(200)
     expect(await balanceOf(w.api, m)).toBe(start + 50)
     const after = await w.api.http.get('/api/ops/wechat-pay/unmapped').set(bearer(w.operator))
     expect(after.body.items.map((i: { transactionId: string }) => i.transactionId)).not.toContain(txn)
@@ -109,7 +188,9 @@ describe('payments nobody can be matched to wait for an operator', () => {
     const txn = '4200000000000000050'
     expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-nobody', 5_000))).status).toBe(204)
     const queue = await w.api.http.get('/api/ops/wechat-pay/unmapped').set(bearer(w.operator))
-    expect(queue.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ transactionId: txn, reason: 'unknown_member' })]))
+    expect(queue.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ transactionId: txn, reason: 'unknown_member' })]),
+    )
     expect(await entriesFor(w, `purchase:wx:${txn}`)).toHaveLength(0)
   })
 })
@@ -118,9 +199,17 @@ describe('authorisation (商圈会员积分服务授权)', () => {
   it('the member sees pay-to-earn on after WeChat notifies it, and off without', async () => {
     const m = await wechatMember(w, 'o-auth')
     const off = await w.api.http.get('/api/me/wechat-pay').set(bearer(m.accessToken))
-    expect(off.body).toMatchObject({ state: 'UNAUTHORIZED', enabled: false })
+    expect(off.body).toMatchObject({
+      state: 'UNAUTHORIZED',
+      enabled: false,
+      pluginQuery: 'openid=o-auth&mch_id=1900000001&member_status=1',
+    })
     const n = w.pay.notification('MALL_AUTH.ACTIVATE_CARD', {
-      openid: 'o-auth', appid: w.api.wechat.appId, mchid: '1900000001', authorize_state: 'AUTHORIZED', authorize_time: '2026-11-20T12:00:00+08:00',
+      openid: 'o-auth',
+      appid: w.api.wechat.appId,
+      mchid: '1900000001',
+      authorize_state: 'AUTHORIZED',
+      authorize_time: '2026-11-20T12:00:00+08:00',
     })
     expect((await w.pay.deliver(w.authorizationUrl, n)).status).toBe(204)
     const on = await w.api.http.get('/api/me/wechat-pay').set(bearer(m.accessToken))

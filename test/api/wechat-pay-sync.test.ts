@@ -32,12 +32,28 @@ describe('商圈会员积分同步 (the points sync outbox)', () => {
     const balance = await balanceOf(w.api, await wechatMember(w, 'o-sync')) // the token above expired meanwhile
     const calls = w.pay.syncCalls.filter((c) => c.body.transaction_id === txn)
     expect(calls.map((c) => c.status)).toEqual([500, 500, 500, 500, 500, 204])
-    expect(w.pay.syncs.filter((s) => s.transaction_id === txn)).toEqual([{
-      transaction_id: txn, appid: w.api.wechat.appId, openid: 'o-sync', earn_points: true, increased_points: 88,
-      points_update_time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/), total_points: balance,
-    }])
-    const attempts = await wechatPayModels(w.api.conn).SyncAttempt.collection.find({ _id: { $regex: `^${txn}#` } } as never).toArray()
-    expect(attempts.map((a) => a.outcome).sort()).toEqual(['accepted', 'failed', 'failed', 'failed', 'failed', 'failed'])
+    expect(w.pay.syncs.filter((s) => s.transaction_id === txn)).toEqual([
+      {
+        transaction_id: txn,
+        appid: w.api.wechat.appId,
+        openid: 'o-sync',
+        earn_points: true,
+        increased_points: 88,
+        points_update_time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/),
+        total_points: balance,
+      },
+    ])
+    const attempts = await wechatPayModels(w.api.conn)
+      .SyncAttempt.collection.find({ _id: { $regex: `^${txn}#` } } as never)
+      .toArray()
+    expect(attempts.map((a) => a.outcome).sort()).toEqual([
+      'accepted',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+    ])
   })
 
   it('waits longer after each failure', async () => {
@@ -73,14 +89,22 @@ describe('one purchase reported by the till and by 商圈 is paid once', () => {
     const m = await wechatMember(w, 'o-till-first')
     const start = await balanceOf(w.api, m)
     const txn = '4200000000000000200'
-    const tillAward = await award(w.api, clerk, { scanToken: await scan(w.api, m, clerk), receiptNo: 'WX-T1', amountFen: 30_000, transactionId: txn } as never)
+    const tillAward = await award(w.api, clerk, {
+      scanToken: await scan(w.api, m, clerk),
+      receiptNo: 'WX-T1',
+      amountFen: 30_000,
+      transactionId: txn,
+    } as never)
     expect(tillAward.body).toMatchObject({ status: 'posted', points: 300 })
     expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-till-first', 30_000))).status).toBe(204)
     expect(await entriesFor(w, `purchase:wx:${txn}`)).toHaveLength(0)
     expect(await balanceOf(w.api, m)).toBe(start + 300)
     w.api.clock.advance(3_600_000)
     await w.api.ctx.jobs.syncWechatPayPoints(w.api.clock.now())
-    expect(w.pay.syncs.find((s) => s.transaction_id === txn)).toMatchObject({ earn_points: true, increased_points: 300 })
+    expect(w.pay.syncs.find((s) => s.transaction_id === txn)).toMatchObject({
+      earn_points: true,
+      increased_points: 300,
+    })
   })
 
   it('商圈 first: the till award of the same payment is refused with PURCHASE.ALREADY_EARNED', async () => {
@@ -88,9 +112,17 @@ describe('one purchase reported by the till and by 商圈 is paid once', () => {
     const txn = '4200000000000000210'
     expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-wx-first', 30_000))).status).toBe(204)
     const balance = await balanceOf(w.api, m)
-    const tillAward = await award(w.api, clerk, { scanToken: await scan(w.api, m, clerk), receiptNo: 'WX-T2', amountFen: 30_000, transactionId: txn } as never)
+    const tillAward = await award(w.api, clerk, {
+      scanToken: await scan(w.api, m, clerk),
+      receiptNo: 'WX-T2',
+      amountFen: 30_000,
+      transactionId: txn,
+    } as never)
     expect(tillAward.status).toBe(409)
-    expect(tillAward.body.error).toMatchObject({ code: 'PURCHASE.ALREADY_EARNED', details: { channel: 'wechat_pay', purchaseId: `wx:${txn}` } })
+    expect(tillAward.body.error).toMatchObject({
+      code: 'PURCHASE.ALREADY_EARNED',
+      details: { channel: 'wechat_pay', purchaseId: `wx:${txn}` },
+    })
     expect(await balanceOf(w.api, m)).toBe(balance)
   })
 
@@ -101,7 +133,9 @@ describe('one purchase reported by the till and by 商圈 is paid once', () => {
     const token = await scan(w.api, m, clerk)
     await Promise.all([
       ...Array.from({ length: 10 }, () => w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-both', 15_000))),
-      ...Array.from({ length: 10 }, () => award(w.api, clerk, { scanToken: token, receiptNo: 'WX-T3', amountFen: 15_000, transactionId: txn } as never)),
+      ...Array.from({ length: 10 }, () =>
+        award(w.api, clerk, { scanToken: token, receiptNo: 'WX-T3', amountFen: 15_000, transactionId: txn } as never),
+      ),
     ])
     const wx = await entriesFor(w, `purchase:wx:${txn}`)
     const till = await entriesFor(w, 'purchase:WX1:WX-T3')
@@ -111,16 +145,21 @@ describe('one purchase reported by the till and by 商圈 is paid once', () => {
 })
 
 describe("WeChat's retry schedule, replayed on a compressed clock", () => {
-  it('a notification refused while its payment is being recorded elsewhere is retried until it earns, once', async () => {
+  it('a notification refused while another channel records its payment is retried until it earns, once', async () => {
     const m = await wechatMember(w, 'o-retry')
     const start = await balanceOf(w.api, m)
     const txn = '4200000000000000300'
     // Another channel holds the key but has not written its purchase yet: answered 500, WeChat retries.
     const Key = purchaseKeyModel(w.api.conn)
     await Key.collection.insertOne({ _id: `txn:${txn}`, purchaseId: 'ghost', channel: 'till', at: new Date() } as never)
-    const { attempts, statuses } = await w.pay.deliverWithRetries(w.paymentUrl, () => payment(w, txn, 'o-retry', 4_000), 2_000, async (n) => {
-      if (n === 4) await Key.collection.deleteOne({ _id: `txn:${txn}` } as never) // the other channel gave it up
-    })
+    const { attempts, statuses } = await w.pay.deliverWithRetries(
+      w.paymentUrl,
+      () => payment(w, txn, 'o-retry', 4_000),
+      2_000,
+      async (n) => {
+        if (n === 4) await Key.collection.deleteOne({ _id: `txn:${txn}` } as never) // the other channel gave it up
+      },
+    )
     expect(statuses).toEqual([500, 500, 500, 204])
     // the gaps follow 15 s / 15 s / 30 s, 2000× faster
     const gaps = attempts.slice(1).map((t, i) => t - attempts[i]!)

@@ -22,7 +22,10 @@ export async function startPayWorld(): Promise<PayWorld> {
   await withoutMemberDay(api)
   await api.addStore('WX1', '微信门店')
   const operator = (await api.loginStaff('wxpay-operator', 'operator', null)).accessToken
-  const mapped = await api.http.put(`/api/ops/wechat-pay/merchants/${STORE_MCHID}`).set(bearer(operator)).send({ storeId: 'WX1' })
+  const mapped = await api.http
+    .put(`/api/ops/wechat-pay/merchants/${STORE_MCHID}`)
+    .set(bearer(operator))
+    .send({ storeId: 'WX1' })
   if (mapped.status !== 200) throw new Error(`mapping: ${mapped.status} ${JSON.stringify(mapped.body)}`)
   const stop = api.stop.bind(api)
   api.stop = async () => {
@@ -30,7 +33,9 @@ export async function startPayWorld(): Promise<PayWorld> {
     await pay.close()
   }
   return {
-    api, pay, operator,
+    api,
+    pay,
+    operator,
     paymentUrl: `${api.url}/api/wechat-pay/notify/transaction`,
     authorizationUrl: `${api.url}/api/wechat-pay/notify/authorization`,
   }
@@ -47,19 +52,42 @@ const rfc3339 = (at: Date) => `${new Date(at.getTime() + 8 * 3600_000).toISOStri
 
 export function payment(w: PayWorld, txn: string, openid: string, amountFen: number, mchid = STORE_MCHID) {
   return w.pay.notification('MALL_TRANSACTION.SUCCESS', {
-    mchid, merchant_name: '微信门店', shop_name: '一楼', shop_number: 'S-1', appid: w.api.wechat.appId, openid,
-    time_end: rfc3339(w.api.clock.now()), amount: amountFen, transaction_id: txn, commit_tag: 'tag',
+    mchid,
+    merchant_name: '微信门店',
+    shop_name: '一楼',
+    shop_number: 'S-1',
+    appid: w.api.wechat.appId,
+    openid,
+    time_end: rfc3339(w.api.clock.now()),
+    amount: amountFen,
+    transaction_id: txn,
+    commit_tag: 'tag',
   })
 }
 
 export function refund(w: PayWorld, txn: string, refundId: string, openid: string, payFen: number, refundFen: number) {
   return w.pay.notification('MALL_REFUND.SUCCESS', {
-    mchid: STORE_MCHID, merchant_name: '微信门店', shop_name: '一楼', shop_number: 'S-1', appid: w.api.wechat.appId, openid,
-    refund_time: rfc3339(w.api.clock.now()), pay_amount: payFen, refund_amount: refundFen, transaction_id: txn, refund_id: refundId,
+    mchid: STORE_MCHID,
+    merchant_name: '微信门店',
+    shop_name: '一楼',
+    shop_number: 'S-1',
+    appid: w.api.wechat.appId,
+    openid,
+    refund_time: rfc3339(w.api.clock.now()),
+    pay_amount: payFen,
+    refund_amount: refundFen,
+    transaction_id: txn,
+    refund_id: refundId,
   })
 }
 
 /** Ledger entries posted under an event key (one posting = exactly one). */
-export async function entriesFor(w: PayWorld, eventKey: string): Promise<{ delta: number; meta: Record<string, unknown> }[]> {
-  return ledgerModels(w.api.conn).Entry.find({ eventKey }).lean<{ delta: number; meta: Record<string, unknown> }[]>().exec()
+export async function entriesFor(
+  w: PayWorld,
+  eventKey: string,
+): Promise<{ delta: number; meta: Record<string, unknown> }[]> {
+  return ledgerModels(w.api.conn)
+    .Entry.find({ eventKey })
+    .lean<{ delta: number; meta: Record<string, unknown> }[]>()
+    .exec()
 }

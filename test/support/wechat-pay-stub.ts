@@ -1,6 +1,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createCipheriv, createSign, createVerify, generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto'
+import {
+  createCipheriv,
+  createSign,
+  createVerify,
+  generateKeyPairSync,
+  randomBytes,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto'
 
 /**
  * A local stand-in for WeChat Pay APIv3's 智慧商圈 side (api.mch.weixin.qq.com), speaking its protocol:
@@ -14,7 +22,10 @@ export const RETRY_SCHEDULE_S = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3
 export const PLATFORM_SERIAL = 'STUBPLATFORM1'
 export const MCHID = '1900000001'
 
-export interface Notification { body: string; headers: Record<string, string> }
+export interface Notification {
+  body: string
+  headers: Record<string, string>
+}
 export interface NotifyOptions {
   /** sign with a key WeChat does not have */
   badSignature?: boolean
@@ -35,7 +46,12 @@ export interface WechatPayStub {
   /** POSTs a notification to the server (url = its full callback URL) */
   deliver(url: string, n: Notification): Promise<{ status: number; body: unknown }>
   /** delivers until a 2xx, waiting WeChat's intervals divided by `compress`; each retry freshly signed */
-  deliverWithRetries(url: string, build: () => Notification, compress: number, onAttempt?: (n: number) => Promise<void>): Promise<{ attempts: number[]; statuses: number[] }>
+  deliverWithRetries(
+    url: string,
+    build: () => Notification,
+    compress: number,
+    onAttempt?: (n: number) => Promise<void>,
+  ): Promise<{ attempts: number[]; statuses: number[] }>
   /** syncs WeChat accepted (bodies), and every sync request with its answer */
   syncs: Record<string, unknown>[]
   syncCalls: { status: number; body: Record<string, unknown> }[]
@@ -77,7 +93,11 @@ export async function startWechatPayStub(now: () => Date = () => new Date()): Pr
     if (fields.mchid !== MCHID || fields.serial_no !== merchantSerial) return 'unknown mchid or serial_no'
     if (Math.abs(now().getTime() / 1000 - Number(fields.timestamp)) > 300) return 'timestamp expired'
     const message = `${req.method}\n${req.url}\n${fields.timestamp}\n${fields.nonce_str}\n${body}\n`
-    return createVerify('RSA-SHA256').update(message).verify(merchant.publicKey, fields.signature ?? '', 'base64') ? null : 'signature mismatch'
+    return createVerify('RSA-SHA256')
+      .update(message)
+      .verify(merchant.publicKey, fields.signature ?? '', 'base64')
+      ? null
+      : 'signature mismatch'
   }
 
   const server: Server = createServer(async (req, res) => {
@@ -93,9 +113,22 @@ export async function startWechatPayStub(now: () => Date = () => new Date()): Pr
       let parsed: Record<string, unknown> = {}
       try {
         parsed = JSON.parse(body) as Record<string, unknown>
-      } catch { /* answered below */ }
-      const required = ['transaction_id', 'appid', 'openid', 'earn_points', 'increased_points', 'points_update_time', 'total_points']
-      if (required.some((k) => parsed[k] === undefined) || (parsed.earn_points === false && !parsed.no_points_remarks)) {
+      } catch {
+        /* answered below */
+      }
+      const required = [
+        'transaction_id',
+        'appid',
+        'openid',
+        'earn_points',
+        'increased_points',
+        'points_update_time',
+        'total_points',
+      ]
+      if (
+        required.some((k) => parsed[k] === undefined) ||
+        (parsed.earn_points === false && !parsed.no_points_remarks)
+      ) {
         syncCalls.push({ status: 400, body: parsed })
         return answer(400, { code: 'PARAM_ERROR', message: '参数错误' })
       }
@@ -116,7 +149,8 @@ export async function startWechatPayStub(now: () => Date = () => new Date()): Pr
       return answer(200, { openid, authorize_state: known.state, authorize_time: known.at.toISOString() })
     }
     const pending = /^\/v3\/businesscircle\/users\/([^/]+)\/points\/commit_status$/.exec(url.pathname)
-    if (req.method === 'GET' && pending) return answer(200, { openid: decodeURIComponent(pending[1]!), pending_status: 'NO_PENDING' })
+    if (req.method === 'GET' && pending)
+      return answer(200, { openid: decodeURIComponent(pending[1]!), pending_status: 'NO_PENDING' })
     answer(404, { code: 'RESOURCE_NOT_EXISTS', message: '无可用的平台证书' })
   })
   server.listen(0, '127.0.0.1')
@@ -131,18 +165,32 @@ export async function startWechatPayStub(now: () => Date = () => new Date()): Pr
     const data = Buffer.concat([cipher.update(JSON.stringify(resource), 'utf8'), cipher.final(), cipher.getAuthTag()])
     if (opts.tamperCiphertext) data[3] = data[3]! ^ 0x01
     const body = JSON.stringify({
-      id: randomUUID(), create_time: now().toISOString(), event_type: eventType, resource_type: 'encrypt-resource', summary: '通知',
-      resource: { algorithm: 'AEAD_AES_256_GCM', ciphertext: data.toString('base64'), associated_data: aad, original_type: 'transaction', nonce: nonce12 },
+      id: randomUUID(),
+      create_time: now().toISOString(),
+      event_type: eventType,
+      resource_type: 'encrypt-resource',
+      summary: '通知',
+      resource: {
+        algorithm: 'AEAD_AES_256_GCM',
+        ciphertext: data.toString('base64'),
+        associated_data: aad,
+        original_type: 'transaction',
+        nonce: nonce12,
+      },
     })
     const timestamp = String(opts.timestamp ?? Math.floor(now().getTime() / 1000))
     const nonce = opts.nonce ?? randomBytes(16).toString('hex')
-    const signature = createSign('RSA-SHA256').update(`${timestamp}\n${nonce}\n${body}\n`)
+    const signature = createSign('RSA-SHA256')
+      .update(`${timestamp}\n${nonce}\n${body}\n`)
       .sign(opts.badSignature ? stranger.privateKey : platform.privateKey, 'base64')
     return {
       body,
       headers: {
-        'Content-Type': 'application/json', 'Wechatpay-Timestamp': timestamp, 'Wechatpay-Nonce': nonce,
-        'Wechatpay-Signature': signature, 'Wechatpay-Serial': opts.serial ?? PLATFORM_SERIAL,
+        'Content-Type': 'application/json',
+        'Wechatpay-Timestamp': timestamp,
+        'Wechatpay-Nonce': nonce,
+        'Wechatpay-Signature': signature,
+        'Wechatpay-Serial': opts.serial ?? PLATFORM_SERIAL,
       },
     }
   }
@@ -157,8 +205,11 @@ export async function startWechatPayStub(now: () => Date = () => new Date()): Pr
     baseUrl,
     apiV3Key,
     env: () => ({
-      WECHAT_PAY_MCHID: MCHID, WECHAT_PAY_APIV3_KEY: apiV3Key, WECHAT_PAY_PRIVATE_KEY: pem(merchant.privateKey, 'pkcs8'),
-      WECHAT_PAY_CERT_SERIAL: merchantSerial, WECHAT_PAY_PLATFORM_KEYS: JSON.stringify({ [PLATFORM_SERIAL]: pem(platform.publicKey, 'spki') }),
+      WECHAT_PAY_MCHID: MCHID,
+      WECHAT_PAY_APIV3_KEY: apiV3Key,
+      WECHAT_PAY_PRIVATE_KEY: pem(merchant.privateKey, 'pkcs8'),
+      WECHAT_PAY_CERT_SERIAL: merchantSerial,
+      WECHAT_PAY_PLATFORM_KEYS: JSON.stringify({ [PLATFORM_SERIAL]: pem(platform.publicKey, 'spki') }),
       WECHAT_PAY_API_BASE: baseUrl,
     }),
     notification,

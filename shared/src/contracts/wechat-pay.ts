@@ -79,8 +79,10 @@ export const memberWechatPayStatus = z.object({
   enabled: z.boolean(),
   /** when WeChat last told us (or we asked) */
   since: z.string().nullable(),
-  /** the mini-program plugin that turns it on (weapp navigates to plugin://<name>/…) */
+  /** the mini-program plugin that turns it on (商圈会员快速积分; weapp navigates to plugin://<name>/index?…) */
   pluginAppId: z.string(),
+  /** the plugin page's query (openid, mch_id, member_status); null for a member without WeChat */
+  pluginQuery: z.string().nullable(),
 })
 export type MemberWechatPayStatus = z.infer<typeof memberWechatPayStatus>
 
@@ -101,5 +103,10 @@ export type UnmappedPaymentsPage = z.infer<typeof unmappedPaymentsPage>
 export const mchid = z.string().regex(/^[0-9A-Za-z_-]{1,32}$/)
 /** PUT /api/ops/wechat-pay/merchants/:mchid — payments at this WeChat merchant earn at this store. */
 export const wechatMerchantMappingRequest = z.strictObject({ storeId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/) })
-export const wechatMerchantMapping = z.object({ mchid: z.string(), storeId: z.string(), updatedAt: z.string(), updatedBy: z.string() })
+export const wechatMerchantMapping = z.object({
+  mchid: z.string(),
+  storeId: z.string(),
+  updatedAt: z.string(),
+  updatedBy: z.string(),
+})
 export type WechatMerchantMapping = z.infer<typeof wechatMerchantMapping>

@@ -38,7 +38,8 @@ export function syncRetryAt(failedAttempts: number, now: Date): Date {
 
 /** Parses WeChat's RFC 3339 time (`2020-05-20T13:29:35+08:00`); null when it is not one. */
 export function parseWechatTime(value: unknown): Date | null {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return null
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value))
+    return null
   const at = new Date(value)
   return Number.isNaN(at.getTime()) ? null : at
 }

@@ -9,7 +9,9 @@ import './index.css'
  * `wallet-entry__delta` element holding only the signed number.
  */
 export default function WalletEntryRow({ entry }: { entry: WalletEntry }) {
-  const origin = [entry.storeName, entry.receiptNo ? `小票 ${entry.receiptNo}` : null].filter(Boolean).join(' · ')
+  // A WeChat Pay purchase has no receipt: its number is WeChat's order number, not shown as 小票.
+  const receipt = entry.receiptNo && entry.channel !== '微信支付' ? `小票 ${entry.receiptNo}` : null
+  const origin = [entry.channel, entry.storeName, receipt].filter(Boolean).join(' · ')
   return (
     <View className='wallet-entry' data-seq={entry.seq}>
       <View className='wallet-entry__main'>

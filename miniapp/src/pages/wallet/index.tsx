@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { View, Text, Button } from '@tarojs/components'
-import type { NotificationSettings, WalletSummary } from '@mall/shared'
+import type { MemberWechatPayStatus, NotificationSettings, WalletSummary } from '@mall/shared'
 import { fetchWalletSummary } from '../../services/points'
 import { knownNotificationSettings, loadNotificationSettings, offerSubscriptions } from '../../services/notifications'
 import { goToLogin, isLoggedIn } from '../../services/session'
@@ -12,6 +12,8 @@ import { formatChineseDate } from '../../lib/points-format'
 import WalletEntryRow from '../../components/wallet-entry-row'
 import RulesSection from '../../components/rules-section'
 import RemoteState from '../../components/remote-state'
+import WechatPaySection from '../../components/wechat-pay-section'
+import { fetchWechatPayStatus } from '../../services/wechat-pay'
 import './index.css'
 
 /** Plain-language rules; keep in step with the server's earning, expiry and redemption rules. */
@@ -32,6 +34,7 @@ export default function WalletPage() {
   const summary = useRemoteData(fetchWalletSummary)
   const history = useWalletHistory()
   const [reminders, setReminders] = useState<NotificationSettings | null>(null)
+  const [wechatPay, setWechatPay] = useState<MemberWechatPayStatus | null>(null)
 
   useDidShow(() => {
     if (!isLoggedIn()) {
@@ -43,6 +46,7 @@ export default function WalletPage() {
     void summary.reload()
     if (history.items.length === 0) void history.reload()
     void loadNotificationSettings().then(setReminders)
+    void fetchWechatPayStatus().then(setWechatPay, () => setWechatPay(null))
   })
 
   usePullDownRefresh(() => {
@@ -62,6 +66,7 @@ export default function WalletPage() {
       )}
 
       {reminders ? <PointsReminders settings={reminders} onChange={setReminders} /> : null}
+      {wechatPay ? <WechatPaySection status={wechatPay} /> : null}
 
       <View className='surface wallet-section'>
         <Text className='wallet-section__title'>积分明细</Text>

@@ -2,7 +2,14 @@ import type { Connection, Model } from 'mongoose'
 import { findById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import { DomainError } from '../../http/domain-error'
-import { purchaseKeyModel, purchaseModel, type PurchaseChannel, type PurchaseDoc, type PurchaseKeyDoc, type PurchaseStatus } from './purchase.model'
+import {
+  purchaseKeyModel,
+  purchaseModel,
+  type PurchaseChannel,
+  type PurchaseDoc,
+  type PurchaseKeyDoc,
+  type PurchaseStatus,
+} from './purchase.model'
 
 /** A purchase as any channel reports it (the one earn pipeline: till, WeChat Pay 智慧商圈, …). */
 export interface RecordPurchaseInput {
@@ -50,7 +57,12 @@ export class PurchaseRecorder {
 
   async record(input: RecordPurchaseInput): Promise<Recorded> {
     if (input.transactionId) {
-      const key: PurchaseKeyDoc = { _id: txnKey(input.transactionId), purchaseId: input.purchaseId, channel: input.channel, at: input.at }
+      const key: PurchaseKeyDoc = {
+        _id: txnKey(input.transactionId),
+        purchaseId: input.purchaseId,
+        channel: input.channel,
+        at: input.at,
+      }
       if (!(await insertOnce(this.Key, key as never))) {
         const holder = await findById<PurchaseKeyDoc>(this.Key, key._id)
         if (!holder) throw new DomainError('PURCHASE.IN_PROGRESS', 'purchase key released meanwhile')
@@ -60,9 +72,22 @@ export class PurchaseRecorder {
       }
     }
     const doc: PurchaseDoc = {
-      _id: input.purchaseId, storeId: input.storeId, receiptNo: input.receiptNo, memberId: input.memberId, amountFen: input.amountFen,
-      staffId: input.by, status: input.status ?? 'posting', points: 0, entryId: null, approvedBy: null, reversedBy: null,
-      reversalReason: null, flags: input.flags ?? [], createdAt: input.at, postedAt: null, channel: input.channel,
+      _id: input.purchaseId,
+      storeId: input.storeId,
+      receiptNo: input.receiptNo,
+      memberId: input.memberId,
+      amountFen: input.amountFen,
+      staffId: input.by,
+      status: input.status ?? 'posting',
+      points: 0,
+      entryId: null,
+      approvedBy: null,
+      reversedBy: null,
+      reversalReason: null,
+      flags: input.flags ?? [],
+      createdAt: input.at,
+      postedAt: null,
+      channel: input.channel,
       ...(input.transactionId ? { transactionId: input.transactionId } : {}),
     }
     if (await insertOnce(this.Purchase, doc as never)) return { outcome: 'recorded', purchase: doc }
@@ -79,6 +104,8 @@ export class PurchaseRecorder {
 /** Refuses a second channel's report of a purchase another channel already earned. */
 export function alreadyEarned(holder: PurchaseKeyDoc): DomainError {
   return new DomainError('PURCHASE.ALREADY_EARNED', 'purchase already recorded by another channel', {
-    channel: holder.channel, purchaseId: holder.purchaseId, at: new Date(holder.at).toISOString(),
+    channel: holder.channel,
+    purchaseId: holder.purchaseId,
+    at: new Date(holder.at).toISOString(),
   })
 }

@@ -112,7 +112,8 @@ const purchaseKeySchema = new Schema<PurchaseKeyDoc>(
   { versionKey: false, collection: 'purchase_keys' },
 )
 
-export const purchaseKeyModel = (conn: Connection): Model<PurchaseKeyDoc> => getModel(conn, 'PurchaseKey', purchaseKeySchema)
+export const purchaseKeyModel = (conn: Connection): Model<PurchaseKeyDoc> =>
+  getModel(conn, 'PurchaseKey', purchaseKeySchema)
 export const purchaseModel = (conn: Connection): Model<PurchaseDoc> => getModel(conn, 'Purchase', purchaseSchema)
 export const purchaseTransitionModel = (conn: Connection): Model<PurchaseTransitionDoc> =>
   getModel(conn, 'PurchaseTransition', purchaseTransitionSchema)

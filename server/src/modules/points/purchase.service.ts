@@ -47,6 +47,11 @@ export type PurchaseListener = (memberId: string, purchaseId: string, now: Date)
 /** A posted purchase, with whether someone invited its member (attribution is fixed at registration). */
 export type PurchasePostedListener = (memberId: string, purchaseId: string, now: Date, invited: boolean) => Promise<void>
 
+/** A purchase reported by a channel: posted now, a repeat of one recorded before, or linked to another channel's. */
+export type RecordedPurchase =
+  | { outcome: 'posted' | 'repeat'; result: PurchaseResult }
+  | { outcome: 'linked'; purchase: PurchaseDoc | null; channel: string }
+
 /** What a purchase needs of its member: the tier it earns at, and whether someone invited the member. */
 export interface EarningMember {
   tierLevel: number
@@ -142,8 +147,9 @@ export class PurchaseService {
     if (visits > REPEAT_MEMBER_THRESHOLD) flags.push('repeat_member')
     const needsApproval = staff.role === 'clerk' && input.amountFen >= earning.approvalThresholdFen
     const recorded = await this.recorder.record({
-      channel: 'till', purchaseId: key, storeId: store._id, receiptNo: input.receiptNo, transactionId: input.transactionId, memberId,
-      amountFen: input.amountFen, at: now, by: staff.sub, status: needsApproval ? 'pending_approval' : 'posting', flags,
+      channel: 'till', purchaseId: key, storeId: store._id, receiptNo: input.receiptNo, transactionId: input.transactionId,
+      memberId, amountFen: input.amountFen, at: now, by: staff.sub, flags,
+      status: needsApproval ? 'pending_approval' : 'posting',
     })
     if (recorded.outcome !== 'recorded') {
       // Recorded before (a retry, or a concurrent scan of the same receipt won), or paid for through
@@ -165,10 +171,11 @@ export class PurchaseService {
    * till checks. A repeat converges on the recorded result; a purchase another channel reported first
    * comes back `linked` with that channel's purchase, and earns nothing here.
    */
-  async recordPurchase(input: RecordPurchaseInput, now: Date): Promise<
-    { outcome: 'posted' | 'repeat'; result: PurchaseResult } | { outcome: 'linked'; purchase: PurchaseDoc | null; channel: string }> {
+  async recordPurchase(input: RecordPurchaseInput, now: Date): Promise<RecordedPurchase> {
     const recorded = await this.recorder.record(input)
-    if (recorded.outcome === 'linked') return { outcome: 'linked', purchase: recorded.purchase, channel: recorded.holder.channel }
+    if (recorded.outcome === 'linked') {
+      return { outcome: 'linked', purchase: recorded.purchase, channel: recorded.holder.channel }
+    }
     const { purchase } = recorded
     if (recorded.outcome === 'recorded' || purchase.status === 'posting') {
       return { outcome: recorded.outcome === 'recorded' ? 'posted' : 'repeat', result: await this.post(purchase, now) }
@@ -246,8 +253,9 @@ export class PurchaseService {
         const tierAfter = tierByLevel(tiers, tierLevelAfter)
         return {
           op, growth,
-          meta: { storeId: store._id, storeName: store.name, receiptNo: purchase.receiptNo, amountFen: purchase.amountFen,
-            staffId: purchase.staffId, channel: purchase.channel ?? 'till', breakdown: earned.breakdown, tierLevelBefore: member.tierLevel, tierLevelAfter, tierAfter: { level: tierAfter.level, name: tierAfter.name }, rulesVersion: earning.version, reason: '消费积分' },
+          meta: { channel: purchase.channel ?? 'till',
+            storeId: store._id, storeName: store.name, receiptNo: purchase.receiptNo, amountFen: purchase.amountFen,
+            staffId: purchase.staffId, breakdown: earned.breakdown, tierLevelBefore: member.tierLevel, tierLevelAfter, tierAfter: { level: tierAfter.level, name: tierAfter.name }, rulesVersion: earning.version, reason: '消费积分' },
         }
       },
     })

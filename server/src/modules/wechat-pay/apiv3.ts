@@ -1,5 +1,13 @@
-import { createDecipheriv, createPrivateKey, createPublicKey, createSign, createVerify, generateKeyPairSync, randomBytes,
-  type KeyObject } from 'node:crypto'
+import {
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  createSign,
+  createVerify,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto'
 import { notificationFresh } from '@mall/shared'
 
 /**
@@ -17,7 +25,11 @@ import { notificationFresh } from '@mall/shared'
 
 /** Why a notification is refused, as WeChat's error JSON `{code, message}` with its HTTP status. */
 export class NotificationRefused extends Error {
-  constructor(readonly status: 400 | 401 | 500, readonly code: 'SIGN_ERROR' | 'PARAM_ERROR' | 'FAIL', message: string) {
+  constructor(
+    readonly status: 400 | 401 | 500,
+    readonly code: 'SIGN_ERROR' | 'PARAM_ERROR' | 'FAIL',
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -40,15 +52,22 @@ export class PlatformKeys {
   verify(headers: SignedHeaders, body: string, now: Date): void {
     const key = this.keys.get(headers.serial)
     if (!key) throw new NotificationRefused(401, 'SIGN_ERROR', 'unknown Wechatpay-Serial')
-    if (!notificationFresh(headers.timestamp, now)) throw new NotificationRefused(401, 'SIGN_ERROR', 'stale Wechatpay-Timestamp')
-    if (!headers.nonce || headers.nonce.length > 64 || !headers.signature) throw new NotificationRefused(401, 'SIGN_ERROR', 'missing nonce or signature')
-    const ok = createVerify('RSA-SHA256').update(`${headers.timestamp}\n${headers.nonce}\n${body}\n`).verify(key, headers.signature, 'base64')
+    if (!notificationFresh(headers.timestamp, now))
+      throw new NotificationRefused(401, 'SIGN_ERROR', 'stale Wechatpay-Timestamp')
+    if (!headers.nonce || headers.nonce.length > 64 || !headers.signature)
+      throw new NotificationRefused(401, 'SIGN_ERROR', 'missing nonce or signature')
+    const ok = createVerify('RSA-SHA256')
+      .update(`${headers.timestamp}\n${headers.nonce}\n${body}\n`)
+      .verify(key, headers.signature, 'base64')
     if (!ok) throw new NotificationRefused(401, 'SIGN_ERROR', 'bad Wechatpay-Signature')
   }
 }
 
 /** Decrypts a notification's resource; a tampered or foreign one is refused (400). */
-export function decryptResource(apiV3Key: string, r: { ciphertext: string; nonce: string; associated_data?: string }): string {
+export function decryptResource(
+  apiV3Key: string,
+  r: { ciphertext: string; nonce: string; associated_data?: string },
+): string {
   try {
     const data = Buffer.from(r.ciphertext, 'base64')
     if (data.length < 17) throw new Error('short')
@@ -69,14 +88,27 @@ export interface MerchantSigner {
 
 /** Our key; outside production an empty one is a throwaway pair (WeChat would refuse its signatures). */
 export function merchantSigner(mchid: string, serial: string, privateKeyPem: string): MerchantSigner {
-  const key = privateKeyPem ? createPrivateKey(privateKeyPem) : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
+  const key = privateKeyPem
+    ? createPrivateKey(privateKeyPem)
+    : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
   return { mchid, serial, key }
 }
 
 /** The `Authorization` header of a call to `pathAndQuery` (as sent, e.g. `/v3/businesscircle/points/notify`). */
-export function authorization(signer: MerchantSigner, method: string, pathAndQuery: string, body: string, now: Date): string {
+export function authorization(
+  signer: MerchantSigner,
+  method: string,
+  pathAndQuery: string,
+  body: string,
+  now: Date,
+): string {
   const timestamp = String(Math.floor(now.getTime() / 1000))
   const nonce = randomBytes(16).toString('hex')
-  const signature = createSign('RSA-SHA256').update(`${method}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${body}\n`).sign(signer.key, 'base64')
-  return `WECHATPAY2-SHA256-RSA2048 mchid="${signer.mchid}",nonce_str="${nonce}",signature="${signature}",timestamp="${timestamp}",serial_no="${signer.serial}"`
+  const signature = createSign('RSA-SHA256')
+    .update(`${method}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${body}\n`)
+    .sign(signer.key, 'base64')
+  const fields = { mchid: signer.mchid, nonce_str: nonce, signature, timestamp, serial_no: signer.serial }
+  return `WECHATPAY2-SHA256-RSA2048 ${Object.entries(fields)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',')}`
 }

@@ -28,7 +28,10 @@ export interface PointsSyncPayload {
 export class WechatPayClient {
   private signerMade: MerchantSigner | null = null
 
-  constructor(private readonly cfg: AppConfig['wechatPay'], private readonly timeoutMs: number) {}
+  constructor(
+    private readonly cfg: AppConfig['wechatPay'],
+    private readonly timeoutMs: number,
+  ) {}
 
   /** Made on the first call (a throwaway key outside production costs a key generation). */
   private get signer(): MerchantSigner {
@@ -43,15 +46,30 @@ export class WechatPayClient {
 
   /** 商圈会员积分服务授权查询: GET /v3/businesscircle/user-authorizations/{openid}?appid=… */
   authorizationOf(openid: string, appid: string, now: Date): Promise<WxPayAnswer> {
-    return this.call('GET', `/v3/businesscircle/user-authorizations/${encodeURIComponent(openid)}?appid=${encodeURIComponent(appid)}`, null, now)
+    return this.call(
+      'GET',
+      `/v3/businesscircle/user-authorizations/${encodeURIComponent(openid)}?appid=${encodeURIComponent(appid)}`,
+      null,
+      now,
+    )
   }
 
   /** 商圈会员待积分状态查询: GET /v3/businesscircle/users/{openid}/points/commit_status?appid=… */
   pendingPointsOf(openid: string, appid: string, now: Date): Promise<WxPayAnswer> {
-    return this.call('GET', `/v3/businesscircle/users/${encodeURIComponent(openid)}/points/commit_status?appid=${encodeURIComponent(appid)}`, null, now)
+    return this.call(
+      'GET',
+      `/v3/businesscircle/users/${encodeURIComponent(openid)}/points/commit_status?appid=${encodeURIComponent(appid)}`,
+      null,
+      now,
+    )
   }
 
-  private async call(method: 'GET' | 'POST', pathAndQuery: string, body: object | null, now: Date): Promise<WxPayAnswer> {
+  private async call(
+    method: 'GET' | 'POST',
+    pathAndQuery: string,
+    body: object | null,
+    now: Date,
+  ): Promise<WxPayAnswer> {
     const text = body ? JSON.stringify(body) : ''
     let res: Response
     try {
@@ -77,6 +95,11 @@ export class WechatPayClient {
       parsed = null
     }
     const ok = res.status >= 200 && res.status < 300
-    return { ok, status: res.status, code: ok ? null : typeof parsed?.code === 'string' ? parsed.code : `HTTP_${res.status}`, body: parsed }
+    return {
+      ok,
+      status: res.status,
+      code: ok ? null : typeof parsed?.code === 'string' ? parsed.code : `HTTP_${res.status}`,
+      body: parsed,
+    }
   }
 }

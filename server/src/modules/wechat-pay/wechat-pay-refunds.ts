@@ -25,8 +25,16 @@ export class WechatPayRefunds {
 
   async received(r: MallRefundResource, refundedAt: Date, now: Date): Promise<void> {
     const row: WxRefundDoc = {
-      _id: r.refund_id, transactionId: r.transaction_id, openid: r.openid, payFen: r.pay_amount, refundFen: r.refund_amount,
-      refundedAt, receivedAt: now, settled: false, outcome: null, entryId: null,
+      _id: r.refund_id,
+      transactionId: r.transaction_id,
+      openid: r.openid,
+      payFen: r.pay_amount,
+      refundFen: r.refund_amount,
+      refundedAt,
+      receivedAt: now,
+      settled: false,
+      outcome: null,
+      entryId: null,
     }
     await insertOnce(this.m.Refund, row as never)
     const kept = (await findById<WxRefundDoc>(this.m.Refund, r.refund_id)) ?? row
@@ -56,8 +64,12 @@ export class WechatPayRefunds {
     await updateById(this.m.Refund, row._id, { $set: { settled: true, ...outcome } })
   }
 
-  private async reverse(purchase: PurchaseDoc, original: NonNullable<Awaited<ReturnType<LedgerService['entry']>>>, row: WxRefundDoc,
-    now: Date): Promise<Pick<WxRefundDoc, 'outcome' | 'entryId'>> {
+  private async reverse(
+    purchase: PurchaseDoc,
+    original: NonNullable<Awaited<ReturnType<LedgerService['entry']>>>,
+    row: WxRefundDoc,
+    now: Date,
+  ): Promise<Pick<WxRefundDoc, 'outcome' | 'entryId'>> {
     const { earning } = await this.rules.current()
     // The share is of what this payment paid as we recorded it (a till award of the same payment may differ).
     const points = refundPoints(original.delta, purchase.amountFen, Math.min(row.refundFen, purchase.amountFen))
@@ -73,15 +85,29 @@ export class WechatPayRefunds {
           }
           return {
             op: points > 0 ? { kind: 'clawback', points } : { kind: 'none' },
-            growth: { spendFen: { month: original.growth.spendFen?.month ?? '', amount: -refundSpendFen(purchase.amountFen, row.refundFen) } },
-            meta: { storeId: purchase.storeId, storeName: original.meta.storeName, receiptNo: purchase.receiptNo, amountFen: -row.refundFen,
-              channel: 'wechat_pay', refundId: row._id, reversalOf: original._id, reason: '微信支付退款扣回积分' },
+            growth: {
+              spendFen: {
+                month: original.growth.spendFen?.month ?? '',
+                amount: -refundSpendFen(purchase.amountFen, row.refundFen),
+              },
+            },
+            meta: {
+              storeId: purchase.storeId,
+              storeName: original.meta.storeName,
+              receiptNo: purchase.receiptNo,
+              amountFen: -row.refundFen,
+              channel: 'wechat_pay',
+              refundId: row._id,
+              reversalOf: original._id,
+              reason: '微信支付退款扣回积分',
+            },
           }
         },
       })
       return { outcome: 'reversed', entryId: entry._id }
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'POINTS.ALREADY_SPENT') return { outcome: 'refused', entryId: null }
+      if (err instanceof DomainError && err.code === 'POINTS.ALREADY_SPENT')
+        return { outcome: 'refused', entryId: null }
       throw err
     }
   }

@@ -20,19 +20,34 @@ const ATTEMPT_TIMEOUT_MS = 60_000
 export class WechatPaySync {
   private readonly attempts: TransitionChain<WxSyncAttemptDoc>
 
-  constructor(private readonly m: WechatPayModels, private readonly client: WechatPayClient, private readonly logger: Logger) {
+  constructor(
+    private readonly m: WechatPayModels,
+    private readonly client: WechatPayClient,
+    private readonly logger: Logger,
+  ) {
     this.attempts = new TransitionChain<WxSyncAttemptDoc>(m.SyncAttempt, (txn, k) => `${txn}#${k}`)
   }
 
   /** Owes WeChat this payment's points; a repeat keeps the first row (its points were posted once). */
   async owe(payload: PointsSyncPayload, now: Date): Promise<void> {
-    const row: WxSyncDoc = { _id: payload.transaction_id, payload: { ...payload }, attempts: 0, done: false, nextAt: now, createdAt: now, lastError: null }
+    const row: WxSyncDoc = {
+      _id: payload.transaction_id,
+      payload: { ...payload },
+      attempts: 0,
+      done: false,
+      nextAt: now,
+      createdAt: now,
+      lastError: null,
+    }
     await insertOnce(this.m.Sync, row as never)
   }
 
   /** Sends the syncs that are due; returns how many WeChat accepted in this run. */
   async run(now: Date): Promise<{ sent: number; accepted: number }> {
-    const due = await this.m.Sync.find({ done: false, nextAt: trusted({ $lte: now }) }).limit(100).lean<WxSyncDoc[]>().exec()
+    const due = await this.m.Sync.find({ done: false, nextAt: trusted({ $lte: now }) })
+      .limit(100)
+      .lean<WxSyncDoc[]>()
+      .exec()
     let sent = 0
     let accepted = 0
     for (const row of due) {
@@ -52,16 +67,30 @@ export class WechatPaySync {
     // Another instance is sending attempt `length` right now.
     if (last && last.outcome === null && now.getTime() - new Date(last.at).getTime() < ATTEMPT_TIMEOUT_MS) return null
     const n = length + 1
-    const claimed = await this.attempts.claim({ _id: `${row._id}#${n}`, at: now, settled: false, outcome: null, status: null, code: null })
+    const claimed = await this.attempts.claim({
+      _id: `${row._id}#${n}`,
+      at: now,
+      settled: false,
+      outcome: null,
+      status: null,
+      code: null,
+    })
     if (!claimed.won) return null
     const answer = await this.client.notifyPoints(row.payload as unknown as PointsSyncPayload, now)
     const outcome = answer.ok ? 'accepted' : 'failed'
-    await updateById(this.m.SyncAttempt, `${row._id}#${n}`, { $set: { outcome, status: answer.status, code: answer.code, settled: true } })
+    await updateById(this.m.SyncAttempt, `${row._id}#${n}`, {
+      $set: { outcome, status: answer.status, code: answer.code, settled: true },
+    })
     if (answer.ok) {
       await updateById(this.m.Sync, row._id, { $set: { done: true, attempts: n, lastError: null } })
     } else {
-      this.logger.warn({ transactionId: row._id, attempt: n, status: answer.status, code: answer.code }, 'wechat pay points sync refused')
-      await updateById(this.m.Sync, row._id, { $set: { attempts: n, nextAt: syncRetryAt(n, now), lastError: answer.code } })
+      this.logger.warn(
+        { transactionId: row._id, attempt: n, status: answer.status, code: answer.code },
+        'wechat pay points sync refused',
+      )
+      await updateById(this.m.Sync, row._id, {
+        $set: { attempts: n, nextAt: syncRetryAt(n, now), lastError: answer.code },
+      })
     }
     return outcome
   }

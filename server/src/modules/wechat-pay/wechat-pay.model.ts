@@ -3,10 +3,18 @@ import { getModel } from '../../db/connect'
 import type { TransitionRow } from '../../db/transitions'
 
 /** A notification nonce seen (`_id` = Wechatpay-Nonce): its insert refuses a replay. Swept after 10 min. */
-export interface WxNonceDoc { _id: string; at: Date }
+export interface WxNonceDoc {
+  _id: string
+  at: Date
+}
 
 /** WeChat merchant (mchid / sub_mchid) → our store: an operator's setting, the last edit stands. */
-export interface WxMerchantDoc { _id: string; storeId: string; updatedAt: Date; updatedBy: string }
+export interface WxMerchantDoc {
+  _id: string
+  storeId: string
+  updatedAt: Date
+  updatedBy: string
+}
 
 /** A payment no store or member was found for (`_id` = transaction_id): kept for an operator, never lost. */
 export interface WxUnmappedDoc {
@@ -23,7 +31,13 @@ export interface WxUnmappedDoc {
 }
 
 /** An authorisation state WeChat reported (`_id` = `<openid>:<authorize_time>:<state>`); the newest counts. */
-export interface WxAuthorizationDoc { _id: string; openid: string; state: string; at: Date; receivedAt: Date }
+export interface WxAuthorizationDoc {
+  _id: string
+  openid: string
+  state: string
+  at: Date
+  receivedAt: Date
+}
 
 /**
  * A refund WeChat reported (`_id` = refund_id), kept whatever the order: its reversal is the ledger
@@ -64,28 +78,66 @@ export interface WxSyncAttemptDoc extends TransitionRow {
   code: string | null
 }
 
-const schema = <T>(fields: Record<string, unknown>, collection: string) => new Schema<T>({ _id: String, ...fields }, { versionKey: false, collection })
+const schema = <T>(fields: Record<string, unknown>, collection: string) =>
+  new Schema<T>({ _id: String, ...fields }, { versionKey: false, collection })
 
 const nonceSchema = schema<WxNonceDoc>({ at: Date }, 'wxpay_nonces')
 const merchantSchema = schema<WxMerchantDoc>({ storeId: String, updatedAt: Date, updatedBy: String }, 'wxpay_merchants')
-const unmappedSchema = schema<WxUnmappedDoc>({
-  reason: String, mchid: String, merchantName: String, shopName: String, amountFen: Number, paidAt: Date, receivedAt: Date,
-  payment: Schema.Types.Mixed,
-}, 'wxpay_unmapped')
-const authorizationSchema = schema<WxAuthorizationDoc>({ openid: String, state: String, at: Date, receivedAt: Date }, 'wxpay_authorizations')
+const unmappedSchema = schema<WxUnmappedDoc>(
+  {
+    reason: String,
+    mchid: String,
+    merchantName: String,
+    shopName: String,
+    amountFen: Number,
+    paidAt: Date,
+    receivedAt: Date,
+    payment: Schema.Types.Mixed,
+  },
+  'wxpay_unmapped',
+)
+const authorizationSchema = schema<WxAuthorizationDoc>(
+  { openid: String, state: String, at: Date, receivedAt: Date },
+  'wxpay_authorizations',
+)
 authorizationSchema.index({ openid: 1, at: -1 })
-const refundSchema = schema<WxRefundDoc>({
-  transactionId: String, openid: String, payFen: Number, refundFen: Number, refundedAt: Date, receivedAt: Date,
-  settled: Boolean, outcome: String, entryId: String,
-}, 'wxpay_refunds')
+const refundSchema = schema<WxRefundDoc>(
+  {
+    transactionId: String,
+    openid: String,
+    payFen: Number,
+    refundFen: Number,
+    refundedAt: Date,
+    receivedAt: Date,
+    settled: Boolean,
+    outcome: String,
+    entryId: String,
+  },
+  'wxpay_refunds',
+)
 refundSchema.index({ transactionId: 1 })
-const syncSchema = schema<WxSyncDoc>({
-  payload: Schema.Types.Mixed, attempts: Number, done: Boolean, nextAt: Date, createdAt: Date, lastError: String,
-}, 'wxpay_syncs')
+const syncSchema = schema<WxSyncDoc>(
+  {
+    payload: Schema.Types.Mixed,
+    attempts: Number,
+    done: Boolean,
+    nextAt: Date,
+    createdAt: Date,
+    lastError: String,
+  },
+  'wxpay_syncs',
+)
 syncSchema.index({ done: 1, nextAt: 1 })
-const syncAttemptSchema = schema<WxSyncAttemptDoc>({
-  at: Date, settled: Boolean, outcome: String, status: Number, code: String,
-}, 'wxpay_sync_attempts')
+const syncAttemptSchema = schema<WxSyncAttemptDoc>(
+  {
+    at: Date,
+    settled: Boolean,
+    outcome: String,
+    status: Number,
+    code: String,
+  },
+  'wxpay_sync_attempts',
+)
 
 export interface WechatPayModels {
   Nonce: Model<WxNonceDoc>

@@ -19,13 +19,30 @@ export interface WechatPayParts {
 }
 
 /** The 智慧商圈 pieces, wired on the one earn pipeline (PurchaseService) and the ledger. */
-export function buildWechatPay(conn: Connection, config: AppConfig, purchases: PurchaseService, ledger: LedgerService,
-  members: MemberService, rules: ProgramRules, logger: Logger): WechatPayParts {
+export function buildWechatPay(
+  conn: Connection,
+  config: AppConfig,
+  purchases: PurchaseService,
+  ledger: LedgerService,
+  members: MemberService,
+  rules: ProgramRules,
+  logger: Logger,
+): WechatPayParts {
   const m = wechatPayModels(conn)
   const client = new WechatPayClient(config.wechatPay, config.wechat.timeoutMs)
   const refunds = new WechatPayRefunds(m, purchases.recorder, ledger, rules)
   const sync = new WechatPaySync(m, client, logger)
-  const service = new WechatPayService(m, { ...config.wechatPay, appId: config.wechat.appId }, purchases, ledger, members, refunds, sync,
-    client, logger, conn)
+  const service = new WechatPayService(
+    m,
+    { ...config.wechatPay, appId: config.wechat.appId },
+    purchases,
+    ledger,
+    members,
+    refunds,
+    sync,
+    client,
+    logger,
+    conn,
+  )
   return { service, refunds, sync, client }
 }

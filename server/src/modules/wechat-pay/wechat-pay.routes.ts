@@ -20,14 +20,17 @@ export function wechatPayRoutes({ services, tokens, now }: AppContext): Router {
   const notification = (endpoint: NotificationEndpoint) => async (ctx: Context) => {
     const raw = (ctx.request as { rawBody?: string }).rawBody ?? ''
     const headers = {
-      timestamp: ctx.get('wechatpay-timestamp'), nonce: ctx.get('wechatpay-nonce'),
-      signature: ctx.get('wechatpay-signature'), serial: ctx.get('wechatpay-serial'),
+      timestamp: ctx.get('wechatpay-timestamp'),
+      nonce: ctx.get('wechatpay-nonce'),
+      signature: ctx.get('wechatpay-signature'),
+      serial: ctx.get('wechatpay-serial'),
     }
     try {
       await services.wechatPay.accept(endpoint, headers, raw, now())
       ctx.status = 204
     } catch (err) {
-      const refused = err instanceof NotificationRefused ? err : new NotificationRefused(500, 'FAIL', '系统繁忙，请稍后重试')
+      const refused =
+        err instanceof NotificationRefused ? err : new NotificationRefused(500, 'FAIL', '系统繁忙，请稍后重试')
       if (refused.status === 500) ctx.state.log?.error({ err }, 'wechat pay notification failed')
       else ctx.state.log?.info({ code: refused.code, msg: refused.message }, 'wechat pay notification refused')
       ctx.status = refused.status

@@ -1,8 +1,17 @@
 import type { Logger } from 'pino'
 import type { AppConfig } from '@mall/config'
 import {
-  mallAuthorizationResource, mallPaymentResource, mallRefundResource, parseWechatTime, wechatPayNotification, wechatTime,
-  type MallAuthorizationResource, type MallPaymentResource, type MallRefundResource, type MemberWechatPayStatus, type UnmappedPaymentsPage,
+  mallAuthorizationResource,
+  mallPaymentResource,
+  mallRefundResource,
+  parseWechatTime,
+  wechatPayNotification,
+  wechatTime,
+  type MallAuthorizationResource,
+  type MallPaymentResource,
+  type MallRefundResource,
+  type MemberWechatPayStatus,
+  type UnmappedPaymentsPage,
   type WechatMerchantMapping,
 } from '@mall/shared'
 import { findById } from '../../db/by-id'
@@ -51,11 +60,21 @@ export class WechatPayService {
     this.keys.verify(headers, body, now)
     const envelope = parse(wechatPayNotification, safeJson(body))
     const plain = safeJson(decryptResource(this.cfg.apiV3Key, envelope.resource))
-    const kind = endpoint === 'authorization' ? 'authorization' : envelope.event_type === 'MALL_REFUND.SUCCESS' ? 'refund' : 'payment'
-    const resource = kind === 'authorization' ? parse(mallAuthorizationResource, plain)
-      : kind === 'refund' ? parse(mallRefundResource, plain) : parse(mallPaymentResource, plain)
+    const kind =
+      endpoint === 'authorization'
+        ? 'authorization'
+        : envelope.event_type === 'MALL_REFUND.SUCCESS'
+          ? 'refund'
+          : 'payment'
+    const resource =
+      kind === 'authorization'
+        ? parse(mallAuthorizationResource, plain)
+        : kind === 'refund'
+          ? parse(mallRefundResource, plain)
+          : parse(mallPaymentResource, plain)
     // Last of the checks, so a refused notification writes nothing; WeChat's own retries come with new nonces.
-    if (!(await insertOnce(this.m.Nonce, { _id: headers.nonce, at: now }))) throw new NotificationRefused(401, 'SIGN_ERROR', 'replayed nonce')
+    if (!(await insertOnce(this.m.Nonce, { _id: headers.nonce, at: now })))
+      throw new NotificationRefused(401, 'SIGN_ERROR', 'replayed nonce')
     if (kind === 'authorization') return this.authorized(resource as MallAuthorizationResource, now)
     if (kind === 'refund') {
       const r = resource as MallRefundResource
@@ -67,17 +86,33 @@ export class WechatPayService {
   /** A payment: earn by the till's rules, keyed by transaction_id; unknown merchant or payer → queue. */
   async paid(p: MallPaymentResource, now: Date): Promise<void> {
     const paidAt = parseWechatTime(p.time_end) ?? now
-    const merchant = (p.sub_mchid ? await findById<WxMerchantDoc>(this.m.Merchant, p.sub_mchid) : null)
-      ?? await findById<WxMerchantDoc>(this.m.Merchant, p.mchid)
-    const storeId = merchant ? await this.purchases.store(merchant.storeId).then((s) => s._id, () => null) : null
+    const merchant =
+      (p.sub_mchid ? await findById<WxMerchantDoc>(this.m.Merchant, p.sub_mchid) : null) ??
+      (await findById<WxMerchantDoc>(this.m.Merchant, p.mchid))
+    const storeId = merchant
+      ? await this.purchases.store(merchant.storeId).then(
+          (s) => s._id,
+          () => null,
+        )
+      : null
     if (!storeId) return this.queue(p, 'unknown_merchant', paidAt, now)
     const identity = await this.Identity.findById(`wx:${p.openid}`).lean<{ memberId: string }>().exec()
     if (!identity) return this.queue(p, 'unknown_member', paidAt, now)
     const txn = p.transaction_id
-    const recorded = await this.purchases.recordPurchase({
-      channel: 'wechat_pay', purchaseId: `wx:${txn}`, storeId, receiptNo: txn, transactionId: txn, memberId: identity.memberId,
-      amountFen: p.amount, at: paidAt, by: 'wechat_pay',
-    }, now)
+    const recorded = await this.purchases.recordPurchase(
+      {
+        channel: 'wechat_pay',
+        purchaseId: `wx:${txn}`,
+        storeId,
+        receiptNo: txn,
+        transactionId: txn,
+        memberId: identity.memberId,
+        amountFen: p.amount,
+        at: paidAt,
+        by: 'wechat_pay',
+      },
+      now,
+    )
     let points: number
     let memberId = identity.memberId
     if (recorded.outcome === 'linked') {
@@ -89,35 +124,72 @@ export class WechatPayService {
       points = recorded.result.points
     }
     const { state } = await this.ledger.head(memberId)
-    await this.sync.owe({
-      transaction_id: txn, appid: p.appid, openid: p.openid, earn_points: points > 0, increased_points: Math.max(0, points),
-      points_update_time: wechatTime(now), total_points: state.balance,
-      ...(points > 0 ? {} : { no_points_remarks: recorded.outcome === 'linked' ? '已在门店积分' : '本笔消费不参与积分' }),
-    }, now)
+    await this.sync.owe(
+      {
+        transaction_id: txn,
+        appid: p.appid,
+        openid: p.openid,
+        earn_points: points > 0,
+        increased_points: Math.max(0, points),
+        points_update_time: wechatTime(now),
+        total_points: state.balance,
+        ...(points > 0
+          ? {}
+          : { no_points_remarks: recorded.outcome === 'linked' ? '已在门店积分' : '本笔消费不参与积分' }),
+      },
+      now,
+    )
     await this.refunds.paymentPosted(txn, now)
   }
 
   private async queue(p: MallPaymentResource, reason: WxUnmappedDoc['reason'], paidAt: Date, now: Date): Promise<void> {
-    this.logger.warn({ transactionId: p.transaction_id, mchid: p.mchid, reason }, 'wechat pay payment queued for an operator')
+    this.logger.warn(
+      { transactionId: p.transaction_id, mchid: p.mchid, reason },
+      'wechat pay payment queued for an operator',
+    )
     await insertOnce(this.m.Unmapped, {
-      _id: p.transaction_id, reason, mchid: p.sub_mchid ?? p.mchid, merchantName: p.merchant_name ?? null, shopName: p.shop_name ?? null,
-      amountFen: p.amount, paidAt, receivedAt: now, payment: { ...p },
+      _id: p.transaction_id,
+      reason,
+      mchid: p.sub_mchid ?? p.mchid,
+      merchantName: p.merchant_name ?? null,
+      shopName: p.shop_name ?? null,
+      amountFen: p.amount,
+      paidAt,
+      receivedAt: now,
+      payment: { ...p },
     } satisfies WxUnmappedDoc as never)
   }
 
   private async authorized(a: MallAuthorizationResource, now: Date): Promise<void> {
     const at = parseWechatTime(a.authorize_time) ?? now
     await insertOnce(this.m.Authorization, {
-      _id: `${a.openid}:${at.toISOString()}:${a.authorize_state}`, openid: a.openid, state: a.authorize_state, at, receivedAt: now,
+      _id: `${a.openid}:${at.toISOString()}:${a.authorize_state}`,
+      openid: a.openid,
+      state: a.authorize_state,
+      at,
+      receivedAt: now,
     } satisfies WxAuthorizationDoc as never)
   }
 
   /** Is pay-to-earn on for this member: the newest notification, else WeChat's 授权查询. */
   async status(memberId: string, now: Date): Promise<MemberWechatPayStatus> {
     const member = await this.members.get(memberId)
-    const none = { state: 'UNAUTHORIZED' as const, enabled: false, since: null, pluginAppId: this.cfg.pluginAppId }
+    const pluginQuery = member.openid
+      ? `openid=${encodeURIComponent(member.openid)}&mch_id=${this.cfg.mchid}&member_status=1`
+      : null
+    const none = {
+      state: 'UNAUTHORIZED' as const,
+      enabled: false,
+      since: null,
+      pluginAppId: this.cfg.pluginAppId,
+      pluginQuery,
+    }
     if (!member.openid) return none
-    const newest = await this.m.Authorization.find({ openid: member.openid }).sort({ at: -1 }).limit(1).lean<WxAuthorizationDoc[]>().exec()
+    const newest = await this.m.Authorization.find({ openid: member.openid })
+      .sort({ at: -1 })
+      .limit(1)
+      .lean<WxAuthorizationDoc[]>()
+      .exec()
     if (newest[0]) {
       const state = newest[0].state as MemberWechatPayStatus['state']
       return { ...none, state, enabled: state === 'AUTHORIZED', since: new Date(newest[0].at).toISOString() }
@@ -127,8 +199,16 @@ export class WechatPayService {
     const since = parseWechatTime(answer.body?.authorize_time)
     // Only a state with its time is kept: a later notification is then told apart by its time.
     if (!answer.ok || !state.success || state.data === 'UNAUTHORIZED' || !since) return none
-    await this.authorized({ openid: member.openid, appid: this.cfg.appId, mchid: this.cfg.mchid, authorize_state: state.data,
-      authorize_time: since.toISOString() }, now)
+    await this.authorized(
+      {
+        openid: member.openid,
+        appid: this.cfg.appId,
+        mchid: this.cfg.mchid,
+        authorize_state: state.data,
+        authorize_time: since.toISOString(),
+      },
+      now,
+    )
     return { ...none, state: state.data, enabled: state.data === 'AUTHORIZED', since: since.toISOString() }
   }
 
@@ -136,8 +216,14 @@ export class WechatPayService {
     const rows = await this.m.Unmapped.find({}).sort({ receivedAt: -1 }).limit(200).lean<WxUnmappedDoc[]>().exec()
     return {
       items: rows.map((r) => ({
-        transactionId: r._id, reason: r.reason, mchid: r.mchid, merchantName: r.merchantName, shopName: r.shopName, amountFen: r.amountFen,
-        paidAt: new Date(r.paidAt).toISOString(), receivedAt: new Date(r.receivedAt).toISOString(),
+        transactionId: r._id,
+        reason: r.reason,
+        mchid: r.mchid,
+        merchantName: r.merchantName,
+        shopName: r.shopName,
+        amountFen: r.amountFen,
+        paidAt: new Date(r.paidAt).toISOString(),
+        receivedAt: new Date(r.receivedAt).toISOString(),
       })),
     }
   }
@@ -145,7 +231,11 @@ export class WechatPayService {
   /** An operator maps a WeChat merchant to a store; its queued payments are then earned (once each). */
   async mapMerchant(mchid: string, storeId: string, by: string, now: Date): Promise<WechatMerchantMapping> {
     await this.purchases.store(storeId)
-    await this.m.Merchant.updateOne({ _id: mchid }, { $set: { storeId, updatedAt: now, updatedBy: by } }, { upsert: true }).exec()
+    await this.m.Merchant.updateOne(
+      { _id: mchid },
+      { $set: { storeId, updatedAt: now, updatedBy: by } },
+      { upsert: true },
+    ).exec()
     const queued = await this.m.Unmapped.find({ mchid, reason: 'unknown_merchant' }).lean<WxUnmappedDoc[]>().exec()
     for (const row of queued) {
       await this.paid(row.payment as MallPaymentResource, now)
@@ -169,7 +259,10 @@ function safeJson(text: string): unknown {
   }
 }
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, value: unknown): T {
+function parse<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  value: unknown,
+): T {
   const parsed = schema.safeParse(value)
   if (!parsed.success) throw new NotificationRefused(400, 'PARAM_ERROR', 'notification fields invalid')
   return parsed.data
