@@ -84,6 +84,24 @@ describe('商圈会员积分同步 (the points sync outbox)', () => {
   })
 })
 
+describe('a payment over the per-receipt maximum', () => {
+  it('earns nothing, and WeChat is told so (earn_points false with a remark)', async () => {
+    const m = await wechatMember(w, 'o-huge')
+    const start = await balanceOf(w.api, m)
+    const txn = '4200000000000000130'
+    expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-huge', 50_000_01))).status).toBe(204)
+    expect(await entriesFor(w, `purchase:wx:${txn}`)).toHaveLength(0)
+    expect(await balanceOf(w.api, m)).toBe(start)
+    w.api.clock.advance(3_600_000)
+    await w.api.ctx.jobs.syncWechatPayPoints(w.api.clock.now())
+    expect(w.pay.syncs.find((s) => s.transaction_id === txn)).toMatchObject({
+      earn_points: false,
+      increased_points: 0,
+      no_points_remarks: '单笔金额超过积分上限',
+    })
+  })
+})
+
 describe('one purchase reported by the till and by 商圈 is paid once', () => {
   it('till first (with the WeChat order number): the 商圈 payment is linked, not paid again', async () => {
     const m = await wechatMember(w, 'o-till-first')

@@ -38,6 +38,7 @@ export function buildWechatPay(
     purchases,
     ledger,
     members,
+    rules,
     refunds,
     sync,
     client,

@@ -20,6 +20,7 @@ import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberService } from '../members/member.service'
 import { memberModels } from '../members/member.model'
 import type { PurchaseService } from '../points/purchase.service'
+import type { ProgramRules } from '../points/program-rules'
 import { decryptResource, NotificationRefused, PlatformKeys, type SignedHeaders } from './apiv3'
 import type { WechatPayClient } from './wechat-pay-client'
 import type { WechatPayRefunds } from './wechat-pay-refunds'
@@ -45,6 +46,7 @@ export class WechatPayService {
     private readonly purchases: PurchaseService,
     private readonly ledger: LedgerService,
     private readonly members: MemberService,
+    private readonly rules: ProgramRules,
     private readonly refunds: WechatPayRefunds,
     private readonly sync: WechatPaySync,
     private readonly client: WechatPayClient,
@@ -99,30 +101,12 @@ export class WechatPayService {
     const identity = await this.Identity.findById(`wx:${p.openid}`).lean<{ memberId: string }>().exec()
     if (!identity) return this.queue(p, 'unknown_member', paidAt, now)
     const txn = p.transaction_id
-    const recorded = await this.purchases.recordPurchase(
-      {
-        channel: 'wechat_pay',
-        purchaseId: `wx:${txn}`,
-        storeId,
-        receiptNo: txn,
-        transactionId: txn,
-        memberId: identity.memberId,
-        amountFen: p.amount,
-        at: paidAt,
-        by: 'wechat_pay',
-      },
-      now,
-    )
-    let points: number
-    let memberId = identity.memberId
-    if (recorded.outcome === 'linked') {
-      // Another channel (a clerk's scan with this transaction id) recorded the payment: it earns there, once.
-      if (!recorded.purchase) throw new NotificationRefused(500, 'FAIL', 'payment being recorded by another channel')
-      points = recorded.purchase.points
-      memberId = recorded.purchase.memberId
-    } else {
-      points = recorded.result.points
-    }
+    // The per-receipt maximum holds for every channel; such a payment earns nothing, and WeChat is told so.
+    const { earning } = await this.rules.current()
+    const { points, memberId, remark } =
+      p.amount > earning.maxReceiptFen
+        ? { points: 0, memberId: identity.memberId, remark: '单笔金额超过积分上限' }
+        : await this.earn(p, storeId, identity.memberId, paidAt, now)
     const { state } = await this.ledger.head(memberId)
     await this.sync.owe(
       {
@@ -133,13 +117,34 @@ export class WechatPayService {
         increased_points: Math.max(0, points),
         points_update_time: wechatTime(now),
         total_points: state.balance,
-        ...(points > 0
-          ? {}
-          : { no_points_remarks: recorded.outcome === 'linked' ? '已在门店积分' : '本笔消费不参与积分' }),
+        ...(points > 0 ? {} : { no_points_remarks: remark }),
       },
       now,
     )
     await this.refunds.paymentPosted(txn, now)
+  }
+
+  /** Records and posts the payment (keyed by transaction_id), or finds the channel that recorded it first. */
+  private async earn(p: MallPaymentResource, storeId: string, memberId: string, paidAt: Date, now: Date) {
+    const txn = p.transaction_id
+    const recorded = await this.purchases.recordPurchase(
+      {
+        channel: 'wechat_pay',
+        purchaseId: `wx:${txn}`,
+        storeId,
+        receiptNo: txn,
+        transactionId: txn,
+        memberId,
+        amountFen: p.amount,
+        at: paidAt,
+        by: 'wechat_pay',
+      },
+      now,
+    )
+    if (recorded.outcome !== 'linked') return { points: recorded.result.points, memberId, remark: '本笔消费不参与积分' }
+    // Another channel (a clerk's scan with this transaction id) recorded the payment: it earns there, once.
+    if (!recorded.purchase) throw new NotificationRefused(500, 'FAIL', 'payment being recorded by another channel')
+    return { points: recorded.purchase.points, memberId: recorded.purchase.memberId, remark: '已在门店积分' }
   }
 
   private async queue(p: MallPaymentResource, reason: WxUnmappedDoc['reason'], paidAt: Date, now: Date): Promise<void> {
