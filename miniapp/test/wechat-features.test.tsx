@@ -9,7 +9,7 @@ afterAll(() => {
   if (taroEnv === undefined) Reflect.deleteProperty(process.env, 'TARO_ENV')
   else process.env.TARO_ENV = taroEnv
 })
-/* eslint-disable @typescript-eslint/no-require-imports */
+ 
 const InvitePage = require('../src/pages/invite').default as typeof import('../src/pages/invite').default
 const notifications = require('../src/services/notifications') as typeof import('../src/services/notifications')
 

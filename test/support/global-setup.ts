@@ -4,7 +4,7 @@ import path from 'node:path'
 import { startDevDb, type DevDb } from '../../server/src/db/devdb'
 
 declare global {
-  // eslint-disable-next-line no-var
+   
   var __DEVDB__: { db: DevDb; dir: string } | undefined
 }
 

@@ -16,6 +16,8 @@ export interface PayWorld {
 
 /** The server with the WeChat Pay stub's keys, store WX1 mapped to merchant STORE_MCHID, member day off. */
 export async function startPayWorld(): Promise<PayWorld> {
+  // The stub's clock reads the server's, which starts after the stub: `let`, read through a check.
+  // eslint-disable-next-line prefer-const
   let api: TestApi | undefined
   const pay = await startWechatPayStub(() => (api ? api.clock.now() : new Date()))
   api = await startTestApi(pay.env())

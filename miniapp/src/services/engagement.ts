@@ -54,7 +54,7 @@ export type ReminderOutcome = { subscribed: boolean } | { declined: true }
  */
 export async function setCheckinReminder(subscribe: boolean): Promise<ReminderOutcome> {
   if (subscribe && isWeapp) {
-    let accepted = false
+    let accepted: boolean
     try {
       const res = (await Taro.requestSubscribeMessage({ tmplIds: [CHECKIN_TEMPLATE_ID] } as Taro.requestSubscribeMessage.Option)) as unknown as Record<string, unknown>
       accepted = res[CHECKIN_TEMPLATE_ID] === 'accept'

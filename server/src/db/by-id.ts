@@ -11,17 +11,24 @@ import { isDuplicateKey } from './connect'
  * strings (anything else is refused, so no operator can ride in), and the values written are
  * already of the schema's types. Results are the same plain objects `.lean()` returns.
  */
+/**
+ * A model of any row type: these helpers only read and write by `_id`, and mongoose's Model is not
+ * assignable across document types (its query methods make the parameter invariant).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModel = Model<any>
+
 function key(id: string): { _id: string } {
   if (typeof id !== 'string') throw new TypeError('row key must be a string')
   return { _id: id }
 }
 
-export function findById<T>(model: Model<any>, id: string, projection?: Record<string, 0 | 1>): Promise<T | null> {
+export function findById<T>(model: AnyModel, id: string, projection?: Record<string, 0 | 1>): Promise<T | null> {
   return model.collection.findOne(key(id) as never, projection ? { projection } : {}) as Promise<T | null>
 }
 
 /** Whether a row with this `_id` exists (a slot taken, a day checked in): reads the key only. */
-export async function existsById(model: Model<any>, id: string): Promise<boolean> {
+export async function existsById(model: AnyModel, id: string): Promise<boolean> {
   return (await findById(model, id, { _id: 1 })) !== null
 }
 
@@ -39,13 +46,13 @@ async function upsertRetryingRace<T>(write: () => Promise<T>): Promise<T> {
 }
 
 /** An `updateOne` by `_id` alone; resolves with whether a row matched (or was upserted). */
-export async function updateById(model: Model<any>, id: string, update: Record<string, unknown>, opts: { upsert?: boolean } = {}): Promise<boolean> {
+export async function updateById(model: AnyModel, id: string, update: Record<string, unknown>, opts: { upsert?: boolean } = {}): Promise<boolean> {
   const write = () => model.collection.updateOne(key(id) as never, update, { upsert: opts.upsert ?? false })
   const res = await (opts.upsert ? upsertRetryingRace(write) : write())
   return res.matchedCount > 0 || res.upsertedCount > 0
 }
 
 /** `$inc` on one row by `_id` (created if missing); resolves with the row after the increment. */
-export function incrementById<T>(model: Model<any>, id: string, inc: Record<string, number>): Promise<T | null> {
+export function incrementById<T>(model: AnyModel, id: string, inc: Record<string, number>): Promise<T | null> {
   return upsertRetryingRace(() => model.collection.findOneAndUpdate(key(id) as never, { $inc: inc }, { upsert: true, returnDocument: 'after' }) as Promise<T | null>)
 }

@@ -1,6 +1,7 @@
 import mongoose, { type Connection } from 'mongoose'
 import { detectBackend, isFerretDb } from './guarded-write'
 import { insertRow } from './insert-batch'
+import type { AnyModel } from './by-id'
 
 // Defence in depth next to validate.ts: `$`-keyed values that reach a filter are wrapped in $eq,
 // and filters on paths the schema does not know throw instead of silently matching everything.
@@ -35,7 +36,7 @@ export function isDuplicateKey(err: unknown): boolean {
  * Inserts a document whose `_id` is a business key (grouped with concurrent inserts into the same
  * collection, see insert-batch.ts). Returns false if that key already exists.
  */
-export async function insertOnce(model: mongoose.Model<any>, doc: Record<string, unknown>): Promise<boolean> {
+export async function insertOnce(model: AnyModel, doc: Record<string, unknown>): Promise<boolean> {
   try {
     await insertRow(model, doc)
     return true

@@ -1,5 +1,5 @@
-import { trusted, type Model } from 'mongoose'
-import { existsById, findById, updateById } from './by-id'
+import { trusted } from 'mongoose'
+import { existsById, findById, updateById, type AnyModel } from './by-id'
 import { insertOnce } from './connect'
 
 /**
@@ -28,7 +28,7 @@ export const transitionHooks: { afterClaim?: (row: TransitionRow) => Promise<voi
 export type Claimed<T> = { won: true; row: T } | { won: false; row: T }
 
 /** Inserts the transition; if another writer's insert won, answers with that writer's row. */
-export async function claimTransition<T extends TransitionRow>(model: Model<any>, row: T): Promise<Claimed<T>> {
+export async function claimTransition<T extends TransitionRow>(model: AnyModel, row: T): Promise<Claimed<T>> {
   for (;;) {
     if (await insertOnce(model, row as never)) {
       await transitionHooks.afterClaim?.(row)
@@ -40,12 +40,12 @@ export async function claimTransition<T extends TransitionRow>(model: Model<any>
   }
 }
 
-export async function markSettled(model: Model<any>, id: string): Promise<void> {
+export async function markSettled(model: AnyModel, id: string): Promise<void> {
   await updateById(model, id, { $set: { settled: true } })
 }
 
 /** Rows whose writer has not finished for `graceMs` (crashed, or still running on a slow box). */
-export function unsettled<T extends TransitionRow>(model: Model<any>, now: Date, graceMs: number): Promise<T[]> {
+export function unsettled<T extends TransitionRow>(model: AnyModel, now: Date, graceMs: number): Promise<T[]> {
   return model.find({ settled: false, at: trusted({ $lt: new Date(now.getTime() - graceMs) }) }).lean<T[]>().exec()
 }
 
@@ -74,7 +74,7 @@ export async function writeConverging<S>(derive: () => Promise<S>, write: (state
  * state (e.g. odd = redeemed). Readers start from a hint (a cache that can only lag) and probe on.
  */
 export class TransitionChain<T extends TransitionRow> {
-  constructor(private readonly model: Model<any>, readonly idOf: (subject: string, k: number) => string) {}
+  constructor(private readonly model: AnyModel, readonly idOf: (subject: string, k: number) => string) {}
 
   /** The chain's length and newest row. */
   async read(subject: string, hint = 0): Promise<{ length: number; last: T | null }> {

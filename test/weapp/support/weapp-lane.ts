@@ -56,9 +56,9 @@ export async function startWeappLane(
   const problem = (m: string) => void problems.push(m)
   installDom()
   // After the DOM: exparser reads it when it loads. Defines global Component/Behavior.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const simulate = require('miniprogram-simulate') as Simulate
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   registerObservedBuiltins(require('j-component').register)
 
   const api = await startTestApi(overrides)

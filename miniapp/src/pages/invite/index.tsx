@@ -106,8 +106,10 @@ async function copyLink(link: string): Promise<void> {
  */
 function InviteCodePoster({ link }: { link: string }) {
   const code = useRemoteData(fetchInviteCodeImage)
+  // Once, when the poster mounts: the image is the same for the member's whole visit.
   useEffect(() => {
     void code.reload()
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
   if (!code.data) return <InvitePoster text={link} />
   return (

@@ -9,7 +9,7 @@ import { couponModels, type CouponTemplateDoc } from './coupon.model'
 type TemplateConfig = Omit<CouponTemplateDoc, '_id' | 'createdAt' | 'createdBy' | 'configVersion'>
 
 function snapshot(t: CouponTemplateDoc): TemplateConfig {
-  const { _id, createdAt, createdBy, configVersion, ...config } = t
+  const { _id, createdAt: _createdAt, createdBy: _createdBy, configVersion: _configVersion, ...config } = t
   return config
 }
 

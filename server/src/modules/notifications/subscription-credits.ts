@@ -1,5 +1,4 @@
-import type { Model } from 'mongoose'
-import { findById, updateById } from '../../db/by-id'
+import { findById, updateById, type AnyModel } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import type { NotificationModels, SubscriptionDoc } from './notification.model'
 
@@ -71,7 +70,7 @@ export class SubscriptionCredits {
   }
 
   /** The highest number taken in `model` for `key`, probing forward from the hint. */
-  private async highest(model: Model<any>, key: string, hint: number): Promise<number> {
+  private async highest(model: AnyModel, key: string, hint: number): Promise<number> {
     let n = hint
     while (await findById(model, `${key}:${n + 1}`)) n++
     return n

@@ -88,7 +88,7 @@ export class WechatPayClient {
       return { ok: false, status: 0, code: 'UNREACHABLE', body: null }
     }
     const raw = await res.text().catch(() => '')
-    let parsed: Record<string, unknown> | null = null
+    let parsed: Record<string, unknown> | null
     try {
       parsed = raw ? (JSON.parse(raw) as Record<string, unknown>) : null
     } catch {
