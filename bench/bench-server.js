@@ -10,7 +10,7 @@ const { createApp } = require(`${dist}/app`)
 const { ensureIndexes } = require(`${dist}/app-context`)
 const { connectDatabase } = require(`${dist}/db/connect`)
 const { createLogger } = require(`${dist}/logger`)
-const { createWechatClient } = require(`${dist}/modules/auth/wechat-client`)
+const { createWechatClient } = require(`${dist}/modules/wechat/wechat-client`)
 const { memberModels } = require(`${dist}/modules/members/member.model`)
 
 async function main() {
@@ -25,7 +25,7 @@ async function main() {
     const key = `${method} ${collection}`
     calls[key] = (calls[key] ?? 0) + 1
   })
-  const { app } = createApp({ config, conn, wechat: createWechatClient(config.wechat), logger: createLogger(config.logLevel) })
+  const { app } = createApp({ config, conn, wechat: createWechatClient(config.wechat, conn), logger: createLogger(config.logLevel) })
   const { Member } = memberModels(conn)
   const router = new Router()
   router.get('/api/bench/baseline/:id', async (ctx) => {
