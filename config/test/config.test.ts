@@ -1,4 +1,8 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { ConfigError, loadConfig } from '../src'
+
+const payKeys = generateKeyPairSync('rsa', { modulusLength: 2048 })
+const pem = (k: typeof payKeys.publicKey, type: 'spki' | 'pkcs8') => k.export({ type, format: 'pem' }).toString()
 
 const prodBase = {
   NODE_ENV: 'production',
@@ -7,6 +11,12 @@ const prodBase = {
   MEMBER_CODE_SECRET: 'q'.repeat(40),
   WECHAT_APPID: 'wx1234567890',
   WECHAT_SECRET: 'real-secret',
+  WECHAT_PAY_MCHID: '1230000109',
+  WECHAT_PAY_APIV3_KEY: 'k'.repeat(32),
+  // as an environment variable carries it: one line, newlines escaped
+  WECHAT_PAY_PRIVATE_KEY: pem(payKeys.privateKey, 'pkcs8').replace(/\n/g, '\\n'),
+  WECHAT_PAY_CERT_SERIAL: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+  WECHAT_PAY_PLATFORM_KEYS: JSON.stringify({ PUB_KEY_ID_0112: pem(payKeys.publicKey, 'spki') }),
 }
 
 describe('config loader', () => {
@@ -41,7 +51,9 @@ describe('config loader', () => {
   })
 
   it('makes dev login impossible in production', () => {
-    expect(() => loadConfig({}, { ...prodBase, DEV_LOGIN: 'true' })).toThrow(/DEV_LOGIN: dev login cannot be enabled in production/)
+    expect(() => loadConfig({}, { ...prodBase, DEV_LOGIN: 'true' })).toThrow(
+      /DEV_LOGIN: dev login cannot be enabled in production/,
+    )
   })
 
   it('requires real secrets, a database and WeChat credentials in production', () => {
@@ -56,6 +68,25 @@ describe('config loader', () => {
     expect(err!.problems.join('\n')).toMatch(/MEMBER_CODE_SECRET/)
     expect(err!.problems.join('\n')).toMatch(/MONGODB_URI/)
     expect(err!.problems.join('\n')).toMatch(/WeChat/)
+  })
+
+  it('requires WeChat Pay credentials in production, and reads them', () => {
+    for (const missing of [
+      'WECHAT_PAY_MCHID',
+      'WECHAT_PAY_APIV3_KEY',
+      'WECHAT_PAY_PRIVATE_KEY',
+      'WECHAT_PAY_PLATFORM_KEYS',
+    ]) {
+      expect(() => loadConfig({}, { ...prodBase, [missing]: undefined })).toThrow(
+        /WeChat Pay .* must be set in production/,
+      )
+    }
+    const { wechatPay } = loadConfig({}, prodBase)
+    expect(wechatPay.privateKey).toMatch(/^-----BEGIN PRIVATE KEY-----\n/)
+    expect(Object.keys(wechatPay.platformKeys)).toEqual(['PUB_KEY_ID_0112'])
+    expect(() => loadConfig({}, { ...prodBase, WECHAT_PAY_APIV3_KEY: 'short' })).toThrow(
+      /WECHAT_PAY_APIV3_KEY must be 32 characters/,
+    )
   })
 
   it('treats empty variables as unset', () => {
