@@ -1,10 +1,17 @@
 // One jest run, seven projects: pure units, API over HTTP against the embedded database, small
 // load tests and benchmarks, H5 end-to-end in headless Chromium, the weapp build rendered headlessly
 // against the API (test/weapp, docs/weapp.md), the mini-program's component tests.
-const swc = ['@swc/jest', {
-  jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'automatic' } } },
-  module: { type: 'commonjs' },
-}]
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', tsx: true },
+      target: 'es2022',
+      transform: { react: { runtime: 'automatic' } },
+    },
+    module: { type: 'commonjs' },
+  },
+]
 const shared = {
   transform: { '^.+\\.(t|j)sx?$': swc },
   moduleNameMapper: {

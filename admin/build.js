@@ -35,8 +35,11 @@ const options = {
 
 function writeHtml() {
   const hash = crypto.createHash('sha256')
-  for (const f of ['app.js', 'app.css']) if (fs.existsSync(path.join(dist, f))) hash.update(fs.readFileSync(path.join(dist, f)))
-  const html = fs.readFileSync(path.join(root, 'index.html'), 'utf8').replaceAll('__HASH__', hash.digest('hex').slice(0, 10))
+  for (const f of ['app.js', 'app.css'])
+    if (fs.existsSync(path.join(dist, f))) hash.update(fs.readFileSync(path.join(dist, f)))
+  const html = fs
+    .readFileSync(path.join(root, 'index.html'), 'utf8')
+    .replaceAll('__HASH__', hash.digest('hex').slice(0, 10))
   fs.writeFileSync(path.join(dist, 'index.html'), html)
 }
 

@@ -25,7 +25,12 @@ async function main() {
     const key = `${method} ${collection}`
     calls[key] = (calls[key] ?? 0) + 1
   })
-  const { app } = createApp({ config, conn, wechat: createWechatClient(config.wechat, conn), logger: createLogger(config.logLevel) })
+  const { app } = createApp({
+    config,
+    conn,
+    wechat: createWechatClient(config.wechat, conn),
+    logger: createLogger(config.logLevel),
+  })
   const { Member } = memberModels(conn)
   const router = new Router()
   router.get('/api/bench/baseline/:id', async (ctx) => {
@@ -38,7 +43,9 @@ async function main() {
   // Registered after the app's routers, like any other route: same middleware in front of it.
   app.use(router.routes())
   await ensureIndexes(conn)
-  const server = app.listen(config.http.port, '127.0.0.1', () => process.stdout.write(`listening ${server.address().port}\n`))
+  const server = app.listen(config.http.port, '127.0.0.1', () =>
+    process.stdout.write(`listening ${server.address().port}\n`),
+  )
   process.on('SIGTERM', () => server.close(() => conn.close().then(() => process.exit(0))))
 }
 main().catch((err) => {

@@ -18,24 +18,78 @@ const CONCURRENCY = 16
 jest.setTimeout(600_000)
 
 // Shaped like the documents the hot routes write (sizes as JSON: ~100, ~300 and ~900 bytes).
-const checkinLike = { memberId: '12345678', day: '2026-11-24', kind: 'daily', streak: 3, rewardPoints: 5, rewarded: false }
+const checkinLike = {
+  memberId: '12345678',
+  day: '2026-11-24',
+  kind: 'daily',
+  streak: 3,
+  rewardPoints: 5,
+  rewarded: false,
+}
 const purchaseLike = {
-  storeId: 'S1', receiptNo: 'R-000123', memberId: '12345678', amountFen: 12_300, staffId: 'clerk-1', status: 'posting', points: 0, entryId: null,
-  approvedBy: null, reversedBy: null, reversalReason: null, flags: [], createdAt: new Date(), postedAt: null,
+  storeId: 'S1',
+  receiptNo: 'R-000123',
+  memberId: '12345678',
+  amountFen: 12_300,
+  staffId: 'clerk-1',
+  status: 'posting',
+  points: 0,
+  entryId: null,
+  approvedBy: null,
+  reversedBy: null,
+  reversalReason: null,
+  flags: [],
+  createdAt: new Date(),
+  postedAt: null,
 }
 const entryLike = {
-  memberId: '12345678', seq: 3, eventKey: 'purchase:S1:R-000123', type: 'earn', op: { kind: 'credit', points: 123, earnedMonth: '2026-11', expiryMonths: 12 },
-  growth: { spendFen: { month: '2026-11', amount: 12_300 } }, delta: 123,
-  state: { balance: 228, lots: [{ earnedMonth: '2026-11', expiresOn: '2027-11-30', remaining: 228 }], debt: 0, spend: [{ month: '2026-11', amount: 12_300 }], growthBonus: [], lifetimeEarned: 228, lifetimeSpent: 0, lifetimeExpired: 0 },
+  memberId: '12345678',
+  seq: 3,
+  eventKey: 'purchase:S1:R-000123',
+  type: 'earn',
+  op: { kind: 'credit', points: 123, earnedMonth: '2026-11', expiryMonths: 12 },
+  growth: { spendFen: { month: '2026-11', amount: 12_300 } },
+  delta: 123,
+  state: {
+    balance: 228,
+    lots: [{ earnedMonth: '2026-11', expiresOn: '2027-11-30', remaining: 228 }],
+    debt: 0,
+    spend: [{ month: '2026-11', amount: 12_300 }],
+    growthBonus: [],
+    lifetimeEarned: 228,
+    lifetimeSpent: 0,
+    lifetimeExpired: 0,
+  },
   meta: {
-    storeId: 'S1', storeName: '一楼 咖啡', receiptNo: 'R-000123', amountFen: 12_300, staffId: 'clerk-1',
-    breakdown: { basePoints: 123, tierMultiplierPermille: 1000, storeMultiplierPermille: 1000, categoryMultiplierPermille: 1000, campaign: null, cappedBy: null, rulesVersion: 1 },
-    tierLevelBefore: 1, tierLevelAfter: 1, tierAfter: { level: 1, name: '普通会员' }, rulesVersion: 1, reason: '消费积分',
+    storeId: 'S1',
+    storeName: '一楼 咖啡',
+    receiptNo: 'R-000123',
+    amountFen: 12_300,
+    staffId: 'clerk-1',
+    breakdown: {
+      basePoints: 123,
+      tierMultiplierPermille: 1000,
+      storeMultiplierPermille: 1000,
+      categoryMultiplierPermille: 1000,
+      campaign: null,
+      cappedBy: null,
+      rulesVersion: 1,
+    },
+    tierLevelBefore: 1,
+    tierLevelAfter: 1,
+    tierAfter: { level: 1, name: '普通会员' },
+    rulesVersion: 1,
+    reason: '消费积分',
   },
   createdAt: new Date(),
 }
 
-interface Row { op: string; perSecond: number; dbMsPerOp: number; vsFindOne: number }
+interface Row {
+  op: string
+  perSecond: number
+  dbMsPerOp: number
+  vsFindOne: number
+}
 let devdb: DevDb
 let client: MongoClient
 let db: Db
@@ -54,14 +108,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-
 async function measure(op: string, fn: (i: number) => Promise<unknown>): Promise<Omit<Row, 'vsFindOne'>> {
   const cpu0 = cpuMs(devdb.pid)
   const t0 = Date.now()
   let next = 0
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < OPS) await fn(next++)
-  }))
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < OPS) await fn(next++)
+    }),
+  )
   const elapsed = Date.now() - t0
   return { op, perSecond: Math.round((OPS / elapsed) * 1000), dbMsPerOp: (cpuMs(devdb.pid) - cpu0) / OPS }
 }
@@ -76,13 +131,25 @@ it('costs of single operations by _id on the embedded database', async () => {
     await measure('insertOne ~300 B (purchase)', (i) => c('purchases').insertOne({ _id: `p${i}`, ...purchaseLike })),
     await measure('insertOne ~900 B (ledger entry)', (i) => c('entries').insertOne({ _id: `e${i}`, ...entryLike })),
     // The server's inserts go through the group commit (server/src/db/insert-batch.ts).
-    await measure('insert ~300 B, grouped (16 writers share commands)', (i) => insertRow(grouped, { _id: `g${i}`, ...purchaseLike })),
+    await measure('insert ~300 B, grouped (16 writers share commands)', (i) =>
+      insertRow(grouped, { _id: `g${i}`, ...purchaseLike }),
+    ),
     await measure('findOne by _id, ~100 B row', (i) => c('checkins').findOne({ _id: `c${(i * 7919) % OPS}` })),
     await measure('findOne by _id, ~900 B row', (i) => c('entries').findOne({ _id: `e${(i * 7919) % OPS}` })),
     await measure('findOne by _id, no row (a probe)', (i) => c('entries').findOne({ _id: `none${i}` })),
-    await measure('updateOne $set by _id, ~100 B row', (i) => c('checkins').updateOne({ _id: `c${i}` }, { $set: { rewarded: true } })),
-    await measure('updateOne $set by _id, ~300 B row', (i) => c('purchases').updateOne({ _id: `p${i}` }, { $set: { status: 'posted', points: 123 } })),
-    await measure('findOneAndUpdate $inc by _id (totals)', (i) => c('totals').findOneAndUpdate({ _id: `t${i % 32}` }, { $inc: { amountFen: 100, count: 1 } }, { returnDocument: 'after' })),
+    await measure('updateOne $set by _id, ~100 B row', (i) =>
+      c('checkins').updateOne({ _id: `c${i}` }, { $set: { rewarded: true } }),
+    ),
+    await measure('updateOne $set by _id, ~300 B row', (i) =>
+      c('purchases').updateOne({ _id: `p${i}` }, { $set: { status: 'posted', points: 123 } }),
+    ),
+    await measure('findOneAndUpdate $inc by _id (totals)', (i) =>
+      c('totals').findOneAndUpdate(
+        { _id: `t${i % 32}` },
+        { $inc: { amountFen: 100, count: 1 } },
+        { returnDocument: 'after' },
+      ),
+    ),
   ]
   const findOne = measured.find((m) => m.op.startsWith('findOne by _id, ~100'))!.dbMsPerOp
   const rows: Row[] = measured.map((m) => ({ ...m, vsFindOne: m.dbMsPerOp / findOne }))

@@ -35,12 +35,32 @@ export async function growMembers(conn: Connection, already: string[], total: nu
       // A new row says its coupon book is empty (holders' rows say 1: see seedHeldCoupons); a welcome
       // posting, as a member's first entry, stores the head hint with its state on the row.
       batch.map((id, i) => ({
-        _id: id, nickname: `bench-${id}`, tierLevel: 1, phone: null, openid: null, inviteCode: `B${id}`, source: { channel: 'bench', inviterId: null }, joinedAt: now,
-        bookHint: isHolder(start + i) ? 1 : 0, walletHint: { seq: 1, state: welcome.state },
+        _id: id,
+        nickname: `bench-${id}`,
+        tierLevel: 1,
+        phone: null,
+        openid: null,
+        inviteCode: `B${id}`,
+        source: { channel: 'bench', inviterId: null },
+        joinedAt: now,
+        bookHint: isHolder(start + i) ? 1 : 0,
+        walletHint: { seq: 1, state: welcome.state },
       })) as never[],
     )
     await Entry.collection.insertMany(
-      batch.map((id) => ({ _id: `${id}:1`, memberId: id, seq: 1, eventKey: `welcome:${id}`, type: 'welcome', op, growth: {}, delta: welcome.delta, state: welcome.state, meta: {}, createdAt: now })) as never[],
+      batch.map((id) => ({
+        _id: `${id}:1`,
+        memberId: id,
+        seq: 1,
+        eventKey: `welcome:${id}`,
+        type: 'welcome',
+        op,
+        growth: {},
+        delta: welcome.delta,
+        state: welcome.state,
+        meta: {},
+        createdAt: now,
+      })) as never[],
     )
     // A welcome posting writes no event row (only fenceable payments do).
     ids.push(...batch)
@@ -53,7 +73,13 @@ export async function growMembers(conn: Connection, already: string[], total: nu
  * claims write them: each a pointer in the member's coupon book naming its coupon, then the coupon (the
  * first claim raised the row's book hint to 1: `growMembers` wrote the holders' rows so).
  */
-export async function seedHeldCoupons(conn: Connection, ids: string[], templateId: string, now: Date, perMember = 2): Promise<number> {
+export async function seedHeldCoupons(
+  conn: Connection,
+  ids: string[],
+  templateId: string,
+  now: Date,
+  perMember = 2,
+): Promise<number> {
   const holders = ids.filter((_, i) => isHolder(i))
   const { Coupon } = couponModels(conn)
   const validTo = new Date(now.getTime() + 30 * 86400_000).toISOString()
@@ -61,13 +87,34 @@ export async function seedHeldCoupons(conn: Connection, ids: string[], templateI
   for (let start = 0; start < holders.length; start += 500) {
     const coupons = holders.slice(start, start + 500).flatMap((memberId) =>
       Array.from({ length: perMember }, (_, i) => ({
-        _id: couponId(templateId, ++slot), templateId, slot, memberId, ordinal: i + 1, claimId: `seed-${templateId}-${slot}`, state: 'active',
-        validFrom: now.toISOString(), validTo, claimedAt: now, redeemedAt: null, redeemedBy: null, redeemedStoreId: null,
+        _id: couponId(templateId, ++slot),
+        templateId,
+        slot,
+        memberId,
+        ordinal: i + 1,
+        claimId: `seed-${templateId}-${slot}`,
+        state: 'active',
+        validFrom: now.toISOString(),
+        validTo,
+        claimedAt: now,
+        redeemedAt: null,
+        redeemedBy: null,
+        redeemedStoreId: null,
       })),
     )
-    await conn.collection('coupon_book').insertMany(
-      coupons.map((c) => ({ _id: `${c.memberId}:${c.ordinal}`, memberId: c.memberId, templateId, claimId: c.claimId, couponId: c._id, failed: false, at: now })) as never[],
-    )
+    await conn
+      .collection('coupon_book')
+      .insertMany(
+        coupons.map((c) => ({
+          _id: `${c.memberId}:${c.ordinal}`,
+          memberId: c.memberId,
+          templateId,
+          claimId: c.claimId,
+          couponId: c._id,
+          failed: false,
+          at: now,
+        })) as never[],
+      )
     await Coupon.collection.insertMany(coupons as never[])
   }
   return holders.length

@@ -12,7 +12,9 @@ const h5 = path.join(root, 'miniapp/dist/h5')
 const LIMITS = { main: 1.2 * 1024 * 1024, subpackage: 1.5 * 1024 * 1024, file: 200 * 1024 }
 
 function files(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]))
 }
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`
 
@@ -38,7 +40,13 @@ for (const [name, list] of Object.entries(packages)) {
   if (size > limit) problems.push(`${name} package ${kb(size)} > ${kb(limit)}`)
 }
 const largest = all.map((f) => [path.relative(weapp, f), fs.statSync(f).size]).sort((a, b) => b[1] - a[1])
-console.log('  largest files:', largest.slice(0, 4).map(([f, s]) => `${f} ${kb(s)}`).join(', '))
+console.log(
+  '  largest files:',
+  largest
+    .slice(0, 4)
+    .map(([f, s]) => `${f} ${kb(s)}`)
+    .join(', '),
+)
 for (const [f, s] of largest) if (s > LIMITS.file) problems.push(`${f} ${kb(s)} > ${kb(LIMITS.file)}`)
 
 if (fs.existsSync(path.join(h5, 'index.html'))) {

@@ -29,7 +29,10 @@ function ensureChromium() {
   const hasFont = fs.existsSync('/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc')
   if (hasCommand('chromium') && hasFont) return true
   console.log('▶ installing Debian chromium and a CJK font for the end-to-end tests')
-  return run('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei'])
+  return run('sh', [
+    '-c',
+    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei',
+  ])
 }
 
 function ensureGo() {

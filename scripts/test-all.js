@@ -22,7 +22,9 @@ function step(label, cmd, args) {
   const started = Date.now()
   process.stdout.write(`\n▶ ${label}\n`)
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env })
-  process.stdout.write(`  ${label}: ${r.status === 0 ? 'ok' : `FAILED (${r.status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+  process.stdout.write(
+    `  ${label}: ${r.status === 0 ? 'ok' : `FAILED (${r.status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  )
   return r.status === 0
 }
 
@@ -33,7 +35,7 @@ const steps = [
   ['build H5 (served by the server in end-to-end tests)', 'npm', ['run', 'build:h5']],
   ['build weapp (development mode: DevTools, bundle budget)', 'npm', ['run', 'build:weapp']],
   ['type-check and build the operator console', 'sh', ['-c', 'npx tsc -p admin/tsconfig.json && node admin/build.js']],
-  ['lint (ESLint) of the whole tree', 'npx', ['eslint', '.']],
+  ['lint (ESLint) and format (Prettier) of the whole tree', 'sh', ['-c', 'npx eslint . && npx prettier --check . --log-level warn']],
   ['bundle budget (weapp main ≤ 1.2 MB, subpackages ≤ 1.5 MB, files ≤ 200 KB)', 'node', ['scripts/bundle-budget.js']],
 ]
 let buildFailures = 0

@@ -81,31 +81,38 @@ export function App() {
   const active = ROUTES.find((r) => r.path === route) ?? ROUTES[0]
 
   return (
-    <div className="layout">
-      <nav className="sidebar" aria-label="主导航">
+    <div className='layout'>
+      <nav className='sidebar' aria-label='主导航'>
         <Brand />
         <ul>
           {ROUTES.map((r) => (
             <li key={r.path}>
-              <a href={`#/${r.path}`} data-testid={r.testId} className={r.path === route ? 'active' : undefined} aria-current={r.path === route ? 'page' : undefined}>
-                <span className="nav-icon" aria-hidden="true">{r.icon}</span>
+              <a
+                href={`#/${r.path}`}
+                data-testid={r.testId}
+                className={r.path === route ? 'active' : undefined}
+                aria-current={r.path === route ? 'page' : undefined}
+              >
+                <span className='nav-icon' aria-hidden='true'>
+                  {r.icon}
+                </span>
                 {r.label}
               </a>
             </li>
           ))}
         </ul>
-        <div className="sidebar-foot">
-          <div className="whoami" title={session.staff.username}>
+        <div className='sidebar-foot'>
+          <div className='whoami' title={session.staff.username}>
             {session.staff.displayName || session.staff.username}
             <small>运营</small>
           </div>
-          <button type="button" className="nav-logout" data-testid="nav-logout" onClick={logout}>
+          <button type='button' className='nav-logout' data-testid='nav-logout' onClick={logout}>
             退出
           </button>
         </div>
       </nav>
-      <main className="content">
-        <h1 className="page-title">{active.label}</h1>
+      <main className='content'>
+        <h1 className='page-title'>{active.label}</h1>
         <active.Page key={active.path} />
       </main>
     </div>

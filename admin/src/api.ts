@@ -57,10 +57,13 @@ async function toError(res: Response): Promise<ApiError> {
   } catch {
     /* not JSON (proxy error page, etc.) */
   }
-  const e = (body as { error?: { code?: string; message?: string; requestId?: string; details?: unknown } } | null)?.error
-  if (e?.code) return new ApiError(res.status, e.code, zhFor(e.code, e.message ?? '请求失败'), e.requestId ?? '', e.details)
+  const e = (body as { error?: { code?: string; message?: string; requestId?: string; details?: unknown } } | null)
+    ?.error
+  if (e?.code)
+    return new ApiError(res.status, e.code, zhFor(e.code, e.message ?? '请求失败'), e.requestId ?? '', e.details)
   const requestId = res.headers.get('x-request-id') ?? ''
-  if (res.status === 404) return new ApiError(404, 'REQUEST.NOT_FOUND', zhFor('REQUEST.NOT_FOUND', '接口不存在'), requestId)
+  if (res.status === 404)
+    return new ApiError(404, 'REQUEST.NOT_FOUND', zhFor('REQUEST.NOT_FOUND', '接口不存在'), requestId)
   return new ApiError(res.status, 'INTERNAL', `${ERROR_MESSAGES_ZH.INTERNAL}（HTTP ${res.status}）`, requestId)
 }
 
@@ -69,7 +72,12 @@ async function send(method: string, path: string, body: unknown, token: string |
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (token) headers.Authorization = `Bearer ${token}`
   try {
-    return await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' })
+    return await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    })
   } catch {
     throw new ApiError(0, 'NETWORK', '网络连接失败，请检查网络后重试', '')
   }
@@ -127,7 +135,8 @@ export async function apiBlob(path: string): Promise<Blob> {
 /** Query string from an object, skipping empty values (the server's strict schemas refuse ""). */
 export function qs(params: Record<string, string | number | undefined | null>): string {
   const p = new URLSearchParams()
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && String(v).trim() !== '') p.set(k, String(v).trim())
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && String(v).trim() !== '') p.set(k, String(v).trim())
   const s = p.toString()
   return s ? `?${s}` : ''
 }
@@ -144,4 +153,3 @@ export function errorText(e: unknown): string {
   if (e instanceof ApiError) return e.requestId ? `${e.zh}（请求编号 ${e.requestId}）` : e.zh
   return e instanceof Error ? e.message : String(e)
 }
-

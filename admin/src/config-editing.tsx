@@ -18,9 +18,15 @@ interface Issue {
  * A shared contract's safeParse issues as Chinese lines, one per field: `labels` names the field,
  * `hints` says what it needs (zod's own messages are English, for developers).
  */
-export function contractProblems(issues: readonly Issue[], labels: Record<string, string>, hints: Record<string, string>): string[] {
+export function contractProblems(
+  issues: readonly Issue[],
+  labels: Record<string, string>,
+  hints: Record<string, string>,
+): string[] {
   const fields = [...new Set(issues.map((i) => String(i.path[0] ?? '')))]
-  return fields.map((k) => `${labels[k] ?? k}：${hints[k] ?? issues.find((i) => String(i.path[0] ?? '') === k)?.message ?? ''}`)
+  return fields.map(
+    (k) => `${labels[k] ?? k}：${hints[k] ?? issues.find((i) => String(i.path[0] ?? '') === k)?.message ?? ''}`,
+  )
 }
 
 export type Message = { ok: boolean; text: string } | null
@@ -68,7 +74,10 @@ export function useConfigForm<F>(emptyForm: () => F, reloadList: () => void) {
     } catch (err) {
       const conflict = err instanceof ApiError && err.code === 'CONFIG.VERSION_CONFLICT'
       if (conflict) reloadList()
-      setMessage({ ok: false, text: conflict ? '保存失败：已被他人修改。列表已刷新，请重新点「编辑」载入最新版本后再改。' : errorText(err) })
+      setMessage({
+        ok: false,
+        text: conflict ? '保存失败：已被他人修改。列表已刷新，请重新点「编辑」载入最新版本后再改。' : errorText(err),
+      })
     } finally {
       setBusy(false)
     }
@@ -80,7 +89,15 @@ export function useConfigForm<F>(emptyForm: () => F, reloadList: () => void) {
  * The create/edit form of a configuration page: `children` are the fields; below them validation
  * problems (after the first submit), the save outcome, and the save/clear buttons.
  */
-export function ConfigFormPanel({ title, testPrefix, state, problems, createLabel, onSubmit, children }: {
+export function ConfigFormPanel({
+  title,
+  testPrefix,
+  state,
+  problems,
+  createLabel,
+  onSubmit,
+  children,
+}: {
   title: string
   testPrefix: string
   state: Pick<ReturnType<typeof useConfigForm>, 'tried' | 'busy' | 'message' | 'editing' | 'reset'>
@@ -91,24 +108,42 @@ export function ConfigFormPanel({ title, testPrefix, state, problems, createLabe
 }) {
   const { tried, busy, message, editing, reset } = state
   return (
-    <Panel title={title} testId={`${testPrefix}-form-panel`} extra={editing && <button className="btn btn-small" type="button" onClick={reset}>取消编辑</button>}>
+    <Panel
+      title={title}
+      testId={`${testPrefix}-form-panel`}
+      extra={
+        editing && (
+          <button className='btn btn-small' type='button' onClick={reset}>
+            取消编辑
+          </button>
+        )
+      }
+    >
       <form onSubmit={onSubmit} noValidate data-testid={`${testPrefix}-form`}>
-        <div className="form-grid">{children}</div>
+        <div className='form-grid'>{children}</div>
         {tried && problems.length > 0 && (
-          <div className="form-error" role="alert" data-testid={`${testPrefix}-errors`}>
-            {problems.map((p) => <div key={p}>{p}</div>)}
+          <div className='form-error' role='alert' data-testid={`${testPrefix}-errors`}>
+            {problems.map((p) => (
+              <div key={p}>{p}</div>
+            ))}
           </div>
         )}
         {message && (
-          <div className={message.ok ? 'notice success' : 'form-error'} role="status" data-testid={`${testPrefix}-message`}>
+          <div
+            className={message.ok ? 'notice success' : 'form-error'}
+            role='status'
+            data-testid={`${testPrefix}-message`}
+          >
             {message.text}
           </div>
         )}
-        <div className="toolbar">
-          <button className="btn btn-primary" type="submit" data-testid={`${testPrefix}-save`} disabled={busy}>
+        <div className='toolbar'>
+          <button className='btn btn-primary' type='submit' data-testid={`${testPrefix}-save`} disabled={busy}>
             {busy ? '保存中…' : editing ? '保存修改' : createLabel}
           </button>
-          <button className="btn" type="button" onClick={reset}>清空</button>
+          <button className='btn' type='button' onClick={reset}>
+            清空
+          </button>
         </div>
       </form>
     </Panel>
@@ -116,7 +151,14 @@ export function ConfigFormPanel({ title, testPrefix, state, problems, createLabe
 }
 
 /** A list with its loading, error and empty states; `head` and `rows` make the table. */
-export function ListPanel<T>({ title, list, reload, emptyText, head, rows }: {
+export function ListPanel<T>({
+  title,
+  list,
+  reload,
+  emptyText,
+  head,
+  rows,
+}: {
   title: string
   list: AsyncState<{ items: T[] }>
   reload: () => void
@@ -126,14 +168,23 @@ export function ListPanel<T>({ title, list, reload, emptyText, head, rows }: {
 }) {
   const items = list.data?.items
   return (
-    <Panel title={title} extra={<button className="btn btn-small" type="button" onClick={reload}>刷新</button>}>
+    <Panel
+      title={title}
+      extra={
+        <button className='btn btn-small' type='button' onClick={reload}>
+          刷新
+        </button>
+      }
+    >
       {list.status === 'error' && <ErrorBox error={list.error} onRetry={reload} />}
       {!items && list.status === 'loading' && <Loading />}
       {items && items.length === 0 && <Empty text={emptyText} />}
       {items && items.length > 0 && (
         <div className={`table-wrap${list.status === 'loading' ? ' stale' : ''}`}>
-          <table className="table">
-            <thead><tr>{head}</tr></thead>
+          <table className='table'>
+            <thead>
+              <tr>{head}</tr>
+            </thead>
             <tbody>{rows(items)}</tbody>
           </table>
         </div>
@@ -143,11 +194,23 @@ export function ListPanel<T>({ title, list, reload, emptyText, head, rows }: {
 }
 
 /** The 编辑 / 历史 buttons of a list row. */
-export function RowActions({ testPrefix, onEdit, onHistory }: { testPrefix: string; onEdit: () => void; onHistory: () => void }) {
+export function RowActions({
+  testPrefix,
+  onEdit,
+  onHistory,
+}: {
+  testPrefix: string
+  onEdit: () => void
+  onHistory: () => void
+}) {
   return (
-    <td className="nowrap">
-      <button className="btn btn-small" type="button" data-testid={`${testPrefix}-edit`} onClick={onEdit}>编辑</button>{' '}
-      <button className="btn btn-small" type="button" data-testid={`${testPrefix}-history`} onClick={onHistory}>历史</button>
+    <td className='nowrap'>
+      <button className='btn btn-small' type='button' data-testid={`${testPrefix}-edit`} onClick={onEdit}>
+        编辑
+      </button>{' '}
+      <button className='btn btn-small' type='button' data-testid={`${testPrefix}-history`} onClick={onHistory}>
+        历史
+      </button>
     </td>
   )
 }

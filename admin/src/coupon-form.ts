@@ -35,27 +35,65 @@ export const COUPON_TYPE_OPTIONS: { value: CouponType; label: string }[] = [
 ]
 
 export const FIELD_LABELS: Record<string, string> = {
-  name: '名称', type: '类型', thresholdFen: '使用门槛', valueFen: '面额', discountPermille: '折扣', maxDiscountFen: '最高优惠',
-  giftName: '礼品名称', parkingHours: '停车时长', stock: '库存', perMemberLimit: '每人限领', claimStart: '领取开始时间',
-  claimEnd: '领取结束时间', validity: '有效期', eligibleTiers: '适用等级', storeIds: '适用门店', pricePoints: '兑换积分', fundedBy: '出资方',
+  name: '名称',
+  type: '类型',
+  thresholdFen: '使用门槛',
+  valueFen: '面额',
+  discountPermille: '折扣',
+  maxDiscountFen: '最高优惠',
+  giftName: '礼品名称',
+  parkingHours: '停车时长',
+  stock: '库存',
+  perMemberLimit: '每人限领',
+  claimStart: '领取开始时间',
+  claimEnd: '领取结束时间',
+  validity: '有效期',
+  eligibleTiers: '适用等级',
+  storeIds: '适用门店',
+  pricePoints: '兑换积分',
+  fundedBy: '出资方',
 }
 
 const toLocalInput = (d: Date) => formatInstant(d.toISOString()).slice(0, 16).replace(' ', 'T')
 
 export function emptyForm(now = new Date()): CouponForm {
   return {
-    name: '', type: 'cash_off', threshold: '', value: '', discount: '', maxDiscount: '', giftName: '', parkingHours: '',
-    unlimited: false, stock: '100', perMemberLimit: '1',
-    claimStart: toLocalInput(now), claimEnd: toLocalInput(new Date(now.getTime() + 30 * 86400_000)),
-    validityKind: 'relative', validityDays: '30', validFrom: '', validTo: '',
-    eligibleTiers: [], storeIds: [], pricePoints: '0', fundedBy: 'mall',
+    name: '',
+    type: 'cash_off',
+    threshold: '',
+    value: '',
+    discount: '',
+    maxDiscount: '',
+    giftName: '',
+    parkingHours: '',
+    unlimited: false,
+    stock: '100',
+    perMemberLimit: '1',
+    claimStart: toLocalInput(now),
+    claimEnd: toLocalInput(new Date(now.getTime() + 30 * 86400_000)),
+    validityKind: 'relative',
+    validityDays: '30',
+    validFrom: '',
+    validTo: '',
+    eligibleTiers: [],
+    storeIds: [],
+    pricePoints: '0',
+    fundedBy: 'mall',
   }
 }
 
 export type FieldErrors = Record<string, string>
 
 /** Translates a zod issue into Chinese for the operator (custom refinements included). */
-function zhIssue(i: { code: string; path: PropertyKey[]; message: string; minimum?: unknown; maximum?: unknown; origin?: string; format?: string }): string {
+function zhIssue(i: {
+  code: string
+  path: PropertyKey[]
+  message: string
+  minimum?: unknown
+  maximum?: unknown
+  origin?: string
+  format?: string
+}): string {
   const field = String(i.path[0] ?? '')
   const money = field.endsWith('Fen')
   const num = (v: unknown) => (money ? `${Number(v) / 100} 元` : String(v))
@@ -96,7 +134,9 @@ function zhIssue(i: { code: string; path: PropertyKey[]; message: string; minimu
  * Converts the form to a couponTemplateInput and validates it with the shared contract.
  * Yuan are parsed as decimal strings so "19.9" becomes exactly 1990 fen.
  */
-export function buildInput(f: CouponForm): { ok: true; input: CouponTemplateInput } | { ok: false; errors: FieldErrors } {
+export function buildInput(
+  f: CouponForm,
+): { ok: true; input: CouponTemplateInput } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {}
   const fen = (key: string, text: string, required: boolean): number => {
     if (!text.trim()) {
@@ -160,6 +200,7 @@ export function buildInput(f: CouponForm): { ok: true; input: CouponTemplateInpu
 export function serverFieldErrors(details: unknown): FieldErrors {
   const issues = (details as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? []
   const out: FieldErrors = {}
-  for (const i of issues) out[i.path.split('.')[0] || 'form'] ??= zhIssue({ code: 'custom', path: [], message: i.message })
+  for (const i of issues)
+    out[i.path.split('.')[0] || 'form'] ??= zhIssue({ code: 'custom', path: [], message: i.message })
   return out
 }

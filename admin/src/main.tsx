@@ -4,4 +4,9 @@ import { App } from './App'
 import './styles.css'
 
 const el = document.getElementById('root')
-if (el) createRoot(el).render(<StrictMode><App /></StrictMode>)
+if (el)
+  createRoot(el).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  )

@@ -5,7 +5,7 @@ import { errorText } from './api'
 export function Brand({ className = '' }: { className?: string }) {
   return (
     <div className={`brand ${className}`.trim()}>
-      <span className="brand-mark">M</span>
+      <span className='brand-mark'>M</span>
       <span>
         商场会员
         <small>运营后台</small>
@@ -16,23 +16,23 @@ export function Brand({ className = '' }: { className?: string }) {
 
 export function Loading({ text = '加载中…' }: { text?: string }) {
   return (
-    <div className="state state-loading" role="status" aria-live="polite">
-      <span className="spinner" aria-hidden="true" />
+    <div className='state state-loading' role='status' aria-live='polite'>
+      <span className='spinner' aria-hidden='true' />
       {text}
     </div>
   )
 }
 
 export function Empty({ text = '暂无数据' }: { text?: string }) {
-  return <div className="state state-empty">{text}</div>
+  return <div className='state state-empty'>{text}</div>
 }
 
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   return (
-    <div className="state state-error" role="alert">
+    <div className='state state-error' role='alert'>
       <span>{errorText(error)}</span>
       {onRetry && (
-        <button type="button" className="btn btn-small" onClick={onRetry}>
+        <button type='button' className='btn btn-small' onClick={onRetry}>
           重试
         </button>
       )}
@@ -40,19 +40,32 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
   )
 }
 
-export function Panel({ title, extra, children, testId }: { title: ReactNode; extra?: ReactNode; children: ReactNode; testId?: string }) {
+export function Panel({
+  title,
+  extra,
+  children,
+  testId,
+}: {
+  title: ReactNode
+  extra?: ReactNode
+  children: ReactNode
+  testId?: string
+}) {
   return (
-    <section className="panel" data-testid={testId}>
-      <header className="panel-head">
+    <section className='panel' data-testid={testId}>
+      <header className='panel-head'>
         <h2>{title}</h2>
-        {extra && <div className="panel-extra">{extra}</div>}
+        {extra && <div className='panel-extra'>{extra}</div>}
       </header>
-      <div className="panel-body">{children}</div>
+      <div className='panel-body'>{children}</div>
     </section>
   )
 }
 
-export type AsyncState<T> = { status: 'idle' | 'loading'; data?: T; error?: undefined } | { status: 'ok'; data: T; error?: undefined } | { status: 'error'; data?: T; error: unknown }
+export type AsyncState<T> =
+  | { status: 'idle' | 'loading'; data?: T; error?: undefined }
+  | { status: 'ok'; data: T; error?: undefined }
+  | { status: 'error'; data?: T; error: unknown }
 
 /** Runs `load` whenever `deps` change; stale answers (from an earlier query) are dropped. */
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): [AsyncState<T>, () => void] {
@@ -81,7 +94,12 @@ export function prettyJson(v: unknown): string {
  * A row of checkboxes choosing any subset of `options` (tiers, stores, lifecycle stages…); each box
  * is `data-testid="<testIdPrefix>-<value>"`. An empty choice means "no restriction" to the callers.
  */
-export function CheckGroup<T extends string | number>({ options, value, onChange, testIdPrefix }: {
+export function CheckGroup<T extends string | number>({
+  options,
+  value,
+  onChange,
+  testIdPrefix,
+}: {
   options: { value: T; label: string }[]
   value: T[]
   onChange: (next: T[]) => void
@@ -89,10 +107,15 @@ export function CheckGroup<T extends string | number>({ options, value, onChange
 }) {
   const toggle = (v: T) => onChange(value.includes(v) ? value.filter((x) => x !== v) : [...value, v])
   return (
-    <div className="check-row">
+    <div className='check-row'>
       {options.map((o) => (
-        <label className="check" key={o.value}>
-          <input type="checkbox" data-testid={`${testIdPrefix}-${o.value}`} checked={value.includes(o.value)} onChange={() => toggle(o.value)} />
+        <label className='check' key={o.value}>
+          <input
+            type='checkbox'
+            data-testid={`${testIdPrefix}-${o.value}`}
+            checked={value.includes(o.value)}
+            onChange={() => toggle(o.value)}
+          />
           {o.label}
         </label>
       ))}
@@ -104,7 +127,17 @@ export function CheckGroup<T extends string | number>({ options, value, onChange
  * Previous / next for a paged table: `page` is the page asked for (what the buttons move from),
  * `shownPage` the page on screen; buttons wait while `busy`. Optional page-size choice and total.
  */
-export function Pager({ page, shownPage, pages, busy = false, onPage, testIdPrefix, total, pageSize, onPageSize }: {
+export function Pager({
+  page,
+  shownPage,
+  pages,
+  busy = false,
+  onPage,
+  testIdPrefix,
+  total,
+  pageSize,
+  onPageSize,
+}: {
   page: number
   shownPage: number
   pages: number
@@ -117,15 +150,37 @@ export function Pager({ page, shownPage, pages, busy = false, onPage, testIdPref
 }) {
   const id = (part: string) => (testIdPrefix ? `${testIdPrefix}-${part}` : undefined)
   return (
-    <div className="pager">
-      <button className="btn btn-small" type="button" data-testid={id('prev')} disabled={page <= 1 || busy} onClick={() => onPage(page - 1)}>上一页</button>
-      <span data-testid={id('page')}>第 {shownPage} / {pages} 页{total !== undefined && `（共 ${total} 条）`}</span>
-      <button className="btn btn-small" type="button" data-testid={id('next')} disabled={page >= pages || busy} onClick={() => onPage(page + 1)}>下一页</button>
+    <div className='pager'>
+      <button
+        className='btn btn-small'
+        type='button'
+        data-testid={id('prev')}
+        disabled={page <= 1 || busy}
+        onClick={() => onPage(page - 1)}
+      >
+        上一页
+      </button>
+      <span data-testid={id('page')}>
+        第 {shownPage} / {pages} 页{total !== undefined && `（共 ${total} 条）`}
+      </span>
+      <button
+        className='btn btn-small'
+        type='button'
+        data-testid={id('next')}
+        disabled={page >= pages || busy}
+        onClick={() => onPage(page + 1)}
+      >
+        下一页
+      </button>
       {onPageSize && (
-        <label className="field-inline">
+        <label className='field-inline'>
           <span>每页</span>
           <select value={pageSize} onChange={(e) => onPageSize(Number(e.target.value))}>
-            {[20, 50, 100].map((n) => <option key={n} value={n}>{n} 条</option>)}
+            {[20, 50, 100].map((n) => (
+              <option key={n} value={n}>
+                {n} 条
+              </option>
+            ))}
           </select>
         </label>
       )}

@@ -21,14 +21,25 @@ const envSchema = z
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Set in production (MongoDB replica set/Atlas). Unset: the embedded FerretDB is started. */
-    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI').optional(),
-    DB_NAME: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('mall_loyalty'),
+    MONGODB_URI: z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI')
+      .optional(),
+    DB_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,63}$/)
+      .default('mall_loyalty'),
     /** Where the embedded database keeps its SQLite files. */
     DEVDB_DATA_DIR: z.string().default('.devdb/data'),
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').default(DEV_SECRET),
     MEMBER_CODE_SECRET: z.string().min(32, 'MEMBER_CODE_SECRET must be at least 32 characters').default(DEV_SECRET),
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
-    REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().min(3600).max(90 * 86400).default(30 * 86400),
+    REFRESH_TOKEN_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(3600)
+      .max(90 * 86400)
+      .default(30 * 86400),
     WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
     WECHAT_APPID: z.string().default('wx-dev-appid'),
     WECHAT_SECRET: z.string().default('wx-dev-secret'),
@@ -43,17 +54,26 @@ const envSchema = z
     /** which mini-program build invite codes and messages open (unset: release in production, else develop) */
     WECHAT_ENV_VERSION: z.enum(['release', 'trial', 'develop']).optional(),
     /** WeChat Pay APIv3 (智慧商圈 pay-to-earn, docs/wechat-pay.md): the mall's merchant number */
-    WECHAT_PAY_MCHID: z.string().regex(/^[0-9A-Za-z_-]{1,32}$/).default(DEV_WECHAT_PAY_MCHID),
+    WECHAT_PAY_MCHID: z
+      .string()
+      .regex(/^[0-9A-Za-z_-]{1,32}$/)
+      .default(DEV_WECHAT_PAY_MCHID),
     /** the APIv3 key set in the merchant platform (32 bytes): decrypts notifications' resources */
     WECHAT_PAY_APIV3_KEY: z.string().length(32, 'WECHAT_PAY_APIV3_KEY must be 32 characters').default(DEV_APIV3_KEY),
     /** the merchant API private key (PEM; \\n escapes allowed) and its certificate serial: signs our calls */
     WECHAT_PAY_PRIVATE_KEY: z.string().default(''),
-    WECHAT_PAY_CERT_SERIAL: z.string().regex(/^[0-9A-Za-z]{1,64}$/).default('DEVMERCHANTSERIAL'),
+    WECHAT_PAY_CERT_SERIAL: z
+      .string()
+      .regex(/^[0-9A-Za-z]{1,64}$/)
+      .default('DEVMERCHANTSERIAL'),
     /** WeChat Pay's platform public keys by serial, JSON `{"<serial>":"<PEM>"}`: verify notifications */
     WECHAT_PAY_PLATFORM_KEYS: z.string().default('{}'),
     WECHAT_PAY_API_BASE: z.url().default('https://api.mch.weixin.qq.com'),
     /** 商圈会员快速积分 plugin the mini-program opens to authorise pay-to-earn */
-    WECHAT_PAY_POINTS_PLUGIN_APPID: z.string().regex(/^[0-9A-Za-z_-]{1,64}$/).default('wx-dev-points-plugin'),
+    WECHAT_PAY_POINTS_PLUGIN_APPID: z
+      .string()
+      .regex(/^[0-9A-Za-z_-]{1,64}$/)
+      .default('wx-dev-points-plugin'),
     /** H5 / demo login without WeChat. Refused in production (see the refinement below). */
     DEV_LOGIN: boolFromEnv.default(false),
     /** Public base URL of the H5 app, used in invite links (unset: the request's own host). */
@@ -165,7 +185,10 @@ export function loadConfig(
       devLogin: e.DEV_LOGIN,
     },
     wechat: {
-      apiBase: e.WECHAT_API_BASE, appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, timeoutMs: e.WECHAT_TIMEOUT_MS,
+      apiBase: e.WECHAT_API_BASE,
+      appId: e.WECHAT_APPID,
+      secret: e.WECHAT_SECRET,
+      timeoutMs: e.WECHAT_TIMEOUT_MS,
       checkinReminderTemplateId: e.WECHAT_CHECKIN_TEMPLATE_ID,
       templates: {
         pointsEarned: e.WECHAT_POINTS_EARNED_TEMPLATE_ID,
@@ -176,16 +199,24 @@ export function loadConfig(
       envVersion: e.WECHAT_ENV_VERSION ?? (e.NODE_ENV === 'production' ? 'release' : 'develop'),
     },
     wechatPay: {
-      mchid: e.WECHAT_PAY_MCHID, apiV3Key: e.WECHAT_PAY_APIV3_KEY, privateKey: pem(e.WECHAT_PAY_PRIVATE_KEY),
-      certSerial: e.WECHAT_PAY_CERT_SERIAL, platformKeys: platformKeys(e.WECHAT_PAY_PLATFORM_KEYS),
-      apiBase: e.WECHAT_PAY_API_BASE.replace(/\/$/, ''), pluginAppId: e.WECHAT_PAY_POINTS_PLUGIN_APPID,
+      mchid: e.WECHAT_PAY_MCHID,
+      apiV3Key: e.WECHAT_PAY_APIV3_KEY,
+      privateKey: pem(e.WECHAT_PAY_PRIVATE_KEY),
+      certSerial: e.WECHAT_PAY_CERT_SERIAL,
+      platformKeys: platformKeys(e.WECHAT_PAY_PLATFORM_KEYS),
+      apiBase: e.WECHAT_PAY_API_BASE.replace(/\/$/, ''),
+      pluginAppId: e.WECHAT_PAY_POINTS_PLUGIN_APPID,
     },
     h5DistDir: e.H5_DIST_DIR,
     adminDistDir: e.ADMIN_DIST_DIR,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     welcomeGift: { points: e.WELCOME_POINTS, couponTemplateId: e.WELCOME_COUPON_TEMPLATE },
-    rateLimits: { loginPerMinute: e.RATE_LOGIN_PER_MINUTE, scanPerMinute: e.RATE_SCAN_PER_MINUTE, claimPerMinute: e.RATE_CLAIM_PER_MINUTE },
+    rateLimits: {
+      loginPerMinute: e.RATE_LOGIN_PER_MINUTE,
+      scanPerMinute: e.RATE_SCAN_PER_MINUTE,
+      claimPerMinute: e.RATE_CLAIM_PER_MINUTE,
+    },
   }
 }
 

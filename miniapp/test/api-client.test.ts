@@ -7,8 +7,19 @@ const store = new Map<string, unknown>()
 jest.mock('@tarojs/taro', () => require('./support/taro-mock').createTaroMock({ storage: () => store }))
 
 const request = Taro.request as unknown as jest.Mock
-const card = { memberId: 'm1', memberNo: '8800123412341234', nickname: 'A', tier: { level: 1, name: '普通会员' }, pointsBalance: 0, phoneMasked: null, joinedAt: '2025-01-01' }
-const err = (status: number, code: string) => ({ statusCode: status, data: { error: { code, message: 'en', requestId: 'req-1' } } })
+const card = {
+  memberId: 'm1',
+  memberNo: '8800123412341234',
+  nickname: 'A',
+  tier: { level: 1, name: '普通会员' },
+  pointsBalance: 0,
+  phoneMasked: null,
+  joinedAt: '2025-01-01',
+}
+const err = (status: number, code: string) => ({
+  statusCode: status,
+  data: { error: { code, message: 'en', requestId: 'req-1' } },
+})
 
 beforeEach(() => {
   store.clear()
@@ -19,12 +30,16 @@ beforeEach(() => {
 it('sends the bearer token and validates the response', async () => {
   request.mockResolvedValueOnce({ statusCode: 200, data: card })
   await expect(api.get('/api/me/card', memberCard)).resolves.toEqual(card)
-  expect(request.mock.calls[0][0]).toMatchObject({ url: 'http://api.test/api/me/card', header: { Authorization: 'Bearer old' } })
+  expect(request.mock.calls[0][0]).toMatchObject({
+    url: 'http://api.test/api/me/card',
+    header: { Authorization: 'Bearer old' },
+  })
 })
 
 it('refreshes once for parallel expired calls, then retries with the new token', async () => {
   request.mockImplementation(async (opts: { url: string; header: Record<string, string> }) => {
-    if (opts.url.endsWith('/api/auth/refresh')) return { statusCode: 200, data: { accessToken: 'new', refreshToken: 'refresh-new-token', expiresIn: 900 } }
+    if (opts.url.endsWith('/api/auth/refresh'))
+      return { statusCode: 200, data: { accessToken: 'new', refreshToken: 'refresh-new-token', expiresIn: 900 } }
     return opts.header.Authorization === 'Bearer new' ? { statusCode: 200, data: card } : err(401, 'AUTH.TOKEN_EXPIRED')
   })
   await Promise.all([api.get('/api/me/card', memberCard), api.get('/api/me/card', memberCard)])
@@ -39,13 +54,22 @@ it('clears the session when the refresh is rejected', async () => {
   )
   const failure = await api.get('/api/me/card').catch((e: unknown) => e)
   expect(failure).toBeInstanceOf(ApiError)
-  expect(failure).toMatchObject({ code: 'AUTH.TOKEN_EXPIRED', status: 401, message: '登录已过期，请重新登录', isAuthLost: true })
+  expect(failure).toMatchObject({
+    code: 'AUTH.TOKEN_EXPIRED',
+    status: 401,
+    message: '登录已过期，请重新登录',
+    isAuthLost: true,
+  })
   expect(store.has('mall.session.v1')).toBe(false)
 })
 
 it('maps server errors and malformed bodies to zh-CN ApiErrors', async () => {
   request.mockResolvedValueOnce(err(429, 'REQUEST.RATE_LIMITED'))
-  await expect(api.get('/api/me/card')).rejects.toMatchObject({ code: 'REQUEST.RATE_LIMITED', message: '操作太频繁，请稍后再试', requestId: 'req-1' })
+  await expect(api.get('/api/me/card')).rejects.toMatchObject({
+    code: 'REQUEST.RATE_LIMITED',
+    message: '操作太频繁，请稍后再试',
+    requestId: 'req-1',
+  })
   request.mockResolvedValueOnce({ statusCode: 200, data: { nope: true } })
   await expect(api.get('/api/me/card', memberCard)).rejects.toMatchObject({ code: 'CLIENT.BAD_RESPONSE' })
   request.mockRejectedValueOnce(new Error('offline'))

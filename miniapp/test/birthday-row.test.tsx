@@ -2,7 +2,11 @@ import Taro from '@tarojs/taro'
 import { fireEvent, render, waitFor } from '@testing-library/react'
 import BirthdayRow from '../src/components/birthday-row'
 
-jest.mock('@tarojs/taro', () => require('./support/taro-mock').createTaroMock({ taro: { showModal: jest.fn(async () => ({ confirm: true, cancel: false })) } }))
+jest.mock('@tarojs/taro', () =>
+  require('./support/taro-mock').createTaroMock({
+    taro: { showModal: jest.fn(async () => ({ confirm: true, cancel: false })) },
+  }),
+)
 
 const request = Taro.request as unknown as jest.Mock
 const showToast = Taro.showToast as unknown as jest.Mock
@@ -35,15 +39,20 @@ describe('BirthdayRow', () => {
     expect(calls[0]!.url).toMatch(/\/api\/me\/birthday$/)
   })
 
-  it('sends nothing when the member cancels, and shows the server\'s refusal in Chinese', async () => {
+  it("sends nothing when the member cancels, and shows the server's refusal in Chinese", async () => {
     showModal.mockResolvedValueOnce({ confirm: false, cancel: true })
     const view = render(<BirthdayRow birthday={null} onSaved={jest.fn()} />)
     fireEvent.change(view.getByTestId('picker'), { target: { value: '1992-11-03' } })
     await waitFor(() => expect(showModal).toHaveBeenCalled())
     expect(request).not.toHaveBeenCalled()
 
-    request.mockImplementation(async () => ({ statusCode: 409, data: { error: { code: 'MEMBER.BIRTHDAY_ALREADY_SET', message: 'en', requestId: 'r' } } }))
+    request.mockImplementation(async () => ({
+      statusCode: 409,
+      data: { error: { code: 'MEMBER.BIRTHDAY_ALREADY_SET', message: 'en', requestId: 'r' } },
+    }))
     fireEvent.change(view.getByTestId('picker'), { target: { value: '1992-11-04' } })
-    await waitFor(() => expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '生日已设置，如需修改请联系服务台' })))
+    await waitFor(() =>
+      expect(showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '生日已设置，如需修改请联系服务台' })),
+    )
   })
 })

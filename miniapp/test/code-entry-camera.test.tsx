@@ -10,7 +10,14 @@ afterEach(() => cam.uninstall())
 
 const entry = (onSubmit = jest.fn()) => {
   const utils = render(
-    <CodeEntry what='会员码' inputClass='member-code-input' submitClass='member-code-submit' busy={false} error='' onSubmit={onSubmit} />,
+    <CodeEntry
+      what='会员码'
+      inputClass='member-code-input'
+      submitClass='member-code-submit'
+      busy={false}
+      error=''
+      onSubmit={onSubmit}
+    />,
   )
   return { ...utils, onSubmit, button: () => utils.container.querySelector('.camera-scan-button') }
 }

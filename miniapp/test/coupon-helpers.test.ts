@@ -14,7 +14,10 @@ import { createClaimKeys, isUncertainOutcome, newIdempotencyKey } from '../src/l
 import { itemsOf } from '../src/services/api'
 import { couponCodePath, couponDetailUrl, couponIdFromParam } from '../src/services/coupons'
 
-jest.mock('@tarojs/taro', () => ({ __esModule: true, default: { request: jest.fn(), getStorageSync: jest.fn(), setStorageSync: jest.fn(), removeStorageSync: jest.fn() } }))
+jest.mock('@tarojs/taro', () => ({
+  __esModule: true,
+  default: { request: jest.fn(), getStorageSync: jest.fn(), setStorageSync: jest.fn(), removeStorageSync: jest.fn() },
+}))
 
 describe('claim button', () => {
   it.each([
@@ -51,7 +54,9 @@ describe('coupon copy', () => {
     expect(couponDay('2025-02-04T16:30:00Z')).toBe('2025年2月5日')
     expect(couponDay('garbage')).toBe('garbage')
     expect(validUntilText('2025-02-04T15:59:59.999Z')).toBe('有效期至 2025年2月4日')
-    expect(validityRangeText('2025-01-05T06:03:00Z', '2025-02-04T15:59:59.999Z')).toBe('2025-01-05 14:03 至 2025-02-04 23:59')
+    expect(validityRangeText('2025-01-05T06:03:00Z', '2025-02-04T15:59:59.999Z')).toBe(
+      '2025-01-05 14:03 至 2025-02-04 23:59',
+    )
   })
 
   it('flags unused coupons ending within three Shanghai days', () => {

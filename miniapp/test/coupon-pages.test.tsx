@@ -15,16 +15,41 @@ jest.mock('@tarojs/taro', () =>
 const request = Taro.request as unknown as jest.Mock
 const showToast = Taro.showToast as unknown as jest.Mock
 const ok = (data: unknown) => ({ statusCode: 200, data })
-const fail = (statusCode: number, code: string) => ({ statusCode, data: { error: { code, message: 'en', requestId: 'r' } } })
+const fail = (statusCode: number, code: string) => ({
+  statusCode,
+  data: { error: { code, message: 'en', requestId: 'r' } },
+})
 
 const claimable = (templateId: string, over: Record<string, unknown> = {}) => ({
-  templateId, name: `券${templateId}`, type: 'cash_off', headline: '满200减30', stockLeft: 5, pricePoints: 0, perMemberLimit: 1,
-  claimedByMe: 0, claimEnd: '2099-01-01T00:00:00Z', blocker: null, validityText: '领取后30天内有效', storeIds: [], ...over,
+  templateId,
+  name: `券${templateId}`,
+  type: 'cash_off',
+  headline: '满200减30',
+  stockLeft: 5,
+  pricePoints: 0,
+  perMemberLimit: 1,
+  claimedByMe: 0,
+  claimEnd: '2099-01-01T00:00:00Z',
+  blocker: null,
+  validityText: '领取后30天内有效',
+  storeIds: [],
+  ...over,
 })
 const mine = (couponId: string, over: Record<string, unknown> = {}) => ({
-  couponId, templateId: '123456', name: '周末满减', type: 'cash_off', headline: '满200减30', status: 'unused',
-  validFrom: '2025-01-05T06:03:00Z', validTo: '2099-12-31T15:59:59.999Z', claimedAt: '2025-01-05T06:03:00Z',
-  redeemedAt: null, redeemedStoreId: null, storeIds: ['s01', 's02'], pricePoints: 0, ...over,
+  couponId,
+  templateId: '123456',
+  name: '周末满减',
+  type: 'cash_off',
+  headline: '满200减30',
+  status: 'unused',
+  validFrom: '2025-01-05T06:03:00Z',
+  validTo: '2099-12-31T15:59:59.999Z',
+  claimedAt: '2025-01-05T06:03:00Z',
+  redeemedAt: null,
+  redeemedStoreId: null,
+  storeIds: ['s01', 's02'],
+  pricePoints: 0,
+  ...over,
 })
 
 beforeEach(() => {
@@ -40,11 +65,13 @@ describe('CouponsPage', () => {
         claimed = true
         return ok(mine('100001#1', { templateId: '100001' }))
       }
-      return ok({ items: [
-        claimable('100001', claimed ? { blocker: 'LIMIT_REACHED', claimedByMe: 1, stockLeft: 4 } : {}),
-        claimable('100002', { blocker: 'SOLD_OUT', stockLeft: 0, pricePoints: 500 }),
-        claimable('100003', { blocker: 'TIER_TOO_LOW', stockLeft: null }),
-      ] })
+      return ok({
+        items: [
+          claimable('100001', claimed ? { blocker: 'LIMIT_REACHED', claimedByMe: 1, stockLeft: 4 } : {}),
+          claimable('100002', { blocker: 'SOLD_OUT', stockLeft: 0, pricePoints: 500 }),
+          claimable('100003', { blocker: 'TIER_TOO_LOW', stockLeft: null }),
+        ],
+      })
     })
     const { container } = render(<CouponsPage />)
     await waitFor(() => expect(container.querySelectorAll('.coupon-card')).toHaveLength(3))
@@ -105,13 +132,16 @@ describe('MyCouponsPage', () => {
     const soon = new Date(Date.now() + 2 * 86400_000).toISOString()
     request.mockImplementation(async ({ url }: { url: string }) => {
       if (url.endsWith('status=unused')) return ok({ items: [mine('123456#7', { validTo: soon }), mine('123456#8')] })
-      if (url.endsWith('status=used')) return ok({ items: [mine('123456#9', { status: 'used', redeemedAt: '2025-01-06T02:00:00Z' })] })
+      if (url.endsWith('status=used'))
+        return ok({ items: [mine('123456#9', { status: 'used', redeemedAt: '2025-01-06T02:00:00Z' })] })
       return ok({ items: [] })
     })
     const { container } = render(<MyCouponsPage />)
     await waitFor(() => expect(container.querySelectorAll('.my-coupon')).toHaveLength(2))
     expect(container.querySelectorAll('.expiring-badge')).toHaveLength(1)
-    expect(container.querySelectorAll('.my-coupon')[0]).toContainElement(container.querySelector('.expiring-badge') as HTMLElement)
+    expect(container.querySelectorAll('.my-coupon')[0]).toContainElement(
+      container.querySelector('.expiring-badge') as HTMLElement,
+    )
     expect(container.querySelector('.my-coupon')).toHaveTextContent('适用门店：s01、s02')
 
     fireEvent.click(container.querySelector('.my-coupon')!)
@@ -130,11 +160,19 @@ describe('MyCouponsPage', () => {
 describe('CouponDetailPage', () => {
   it('shows the coupon and its rotating code from the coupon endpoint', async () => {
     request.mockImplementation(async ({ url }: { url: string }) => {
-      if (url.includes('/code')) return ok({ code: '123456789012345678901234', stepSeconds: 30, refreshAt: new Date(Date.now() + 30_000).toISOString(), serverTime: new Date().toISOString() })
+      if (url.includes('/code'))
+        return ok({
+          code: '123456789012345678901234',
+          stepSeconds: 30,
+          refreshAt: new Date(Date.now() + 30_000).toISOString(),
+          serverTime: new Date().toISOString(),
+        })
       return ok({ items: [mine('123456#7', { storeIds: [] })] })
     })
     const { container } = render(<CouponDetailPage />)
-    await waitFor(() => expect(container.querySelector('.coupon-code-digits')).toHaveTextContent('123456789012345678901234'))
+    await waitFor(() =>
+      expect(container.querySelector('.coupon-code-digits')).toHaveTextContent('123456789012345678901234'),
+    )
     expect(container.querySelector('.coupon-qr')).toHaveAttribute('data-code', '123456789012345678901234')
     expect(request.mock.calls.some(([o]) => o.url === 'http://api.test/api/me/coupons/123456%237/code')).toBe(true)
     await waitFor(() => expect(container.querySelector('.coupon-detail-headline')).toHaveTextContent('满200减30'))

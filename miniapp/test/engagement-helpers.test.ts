@@ -1,9 +1,30 @@
-import { buildCalendar, canMakeup, milestoneText, monthLabel, monthNav, rewardDetail, rewardText, shortDayLabel, weekdayIndex } from '../src/lib/checkin-calendar'
-import { INVITE_STATUS_LABELS, absoluteSharePath, inviteRules, inviteStatusTone, joinedText } from '../src/lib/invite-format'
+import {
+  buildCalendar,
+  canMakeup,
+  milestoneText,
+  monthLabel,
+  monthNav,
+  rewardDetail,
+  rewardText,
+  shortDayLabel,
+  weekdayIndex,
+} from '../src/lib/checkin-calendar'
+import {
+  INVITE_STATUS_LABELS,
+  absoluteSharePath,
+  inviteRules,
+  inviteStatusTone,
+  joinedText,
+} from '../src/lib/invite-format'
 
 const status = (over: Record<string, unknown> = {}) => ({
-  month: '2026-03', today: '2026-03-11', checkedDays: ['2026-03-02', '2026-03-10', '2026-03-11'],
-  makeupCards: 1, makeupUsedThisMonth: 0, makeupMonthlyCap: 2, ...over,
+  month: '2026-03',
+  today: '2026-03-11',
+  checkedDays: ['2026-03-02', '2026-03-10', '2026-03-11'],
+  makeupCards: 1,
+  makeupUsedThisMonth: 0,
+  makeupMonthlyCap: 2,
+  ...over,
 })
 
 describe('check-in calendar', () => {
@@ -47,7 +68,9 @@ describe('check-in calendar', () => {
     expect(milestoneText({ day: 3, bonusPoints: 10, inDays: 2 })).toBe('再签 2 天可得 10 积分')
     expect(milestoneText(null)).toBe('')
     expect(rewardText({ rewardPoints: 1500 })).toBe('+1,500 积分')
-    expect(rewardDetail({ kind: 'daily', milestoneDay: 7, makeupCardsEarned: 1 })).toBe('连签第 7 天奖励 · 获得补签卡 ×1')
+    expect(rewardDetail({ kind: 'daily', milestoneDay: 7, makeupCardsEarned: 1 })).toBe(
+      '连签第 7 天奖励 · 获得补签卡 ×1',
+    )
     expect(rewardDetail({ kind: 'makeup', milestoneDay: null, makeupCardsEarned: 0 })).toBe('补签成功')
     expect(rewardDetail({ kind: 'daily', milestoneDay: null, makeupCardsEarned: 0 })).toBe('')
   })
@@ -55,7 +78,13 @@ describe('check-in calendar', () => {
 
 describe('invite format', () => {
   it('labels every status', () => {
-    expect(INVITE_STATUS_LABELS).toEqual({ registered: '已注册', qualified: '已首购', rewarded: '已奖励', capped: '已达上限', reversed: '已退回' })
+    expect(INVITE_STATUS_LABELS).toEqual({
+      registered: '已注册',
+      qualified: '已首购',
+      rewarded: '已奖励',
+      capped: '已达上限',
+      reversed: '已退回',
+    })
     expect(inviteStatusTone('rewarded')).toBe('done')
     expect(inviteStatusTone('qualified')).toBe('pending')
     expect(inviteStatusTone('reversed')).toBe('void')

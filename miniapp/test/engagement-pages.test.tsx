@@ -20,14 +20,35 @@ jest.mock('@tarojs/taro', () =>
 const request = Taro.request as unknown as jest.Mock
 const showToast = Taro.showToast as unknown as jest.Mock
 const ok = (data: unknown) => ({ statusCode: 200, data })
-const fail = (statusCode: number, code: string) => ({ statusCode, data: { error: { code, message: 'en', requestId: 'r' } } })
+const fail = (statusCode: number, code: string) => ({
+  statusCode,
+  data: { error: { code, message: 'en', requestId: 'r' } },
+})
 
 const status = (over: Record<string, unknown> = {}) => ({
-  today: '2026-03-11', month: '2026-03', checkedDays: ['2026-03-10'], checkedInToday: false, streak: 1,
-  nextMilestone: { day: 3, bonusPoints: 10, inDays: 2 }, makeupCards: 1, makeupUsedThisMonth: 0, makeupMonthlyCap: 2,
-  makeupCardPricePoints: 50, basePoints: 5, reminderSubscribed: false, ...over,
+  today: '2026-03-11',
+  month: '2026-03',
+  checkedDays: ['2026-03-10'],
+  checkedInToday: false,
+  streak: 1,
+  nextMilestone: { day: 3, bonusPoints: 10, inDays: 2 },
+  makeupCards: 1,
+  makeupUsedThisMonth: 0,
+  makeupMonthlyCap: 2,
+  makeupCardPricePoints: 50,
+  basePoints: 5,
+  reminderSubscribed: false,
+  ...over,
 })
-const result = (over: Record<string, unknown> = {}) => ({ day: '2026-03-11', kind: 'daily', streak: 2, rewardPoints: 5, milestoneDay: null, makeupCardsEarned: 0, ...over })
+const result = (over: Record<string, unknown> = {}) => ({
+  day: '2026-03-11',
+  kind: 'daily',
+  streak: 2,
+  rewardPoints: 5,
+  milestoneDay: null,
+  makeupCardsEarned: 0,
+  ...over,
+})
 type Call = { url: string; method: string; data?: unknown; header: Record<string, string> }
 const calls = (): Call[] => request.mock.calls.map((c) => c[0] as Call)
 const posts = (path: string) => calls().filter((c) => c.method === 'POST' && c.url.endsWith(path))
@@ -46,7 +67,9 @@ describe('CheckinPage', () => {
         checked = true
         return ok(result())
       }
-      return ok(checked ? status({ checkedInToday: true, streak: 2, checkedDays: ['2026-03-10', '2026-03-11'] }) : status())
+      return ok(
+        checked ? status({ checkedInToday: true, streak: 2, checkedDays: ['2026-03-10', '2026-03-11'] }) : status(),
+      )
     })
     const { container } = render(<CheckinPage />)
     await waitFor(() => expect(container.querySelector('.checkin-button')).toHaveTextContent('签到 +5积分'))
@@ -66,9 +89,13 @@ describe('CheckinPage', () => {
   })
 
   it('makes up a missed day after confirmation, and explains why when it cannot', async () => {
-    request.mockImplementation(async ({ method }: Call) => (method === 'POST' ? ok(result({ kind: 'makeup', day: '2026-03-09' })) : ok(status())))
+    request.mockImplementation(async ({ method }: Call) =>
+      method === 'POST' ? ok(result({ kind: 'makeup', day: '2026-03-09' })) : ok(status()),
+    )
     const { container } = render(<CheckinPage />)
-    await waitFor(() => expect(container.querySelector('.checkin-day[data-day="2026-03-09"]')).toHaveClass('checkin-day--makeup'))
+    await waitFor(() =>
+      expect(container.querySelector('.checkin-day[data-day="2026-03-09"]')).toHaveClass('checkin-day--makeup'),
+    )
     fireEvent.click(container.querySelector('.checkin-day[data-day="2026-03-09"]')!)
     await waitFor(() => expect(posts('/api/me/checkin/makeup')).toHaveLength(1))
     expect(posts('/api/me/checkin/makeup')[0]!.data).toEqual({ day: '2026-03-09' })
@@ -125,7 +152,9 @@ describe('CheckinPage', () => {
     fireEvent.click(container.querySelector('.checkin-reminder')!)
     await waitFor(() => expect(posts('/api/me/checkin/reminder')).toHaveLength(1))
     expect(posts('/api/me/checkin/reminder')[0]!.data).toEqual({ subscribe: true })
-    await waitFor(() => expect(showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '已开启签到提醒' })))
+    await waitFor(() =>
+      expect(showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '已开启签到提醒' })),
+    )
   })
 
   it('shows a retryable error', async () => {
@@ -138,7 +167,9 @@ describe('CheckinPage', () => {
 })
 
 const summary = {
-  inviteCode: 'AB12CD', link: 'https://mall.example/?inviter=AB12CD', sharePath: 'pages/card/index?inviter=AB12CD',
+  inviteCode: 'AB12CD',
+  link: 'https://mall.example/?inviter=AB12CD',
+  sharePath: 'pages/card/index?inviter=AB12CD',
   friends: [
     { nickname: 'b**', status: 'rewarded', joinedAt: '2026-03-01T02:00:00Z', rewardPoints: 200 },
     { nickname: 'c**', status: 'registered', joinedAt: '2026-03-02T02:00:00Z', rewardPoints: 0 },
@@ -157,19 +188,29 @@ describe('InvitePage', () => {
     expect(container.querySelector('.invite-qr')).toHaveAttribute('data-text', summary.link)
     expect(container.querySelector('.invite-qr')!.getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/)
     const friends = [...container.querySelectorAll('.invite-friend')].map((f) => f.textContent)
-    expect(friends).toEqual([expect.stringContaining('已奖励'), expect.stringContaining('已注册'), expect.stringContaining('已达上限')])
+    expect(friends).toEqual([
+      expect.stringContaining('已奖励'),
+      expect.stringContaining('已注册'),
+      expect.stringContaining('已达上限'),
+    ])
     expect(friends[0]).toContain('+200 积分')
     expect(container.querySelector('.invite-totals__points')).toHaveTextContent('200')
     expect(container.querySelector('.invite-rules')).toHaveTextContent('每天最多奖励 5 位好友')
 
     fireEvent.click(container.querySelector('.invite-copy')!)
     await waitFor(() => expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: summary.link }))
-    await waitFor(() => expect(showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '邀请链接已复制' })))
+    await waitFor(() =>
+      expect(showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '邀请链接已复制' })),
+    )
     expect(shareHandlers.at(-1)!()).toEqual({ title: expect.any(String), path: '/pages/card/index?inviter=AB12CD' })
   })
 
   it('has an empty state and an error state', async () => {
-    request.mockResolvedValueOnce(fail(500, 'INTERNAL')).mockResolvedValue(ok({ ...summary, friends: [], totals: { invited: 0, purchased: 0, rewardPoints: 0, pendingRewards: 0 } }))
+    request
+      .mockResolvedValueOnce(fail(500, 'INTERNAL'))
+      .mockResolvedValue(
+        ok({ ...summary, friends: [], totals: { invited: 0, purchased: 0, rewardPoints: 0, pendingRewards: 0 } }),
+      )
     const { container, getByText } = render(<InvitePage />)
     await waitFor(() => expect(container.querySelector('.invite-error')).toBeInTheDocument())
     fireEvent.click(getByText('重试'))

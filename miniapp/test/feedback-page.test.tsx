@@ -3,7 +3,9 @@ import { render, fireEvent, waitFor } from '@testing-library/react'
 import FeedbackPage from '../src/pages/feedback'
 import { feedbackEventLine, feedbackStatusTone } from '../src/lib/feedback-format'
 
-jest.mock('@tarojs/taro', () => require('./support/taro-mock').createTaroMock({ taro: { chooseImage: jest.fn(), downloadFile: jest.fn() } }))
+jest.mock('@tarojs/taro', () =>
+  require('./support/taro-mock').createTaroMock({ taro: { chooseImage: jest.fn(), downloadFile: jest.fn() } }),
+)
 
 const request = Taro.request as unknown as jest.Mock
 const showToast = Taro.showToast as unknown as jest.Mock
@@ -12,9 +14,21 @@ type Call = { url: string; method: string; data?: Record<string, unknown>; heade
 const calls = (): Call[] => request.mock.calls.map((c) => c[0] as Call)
 
 const ticket = (over: Record<string, unknown> = {}) => ({
-  ticketId: '12345678-1', memberId: '12345678', category: 'parking', text: '出口排队太久', storeId: null, hasPhoto: false, status: 'open',
-  assignee: null, createdAt: '2026-03-11T02:00:00.000Z', updatedAt: '2026-03-11T02:00:00.000Z', firstResponseAt: null, closedAt: null,
-  history: [{ at: '2026-03-11T02:00:00.000Z', actor: 'member', actorId: null, action: 'submit', status: 'open', text: null }],
+  ticketId: '12345678-1',
+  memberId: '12345678',
+  category: 'parking',
+  text: '出口排队太久',
+  storeId: null,
+  hasPhoto: false,
+  status: 'open',
+  assignee: null,
+  createdAt: '2026-03-11T02:00:00.000Z',
+  updatedAt: '2026-03-11T02:00:00.000Z',
+  firstResponseAt: null,
+  closedAt: null,
+  history: [
+    { at: '2026-03-11T02:00:00.000Z', actor: 'member', actorId: null, action: 'submit', status: 'open', text: null },
+  ],
   ...over,
 })
 
@@ -51,7 +65,11 @@ describe('FeedbackPage', () => {
     expect(post.url).toBe('http://api.test/api/me/feedback')
     expect(post.data).toEqual({ category: 'parking', text: '出口排队太久' })
     expect(post.header['Idempotency-Key']).toMatch(/^[A-Za-z0-9_-]{8,128}$/)
-    await waitFor(() => expect(container.querySelector('.feedback-ticket[data-status="open"] .feedback-status')).toHaveTextContent('待处理'))
+    await waitFor(() =>
+      expect(container.querySelector('.feedback-ticket[data-status="open"] .feedback-status')).toHaveTextContent(
+        '待处理',
+      ),
+    )
   })
 
   it('keeps the Idempotency-Key for a retry after a network failure', async () => {
@@ -66,26 +84,51 @@ describe('FeedbackPage', () => {
     fireEvent.click(container.querySelector('.feedback-category[data-code="service"]')!)
     fireEvent.change(container.querySelector('.feedback-text')!, { target: { value: '服务很好' } })
     fireEvent.click(container.querySelector('.feedback-submit')!)
-    await waitFor(() => expect(showToast).toHaveBeenCalledWith({ title: '网络连接失败，请检查网络后重试', icon: 'none' }))
+    await waitFor(() =>
+      expect(showToast).toHaveBeenCalledWith({ title: '网络连接失败，请检查网络后重试', icon: 'none' }),
+    )
     fireEvent.click(container.querySelector('.feedback-submit')!)
     await waitFor(() => expect(container.querySelector('.feedback-result')).toBeInTheDocument())
-    const keys = calls().filter((c) => c.method === 'POST').map((c) => c.header['Idempotency-Key'])
+    const keys = calls()
+      .filter((c) => c.method === 'POST')
+      .map((c) => c.header['Idempotency-Key'])
     expect(keys).toHaveLength(2)
     expect(keys[1]).toBe(keys[0])
   })
 
   it('shows the status badge and the replies, and sends a follow-up on a replied ticket', async () => {
     const replied = ticket({
-      status: 'replied', assignee: '物业部',
+      status: 'replied',
+      assignee: '物业部',
       history: [
         ...ticket().history,
-        { at: '2026-03-11T02:10:00.000Z', actor: 'staff', actorId: null, action: 'assign', status: 'assigned', text: '物业部' },
-        { at: '2026-03-11T02:20:00.000Z', actor: 'staff', actorId: null, action: 'reply', status: 'replied', text: '已加开出口' },
+        {
+          at: '2026-03-11T02:10:00.000Z',
+          actor: 'staff',
+          actorId: null,
+          action: 'assign',
+          status: 'assigned',
+          text: '物业部',
+        },
+        {
+          at: '2026-03-11T02:20:00.000Z',
+          actor: 'staff',
+          actorId: null,
+          action: 'reply',
+          status: 'replied',
+          text: '已加开出口',
+        },
       ],
     })
-    request.mockImplementation(async ({ method, url }: Call) => (method === 'POST' && url.endsWith('/follow-up') ? ok({ ...replied, status: 'assigned' }) : ok({ items: [replied] })))
+    request.mockImplementation(async ({ method, url }: Call) =>
+      method === 'POST' && url.endsWith('/follow-up')
+        ? ok({ ...replied, status: 'assigned' })
+        : ok({ items: [replied] }),
+    )
     const { container } = render(<FeedbackPage />)
-    await waitFor(() => expect(container.querySelector('.feedback-ticket .feedback-status')).toHaveTextContent('已回复'))
+    await waitFor(() =>
+      expect(container.querySelector('.feedback-ticket .feedback-status')).toHaveTextContent('已回复'),
+    )
     expect(container.querySelector('.feedback-reply')).toHaveTextContent('商场回复已加开出口')
     expect(container.querySelector('.feedback-event--assign')).toHaveTextContent('已转交物业部处理')
 
@@ -99,10 +142,22 @@ describe('FeedbackPage', () => {
 
 describe('feedback display helpers', () => {
   it('labels every history step the member sees and colours every status', () => {
-    const e = (action: string, text: string | null) => ({ at: '', actor: 'staff' as const, actorId: null, action: action as never, status: 'open' as const, text })
+    const e = (action: string, text: string | null) => ({
+      at: '',
+      actor: 'staff' as const,
+      actorId: null,
+      action: action as never,
+      status: 'open' as const,
+      text,
+    })
     expect(feedbackEventLine(e('submit', null))).toBeNull()
     expect(feedbackEventLine(e('assign', '客服中心'))).toEqual({ who: '处理进度', text: '已转交客服中心处理' })
     expect(feedbackEventLine(e('close', '已解决'))).toEqual({ who: '处理结果', text: '已解决' })
-    expect(['open', 'assigned', 'replied', 'closed'].map((s) => feedbackStatusTone(s as never))).toEqual(['waiting', 'doing', 'done', 'void'])
+    expect(['open', 'assigned', 'replied', 'closed'].map((s) => feedbackStatusTone(s as never))).toEqual([
+      'waiting',
+      'doing',
+      'done',
+      'void',
+    ])
   })
 })

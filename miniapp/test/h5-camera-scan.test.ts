@@ -25,7 +25,9 @@ describe('pickFormats', () => {
 
 describe('firstDetectedValue', () => {
   it('takes the first non-blank rawValue, trimmed', () => {
-    expect(firstDetectedValue([{ rawValue: '  ' }, { rawValue: ' 482915736201\n' }, { rawValue: 'other' }])).toBe('482915736201')
+    expect(firstDetectedValue([{ rawValue: '  ' }, { rawValue: ' 482915736201\n' }, { rawValue: 'other' }])).toBe(
+      '482915736201',
+    )
   })
   it('is null when nothing usable was read', () => {
     expect(firstDetectedValue([])).toBeNull()
@@ -142,7 +144,9 @@ describe('openCameraScan', () => {
     cam.getUserMedia.mockRejectedValue(mediaError('NotAllowedError'))
     const h = handlers()
     openCameraScan(h)
-    await until(() => expect(h.onError).toHaveBeenCalledWith('未获得摄像头权限，请在浏览器设置中允许后重试，或手动输入'))
+    await until(() =>
+      expect(h.onError).toHaveBeenCalledWith('未获得摄像头权限，请在浏览器设置中允许后重试，或手动输入'),
+    )
     expect(overlay()).toBeNull()
   })
 

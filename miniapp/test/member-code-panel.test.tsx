@@ -16,7 +16,12 @@ function state(overrides: Partial<MemberCodeState>): MemberCodeState {
 
 describe('MemberCodePanel', () => {
   it('renders QR, barcode and digits with stable test hooks', () => {
-    const code = { code: '482915736201', stepSeconds: 30, refreshAt: '2025-01-01T00:00:30Z', serverTime: '2025-01-01T00:00:00Z' }
+    const code = {
+      code: '482915736201',
+      stepSeconds: 30,
+      refreshAt: '2025-01-01T00:00:30Z',
+      serverTime: '2025-01-01T00:00:00Z',
+    }
     const { container } = render(<MemberCodePanel state={state({ code, secondsLeft: 17 })} />)
     const qr = container.querySelector('img.member-qr')
     expect(qr).toHaveAttribute('data-code', '482915736201')

@@ -68,8 +68,15 @@ describe('server clock', () => {
 
 describe('mergeEntryPages', () => {
   const entry = (seq: number): WalletEntry => ({
-    seq, type: 'earn', title: '消费积分', delta: 10, balanceAfter: seq * 10,
-    createdAt: '2025-01-01T00:00:00Z', storeName: null, receiptNo: null, amountFen: null,
+    seq,
+    type: 'earn',
+    title: '消费积分',
+    delta: 10,
+    balanceAfter: seq * 10,
+    createdAt: '2025-01-01T00:00:00Z',
+    storeName: null,
+    receiptNo: null,
+    amountFen: null,
   })
 
   it('appends older pages newest first and drops duplicates from racing fetches', () => {
@@ -81,7 +88,13 @@ describe('mergeEntryPages', () => {
 })
 
 describe('tier response validation', () => {
-  const body = { tierLevel: 2, spend: [{ month: '2025-01', amount: 350000 }], growthBonus: [], tiers: DEFAULT_TIERS, serverTime: '2025-01-15T00:00:00Z' }
+  const body = {
+    tierLevel: 2,
+    spend: [{ month: '2025-01', amount: 350000 }],
+    growthBonus: [],
+    tiers: DEFAULT_TIERS,
+    serverTime: '2025-01-15T00:00:00Z',
+  }
 
   it('accepts the server shape and narrows tiers', () => {
     expect(tierInfoResponse.parse(body).tiers[1]?.name).toBe('银卡会员')

@@ -7,17 +7,32 @@ import TierPage from '../src/pages/tier'
 
 // Page lifecycle hooks run like a mount effect; the API goes through the real client to a mocked
 // Taro.request, so schema validation and paging are exercised end to end.
-jest.mock('@tarojs/taro', () => require('./support/taro-mock').createTaroMock({ exports: { useReachBottom: jest.fn() } }))
+jest.mock('@tarojs/taro', () =>
+  require('./support/taro-mock').createTaroMock({ exports: { useReachBottom: jest.fn() } }),
+)
 
 const request = Taro.request as unknown as jest.Mock
 const ok = (data: unknown) => ({ statusCode: 200, data })
 const entry = (seq: number, delta: number) => ({
-  seq, type: delta > 0 ? 'earn' : 'reversal', title: delta > 0 ? '消费积分' : '积分扣回', delta, balanceAfter: 1000 + seq,
-  createdAt: '2025-01-05T06:03:00Z', storeName: delta > 0 ? '星巴克' : null, receiptNo: delta > 0 ? `R${seq}` : null, amountFen: delta > 0 ? 12850 : null,
+  seq,
+  type: delta > 0 ? 'earn' : 'reversal',
+  title: delta > 0 ? '消费积分' : '积分扣回',
+  delta,
+  balanceAfter: 1000 + seq,
+  createdAt: '2025-01-05T06:03:00Z',
+  storeName: delta > 0 ? '星巴克' : null,
+  receiptNo: delta > 0 ? `R${seq}` : null,
+  amountFen: delta > 0 ? 12850 : null,
 })
 const summary = {
-  balance: 1234, debt: 0, lifetimeEarned: 2000, lifetimeSpent: 700, lifetimeExpired: 66, lots: [],
-  expiring: [{ expiresOn: '2025-03-31', points: 300 }], serverTime: '2025-01-15T00:00:00Z',
+  balance: 1234,
+  debt: 0,
+  lifetimeEarned: 2000,
+  lifetimeSpent: 700,
+  lifetimeExpired: 66,
+  lots: [],
+  expiring: [{ expiresOn: '2025-03-31', points: 300 }],
+  serverTime: '2025-01-15T00:00:00Z',
 }
 
 beforeEach(() => request.mockReset())
@@ -62,11 +77,16 @@ describe('WalletPage', () => {
 
 describe('TierPage', () => {
   it('computes progress from the raw spend and lists every tier', async () => {
-    request.mockResolvedValue(ok({
-      tierLevel: 1, spend: [{ month: '2025-01', amount: 150000 }], growthBonus: [], tiers: DEFAULT_TIERS,
-      // "now" comes from serverTime (plus the few ms the test takes), not from the test machine's clock.
-      serverTime: '2025-01-15T00:00:00Z',
-    }))
+    request.mockResolvedValue(
+      ok({
+        tierLevel: 1,
+        spend: [{ month: '2025-01', amount: 150000 }],
+        growthBonus: [],
+        tiers: DEFAULT_TIERS,
+        // "now" comes from serverTime (plus the few ms the test takes), not from the test machine's clock.
+        serverTime: '2025-01-15T00:00:00Z',
+      }),
+    )
     const { container } = render(<TierPage />)
     await waitFor(() => expect(container.querySelector('.tier-current')).toHaveTextContent('普通会员'))
     expect(container.querySelectorAll('.tier-benefits-row')).toHaveLength(4)
@@ -76,7 +96,9 @@ describe('TierPage', () => {
   })
 
   it('shows a zh-CN error with retry on a malformed response', async () => {
-    request.mockResolvedValueOnce(ok({ tierLevel: 1, spend: [], growthBonus: [], tiers: [{ level: 1 }], serverTime: 'x' }))
+    request.mockResolvedValueOnce(
+      ok({ tierLevel: 1, spend: [], growthBonus: [], tiers: [{ level: 1 }], serverTime: 'x' }),
+    )
     render(<TierPage />)
     expect(await screen.findByText('服务返回异常，请稍后再试')).toBeInTheDocument()
     expect(screen.getByText('重试')).toBeInTheDocument()

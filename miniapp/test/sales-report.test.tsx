@@ -8,7 +8,16 @@ jest.mock('@tarojs/taro', () => require('./support/taro-mock').createTaroMock({}
 const request = Taro.request as unknown as jest.Mock
 type Call = { url: string; method: string; data?: unknown }
 const summary = (declared: StoreDaySummary['declared'] = null): StoreDaySummary => ({
-  storeId: 'S1', day: '2026-10-15', purchases: 2, amountFen: 400_00, points: 400, couponsRedeemed: 0, pendingApprovals: 0, flagged: 0, byStaff: [], declared,
+  storeId: 'S1',
+  day: '2026-10-15',
+  purchases: 2,
+  amountFen: 400_00,
+  points: 400,
+  couponsRedeemed: 0,
+  pendingApprovals: 0,
+  flagged: 0,
+  byStaff: [],
+  declared,
 })
 const input = (view: ReturnType<typeof render>, selector: string, value: string) =>
   fireEvent.change(view.container.querySelector(selector)!, { target: { value } })
@@ -16,7 +25,7 @@ const input = (view: ReturnType<typeof render>, selector: string, value: string)
 beforeEach(() => request.mockReset())
 
 describe('SalesReport (全店销售额申报)', () => {
-  it('checks the figures locally, then reports the day\'s takings once', async () => {
+  it("checks the figures locally, then reports the day's takings once", async () => {
     request.mockImplementation(async () => ({ statusCode: 200, data: {} }))
     const onSaved = jest.fn()
     const view = render(<SalesReport summary={summary()} onSaved={onSaved} />)
@@ -39,13 +48,25 @@ describe('SalesReport (全店销售额申报)', () => {
     expect(calls[0]!.url).toMatch(/\/api\/staff\/store\/sales$/)
   })
 
-  it('shows the reported figure with the member share, and the server\'s refusal in Chinese', async () => {
-    const view = render(<SalesReport summary={summary({ totalSalesFen: 1000_00, receipts: 10, reportedBy: 'm', reportedAt: '2026-10-15T10:00:00Z' })} onSaved={jest.fn()} />)
+  it("shows the reported figure with the member share, and the server's refusal in Chinese", async () => {
+    const view = render(
+      <SalesReport
+        summary={summary({ totalSalesFen: 1000_00, receipts: 10, reportedBy: 'm', reportedAt: '2026-10-15T10:00:00Z' })}
+        onSaved={jest.fn()}
+      />,
+    )
     expect(view.container.querySelector('.sales-report__declared')!.textContent).toContain('会员占比 40%')
-    request.mockImplementation(async () => ({ statusCode: 422, data: { error: { code: 'STORE.SALES_BELOW_MEMBER_SALES', message: 'en', requestId: 'r' } } }))
+    request.mockImplementation(async () => ({
+      statusCode: 422,
+      data: { error: { code: 'STORE.SALES_BELOW_MEMBER_SALES', message: 'en', requestId: 'r' } },
+    }))
     input(view, '.sales-report__amount', '300')
     input(view, '.sales-report__receipts', '5')
     fireEvent.click(view.container.querySelector('.sales-report__submit')!)
-    await waitFor(() => expect(view.container.querySelector('.sales-report__error')?.textContent).toBe('全店销售额不能低于当天已录入的会员消费'))
+    await waitFor(() =>
+      expect(view.container.querySelector('.sales-report__error')?.textContent).toBe(
+        '全店销售额不能低于当天已录入的会员消费',
+      ),
+    )
   })
 })

@@ -22,16 +22,44 @@ jest.mock('@tarojs/taro', () =>
 
 const request = Taro.request as unknown as jest.Mock
 const ok = (data: unknown) => ({ statusCode: 200, data })
-const err = (status: number, code: string, details?: unknown) => ({ statusCode: status, data: { error: { code, message: 'en', requestId: 'r', details } } })
+const err = (status: number, code: string, details?: unknown) => ({
+  statusCode: status,
+  data: { error: { code, message: 'en', requestId: 'r', details } },
+})
 type Req = { url: string; method: string; data?: Record<string, unknown>; header: Record<string, string> }
 
 const MEMBER_KEY = 'mall.session.v1'
 const STAFF_KEY = 'mall.staff-session.v1'
-const profile = { staffId: 'clerk1', username: 'clerk1', displayName: '小王', role: 'clerk', storeId: 'S1', storeName: '一号店' }
-const member = { memberId: 'm1', memberNo: '88001234', nickname: '阿丽', phoneMasked: '138****0000', tier: { level: 2, name: '银卡会员' }, pointsBalance: 1200 }
+const profile = {
+  staffId: 'clerk1',
+  username: 'clerk1',
+  displayName: '小王',
+  role: 'clerk',
+  storeId: 'S1',
+  storeName: '一号店',
+}
+const member = {
+  memberId: 'm1',
+  memberNo: '88001234',
+  nickname: '阿丽',
+  phoneMasked: '138****0000',
+  tier: { level: 2, name: '银卡会员' },
+  pointsBalance: 1200,
+}
 const purchase = (over: Record<string, unknown> = {}) => ({
-  purchaseId: 'p1', status: 'posted', memberId: 'm1', storeId: 'S1', receiptNo: 'R1', amountFen: 12850, points: 128,
-  balanceAfter: 1328, tier: { level: 2, name: '银卡会员' }, breakdown: null, staffId: 'clerk1', createdAt: '2025-01-05T06:00:00Z', ...over,
+  purchaseId: 'p1',
+  status: 'posted',
+  memberId: 'm1',
+  storeId: 'S1',
+  receiptNo: 'R1',
+  amountFen: 12850,
+  points: 128,
+  balanceAfter: 1328,
+  tier: { level: 2, name: '银卡会员' },
+  breakdown: null,
+  staffId: 'clerk1',
+  createdAt: '2025-01-05T06:00:00Z',
+  ...over,
 })
 
 // The DOM stand-in for <Input> forwards Taro's boolean `password` prop to <input>; React warns.
@@ -63,17 +91,22 @@ describe('two session slots', () => {
 
   it('refreshes the staff session on its own route and slot', async () => {
     request.mockImplementation(async (o: Req) => {
-      if (o.url.endsWith('/api/staff/auth/refresh')) return ok({ accessToken: 'staff-b', refreshToken: 'staff-refresh-2', expiresIn: 900 })
+      if (o.url.endsWith('/api/staff/auth/refresh'))
+        return ok({ accessToken: 'staff-b', refreshToken: 'staff-refresh-2', expiresIn: 900 })
       return o.header.Authorization === 'Bearer staff-b' ? ok(profile) : err(401, 'AUTH.TOKEN_EXPIRED')
     })
     await expect(fetchStaffMe()).resolves.toMatchObject({ displayName: '小王' })
-    expect(request.mock.calls.filter(([o]) => o.url.endsWith('/api/staff/auth/refresh'))[0][0].data).toEqual({ refreshToken: 'staff-refresh-token' })
+    expect(request.mock.calls.filter(([o]) => o.url.endsWith('/api/staff/auth/refresh'))[0][0].data).toEqual({
+      refreshToken: 'staff-refresh-token',
+    })
     expect(store.get(STAFF_KEY)).toMatchObject({ accessToken: 'staff-b' })
     expect(store.get(MEMBER_KEY)).toMatchObject({ accessToken: 'member-a' })
   })
 
   it('a dead staff session clears only the staff slot', async () => {
-    request.mockImplementation(async (o: Req) => (o.url.endsWith('/refresh') ? err(401, 'AUTH.REFRESH_REUSED') : err(401, 'AUTH.TOKEN_EXPIRED')))
+    request.mockImplementation(async (o: Req) =>
+      o.url.endsWith('/refresh') ? err(401, 'AUTH.REFRESH_REUSED') : err(401, 'AUTH.TOKEN_EXPIRED'),
+    )
     await expect(fetchStaffMe()).rejects.toMatchObject({ isAuthLost: true })
     expect(isStaffLoggedIn()).toBe(false)
     expect(store.has(MEMBER_KEY)).toBe(true)
@@ -88,18 +121,25 @@ describe('StaffLoginPage', () => {
     fireEvent.change(container.querySelector('.staff-username')!, { target: { value: 'clerk1' } })
     fireEvent.change(container.querySelector('.staff-password')!, { target: { value: 'wrong' } })
     fireEvent.click(container.querySelector('.staff-login-button')!)
-    await waitFor(() => expect(container.querySelector('.staff-login-error')).toHaveTextContent('账号已被临时锁定，请 14 分钟后再试'))
+    await waitFor(() =>
+      expect(container.querySelector('.staff-login-error')).toHaveTextContent('账号已被临时锁定，请 14 分钟后再试'),
+    )
   })
 
   it('stores the staff session next to the member session and opens the 工作台', async () => {
     store.delete(STAFF_KEY)
-    request.mockResolvedValue(ok({ accessToken: 'staff-new', refreshToken: 'staff-refresh-new', expiresIn: 900, staff: profile }))
+    request.mockResolvedValue(
+      ok({ accessToken: 'staff-new', refreshToken: 'staff-refresh-new', expiresIn: 900, staff: profile }),
+    )
     const { container } = render(<StaffLoginPage />)
     fireEvent.change(container.querySelector('.staff-username')!, { target: { value: 'clerk1' } })
     fireEvent.change(container.querySelector('.staff-password')!, { target: { value: 'pw' } })
     fireEvent.click(container.querySelector('.staff-login-button')!)
     await waitFor(() => expect(Taro.reLaunch).toHaveBeenCalledWith({ url: '/staff/pages/home/index' }))
-    expect(request.mock.calls[0][0]).toMatchObject({ url: 'http://api.test/api/staff/auth/login', data: { username: 'clerk1', password: 'pw' } })
+    expect(request.mock.calls[0][0]).toMatchObject({
+      url: 'http://api.test/api/staff/auth/login',
+      data: { username: 'clerk1', password: 'pw' },
+    })
     expect(request.mock.calls[0][0].header.Authorization).toBeUndefined()
     expect(store.get(STAFF_KEY)).toMatchObject({ accessToken: 'staff-new' })
     expect(store.get(MEMBER_KEY)).toMatchObject({ accessToken: 'member-a' })
@@ -110,7 +150,8 @@ describe('AwardPage', () => {
   it('resolves the member, rejects a bad amount locally, then awards in integer fen', async () => {
     request.mockImplementation(async (o: Req) => {
       if (o.url.endsWith('/member-code/resolve')) return ok({ member, scanToken: 'scan-token-0123456789abcdef' })
-      if (o.url.endsWith('/api/staff/purchases')) return ok(purchase({ amountFen: o.data!.amountFen, receiptNo: o.data!.receiptNo }))
+      if (o.url.endsWith('/api/staff/purchases'))
+        return ok(purchase({ amountFen: o.data!.amountFen, receiptNo: o.data!.receiptNo }))
       return err(404, 'REQUEST.NOT_FOUND')
     })
     const { container } = render(<AwardPage />)
@@ -159,7 +200,9 @@ describe('AwardPage', () => {
     await waitFor(() => expect(container.querySelector('.award-error')).toHaveTextContent('网络连接失败'))
     fireEvent.click(container.querySelector('.award-confirm')!)
     await waitFor(() => expect(container.querySelector('.award-result')).toHaveTextContent('已提交店长审批'))
-    const keys = request.mock.calls.filter(([o]) => o.url.endsWith('/api/staff/purchases')).map(([o]) => o.header['Idempotency-Key'])
+    const keys = request.mock.calls
+      .filter(([o]) => o.url.endsWith('/api/staff/purchases'))
+      .map(([o]) => o.header['Idempotency-Key'])
     expect(keys).toHaveLength(2)
     expect(keys[0]).toBe(keys[1])
   })
@@ -170,11 +213,23 @@ describe('TodayPage', () => {
     const future = new Date(Date.now() + 5 * 60_000).toISOString()
     const past = new Date(Date.now() - 60_000).toISOString()
     const op = (kind: string, ref: string, undoableUntil: string | null) => ({
-      kind, at: '2025-01-05T06:00:00Z', ref, memberId: 'm1', title: `t ${ref}`, amountFen: kind === 'purchase' ? 100 : null,
-      points: kind === 'purchase' ? 1 : null, status: kind === 'purchase' ? 'posted' : 'redeemed', staffId: 'clerk1', undoableUntil, flags: [],
+      kind,
+      at: '2025-01-05T06:00:00Z',
+      ref,
+      memberId: 'm1',
+      title: `t ${ref}`,
+      amountFen: kind === 'purchase' ? 100 : null,
+      points: kind === 'purchase' ? 1 : null,
+      status: kind === 'purchase' ? 'posted' : 'redeemed',
+      staffId: 'clerk1',
+      undoableUntil,
+      flags: [],
     })
     request.mockImplementation(async (o: Req) => {
-      if (o.url.endsWith('/operations/today')) return ok({ items: [op('purchase', 'R1', future), op('coupon', '123456#7', future), op('purchase', 'R0', past)] })
+      if (o.url.endsWith('/operations/today'))
+        return ok({
+          items: [op('purchase', 'R1', future), op('coupon', '123456#7', future), op('purchase', 'R0', past)],
+        })
       // the server omits `breakdown` on reversals (see services/staff.ts)
       if (o.url.includes('/reverse')) return ok({ ...purchase({ status: 'reversed' }), breakdown: undefined })
       return ok({})
@@ -183,28 +238,49 @@ describe('TodayPage', () => {
     await waitFor(() => expect(container.querySelectorAll('.op-row')).toHaveLength(3))
     expect(container.querySelectorAll('.op-undo')).toHaveLength(2)
     fireEvent.click(container.querySelectorAll('.op-undo')[0]!)
-    await waitFor(() => expect(request.mock.calls.some(([o]) => o.url.endsWith('/api/staff/purchases/R1/reverse'))).toBe(true))
+    await waitFor(() =>
+      expect(request.mock.calls.some(([o]) => o.url.endsWith('/api/staff/purchases/R1/reverse'))).toBe(true),
+    )
     const reverse = request.mock.calls.find(([o]) => o.url.includes('/reverse'))![0] as Req
     expect(reverse.data).toEqual({ reason: 'undo' })
     await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith({ title: '已撤销', icon: 'success' }))
     await waitFor(() => expect(container.querySelectorAll('.op-undo')).toHaveLength(1))
     fireEvent.click(container.querySelector('.op-undo')!)
-    await waitFor(() => expect(request.mock.calls.some(([o]) => o.url.endsWith('/api/staff/coupons/123456%237/undo'))).toBe(true))
+    await waitFor(() =>
+      expect(request.mock.calls.some(([o]) => o.url.endsWith('/api/staff/coupons/123456%237/undo'))).toBe(true),
+    )
   })
 })
 
 describe('RedeemPage', () => {
   const coupon = {
-    couponId: '123456#7', templateId: '123456', name: '咖啡满减券', type: 'cash_off', headline: '满30减5', status: 'unused',
-    validFrom: '2025-01-01T00:00:00Z', validTo: '2025-02-01T15:59:00Z', claimedAt: '2025-01-01T00:00:00Z', redeemedAt: null,
-    redeemedStoreId: null, storeIds: [], pricePoints: 0,
+    couponId: '123456#7',
+    templateId: '123456',
+    name: '咖啡满减券',
+    type: 'cash_off',
+    headline: '满30减5',
+    status: 'unused',
+    validFrom: '2025-01-01T00:00:00Z',
+    validTo: '2025-02-01T15:59:00Z',
+    claimedAt: '2025-01-01T00:00:00Z',
+    redeemedAt: null,
+    redeemedStoreId: null,
+    storeIds: [],
+    pricePoints: 0,
   }
 
   it('previews, explains an unusable coupon in Chinese, and redeems a usable one', async () => {
     let usable = false
     request.mockImplementation(async (o: Req) => {
-      if (o.url.endsWith('/coupons/preview')) return ok({ coupon, member: { memberNo: '****1234', nickname: '阿丽' }, usable, reason: usable ? null : 'wrong_store' })
-      if (o.url.endsWith('/coupons/redeem')) return ok({ ...coupon, status: 'used', redeemedAt: '2025-01-05T06:03:00Z', redeemedStoreId: 'S1' })
+      if (o.url.endsWith('/coupons/preview'))
+        return ok({
+          coupon,
+          member: { memberNo: '****1234', nickname: '阿丽' },
+          usable,
+          reason: usable ? null : 'wrong_store',
+        })
+      if (o.url.endsWith('/coupons/redeem'))
+        return ok({ ...coupon, status: 'used', redeemedAt: '2025-01-05T06:03:00Z', redeemedStoreId: 'S1' })
       return err(404, 'REQUEST.NOT_FOUND')
     })
     const { container } = render(<RedeemPage />)

@@ -9,7 +9,7 @@ afterAll(() => {
   if (taroEnv === undefined) Reflect.deleteProperty(process.env, 'TARO_ENV')
   else process.env.TARO_ENV = taroEnv
 })
- 
+
 const InvitePage = require('../src/pages/invite').default as typeof import('../src/pages/invite').default
 const notifications = require('../src/services/notifications') as typeof import('../src/services/notifications')
 
@@ -34,8 +34,10 @@ const calls = (): Call[] => request.mock.calls.map((c) => c[0] as Call)
 
 const settings = (credits: Record<string, number> = {}) => ({
   templates: [
-    ['points_earned', 'tpl-earned', '积分到账提醒'], ['points_expiring', 'tpl-expiring', '积分过期提醒'],
-    ['coupon_expiring', 'tpl-coupon', '优惠券到期提醒'], ['feedback_replied', 'tpl-feedback', '反馈回复通知'],
+    ['points_earned', 'tpl-earned', '积分到账提醒'],
+    ['points_expiring', 'tpl-expiring', '积分过期提醒'],
+    ['coupon_expiring', 'tpl-coupon', '优惠券到期提醒'],
+    ['feedback_replied', 'tpl-feedback', '反馈回复通知'],
   ].map(([kind, templateId, title]) => ({ kind, templateId, title, credits: credits[kind!] ?? 0 })),
 })
 
@@ -80,14 +82,16 @@ describe('subscribe messages (weapp)', () => {
 
 describe('invite page (weapp)', () => {
   const summary = {
-    inviteCode: 'AB12CD', link: 'https://mall.example/?inviter=AB12CD', sharePath: 'pages/card/index?inviter=AB12CD',
+    inviteCode: 'AB12CD',
+    link: 'https://mall.example/?inviter=AB12CD',
+    sharePath: 'pages/card/index?inviter=AB12CD',
     friends: [],
     totals: { invited: 0, purchased: 0, rewardPoints: 0, pendingRewards: 0 },
     rules: { inviteePoints: 50, inviterPoints: 200, dailyCap: 5, monthlyCap: 20 },
   }
   const wxacode = { inviteCode: 'AB12CD', page: 'pages/card/index', image: 'data:image/jpeg;base64,/9j/4AAQ' }
   const answer = (code: unknown) => async (opts: { url: string }) =>
-    (opts.url.endsWith('/wxacode') ? code : ok(summary))
+    opts.url.endsWith('/wxacode') ? code : ok(summary)
 
   it('shows the mini-program code from the server and shares to 朋友圈 with the inviter', async () => {
     request.mockImplementation(answer(ok(wxacode)))
@@ -96,7 +100,7 @@ describe('invite page (weapp)', () => {
     expect(timelineHandlers.at(-1)!()).toEqual({ title: expect.any(String), query: 'inviter=AB12CD' })
   })
 
-  it('falls back to the link\'s QR code when WeChat cannot draw the code', async () => {
+  it("falls back to the link's QR code when WeChat cannot draw the code", async () => {
     const error = { code: 'AUTH.WECHAT_UNAVAILABLE', message: 'x', requestId: 'r' }
     request.mockImplementation(answer({ statusCode: 503, data: { error } }))
     const { container } = render(<InvitePage />)

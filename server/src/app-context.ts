@@ -156,7 +156,12 @@ export function buildContext(deps: AppDeps): AppContext {
       type: 'welcome',
       now: input.now,
       plan: () => ({
-        op: { kind: 'credit', points: config.welcomeGift.points, earnedMonth: shanghaiMonth(input.now), expiryMonths: WELCOME_EXPIRY_MONTHS },
+        op: {
+          kind: 'credit',
+          points: config.welcomeGift.points,
+          earnedMonth: shanghaiMonth(input.now),
+          expiryMonths: WELCOME_EXPIRY_MONTHS,
+        },
         meta: { reason: '新会员注册礼' },
       }),
     })
@@ -172,7 +177,9 @@ export function buildContext(deps: AppDeps): AppContext {
   const couponCatalog = new CouponCatalogService(conn, members, couponBook, couponTemplates)
   const couponClaims = new CouponClaimService(conn, ledger, members, couponBook, couponTemplates)
   const tierMonthlyCoupons = new TierMonthlyCoupons(conn, couponClaims, rules)
-  const checkin = new CheckinService(conn, ledger, rules, (memberId, templateId, at) => couponClaims.claim(memberId, templateId, at))
+  const checkin = new CheckinService(conn, ledger, rules, (memberId, templateId, at) =>
+    couponClaims.claim(memberId, templateId, at),
+  )
   const referrals = new ReferralService(conn, ledger, members, rules)
   const feedback = new FeedbackService(conn)
   const workspace = new StaffWorkspaceService(conn, rules)
@@ -180,22 +187,44 @@ export function buildContext(deps: AppDeps): AppContext {
   const insight = new MemberInsightService(conn)
   const segments = new SegmentService(conn, insight)
   const campaigns = new CampaignService(conn, {
-    ledger, rules, coupons: couponClaims, catalog: couponCatalog,
+    ledger,
+    rules,
+    coupons: couponClaims,
+    catalog: couponCatalog,
     audience: {
-      matching: async (definition, at) => (await segments.matching(definition, at)).map((p) => ({ memberId: p.member._id, tierLevel: p.member.tierLevel })),
+      matching: async (definition, at) =>
+        (await segments.matching(definition, at)).map((p) => ({
+          memberId: p.member._id,
+          tierLevel: p.member.tierLevel,
+        })),
       definitionOf: (segmentId) => segments.definitionOf(segmentId),
     },
   })
   members.onRegistered((member, input) => referrals.onRegistered(member, input.now))
-  purchases.listeners.posted.push((memberId, purchaseId, at, invited) => referrals.onPurchasePosted(memberId, purchaseId, at, invited))
-  purchases.listeners.reversed.push((memberId, purchaseId, at) => referrals.onPurchaseReversed(memberId, purchaseId, at))
+  purchases.listeners.posted.push((memberId, purchaseId, at, invited) =>
+    referrals.onPurchasePosted(memberId, purchaseId, at, invited),
+  )
+  purchases.listeners.reversed.push((memberId, purchaseId, at) =>
+    referrals.onPurchaseReversed(memberId, purchaseId, at),
+  )
   const { templates } = config.wechat
-  const notifications = new NotificationService(conn, deps.wechat, members, {
-    points_earned: templates.pointsEarned, points_expiring: templates.pointsExpiring,
-    coupon_expiring: templates.couponExpiring, feedback_replied: templates.feedbackReplied,
-  }, config.wechat.envVersion, deps.logger)
+  const notifications = new NotificationService(
+    conn,
+    deps.wechat,
+    members,
+    {
+      points_earned: templates.pointsEarned,
+      points_expiring: templates.pointsExpiring,
+      coupon_expiring: templates.couponExpiring,
+      feedback_replied: templates.feedbackReplied,
+    },
+    config.wechat.envVersion,
+    deps.logger,
+  )
   const notificationTriggers = new NotificationTriggers(notifications, ledger, couponCatalog, deps.logger)
-  purchases.listeners.posted.push((memberId, purchaseId, at) => notificationTriggers.onPurchasePosted(memberId, purchaseId, at))
+  purchases.listeners.posted.push((memberId, purchaseId, at) =>
+    notificationTriggers.onPurchasePosted(memberId, purchaseId, at),
+  )
   feedback.listeners.responded.push(notificationTriggers.onFeedbackReplied)
   const wechatPay = buildWechatPay(conn, config, purchases, ledger, members, rules, deps.logger)
   const services: Services = {
@@ -237,7 +266,10 @@ export function buildContext(deps: AppDeps): AppContext {
     evaluateTiers: (at) => evaluateTiers(conn, ledger, members, rules, at),
     replayCheck: () => replayCheck(ledger),
     sweepUsedCodes: (at) => memberCodes.sweep(at),
-    sweepCouponClaims: async (at) => ({ ...(await couponClaims.sweep(at)), usesSettled: await services.couponRedemptions.uses.sweep(at) }),
+    sweepCouponClaims: async (at) => ({
+      ...(await couponClaims.sweep(at)),
+      usesSettled: await services.couponRedemptions.uses.sweep(at),
+    }),
     sweepCheckins: (at) => checkin.sweep(at),
     sweepReferrals: (at) => referrals.sweep(at),
     sweepPurchases: async (at) => (await purchases.sweep(at)) + (await services.purchaseReview.sweep(at)),
@@ -245,7 +277,10 @@ export function buildContext(deps: AppDeps): AppContext {
     sweepCampaignGrants: (at) => campaigns.sweep(at),
     grantTierMonthlyCoupons: (at) => tierMonthlyCoupons.run(at),
     syncWechatPayPoints: (at) => wechatPay.sync.run(at),
-    sweepWechatPay: async (at) => ({ refunds: await wechatPay.refunds.sweep(at), nonces: await wechatPay.service.sweepNonces(at) }),
+    sweepWechatPay: async (at) => ({
+      refunds: await wechatPay.refunds.sweep(at),
+      nonces: await wechatPay.service.sweepNonces(at),
+    }),
     notifyPointsExpiring: (at) => notificationTriggers.pointsExpiring(at),
     notifyCouponsExpiring: (at) => notificationTriggers.couponsExpiring(at),
     refreshNotificationAudience: () => notificationTriggers.refreshAudience(),

@@ -50,7 +50,25 @@ export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
   health.get('/api/health', (c) => {
     c.body = { ok: true, time: ctx.now().toISOString() }
   })
-  for (const router of [health, authRoutes(ctx), memberRoutes(ctx), pointsRoutes(ctx), couponRoutes(ctx), checkinRoutes(ctx), referralRoutes(ctx), staffRoutes(ctx), opsRoutes(ctx), feedbackRoutes(ctx), insightRoutes(ctx), campaignRoutes(ctx), pointsCampaignRoutes(ctx), configRoutes(ctx), notificationRoutes(ctx), inviteCodeRoutes(ctx), wechatPayRoutes(ctx)]) {
+  for (const router of [
+    health,
+    authRoutes(ctx),
+    memberRoutes(ctx),
+    pointsRoutes(ctx),
+    couponRoutes(ctx),
+    checkinRoutes(ctx),
+    referralRoutes(ctx),
+    staffRoutes(ctx),
+    opsRoutes(ctx),
+    feedbackRoutes(ctx),
+    insightRoutes(ctx),
+    campaignRoutes(ctx),
+    pointsCampaignRoutes(ctx),
+    configRoutes(ctx),
+    notificationRoutes(ctx),
+    inviteCodeRoutes(ctx),
+    wechatPayRoutes(ctx),
+  ]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: false }))
   }
 

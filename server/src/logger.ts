@@ -6,8 +6,20 @@ export function createLogger(level: string): Logger {
     level,
     base: { service: 'mall-loyalty' },
     redact: {
-      paths: ['sessionKey', 'session_key', '*.sessionKey', '*.session_key', 'password', '*.password', 'authorization', '*.authorization',
-        'access_token', '*.access_token', 'accessToken', '*.accessToken'],
+      paths: [
+        'sessionKey',
+        'session_key',
+        '*.sessionKey',
+        '*.session_key',
+        'password',
+        '*.password',
+        'authorization',
+        '*.authorization',
+        'access_token',
+        '*.access_token',
+        'accessToken',
+        '*.accessToken',
+      ],
       censor: '[redacted]',
     },
   })

@@ -16,7 +16,11 @@ async function main(): Promise<void> {
   const demo = process.argv.includes('--demo')
   const config = loadConfig(
     demo
-      ? { DEV_LOGIN: 'true', H5_DIST_DIR: path.join(REPO_ROOT, 'miniapp/dist/h5'), ADMIN_DIST_DIR: path.join(REPO_ROOT, 'admin/dist') }
+      ? {
+          DEV_LOGIN: 'true',
+          H5_DIST_DIR: path.join(REPO_ROOT, 'miniapp/dist/h5'),
+          ADMIN_DIST_DIR: path.join(REPO_ROOT, 'admin/dist'),
+        }
       : {},
   )
   const logger = createLogger(config.logLevel)

@@ -22,7 +22,10 @@ describe('member code signer', () => {
   it('rejects another secret, a changed member and a changed digit', () => {
     const code = signCode(SECRET, 'member', '12345678', step)
     expect(verifyCode('another-secret-another-secret-0000000', 'member', code, step).ok).toBe(false)
-    expect(verifyCode(SECRET, 'member', `187654321${code.slice(9)}`, step)).toEqual({ ok: false, reason: 'bad_signature' })
+    expect(verifyCode(SECRET, 'member', `187654321${code.slice(9)}`, step)).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    })
     const flipped = code.slice(0, -1) + ((Number(code.at(-1)) + 1) % 10)
     expect(verifyCode(SECRET, 'member', flipped, step)).toEqual({ ok: false, reason: 'bad_signature' })
   })

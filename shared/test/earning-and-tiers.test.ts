@@ -1,6 +1,22 @@
-import { DEFAULT_EARNING_RULES, DEFAULT_TIERS, evaluatedLevel, growthValue, purchasePoints, shanghaiDay, tierProgress, upgradedLevel } from '../src'
+import {
+  DEFAULT_EARNING_RULES,
+  DEFAULT_TIERS,
+  evaluatedLevel,
+  growthValue,
+  purchasePoints,
+  shanghaiDay,
+  tierProgress,
+  upgradedLevel,
+} from '../src'
 
-const base = { tierMultiplierPermille: 1000, storeId: 'S1', storeMultiplierPermille: 1000, storeCategory: '服饰', earnedToday: 0, balance: 0 }
+const base = {
+  tierMultiplierPermille: 1000,
+  storeId: 'S1',
+  storeMultiplierPermille: 1000,
+  storeCategory: '服饰',
+  earnedToday: 0,
+  balance: 0,
+}
 const plainDay = new Date('2026-11-20T04:00:00Z')
 
 describe('purchase points', () => {
@@ -11,7 +27,13 @@ describe('purchase points', () => {
 
   it('multiplies tier × store × category × campaign exactly', () => {
     const rules = { ...DEFAULT_EARNING_RULES, categoryMultipliers: { 服饰: 1500 } }
-    const r = purchasePoints(rules, { ...base, amountFen: 100_00, tierMultiplierPermille: 1200, storeMultiplierPermille: 1500, now: plainDay })
+    const r = purchasePoints(rules, {
+      ...base,
+      amountFen: 100_00,
+      tierMultiplierPermille: 1200,
+      storeMultiplierPermille: 1500,
+      now: plainDay,
+    })
     expect(r.points).toBe(270) // 100 × 1.2 × 1.5 × 1.5
   })
 
@@ -25,13 +47,22 @@ describe('purchase points', () => {
 
   it('caps by day and by balance when configured', () => {
     const rules = { ...DEFAULT_EARNING_RULES, dailyEarnCap: 500, balanceCap: 1000 }
-    expect(purchasePoints(rules, { ...base, amountFen: 1000_00, earnedToday: 300, now: plainDay })).toMatchObject({ points: 200, breakdown: { cappedBy: 'daily' } })
-    expect(purchasePoints(rules, { ...base, amountFen: 400_00, balance: 900, now: plainDay })).toMatchObject({ points: 100, breakdown: { cappedBy: 'balance' } })
+    expect(purchasePoints(rules, { ...base, amountFen: 1000_00, earnedToday: 300, now: plainDay })).toMatchObject({
+      points: 200,
+      breakdown: { cappedBy: 'daily' },
+    })
+    expect(purchasePoints(rules, { ...base, amountFen: 400_00, balance: 900, now: plainDay })).toMatchObject({
+      points: 100,
+      breakdown: { cappedBy: 'balance' },
+    })
   })
 })
 
 describe('tiers', () => {
-  const spend = (months: Record<string, number>) => ({ spend: Object.entries(months).map(([month, yuan]) => ({ month, amount: yuan * 100 })), growthBonus: [] })
+  const spend = (months: Record<string, number>) => ({
+    spend: Object.entries(months).map(([month, yuan]) => ({ month, amount: yuan * 100 })),
+    growthBonus: [],
+  })
   const now = new Date('2026-11-15T04:00:00Z')
 
   it('counts growth over the rolling 12 Shanghai months', () => {

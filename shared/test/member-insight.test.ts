@@ -17,23 +17,49 @@ import {
 const NOW = new Date('2026-06-30T12:00:00Z')
 const DAY = 86_400_000
 /** a purchase `daysAgo` days (fractions allowed) before NOW */
-const p = (daysAgo: number, yuan = 100): PurchaseFact => ({ at: new Date(NOW.getTime() - daysAgo * DAY), amountFen: yuan * 100 })
+const p = (daysAgo: number, yuan = 100): PurchaseFact => ({
+  at: new Date(NOW.getTime() - daysAgo * DAY),
+  amountFen: yuan * 100,
+})
 const ago = (days: number) => new Date(NOW.getTime() - days * DAY)
 
 describe('RFM scores (fixed thresholds)', () => {
   it('scores recency by whole days since the last purchase: <7 / <30 / <90 / <180 → 5/4/3/2, else 1', () => {
     const r = (daysAgo: number) => rfmScore([p(daysAgo)], NOW).r
-    expect([r(0), r(6.99), r(7), r(29.5), r(30), r(89), r(90), r(179), r(180), r(400)]).toEqual([5, 5, 4, 4, 3, 3, 2, 2, 1, 1])
-    expect(rfmScore([], NOW)).toEqual({ r: 1, f: 1, m: 1, code: '111', recencyDays: null, frequency: 0, monetaryFen: 0 })
+    expect([r(0), r(6.99), r(7), r(29.5), r(30), r(89), r(90), r(179), r(180), r(400)]).toEqual([
+      5, 5, 4, 4, 3, 3, 2, 2, 1, 1,
+    ])
+    expect(rfmScore([], NOW)).toEqual({
+      r: 1,
+      f: 1,
+      m: 1,
+      code: '111',
+      recencyDays: null,
+      frequency: 0,
+      monetaryFen: 0,
+    })
   })
 
   it('counts frequency and spend in the last 365 days only: ≥52/≥12/≥4/≥2 purchases, ≥10000/3000/1000/200 yuan', () => {
     const weekly = Array.from({ length: 52 }, (_, i) => p(i * 7, 250)) // 52 × 250 = 13,000 yuan
-    expect(rfmScore(weekly, NOW)).toMatchObject({ r: 5, f: 5, m: 5, code: '555', frequency: 52, monetaryFen: 13_000_00 })
+    expect(rfmScore(weekly, NOW)).toMatchObject({
+      r: 5,
+      f: 5,
+      m: 5,
+      code: '555',
+      frequency: 52,
+      monetaryFen: 13_000_00,
+    })
     const monthly = Array.from({ length: 12 }, (_, i) => p(i * 30 + 3, 250)) // 12 × 250 = 3,000 yuan
     expect(rfmScore(monthly, NOW)).toMatchObject({ r: 5, f: 4, m: 4, frequency: 12, monetaryFen: 3_000_00 })
     // one purchase 364.9 days ago counts, one 365 days ago does not
-    expect(rfmScore([p(364.9, 999), p(365, 5000), p(100, 1)], NOW)).toMatchObject({ r: 2, f: 2, m: 3, frequency: 2, monetaryFen: 1_000_00 })
+    expect(rfmScore([p(364.9, 999), p(365, 5000), p(100, 1)], NOW)).toMatchObject({
+      r: 2,
+      f: 2,
+      m: 3,
+      frequency: 2,
+      monetaryFen: 1_000_00,
+    })
     expect(rfmScore([{ at: ago(10), amountFen: 199_99 }], NOW)).toMatchObject({ f: 1, m: 1 })
     expect(rfmScore([p(1, 200), p(2, 300), p(3, 500), p(4)], NOW)).toMatchObject({ f: 3, m: 3, monetaryFen: 1_100_00 })
   })
@@ -43,7 +69,10 @@ describe('RFM scores (fixed thresholds)', () => {
   })
 
   it('uses configurable thresholds', () => {
-    const cfg: InsightConfig = { ...DEFAULT_INSIGHT_CONFIG, rfm: { recencyDays: [1, 2, 3, 4], frequency: [5, 4, 3, 2], monetaryFen: [500, 400, 300, 200] } }
+    const cfg: InsightConfig = {
+      ...DEFAULT_INSIGHT_CONFIG,
+      rfm: { recencyDays: [1, 2, 3, 4], frequency: [5, 4, 3, 2], monetaryFen: [500, 400, 300, 200] },
+    }
     expect(rfmScore([p(2.5, 1), p(3, 1), p(4, 1)], NOW, cfg)).toMatchObject({ r: 3, f: 3, m: 3 })
   })
 })
@@ -85,25 +114,48 @@ describe('churn risk', () => {
   it('uses k × the member’s own median interval once there are 3 purchases', () => {
     // intervals 10, 20, 30 days → median 20 → threshold 40; last purchase 41 days ago
     const buys = [p(101), p(91), p(71), p(41)]
-    expect(churnRisk(buys, NOW)).toEqual({ atRisk: true, basis: 'personal', thresholdDays: 40, medianIntervalDays: 20, daysSinceLastPurchase: 41 })
+    expect(churnRisk(buys, NOW)).toEqual({
+      atRisk: true,
+      basis: 'personal',
+      thresholdDays: 40,
+      medianIntervalDays: 20,
+      daysSinceLastPurchase: 41,
+    })
     expect(churnRisk([p(100), p(90), p(70), p(40)], NOW).atRisk).toBe(false) // exactly 40: not more than
     // even count of intervals: median of 10 and 30 = 20
-    expect(churnRisk([p(80), p(70), p(40)], NOW)).toMatchObject({ medianIntervalDays: 20, thresholdDays: 40, atRisk: false })
+    expect(churnRisk([p(80), p(70), p(40)], NOW)).toMatchObject({
+      medianIntervalDays: 20,
+      thresholdDays: 40,
+      atRisk: false,
+    })
   })
 
   it('never puts the personal threshold below 14 days', () => {
-    expect(churnRisk([p(16), p(15.5), p(15)], NOW)).toMatchObject({ basis: 'personal', medianIntervalDays: 0.5, thresholdDays: 14, atRisk: true })
+    expect(churnRisk([p(16), p(15.5), p(15)], NOW)).toMatchObject({
+      basis: 'personal',
+      medianIntervalDays: 0.5,
+      thresholdDays: 14,
+      atRisk: true,
+    })
     expect(churnRisk([p(13), p(12.5), p(12)], NOW).atRisk).toBe(false)
   })
 
   it('falls back to 90 days with fewer than 3 purchases, and flags nobody who never bought', () => {
-    expect(churnRisk([p(91), p(95)], NOW)).toMatchObject({ atRisk: true, basis: 'global', thresholdDays: 90, medianIntervalDays: null })
+    expect(churnRisk([p(91), p(95)], NOW)).toMatchObject({
+      atRisk: true,
+      basis: 'global',
+      thresholdDays: 90,
+      medianIntervalDays: null,
+    })
     expect(churnRisk([p(89)], NOW)).toMatchObject({ atRisk: false, basis: 'global' })
     expect(churnRisk([], NOW)).toMatchObject({ atRisk: false, basis: 'none', daysSinceLastPurchase: null })
   })
 
   it('takes k and the fallback from the configuration', () => {
-    const cfg: InsightConfig = { ...DEFAULT_INSIGHT_CONFIG, churn: { k: 3, minPurchases: 2, fallbackDays: 30, minThresholdDays: 1 } }
+    const cfg: InsightConfig = {
+      ...DEFAULT_INSIGHT_CONFIG,
+      churn: { k: 3, minPurchases: 2, fallbackDays: 30, minThresholdDays: 1 },
+    }
     expect(churnRisk([p(50), p(40)], NOW, cfg)).toMatchObject({ basis: 'personal', thresholdDays: 30, atRisk: true })
     expect(churnRisk([p(31)], NOW, cfg)).toMatchObject({ basis: 'global', atRisk: true })
   })
@@ -112,7 +164,12 @@ describe('churn risk', () => {
 describe('member insight and definitions', () => {
   it('combines the three views, counting purchases up to now', () => {
     const ins = memberInsight(ago(400), [p(41), p(101), p(91), p(71), p(-2)], NOW)
-    expect(ins).toMatchObject({ lifecycle: 'growing', purchasesTotal: 4, rfm: { code: '332' }, churn: { atRisk: true } })
+    expect(ins).toMatchObject({
+      lifecycle: 'growing',
+      purchasesTotal: 4,
+      rfm: { code: '332' },
+      churn: { atRisk: true },
+    })
     expect(ins.lastPurchaseAt).toBe(ago(41).toISOString())
     expect(ins.firstPurchaseAt).toBe(ago(101).toISOString())
   })
@@ -140,7 +197,10 @@ describe('segment definitions', () => {
 
   it('validates with the zod contract', () => {
     expect(segmentDefinition.safeParse({}).success).toBe(true)
-    expect(segmentDefinition.safeParse({ lifecycles: ['new', 'lapsed'], rfm: { r: { min: 4 } }, tagsAny: ['高端 客户'] }).success).toBe(true)
+    expect(
+      segmentDefinition.safeParse({ lifecycles: ['new', 'lapsed'], rfm: { r: { min: 4 } }, tagsAny: ['高端 客户'] })
+        .success,
+    ).toBe(true)
     for (const bad of [
       { lifecycles: ['sleeping'] },
       { rfm: { r: { min: 5, max: 4 } } },
@@ -189,8 +249,21 @@ describe('segment definitions', () => {
   })
 
   it('reads birthday months and describes definitions in Chinese', () => {
-    expect([birthdayMonthOf('1990-06-15'), birthdayMonthOf('12-01'), birthdayMonthOf('13-01'), birthdayMonthOf(null), birthdayMonthOf(19900615)]).toEqual([6, 12, null, null, null])
+    expect([
+      birthdayMonthOf('1990-06-15'),
+      birthdayMonthOf('12-01'),
+      birthdayMonthOf('13-01'),
+      birthdayMonthOf(null),
+      birthdayMonthOf(19900615),
+    ]).toEqual([6, 12, null, null, null])
     expect(describeSegment({})).toBe('全部会员')
-    expect(describeSegment({ lifecycles: ['declining', 'lapsed'], churnRisk: true, rfm: { m: { min: 4 } }, birthdayThisMonth: true })).toBe('生命周期 衰退/流失；有流失风险；M 4–5；本月生日')
+    expect(
+      describeSegment({
+        lifecycles: ['declining', 'lapsed'],
+        churnRisk: true,
+        rfm: { m: { min: 4 } },
+        birthdayThisMonth: true,
+      }),
+    ).toBe('生命周期 衰退/流失；有流失风险；M 4–5；本月生日')
   })
 })

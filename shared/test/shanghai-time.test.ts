@@ -1,14 +1,28 @@
-import { shanghaiDateTime, shanghaiDay, shanghaiHour, shanghaiTimeOfDay, shanghaiWeekday } from '../src/rules/shanghai-time'
+import {
+  shanghaiDateTime,
+  shanghaiDay,
+  shanghaiHour,
+  shanghaiTimeOfDay,
+  shanghaiWeekday,
+} from '../src/rules/shanghai-time'
 
 describe('the Shanghai wall clock (UTC+8, whatever the machine zone)', () => {
   const lateSunday = new Date('2026-12-06T15:30:45Z') // 23:30 on Sunday 6 December in Shanghai
   const earlyMonday = new Date('2026-12-06T16:05:00Z') // 00:05 on Monday 7 December
 
   it('reads day, hour, weekday and time of day across midnight', () => {
-    expect([shanghaiDay(lateSunday), shanghaiHour(lateSunday), shanghaiWeekday(lateSunday), shanghaiTimeOfDay(lateSunday)])
-      .toEqual(['2026-12-06', 23, 7, '23:30'])
-    expect([shanghaiDay(earlyMonday), shanghaiHour(earlyMonday), shanghaiWeekday(earlyMonday), shanghaiTimeOfDay(earlyMonday)])
-      .toEqual(['2026-12-07', 0, 1, '00:05'])
+    expect([
+      shanghaiDay(lateSunday),
+      shanghaiHour(lateSunday),
+      shanghaiWeekday(lateSunday),
+      shanghaiTimeOfDay(lateSunday),
+    ]).toEqual(['2026-12-06', 23, 7, '23:30'])
+    expect([
+      shanghaiDay(earlyMonday),
+      shanghaiHour(earlyMonday),
+      shanghaiWeekday(earlyMonday),
+      shanghaiTimeOfDay(earlyMonday),
+    ]).toEqual(['2026-12-07', 0, 1, '00:05'])
   })
 
   it('formats instants, ISO strings and epoch milliseconds, and nothing for a bad string', () => {

@@ -1,7 +1,22 @@
-import { EMPTY_WALLET, applyOperation, expiryPreview, expiresOnFor, pointsExpiringBefore, WalletRuleError, type WalletOperation, type WalletState } from '../src'
+import {
+  EMPTY_WALLET,
+  applyOperation,
+  expiryPreview,
+  expiresOnFor,
+  pointsExpiringBefore,
+  WalletRuleError,
+  type WalletOperation,
+  type WalletState,
+} from '../src'
 
-const credit = (points: number, earnedMonth: string): WalletOperation => ({ kind: 'credit', points, earnedMonth, expiryMonths: 12 })
-const run = (ops: WalletOperation[], from: WalletState = EMPTY_WALLET) => ops.reduce((s, op) => applyOperation(s, op).state, from)
+const credit = (points: number, earnedMonth: string): WalletOperation => ({
+  kind: 'credit',
+  points,
+  earnedMonth,
+  expiryMonths: 12,
+})
+const run = (ops: WalletOperation[], from: WalletState = EMPTY_WALLET) =>
+  ops.reduce((s, op) => applyOperation(s, op).state, from)
 
 describe('wallet rules', () => {
   it('expires at the end of the 12th month after the month earned, across year ends', () => {
@@ -52,7 +67,10 @@ describe('wallet rules', () => {
   it('previews expiry per date', () => {
     const s = run([credit(10, '2025-11'), credit(5, '2025-11'), credit(7, '2025-12')])
     expect(expiryPreview(s, '2026-11-30')).toEqual([{ expiresOn: '2026-11-30', points: 15 }])
-    expect(expiryPreview(s, '2026-12-31')).toEqual([{ expiresOn: '2026-11-30', points: 15 }, { expiresOn: '2026-12-31', points: 7 }])
+    expect(expiryPreview(s, '2026-12-31')).toEqual([
+      { expiresOn: '2026-11-30', points: 15 },
+      { expiresOn: '2026-12-31', points: 7 },
+    ])
   })
 
   it('refuses non-integer and non-positive amounts', () => {

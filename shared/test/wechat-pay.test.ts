@@ -9,7 +9,8 @@ describe('WeChat Pay 智慧商圈 rules', () => {
     expect(notificationFresh(seconds(new Date(now.getTime() - 300_000)), now)).toBe(true)
     expect(notificationFresh(seconds(new Date(now.getTime() - 301_000)), now)).toBe(false)
     expect(notificationFresh(seconds(new Date(now.getTime() + 301_000)), now)).toBe(false)
-    for (const bad of ['', 'abc', '1e9', '-1', ' 1763611200', '12345678901234']) expect(notificationFresh(bad, now)).toBe(false)
+    for (const bad of ['', 'abc', '1e9', '-1', ' 1763611200', '12345678901234'])
+      expect(notificationFresh(bad, now)).toBe(false)
   })
 
   it('takes back the refunded share of the points, rounded down, never more than earned', () => {

@@ -19,8 +19,12 @@ describe('WeChat login (code2session against the local WeChat stub)', () => {
   })
 
   it('returns the same member on a later login, without a second welcome gift', async () => {
-    const first = await api.http.post('/api/auth/wechat-login').send({ code: api.wechat.loginCode({ openid: 'o-ret' }) })
-    const second = await api.http.post('/api/auth/wechat-login').send({ code: api.wechat.loginCode({ openid: 'o-ret' }) })
+    const first = await api.http
+      .post('/api/auth/wechat-login')
+      .send({ code: api.wechat.loginCode({ openid: 'o-ret' }) })
+    const second = await api.http
+      .post('/api/auth/wechat-login')
+      .send({ code: api.wechat.loginCode({ openid: 'o-ret' }) })
     expect(second.status).toBe(200)
     expect(second.body.isNewMember).toBe(false)
     expect(second.body.member.memberId).toBe(first.body.member.memberId)
@@ -56,7 +60,9 @@ describe('WeChat login (code2session against the local WeChat stub)', () => {
 
   it('maps WeChat 45011 to 429 and a busy WeChat (-1) to 503', async () => {
     api.wechat.failNextLogin(45011)
-    const limited = await api.http.post('/api/auth/wechat-login').send({ code: api.wechat.loginCode({ openid: 'o-x' }) })
+    const limited = await api.http
+      .post('/api/auth/wechat-login')
+      .send({ code: api.wechat.loginCode({ openid: 'o-x' }) })
     expect(limited.status).toBe(429)
     expect(limited.body.error.code).toBe('AUTH.WECHAT_RATE_LIMITED')
     api.wechat.failNextLogin(-1)
@@ -66,7 +72,9 @@ describe('WeChat login (code2session against the local WeChat stub)', () => {
   })
 
   it('never lets session_key leave the server: not in responses, not in logs', async () => {
-    const res = await api.http.post('/api/auth/wechat-login').send({ code: api.wechat.loginCode({ openid: 'o-secret' }) })
+    const res = await api.http
+      .post('/api/auth/wechat-login')
+      .send({ code: api.wechat.loginCode({ openid: 'o-secret' }) })
     expect(res.status).toBe(200)
     const everything = JSON.stringify(res.body) + JSON.stringify(res.headers) + api.logs.join('\n')
     expect(api.wechat.sessionKeys.length).toBeGreaterThan(0)
@@ -108,7 +116,10 @@ describe('sessions', () => {
 describe('phone binding (getPhoneNumber code exchange against the stub)', () => {
   it('binds a phone and shows it masked on the card', async () => {
     const login = await api.loginMember('phone-owner')
-    const res = await api.http.post('/api/me/phone').set(bearer(login.accessToken)).send({ code: api.wechat.phoneCode('13812345678') })
+    const res = await api.http
+      .post('/api/me/phone')
+      .set(bearer(login.accessToken))
+      .send({ code: api.wechat.phoneCode('13812345678') })
     expect(res.status).toBe(200)
     expect(res.body).toEqual({ phoneMasked: '138****5678' })
     const card = await api.http.get('/api/me/card').set(bearer(login.accessToken))
@@ -118,8 +129,14 @@ describe('phone binding (getPhoneNumber code exchange against the stub)', () => 
   it('refuses a phone already bound to another member', async () => {
     const a = await api.loginMember('phone-a')
     const b = await api.loginMember('phone-b')
-    await api.http.post('/api/me/phone').set(bearer(a.accessToken)).send({ code: api.wechat.phoneCode('13900001111') })
-    const res = await api.http.post('/api/me/phone').set(bearer(b.accessToken)).send({ code: api.wechat.phoneCode('13900001111') })
+    await api.http
+      .post('/api/me/phone')
+      .set(bearer(a.accessToken))
+      .send({ code: api.wechat.phoneCode('13900001111') })
+    const res = await api.http
+      .post('/api/me/phone')
+      .set(bearer(b.accessToken))
+      .send({ code: api.wechat.phoneCode('13900001111') })
     expect(res.status).toBe(409)
     expect(res.body.error.code).toBe('MEMBER.PHONE_TAKEN')
   })

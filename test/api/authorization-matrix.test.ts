@@ -29,7 +29,8 @@ afterAll(() => api.stop())
 
 function send(route: RouteCase, token: string | null, body?: Record<string, unknown>) {
   const path = route.path(world.fixtures)
-  const req = route.method === 'GET' ? api.http.get(path) : route.method === 'PUT' ? api.http.put(path) : api.http.post(path)
+  const req =
+    route.method === 'GET' ? api.http.get(path) : route.method === 'PUT' ? api.http.put(path) : api.http.post(path)
   if (token) req.set(bearer(token))
   if (route.headers) req.set(route.headers())
   return route.method === 'GET' ? req : req.send(body ?? {})
@@ -39,23 +40,67 @@ function send(route: RouteCase, token: string | null, body?: Record<string, unkn
 async function stateCounts(): Promise<number[]> {
   const { Entry } = ledgerModels(api.conn)
   const { Coupon, RedemptionLog, Template } = couponModels(api.conn)
-  return Promise.all([Entry.countDocuments(), Coupon.countDocuments(), RedemptionLog.countDocuments(), Template.countDocuments(), purchaseModel(api.conn).countDocuments()])
+  return Promise.all([
+    Entry.countDocuments(),
+    Coupon.countDocuments(),
+    RedemptionLog.countDocuments(),
+    Template.countDocuments(),
+    purchaseModel(api.conn).countDocuments(),
+  ])
 }
 
 describe('authorization matrix (every route × every kind of caller)', () => {
   it('covers every route the app registers', () => {
-    const routers: Router[] = [authRoutes, memberRoutes, pointsRoutes, couponRoutes, staffRoutes, opsRoutes, feedbackRoutes, insightRoutes, configRoutes, wechatPayRoutes].map((build) => build(api.ctx))
-    const registered = routers.flatMap((r) => r.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${layer.path}`)))
+    const routers: Router[] = [
+      authRoutes,
+      memberRoutes,
+      pointsRoutes,
+      couponRoutes,
+      staffRoutes,
+      opsRoutes,
+      feedbackRoutes,
+      insightRoutes,
+      configRoutes,
+      wechatPayRoutes,
+    ].map((build) => build(api.ctx))
+    const registered = routers.flatMap((r) =>
+      r.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${layer.path}`)),
+    )
     const inTable = new Set([
       ...PUBLIC_ROUTES,
-      ...ROUTES.map((r) => `${r.method} ${r.path({ templateId: ':templateId', couponIdA: ':couponId', receiptX: ':receiptNo', feedbackIdA: ':id', memberIdA: ':id', segmentId: ':id', storeIdX: ':id', staffIdManagerX: ':id' } as never).replace(/\?.*$/, '').replace('%3AcouponId', ':couponId').replace('/jobs/sweep-used-codes', '/jobs/:name').replace('/merchants/1900000102', '/merchants/:mchid')}`),
+      ...ROUTES.map(
+        (r) =>
+          `${r.method} ${r
+            .path({
+              templateId: ':templateId',
+              couponIdA: ':couponId',
+              receiptX: ':receiptNo',
+              feedbackIdA: ':id',
+              memberIdA: ':id',
+              segmentId: ':id',
+              storeIdX: ':id',
+              staffIdManagerX: ':id',
+            } as never)
+            .replace(/\?.*$/, '')
+            .replace('%3AcouponId', ':couponId')
+            .replace('/jobs/sweep-used-codes', '/jobs/:name')
+            .replace('/merchants/1900000102', '/merchants/:mchid')}`,
+      ),
     ])
     const missing = registered.filter((r) => !inTable.has(r))
     expect(missing).toEqual([])
   })
 
   const results: string[] = []
-  it.each(ROUTES.map((r) => [`${r.method} ${r.path({ templateId: 'T', couponIdA: 'C', receiptX: 'R', feedbackIdA: 'F', memberIdA: 'M', segmentId: 'S', storeIdX: 'AX', staffIdManagerX: 'matrix-manager-x' } as never)}`, r] as const))('%s', async (_name, route) => {
+  it.each(
+    ROUTES.map(
+      (r) =>
+        [
+          `${r.method} ${r.path({ templateId: 'T', couponIdA: 'C', receiptX: 'R', feedbackIdA: 'F', memberIdA: 'M', segmentId: 'S', storeIdX: 'AX', staffIdManagerX: 'matrix-manager-x' } as never)}`,
+          r,
+        ] as const,
+    ),
+  )('%s', async (_name, route) => {
     for (const principal of PRINCIPALS) {
       const allowed = route.allow.includes(principal)
       const body = route.body ? await route.body(world.fixtures) : undefined
@@ -63,11 +108,16 @@ describe('authorization matrix (every route × every kind of caller)', () => {
       const res = await send(route, world.tokens[principal], body)
       results.push(`${route.method} ${route.path(world.fixtures)} ${principal} → ${res.status}`)
       if (allowed) {
-        expect({ principal, status: res.status, error: res.body?.error?.code }).toEqual(expect.objectContaining({ principal }))
+        expect({ principal, status: res.status, error: res.body?.error?.code }).toEqual(
+          expect.objectContaining({ principal }),
+        )
         expect([401, 403]).not.toContain(res.status)
         expect(res.status).toBeLessThan(500)
       } else {
-        expect({ principal, status: res.status }).toEqual({ principal, status: principal === 'anonymous' ? 401 : expect.any(Number) })
+        expect({ principal, status: res.status }).toEqual({
+          principal,
+          status: principal === 'anonymous' ? 401 : expect.any(Number),
+        })
         expect([401, 403, 404]).toContain(res.status)
         expect(await stateCounts()).toEqual(before)
       }
@@ -79,17 +129,34 @@ describe('authorization matrix (every route × every kind of caller)', () => {
     const now = Math.floor(api.clock.now().getTime() / 1000)
     const claims = { sub: world.memberA.member.memberId, role: 'operator', storeId: 'AX' }
     const forged = [
-      jwt.sign(claims, 'x'.repeat(40), { algorithm: 'HS256', issuer: 'mall-loyalty', audience: 'staff', expiresIn: 600 }),
+      jwt.sign(claims, 'x'.repeat(40), {
+        algorithm: 'HS256',
+        issuer: 'mall-loyalty',
+        audience: 'staff',
+        expiresIn: 600,
+      }),
       `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, iss: 'mall-loyalty', aud: 'staff', exp: now + 600 })).toString('base64url')}.`,
-      jwt.sign({ ...claims, iat: now - 4000, exp: now - 3000 }, jwtSecret, { algorithm: 'HS256', issuer: 'mall-loyalty', audience: 'staff' }),
+      jwt.sign({ ...claims, iat: now - 4000, exp: now - 3000 }, jwtSecret, {
+        algorithm: 'HS256',
+        issuer: 'mall-loyalty',
+        audience: 'staff',
+      }),
       jwt.sign(claims, jwtSecret, { algorithm: 'HS256', issuer: 'someone-else', audience: 'staff', expiresIn: 600 }),
-      jwt.sign(claims, jwtSecret, { algorithm: 'HS256', issuer: 'mall-loyalty', audience: 'member-refresh', expiresIn: 600 }),
+      jwt.sign(claims, jwtSecret, {
+        algorithm: 'HS256',
+        issuer: 'mall-loyalty',
+        audience: 'member-refresh',
+        expiresIn: 600,
+      }),
       jwt.sign(claims, jwtSecret, { algorithm: 'HS512', issuer: 'mall-loyalty', audience: 'staff', expiresIn: 600 }),
     ]
     for (const route of ROUTES) {
       for (const token of forged) {
         const res = await send(route, token, route.body ? await route.body(world.fixtures) : undefined)
-        expect({ route: route.path(world.fixtures), status: res.status }).toEqual({ route: route.path(world.fixtures), status: 401 })
+        expect({ route: route.path(world.fixtures), status: res.status }).toEqual({
+          route: route.path(world.fixtures),
+          status: 401,
+        })
       }
     }
   })

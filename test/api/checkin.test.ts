@@ -16,7 +16,8 @@ async function at(iso: string, name: string): Promise<MemberLoginResponse> {
   return api.loginMember(name)
 }
 const checkIn = (m: MemberLoginResponse) => api.http.post('/api/me/checkin').set(bearer(m.accessToken)).send()
-const status = (m: MemberLoginResponse, month?: string) => api.http.get(`/api/me/checkin${month ? `?month=${month}` : ''}`).set(bearer(m.accessToken))
+const status = (m: MemberLoginResponse, month?: string) =>
+  api.http.get(`/api/me/checkin${month ? `?month=${month}` : ''}`).set(bearer(m.accessToken))
 const balance = async (m: MemberLoginResponse) => (await api.ctx.services.ledger.head(m.member.memberId)).state.balance
 const W = 100
 
@@ -44,13 +45,37 @@ describe('daily check-in', () => {
   })
 
   it('keeps the streak across a month end, pays milestones, and restarts the 7-day cycle', async () => {
-    const days = ['2026-01-28', '2026-01-29', '2026-01-30', '2026-01-31', '2026-02-01', '2026-02-02', '2026-02-03', '2026-02-04']
-    const got: Array<{ day: string; streak: number; rewardPoints: number; milestoneDay: number | null; makeupCardsEarned: number }> = []
+    const days = [
+      '2026-01-28',
+      '2026-01-29',
+      '2026-01-30',
+      '2026-01-31',
+      '2026-02-01',
+      '2026-02-02',
+      '2026-02-03',
+      '2026-02-04',
+    ]
+    const got: Array<{
+      day: string
+      streak: number
+      rewardPoints: number
+      milestoneDay: number | null
+      makeupCardsEarned: number
+    }> = []
     for (const d of days) {
       const m = await at(`${d}T02:00:00Z`, 'ci-streak')
       got.push((await checkIn(m)).body)
     }
-    expect(got.map((g) => [g.streak, g.rewardPoints])).toEqual([[1, 5], [2, 5], [3, 15], [4, 5], [5, 5], [6, 5], [7, 35], [8, 5]])
+    expect(got.map((g) => [g.streak, g.rewardPoints])).toEqual([
+      [1, 5],
+      [2, 5],
+      [3, 15],
+      [4, 5],
+      [5, 5],
+      [6, 5],
+      [7, 35],
+      [8, 5],
+    ])
     expect(got[6]).toMatchObject({ milestoneDay: 7, makeupCardsEarned: 1 })
     const m = await at('2026-02-04T05:00:00Z', 'ci-streak')
     const s = (await status(m)).body
@@ -72,16 +97,28 @@ describe('make-up cards (补签卡)', () => {
 
     // top up, then buy three cards with points; the same Idempotency-Key buys once
     await api.ctx.services.ledger.post({
-      memberId: m.member.memberId, eventKey: `test-topup:${m.member.memberId}`, type: 'adjust', now: api.clock.now(),
+      memberId: m.member.memberId,
+      eventKey: `test-topup:${m.member.memberId}`,
+      type: 'adjust',
+      now: api.clock.now(),
       plan: () => ({ op: { kind: 'credit', points: 100, earnedMonth: '2026-05', expiryMonths: 12 } }),
     })
     for (const key of ['buy-card-0001', 'buy-card-0001', 'buy-card-0002', 'buy-card-0003']) {
-      const res = await api.http.post('/api/me/checkin/makeup-cards').set(bearer(m.accessToken)).set('Idempotency-Key', key).send()
+      const res = await api.http
+        .post('/api/me/checkin/makeup-cards')
+        .set(bearer(m.accessToken))
+        .set('Idempotency-Key', key)
+        .send()
       expect(res.status).toBe(200)
     }
     expect(await balance(m)).toBe(W + 10 + 100 - 3 * 50)
 
-    for (const [day, code] of [['2026-05-07', 'CHECKIN.MAKEUP_NOT_ALLOWED'], ['2026-05-08', 'CHECKIN.MAKEUP_NOT_ALLOWED'], ['2026-04-30', 'CHECKIN.MAKEUP_NOT_ALLOWED'], ['2026-05-05', 'CHECKIN.ALREADY_CHECKED']] as const) {
+    for (const [day, code] of [
+      ['2026-05-07', 'CHECKIN.MAKEUP_NOT_ALLOWED'],
+      ['2026-05-08', 'CHECKIN.MAKEUP_NOT_ALLOWED'],
+      ['2026-04-30', 'CHECKIN.MAKEUP_NOT_ALLOWED'],
+      ['2026-05-05', 'CHECKIN.ALREADY_CHECKED'],
+    ] as const) {
       const res = await api.http.post('/api/me/checkin/makeup').set(bearer(m.accessToken)).send({ day })
       expect({ day, code: res.body.error?.code }).toEqual({ day, code })
     }
@@ -89,7 +126,9 @@ describe('make-up cards (补签卡)', () => {
     expect(filled.body).toMatchObject({ day: '2026-05-06', kind: 'makeup', rewardPoints: 5 })
     expect((await status(m)).body).toMatchObject({ streak: 3, makeupUsedThisMonth: 1, makeupCards: 2 })
 
-    expect((await api.http.post('/api/me/checkin/makeup').set(bearer(m.accessToken)).send({ day: '2026-05-01' })).status).toBe(200)
+    expect(
+      (await api.http.post('/api/me/checkin/makeup').set(bearer(m.accessToken)).send({ day: '2026-05-01' })).status,
+    ).toBe(200)
     const third = await api.http.post('/api/me/checkin/makeup').set(bearer(m.accessToken)).send({ day: '2026-05-02' })
     expect(third.body.error.code).toBe('CHECKIN.MAKEUP_CAP_REACHED')
     expect((await status(m)).body.makeupCards).toBe(1) // the refused make-up kept its card
@@ -106,11 +145,19 @@ describe('make-up cards (补签卡)', () => {
 })
 
 describe('crash repair and reminders', () => {
-  it('posts a reward a crash left unposted on the member\'s next request, once', async () => {
+  it("posts a reward a crash left unposted on the member's next request, once", async () => {
     const m = await at('2026-06-01T02:00:00Z', 'ci-crash')
     await checkinModels(api.conn).Checkin.collection.insertOne({
-      _id: `${m.member.memberId}:2026-06-01`, memberId: m.member.memberId, day: '2026-06-01', kind: 'daily', at: api.clock.now(),
-      streak: 1, rewardPoints: 5, milestoneDay: null, makeupCardsEarned: 0, rewarded: false,
+      _id: `${m.member.memberId}:2026-06-01`,
+      memberId: m.member.memberId,
+      day: '2026-06-01',
+      kind: 'daily',
+      at: api.clock.now(),
+      streak: 1,
+      rewardPoints: 5,
+      milestoneDay: null,
+      makeupCardsEarned: 0,
+      rewarded: false,
     } as never)
     expect(await balance(m)).toBe(W)
     await status(m)
@@ -120,13 +167,22 @@ describe('crash repair and reminders', () => {
 
   it('sends the subscribe-message reminder through the WeChat API to members who have not checked in', async () => {
     api.clock.set('2026-06-10T01:00:00Z')
-    const login = await api.http.post('/api/auth/wechat-login').send({ code: api.wechat.loginCode({ openid: 'o-reminded' }) })
-    const sub = await api.http.post('/api/me/checkin/reminder').set(bearer(login.body.accessToken)).send({ subscribe: true })
+    const login = await api.http
+      .post('/api/auth/wechat-login')
+      .send({ code: api.wechat.loginCode({ openid: 'o-reminded' }) })
+    const sub = await api.http
+      .post('/api/me/checkin/reminder')
+      .set(bearer(login.body.accessToken))
+      .send({ subscribe: true })
     expect(sub.body).toEqual({ subscribed: true })
     const before = api.wechat.subscribeMessages.length
     expect(await api.ctx.jobs.sendCheckinReminders(api.clock.now())).toBeGreaterThanOrEqual(1)
     const sent = api.wechat.subscribeMessages.slice(before) as Array<{ touser: string; template_id: string }>
-    expect(sent).toEqual(expect.arrayContaining([expect.objectContaining({ touser: 'o-reminded', template_id: api.config.wechat.checkinReminderTemplateId })]))
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ touser: 'o-reminded', template_id: api.config.wechat.checkinReminderTemplateId }),
+      ]),
+    )
     expect(await api.ctx.jobs.sendCheckinReminders(api.clock.now())).toBe(0) // one-time subscription used up
   })
 })
@@ -135,9 +191,22 @@ describe('milestone coupon', () => {
   it('hands out the configured coupon at the milestone, once', async () => {
     api.clock.runFrom(new Date())
     const operator = (await api.loginStaff('ci-operator', 'operator', null)).accessToken
-    const tid = (await api.http.post('/api/ops/coupon-templates').set(bearer(operator)).send(templateInput({ name: '连签3天礼券', claimStart: '2026-01-01T00:00:00+08:00', claimEnd: '2027-12-31T00:00:00+08:00' }))).body._id
+    const tid = (
+      await api.http
+        .post('/api/ops/coupon-templates')
+        .set(bearer(operator))
+        .send(
+          templateInput({
+            name: '连签3天礼券',
+            claimStart: '2026-01-01T00:00:00+08:00',
+            claimEnd: '2027-12-31T00:00:00+08:00',
+          }),
+        )
+    ).body._id
     const { checkin } = await api.ctx.services.rules.current()
-    await api.ctx.services.rules.replace({ checkin: { milestones: checkin.milestones.map((ms) => (ms.day === 3 ? { ...ms, couponTemplateId: tid } : ms)) } })
+    await api.ctx.services.rules.replace({
+      checkin: { milestones: checkin.milestones.map((ms) => (ms.day === 3 ? { ...ms, couponTemplateId: tid } : ms)) },
+    })
     try {
       for (const d of ['2026-07-01', '2026-07-02', '2026-07-03', '2026-07-04']) {
         const m = await at(`${d}T02:00:00Z`, 'ci-coupon')

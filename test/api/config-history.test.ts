@@ -21,13 +21,43 @@ beforeAll(async () => {
 afterAll(() => api.stop())
 
 const get = (path: string, token = operator) => api.http.get(path).set(bearer(token))
-const post = (path: string, body: unknown, token = operator) => api.http.post(path).set(bearer(token)).send(body as object)
-const put = (path: string, body: unknown, token = operator) => api.http.put(path).set(bearer(token)).send(body as object)
-const login = (username: string, password = PASSWORD) => api.http.post('/api/staff/auth/login').send({ username, password })
+const post = (path: string, body: unknown, token = operator) =>
+  api.http
+    .post(path)
+    .set(bearer(token))
+    .send(body as object)
+const put = (path: string, body: unknown, token = operator) =>
+  api.http
+    .put(path)
+    .set(bearer(token))
+    .send(body as object)
+const login = (username: string, password = PASSWORD) =>
+  api.http.post('/api/staff/auth/login').send({ username, password })
 
-const STORE = { name: '历史店', floor: 'L3', category: '餐饮', multiplierPermille: 1000, opensAt: '00:00', closesAt: '23:59', active: true }
-const newStaff = (username: string, over: Record<string, unknown> = {}) => ({ username, displayName: `员工${username}`, role: 'clerk', storeId: 'H1', password: PASSWORD, ...over })
-const staffEdit = (over: Record<string, unknown>) => ({ displayName: '改名', role: 'clerk', storeId: 'H1', active: true, ...over })
+const STORE = {
+  name: '历史店',
+  floor: 'L3',
+  category: '餐饮',
+  multiplierPermille: 1000,
+  opensAt: '00:00',
+  closesAt: '23:59',
+  active: true,
+}
+const newStaff = (username: string, over: Record<string, unknown> = {}) => ({
+  username,
+  displayName: `员工${username}`,
+  role: 'clerk',
+  storeId: 'H1',
+  password: PASSWORD,
+  ...over,
+})
+const staffEdit = (over: Record<string, unknown>) => ({
+  displayName: '改名',
+  role: 'clerk',
+  storeId: 'H1',
+  active: true,
+  ...over,
+})
 
 describe('stores', () => {
   it('creates, edits and lists versions who/when/before/after; a new multiplier applies to the next purchase', async () => {
@@ -38,7 +68,11 @@ describe('stores', () => {
 
     const clerkHs = (await api.loginStaff('cfg-clerk-hs1', 'clerk', 'HS1')).accessToken
     const member = await api.loginMember('cfg-member')
-    const first = await award(api, clerkHs, { scanToken: await scan(api, member, clerkHs), receiptNo: 'H-1', amountFen: 100_00 })
+    const first = await award(api, clerkHs, {
+      scanToken: await scan(api, member, clerkHs),
+      receiptNo: 'H-1',
+      amountFen: 100_00,
+    })
     expect(first.status).toBe(200)
 
     const editedAt = api.clock.now().getTime()
@@ -46,19 +80,39 @@ describe('stores', () => {
     expect(edited.status).toBe(200)
     expect(edited.body).toMatchObject({ multiplierPermille: 2000, version: 2 })
     // the purchase path caches stores; the edit dropped the cached copy
-    const second = await award(api, clerkHs, { scanToken: await scan(api, member, clerkHs), receiptNo: 'H-2', amountFen: 100_00 })
+    const second = await award(api, clerkHs, {
+      scanToken: await scan(api, member, clerkHs),
+      receiptNo: 'H-2',
+      amountFen: 100_00,
+    })
     expect(second.body.breakdown.storeMultiplierPermille).toBe(2000)
     expect(second.body.points).toBe(first.body.points * 2)
 
     const history = (await get('/api/ops/stores/HS1/history')).body.items
     expect(history.map((v: { version: number }) => v.version)).toEqual([2, 1])
-    expect(history[0]).toMatchObject({ kind: 'store', entityId: 'HS1', changedBy: 'cfg-operator', note: '周年庆', before: STORE, after: { ...STORE, multiplierPermille: 2000 } })
+    expect(history[0]).toMatchObject({
+      kind: 'store',
+      entityId: 'HS1',
+      changedBy: 'cfg-operator',
+      note: '周年庆',
+      before: STORE,
+      after: { ...STORE, multiplierPermille: 2000 },
+    })
     expect(Math.abs(Date.parse(history[0].changedAt) - editedAt)).toBeLessThan(5_000) // the test clock runs
     expect(history[1]).toMatchObject({ version: 1, before: null, after: STORE, note: '新店开业' })
   })
 
   it('versions a store that predates the console from 0; a save without changes records nothing', async () => {
-    const same = await put('/api/ops/stores/H1', { name: 'Store H1', floor: 'L1', category: '零售', multiplierPermille: 1000, opensAt: '00:00', closesAt: '23:59', active: true, version: 0 })
+    const same = await put('/api/ops/stores/H1', {
+      name: 'Store H1',
+      floor: 'L1',
+      category: '零售',
+      multiplierPermille: 1000,
+      opensAt: '00:00',
+      closesAt: '23:59',
+      active: true,
+      version: 0,
+    })
     expect(same.status).toBe(200)
     expect(same.body.version).toBe(0)
     expect((await get('/api/ops/stores/H1/history')).body.items).toEqual([])
@@ -76,12 +130,23 @@ describe('stores', () => {
 
   it('lets exactly one of several concurrent edits of the same version win', async () => {
     await post('/api/ops/stores', { id: 'HS3', ...STORE })
-    const results = await Promise.all([1100, 1200, 1300, 1400, 1500].map((m) => put('/api/ops/stores/HS3', { ...STORE, multiplierPermille: m, version: 1 })))
+    const results = await Promise.all(
+      [1100, 1200, 1300, 1400, 1500].map((m) =>
+        put('/api/ops/stores/HS3', { ...STORE, multiplierPermille: m, version: 1 }),
+      ),
+    )
     const won = results.filter((r) => r.status === 200)
     expect(won).toHaveLength(1)
     expect(results.filter((r) => r.status === 409)).toHaveLength(4)
-    const stores = (await get('/api/ops/stores')).body.items as { id: string; multiplierPermille: number; version: number }[]
-    expect(stores.find((s) => s.id === 'HS3')).toMatchObject({ multiplierPermille: won[0]!.body.multiplierPermille, version: 2 })
+    const stores = (await get('/api/ops/stores')).body.items as {
+      id: string
+      multiplierPermille: number
+      version: number
+    }[]
+    expect(stores.find((s) => s.id === 'HS3')).toMatchObject({
+      multiplierPermille: won[0]!.body.multiplierPermille,
+      version: 2,
+    })
     expect((await get('/api/ops/stores/HS3/history')).body.items).toHaveLength(2)
   })
 
@@ -89,7 +154,10 @@ describe('stores', () => {
     const before = await dbFingerprint(api.conn)
     const bad: [string, () => ReturnType<typeof post>][] = [
       ['id with a slash', () => post('/api/ops/stores', { id: 'a/b', ...STORE })],
-      ['closing before opening', () => post('/api/ops/stores', { id: 'HBAD', ...STORE, opensAt: '22:00', closesAt: '10:00' })],
+      [
+        'closing before opening',
+        () => post('/api/ops/stores', { id: 'HBAD', ...STORE, opensAt: '22:00', closesAt: '10:00' }),
+      ],
       ['negative multiplier', () => post('/api/ops/stores', { id: 'HBAD', ...STORE, multiplierPermille: -1 })],
       ['version missing', () => put('/api/ops/stores/H1', STORE)],
       ['unknown field', () => put('/api/ops/stores/H1', { ...STORE, version: 0, configVersion: 5 })],
@@ -108,10 +176,21 @@ describe('staff accounts', () => {
   it('creates an account that can log in; edits are versioned without any password hash', async () => {
     const created = await post('/api/ops/staff', newStaff('Cfg-New', { note: '新入职' }))
     expect(created.status).toBe(201)
-    expect(created.body).toEqual({ username: 'cfg-new', displayName: '员工Cfg-New', role: 'clerk', storeId: 'H1', active: true, lockedUntil: null, version: 1 })
+    expect(created.body).toEqual({
+      username: 'cfg-new',
+      displayName: '员工Cfg-New',
+      role: 'clerk',
+      storeId: 'H1',
+      active: true,
+      lockedUntil: null,
+      version: 1,
+    })
     expect((await login('cfg-new')).status).toBe(200)
 
-    const promoted = await put('/api/ops/staff/cfg-new', staffEdit({ role: 'manager', password: 'a brand new secret', version: 1 }))
+    const promoted = await put(
+      '/api/ops/staff/cfg-new',
+      staffEdit({ role: 'manager', password: 'a brand new secret', version: 1 }),
+    )
     expect(promoted.status).toBe(200)
     expect(promoted.body).toMatchObject({ role: 'manager', displayName: '改名', version: 2 })
     expect((await login('cfg-new')).status).toBe(401)
@@ -119,14 +198,22 @@ describe('staff accounts', () => {
 
     const history = (await get('/api/ops/staff/cfg-new/history')).body.items
     expect(history).toHaveLength(2)
-    expect(history[0]).toMatchObject({ version: 2, before: { role: 'clerk', displayName: '员工Cfg-New' }, after: { role: 'manager', passwordChanged: true } })
+    expect(history[0]).toMatchObject({
+      version: 2,
+      before: { role: 'clerk', displayName: '员工Cfg-New' },
+      after: { role: 'manager', passwordChanged: true },
+    })
     expect(history[1]).toMatchObject({ version: 1, before: null, note: '新入职', after: { passwordChanged: true } })
   })
 
   it('never puts a password hash in an answer or in the stored history', async () => {
     await post('/api/ops/staff', newStaff('cfg-hash'))
     await put('/api/ops/staff/cfg-hash', staffEdit({ password: 'another long secret', version: 1 }))
-    const answers = [await get('/api/ops/staff'), await get('/api/ops/staff/cfg-hash/history'), await put('/api/ops/staff/cfg-hash', staffEdit({ displayName: 'x', version: 2 }))]
+    const answers = [
+      await get('/api/ops/staff'),
+      await get('/api/ops/staff/cfg-hash/history'),
+      await put('/api/ops/staff/cfg-hash', staffEdit({ displayName: 'x', version: 2 })),
+    ]
     for (const res of answers) {
       expect(res.status).toBe(200)
       expect(JSON.stringify(res.body)).not.toMatch(/argon2|passwordHash|another long secret/)
@@ -143,8 +230,12 @@ describe('staff accounts', () => {
     const refused = await login('cfg-leaver')
     expect(refused.status).toBe(401)
     expect(refused.body.error.code).toBe('AUTH.BAD_CREDENTIALS')
-    expect((await api.http.post('/api/staff/auth/refresh').send({ refreshToken: session.refreshToken })).status).toBe(401)
-    expect((await get('/api/ops/staff')).body.items.find((s: { username: string }) => s.username === 'cfg-leaver').active).toBe(false)
+    expect((await api.http.post('/api/staff/auth/refresh').send({ refreshToken: session.refreshToken })).status).toBe(
+      401,
+    )
+    expect(
+      (await get('/api/ops/staff')).body.items.find((s: { username: string }) => s.username === 'cfg-leaver').active,
+    ).toBe(false)
   })
 
   it('an operator cannot deactivate or demote themselves; another operator can be changed', async () => {
@@ -163,7 +254,9 @@ describe('staff accounts', () => {
 
   it('stale and concurrent edits: exactly one wins, the others get 409', async () => {
     await post('/api/ops/staff', newStaff('cfg-race'))
-    const results = await Promise.all(['甲', '乙', '丙'].map((name) => put('/api/ops/staff/cfg-race', staffEdit({ displayName: name, version: 1 }))))
+    const results = await Promise.all(
+      ['甲', '乙', '丙'].map((name) => put('/api/ops/staff/cfg-race', staffEdit({ displayName: name, version: 1 }))),
+    )
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409])
     const stale = await put('/api/ops/staff/cfg-race', staffEdit({ displayName: '丁', version: 1 }))
     expect(stale.body.error.code).toBe('CONFIG.VERSION_CONFLICT')
@@ -173,14 +266,28 @@ describe('staff accounts', () => {
   it('rolls forward a change that was recorded but not applied (a crash in between), password included', async () => {
     await post('/api/ops/staff', newStaff('cfg-crash'))
     const after = { displayName: '崩溃后', role: 'manager', storeId: 'H1', active: true, passwordChanged: true }
-    const versions = api.conn.db!.collection<{ _id: string; secret?: string } & Record<string, unknown>>('config_versions')
+    const versions = api.conn.db!.collection<{ _id: string; secret?: string } & Record<string, unknown>>(
+      'config_versions',
+    )
     await versions.insertOne({
-      _id: 'staff:cfg-crash:2', kind: 'staff', entityId: 'cfg-crash', version: 2, changedBy: 'cfg-operator', changedAt: new Date(),
-      before: null, after, note: '', secret: await StaffService.hashPassword('set before the crash'),
+      _id: 'staff:cfg-crash:2',
+      kind: 'staff',
+      entityId: 'cfg-crash',
+      version: 2,
+      changedBy: 'cfg-operator',
+      changedAt: new Date(),
+      before: null,
+      after,
+      note: '',
+      secret: await StaffService.hashPassword('set before the crash'),
     })
     // the edit was made from version 1 too: it lost, and reading for it applied version 2
-    expect((await put('/api/ops/staff/cfg-crash', staffEdit({ version: 1 }))).body.error.code).toBe('CONFIG.VERSION_CONFLICT')
-    expect((await get('/api/ops/staff')).body.items.find((a: { username: string }) => a.username === 'cfg-crash')).toMatchObject({ displayName: '崩溃后', version: 2 })
+    expect((await put('/api/ops/staff/cfg-crash', staffEdit({ version: 1 }))).body.error.code).toBe(
+      'CONFIG.VERSION_CONFLICT',
+    )
+    expect(
+      (await get('/api/ops/staff')).body.items.find((a: { username: string }) => a.username === 'cfg-crash'),
+    ).toMatchObject({ displayName: '崩溃后', version: 2 })
     expect((await login('cfg-crash', 'set before the crash')).status).toBe(200)
     expect((await versions.findOne({ _id: 'staff:cfg-crash:2' }))?.secret).toBeUndefined()
   })
@@ -211,7 +318,11 @@ describe('staff accounts', () => {
 describe('coupon templates', () => {
   it('records creation and each status change; a stale version is refused', async () => {
     const id = await createTemplate(api, operator)
-    const paused = await post(`/api/ops/coupon-templates/${id}/status`, { status: 'paused', version: 1, note: '库存盘点' })
+    const paused = await post(`/api/ops/coupon-templates/${id}/status`, {
+      status: 'paused',
+      version: 1,
+      note: '库存盘点',
+    })
     expect(paused.body).toEqual({ ok: true, status: 'paused', version: 2 })
     // older clients send no version: still recorded
     expect((await post(`/api/ops/coupon-templates/${id}/status`, { status: 'active' })).body.version).toBe(3)
@@ -220,7 +331,14 @@ describe('coupon templates', () => {
 
     const history = (await get(`/api/ops/coupon-templates/${id}/history`)).body.items
     expect(history.map((v: { version: number }) => v.version)).toEqual([3, 2, 1])
-    expect(history[1]).toMatchObject({ kind: 'coupon_template', entityId: id, changedBy: 'cfg-operator', note: '库存盘点', before: { status: 'active', name: '满200减30' }, after: { status: 'paused' } })
+    expect(history[1]).toMatchObject({
+      kind: 'coupon_template',
+      entityId: id,
+      changedBy: 'cfg-operator',
+      note: '库存盘点',
+      before: { status: 'active', name: '满200减30' },
+      after: { status: 'paused' },
+    })
     expect(history[2]).toMatchObject({ before: null, after: { status: 'active', stock: 100 } })
     expect((await get('/api/ops/coupon-templates/999999/history')).status).toBe(404)
     expect((await get('/api/ops/coupon-templates/12ab/history')).status).toBe(400)

@@ -56,16 +56,29 @@ describe('coupon stock left', () => {
             // claims at once by a member who can pay for one: a payment fails after its slot was taken, and
             // with three the third is refused on the member's limit of two
             const m = await newMember()
-            const all = await Promise.all(Array.from({ length: s === 'payFail' ? 2 : 3 }, () => claim(api, m.accessToken, tid)))
+            const all = await Promise.all(
+              Array.from({ length: s === 'payFail' ? 2 : 3 }, () => claim(api, m.accessToken, tid)),
+            )
             for (const r of all) if (r.status === 200) holders.push({ token: m.accessToken, couponId: r.body.couponId })
           } else if (s === 'redeem' && holders.length > redeemed.length) {
             const h = holders.find((x) => !redeemed.includes(x.couponId))!
-            const code = (await api.http.get(`/api/me/coupons/${encodeURIComponent(h.couponId)}/code`).set(bearer(h.token))).body.code
-            expect((await api.http.post('/api/staff/coupons/redeem').set(bearer(clerk)).send({ code })).status).toBe(200)
+            const code = (
+              await api.http.get(`/api/me/coupons/${encodeURIComponent(h.couponId)}/code`).set(bearer(h.token))
+            ).body.code
+            expect((await api.http.post('/api/staff/coupons/redeem').set(bearer(clerk)).send({ code })).status).toBe(
+              200,
+            )
             redeemed.push(h.couponId)
           } else if (s === 'undo' && redeemed.length > 0) {
             const id = redeemed.pop()!
-            expect((await api.http.post(`/api/staff/coupons/${encodeURIComponent(id)}/undo`).set(bearer(clerk)).send()).status).toBe(200)
+            expect(
+              (
+                await api.http
+                  .post(`/api/staff/coupons/${encodeURIComponent(id)}/undo`)
+                  .set(bearer(clerk))
+                  .send()
+              ).status,
+            ).toBe(200)
           }
           const live = await Coupon.countDocuments({ templateId: tid })
           const viewer = await newMember()

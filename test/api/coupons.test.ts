@@ -51,12 +51,16 @@ describe('claiming', () => {
     expect(again.status).toBe(409)
     expect(again.body.error.code).toBe('COUPON.LIMIT_REACHED')
     const centre = await api.http.get('/api/coupons').set(bearer(m.accessToken))
-    expect(centre.body.items.find((c: { templateId: string }) => c.templateId === tid)).toMatchObject({ stockLeft: 4, claimedByMe: 1, blocker: 'LIMIT_REACHED' })
+    expect(centre.body.items.find((c: { templateId: string }) => c.templateId === tid)).toMatchObject({
+      stockLeft: 4,
+      claimedByMe: 1,
+      blocker: 'LIMIT_REACHED',
+    })
     const mine = await api.http.get('/api/me/coupons?status=unused').set(bearer(m.accessToken))
     expect(mine.body.items).toHaveLength(1)
   })
 
-  it('holds a member to the limit while reusing an ordinal given back, and a repeat claim does not walk the member\'s coupons', async () => {
+  it("holds a member to the limit while reusing an ordinal given back, and a repeat claim does not walk the member's coupons", async () => {
     const tid = await createTemplate(api, operator, { stock: null, perMemberLimit: 3 })
     const m = await api.loginMember('ordinals')
     for (let i = 0; i < 3; i++) expect((await claim(api, m.accessToken, tid)).status).toBe(200)
@@ -100,7 +104,10 @@ describe('claiming', () => {
     expect((await claim(api, m.accessToken, 'abc')).status).toBe(400)
     expect(await couponsOf(m.member.memberId)).toHaveLength(0)
     // The coupon centre says why, and reads the tier again once it changes.
-    const blockerOf = async (templateId: string) => (await api.http.get('/api/coupons').set(bearer(m.accessToken))).body.items.find((i: { templateId: string }) => i.templateId === templateId)?.blocker
+    const blockerOf = async (templateId: string) =>
+      (await api.http.get('/api/coupons').set(bearer(m.accessToken))).body.items.find(
+        (i: { templateId: string }) => i.templateId === templateId,
+      )?.blocker
     expect([await blockerOf(gold), await blockerOf(later)]).toEqual(['TIER_TOO_LOW', 'NOT_STARTED'])
     await api.ctx.services.members.setTier(m.member.memberId, 3)
     expect(await blockerOf(gold)).toBeNull()
@@ -109,7 +116,13 @@ describe('claiming', () => {
 
 describe('points-priced coupons (saga)', () => {
   it('debits the price once and activates the coupon', async () => {
-    const tid = await createTemplate(api, operator, { pricePoints: 60, type: 'parking', parkingHours: 2, valueFen: 0, thresholdFen: 0 })
+    const tid = await createTemplate(api, operator, {
+      pricePoints: 60,
+      type: 'parking',
+      parkingHours: 2,
+      valueFen: 0,
+      thresholdFen: 0,
+    })
     const m = await api.loginMember('buyer')
     const res = await claim(api, m.accessToken, tid)
     expect(res.status).toBe(200)
@@ -138,17 +151,31 @@ describe('points-priced coupons (saga)', () => {
     const { Coupon } = couponModels(api.conn)
     const t = api.clock.now()
     const half = (memberId: string, slot: number, claimId: string) => ({
-      _id: `${tid}#${slot}`, templateId: tid, slot, memberId, ordinal: 1, claimId, state: 'pending_payment',
-      validFrom: t.toISOString(), validTo: new Date(t.getTime() + 7 * 86400_000).toISOString(), claimedAt: t,
-      redeemedAt: null, redeemedBy: null, redeemedStoreId: null,
+      _id: `${tid}#${slot}`,
+      templateId: tid,
+      slot,
+      memberId,
+      ordinal: 1,
+      claimId,
+      state: 'pending_payment',
+      validFrom: t.toISOString(),
+      validTo: new Date(t.getTime() + 7 * 86400_000).toISOString(),
+      claimedAt: t,
+      redeemedAt: null,
+      redeemedBy: null,
+      redeemedStoreId: null,
     })
     // Crash 1: slot reserved, process died before the debit.
     await Coupon.collection.insertOne(half(m1.member.memberId, 1, 'claim-a') as never)
     // Crash 2: slot reserved and paid, process died before activation.
     await Coupon.collection.insertOne(half(m2.member.memberId, 2, 'claim-b') as never)
     await api.ctx.services.ledger.post({
-      memberId: m2.member.memberId, eventKey: `coupon:${tid}#2:claim-b`, type: 'coupon', now: t,
-      plan: () => ({ op: { kind: 'debit', points: 30 } }), fenceable: true, // as payForItem posts it
+      memberId: m2.member.memberId,
+      eventKey: `coupon:${tid}#2:claim-b`,
+      type: 'coupon',
+      now: t,
+      plan: () => ({ op: { kind: 'debit', points: 30 } }),
+      fenceable: true, // as payForItem posts it
     })
     expect(await api.ctx.jobs.sweepCouponClaims(api.clock.now())).toMatchObject({ activated: 0, released: 0 }) // too fresh
     api.clock.advance(31_000)
@@ -167,10 +194,13 @@ describe('points-priced coupons (saga)', () => {
 })
 
 const myCoupons = async (token: string, status = 'unused') =>
-  (await api.http.get(`/api/me/coupons?status=${status}`).set(bearer(token))).body.items as { couponId: string; templateId: string }[]
+  (await api.http.get(`/api/me/coupons?status=${status}`).set(bearer(token))).body.items as {
+    couponId: string
+    templateId: string
+  }[]
 
 describe('my coupons and the coupon code', () => {
-  it('reads a member\'s coupons from their own book: a crash between pointer and slot is repaired, a freed slot re-taken by another member is not shown', async () => {
+  it("reads a member's coupons from their own book: a crash between pointer and slot is repaired, a freed slot re-taken by another member is not shown", async () => {
     const tid = await createTemplate(api, operator, { stock: 3, perMemberLimit: 2 })
     const a = await api.loginMember('book-a')
     const b = await api.loginMember('book-b')
@@ -178,18 +208,61 @@ describe('my coupons and the coupon code', () => {
     // Crash after the book pointer was written and the slot inserted, before the pointer was settled.
     const book = api.conn.collection('coupon_book')
     const t = api.clock.now()
-    await book.insertOne({ _id: `${a.member.memberId}:2`, memberId: a.member.memberId, templateId: tid, claimId: 'crashed-claim', couponId: null, failed: false, at: t } as never)
+    await book.insertOne({
+      _id: `${a.member.memberId}:2`,
+      memberId: a.member.memberId,
+      templateId: tid,
+      claimId: 'crashed-claim',
+      couponId: null,
+      failed: false,
+      at: t,
+    } as never)
     await couponModels(api.conn).Coupon.collection.insertOne({
-      _id: `${tid}#3`, templateId: tid, slot: 3, memberId: a.member.memberId, ordinal: 2, claimId: 'crashed-claim', state: 'active',
-      validFrom: t.toISOString(), validTo: new Date(t.getTime() + 7 * 86400_000).toISOString(), claimedAt: t, redeemedAt: null, redeemedBy: null, redeemedStoreId: null,
+      _id: `${tid}#3`,
+      templateId: tid,
+      slot: 3,
+      memberId: a.member.memberId,
+      ordinal: 2,
+      claimId: 'crashed-claim',
+      state: 'active',
+      validFrom: t.toISOString(),
+      validTo: new Date(t.getTime() + 7 * 86400_000).toISOString(),
+      claimedAt: t,
+      redeemedAt: null,
+      redeemedBy: null,
+      redeemedStoreId: null,
     } as never)
     // A pointer whose claim never got a slot (crash before the insert) reads as nothing.
-    await book.insertOne({ _id: `${a.member.memberId}:3`, memberId: a.member.memberId, templateId: tid, claimId: 'lost-claim', couponId: null, failed: false, at: t } as never)
+    await book.insertOne({
+      _id: `${a.member.memberId}:3`,
+      memberId: a.member.memberId,
+      templateId: tid,
+      claimId: 'lost-claim',
+      couponId: null,
+      failed: false,
+      at: t,
+    } as never)
     // An old pointer to a slot that now holds member B's coupon (freed by compensation, re-taken).
     const second = (await claim(api, b.accessToken, tid)).body.couponId as string
-    await book.insertOne({ _id: `${a.member.memberId}:4`, memberId: a.member.memberId, templateId: tid, claimId: 'compensated', couponId: second, failed: false, at: t } as never)
+    await book.insertOne({
+      _id: `${a.member.memberId}:4`,
+      memberId: a.member.memberId,
+      templateId: tid,
+      claimId: 'compensated',
+      couponId: second,
+      failed: false,
+      at: t,
+    } as never)
     // Today's pointers name the coupon before its insert: a crash before the insert reads as nothing.
-    await book.insertOne({ _id: `${a.member.memberId}:5`, memberId: a.member.memberId, templateId: tid, claimId: 'named-lost', couponId: `${tid}#2`, failed: false, at: t } as never)
+    await book.insertOne({
+      _id: `${a.member.memberId}:5`,
+      memberId: a.member.memberId,
+      templateId: tid,
+      claimId: 'named-lost',
+      couponId: `${tid}#2`,
+      failed: false,
+      at: t,
+    } as never)
     expect((await myCoupons(a.accessToken)).map((c) => c.couponId).sort()).toEqual([first]) // in flight: not yet repaired
     api.clock.advance(61_000)
     try {
@@ -197,7 +270,9 @@ describe('my coupons and the coupon code', () => {
       expect((await myCoupons(again.accessToken)).map((c) => c.couponId).sort()).toEqual([first, `${tid}#3`].sort())
       expect(await book.findOne({ _id: `${a.member.memberId}:2` } as never)).toMatchObject({ couponId: `${tid}#3` })
       expect(await book.findOne({ _id: `${a.member.memberId}:3` } as never)).toMatchObject({ failed: true })
-      const centre = (await api.http.get('/api/coupons').set(bearer(again.accessToken))).body.items.find((c: { templateId: string }) => c.templateId === tid)
+      const centre = (await api.http.get('/api/coupons').set(bearer(again.accessToken))).body.items.find(
+        (c: { templateId: string }) => c.templateId === tid,
+      )
       expect(centre).toMatchObject({ claimedByMe: 2, stockLeft: 0, blocker: 'SOLD_OUT' })
       expect((await myCoupons((await api.loginMember('book-b')).accessToken)).map((c) => c.couponId)).toEqual([second])
     } finally {
@@ -214,14 +289,16 @@ describe('my coupons and the coupon code', () => {
       const again = await api.loginMember('expirer')
       const expired = await api.http.get('/api/me/coupons?status=expired').set(bearer(again.accessToken))
       expect(expired.body.items.map((c: { templateId: string }) => c.templateId)).toContain(tid)
-      const code = await api.http.get(`/api/me/coupons/${encodeURIComponent(expired.body.items[0].couponId)}/code`).set(bearer(again.accessToken))
+      const code = await api.http
+        .get(`/api/me/coupons/${encodeURIComponent(expired.body.items[0].couponId)}/code`)
+        .set(bearer(again.accessToken))
       expect(code.status).toBe(410)
     } finally {
       api.clock.advance(-2 * 86400_000)
     }
   })
 
-  it('gives a code only for the caller\'s own coupon', async () => {
+  it("gives a code only for the caller's own coupon", async () => {
     const tid = await createTemplate(api, operator)
     const owner = await api.loginMember('code-owner')
     const other = await api.loginMember('code-thief')
@@ -239,10 +316,13 @@ describe('staff redemption (核销)', () => {
     const tid = await createTemplate(api, operator, over)
     const m = await api.loginMember(name)
     const coupon = (await claim(api, m.accessToken, tid)).body
-    const code = (await api.http.get(`/api/me/coupons/${encodeURIComponent(coupon.couponId)}/code`).set(bearer(m.accessToken))).body.code
+    const code = (
+      await api.http.get(`/api/me/coupons/${encodeURIComponent(coupon.couponId)}/code`).set(bearer(m.accessToken))
+    ).body.code
     return { m, coupon, code: code as string }
   }
-  const redeem = (token: string, code: string) => api.http.post('/api/staff/coupons/redeem').set(bearer(token)).send({ code })
+  const redeem = (token: string, code: string) =>
+    api.http.post('/api/staff/coupons/redeem').set(bearer(token)).send({ code })
 
   it('previews, redeems once, shows it as used; a repeat by the same clerk is marked, another clerk is refused', async () => {
     const { m, coupon, code } = await claimedCode('redeemer')
@@ -258,14 +338,22 @@ describe('staff redemption (核销)', () => {
     expect(again.body).toEqual({ ...res.body, repeat: { action: 'redeem', by: 'clerk-c1', at: res.body.redeemedAt } })
     const second = await redeem(clerkS1b, code)
     expect(second.status).toBe(409)
-    expect(second.body.error).toMatchObject({ code: 'COUPON.ALREADY_REDEEMED', details: { by: 'clerk-c1', storeId: 'S1', at: res.body.redeemedAt } })
+    expect(second.body.error).toMatchObject({
+      code: 'COUPON.ALREADY_REDEEMED',
+      details: { by: 'clerk-c1', storeId: 'S1', at: res.body.redeemedAt },
+    })
     const used = await api.http.get('/api/me/coupons?status=used').set(bearer(m.accessToken))
     expect(used.body.items.map((c: { couponId: string }) => c.couponId)).toContain(coupon.couponId)
   })
 
   it('lets exactly one of two staff racing on the same coupon succeed', async () => {
     const { code } = await claimedCode('raced')
-    const results = await Promise.all([redeem(clerkS1, code), redeem(clerkS1b, code), redeem(clerkS1, code), redeem(clerkS1b, code)])
+    const results = await Promise.all([
+      redeem(clerkS1, code),
+      redeem(clerkS1b, code),
+      redeem(clerkS1, code),
+      redeem(clerkS1b, code),
+    ])
     const won = results.filter((r) => r.status === 200 && !r.body.repeat)
     expect(won).toHaveLength(1)
     const winner = won[0]!.body.repeat
@@ -296,7 +384,14 @@ describe('staff redemption (核销)', () => {
     }
     const m = await api.loginMember('tamper-member')
     expect((await redeem(m.accessToken, code)).status).toBe(401)
-    expect((await api.http.post('/api/staff/coupons/redeem').set(bearer(clerkS1)).send({ code: { $ne: '' } })).status).toBe(400)
+    expect(
+      (
+        await api.http
+          .post('/api/staff/coupons/redeem')
+          .set(bearer(clerkS1))
+          .send({ code: { $ne: '' } })
+      ).status,
+    ).toBe(400)
   })
 
   it('undoes within 10 minutes by the same staff only; afterwards a manager', async () => {
@@ -314,10 +409,20 @@ describe('staff redemption (核销)', () => {
     api.clock.advance(11 * 60_000)
     try {
       const clerk = (await api.loginStaff('clerk-c1', 'clerk', 'S1')).accessToken
-      const late = await api.http.post(`/api/staff/coupons/${encodeURIComponent(c2.couponId)}/undo`).set(bearer(clerk)).send()
+      const late = await api.http
+        .post(`/api/staff/coupons/${encodeURIComponent(c2.couponId)}/undo`)
+        .set(bearer(clerk))
+        .send()
       expect(late.body.error.code).toBe('COUPON.UNDO_WINDOW_PASSED')
       const manager = (await api.loginStaff('manager-c1', 'manager', 'S1')).accessToken
-      expect((await api.http.post(`/api/staff/coupons/${encodeURIComponent(c2.couponId)}/undo`).set(bearer(manager)).send()).status).toBe(200)
+      expect(
+        (
+          await api.http
+            .post(`/api/staff/coupons/${encodeURIComponent(c2.couponId)}/undo`)
+            .set(bearer(manager))
+            .send()
+        ).status,
+      ).toBe(200)
     } finally {
       api.clock.advance(-11 * 60_000)
     }

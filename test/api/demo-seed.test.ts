@@ -30,7 +30,9 @@ describe('demo data (npm run demo)', () => {
     const card = (await api.http.get('/api/me/card').set(bearer(alice.accessToken))).body
     expect(card.pointsBalance).toBeGreaterThan(0)
     expect(card.birthday).toMatch(/^1992-\d{2}-08$/)
-    expect((await api.http.get('/api/coupons').set(bearer(alice.accessToken))).body.items.length).toBeGreaterThanOrEqual(1)
+    expect(
+      (await api.http.get('/api/coupons').set(bearer(alice.accessToken))).body.items.length,
+    ).toBeGreaterThanOrEqual(1)
     // Alice is silver: the monthly tier coupon reaches her by the benefit job, not the coupon centre.
     expect(card.tier.level).toBe(2)
     const job = await api.http.post('/api/ops/jobs/grant-tier-monthly-coupons').set(bearer(op)).send({})

@@ -15,13 +15,29 @@ describe('error model', () => {
   it('answers bad input with a stable code, 4xx, and writes nothing', async () => {
     const before = await memberCount()
     const cases: Array<[() => ReturnType<typeof api.http.post>, number, string]> = [
-      [() => api.http.post('/api/auth/dev-login').set('content-type', 'application/json').send('{"devUser":'), 400, 'REQUEST.MALFORMED_JSON'],
+      [
+        () => api.http.post('/api/auth/dev-login').set('content-type', 'application/json').send('{"devUser":'),
+        400,
+        'REQUEST.MALFORMED_JSON',
+      ],
       [() => api.http.post('/api/auth/dev-login').send({ devUser: 42 }), 400, 'VALIDATION.FAILED'],
-      [() => api.http.post('/api/auth/dev-login').send({ devUser: 'ok-name', role: 'operator' }), 400, 'VALIDATION.FAILED'],
+      [
+        () => api.http.post('/api/auth/dev-login').send({ devUser: 'ok-name', role: 'operator' }),
+        400,
+        'VALIDATION.FAILED',
+      ],
       [() => api.http.post('/api/auth/dev-login').send({ devUser: { $ne: null } }), 400, 'VALIDATION.FAILED'],
-      [() => api.http.post('/api/auth/dev-login').send(JSON.parse('{"__proto__":{"x":1},"devUser":"proto"}')), 400, 'VALIDATION.FAILED'],
+      [
+        () => api.http.post('/api/auth/dev-login').send(JSON.parse('{"__proto__":{"x":1},"devUser":"proto"}')),
+        400,
+        'VALIDATION.FAILED',
+      ],
       [() => api.http.post('/api/auth/dev-login').send({ devUser: 'a'.repeat(200_000) }), 413, 'REQUEST.TOO_LARGE'],
-      [() => api.http.post('/api/auth/dev-login').type('form').send('devUser=alice'), 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE'],
+      [
+        () => api.http.post('/api/auth/dev-login').type('form').send('devUser=alice'),
+        415,
+        'REQUEST.UNSUPPORTED_MEDIA_TYPE',
+      ],
       [() => api.http.post('/api/auth/wechat-login').send({ code: { $gt: '' } }), 400, 'VALIDATION.FAILED'],
     ]
     for (const [send, status, code] of cases) {

@@ -51,7 +51,10 @@ describe('hostile request bodies', () => {
     const before = await dbFingerprint(api.conn)
     for (const target of targets) {
       const res = await send(target, raw)
-      expect({ route: target.path(world.fixtures), status: res.status }).toEqual({ route: target.path(world.fixtures), status: expect.any(Number) })
+      expect({ route: target.path(world.fixtures), status: res.status }).toEqual({
+        route: target.path(world.fixtures),
+        status: expect.any(Number),
+      })
       expect(res.status).toBeGreaterThanOrEqual(400)
       expect(res.status).toBeLessThan(500)
       expect(res.body.error.code).toMatch(/^(REQUEST\.(TOO_COMPLEX|TOO_LARGE)|AUTH\.REQUIRED|AUTH\.TOKEN_INVALID)$/)
@@ -82,10 +85,16 @@ describe('hostile request bodies', () => {
       await new Promise((r) => setTimeout(r, 20))
     }
     await flood
-    const p = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!
+    const p = (xs: number[], q: number) =>
+      [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!
     const figures = {
-      floodSeconds: (Date.now() - started) / 1000, refusals: refusals.length, refusalP50Ms: p(refusals, 0.5), refusalP99Ms: p(refusals, 0.99),
-      healthSamples: health.length, healthP50Ms: p(health, 0.5), healthP99Ms: p(health, 0.99),
+      floodSeconds: (Date.now() - started) / 1000,
+      refusals: refusals.length,
+      refusalP50Ms: p(refusals, 0.5),
+      refusalP99Ms: p(refusals, 0.99),
+      healthSamples: health.length,
+      healthP50Ms: p(health, 0.5),
+      healthP99Ms: p(health, 0.99),
     }
     const out = path.join(__dirname, '../../test-results/hostile-bodies.json')
     fs.mkdirSync(path.dirname(out), { recursive: true })

@@ -11,7 +11,8 @@ import { ownDatabase } from '../support/own-database'
  * outcome of its own document — and upserts by `_id` (by-id.ts), which must survive racing themselves.
  */
 let conn: Connection
-const Row = () => getModel(conn, 'BatchRow', new Schema({ _id: String, n: Number }, { versionKey: false, collection: 'batch_rows' }))
+const Row = () =>
+  getModel(conn, 'BatchRow', new Schema({ _id: String, n: Number }, { versionKey: false, collection: 'batch_rows' }))
 const commands: string[] = []
 
 const database = ownDatabase()
@@ -20,12 +21,19 @@ beforeAll(() => {
 })
 
 async function storedIds(model: ReturnType<typeof Row>, prefix: string): Promise<string[]> {
-  return (await model.find({}, { _id: 1 }).lean()).map((r) => String(r._id)).filter((id) => id.startsWith(prefix)).sort()
+  return (await model.find({}, { _id: 1 }).lean())
+    .map((r) => String(r._id))
+    .filter((id) => id.startsWith(prefix))
+    .sort()
 }
 
 async function counted<T>(work: () => Promise<T>): Promise<T> {
   const { result, calls } = await databaseCalls(work)
-  commands.splice(0, commands.length, ...calls.filter((c) => c.startsWith('batch_rows.')).map((c) => c.slice('batch_rows.'.length)))
+  commands.splice(
+    0,
+    commands.length,
+    ...calls.filter((c) => c.startsWith('batch_rows.')).map((c) => c.slice('batch_rows.'.length)),
+  )
   return result
 }
 
@@ -50,7 +58,9 @@ it('concurrent inserts go in fewer commands, and only the duplicates among them 
 
 it('two callers inserting the same key in one batch: exactly one wins', async () => {
   const model = Row()
-  const results = await Promise.all(Array.from({ length: 12 }, (_, n) => insertOnce(model, { _id: `same-${n % 3}`, n })))
+  const results = await Promise.all(
+    Array.from({ length: 12 }, (_, n) => insertOnce(model, { _id: `same-${n % 3}`, n })),
+  )
   expect(results.filter(Boolean)).toHaveLength(3)
   expect(await storedIds(model, 'same-')).toEqual(['same-0', 'same-1', 'same-2'])
 })
@@ -75,9 +85,13 @@ describe('upserts by _id (by-id.ts)', () => {
     const model = Row()
     for (let round = 0; round < 10; round++) {
       const id = `upsert-race-${round}`
-      const results = await Promise.all(Array.from({ length: 8 }, (_, n) => updateById(model, id, { $set: { n } }, { upsert: true })))
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, n) => updateById(model, id, { $set: { n } }, { upsert: true })),
+      )
       expect(results).toEqual(Array(8).fill(true))
-      const counted = await Promise.all(Array.from({ length: 8 }, () => incrementById<{ n: number }>(model, `inc-race-${round}`, { n: 1 })))
+      const counted = await Promise.all(
+        Array.from({ length: 8 }, () => incrementById<{ n: number }>(model, `inc-race-${round}`, { n: 1 })),
+      )
       expect(counted.every((row) => row !== null)).toBe(true)
     }
   })

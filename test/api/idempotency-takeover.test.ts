@@ -23,7 +23,14 @@ it('lets one of 20 retries take over an abandoned request; all get its answer, a
   const key = 'retry-after-crash-1'
   const id = `${m.member.memberId}|POST /api/coupons/${tid}/claim|${key}`
   const requestHash = createHash('sha256').update(JSON.stringify({})).digest('hex')
-  await idempotencyModel(api.conn).create({ _id: id, requestHash, state: 'in_flight', status: 0, body: null, createdAt: new Date(Date.now() - 60_000) })
+  await idempotencyModel(api.conn).create({
+    _id: id,
+    requestHash,
+    state: 'in_flight',
+    status: 0,
+    body: null,
+    createdAt: new Date(Date.now() - 60_000),
+  })
   const results = await Promise.all(Array.from({ length: 20 }, () => claim(api, m.accessToken, tid, key)))
   expect(results.map((r) => r.status)).toEqual(Array(20).fill(200))
   expect(new Set(results.map((r) => r.body.couponId)).size).toBe(1)

@@ -19,7 +19,10 @@ beforeAll(() => {
 
 async function built(model: Model<any>): Promise<string[]> {
   await model.init()
-  return (await model.collection.indexes()).filter((ix) => Object.keys(ix.key).join() !== '_id').map((ix) => `${Object.keys(ix.key).join('+')}${ix.unique ? ' unique' : ''}`).sort()
+  return (await model.collection.indexes())
+    .filter((ix) => Object.keys(ix.key).join() !== '_id')
+    .map((ix) => `${Object.keys(ix.key).join('+')}${ix.unique ? ' unique' : ''}`)
+    .sort()
 }
 
 it('builds only the unique indexes on FerretDB, path-level and schema-level alike', async () => {

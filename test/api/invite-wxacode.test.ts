@@ -31,7 +31,7 @@ function drawn(body: InviteCodeImage): { scene: string; page: string } {
   return JSON.parse(bytes.subarray(4, bytes.length - 2).toString('utf8'))
 }
 
-it('serves the member\'s invite as a mini-program code for the card page, with the invite code as scene', async () => {
+it("serves the member's invite as a mini-program code for the card page, with the invite code as scene", async () => {
   const member = await api.loginMember('wxa-inviter')
   const inviteCode = await inviteCodeOf(member.accessToken)
   const res = await codeOf(member.accessToken)
@@ -41,7 +41,10 @@ it('serves the member\'s invite as a mini-program code for the card page, with t
   expect(body.image).toMatch(/^data:image\/jpeg;base64,/)
   expect(drawn(body)).toEqual({ scene: inviteCode, page: 'pages/card/index' })
   expect(api.wechat.wxaCodeRequests.at(-1)).toEqual({
-    scene: inviteCode, page: 'pages/card/index', check_path: false, env_version: 'develop',
+    scene: inviteCode,
+    page: 'pages/card/index',
+    check_path: false,
+    env_version: 'develop',
   })
 })
 

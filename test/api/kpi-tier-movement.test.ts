@@ -36,6 +36,9 @@ describe('KPI: tier movement', () => {
     expect(changes).toEqual([{ memberId: m.member.memberId, from: 2, to: 1 }])
     const op = (await api.loginStaff('tm-operator', 'operator', null)).accessToken
     expect(await movement('2027-04-01', '2027-04-30', op)).toEqual([['银卡会员 → 普通会员', '降级', 0, 1, 1]])
-    expect(await movement('2026-03-01', '2027-04-30', op)).toEqual([['普通会员 → 银卡会员', '升级', 1, 0, 1], ['银卡会员 → 普通会员', '降级', 0, 1, 1]])
+    expect(await movement('2026-03-01', '2027-04-30', op)).toEqual([
+      ['普通会员 → 银卡会员', '升级', 1, 0, 1],
+      ['银卡会员 → 普通会员', '降级', 0, 1, 1],
+    ])
   })
 })

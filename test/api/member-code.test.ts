@@ -18,7 +18,11 @@ describe('member card', () => {
     const login = await api.loginMember('card-owner')
     const res = await api.http.get('/api/me/card').set(bearer(login.accessToken))
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ memberNo: login.member.memberNo, tier: { level: 1 }, pointsBalance: api.config.welcomeGift.points })
+    expect(res.body).toMatchObject({
+      memberNo: login.member.memberNo,
+      tier: { level: 1 },
+      pointsBalance: api.config.welcomeGift.points,
+    })
   })
 
   it('has no route that takes another member id', async () => {
@@ -65,7 +69,10 @@ describe('rotating member code', () => {
     expect(claims).toMatchObject({ tier: 1, invited: false, head: expect.any(String) })
     expect(res.body.scanToken).not.toMatch(/balance|lifetime|spend/)
     expect(Buffer.from(claims.head, 'base64url').toString('latin1')).not.toMatch(/balance|lifetime|spend/)
-    expect(api.ctx.tokens.unseal(claims.head)).toMatchObject({ seq: expect.any(Number), state: { balance: res.body.member.pointsBalance } })
+    expect(api.ctx.tokens.unseal(claims.head)).toMatchObject({
+      seq: expect.any(Number),
+      state: { balance: res.body.member.pointsBalance },
+    })
     // Anything changed or sealed under another key opens to nothing.
     const flipped = Buffer.from(claims.head, 'base64url')
     flipped[flipped.length - 1]! ^= 1
@@ -80,7 +87,10 @@ describe('rotating member code', () => {
     for (let m = 0; m < 40; m++) {
       const earnedMonth = `${2024 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`
       await api.ctx.services.ledger.post({
-        memberId, eventKey: `months:${memberId}:${m}`, type: 'adjust', now: api.clock.now(),
+        memberId,
+        eventKey: `months:${memberId}:${m}`,
+        type: 'adjust',
+        now: api.clock.now(),
         plan: () => ({ op: { kind: 'credit', points: 1, earnedMonth, expiryMonths: 60 } }),
       })
     }
@@ -116,7 +126,9 @@ describe('rotating member code', () => {
     for (const code of [forged, body.code.slice(0, -1) + lastDigit, '123', 'x'.repeat(19)]) {
       const res = await resolve(code)
       expect(res.status).toBe(400)
-      expect(res.body.error.code).toBe(code.length === 19 && /^\d+$/.test(code) ? 'MEMBER_CODE.INVALID' : 'MEMBER_CODE.INVALID')
+      expect(res.body.error.code).toBe(
+        code.length === 19 && /^\d+$/.test(code) ? 'MEMBER_CODE.INVALID' : 'MEMBER_CODE.INVALID',
+      )
     }
   })
 

@@ -26,7 +26,15 @@ let next = 0
 async function insertMember(extra: { bookHint?: number } = {}): Promise<string> {
   const _id = String(40_000_000 + next++)
   await memberModels(conn).Member.collection.insertOne({
-    _id, nickname: 'row', tierLevel: 1, phone: null, openid: null, inviteCode: `R${_id}`, source: { channel: 'test', inviterId: null }, joinedAt: new Date(), ...extra,
+    _id,
+    nickname: 'row',
+    tierLevel: 1,
+    phone: null,
+    openid: null,
+    inviteCode: `R${_id}`,
+    source: { channel: 'test', inviterId: null },
+    joinedAt: new Date(),
+    ...extra,
   } as never)
   return _id
 }
@@ -34,15 +42,32 @@ async function insertMember(extra: { bookHint?: number } = {}): Promise<string> 
 /** The coupon a claim inserts after opening its pointer. */
 async function insertCoupon(memberId: string, templateId: string, slot: number, now: Date): Promise<void> {
   await couponModels(conn).Coupon.collection.insertOne({
-    _id: couponId(templateId, slot), templateId, slot, memberId, ordinal: slot, claimId: `claim-${templateId}-${slot}`, state: 'active',
-    validFrom: now.toISOString(), validTo: now.toISOString(), claimedAt: now, redeemedAt: null, redeemedBy: null, redeemedStoreId: null,
+    _id: couponId(templateId, slot),
+    templateId,
+    slot,
+    memberId,
+    ordinal: slot,
+    claimId: `claim-${templateId}-${slot}`,
+    state: 'active',
+    validFrom: now.toISOString(),
+    validTo: now.toISOString(),
+    claimedAt: now,
+    redeemedAt: null,
+    redeemedBy: null,
+    redeemedStoreId: null,
   } as never)
 }
 /** `count` postings of 10 points, by a process of their own (its hints land on the row). */
 async function postCreditsOfTen(memberId: string, count: number): Promise<void> {
   const ledger = new LedgerService(conn, new MemberRepo(conn))
   for (let n = 1; n <= count; n++) {
-    await ledger.post({ memberId, eventKey: `credit:${memberId}:${n}`, type: 'adjust', now: new Date(), plan: () => ({ op: { kind: 'credit', points: 10, earnedMonth: '2026-11', expiryMonths: 12 } }) })
+    await ledger.post({
+      memberId,
+      eventKey: `credit:${memberId}:${n}`,
+      type: 'adjust',
+      now: new Date(),
+      plan: () => ({ op: { kind: 'credit', points: 10, earnedMonth: '2026-11', expiryMonths: 12 } }),
+    })
   }
 }
 const rowOf = async (id: string) => (await memberModels(conn).Member.findById(id).lean<MemberDoc>().exec())!
@@ -50,7 +75,11 @@ const rowOf = async (id: string) => (await memberModels(conn).Member.findById(id
 it('keeps every tier, phone and tag change when hint writes hit the same row at once', async () => {
   const repo = new MemberRepo(conn)
   const id = await insertMember()
-  const head = (seq: number) => ({ seq, state: applyOperation(EMPTY_WALLET, { kind: 'credit', points: seq, earnedMonth: '2026-11', expiryMonths: 12 }).state })
+  const head = (seq: number) => ({
+    seq,
+    state: applyOperation(EMPTY_WALLET, { kind: 'credit', points: seq, earnedMonth: '2026-11', expiryMonths: 12 })
+      .state,
+  })
   for (let round = 1; round <= 30; round++) {
     // FerretDB rewrites the whole row on each update: without one queue per row, a hint write that
     // read the row before the tier change would write the old tier back.
@@ -63,8 +92,18 @@ it('keeps every tier, phone and tag change when hint writes hit the same row at 
       repo.storeWalletHint(id, head(round)),
     ])
     const row = await rowOf(id)
-    expect({ tier: row.tierLevel, phone: row.phone, tags: row.tags, book: row.bookHint, wallet: row.walletHint?.seq }).toEqual({
-      tier: 1 + (round % 4), phone: `1380000${String(round).padStart(4, '0')}`, tags: [`t${round}`], book: round, wallet: round,
+    expect({
+      tier: row.tierLevel,
+      phone: row.phone,
+      tags: row.tags,
+      book: row.bookHint,
+      wallet: row.walletHint?.seq,
+    }).toEqual({
+      tier: 1 + (round % 4),
+      phone: `1380000${String(round).padStart(4, '0')}`,
+      tags: [`t${round}`],
+      book: round,
+      wallet: round,
     })
   }
 })
@@ -124,7 +163,20 @@ it('trusts a row that says the coupon book is empty, and a first claim changes t
   expect((await readsOf(fresh)).slots).toEqual([1])
   // A row from before the hints says nothing: its book is probed.
   const older = await insertMember()
-  await conn.collection('coupon_book').insertOne({ _id: `${older}:1`, memberId: older, templateId: '900002', claimId: 'claim-900002-2', couponId: couponId('900002', 2), failed: false, at: now } as never)
+  await conn
+    .collection('coupon_book')
+    .insertOne({
+      _id: `${older}:1`,
+      memberId: older,
+      templateId: '900002',
+      claimId: 'claim-900002-2',
+      couponId: couponId('900002', 2),
+      failed: false,
+      at: now,
+    } as never)
   await insertCoupon(older, '900002', 2, now)
-  expect(await readsOf(older)).toEqual({ slots: [2], calls: ['members.findOne', 'coupon_book.findOne', 'coupon_book.findOne', 'coupons.findOne'] })
+  expect(await readsOf(older)).toEqual({
+    slots: [2],
+    calls: ['members.findOne', 'coupon_book.findOne', 'coupon_book.findOne', 'coupons.findOne'],
+  })
 })

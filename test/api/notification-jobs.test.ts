@@ -43,8 +43,16 @@ describe('expiry jobs', () => {
     const sent = sentTo(m, from)
     const [y, mo, d] = expiresOn.split('-').map(Number)
     expect(sent.map((msg) => msg.data)).toEqual([
-      { number1: { value: '100' }, date2: { value: `${y}年${mo}月${d}日` }, thing3: { value: '积分20天后到期，请尽快使用' } },
-      { number1: { value: '100' }, date2: { value: `${y}年${mo}月${d}日` }, thing3: { value: '积分6天后到期，请尽快使用' } },
+      {
+        number1: { value: '100' },
+        date2: { value: `${y}年${mo}月${d}日` },
+        thing3: { value: '积分20天后到期，请尽快使用' },
+      },
+      {
+        number1: { value: '100' },
+        date2: { value: `${y}年${mo}月${d}日` },
+        thing3: { value: '积分6天后到期，请尽快使用' },
+      },
     ])
     expect(sent[0]).toMatchObject({ template_id: templateOf('points_expiring'), page: 'pages/wallet/index' })
     expectOnlyWordsForMembers(sent[0]!.data, m.login.member.memberId, expiresOn)
@@ -68,7 +76,8 @@ describe('expiry jobs', () => {
     expect(sent).toHaveLength(1)
     expect(sent[0]).toMatchObject({ template_id: templateOf('coupon_expiring'), page: 'pages/my-coupons/index' })
     expect(sent[0]!.data).toEqual({
-      thing1: { value: '周末咖啡买一送一' }, time2: { value: expect.stringMatching(/^\d{4}年\d{1,2}月\d{1,2}日 23:59$/) },
+      thing1: { value: '周末咖啡买一送一' },
+      time2: { value: expect.stringMatching(/^\d{4}年\d{1,2}月\d{1,2}日 23:59$/) },
       thing3: { value: '优惠券即将到期，请尽快使用' },
     })
     expectOnlyWordsForMembers(sent[0]!.data, claimed.body.couponId, templateId, m.login.member.memberId)
@@ -80,7 +89,8 @@ describe('feedback replied (feedback listener)', () => {
     api.clock.reset()
     const m = await wechatMember()
     await accept(m, ['feedback_replied'])
-    const ticket = (await submitFeedback(api, m.login.accessToken, { category: 'parking', text: 'B2 出口缴费机坏了' })).body
+    const ticket = (await submitFeedback(api, m.login.accessToken, { category: 'parking', text: 'B2 出口缴费机坏了' }))
+      .body
     await feedbackAction(api, operator, ticket.ticketId, 'assign', { assignee: '停车场' }) // internal: no message
     const from = api.wechat.subscribeMessages.length
     const reply = '您好，缴费机已经修好，B2 出口恢复正常通行，感谢您的反馈与耐心等待'

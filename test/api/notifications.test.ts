@@ -29,8 +29,10 @@ describe('opting in', () => {
     const m = await wechatMember()
     const before = await settings(m)
     expect(before.templates.map((t) => [t.kind, t.title, t.credits])).toEqual([
-      ['points_earned', '积分到账提醒', 0], ['points_expiring', '积分过期提醒', 0],
-      ['coupon_expiring', '优惠券到期提醒', 0], ['feedback_replied', '反馈回复通知', 0],
+      ['points_earned', '积分到账提醒', 0],
+      ['points_expiring', '积分过期提醒', 0],
+      ['coupon_expiring', '优惠券到期提醒', 0],
+      ['feedback_replied', '反馈回复通知', 0],
     ])
     const res = await accept(m, ['points_earned', 'points_expiring', 'points_earned'])
     expect(res.status).toBe(200)
@@ -45,7 +47,9 @@ describe('opting in', () => {
     await accept(m, ['coupon_expiring'], 'notify-answer-1')
     await accept(m, ['coupon_expiring'], 'notify-answer-1')
     expect(await credits(m, 'coupon_expiring')).toBe(1)
-    const bad = await api.http.post('/api/me/notifications/subscriptions').set(bearer(m.login.accessToken))
+    const bad = await api.http
+      .post('/api/me/notifications/subscriptions')
+      .set(bearer(m.login.accessToken))
       .send({ templateIds: ['someone-elses'] })
     expect(bad.status).toBe(400)
     expect(bad.body.error.code).toBe('VALIDATION.FAILED')
@@ -62,7 +66,9 @@ describe('points earned (purchase listener)', () => {
     expect(more).toEqual([])
     expect(msg).toMatchObject({ template_id: templateOf('points_earned'), page: 'pages/wallet/index' })
     expect(msg!.data).toEqual({
-      thing1: { value: '星光百货消费积分' }, number2: { value: '128' }, number3: { value: String(100 + 128) },
+      thing1: { value: '星光百货消费积分' },
+      number2: { value: '128' },
+      number3: { value: String(100 + 128) },
       time4: { value: expect.stringMatching(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/) },
     })
     expectOnlyWordsForMembers(msg!.data, m.login.member.memberId, m.openid, receiptNo, 'NT:')
@@ -109,8 +115,17 @@ describe('delivery', () => {
       const senders = [api.ctx.services.notifications, other.services.notifications]
       const data = { thing1: { value: '停车反馈' }, thing2: { value: '已处理' } }
       const content = async () => ({ page: 'pages/feedback/index', data })
-      const outcomes = await Promise.all(Array.from({ length: 26 }, (_, i) =>
-        senders[i % 2]!.deliver('feedback_replied', m.login.member.memberId, 'race-subject', api.clock.now(), content)))
+      const outcomes = await Promise.all(
+        Array.from({ length: 26 }, (_, i) =>
+          senders[i % 2]!.deliver(
+            'feedback_replied',
+            m.login.member.memberId,
+            'race-subject',
+            api.clock.now(),
+            content,
+          ),
+        ),
+      )
       expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1)
       expect(outcomes.filter((o) => o !== 'sent').every((o) => o === 'duplicate')).toBe(true)
       expect(sentTo(m, from)).toHaveLength(1)
@@ -125,8 +140,11 @@ describe('delivery', () => {
     const from = api.wechat.subscribeMessages.length
     const content = async () => ({ page: 'pages/my-coupons/index', data: { thing1: { value: '满200减30' } } })
     const { notifications } = api.ctx.services
-    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) =>
-      notifications.deliver('coupon_expiring', m.login.member.memberId, `coupon-${i}`, api.clock.now(), content)))
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        notifications.deliver('coupon_expiring', m.login.member.memberId, `coupon-${i}`, api.clock.now(), content),
+      ),
+    )
     expect(outcomes.filter((o) => o === 'sent')).toHaveLength(3)
     expect(sentTo(m, from)).toHaveLength(3)
     expect(await credits(m, 'coupon_expiring')).toBe(0)

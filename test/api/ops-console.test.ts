@@ -17,7 +17,8 @@ beforeAll(async () => {
 afterAll(() => api.stop())
 
 const kpis = (query: string) => api.http.get(`/api/ops/kpis?${query}`).set(bearer(operator))
-const metric = (body: { metrics: { key: string; value: number }[] }, key: string) => body.metrics.find((m) => m.key === key)?.value
+const metric = (body: { metrics: { key: string; value: number }[] }, key: string) =>
+  body.metrics.find((m) => m.key === key)?.value
 
 describe('KPI dashboard', () => {
   it('matches figures computed by hand on a seeded data set', async () => {
@@ -32,10 +33,17 @@ describe('KPI dashboard', () => {
     await redeem(api, clerk, { scanToken: await scan(api, a, clerk), points: 150, item: '礼品' }, 'kpi-redeem-1')
     await api.http.post('/api/me/checkin').set(bearer(a.accessToken)).send()
     await api.http.post('/api/me/checkin').set(bearer(c.accessToken)).send()
-    const tid = await createTemplate(api, operator, { name: 'KPI券', stock: 10, claimStart: '2026-09-01T00:00:00+08:00', claimEnd: '2026-12-31T00:00:00+08:00' })
+    const tid = await createTemplate(api, operator, {
+      name: 'KPI券',
+      stock: 10,
+      claimStart: '2026-09-01T00:00:00+08:00',
+      claimEnd: '2026-12-31T00:00:00+08:00',
+    })
     const coupon = (await claim(api, b.accessToken, tid)).body
     await claim(api, c.accessToken, tid)
-    const code = (await api.http.get(`/api/me/coupons/${encodeURIComponent(coupon.couponId)}/code`).set(bearer(b.accessToken))).body.code
+    const code = (
+      await api.http.get(`/api/me/coupons/${encodeURIComponent(coupon.couponId)}/code`).set(bearer(b.accessToken))
+    ).body.code
     const redeemed = await api.http.post('/api/staff/coupons/redeem').set(bearer(clerk)).send({ code })
     expect(redeemed.status).toBe(200)
 
@@ -72,22 +80,41 @@ describe('KPI dashboard', () => {
 describe('rules with history', () => {
   it('validates, versions every change with who/when/before/after, and stamps new ledger entries with the version', async () => {
     const current = (await api.http.get('/api/ops/rules').set(bearer(operator))).body
-    const bad = await api.http.put('/api/ops/rules').set(bearer(operator)).send({ section: 'earning', value: { ...current.earning, pointsPerYuan: -1 } })
+    const bad = await api.http
+      .put('/api/ops/rules')
+      .set(bearer(operator))
+      .send({ section: 'earning', value: { ...current.earning, pointsPerYuan: -1 } })
     expect(bad.status).toBe(400)
-    const badTiers = await api.http.put('/api/ops/rules').set(bearer(operator)).send({ section: 'tiers', value: [{ ...current.tiers[1], level: 1, entryGrowth: 100 }] })
+    const badTiers = await api.http
+      .put('/api/ops/rules')
+      .set(bearer(operator))
+      .send({ section: 'tiers', value: [{ ...current.tiers[1], level: 1, entryGrowth: 100 }] })
     expect(badTiers.status).toBe(400)
 
-    const change = await api.http.put('/api/ops/rules').set(bearer(operator)).send({ section: 'earning', value: { ...current.earning, pointsPerYuan: 2 }, note: '双倍积分周' })
+    const change = await api.http
+      .put('/api/ops/rules')
+      .set(bearer(operator))
+      .send({ section: 'earning', value: { ...current.earning, pointsPerYuan: 2 }, note: '双倍积分周' })
     expect(change.status).toBe(200)
     const { version } = change.body
     const history = (await api.http.get('/api/ops/rules/history').set(bearer(operator))).body.items
-    expect(history[0]).toMatchObject({ version, section: 'earning', changedBy: 'kpi-operator', note: '双倍积分周', before: { pointsPerYuan: 1 }, after: { pointsPerYuan: 2 } })
+    expect(history[0]).toMatchObject({
+      version,
+      section: 'earning',
+      changedBy: 'kpi-operator',
+      note: '双倍积分周',
+      before: { pointsPerYuan: 1 },
+      after: { pointsPerYuan: 2 },
+    })
 
     await new Promise((r) => setTimeout(r, 5_100)) // the rules cache lives 5 s in other processes; this one was cleared
     const m = await api.loginMember('kpi-versioned')
     const res = await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'K-V1', amountFen: 100_00 })
     expect(res.body.points).toBe(200)
     expect(res.body.breakdown.rulesVersion).toBe(version)
-    await api.http.put('/api/ops/rules').set(bearer(operator)).send({ section: 'earning', value: { ...current.earning, pointsPerYuan: 1 } })
+    await api.http
+      .put('/api/ops/rules')
+      .set(bearer(operator))
+      .send({ section: 'earning', value: { ...current.earning, pointsPerYuan: 1 } })
   }, 30_000)
 })

@@ -24,7 +24,13 @@ describe('staff award for a purchase', () => {
     const m = await api.loginMember('earner')
     const res = await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'R-1', amountFen: 12_399 })
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ status: 'posted', points: 123, balanceAfter: W + 123, storeId: 'S1', receiptNo: 'R-1' })
+    expect(res.body).toMatchObject({
+      status: 'posted',
+      points: 123,
+      balanceAfter: W + 123,
+      storeId: 'S1',
+      receiptNo: 'R-1',
+    })
     expect(res.body.breakdown).toMatchObject({ basePoints: 123, tierMultiplierPermille: 1000, campaign: null })
     expect(await balanceOf(api, m)).toBe(W + 123)
   })
@@ -57,7 +63,9 @@ describe('staff award for a purchase', () => {
   it('posts once when the same receipt is sent 20 times at once; one answer awards, the others say it was awarded', async () => {
     const m = await api.loginMember('receipt-race')
     const token = await scan(api, m, clerk)
-    const results = await Promise.all(Array.from({ length: 20 }, () => award(api, clerk, { scanToken: token, receiptNo: 'R-RACE', amountFen: 7_700 })))
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => award(api, clerk, { scanToken: token, receiptNo: 'R-RACE', amountFen: 7_700 })),
+    )
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200))
     const firsts = results.filter((r) => !r.body.repeat)
     expect(firsts).toHaveLength(1)
@@ -94,12 +102,20 @@ describe('staff award for a purchase', () => {
 
   it('upgrades the tier immediately when growth reaches the next threshold', async () => {
     const m = await api.loginMember('upgrader')
-    const res = await award(api, manager, { scanToken: await scan(api, m, manager), receiptNo: 'R-UP', amountFen: 300_000 })
+    const res = await award(api, manager, {
+      scanToken: await scan(api, m, manager),
+      receiptNo: 'R-UP',
+      amountFen: 300_000,
+    })
     expect(res.body.tier).toEqual({ level: 2, name: '银卡会员' })
     const card = await api.http.get('/api/me/card').set(bearer(m.accessToken))
     expect(card.body.tier).toEqual({ level: 2, name: '银卡会员' })
     // the next purchase earns with the silver multiplier
-    const next = await award(api, manager, { scanToken: await scan(api, m, manager), receiptNo: 'R-UP2', amountFen: 10_000 })
+    const next = await award(api, manager, {
+      scanToken: await scan(api, m, manager),
+      receiptNo: 'R-UP2',
+      amountFen: 10_000,
+    })
     expect(next.body.points).toBe(120)
   })
   it('earns at the tier the scan showed the staff member, even if it changed since', async () => {
@@ -110,10 +126,17 @@ describe('staff award for a purchase', () => {
     const res = await award(api, manager, { scanToken, receiptNo: 'R-TIER', amountFen: 10_000 })
     expect(res.body).toMatchObject({ points: 150, breakdown: { tierMultiplierPermille: 1500 } })
     // Without a scan at hand (a held award approved later), the member's tier now is what counts.
-    const held = await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'R-TIER-HELD', amountFen: 1_200_000 })
+    const held = await award(api, clerk, {
+      scanToken: await scan(api, m, clerk),
+      receiptNo: 'R-TIER-HELD',
+      amountFen: 1_200_000,
+    })
     expect(held.body.status).toBe('pending_approval')
     await api.ctx.services.members.setTier(m.member.memberId, 2) // silver: 1.2×
-    const approved = await api.http.post('/api/staff/purchases/R-TIER-HELD/decision').set(bearer(manager)).send({ approve: true })
+    const approved = await api.http
+      .post('/api/staff/purchases/R-TIER-HELD/decision')
+      .set(bearer(manager))
+      .send({ approve: true })
     expect(approved.body).toMatchObject({ status: 'posted', points: 14_400 })
   })
 })
@@ -121,12 +144,22 @@ describe('staff award for a purchase', () => {
 describe('controls', () => {
   it('holds a clerk award above the threshold for manager approval, then posts on approval', async () => {
     const m = await api.loginMember('big-spender')
-    const res = await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'R-BIG', amountFen: 1_200_000 })
+    const res = await award(api, clerk, {
+      scanToken: await scan(api, m, clerk),
+      receiptNo: 'R-BIG',
+      amountFen: 1_200_000,
+    })
     expect(res.body).toMatchObject({ status: 'pending_approval', points: 0, balanceAfter: null })
     expect(await balanceOf(api, m)).toBe(W)
-    const byClerk = await api.http.post('/api/staff/purchases/R-BIG/decision').set(bearer(clerk)).send({ approve: true })
+    const byClerk = await api.http
+      .post('/api/staff/purchases/R-BIG/decision')
+      .set(bearer(clerk))
+      .send({ approve: true })
     expect(byClerk.status).toBe(403)
-    const approved = await api.http.post('/api/staff/purchases/R-BIG/decision').set(bearer(manager)).send({ approve: true })
+    const approved = await api.http
+      .post('/api/staff/purchases/R-BIG/decision')
+      .set(bearer(manager))
+      .send({ approve: true })
     expect(approved.status).toBe(200)
     expect(approved.body).toMatchObject({ status: 'posted', points: 12_000 })
     expect(await balanceOf(api, m)).toBe(W + 12_000)
@@ -145,7 +178,10 @@ describe('controls', () => {
     const late = await api.http.post('/api/staff/purchases/R-U2/reverse').set(bearer(clerk)).send({ reason: 'undo' })
     expect(late.status).toBe(403)
     expect(late.body.error.code).toBe('PURCHASE.UNDO_WINDOW_PASSED')
-    const byManager = await api.http.post('/api/staff/purchases/R-U2/reverse').set(bearer(manager)).send({ reason: 'undo' })
+    const byManager = await api.http
+      .post('/api/staff/purchases/R-U2/reverse')
+      .set(bearer(manager))
+      .send({ reason: 'undo' })
     expect(byManager.status).toBe(200)
     const twice = await api.http.post('/api/staff/purchases/R-U2/reverse').set(bearer(manager)).send({ reason: 'undo' })
     expect(twice.body.points).toBe(-30) // the same reversal, not a second one
@@ -169,7 +205,10 @@ describe('controls', () => {
       { scanToken: 'not-a-real-scan-token-xxxxxxxx', receiptNo: 'B1', amountFen: 100 },
     ]
     for (const body of bad) {
-      const res = await api.http.post('/api/staff/purchases').set(bearer(clerk)).send(body as object)
+      const res = await api.http
+        .post('/api/staff/purchases')
+        .set(bearer(clerk))
+        .send(body as object)
       expect(res.status).toBeGreaterThanOrEqual(400)
       expect(res.status).toBeLessThan(500)
     }
@@ -178,7 +217,10 @@ describe('controls', () => {
 
   it('refuses member tokens on staff routes', async () => {
     const m = await api.loginMember('not-staff')
-    const res = await api.http.post('/api/staff/purchases').set(bearer(m.accessToken)).send({ scanToken: 'x'.repeat(30), receiptNo: 'Z', amountFen: 100 })
+    const res = await api.http
+      .post('/api/staff/purchases')
+      .set(bearer(m.accessToken))
+      .send({ scanToken: 'x'.repeat(30), receiptNo: 'Z', amountFen: 100 })
     expect(res.status).toBe(401)
   })
 })
@@ -189,7 +231,11 @@ describe('per-member daily earning cap', () => {
     try {
       const m = await api.loginMember('daily-capped-race')
       const token = await scan(api, m, manager)
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => award(api, manager, { scanToken: token, receiptNo: `CAP-R${i}`, amountFen: 30_00 })))
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          award(api, manager, { scanToken: token, receiptNo: `CAP-R${i}`, amountFen: 30_00 }),
+        ),
+      )
       expect(results.map((r) => r.status)).toEqual(Array(20).fill(200))
       expect(results.reduce((sum, r) => sum + r.body.points, 0)).toBe(150)
       expect(await balanceOf(api, m)).toBe(W + 150)
@@ -206,9 +252,21 @@ describe('per-member daily earning cap', () => {
     await api.ctx.services.rules.replace({ earning: { dailyEarnCap: 150 } })
     try {
       const m = await api.loginMember('daily-capped')
-      const first = await award(api, manager, { scanToken: await scan(api, m, manager), receiptNo: 'CAP-D1', amountFen: 100_00 })
-      const second = await award(api, manager, { scanToken: await scan(api, m, manager), receiptNo: 'CAP-D2', amountFen: 100_00 })
-      const third = await award(api, manager, { scanToken: await scan(api, m, manager), receiptNo: 'CAP-D3', amountFen: 100_00 })
+      const first = await award(api, manager, {
+        scanToken: await scan(api, m, manager),
+        receiptNo: 'CAP-D1',
+        amountFen: 100_00,
+      })
+      const second = await award(api, manager, {
+        scanToken: await scan(api, m, manager),
+        receiptNo: 'CAP-D2',
+        amountFen: 100_00,
+      })
+      const third = await award(api, manager, {
+        scanToken: await scan(api, m, manager),
+        receiptNo: 'CAP-D3',
+        amountFen: 100_00,
+      })
       expect([first.body.points, second.body.points, third.body.points]).toEqual([100, 50, 0])
       expect(second.body.breakdown.cappedBy).toBe('daily')
       expect(await balanceOf(api, m)).toBe(W + 150)

@@ -46,10 +46,17 @@ describe('ledger under concurrency', () => {
     const requests = Array.from({ length: 50 }, (_, i) =>
       i % 2 === 0
         ? award(api, clerk, { scanToken: earnToken, receiptNo: `C-${i}`, amountFen: 10_00 }) // +10 each
-        : redeem(api, desk, { scanToken: deskToken, points: 30, item: `礼品${i}` }, `spend-key-${String(i).padStart(4, '0')}`),
+        : redeem(
+            api,
+            desk,
+            { scanToken: deskToken, points: 30, item: `礼品${i}` },
+            `spend-key-${String(i).padStart(4, '0')}`,
+          ),
     )
     const results = await Promise.all(requests)
-    expect(results.every((r) => r.status === 200 || (r.status === 409 && r.body.error.code === 'POINTS.INSUFFICIENT'))).toBe(true)
+    expect(
+      results.every((r) => r.status === 200 || (r.status === 409 && r.body.error.code === 'POINTS.INSUFFICIENT')),
+    ).toBe(true)
     const earned = results.filter((r, i) => i % 2 === 0 && r.status === 200).length
     const spent = results.filter((r, i) => i % 2 === 1 && r.status === 200).length
     expect(earned).toBe(25)
@@ -87,14 +94,29 @@ describe('two server processes on one ledger', () => {
     const before = (await here.head(memberId)).state.balance // this process now caches the head
     const now = api.clock.now()
     await elsewhere.post({
-      memberId, eventKey: `elsewhere:${memberId}`, type: 'adjust', now,
+      memberId,
+      eventKey: `elsewhere:${memberId}`,
+      type: 'adjust',
+      now,
       plan: () => ({ op: { kind: 'credit', points: 500, earnedMonth: '2026-11', expiryMonths: 12 } }),
     })
     // This process's cached head says `before`; the spend needs the other process's 500 too.
-    const spend = await here.post({ memberId, eventKey: `spend:${memberId}`, type: 'redeem', now, plan: () => ({ op: { kind: 'debit', points: before + 400 } }) })
+    const spend = await here.post({
+      memberId,
+      eventKey: `spend:${memberId}`,
+      type: 'redeem',
+      now,
+      plan: () => ({ op: { kind: 'debit', points: before + 400 } }),
+    })
     expect(spend.entry.state.balance).toBe(100)
     // The other process replays the same spend: its stale head collides, and it returns the first entry.
-    const replay = await elsewhere.post({ memberId, eventKey: `spend:${memberId}`, type: 'redeem', now, plan: () => ({ op: { kind: 'debit', points: before + 400 } }) })
+    const replay = await elsewhere.post({
+      memberId,
+      eventKey: `spend:${memberId}`,
+      type: 'redeem',
+      now,
+      plan: () => ({ op: { kind: 'debit', points: before + 400 } }),
+    })
     expect(replay).toMatchObject({ replayed: true, entry: { _id: spend.entry._id } })
     expect(await balanceOf(api, m)).toBe(100)
   })
@@ -104,16 +126,32 @@ describe('two server processes on one ledger', () => {
     const repo = new MemberRepo(api.conn)
     let hintReads = 0
     // The real repo, counting the reads of the row's head hint.
-    const counted = { walletHint: (id: string) => (hintReads++, repo.walletHint(id)), storeWalletHint: repo.storeWalletHint.bind(repo) }
+    const counted = {
+      walletHint: (id: string) => (hintReads++, repo.walletHint(id)),
+      storeWalletHint: repo.storeWalletHint.bind(repo),
+    }
     const credit = (eventKey: string, points: number) => ({
-      memberId, eventKey, type: 'adjust', now: api.clock.now(),
+      memberId,
+      eventKey,
+      type: 'adjust',
+      now: api.clock.now(),
       plan: () => ({ op: { kind: 'credit' as const, points, earnedMonth: '2026-11', expiryMonths: 12 } }),
     })
     const scanned = await api.ctx.services.ledger.head(memberId) // what a scan signs into its token
-    const first = await new LedgerService(api.conn, counted).post({ ...credit(`handed-1:${memberId}`, 10), handedHead: scanned })
-    expect([first.entry.seq, first.entry.state.balance, hintReads]).toEqual([scanned.seq + 1, scanned.state.balance + 10, 0])
+    const first = await new LedgerService(api.conn, counted).post({
+      ...credit(`handed-1:${memberId}`, 10),
+      handedHead: scanned,
+    })
+    expect([first.entry.seq, first.entry.state.balance, hintReads]).toEqual([
+      scanned.seq + 1,
+      scanned.state.balance + 10,
+      0,
+    ])
     // Handed the same head again after that posting: seq + 1 is taken, so it moves to the real head.
-    const second = await new LedgerService(api.conn, counted).post({ ...credit(`handed-2:${memberId}`, 5), handedHead: scanned })
+    const second = await new LedgerService(api.conn, counted).post({
+      ...credit(`handed-2:${memberId}`, 5),
+      handedHead: scanned,
+    })
     expect([second.entry.seq, second.entry.state.balance]).toEqual([scanned.seq + 2, scanned.state.balance + 15])
     // A process without a handed head reads the row's hint.
     await new LedgerService(api.conn, counted).post(credit(`handed-3:${memberId}`, 1))
@@ -129,12 +167,20 @@ describe('refund after the points were spent', () => {
     await redeem(api, desk, { scanToken: await scan(api, m, desk), points: 550, item: '购物卡' }, 'refund-spend-01')
     expect(await balanceOf(api, m)).toBe(50)
 
-    const refund = await api.http.post('/api/staff/purchases/RF-1/reverse').set(bearer(manager)).send({ reason: 'refund' })
+    const refund = await api.http
+      .post('/api/staff/purchases/RF-1/reverse')
+      .set(bearer(manager))
+      .send({ reason: 'refund' })
     expect(refund.status).toBe(200)
     const wallet = await api.http.get('/api/me/wallet').set(bearer(m.accessToken))
     expect(wallet.body).toMatchObject({ balance: -450, debt: 450 })
 
-    const blocked = await redeem(api, desk, { scanToken: await scan(api, m, desk), points: 1, item: '小礼品' }, 'refund-spend-02')
+    const blocked = await redeem(
+      api,
+      desk,
+      { scanToken: await scan(api, m, desk), points: 1, item: '小礼品' },
+      'refund-spend-02',
+    )
     expect(blocked.status).toBe(409)
     expect(blocked.body.error.code).toBe('POINTS.IN_DEBT')
 
@@ -148,7 +194,10 @@ describe('refund after the points were spent', () => {
       const m = await api.loginMember('strict-refund')
       await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'RF-3', amountFen: 200_00 })
       await redeem(api, desk, { scanToken: await scan(api, m, desk), points: 250, item: '购物卡' }, 'strict-spend-01')
-      const refund = await api.http.post('/api/staff/purchases/RF-3/reverse').set(bearer(manager)).send({ reason: 'refund' })
+      const refund = await api.http
+        .post('/api/staff/purchases/RF-3/reverse')
+        .set(bearer(manager))
+        .send({ reason: 'refund' })
       expect(refund.status).toBe(409)
       expect(refund.body.error.code).toBe('POINTS.ALREADY_SPENT')
       expect(await balanceOf(api, m)).toBe(50)
@@ -192,21 +241,32 @@ describe('expiry job', () => {
 
 describe('monthly tier evaluation', () => {
   it('keeps a tier above retention, downgrades one step below it, and runs once per month', async () => {
-    const [keep, drop] = (await travelTo('2026-02-10T04:00:00Z', 'gold-keeper', 'gold-dropper')) as [MemberLoginResponse, MemberLoginResponse]
+    const [keep, drop] = (await travelTo('2026-02-10T04:00:00Z', 'gold-keeper', 'gold-dropper')) as [
+      MemberLoginResponse,
+      MemberLoginResponse,
+    ]
     await award(api, manager, { scanToken: await scan(api, keep, manager), receiptNo: 'TG-1', amountFen: 10_000_00 })
     await award(api, manager, { scanToken: await scan(api, drop, manager), receiptNo: 'TG-2', amountFen: 10_000_00 })
     expect((await api.http.get('/api/me/card').set(bearer(keep.accessToken))).body.tier.level).toBe(3)
     // The keeper spends again within the year; the dropper does not.
     const [keepAgain] = await travelTo('2026-06-10T04:00:00Z', 'gold-keeper')
-    await award(api, manager, { scanToken: await scan(api, keepAgain!, manager), receiptNo: 'TG-3', amountFen: 8_500_00 })
+    await award(api, manager, {
+      scanToken: await scan(api, keepAgain!, manager),
+      receiptNo: 'TG-3',
+      amountFen: 8_500_00,
+    })
 
     // 2027-02-01 Shanghai: February 2026 has left the 12-month window. Keeper: 8,500 ≥ gold retention 8,000.
     // Dropper: 0 → one step down only (gold → silver), not to the bottom.
-    const [k, d] = (await travelTo('2027-01-31T16:00:00Z', 'gold-keeper', 'gold-dropper')) as [MemberLoginResponse, MemberLoginResponse]
+    const [k, d] = (await travelTo('2027-01-31T16:00:00Z', 'gold-keeper', 'gold-dropper')) as [
+      MemberLoginResponse,
+      MemberLoginResponse,
+    ]
     const result = await api.ctx.jobs.evaluateTiers(api.clock.now())
     const again = await api.ctx.jobs.evaluateTiers(api.clock.now())
     expect(again.changes).toEqual([])
-    const tierOf = async (m: MemberLoginResponse) => (await api.http.get('/api/me/card').set(bearer(m.accessToken))).body.tier.level
+    const tierOf = async (m: MemberLoginResponse) =>
+      (await api.http.get('/api/me/card').set(bearer(m.accessToken))).body.tier.level
     expect(result.changes).toEqual(expect.arrayContaining([{ memberId: drop.member.memberId, from: 3, to: 2 }]))
     expect(result.changes.find((c) => c.memberId === keep.member.memberId)).toBeUndefined()
     expect(await tierOf(d)).toBe(2)

@@ -17,13 +17,14 @@ afterAll(() => api.stop())
 const W = 100
 const balance = async (m: MemberLoginResponse) => (await api.ctx.services.ledger.head(m.member.memberId)).state.balance
 const invites = (m: MemberLoginResponse) => api.http.get('/api/me/invites').set(bearer(m.accessToken))
-const devLogin = (devUser: string, inviter?: string) => api.http.post('/api/auth/dev-login').send({ devUser, ...(inviter ? { inviter } : {}) })
+const devLogin = (devUser: string, inviter?: string) =>
+  api.http.post('/api/auth/dev-login').send({ devUser, ...(inviter ? { inviter } : {}) })
 async function inviteCodeOf(m: MemberLoginResponse): Promise<string> {
   return (await invites(m)).body.inviteCode
 }
 
 describe('invite a friend', () => {
-  it('rewards the invitee at once and the inviter after the friend\'s first verified purchase', async () => {
+  it("rewards the invitee at once and the inviter after the friend's first verified purchase", async () => {
     const a = await api.loginMember('ref-a')
     const code = await inviteCodeOf(a)
     const summary = (await invites(a)).body
@@ -33,7 +34,9 @@ describe('invite a friend', () => {
     const b = (await devLogin('ref-b', code)).body as MemberLoginResponse
     expect(b.isNewMember).toBe(true)
     expect(await balance(b)).toBe(W + 50)
-    expect((await invites(a)).body.friends).toEqual([expect.objectContaining({ status: 'registered', rewardPoints: 0, nickname: 'r**' })])
+    expect((await invites(a)).body.friends).toEqual([
+      expect.objectContaining({ status: 'registered', rewardPoints: 0, nickname: 'r**' }),
+    ])
     expect(await balance(a)).toBe(W)
 
     await award(api, clerk, { scanToken: await scan(api, b, clerk), receiptNo: 'REF-1', amountFen: 88_00 })
@@ -59,9 +62,13 @@ describe('invite a friend', () => {
   })
 
   it('refuses an invite from the same WeChat user (unionid)', async () => {
-    const inviter = await api.http.post('/api/auth/wechat-login').send({ code: api.wechat.loginCode({ openid: 'o-self-1', unionid: 'u-self' }) })
+    const inviter = await api.http
+      .post('/api/auth/wechat-login')
+      .send({ code: api.wechat.loginCode({ openid: 'o-self-1', unionid: 'u-self' }) })
     const code = (await api.http.get('/api/me/invites').set(bearer(inviter.body.accessToken))).body.inviteCode
-    const self = await api.http.post('/api/auth/wechat-login').send({ code: api.wechat.loginCode({ openid: 'o-self-2', unionid: 'u-self' }), inviter: code })
+    const self = await api.http
+      .post('/api/auth/wechat-login')
+      .send({ code: api.wechat.loginCode({ openid: 'o-self-2', unionid: 'u-self' }), inviter: code })
     expect(self.status).toBe(200)
     expect(await referralModels(api.conn).Referral.findById(self.body.member.memberId).lean()).toBeNull()
   })
@@ -87,7 +94,11 @@ describe('invite a friend', () => {
         await award(api, clerk, { scanToken: await scan(api, friend, clerk), receiptNo: `CAP-F${i}`, amountFen: 10_00 })
       }
       const summary = (await invites(a)).body
-      expect(summary.friends.map((f: { status: string }) => f.status).sort()).toEqual(['capped', 'rewarded', 'rewarded'])
+      expect(summary.friends.map((f: { status: string }) => f.status).sort()).toEqual([
+        'capped',
+        'rewarded',
+        'rewarded',
+      ])
       expect(await balance(a)).toBe(W + 400)
     } finally {
       api.clock.reset()
@@ -100,7 +111,10 @@ describe('invite a friend', () => {
     const b = (await devLogin('ref-refund-b', await inviteCodeOf(a))).body as MemberLoginResponse
     await award(api, clerk, { scanToken: await scan(api, b, clerk), receiptNo: 'REF-RF1', amountFen: 50_00 })
     expect(await balance(a)).toBe(W + 200)
-    const refund = await api.http.post('/api/staff/purchases/REF-RF1/reverse').set(bearer(manager)).send({ reason: 'refund' })
+    const refund = await api.http
+      .post('/api/staff/purchases/REF-RF1/reverse')
+      .set(bearer(manager))
+      .send({ reason: 'refund' })
     expect(refund.status).toBe(200)
     expect(await balance(a)).toBe(W)
     expect((await invites(a)).body.friends[0].status).toBe('reversed')
@@ -113,7 +127,9 @@ describe('invite a friend', () => {
     const b = (await devLogin('ref-race-b', await inviteCodeOf(a))).body as MemberLoginResponse
     const token = await scan(api, b, manager)
     const receipts = Array.from({ length: 20 }, (_, i) => `REF-RACE-${i}`)
-    const results = await Promise.all(receipts.map((receiptNo) => award(api, manager, { scanToken: token, receiptNo, amountFen: 10_00 })))
+    const results = await Promise.all(
+      receipts.map((receiptNo) => award(api, manager, { scanToken: token, receiptNo, amountFen: 10_00 })),
+    )
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200))
     expect(await balance(a)).toBe(W + 200)
     const ref = (await referralModels(api.conn).Referral.findById(b.member.memberId).lean())!
@@ -123,8 +139,11 @@ describe('invite a friend', () => {
     await api.http.post(`/api/staff/purchases/${other}/reverse`).set(bearer(manager)).send({ reason: 'refund' })
     expect(await balance(a)).toBe(W + 200)
     const qualifying = ref.qualifyingPurchase!.slice('RF:'.length)
-    const refunds = await Promise.all(Array.from({ length: 20 }, () =>
-      api.http.post(`/api/staff/purchases/${qualifying}/reverse`).set(bearer(manager)).send({ reason: 'refund' })))
+    const refunds = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        api.http.post(`/api/staff/purchases/${qualifying}/reverse`).set(bearer(manager)).send({ reason: 'refund' }),
+      ),
+    )
     expect(refunds.filter((r) => r.status === 200 && !r.body.repeat)).toHaveLength(1)
     expect(await balance(a)).toBe(W)
     expect((await invites(a)).body.friends[0].status).toBe('reversed')

@@ -33,7 +33,12 @@ it('check-in, purchase award and coupon claim stay within their round-trip budge
   const clerk = (await api.loginStaff('rt-clerk', 'manager', 'RT')).accessToken
   const operator = (await api.loginStaff('rt-op', 'operator', null)).accessToken
   const [warm, member] = await Promise.all([api.loginMember('rt-warm'), api.loginMember('rt-member')])
-  const template = (await api.http.post('/api/ops/coupon-templates').set(bearer(operator)).send(templateInput({ stock: null, perMemberLimit: 5 }))).body._id as string
+  const template = (
+    await api.http
+      .post('/api/ops/coupon-templates')
+      .set(bearer(operator))
+      .send(templateInput({ stock: null, perMemberLimit: 5 }))
+  ).body._id as string
   // First uses warm the process (rules, store, template caches); the counted requests are a member's first of each kind.
   await api.http.post('/api/me/checkin').set(bearer(warm.accessToken)).send({})
   await award(api, clerk, { scanToken: await scan(api, warm, clerk), receiptNo: 'RT-0', amountFen: 123_00 })
@@ -46,14 +51,24 @@ it('check-in, purchase award and coupon claim stay within their round-trip budge
   const purchase = await roundTrips(() => award(api, clerk, { scanToken, receiptNo: 'RT-1', amountFen: 123_00 }))
   // The member's first visit to the till today is counted; the till's caps are taken from the lease its
   // warm-up award took (till-quota.ts), without a round trip.
-  expect(purchase).toEqual(['daily_totals.insertOne', 'purchases.insertOne', 'ledger_entries.insertOne', 'purchases.updateOne', 'staff_audit.insertOne'])
+  expect(purchase).toEqual([
+    'daily_totals.insertOne',
+    'purchases.insertOne',
+    'ledger_entries.insertOne',
+    'purchases.updateOne',
+    'staff_audit.insertOne',
+  ])
 
-  const claim = await roundTrips(() => api.http.post(`/api/coupons/${template}/claim`).set(bearer(member.accessToken)).send())
+  const claim = await roundTrips(() =>
+    api.http.post(`/api/coupons/${template}/claim`).set(bearer(member.accessToken)).send(),
+  )
   // The book's pointer count comes with the member row the claim reads for the tier (cached here). A
   // member's first claim first raises it from 0 ("empty", which readers trust) to 1; later ones write
   // it with every 4th pointer only.
   expect(claim).toEqual(['members.updateOne', 'coupon_book.insertOne', 'coupons.insertOne'])
-  const second = await roundTrips(() => api.http.post(`/api/coupons/${template}/claim`).set(bearer(member.accessToken)).send())
+  const second = await roundTrips(() =>
+    api.http.post(`/api/coupons/${template}/claim`).set(bearer(member.accessToken)).send(),
+  )
   // (a member's next claim of a template starts at the ordinal after the last this process took)
   expect(second).toEqual(['coupon_book.insertOne', 'coupons.insertOne'])
 
@@ -67,10 +82,18 @@ it('check-in, purchase award and coupon claim stay within their round-trip budge
   // A member's book keeps every coupon ever claimed; the coupon centre reads only those of open
   // templates. With the template of the member's two coupons paused: the member row, the two pointers
   // and the probe, no coupon.
-  const paused = await api.http.post(`/api/ops/coupon-templates/${template}/status`).set(bearer(operator)).send({ status: 'paused', note: 'round trips' })
+  const paused = await api.http
+    .post(`/api/ops/coupon-templates/${template}/status`)
+    .set(bearer(operator))
+    .send({ status: 'paused', note: 'round trips' })
   expect(paused.status).toBe(200)
   const held = await roundTrips(() => api.http.get('/api/coupons').set(bearer(member.accessToken)))
-  expect(held.filter((c) => !c.startsWith('coupon_templates.')).sort()).toEqual(['coupon_book.findOne', 'coupon_book.findOne', 'coupon_book.findOne', 'members.findOne'])
+  expect(held.filter((c) => !c.startsWith('coupon_templates.')).sort()).toEqual([
+    'coupon_book.findOne',
+    'coupon_book.findOne',
+    'coupon_book.findOne',
+    'members.findOne',
+  ])
 
   // A warm read of the card: the member row is cached; one probe for entries another process may have added.
   const card = await roundTrips(() => api.http.get('/api/me/card').set(bearer(member.accessToken)))
@@ -79,18 +102,31 @@ it('check-in, purchase award and coupon claim stay within their round-trip budge
 
 it('an award served by another process than the scan reads no member row: the scan token carries the wallet head', async () => {
   // Another server process on the same database: its own caches, the same keys.
-  const { app } = createApp({ config: api.config, conn: api.conn, wechat: createWechatClient(api.config.wechat, api.conn), logger: pino({ level: 'silent' }), now: api.clock.now })
+  const { app } = createApp({
+    config: api.config,
+    conn: api.conn,
+    wechat: createWechatClient(api.config.wechat, api.conn),
+    logger: pino({ level: 'silent' }),
+    now: api.clock.now,
+  })
   const server = app.listen(0, '127.0.0.1')
   await new Promise<void>((resolve) => server.once('listening', resolve))
   try {
     const elsewhere = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
     const clerk = (await api.loginStaff('rt-clerk-2', 'manager', 'RT')).accessToken
     const [warm, member] = await Promise.all([api.loginMember('rt-warm-2'), api.loginMember('rt-member-2')])
-    const awardThere = (scanToken: string, receiptNo: string) => elsewhere.post('/api/staff/purchases').set(bearer(clerk)).send({ scanToken, receiptNo, amountFen: 45_00 })
+    const awardThere = (scanToken: string, receiptNo: string) =>
+      elsewhere.post('/api/staff/purchases').set(bearer(clerk)).send({ scanToken, receiptNo, amountFen: 45_00 })
     await awardThere(await scan(api, warm, clerk), 'RT-E0') // warms that process (rules, store, the till's lease)
     const scanToken = await scan(api, member, clerk)
     const purchase = await roundTrips(() => awardThere(scanToken, 'RT-E1'))
-    expect(purchase).toEqual(['daily_totals.insertOne', 'purchases.insertOne', 'ledger_entries.insertOne', 'purchases.updateOne', 'staff_audit.insertOne'])
+    expect(purchase).toEqual([
+      'daily_totals.insertOne',
+      'purchases.insertOne',
+      'ledger_entries.insertOne',
+      'purchases.updateOne',
+      'staff_audit.insertOne',
+    ])
   } finally {
     server.closeAllConnections()
     await new Promise((resolve) => server.close(resolve))

@@ -6,8 +6,13 @@ import { randomBytes } from 'node:crypto'
 const MAIN = path.resolve(__dirname, '../../server/dist/main.js')
 
 /** The production entry point runs from compiled output, including its imports of shared/ and config/. */
-function runServer(env: Record<string, string>): Promise<{ url: string | null; output: string; exitCode: number | null; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+function runServer(
+  env: Record<string, string>,
+): Promise<{ url: string | null; output: string; exitCode: number | null; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   return new Promise((resolve) => {
     const done = (url: string | null) =>
@@ -15,7 +20,10 @@ function runServer(env: Record<string, string>): Promise<{ url: string | null; o
         url,
         output,
         exitCode: child.exitCode,
-        stop: () => new Promise<void>((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGTERM')))),
+        stop: () =>
+          new Promise<void>((r) =>
+            child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGTERM')),
+          ),
       })
     const onData = (d: Buffer) => {
       output += d.toString()
@@ -34,7 +42,12 @@ describe('compiled server (server/dist)', () => {
   })
 
   it('starts from its build output and answers', async () => {
-    const server = await runServer({ MONGODB_URI: process.env.MONGODB_URI!, DB_NAME: `t_${randomBytes(5).toString('hex')}`, PORT: '0', LOG_LEVEL: 'warn' })
+    const server = await runServer({
+      MONGODB_URI: process.env.MONGODB_URI!,
+      DB_NAME: `t_${randomBytes(5).toString('hex')}`,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+    })
     try {
       expect(server.url).not.toBeNull()
       const res = await fetch(new URL('api/health', server.url!))

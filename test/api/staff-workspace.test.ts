@@ -31,13 +31,17 @@ describe('staff login', () => {
       const res = await api.http.post('/api/staff/auth/login').send({ username: 'lock-me', password: 'wrong password' })
       expect(res.body.error.code).toBe('AUTH.BAD_CREDENTIALS')
     }
-    const locked = await api.http.post('/api/staff/auth/login').send({ username: 'lock-me', password: 'correct horse battery' })
+    const locked = await api.http
+      .post('/api/staff/auth/login')
+      .send({ username: 'lock-me', password: 'correct horse battery' })
     expect(locked.status).toBe(423)
     expect(locked.body.error.code).toBe('AUTH.LOCKED')
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(800)
     api.clock.advance(16 * 60_000)
     try {
-      const ok = await api.http.post('/api/staff/auth/login').send({ username: 'lock-me', password: 'correct horse battery' })
+      const ok = await api.http
+        .post('/api/staff/auth/login')
+        .send({ username: 'lock-me', password: 'correct horse battery' })
       expect(ok.status).toBe(200)
       expect(ok.body.staff).toMatchObject({ username: 'lock-me', role: 'clerk', storeId: 'W1' })
       expect(JSON.stringify(ok.body)).not.toContain('passwordHash')
@@ -54,7 +58,7 @@ describe('staff login', () => {
 })
 
 describe('workspace views', () => {
-  it('lists today\'s operations (own for clerks, whole store for managers), approvals and store totals', async () => {
+  it("lists today's operations (own for clerks, whole store for managers), approvals and store totals", async () => {
     const m = await api.loginMember('ws-member')
     await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'WS-1', amountFen: 123_45 })
     await award(api, clerk2, { scanToken: await scan(api, m, clerk2), receiptNo: 'WS-2', amountFen: 500_00 })
@@ -72,7 +76,13 @@ describe('workspace views', () => {
     expect((await api.http.get('/api/staff/purchases/pending').set(bearer(clerk))).status).toBe(403)
 
     const totals = await api.http.get('/api/staff/store/daily').set(bearer(manager))
-    expect(totals.body).toMatchObject({ storeId: 'W1', purchases: 2, amountFen: 623_45, points: 623, pendingApprovals: 1 })
+    expect(totals.body).toMatchObject({
+      storeId: 'W1',
+      purchases: 2,
+      amountFen: 623_45,
+      points: 623,
+      pendingApprovals: 1,
+    })
     expect((await api.http.get('/api/staff/store/daily?storeId=W2').set(bearer(manager))).status).toBe(403)
     expect((await api.http.get('/api/staff/store/daily?storeId=W1').set(bearer(operator))).status).toBe(200)
   })
@@ -92,22 +102,44 @@ describe('workspace views', () => {
     // Two receipts of 50.00 fill an hour; the member's visit rows must stay as they were.
     await api.ctx.services.rules.replace({ earning: { staffHourlyCapFen: 100_00 } })
     try {
-      const visits = async () => api.conn.db!.collection('daily_totals').find({ _id: { $regex: '^ws-dup-.*:m' } } as never).sort({ _id: 1 }).toArray()
-      const [a, b] = [(await api.loginStaff('ws-dup-a', 'manager', 'W1')).accessToken, (await api.loginStaff('ws-dup-b', 'manager', 'W1')).accessToken]
+      const visits = async () =>
+        api.conn
+          .db!.collection('daily_totals')
+          .find({ _id: { $regex: '^ws-dup-.*:m' } } as never)
+          .sort({ _id: 1 })
+          .toArray()
+      const [a, b] = [
+        (await api.loginStaff('ws-dup-a', 'manager', 'W1')).accessToken,
+        (await api.loginStaff('ws-dup-b', 'manager', 'W1')).accessToken,
+      ]
       const [m1, m2] = [await api.loginMember('ws-dup-m1'), await api.loginMember('ws-dup-m2')]
-      expect((await award(api, a, { scanToken: await scan(api, m1, a), receiptNo: 'DUP-1', amountFen: 50_00 })).status).toBe(200)
+      expect(
+        (await award(api, a, { scanToken: await scan(api, m1, a), receiptNo: 'DUP-1', amountFen: 50_00 })).status,
+      ).toBe(200)
       const before = await visits()
       // The same receipt for another member, from the till that recorded it and from one with no receipts today.
       for (const till of [a, b]) {
-        const refused = await award(api, till, { scanToken: await scan(api, m2, till), receiptNo: 'DUP-1', amountFen: 50_00 })
+        const refused = await award(api, till, {
+          scanToken: await scan(api, m2, till),
+          receiptNo: 'DUP-1',
+          amountFen: 50_00,
+        })
         expect(refused.body.error.code).toBe('PURCHASE.RECEIPT_USED')
       }
       expect(await visits()).toEqual(before)
       // Both tills still have what the refused receipts would have taken, and not a fen more.
-      expect((await award(api, a, { scanToken: await scan(api, m1, a), receiptNo: 'DUP-2', amountFen: 50_00 })).status).toBe(200)
-      expect((await award(api, b, { scanToken: await scan(api, m2, b), receiptNo: 'DUP-3', amountFen: 100_00 })).status).toBe(200)
+      expect(
+        (await award(api, a, { scanToken: await scan(api, m1, a), receiptNo: 'DUP-2', amountFen: 50_00 })).status,
+      ).toBe(200)
+      expect(
+        (await award(api, b, { scanToken: await scan(api, m2, b), receiptNo: 'DUP-3', amountFen: 100_00 })).status,
+      ).toBe(200)
       for (const till of [a, b]) {
-        const over = await award(api, till, { scanToken: await scan(api, m1, till), receiptNo: `DUP-4${till === a ? 'a' : 'b'}`, amountFen: 1 })
+        const over = await award(api, till, {
+          scanToken: await scan(api, m1, till),
+          receiptNo: `DUP-4${till === a ? 'a' : 'b'}`,
+          amountFen: 1,
+        })
         expect(over.body.error.code).toBe('PURCHASE.STAFF_CAP_REACHED')
       }
     } finally {
@@ -120,17 +152,34 @@ describe('workspace views', () => {
     try {
       const capped = (await api.loginStaff('ws-capped', 'clerk', 'W1')).accessToken
       const m = await api.loginMember('ws-cap-member')
-      expect((await award(api, capped, { scanToken: await scan(api, m, capped), receiptNo: 'CAP-1', amountFen: 900_00 })).status).toBe(200)
-      const over = await award(api, capped, { scanToken: await scan(api, m, capped), receiptNo: 'CAP-2', amountFen: 200_00 })
+      expect(
+        (await award(api, capped, { scanToken: await scan(api, m, capped), receiptNo: 'CAP-1', amountFen: 900_00 }))
+          .status,
+      ).toBe(200)
+      const over = await award(api, capped, {
+        scanToken: await scan(api, m, capped),
+        receiptNo: 'CAP-2',
+        amountFen: 200_00,
+      })
       expect(over.status).toBe(422)
       expect(over.body.error.code).toBe('PURCHASE.STAFF_CAP_REACHED')
       // The refused receipt is not counted: what is left of the hour still fits.
-      expect((await award(api, capped, { scanToken: await scan(api, m, capped), receiptNo: 'CAP-3', amountFen: 100_00 })).status).toBe(200)
+      expect(
+        (await award(api, capped, { scanToken: await scan(api, m, capped), receiptNo: 'CAP-3', amountFen: 100_00 }))
+          .status,
+      ).toBe(200)
       // At the cap, a retry of a recorded receipt still gets its original result, not a refusal.
-      const retry = await award(api, capped, { scanToken: await scan(api, m, capped), receiptNo: 'CAP-1', amountFen: 900_00 })
+      const retry = await award(api, capped, {
+        scanToken: await scan(api, m, capped),
+        receiptNo: 'CAP-1',
+        amountFen: 900_00,
+      })
       expect([retry.status, retry.body.receiptNo, retry.body.status]).toEqual([200, 'CAP-1', 'posted'])
       // A single receipt above the cap is refused before anything is counted.
-      expect((await award(api, capped, { scanToken: await scan(api, m, capped), receiptNo: 'CAP-4', amountFen: 1_000_01 })).body.error.code).toBe('PURCHASE.STAFF_CAP_REACHED')
+      expect(
+        (await award(api, capped, { scanToken: await scan(api, m, capped), receiptNo: 'CAP-4', amountFen: 1_000_01 }))
+          .body.error.code,
+      ).toBe('PURCHASE.STAFF_CAP_REACHED')
     } finally {
       await api.ctx.services.rules.replace({ earning: { staffHourlyCapFen: 50_000_00 } })
     }
@@ -142,17 +191,30 @@ describe('audit log', () => {
     const m = await api.loginMember('audited')
     await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'AUD-1', amountFen: 88_00 })
     await award(api, clerk, { scanToken: 'x'.repeat(40), receiptNo: 'AUD-2', amountFen: 88_00 })
-    await api.http.post('/api/staff/auth/login').set('X-Device-Id', 'till-7').send({ username: 'ws-clerk', password: 'nope' })
+    await api.http
+      .post('/api/staff/auth/login')
+      .set('X-Device-Id', 'till-7')
+      .send({ username: 'ws-clerk', password: 'nope' })
 
     const res = await api.http.get('/api/ops/audit?staffId=ws-clerk&pageSize=100').set(bearer(operator))
     expect(res.status).toBe(200)
-    const rows = res.body.items as Array<{ action: string; outcome: string; target: Record<string, unknown>; device: string; requestId: string; storeId: string | null; ip: string }>
+    const rows = res.body.items as Array<{
+      action: string
+      outcome: string
+      target: Record<string, unknown>
+      device: string
+      requestId: string
+      storeId: string | null
+      ip: string
+    }>
     const ok = rows.find((r) => r.target.receiptNo === 'AUD-1')!
     expect(ok).toMatchObject({ action: 'POST /api/staff/purchases', outcome: 'ok', storeId: 'W1' })
     expect(ok.requestId).toBeTruthy()
     expect(ok.ip).toBeTruthy()
     expect(rows.find((r) => r.target.receiptNo === 'AUD-2')!.outcome).toBe('SCAN.INVALID')
-    expect(rows.find((r) => r.action === 'POST /api/staff/auth/login' && r.outcome === 'AUTH.BAD_CREDENTIALS')!.device).toBe('till-7')
+    expect(
+      rows.find((r) => r.action === 'POST /api/staff/auth/login' && r.outcome === 'AUTH.BAD_CREDENTIALS')!.device,
+    ).toBe('till-7')
     expect(JSON.stringify(rows)).not.toMatch(/scanToken|password/)
 
     const failures = await api.http.get('/api/ops/audit?outcome=SCAN.INVALID').set(bearer(operator))

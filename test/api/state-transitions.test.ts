@@ -23,7 +23,9 @@ beforeAll(async () => {
   api.clock.runFromStartOfHour()
   await withoutMemberDay(api)
   // many large receipts from one till: the caps are not what these tests look at
-  await api.ctx.services.rules.replace({ earning: { staffDailyCapFen: 1_000_000_000_00, staffHourlyCapFen: 1_000_000_000_00 } })
+  await api.ctx.services.rules.replace({
+    earning: { staffDailyCapFen: 1_000_000_000_00, staffHourlyCapFen: 1_000_000_000_00 },
+  })
   await api.addStore('S1')
   clerk = (await api.loginStaff('clerk-t1', 'clerk', 'S1')).accessToken
   clerkB = (await api.loginStaff('clerk-t2', 'clerk', 'S1')).accessToken
@@ -57,9 +59,15 @@ afterAll(() => api.stop())
 // Operators have no store of their own: they name it.
 const store = (token: string) => (token === operator ? { storeId: 'S1' } : {})
 const decide = (token: string, receipt: string, approve: boolean) =>
-  api.http.post(`/api/staff/purchases/${receipt}/decision`).set(bearer(token)).send({ approve, ...store(token) })
+  api.http
+    .post(`/api/staff/purchases/${receipt}/decision`)
+    .set(bearer(token))
+    .send({ approve, ...store(token) })
 const reverse = (token: string, receipt: string, reason: 'undo' | 'refund') =>
-  api.http.post(`/api/staff/purchases/${receipt}/reverse`).set(bearer(token)).send({ reason, ...store(token) })
+  api.http
+    .post(`/api/staff/purchases/${receipt}/reverse`)
+    .set(bearer(token))
+    .send({ reason, ...store(token) })
 
 /** posted ⇔ the earn entry is there; rejected/reversed ⇔ no net points; the receipt's status says which. */
 async function expectReceiptAndLedgerAgree(receipt: string, memberToken: string): Promise<string> {
@@ -81,7 +89,11 @@ describe('a held receipt: approve, reject and undo raced', () => {
     for (let round = 0; round < 6; round++) {
       const m = await api.loginMember(`held-${round}`)
       const receipt = `HELD-${round}`
-      const held = await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: receipt, amountFen: 1_200_000 })
+      const held = await award(api, clerk, {
+        scanToken: await scan(api, m, clerk),
+        receiptNo: receipt,
+        amountFen: 1_200_000,
+      })
       expect(held.body).toMatchObject({ status: 'pending_approval' })
       const requests = Array.from({ length: 24 }, (_, i) => {
         const kind = (i + round) % 4
@@ -145,8 +157,15 @@ describe('a posted receipt: undo and refund raced', () => {
       const m = await api.loginMember(`posted-${round}`)
       const receipt = `POSTED-${round}`
       await award(api, manager, { scanToken: await scan(api, m, manager), receiptNo: receipt, amountFen: 1_200_000 })
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-        i % 3 === 0 ? reverse(manager, receipt, 'undo') : i % 3 === 1 ? reverse(managerB, receipt, 'refund') : reverse(operator, receipt, 'refund')))
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          i % 3 === 0
+            ? reverse(manager, receipt, 'undo')
+            : i % 3 === 1
+              ? reverse(managerB, receipt, 'refund')
+              : reverse(operator, receipt, 'refund'),
+        ),
+      )
       expect(results.filter((r) => r.status === 200 && !r.body.repeat)).toHaveLength(1)
       for (const r of results) expect([200, 409]).toContain(r.status)
       expect(await expectReceiptAndLedgerAgree(receipt, m.accessToken)).toBe('reversed')
@@ -155,8 +174,13 @@ describe('a posted receipt: undo and refund raced', () => {
 })
 
 describe('a coupon: redeem and undo raced by several clerks', () => {
-  const redeem = (token: string, code: string) => api.http.post('/api/staff/coupons/redeem').set(bearer(token)).send({ code })
-  const undo = (token: string, id: string) => api.http.post(`/api/staff/coupons/${encodeURIComponent(id)}/undo`).set(bearer(token)).send()
+  const redeem = (token: string, code: string) =>
+    api.http.post('/api/staff/coupons/redeem').set(bearer(token)).send({ code })
+  const undo = (token: string, id: string) =>
+    api.http
+      .post(`/api/staff/coupons/${encodeURIComponent(id)}/undo`)
+      .set(bearer(token))
+      .send()
 
   /** The member's view, the till's answer and the records agree. */
   async function expectCouponViewsAgree(member: string, couponId: string, code: string): Promise<boolean> {
@@ -185,8 +209,11 @@ describe('a coupon: redeem and undo raced by several clerks', () => {
       const code = await couponCode(m.accessToken, coupon.couponId)
       expect((await redeem(clerk, code)).status).toBe(200)
       // undos and fresh redemptions of the same coupon, all at once
-      const results = await Promise.all(Array.from({ length: 24 }, (_, i) =>
-        i % 2 === 0 ? undo(tokens[(i / 2) % 4]!, coupon.couponId) : redeem(tokens[(i + round) % 4]!, code)))
+      const results = await Promise.all(
+        Array.from({ length: 24 }, (_, i) =>
+          i % 2 === 0 ? undo(tokens[(i / 2) % 4]!, coupon.couponId) : redeem(tokens[(i + round) % 4]!, code),
+        ),
+      )
       for (const r of results) expect(r.status).toBeLessThan(500)
       const redeemed = await expectCouponViewsAgree(m.accessToken, coupon.couponId, code)
       if (!redeemed) {
@@ -234,15 +261,21 @@ describe('a coupon: redeem and undo raced by several clerks', () => {
 })
 
 describe('KPI redemptions', () => {
-  const redeem = (token: string, code: string) => api.http.post('/api/staff/coupons/redeem').set(bearer(token)).send({ code })
-  const undo = (token: string, id: string) => api.http.post(`/api/staff/coupons/${encodeURIComponent(id)}/undo`).set(bearer(token)).send()
+  const redeem = (token: string, code: string) =>
+    api.http.post('/api/staff/coupons/redeem').set(bearer(token)).send({ code })
+  const undo = (token: string, id: string) =>
+    api.http
+      .post(`/api/staff/coupons/${encodeURIComponent(id)}/undo`)
+      .set(bearer(token))
+      .send()
 
   it('does not count an undone redemption as 核销 (dashboard and store day)', async () => {
     const name = 'KPI撤销测试券'
     const tid = await createTemplate(api, operator, { name, stock: null, perMemberLimit: 2 })
     const m = await api.loginMember('kpi-undo')
     const day = new Date(api.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10)
-    const storeDay = async () => (await api.http.get(`/api/staff/store/daily?day=${day}`).set(bearer(manager))).body.couponsRedeemed as number
+    const storeDay = async () =>
+      (await api.http.get(`/api/staff/store/daily?day=${day}`).set(bearer(manager))).body.couponsRedeemed as number
     const before = await storeDay()
     for (let i = 0; i < 2; i++) {
       const c = (await claim(api, m.accessToken, tid)).body
@@ -260,10 +293,13 @@ describe('set-once and once-a-day facts', () => {
   it('keeps the first of 20 birthdays set at once; the others are refused (or rate limited)', async () => {
     const m = await api.loginMember('birthday-race')
     const days = Array.from({ length: 20 }, (_, i) => `1990-0${1 + (i % 9)}-${String(10 + i).padStart(2, '0')}`)
-    const results = await Promise.all(days.map((birthday) => api.http.post('/api/me/birthday').set(bearer(m.accessToken)).send({ birthday })))
+    const results = await Promise.all(
+      days.map((birthday) => api.http.post('/api/me/birthday').set(bearer(m.accessToken)).send({ birthday })),
+    )
     const won = results.filter((r) => r.status === 200)
     expect(won).toHaveLength(1)
-    for (const r of results) if (r.status !== 200) expect(r.body.error.code).toMatch(/^(MEMBER\.BIRTHDAY_ALREADY_SET|REQUEST\.RATE_LIMITED)$/)
+    for (const r of results)
+      if (r.status !== 200) expect(r.body.error.code).toMatch(/^(MEMBER\.BIRTHDAY_ALREADY_SET|REQUEST\.RATE_LIMITED)$/)
     expect(results.filter((r) => r.body.error?.code === 'MEMBER.BIRTHDAY_ALREADY_SET').length).toBeGreaterThan(5)
     const card = await api.http.get('/api/me/card').set(bearer(m.accessToken))
     expect(card.body.birthday).toBe(won[0]!.body.birthday)
@@ -271,7 +307,9 @@ describe('set-once and once-a-day facts', () => {
 
   it('marks a second check-in the same day as a repeat of the first, with when it was', async () => {
     const m = await api.loginMember('checkin-repeat')
-    const results = await Promise.all(Array.from({ length: 20 }, () => api.http.post('/api/me/checkin').set(bearer(m.accessToken)).send({})))
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => api.http.post('/api/me/checkin').set(bearer(m.accessToken)).send({})),
+    )
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(200))
     const firsts = results.filter((r) => !r.body.repeat)
     expect(firsts).toHaveLength(1)

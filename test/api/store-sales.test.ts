@@ -18,11 +18,13 @@ beforeAll(async () => {
 })
 afterAll(() => api.stop())
 
-const report = (token: string, body: Record<string, unknown>) => api.http.put('/api/staff/store/sales').set(bearer(token)).send(body)
-const metric = (body: { metrics: { key: string; value: number }[] }, key: string) => body.metrics.find((m) => m.key === key)?.value
+const report = (token: string, body: Record<string, unknown>) =>
+  api.http.put('/api/staff/store/sales').set(bearer(token)).send(body)
+const metric = (body: { metrics: { key: string; value: number }[] }, key: string) =>
+  body.metrics.find((m) => m.key === key)?.value
 
 describe('member vs non-member sales', () => {
-  it('takes the store\'s whole-day takings and reports the member share and the non-member ticket', async () => {
+  it("takes the store's whole-day takings and reports the member share and the non-member ticket", async () => {
     api.clock.runFrom('2026-10-15T04:00:00Z') // 12:00 in Shanghai
     const a = await api.loginMember('ss-a')
     const b = await api.loginMember('ss-b')
@@ -33,11 +35,22 @@ describe('member vs non-member sales', () => {
     const low = await report(manager, { day: '2026-10-15', totalSalesFen: 399_00, receipts: 10 })
     expect([low.status, low.body.error.code]).toEqual([422, 'STORE.SALES_BELOW_MEMBER_SALES'])
     expect((await report(manager, { day: '2026-10-15', totalSalesFen: 1000_00, receipts: 1 })).status).toBe(422)
-    expect((await report(manager, { day: '2026-10-16', totalSalesFen: 1000_00, receipts: 10 })).body.error.code).toBe('STORE.SALES_DAY_OUT_OF_RANGE')
-    expect((await report(manager, { day: '2026-09-01', totalSalesFen: 1000_00, receipts: 10 })).body.error.code).toBe('STORE.SALES_DAY_OUT_OF_RANGE')
+    expect((await report(manager, { day: '2026-10-16', totalSalesFen: 1000_00, receipts: 10 })).body.error.code).toBe(
+      'STORE.SALES_DAY_OUT_OF_RANGE',
+    )
+    expect((await report(manager, { day: '2026-09-01', totalSalesFen: 1000_00, receipts: 10 })).body.error.code).toBe(
+      'STORE.SALES_DAY_OUT_OF_RANGE',
+    )
     expect((await report(clerk, { day: '2026-10-15', totalSalesFen: 1000_00, receipts: 10 })).status).toBe(403)
-    expect((await report(otherManager, { day: '2026-10-15', storeId: 'SS1', totalSalesFen: 1000_00, receipts: 10 })).status).toBe(403)
-    for (const bad of [{ day: '2026-10-15', totalSalesFen: -1, receipts: 1 }, { day: '2026-10-15', totalSalesFen: 1.5, receipts: 1 }, { day: '15/10/2026', totalSalesFen: 1, receipts: 1 }, { day: '2026-10-15', totalSalesFen: { $gt: 0 }, receipts: 1 }]) {
+    expect(
+      (await report(otherManager, { day: '2026-10-15', storeId: 'SS1', totalSalesFen: 1000_00, receipts: 10 })).status,
+    ).toBe(403)
+    for (const bad of [
+      { day: '2026-10-15', totalSalesFen: -1, receipts: 1 },
+      { day: '2026-10-15', totalSalesFen: 1.5, receipts: 1 },
+      { day: '15/10/2026', totalSalesFen: 1, receipts: 1 },
+      { day: '2026-10-15', totalSalesFen: { $gt: 0 }, receipts: 1 },
+    ]) {
       expect((await report(manager, bad)).status).toBe(400)
     }
     const before = (await api.http.get('/api/staff/store/daily').set(bearer(manager))).body
@@ -54,9 +67,17 @@ describe('member vs non-member sales', () => {
     expect(metric(kpi, 'nonmember_avg_ticket')).toBe(75_00) // (1000 − 400) ÷ (10 − 2) yuan
     expect(metric(kpi, 'avg_ticket')).toBe(200_00)
     // Store SS2 reported nothing: no share there, rather than a made-up 100 %.
-    const other = (await api.http.get('/api/ops/kpis?from=2026-10-01&to=2026-10-31&storeId=SS2').set(bearer(operator))).body
+    const other = (await api.http.get('/api/ops/kpis?from=2026-10-01&to=2026-10-31&storeId=SS2').set(bearer(operator)))
+      .body
     expect(metric(other, 'member_sales_share')).toBe(0)
     // The operator may report for any store, naming it.
-    expect((await api.http.put('/api/staff/store/sales').set(bearer(operator)).send({ day: '2026-10-15', storeId: 'SS2', totalSalesFen: 50_00, receipts: 1 })).status).toBe(200)
+    expect(
+      (
+        await api.http
+          .put('/api/staff/store/sales')
+          .set(bearer(operator))
+          .send({ day: '2026-10-15', storeId: 'SS2', totalSalesFen: 50_00, receipts: 1 })
+      ).status,
+    ).toBe(200)
   })
 })

@@ -12,12 +12,30 @@ beforeAll(async () => {
   api.clock.set('2026-12-10T04:00:00Z')
   operator = (await api.loginStaff('op-tmc', 'operator', null)).accessToken
   // Stock 7: December needs 5, so January runs short. Paused: only the benefit hands it out.
-  templateId = await createTemplate(api, operator, { name: '会员月度券', stock: 7, claimEnd: '2027-12-31T00:00:00.000Z', validity: { kind: 'relative', days: 60 } })
-  expect((await api.http.post(`/api/ops/coupon-templates/${templateId}/status`).set(bearer(operator)).send({ status: 'paused' })).status).toBe(200)
-  const tiers: TierDefinition[] = DEFAULT_TIERS.map((t) => ({ ...t, benefits: { ...t.benefits, monthlyCouponTemplateId: t.level >= 2 ? templateId : null } }))
+  templateId = await createTemplate(api, operator, {
+    name: '会员月度券',
+    stock: 7,
+    claimEnd: '2027-12-31T00:00:00.000Z',
+    validity: { kind: 'relative', days: 60 },
+  })
+  expect(
+    (
+      await api.http
+        .post(`/api/ops/coupon-templates/${templateId}/status`)
+        .set(bearer(operator))
+        .send({ status: 'paused' })
+    ).status,
+  ).toBe(200)
+  const tiers: TierDefinition[] = DEFAULT_TIERS.map((t) => ({
+    ...t,
+    benefits: { ...t.benefits, monthlyCouponTemplateId: t.level >= 2 ? templateId : null },
+  }))
   tiers[1]!.benefits.monthlyCoupons = 2 // silver
   tiers[2]!.benefits.monthlyCoupons = 1 // gold
-  const res = await api.http.put('/api/ops/rules').set(bearer(operator)).send({ section: 'tiers', value: tiers, note: '每月专享券' })
+  const res = await api.http
+    .put('/api/ops/rules')
+    .set(bearer(operator))
+    .send({ section: 'tiers', value: tiers, note: '每月专享券' })
   expect(res.status).toBe(200)
 })
 afterAll(() => api.stop())
@@ -65,6 +83,9 @@ it('gives each member of a tier with the benefit its coupons once a month, also 
 
 it('refuses a tier benefit naming something that is not a coupon template number', async () => {
   const tiers = DEFAULT_TIERS.map((t) => ({ ...t, benefits: { ...t.benefits, monthlyCouponTemplateId: 'abc' } }))
-  const res = await api.http.put('/api/ops/rules').set(bearer(operator)).send({ section: 'tiers', value: tiers, note: '' })
+  const res = await api.http
+    .put('/api/ops/rules')
+    .set(bearer(operator))
+    .send({ section: 'tiers', value: tiers, note: '' })
   expect(res.status).toBe(400)
 })

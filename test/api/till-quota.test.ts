@@ -17,14 +17,25 @@ beforeAll(() => {
 })
 
 /** The till's lease rows of a day, oldest first. */
-const leases = async (dayKey: string) => (await dailyTotalModel(conn).find({}).lean<DailyTotalDoc[]>().exec()).filter((r) => r._id.startsWith(`${dayKey}:L`)).sort((a, b) => a.count - b.count)
+const leases = async (dayKey: string) =>
+  (await dailyTotalModel(conn).find({}).lean<DailyTotalDoc[]>().exec())
+    .filter((r) => r._id.startsWith(`${dayKey}:L`))
+    .sort((a, b) => a.count - b.count)
 /** The newest lease row: what the till's leases took so far, in the day and per hour. */
 const row = async (dayKey: string) => (await leases(dayKey)).at(-1) ?? null
 
 it('never lets concurrent awards of one till from several processes pass the hourly cap', async () => {
-  const processes = [new TillQuota(dailyTotalModel(conn)), new TillQuota(dailyTotalModel(conn)), new TillQuota(dailyTotalModel(conn))]
+  const processes = [
+    new TillQuota(dailyTotalModel(conn)),
+    new TillQuota(dailyTotalModel(conn)),
+    new TillQuota(dailyTotalModel(conn)),
+  ]
   const amounts = Array.from({ length: 90 }, (_, i) => 3_00 + ((i * 37) % 11) * 1_00)
-  const granted = await Promise.all(amounts.map((amount, i) => processes[i % 3]!.take('till-a', 'till-a:d1', 'h10', amount, caps).then((ok) => (ok ? amount : 0))))
+  const granted = await Promise.all(
+    amounts.map((amount, i) =>
+      processes[i % 3]!.take('till-a', 'till-a:d1', 'h10', amount, caps).then((ok) => (ok ? amount : 0)),
+    ),
+  )
   const awarded = granted.reduce((a, b) => a + b, 0)
   expect(awarded).toBeLessThanOrEqual(caps.hourlyCapFen)
   // Every fen awarded was leased first; what is leased beyond it is held in leases (at most a

@@ -25,7 +25,10 @@ const phone = () => `1370000${String(++phones).padStart(4, '0')}`
 const tokenCalls = () => api.wechat.stableTokenCalls.length
 const UNAVAILABLE = { code: 'AUTH.WECHAT_UNAVAILABLE' }
 const bindPhone = (http: ReturnType<typeof request>, token: string, number: string) =>
-  http.post('/api/me/phone').set(bearer(token)).send({ code: api.wechat.phoneCode(number) })
+  http
+    .post('/api/me/phone')
+    .set(bearer(token))
+    .send({ code: api.wechat.phoneCode(number) })
 
 /** Each client asks WeChat for `n` phone numbers at once; all must come back. */
 async function phonesAtOnce(clients: WechatClient[], n: number): Promise<void> {

@@ -52,17 +52,48 @@ beforeAll(async () => {
   conn = await connectDatabase(config.db.uri!, dbName)
   server = new ServerProcess(
     {
-      MONGODB_URI: config.db.uri!, DB_NAME: dbName, JWT_SECRET: SECRET, MEMBER_CODE_SECRET: SECRET, DEV_LOGIN: 'true', LOG_LEVEL: 'error',
-      RATE_LOGIN_PER_MINUTE: '1000000', RATE_SCAN_PER_MINUTE: '1000000', RATE_CLAIM_PER_MINUTE: '1000000', WECHAT_API_BASE: 'http://127.0.0.1:9',
+      MONGODB_URI: config.db.uri!,
+      DB_NAME: dbName,
+      JWT_SECRET: SECRET,
+      MEMBER_CODE_SECRET: SECRET,
+      DEV_LOGIN: 'true',
+      LOG_LEVEL: 'error',
+      RATE_LOGIN_PER_MINUTE: '1000000',
+      RATE_SCAN_PER_MINUTE: '1000000',
+      RATE_CLAIM_PER_MINUTE: '1000000',
+      WECHAT_API_BASE: 'http://127.0.0.1:9',
     },
     await freePort(),
   )
   await server.start()
-  await storeModel(conn).create({ _id: 'CH', name: 'Chaos store', floor: 'L1', category: '零售', opensAt: '00:00', closesAt: '23:59' })
+  await storeModel(conn).create({
+    _id: 'CH',
+    name: 'Chaos store',
+    floor: 'L1',
+    category: '零售',
+    opensAt: '00:00',
+    closesAt: '23:59',
+  })
   // One staff account records all the chaos purchases: lift the per-staff caps meant for real clerks.
-  await conn.collection('program_rules').updateOne({ _id: 'current' as never }, { $set: { earning: { ...DEFAULT_EARNING_RULES, staffHourlyCapFen: 1e12, staffDailyCapFen: 1e12 } } }, { upsert: true })
-  for (const [username, role, storeId] of [['chaos-clerk', 'manager', 'CH'], ['chaos-op', 'operator', null], ['chaos-till', 'clerk', 'CH']] as const) {
-    await staffModel(conn).create({ _id: username, displayName: username, role, storeId, passwordHash: await StaffService.hashPassword('chaos-pass') })
+  await conn
+    .collection('program_rules')
+    .updateOne(
+      { _id: 'current' as never },
+      { $set: { earning: { ...DEFAULT_EARNING_RULES, staffHourlyCapFen: 1e12, staffDailyCapFen: 1e12 } } },
+      { upsert: true },
+    )
+  for (const [username, role, storeId] of [
+    ['chaos-clerk', 'manager', 'CH'],
+    ['chaos-op', 'operator', null],
+    ['chaos-till', 'clerk', 'CH'],
+  ] as const) {
+    await staffModel(conn).create({
+      _id: username,
+      displayName: username,
+      role,
+      storeId,
+      passwordHash: await StaffService.hashPassword('chaos-pass'),
+    })
   }
 })
 afterAll(async () => {
@@ -72,19 +103,39 @@ afterAll(async () => {
 })
 
 type Op = {
-  kind: 'earn' | 'spend' | 'claim' | 'checkin' | 'register' | 'friend-purchase' | 'held' | 'decide' | 'redeem-coupon' | 'coupon-flip'
+  kind:
+    | 'earn'
+    | 'spend'
+    | 'claim'
+    | 'checkin'
+    | 'register'
+    | 'friend-purchase'
+    | 'held'
+    | 'decide'
+    | 'redeem-coupon'
+    | 'coupon-flip'
   member: number
   key: string
 }
 
-async function call(method: string, path: string, token: string | null, body: unknown, key?: string): Promise<{ status: number; body: any }> {
+async function call(
+  method: string,
+  path: string,
+  token: string | null,
+  body: unknown,
+  key?: string,
+): Promise<{ status: number; body: any }> {
   // Retries until the server gives a definitive answer: network errors (it is being killed),
   // 5xx and 409 IN_FLIGHT are retried with the same Idempotency-Key, like a real client.
   for (let attempt = 0; ; attempt++) {
     try {
       const res = await fetch(server.url + path, {
         method,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(key ? { 'idempotency-key': key } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(key ? { 'idempotency-key': key } : {}),
+        },
         body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
         signal: AbortSignal.timeout(20_000),
       })
@@ -101,13 +152,25 @@ async function call(method: string, path: string, token: string | null, body: un
 
 describe('chaos: SIGKILL and restart during mixed traffic', () => {
   it(`${OPS} operations, ${KILLS} kills: ledger replays exactly, intents settle, no oversell`, async () => {
-    const staff = (await call('POST', '/api/staff/auth/login', null, { username: 'chaos-clerk', password: 'chaos-pass' })).body.accessToken
-    const till = (await call('POST', '/api/staff/auth/login', null, { username: 'chaos-till', password: 'chaos-pass' })).body.accessToken
-    const operator = (await call('POST', '/api/staff/auth/login', null, { username: 'chaos-op', password: 'chaos-pass' })).body.accessToken
+    const staff = (
+      await call('POST', '/api/staff/auth/login', null, { username: 'chaos-clerk', password: 'chaos-pass' })
+    ).body.accessToken
+    const till = (await call('POST', '/api/staff/auth/login', null, { username: 'chaos-till', password: 'chaos-pass' }))
+      .body.accessToken
+    const operator = (
+      await call('POST', '/api/staff/auth/login', null, { username: 'chaos-op', password: 'chaos-pass' })
+    ).body.accessToken
     const template = (
       await call('POST', '/api/ops/coupon-templates', operator, {
-        name: '混沌测试券', type: 'parking', parkingHours: 1, stock: STOCK, perMemberLimit: LIMIT, pricePoints: 20,
-        claimStart: new Date(Date.now() - 86400_000).toISOString(), claimEnd: new Date(Date.now() + 86400_000).toISOString(), validity: { kind: 'relative', days: 3 },
+        name: '混沌测试券',
+        type: 'parking',
+        parkingHours: 1,
+        stock: STOCK,
+        perMemberLimit: LIMIT,
+        pricePoints: 20,
+        claimStart: new Date(Date.now() - 86400_000).toISOString(),
+        claimEnd: new Date(Date.now() + 86400_000).toISOString(),
+        validity: { kind: 'relative', days: 3 },
       })
     ).body._id as string
     const members: { id: string; token: string; inviteCode?: string }[] = []
@@ -120,16 +183,42 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
     // hands the award the stalest head there is, the empty wallet at seq 0, as a scan token may
     // (member-code.service.ts): its posting must move to the real head, killed or not. The other scans
     // carry nothing, and the award reads the member row.
-    const handedHead = new TokenService({ secret: SECRET, accessTtlSeconds: 3600, refreshTtlSeconds: 3600 }).seal({ seq: 0, state: EMPTY_WALLET })
+    const handedHead = new TokenService({ secret: SECRET, accessTtlSeconds: 3600, refreshTtlSeconds: 3600 }).seal({
+      seq: 0,
+      state: EMPTY_WALLET,
+    })
     let scans = 0
     const scanToken = (memberId: string, mayHandHead = false, staffId = 'chaos-clerk') =>
       jwt.sign(
-        { sub: memberId, staffId, storeId: 'CH', ...(mayHandHead && scans++ % 2 === 0 ? { tier: 1, invited: false, head: handedHead } : {}) },
-        SECRET, { algorithm: 'HS256', issuer: 'mall-loyalty', audience: 'scan', expiresIn: 3600 },
+        {
+          sub: memberId,
+          staffId,
+          storeId: 'CH',
+          ...(mayHandHead && scans++ % 2 === 0 ? { tier: 1, invited: false, head: handedHead } : {}),
+        },
+        SECRET,
+        { algorithm: 'HS256', issuer: 'mall-loyalty', audience: 'scan', expiresIn: 3600 },
       )
 
-    const kinds: Op['kind'][] = ['earn', 'earn', 'earn', 'spend', 'claim', 'checkin', 'register', 'friend-purchase', 'held', 'decide', 'redeem-coupon', 'coupon-flip']
-    const ops: Op[] = Array.from({ length: OPS }, (_, i) => ({ kind: kinds[i % kinds.length]!, member: Math.floor(Math.random() * MEMBERS), key: `chaos-${i}-${randomBytes(3).toString('hex')}` }))
+    const kinds: Op['kind'][] = [
+      'earn',
+      'earn',
+      'earn',
+      'spend',
+      'claim',
+      'checkin',
+      'register',
+      'friend-purchase',
+      'held',
+      'decide',
+      'redeem-coupon',
+      'coupon-flip',
+    ]
+    const ops: Op[] = Array.from({ length: OPS }, (_, i) => ({
+      kind: kinds[i % kinds.length]!,
+      member: Math.floor(Math.random() * MEMBERS),
+      key: `chaos-${i}-${randomBytes(3).toString('hex')}`,
+    }))
     const friends: { id: string; token: string }[] = []
     const outcomes: Record<string, number> = {}
     const earned: string[] = []
@@ -137,8 +226,10 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
     /** receipts held for approval (the till's, above the threshold); decided by approvals, rejections and undos raced */
     const held: string[] = []
     /** members' coupons, and how to get each one's code */
-    const couponsOf = async (m: { token: string }) => (await call('GET', '/api/me/coupons?status=unused', m.token, undefined)).body.items ?? []
-    const codeOf = async (m: { token: string }, couponId: string) => (await call('GET', `/api/me/coupons/${encodeURIComponent(couponId)}/code`, m.token, undefined)).body.code
+    const couponsOf = async (m: { token: string }) =>
+      (await call('GET', '/api/me/coupons?status=unused', m.token, undefined)).body.items ?? []
+    const codeOf = async (m: { token: string }, couponId: string) =>
+      (await call('GET', `/api/me/coupons/${encodeURIComponent(couponId)}/code`, m.token, undefined)).body.code
 
     let next = 0
     let done = false
@@ -162,11 +253,27 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
           let res: { status: number; body: any }
           switch (op.kind) {
             case 'earn':
-              res = await call('POST', '/api/staff/purchases', staff, { scanToken: scanToken(m.id, true), receiptNo: op.key, amountFen: 1_000 + Math.floor(Math.random() * 20_000) }, op.key)
+              res = await call(
+                'POST',
+                '/api/staff/purchases',
+                staff,
+                {
+                  scanToken: scanToken(m.id, true),
+                  receiptNo: op.key,
+                  amountFen: 1_000 + Math.floor(Math.random() * 20_000),
+                },
+                op.key,
+              )
               if (res.status === 200) earned.push(`purchase:CH:${op.key}`)
               break
             case 'spend':
-              res = await call('POST', '/api/staff/points/redeem', staff, { scanToken: scanToken(m.id, true), points: 15, item: '混沌礼品' }, op.key)
+              res = await call(
+                'POST',
+                '/api/staff/points/redeem',
+                staff,
+                { scanToken: scanToken(m.id, true), points: 15, item: '混沌礼品' },
+                op.key,
+              )
               if (res.status === 200) spent.push(`redeem:${m.id}:${op.key}`)
               break
             case 'claim':
@@ -176,18 +283,30 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
               res = await call('POST', '/api/me/checkin', m.token, {})
               break
             case 'register': {
-              res = await call('POST', '/api/auth/dev-login', null, { devUser: `chaos-friend-${op.key.toLowerCase()}`, inviter })
+              res = await call('POST', '/api/auth/dev-login', null, {
+                devUser: `chaos-friend-${op.key.toLowerCase()}`,
+                inviter,
+              })
               if (res.status === 200) friends.push({ id: res.body.member.memberId, token: res.body.accessToken })
               break
             }
             case 'held':
-              res = await call('POST', '/api/staff/purchases', till, { scanToken: scanToken(m.id, false, 'chaos-till'), receiptNo: op.key, amountFen: 12_000_00 }, op.key)
+              res = await call(
+                'POST',
+                '/api/staff/purchases',
+                till,
+                { scanToken: scanToken(m.id, false, 'chaos-till'), receiptNo: op.key, amountFen: 12_000_00 },
+                op.key,
+              )
               if (res.status === 200) held.push(op.key)
               break
             case 'decide': {
               // approval, rejection and the clerk's undo of one held receipt, all at once
               const receipt = held[Math.floor(Math.random() * held.length)]
-              if (!receipt) { res = { status: 0, body: {} }; break }
+              if (!receipt) {
+                res = { status: 0, body: {} }
+                break
+              }
               const answers = await Promise.all([
                 call('POST', `/api/staff/purchases/${receipt}/decision`, staff, { approve: true }),
                 call('POST', `/api/staff/purchases/${receipt}/decision`, operator, { approve: false, storeId: 'CH' }),
@@ -198,13 +317,18 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
             }
             case 'redeem-coupon': {
               const coupon = (await couponsOf(m))[0]
-              res = coupon ? await call('POST', '/api/staff/coupons/redeem', staff, { code: await codeOf(m, coupon.couponId) }) : { status: 0, body: {} }
+              res = coupon
+                ? await call('POST', '/api/staff/coupons/redeem', staff, { code: await codeOf(m, coupon.couponId) })
+                : { status: 0, body: {} }
               break
             }
             case 'coupon-flip': {
               // redeem, then an undo and a second redemption of the same coupon at once
               const coupon = (await couponsOf(m))[0]
-              if (!coupon) { res = { status: 0, body: {} }; break }
+              if (!coupon) {
+                res = { status: 0, body: {} }
+                break
+              }
               const code = await codeOf(m, coupon.couponId)
               await call('POST', '/api/staff/coupons/redeem', staff, { code })
               const [undo] = await Promise.all([
@@ -216,7 +340,15 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
             }
             case 'friend-purchase': {
               const f = friends[Math.floor(Math.random() * friends.length)]
-              res = f ? await call('POST', '/api/staff/purchases', staff, { scanToken: scanToken(f.id), receiptNo: op.key, amountFen: 5_000 }, op.key) : { status: 0, body: {} }
+              res = f
+                ? await call(
+                    'POST',
+                    '/api/staff/purchases',
+                    staff,
+                    { scanToken: scanToken(f.id), receiptNo: op.key, amountFen: 5_000 },
+                    op.key,
+                  )
+                : { status: 0, body: {} }
               if (res.status === 200) earned.push(`purchase:CH:${op.key}`)
               break
             }
@@ -246,8 +378,13 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
       unrewardedCheckins: await checkinModels(conn).Checkin.countDocuments({ rewarded: false }),
       pendingCards: await checkinModels(conn).Card.countDocuments({ state: 'pending' }),
       qualifiedReferrals: await referralModels(conn).Referral.countDocuments({ status: 'qualified' }),
-      unsettledTransitions: (await Promise.all(['purchase_transitions', 'coupon_redemption_log', 'referral_transitions']
-        .map((c) => conn.collection(c).countDocuments({ settled: false })))).reduce((a, b) => a + b, 0),
+      unsettledTransitions: (
+        await Promise.all(
+          ['purchase_transitions', 'coupon_redemption_log', 'referral_transitions'].map((c) =>
+            conn.collection(c).countDocuments({ settled: false }),
+          ),
+        )
+      ).reduce((a, b) => a + b, 0),
     })
     let state = await unsettled()
     while (Object.values(state).some((n) => n > 0) && Date.now() - restartedAt < 60_000) {
@@ -256,13 +393,21 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
     }
     const settledAfter = Math.round((Date.now() - restartedAt) / 1000)
     process.stdout.write(`chaos: intents settled ${JSON.stringify(state)} ${settledAfter} s after the last restart\n`)
-    expect(state).toEqual({ pendingCoupons: 0, postingPurchases: 0, unrewardedCheckins: 0, pendingCards: 0, qualifiedReferrals: 0, unsettledTransitions: 0 })
+    expect(state).toEqual({
+      pendingCoupons: 0,
+      postingPurchases: 0,
+      unrewardedCheckins: 0,
+      pendingCards: 0,
+      qualifiedReferrals: 0,
+      unsettledTransitions: 0,
+    })
 
     const report = await replayCheck(new LedgerService(conn, new MemberRepo(conn)))
     expect(report.differences).toEqual([])
     const { Entry } = ledgerModels(conn)
     const postings = new Map<string, number>()
-    for (const e of await Entry.find({}, { eventKey: 1, type: 1 }).lean()) postings.set(e.eventKey, (postings.get(e.eventKey) ?? 0) + 1)
+    for (const e of await Entry.find({}, { eventKey: 1, type: 1 }).lean())
+      postings.set(e.eventKey, (postings.get(e.eventKey) ?? 0) + 1)
     for (const key of [...earned, ...spent]) expect({ key, postings: postings.get(key) }).toEqual({ key, postings: 1 })
     const coupons = await couponModels(conn).Coupon.find({ templateId: template }).lean()
     expect(coupons.length).toBeLessThanOrEqual(STOCK)
@@ -281,14 +426,22 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
       const earn = postings.get(`purchase:CH:${receipt}`) ?? 0
       const reversal = postings.get(`reversal:purchase:CH:${receipt}`) ?? 0
       const want = { pending_approval: [0, 0], rejected: [0, 0], posted: [1, 0], reversed: [1, 1] }[p.status as string]
-      expect({ receipt, status: p.status, postings: [earn, reversal] }).toEqual({ receipt, status: p.status, postings: want })
+      expect({ receipt, status: p.status, postings: [earn, reversal] }).toEqual({
+        receipt,
+        status: p.status,
+        postings: want,
+      })
     }
     // Coupons: the cached state is what the use/undo rows say.
     const log = await couponModels(conn).RedemptionLog.find({}).lean()
     for (const c of coupons) {
       const rows = log.filter((r) => r.couponId === c._id)
       const live = rows.filter((r) => r.action === 'redeem').length - rows.filter((r) => r.action === 'undo').length
-      expect({ coupon: c._id, live, state: c.state }).toEqual({ coupon: c._id, live, state: live === 1 ? 'redeemed' : 'active' })
+      expect({ coupon: c._id, live, state: c.state }).toEqual({
+        coupon: c._id,
+        live,
+        state: live === 1 ? 'redeemed' : 'active',
+      })
     }
     process.stdout.write(`chaos: ${held.length} held receipts, ${log.length} coupon uses and undos checked\n`)
   })

@@ -9,14 +9,20 @@ export class ServerProcess {
   kills = 0
   starts = 0
 
-  constructor(private readonly env: Record<string, string>, readonly port: number) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    readonly port: number,
+  ) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`
   }
 
   async start(): Promise<void> {
-    this.child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...this.env, PORT: String(this.port) }, stdio: ['ignore', 'ignore', 'inherit'] })
+    this.child = spawn(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH ?? '', ...this.env, PORT: String(this.port) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    })
     this.starts++
     const deadline = Date.now() + 30_000
     for (;;) {

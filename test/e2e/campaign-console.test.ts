@@ -12,7 +12,14 @@ describe('campaigns in the operator console (Chromium)', () => {
     await api.loginStaff('camp-op', 'operator', null)
     const m = await api.loginMember('camp-birthday')
     const month = new Date(api.clock.now().getTime() + 8 * 3600_000).toISOString().slice(5, 7)
-    expect((await api.http.post('/api/me/birthday').set(bearer(m.accessToken)).send({ birthday: `1988-${month}-02` })).status).toBe(200)
+    expect(
+      (
+        await api.http
+          .post('/api/me/birthday')
+          .set(bearer(m.accessToken))
+          .send({ birthday: `1988-${month}-02` })
+      ).status,
+    ).toBe(200)
     const before = await balanceOf(api, m)
 
     const { page } = ctx.browser()
@@ -41,12 +48,16 @@ describe('campaigns in the operator console (Chromium)', () => {
     await row.locator('[data-testid=campaign-activate]').click()
     await page.waitForFunction(() => document.querySelector('[data-testid=campaign-status]')?.textContent === '进行中')
     await row.locator('[data-testid=campaign-run]').click()
-    await page.waitForFunction(() => document.querySelector('[data-testid=campaign-message]')?.textContent?.includes('本次发放 1 人'))
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=campaign-message]')?.textContent?.includes('本次发放 1 人'),
+    )
     expect(await balanceOf(api, m)).toBe(before + 100)
     await screenshot(page, 'console-campaign-run')
 
     await row.locator('[data-testid=campaign-kill]').click()
-    await page.waitForFunction(() => document.querySelector('[data-testid=campaign-status]')?.textContent === '已紧急停止')
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=campaign-status]')?.textContent === '已紧急停止',
+    )
     expect(errors).toEqual([])
   })
 
@@ -63,12 +74,26 @@ describe('campaigns in the operator console (Chromium)', () => {
     expect(await row.locator('[data-testid=points-campaign-budget]').textContent()).toBe('不限')
 
     await row.locator('[data-testid=points-campaign-kill]').click()
-    await page.waitForFunction(() => document.querySelector('[data-testid=points-campaign-row-member-day] [data-testid=points-campaign-status]')?.textContent === '已紧急停止')
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=points-campaign-row-member-day] [data-testid=points-campaign-status]')
+          ?.textContent === '已紧急停止',
+    )
     expect(await row.textContent()).toContain('收银系统故障')
-    expect((await api.http.get('/api/ops/points-campaigns').set(bearer((await api.loginStaff('pts-op', 'operator', null)).accessToken))).body.items[0].status).toBe('killed')
+    expect(
+      (
+        await api.http
+          .get('/api/ops/points-campaigns')
+          .set(bearer((await api.loginStaff('pts-op', 'operator', null)).accessToken))
+      ).body.items[0].status,
+    ).toBe('killed')
     await screenshot(page, 'console-points-campaign-killed')
     await row.locator('[data-testid=points-campaign-resume]').click()
-    await page.waitForFunction(() => document.querySelector('[data-testid=points-campaign-row-member-day] [data-testid=points-campaign-status]')?.textContent !== '已紧急停止')
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=points-campaign-row-member-day] [data-testid=points-campaign-status]')
+          ?.textContent !== '已紧急停止',
+    )
 
     // The draft is checked against the rules contract before any request.
     await page.fill('[data-testid=points-draft-multiplier]', 'abc')

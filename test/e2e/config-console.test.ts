@@ -26,11 +26,15 @@ describe('stores in the operator console (Chromium)', () => {
     await page.fill('[data-testid=store-multiplier]', '2')
     await page.fill('[data-testid=store-note]', '周年庆双倍积分')
     await page.click('[data-testid=store-save]')
-    await page.waitForFunction(() => document.querySelector('[data-testid=store-message]')?.textContent?.includes('第 1 版'))
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=store-message]')?.textContent?.includes('第 1 版'),
+    )
     const history = page.locator('[data-testid=config-history-row]')
     await history.first().waitFor()
     expect(await history.count()).toBe(1)
-    expect(await history.first().locator('[data-testid=config-history-change]').textContent()).toBe('积分倍率 1 倍 → 2 倍')
+    expect(await history.first().locator('[data-testid=config-history-change]').textContent()).toBe(
+      '积分倍率 1 倍 → 2 倍',
+    )
     expect(await history.first().textContent()).toContain('cfg-e2e-op')
     expect(await history.first().textContent()).toContain('周年庆双倍积分')
     expect(await row.locator('[data-testid=store-multiplier-cell]').textContent()).toBe('2 倍')
@@ -38,7 +42,9 @@ describe('stores in the operator console (Chromium)', () => {
     await page.waitForSelector('[data-testid=rules-diff]')
     await screenshot(page, 'console-store-history')
 
-    const stored = (await api.http.get('/api/ops/stores').set(bearer(operator))).body.items.find((s: { id: string }) => s.id === 'E1')
+    const stored = (await api.http.get('/api/ops/stores').set(bearer(operator))).body.items.find(
+      (s: { id: string }) => s.id === 'E1',
+    )
     expect(stored).toMatchObject({ multiplierPermille: 2000, version: 1 })
     expect(errors).toEqual([])
   })

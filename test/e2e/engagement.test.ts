@@ -24,10 +24,12 @@ async function newMemberPage(): Promise<Page> {
   return browser.page
 }
 
-const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim()
+const text = async (page: Page, selector: string) =>
+  ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim()
 
 beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html'))) throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
+  if (!existsSync(path.join(H5_DIST, 'index.html')))
+    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
   api = await startTestApi({ H5_DIST_DIR: H5_DIST })
 })
 afterAll(async () => {
@@ -39,7 +41,7 @@ afterEach(() => {
 })
 
 describe('H5 invite a friend in Chromium', () => {
-  it('attributes a friend who opens the invite link, and shows the inviter reward after the friend\'s first purchase', async () => {
+  it("attributes a friend who opens the invite link, and shows the inviter reward after the friend's first purchase", async () => {
     api.clock.runFrom(new Date())
     const inviterPage = await newMemberPage()
     await devLogin(inviterPage, api.url, 'e2e-inviter')
@@ -50,14 +52,18 @@ describe('H5 invite a friend in Chromium', () => {
     expect(link).toBe(`${api.url}/?inviter=${code}`)
     expect(await inviterPage.getAttribute('.invite-qr', 'data-text')).toBe(link)
     await inviterPage.click('.invite-copy')
-    await inviterPage.waitForFunction(async (expected) => (await navigator.clipboard.readText()) === expected, link, { timeout: 5_000 })
+    await inviterPage.waitForFunction(async (expected) => (await navigator.clipboard.readText()) === expected, link, {
+      timeout: 5_000,
+    })
     await inviterPage.waitForSelector('.invite-empty')
     await screenshot(inviterPage, 'invite-empty')
 
     // The friend opens the link in their own browser and registers through the dev login.
     const friendPage = await newMemberPage()
     await devLogin(friendPage, link, 'e2e-friend')
-    expect(await text(friendPage, '.card-points')).toContain(String(api.config.welcomeGift.points + DEFAULT_REFERRAL_RULES.inviteePoints))
+    expect(await text(friendPage, '.card-points')).toContain(
+      String(api.config.welcomeGift.points + DEFAULT_REFERRAL_RULES.inviteePoints),
+    )
     const friend = await api.loginMember('e2e-friend')
     expect(friend.isNewMember).toBe(false) // the browser login above created the member
     const inviter = await api.loginMember('e2e-inviter')
@@ -68,12 +74,18 @@ describe('H5 invite a friend in Chromium', () => {
     const hashPage = await newMemberPage()
     await devLogin(hashPage, `${api.url}/#/pages/card/index?inviter=${code}`, 'e2e-friend-hash')
     const hashFriend = await api.loginMember('e2e-friend-hash')
-    expect(await referralModels(api.conn).Referral.findById(hashFriend.member.memberId).lean()).toMatchObject({ inviterId: inviter.member.memberId })
+    expect(await referralModels(api.conn).Referral.findById(hashFriend.member.memberId).lean()).toMatchObject({
+      inviterId: inviter.member.memberId,
+    })
 
     // A clerk records the friend's first purchase.
     await api.addStore('EG1')
     const clerk = await api.loginStaff('e2e-invite-clerk', 'clerk', 'EG1')
-    const awarded = await award(api, clerk.accessToken, { scanToken: await scan(api, friend, clerk.accessToken), receiptNo: 'E2E-INV-1', amountFen: 66_00 })
+    const awarded = await award(api, clerk.accessToken, {
+      scanToken: await scan(api, friend, clerk.accessToken),
+      receiptNo: 'E2E-INV-1',
+      amountFen: 66_00,
+    })
     expect(awarded.status).toBe(200)
 
     await inviterPage.reload()
@@ -108,17 +120,22 @@ describe('H5 daily check-in in Chromium', () => {
     expect(await page.getAttribute('.checkin-streak', 'data-streak')).toBe('1')
     expect(await text(page, '.checkin-streak')).toContain('已连续签到 1 天')
     const status = (await api.http.get('/api/me/checkin').set(bearer(member.accessToken))).body
-    expect(await page.$$eval('.checkin-day[data-checked="true"]', (els) => els.map((e) => e.getAttribute('data-day')))).toEqual([status.today])
+    expect(
+      await page.$$eval('.checkin-day[data-checked="true"]', (els) => els.map((e) => e.getAttribute('data-day'))),
+    ).toEqual([status.today])
     expect(await page.getAttribute('.checkin-day--today', 'data-day')).toBe(status.today)
     await screenshot(page, 'checkin-done')
 
-    const wallet = async () => (await api.http.get('/api/me/wallet').set(bearer(member.accessToken))).body.balance as number
+    const wallet = async () =>
+      (await api.http.get('/api/me/wallet').set(bearer(member.accessToken))).body.balance as number
     expect(await wallet()).toBe(before + DEFAULT_CHECKIN_RULES.basePoints)
     await page.click('.checkin-button')
     await page.waitForTimeout(1_000)
     expect(await wallet()).toBe(before + DEFAULT_CHECKIN_RULES.basePoints)
     expect(await page.getAttribute('.checkin-streak', 'data-streak')).toBe('1')
     expect(await text(page, '.makeup-count')).toBe('0')
-    expect(await text(page, '.makeup-buy')).toContain(`购买补签卡（${DEFAULT_CHECKIN_RULES.makeupCardPricePoints}积分）`)
+    expect(await text(page, '.makeup-buy')).toContain(
+      `购买补签卡（${DEFAULT_CHECKIN_RULES.makeupCardPricePoints}积分）`,
+    )
   })
 })

@@ -22,11 +22,14 @@ async function newPage(): Promise<Page> {
   return browser.page
 }
 
-const text = async (page: Page, selector: string) => ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim()
+const text = async (page: Page, selector: string) =>
+  ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim()
 
 beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html'))) throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
-  if (!existsSync(path.join(ADMIN_DIST, 'index.html'))) throw new Error('console build missing: the test command builds it (node admin/build.js)')
+  if (!existsSync(path.join(H5_DIST, 'index.html')))
+    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
+  if (!existsSync(path.join(ADMIN_DIST, 'index.html')))
+    throw new Error('console build missing: the test command builds it (node admin/build.js)')
   api = await startTestApi({ H5_DIST_DIR: H5_DIST, ADMIN_DIST_DIR: ADMIN_DIST })
 })
 afterAll(async () => {
@@ -72,7 +75,10 @@ describe('member feedback in Chromium', () => {
     await ops.selectOption('[data-testid=feedback-filter-status]', 'open')
     await ops.click(`[data-testid=feedback-row]:has-text("${ticketId}")`)
     expect(await text(ops, '[data-testid=feedback-detail-text]')).toBe('B2 停车场出口缴费排队太久')
-    await ops.waitForFunction(() => (document.querySelector('[data-testid=feedback-detail-photo]') as HTMLImageElement | null)?.naturalWidth === 1)
+    await ops.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid=feedback-detail-photo]') as HTMLImageElement | null)?.naturalWidth === 1,
+    )
     await ops.click('[data-testid=feedback-assign-submit]') // empty: refused by the shared contract
     expect(await text(ops, '[data-testid=feedback-assign-error]')).toContain('请填写处理人或部门')
     await ops.fill('[data-testid=feedback-assign-input]', '停车场管理处')
@@ -86,14 +92,19 @@ describe('member feedback in Chromium', () => {
 
     // Member: the ticket shows the reply and its status; the photo loads from its own route.
     await member.reload()
-    await member.waitForSelector(`.feedback-ticket[data-ticket="${ticketId}"][data-status="replied"]`, { timeout: 20_000 })
+    await member.waitForSelector(`.feedback-ticket[data-ticket="${ticketId}"][data-status="replied"]`, {
+      timeout: 20_000,
+    })
     const card = `.feedback-ticket[data-ticket="${ticketId}"]`
     expect(await text(member, `${card} .feedback-status`)).toBe('已回复')
     expect(await text(member, `${card} .feedback-event--assign`)).toContain('已转交停车场管理处处理')
     expect(await text(member, `${card} .feedback-reply`)).toContain('已在高峰时段加开一个人工缴费口，感谢您的反馈')
     expect(await text(member, card)).not.toContain('e2e-fb-operator')
     await member.click(`${card} .feedback-photo-view`)
-    await member.waitForFunction((sel) => (document.querySelector(sel) as HTMLImageElement | null)?.naturalWidth === 1, `${card} .feedback-photo img`)
+    await member.waitForFunction(
+      (sel) => (document.querySelector(sel) as HTMLImageElement | null)?.naturalWidth === 1,
+      `${card} .feedback-photo img`,
+    )
     await screenshot(member, 'feedback-replied')
     expect(pageErrors).toEqual([])
   })

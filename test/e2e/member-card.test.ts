@@ -9,7 +9,8 @@ let api: TestApi
 let browser: Awaited<ReturnType<typeof launchBrowser>>
 
 beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html'))) throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
+  if (!existsSync(path.join(H5_DIST, 'index.html')))
+    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
   api = await startTestApi({ H5_DIST_DIR: H5_DIST })
   browser = await launchBrowser()
 })
@@ -34,7 +35,12 @@ describe('H5 member card in Chromium', () => {
     await page.click('.dev-login-button')
 
     const memberNo = await page.waitForSelector('.card-member-no', { timeout: 20_000 })
-    const login = await api.ctx.services.members.findOrRegister({ identity: 'dev:e2e-alice', nickname: 'e2e-alice', channel: 'dev', now: new Date() })
+    const login = await api.ctx.services.members.findOrRegister({
+      identity: 'dev:e2e-alice',
+      nickname: 'e2e-alice',
+      channel: 'dev',
+      now: new Date(),
+    })
     expect((await memberNo.textContent())!.replace(/\s/g, '')).toBe(login.member._id)
     expect(await page.textContent('.card-tier')).toContain('普通会员')
     expect(await page.textContent('.card-points')).toContain(String(api.config.welcomeGift.points))
@@ -64,7 +70,10 @@ describe('H5 member card in Chromium', () => {
     // The displayed code is live: staff can resolve it.
     await api.addStore('E1')
     const staff = await api.loginStaff('e2e-clerk', 'clerk', 'E1')
-    const resolved = await api.http.post('/api/staff/member-code/resolve').set('Authorization', `Bearer ${staff.accessToken}`).send({ code: secondCode })
+    const resolved = await api.http
+      .post('/api/staff/member-code/resolve')
+      .set('Authorization', `Bearer ${staff.accessToken}`)
+      .send({ code: secondCode })
     expect(resolved.status).toBe(200)
     expect(resolved.body.member.memberId).toBe(login.member._id)
     expect(errors).toEqual([])

@@ -50,7 +50,11 @@ describe('operator console in Chromium', () => {
     const m = await api.loginMember('console-insight')
     await award(api, manager, { scanToken: await scan(api, m, manager), receiptNo: 'OC-INSIGHT', amountFen: 66_00 })
     const memberId = m.member.memberId
-    const ticket = await api.http.post('/api/me/feedback').set('Authorization', `Bearer ${m.accessToken}`).set('Idempotency-Key', 'oc-feedback-1').send({ category: 'parking', text: '停车场指示牌不清楚' })
+    const ticket = await api.http
+      .post('/api/me/feedback')
+      .set('Authorization', `Bearer ${m.accessToken}`)
+      .set('Idempotency-Key', 'oc-feedback-1')
+      .send({ category: 'parking', text: '停车场指示牌不清楚' })
     expect([ticket.status, ticket.body.error]).toEqual([201, undefined])
 
     const { page } = ctx.browser()
@@ -61,7 +65,11 @@ describe('operator console in Chromium', () => {
     const row = page.locator(`[data-testid=member-row][data-member-id="${memberId}"]`)
     await row.waitFor({ timeout: 20_000 })
     // the unfiltered list stays on screen while the search loads: wait for the answer, not the first row
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=member-row]').length === 1 && !document.querySelector('.table-wrap.stale'))
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('[data-testid=member-row]').length === 1 &&
+        !document.querySelector('.table-wrap.stale'),
+    )
     expect(await page.locator('[data-testid=member-row]').count()).toBe(1)
     await row.click()
 
@@ -83,7 +91,9 @@ describe('operator console in Chromium', () => {
     await page.fill('[data-testid=segment-name]', '控制台新客')
     await page.check('[data-testid=segment-lifecycle-new]')
     await page.fill('[data-testid=segment-tags]', '控制台')
-    const expected = (await api.ctx.services.segments.preview({ lifecycles: ['new'], tagsAny: ['控制台'] }, api.clock.now())).count
+    const expected = (
+      await api.ctx.services.segments.preview({ lifecycles: ['new'], tagsAny: ['控制台'] }, api.clock.now())
+    ).count
     expect(expected).toBe(1)
     await page.waitForSelector(`[data-testid=segment-preview-count]:has-text("${expected}")`, { timeout: 20_000 })
     expect(await page.textContent('[data-testid=segment-preview-sample]')).toContain(memberId)

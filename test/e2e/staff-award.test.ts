@@ -11,7 +11,8 @@ let staffBrowser: Awaited<ReturnType<typeof launchBrowser>>
 let memberBrowser: Awaited<ReturnType<typeof launchBrowser>>
 
 beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html'))) throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
+  if (!existsSync(path.join(H5_DIST, 'index.html')))
+    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
   api = await startTestApi({ H5_DIST_DIR: H5_DIST })
   await withoutMemberDay(api) // the points checked are without the 18th's double points
   staffBrowser = await launchBrowser()
@@ -24,7 +25,7 @@ afterAll(async () => {
 })
 
 describe('staff award in Chromium', () => {
-  it('staff logs in, enters the member\'s current code, awards points; the member\'s wallet shows them', async () => {
+  it("staff logs in, enters the member's current code, awards points; the member's wallet shows them", async () => {
     await api.addStore('E2E')
     await api.loginStaff('e2e-staff', 'clerk', 'E2E') // creates the account (password: correct horse battery)
 

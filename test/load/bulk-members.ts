@@ -19,6 +19,7 @@ export async function insertMany(api: TestApi, count: number): Promise<string[]>
     source: { channel: 'load', inviterId: null },
     joinedAt: now,
   }))
-  for (let i = 0; i < docs.length; i += 1000) await Member.collection.insertMany(docs.slice(i, i + 1000) as never[], { ordered: false })
+  for (let i = 0; i < docs.length; i += 1000)
+    await Member.collection.insertMany(docs.slice(i, i + 1000) as never[], { ordered: false })
   return docs.map((d) => api.ctx.tokens.sign('member', { sub: d._id }, now).token)
 }

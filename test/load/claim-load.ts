@@ -35,8 +35,15 @@ export interface ClaimLoadReport {
 }
 
 /** Fires the claims with a fixed number of requests in flight and measures each one. */
-export async function runClaimLoad(api: TestApi, operatorToken: string, opts: ClaimLoadOptions): Promise<ClaimLoadReport> {
-  const templateId = await createTemplate(api, operatorToken, { stock: opts.stock, name: `load-${opts.variant}-${opts.stock}` })
+export async function runClaimLoad(
+  api: TestApi,
+  operatorToken: string,
+  opts: ClaimLoadOptions,
+): Promise<ClaimLoadReport> {
+  const templateId = await createTemplate(api, operatorToken, {
+    stock: opts.stock,
+    name: `load-${opts.variant}-${opts.stock}`,
+  })
   const tokens = await insertMany(api, opts.members)
   const path = opts.variant === 'slots' ? `/api/coupons/${templateId}/claim` : `/api/naive/coupons/${templateId}/claim`
 
@@ -44,7 +51,8 @@ export async function runClaimLoad(api: TestApi, operatorToken: string, opts: Cl
   tokens.forEach((token, i) => {
     const r = i / tokens.length
     if (r < opts.sameKeyShare) for (let k = 0; k < 3; k++) jobs.push({ token, key: `same-${i}-key` })
-    else if (r < opts.sameKeyShare + opts.differentKeyShare) for (let k = 0; k < 3; k++) jobs.push({ token, key: `diff-${i}-key-${k}` })
+    else if (r < opts.sameKeyShare + opts.differentKeyShare)
+      for (let k = 0; k < 3; k++) jobs.push({ token, key: `diff-${i}-key-${k}` })
     else jobs.push({ token })
   })
   shuffle(jobs)
@@ -89,7 +97,8 @@ export async function runClaimLoad(api: TestApi, operatorToken: string, opts: Cl
     stockLeftShown = items.find((c) => c.templateId === templateId)?.stockLeft ?? null
   }
   latencies.sort((a, b) => a - b)
-  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]! * 10) / 10
+  const pct = (p: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]! * 10) / 10
   return {
     variant: opts.variant,
     stock: opts.stock,
@@ -118,9 +127,23 @@ function shuffle<T>(a: T[]): void {
 }
 
 export function formatReports(reports: ClaimLoadReport[]): string {
-  const head = 'variant | stock | members | requests | issued | expected | oversell | per-member excess | issued+left=stock | claims/s | p50 ms | p99 ms'
+  const head =
+    'variant | stock | members | requests | issued | expected | oversell | per-member excess | issued+left=stock | claims/s | p50 ms | p99 ms'
   const rows = reports.map((r) =>
-    [r.variant, r.stock, r.members, r.requests, r.issued, r.expected, r.oversell, r.perMemberExcess, r.variant === 'naive' ? 'n/a' : r.issuedPlusRemainingEqualsStock, r.claimsPerSecond, r.p50Ms, r.p99Ms].join(' | '),
+    [
+      r.variant,
+      r.stock,
+      r.members,
+      r.requests,
+      r.issued,
+      r.expected,
+      r.oversell,
+      r.perMemberExcess,
+      r.variant === 'naive' ? 'n/a' : r.issuedPlusRemainingEqualsStock,
+      r.claimsPerSecond,
+      r.p50Ms,
+      r.p99Ms,
+    ].join(' | '),
   )
   return [head, ...rows].join('\n')
 }

@@ -31,18 +31,35 @@ afterAll(async () => {
 })
 
 describe('coupon claims under flash-sale load', () => {
-  it.each(STOCKS)('stock %i: issues exactly min(stock, eligible), never oversells, never exceeds the per-member limit', async (stock) => {
-    const report = await runClaimLoad(api, operator, { stock, members: MEMBERS, sameKeyShare: 0.1, differentKeyShare: 0.1, concurrency: 64, variant: 'slots' })
-    reports.push(report)
-    expect(report.issued).toBe(report.expected)
-    expect(report.oversell).toBe(0)
-    expect(report.perMemberExcess).toBe(0)
-    expect(report.issuedPlusRemainingEqualsStock).toBe(true)
-    expect(Object.keys(report.statusCounts).every((s) => !s.startsWith('5'))).toBe(true)
-  })
+  it.each(STOCKS)(
+    'stock %i: issues exactly min(stock, eligible), never oversells, never exceeds the per-member limit',
+    async (stock) => {
+      const report = await runClaimLoad(api, operator, {
+        stock,
+        members: MEMBERS,
+        sameKeyShare: 0.1,
+        differentKeyShare: 0.1,
+        concurrency: 64,
+        variant: 'slots',
+      })
+      reports.push(report)
+      expect(report.issued).toBe(report.expected)
+      expect(report.oversell).toBe(0)
+      expect(report.perMemberExcess).toBe(0)
+      expect(report.issuedPlusRemainingEqualsStock).toBe(true)
+      expect(Object.keys(report.statusCounts).every((s) => !s.startsWith('5'))).toBe(true)
+    },
+  )
 
   it('the deliberately naive read-check-write claim oversells under the same load (negative control)', async () => {
-    const report = await runClaimLoad(api, operator, { stock: 1, members: MEMBERS, sameKeyShare: 0.1, differentKeyShare: 0.1, concurrency: 64, variant: 'naive' })
+    const report = await runClaimLoad(api, operator, {
+      stock: 1,
+      members: MEMBERS,
+      sameKeyShare: 0.1,
+      differentKeyShare: 0.1,
+      concurrency: 64,
+      variant: 'naive',
+    })
     reports.push(report)
     expect(report.oversell).toBeGreaterThan(0)
   })

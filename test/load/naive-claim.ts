@@ -16,7 +16,10 @@ interface NaiveCouponDoc {
   templateId: string
   memberId: string
 }
-const schema = new Schema<NaiveCouponDoc>({ _id: String, templateId: String, memberId: String }, { versionKey: false, collection: 'naive_coupons' })
+const schema = new Schema<NaiveCouponDoc>(
+  { _id: String, templateId: String, memberId: String },
+  { versionKey: false, collection: 'naive_coupons' },
+)
 export const naiveCouponModel = (conn: Connection) => getModel(conn, 'NaiveCoupon', schema)
 
 export function mountNaiveClaim(app: Koa, ctx: AppContext): void {
@@ -28,7 +31,11 @@ export function mountNaiveClaim(app: Koa, ctx: AppContext): void {
     if (t.stock !== null && issued >= t.stock) throw new DomainError('COUPON.SOLD_OUT', 'sold out')
     const mine = await Naive.countDocuments({ templateId: t._id, memberId: c.state.memberId })
     if (mine >= t.perMemberLimit) throw new DomainError('COUPON.LIMIT_REACHED', 'limit')
-    await Naive.create({ _id: `${t._id}-${Math.random().toString(36).slice(2)}`, templateId: t._id, memberId: c.state.memberId })
+    await Naive.create({
+      _id: `${t._id}-${Math.random().toString(36).slice(2)}`,
+      templateId: t._id,
+      memberId: c.state.memberId,
+    })
     c.body = { ok: true }
   })
   app.use(router.routes())

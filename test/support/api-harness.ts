@@ -63,10 +63,19 @@ export async function startTestApi(
       cb()
     },
   })
-  const logger = pino({ level: config.logLevel, redact: { paths: ['sessionKey', '*.sessionKey', 'session_key', '*.session_key'] } }, sink)
+  const logger = pino(
+    { level: config.logLevel, redact: { paths: ['sessionKey', '*.sessionKey', 'session_key', '*.session_key'] } },
+    sink,
+  )
   const conn = await connectDatabase(config.db.uri, dbName)
   const clock = new TestClock()
-  const { app, ctx } = createApp({ config, conn, wechat: createWechatClient(config.wechat, conn), logger, now: clock.now })
+  const { app, ctx } = createApp({
+    config,
+    conn,
+    wechat: createWechatClient(config.wechat, conn),
+    logger,
+    now: clock.now,
+  })
   configure?.(app, ctx)
   await ensureIndexes(conn)
   const server: Server = app.listen(0, '127.0.0.1')
@@ -91,7 +100,17 @@ export async function startTestApi(
     async addStore(id, name = `Store ${id}`) {
       await storeModel(conn).updateOne(
         { _id: id },
-        { $set: { name, floor: 'L1', category: '零售', multiplierPermille: 1000, opensAt: '00:00', closesAt: '23:59', active: true } },
+        {
+          $set: {
+            name,
+            floor: 'L1',
+            category: '零售',
+            multiplierPermille: 1000,
+            opensAt: '00:00',
+            closesAt: '23:59',
+            active: true,
+          },
+        },
         { upsert: true },
       )
     },

@@ -14,7 +14,8 @@ export function consoleUnderTest(): { api: () => TestApi; browser: () => Browser
   let api: TestApi | undefined
   let browser: Browser | undefined
   beforeAll(async () => {
-    if (!existsSync(path.join(ADMIN_DIST, 'index.html'))) throw new Error('console build missing: the test command builds it (node admin/build.js)')
+    if (!existsSync(path.join(ADMIN_DIST, 'index.html')))
+      throw new Error('console build missing: the test command builds it (node admin/build.js)')
     api = await startTestApi({ ADMIN_DIST_DIR: ADMIN_DIST })
     browser = await launchBrowser()
   })

@@ -8,7 +8,10 @@ import type { Connection } from 'mongoose'
  */
 export async function dbFingerprint(conn: Connection, exclude = ['staff_audit', 'wechat_tokens']): Promise<string> {
   const hash = createHash('sha256')
-  const collections = (await conn.db!.listCollections().toArray()).map((c) => c.name).filter((n) => !exclude.includes(n)).sort()
+  const collections = (await conn.db!.listCollections().toArray())
+    .map((c) => c.name)
+    .filter((n) => !exclude.includes(n))
+    .sort()
   for (const name of collections) {
     const docs = await conn.db!.collection(name).find({}).sort({ _id: 1 }).toArray()
     hash.update(name).update(JSON.stringify(docs))

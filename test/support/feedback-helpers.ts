@@ -1,18 +1,32 @@
 import { bearer, type TestApi } from './api-harness'
 
 /** A real 1×1 PNG (red pixel): the smallest photo the server accepts. */
-export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64')
+export const PNG_1X1 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+)
 export const PNG_1X1_DATA_URL = `data:image/png;base64,${PNG_1X1.toString('base64')}`
 
 let keys = 0
 export const feedbackKey = () => `fb-${Date.now().toString(36)}-${++keys}`
 
 /** POST /api/me/feedback with an Idempotency-Key (a fresh one unless given). */
-export function submitFeedback(api: TestApi, memberToken: string, body: Record<string, unknown>, idempotencyKey = feedbackKey()) {
+export function submitFeedback(
+  api: TestApi,
+  memberToken: string,
+  body: Record<string, unknown>,
+  idempotencyKey = feedbackKey(),
+) {
   return api.http.post('/api/me/feedback').set(bearer(memberToken)).set('Idempotency-Key', idempotencyKey).send(body)
 }
 
 /** An operator's assign / reply / close on a ticket. */
-export function feedbackAction(api: TestApi, operatorToken: string, ticketId: string, action: 'assign' | 'reply' | 'close', body: Record<string, unknown>) {
+export function feedbackAction(
+  api: TestApi,
+  operatorToken: string,
+  ticketId: string,
+  action: 'assign' | 'reply' | 'close',
+  body: Record<string, unknown>,
+) {
   return api.http.post(`/api/ops/feedback/${ticketId}/${action}`).set(bearer(operatorToken)).send(body)
 }

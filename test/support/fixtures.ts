@@ -24,9 +24,21 @@ export async function buildWorld(api: TestApi): Promise<World> {
   const templateId = await createTemplate(api, operator, { stock: 1000, perMemberLimit: 50 })
   const couponIdA = (await claim(api, memberA.accessToken, templateId)).body.couponId as string
   await award(api, clerkX, { scanToken: await scan(api, memberA, clerkX), receiptNo: 'MX-1', amountFen: 500_00 })
-  const feedbackIdA = (await submitFeedback(api, memberA.accessToken, { category: 'parking', text: '矩阵测试反馈', photo: PNG_1X1_DATA_URL })).body.ticketId as string
+  const feedbackIdA = (
+    await submitFeedback(api, memberA.accessToken, {
+      category: 'parking',
+      text: '矩阵测试反馈',
+      photo: PNG_1X1_DATA_URL,
+    })
+  ).body.ticketId as string
 
-  const segmentId = (await api.ctx.services.segments.create({ name: '矩阵分群', description: '', definition: { churnRisk: false }, note: '' }, 'matrix-operator', api.clock.now())).id
+  const segmentId = (
+    await api.ctx.services.segments.create(
+      { name: '矩阵分群', description: '', definition: { churnRisk: false }, note: '' },
+      'matrix-operator',
+      api.clock.now(),
+    )
+  ).id
 
   // Scans move the test clock 30 s each (one scan per code step); log in again so tokens stay fresh.
   const freshA = () => api.loginMember('matrix-a')
@@ -41,16 +53,30 @@ export async function buildWorld(api: TestApi): Promise<World> {
     segmentId,
     storeIdX: 'AX',
     staffIdManagerX: 'matrix-manager-x',
-    couponCodeA: async () => (await api.http.get(`/api/me/coupons/${encodeURIComponent(couponIdA)}/code`).set(bearer((await freshA()).accessToken))).body.code ?? '2'.repeat(24),
+    couponCodeA: async () =>
+      (
+        await api.http
+          .get(`/api/me/coupons/${encodeURIComponent(couponIdA)}/code`)
+          .set(bearer((await freshA()).accessToken))
+      ).body.code ?? '2'.repeat(24),
     memberCodeA: async () => {
       api.clock.advance(30_000) // a fresh step, so every scan has an unused code
       return (await api.http.get('/api/me/member-code').set(bearer((await freshA()).accessToken))).body.code
     },
-    scanTokenX: async () => scan(api, await freshA(), (await api.loginStaff('matrix-clerk-x', 'clerk', 'AX')).accessToken),
+    scanTokenX: async () =>
+      scan(api, await freshA(), (await api.loginStaff('matrix-clerk-x', 'clerk', 'AX')).accessToken),
   }
   return {
     fixtures,
     memberA,
-    tokens: { anonymous: null, memberA: memberA.accessToken, memberB: memberB.accessToken, clerkX, clerkY, managerX, operator },
+    tokens: {
+      anonymous: null,
+      memberA: memberA.accessToken,
+      memberB: memberB.accessToken,
+      clerkX,
+      clerkY,
+      managerX,
+      operator,
+    },
   }
 }

@@ -4,7 +4,6 @@ import path from 'node:path'
 import { startDevDb, type DevDb } from '../../server/src/db/devdb'
 
 declare global {
-   
   var __DEVDB__: { db: DevDb; dir: string } | undefined
 }
 

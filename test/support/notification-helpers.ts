@@ -91,7 +91,9 @@ export function notificationKit(apiOf: () => TestApi) {
 
 /** Members read these: no ids, codes or internal names. */
 export function expectOnlyWordsForMembers(data: Record<string, { value: string }>, ...forbidden: string[]): void {
-  const text = Object.values(data).map((v) => v.value).join(' | ')
+  const text = Object.values(data)
+    .map((v) => v.value)
+    .join(' | ')
   const internal = ['points_', 'coupon_', 'feedback_', '-dev', 'undefined', 'null', 'NaN']
   for (const word of [...forbidden, ...internal]) expect(text).not.toContain(word)
 }

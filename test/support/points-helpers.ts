@@ -6,7 +6,10 @@ export async function scan(api: TestApi, member: MemberLoginResponse, staffToken
   // Each code works once per 30-second step; move the clock so this scan gets a fresh code.
   api.clock.advance(30_000)
   const code = await api.http.get('/api/me/member-code').set(bearer(member.accessToken))
-  const res = await api.http.post('/api/staff/member-code/resolve').set(bearer(staffToken)).send({ code: code.body.code })
+  const res = await api.http
+    .post('/api/staff/member-code/resolve')
+    .set(bearer(staffToken))
+    .send({ code: code.body.code })
   if (res.status !== 200) throw new Error(`scan failed: ${res.status} ${JSON.stringify(res.body)}`)
   return res.body.scanToken
 }
@@ -19,14 +22,28 @@ export function withoutMemberDay(api: TestApi): Promise<void> {
   return api.ctx.services.rules.replace({ earning: { campaigns: [] } })
 }
 
-export function award(api: TestApi, staffToken: string, body: { scanToken: string; receiptNo: string; amountFen: number }, idempotencyKey?: string) {
+export function award(
+  api: TestApi,
+  staffToken: string,
+  body: { scanToken: string; receiptNo: string; amountFen: number },
+  idempotencyKey?: string,
+) {
   const req = api.http.post('/api/staff/purchases').set(bearer(staffToken))
   if (idempotencyKey) req.set('Idempotency-Key', idempotencyKey)
   return req.send(body)
 }
 
-export function redeem(api: TestApi, staffToken: string, body: { scanToken: string; points: number; item: string }, idempotencyKey: string) {
-  return api.http.post('/api/staff/points/redeem').set(bearer(staffToken)).set('Idempotency-Key', idempotencyKey).send(body)
+export function redeem(
+  api: TestApi,
+  staffToken: string,
+  body: { scanToken: string; points: number; item: string },
+  idempotencyKey: string,
+) {
+  return api.http
+    .post('/api/staff/points/redeem')
+    .set(bearer(staffToken))
+    .set('Idempotency-Key', idempotencyKey)
+    .send(body)
 }
 
 export async function balanceOf(api: TestApi, member: MemberLoginResponse): Promise<number> {

@@ -15,12 +15,12 @@ export interface PayWorld {
 }
 
 /** The server with the WeChat Pay stub's keys, store WX1 mapped to merchant STORE_MCHID, member day off. */
-export async function startPayWorld(): Promise<PayWorld> {
+export async function startPayWorld(overrides: Record<string, string> = {}): Promise<PayWorld> {
   // The stub's clock reads the server's, which starts after the stub: `let`, read through a check.
   // eslint-disable-next-line prefer-const
   let api: TestApi | undefined
   const pay = await startWechatPayStub(() => (api ? api.clock.now() : new Date()))
-  api = await startTestApi(pay.env())
+  api = await startTestApi({ ...pay.env(), ...overrides })
   await withoutMemberDay(api)
   await api.addStore('WX1', '微信门店')
   const operator = (await api.loginStaff('wxpay-operator', 'operator', null)).accessToken

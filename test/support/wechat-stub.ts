@@ -67,7 +67,6 @@ const STABLE_TTL_S = 7200
 const EARLY_RENEWAL_S = 300
 const FORCE_SPACING_MS = 30_000
 
-
 export async function startWechatStub(): Promise<WechatStub> {
   const appId = 'wx-test-appid'
   const secret = 'wx-test-secret'
@@ -212,7 +211,10 @@ export async function startWechatStub(): Promise<WechatStub> {
         errcode: 0,
         errmsg: 'ok',
         phone_info: {
-          phoneNumber: phone, purePhoneNumber: phone, countryCode: '86', watermark: { appid: appId, timestamp: 0 },
+          phoneNumber: phone,
+          purePhoneNumber: phone,
+          countryCode: '86',
+          watermark: { appid: appId, timestamp: 0 },
         },
       })
     }

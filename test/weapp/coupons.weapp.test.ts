@@ -40,7 +40,7 @@ it('claims a coupon in the coupon centre', async () => {
   expect(expiring.credits).toBe(1)
 })
 
-it('my coupons → coupon detail shows the coupon\'s code', async () => {
+it("my coupons → coupon detail shows the coupon's code", async () => {
   await lane.tap('.coupons-to-my-coupons')
   const coupon = await lane.waitFor('.my-coupon')
   await lane.settle()
@@ -55,6 +55,9 @@ it('my coupons → coupon detail shows the coupon\'s code', async () => {
   expect(lane.text('.coupon-detail-headline')).toBe(mine.headline)
   expect(lane.find('.coupon-qr')?.dom.getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/)
   expect(lane.mp.stack.map((p) => p.route)).toEqual([
-    'pages/card/index', 'pages/coupons/index', 'pages/my-coupons/index', 'pages/coupon-detail/index',
+    'pages/card/index',
+    'pages/coupons/index',
+    'pages/my-coupons/index',
+    'pages/coupon-detail/index',
   ])
 })

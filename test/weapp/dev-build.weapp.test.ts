@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterEach(() => lane.expectNoProblems())
 afterAll(async () => lane?.stop())
 
-it('is built for DevTools\' test account and the local server', () => {
+it("is built for DevTools' test account and the local server", () => {
   const project = JSON.parse(readFileSync(path.join(lane.build.dir, 'project.config.json'), 'utf8'))
   expect(project.appid).toBe('touristappid')
   expect(lane.build.apiBase).toBe('http://127.0.0.1:3000')

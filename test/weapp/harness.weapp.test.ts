@@ -35,7 +35,7 @@ it('a release build may only call its https API origin', async () => {
   expect(await request('/api/me/card')).toMatch(/^request:fail invalid url/)
   expect(taken()).toEqual([
     'request to a non-https URL in a production build: http://api.weapp-lane.test/api/health',
-    'request to https://evil.example, which is not the build\'s API origin https://api.weapp-lane.test',
+    "request to https://evil.example, which is not the build's API origin https://api.weapp-lane.test",
   ])
 })
 

@@ -42,7 +42,7 @@ it('wallet: the balance and the welcome gift entry from the ledger', async () =>
   expect(lane.mp.top.route).toBe('pages/card/index')
 })
 
-it('check-in: today is checked in once; the reminder asks for the build\'s subscribe template', async () => {
+it("check-in: today is checked in once; the reminder asks for the build's subscribe template", async () => {
   await lane.tap('.card-to-checkin')
   await lane.waitFor('.checkin-button')
   await lane.settle()

@@ -8,14 +8,17 @@ import { JsonDiff } from './JsonDiff'
 /** How a field's value reads in the summary column (labels and units per page). */
 export type FieldFormat = Record<string, { label: string; show?: (v: unknown) => string }>
 
-const plain = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v))
+const plain = (v: unknown) =>
+  v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v)
 
 /** "积分倍率 1 倍 → 2 倍；状态 …" for the fields a version changed; "新建" for the first. */
 export function changeSummary(v: Pick<ConfigVersionView, 'before' | 'after'>, fields: FieldFormat): string {
   if (v.before === null) return '新建'
   const before = (v.before ?? {}) as Record<string, unknown>
   const after = (v.after ?? {}) as Record<string, unknown>
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+    (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  )
   return keys
     .map((k) => {
       const f = fields[k]
@@ -32,36 +35,78 @@ export function changeSummary(v: Pick<ConfigVersionView, 'before' | 'after'>, fi
  * changed, and the full before/after on demand. `path` is the entity's API path; `reloadKey`
  * changes after a save so the new version shows.
  */
-export function ConfigHistoryPanel({ title, path, fields, reloadKey, onClose }: { title: string; path: string; fields: FieldFormat; reloadKey: number; onClose?: () => void }) {
-  const [history, reload] = useAsync(() => api<{ items: ConfigVersionView[] }>('GET', `${path}/history`), [path, reloadKey])
+export function ConfigHistoryPanel({
+  title,
+  path,
+  fields,
+  reloadKey,
+  onClose,
+}: {
+  title: string
+  path: string
+  fields: FieldFormat
+  reloadKey: number
+  onClose?: () => void
+}) {
+  const [history, reload] = useAsync(
+    () => api<{ items: ConfigVersionView[] }>('GET', `${path}/history`),
+    [path, reloadKey],
+  )
   const [open, setOpen] = useState<number | null>(null)
   const items = history.data?.items ?? []
   return (
-    <Panel title={title} testId="config-history" extra={onClose && <button className="btn btn-small" type="button" onClick={onClose}>关闭</button>}>
+    <Panel
+      title={title}
+      testId='config-history'
+      extra={
+        onClose && (
+          <button className='btn btn-small' type='button' onClick={onClose}>
+            关闭
+          </button>
+        )
+      }
+    >
       {history.status === 'error' && <ErrorBox error={history.error} onRetry={reload} />}
       {!history.data && history.status === 'loading' && <Loading />}
-      {history.data && items.length === 0 && <Empty text="暂无修改记录（通过后台修改后会记录在这里）" />}
+      {history.data && items.length === 0 && <Empty text='暂无修改记录（通过后台修改后会记录在这里）' />}
       {items.length > 0 && (
-        <div className="table-wrap">
-          <table className="table table-dense">
-            <thead><tr><th>版本</th><th>修改人</th><th>时间（上海）</th><th>变更</th><th>说明</th><th /></tr></thead>
+        <div className='table-wrap'>
+          <table className='table table-dense'>
+            <thead>
+              <tr>
+                <th>版本</th>
+                <th>修改人</th>
+                <th>时间（上海）</th>
+                <th>变更</th>
+                <th>说明</th>
+                <th />
+              </tr>
+            </thead>
             <tbody>
               {items.map((v) => (
                 <Fragment key={v.version}>
-                  <tr data-testid="config-history-row">
-                    <td className="num">{v.version}</td>
+                  <tr data-testid='config-history-row'>
+                    <td className='num'>{v.version}</td>
                     <td>{v.changedBy}</td>
-                    <td className="nowrap">{formatInstant(v.changedAt)}</td>
-                    <td data-testid="config-history-change">{changeSummary(v, fields)}</td>
-                    <td>{v.note || <span className="muted">—</span>}</td>
+                    <td className='nowrap'>{formatInstant(v.changedAt)}</td>
+                    <td data-testid='config-history-change'>{changeSummary(v, fields)}</td>
+                    <td>{v.note || <span className='muted'>—</span>}</td>
                     <td>
-                      <button className="btn btn-small" type="button" onClick={() => setOpen(open === v.version ? null : v.version)}>
+                      <button
+                        className='btn btn-small'
+                        type='button'
+                        onClick={() => setOpen(open === v.version ? null : v.version)}
+                      >
                         {open === v.version ? '收起' : '查看差异'}
                       </button>
                     </td>
                   </tr>
                   {open === v.version && (
-                    <tr className="diff-cell"><td colSpan={6}><JsonDiff before={v.before} after={v.after} /></td></tr>
+                    <tr className='diff-cell'>
+                      <td colSpan={6}>
+                        <JsonDiff before={v.before} after={v.after} />
+                      </td>
+                    </tr>
                   )}
                 </Fragment>
               ))}

@@ -7,7 +7,15 @@ type CellValue = string | number
  * A plain table of rows (KPI tables, the feedback queue); numbers are right-aligned. With
  * `onRowClick` rows are selectable (`selected` is highlighted) and carry `rowTestId`.
  */
-export function DataTable({ columns, rows, testId, emptyText = '该时段没有数据', onRowClick, selected, rowTestId }: {
+export function DataTable({
+  columns,
+  rows,
+  testId,
+  emptyText = '该时段没有数据',
+  onRowClick,
+  selected,
+  rowTestId,
+}: {
   columns: string[]
   rows: CellValue[][]
   testId?: string
@@ -19,8 +27,8 @@ export function DataTable({ columns, rows, testId, emptyText = '该时段没有�
   // a column is numeric when every row has a number there (header and cells right-aligned)
   const numeric = columns.map((_, j) => rows.length > 0 && rows.every((r) => typeof r[j] === 'number'))
   return (
-    <div className="table-wrap" data-testid={testId}>
-      <table className="table">
+    <div className='table-wrap' data-testid={testId}>
+      <table className='table'>
         <thead>
           <tr>
             {columns.map((c, i) => (
@@ -35,7 +43,9 @@ export function DataTable({ columns, rows, testId, emptyText = '该时段没有�
             <tr
               key={i}
               data-testid={rowTestId}
-              className={[onRowClick ? 'clickable' : '', i === selected ? 'selected' : ''].join(' ').trim() || undefined}
+              className={
+                [onRowClick ? 'clickable' : '', i === selected ? 'selected' : ''].join(' ').trim() || undefined
+              }
               onClick={onRowClick && (() => onRowClick(i))}
             >
               {r.map((v, j) => (

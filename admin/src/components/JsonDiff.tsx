@@ -8,7 +8,9 @@ export function alignLines(a: string[], b: string[]): Row[] {
   const n = a.length
   const m = b.length
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0))
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!)
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!)
   const rows: Row[] = []
   let i = 0
   let j = 0
@@ -31,7 +33,7 @@ export function alignLines(a: string[], b: string[]): Row[] {
 /** A run of deletions followed by additions is shown side by side (a modified line stays on one row). */
 function pairChanges(rows: Row[]): Row[] {
   const out: Row[] = []
-  for (let k = 0; k < rows.length; ) {
+  for (let k = 0; k < rows.length;) {
     if (!rows[k]!.changed) {
       out.push(rows[k++]!)
       continue
@@ -43,7 +45,8 @@ function pairChanges(rows: Row[]): Row[] {
       if (r.left !== null) lefts.push(r.left)
       if (r.right !== null) rights.push(r.right)
     }
-    for (let t = 0; t < Math.max(lefts.length, rights.length); t++) out.push({ left: lefts[t] ?? null, right: rights[t] ?? null, changed: true })
+    for (let t = 0; t < Math.max(lefts.length, rights.length); t++)
+      out.push({ left: lefts[t] ?? null, right: rights[t] ?? null, changed: true })
   }
   return out
 }
@@ -53,16 +56,20 @@ export function JsonDiff({ before, after }: { before: unknown; after: unknown })
   const rows = useMemo(() => alignLines(prettyJson(before).split('\n'), prettyJson(after).split('\n')), [before, after])
   const changes = rows.filter((r) => r.changed).length
   return (
-    <div className="diff" data-testid="rules-diff">
-      <div className="diff-head">
+    <div className='diff' data-testid='rules-diff'>
+      <div className='diff-head'>
         <span>修改前</span>
         <span>修改后{changes === 0 ? '（无变化）' : `（${changes} 行变化）`}</span>
       </div>
-      <div className="diff-body">
+      <div className='diff-body'>
         {rows.map((r, k) => (
-          <div className="diff-row" key={k}>
-            <pre className={r.changed && r.left !== null ? 'del' : r.left === null ? 'gap' : undefined}>{r.left ?? ''}</pre>
-            <pre className={r.changed && r.right !== null ? 'add' : r.right === null ? 'gap' : undefined}>{r.right ?? ''}</pre>
+          <div className='diff-row' key={k}>
+            <pre className={r.changed && r.left !== null ? 'del' : r.left === null ? 'gap' : undefined}>
+              {r.left ?? ''}
+            </pre>
+            <pre className={r.changed && r.right !== null ? 'add' : r.right === null ? 'gap' : undefined}>
+              {r.right ?? ''}
+            </pre>
           </div>
         ))}
       </div>

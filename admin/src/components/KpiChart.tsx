@@ -1,8 +1,29 @@
 import { useEffect, useRef } from 'react'
-import { BarController, BarElement, CategoryScale, Chart, Filler, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js'
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Filler,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  Tooltip,
+} from 'chart.js'
 import { formatNumber } from '../format'
 
-Chart.register(LineController, LineElement, PointElement, BarController, BarElement, CategoryScale, LinearScale, Tooltip, Filler)
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  Tooltip,
+  Filler,
+)
 
 const DAY = /^\d{4}-\d{2}-\d{2}/
 
@@ -60,8 +81,8 @@ export function KpiChart({ label, points }: { label: string; points: SeriesPoint
   }, [label, points, timeSeries])
 
   return (
-    <div className="chart-box">
-      <canvas ref={canvas} role="img" aria-label={`${label}图表`} />
+    <div className='chart-box'>
+      <canvas ref={canvas} role='img' aria-label={`${label}图表`} />
     </div>
   )
 }

@@ -48,7 +48,10 @@ export function AuditPage() {
   const [page, setPage] = useState(1)
   const [pageSize, setPageSize] = useState(50)
   const [formError, setFormError] = useState<string | null>(null)
-  const [state, reload] = useAsync(() => api<AuditPage>('GET', `/api/ops/audit${qs({ ...filters, page, pageSize })}`), [filters, page, pageSize])
+  const [state, reload] = useAsync(
+    () => api<AuditPage>('GET', `/api/ops/audit${qs({ ...filters, page, pageSize })}`),
+    [filters, page, pageSize],
+  )
 
   const submit = (e: FormEvent) => {
     e.preventDefault()
@@ -71,75 +74,136 @@ export function AuditPage() {
   const exportPage = () => {
     if (!data) return
     const cols = ['时间（上海）', '员工', '角色', '门店', '操作', '对象', '结果', 'HTTP 状态', 'IP', '设备', '请求编号']
-    const rows = data.items.map((i) => [formatInstant(i.at), i.staffId, i.role, i.storeId, i.action, compact(i.target), i.outcome, i.status, i.ip, i.device, i.requestId])
+    const rows = data.items.map((i) => [
+      formatInstant(i.at),
+      i.staffId,
+      i.role,
+      i.storeId,
+      i.action,
+      compact(i.target),
+      i.outcome,
+      i.status,
+      i.ip,
+      i.device,
+      i.requestId,
+    ])
     downloadCsv(`审计日志_第${data.page}页.csv`, toCsv(cols, rows))
   }
   const input = (k: keyof Filters, placeholder: string, extra: Record<string, unknown> = {}) => (
-    <input data-testid={`audit-${k}`} value={draft[k]} placeholder={placeholder} onChange={(e) => setDraft({ ...draft, [k]: e.target.value.trim() })} {...extra} />
+    <input
+      data-testid={`audit-${k}`}
+      value={draft[k]}
+      placeholder={placeholder}
+      onChange={(e) => setDraft({ ...draft, [k]: e.target.value.trim() })}
+      {...extra}
+    />
   )
 
   return (
-    <div className="page">
-      <form className="toolbar" onSubmit={submit}>
-        <label className="field-inline">
+    <div className='page'>
+      <form className='toolbar' onSubmit={submit}>
+        <label className='field-inline'>
           <span>员工</span>
           {input('staffId', '员工编号')}
         </label>
-        <label className="field-inline">
+        <label className='field-inline'>
           <span>门店</span>
-          <select data-testid="audit-storeId" value={draft.storeId} onChange={(e) => setDraft({ ...draft, storeId: e.target.value })}>
-            <option value="">全部</option>
-            {STORES.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+          <select
+            data-testid='audit-storeId'
+            value={draft.storeId}
+            onChange={(e) => setDraft({ ...draft, storeId: e.target.value })}
+          >
+            <option value=''>全部</option>
+            {STORES.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
           </select>
         </label>
-        <label className="field-inline">
+        <label className='field-inline'>
           <span>操作</span>
           {input('action', '前缀，如 POST /api/staff')}
         </label>
-        <label className="field-inline">
+        <label className='field-inline'>
           <span>结果</span>
           {input('outcome', 'ok 或错误码', { list: 'audit-outcomes' })}
-          <datalist id="audit-outcomes">
-            <option value="ok">成功</option>
-            {ERROR_CODES.map((c) => <option key={c} value={c} />)}
+          <datalist id='audit-outcomes'>
+            <option value='ok'>成功</option>
+            {ERROR_CODES.map((c) => (
+              <option key={c} value={c} />
+            ))}
           </datalist>
         </label>
-        <button className="btn btn-primary" type="submit" data-testid="audit-submit">查询</button>
-        <button className="btn" type="button" onClick={reset}>重置</button>
-        {formError && <span className="form-error inline">{formError}</span>}
+        <button className='btn btn-primary' type='submit' data-testid='audit-submit'>
+          查询
+        </button>
+        <button className='btn' type='button' onClick={reset}>
+          重置
+        </button>
+        {formError && <span className='form-error inline'>{formError}</span>}
       </form>
 
       <Panel
         title={data ? `共 ${data.total.toLocaleString('zh-CN')} 条` : '审计记录'}
-        extra={<button className="btn btn-small" type="button" onClick={exportPage} disabled={!data || data.items.length === 0}>导出本页 CSV</button>}
+        extra={
+          <button
+            className='btn btn-small'
+            type='button'
+            onClick={exportPage}
+            disabled={!data || data.items.length === 0}
+          >
+            导出本页 CSV
+          </button>
+        }
       >
         {state.status === 'error' && <ErrorBox error={state.error} onRetry={reload} />}
         {state.status === 'loading' && <Loading />}
-        {data && data.items.length === 0 && state.status === 'ok' && <Empty text="没有符合条件的记录" />}
+        {data && data.items.length === 0 && state.status === 'ok' && <Empty text='没有符合条件的记录' />}
         {data && data.items.length > 0 && (
           <div className={`table-wrap${state.status === 'loading' ? ' stale' : ''}`}>
-            <table className="table table-dense">
+            <table className='table table-dense'>
               <thead>
                 <tr>
-                  <th>时间（上海）</th><th>员工</th><th>门店</th><th>操作</th><th>对象</th><th>结果</th><th>IP / 设备</th><th>请求编号</th>
+                  <th>时间（上海）</th>
+                  <th>员工</th>
+                  <th>门店</th>
+                  <th>操作</th>
+                  <th>对象</th>
+                  <th>结果</th>
+                  <th>IP / 设备</th>
+                  <th>请求编号</th>
                 </tr>
               </thead>
               <tbody>
                 {data.items.map((i) => (
-                  <tr key={i.requestId + i.at} data-testid="audit-row">
-                    <td className="nowrap">{formatInstant(i.at)}</td>
-                    <td>{i.staffId ?? '—'}<small className="muted block">{i.role ? ROLE_NAMES[i.role] ?? i.role : ''}</small></td>
-                    <td>{i.storeId ?? '—'}</td>
-                    <td className="mono">{i.action}</td>
-                    <td className="mono clip" title={compact(i.target)}>{compact(i.target)}</td>
+                  <tr key={i.requestId + i.at} data-testid='audit-row'>
+                    <td className='nowrap'>{formatInstant(i.at)}</td>
                     <td>
-                      <span className={`tag ${i.outcome === 'ok' ? 'active' : 'paused'}`} title={(ERROR_MESSAGES_ZH as Record<string, string>)[i.outcome]}>
+                      {i.staffId ?? '—'}
+                      <small className='muted block'>{i.role ? (ROLE_NAMES[i.role] ?? i.role) : ''}</small>
+                    </td>
+                    <td>{i.storeId ?? '—'}</td>
+                    <td className='mono'>{i.action}</td>
+                    <td className='mono clip' title={compact(i.target)}>
+                      {compact(i.target)}
+                    </td>
+                    <td>
+                      <span
+                        className={`tag ${i.outcome === 'ok' ? 'active' : 'paused'}`}
+                        title={(ERROR_MESSAGES_ZH as Record<string, string>)[i.outcome]}
+                      >
                         {i.outcome === 'ok' ? '成功' : i.outcome}
                       </span>
-                      <small className="muted block">HTTP {i.status}</small>
+                      <small className='muted block'>HTTP {i.status}</small>
                     </td>
-                    <td>{i.ip}<small className="muted block clip" title={i.device}>{i.device}</small></td>
-                    <td className="mono small">{i.requestId}</td>
+                    <td>
+                      {i.ip}
+                      <small className='muted block clip' title={i.device}>
+                        {i.device}
+                      </small>
+                    </td>
+                    <td className='mono small'>{i.requestId}</td>
                   </tr>
                 ))}
               </tbody>
@@ -147,8 +211,19 @@ export function AuditPage() {
           </div>
         )}
         {data && (
-          <Pager page={page} shownPage={data.page} pages={pages} busy={state.status === 'loading'} onPage={setPage} testIdPrefix="audit"
-            pageSize={pageSize} onPageSize={(n) => { setPageSize(n); setPage(1) }} />
+          <Pager
+            page={page}
+            shownPage={data.page}
+            pages={pages}
+            busy={state.status === 'loading'}
+            onPage={setPage}
+            testIdPrefix='audit'
+            pageSize={pageSize}
+            onPageSize={(n) => {
+              setPageSize(n)
+              setPage(1)
+            }}
+          />
         )}
       </Panel>
     </div>

@@ -1,20 +1,40 @@
 import { useState, type FormEvent, type ReactNode } from 'react'
 import { couponHeadline, DEFAULT_TIERS, type CouponTemplate, type TierDefinition } from '@mall/shared'
 import { api, ApiError, errorText } from '../api'
-import { buildInput, COUPON_TYPE_OPTIONS, emptyForm, FIELD_LABELS, serverFieldErrors, type CouponForm, type FieldErrors } from '../coupon-form'
+import {
+  buildInput,
+  COUPON_TYPE_OPTIONS,
+  emptyForm,
+  FIELD_LABELS,
+  serverFieldErrors,
+  type CouponForm,
+  type FieldErrors,
+} from '../coupon-form'
 import { formatInstant, STORES } from '../format'
 import { ConfigHistoryPanel, type FieldFormat } from '../components/ConfigHistory'
 import { CheckGroup, Empty, Panel, useAsync } from '../ui'
 
-function Field({ label, name, errors, children, hint }: { label: string; name: string; errors: FieldErrors; children: ReactNode; hint?: string }) {
+function Field({
+  label,
+  name,
+  errors,
+  children,
+  hint,
+}: {
+  label: string
+  name: string
+  errors: FieldErrors
+  children: ReactNode
+  hint?: string
+}) {
   const err = errors[name]
   return (
     <div className={`field${err ? ' has-error' : ''}`}>
       <span>{label}</span>
       {children}
-      {hint && !err && <small className="hint">{hint}</small>}
+      {hint && !err && <small className='hint'>{hint}</small>}
       {err && (
-        <small className="field-error" data-testid={`coupon-error-${name}`}>
+        <small className='field-error' data-testid={`coupon-error-${name}`}>
           {err}
         </small>
       )}
@@ -25,7 +45,6 @@ function Field({ label, name, errors, children, hint }: { label: string; name: s
 /** A template as created here, with the version its status is at (sent back so a stale change is refused). */
 type CreatedTemplate = CouponTemplate & { configVersion?: number }
 const STATUS_FIELDS: FieldFormat = { status: { label: '状态', show: (v) => (v === 'active' ? '发放中' : '已暂停') } }
-
 
 export function CouponsPage() {
   const [form, setForm] = useState<CouponForm>(() => emptyForm())
@@ -42,7 +61,12 @@ export function CouponsPage() {
 
   const set = <K extends keyof CouponForm>(k: K, v: CouponForm[K]) => setForm((f) => ({ ...f, [k]: v }))
   const text = (k: keyof CouponForm, props: Record<string, unknown> = {}) => (
-    <input data-testid={`coupon-${k}`} value={String(form[k])} onChange={(e) => set(k, e.target.value as never)} {...props} />
+    <input
+      data-testid={`coupon-${k}`}
+      value={String(form[k])}
+      onChange={(e) => set(k, e.target.value as never)}
+      {...props}
+    />
   )
 
   const submit = async (e: FormEvent) => {
@@ -53,7 +77,10 @@ export function CouponsPage() {
       setErrors(built.errors)
       const order = Object.keys(FIELD_LABELS)
       const keys = Object.keys(built.errors).sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99))
-      setMessage({ ok: false, text: `请修正 ${keys.length} 处错误：${keys.map((k) => FIELD_LABELS[k] ?? k).join('、')}` })
+      setMessage({
+        ok: false,
+        text: `请修正 ${keys.length} 处错误：${keys.map((k) => FIELD_LABELS[k] ?? k).join('、')}`,
+      })
       return
     }
     setErrors({})
@@ -74,7 +101,10 @@ export function CouponsPage() {
   const setStatus = async (id: string, status: 'active' | 'paused', version?: number) => {
     setMessage(null)
     try {
-      const res = await api<{ version: number }>('POST', `/api/ops/coupon-templates/${encodeURIComponent(id)}/status`, { status, ...(version === undefined ? {} : { version }) })
+      const res = await api<{ version: number }>('POST', `/api/ops/coupon-templates/${encodeURIComponent(id)}/status`, {
+        status,
+        ...(version === undefined ? {} : { version }),
+      })
       setCreated((list) => list.map((t) => (t._id === id ? { ...t, status, configVersion: res.version } : t)))
       setStatusChanges((n) => n + 1)
       setMessage({ ok: true, text: `模板 ${id} 已${status === 'active' ? '启用' : '暂停发放'}` })
@@ -85,120 +115,239 @@ export function CouponsPage() {
 
   const t = form.type
   return (
-    <div className="page">
-      <Panel title="新建优惠券模板">
-        <form className="coupon-form" onSubmit={submit} noValidate data-testid="coupon-form">
-          <div className="form-grid">
-            <Field label="名称" name="name" errors={errors}>{text('name', { maxLength: 40, placeholder: '如：满200减30' })}</Field>
-            <Field label="类型" name="type" errors={errors}>
-              <select data-testid="coupon-type" value={t} onChange={(e) => set('type', e.target.value as CouponForm['type'])}>
-                {COUPON_TYPE_OPTIONS.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+    <div className='page'>
+      <Panel title='新建优惠券模板'>
+        <form className='coupon-form' onSubmit={submit} noValidate data-testid='coupon-form'>
+          <div className='form-grid'>
+            <Field label='名称' name='name' errors={errors}>
+              {text('name', { maxLength: 40, placeholder: '如：满200减30' })}
+            </Field>
+            <Field label='类型' name='type' errors={errors}>
+              <select
+                data-testid='coupon-type'
+                value={t}
+                onChange={(e) => set('type', e.target.value as CouponForm['type'])}
+              >
+                {COUPON_TYPE_OPTIONS.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
               </select>
             </Field>
             {(t === 'cash_off' || t === 'voucher' || t === 'percent_off') && (
-              <Field label="使用门槛（元）" name="thresholdFen" errors={errors} hint={t === 'cash_off' ? '消费满该金额可用' : '0 或留空 = 无门槛'}>
+              <Field
+                label='使用门槛（元）'
+                name='thresholdFen'
+                errors={errors}
+                hint={t === 'cash_off' ? '消费满该金额可用' : '0 或留空 = 无门槛'}
+              >
                 {text('threshold', { inputMode: 'decimal', placeholder: '200' })}
               </Field>
             )}
             {(t === 'cash_off' || t === 'voucher') && (
-              <Field label="面额（元）" name="valueFen" errors={errors}>{text('value', { inputMode: 'decimal', placeholder: '30' })}</Field>
+              <Field label='面额（元）' name='valueFen' errors={errors}>
+                {text('value', { inputMode: 'decimal', placeholder: '30' })}
+              </Field>
             )}
             {t === 'percent_off' && (
               <>
-                <Field label="折扣（折）" name="discountPermille" errors={errors} hint="1–9.9，如 8.5 表示 8.5 折">{text('discount', { inputMode: 'decimal', placeholder: '8.5' })}</Field>
-                <Field label="最高优惠（元）" name="maxDiscountFen" errors={errors} hint="留空 = 不封顶">{text('maxDiscount', { inputMode: 'decimal' })}</Field>
+                <Field label='折扣（折）' name='discountPermille' errors={errors} hint='1–9.9，如 8.5 表示 8.5 折'>
+                  {text('discount', { inputMode: 'decimal', placeholder: '8.5' })}
+                </Field>
+                <Field label='最高优惠（元）' name='maxDiscountFen' errors={errors} hint='留空 = 不封顶'>
+                  {text('maxDiscount', { inputMode: 'decimal' })}
+                </Field>
               </>
             )}
-            {t === 'gift' && <Field label="礼品名称" name="giftName" errors={errors}>{text('giftName', { maxLength: 40 })}</Field>}
-            {t === 'parking' && <Field label="停车时长（小时）" name="parkingHours" errors={errors}>{text('parkingHours', { inputMode: 'numeric' })}</Field>}
-            <Field label="库存（张）" name="stock" errors={errors}>
-              <div className="inline-row">
+            {t === 'gift' && (
+              <Field label='礼品名称' name='giftName' errors={errors}>
+                {text('giftName', { maxLength: 40 })}
+              </Field>
+            )}
+            {t === 'parking' && (
+              <Field label='停车时长（小时）' name='parkingHours' errors={errors}>
+                {text('parkingHours', { inputMode: 'numeric' })}
+              </Field>
+            )}
+            <Field label='库存（张）' name='stock' errors={errors}>
+              <div className='inline-row'>
                 {text('stock', { inputMode: 'numeric', disabled: form.unlimited })}
-                <label className="check">
-                  <input type="checkbox" data-testid="coupon-unlimited" checked={form.unlimited} onChange={(e) => set('unlimited', e.target.checked)} />
+                <label className='check'>
+                  <input
+                    type='checkbox'
+                    data-testid='coupon-unlimited'
+                    checked={form.unlimited}
+                    onChange={(e) => set('unlimited', e.target.checked)}
+                  />
                   不限量
                 </label>
               </div>
             </Field>
-            <Field label="每人限领（张）" name="perMemberLimit" errors={errors}>{text('perMemberLimit', { inputMode: 'numeric' })}</Field>
-            <Field label="领取开始（上海时间）" name="claimStart" errors={errors}>{text('claimStart', { type: 'datetime-local' })}</Field>
-            <Field label="领取结束（上海时间）" name="claimEnd" errors={errors}>{text('claimEnd', { type: 'datetime-local' })}</Field>
-            <Field label="有效期" name="validity" errors={errors} hint={form.validityKind === 'relative' ? '领取当天算第 1 天' : undefined}>
-              <div className="inline-row">
-                <select data-testid="coupon-validityKind" value={form.validityKind} onChange={(e) => set('validityKind', e.target.value as CouponForm['validityKind'])}>
-                  <option value="relative">领取后 N 天</option>
-                  <option value="fixed">固定日期</option>
+            <Field label='每人限领（张）' name='perMemberLimit' errors={errors}>
+              {text('perMemberLimit', { inputMode: 'numeric' })}
+            </Field>
+            <Field label='领取开始（上海时间）' name='claimStart' errors={errors}>
+              {text('claimStart', { type: 'datetime-local' })}
+            </Field>
+            <Field label='领取结束（上海时间）' name='claimEnd' errors={errors}>
+              {text('claimEnd', { type: 'datetime-local' })}
+            </Field>
+            <Field
+              label='有效期'
+              name='validity'
+              errors={errors}
+              hint={form.validityKind === 'relative' ? '领取当天算第 1 天' : undefined}
+            >
+              <div className='inline-row'>
+                <select
+                  data-testid='coupon-validityKind'
+                  value={form.validityKind}
+                  onChange={(e) => set('validityKind', e.target.value as CouponForm['validityKind'])}
+                >
+                  <option value='relative'>领取后 N 天</option>
+                  <option value='fixed'>固定日期</option>
                 </select>
                 {form.validityKind === 'relative' ? (
-                  <>{text('validityDays', { inputMode: 'numeric', className: 'short' })}<span>天</span></>
+                  <>
+                    {text('validityDays', { inputMode: 'numeric', className: 'short' })}
+                    <span>天</span>
+                  </>
                 ) : (
-                  <>{text('validFrom', { type: 'datetime-local' })}<span>至</span>{text('validTo', { type: 'datetime-local' })}</>
+                  <>
+                    {text('validFrom', { type: 'datetime-local' })}
+                    <span>至</span>
+                    {text('validTo', { type: 'datetime-local' })}
+                  </>
                 )}
               </div>
             </Field>
-            <Field label="兑换所需积分" name="pricePoints" errors={errors} hint="0 = 免费领取">{text('pricePoints', { inputMode: 'numeric' })}</Field>
-            <Field label="出资方" name="fundedBy" errors={errors} hint="用于结算">
-              <select data-testid="coupon-fundedBy" value={form.fundedBy} onChange={(e) => set('fundedBy', e.target.value)}>
-                <option value="mall">商场（mall）</option>
-                {STORES.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+            <Field label='兑换所需积分' name='pricePoints' errors={errors} hint='0 = 免费领取'>
+              {text('pricePoints', { inputMode: 'numeric' })}
+            </Field>
+            <Field label='出资方' name='fundedBy' errors={errors} hint='用于结算'>
+              <select
+                data-testid='coupon-fundedBy'
+                value={form.fundedBy}
+                onChange={(e) => set('fundedBy', e.target.value)}
+              >
+                <option value='mall'>商场（mall）</option>
+                {STORES.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name}
+                  </option>
+                ))}
               </select>
             </Field>
-            <Field label="适用等级" name="eligibleTiers" errors={errors} hint="都不选 = 所有等级">
-              <CheckGroup options={tiers.map((t) => ({ value: t.level, label: t.name }))} value={form.eligibleTiers} onChange={(v) => set('eligibleTiers', v)} testIdPrefix="coupon-tier" />
+            <Field label='适用等级' name='eligibleTiers' errors={errors} hint='都不选 = 所有等级'>
+              <CheckGroup
+                options={tiers.map((t) => ({ value: t.level, label: t.name }))}
+                value={form.eligibleTiers}
+                onChange={(v) => set('eligibleTiers', v)}
+                testIdPrefix='coupon-tier'
+              />
             </Field>
-            <Field label="适用门店" name="storeIds" errors={errors} hint="都不选 = 所有门店">
-              <CheckGroup options={STORES.map((s) => ({ value: s.id, label: s.name }))} value={form.storeIds} onChange={(v) => set('storeIds', v)} testIdPrefix="coupon-store" />
+            <Field label='适用门店' name='storeIds' errors={errors} hint='都不选 = 所有门店'>
+              <CheckGroup
+                options={STORES.map((s) => ({ value: s.id, label: s.name }))}
+                value={form.storeIds}
+                onChange={(v) => set('storeIds', v)}
+                testIdPrefix='coupon-store'
+              />
             </Field>
           </div>
           {message && (
-            <div className={message.ok ? 'notice success' : 'form-error'} role="status" data-testid="coupon-message">
+            <div className={message.ok ? 'notice success' : 'form-error'} role='status' data-testid='coupon-message'>
               {message.text}
             </div>
           )}
-          <div className="toolbar">
-            <button className="btn btn-primary" type="submit" data-testid="coupon-submit" disabled={busy}>
+          <div className='toolbar'>
+            <button className='btn btn-primary' type='submit' data-testid='coupon-submit' disabled={busy}>
               {busy ? '创建中…' : '创建模板'}
             </button>
-            <button className="btn" type="button" onClick={() => { setForm(emptyForm()); setErrors({}); setMessage(null) }}>
+            <button
+              className='btn'
+              type='button'
+              onClick={() => {
+                setForm(emptyForm())
+                setErrors({})
+                setMessage(null)
+              }}
+            >
               重置
             </button>
           </div>
         </form>
       </Panel>
 
-      <Panel title="发放状态">
-        <div className="toolbar">
-          <label className="field-inline">
+      <Panel title='发放状态'>
+        <div className='toolbar'>
+          <label className='field-inline'>
             <span>模板编号</span>
-            <input data-testid="coupon-status-id" value={statusId} placeholder="如 123456" onChange={(e) => setStatusId(e.target.value.trim())} />
+            <input
+              data-testid='coupon-status-id'
+              value={statusId}
+              placeholder='如 123456'
+              onChange={(e) => setStatusId(e.target.value.trim())}
+            />
           </label>
-          <button className="btn" type="button" disabled={!statusId} onClick={() => setStatus(statusId, 'active')}>启用</button>
-          <button className="btn" type="button" disabled={!statusId} onClick={() => setStatus(statusId, 'paused')}>暂停发放</button>
-          <button className="btn" type="button" data-testid="coupon-history-open" disabled={!/^\d{6}$/.test(statusId)} onClick={() => setHistoryId(statusId)}>查看修改历史</button>
+          <button className='btn' type='button' disabled={!statusId} onClick={() => setStatus(statusId, 'active')}>
+            启用
+          </button>
+          <button className='btn' type='button' disabled={!statusId} onClick={() => setStatus(statusId, 'paused')}>
+            暂停发放
+          </button>
+          <button
+            className='btn'
+            type='button'
+            data-testid='coupon-history-open'
+            disabled={!/^\d{6}$/.test(statusId)}
+            onClick={() => setHistoryId(statusId)}
+          >
+            查看修改历史
+          </button>
         </div>
-        <h3 className="sub-title">本次创建的模板</h3>
+        <h3 className='sub-title'>本次创建的模板</h3>
         {created.length === 0 ? (
-          <Empty text="本次登录尚未创建模板" />
+          <Empty text='本次登录尚未创建模板' />
         ) : (
-          <div className="table-wrap">
-            <table className="table">
+          <div className='table-wrap'>
+            <table className='table'>
               <thead>
-                <tr><th>编号</th><th>名称</th><th>内容</th><th>库存</th><th>领取时间</th><th>状态</th><th /></tr>
+                <tr>
+                  <th>编号</th>
+                  <th>名称</th>
+                  <th>内容</th>
+                  <th>库存</th>
+                  <th>领取时间</th>
+                  <th>状态</th>
+                  <th />
+                </tr>
               </thead>
               <tbody>
                 {created.map((c) => (
-                  <tr key={c._id} data-testid="coupon-created-row">
+                  <tr key={c._id} data-testid='coupon-created-row'>
                     <td>{c._id}</td>
                     <td>{c.name}</td>
                     <td>{couponHeadline(c)}</td>
-                    <td className="num">{c.stock ?? '不限'}</td>
-                    <td>{formatInstant(c.claimStart).slice(0, 16)} 至 {formatInstant(c.claimEnd).slice(0, 16)}</td>
-                    <td><span className={`tag ${c.status}`}>{c.status === 'active' ? '发放中' : '已暂停'}</span></td>
+                    <td className='num'>{c.stock ?? '不限'}</td>
                     <td>
-                      <button className="btn btn-small" type="button" onClick={() => setStatus(c._id, c.status === 'active' ? 'paused' : 'active', c.configVersion)}>
+                      {formatInstant(c.claimStart).slice(0, 16)} 至 {formatInstant(c.claimEnd).slice(0, 16)}
+                    </td>
+                    <td>
+                      <span className={`tag ${c.status}`}>{c.status === 'active' ? '发放中' : '已暂停'}</span>
+                    </td>
+                    <td>
+                      <button
+                        className='btn btn-small'
+                        type='button'
+                        onClick={() => setStatus(c._id, c.status === 'active' ? 'paused' : 'active', c.configVersion)}
+                      >
                         {c.status === 'active' ? '暂停' : '启用'}
                       </button>{' '}
-                      <button className="btn btn-small" type="button" onClick={() => setHistoryId(c._id)}>历史</button>
+                      <button className='btn btn-small' type='button' onClick={() => setHistoryId(c._id)}>
+                        历史
+                      </button>
                     </td>
                   </tr>
                 ))}
@@ -209,7 +358,13 @@ export function CouponsPage() {
       </Panel>
 
       {historyId && (
-        <ConfigHistoryPanel title={`模板 ${historyId} 修改历史`} path={`/api/ops/coupon-templates/${encodeURIComponent(historyId)}`} fields={STATUS_FIELDS} reloadKey={statusChanges} onClose={() => setHistoryId(null)} />
+        <ConfigHistoryPanel
+          title={`模板 ${historyId} 修改历史`}
+          path={`/api/ops/coupon-templates/${encodeURIComponent(historyId)}`}
+          fields={STATUS_FIELDS}
+          reloadKey={statusChanges}
+          onClose={() => setHistoryId(null)}
+        />
       )}
     </div>
   )

@@ -19,7 +19,10 @@ export function DashboardPage() {
   const [draft, setDraft] = useState<Query>(() => ({ ...defaultRange(), storeId: '' }))
   const [query, setQuery] = useState<Query>(draft)
   const [formError, setFormError] = useState<string | null>(null)
-  const [state, reload] = useAsync(() => api<KpiReport>('GET', `/api/ops/kpis${qs({ from: query.from, to: query.to, storeId: query.storeId })}`), [query])
+  const [state, reload] = useAsync(
+    () => api<KpiReport>('GET', `/api/ops/kpis${qs({ from: query.from, to: query.to, storeId: query.storeId })}`),
+    [query],
+  )
 
   const submit = (e: FormEvent) => {
     e.preventDefault()
@@ -41,20 +44,36 @@ export function DashboardPage() {
   }
 
   return (
-    <div className="page">
-      <form className="toolbar" onSubmit={submit}>
-        <label className="field-inline">
+    <div className='page'>
+      <form className='toolbar' onSubmit={submit}>
+        <label className='field-inline'>
           <span>开始日期</span>
-          <input type="date" data-testid="kpi-from" value={draft.from} max={draft.to || undefined} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+          <input
+            type='date'
+            data-testid='kpi-from'
+            value={draft.from}
+            max={draft.to || undefined}
+            onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+          />
         </label>
-        <label className="field-inline">
+        <label className='field-inline'>
           <span>结束日期</span>
-          <input type="date" data-testid="kpi-to" value={draft.to} min={draft.from || undefined} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+          <input
+            type='date'
+            data-testid='kpi-to'
+            value={draft.to}
+            min={draft.from || undefined}
+            onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+          />
         </label>
-        <label className="field-inline">
+        <label className='field-inline'>
           <span>门店</span>
-          <select data-testid="kpi-store" value={draft.storeId} onChange={(e) => setDraft({ ...draft, storeId: e.target.value })}>
-            <option value="">全部门店</option>
+          <select
+            data-testid='kpi-store'
+            value={draft.storeId}
+            onChange={(e) => setDraft({ ...draft, storeId: e.target.value })}
+          >
+            <option value=''>全部门店</option>
             {STORES.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name}
@@ -62,40 +81,58 @@ export function DashboardPage() {
             ))}
           </select>
         </label>
-        <button className="btn btn-primary" type="submit" data-testid="kpi-submit" disabled={state.status === 'loading'}>
+        <button
+          className='btn btn-primary'
+          type='submit'
+          data-testid='kpi-submit'
+          disabled={state.status === 'loading'}
+        >
           查询
         </button>
-        <button className="btn" type="button" data-testid="kpi-export-metrics" onClick={exportMetrics} disabled={!report || report.metrics.length === 0}>
+        <button
+          className='btn'
+          type='button'
+          data-testid='kpi-export-metrics'
+          onClick={exportMetrics}
+          disabled={!report || report.metrics.length === 0}
+        >
           导出指标 CSV
         </button>
-        {formError && <span className="form-error inline">{formError}</span>}
+        {formError && <span className='form-error inline'>{formError}</span>}
       </form>
 
       {state.status === 'error' && <ErrorBox error={state.error} onRetry={reload} />}
       {state.status === 'loading' && !report && <Loading />}
       {report && (
         <div className={state.status === 'loading' ? 'stale' : undefined}>
-          {state.status === 'loading' && <Loading text="正在刷新…" />}
-          <p className="range-note">
-            统计区间 {report.range.from} 至 {report.range.to}（上海时间），{report.range.storeId ? `门店 ${report.range.storeId}` : '全部门店'}
+          {state.status === 'loading' && <Loading text='正在刷新…' />}
+          <p className='range-note'>
+            统计区间 {report.range.from} 至 {report.range.to}（上海时间），
+            {report.range.storeId ? `门店 ${report.range.storeId}` : '全部门店'}
           </p>
-          {report.metrics.length === 0 && report.series.length === 0 && report.tables.length === 0 && <Empty text="该时段没有数据" />}
-          <div className="metric-grid">
+          {report.metrics.length === 0 && report.series.length === 0 && report.tables.length === 0 && (
+            <Empty text='该时段没有数据' />
+          )}
+          <div className='metric-grid'>
             {report.metrics.map((m) => (
-              <div className="metric-card" key={m.key} data-testid="kpi-metric" data-key={m.key}>
-                <div className="metric-label">{m.label}</div>
-                <div className="metric-value">{formatMetric(m.value, m.unit)}</div>
-                <p className="definition">{m.definition}</p>
+              <div className='metric-card' key={m.key} data-testid='kpi-metric' data-key={m.key}>
+                <div className='metric-label'>{m.label}</div>
+                <div className='metric-value'>{formatMetric(m.value, m.unit)}</div>
+                <p className='definition'>{m.definition}</p>
               </div>
             ))}
           </div>
-          <div className="chart-grid">
+          <div className='chart-grid'>
             {report.series.map((s) => (
               <Panel key={s.key} title={s.label}>
-                <div data-testid="kpi-chart" data-key={s.key}>
-                  {s.points.length > 0 ? <KpiChart label={s.label} points={s.points} /> : <Empty text="该时段没有数据" />}
+                <div data-testid='kpi-chart' data-key={s.key}>
+                  {s.points.length > 0 ? (
+                    <KpiChart label={s.label} points={s.points} />
+                  ) : (
+                    <Empty text='该时段没有数据' />
+                  )}
                 </div>
-                <p className="definition">口径：{s.definition}</p>
+                <p className='definition'>口径：{s.definition}</p>
               </Panel>
             ))}
           </div>
@@ -104,13 +141,18 @@ export function DashboardPage() {
               key={t.key}
               title={t.label}
               extra={
-                <button className="btn btn-small" type="button" data-testid="kpi-table-export" onClick={() => downloadCsv(`${t.label}_${fileSuffix(report.range)}.csv`, toCsv(t.columns, t.rows))}>
+                <button
+                  className='btn btn-small'
+                  type='button'
+                  data-testid='kpi-table-export'
+                  onClick={() => downloadCsv(`${t.label}_${fileSuffix(report.range)}.csv`, toCsv(t.columns, t.rows))}
+                >
                   导出 CSV
                 </button>
               }
             >
-              <p className="definition">口径：{t.definition}</p>
-              <DataTable columns={t.columns} rows={t.rows} testId="kpi-table" />
+              <p className='definition'>口径：{t.definition}</p>
+              <DataTable columns={t.columns} rows={t.rows} testId='kpi-table' />
             </Panel>
           ))}
         </div>

@@ -1,7 +1,16 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import {
-  FEEDBACK_CATEGORIES, FEEDBACK_CATEGORY_LABELS, FEEDBACK_STATUSES, FEEDBACK_STATUS_LABELS, feedbackAssignRequest, feedbackCloseRequest,
-  feedbackReplyRequest, feedbackTransition, type FeedbackEvent, type FeedbackPage, type FeedbackTicket,
+  FEEDBACK_CATEGORIES,
+  FEEDBACK_CATEGORY_LABELS,
+  FEEDBACK_STATUSES,
+  FEEDBACK_STATUS_LABELS,
+  feedbackAssignRequest,
+  feedbackCloseRequest,
+  feedbackReplyRequest,
+  feedbackTransition,
+  type FeedbackEvent,
+  type FeedbackPage,
+  type FeedbackTicket,
 } from '@mall/shared'
 import { api, apiBlob, errorText, qs } from '../api'
 import { DataTable } from '../components/DataTable'
@@ -9,12 +18,49 @@ import { formatInstant } from '../format'
 import { Empty, ErrorBox, Loading, Pager, Panel, useAsync } from '../ui'
 
 type Action = 'assign' | 'reply' | 'close'
-const ACTIONS: Record<Action, { label: string; field: string; placeholder: string; schema: { safeParse(v: unknown): { success: boolean } }; invalid: string; multiline: boolean }> = {
-  assign: { label: '分派', field: 'assignee', placeholder: '处理人账号或部门，如 物业部', schema: feedbackAssignRequest, invalid: '请填写处理人或部门（最多 40 字）', multiline: false },
-  reply: { label: '回复会员', field: 'text', placeholder: '会员在小程序中可以看到回复', schema: feedbackReplyRequest, invalid: '请填写回复内容（最多 1000 字）', multiline: true },
-  close: { label: '关闭工单', field: 'resolution', placeholder: '处理结果，会员可以看到', schema: feedbackCloseRequest, invalid: '请填写处理结果（最多 500 字）', multiline: true },
+const ACTIONS: Record<
+  Action,
+  {
+    label: string
+    field: string
+    placeholder: string
+    schema: { safeParse(v: unknown): { success: boolean } }
+    invalid: string
+    multiline: boolean
+  }
+> = {
+  assign: {
+    label: '分派',
+    field: 'assignee',
+    placeholder: '处理人账号或部门，如 物业部',
+    schema: feedbackAssignRequest,
+    invalid: '请填写处理人或部门（最多 40 字）',
+    multiline: false,
+  },
+  reply: {
+    label: '回复会员',
+    field: 'text',
+    placeholder: '会员在小程序中可以看到回复',
+    schema: feedbackReplyRequest,
+    invalid: '请填写回复内容（最多 1000 字）',
+    multiline: true,
+  },
+  close: {
+    label: '关闭工单',
+    field: 'resolution',
+    placeholder: '处理结果，会员可以看到',
+    schema: feedbackCloseRequest,
+    invalid: '请填写处理结果（最多 500 字）',
+    multiline: true,
+  },
 }
-const ACTION_NAMES: Record<FeedbackEvent['action'], string> = { submit: '会员提交', assign: '分派', reply: '回复', follow_up: '会员追问', close: '关闭' }
+const ACTION_NAMES: Record<FeedbackEvent['action'], string> = {
+  submit: '会员提交',
+  assign: '分派',
+  reply: '回复',
+  follow_up: '会员追问',
+  close: '关闭',
+}
 const clip = (s: string, n = 40) => (s.length > n ? `${s.slice(0, n)}…` : s)
 
 export function FeedbackPage() {
@@ -22,7 +68,10 @@ export function FeedbackPage() {
   const [page, setPage] = useState(1)
   const pageSize = 20
   const [selected, setSelected] = useState<FeedbackTicket | null>(null)
-  const [state, reload] = useAsync(() => api<FeedbackPage>('GET', `/api/ops/feedback${qs({ ...filters, page, pageSize })}`), [filters, page])
+  const [state, reload] = useAsync(
+    () => api<FeedbackPage>('GET', `/api/ops/feedback${qs({ ...filters, page, pageSize })}`),
+    [filters, page],
+  )
 
   const data = state.data
   const pages = data ? Math.min(1000, Math.max(1, Math.ceil(data.total / data.pageSize))) : 1
@@ -31,30 +80,54 @@ export function FeedbackPage() {
     setFilters((f) => ({ ...f, [k]: v }))
   }
   const rows = (data?.items ?? []).map((t) => [
-    t.ticketId, formatInstant(t.createdAt).slice(0, 16), FEEDBACK_CATEGORY_LABELS[t.category], FEEDBACK_STATUS_LABELS[t.status], t.assignee ?? '—', clip(t.text), t.hasPhoto ? '有' : '',
+    t.ticketId,
+    formatInstant(t.createdAt).slice(0, 16),
+    FEEDBACK_CATEGORY_LABELS[t.category],
+    FEEDBACK_STATUS_LABELS[t.status],
+    t.assignee ?? '—',
+    clip(t.text),
+    t.hasPhoto ? '有' : '',
   ])
 
   return (
-    <div className="page">
-      <form className="toolbar" onSubmit={(e: FormEvent) => e.preventDefault()}>
-        <label className="field-inline">
+    <div className='page'>
+      <form className='toolbar' onSubmit={(e: FormEvent) => e.preventDefault()}>
+        <label className='field-inline'>
           <span>状态</span>
-          <select data-testid="feedback-filter-status" value={filters.status} onChange={(e) => setFilter('status', e.target.value)}>
-            <option value="">全部</option>
-            {FEEDBACK_STATUSES.map((s) => <option key={s} value={s}>{FEEDBACK_STATUS_LABELS[s]}</option>)}
+          <select
+            data-testid='feedback-filter-status'
+            value={filters.status}
+            onChange={(e) => setFilter('status', e.target.value)}
+          >
+            <option value=''>全部</option>
+            {FEEDBACK_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {FEEDBACK_STATUS_LABELS[s]}
+              </option>
+            ))}
           </select>
         </label>
-        <label className="field-inline">
+        <label className='field-inline'>
           <span>类别</span>
-          <select data-testid="feedback-filter-category" value={filters.category} onChange={(e) => setFilter('category', e.target.value)}>
-            <option value="">全部</option>
-            {FEEDBACK_CATEGORIES.map((c) => <option key={c} value={c}>{FEEDBACK_CATEGORY_LABELS[c]}</option>)}
+          <select
+            data-testid='feedback-filter-category'
+            value={filters.category}
+            onChange={(e) => setFilter('category', e.target.value)}
+          >
+            <option value=''>全部</option>
+            {FEEDBACK_CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {FEEDBACK_CATEGORY_LABELS[c]}
+              </option>
+            ))}
           </select>
         </label>
-        <button className="btn" type="button" onClick={reload} disabled={state.status === 'loading'}>刷新</button>
+        <button className='btn' type='button' onClick={reload} disabled={state.status === 'loading'}>
+          刷新
+        </button>
       </form>
 
-      <div className="feedback-layout">
+      <div className='feedback-layout'>
         <Panel title={data ? `共 ${data.total.toLocaleString('zh-CN')} 条反馈` : '会员反馈'}>
           {state.status === 'error' && <ErrorBox error={state.error} onRetry={reload} />}
           {state.status === 'loading' && !data && <Loading />}
@@ -63,18 +136,25 @@ export function FeedbackPage() {
               <DataTable
                 columns={['编号', '提交时间（上海）', '类别', '状态', '处理人', '内容', '图片']}
                 rows={rows}
-                testId="feedback-table"
-                rowTestId="feedback-row"
-                emptyText="没有符合条件的反馈"
+                testId='feedback-table'
+                rowTestId='feedback-row'
+                emptyText='没有符合条件的反馈'
                 selected={data.items.findIndex((t) => t.ticketId === selected?.ticketId)}
                 onRowClick={(i) => setSelected(data.items[i] ?? null)}
               />
-              <Pager page={page} shownPage={data.page} pages={pages} busy={state.status === 'loading'} onPage={setPage} testIdPrefix="feedback" />
+              <Pager
+                page={page}
+                shownPage={data.page}
+                pages={pages}
+                busy={state.status === 'loading'}
+                onPage={setPage}
+                testIdPrefix='feedback'
+              />
             </div>
           )}
         </Panel>
 
-        <Panel title={selected ? `反馈 ${selected.ticketId}` : '反馈详情'} testId="feedback-detail">
+        <Panel title={selected ? `反馈 ${selected.ticketId}` : '反馈详情'} testId='feedback-detail'>
           {selected ? (
             <TicketDetail
               key={selected.ticketId}
@@ -85,7 +165,7 @@ export function FeedbackPage() {
               }}
             />
           ) : (
-            <Empty text="在左侧选择一条反馈查看详情并处理" />
+            <Empty text='在左侧选择一条反馈查看详情并处理' />
           )}
         </Panel>
       </div>
@@ -116,13 +196,17 @@ function TicketDetail({ ticket: t, onChanged }: { ticket: FeedbackTicket; onChan
 
   return (
     <div>
-      <dl className="feedback-meta">
+      <dl className='feedback-meta'>
         <dt>状态</dt>
-        <dd><span className={`tag ${t.status}`} data-testid="feedback-detail-status">{FEEDBACK_STATUS_LABELS[t.status]}</span></dd>
+        <dd>
+          <span className={`tag ${t.status}`} data-testid='feedback-detail-status'>
+            {FEEDBACK_STATUS_LABELS[t.status]}
+          </span>
+        </dd>
         <dt>类别</dt>
         <dd>{FEEDBACK_CATEGORY_LABELS[t.category]}</dd>
         <dt>会员</dt>
-        <dd className="mono">{t.memberId}</dd>
+        <dd className='mono'>{t.memberId}</dd>
         <dt>门店</dt>
         <dd>{t.storeId ?? '—'}</dd>
         <dt>处理人</dt>
@@ -134,14 +218,24 @@ function TicketDetail({ ticket: t, onChanged }: { ticket: FeedbackTicket; onChan
         <dt>关闭时间</dt>
         <dd>{t.closedAt ? formatInstant(t.closedAt) : '—'}</dd>
       </dl>
-      <p className="feedback-text" data-testid="feedback-detail-text">{t.text}</p>
-      {t.hasPhoto && (photo ? <img className="feedback-photo" src={photo} alt="会员上传的图片" data-testid="feedback-detail-photo" /> : photoError ? <ErrorBox error={photoError} /> : <Loading text="图片加载中…" />)}
-      <h3 className="sub-title">处理记录</h3>
-      <ol className="feedback-history" data-testid="feedback-history">
+      <p className='feedback-text' data-testid='feedback-detail-text'>
+        {t.text}
+      </p>
+      {t.hasPhoto &&
+        (photo ? (
+          <img className='feedback-photo' src={photo} alt='会员上传的图片' data-testid='feedback-detail-photo' />
+        ) : photoError ? (
+          <ErrorBox error={photoError} />
+        ) : (
+          <Loading text='图片加载中…' />
+        ))}
+      <h3 className='sub-title'>处理记录</h3>
+      <ol className='feedback-history' data-testid='feedback-history'>
         {t.history.map((e, i) => (
           <li key={i}>
-            <div className="who">
-              {formatInstant(e.at)} · {ACTION_NAMES[e.action]} · {e.actor === 'member' ? '会员' : e.actorId} → {FEEDBACK_STATUS_LABELS[e.status]}
+            <div className='who'>
+              {formatInstant(e.at)} · {ACTION_NAMES[e.action]} · {e.actor === 'member' ? '会员' : e.actorId} →{' '}
+              {FEEDBACK_STATUS_LABELS[e.status]}
             </div>
             {e.text && <div>{e.text}</div>}
           </li>
@@ -155,13 +249,21 @@ function TicketDetail({ ticket: t, onChanged }: { ticket: FeedbackTicket; onChan
 }
 
 /** One operator action, validated by its shared contract; only offered where the workflow allows it. */
-function ActionForm({ ticket, action, onDone }: { ticket: FeedbackTicket; action: Action; onDone: (t: FeedbackTicket) => void }) {
+function ActionForm({
+  ticket,
+  action,
+  onDone,
+}: {
+  ticket: FeedbackTicket
+  action: Action
+  onDone: (t: FeedbackTicket) => void
+}) {
   const spec = ACTIONS[action]
   const [value, setValue] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   if (feedbackTransition(ticket.status, action) === null) {
-    if (action === 'reply' && ticket.status === 'open') return <p className="hint">先分派处理人，再回复会员。</p>
+    if (action === 'reply' && ticket.status === 'open') return <p className='hint'>先分派处理人，再回复会员。</p>
     return null
   }
   const submit = async (e: FormEvent) => {
@@ -171,7 +273,9 @@ function ActionForm({ ticket, action, onDone }: { ticket: FeedbackTicket; action
     setError(null)
     setBusy(true)
     try {
-      onDone(await api<FeedbackTicket>('POST', `/api/ops/feedback/${encodeURIComponent(ticket.ticketId)}/${action}`, body))
+      onDone(
+        await api<FeedbackTicket>('POST', `/api/ops/feedback/${encodeURIComponent(ticket.ticketId)}/${action}`, body),
+      )
       setValue('')
     } catch (err) {
       setError(errorText(err))
@@ -179,14 +283,28 @@ function ActionForm({ ticket, action, onDone }: { ticket: FeedbackTicket; action
       setBusy(false)
     }
   }
-  const props = { value, placeholder: spec.placeholder, 'data-testid': `feedback-${action}-input`, onChange: (e: { target: { value: string } }) => setValue(e.target.value) }
+  const props = {
+    value,
+    placeholder: spec.placeholder,
+    'data-testid': `feedback-${action}-input`,
+    onChange: (e: { target: { value: string } }) => setValue(e.target.value),
+  }
   return (
-    <form className="feedback-action" onSubmit={submit} noValidate>
+    <form className='feedback-action' onSubmit={submit} noValidate>
       <strong>{spec.label}</strong>
       {spec.multiline ? <textarea {...props} /> : <input {...props} />}
-      {error && <span className="field-error" data-testid={`feedback-${action}-error`}>{error}</span>}
+      {error && (
+        <span className='field-error' data-testid={`feedback-${action}-error`}>
+          {error}
+        </span>
+      )}
       <div>
-        <button className={`btn ${action === 'close' ? '' : 'btn-primary'}`} type="submit" data-testid={`feedback-${action}-submit`} disabled={busy}>
+        <button
+          className={`btn ${action === 'close' ? '' : 'btn-primary'}`}
+          type='submit'
+          data-testid={`feedback-${action}-submit`}
+          disabled={busy}
+        >
           {busy ? '提交中…' : spec.label}
         </button>
       </div>

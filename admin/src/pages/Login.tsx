@@ -21,7 +21,9 @@ export function LoginPage({ onLogin, notice }: { onLogin: (s: Session) => void; 
     try {
       const s = await login(username.trim(), password)
       if (s.staff.role !== 'operator') {
-        setError(`该账号是「${ROLE_NAMES[s.staff.role] ?? s.staff.role}」角色，无权使用运营后台。请使用运营账号登录；门店操作请使用小程序员工端。`)
+        setError(
+          `该账号是「${ROLE_NAMES[s.staff.role] ?? s.staff.role}」角色，无权使用运营后台。请使用运营账号登录；门店操作请使用小程序员工端。`,
+        )
         return
       }
       onLogin(s)
@@ -33,27 +35,39 @@ export function LoginPage({ onLogin, notice }: { onLogin: (s: Session) => void; 
   }
 
   return (
-    <div className="login-wrap">
-      <form className="login-card" onSubmit={submit} noValidate>
-        <Brand className="brand-login" />
-        {notice && !error && <div className="notice">{notice}</div>}
-        <label className="field">
+    <div className='login-wrap'>
+      <form className='login-card' onSubmit={submit} noValidate>
+        <Brand className='brand-login' />
+        {notice && !error && <div className='notice'>{notice}</div>}
+        <label className='field'>
           <span>用户名</span>
-          <input data-testid="login-username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} autoFocus />
+          <input
+            data-testid='login-username'
+            autoComplete='username'
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoFocus
+          />
         </label>
-        <label className="field">
+        <label className='field'>
           <span>密码</span>
-          <input data-testid="login-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            data-testid='login-password'
+            type='password'
+            autoComplete='current-password'
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
         {error && (
-          <div className="form-error" role="alert" data-testid="login-error">
+          <div className='form-error' role='alert' data-testid='login-error'>
             {error}
           </div>
         )}
-        <button className="btn btn-primary btn-block" type="submit" data-testid="login-submit" disabled={busy}>
+        <button className='btn btn-primary btn-block' type='submit' data-testid='login-submit' disabled={busy}>
           {busy ? '登录中…' : '登录'}
         </button>
-        <p className="hint">仅限运营角色使用。</p>
+        <p className='hint'>仅限运营角色使用。</p>
       </form>
     </div>
   )

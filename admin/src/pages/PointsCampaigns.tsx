@@ -1,7 +1,10 @@
 import { useState } from 'react'
 import {
-  POINTS_CAMPAIGN_STATUS_LABELS, pointsCampaignSchema,
-  type PointsCampaign, type PointsCampaignSimulation, type PointsCampaignView,
+  POINTS_CAMPAIGN_STATUS_LABELS,
+  pointsCampaignSchema,
+  type PointsCampaign,
+  type PointsCampaignSimulation,
+  type PointsCampaignView,
 } from '@mall/shared'
 import { api } from '../api'
 import { fenToYuan, formatInstant, formatNumber, STORES } from '../format'
@@ -15,15 +18,33 @@ export function describeCampaignDay(when: PointsCampaign['when']): string {
 }
 const multiplierText = (permille: number) => `${formatNumber(permille / 1000)} 倍`
 
-interface Draft { kind: PointsCampaign['when']['kind']; value: string; multiplier: string; storeIds: string[]; budgetPoints: string; budgetPeriod: 'total' | 'month' }
-const emptyDraft: Draft = { kind: 'weekday', value: '3', multiplier: '2', storeIds: [], budgetPoints: '', budgetPeriod: 'month' }
+interface Draft {
+  kind: PointsCampaign['when']['kind']
+  value: string
+  multiplier: string
+  storeIds: string[]
+  budgetPoints: string
+  budgetPeriod: 'total' | 'month'
+}
+const emptyDraft: Draft = {
+  kind: 'weekday',
+  value: '3',
+  multiplier: '2',
+  storeIds: [],
+  budgetPoints: '',
+  budgetPeriod: 'month',
+}
 
 /** The draft as the rules contract sees it (the same zod schema the server validates with). */
 function toCampaign(d: Draft): { ok: true; campaign: PointsCampaign } | { ok: false; text: string } {
   const parsed = pointsCampaignSchema.safeParse({
-    id: 'draft', name: '模拟', multiplierPermille: Math.round(Number(d.multiplier) * 1000),
+    id: 'draft',
+    name: '模拟',
+    multiplierPermille: Math.round(Number(d.multiplier) * 1000),
     when: d.kind === 'date' ? { kind: 'date', value: d.value.trim() } : { kind: d.kind, value: Number(d.value) },
-    storeIds: d.storeIds, budgetPoints: d.budgetPoints.trim() === '' ? 0 : Number(d.budgetPoints), budgetPeriod: d.budgetPeriod,
+    storeIds: d.storeIds,
+    budgetPoints: d.budgetPoints.trim() === '' ? 0 : Number(d.budgetPoints),
+    budgetPeriod: d.budgetPeriod,
   })
   if (parsed.success) return { ok: true, campaign: parsed.data }
   const labels: Record<string, string> = { multiplierPermille: '倍率', when: '活动日', budgetPoints: '预算' }
@@ -32,17 +53,26 @@ function toCampaign(d: Draft): { ok: true; campaign: PointsCampaign } | { ok: fa
 
 function SimulationView({ sim }: { sim: PointsCampaignSimulation }) {
   return (
-    <div className="notice" data-testid="points-simulation">
+    <div className='notice' data-testid='points-simulation'>
       <div>
-        参考过去 {sim.sampleDays} 天中 {sim.comparableDays} 个同类日：每个活动日约 <b>{formatNumber(sim.perDay.members)}</b> 位会员、{formatNumber(sim.perDay.purchases)} 笔消费，
-        额外积分约 <b data-testid="points-sim-per-day">{formatNumber(sim.perDay.bonusPoints)}</b>；参考期内共触达 {sim.membersReached} 位会员
+        参考过去 {sim.sampleDays} 天中 {sim.comparableDays} 个同类日：每个活动日约{' '}
+        <b>{formatNumber(sim.perDay.members)}</b> 位会员、{formatNumber(sim.perDay.purchases)} 笔消费， 额外积分约{' '}
+        <b data-testid='points-sim-per-day'>{formatNumber(sim.perDay.bonusPoints)}</b>；参考期内共触达{' '}
+        {sim.membersReached} 位会员
       </div>
       <div>
-        未来 30 天有 {sim.upcomingDays.length} 个活动日{sim.upcomingDays.length > 0 && `（${sim.upcomingDays.join('、')}）`}，预计额外积分
-        <b data-testid="points-sim-projected"> {sim.projectedBonusPoints.toLocaleString('zh-CN')}</b>（约 ¥{fenToYuan(sim.projectedValueFen)}）
-        {sim.budget && `；预算 ${sim.budget.points.toLocaleString('zh-CN')}（${sim.budget.period === 'month' ? '每月' : '总计'}），已用 ${sim.budget.used.toLocaleString('zh-CN')}`}
+        未来 30 天有 {sim.upcomingDays.length} 个活动日
+        {sim.upcomingDays.length > 0 && `（${sim.upcomingDays.join('、')}）`}，预计额外积分
+        <b data-testid='points-sim-projected'> {sim.projectedBonusPoints.toLocaleString('zh-CN')}</b>（约 ¥
+        {fenToYuan(sim.projectedValueFen)}）
+        {sim.budget &&
+          `；预算 ${sim.budget.points.toLocaleString('zh-CN')}（${sim.budget.period === 'month' ? '每月' : '总计'}），已用 ${sim.budget.used.toLocaleString('zh-CN')}`}
       </div>
-      {sim.warnings.map((w) => <div key={w} className="form-error inline">⚠ {w}</div>)}
+      {sim.warnings.map((w) => (
+        <div key={w} className='form-error inline'>
+          ⚠ {w}
+        </div>
+      ))}
     </div>
   )
 }
@@ -62,43 +92,111 @@ export function PointsCampaignsPanel() {
   const simulateDraft = () => {
     const built = toCampaign(draft)
     if (!built.ok) return setMessage({ ok: false, text: built.text })
-    void act('模拟完成（未改动任何规则）', () => api('POST', '/api/ops/points-campaigns/simulate', { campaign: built.campaign }), showSim)
+    void act(
+      '模拟完成（未改动任何规则）',
+      () => api('POST', '/api/ops/points-campaigns/simulate', { campaign: built.campaign }),
+      showSim,
+    )
   }
   const kill = (v: PointsCampaignView) => {
     const note = window.prompt(`紧急停止「${v.campaign.name}」：立即停止加倍积分，可随时恢复。请填写原因`, '')
-    if (note !== null) void act(`已紧急停止「${v.campaign.name}」`, () => api('POST', `/api/ops/points-campaigns/${v.campaign.id}/kill`, { note }))
+    if (note !== null)
+      void act(`已紧急停止「${v.campaign.name}」`, () =>
+        api('POST', `/api/ops/points-campaigns/${v.campaign.id}/kill`, { note }),
+      )
   }
 
   return (
-    <Panel title="积分活动（双倍积分日 / 会员日）" testId="points-campaigns">
-      <p className="hint">活动规则在“规则配置 → 积分规则”的 campaigns 中编辑（budgetPoints：额外积分预算，0 = 不限；budgetPeriod：total 总计 / month 每月）。预算用尽自动暂停，调高预算或到下个月自动恢复。</p>
+    <Panel title='积分活动（双倍积分日 / 会员日）' testId='points-campaigns'>
+      <p className='hint'>
+        活动规则在“规则配置 → 积分规则”的 campaigns 中编辑（budgetPoints：额外积分预算，0 = 不限；budgetPeriod：total
+        总计 / month 每月）。预算用尽自动暂停，调高预算或到下个月自动恢复。
+      </p>
       {list.status === 'loading' && !list.data && <Loading />}
       {list.status === 'error' && <ErrorBox error={list.error} onRetry={reload} />}
-      {list.data && list.data.items.length === 0 && <Empty text="没有积分活动" />}
+      {list.data && list.data.items.length === 0 && <Empty text='没有积分活动' />}
       {list.data && list.data.items.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <thead><tr><th>名称</th><th>活动日</th><th className="num">倍率</th><th>门店</th><th className="num">预算已用 / 总额</th><th>状态</th><th>下次活动日</th><th>操作</th></tr></thead>
+        <div className='table-wrap'>
+          <table className='table'>
+            <thead>
+              <tr>
+                <th>名称</th>
+                <th>活动日</th>
+                <th className='num'>倍率</th>
+                <th>门店</th>
+                <th className='num'>预算已用 / 总额</th>
+                <th>状态</th>
+                <th>下次活动日</th>
+                <th>操作</th>
+              </tr>
+            </thead>
             <tbody>
               {list.data.items.map((v) => (
                 <tr key={v.campaign.id} data-testid={`points-campaign-row-${v.campaign.id}`}>
                   <td>{v.campaign.name}</td>
                   <td>{describeCampaignDay(v.campaign.when)}</td>
-                  <td className="num">{multiplierText(v.campaign.multiplierPermille)}</td>
+                  <td className='num'>{multiplierText(v.campaign.multiplierPermille)}</td>
                   <td>{v.campaign.storeIds.length ? v.campaign.storeIds.join('、') : '全部门店'}</td>
-                  <td className="num" data-testid="points-campaign-budget">
-                    {v.budget ? `${v.budget.used.toLocaleString('zh-CN')} / ${v.budget.points.toLocaleString('zh-CN')}${v.budget.period === 'month' ? `（${v.budget.periodKey}）` : ''}` : '不限'}
+                  <td className='num' data-testid='points-campaign-budget'>
+                    {v.budget
+                      ? `${v.budget.used.toLocaleString('zh-CN')} / ${v.budget.points.toLocaleString('zh-CN')}${v.budget.period === 'month' ? `（${v.budget.periodKey}）` : ''}`
+                      : '不限'}
                   </td>
                   <td>
-                    <span className={`tag ${v.status === 'running' ? 'active' : v.status === 'scheduled' ? '' : 'paused'}`} data-testid="points-campaign-status">{POINTS_CAMPAIGN_STATUS_LABELS[v.status]}</span>
-                    {v.stoppedBy && <div className="muted">{v.stoppedBy} · {formatInstant(v.stoppedAt!)}{v.stopNote && ` · ${v.stopNote}`}</div>}
+                    <span
+                      className={`tag ${v.status === 'running' ? 'active' : v.status === 'scheduled' ? '' : 'paused'}`}
+                      data-testid='points-campaign-status'
+                    >
+                      {POINTS_CAMPAIGN_STATUS_LABELS[v.status]}
+                    </span>
+                    {v.stoppedBy && (
+                      <div className='muted'>
+                        {v.stoppedBy} · {formatInstant(v.stoppedAt!)}
+                        {v.stopNote && ` · ${v.stopNote}`}
+                      </div>
+                    )}
                   </td>
                   <td>{v.nextDay ?? '—'}</td>
-                  <td className="actions">
-                    <button className="btn btn-small" type="button" disabled={busy} onClick={() => void act('模拟完成', () => api('POST', `/api/ops/points-campaigns/${v.campaign.id}/simulate`, {}), showSim)}>模拟</button>
-                    {v.status === 'killed'
-                      ? <button className="btn btn-small" type="button" data-testid="points-campaign-resume" disabled={busy} onClick={() => void act(`已恢复「${v.campaign.name}」`, () => api('POST', `/api/ops/points-campaigns/${v.campaign.id}/resume`, { note: '' }))}>恢复</button>
-                      : <button className="btn btn-small danger" type="button" data-testid="points-campaign-kill" disabled={busy} onClick={() => kill(v)}>紧急停止</button>}
+                  <td className='actions'>
+                    <button
+                      className='btn btn-small'
+                      type='button'
+                      disabled={busy}
+                      onClick={() =>
+                        void act(
+                          '模拟完成',
+                          () => api('POST', `/api/ops/points-campaigns/${v.campaign.id}/simulate`, {}),
+                          showSim,
+                        )
+                      }
+                    >
+                      模拟
+                    </button>
+                    {v.status === 'killed' ? (
+                      <button
+                        className='btn btn-small'
+                        type='button'
+                        data-testid='points-campaign-resume'
+                        disabled={busy}
+                        onClick={() =>
+                          void act(`已恢复「${v.campaign.name}」`, () =>
+                            api('POST', `/api/ops/points-campaigns/${v.campaign.id}/resume`, { note: '' }),
+                          )
+                        }
+                      >
+                        恢复
+                      </button>
+                    ) : (
+                      <button
+                        className='btn btn-small danger'
+                        type='button'
+                        data-testid='points-campaign-kill'
+                        disabled={busy}
+                        onClick={() => kill(v)}
+                      >
+                        紧急停止
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -107,31 +205,83 @@ export function PointsCampaignsPanel() {
         </div>
       )}
 
-      <h3 className="subhead">上线前模拟</h3>
-      <div className="form-grid">
-        <label className="field">
+      <h3 className='subhead'>上线前模拟</h3>
+      <div className='form-grid'>
+        <label className='field'>
           <span>活动日</span>
-          <select data-testid="points-draft-kind" value={draft.kind} onChange={(e) => set('kind', e.target.value as Draft['kind'])}>
-            <option value="weekday">每周（1–7 = 周一至周日）</option>
-            <option value="monthday">每月（1–31 日）</option>
-            <option value="date">指定日期（YYYY-MM-DD）</option>
+          <select
+            data-testid='points-draft-kind'
+            value={draft.kind}
+            onChange={(e) => set('kind', e.target.value as Draft['kind'])}
+          >
+            <option value='weekday'>每周（1–7 = 周一至周日）</option>
+            <option value='monthday'>每月（1–31 日）</option>
+            <option value='date'>指定日期（YYYY-MM-DD）</option>
           </select>
         </label>
-        <label className="field"><span>{draft.kind === 'date' ? '日期' : draft.kind === 'weekday' ? '星期几' : '几号'}</span><input data-testid="points-draft-value" value={draft.value} onChange={(e) => set('value', e.target.value)} /></label>
-        <label className="field"><span>积分倍率（倍）</span><input data-testid="points-draft-multiplier" inputMode="decimal" value={draft.multiplier} onChange={(e) => set('multiplier', e.target.value)} /></label>
-        <label className="field"><span>额外积分预算（留空 = 不限）</span><input data-testid="points-draft-budget" inputMode="numeric" value={draft.budgetPoints} onChange={(e) => set('budgetPoints', e.target.value)} /></label>
-        <label className="field">
+        <label className='field'>
+          <span>{draft.kind === 'date' ? '日期' : draft.kind === 'weekday' ? '星期几' : '几号'}</span>
+          <input data-testid='points-draft-value' value={draft.value} onChange={(e) => set('value', e.target.value)} />
+        </label>
+        <label className='field'>
+          <span>积分倍率（倍）</span>
+          <input
+            data-testid='points-draft-multiplier'
+            inputMode='decimal'
+            value={draft.multiplier}
+            onChange={(e) => set('multiplier', e.target.value)}
+          />
+        </label>
+        <label className='field'>
+          <span>额外积分预算（留空 = 不限）</span>
+          <input
+            data-testid='points-draft-budget'
+            inputMode='numeric'
+            value={draft.budgetPoints}
+            onChange={(e) => set('budgetPoints', e.target.value)}
+          />
+        </label>
+        <label className='field'>
           <span>预算周期</span>
-          <select value={draft.budgetPeriod} onChange={(e) => set('budgetPeriod', e.target.value as Draft['budgetPeriod'])}>
-            <option value="month">每月</option>
-            <option value="total">活动总计</option>
+          <select
+            value={draft.budgetPeriod}
+            onChange={(e) => set('budgetPeriod', e.target.value as Draft['budgetPeriod'])}
+          >
+            <option value='month'>每月</option>
+            <option value='total'>活动总计</option>
           </select>
         </label>
-        <div className="field"><span>门店（不选 = 全部）</span><CheckGroup options={STORES.map((s) => ({ value: s.id, label: s.name }))} value={draft.storeIds} onChange={(v) => set('storeIds', v)} testIdPrefix="points-draft-store" /></div>
+        <div className='field'>
+          <span>门店（不选 = 全部）</span>
+          <CheckGroup
+            options={STORES.map((s) => ({ value: s.id, label: s.name }))}
+            value={draft.storeIds}
+            onChange={(v) => set('storeIds', v)}
+            testIdPrefix='points-draft-store'
+          />
+        </div>
       </div>
-      <div className="toolbar"><button className="btn" type="button" data-testid="points-draft-simulate" disabled={busy} onClick={simulateDraft}>模拟</button></div>
+      <div className='toolbar'>
+        <button
+          className='btn'
+          type='button'
+          data-testid='points-draft-simulate'
+          disabled={busy}
+          onClick={simulateDraft}
+        >
+          模拟
+        </button>
+      </div>
       {sim && <SimulationView sim={sim} />}
-      {message && <div className={message.ok ? 'notice success' : 'form-error'} data-testid="points-campaign-message" role="status">{message.text}</div>}
+      {message && (
+        <div
+          className={message.ok ? 'notice success' : 'form-error'}
+          data-testid='points-campaign-message'
+          role='status'
+        >
+          {message.text}
+        </div>
+      )}
     </Panel>
   )
 }

@@ -6,13 +6,40 @@ import { useAsync } from '../ui'
 
 /** 门店管理: the stores, their points multiplier and opening hours, each change versioned. */
 
-interface Form { id: string; name: string; floor: string; category: string; multiplier: string; opensAt: string; closesAt: string; active: boolean; note: string }
+interface Form {
+  id: string
+  name: string
+  floor: string
+  category: string
+  multiplier: string
+  opensAt: string
+  closesAt: string
+  active: boolean
+  note: string
+}
 
-const emptyForm = (): Form => ({ id: '', name: '', floor: '', category: '', multiplier: '1', opensAt: '10:00', closesAt: '22:00', active: true, note: '' })
+const emptyForm = (): Form => ({
+  id: '',
+  name: '',
+  floor: '',
+  category: '',
+  multiplier: '1',
+  opensAt: '10:00',
+  closesAt: '22:00',
+  active: true,
+  note: '',
+})
 
 const fromStore = (s: StoreView): Form => ({
-  id: s.id, name: s.name, floor: s.floor, category: s.category, multiplier: String(s.multiplierPermille / 1000),
-  opensAt: s.opensAt, closesAt: s.closesAt, active: s.active, note: '',
+  id: s.id,
+  name: s.name,
+  floor: s.floor,
+  category: s.category,
+  multiplier: String(s.multiplierPermille / 1000),
+  opensAt: s.opensAt,
+  closesAt: s.closesAt,
+  active: s.active,
+  note: '',
 })
 
 /** "1.5" 倍 -> 1500 per-mille, exactly (at most 3 decimals); NaN when it is not such a number. */
@@ -23,15 +50,33 @@ export function multiplierToPermille(input: string): number {
 const showMultiplier = (permille: unknown) => `${Number(permille) / 1000} 倍`
 
 const LABELS: Record<string, string> = {
-  id: '门店编号', name: '名称', floor: '楼层', category: '业态', multiplierPermille: '积分倍率', opensAt: '开门时间', closesAt: '打烊时间', note: '修改说明',
+  id: '门店编号',
+  name: '名称',
+  floor: '楼层',
+  category: '业态',
+  multiplierPermille: '积分倍率',
+  opensAt: '开门时间',
+  closesAt: '打烊时间',
+  note: '修改说明',
 }
 const HINTS: Record<string, string> = {
-  id: '1–32 位字母、数字、_ 或 -', name: '1–40 个字', floor: '1–10 个字，如 L3', category: '1–20 个字，如 餐饮（与积分规则的品类倍率对应）',
-  multiplierPermille: '0–10 之间的数，最多 3 位小数（1 = 不加倍，0 = 不积分）', opensAt: '请选择时间', closesAt: '须晚于开门时间', note: '最多 200 字',
+  id: '1–32 位字母、数字、_ 或 -',
+  name: '1–40 个字',
+  floor: '1–10 个字，如 L3',
+  category: '1–20 个字，如 餐饮（与积分规则的品类倍率对应）',
+  multiplierPermille: '0–10 之间的数，最多 3 位小数（1 = 不加倍，0 = 不积分）',
+  opensAt: '请选择时间',
+  closesAt: '须晚于开门时间',
+  note: '最多 200 字',
 }
 const FIELDS: FieldFormat = {
-  name: { label: '名称' }, floor: { label: '楼层' }, category: { label: '业态' }, multiplierPermille: { label: '积分倍率', show: showMultiplier },
-  opensAt: { label: '开门' }, closesAt: { label: '打烊' }, active: { label: '状态', show: (v) => (v ? '营业' : '停用') },
+  name: { label: '名称' },
+  floor: { label: '楼层' },
+  category: { label: '业态' },
+  multiplierPermille: { label: '积分倍率', show: showMultiplier },
+  opensAt: { label: '开门' },
+  closesAt: { label: '打烊' },
+  active: { label: '状态', show: (v) => (v ? '营业' : '停用') },
 }
 
 export function StoresPage() {
@@ -41,7 +86,9 @@ export function StoresPage() {
 
   const { id, multiplier, note, ...fields } = form
   const config = { ...fields, multiplierPermille: multiplierToPermille(multiplier), note: note.trim() }
-  const parsed = editing ? storeUpdateRequest.safeParse({ ...config, version: editing.version }) : storeCreateRequest.safeParse({ ...config, id: id.trim() })
+  const parsed = editing
+    ? storeUpdateRequest.safeParse({ ...config, version: editing.version })
+    : storeCreateRequest.safeParse({ ...config, id: id.trim() })
   const problems = parsed.success ? [] : contractProblems(parsed.error.issues, LABELS, HINTS)
   const target = editing?.id ?? id.trim()
   const save = page.submit(parsed.success, target, async () => {
@@ -52,37 +99,64 @@ export function StoresPage() {
   })
 
   const text = (k: 'id' | 'name' | 'floor' | 'category' | 'note', props: Record<string, unknown> = {}) => (
-    <label className="field">
+    <label className='field'>
       <span>{LABELS[k]}</span>
       <input data-testid={`store-${k}`} value={form[k]} onChange={(e) => set(k, e.target.value)} {...props} />
     </label>
   )
 
   return (
-    <div className="page">
-      <ConfigFormPanel title={editing ? `编辑门店 ${editing.id}（当前第 ${editing.version} 版）` : '新建门店'} testPrefix="store" state={page} problems={problems} createLabel="新建门店" onSubmit={save}>
+    <div className='page'>
+      <ConfigFormPanel
+        title={editing ? `编辑门店 ${editing.id}（当前第 ${editing.version} 版）` : '新建门店'}
+        testPrefix='store'
+        state={page}
+        problems={problems}
+        createLabel='新建门店'
+        onSubmit={save}
+      >
         {!editing && text('id', { maxLength: 32, placeholder: '如 S005' })}
         {text('name', { maxLength: 40, placeholder: '如：星巴克 Starbucks' })}
         {text('floor', { maxLength: 10, placeholder: 'L1' })}
         {text('category', { maxLength: 20, placeholder: '餐饮' })}
-        <label className="field">
+        <label className='field'>
           <span>积分倍率（倍）</span>
-          <input data-testid="store-multiplier" inputMode="decimal" value={form.multiplier} onChange={(e) => set('multiplier', e.target.value)} />
-          <small className="hint">1 = 正常积分，1.5 = 1.5 倍，0 = 本店消费不积分；保存后下一笔消费即生效</small>
+          <input
+            data-testid='store-multiplier'
+            inputMode='decimal'
+            value={form.multiplier}
+            onChange={(e) => set('multiplier', e.target.value)}
+          />
+          <small className='hint'>1 = 正常积分，1.5 = 1.5 倍，0 = 本店消费不积分；保存后下一笔消费即生效</small>
         </label>
-        <div className="field">
+        <div className='field'>
           <span>营业时间（上海时间）</span>
-          <div className="inline-row">
-            <input type="time" data-testid="store-opensAt" value={form.opensAt} onChange={(e) => set('opensAt', e.target.value)} />
+          <div className='inline-row'>
+            <input
+              type='time'
+              data-testid='store-opensAt'
+              value={form.opensAt}
+              onChange={(e) => set('opensAt', e.target.value)}
+            />
             <span>至</span>
-            <input type="time" data-testid="store-closesAt" value={form.closesAt} onChange={(e) => set('closesAt', e.target.value)} />
+            <input
+              type='time'
+              data-testid='store-closesAt'
+              value={form.closesAt}
+              onChange={(e) => set('closesAt', e.target.value)}
+            />
           </div>
-          <small className="hint">营业时间外的消费积分会标记待核查</small>
+          <small className='hint'>营业时间外的消费积分会标记待核查</small>
         </div>
-        <label className="field">
+        <label className='field'>
           <span>状态</span>
-          <label className="check">
-            <input type="checkbox" data-testid="store-active" checked={form.active} onChange={(e) => set('active', e.target.checked)} />
+          <label className='check'>
+            <input
+              type='checkbox'
+              data-testid='store-active'
+              checked={form.active}
+              onChange={(e) => set('active', e.target.checked)}
+            />
             营业中（停用后本店不能再积分）
           </label>
         </label>
@@ -90,28 +164,58 @@ export function StoresPage() {
       </ConfigFormPanel>
 
       <ListPanel
-        title="门店列表"
+        title='门店列表'
         list={list}
         reload={reload}
-        emptyText="还没有门店"
-        head={<><th>编号</th><th>名称</th><th>楼层</th><th>业态</th><th className="num">积分倍率</th><th>营业时间</th><th>状态</th><th className="num">版本</th><th /></>}
-        rows={(items) => items.map((s) => (
-          <tr key={s.id} data-testid={`store-row-${s.id}`} className={editing?.id === s.id ? 'selected' : undefined}>
-            <td className="mono">{s.id}</td>
-            <td>{s.name}</td>
-            <td>{s.floor}</td>
-            <td>{s.category}</td>
-            <td className="num" data-testid="store-multiplier-cell">{showMultiplier(s.multiplierPermille)}</td>
-            <td className="nowrap">{s.opensAt}–{s.closesAt}</td>
-            <td><span className={`tag ${s.active ? 'active' : 'paused'}`}>{s.active ? '营业中' : '已停用'}</span></td>
-            <td className="num">{s.version}</td>
-            <RowActions testPrefix="store" onEdit={() => page.edit(s.id, s.version, fromStore(s))} onHistory={() => page.setHistoryId(s.id)} />
-          </tr>
-        ))}
+        emptyText='还没有门店'
+        head={
+          <>
+            <th>编号</th>
+            <th>名称</th>
+            <th>楼层</th>
+            <th>业态</th>
+            <th className='num'>积分倍率</th>
+            <th>营业时间</th>
+            <th>状态</th>
+            <th className='num'>版本</th>
+            <th />
+          </>
+        }
+        rows={(items) =>
+          items.map((s) => (
+            <tr key={s.id} data-testid={`store-row-${s.id}`} className={editing?.id === s.id ? 'selected' : undefined}>
+              <td className='mono'>{s.id}</td>
+              <td>{s.name}</td>
+              <td>{s.floor}</td>
+              <td>{s.category}</td>
+              <td className='num' data-testid='store-multiplier-cell'>
+                {showMultiplier(s.multiplierPermille)}
+              </td>
+              <td className='nowrap'>
+                {s.opensAt}–{s.closesAt}
+              </td>
+              <td>
+                <span className={`tag ${s.active ? 'active' : 'paused'}`}>{s.active ? '营业中' : '已停用'}</span>
+              </td>
+              <td className='num'>{s.version}</td>
+              <RowActions
+                testPrefix='store'
+                onEdit={() => page.edit(s.id, s.version, fromStore(s))}
+                onHistory={() => page.setHistoryId(s.id)}
+              />
+            </tr>
+          ))
+        }
       />
 
       {page.historyId && (
-        <ConfigHistoryPanel title={`门店 ${page.historyId} 修改历史`} path={`/api/ops/stores/${encodeURIComponent(page.historyId)}`} fields={FIELDS} reloadKey={page.saves} onClose={() => page.setHistoryId(null)} />
+        <ConfigHistoryPanel
+          title={`门店 ${page.historyId} 修改历史`}
+          path={`/api/ops/stores/${encodeURIComponent(page.historyId)}`}
+          fields={FIELDS}
+          reloadKey={page.saves}
+          onClose={() => page.setHistoryId(null)}
+        />
       )}
     </div>
   )

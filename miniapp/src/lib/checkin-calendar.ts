@@ -29,7 +29,9 @@ export const CHECKIN_HISTORY_MONTHS = 12
 export const monthOf = (day: string): string => day.slice(0, 7)
 
 /** Can the member use a make-up card this month at all? */
-export function canMakeup(status: Pick<CheckinStatus, 'makeupCards' | 'makeupUsedThisMonth' | 'makeupMonthlyCap'>): boolean {
+export function canMakeup(
+  status: Pick<CheckinStatus, 'makeupCards' | 'makeupUsedThisMonth' | 'makeupMonthlyCap'>,
+): boolean {
   return status.makeupCards > 0 && status.makeupUsedThisMonth < status.makeupMonthlyCap
 }
 
@@ -40,19 +42,38 @@ export function weekdayIndex(day: string): number {
 }
 
 /** The grid for `status.month`, padded to whole Monday-first weeks. */
-export function buildCalendar(status: Pick<CheckinStatus, 'month' | 'today' | 'checkedDays' | 'makeupCards' | 'makeupUsedThisMonth' | 'makeupMonthlyCap'>): CalendarCell[] {
+export function buildCalendar(
+  status: Pick<
+    CheckinStatus,
+    'month' | 'today' | 'checkedDays' | 'makeupCards' | 'makeupUsedThisMonth' | 'makeupMonthlyCap'
+  >,
+): CalendarCell[] {
   const checked = new Set(status.checkedDays)
   const isCurrentMonth = status.month === monthOf(status.today)
   const allowMakeup = isCurrentMonth && canMakeup(status)
   const first = `${status.month}-01`
   const last = lastDayOfMonth(status.month)
-  const pad = (): CalendarCell => ({ day: null, date: 0, checked: false, today: false, missed: false, makeupable: false })
+  const pad = (): CalendarCell => ({
+    day: null,
+    date: 0,
+    checked: false,
+    today: false,
+    missed: false,
+    makeupable: false,
+  })
 
   const cells: CalendarCell[] = Array.from({ length: weekdayIndex(first) }, pad)
   for (let day = first; day <= last; day = addDays(day, 1)) {
     const isChecked = checked.has(day)
     const missed = isCurrentMonth && day < status.today && !isChecked
-    cells.push({ day, date: Number(day.slice(8)), checked: isChecked, today: day === status.today, missed, makeupable: missed && allowMakeup })
+    cells.push({
+      day,
+      date: Number(day.slice(8)),
+      checked: isChecked,
+      today: day === status.today,
+      missed,
+      makeupable: missed && allowMakeup,
+    })
   }
   while (cells.length % 7 !== 0) cells.push(pad())
   return cells

@@ -19,7 +19,10 @@ export async function pickPhotoDataUrl(): Promise<string | null> {
   }
   const file = chosen.tempFiles[0]
   if (!file) return null
-  const dataUrl = process.env.TARO_ENV === 'h5' ? await fromBrowserFile(file as unknown as { originalFileObj?: Blob; path: string }) : await fromWeappFile(file.path)
+  const dataUrl =
+    process.env.TARO_ENV === 'h5'
+      ? await fromBrowserFile(file as unknown as { originalFileObj?: Blob; path: string })
+      : await fromWeappFile(file.path)
   if (unacceptable(dataUrl)) throw new Error('图片需为 JPG/PNG 且不超过 300KB，请换一张')
   return dataUrl
 }
@@ -27,7 +30,12 @@ export async function pickPhotoDataUrl(): Promise<string | null> {
 async function fromWeappFile(path: string): Promise<string> {
   const read = (filePath: string) =>
     new Promise<string>((resolve, reject) =>
-      Taro.getFileSystemManager().readFile({ filePath, encoding: 'base64', success: (r) => resolve(String(r.data)), fail: reject }),
+      Taro.getFileSystemManager().readFile({
+        filePath,
+        encoding: 'base64',
+        success: (r) => resolve(String(r.data)),
+        fail: reject,
+      }),
     )
   const mime = /\.png$/i.test(path) ? 'image/png' : 'image/jpeg'
   const first = `data:${mime};base64,${await read(path)}`
@@ -55,7 +63,12 @@ async function fromBrowserFile(file: { originalFileObj?: Blob; path: string }): 
     el.onerror = () => reject(new Error('无法识别该图片，请换一张 JPG/PNG 图片'))
     el.src = original
   })
-  for (const [side, quality] of [[1280, 0.8], [1024, 0.7], [800, 0.6], [640, 0.5]] as const) {
+  for (const [side, quality] of [
+    [1280, 0.8],
+    [1024, 0.7],
+    [800, 0.6],
+    [640, 0.5],
+  ] as const) {
     const scale = Math.min(1, side / Math.max(img.width, img.height))
     const canvas = document.createElement('canvas')
     canvas.width = Math.max(1, Math.round(img.width * scale))

@@ -49,6 +49,8 @@ export function formatPercent(part: number, whole: number): string {
 /** Tier multiplier in per-mille -> '1×', '1.2×', '1.25×' (no trailing zeros). */
 export function formatMultiplier(permille: number): string {
   const whole = Math.floor(permille / 1000)
-  const frac = String(permille % 1000).padStart(3, '0').replace(/0+$/, '')
+  const frac = String(permille % 1000)
+    .padStart(3, '0')
+    .replace(/0+$/, '')
   return `${whole}${frac ? `.${frac}` : ''}×`
 }

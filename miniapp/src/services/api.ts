@@ -102,7 +102,11 @@ export const api = {
 }
 
 async function send(path: string, options: RequestOptions<unknown>, auth: boolean): Promise<RawResponse> {
-  const header: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json', ...options.headers }
+  const header: Record<string, string> = {
+    'Content-Type': 'application/json',
+    Accept: 'application/json',
+    ...options.headers,
+  }
   const tokens = auth ? readTokens(options.session) : null
   if (tokens) header.Authorization = `Bearer ${tokens.accessToken}`
   try {
@@ -158,7 +162,8 @@ function requestIdOf(res: RawResponse): string | undefined {
 function retryAfterOf(res: RawResponse): number | undefined {
   const details = errorBody(res)?.details as { retryAfter?: unknown } | undefined
   const headerKey = Object.keys(res.header ?? {}).find((k) => k.toLowerCase() === 'retry-after')
-  const raw = typeof details?.retryAfter === 'number' ? details.retryAfter : Number(headerKey ? res.header![headerKey] : NaN)
+  const raw =
+    typeof details?.retryAfter === 'number' ? details.retryAfter : Number(headerKey ? res.header![headerKey] : NaN)
   return Number.isFinite(raw) && raw > 0 ? Math.ceil(raw) : undefined
 }
 

@@ -1,5 +1,12 @@
 import Taro from '@tarojs/taro'
-import { checkinResult, checkinStatus, inviteSummary, type CheckinResult, type CheckinStatus, type InviteSummary } from '@mall/shared'
+import {
+  checkinResult,
+  checkinStatus,
+  inviteSummary,
+  type CheckinResult,
+  type CheckinStatus,
+  type InviteSummary,
+} from '@mall/shared'
 import { api, request, type Schema } from './api'
 
 /**
@@ -56,7 +63,9 @@ export async function setCheckinReminder(subscribe: boolean): Promise<ReminderOu
   if (subscribe && isWeapp) {
     let accepted: boolean
     try {
-      const res = (await Taro.requestSubscribeMessage({ tmplIds: [CHECKIN_TEMPLATE_ID] } as Taro.requestSubscribeMessage.Option)) as unknown as Record<string, unknown>
+      const res = (await Taro.requestSubscribeMessage({
+        tmplIds: [CHECKIN_TEMPLATE_ID],
+      } as Taro.requestSubscribeMessage.Option)) as unknown as Record<string, unknown>
       accepted = res[CHECKIN_TEMPLATE_ID] === 'accept'
     } catch {
       accepted = false

@@ -47,6 +47,9 @@ export async function downloadFeedbackPhoto(ticketId: string): Promise<string> {
     }
     if (res.statusCode === 200) return res.tempFilePath
     if (res.statusCode === 401 && attempt === 0 && (await refreshSession()) === 'ok') continue
-    throw new ApiError(res.statusCode === 401 ? 'AUTH.TOKEN_EXPIRED' : res.statusCode === 404 ? 'FEEDBACK.NO_PHOTO' : 'INTERNAL', res.statusCode)
+    throw new ApiError(
+      res.statusCode === 401 ? 'AUTH.TOKEN_EXPIRED' : res.statusCode === 404 ? 'FEEDBACK.NO_PHOTO' : 'INTERNAL',
+      res.statusCode,
+    )
   }
 }

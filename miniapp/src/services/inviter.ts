@@ -26,7 +26,9 @@ export function normalizeInviter(value: unknown): string | null {
 /** Call with any query object (launch options, page params). H5 also reads the URL itself. */
 export function rememberInviter(query?: Record<string, string | undefined> | null): void {
   const code =
-    normalizeInviter(query?.inviter) ?? normalizeInviter(query?.scene) ?? (process.env.TARO_ENV === 'h5' ? inviterFromLocation() : null)
+    normalizeInviter(query?.inviter) ??
+    normalizeInviter(query?.scene) ??
+    (process.env.TARO_ENV === 'h5' ? inviterFromLocation() : null)
   if (code) {
     try {
       Taro.setStorageSync(KEY, code)

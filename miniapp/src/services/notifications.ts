@@ -1,7 +1,10 @@
 import Taro from '@tarojs/taro'
 import {
-  inviteCodeImage, notificationSettings,
-  type InviteCodeImage, type NotificationKind, type NotificationSettings,
+  inviteCodeImage,
+  notificationSettings,
+  type InviteCodeImage,
+  type NotificationKind,
+  type NotificationSettings,
 } from '@mall/shared'
 import { newIdempotencyKey } from '../lib/claim-keys'
 import { api, request } from './api'

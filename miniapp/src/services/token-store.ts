@@ -32,7 +32,10 @@ export function readTokens(slot: SessionSlot = 'member'): StoredTokens | null {
   return null
 }
 
-export function saveTokens(tokens: { accessToken: string; refreshToken: string; expiresIn: number }, slot: SessionSlot = 'member'): void {
+export function saveTokens(
+  tokens: { accessToken: string; refreshToken: string; expiresIn: number },
+  slot: SessionSlot = 'member',
+): void {
   const stored: StoredTokens = {
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,

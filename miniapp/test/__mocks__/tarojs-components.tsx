@@ -6,7 +6,18 @@ import { forwardRef, createElement, type ReactNode } from 'react'
 
 type Props = Record<string, unknown> & { children?: ReactNode; className?: string }
 
-const TARO_ONLY = ['hoverClass', 'openType', 'mode', 'loading', 'confirmType', 'onGetPhoneNumber', 'onConfirm', 'size', 'userSelect', 'showMenuByLongpress']
+const TARO_ONLY = [
+  'hoverClass',
+  'openType',
+  'mode',
+  'loading',
+  'confirmType',
+  'onGetPhoneNumber',
+  'onConfirm',
+  'size',
+  'userSelect',
+  'showMenuByLongpress',
+]
 
 function strip(props: Props): Props {
   const out: Props = {}
@@ -24,7 +35,10 @@ export const Image = make('img')
 export const ScrollView = make('div')
 
 export const Input = forwardRef<HTMLInputElement, Props>((props, ref) => {
-  const { onInput, maxlength, ...rest } = props as Props & { onInput?: (e: { detail: { value: string } }) => void; maxlength?: number }
+  const { onInput, maxlength, ...rest } = props as Props & {
+    onInput?: (e: { detail: { value: string } }) => void
+    maxlength?: number
+  }
   return createElement('input', {
     ...strip(rest),
     maxLength: maxlength,
@@ -35,7 +49,12 @@ export const Input = forwardRef<HTMLInputElement, Props>((props, ref) => {
 
 /** Switch as a checkbox; onChange gets Taro's `{ detail: { value } }`. */
 export const Switch = forwardRef<HTMLInputElement, Props>((props, ref) => {
-  const { onChange, checked, color: _color, ...rest } = props as Props & { onChange?: (e: { detail: { value: boolean } }) => void; checked?: boolean; color?: string }
+  const {
+    onChange,
+    checked,
+    color: _color,
+    ...rest
+  } = props as Props & { onChange?: (e: { detail: { value: boolean } }) => void; checked?: boolean; color?: string }
   return createElement('input', {
     ...strip(rest),
     type: 'checkbox',
@@ -47,20 +66,40 @@ export const Switch = forwardRef<HTMLInputElement, Props>((props, ref) => {
 
 /** Picker (date mode) as a date input; onChange gets Taro's `{ detail: { value } }`. */
 export const Picker = forwardRef<HTMLInputElement, Props>((props, ref) => {
-  const { onChange, children, start: _start, end: _end, value, ...rest } = props as Props & { onChange?: (e: { detail: { value: string } }) => void; start?: string; end?: string; value?: string }
-  return createElement('label', null, children, createElement('input', {
-    ...strip(rest),
-    type: 'date',
-    'data-testid': 'picker',
-    defaultValue: value,
-    ref,
-    onChange: (e: { target: { value: string } }) => onChange?.({ detail: { value: e.target.value } }),
-  }))
+  const {
+    onChange,
+    children,
+    start: _start,
+    end: _end,
+    value,
+    ...rest
+  } = props as Props & {
+    onChange?: (e: { detail: { value: string } }) => void
+    start?: string
+    end?: string
+    value?: string
+  }
+  return createElement(
+    'label',
+    null,
+    children,
+    createElement('input', {
+      ...strip(rest),
+      type: 'date',
+      'data-testid': 'picker',
+      defaultValue: value,
+      ref,
+      onChange: (e: { target: { value: string } }) => onChange?.({ detail: { value: e.target.value } }),
+    }),
+  )
 })
 
 /** Textarea like Input: onInput gets Taro's `{ detail: { value } }`. */
 export const Textarea = forwardRef<HTMLTextAreaElement, Props>((props, ref) => {
-  const { onInput, maxlength, ...rest } = props as Props & { onInput?: (e: { detail: { value: string } }) => void; maxlength?: number }
+  const { onInput, maxlength, ...rest } = props as Props & {
+    onInput?: (e: { detail: { value: string } }) => void
+    maxlength?: number
+  }
   return createElement('textarea', {
     ...strip(rest),
     maxLength: maxlength,

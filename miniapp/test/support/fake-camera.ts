@@ -40,7 +40,10 @@ export function createFakeCamera(): FakeCamera {
         detect = cam.detect
       }
       ;(window as unknown as Record<string, unknown>).BarcodeDetector = FakeDetector
-      Object.defineProperty(navigator, 'mediaDevices', { value: { getUserMedia: cam.getUserMedia }, configurable: true })
+      Object.defineProperty(navigator, 'mediaDevices', {
+        value: { getUserMedia: cam.getUserMedia },
+        configurable: true,
+      })
       const play = jest.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined)
       const pause = jest.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(() => {})
       const ready = jest.spyOn(HTMLMediaElement.prototype, 'readyState', 'get').mockReturnValue(4)

@@ -28,12 +28,15 @@ interface BudgetHintDoc {
   n: number
 }
 
-const rowSchema = (collection: string) => new Schema<BudgetRowDoc>(
-  { _id: String, key: String, n: Number, purchaseId: String, bonus: Number, usedAfter: Number, at: Date },
-  { versionKey: false, collection },
-)
-const markerSchema = (collection: string) => new Schema<BudgetMarkerDoc>({ _id: String, n: Number, bonus: Number }, { versionKey: false, collection })
-const hintSchema = (collection: string) => new Schema<BudgetHintDoc>({ _id: String, n: Number }, { versionKey: false, collection })
+const rowSchema = (collection: string) =>
+  new Schema<BudgetRowDoc>(
+    { _id: String, key: String, n: Number, purchaseId: String, bonus: Number, usedAfter: Number, at: Date },
+    { versionKey: false, collection },
+  )
+const markerSchema = (collection: string) =>
+  new Schema<BudgetMarkerDoc>({ _id: String, n: Number, bonus: Number }, { versionKey: false, collection })
+const hintSchema = (collection: string) =>
+  new Schema<BudgetHintDoc>({ _id: String, n: Number }, { versionKey: false, collection })
 
 type Head = { n: number; used: number }
 const rowId = (key: string, n: number) => `${key}#${n}`
@@ -81,7 +84,9 @@ export class BudgetChain {
   async used(key: string): Promise<number> {
     let head = await this.cachedHead(key)
     for (;;) {
-      const next = await this.Row.findById(rowId(key, head.n + 1)).lean<BudgetRowDoc>().exec()
+      const next = await this.Row.findById(rowId(key, head.n + 1))
+        .lean<BudgetRowDoc>()
+        .exec()
       if (!next) break
       head = { n: next.n, used: next.usedAfter }
     }
@@ -94,15 +99,31 @@ export class BudgetChain {
     return this.heads.get(key)?.used ?? null
   }
 
-  private async append(key: string, purchaseId: string, now: Date, amount: (used: number) => number): Promise<BudgetRowDoc | null> {
+  private async append(
+    key: string,
+    purchaseId: string,
+    now: Date,
+    amount: (used: number) => number,
+  ): Promise<BudgetRowDoc | null> {
     let head = await this.cachedHead(key)
     for (;;) {
       const bonus = amount(head.used)
       if (bonus === 0) return null
-      const row: BudgetRowDoc = { _id: rowId(key, head.n + 1), key, n: head.n + 1, purchaseId, bonus, usedAfter: head.used + bonus, at: now }
+      const row: BudgetRowDoc = {
+        _id: rowId(key, head.n + 1),
+        key,
+        n: head.n + 1,
+        purchaseId,
+        bonus,
+        usedAfter: head.used + bonus,
+        at: now,
+      }
       if (await insertOnce(this.Row, row as never)) {
         this.heads.set(key, { n: row.n, used: row.usedAfter })
-        if (row.n % HINT_EVERY === 0) void this.Hint.updateOne({ _id: key }, { $max: { n: row.n } }, { upsert: true }).exec().catch(() => undefined)
+        if (row.n % HINT_EVERY === 0)
+          void this.Hint.updateOne({ _id: key }, { $max: { n: row.n } }, { upsert: true })
+            .exec()
+            .catch(() => undefined)
         return row
       }
       const taken = (await this.Row.findById(row._id).lean<BudgetRowDoc>().exec())!

@@ -46,7 +46,12 @@ async function upsertRetryingRace<T>(write: () => Promise<T>): Promise<T> {
 }
 
 /** An `updateOne` by `_id` alone; resolves with whether a row matched (or was upserted). */
-export async function updateById(model: AnyModel, id: string, update: Record<string, unknown>, opts: { upsert?: boolean } = {}): Promise<boolean> {
+export async function updateById(
+  model: AnyModel,
+  id: string,
+  update: Record<string, unknown>,
+  opts: { upsert?: boolean } = {},
+): Promise<boolean> {
   const write = () => model.collection.updateOne(key(id) as never, update, { upsert: opts.upsert ?? false })
   const res = await (opts.upsert ? upsertRetryingRace(write) : write())
   return res.matchedCount > 0 || res.upsertedCount > 0
@@ -54,5 +59,12 @@ export async function updateById(model: AnyModel, id: string, update: Record<str
 
 /** `$inc` on one row by `_id` (created if missing); resolves with the row after the increment. */
 export function incrementById<T>(model: AnyModel, id: string, inc: Record<string, number>): Promise<T | null> {
-  return upsertRetryingRace(() => model.collection.findOneAndUpdate(key(id) as never, { $inc: inc }, { upsert: true, returnDocument: 'after' }) as Promise<T | null>)
+  return upsertRetryingRace(
+    () =>
+      model.collection.findOneAndUpdate(
+        key(id) as never,
+        { $inc: inc },
+        { upsert: true, returnDocument: 'after' },
+      ) as Promise<T | null>,
+  )
 }

@@ -29,7 +29,10 @@ export async function connectDatabase(uri: string, dbName: string): Promise<Conn
 export function isDuplicateKey(err: unknown): boolean {
   const e = err as { code?: number; message?: string } | null
   if (!e) return false
-  return e.code === 11000 || /E11000|UNIQUE constraint failed|duplicate key value violates unique constraint/.test(e.message ?? '')
+  return (
+    e.code === 11000 ||
+    /E11000|UNIQUE constraint failed|duplicate key value violates unique constraint/.test(e.message ?? '')
+  )
 }
 
 /**
@@ -52,7 +55,10 @@ export async function insertOnce(model: AnyModel, doc: Record<string, unknown>):
  * so the others (there for MongoDB: the sweepers' and consoles' queries) would only cost every write.
  */
 export function getModel<T>(conn: Connection, name: string, schema: mongoose.Schema<T>): mongoose.Model<T> {
-  return (conn.models[name] as mongoose.Model<T>) ?? conn.model<T>(name, isFerretDb(conn) ? uniqueIndexesOnly(schema) : schema)
+  return (
+    (conn.models[name] as mongoose.Model<T>) ??
+    conn.model<T>(name, isFerretDb(conn) ? uniqueIndexesOnly(schema) : schema)
+  )
 }
 
 function uniqueIndexesOnly<T>(schema: mongoose.Schema<T>): mongoose.Schema<T> {
@@ -61,7 +67,8 @@ function uniqueIndexesOnly<T>(schema: mongoose.Schema<T>): mongoose.Schema<T> {
   copy.clearIndexes() // the schema-level ones; a path's own `unique: true` stays with the path
   for (const [fields, options] of unique) {
     const keys = Object.keys(fields)
-    const declaredOnPath = keys.length === 1 && (copy.path(keys[0]!)?.options as { unique?: boolean } | undefined)?.unique
+    const declaredOnPath =
+      keys.length === 1 && (copy.path(keys[0]!)?.options as { unique?: boolean } | undefined)?.unique
     if (!declaredOnPath) copy.index(fields, options)
   }
   return copy

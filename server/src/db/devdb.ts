@@ -25,7 +25,9 @@ export interface DevDb {
  */
 export async function ensureDevDbBinary(log: (msg: string) => void = () => {}): Promise<string> {
   const hash = createHash('sha256')
-  const sources = (readdirSync(DEVDB_SOURCE_DIR, { recursive: true }) as string[]).filter((f) => f.endsWith('.go')).sort()
+  const sources = (readdirSync(DEVDB_SOURCE_DIR, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.go'))
+    .sort()
   for (const file of ['go.mod', 'go.sum', ...sources]) hash.update(readFileSync(path.join(DEVDB_SOURCE_DIR, file)))
   const binary = path.join(BIN_DIR, `devdb-${hash.digest('hex').slice(0, 12)}`)
   if (existsSync(binary)) return binary

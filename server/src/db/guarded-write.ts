@@ -24,7 +24,8 @@ export type Guard = Record<string, unknown>
 function matches(doc: Record<string, unknown>, guard: Guard): boolean {
   return Object.entries(guard).every(([key, want]) => {
     const have = doc[key] ?? null
-    if (want !== null && typeof want === 'object' && '$lt' in want) return typeof have === 'number' && have < (want as { $lt: number }).$lt
+    if (want !== null && typeof want === 'object' && '$lt' in want)
+      return typeof have === 'number' && have < (want as { $lt: number }).$lt
     if (want instanceof Date) return have instanceof Date && have.getTime() === want.getTime()
     return have === want
   })
@@ -39,8 +40,14 @@ function asFilter(id: string, guard: Guard): Record<string, unknown> {
 }
 
 /** Updates the row `id` if it matches `guard`; true if it did. */
-export async function updateIf<T>(model: Model<T>, id: string, guard: Guard, update: Record<string, unknown>): Promise<boolean> {
-  if (!isFerretDb(model.db)) return (await model.updateOne(asFilter(id, guard) as never, update as never).exec()).matchedCount > 0
+export async function updateIf<T>(
+  model: Model<T>,
+  id: string,
+  guard: Guard,
+  update: Record<string, unknown>,
+): Promise<boolean> {
+  if (!isFerretDb(model.db))
+    return (await model.updateOne(asFilter(id, guard) as never, update as never).exec()).matchedCount > 0
   const doc = await model.findById(id).lean<Record<string, unknown>>().exec()
   if (!doc || !matches(doc, guard)) return false
   await model.updateOne({ _id: id } as never, update as never).exec()

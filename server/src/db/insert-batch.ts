@@ -59,7 +59,10 @@ class CollectionInserts {
   private async send(batch: PendingInsert[]): Promise<void> {
     if (batch.length === 1) return this.sendAlone(batch[0]!)
     try {
-      await this.model.collection.insertMany(batch.map((p) => p.doc as never), { ordered: false })
+      await this.model.collection.insertMany(
+        batch.map((p) => p.doc as never),
+        { ordered: false },
+      )
       for (const p of batch) p.resolve()
     } catch (err) {
       if (!(err instanceof MongoBulkWriteError)) {
@@ -71,7 +74,15 @@ class CollectionInserts {
       const failed = new Map([err.writeErrors].flat().map((w) => [w.index, w] as const))
       for (const [i, p] of batch.entries()) {
         const w = failed.get(i)
-        if (w) p.reject(new MongoServerError({ message: w.errmsg ?? 'write error', errmsg: w.errmsg, code: w.code, keyValue: (p.doc as { _id?: unknown })._id }))
+        if (w)
+          p.reject(
+            new MongoServerError({
+              message: w.errmsg ?? 'write error',
+              errmsg: w.errmsg,
+              code: w.code,
+              keyValue: (p.doc as { _id?: unknown })._id,
+            }),
+          )
         else p.resolve()
       }
     }

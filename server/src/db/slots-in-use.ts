@@ -4,7 +4,11 @@
  * by `_id`. Counting by a field would scan the collection. Display and simulation only: the unique
  * slot insert is what decides.
  */
-export async function slotsInUse(hint: number, max: number, isTaken: (slot: number) => Promise<boolean>): Promise<number> {
+export async function slotsInUse(
+  hint: number,
+  max: number,
+  isTaken: (slot: number) => Promise<boolean>,
+): Promise<number> {
   let taken = Math.min(hint, max)
   while (taken < max && (await isTaken(taken + 1))) taken++
   return taken

@@ -46,7 +46,10 @@ export async function markSettled(model: AnyModel, id: string): Promise<void> {
 
 /** Rows whose writer has not finished for `graceMs` (crashed, or still running on a slow box). */
 export function unsettled<T extends TransitionRow>(model: AnyModel, now: Date, graceMs: number): Promise<T[]> {
-  return model.find({ settled: false, at: trusted({ $lt: new Date(now.getTime() - graceMs) }) }).lean<T[]>().exec()
+  return model
+    .find({ settled: false, at: trusted({ $lt: new Date(now.getTime() - graceMs) }) })
+    .lean<T[]>()
+    .exec()
 }
 
 /**
@@ -55,8 +58,12 @@ export function unsettled<T extends TransitionRow>(model: AnyModel, now: Date, g
  * again from the rows and writes once more if it moved on. The last write to land is always
  * followed by its writer's check, so the cache ends equal to what the rows say.
  */
-export async function writeConverging<S>(derive: () => Promise<S>, write: (state: S) => Promise<void>, same: (a: S, b: S) => boolean,
-  first: S): Promise<S> {
+export async function writeConverging<S>(
+  derive: () => Promise<S>,
+  write: (state: S) => Promise<void>,
+  same: (a: S, b: S) => boolean,
+  first: S,
+): Promise<S> {
   let state = first
   for (let round = 0; round < 20; round++) {
     await write(state)
@@ -74,7 +81,10 @@ export async function writeConverging<S>(derive: () => Promise<S>, write: (state
  * state (e.g. odd = redeemed). Readers start from a hint (a cache that can only lag) and probe on.
  */
 export class TransitionChain<T extends TransitionRow> {
-  constructor(private readonly model: AnyModel, readonly idOf: (subject: string, k: number) => string) {}
+  constructor(
+    private readonly model: AnyModel,
+    readonly idOf: (subject: string, k: number) => string,
+  ) {}
 
   /** The chain's length and newest row. */
   async read(subject: string, hint = 0): Promise<{ length: number; last: T | null }> {

@@ -8,8 +8,9 @@ import { assertInputShape } from './input-shape'
  */
 export function jsonBody(limit: string): Middleware {
   const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8' })
-  return (ctx, next) => parse(ctx, async () => {
-    assertInputShape((ctx.request as { body?: unknown }).body)
-    await next()
-  })
+  return (ctx, next) =>
+    parse(ctx, async () => {
+      assertInputShape((ctx.request as { body?: unknown }).body)
+      await next()
+    })
 }

@@ -40,6 +40,7 @@ function toDomainError(err: unknown): DomainError {
     return new DomainError('REQUEST.MALFORMED_JSON', 'request body is not valid JSON')
   }
   if (e?.status && byStatus[e.status]) return new DomainError(byStatus[e.status]!, e.message ?? 'bad request')
-  if (e?.status && e.status >= 400 && e.status < 500) return new DomainError('VALIDATION.FAILED', e.message ?? 'bad request')
+  if (e?.status && e.status >= 400 && e.status < 500)
+    return new DomainError('VALIDATION.FAILED', e.message ?? 'bad request')
   return new DomainError('INTERNAL', 'internal error')
 }

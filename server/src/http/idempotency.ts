@@ -38,7 +38,10 @@ const ABANDONED_MS = 10_000
  * Answers with a result that may repeat one already carried out (recognised by its business key: the
  * same receipt scanned again, a second approval): marked like a replay by `Idempotency-Key`.
  */
-export function answer(ctx: { body: unknown; set(field: string, value: string): void }, result: { repeat?: unknown }): void {
+export function answer(
+  ctx: { body: unknown; set(field: string, value: string): void },
+  result: { repeat?: unknown },
+): void {
   if (result.repeat) ctx.set('Idempotent-Replayed', 'true')
   ctx.body = result
 }
@@ -55,16 +58,29 @@ export function idempotent(conn: Connection, opts: { required: boolean }): Middl
       if (opts.required) throw new DomainError('VALIDATION.FAILED', 'Idempotency-Key header required')
       return next()
     }
-    if (!KEY_PATTERN.test(key)) throw new DomainError('VALIDATION.FAILED', 'Idempotency-Key must be 8-128 of [A-Za-z0-9_-]')
+    if (!KEY_PATTERN.test(key))
+      throw new DomainError('VALIDATION.FAILED', 'Idempotency-Key must be 8-128 of [A-Za-z0-9_-]')
     const caller = String(ctx.state.memberId ?? ctx.state.staff?.sub ?? 'anonymous')
     const id = `${caller}|${ctx.method} ${ctx.path}|${key}`
-    const requestHash = createHash('sha256').update(JSON.stringify((ctx.request as { body?: unknown }).body ?? null)).digest('hex')
+    const requestHash = createHash('sha256')
+      .update(JSON.stringify((ctx.request as { body?: unknown }).body ?? null))
+      .digest('hex')
 
     const started = Date.now()
-    while (!(await insertOnce(Record, { _id: id, requestHash, state: 'in_flight', status: 0, body: null, createdAt: new Date() }))) {
+    while (
+      !(await insertOnce(Record, {
+        _id: id,
+        requestHash,
+        state: 'in_flight',
+        status: 0,
+        body: null,
+        createdAt: new Date(),
+      }))
+    ) {
       const rec = await Record.findById(id).lean<IdempotencyDoc>().exec()
       if (!rec) continue // the first attempt failed with a server error and released the key
-      if (rec.requestHash !== requestHash) throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'Idempotency-Key was used with a different request')
+      if (rec.requestHash !== requestHash)
+        throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'Idempotency-Key was used with a different request')
       if (rec.state === 'done') {
         ctx.status = rec.status
         ctx.body = rec.body
@@ -75,12 +91,22 @@ export function idempotent(conn: Connection, opts: { required: boolean }): Middl
         // Of several retries taking over one abandoned record, the one that inserts its takeover row
         // deletes it: a late one can never delete the record a faster one has claimed since.
         const takeover = `${id}|takeover|${new Date(rec.createdAt).getTime()}`
-        if (await insertOnce(Record, { _id: takeover, requestHash: '', state: 'done', status: 0, body: null, createdAt: new Date() })) {
+        if (
+          await insertOnce(Record, {
+            _id: takeover,
+            requestHash: '',
+            state: 'done',
+            status: 0,
+            body: null,
+            createdAt: new Date(),
+          })
+        ) {
           await Record.collection.deleteOne({ _id: id } as never)
         }
         continue
       }
-      if (Date.now() - started > WAIT_MS) throw new DomainError('IDEMPOTENCY.IN_FLIGHT', 'the first request with this key is still running')
+      if (Date.now() - started > WAIT_MS)
+        throw new DomainError('IDEMPOTENCY.IN_FLIGHT', 'the first request with this key is still running')
       await sleep(20)
     }
 

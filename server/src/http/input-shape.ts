@@ -29,7 +29,8 @@ export function assertInputShape(input: unknown, limits: { maxDepth: number; max
     if (depth >= limits.maxDepth) throw tooComplex('is nested too deeply', limits.maxDepth)
     if (Array.isArray(value)) {
       if (nodes + value.length > limits.maxNodes) throw tooComplex('has too many values', limits.maxNodes)
-      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], depth: depth + 1, path: `${path}${path ? '.' : ''}${i}` })
+      for (let i = 0; i < value.length; i++)
+        stack.push({ value: value[i], depth: depth + 1, path: `${path}${path ? '.' : ''}${i}` })
       continue
     }
     const keys = Object.keys(value)

@@ -18,7 +18,10 @@ export function requestContext(logger: Logger): Middleware {
       await next()
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6
-      ctx.state.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request')
+      ctx.state.log.info(
+        { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 },
+        'request',
+      )
     }
   }
 }

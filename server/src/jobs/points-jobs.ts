@@ -10,7 +10,10 @@ import type { ProgramRules } from '../modules/points/program-rules'
  * keyed `expire:<member>:<day>`. Running it twice changes nothing: the second run either replays
  * the same key or finds nothing left to expire.
  */
-export async function expirePoints(ledger: LedgerService, now: Date): Promise<{ members: number; expiredPoints: number }> {
+export async function expirePoints(
+  ledger: LedgerService,
+  now: Date,
+): Promise<{ members: number; expiredPoints: number }> {
   const today = shanghaiDay(now)
   let members = 0
   let expiredPoints = 0
@@ -53,7 +56,13 @@ const evaluationSchema = new Schema<TierEvaluationDoc>(
  */
 export const tierEvaluationModel = (conn: Connection) => getModel(conn, 'TierEvaluation', evaluationSchema)
 
-export async function evaluateTiers(conn: Connection, ledger: LedgerService, members: MemberService, rules: ProgramRules, now: Date) {
+export async function evaluateTiers(
+  conn: Connection,
+  ledger: LedgerService,
+  members: MemberService,
+  rules: ProgramRules,
+  now: Date,
+) {
   const Evaluation = tierEvaluationModel(conn)
   const { tiers } = await rules.current()
   const month = shanghaiMonth(now)
@@ -64,7 +73,15 @@ export async function evaluateTiers(conn: Connection, ledger: LedgerService, mem
     const { state } = await ledger.head(memberId)
     const growth = growthValue(state, now)
     const to = evaluatedLevel(tiers, member.tierLevel, growth)
-    const recorded = await insertOnce(Evaluation, { _id: `${memberId}:${month}`, memberId, month, from: member.tierLevel, to, growth, at: now })
+    const recorded = await insertOnce(Evaluation, {
+      _id: `${memberId}:${month}`,
+      memberId,
+      month,
+      from: member.tierLevel,
+      to,
+      growth,
+      at: now,
+    })
     if (!recorded) continue
     if (to !== member.tierLevel) {
       await members.setTier(memberId, to)

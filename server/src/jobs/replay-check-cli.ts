@@ -12,12 +12,16 @@ import { replayCheck } from './replay-check'
  */
 async function main(): Promise<void> {
   const config = loadConfig()
-  const devdb = config.db.uri ? null : await startDevDb({ dataDir: path.resolve(__dirname, '../../..', config.db.devDataDir) })
+  const devdb = config.db.uri
+    ? null
+    : await startDevDb({ dataDir: path.resolve(__dirname, '../../..', config.db.devDataDir) })
   const conn = await connectDatabase(config.db.uri ?? devdb!.uri, config.db.name)
   try {
     const report = await replayCheck(new LedgerService(conn, new MemberRepo(conn)))
     for (const d of report.differences.slice(0, 50)) console.log(`member ${d.memberId} seq ${d.seq}: ${d.problem}`)
-    console.log(`replay check: ${report.members} members, ${report.entries} entries, ${report.differences.length} differences`)
+    console.log(
+      `replay check: ${report.members} members, ${report.entries} entries, ${report.differences.length} differences`,
+    )
     process.exitCode = report.differences.length === 0 ? 0 : 1
   } finally {
     await conn.close()

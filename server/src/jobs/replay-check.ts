@@ -40,18 +40,25 @@ export async function replayCheck(ledger: LedgerService): Promise<ReplayReport> 
       try {
         replayed = applyOperation(state, entry.op, entry.growth)
       } catch (err) {
-        differences.push({ memberId, seq: entry.seq, problem: `operation refused on replay: ${(err as Error).message}` })
+        differences.push({
+          memberId,
+          seq: entry.seq,
+          problem: `operation refused on replay: ${(err as Error).message}`,
+        })
         return
       }
-      if (replayed.delta !== entry.delta) differences.push({ memberId, seq: entry.seq, problem: `delta ${entry.delta} != replayed ${replayed.delta}` })
+      if (replayed.delta !== entry.delta)
+        differences.push({ memberId, seq: entry.seq, problem: `delta ${entry.delta} != replayed ${replayed.delta}` })
       if (canonical(replayed.state) !== canonical(entry.state)) {
         differences.push({ memberId, seq: entry.seq, problem: 'stored state differs from replayed state' })
       }
-      if (entry.state.balance < 0 && entry.state.debt === 0) differences.push({ memberId, seq: entry.seq, problem: 'negative balance without debt' })
+      if (entry.state.balance < 0 && entry.state.debt === 0)
+        differences.push({ memberId, seq: entry.seq, problem: 'negative balance without debt' })
       state = entry.state
     })
     const head = await ledger.head(memberId)
-    if (head.seq !== rows.length) differences.push({ memberId, seq: head.seq, problem: `head ${head.seq} != ${rows.length} entries` })
+    if (head.seq !== rows.length)
+      differences.push({ memberId, seq: head.seq, problem: `head ${head.seq} != ${rows.length} entries` })
   }
   return { members: byMember.size, entries, differences }
 }
@@ -59,6 +66,8 @@ export async function replayCheck(ledger: LedgerService): Promise<ReplayReport> 
 /** JSON with sorted keys, so documents compare by content, not by key order. */
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, v) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
   )
 }

@@ -44,12 +44,15 @@ export function startScheduler(jobs: Jobs, now: () => Date, logger: Logger): () 
     every('expire-points', 60 * 60_000, () => jobs.expirePoints(now())),
     every('evaluate-tiers', 6 * 60 * 60_000, () => jobs.evaluateTiers(now())),
     // Subscribe messages about what expires soon go out in the morning; each is keyed, so reruns send nothing new.
-    every('notify-expiring', 60 * 60_000, async () => (shanghaiHour(now()) === 10
-      ? { points: await jobs.notifyPointsExpiring(now()), coupons: await jobs.notifyCouponsExpiring(now()) }
-      : null)),
+    every('notify-expiring', 60 * 60_000, async () =>
+      shanghaiHour(now()) === 10
+        ? { points: await jobs.notifyPointsExpiring(now()), coupons: await jobs.notifyCouponsExpiring(now()) }
+        : null,
+    ),
     every('refresh-notification-audience', 60_000, () => jobs.refreshNotificationAudience()),
-    every('send-checkin-reminders', 60 * 60_000, async () => (shanghaiHour(now()) === 20 ? jobs.sendCheckinReminders(now()) : 0)),
+    every('send-checkin-reminders', 60 * 60_000, async () =>
+      shanghaiHour(now()) === 20 ? jobs.sendCheckinReminders(now()) : 0,
+    ),
   ]
   return () => timers.forEach(clearInterval)
 }
-

@@ -8,7 +8,10 @@ import { RecentMap } from './recent-map'
 export class TtlCache<V> {
   private readonly rows: RecentMap<string, { value: V; until: number }>
 
-  constructor(private readonly ttlMs: number, maxSize = 10_000) {
+  constructor(
+    private readonly ttlMs: number,
+    maxSize = 10_000,
+  ) {
     this.rows = new RecentMap(maxSize)
   }
 

@@ -11,11 +11,56 @@ import { storeModel, type StoreDoc } from '../modules/stores/store.model'
  * fixed event key, so restarting the demo never duplicates anything.
  */
 export const DEMO_STORES: StoreDoc[] = [
-  { _id: 'S001', name: '星巴克 Starbucks', floor: 'L1', category: '餐饮', multiplierPermille: 1000, opensAt: '07:30', closesAt: '22:00', active: true },
-  { _id: 'S002', name: '优衣库 UNIQLO', floor: 'L2', category: '服饰', multiplierPermille: 1000, opensAt: '10:00', closesAt: '22:00', active: true },
-  { _id: 'S003', name: '海底捞火锅', floor: 'L5', category: '餐饮', multiplierPermille: 1500, opensAt: '10:00', closesAt: '23:59', active: true },
-  { _id: 'S004', name: '丝芙兰 SEPHORA', floor: 'L1', category: '美妆', multiplierPermille: 1200, opensAt: '10:00', closesAt: '22:00', active: true },
-  { _id: 'DESK', name: '商场服务台', floor: 'L1', category: '服务', multiplierPermille: 1000, opensAt: '10:00', closesAt: '22:00', active: true },
+  {
+    _id: 'S001',
+    name: '星巴克 Starbucks',
+    floor: 'L1',
+    category: '餐饮',
+    multiplierPermille: 1000,
+    opensAt: '07:30',
+    closesAt: '22:00',
+    active: true,
+  },
+  {
+    _id: 'S002',
+    name: '优衣库 UNIQLO',
+    floor: 'L2',
+    category: '服饰',
+    multiplierPermille: 1000,
+    opensAt: '10:00',
+    closesAt: '22:00',
+    active: true,
+  },
+  {
+    _id: 'S003',
+    name: '海底捞火锅',
+    floor: 'L5',
+    category: '餐饮',
+    multiplierPermille: 1500,
+    opensAt: '10:00',
+    closesAt: '23:59',
+    active: true,
+  },
+  {
+    _id: 'S004',
+    name: '丝芙兰 SEPHORA',
+    floor: 'L1',
+    category: '美妆',
+    multiplierPermille: 1200,
+    opensAt: '10:00',
+    closesAt: '22:00',
+    active: true,
+  },
+  {
+    _id: 'DESK',
+    name: '商场服务台',
+    floor: 'L1',
+    category: '服务',
+    multiplierPermille: 1000,
+    opensAt: '10:00',
+    closesAt: '22:00',
+    active: true,
+  },
 ]
 
 export const DEMO_PASSWORD = 'demo1234'
@@ -29,21 +74,104 @@ const DEMO_STAFF = [
 
 /** Purchases as [days ago, store, amount in fen]; recorded through the real award flow. */
 const DEMO_MEMBERS = [
-  { devUser: 'alice', nickname: 'Alice 王', purchases: [[-300, 'S002', 1_299_00], [-40, 'S001', 58_00], [-20, 'S002', 2_599_00], [-3, 'S003', 456_00]] },
-  { devUser: 'bob', nickname: 'Bob 李', purchases: [[-200, 'S002', 899_00], [-10, 'S004', 320_00]] },
+  {
+    devUser: 'alice',
+    nickname: 'Alice 王',
+    purchases: [
+      [-300, 'S002', 1_299_00],
+      [-40, 'S001', 58_00],
+      [-20, 'S002', 2_599_00],
+      [-3, 'S003', 456_00],
+    ],
+  },
+  {
+    devUser: 'bob',
+    nickname: 'Bob 李',
+    purchases: [
+      [-200, 'S002', 899_00],
+      [-10, 'S004', 320_00],
+    ],
+  },
   { devUser: 'carol', nickname: 'Carol 张', purchases: [] },
 ] as const
 
 const DEMO_TEMPLATES = (now: Date): CouponTemplateInput[] => {
   const day = 86400_000
-  const base = { claimStart: new Date(now.getTime() - day).toISOString(), claimEnd: new Date(now.getTime() + 60 * day).toISOString(), eligibleTiers: [], storeIds: [], fundedBy: 'mall', discountPermille: 0, maxDiscountFen: 0, giftName: '', parkingHours: 0, thresholdFen: 0, valueFen: 0, perMemberLimit: 1, pricePoints: 0 }
+  const base = {
+    claimStart: new Date(now.getTime() - day).toISOString(),
+    claimEnd: new Date(now.getTime() + 60 * day).toISOString(),
+    eligibleTiers: [],
+    storeIds: [],
+    fundedBy: 'mall',
+    discountPermille: 0,
+    maxDiscountFen: 0,
+    giftName: '',
+    parkingHours: 0,
+    thresholdFen: 0,
+    valueFen: 0,
+    perMemberLimit: 1,
+    pricePoints: 0,
+  }
   return [
-    { ...base, name: '全场满200减30', type: 'cash_off', thresholdFen: 200_00, valueFen: 30_00, stock: 500, validity: { kind: 'relative', days: 14 } },
-    { ...base, name: '停车2小时券', type: 'parking', parkingHours: 2, stock: null, pricePoints: 100, perMemberLimit: 5, validity: { kind: 'relative', days: 30 } },
-    { ...base, name: '星巴克中杯饮品券', type: 'gift', giftName: '中杯饮品', stock: 50, storeIds: ['S001'], fundedBy: 'S001', pricePoints: 300, validity: { kind: 'relative', days: 7 } },
-    { ...base, name: '优衣库9折券（最高减100）', type: 'percent_off', discountPermille: 900, maxDiscountFen: 100_00, stock: 200, storeIds: ['S002'], fundedBy: 'S002', validity: { kind: 'relative', days: 30 } },
-    { ...base, name: '金卡专享50元代金券', type: 'voucher', valueFen: 50_00, stock: 100, eligibleTiers: [3, 4], validity: { kind: 'relative', days: 30 } },
-    { ...base, name: '限量秒杀：满100减50', type: 'cash_off', thresholdFen: 100_00, valueFen: 50_00, stock: 3, validity: { kind: 'relative', days: 7 } },
+    {
+      ...base,
+      name: '全场满200减30',
+      type: 'cash_off',
+      thresholdFen: 200_00,
+      valueFen: 30_00,
+      stock: 500,
+      validity: { kind: 'relative', days: 14 },
+    },
+    {
+      ...base,
+      name: '停车2小时券',
+      type: 'parking',
+      parkingHours: 2,
+      stock: null,
+      pricePoints: 100,
+      perMemberLimit: 5,
+      validity: { kind: 'relative', days: 30 },
+    },
+    {
+      ...base,
+      name: '星巴克中杯饮品券',
+      type: 'gift',
+      giftName: '中杯饮品',
+      stock: 50,
+      storeIds: ['S001'],
+      fundedBy: 'S001',
+      pricePoints: 300,
+      validity: { kind: 'relative', days: 7 },
+    },
+    {
+      ...base,
+      name: '优衣库9折券（最高减100）',
+      type: 'percent_off',
+      discountPermille: 900,
+      maxDiscountFen: 100_00,
+      stock: 200,
+      storeIds: ['S002'],
+      fundedBy: 'S002',
+      validity: { kind: 'relative', days: 30 },
+    },
+    {
+      ...base,
+      name: '金卡专享50元代金券',
+      type: 'voucher',
+      valueFen: 50_00,
+      stock: 100,
+      eligibleTiers: [3, 4],
+      validity: { kind: 'relative', days: 30 },
+    },
+    {
+      ...base,
+      name: '限量秒杀：满100减50',
+      type: 'cash_off',
+      thresholdFen: 100_00,
+      valueFen: 50_00,
+      stock: 3,
+      validity: { kind: 'relative', days: 7 },
+    },
   ]
 }
 
@@ -59,15 +187,29 @@ export async function seedDemo(ctx: AppContext, conn: Connection): Promise<void>
   const Staff = staffModel(conn)
   for (const s of DEMO_STAFF) {
     if (await Staff.exists({ _id: s.username })) continue
-    await Staff.create({ _id: s.username, displayName: s.displayName, role: s.role, storeId: s.storeId, passwordHash: await StaffService.hashPassword(DEMO_PASSWORD) })
+    await Staff.create({
+      _id: s.username,
+      displayName: s.displayName,
+      role: s.role,
+      storeId: s.storeId,
+      passwordHash: await StaffService.hashPassword(DEMO_PASSWORD),
+    })
   }
 
   const now = ctx.now()
   const { services } = ctx
-  const inviter = await services.members.findOrRegister({ identity: 'dev:alice', nickname: 'Alice 王', channel: 'dev', now })
+  const inviter = await services.members.findOrRegister({
+    identity: 'dev:alice',
+    nickname: 'Alice 王',
+    channel: 'dev',
+    now,
+  })
   for (const m of DEMO_MEMBERS) {
     const { member } = await services.members.findOrRegister({
-      identity: `dev:${m.devUser}`, nickname: m.nickname, channel: 'dev', now,
+      identity: `dev:${m.devUser}`,
+      nickname: m.nickname,
+      channel: 'dev',
+      now,
       // carol joined through alice's invite link
       inviterCode: m.devUser === 'carol' ? inviter.member.inviteCode : undefined,
     })
@@ -76,7 +218,11 @@ export async function seedDemo(ctx: AppContext, conn: Connection): Promise<void>
       // History recorded by a seed account per store (as a manager, so large receipts need no approval).
       const staff = { sub: `seed-${storeId.toLowerCase()}`, role: 'manager' as const, storeId }
       const scanToken = ctx.tokens.sign('scan', { sub: member._id, staffId: staff.sub, storeId }, at).token
-      await services.purchases.award(staff, { scanToken, receiptNo: `DEMO-${m.devUser}-${-daysAgo}`, amountFen: fen }, at)
+      await services.purchases.award(
+        staff,
+        { scanToken, receiptNo: `DEMO-${m.devUser}-${-daysAgo}`, amountFen: fen },
+        at,
+      )
     }
     for (let d = 4; d >= 1; d--) await services.checkin.checkIn(member._id, new Date(now.getTime() - d * 86400_000))
   }
@@ -92,14 +238,40 @@ export async function seedDemo(ctx: AppContext, conn: Connection): Promise<void>
 async function seedTierMonthlyCoupon({ services, now: clock }: AppContext): Promise<void> {
   const now = clock()
   const day = 86400_000
-  const t = await services.couponTemplateAdmin.create({
-    name: '会员每月专享：满100减20', type: 'cash_off', thresholdFen: 100_00, valueFen: 20_00, discountPermille: 0, maxDiscountFen: 0, giftName: '', parkingHours: 0,
-    stock: null, perMemberLimit: 1, claimStart: new Date(now.getTime() - day).toISOString(), claimEnd: new Date(now.getTime() + 365 * day).toISOString(),
-    validity: { kind: 'relative', days: 30 }, eligibleTiers: [], storeIds: [], pricePoints: 0, fundedBy: 'mall',
-  }, 'demo-seed', now)
-  await services.couponTemplateAdmin.setStatus(t._id, { status: 'paused', note: '仅用于等级每月权益' }, 'demo-seed', now)
+  const t = await services.couponTemplateAdmin.create(
+    {
+      name: '会员每月专享：满100减20',
+      type: 'cash_off',
+      thresholdFen: 100_00,
+      valueFen: 20_00,
+      discountPermille: 0,
+      maxDiscountFen: 0,
+      giftName: '',
+      parkingHours: 0,
+      stock: null,
+      perMemberLimit: 1,
+      claimStart: new Date(now.getTime() - day).toISOString(),
+      claimEnd: new Date(now.getTime() + 365 * day).toISOString(),
+      validity: { kind: 'relative', days: 30 },
+      eligibleTiers: [],
+      storeIds: [],
+      pricePoints: 0,
+      fundedBy: 'mall',
+    },
+    'demo-seed',
+    now,
+  )
+  await services.couponTemplateAdmin.setStatus(
+    t._id,
+    { status: 'paused', note: '仅用于等级每月权益' },
+    'demo-seed',
+    now,
+  )
   const { tiers } = await services.rules.current()
-  const withCoupon = tiers.map((tier) => ({ ...tier, benefits: { ...tier.benefits, monthlyCouponTemplateId: tier.benefits.monthlyCoupons > 0 ? t._id : null } }))
+  const withCoupon = tiers.map((tier) => ({
+    ...tier,
+    benefits: { ...tier.benefits, monthlyCouponTemplateId: tier.benefits.monthlyCoupons > 0 ? t._id : null },
+  }))
   await services.rulesAdmin.change('tiers', withCoupon, '每月专享券使用模板「会员每月专享」', 'demo-seed', now)
 }
 
@@ -111,15 +283,31 @@ async function seedInsight(ctx: AppContext, aliceId: string): Promise<void> {
   await services.members.setBirthday(aliceId, `1992-${month}-08`, now).catch(() => undefined) // set on an earlier run
   if ((await services.segments.list(now)).length > 0) return
   const segments = [
-    { name: '高价值会员', description: '近12个月消费金额评分4分及以上', definition: { rfm: { m: { min: 4 } } }, note: '演示数据' },
+    {
+      name: '高价值会员',
+      description: '近12个月消费金额评分4分及以上',
+      definition: { rfm: { m: { min: 4 } } },
+      note: '演示数据',
+    },
     { name: '沉睡会员召回', description: '90天以上未消费', definition: { notPurchasedForDays: 90 }, note: '演示数据' },
   ]
   for (const s of segments) await services.segments.create(s, 'operator', now)
   const day = 86400_000
-  await services.campaigns.create({
-    name: '本月会员生日礼', kind: 'birthday_gift', segmentId: null, reward: { points: null, couponTemplateId: null }, budget: { maxGrants: 500 },
-    startsAt: new Date(now.getTime() - day).toISOString(), endsAt: new Date(now.getTime() + 60 * day).toISOString(),
-  }, 'operator', now)
+  await services.campaigns.create(
+    {
+      name: '本月会员生日礼',
+      kind: 'birthday_gift',
+      segmentId: null,
+      reward: { points: null, couponTemplateId: null },
+      budget: { maxGrants: 500 },
+      startsAt: new Date(now.getTime() - day).toISOString(),
+      endsAt: new Date(now.getTime() + 60 * day).toISOString(),
+    },
+    'operator',
+    now,
+  )
   const manager = { sub: 'manager1', role: 'manager' as const, storeId: 'S001' }
-  await services.storeSales.report(manager, { day: shanghaiDay(now), totalSalesFen: 12_800_00, receipts: 96 }, now).catch(() => undefined)
+  await services.storeSales
+    .report(manager, { day: shanghaiDay(now), totalSalesFen: 12_800_00, receipts: 96 }, now)
+    .catch(() => undefined)
 }

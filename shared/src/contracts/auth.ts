@@ -5,14 +5,20 @@ import { memberCard } from './member'
 export const wechatLoginRequest = z.strictObject({
   code: wechatCode,
   /** Invite code from a shared card/poster/link; attribution is the invite issue's job. */
-  inviter: z.string().regex(/^[A-Z0-9]{4,16}$/).optional(),
+  inviter: z
+    .string()
+    .regex(/^[A-Z0-9]{4,16}$/)
+    .optional(),
 })
 export type WechatLoginRequest = z.infer<typeof wechatLoginRequest>
 
 /** H5 / demo only: log in as a named demo member. Impossible to enable in production config. */
 export const devLoginRequest = z.strictObject({
   devUser: z.string().regex(/^[a-z0-9-]{2,32}$/, 'lowercase letters, digits, dashes'),
-  inviter: z.string().regex(/^[A-Z0-9]{4,16}$/).optional(),
+  inviter: z
+    .string()
+    .regex(/^[A-Z0-9]{4,16}$/)
+    .optional(),
 })
 export type DevLoginRequest = z.infer<typeof devLoginRequest>
 
@@ -33,7 +39,11 @@ export const memberLoginResponse = sessionTokens.extend({
 export type MemberLoginResponse = z.infer<typeof memberLoginResponse>
 
 export const staffLoginRequest = z.strictObject({
-  username: z.string().min(2).max(64).regex(/^[a-zA-Z0-9_.-]+$/),
+  username: z
+    .string()
+    .min(2)
+    .max(64)
+    .regex(/^[a-zA-Z0-9_.-]+$/),
   password: z.string().min(1).max(256),
 })
 

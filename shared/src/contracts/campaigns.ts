@@ -15,11 +15,20 @@ import type { PointsCampaign } from '../rules/earning'
  */
 export const CAMPAIGN_KINDS = ['birthday_gift', 'coupon_drop', 'win_back'] as const
 export type CampaignKind = (typeof CAMPAIGN_KINDS)[number]
-export const CAMPAIGN_KIND_LABELS: Record<CampaignKind, string> = { birthday_gift: '生日礼', coupon_drop: '定向发券', win_back: '流失召回' }
+export const CAMPAIGN_KIND_LABELS: Record<CampaignKind, string> = {
+  birthday_gift: '生日礼',
+  coupon_drop: '定向发券',
+  win_back: '流失召回',
+}
 
 export const CAMPAIGN_STATUSES = ['draft', 'active', 'paused_budget', 'killed'] as const
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number]
-export const CAMPAIGN_STATUS_LABELS: Record<CampaignStatus, string> = { draft: '草稿', active: '进行中', paused_budget: '预算用尽已暂停', killed: '已紧急停止' }
+export const CAMPAIGN_STATUS_LABELS: Record<CampaignStatus, string> = {
+  draft: '草稿',
+  active: '进行中',
+  paused_budget: '预算用尽已暂停',
+  killed: '已紧急停止',
+}
 
 const templateId = z.string().regex(/^\d{6}$/, 'a coupon template number')
 const segmentId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/)
@@ -39,8 +48,14 @@ export const campaignInput = z
     startsAt: isoDateTime.refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO date-time'),
     endsAt: isoDateTime.refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO date-time'),
   })
-  .refine((c) => Date.parse(c.startsAt) < Date.parse(c.endsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] })
-  .refine((c) => c.kind === 'birthday_gift' || c.segmentId !== null, { message: 'a segment is required', path: ['segmentId'] })
+  .refine((c) => Date.parse(c.startsAt) < Date.parse(c.endsAt), {
+    message: 'endsAt must be after startsAt',
+    path: ['endsAt'],
+  })
+  .refine((c) => c.kind === 'birthday_gift' || c.segmentId !== null, {
+    message: 'a segment is required',
+    path: ['segmentId'],
+  })
   .refine((c) => c.kind === 'birthday_gift' || (c.reward.points ?? 0) > 0 || c.reward.couponTemplateId !== null, {
     message: 'grant points or a coupon',
     path: ['reward'],
@@ -96,7 +111,10 @@ export function campaignOpen(c: Pick<CampaignView, 'status' | 'startsAt' | 'ends
 export const POINTS_CAMPAIGN_STATUSES = ['running', 'scheduled', 'paused_budget', 'killed'] as const
 export type PointsCampaignStatus = (typeof POINTS_CAMPAIGN_STATUSES)[number]
 export const POINTS_CAMPAIGN_STATUS_LABELS: Record<PointsCampaignStatus, string> = {
-  running: '今日进行中', scheduled: '未到活动日', paused_budget: '预算用尽已暂停', killed: '已紧急停止',
+  running: '今日进行中',
+  scheduled: '未到活动日',
+  paused_budget: '预算用尽已暂停',
+  killed: '已紧急停止',
 }
 
 export interface PointsCampaignView {
@@ -112,5 +130,9 @@ export interface PointsCampaignView {
 }
 
 export const pointsCampaignStopRequest = z.strictObject({
-  note: z.string().max(200).regex(/^[^\p{Cc}]*$/u, 'no control characters').default(''),
+  note: z
+    .string()
+    .max(200)
+    .regex(/^[^\p{Cc}]*$/u, 'no control characters')
+    .default(''),
 })

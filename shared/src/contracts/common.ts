@@ -1,7 +1,11 @@
 import * as z from 'zod'
 
 /** Opaque short strings coming from WeChat (login/phone codes): printable ASCII, bounded. */
-export const wechatCode = z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/, 'printable ASCII only')
+export const wechatCode = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII only')
 
 /** Integer amounts in fen (1/100 yuan): money never travels as a float. */
 export const fen = z.number().int().min(1).max(100_000_000_00)

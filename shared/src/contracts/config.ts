@@ -11,9 +11,19 @@ export const storeIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, '1–32 l
 /** A staff account id: the username, lower-cased (login is case-insensitive). */
 export const staffIdSchema = z.string().regex(/^[a-z0-9_.-]{2,64}$/)
 /** Display text: trimmed, no control characters. */
-const text = (max: number) => z.string().trim().min(1).max(max).regex(/^[^\p{Cc}]+$/u, 'no control characters')
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[^\p{Cc}]+$/u, 'no control characters')
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM')
-const note = z.string().max(200).regex(/^[^\p{Cc}]*$/u, 'no control characters').default('')
+const note = z
+  .string()
+  .max(200)
+  .regex(/^[^\p{Cc}]*$/u, 'no control characters')
+  .default('')
 /** The version the editor saw (0 = an entity that has never been changed through the console). */
 const seenVersion = z.number().int().min(0).max(1_000_000)
 
@@ -31,9 +41,13 @@ const storeFields = {
 const hoursInOrder = { message: 'closesAt must be after opensAt', path: ['closesAt'] }
 const opensBeforeCloses = (s: { opensAt: string; closesAt: string }) => s.opensAt < s.closesAt
 
-export const storeCreateRequest = z.strictObject({ id: storeIdSchema, ...storeFields, note }).refine(opensBeforeCloses, hoursInOrder)
+export const storeCreateRequest = z
+  .strictObject({ id: storeIdSchema, ...storeFields, note })
+  .refine(opensBeforeCloses, hoursInOrder)
 export type StoreCreateRequest = z.infer<typeof storeCreateRequest>
-export const storeUpdateRequest = z.strictObject({ ...storeFields, version: seenVersion, note }).refine(opensBeforeCloses, hoursInOrder)
+export const storeUpdateRequest = z
+  .strictObject({ ...storeFields, version: seenVersion, note })
+  .refine(opensBeforeCloses, hoursInOrder)
 export type StoreUpdateRequest = z.infer<typeof storeUpdateRequest>
 
 export const storeView = z.object({ id: z.string(), ...storeFields, version: z.number().int() })
@@ -48,12 +62,17 @@ const staffFields = {
   /** required for clerks and managers (their store); null for operators (mall-level) */
   storeId: storeIdSchema.nullable(),
 }
-const storeMatchesRole = (s: { role: string; storeId: string | null }) => (s.role === 'operator' ? s.storeId === null : s.storeId !== null)
+const storeMatchesRole = (s: { role: string; storeId: string | null }) =>
+  s.role === 'operator' ? s.storeId === null : s.storeId !== null
 const storeRule = { message: 'clerks and managers need a store; operators have none', path: ['storeId'] }
 
 export const staffCreateRequest = z
   .strictObject({
-    username: z.string().min(2).max(64).regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . -'),
+    username: z
+      .string()
+      .min(2)
+      .max(64)
+      .regex(/^[a-zA-Z0-9_.-]+$/, 'letters, digits, _ . -'),
     ...staffFields,
     password: staffPassword,
     note,
@@ -78,7 +97,11 @@ export const staffAccountView = z.object({
 export type StaffAccountView = z.infer<typeof staffAccountView>
 
 /** Start or pause issuing a coupon template; `version` is optional for older clients. */
-export const couponTemplateStatusRequest = z.strictObject({ status: z.enum(['active', 'paused']), version: seenVersion.optional(), note })
+export const couponTemplateStatusRequest = z.strictObject({
+  status: z.enum(['active', 'paused']),
+  version: seenVersion.optional(),
+  note,
+})
 
 export const configKind = z.enum(['store', 'staff', 'coupon_template'])
 export type ConfigKind = z.infer<typeof configKind>

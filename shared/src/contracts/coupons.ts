@@ -31,11 +31,14 @@ export const couponTemplateInput = z
   .superRefine((t, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message })
     if (Date.parse(t.claimEnd) <= Date.parse(t.claimStart)) issue('claimEnd', 'claim window ends before it starts')
-    if (t.validity.kind === 'fixed' && Date.parse(t.validity.to) <= Date.parse(t.validity.from)) issue('validity', 'validity ends before it starts')
+    if (t.validity.kind === 'fixed' && Date.parse(t.validity.to) <= Date.parse(t.validity.from))
+      issue('validity', 'validity ends before it starts')
     if ((t.type === 'cash_off' || t.type === 'voucher') && t.valueFen <= 0) issue('valueFen', 'value required')
     // A 满减 coupon worth more than its threshold would make bills negative (macrozheng/mall #1002).
-    if (t.type === 'cash_off' && t.thresholdFen > 0 && t.valueFen > t.thresholdFen) issue('valueFen', 'value above threshold')
-    if (t.type === 'percent_off' && (t.discountPermille < 100 || t.discountPermille > 990)) issue('discountPermille', '100..990 (1折..9.9折)')
+    if (t.type === 'cash_off' && t.thresholdFen > 0 && t.valueFen > t.thresholdFen)
+      issue('valueFen', 'value above threshold')
+    if (t.type === 'percent_off' && (t.discountPermille < 100 || t.discountPermille > 990))
+      issue('discountPermille', '100..990 (1折..9.9折)')
     if (t.type === 'gift' && !t.giftName) issue('giftName', 'gift name required')
     if (t.type === 'parking' && t.parkingHours <= 0) issue('parkingHours', 'hours required')
   })

@@ -14,7 +14,12 @@ export const checkinResult = z.object({
 })
 export type CheckinResult = z.infer<typeof checkinResult>
 
-export const checkinMonthQuery = z.strictObject({ month: z.string().regex(/^\d{4}-\d{2}$/).optional() })
+export const checkinMonthQuery = z.strictObject({
+  month: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .optional(),
+})
 
 export const checkinStatus = z.object({
   today: z.string(),
@@ -22,7 +27,9 @@ export const checkinStatus = z.object({
   checkedDays: z.array(z.string()),
   checkedInToday: z.boolean(),
   streak: z.number().int(),
-  nextMilestone: z.object({ day: z.number().int(), bonusPoints: z.number().int(), inDays: z.number().int() }).nullable(),
+  nextMilestone: z
+    .object({ day: z.number().int(), bonusPoints: z.number().int(), inDays: z.number().int() })
+    .nullable(),
   makeupCards: z.number().int(),
   makeupUsedThisMonth: z.number().int(),
   makeupMonthlyCap: z.number().int(),
@@ -42,10 +49,25 @@ export const inviteSummary = z.object({
   link: z.string(),
   sharePath: z.string(),
   friends: z.array(
-    z.object({ nickname: z.string(), status: z.enum(['registered', 'qualified', 'rewarded', 'capped', 'reversed']), joinedAt: z.string(), rewardPoints: z.number().int() }),
+    z.object({
+      nickname: z.string(),
+      status: z.enum(['registered', 'qualified', 'rewarded', 'capped', 'reversed']),
+      joinedAt: z.string(),
+      rewardPoints: z.number().int(),
+    }),
   ),
-  totals: z.object({ invited: z.number().int(), purchased: z.number().int(), rewardPoints: z.number().int(), pendingRewards: z.number().int() }),
-  rules: z.object({ inviteePoints: z.number().int(), inviterPoints: z.number().int(), dailyCap: z.number().int(), monthlyCap: z.number().int() }),
+  totals: z.object({
+    invited: z.number().int(),
+    purchased: z.number().int(),
+    rewardPoints: z.number().int(),
+    pendingRewards: z.number().int(),
+  }),
+  rules: z.object({
+    inviteePoints: z.number().int(),
+    inviterPoints: z.number().int(),
+    dailyCap: z.number().int(),
+    monthlyCap: z.number().int(),
+  }),
 })
 export type InviteSummary = z.infer<typeof inviteSummary>
 

@@ -6,7 +6,15 @@ import * as z from 'zod'
  */
 
 /** Stable category codes; the labels are what members and operators see. */
-export const FEEDBACK_CATEGORIES = ['goods', 'service', 'environment', 'parking', 'activity', 'membership', 'other'] as const
+export const FEEDBACK_CATEGORIES = [
+  'goods',
+  'service',
+  'environment',
+  'parking',
+  'activity',
+  'membership',
+  'other',
+] as const
 export type FeedbackCategory = (typeof FEEDBACK_CATEGORIES)[number]
 export const FEEDBACK_CATEGORY_LABELS: Record<FeedbackCategory, string> = {
   goods: '商品',
@@ -50,7 +58,8 @@ export function splitPhotoDataUrl(dataUrl: string): { type: 'jpeg' | 'png'; base
 export function feedbackPhotoProblem(dataUrl: string): string | null {
   const photo = splitPhotoDataUrl(dataUrl)
   if (!photo) return 'photo must be a base64 data URL of image/jpeg or image/png'
-  if (photo.base64.length % 4 !== 0 || !photo.base64.startsWith(PHOTO_MAGIC[photo.type])) return `photo is not a ${photo.type} image`
+  if (photo.base64.length % 4 !== 0 || !photo.base64.startsWith(PHOTO_MAGIC[photo.type]))
+    return `photo is not a ${photo.type} image`
   if (base64DecodedBytes(photo.base64) > FEEDBACK_PHOTO_MAX_BYTES) return 'photo is larger than 300 KB'
   return null
 }

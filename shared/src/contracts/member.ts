@@ -3,10 +3,13 @@ import { tierSummary, wechatCode } from './common'
 
 /** A real calendar date between 1900 and today, 'YYYY-MM-DD'. */
 export const birthdayRequest = z.strictObject({
-  birthday: z.string().regex(/^(19|20)\d{2}-\d{2}-\d{2}$/).refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`)
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && d.getTime() <= Date.now()
-  }, 'a real past date'),
+  birthday: z
+    .string()
+    .regex(/^(19|20)\d{2}-\d{2}-\d{2}$/)
+    .refine((s) => {
+      const d = new Date(`${s}T00:00:00Z`)
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && d.getTime() <= Date.now()
+    }, 'a real past date'),
 })
 
 export const memberCard = z.object({

@@ -4,11 +4,20 @@ import * as z from 'zod'
 export const kpiQuery = z.strictObject({
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  storeId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  storeId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .optional(),
 })
 export type KpiQuery = z.infer<typeof kpiQuery>
 
-const metric = z.object({ key: z.string(), label: z.string(), value: z.number(), unit: z.string(), definition: z.string() })
+const metric = z.object({
+  key: z.string(),
+  label: z.string(),
+  value: z.number(),
+  unit: z.string(),
+  definition: z.string(),
+})
 const series = z.object({
   key: z.string(),
   label: z.string(),
@@ -20,7 +29,15 @@ export const kpiReport = z.object({
   range: z.object({ from: z.string(), to: z.string(), storeId: z.string().nullable() }),
   metrics: z.array(metric),
   series: z.array(series),
-  tables: z.array(z.object({ key: z.string(), label: z.string(), definition: z.string(), columns: z.array(z.string()), rows: z.array(z.array(z.union([z.string(), z.number()]))) })),
+  tables: z.array(
+    z.object({
+      key: z.string(),
+      label: z.string(),
+      definition: z.string(),
+      columns: z.array(z.string()),
+      rows: z.array(z.array(z.union([z.string(), z.number()]))),
+    }),
+  ),
 })
 export type KpiReport = z.infer<typeof kpiReport>
 
@@ -77,7 +94,10 @@ export const earningRulesSchema = z.strictObject({
   staffHourlyCapFen: z.number().int().min(1),
   undoWindowMinutes: z.number().int().min(0).max(1440),
   negativeBalancePolicy: z.enum(['debt', 'reject']),
-  actionGrowth: z.strictObject({ checkin: z.number().int().min(0).max(10_000), invite: z.number().int().min(0).max(100_000) }),
+  actionGrowth: z.strictObject({
+    checkin: z.number().int().min(0).max(10_000),
+    invite: z.number().int().min(0).max(100_000),
+  }),
 })
 
 export const tiersSchema = z
@@ -92,20 +112,36 @@ export const tiersSchema = z
         birthdayGiftPoints: z.number().int().min(0),
         freeParkingHours: z.number().int().min(0).max(24),
         monthlyCoupons: z.number().int().min(0).max(50),
-        monthlyCouponTemplateId: z.string().regex(/^\d{6}$/, 'a coupon template number').nullable().default(null),
+        monthlyCouponTemplateId: z
+          .string()
+          .regex(/^\d{6}$/, 'a coupon template number')
+          .nullable()
+          .default(null),
         perks: z.array(z.string().max(30)).max(20),
       }),
     }),
   )
   .min(1)
   .max(10)
-  .refine((tiers) => tiers.every((t) => t.retainGrowth <= t.entryGrowth), 'retention threshold must not exceed the entry threshold')
+  .refine(
+    (tiers) => tiers.every((t) => t.retainGrowth <= t.entryGrowth),
+    'retention threshold must not exceed the entry threshold',
+  )
   .refine((tiers) => tiers.some((t) => t.level === 1 && t.entryGrowth === 0), 'tier 1 must start at 0')
 
 export const checkinRulesSchema = z.strictObject({
   basePoints: z.number().int().min(0).max(10_000),
   cycleDays: z.number().int().min(1).max(31),
-  milestones: z.array(z.strictObject({ day: z.number().int().min(1).max(31), bonusPoints: z.number().int().min(0), makeupCards: z.number().int().min(0).max(10), couponTemplateId: z.string().max(10) })).max(31),
+  milestones: z
+    .array(
+      z.strictObject({
+        day: z.number().int().min(1).max(31),
+        bonusPoints: z.number().int().min(0),
+        makeupCards: z.number().int().min(0).max(10),
+        couponTemplateId: z.string().max(10),
+      }),
+    )
+    .max(31),
   makeupCardPricePoints: z.number().int().min(0),
   makeupMonthlyCap: z.number().int().min(0).max(31),
 })

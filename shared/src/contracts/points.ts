@@ -11,7 +11,10 @@ export const awardPurchaseRequest = z.strictObject({
   amountFen: fen,
   /** the WeChat Pay order number (微信支付单号) when the customer paid with WeChat Pay: the purchase is then
    * known by it too, so a 智慧商圈 notification of the same payment is linked, never paid again */
-  transactionId: z.string().regex(/^[0-9A-Za-z]{1,32}$/).optional(),
+  transactionId: z
+    .string()
+    .regex(/^[0-9A-Za-z]{1,32}$/)
+    .optional(),
 })
 
 export const purchaseStatus = z.enum(['pending_approval', 'posting', 'posted', 'rejected', 'reversed'])
@@ -33,19 +36,27 @@ export const purchaseResult = z.object({
    * Present when this request repeated one already carried out (the same receipt scanned again, a
    * second approval): the answer is the original result, and this says who did it and when.
    */
-  repeat: z.object({ action: z.enum(['award', 'approve', 'reject', 'reverse']), by: z.string(), at: z.string() }).optional(),
+  repeat: z
+    .object({ action: z.enum(['award', 'approve', 'reject', 'reverse']), by: z.string(), at: z.string() })
+    .optional(),
 })
 export type PurchaseResult = z.infer<typeof purchaseResult>
 
 export const reversePurchaseRequest = z.strictObject({
   /** required for mall operators (no store of their own); staff of a store use their store */
-  storeId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  storeId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .optional(),
   reason: z.enum(['undo', 'refund']),
   note: z.string().max(200).optional(),
 })
 
 export const approvePurchaseRequest = z.strictObject({
-  storeId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  storeId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .optional(),
   approve: z.boolean(),
 })
 

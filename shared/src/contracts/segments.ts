@@ -10,7 +10,12 @@ import { LIFECYCLE_LABELS, LIFECYCLE_STAGES, type LifecycleStage, type MemberIns
 export const lifecycleStageSchema = z.enum(LIFECYCLE_STAGES as [LifecycleStage, ...LifecycleStage[]])
 
 /** A tag an operator puts on a member: Chinese characters, latin letters, digits, space, _ - · ; 1–20 characters. */
-export const memberTag = z.string().trim().min(1).max(20).regex(/^[\u4e00-\u9fffA-Za-z0-9_\- ·]+$/, 'Chinese characters, letters, digits, space, _ - · only')
+export const memberTag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(20)
+  .regex(/^[\u4e00-\u9fffA-Za-z0-9_\- ·]+$/, 'Chinese characters, letters, digits, space, _ - · only')
 
 const score = z.number().int().min(1).max(5)
 const scoreRange = z
@@ -40,8 +45,14 @@ export const segmentDefinition = z
     birthdayThisMonth: z.literal(true).optional(),
   })
   .refine(
-    (d) => d.lastPurchaseWithinDays === undefined || d.notPurchasedForDays === undefined || d.notPurchasedForDays < d.lastPurchaseWithinDays,
-    { message: 'notPurchasedForDays must be below lastPurchaseWithinDays (last purchase between the two)', path: ['notPurchasedForDays'] },
+    (d) =>
+      d.lastPurchaseWithinDays === undefined ||
+      d.notPurchasedForDays === undefined ||
+      d.notPurchasedForDays < d.lastPurchaseWithinDays,
+    {
+      message: 'notPurchasedForDays must be below lastPurchaseWithinDays (last purchase between the two)',
+      path: ['notPurchasedForDays'],
+    },
   )
 export type SegmentDefinition = z.infer<typeof segmentDefinition>
 
@@ -61,14 +72,19 @@ export interface SegmentProfile {
   insight: MemberInsight
 }
 
-const inRange = (v: number, r: { min?: number; max?: number } | undefined) => !r || ((r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max))
+const inRange = (v: number, r: { min?: number; max?: number } | undefined) =>
+  !r || ((r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max))
 
 export function matchesSegment(p: SegmentProfile, d: SegmentDefinition): boolean {
   const recency = p.insight.rfm.recencyDays
   if (d.tierLevels && !d.tierLevels.includes(p.tierLevel)) return false
   if (d.lifecycles && !d.lifecycles.includes(p.insight.lifecycle)) return false
   if (d.churnRisk !== undefined && p.insight.churn.atRisk !== d.churnRisk) return false
-  if (d.rfm && !(inRange(p.insight.rfm.r, d.rfm.r) && inRange(p.insight.rfm.f, d.rfm.f) && inRange(p.insight.rfm.m, d.rfm.m))) return false
+  if (
+    d.rfm &&
+    !(inRange(p.insight.rfm.r, d.rfm.r) && inRange(p.insight.rfm.f, d.rfm.f) && inRange(p.insight.rfm.m, d.rfm.m))
+  )
+    return false
   if (d.tagsAny && !d.tagsAny.some((t) => p.tags.includes(t))) return false
   if (d.joinedWithinDays !== undefined && !(p.joinedDays < d.joinedWithinDays)) return false
   if (d.lastPurchaseWithinDays !== undefined && !(recency !== null && recency < d.lastPurchaseWithinDays)) return false

@@ -4,7 +4,10 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
 
 export const storeDayQuery = z.strictObject({
   day: day.optional(),
-  storeId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  storeId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .optional(),
 })
 
 export const staffOperation = z.object({
@@ -29,13 +32,21 @@ export type StaffOperation = z.infer<typeof staffOperation>
  */
 export const storeSalesReport = z.strictObject({
   day,
-  storeId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  storeId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .optional(),
   totalSalesFen: z.number().int().min(0).max(100_000_000_00),
   receipts: z.number().int().min(0).max(1_000_000),
 })
 export type StoreSalesReport = z.infer<typeof storeSalesReport>
 
-export const declaredSales = z.object({ totalSalesFen: z.number().int(), receipts: z.number().int(), reportedBy: z.string(), reportedAt: z.string() })
+export const declaredSales = z.object({
+  totalSalesFen: z.number().int(),
+  receipts: z.number().int(),
+  reportedBy: z.string(),
+  reportedAt: z.string(),
+})
 
 export const storeDaySummary = z.object({
   storeId: z.string(),
@@ -46,15 +57,28 @@ export const storeDaySummary = z.object({
   couponsRedeemed: z.number().int(),
   pendingApprovals: z.number().int(),
   flagged: z.number().int(),
-  byStaff: z.array(z.object({ staffId: z.string(), purchases: z.number().int(), amountFen: z.number().int(), points: z.number().int() })),
+  byStaff: z.array(
+    z.object({
+      staffId: z.string(),
+      purchases: z.number().int(),
+      amountFen: z.number().int(),
+      points: z.number().int(),
+    }),
+  ),
   /** the store's reported whole-day takings, null until reported */
   declared: declaredSales.nullable().optional(),
 })
 export type StoreDaySummary = z.infer<typeof storeDaySummary>
 
 export const auditQuery = z.strictObject({
-  staffId: z.string().regex(/^[a-z0-9_.-]{1,64}$/).optional(),
-  storeId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  staffId: z
+    .string()
+    .regex(/^[a-z0-9_.-]{1,64}$/)
+    .optional(),
+  storeId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .optional(),
   action: z.string().max(100).optional(),
   outcome: z.string().max(60).optional(),
   from: z.iso.datetime({ offset: true }).optional(),

@@ -61,7 +61,10 @@ export function checkinReward(rules: CheckinRules, streak: number, makeup: boole
 }
 
 /** The next milestone after `streak` and how many more days it needs. */
-export function nextMilestone(rules: CheckinRules, streak: number): { milestone: CheckinMilestone; inDays: number } | null {
+export function nextMilestone(
+  rules: CheckinRules,
+  streak: number,
+): { milestone: CheckinMilestone; inDays: number } | null {
   const pos = cycleDay(streak, rules)
   const ahead = [...rules.milestones].sort((a, b) => a.day - b.day)
   const next = ahead.find((m) => m.day > pos) ?? ahead[0]

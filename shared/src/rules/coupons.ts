@@ -40,11 +40,17 @@ export interface CouponTemplate {
 }
 
 /** When a coupon claimed at `claimedAt` can be used: [from, to] as ISO instants. */
-export function validityWindow(t: Pick<CouponTemplate, 'validity'>, claimedAt: Date): { validFrom: string; validTo: string } {
+export function validityWindow(
+  t: Pick<CouponTemplate, 'validity'>,
+  claimedAt: Date,
+): { validFrom: string; validTo: string } {
   if (t.validity.kind === 'fixed') return { validFrom: t.validity.from, validTo: t.validity.to }
   // N days after claim: valid through the end of the N-th Shanghai day (today counts as day 1).
   const lastDay = addDays(shanghaiDay(claimedAt), t.validity.days - 1)
-  return { validFrom: claimedAt.toISOString(), validTo: new Date(startOfShanghaiDay(addDays(lastDay, 1)).getTime() - 1).toISOString() }
+  return {
+    validFrom: claimedAt.toISOString(),
+    validTo: new Date(startOfShanghaiDay(addDays(lastDay, 1)).getTime() - 1).toISOString(),
+  }
 }
 
 export type ClaimBlocker = 'NOT_STARTED' | 'ENDED' | 'PAUSED' | 'TIER_TOO_LOW'
@@ -60,7 +66,12 @@ export function claimBlocker(t: CouponTemplate, tierLevel: number, now: Date): C
 
 export type CouponUsability = 'usable' | 'not_yet_valid' | 'expired' | 'wrong_store'
 
-export function couponUsability(t: Pick<CouponTemplate, 'storeIds'>, coupon: { validFrom: string; validTo: string }, storeId: string | null, now: Date): CouponUsability {
+export function couponUsability(
+  t: Pick<CouponTemplate, 'storeIds'>,
+  coupon: { validFrom: string; validTo: string },
+  storeId: string | null,
+  now: Date,
+): CouponUsability {
   if (now < new Date(coupon.validFrom)) return 'not_yet_valid'
   if (now > new Date(coupon.validTo)) return 'expired'
   if (t.storeIds.length > 0 && (!storeId || !t.storeIds.includes(storeId))) return 'wrong_store'
@@ -68,7 +79,10 @@ export function couponUsability(t: Pick<CouponTemplate, 'storeIds'>, coupon: { v
 }
 
 /** The discount a coupon gives on a bill of `billFen` (0 if the threshold is not met); never more than the bill. */
-export function discountFen(t: Pick<CouponTemplate, 'type' | 'thresholdFen' | 'valueFen' | 'discountPermille' | 'maxDiscountFen'>, billFen: number): number {
+export function discountFen(
+  t: Pick<CouponTemplate, 'type' | 'thresholdFen' | 'valueFen' | 'discountPermille' | 'maxDiscountFen'>,
+  billFen: number,
+): number {
   if (billFen < t.thresholdFen) return 0
   let discount = 0
   if (t.type === 'cash_off' || t.type === 'voucher') discount = t.valueFen
@@ -80,7 +94,12 @@ export function discountFen(t: Pick<CouponTemplate, 'type' | 'thresholdFen' | 'v
 }
 
 /** One-line summary for lists: "满200减30", "8.5折 最高减50", "停车2小时". */
-export function couponHeadline(t: Pick<CouponTemplate, 'type' | 'thresholdFen' | 'valueFen' | 'discountPermille' | 'maxDiscountFen' | 'giftName' | 'parkingHours'>): string {
+export function couponHeadline(
+  t: Pick<
+    CouponTemplate,
+    'type' | 'thresholdFen' | 'valueFen' | 'discountPermille' | 'maxDiscountFen' | 'giftName' | 'parkingHours'
+  >,
+): string {
   const yuan = (fen: number) => String(fen / 100)
   switch (t.type) {
     case 'cash_off':

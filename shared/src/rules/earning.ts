@@ -49,7 +49,15 @@ export const DEFAULT_EARNING_RULES: EarningRules = {
   pointsPerYuan: 1,
   expiryMonths: 12,
   categoryMultipliers: {},
-  campaigns: [{ id: 'member-day', name: '会员日双倍积分', multiplierPermille: 2000, when: { kind: 'monthday', value: 18 }, storeIds: [] }],
+  campaigns: [
+    {
+      id: 'member-day',
+      name: '会员日双倍积分',
+      multiplierPermille: 2000,
+      when: { kind: 'monthday', value: 18 },
+      storeIds: [],
+    },
+  ],
   dailyEarnCap: 0,
   balanceCap: 0,
   maxReceiptFen: 50_000_00,
@@ -86,12 +94,17 @@ export interface PurchasePoints {
     storeMultiplierPermille: number
     categoryMultiplierPermille: number
     /** `bonusPoints`: what the campaign added; `budgetTrimmed`: less than its multiplier gives, the budget ran out */
-    campaign: { id: string; name: string; multiplierPermille: number; bonusPoints: number; budgetTrimmed: boolean } | null
+    campaign: {
+      id: string
+      name: string
+      multiplierPermille: number
+      bonusPoints: number
+      budgetTrimmed: boolean
+    } | null
     cappedBy: 'daily' | 'balance' | null
     rulesVersion: number
   }
 }
-
 
 /** Whether a campaign's day is the Shanghai day containing `now` (any store). */
 export function campaignRunsOn(c: PointsCampaign, now: Date): boolean {
@@ -102,7 +115,12 @@ export function campaignRunsOn(c: PointsCampaign, now: Date): boolean {
 }
 
 /** The best campaign running for this store at `now` (campaigns do not stack); stopped ones are skipped. */
-export function activeCampaign(rules: EarningRules, storeId: string, now: Date, stopped: ReadonlySet<string> = new Set()): PointsCampaign | null {
+export function activeCampaign(
+  rules: EarningRules,
+  storeId: string,
+  now: Date,
+  stopped: ReadonlySet<string> = new Set(),
+): PointsCampaign | null {
   const matches = rules.campaigns.filter((c) => {
     if (stopped.has(c.id)) return false
     if (c.storeIds.length > 0 && !c.storeIds.includes(storeId)) return false
@@ -123,15 +141,28 @@ export interface EarningFactors {
  * Points without a campaign and the bonus a campaign multiplier adds on top. BigInt keeps the
  * product exact for any amount the contract admits; the bonus is never negative.
  */
-export function earnedWithCampaign(f: EarningFactors, campaignMultiplierPermille: number): { plain: number; bonus: number } {
-  const product = BigInt(f.basePoints) * BigInt(f.tierMultiplierPermille) * BigInt(f.storeMultiplierPermille) * BigInt(f.categoryMultiplierPermille)
+export function earnedWithCampaign(
+  f: EarningFactors,
+  campaignMultiplierPermille: number,
+): { plain: number; bonus: number } {
+  const product =
+    BigInt(f.basePoints) *
+    BigInt(f.tierMultiplierPermille) *
+    BigInt(f.storeMultiplierPermille) *
+    BigInt(f.categoryMultiplierPermille)
   const plain = Number(product / 1_000_000_000n)
   const boosted = Number((product * BigInt(campaignMultiplierPermille)) / 1_000_000_000_000n)
   return { plain, bonus: Math.max(0, boosted - plain) }
 }
 
 /** The factors of a purchase under these rules. */
-export function earningFactors(rules: EarningRules, input: Pick<PurchasePointsInput, 'amountFen' | 'tierMultiplierPermille' | 'storeMultiplierPermille' | 'storeCategory'>): EarningFactors {
+export function earningFactors(
+  rules: EarningRules,
+  input: Pick<
+    PurchasePointsInput,
+    'amountFen' | 'tierMultiplierPermille' | 'storeMultiplierPermille' | 'storeCategory'
+  >,
+): EarningFactors {
   return {
     basePoints: Math.floor(input.amountFen / 100) * rules.pointsPerYuan,
     tierMultiplierPermille: input.tierMultiplierPermille,
@@ -160,7 +191,13 @@ export function purchasePoints(rules: EarningRules, input: PurchasePointsInput):
     breakdown: {
       ...factors,
       campaign: campaign
-        ? { id: campaign.id, name: campaign.name, multiplierPermille: campaign.multiplierPermille, bonusPoints, budgetTrimmed: bonusPoints < bonus }
+        ? {
+            id: campaign.id,
+            name: campaign.name,
+            multiplierPermille: campaign.multiplierPermille,
+            bonusPoints,
+            budgetTrimmed: bonusPoints < bonus,
+          }
         : null,
       cappedBy,
       rulesVersion: rules.version,

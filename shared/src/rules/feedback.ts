@@ -78,14 +78,23 @@ export function feedbackFigures(tickets: readonly FeedbackTiming[], now: Date): 
     tickets: tickets.length,
     responded: tickets.length - waiting.length,
     resolved: closed.length,
-    medianFirstResponseMinutes: oneDecimal(median(firstResponse.filter((r) => r.at).map((r) => minutes(r.t.createdAt, r.at!)))),
+    medianFirstResponseMinutes: oneDecimal(
+      median(firstResponse.filter((r) => r.at).map((r) => minutes(r.t.createdAt, r.at!))),
+    ),
     medianResolutionMinutes: oneDecimal(median(closed.map((t) => minutes(t.createdAt, t.closedAt!)))),
     resolutionRate: percent(closed.length, tickets.length),
     awaitingResponse: waiting.length,
-    oldestAwaitingMinutes: waiting.length ? Math.floor(waiting.reduce((max, t) => Math.max(max, minutes(t.createdAt, now)), 0)) : null,
+    oldestAwaitingMinutes: waiting.length
+      ? Math.floor(waiting.reduce((max, t) => Math.max(max, minutes(t.createdAt, now)), 0))
+      : null,
     byCategory: FEEDBACK_CATEGORIES.map((category) => {
       const mine = tickets.filter((t) => t.category === category)
-      return { category, count: mine.length, share: percent(mine.length, tickets.length), resolved: closed.filter((t) => t.category === category).length }
+      return {
+        category,
+        count: mine.length,
+        share: percent(mine.length, tickets.length),
+        resolved: closed.filter((t) => t.category === category).length,
+      }
     }),
   }
 }

@@ -20,7 +20,13 @@ const DAY_MS = 86_400_000
 
 export type LifecycleStage = 'new' | 'growing' | 'mature' | 'declining' | 'lapsed'
 export const LIFECYCLE_STAGES: LifecycleStage[] = ['new', 'growing', 'mature', 'declining', 'lapsed']
-export const LIFECYCLE_LABELS: Record<LifecycleStage, string> = { new: '新客', growing: '成长', mature: '成熟', declining: '衰退', lapsed: '流失' }
+export const LIFECYCLE_LABELS: Record<LifecycleStage, string> = {
+  new: '新客',
+  growing: '成长',
+  mature: '成熟',
+  declining: '衰退',
+  lapsed: '流失',
+}
 
 export interface InsightConfig {
   /** the "last 12 months" of frequency and monetary, in days */
@@ -68,7 +74,15 @@ export const DEFAULT_INSIGHT_CONFIG: InsightConfig = {
     frequency: [52, 12, 4, 2],
     monetaryFen: [10_000_00, 3_000_00, 1_000_00, 200_00],
   },
-  lifecycle: { newDays: 30, newMaxPurchases: 1, decliningDays: 90, lapsedDays: 180, dropRatio: 0.5, matureMinPurchases: 6, matureMinTenureDays: 90 },
+  lifecycle: {
+    newDays: 30,
+    newMaxPurchases: 1,
+    decliningDays: 90,
+    lapsedDays: 180,
+    dropRatio: 0.5,
+    matureMinPurchases: 6,
+    matureMinTenureDays: 90,
+  },
   churn: { k: 2, minPurchases: 3, fallbackDays: 90, minThresholdDays: 14 },
 }
 
@@ -124,7 +138,11 @@ function scoreDescending(value: number, atLeast: readonly number[]): number {
   return i === -1 ? 1 : 5 - i
 }
 
-export function rfmScore(purchases: PurchaseFact[], now: Date, config: InsightConfig = DEFAULT_INSIGHT_CONFIG): RfmScore {
+export function rfmScore(
+  purchases: PurchaseFact[],
+  now: Date,
+  config: InsightConfig = DEFAULT_INSIGHT_CONFIG,
+): RfmScore {
   const past = history(purchases, now)
   const last = past.at(-1)
   const windowStart = now.getTime() - config.windowDays * DAY_MS
@@ -144,20 +162,37 @@ export function rfmScore(purchases: PurchaseFact[], now: Date, config: InsightCo
  * With fewer than minPurchases purchases there is no rhythm yet: the global fallbackDays applies.
  * Members who never bought are not flagged: there is no habit to lose (their lifecycle says 衰退/流失).
  */
-export function churnRisk(purchases: PurchaseFact[], now: Date, config: InsightConfig = DEFAULT_INSIGHT_CONFIG): ChurnRisk {
+export function churnRisk(
+  purchases: PurchaseFact[],
+  now: Date,
+  config: InsightConfig = DEFAULT_INSIGHT_CONFIG,
+): ChurnRisk {
   const past = history(purchases, now)
   const last = past.at(-1)
-  if (!last) return { atRisk: false, basis: 'none', thresholdDays: null, medianIntervalDays: null, daysSinceLastPurchase: null }
+  if (!last)
+    return { atRisk: false, basis: 'none', thresholdDays: null, medianIntervalDays: null, daysSinceLastPurchase: null }
   const sinceMs = now.getTime() - last.at.getTime()
   const daysSinceLastPurchase = Math.floor(sinceMs / DAY_MS)
   const { k, minPurchases, fallbackDays, minThresholdDays } = config.churn
   if (past.length < minPurchases) {
-    return { atRisk: sinceMs > fallbackDays * DAY_MS, basis: 'global', thresholdDays: fallbackDays, medianIntervalDays: null, daysSinceLastPurchase }
+    return {
+      atRisk: sinceMs > fallbackDays * DAY_MS,
+      basis: 'global',
+      thresholdDays: fallbackDays,
+      medianIntervalDays: null,
+      daysSinceLastPurchase,
+    }
   }
   const intervals = past.slice(1).map((p, i) => (p.at.getTime() - past[i]!.at.getTime()) / DAY_MS)
   const medianIntervalDays = Math.round(median(intervals)! * 100) / 100
   const thresholdDays = Math.round(Math.max(k * medianIntervalDays, minThresholdDays) * 100) / 100
-  return { atRisk: sinceMs > thresholdDays * DAY_MS, basis: 'personal', thresholdDays, medianIntervalDays, daysSinceLastPurchase }
+  return {
+    atRisk: sinceMs > thresholdDays * DAY_MS,
+    basis: 'personal',
+    thresholdDays,
+    medianIntervalDays,
+    daysSinceLastPurchase,
+  }
 }
 
 /**
@@ -170,7 +205,12 @@ export function churnRisk(purchases: PurchaseFact[], now: Date, config: InsightC
  *  4. 成熟 mature: ≥ matureMinPurchases purchases in the window and first purchase ≥ matureMinTenureDays ago;
  *  5. 成长 growing: everyone else (buying, recently, not yet mature).
  */
-export function lifecycleStage(joinedAt: Date, purchases: PurchaseFact[], now: Date, config: InsightConfig = DEFAULT_INSIGHT_CONFIG): LifecycleStage {
+export function lifecycleStage(
+  joinedAt: Date,
+  purchases: PurchaseFact[],
+  now: Date,
+  config: InsightConfig = DEFAULT_INSIGHT_CONFIG,
+): LifecycleStage {
   const c = config.lifecycle
   const past = history(purchases, now)
   const joinedDays = elapsedDays(joinedAt, now)
@@ -189,7 +229,12 @@ export function lifecycleStage(joinedAt: Date, purchases: PurchaseFact[], now: D
   return 'growing'
 }
 
-export function memberInsight(joinedAt: Date, purchases: PurchaseFact[], now: Date, config: InsightConfig = DEFAULT_INSIGHT_CONFIG): MemberInsight {
+export function memberInsight(
+  joinedAt: Date,
+  purchases: PurchaseFact[],
+  now: Date,
+  config: InsightConfig = DEFAULT_INSIGHT_CONFIG,
+): MemberInsight {
   const past = history(purchases, now)
   return {
     rfm: rfmScore(past, now, config),
@@ -202,7 +247,11 @@ export function memberInsight(joinedAt: Date, purchases: PurchaseFact[], now: Da
 }
 
 /** The definitions in Chinese, as the console and the KPI report print them (generated from the config). */
-export function insightDefinitions(config: InsightConfig = DEFAULT_INSIGHT_CONFIG): { rfm: string; lifecycle: Record<LifecycleStage, string>; churn: string } {
+export function insightDefinitions(config: InsightConfig = DEFAULT_INSIGHT_CONFIG): {
+  rfm: string
+  lifecycle: Record<LifecycleStage, string>
+  churn: string
+} {
   const { rfm, lifecycle: l, churn, windowDays } = config
   const yuan = (f: number) => (f / 100).toLocaleString('zh-CN')
   return {

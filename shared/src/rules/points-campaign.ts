@@ -87,7 +87,11 @@ export function simulatePointsCampaign(
   }
   const memberDays = [...membersPerDay.values()].reduce((n, s) => n + s.size, 0)
   const bonusPerDay = bonusPoints / days.length
-  const perDay = { purchases: oneDecimal(inScope.length / days.length), members: oneDecimal(memberDays / days.length), bonusPoints: oneDecimal(bonusPerDay) }
+  const perDay = {
+    purchases: oneDecimal(inScope.length / days.length),
+    members: oneDecimal(memberDays / days.length),
+    bonusPoints: oneDecimal(bonusPerDay),
+  }
   if (inScope.length === 0) warnings.push('参考期内没有符合条件的消费记录，估算为 0')
 
   const upcomingDays = campaignDaysFrom(c, today, HORIZON_DAYS)
@@ -95,14 +99,28 @@ export function simulatePointsCampaign(
   const projectedBonusPoints = Math.round(bonusPerDay * upcomingDays.length)
 
   const cap = c.budgetPoints ?? 0
-  const budget = cap > 0 ? { points: cap, period: c.budgetPeriod ?? 'total', used: budgetUsed, left: Math.max(0, cap - budgetUsed) } : null
+  const budget =
+    cap > 0
+      ? { points: cap, period: c.budgetPeriod ?? 'total', used: budgetUsed, left: Math.max(0, cap - budgetUsed) }
+      : null
   const budgetCoversDays = budget && bonusPerDay > 0 ? Math.floor(budget.left / bonusPerDay) : null
   if (budget && budget.left === 0) warnings.push('预算已用尽，活动处于自动暂停状态')
-  else if (budgetCoversDays !== null && budgetCoversDays < upcomingDays.filter((d) => budget?.period !== 'month' || d.startsWith(today.slice(0, 7))).length) {
+  else if (
+    budgetCoversDays !== null &&
+    budgetCoversDays < upcomingDays.filter((d) => budget?.period !== 'month' || d.startsWith(today.slice(0, 7))).length
+  ) {
     warnings.push(`按平均水平，预算约够 ${budgetCoversDays} 个活动日，之后自动暂停`)
   }
   return {
-    sampleDays: SIMULATION_SAMPLE_DAYS, comparableDays: days.length, perDay, membersReached: new Set(inScope.map((p) => p.memberId)).size,
-    upcomingDays, projectedBonusPoints, projectedValueFen: projectedBonusPoints, budget, budgetCoversDays, warnings,
+    sampleDays: SIMULATION_SAMPLE_DAYS,
+    comparableDays: days.length,
+    perDay,
+    membersReached: new Set(inScope.map((p) => p.memberId)).size,
+    upcomingDays,
+    projectedBonusPoints,
+    projectedValueFen: projectedBonusPoints,
+    budget,
+    budgetCoversDays,
+    warnings,
   }
 }

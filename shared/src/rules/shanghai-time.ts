@@ -35,7 +35,10 @@ export function shanghaiTimeOfDay(at: Date): string {
 export function shanghaiDateTime(at: Date | string | number, opts: { seconds?: boolean } = {}): string {
   const t = typeof at === 'string' ? Date.parse(at) : typeof at === 'number' ? at : at.getTime()
   if (!Number.isFinite(t)) return ''
-  return wallClock(t).toISOString().slice(0, opts.seconds ? 19 : 16).replace('T', ' ')
+  return wallClock(t)
+    .toISOString()
+    .slice(0, opts.seconds ? 19 : 16)
+    .replace('T', ' ')
 }
 
 /** 'YYYY-MM-DD' of the Shanghai calendar day containing `now`. */

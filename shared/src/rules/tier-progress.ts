@@ -56,7 +56,12 @@ export interface TierProgress {
   message: string
 }
 
-export function tierProgress(tiers: TierDefinition[], currentLevel: number, state: Pick<WalletState, 'spend' | 'growthBonus'>, now: Date): TierProgress {
+export function tierProgress(
+  tiers: TierDefinition[],
+  currentLevel: number,
+  state: Pick<WalletState, 'spend' | 'growthBonus'>,
+  now: Date,
+): TierProgress {
   const growth = growthValue(state, now)
   const sorted = [...tiers].sort((a, b) => a.level - b.level)
   const current = sorted.find((t) => t.level === currentLevel) ?? sorted[0]!
@@ -74,7 +79,8 @@ export function tierProgress(tiers: TierDefinition[], currentLevel: number, stat
   const parts: string[] = []
   if (next) parts.push(`再消费 ${growthNeeded} 元即可升级为${next.name}`)
   else parts.push(`您已是最高等级${current.name}`)
-  if (current.retainGrowth > 0 && retainNeeded > 0) parts.push(`${evaluationDay} 前再消费 ${retainNeeded} 元可保级${current.name}`)
+  if (current.retainGrowth > 0 && retainNeeded > 0)
+    parts.push(`${evaluationDay} 前再消费 ${retainNeeded} 元可保级${current.name}`)
   return {
     growth,
     current: { level: current.level, name: current.name },

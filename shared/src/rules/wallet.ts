@@ -64,7 +64,10 @@ export interface GrowthChange {
 export type WalletRuleViolation = 'INSUFFICIENT_POINTS' | 'WALLET_IN_DEBT' | 'INVALID_AMOUNT'
 
 export class WalletRuleError extends Error {
-  constructor(public readonly violation: WalletRuleViolation, message: string) {
+  constructor(
+    public readonly violation: WalletRuleViolation,
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -182,5 +185,6 @@ function addMonthly(list: MonthlyAmount[], change: MonthlyAmount | undefined): M
 }
 
 function assertPositiveInt(n: number): void {
-  if (!Number.isSafeInteger(n) || n <= 0) throw new WalletRuleError('INVALID_AMOUNT', `points must be a positive integer: ${n}`)
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new WalletRuleError('INVALID_AMOUNT', `points must be a positive integer: ${n}`)
 }

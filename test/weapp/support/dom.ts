@@ -6,7 +6,14 @@ import { JSDOM } from 'jsdom'
  * no window or document at all; `watchDomAccess` reports when the app's code touches them.
  */
 const DOM_GLOBALS = [
-  'Element', 'HTMLElement', 'Node', 'Text', 'Event', 'CustomEvent', 'MouseEvent', 'DocumentFragment',
+  'Element',
+  'HTMLElement',
+  'Node',
+  'Text',
+  'Event',
+  'CustomEvent',
+  'MouseEvent',
+  'DocumentFragment',
   'getComputedStyle',
 ]
 

@@ -80,7 +80,11 @@ export function ensureLaneBuilds(log: (line: string) => void): void {
       maxBuffer: 64 * 1024 * 1024,
     })
     if (r.status !== 0) {
-      const tail = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.trim()).slice(-25).join('\n')
+      const tail = `${r.stdout}\n${r.stderr}`
+        .split('\n')
+        .filter((l) => l.trim())
+        .slice(-25)
+        .join('\n')
       throw new Error(`weapp lane: taro build --mode ${mode} failed (${r.status})\n${tail}`)
     }
     writeFileSync(stamp, fingerprint)
@@ -120,7 +124,9 @@ function sourceFingerprint(mode: LaneMode): string {
     path.join(MINIAPP, 'project.config.json'),
     path.join(MINIAPP, 'babel.config.js'),
     path.join(ROOT, 'package-lock.json'),
-    ...readdirSync(MINIAPP).filter((f) => f.startsWith('.env')).map((f) => path.join(MINIAPP, f)),
+    ...readdirSync(MINIAPP)
+      .filter((f) => f.startsWith('.env'))
+      .map((f) => path.join(MINIAPP, f)),
   ]
   for (const file of inputs.flatMap(filesUnder).sort()) hash.update(file).update(readFileSync(file))
   return hash.digest('hex')

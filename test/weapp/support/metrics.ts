@@ -70,12 +70,14 @@ export function mergeMetrics(): string | null {
       byLabel.set(m.label, [...(byLabel.get(m.label) ?? []), m])
     }
   }
-  const rows = [...byLabel.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([label, samples]) => {
-    const calls = samples.map((s) => s.calls).sort((a, b) => a - b)
-    const bytes = samples.map((s) => s.bytes).sort((a, b) => a - b)
-    const largest = Math.max(...samples.map((s) => s.largestCall))
-    return { label, samples: samples.length, calls: span(calls), bytes: span(bytes), largestCall: largest }
-  })
+  const rows = [...byLabel.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([label, samples]) => {
+      const calls = samples.map((s) => s.calls).sort((a, b) => a - b)
+      const bytes = samples.map((s) => s.bytes).sort((a, b) => a - b)
+      const largest = Math.max(...samples.map((s) => s.largestCall))
+      return { label, samples: samples.length, calls: span(calls), bytes: span(bytes), largestCall: largest }
+    })
   const report = { measuredAt: new Date().toISOString(), setData: rows }
   writeFileSync(path.join(METRICS_DIR, 'metrics.json'), JSON.stringify(report, null, 2))
   rmSync(PARTS_DIR, { recursive: true, force: true })

@@ -9,7 +9,7 @@ import type { SetDataMeter } from './metrics'
  * page registers as a component whose methods are the page's lifecycles and event handlers, which
  * is how WeChat itself runs a Page since base library 2.x ("Component as Page").
  */
- 
+
 /** A rendered node (j-component); `dom` is its DOM element. */
 export interface WxNode {
   dom: HTMLElement

@@ -56,9 +56,9 @@ export async function startWeappLane(
   const problem = (m: string) => void problems.push(m)
   installDom()
   // After the DOM: exparser reads it when it loads. Defines global Component/Behavior.
-   
+
   const simulate = require('miniprogram-simulate') as Simulate
-   
+
   registerObservedBuiltins(require('j-component').register)
 
   const api = await startTestApi(overrides)

@@ -76,14 +76,16 @@ export function createWx(deps: ShimDeps): WxControls {
       uncover()
       answer()
     }, 0)
-  const navigation = (kind: NavKind) => (o: { url?: string; delta?: number } & Callbacks<unknown> = {}) => {
-    // WeChat navigates after the current task; the page stack changes before success runs.
-    setTimeout(() => {
-      const refused = deps.navigate(kind, o.url, o.delta)
-      if (refused) deps.problem(`wx.${kind}(${o.url ?? ''}) refused: ${refused}`)
-      later(o, kind, refused ? null : ok(kind), refused ?? undefined)
-    }, 0)
-  }
+  const navigation =
+    (kind: NavKind) =>
+    (o: { url?: string; delta?: number } & Callbacks<unknown> = {}) => {
+      // WeChat navigates after the current task; the page stack changes before success runs.
+      setTimeout(() => {
+        const refused = deps.navigate(kind, o.url, o.delta)
+        if (refused) deps.problem(`wx.${kind}(${o.url ?? ''}) refused: ${refused}`)
+        later(o, kind, refused ? null : ok(kind), refused ?? undefined)
+      }, 0)
+    }
 
   const simulated: Record<string, unknown> = {
     env: { USER_DATA_PATH: 'wxfile://usr' },

@@ -20,7 +20,11 @@ export default function BirthdayRow({ birthday, onSaved }: Props) {
   const [saving, setSaving] = useState(false)
 
   const choose = async (value: string) => {
-    const { confirm } = await Taro.showModal({ title: '确认生日', content: `生日设置后不可自行修改，确认为 ${value}？`, confirmText: '确认' })
+    const { confirm } = await Taro.showModal({
+      title: '确认生日',
+      content: `生日设置后不可自行修改，确认为 ${value}？`,
+      confirmText: '确认',
+    })
     if (!confirm) return
     setSaving(true)
     try {
@@ -38,10 +42,21 @@ export default function BirthdayRow({ birthday, onSaved }: Props) {
     <View className='surface phone-row' data-testid='birthday-row'>
       <Text className='phone-row__label'>生日</Text>
       {birthday ? (
-        <Text className='phone-row__value' data-testid='birthday-value'>{birthday}</Text>
+        <Text className='phone-row__value' data-testid='birthday-value'>
+          {birthday}
+        </Text>
       ) : (
-        <Picker mode='date' value='1990-01-01' start='1900-01-01' end={today()} disabled={saving} onChange={(e) => void choose(String(e.detail.value))}>
-          <Text className='phone-row__bind' data-testid='birthday-set'>{saving ? '保存中…' : '设置生日，生日月领好礼 ›'}</Text>
+        <Picker
+          mode='date'
+          value='1990-01-01'
+          start='1900-01-01'
+          end={today()}
+          disabled={saving}
+          onChange={(e) => void choose(String(e.detail.value))}
+        >
+          <Text className='phone-row__bind' data-testid='birthday-set'>
+            {saving ? '保存中…' : '设置生日，生日月领好礼 ›'}
+          </Text>
         </Picker>
       )}
     </View>

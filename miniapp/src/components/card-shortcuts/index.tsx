@@ -20,8 +20,20 @@ interface Shortcut {
 
 function shortcuts(card: MemberCard): Shortcut[] {
   return [
-    { hook: 'card-to-wallet', url: WALLET_PAGE, label: '我的积分', value: formatPoints(card.pointsBalance), hint: '明细与规则 ›' },
-    { hook: 'card-to-tier', url: TIER_PAGE, label: '会员等级', value: card.tier.name || tierTheme(card.tier.level).fallbackName, hint: '等级权益 ›' },
+    {
+      hook: 'card-to-wallet',
+      url: WALLET_PAGE,
+      label: '我的积分',
+      value: formatPoints(card.pointsBalance),
+      hint: '明细与规则 ›',
+    },
+    {
+      hook: 'card-to-tier',
+      url: TIER_PAGE,
+      label: '会员等级',
+      value: card.tier.name || tierTheme(card.tier.level).fallbackName,
+      hint: '等级权益 ›',
+    },
     { hook: 'card-to-checkin', url: CHECKIN_PAGE, label: '每日签到', value: '签到', hint: '天天领积分 ›' },
     { hook: 'card-to-invite', url: INVITE_PAGE, label: '邀请有礼', value: '邀请', hint: '好友首购得积分 ›' },
     { hook: 'card-to-coupons', url: COUPONS_PAGE, label: '优惠券', value: '领券中心', hint: '好券限量领 ›' },
@@ -39,7 +51,11 @@ export default function CardShortcuts({ card }: { card: MemberCard }) {
   return (
     <View className='card-shortcuts'>
       {shortcuts(card).map((s) => (
-        <View key={s.hook} className={`surface card-shortcut ${s.hook}`} onClick={() => void Taro.navigateTo({ url: s.url })}>
+        <View
+          key={s.hook}
+          className={`surface card-shortcut ${s.hook}`}
+          onClick={() => void Taro.navigateTo({ url: s.url })}
+        >
           <Text className='card-shortcut__label'>{s.label}</Text>
           <Text className='card-shortcut__value'>{s.value}</Text>
           <Text className='card-shortcut__hint'>{s.hint}</Text>

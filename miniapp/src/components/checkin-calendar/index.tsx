@@ -7,7 +7,13 @@ import './index.css'
  * grey dot, and those the member can 补签 right now a "补" badge. Every real day is a
  * `.checkin-day` with data-day / data-checked (e2e hooks); padding cells are `.checkin-cell--pad`.
  */
-export default function CheckinCalendar({ cells, onDayTap }: { cells: CalendarCell[]; onDayTap: (cell: CalendarCell) => void }) {
+export default function CheckinCalendar({
+  cells,
+  onDayTap,
+}: {
+  cells: CalendarCell[]
+  onDayTap: (cell: CalendarCell) => void
+}) {
   return (
     <View className='checkin-calendar'>
       {WEEKDAY_LABELS.map((w) => (
@@ -25,7 +31,9 @@ export default function CheckinCalendar({ cells, onDayTap }: { cells: CalendarCe
             onClick={() => onDayTap(cell)}
           >
             <Text className='checkin-cell__date'>{cell.date}</Text>
-            <Text className='checkin-cell__mark'>{cell.checked ? '✓' : cell.makeupable ? '补' : cell.missed ? '·' : ''}</Text>
+            <Text className='checkin-cell__mark'>
+              {cell.checked ? '✓' : cell.makeupable ? '补' : cell.missed ? '·' : ''}
+            </Text>
           </View>
         ) : (
           <View key={`pad-${i}`} className='checkin-cell checkin-cell--pad' />

@@ -21,7 +21,16 @@ export interface CouponTicketProps {
  * The coupon as a ticket: big headline stub on the left, name and details on the right.
  * Shared by the coupon centre and my coupons so both read the same at a glance.
  */
-export default function CouponTicket({ headline, name, type, lines, aside, dimmed, className = '', onClick }: CouponTicketProps) {
+export default function CouponTicket({
+  headline,
+  name,
+  type,
+  lines,
+  aside,
+  dimmed,
+  className = '',
+  onClick,
+}: CouponTicketProps) {
   return (
     <View className={`coupon-ticket ${dimmed ? 'coupon-ticket--dimmed' : ''} ${className}`} onClick={onClick}>
       <View className='coupon-ticket__stub'>

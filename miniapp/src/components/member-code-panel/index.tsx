@@ -22,7 +22,11 @@ export interface CodePanelProps {
   className?: string
 }
 
-export const MEMBER_CODE_HOOKS: CodePanelHooks = { qr: 'member-qr', barcode: 'member-barcode', digits: 'member-code-digits' }
+export const MEMBER_CODE_HOOKS: CodePanelHooks = {
+  qr: 'member-qr',
+  barcode: 'member-barcode',
+  digits: 'member-code-digits',
+}
 
 /**
  * A rotating code that staff scan at the counter (member code, coupon code): QR + Code 128 +
@@ -53,7 +57,12 @@ export default function MemberCodePanel({
         <View className='code-panel__body'>
           <Image className={`code-qr ${hooks.qr}`} data-code={value} src={images.qr} mode='aspectFit' />
           {images.barcode ? (
-            <Image className={`code-barcode ${hooks.barcode}`} data-code={value} src={images.barcode} mode='scaleToFill' />
+            <Image
+              className={`code-barcode ${hooks.barcode}`}
+              data-code={value}
+              src={images.barcode}
+              mode='scaleToFill'
+            />
           ) : null}
           <Text className={`code-digits ${hooks.digits}`} data-code={value}>
             {value}

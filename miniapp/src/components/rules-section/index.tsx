@@ -5,7 +5,15 @@ import './index.css'
  * A titled list of plain-language rule sentences. The copy itself lives with each page, next to
  * the numbers it explains, so a rule change is edited in one obvious place.
  */
-export default function RulesSection({ title, rules, className = '' }: { title: string; rules: string[]; className?: string }) {
+export default function RulesSection({
+  title,
+  rules,
+  className = '',
+}: {
+  title: string
+  rules: string[]
+  className?: string
+}) {
   return (
     <View className={`surface rules-section ${className}`}>
       <Text className='rules-section__title'>{title}</Text>

@@ -24,16 +24,26 @@ export default function TierBenefitsTable({ tiers, currentLevel }: { tiers: Tier
         const { benefits } = tier
         const isCurrent = tier.level === currentLevel
         return (
-          <View key={tier.level} className={`tier-benefits-row ${isCurrent ? 'tier-benefits-row--current' : ''}`} data-level={tier.level}>
+          <View
+            key={tier.level}
+            className={`tier-benefits-row ${isCurrent ? 'tier-benefits-row--current' : ''}`}
+            data-level={tier.level}
+          >
             <View className='tier-table__cols'>
               <View className='tier-table__cell tier-table__cell--name'>
                 <Text className='tier-table__name'>{tier.name}</Text>
                 {isCurrent ? <Text className='tier-table__badge'>当前</Text> : null}
               </View>
               <Text className='tier-table__cell'>{formatMultiplier(tier.multiplierPermille)}</Text>
-              <Text className='tier-table__cell'>{benefits.freeParkingHours > 0 ? `${benefits.freeParkingHours} 小时` : '—'}</Text>
-              <Text className='tier-table__cell'>{benefits.birthdayGiftPoints > 0 ? formatPoints(benefits.birthdayGiftPoints) : '—'}</Text>
-              <Text className='tier-table__cell'>{benefits.monthlyCoupons > 0 ? `${benefits.monthlyCoupons} 张` : '—'}</Text>
+              <Text className='tier-table__cell'>
+                {benefits.freeParkingHours > 0 ? `${benefits.freeParkingHours} 小时` : '—'}
+              </Text>
+              <Text className='tier-table__cell'>
+                {benefits.birthdayGiftPoints > 0 ? formatPoints(benefits.birthdayGiftPoints) : '—'}
+              </Text>
+              <Text className='tier-table__cell'>
+                {benefits.monthlyCoupons > 0 ? `${benefits.monthlyCoupons} 张` : '—'}
+              </Text>
             </View>
             <Text className='tier-table__perks'>
               {tier.entryGrowth > 0 ? `成长值 ${formatPoints(tier.entryGrowth)} 升级` : '注册即享'}

@@ -17,11 +17,15 @@ export default function WalletEntryRow({ entry }: { entry: WalletEntry }) {
       <View className='wallet-entry__main'>
         <Text className='wallet-entry__title'>{entry.title}</Text>
         {origin ? <Text className='wallet-entry__origin'>{origin}</Text> : null}
-        {entry.amountFen !== null ? <Text className='wallet-entry__amount'>消费金额 ¥{formatYuan(entry.amountFen)}</Text> : null}
+        {entry.amountFen !== null ? (
+          <Text className='wallet-entry__amount'>消费金额 ¥{formatYuan(entry.amountFen)}</Text>
+        ) : null}
         <Text className='wallet-entry__time'>{formatShanghaiDateTime(entry.createdAt)}</Text>
       </View>
       <View className='wallet-entry__side'>
-        <Text className={`wallet-entry__delta wallet-entry__delta--${deltaTone(entry.delta)}`}>{formatDelta(entry.delta)}</Text>
+        <Text className={`wallet-entry__delta wallet-entry__delta--${deltaTone(entry.delta)}`}>
+          {formatDelta(entry.delta)}
+        </Text>
         <Text className='wallet-entry__after'>余额 {formatPoints(entry.balanceAfter)}</Text>
       </View>
     </View>

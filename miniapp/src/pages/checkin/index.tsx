@@ -2,13 +2,29 @@ import { useEffect, useRef, useState } from 'react'
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import { View, Text, Button, Switch } from '@tarojs/components'
 import type { CheckinResult, CheckinStatus } from '@mall/shared'
-import { buyMakeupCard, checkIn, fetchCheckinStatus, makeupCheckin, setCheckinReminder } from '../../services/engagement'
+import {
+  buyMakeupCard,
+  checkIn,
+  fetchCheckinStatus,
+  makeupCheckin,
+  setCheckinReminder,
+} from '../../services/engagement'
 import { reportActionError } from '../../services/action-error'
 import { goToLogin, isLoggedIn } from '../../services/session'
 import { useRemoteData } from '../../hooks/use-remote-data'
 import { createClaimKeys } from '../../lib/claim-keys'
 import { formatPoints } from '../../lib/format'
-import { buildCalendar, canMakeup, milestoneText, monthLabel, monthNav, rewardDetail, rewardText, shortDayLabel, type CalendarCell } from '../../lib/checkin-calendar'
+import {
+  buildCalendar,
+  canMakeup,
+  milestoneText,
+  monthLabel,
+  monthNav,
+  rewardDetail,
+  rewardText,
+  shortDayLabel,
+  type CalendarCell,
+} from '../../lib/checkin-calendar'
 import CheckinCalendar from '../../components/checkin-calendar'
 import RulesSection from '../../components/rules-section'
 import RemoteState from '../../components/remote-state'
@@ -105,7 +121,10 @@ export default function CheckinPage() {
   const onBuyCard = () => {
     if (!s) return
     void act(async () => {
-      const { confirm } = await Taro.showModal({ title: '购买补签卡', content: `花费 ${formatPoints(s.makeupCardPricePoints)} 积分购买 1 张补签卡？` })
+      const { confirm } = await Taro.showModal({
+        title: '购买补签卡',
+        content: `花费 ${formatPoints(s.makeupCardPricePoints)} 积分购买 1 张补签卡？`,
+      })
       if (!confirm) return
       try {
         await buyMakeupCard(cardKeys.keyFor(MAKEUP_CARD_KEY))
@@ -142,7 +161,12 @@ export default function CheckinPage() {
   if (!s) {
     return (
       <View className='page checkin-page'>
-        <RemoteState remote={status} errorClass='checkin-error' loadingClass='checkin-loading' loadingText='签到信息加载中…' />
+        <RemoteState
+          remote={status}
+          errorClass='checkin-error'
+          loadingClass='checkin-loading'
+          loadingText='签到信息加载中…'
+        />
       </View>
     )
   }
@@ -169,14 +193,20 @@ export default function CheckinPage() {
 
       <View className='surface checkin-month'>
         <View className='checkin-month__head'>
-          <Text className={`checkin-month__nav checkin-prev-month ${nav.prev ? '' : 'is-off'}`} onClick={() => nav.prev && setViewMonth(nav.prev)}>
+          <Text
+            className={`checkin-month__nav checkin-prev-month ${nav.prev ? '' : 'is-off'}`}
+            onClick={() => nav.prev && setViewMonth(nav.prev)}
+          >
             ‹ 上月
           </Text>
           <Text className='checkin-month__title checkin-month-label'>
             {monthLabel(s.month)}
             {status.loading ? '…' : ''}
           </Text>
-          <Text className={`checkin-month__nav checkin-next-month ${nav.next ? '' : 'is-off'}`} onClick={() => nav.next && setViewMonth(nav.next)}>
+          <Text
+            className={`checkin-month__nav checkin-next-month ${nav.next ? '' : 'is-off'}`}
+            onClick={() => nav.next && setViewMonth(nav.next)}
+          >
             下月 ›
           </Text>
         </View>
@@ -190,7 +220,13 @@ export default function CheckinPage() {
           <Text className='checkin-reminder-row__title'>签到提醒</Text>
           <Text className='muted checkin-reminder-row__hint'>每天提醒我签到，不错过连签奖励</Text>
         </View>
-        <Switch key={reminderKey} className='checkin-reminder' checked={reminder ?? s.reminderSubscribed} color='#ff8a00' onChange={(e) => onReminder(e.detail.value)} />
+        <Switch
+          key={reminderKey}
+          className='checkin-reminder'
+          checked={reminder ?? s.reminderSubscribed}
+          color='#ff8a00'
+          onChange={(e) => onReminder(e.detail.value)}
+        />
       </View>
 
       <RulesSection title='签到规则' className='checkin-rules' rules={checkinRules(s)} />
@@ -217,7 +253,11 @@ function MakeupPanel({ status, onBuy }: { status: CheckinStatus; onBuy: () => vo
           补签卡 <Text className='makeup-count'>{status.makeupCards}</Text> 张
         </Text>
         <Text className='muted checkin-makeup__hint'>
-          {canMakeup(status) ? '点日历中带「补」的日子即可补签' : left > 0 ? '本月可补签 ' + left + ' 次' : '本月补签次数已用完'}
+          {canMakeup(status)
+            ? '点日历中带「补」的日子即可补签'
+            : left > 0
+              ? '本月可补签 ' + left + ' 次'
+              : '本月补签次数已用完'}
         </Text>
       </View>
       <Button className='btn-quiet makeup-buy' size='mini' onClick={onBuy}>

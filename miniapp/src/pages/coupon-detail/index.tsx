@@ -51,10 +51,21 @@ export default function CouponDetailPage() {
       {coupon.data ? (
         <CouponInfo coupon={coupon.data} />
       ) : (
-        <RemoteState remote={coupon} errorClass='coupon-detail-error' loadingClass='coupon-detail-loading' loadingText='优惠券加载中…' />
+        <RemoteState
+          remote={coupon}
+          errorClass='coupon-detail-error'
+          loadingClass='coupon-detail-loading'
+          loadingText='优惠券加载中…'
+        />
       )}
 
-      <MemberCodePanel state={code} noun='券码' hint='请向店员出示此码核销' hooks={COUPON_CODE_HOOKS} className='coupon-code-panel' />
+      <MemberCodePanel
+        state={code}
+        noun='券码'
+        hint='请向店员出示此码核销'
+        hooks={COUPON_CODE_HOOKS}
+        className='coupon-code-panel'
+      />
     </View>
   )
 }

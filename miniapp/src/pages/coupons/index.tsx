@@ -75,20 +75,30 @@ export default function CouponsPage() {
     <View className='page coupons-page'>
       <View className='coupons-head'>
         <Text className='muted'>好券限量，先到先得</Text>
-        <Text className='coupons-head__link coupons-to-my-coupons' onClick={() => void Taro.navigateTo({ url: MY_COUPONS_PAGE })}>
+        <Text
+          className='coupons-head__link coupons-to-my-coupons'
+          onClick={() => void Taro.navigateTo({ url: MY_COUPONS_PAGE })}
+        >
           我的券 ›
         </Text>
       </View>
       <Text className={`coupon-outcome ${outcome === '领取成功' ? 'coupon-outcome--ok' : ''}`}>{outcome}</Text>
 
       {coupons && coupons.length > 0 ? (
-        coupons.map((c) => <ClaimableCard key={c.templateId} coupon={c} busy={claiming === c.templateId} onClaim={claim} />)
+        coupons.map((c) => (
+          <ClaimableCard key={c.templateId} coupon={c} busy={claiming === c.templateId} onClaim={claim} />
+        ))
       ) : coupons ? (
         <View className='surface state-box coupons-empty'>
           <Text className='muted'>暂无可领取的优惠券</Text>
         </View>
       ) : (
-        <RemoteState remote={list} errorClass='coupons-error' loadingClass='coupons-loading' loadingText='优惠券加载中…' />
+        <RemoteState
+          remote={list}
+          errorClass='coupons-error'
+          loadingClass='coupons-loading'
+          loadingText='优惠券加载中…'
+        />
       )}
     </View>
   )
@@ -119,7 +129,9 @@ function ClaimableCard({ coupon, busy, onClaim }: ClaimableCardProps) {
       }
       aside={
         <>
-          <Text className={`coupon-card__price ${coupon.pricePoints > 0 ? '' : 'coupon-card__price--free'}`}>{priceText(coupon.pricePoints)}</Text>
+          <Text className={`coupon-card__price ${coupon.pricePoints > 0 ? '' : 'coupon-card__price--free'}`}>
+            {priceText(coupon.pricePoints)}
+          </Text>
           {/* Disabled look via a class (Taro H5 renders disabled="false" as an attribute). */}
           <Button
             className={`coupon-claim-button ${button.disabled ? 'is-disabled' : ''} ${busy ? 'is-busy' : ''}`}

@@ -2,7 +2,12 @@ import { useRef, useState } from 'react'
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import { View, Text, Button, Image, Textarea } from '@tarojs/components'
 import {
-  FEEDBACK_CATEGORIES, FEEDBACK_CATEGORY_LABELS, FEEDBACK_STATUS_LABELS, FEEDBACK_TEXT_MAX, type FeedbackCategory, type FeedbackTicket,
+  FEEDBACK_CATEGORIES,
+  FEEDBACK_CATEGORY_LABELS,
+  FEEDBACK_STATUS_LABELS,
+  FEEDBACK_TEXT_MAX,
+  type FeedbackCategory,
+  type FeedbackTicket,
 } from '@mall/shared'
 import { downloadFeedbackPhoto, fetchMyFeedback, followUpFeedback, submitFeedback } from '../../services/feedback'
 import { loadNotificationSettings, offerSubscriptions } from '../../services/notifications'
@@ -45,7 +50,12 @@ export default function FeedbackPage() {
       <FeedbackForm onSubmitted={() => void tickets.reload()} />
       <Text className='feedback-section-title'>我的反馈</Text>
       {!tickets.data ? (
-        <RemoteState remote={tickets} errorClass='feedback-error' loadingClass='feedback-loading' loadingText='反馈记录加载中…' />
+        <RemoteState
+          remote={tickets}
+          errorClass='feedback-error'
+          loadingClass='feedback-loading'
+          loadingText='反馈记录加载中…'
+        />
       ) : tickets.data.length === 0 ? (
         <View className='surface state-box feedback-empty'>
           <Text className='muted'>还没有反馈记录，有任何意见或建议都欢迎告诉我们</Text>
@@ -111,7 +121,12 @@ function FeedbackForm({ onSubmitted }: { onSubmitted: () => void }) {
       <Text className='muted'>反馈类型</Text>
       <View className='feedback-categories'>
         {FEEDBACK_CATEGORIES.map((c) => (
-          <Text key={c} className={`feedback-category ${category === c ? 'is-active' : ''}`} data-code={c} onClick={() => setCategory(c)}>
+          <Text
+            key={c}
+            className={`feedback-category ${category === c ? 'is-active' : ''}`}
+            data-code={c}
+            onClick={() => setCategory(c)}
+          >
             {FEEDBACK_CATEGORY_LABELS[c]}
           </Text>
         ))}
@@ -187,7 +202,9 @@ function TicketCard({ ticket: t, onChanged }: { ticket: FeedbackTicket; onChange
     <View className='surface feedback-ticket' data-status={t.status} data-ticket={t.ticketId}>
       <View className='feedback-ticket__head'>
         <Text className='feedback-ticket__category'>{FEEDBACK_CATEGORY_LABELS[t.category]}</Text>
-        <Text className={`feedback-status feedback-status--${feedbackStatusTone(t.status)}`}>{FEEDBACK_STATUS_LABELS[t.status]}</Text>
+        <Text className={`feedback-status feedback-status--${feedbackStatusTone(t.status)}`}>
+          {FEEDBACK_STATUS_LABELS[t.status]}
+        </Text>
       </View>
       <Text className='muted'>
         {formatShanghaiDateTime(t.createdAt)} · 编号 {t.ticketId}
@@ -203,7 +220,10 @@ function TicketCard({ ticket: t, onChanged }: { ticket: FeedbackTicket; onChange
         )
       ) : null}
       {lines.map(({ e, line }, i) => (
-        <View key={`${e.at}-${i}`} className={`feedback-event feedback-event--${e.action} ${e.action === 'reply' || e.action === 'close' ? 'feedback-reply' : ''}`}>
+        <View
+          key={`${e.at}-${i}`}
+          className={`feedback-event feedback-event--${e.action} ${e.action === 'reply' || e.action === 'close' ? 'feedback-reply' : ''}`}
+        >
           <Text className='feedback-event__who'>{line!.who}</Text>
           <Text className='feedback-event__text'>{line!.text}</Text>
           <Text className='muted feedback-event__at'>{formatShanghaiDateTime(e.at)}</Text>
@@ -216,8 +236,18 @@ function TicketCard({ ticket: t, onChanged }: { ticket: FeedbackTicket; onChange
           </Text>
         ) : (
           <View className='feedback-followup'>
-            <Textarea className='feedback-followup__text' value={followUp} maxlength={FEEDBACK_TEXT_MAX} placeholder='请补充说明' onInput={(e) => setFollowUp(e.detail.value)} />
-            <Button className={`btn-quiet feedback-followup__send ${busy ? 'is-busy' : ''}`} size='mini' onClick={() => void onSendFollowUp()}>
+            <Textarea
+              className='feedback-followup__text'
+              value={followUp}
+              maxlength={FEEDBACK_TEXT_MAX}
+              placeholder='请补充说明'
+              onInput={(e) => setFollowUp(e.detail.value)}
+            />
+            <Button
+              className={`btn-quiet feedback-followup__send ${busy ? 'is-busy' : ''}`}
+              size='mini'
+              onClick={() => void onSendFollowUp()}
+            >
               {busy ? '发送中…' : '发送'}
             </Button>
           </View>

@@ -8,7 +8,13 @@ import { CARD_PAGE, goToLogin, isLoggedIn } from '../../services/session'
 import { useRemoteData } from '../../hooks/use-remote-data'
 import { formatPoints } from '../../lib/format'
 import { qrDataUri } from '../../lib/qr-svg'
-import { INVITE_STATUS_LABELS, absoluteSharePath, inviteRules, inviteStatusTone, joinedText } from '../../lib/invite-format'
+import {
+  INVITE_STATUS_LABELS,
+  absoluteSharePath,
+  inviteRules,
+  inviteStatusTone,
+  joinedText,
+} from '../../lib/invite-format'
 import RulesSection from '../../components/rules-section'
 import RemoteState from '../../components/remote-state'
 import './index.css'
@@ -53,7 +59,12 @@ export default function InvitePage() {
   if (!data) {
     return (
       <View className='page invite-page'>
-        <RemoteState remote={invites} errorClass='invite-error' loadingClass='invite-loading' loadingText='邀请信息加载中…' />
+        <RemoteState
+          remote={invites}
+          errorClass='invite-error'
+          loadingClass='invite-loading'
+          loadingText='邀请信息加载中…'
+        />
       </View>
     )
   }
@@ -63,7 +74,8 @@ export default function InvitePage() {
       <View className='surface invite-hero'>
         <Text className='invite-hero__title'>邀请好友，一起得积分</Text>
         <Text className='invite-hero__subtitle'>
-          好友注册得 {formatPoints(data.rules.inviteePoints)} 积分，好友首购后你得 {formatPoints(data.rules.inviterPoints)} 积分
+          好友注册得 {formatPoints(data.rules.inviteePoints)} 积分，好友首购后你得{' '}
+          {formatPoints(data.rules.inviterPoints)} 积分
         </Text>
         <Text className='muted'>我的邀请码</Text>
         <Text className='invite-code'>{data.inviteCode}</Text>
@@ -158,8 +170,12 @@ function FriendsSection({ data }: { data: InviteSummary }) {
               <Text className='muted'>{joinedText(f.joinedAt)} 加入</Text>
             </View>
             <View className='invite-friend__state'>
-              <Text className={`invite-status invite-status--${inviteStatusTone(f.status)}`}>{INVITE_STATUS_LABELS[f.status]}</Text>
-              {f.rewardPoints > 0 ? <Text className='invite-friend__points'>+{formatPoints(f.rewardPoints)} 积分</Text> : null}
+              <Text className={`invite-status invite-status--${inviteStatusTone(f.status)}`}>
+                {INVITE_STATUS_LABELS[f.status]}
+              </Text>
+              {f.rewardPoints > 0 ? (
+                <Text className='invite-friend__points'>+{formatPoints(f.rewardPoints)} 积分</Text>
+              ) : null}
             </View>
           </View>
         ))

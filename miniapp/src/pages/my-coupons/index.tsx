@@ -74,7 +74,12 @@ export default function MyCouponsPage() {
           ) : null}
         </View>
       ) : (
-        <RemoteState remote={current} errorClass='my-coupons-error' loadingClass='my-coupons-loading' loadingText='优惠券加载中…' />
+        <RemoteState
+          remote={current}
+          errorClass='my-coupons-error'
+          loadingClass='my-coupons-loading'
+          loadingText='优惠券加载中…'
+        />
       )}
     </View>
   )

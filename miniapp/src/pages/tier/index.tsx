@@ -121,7 +121,8 @@ function retentionNote(progress: ReturnType<typeof tierProgress>, current: TierD
   const { retain, expiringGrowthThisMonth } = progress
   if (!retain || !current) return '当前等级无需保级。'
   const day = formatChineseDate(retain.evaluationDay)
-  const dropping = expiringGrowthThisMonth > 0 ? `本月底将有 ${formatPoints(expiringGrowthThisMonth)} 成长值移出统计范围；` : ''
+  const dropping =
+    expiringGrowthThisMonth > 0 ? `本月底将有 ${formatPoints(expiringGrowthThisMonth)} 成长值移出统计范围；` : ''
   if (retain.growthNeeded > 0) {
     return `${dropping}保级门槛为成长值 ${formatPoints(current.retainGrowth)}，${day}前还需消费 ${formatPoints(retain.growthNeeded)} 元。`
   }

@@ -62,7 +62,12 @@ export default function WalletPage() {
       {summary.data ? (
         <SummaryPanels summary={summary.data} />
       ) : (
-        <RemoteState remote={summary} errorClass='wallet-summary-error' loadingClass='wallet-summary-skeleton' loadingText='积分加载中…' />
+        <RemoteState
+          remote={summary}
+          errorClass='wallet-summary-error'
+          loadingClass='wallet-summary-skeleton'
+          loadingText='积分加载中…'
+        />
       )}
 
       {reminders ? <PointsReminders settings={reminders} onChange={setReminders} /> : null}

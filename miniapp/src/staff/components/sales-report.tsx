@@ -11,7 +11,13 @@ import { parseYuanToFen } from '../lib/staff-format'
  * 全店销售额申报 (managers): the day's takings from the till, members and non-members together.
  * With it the dashboard shows the member share of sales; without it the store-day is left out.
  */
-export default function SalesReport({ summary, onSaved }: { summary: StoreDaySummary; onSaved: () => Promise<void> | void }) {
+export default function SalesReport({
+  summary,
+  onSaved,
+}: {
+  summary: StoreDaySummary
+  onSaved: () => Promise<void> | void
+}) {
   const declared = summary.declared ?? null
   const [amount, setAmount] = useState('')
   const [receipts, setReceipts] = useState('')
@@ -42,15 +48,33 @@ export default function SalesReport({ summary, onSaved }: { summary: StoreDaySum
       <Text className='staff-label'>全店销售额（含非会员）</Text>
       {declared ? (
         <Text className='sales-report__declared'>
-          已申报 ¥{formatYuan(declared.totalSalesFen)} / {declared.receipts} 笔，会员占比 {formatPercent(summary.amountFen, declared.totalSalesFen)}
+          已申报 ¥{formatYuan(declared.totalSalesFen)} / {declared.receipts} 笔，会员占比{' '}
+          {formatPercent(summary.amountFen, declared.totalSalesFen)}
         </Text>
       ) : (
         <Text className='muted'>尚未申报，数据看板的会员销售占比不含本店当天</Text>
       )}
-      <Input className='staff-input sales-report__amount' type='digit' placeholder='全店销售额（元）' value={amount} onInput={(e) => setAmount(e.detail.value)} />
-      <Input className='staff-input sales-report__receipts' type='number' placeholder='全店小票数' value={receipts} onInput={(e) => setReceipts(e.detail.value)} />
+      <Input
+        className='staff-input sales-report__amount'
+        type='digit'
+        placeholder='全店销售额（元）'
+        value={amount}
+        onInput={(e) => setAmount(e.detail.value)}
+      />
+      <Input
+        className='staff-input sales-report__receipts'
+        type='number'
+        placeholder='全店小票数'
+        value={receipts}
+        onInput={(e) => setReceipts(e.detail.value)}
+      />
       {error ? <Text className='staff-error sales-report__error'>{error}</Text> : null}
-      <Button className='staff-btn sales-report__submit' loading={saving} disabled={saving} onClick={() => void submit()}>
+      <Button
+        className='staff-btn sales-report__submit'
+        loading={saving}
+        disabled={saving}
+        onClick={() => void submit()}
+      >
         {declared ? '更正申报' : '申报'}
       </Button>
     </View>

@@ -216,7 +216,14 @@ function buildOverlay(hint: string, onCancel: () => void) {
   video.playsInline = true
   video.setAttribute('playsinline', '') // iOS Safari: no fullscreen takeover
   video.setAttribute('muted', '')
-  Object.assign(video.style, { width: '100%', maxWidth: '480px', maxHeight: '65vh', objectFit: 'cover', borderRadius: '12px', background: '#111' })
+  Object.assign(video.style, {
+    width: '100%',
+    maxWidth: '480px',
+    maxHeight: '65vh',
+    objectFit: 'cover',
+    borderRadius: '12px',
+    background: '#111',
+  })
 
   const text = doc.createElement('div')
   text.className = 'camera-scan-hint'

@@ -52,7 +52,8 @@ export function parseScanCode(input: string, what: '会员码' | '券码'): Pars
 /** '账号已被临时锁定，请 15 分钟后再试' from a Retry-After in seconds. */
 export function lockoutText(retryAfterSeconds: number | undefined): string {
   if (!retryAfterSeconds || retryAfterSeconds <= 0) return ERROR_MESSAGES_ZH['AUTH.LOCKED']
-  const wait = retryAfterSeconds < 60 ? `${Math.ceil(retryAfterSeconds)} 秒` : `${Math.ceil(retryAfterSeconds / 60)} 分钟`
+  const wait =
+    retryAfterSeconds < 60 ? `${Math.ceil(retryAfterSeconds)} 秒` : `${Math.ceil(retryAfterSeconds / 60)} 分钟`
   return `账号已被临时锁定，请 ${wait}后再试`
 }
 
@@ -99,7 +100,10 @@ export function canUndo(op: Pick<StaffOperation, 'undoableUntil'>, nowMs: number
 }
 
 /** Earliest future undo deadline, so the list can re-render when a button should disappear. */
-export function nextUndoDeadline(ops: ReadonlyArray<Pick<StaffOperation, 'undoableUntil'>>, nowMs: number): number | null {
+export function nextUndoDeadline(
+  ops: ReadonlyArray<Pick<StaffOperation, 'undoableUntil'>>,
+  nowMs: number,
+): number | null {
   let next: number | null = null
   for (const op of ops) {
     const until = op.undoableUntil ? Date.parse(op.undoableUntil) : NaN
@@ -111,7 +115,10 @@ export function nextUndoDeadline(ops: ReadonlyArray<Pick<StaffOperation, 'undoab
 /** Success copy for the award result screen. */
 export function awardHeadline(result: Pick<PurchaseResult, 'status' | 'repeat'>): string {
   // A receipt scanned again answers with what the first scan did: say so instead of a second "已发放".
-  if (result.repeat) return result.status === 'pending_approval' ? '该小票已提交过审批' : `该小票${statusText(result.status)}，未重复发放`
+  if (result.repeat)
+    return result.status === 'pending_approval'
+      ? '该小票已提交过审批'
+      : `该小票${statusText(result.status)}，未重复发放`
   if (result.status === 'pending_approval') return '已提交店长审批'
   if (result.status === 'posted') return '积分已发放'
   return statusText(result.status)

@@ -8,7 +8,19 @@ import { auditModel } from './audit.model'
 
 const AUDITED = /^\/api\/(staff|ops)\//
 // Fields worth keeping from a request body; tokens and passwords never are.
-const TARGET_FIELDS = ['receiptNo', 'amountFen', 'points', 'item', 'reason', 'approve', 'storeId', 'username', 'status', 'name', 'assignee'] as const
+const TARGET_FIELDS = [
+  'receiptNo',
+  'amountFen',
+  'points',
+  'item',
+  'reason',
+  'approve',
+  'storeId',
+  'username',
+  'status',
+  'name',
+  'assignee',
+] as const
 
 /**
  * Records every staff and operator request (including refused ones and failed logins) with
@@ -40,7 +52,8 @@ export function auditMiddleware(conn: Connection): Middleware {
         action: `${ctx.method} ${(ctx as { _matchedRoute?: string })._matchedRoute ?? ctx.path}`,
         target,
         outcome,
-        status: outcome === 'ok' ? ctx.status : HTTP_STATUS_BY_CODE[outcome as keyof typeof HTTP_STATUS_BY_CODE] ?? 500,
+        status:
+          outcome === 'ok' ? ctx.status : (HTTP_STATUS_BY_CODE[outcome as keyof typeof HTTP_STATUS_BY_CODE] ?? 500),
         ip: ctx.ip,
         device: (ctx.get('x-device-id') || ctx.get('user-agent')).slice(0, 200),
       }

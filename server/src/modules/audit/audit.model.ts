@@ -20,8 +20,18 @@ export interface AuditDoc {
 
 const auditSchema = new Schema<AuditDoc>(
   {
-    _id: String, requestId: String, at: { type: Date, required: true }, staffId: String, role: String, storeId: String,
-    action: String, target: Schema.Types.Mixed, outcome: String, status: Number, ip: String, device: String,
+    _id: String,
+    requestId: String,
+    at: { type: Date, required: true },
+    staffId: String,
+    role: String,
+    storeId: String,
+    action: String,
+    target: Schema.Types.Mixed,
+    outcome: String,
+    status: Number,
+    ip: String,
+    device: String,
   },
   { versionKey: false, collection: 'staff_audit', minimize: false },
 )

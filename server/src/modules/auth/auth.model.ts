@@ -19,7 +19,12 @@ const usedOnceSchema = (collection: string) =>
   new Schema<UsedOnceDoc>({ _id: String, at: { type: Date, required: true } }, { versionKey: false, collection })
 
 const wechatSessionSchema = new Schema<WechatSessionDoc>(
-  { _id: String, sessionKey: { type: String, required: true }, unionid: { type: String, default: null }, updatedAt: Date },
+  {
+    _id: String,
+    sessionKey: { type: String, required: true },
+    unionid: { type: String, default: null },
+    updatedAt: Date,
+  },
   { versionKey: false, collection: 'wechat_sessions' },
 )
 

@@ -29,7 +29,12 @@ export class AuthService {
   async wechatLogin(code: string, inviterCode: string | undefined, now: Date): Promise<MemberLoginResponse> {
     const session = await this.burningCode(`login:${code}`, now, () => this.wechat.code2Session(code))
     // A new user's concurrent logins all write this row first: the upsert survives racing itself.
-    await updateById(this.m.WechatSession, session.openid, { $set: { sessionKey: session.sessionKey, unionid: session.unionid, updatedAt: now } }, { upsert: true })
+    await updateById(
+      this.m.WechatSession,
+      session.openid,
+      { $set: { sessionKey: session.sessionKey, unionid: session.unionid, updatedAt: now } },
+      { upsert: true },
+    )
     const { member, isNew } = await this.members.findOrRegister({
       identity: `wx:${session.openid}`,
       linkedIdentities: session.unionid ? [`unionid:${session.unionid}`] : [],
@@ -59,7 +64,12 @@ export class AuthService {
    * Rotating refresh: each refresh token works once (unique insert of its jti), so a stolen
    * token that was already used is refused instead of minting a parallel session.
    */
-  async refresh(refreshToken: string, kind: 'member' | 'staff', now: Date, staffClaims?: (sub: string) => Promise<object>): Promise<SessionTokens> {
+  async refresh(
+    refreshToken: string,
+    kind: 'member' | 'staff',
+    now: Date,
+    staffClaims?: (sub: string) => Promise<object>,
+  ): Promise<SessionTokens> {
     const claims = this.tokens.verify<{ sub: string }>(refreshToken, `${kind}-refresh`, now)
     if (!(await insertOnce(this.m.UsedRefreshToken, { _id: claims.jti, at: now }))) {
       throw new DomainError('AUTH.REFRESH_REUSED', 'refresh token already used')
@@ -83,7 +93,8 @@ export class AuthService {
    */
   private async burningCode<T>(key: string, now: Date, exchange: () => Promise<T>): Promise<T> {
     const id = sha256(key)
-    if (!(await insertOnce(this.m.UsedLoginCode, { _id: id, at: now }))) throw new DomainError('AUTH.CODE_USED', 'code already used')
+    if (!(await insertOnce(this.m.UsedLoginCode, { _id: id, at: now })))
+      throw new DomainError('AUTH.CODE_USED', 'code already used')
     try {
       return await exchange()
     } catch (err) {

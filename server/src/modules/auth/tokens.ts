@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto'
+import {
+  createCipheriv,
+  createDecipheriv,
+  createSecretKey,
+  hkdfSync,
+  randomBytes,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto'
 import jwt from 'jsonwebtoken'
 import type { StaffRole } from '@mall/shared'
 import { DomainError } from '../../http/domain-error'
@@ -57,7 +65,9 @@ export class TokenService {
     if (typeof sealed !== 'string') return undefined
     try {
       const raw = Buffer.from(sealed, 'base64url')
-      const decipher = createDecipheriv(SEAL_CIPHER, this.sealKey, raw.subarray(0, SEAL_IV_BYTES), { authTagLength: SEAL_TAG_BYTES })
+      const decipher = createDecipheriv(SEAL_CIPHER, this.sealKey, raw.subarray(0, SEAL_IV_BYTES), {
+        authTagLength: SEAL_TAG_BYTES,
+      })
       decipher.setAuthTag(raw.subarray(SEAL_IV_BYTES, SEAL_IV_BYTES + SEAL_TAG_BYTES))
       const body = Buffer.concat([decipher.update(raw.subarray(SEAL_IV_BYTES + SEAL_TAG_BYTES)), decipher.final()])
       return JSON.parse(body.toString('utf8'))
@@ -69,7 +79,11 @@ export class TokenService {
   sign(audience: Audience, claims: object, now: Date): { token: string; jti: string } {
     const jti = randomUUID()
     const ttl =
-      audience === 'scan' ? SCAN_TOKEN_TTL_SECONDS : audience.endsWith('refresh') ? this.s.refreshTtlSeconds : this.s.accessTtlSeconds
+      audience === 'scan'
+        ? SCAN_TOKEN_TTL_SECONDS
+        : audience.endsWith('refresh')
+          ? this.s.refreshTtlSeconds
+          : this.s.accessTtlSeconds
     const iat = Math.floor(now.getTime() / 1000)
     const token = jwt.sign({ ...claims, iat, exp: iat + ttl }, this.key, {
       algorithm: ALGORITHM,

@@ -26,12 +26,19 @@ const schema = new Schema<CampaignTransitionDoc>(
 )
 
 const KINDS = ['kill', 'budget', 'activate'] as const
-const STATUS_BY_KIND: Record<CampaignTransitionDoc['kind'], CampaignStatus> = { kill: 'killed', budget: 'paused_budget', activate: 'active' }
+const STATUS_BY_KIND: Record<CampaignTransitionDoc['kind'], CampaignStatus> = {
+  kill: 'killed',
+  budget: 'paused_budget',
+  activate: 'active',
+}
 
 export class CampaignStates {
   private readonly Row: Model<CampaignTransitionDoc>
 
-  constructor(conn: Connection, private readonly Campaign: Model<CampaignDoc>) {
+  constructor(
+    conn: Connection,
+    private readonly Campaign: Model<CampaignDoc>,
+  ) {
     this.Row = getModel(conn, 'CampaignTransition', schema)
   }
 
@@ -42,11 +49,17 @@ export class CampaignStates {
     if (!decisive) return c
     const stop = decisive.kind === 'activate' ? {} : { stoppedBy: decisive.by, stoppedAt: decisive.at }
     const derived = { ...c, status: STATUS_BY_KIND[decisive.kind], ...stop }
-    if (derived.status !== c.status) await updateById(this.Campaign, c._id, { $set: { status: derived.status, ...stop } })
+    if (derived.status !== c.status)
+      await updateById(this.Campaign, c._id, { $set: { status: derived.status, ...stop } })
     return derived
   }
 
-  claim(campaignId: string, kind: CampaignTransitionDoc['kind'], by: string, now: Date): Promise<Claimed<CampaignTransitionDoc>> {
+  claim(
+    campaignId: string,
+    kind: CampaignTransitionDoc['kind'],
+    by: string,
+    now: Date,
+  ): Promise<Claimed<CampaignTransitionDoc>> {
     // Nothing follows the insert but the cache, which every read repairs: settled at once.
     return claimTransition(this.Row, { _id: `${campaignId}:${kind}`, campaignId, kind, by, at: now, settled: true })
   }

@@ -40,21 +40,43 @@ interface CampaignGrantHintDoc {
 
 const campaignSchema = new Schema<CampaignDoc>(
   {
-    _id: String, name: String, kind: String, segmentId: { type: String, default: null }, reward: Schema.Types.Mixed, budget: Schema.Types.Mixed,
-    startsAt: String, endsAt: String, status: String, createdBy: String, createdAt: Date, stoppedBy: { type: String, default: null }, stoppedAt: { type: Date, default: null },
+    _id: String,
+    name: String,
+    kind: String,
+    segmentId: { type: String, default: null },
+    reward: Schema.Types.Mixed,
+    budget: Schema.Types.Mixed,
+    startsAt: String,
+    endsAt: String,
+    status: String,
+    createdBy: String,
+    createdAt: Date,
+    stoppedBy: { type: String, default: null },
+    stoppedAt: { type: Date, default: null },
   },
   { versionKey: false, collection: 'campaigns', minimize: false },
 )
 const grantSchema = new Schema<CampaignGrantDoc>(
   {
-    _id: String, campaignId: String, slot: Number, memberId: String, memberKey: String, state: String, points: Number,
-    couponId: { type: String, default: null }, couponRefusal: { type: String, default: null }, at: Date,
+    _id: String,
+    campaignId: String,
+    slot: Number,
+    memberId: String,
+    memberKey: String,
+    state: String,
+    points: Number,
+    couponId: { type: String, default: null },
+    couponRefusal: { type: String, default: null },
+    at: Date,
   },
   { versionKey: false, collection: 'campaign_grants' },
 )
 grantSchema.index({ campaignId: 1, memberKey: 1 }, { unique: true })
 grantSchema.index({ state: 1, at: 1 }) // the sweeper's unrewarded grants (on MongoDB)
-const hintSchema = new Schema<CampaignGrantHintDoc>({ _id: String, slots: Number }, { versionKey: false, collection: 'campaign_grant_hints' })
+const hintSchema = new Schema<CampaignGrantHintDoc>(
+  { _id: String, slots: Number },
+  { versionKey: false, collection: 'campaign_grant_hints' },
+)
 
 export interface CampaignModels {
   Campaign: Model<CampaignDoc>

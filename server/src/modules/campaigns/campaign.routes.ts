@@ -50,7 +50,15 @@ export function campaignRoutes({ services, tokens, now }: AppContext): Router {
   router.get('/:id/grants', operator, async (ctx) => {
     const rows = await services.campaigns.grants(id(ctx.params.id))
     ctx.body = {
-      items: rows.map((g) => ({ slot: g.slot, memberId: g.memberId, state: g.state, points: g.points, couponId: g.couponId, couponRefusal: g.couponRefusal, at: new Date(g.at).toISOString() })),
+      items: rows.map((g) => ({
+        slot: g.slot,
+        memberId: g.memberId,
+        state: g.state,
+        points: g.points,
+        couponId: g.couponId,
+        couponRefusal: g.couponRefusal,
+        at: new Date(g.at).toISOString(),
+      })),
     }
   })
   return router
@@ -75,15 +83,28 @@ export function pointsCampaignRoutes({ services, tokens, now }: AppContext): Rou
 
   router.post('/:id/simulate', operator, async (ctx) => {
     parseBody(ctx, emptyBody)
-    ctx.body = await services.pointsCampaigns.simulate(await services.pointsCampaigns.campaign(id(ctx.params.id)), now())
+    ctx.body = await services.pointsCampaigns.simulate(
+      await services.pointsCampaigns.campaign(id(ctx.params.id)),
+      now(),
+    )
   })
 
   router.post('/:id/kill', operator, async (ctx) => {
-    ctx.body = await services.pointsCampaigns.kill(id(ctx.params.id), ctx.state.staff.sub, parseBody(ctx, pointsCampaignStopRequest).note, now())
+    ctx.body = await services.pointsCampaigns.kill(
+      id(ctx.params.id),
+      ctx.state.staff.sub,
+      parseBody(ctx, pointsCampaignStopRequest).note,
+      now(),
+    )
   })
 
   router.post('/:id/resume', operator, async (ctx) => {
-    ctx.body = await services.pointsCampaigns.resume(id(ctx.params.id), ctx.state.staff.sub, parseBody(ctx, pointsCampaignStopRequest).note, now())
+    ctx.body = await services.pointsCampaigns.resume(
+      id(ctx.params.id),
+      ctx.state.staff.sub,
+      parseBody(ctx, pointsCampaignStopRequest).note,
+      now(),
+    )
   })
   return router
 }

@@ -1,8 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import { trusted, type Connection } from 'mongoose'
 import {
-  campaignOpen, grantPeriod, shanghaiDay, shanghaiMonth, tierByLevel,
-  type CampaignInput, type CampaignRunResult, type CampaignSimulation, type CampaignView, type SegmentDefinition,
+  campaignOpen,
+  grantPeriod,
+  shanghaiDay,
+  shanghaiMonth,
+  tierByLevel,
+  type CampaignInput,
+  type CampaignRunResult,
+  type CampaignSimulation,
+  type CampaignView,
+  type SegmentDefinition,
 } from '@mall/shared'
 import { existsById } from '../../db/by-id'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
@@ -39,7 +47,13 @@ export class CampaignService {
 
   constructor(
     conn: Connection,
-    private readonly deps: { ledger: LedgerService; rules: ProgramRules; coupons: CouponClaimService; catalog: CouponCatalogService; audience: CampaignAudience },
+    private readonly deps: {
+      ledger: LedgerService
+      rules: ProgramRules
+      coupons: CouponClaimService
+      catalog: CouponCatalogService
+      audience: CampaignAudience
+    },
   ) {
     this.m = campaignModels(conn)
     this.states = new CampaignStates(conn, this.m.Campaign)
@@ -48,7 +62,15 @@ export class CampaignService {
   async create(input: CampaignInput, staffId: string, now: Date): Promise<CampaignView> {
     await this.checkSetup(input)
     for (;;) {
-      const doc: CampaignDoc = { ...input, _id: `c${randomBytes(4).toString('hex')}`, status: 'draft', createdBy: staffId, createdAt: now, stoppedBy: null, stoppedAt: null }
+      const doc: CampaignDoc = {
+        ...input,
+        _id: `c${randomBytes(4).toString('hex')}`,
+        status: 'draft',
+        createdBy: staffId,
+        createdAt: now,
+        stoppedBy: null,
+        stoppedAt: null,
+      }
       if (await insertOnce(this.m.Campaign, doc as never)) return this.view(doc)
     }
   }
@@ -69,9 +91,11 @@ export class CampaignService {
     const c = await this.get(id)
     if (c.status !== 'draft') throw new DomainError('CAMPAIGN.INVALID_STATE', `cannot activate a ${c.status} campaign`)
     await this.checkSetup(c)
-    if (!(await this.states.claim(id, 'activate', staffId, now)).won) throw new DomainError('CAMPAIGN.INVALID_STATE', 'activated meanwhile')
+    if (!(await this.states.claim(id, 'activate', staffId, now)).won)
+      throw new DomainError('CAMPAIGN.INVALID_STATE', 'activated meanwhile')
     const after = await this.get(id)
-    if (after.status !== 'active') throw new DomainError('CAMPAIGN.INVALID_STATE', `the campaign was ${after.status} meanwhile`)
+    if (after.status !== 'active')
+      throw new DomainError('CAMPAIGN.INVALID_STATE', `the campaign was ${after.status} meanwhile`)
     return this.view(after)
   }
 
@@ -96,20 +120,34 @@ export class CampaignService {
     const granted = input._id ? await this.grantedKeys(input._id) : new Set<string>()
     const period = grantPeriod(input.kind, shanghaiDay(now))
     const fresh = audience.filter((a) => !granted.has(`${a.memberId}:${period}`))
-    const budgetLeft = Math.max(0, input.budget.maxGrants - (input._id ? await this.slotsTaken(input._id, input.budget.maxGrants) : 0))
+    const budgetLeft = Math.max(
+      0,
+      input.budget.maxGrants - (input._id ? await this.slotsTaken(input._id, input.budget.maxGrants) : 0),
+    )
     const chosen = fresh.slice(0, budgetLeft)
     const { tiers } = await this.deps.rules.current()
     const points = chosen.reduce((sum, a) => sum + this.pointsFor(input, tiers, a.tierLevel), 0)
-    const couponStockLeft = input.reward.couponTemplateId ? await this.deps.catalog.stockLeft(input.reward.couponTemplateId) : null
+    const couponStockLeft = input.reward.couponTemplateId
+      ? await this.deps.catalog.stockLeft(input.reward.couponTemplateId)
+      : null
     const coupons = input.reward.couponTemplateId ? chosen.length : 0
     const warnings: string[] = []
     if (fresh.length > budgetLeft) warnings.push(`预算不足：${fresh.length - budgetLeft} 名符合条件的会员将领不到`)
-    if (couponStockLeft !== null && couponStockLeft < coupons) warnings.push(`券库存不足：还剩 ${couponStockLeft} 张，需要 ${coupons} 张`)
+    if (couponStockLeft !== null && couponStockLeft < coupons)
+      warnings.push(`券库存不足：还剩 ${couponStockLeft} 张，需要 ${coupons} 张`)
     if (now.getTime() >= Date.parse(input.endsAt)) warnings.push('活动时间已结束')
-    if (audience.length === 0) warnings.push(input.kind === 'birthday_gift' ? '本月没有登记了生日的会员符合条件' : '该分群当前没有会员')
+    if (audience.length === 0)
+      warnings.push(input.kind === 'birthday_gift' ? '本月没有登记了生日的会员符合条件' : '该分群当前没有会员')
     return {
-      matched: audience.length, alreadyGranted: audience.length - fresh.length, wouldGrant: chosen.length, budgetLeft,
-      points, pointsValueFen: points * POINT_VALUE_FEN, coupons, couponStockLeft, warnings,
+      matched: audience.length,
+      alreadyGranted: audience.length - fresh.length,
+      wouldGrant: chosen.length,
+      budgetLeft,
+      points,
+      pointsValueFen: points * POINT_VALUE_FEN,
+      coupons,
+      couponStockLeft,
+      warnings,
     }
   }
 
@@ -117,7 +155,11 @@ export class CampaignService {
   async run(id: string, now: Date): Promise<CampaignRunResult> {
     let c = await this.get(id)
     if (!campaignOpen(c, now)) return { granted: 0, skipped: 0, status: c.status }
-    const [audience, granted, { tiers }] = await Promise.all([this.audienceOf(c, now), this.grantedKeys(id), this.deps.rules.current()])
+    const [audience, granted, { tiers }] = await Promise.all([
+      this.audienceOf(c, now),
+      this.grantedKeys(id),
+      this.deps.rules.current(),
+    ])
     const period = grantPeriod(c.kind, shanghaiDay(now))
     let slot = (await this.slotsTaken(id, c.budget.maxGrants)) + 1
     let checkedAt = Date.now()
@@ -148,7 +190,9 @@ export class CampaignService {
 
   /** Every open campaign, daily (birthdays of the month, members newly in a win-back segment). */
   async runAll(now: Date): Promise<Record<string, CampaignRunResult>> {
-    const open = (await this.m.Campaign.find({ status: 'active' }).lean<CampaignDoc[]>().exec()).filter((c) => campaignOpen(c, now))
+    const open = (await this.m.Campaign.find({ status: 'active' }).lean<CampaignDoc[]>().exec()).filter((c) =>
+      campaignOpen(c, now),
+    )
     const out: Record<string, CampaignRunResult> = {}
     for (const c of open) out[c._id] = await this.run(c._id, now)
     return out
@@ -156,16 +200,37 @@ export class CampaignService {
 
   /** Finishes grants whose reward a crash interrupted (the budget slot was taken, nothing posted). */
   async sweep(now: Date): Promise<number> {
-    const stuck = await this.m.Grant.find({ state: 'granted', at: trusted({ $lt: new Date(now.getTime() - STALE_GRANT_MS) }) }).lean<CampaignGrantDoc[]>().exec()
+    const stuck = await this.m.Grant.find({
+      state: 'granted',
+      at: trusted({ $lt: new Date(now.getTime() - STALE_GRANT_MS) }),
+    })
+      .lean<CampaignGrantDoc[]>()
+      .exec()
     for (const g of stuck) await this.reward(await this.get(g.campaignId), g, now)
     return stuck.length
   }
 
-  private async takeSlot(c: CampaignDoc, member: Member, memberKey: string, from: number, points: number, now: Date): Promise<CampaignGrantDoc | 'budget_exhausted' | 'already_granted'> {
+  private async takeSlot(
+    c: CampaignDoc,
+    member: Member,
+    memberKey: string,
+    from: number,
+    points: number,
+    now: Date,
+  ): Promise<CampaignGrantDoc | 'budget_exhausted' | 'already_granted'> {
     for (let slot = from; ; slot++) {
       if (slot > c.budget.maxGrants) return 'budget_exhausted'
       const doc: CampaignGrantDoc = {
-        _id: grantId(c._id, slot), campaignId: c._id, slot, memberId: member.memberId, memberKey, state: 'granted', points, couponId: null, couponRefusal: null, at: now,
+        _id: grantId(c._id, slot),
+        campaignId: c._id,
+        slot,
+        memberId: member.memberId,
+        memberKey,
+        state: 'granted',
+        points,
+        couponId: null,
+        couponRefusal: null,
+        at: now,
       }
       try {
         await insertRow(this.m.Grant, doc as never)
@@ -174,7 +239,9 @@ export class CampaignService {
         if (await existsById(this.m.Grant, doc._id)) continue // slot taken by another run
         return 'already_granted'
       }
-      void this.m.Hint.updateOne({ _id: c._id }, { $max: { slots: slot } }, { upsert: true }).exec().catch(() => undefined)
+      void this.m.Hint.updateOne({ _id: c._id }, { $max: { slots: slot } }, { upsert: true })
+        .exec()
+        .catch(() => undefined)
       return doc
     }
   }
@@ -185,7 +252,10 @@ export class CampaignService {
     if (g.points > 0) {
       const { earning } = await this.deps.rules.current()
       await this.deps.ledger.post({
-        memberId: g.memberId, eventKey: `campaign:${c._id}:${g.memberKey}`, type: 'adjust', now,
+        memberId: g.memberId,
+        eventKey: `campaign:${c._id}:${g.memberKey}`,
+        type: 'adjust',
+        now,
         plan: () => ({
           op: { kind: 'credit', points: g.points, earnedMonth: shanghaiMonth(now), expiryMonths: earning.expiryMonths },
           meta: { reason: c.kind === 'birthday_gift' ? '生日礼积分' : c.name, campaignId: c._id },
@@ -204,7 +274,11 @@ export class CampaignService {
     await this.m.Grant.updateOne({ _id: g._id }, { $set: set }).exec()
   }
 
-  private pointsFor(c: Pick<CampaignInput, 'kind' | 'reward'>, tiers: Parameters<typeof tierByLevel>[0], tierLevel: number): number {
+  private pointsFor(
+    c: Pick<CampaignInput, 'kind' | 'reward'>,
+    tiers: Parameters<typeof tierByLevel>[0],
+    tierLevel: number,
+  ): number {
     if (c.reward.points !== null) return c.reward.points
     return c.kind === 'birthday_gift' ? tierByLevel(tiers, tierLevel).benefits.birthdayGiftPoints : 0
   }
@@ -221,16 +295,20 @@ export class CampaignService {
   }
 
   private async checkSetup(c: Pick<CampaignInput, 'kind' | 'segmentId' | 'reward'>): Promise<void> {
-    if (c.segmentId && !(await this.deps.audience.definitionOf(c.segmentId))) throw new DomainError('SEGMENT.NOT_FOUND', 'segment not found')
+    if (c.segmentId && !(await this.deps.audience.definitionOf(c.segmentId)))
+      throw new DomainError('SEGMENT.NOT_FOUND', 'segment not found')
     if (c.reward.couponTemplateId) {
       const [t] = [...(await this.deps.catalog.templatesById([c.reward.couponTemplateId])).values()]
       if (!t) throw new DomainError('COUPON.NOT_FOUND', 'coupon template not found')
-      if (t.perMemberLimit !== 1) throw new DomainError('CAMPAIGN.COUPON_UNSUITABLE', 'campaign coupons must be limited to 1 per member')
+      if (t.perMemberLimit !== 1)
+        throw new DomainError('CAMPAIGN.COUPON_UNSUITABLE', 'campaign coupons must be limited to 1 per member')
     }
   }
 
   private async grantedKeys(id: string): Promise<Set<string>> {
-    const rows = await this.m.Grant.find({ campaignId: id }, { memberKey: 1 }).lean<Pick<CampaignGrantDoc, 'memberKey'>[]>().exec()
+    const rows = await this.m.Grant.find({ campaignId: id }, { memberKey: 1 })
+      .lean<Pick<CampaignGrantDoc, 'memberKey'>[]>()
+      .exec()
     return new Set(rows.map((r) => r.memberKey))
   }
 
@@ -242,7 +320,10 @@ export class CampaignService {
   private async view(c: CampaignDoc): Promise<CampaignView> {
     const { _id, createdAt, stoppedAt, ...rest } = c
     return {
-      ...rest, id: _id, grants: await this.slotsTaken(_id, c.budget.maxGrants), createdAt: new Date(createdAt).toISOString(),
+      ...rest,
+      id: _id,
+      grants: await this.slotsTaken(_id, c.budget.maxGrants),
+      createdAt: new Date(createdAt).toISOString(),
       stoppedAt: stoppedAt ? new Date(stoppedAt).toISOString() : null,
     }
   }

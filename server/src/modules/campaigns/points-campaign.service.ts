@@ -1,7 +1,17 @@
 import { Schema, trusted, type Connection, type Model } from 'mongoose'
 import {
-  addDays, budgetPeriodKey, campaignDaysFrom, shanghaiDay, simulatePointsCampaign, startOfShanghaiDay, SIMULATION_SAMPLE_DAYS,
-  type EarningFactors, type PointsCampaign, type PointsCampaignSimulation, type PointsCampaignView, type SampledPurchase,
+  addDays,
+  budgetPeriodKey,
+  campaignDaysFrom,
+  shanghaiDay,
+  simulatePointsCampaign,
+  startOfShanghaiDay,
+  SIMULATION_SAMPLE_DAYS,
+  type EarningFactors,
+  type PointsCampaign,
+  type PointsCampaignSimulation,
+  type PointsCampaignView,
+  type SampledPurchase,
 } from '@mall/shared'
 import { getModel } from '../../db/connect'
 import { TransitionChain, writeConverging } from '../../db/transitions'
@@ -62,7 +72,10 @@ export class PointsCampaignService {
   readonly budget: BudgetChain
   private controls: { at: number; rows: Map<string, ControlDoc> } | null = null
 
-  constructor(conn: Connection, private readonly rules: ProgramRules) {
+  constructor(
+    conn: Connection,
+    private readonly rules: ProgramRules,
+  ) {
     this.Control = getModel(conn, 'PointsCampaignControl', controlSchema)
     this.switches = new TransitionChain(getModel(conn, 'PointsCampaignSwitch', switchSchema), (id, k) => `${id}:s${k}`)
     this.Entry = ledgerModels(conn).Entry
@@ -76,25 +89,52 @@ export class PointsCampaignService {
   }
 
   /** Bonus points the budget lets this purchase add; undefined = the campaign has no cap. */
-  async allowance(c: PointsCampaign, purchaseId: string, at: Date, desired: number, now: Date): Promise<number | undefined> {
+  async allowance(
+    c: PointsCampaign,
+    purchaseId: string,
+    at: Date,
+    desired: number,
+    now: Date,
+  ): Promise<number | undefined> {
     if (!c.budgetPoints) return undefined
     return this.budget.reserve(this.budgetKey(c, at), c.budgetPoints, purchaseId, desired, now)
   }
 
   async list(now: Date): Promise<PointsCampaignView[]> {
     const [{ earning }, controls] = await Promise.all([this.rules.current(), this.controlRows(true)])
-    return Promise.all(earning.campaigns.map(async (c) => {
-      const control = controls.get(c.id)
-      const periodKey = budgetPeriodKey(c, now)
-      const used = c.budgetPoints ? await this.budget.used(this.budgetKey(c, now)) : 0
-      const budget = c.budgetPoints ? { points: c.budgetPoints, period: c.budgetPeriod ?? 'total', periodKey, used, left: Math.max(0, c.budgetPoints - used) } : null
-      const nextDay = campaignDaysFrom(c, shanghaiDay(now), LOOKAHEAD_DAYS)[0] ?? null
-      const status = control?.killed ? 'killed' : budget && budget.left === 0 ? 'paused_budget' : nextDay === shanghaiDay(now) ? 'running' : 'scheduled'
-      return {
-        campaign: c, status, nextDay, budget,
-        stoppedBy: control?.killed ? control.by : null, stoppedAt: control?.killed ? control.at.toISOString() : null, stopNote: control?.killed ? control.note : '',
-      }
-    }))
+    return Promise.all(
+      earning.campaigns.map(async (c) => {
+        const control = controls.get(c.id)
+        const periodKey = budgetPeriodKey(c, now)
+        const used = c.budgetPoints ? await this.budget.used(this.budgetKey(c, now)) : 0
+        const budget = c.budgetPoints
+          ? {
+              points: c.budgetPoints,
+              period: c.budgetPeriod ?? 'total',
+              periodKey,
+              used,
+              left: Math.max(0, c.budgetPoints - used),
+            }
+          : null
+        const nextDay = campaignDaysFrom(c, shanghaiDay(now), LOOKAHEAD_DAYS)[0] ?? null
+        const status = control?.killed
+          ? 'killed'
+          : budget && budget.left === 0
+            ? 'paused_budget'
+            : nextDay === shanghaiDay(now)
+              ? 'running'
+              : 'scheduled'
+        return {
+          campaign: c,
+          status,
+          nextDay,
+          budget,
+          stoppedBy: control?.killed ? control.by : null,
+          stoppedAt: control?.killed ? control.at.toISOString() : null,
+          stopNote: control?.killed ? control.note : '',
+        }
+      }),
+    )
   }
 
   async kill(id: string, staffId: string, note: string, now: Date): Promise<PointsCampaignView> {
@@ -109,14 +149,23 @@ export class PointsCampaignService {
   async simulate(c: PointsCampaign, now: Date): Promise<PointsCampaignSimulation> {
     const since = startOfShanghaiDay(addDays(shanghaiDay(now), -SIMULATION_SAMPLE_DAYS))
     const [rows, used] = await Promise.all([
-      this.Entry.find({ type: 'earn', createdAt: trusted({ $gte: since }) }, { memberId: 1, createdAt: 1, 'meta.storeId': 1, 'meta.breakdown': 1 })
-        .lean<Pick<LedgerEntryDoc, 'memberId' | 'createdAt' | 'meta'>[]>().exec(),
+      this.Entry.find(
+        { type: 'earn', createdAt: trusted({ $gte: since }) },
+        { memberId: 1, createdAt: 1, 'meta.storeId': 1, 'meta.breakdown': 1 },
+      )
+        .lean<Pick<LedgerEntryDoc, 'memberId' | 'createdAt' | 'meta'>[]>()
+        .exec(),
       c.budgetPoints ? this.budget.used(this.budgetKey(c, now)) : 0,
     ])
     const sample: SampledPurchase[] = rows.flatMap((r) => {
       const b = r.meta.breakdown as EarningFactors | undefined
       if (!b || typeof r.meta.storeId !== 'string') return []
-      const factors = { basePoints: b.basePoints, tierMultiplierPermille: b.tierMultiplierPermille, storeMultiplierPermille: b.storeMultiplierPermille, categoryMultiplierPermille: b.categoryMultiplierPermille }
+      const factors = {
+        basePoints: b.basePoints,
+        tierMultiplierPermille: b.tierMultiplierPermille,
+        storeMultiplierPermille: b.storeMultiplierPermille,
+        categoryMultiplierPermille: b.categoryMultiplierPermille,
+      }
       return [{ memberId: r.memberId, storeId: r.meta.storeId, day: shanghaiDay(new Date(r.createdAt)), factors }]
     })
     return simulatePointsCampaign(c, sample, now, used)
@@ -129,17 +178,37 @@ export class PointsCampaignService {
   }
 
   /** Kills or resumes: the switch's next row, refused if the switch is already where it is asked to go. */
-  private async setKilled(id: string, killed: boolean, by: string, note: string, now: Date): Promise<PointsCampaignView> {
+  private async setKilled(
+    id: string,
+    killed: boolean,
+    by: string,
+    note: string,
+    now: Date,
+  ): Promise<PointsCampaignView> {
     await this.campaign(id)
     const control = await this.Control.findById(id).lean<ControlDoc>().exec()
     // Switches from before the chain: their control row stands for one kill.
     const chain = await this.switches.read(id, control?.chain ?? (control?.killed ? 1 : 0))
     const k = chain.length + 1
-    const claimed = (chain.length % 2 === 1) === killed ? null
-      : await this.switches.claim({ _id: this.switches.idOf(id, k), campaignId: id, killed, by, at: now, note, settled: true })
+    const claimed =
+      (chain.length % 2 === 1) === killed
+        ? null
+        : await this.switches.claim({
+            _id: this.switches.idOf(id, k),
+            campaignId: id,
+            killed,
+            by,
+            at: now,
+            note,
+            settled: true,
+          })
     if (!claimed?.won) throw new DomainError('CAMPAIGN.INVALID_STATE', killed ? 'already stopped' : 'not stopped')
-    await writeConverging(() => this.switches.read(id, k), async (c) => void (await this.writeControl(id, c.length, c.last ?? claimed.row)),
-      (a, b) => a.length === b.length, { length: k, last: claimed.row })
+    await writeConverging(
+      () => this.switches.read(id, k),
+      async (c) => void (await this.writeControl(id, c.length, c.last ?? claimed.row)),
+      (a, b) => a.length === b.length,
+      { length: k, last: claimed.row },
+    )
     this.controls = null
     return (await this.list(now)).find((v) => v.campaign.id === id)!
   }
@@ -155,21 +224,34 @@ export class PointsCampaignService {
   }
 
   private async writeControl(id: string, length: number, last: SwitchDoc): Promise<ControlDoc> {
-    const doc = { _id: id, killed: length % 2 === 1, by: last.by, at: new Date(last.at), note: last.note, chain: length }
+    const doc = {
+      _id: id,
+      killed: length % 2 === 1,
+      by: last.by,
+      at: new Date(last.at),
+      note: last.note,
+      chain: length,
+    }
     await this.Control.replaceOne({ _id: id }, doc, { upsert: true }).exec()
     return doc
   }
 
   private async controlRows(fresh = false): Promise<Map<string, ControlDoc>> {
     if (!fresh && this.controls && Date.now() - this.controls.at < CONTROLS_MS) return this.controls.rows
-    const [rows, { earning }] = await Promise.all([this.Control.find({}).lean<ControlDoc[]>().exec(), this.rules.current()])
+    const [rows, { earning }] = await Promise.all([
+      this.Control.find({}).lean<ControlDoc[]>().exec(),
+      this.rules.current(),
+    ])
     const byId = new Map(rows.map((r) => [r._id, { ...r, at: new Date(r.at) }]))
     // A switch whose writer crashed before writing the control row is found by one probe per campaign.
-    await Promise.all(earning.campaigns.map(async (c) => {
-      const control = byId.get(c.id)
-      const chain = await this.switches.read(c.id, control?.chain ?? (control?.killed ? 1 : 0))
-      if (chain.last && chain.length !== (control?.chain ?? -1)) byId.set(c.id, await this.writeControl(c.id, chain.length, chain.last))
-    }))
+    await Promise.all(
+      earning.campaigns.map(async (c) => {
+        const control = byId.get(c.id)
+        const chain = await this.switches.read(c.id, control?.chain ?? (control?.killed ? 1 : 0))
+        if (chain.last && chain.length !== (control?.chain ?? -1))
+          byId.set(c.id, await this.writeControl(c.id, chain.length, chain.last))
+      }),
+    )
     this.controls = { at: Date.now(), rows: byId }
     return this.controls.rows
   }

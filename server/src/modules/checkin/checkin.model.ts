@@ -48,14 +48,29 @@ export interface CheckinReminderDoc {
 
 const checkinSchema = new Schema<CheckinDoc>(
   {
-    _id: String, memberId: { type: String, required: true }, day: String, kind: String, at: Date, streak: Number,
-    rewardPoints: Number, milestoneDay: { type: Number, default: null }, makeupCardsEarned: Number, rewarded: Boolean,
+    _id: String,
+    memberId: { type: String, required: true },
+    day: String,
+    kind: String,
+    at: Date,
+    streak: Number,
+    rewardPoints: Number,
+    milestoneDay: { type: Number, default: null },
+    makeupCardsEarned: Number,
+    rewarded: Boolean,
   },
   { versionKey: false, collection: 'checkins' },
 )
 checkinSchema.index({ rewarded: 1, at: 1 })
 const cardSchema = new Schema<MakeupCardDoc>(
-  { _id: String, memberId: { type: String, required: true }, source: String, state: String, usedFor: { type: String, default: null }, createdAt: Date },
+  {
+    _id: String,
+    memberId: { type: String, required: true },
+    source: String,
+    state: String,
+    usedFor: { type: String, default: null },
+    createdAt: Date,
+  },
   { versionKey: false, collection: 'makeup_cards' },
 )
 cardSchema.index({ memberId: 1, state: 1 })
@@ -65,7 +80,12 @@ const useSchema = new Schema<MakeupUseDoc>(
   { versionKey: false, collection: 'makeup_uses' },
 )
 const reminderSchema = new Schema<CheckinReminderDoc>(
-  { _id: String, openid: { type: String, default: null }, subscribedAt: Date, lastSentDay: { type: String, default: null } },
+  {
+    _id: String,
+    openid: { type: String, default: null },
+    subscribedAt: Date,
+    lastSentDay: { type: String, default: null },
+  },
   { versionKey: false, collection: 'checkin_reminders' },
 )
 

@@ -1,7 +1,13 @@
 import { trusted, type Connection } from 'mongoose'
 import {
-  addDays, checkinReward, lastDayOfMonth, nextMilestone, shanghaiDay, shanghaiMonth,
-  type CheckinResult, type CheckinStatus,
+  addDays,
+  checkinReward,
+  lastDayOfMonth,
+  nextMilestone,
+  shanghaiDay,
+  shanghaiMonth,
+  type CheckinResult,
+  type CheckinStatus,
 } from '@mall/shared'
 import { existsById, findById, updateById } from '../../db/by-id'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
@@ -26,7 +32,8 @@ export class CheckinService {
     private readonly ledger: LedgerService,
     private readonly rules: ProgramRules,
     /** hands out a milestone's coupon; refusals (sold out, limit reached) are the template's rules */
-    private readonly grantCoupon: (memberId: string, templateId: string, now: Date) => Promise<unknown> = async () => undefined,
+    private readonly grantCoupon: (memberId: string, templateId: string, now: Date) => Promise<unknown> = async () =>
+      undefined,
   ) {
     this.m = checkinModels(conn)
   }
@@ -41,8 +48,16 @@ export class CheckinService {
     const streak = (yesterday?.streak ?? 0) + 1
     const reward = checkinReward(rules, streak, false)
     const doc: CheckinDoc = {
-      _id: `${memberId}:${today}`, memberId, day: today, kind: 'daily', at: now, streak, rewardPoints: reward.points,
-      milestoneDay: reward.milestone?.day ?? null, makeupCardsEarned: reward.milestone?.makeupCards ?? 0, rewarded: false,
+      _id: `${memberId}:${today}`,
+      memberId,
+      day: today,
+      kind: 'daily',
+      at: now,
+      streak,
+      rewardPoints: reward.points,
+      milestoneDay: reward.milestone?.day ?? null,
+      makeupCardsEarned: reward.milestone?.makeupCards ?? 0,
+      rewarded: false,
     }
     if (await insertOnce(this.m.Checkin, doc as never)) {
       await this.reward(doc)
@@ -57,7 +72,10 @@ export class CheckinService {
   private async reward(c: CheckinDoc): Promise<void> {
     if (c.rewarded) return
     const { earning } = await this.rules.current()
-    const growth = c.kind === 'daily' && earning.actionGrowth.checkin > 0 ? { bonus: { month: shanghaiMonth(c.at), amount: earning.actionGrowth.checkin } } : undefined
+    const growth =
+      c.kind === 'daily' && earning.actionGrowth.checkin > 0
+        ? { bonus: { month: shanghaiMonth(c.at), amount: earning.actionGrowth.checkin } }
+        : undefined
     if (c.rewardPoints > 0 || growth) {
       await this.ledger.post({
         memberId: c.memberId,
@@ -65,9 +83,21 @@ export class CheckinService {
         type: 'checkin',
         now: c.at,
         plan: () => ({
-          op: c.rewardPoints > 0 ? { kind: 'credit', points: c.rewardPoints, earnedMonth: shanghaiMonth(c.at), expiryMonths: earning.expiryMonths } : { kind: 'none' },
+          op:
+            c.rewardPoints > 0
+              ? {
+                  kind: 'credit',
+                  points: c.rewardPoints,
+                  earnedMonth: shanghaiMonth(c.at),
+                  expiryMonths: earning.expiryMonths,
+                }
+              : { kind: 'none' },
           growth,
-          meta: { day: c.day, reason: c.kind === 'makeup' ? `补签 ${c.day}` : c.milestoneDay ? `连续签到第${c.milestoneDay}天` : '每日签到' },
+          meta: {
+            day: c.day,
+            reason:
+              c.kind === 'makeup' ? `补签 ${c.day}` : c.milestoneDay ? `连续签到第${c.milestoneDay}天` : '每日签到',
+          },
         }),
       })
     }
@@ -76,9 +106,19 @@ export class CheckinService {
       : undefined
     // The coupon is claimed like any other (stock, per-member limit); a repeat after a crash is
     // stopped by the template's per-member limit, so milestone templates should use limit 1.
-    if (couponTemplateId) await this.grantCoupon(c.memberId, couponTemplateId, c.at).catch((err) => (err instanceof DomainError ? undefined : Promise.reject(err)))
+    if (couponTemplateId)
+      await this.grantCoupon(c.memberId, couponTemplateId, c.at).catch((err) =>
+        err instanceof DomainError ? undefined : Promise.reject(err),
+      )
     for (let i = 0; i < c.makeupCardsEarned; i++) {
-      await insertOnce(this.m.Card, { _id: `mc:${c.memberId}:streak:${c.day}:${i}`, memberId: c.memberId, source: 'milestone', state: 'active', usedFor: null, createdAt: c.at })
+      await insertOnce(this.m.Card, {
+        _id: `mc:${c.memberId}:streak:${c.day}:${i}`,
+        memberId: c.memberId,
+        source: 'milestone',
+        state: 'active',
+        usedFor: null,
+        createdAt: c.at,
+      })
     }
     // Not awaited: the flag only spares repeat work. If it is lost, the repair on the member's next
     // request or the sweeper runs this again, and the keyed posting replays instead of paying twice.
@@ -102,11 +142,16 @@ export class CheckinService {
     const today = shanghaiDay(now)
     const shown = month ?? today.slice(0, 7)
     await this.repair(memberId, today)
-    const monthDays = Array.from({ length: Number(lastDayOfMonth(shown).slice(8)) }, (_, i) => `${shown}-${String(i + 1).padStart(2, '0')}`)
+    const monthDays = Array.from(
+      { length: Number(lastDayOfMonth(shown).slice(8)) },
+      (_, i) => `${shown}-${String(i + 1).padStart(2, '0')}`,
+    )
     const [checked, streakToday, streakYesterday, cards, uses, reminder] = await Promise.all([
       Promise.all(monthDays.map(async (d) => ((await existsById(this.m.Checkin, `${memberId}:${d}`)) ? d : null))),
       existsById(this.m.Checkin, `${memberId}:${today}`),
-      this.m.Checkin.findById(`${memberId}:${addDays(today, -1)}`).lean<CheckinDoc>().exec(),
+      this.m.Checkin.findById(`${memberId}:${addDays(today, -1)}`)
+        .lean<CheckinDoc>()
+        .exec(),
       this.m.Card.countDocuments({ memberId, state: 'active' }).exec(),
       this.m.Use.countDocuments({ memberId, _id: trusted({ $regex: `^${memberId}:${today.slice(0, 7)}:` }) }).exec(),
       this.m.Reminder.findById(memberId).lean().exec(),
@@ -114,10 +159,20 @@ export class CheckinService {
     const streak = (streakYesterday?.streak ?? 0) + (streakToday ? 1 : 0)
     const next = nextMilestone(rules, streak)
     return {
-      today, month: shown, checkedDays: checked.filter((d): d is string => d !== null), checkedInToday: !!streakToday, streak,
-      nextMilestone: next ? { day: next.milestone.day, bonusPoints: next.milestone.bonusPoints, inDays: next.inDays } : null,
-      makeupCards: cards, makeupUsedThisMonth: uses, makeupMonthlyCap: rules.makeupMonthlyCap, makeupCardPricePoints: rules.makeupCardPricePoints,
-      basePoints: rules.basePoints, reminderSubscribed: !!reminder,
+      today,
+      month: shown,
+      checkedDays: checked.filter((d): d is string => d !== null),
+      checkedInToday: !!streakToday,
+      streak,
+      nextMilestone: next
+        ? { day: next.milestone.day, bonusPoints: next.milestone.bonusPoints, inDays: next.inDays }
+        : null,
+      makeupCards: cards,
+      makeupUsedThisMonth: uses,
+      makeupMonthlyCap: rules.makeupMonthlyCap,
+      makeupCardPricePoints: rules.makeupCardPricePoints,
+      basePoints: rules.basePoints,
+      reminderSubscribed: !!reminder,
     }
   }
 
@@ -136,13 +191,23 @@ export class CheckinService {
   async makeup(memberId: string, day: string, now: Date): Promise<CheckinResult> {
     const { checkin: rules } = await this.rules.current()
     const today = shanghaiDay(now)
-    if (day >= today || day.slice(0, 7) !== today.slice(0, 7)) throw new DomainError('CHECKIN.MAKEUP_NOT_ALLOWED', 'only missed days of this month')
-    if (await existsById(this.m.Checkin, `${memberId}:${day}`)) throw new DomainError('CHECKIN.ALREADY_CHECKED', 'day already checked')
+    if (day >= today || day.slice(0, 7) !== today.slice(0, 7))
+      throw new DomainError('CHECKIN.MAKEUP_NOT_ALLOWED', 'only missed days of this month')
+    if (await existsById(this.m.Checkin, `${memberId}:${day}`))
+      throw new DomainError('CHECKIN.ALREADY_CHECKED', 'day already checked')
     const useId = await this.reserveMakeup(memberId, day, rules.makeupMonthlyCap, now)
     const streak = (await this.streakEndingAt(memberId, addDays(day, -1))) + 1
     const doc: CheckinDoc = {
-      _id: `${memberId}:${day}`, memberId, day, kind: 'makeup', at: now, streak, rewardPoints: checkinReward(rules, streak, true).points,
-      milestoneDay: null, makeupCardsEarned: 0, rewarded: false,
+      _id: `${memberId}:${day}`,
+      memberId,
+      day,
+      kind: 'makeup',
+      at: now,
+      streak,
+      rewardPoints: checkinReward(rules, streak, true).points,
+      milestoneDay: null,
+      makeupCardsEarned: 0,
+      rewarded: false,
     }
     if (!(await insertOnce(this.m.Checkin, doc as never))) {
       await this.m.Use.deleteOne({ _id: useId.useId }).exec()
@@ -162,10 +227,15 @@ export class CheckinService {
     }
   }
 
-  private async reserveMakeup(memberId: string, day: string, cap: number, now: Date): Promise<{ useId: string; cardId: string }> {
+  private async reserveMakeup(
+    memberId: string,
+    day: string,
+    cap: number,
+    now: Date,
+  ): Promise<{ useId: string; cardId: string }> {
     const month = day.slice(0, 7)
     const takenCards = new Set<string>()
-    for (let n = 1; n <= cap; ) {
+    for (let n = 1; n <= cap;) {
       const cards = await this.m.Card.find({ memberId, state: 'active' }).lean<MakeupCardDoc[]>().exec()
       const card = cards.find((c) => !takenCards.has(c._id))
       if (!card) throw new DomainError('CHECKIN.NO_MAKEUP_CARD', 'no make-up card')
@@ -175,7 +245,8 @@ export class CheckinService {
         return { useId, cardId: card._id }
       } catch (err) {
         if (!isDuplicateKey(err)) throw err
-        if (await existsById(this.m.Use, useId)) n++ // that use of the month is taken
+        if (await existsById(this.m.Use, useId))
+          n++ // that use of the month is taken
         else takenCards.add(card._id) // a concurrent make-up is using this card: try another
       }
     }
@@ -184,8 +255,13 @@ export class CheckinService {
 
   private cardItem(card: Pick<MakeupCardDoc, '_id' | 'memberId'>, price: number): PaidItem {
     return {
-      memberId: card.memberId, paymentKey: `makeup-card:${card._id}`, points: price, type: 'redeem', meta: { item: '补签卡', cardId: card._id },
-      activate: async () => void (await updateIf(this.m.Card, card._id, { state: 'pending' }, { $set: { state: 'active' } })),
+      memberId: card.memberId,
+      paymentKey: `makeup-card:${card._id}`,
+      points: price,
+      type: 'redeem',
+      meta: { item: '补签卡', cardId: card._id },
+      activate: async () =>
+        void (await updateIf(this.m.Card, card._id, { state: 'pending' }, { $set: { state: 'active' } })),
       release: async () => void (await deleteIf(this.m.Card, card._id, { state: 'pending' })),
     }
   }
@@ -193,9 +269,19 @@ export class CheckinService {
   /** Buys a card with points; the client's Idempotency-Key names the card, so a retry buys once. */
   async buyCard(memberId: string, idempotencyKey: string, now: Date): Promise<{ cardId: string; makeupCards: number }> {
     const { checkin: rules } = await this.rules.current()
-    const card = { _id: `mc:${memberId}:buy:${idempotencyKey}`, memberId, source: 'purchase' as const, state: 'pending' as const, usedFor: null, createdAt: now }
-    const existing = (await insertOnce(this.m.Card, card as never)) ? card : await this.m.Card.findById(card._id).lean<MakeupCardDoc>().exec()
-    if (existing?.state === 'pending') await payForItem(this.ledger, this.cardItem(card, rules.makeupCardPricePoints), now)
+    const card = {
+      _id: `mc:${memberId}:buy:${idempotencyKey}`,
+      memberId,
+      source: 'purchase' as const,
+      state: 'pending' as const,
+      usedFor: null,
+      createdAt: now,
+    }
+    const existing = (await insertOnce(this.m.Card, card as never))
+      ? card
+      : await this.m.Card.findById(card._id).lean<MakeupCardDoc>().exec()
+    if (existing?.state === 'pending')
+      await payForItem(this.ledger, this.cardItem(card, rules.makeupCardPricePoints), now)
     return { cardId: card._id, makeupCards: await this.m.Card.countDocuments({ memberId, state: 'active' }).exec() }
   }
 
@@ -211,7 +297,8 @@ export class CheckinService {
     const unrewarded = await this.m.Checkin.find({ rewarded: false, at: before }).lean<CheckinDoc[]>().exec()
     for (const c of unrewarded) await this.reward(c)
     const pending = await this.m.Card.find({ state: 'pending', createdAt: before }).lean<MakeupCardDoc[]>().exec()
-    for (const card of pending) await settleStaleItem(this.ledger, this.cardItem(card, rules.makeupCardPricePoints), now)
+    for (const card of pending)
+      await settleStaleItem(this.ledger, this.cardItem(card, rules.makeupCardPricePoints), now)
     return { rewards: unrewarded.length, cards: pending.length }
   }
 
@@ -232,5 +319,12 @@ export class CheckinService {
 }
 
 function view(c: CheckinDoc): CheckinResult {
-  return { day: c.day, kind: c.kind, streak: c.streak, rewardPoints: c.rewardPoints, milestoneDay: c.milestoneDay, makeupCardsEarned: c.makeupCardsEarned }
+  return {
+    day: c.day,
+    kind: c.kind,
+    streak: c.streak,
+    rewardPoints: c.rewardPoints,
+    milestoneDay: c.milestoneDay,
+    makeupCardsEarned: c.makeupCardsEarned,
+  }
 }

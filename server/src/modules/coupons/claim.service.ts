@@ -66,7 +66,10 @@ export class CouponClaimService {
     const [t, member] = await Promise.all([this.template(templateId), this.members.getForDisplay(memberId)])
     const blocker = claimBlocker(t, member.tierLevel, now)
     if (blocker) throw BLOCKER_ERRORS[blocker]
-    if (t.pricePoints > 0 && (await this.ledger.head(memberId, member.walletHint ?? null)).state.balance < t.pricePoints) {
+    if (
+      t.pricePoints > 0 &&
+      (await this.ledger.head(memberId, member.walletHint ?? null)).state.balance < t.pricePoints
+    ) {
       throw new DomainError('POINTS.INSUFFICIENT', 'not enough points') // early answer; the debit enforces it
     }
     const coupon = await this.takeSlot(t, memberId, now, undefined, member.bookHint ?? null)
@@ -87,7 +90,12 @@ export class CouponClaimService {
    * grant's key, so a repeat after a crash collides with the first coupon instead of adding one.
    * Ordinals at or above `KEYED_ORDINAL_BASE` never meet those of claims (at most 100 per member).
    */
-  async grantKeyed(memberId: string, templateId: string, ordinal: number, now: Date): Promise<CouponDoc | 'already_granted'> {
+  async grantKeyed(
+    memberId: string,
+    templateId: string,
+    ordinal: number,
+    now: Date,
+  ): Promise<CouponDoc | 'already_granted'> {
     const t = await this.template(templateId)
     try {
       return await this.takeSlot({ ...t, pricePoints: 0 }, memberId, now, ordinal)
@@ -98,7 +106,13 @@ export class CouponClaimService {
   }
 
   /** `bookHint`: the member row's coupon book hint when the caller read the row anyway (a cached row will do). */
-  private async takeSlot(t: CouponTemplateDoc, memberId: string, now: Date, fixedOrdinal?: number, bookHint?: number | null): Promise<CouponDoc> {
+  private async takeSlot(
+    t: CouponTemplateDoc,
+    memberId: string,
+    now: Date,
+    fixedOrdinal?: number,
+    bookHint?: number | null,
+  ): Promise<CouponDoc> {
     const claimId = randomUUID()
     const pointer: { id?: string; couponId?: string } = {}
     try {
@@ -115,7 +129,14 @@ export class CouponClaimService {
     }
   }
 
-  private async insertSlot(t: CouponTemplateDoc, memberId: string, claimId: string, now: Date, fixedOrdinal: number | undefined, beforeInsert: (couponId: string) => Promise<void>): Promise<CouponDoc> {
+  private async insertSlot(
+    t: CouponTemplateDoc,
+    memberId: string,
+    claimId: string,
+    now: Date,
+    fixedOrdinal: number | undefined,
+    beforeInsert: (couponId: string) => Promise<void>,
+  ): Promise<CouponDoc> {
     // Any free ordinal in 1..perMemberLimit will do: from where this process left off, round to 1 (a
     // coupon given back frees a lower one), and refused only once every one of them was taken.
     const ordinalKey = `${t._id}:${memberId}`
@@ -127,9 +148,19 @@ export class CouponClaimService {
       const slot = await this.slots.next(t)
       await beforeInsert(couponId(t._id, slot))
       const doc: CouponDoc = {
-        _id: couponId(t._id, slot), templateId: t._id, slot, memberId, ordinal, claimId,
-        state: t.pricePoints > 0 ? 'pending_payment' : 'active', validFrom, validTo, claimedAt: now,
-        redeemedAt: null, redeemedBy: null, redeemedStoreId: null,
+        _id: couponId(t._id, slot),
+        templateId: t._id,
+        slot,
+        memberId,
+        ordinal,
+        claimId,
+        state: t.pricePoints > 0 ? 'pending_payment' : 'active',
+        validFrom,
+        validTo,
+        claimedAt: now,
+        redeemedAt: null,
+        redeemedBy: null,
+        redeemedStoreId: null,
       }
       try {
         await insertRow(this.m.Coupon, doc as never)
@@ -140,7 +171,8 @@ export class CouponClaimService {
         // the next ordinal until the per-member limit.
         if (await existsById(this.m.Coupon, doc._id)) continue
         await this.slots.giveBack(t._id, slot, claimId, now)
-        if (fixedOrdinal !== undefined) throw new DomainError('COUPON.ALREADY_GRANTED', 'this benefit coupon was granted before')
+        if (fixedOrdinal !== undefined)
+          throw new DomainError('COUPON.ALREADY_GRANTED', 'this benefit coupon was granted before')
         if (++taken >= limit) throw new DomainError('COUPON.LIMIT_REACHED', 'per-member limit reached')
         ordinal = (ordinal % limit) + 1
         continue
@@ -149,7 +181,9 @@ export class CouponClaimService {
       // The hint shows "N left" for limited stock (kept exact); for unlimited stock it only seeds a new
       // process's slot cursor, which walks past the few slots a sparse hint misses.
       if (t.stock !== null || slot % UNLIMITED_HINT_EVERY === 0) {
-        void updateById(this.m.StockHint, t._id, { $max: { claimedHint: slot } }, { upsert: true }).catch(() => undefined)
+        void updateById(this.m.StockHint, t._id, { $max: { claimedHint: slot } }, { upsert: true }).catch(
+          () => undefined,
+        )
       }
       return doc
     }
@@ -164,7 +198,12 @@ export class CouponClaimService {
       type: 'coupon',
       meta: { couponId: c._id, templateId: t._id, reason: `兑换${t.name}` },
       activate: async () => {
-        await updateIf(this.m.Coupon, c._id, { claimId: c.claimId, state: 'pending_payment' }, { $set: { state: 'active' } })
+        await updateIf(
+          this.m.Coupon,
+          c._id,
+          { claimId: c.claimId, state: 'pending_payment' },
+          { $set: { state: 'active' } },
+        )
       },
       // The hole's insert gates the release: of two releases of this claim (the request and the sweeper)
       // only one deletes, so a late one can never remove a coupon someone claimed in the freed slot since.
@@ -183,12 +222,19 @@ export class CouponClaimService {
 
   /** Finishes or compensates claims a crash left in pending_payment (see paid-item.ts). */
   async sweep(now: Date): Promise<{ activated: number; released: number }> {
-    const stuck = await this.m.Coupon.find({ state: 'pending_payment', claimedAt: trusted({ $lt: new Date(now.getTime() - STALE_PAYMENT_MS) }) })
+    const stuck = await this.m.Coupon.find({
+      state: 'pending_payment',
+      claimedAt: trusted({ $lt: new Date(now.getTime() - STALE_PAYMENT_MS) }),
+    })
       .lean<CouponDoc[]>()
       .exec()
     const counts = { activated: 0, released: 0 }
     for (const coupon of stuck) {
-      const outcome = await settleStaleItem(this.ledger, this.paidItem(coupon, await this.template(coupon.templateId)), now)
+      const outcome = await settleStaleItem(
+        this.ledger,
+        this.paidItem(coupon, await this.template(coupon.templateId)),
+        now,
+      )
       if (outcome === 'activated') await this.book.ensure(coupon, now)
       if (outcome !== 'unsettled') counts[outcome]++
     }

@@ -40,7 +40,15 @@ export interface CouponBookHints {
 }
 
 const pointerSchema = new Schema<CouponPointerDoc>(
-  { _id: String, memberId: String, templateId: String, claimId: String, couponId: { type: String, default: null }, failed: Boolean, at: Date },
+  {
+    _id: String,
+    memberId: String,
+    templateId: String,
+    claimId: String,
+    couponId: { type: String, default: null },
+    failed: Boolean,
+    at: Date,
+  },
   { versionKey: false, collection: 'coupon_book' },
 )
 
@@ -57,7 +65,11 @@ export class CouponBook {
   /** a lower bound only (other processes may have written more): the unique insert still decides */
   private readonly lastKnown = new RecentMap<string, number>(LAST_KNOWN_SIZE)
 
-  constructor(conn: Connection, private readonly m: CouponModels, private readonly hints: CouponBookHints) {
+  constructor(
+    conn: Connection,
+    private readonly m: CouponModels,
+    private readonly hints: CouponBookHints,
+  ) {
     this.Pointer = getModel(conn, 'CouponPointer', pointerSchema)
   }
 
@@ -66,7 +78,14 @@ export class CouponBook {
    * the pointer id. `storedHint`: the member row's pointer count when the caller read the row anyway
    * (a cached row will do: the unique insert decides).
    */
-  async open(memberId: string, templateId: string, claimId: string, now: Date, couponId: string, storedHint?: number | null): Promise<string> {
+  async open(
+    memberId: string,
+    templateId: string,
+    claimId: string,
+    now: Date,
+    couponId: string,
+    storedHint?: number | null,
+  ): Promise<string> {
     let start = this.lastKnown.get(memberId)
     if (start === undefined) {
       const stored = await this.storedCount(memberId, storedHint)
@@ -109,8 +128,15 @@ export class CouponBook {
    * no read: a member's book keeps every coupon ever claimed). `storedHint`: the pointer count of a
    * member row the caller has just read (not a cached one: its "empty" may be out of date).
    */
-  async coupons(memberId: string, now: Date, ofTemplates?: ReadonlySet<string>, storedHint?: number | null): Promise<CouponDoc[]> {
-    const pointers = (await this.pointers(memberId, storedHint)).filter((p) => !p.failed && (!ofTemplates || ofTemplates.has(p.templateId)))
+  async coupons(
+    memberId: string,
+    now: Date,
+    ofTemplates?: ReadonlySet<string>,
+    storedHint?: number | null,
+  ): Promise<CouponDoc[]> {
+    const pointers = (await this.pointers(memberId, storedHint)).filter(
+      (p) => !p.failed && (!ofTemplates || ofTemplates.has(p.templateId)),
+    )
     const found = await Promise.all(pointers.map((p) => this.resolve(p, now)))
     return found.filter((c): c is CouponDoc => c !== null && c.memberId === memberId)
   }
@@ -134,7 +160,9 @@ export class CouponBook {
     if (stored === 0) return [] // the row says the book is empty; a first claim changes that before its pointer
     const known = stored ?? 0
     const ids = Array.from({ length: known }, (_, i) => `${memberId}:${i + 1}`)
-    const rows = (await Promise.all(ids.map((id) => findById<CouponPointerDoc>(this.Pointer, id)))).filter((p): p is CouponPointerDoc => p !== null)
+    const rows = (await Promise.all(ids.map((id) => findById<CouponPointerDoc>(this.Pointer, id)))).filter(
+      (p): p is CouponPointerDoc => p !== null,
+    )
     for (let n = known + 1; ; n++) {
       const next = await findById<CouponPointerDoc>(this.Pointer, `${memberId}:${n}`)
       if (!next) return rows

@@ -1,7 +1,12 @@
 import { randomInt } from 'node:crypto'
 import type { Connection } from 'mongoose'
 import {
-  claimBlocker, couponHeadline, shanghaiDay, type ClaimableCoupon, type CouponTemplateInput, type MemberCoupon,
+  claimBlocker,
+  couponHeadline,
+  shanghaiDay,
+  type ClaimableCoupon,
+  type CouponTemplateInput,
+  type MemberCoupon,
 } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
 import { slotsTaken } from './slot-allocator'
@@ -15,14 +20,25 @@ import { couponModels, type CouponDoc, type CouponModels, type CouponTemplateDoc
 export class CouponCatalogService {
   private readonly m: CouponModels
 
-  constructor(conn: Connection, private readonly members: MemberService, private readonly book: CouponBook, private readonly templates: TemplateCache) {
+  constructor(
+    conn: Connection,
+    private readonly members: MemberService,
+    private readonly book: CouponBook,
+    private readonly templates: TemplateCache,
+  ) {
     this.m = couponModels(conn)
   }
 
   async createTemplate(input: CouponTemplateInput, createdBy: string, now: Date): Promise<CouponTemplateDoc> {
     for (let attempt = 0; attempt < 20; attempt++) {
       // 6 digits: the template number is part of the numeric redemption code.
-      const doc: CouponTemplateDoc = { ...input, _id: String(randomInt(100_000, 1_000_000)), status: 'active', createdAt: now, createdBy }
+      const doc: CouponTemplateDoc = {
+        ...input,
+        _id: String(randomInt(100_000, 1_000_000)),
+        status: 'active',
+        createdAt: now,
+        createdBy,
+      }
       if (await insertOnce(this.m.Template, doc as never)) {
         this.templates.forget(doc._id)
         return doc
@@ -48,16 +64,34 @@ export class CouponCatalogService {
     // alone; a claimer one probe more and two reads per coupon of an open template (the others none).
     const member = await this.members.get(memberId)
     const mine = await this.book.coupons(memberId, now, new Set(templates.map((t) => t._id)), member.bookHint ?? null)
-    const issued = new Map(await Promise.all(templates.flatMap((t) => (t.stock === null ? [] : [this.slotsTaken(t._id, t.stock).then((n) => [t._id, n] as const)]))))
+    const issued = new Map(
+      await Promise.all(
+        templates.flatMap((t) =>
+          t.stock === null ? [] : [this.slotsTaken(t._id, t.stock).then((n) => [t._id, n] as const)],
+        ),
+      ),
+    )
     return templates
       .sort((a, b) => (a.claimStart < b.claimStart ? 1 : -1))
       .map((t) => {
         const claimedByMe = mine.filter((c) => c.templateId === t._id).length
         const stockLeft = t.stock === null ? null : Math.max(0, t.stock - (issued.get(t._id) ?? 0))
-        const blocker = claimBlocker(t, member.tierLevel, now) ?? (stockLeft === 0 ? 'SOLD_OUT' : claimedByMe >= t.perMemberLimit ? 'LIMIT_REACHED' : null)
+        const blocker =
+          claimBlocker(t, member.tierLevel, now) ??
+          (stockLeft === 0 ? 'SOLD_OUT' : claimedByMe >= t.perMemberLimit ? 'LIMIT_REACHED' : null)
         return {
-          templateId: t._id, name: t.name, type: t.type, headline: couponHeadline(t), stockLeft, pricePoints: t.pricePoints,
-          perMemberLimit: t.perMemberLimit, claimedByMe, claimEnd: t.claimEnd, blocker, validityText: validityText(t), storeIds: t.storeIds,
+          templateId: t._id,
+          name: t.name,
+          type: t.type,
+          headline: couponHeadline(t),
+          stockLeft,
+          pricePoints: t.pricePoints,
+          perMemberLimit: t.perMemberLimit,
+          claimedByMe,
+          claimEnd: t.claimEnd,
+          blocker,
+          validityText: validityText(t),
+          storeIds: t.storeIds,
         }
       })
   }
@@ -94,10 +128,19 @@ export class CouponCatalogService {
 export function toMemberCoupon(c: CouponDoc, t: CouponTemplateDoc, now: Date): MemberCoupon {
   const status = c.state === 'redeemed' ? 'used' : new Date(c.validTo) < now ? 'expired' : 'unused'
   return {
-    couponId: c._id, templateId: t._id, name: t.name, type: t.type, headline: couponHeadline(t), status,
-    validFrom: c.validFrom, validTo: c.validTo, claimedAt: new Date(c.claimedAt).toISOString(),
-    redeemedAt: c.redeemedAt ? new Date(c.redeemedAt).toISOString() : null, redeemedStoreId: c.redeemedStoreId,
-    storeIds: t.storeIds, pricePoints: t.pricePoints,
+    couponId: c._id,
+    templateId: t._id,
+    name: t.name,
+    type: t.type,
+    headline: couponHeadline(t),
+    status,
+    validFrom: c.validFrom,
+    validTo: c.validTo,
+    claimedAt: new Date(c.claimedAt).toISOString(),
+    redeemedAt: c.redeemedAt ? new Date(c.redeemedAt).toISOString() : null,
+    redeemedStoreId: c.redeemedStoreId,
+    storeIds: t.storeIds,
+    pricePoints: t.pricePoints,
   }
 }
 

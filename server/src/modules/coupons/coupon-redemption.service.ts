@@ -1,10 +1,25 @@
 import type { Connection } from 'mongoose'
-import { MEMBER_CODE_STEP_SECONDS, couponUsability, stepEndsAt, timeStep, type MemberCodeResponse, type MemberCoupon, type ScannedCoupon } from '@mall/shared'
+import {
+  MEMBER_CODE_STEP_SECONDS,
+  couponUsability,
+  stepEndsAt,
+  timeStep,
+  type MemberCodeResponse,
+  type MemberCoupon,
+  type ScannedCoupon,
+} from '@mall/shared'
 import { DomainError } from '../../http/domain-error'
 import type { StaffClaims } from '../auth/tokens'
 import { signCode, verifyCode } from '../member-code/signer'
 import type { MemberService } from '../members/member.service'
-import { couponCodeSubject, couponId, couponModels, type CouponDoc, type CouponModels, type CouponRedemptionLogDoc } from './coupon.model'
+import {
+  couponCodeSubject,
+  couponId,
+  couponModels,
+  type CouponDoc,
+  type CouponModels,
+  type CouponRedemptionLogDoc,
+} from './coupon.model'
 import { CouponUseChain, isRedeemed, useEventId, type CouponUses } from './coupon-uses'
 import { toMemberCoupon, type CouponCatalogService } from './coupon-catalog.service'
 
@@ -34,7 +49,8 @@ export class CouponRedemptionService {
   /** The member's own coupon only: another member's coupon id answers 404. */
   async code(memberId: string, id: string, now: Date): Promise<MemberCodeResponse> {
     const row = await this.m.Coupon.findById(id).lean<CouponDoc>().exec()
-    if (!row || row.memberId !== memberId || row.state === 'pending_payment') throw new DomainError('COUPON.NOT_FOUND', 'coupon not found')
+    if (!row || row.memberId !== memberId || row.state === 'pending_payment')
+      throw new DomainError('COUPON.NOT_FOUND', 'coupon not found')
     const { coupon, uses } = await this.current(row)
     if (isRedeemed(uses)) throw alreadyRedeemed(uses)
     if (new Date(coupon.validTo) < now) throw new DomainError('COUPON.EXPIRED', 'coupon expired')
@@ -55,7 +71,8 @@ export class CouponRedemptionService {
     }
     const id = couponId(result.subject.slice(0, 6), Number(result.subject.slice(6)))
     const coupon = await this.m.Coupon.findById(id).lean<CouponDoc>().exec()
-    if (!coupon || coupon.state === 'pending_payment') throw new DomainError('COUPON.CODE_INVALID', 'coupon code invalid')
+    if (!coupon || coupon.state === 'pending_payment')
+      throw new DomainError('COUPON.CODE_INVALID', 'coupon code invalid')
     return coupon
   }
 
@@ -65,7 +82,12 @@ export class CouponRedemptionService {
     const view = await this.view(coupon, now)
     const member = await this.members.get(coupon.memberId)
     const reason = isRedeemed(uses) ? 'ALREADY_REDEEMED' : this.blocker(view, staff, now)
-    return { coupon: view, member: { memberNo: `****${member._id.slice(-4)}`, nickname: member.nickname }, usable: reason === null, reason }
+    return {
+      coupon: view,
+      member: { memberNo: `****${member._id.slice(-4)}`, nickname: member.nickname },
+      usable: reason === null,
+      reason,
+    }
   }
 
   /**
@@ -91,12 +113,19 @@ export class CouponRedemptionService {
     if (!row || row.state === 'pending_payment') throw new DomainError('COUPON.NOT_FOUND', 'coupon not found')
     const { coupon, uses } = await this.current(row)
     if (!isRedeemed(uses)) return this.repeatOrRefuse(staff, coupon, uses.last, 'undo', now)
-    const use = uses.last ?? { staffId: coupon.redeemedBy ?? '', storeId: coupon.redeemedStoreId ?? '', at: coupon.redeemedAt ?? now }
+    const use = uses.last ?? {
+      staffId: coupon.redeemedBy ?? '',
+      storeId: coupon.redeemedStoreId ?? '',
+      at: coupon.redeemedAt ?? now,
+    }
     const sameStore = staff.role === 'operator' || staff.storeId === use.storeId
     if (!sameStore) throw new DomainError('AUTH.FORBIDDEN', 'redeemed at another store')
     const ownInWindow = staff.sub === use.staffId && now.getTime() - new Date(use.at).getTime() <= UNDO_WINDOW_MS
     if (!ownInWindow && staff.role === 'clerk') {
-      throw new DomainError(staff.sub === use.staffId ? 'COUPON.UNDO_WINDOW_PASSED' : 'AUTH.FORBIDDEN', 'a manager must undo this')
+      throw new DomainError(
+        staff.sub === use.staffId ? 'COUPON.UNDO_WINDOW_PASSED' : 'AUTH.FORBIDDEN',
+        'a manager must undo this',
+      )
     }
     const undo = this.event(coupon, uses.length + 1, staff.sub, use.storeId, now)
     const claimed = await this.uses.claim(undo)
@@ -111,20 +140,37 @@ export class CouponRedemptionService {
   }
 
   private event(coupon: CouponDoc, k: number, staffId: string, storeId: string, now: Date): CouponRedemptionLogDoc {
-    return { _id: useEventId(coupon._id, k), couponId: coupon._id, action: k % 2 === 1 ? 'redeem' : 'undo', staffId, storeId, at: now, settled: false }
+    return {
+      _id: useEventId(coupon._id, k),
+      couponId: coupon._id,
+      action: k % 2 === 1 ? 'redeem' : 'undo',
+      staffId,
+      storeId,
+      at: now,
+      settled: false,
+    }
   }
 
   /**
    * `action` found done already (`done`, the newest event, or null): by this staff member, it is a
    * repeat and answers with the coupon as it is now, marked; otherwise it is refused, saying who did it.
    */
-  private async repeatOrRefuse(staff: StaffClaims, coupon: CouponDoc, done: CouponRedemptionLogDoc | null, action: 'redeem' | 'undo',
-    now: Date): Promise<MemberCoupon> {
+  private async repeatOrRefuse(
+    staff: StaffClaims,
+    coupon: CouponDoc,
+    done: CouponRedemptionLogDoc | null,
+    action: 'redeem' | 'undo',
+    now: Date,
+  ): Promise<MemberCoupon> {
     if (done?.action === action && done.staffId === staff.sub) {
       const { coupon: latest } = await this.current(coupon)
-      return { ...(await this.view(latest, now)), repeat: { action, by: done.staffId, at: new Date(done.at).toISOString() } }
+      return {
+        ...(await this.view(latest, now)),
+        repeat: { action, by: done.staffId, at: new Date(done.at).toISOString() },
+      }
     }
-    if (action === 'undo') throw new DomainError('COUPON.NOT_REDEEMED', 'coupon is not redeemed', done ? doneBy(done) : undefined)
+    if (action === 'undo')
+      throw new DomainError('COUPON.NOT_REDEEMED', 'coupon is not redeemed', done ? doneBy(done) : undefined)
     throw alreadyRedeemed({ length: 1, last: done?.action === 'redeem' ? done : null })
   }
 
@@ -145,5 +191,9 @@ function doneBy(row: CouponRedemptionLogDoc): { by: string; storeId: string; at:
 }
 
 function alreadyRedeemed(uses: CouponUses): DomainError {
-  return new DomainError('COUPON.ALREADY_REDEEMED', 'coupon already redeemed', uses.last ? doneBy(uses.last) : undefined)
+  return new DomainError(
+    'COUPON.ALREADY_REDEEMED',
+    'coupon already redeemed',
+    uses.last ? doneBy(uses.last) : undefined,
+  )
 }

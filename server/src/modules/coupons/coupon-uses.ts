@@ -18,7 +18,8 @@ export interface CouponUses {
   last: CouponRedemptionLogDoc | null
 }
 
-export const useEventId = (couponId: string, k: number) => `${couponId}:${k % 2 === 1 ? 'use' : 'undo'}${Math.ceil(k / 2)}`
+export const useEventId = (couponId: string, k: number) =>
+  `${couponId}:${k % 2 === 1 ? 'use' : 'undo'}${Math.ceil(k / 2)}`
 export const isRedeemed = (uses: CouponUses) => uses.length % 2 === 1
 
 /** How long a redemption's writer has to write the coupon's cache before the sweeper does. */
@@ -49,9 +50,14 @@ export class CouponUseChain {
   /** Writes the coupon's cache from the chain until it holds (see writeConverging), then settles `row`. */
   async settle(coupon: CouponDoc, uses: CouponUses, row: CouponRedemptionLogDoc | null): Promise<CouponDoc> {
     let cached = coupon
-    await writeConverging(() => this.read({ ...coupon, chain: uses.length }), async (u) => {
-      cached = await this.cache(coupon, u)
-    }, (a, b) => a.length === b.length, uses)
+    await writeConverging(
+      () => this.read({ ...coupon, chain: uses.length }),
+      async (u) => {
+        cached = await this.cache(coupon, u)
+      },
+      (a, b) => a.length === b.length,
+      uses,
+    )
     if (row) await markSettled(this.Log, row._id)
     return cached
   }
@@ -77,7 +83,15 @@ export class CouponUseChain {
   async standing(rows: CouponRedemptionLogDoc[]): Promise<CouponRedemptionLogDoc[]> {
     const uses = rows.filter((r) => r.action === 'redeem')
     const undoIds = uses.map((r) => r._id.replace(/:use(\d+)$/, ':undo$1')).filter((id, i) => id !== uses[i]!._id)
-    const undone = new Set(undoIds.length === 0 ? [] : (await this.Log.find({ _id: trusted({ $in: undoIds }) }, { _id: 1 }).lean().exec()).map((r) => r._id))
+    const undone = new Set(
+      undoIds.length === 0
+        ? []
+        : (
+            await this.Log.find({ _id: trusted({ $in: undoIds }) }, { _id: 1 })
+              .lean()
+              .exec()
+          ).map((r) => r._id),
+    )
     return uses.filter((r) => {
       if (/:use\d+$/.test(r._id)) return !undone.has(r._id.replace(/:use(\d+)$/, ':undo$1'))
       // rows from before the chain: an undo of the same coupon after it, among the rows given
@@ -92,10 +106,27 @@ export class CouponUseChain {
   }
 }
 
-function cacheOf(uses: CouponUses, coupon: CouponDoc): Pick<CouponDoc, 'state' | 'chain' | 'redeemedAt' | 'redeemedBy' | 'redeemedStoreId'> {
-  if (!isRedeemed(uses)) return { state: 'active', chain: uses.length, redeemedAt: null, redeemedBy: null, redeemedStoreId: null }
+function cacheOf(
+  uses: CouponUses,
+  coupon: CouponDoc,
+): Pick<CouponDoc, 'state' | 'chain' | 'redeemedAt' | 'redeemedBy' | 'redeemedStoreId'> {
+  if (!isRedeemed(uses))
+    return { state: 'active', chain: uses.length, redeemedAt: null, redeemedBy: null, redeemedStoreId: null }
   const use = uses.last
   // A coupon redeemed before the chain keeps what its row said.
-  if (!use) return { state: 'redeemed', chain: uses.length, redeemedAt: coupon.redeemedAt, redeemedBy: coupon.redeemedBy, redeemedStoreId: coupon.redeemedStoreId }
-  return { state: 'redeemed', chain: uses.length, redeemedAt: use.at, redeemedBy: use.staffId, redeemedStoreId: use.storeId }
+  if (!use)
+    return {
+      state: 'redeemed',
+      chain: uses.length,
+      redeemedAt: coupon.redeemedAt,
+      redeemedBy: coupon.redeemedBy,
+      redeemedStoreId: coupon.redeemedStoreId,
+    }
+  return {
+    state: 'redeemed',
+    chain: uses.length,
+    redeemedAt: use.at,
+    redeemedBy: use.staffId,
+    redeemedStoreId: use.storeId,
+  }
 }

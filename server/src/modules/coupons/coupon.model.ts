@@ -66,20 +66,48 @@ export interface CouponStockHintDoc {
 
 const templateSchema = new Schema<CouponTemplateDoc>(
   {
-    _id: String, name: String, type: String, thresholdFen: Number, valueFen: Number, discountPermille: Number, maxDiscountFen: Number,
-    giftName: String, parkingHours: Number, stock: { type: Number, default: null }, perMemberLimit: Number, claimStart: String, claimEnd: String,
-    validity: Schema.Types.Mixed, eligibleTiers: [Number], storeIds: [String], pricePoints: Number, fundedBy: String, status: String,
-    createdAt: Date, createdBy: String, configVersion: Number,
+    _id: String,
+    name: String,
+    type: String,
+    thresholdFen: Number,
+    valueFen: Number,
+    discountPermille: Number,
+    maxDiscountFen: Number,
+    giftName: String,
+    parkingHours: Number,
+    stock: { type: Number, default: null },
+    perMemberLimit: Number,
+    claimStart: String,
+    claimEnd: String,
+    validity: Schema.Types.Mixed,
+    eligibleTiers: [Number],
+    storeIds: [String],
+    pricePoints: Number,
+    fundedBy: String,
+    status: String,
+    createdAt: Date,
+    createdBy: String,
+    configVersion: Number,
   },
   { versionKey: false, collection: 'coupon_templates', minimize: false },
 )
 
 const couponSchema = new Schema<CouponDoc>(
   {
-    _id: String, templateId: { type: String, required: true }, slot: { type: Number, required: true },
-    memberId: { type: String, required: true }, ordinal: { type: Number, required: true }, state: { type: String, required: true }, claimId: String,
-    validFrom: String, validTo: String, claimedAt: Date, redeemedAt: { type: Date, default: null },
-    redeemedBy: { type: String, default: null }, redeemedStoreId: { type: String, default: null }, chain: Number,
+    _id: String,
+    templateId: { type: String, required: true },
+    slot: { type: Number, required: true },
+    memberId: { type: String, required: true },
+    ordinal: { type: Number, required: true },
+    state: { type: String, required: true },
+    claimId: String,
+    validFrom: String,
+    validTo: String,
+    claimedAt: Date,
+    redeemedAt: { type: Date, default: null },
+    redeemedBy: { type: String, default: null },
+    redeemedStoreId: { type: String, default: null },
+    chain: Number,
   },
   { versionKey: false, collection: 'coupons' },
 )
@@ -97,7 +125,10 @@ const slotHoleSchema = new Schema<CouponSlotHoleDoc>(
   { versionKey: false, collection: 'coupon_slot_holes' },
 )
 slotHoleSchema.index({ templateId: 1 })
-const stockHintSchema = new Schema<CouponStockHintDoc>({ _id: String, claimedHint: Number }, { versionKey: false, collection: 'coupon_stock_hints' })
+const stockHintSchema = new Schema<CouponStockHintDoc>(
+  { _id: String, claimedHint: Number },
+  { versionKey: false, collection: 'coupon_stock_hints' },
+)
 
 export interface CouponModels {
   Template: Model<CouponTemplateDoc>
@@ -119,5 +150,6 @@ export function couponModels(conn: Connection): CouponModels {
 
 export const couponId = (templateId: string, slot: number) => `${templateId}#${slot}`
 /** Digits for the signed redemption code: 6-digit template + 7-digit slot. */
-export const couponCodeSubject = (c: Pick<CouponDoc, 'templateId' | 'slot'>) => `${c.templateId}${String(c.slot).padStart(7, '0')}`
+export const couponCodeSubject = (c: Pick<CouponDoc, 'templateId' | 'slot'>) =>
+  `${c.templateId}${String(c.slot).padStart(7, '0')}`
 export const MAX_SLOT = 9_999_999

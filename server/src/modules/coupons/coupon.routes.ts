@@ -1,6 +1,12 @@
 import Router from '@koa/router'
 import * as z from 'zod'
-import { couponCodeRequest, couponTemplateInput, couponTemplateStatusRequest, emptyBody, myCouponsQuery } from '@mall/shared'
+import {
+  couponCodeRequest,
+  couponTemplateInput,
+  couponTemplateStatusRequest,
+  emptyBody,
+  myCouponsQuery,
+} from '@mall/shared'
 import { requireMember, requireStaff } from '../../http/auth-middleware'
 import { answer, idempotent } from '../../http/idempotency'
 import { byMember, byStaff, rateLimit } from '../../http/rate-limit'
@@ -39,7 +45,11 @@ export function couponRoutes({ services, tokens, now, limits, conn }: AppContext
 
   router.get('/me/coupons/:couponId/code', member, async (ctx) => {
     ctx.set('Cache-Control', 'no-store')
-    ctx.body = await services.couponRedemptions.code(ctx.state.memberId, parseParam(couponIdParam, ctx.params.couponId), now())
+    ctx.body = await services.couponRedemptions.code(
+      ctx.state.memberId,
+      parseParam(couponIdParam, ctx.params.couponId),
+      now(),
+    )
   })
 
   router.post('/staff/coupons/preview', anyStaff, scanLimit, async (ctx) => {
@@ -52,7 +62,10 @@ export function couponRoutes({ services, tokens, now, limits, conn }: AppContext
 
   router.post('/staff/coupons/:couponId/undo', anyStaff, scanLimit, async (ctx) => {
     parseBody(ctx, emptyBody)
-    answer(ctx, await services.couponRedemptions.undo(ctx.state.staff, parseParam(couponIdParam, ctx.params.couponId), now()))
+    answer(
+      ctx,
+      await services.couponRedemptions.undo(ctx.state.staff, parseParam(couponIdParam, ctx.params.couponId), now()),
+    )
   })
 
   router.post('/ops/coupon-templates', operator, async (ctx) => {
@@ -64,7 +77,10 @@ export function couponRoutes({ services, tokens, now, limits, conn }: AppContext
   router.post('/ops/coupon-templates/:templateId/status', operator, async (ctx) => {
     const templateId = parseParam(templateIdParam, ctx.params.templateId)
     const body = parseBody(ctx, couponTemplateStatusRequest)
-    ctx.body = { ok: true, ...(await services.couponTemplateAdmin.setStatus(templateId, body, ctx.state.staff.sub, now())) }
+    ctx.body = {
+      ok: true,
+      ...(await services.couponTemplateAdmin.setStatus(templateId, body, ctx.state.staff.sub, now())),
+    }
   })
 
   router.get('/ops/coupon-templates/:templateId/history', operator, async (ctx) => {

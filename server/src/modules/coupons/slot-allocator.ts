@@ -4,7 +4,14 @@ import { insertOnce } from '../../db/connect'
 import { slotsInUse } from '../../db/slots-in-use'
 import { DomainError } from '../../http/domain-error'
 import { KeyedMutex } from '../../lib/keyed-mutex'
-import { MAX_SLOT, couponId, type CouponModels, type CouponSlotHoleDoc, type CouponStockHintDoc, type CouponTemplateDoc } from './coupon.model'
+import {
+  MAX_SLOT,
+  couponId,
+  type CouponModels,
+  type CouponSlotHoleDoc,
+  type CouponStockHintDoc,
+  type CouponTemplateDoc,
+} from './coupon.model'
 
 const SOLD_OUT_MEMO_MS = 1_000
 
@@ -92,7 +99,10 @@ export async function slotsTaken(m: CouponModels, templateId: string, stock: num
   for (const slot of candidates) {
     if (slot > top) continue
     if (!(await isTaken(slot))) free++
-    else await m.SlotHole.deleteMany({ _id: trusted({ $in: holes.filter((h) => h.slot === slot).map((h) => h._id) }) }).exec()
+    else
+      await m.SlotHole.deleteMany({
+        _id: trusted({ $in: holes.filter((h) => h.slot === slot).map((h) => h._id) }),
+      }).exec()
   }
   return top - free
 }

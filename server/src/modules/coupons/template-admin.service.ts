@@ -28,7 +28,10 @@ export class CouponTemplateAdminService {
   private readonly Template: Model<CouponTemplateDoc>
   private readonly versions: ConfigHistory<CouponTemplateDoc, TemplateConfig>
 
-  constructor(conn: Connection, private readonly catalog: CouponCatalogService) {
+  constructor(
+    conn: Connection,
+    private readonly catalog: CouponCatalogService,
+  ) {
     this.Template = couponModels(conn).Template
     const subject: ConfigSubject<CouponTemplateDoc, TemplateConfig> = {
       kind: 'coupon_template',
@@ -52,8 +55,17 @@ export class CouponTemplateAdminService {
     return { ...template, configVersion: 1 }
   }
 
-  async setStatus(id: string, change: StatusChange, operatorId: string, at: Date): Promise<{ status: string; version: number }> {
-    const t = await this.versions.change(id, change.version, (before) => ({ ...before, status: change.status }), { changedBy: operatorId, at, note: change.note })
+  async setStatus(
+    id: string,
+    change: StatusChange,
+    operatorId: string,
+    at: Date,
+  ): Promise<{ status: string; version: number }> {
+    const t = await this.versions.change(id, change.version, (before) => ({ ...before, status: change.status }), {
+      changedBy: operatorId,
+      at,
+      note: change.note,
+    })
     return { status: t.status, version: t.configVersion ?? 0 }
   }
 

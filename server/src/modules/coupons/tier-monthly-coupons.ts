@@ -17,7 +17,15 @@ interface MonthlyGrantDoc {
   at: Date
 }
 const grantSchema = new Schema<MonthlyGrantDoc>(
-  { _id: String, month: String, memberId: String, tierLevel: Number, templateId: String, couponIds: [String], at: Date },
+  {
+    _id: String,
+    month: String,
+    memberId: String,
+    tierLevel: Number,
+    templateId: String,
+    couponIds: [String],
+    at: Date,
+  },
   { versionKey: false, collection: 'tier_monthly_coupon_grants' },
 )
 
@@ -43,7 +51,11 @@ export class TierMonthlyCoupons {
   private readonly Grant: Model<MonthlyGrantDoc>
   private readonly Member: Model<MemberDoc>
 
-  constructor(conn: Connection, private readonly coupons: CouponClaimService, private readonly rules: ProgramRules) {
+  constructor(
+    conn: Connection,
+    private readonly coupons: CouponClaimService,
+    private readonly rules: ProgramRules,
+  ) {
     this.Grant = getModel(conn, 'TierMonthlyCouponGrant', grantSchema)
     this.Member = memberModels(conn).Member
   }
@@ -51,12 +63,16 @@ export class TierMonthlyCoupons {
   async run(now: Date): Promise<MonthlyCouponRun> {
     const month = shanghaiMonth(now)
     const result: MonthlyCouponRun = { month, members: 0, granted: 0, refused: {} }
-    const entitled = new Map((await this.rules.current()).tiers
-      .filter((t) => t.benefits.monthlyCoupons > 0 && t.benefits.monthlyCouponTemplateId)
-      .map((t) => [t.level, { count: t.benefits.monthlyCoupons, templateId: t.benefits.monthlyCouponTemplateId! }]))
+    const entitled = new Map(
+      (await this.rules.current()).tiers
+        .filter((t) => t.benefits.monthlyCoupons > 0 && t.benefits.monthlyCouponTemplateId)
+        .map((t) => [t.level, { count: t.benefits.monthlyCoupons, templateId: t.benefits.monthlyCouponTemplateId! }]),
+    )
     if (entitled.size === 0) return result
     const [members, done] = await Promise.all([
-      this.Member.find({ tierLevel: trusted({ $in: [...entitled.keys()] }) }, { _id: 1, tierLevel: 1 }).lean<Pick<MemberDoc, '_id' | 'tierLevel'>[]>().exec(),
+      this.Member.find({ tierLevel: trusted({ $in: [...entitled.keys()] }) }, { _id: 1, tierLevel: 1 })
+        .lean<Pick<MemberDoc, '_id' | 'tierLevel'>[]>()
+        .exec(),
       this.Grant.find({ month }, { memberId: 1 }).lean<Pick<MonthlyGrantDoc, 'memberId'>[]>().exec(),
     ])
     const doneIds = new Set(done.map((d) => d.memberId))
@@ -67,7 +83,12 @@ export class TierMonthlyCoupons {
       let refused = false
       for (let i = 1; i <= benefit.count; i++) {
         try {
-          const coupon = await this.coupons.grantKeyed(member._id, benefit.templateId, KEYED_ORDINAL_BASE + monthIndex(month) * PER_MONTH + i, now)
+          const coupon = await this.coupons.grantKeyed(
+            member._id,
+            benefit.templateId,
+            KEYED_ORDINAL_BASE + monthIndex(month) * PER_MONTH + i,
+            now,
+          )
           if (coupon !== 'already_granted') {
             couponIds.push(coupon._id)
             result.granted++
@@ -80,7 +101,15 @@ export class TierMonthlyCoupons {
         }
       }
       if (refused) continue // not done: the next run tries again (stock topped up, template fixed)
-      await insertOnce(this.Grant, { _id: `${month}:${member._id}`, month, memberId: member._id, tierLevel: member.tierLevel, templateId: benefit.templateId, couponIds, at: now })
+      await insertOnce(this.Grant, {
+        _id: `${month}:${member._id}`,
+        month,
+        memberId: member._id,
+        tierLevel: member.tierLevel,
+        templateId: benefit.templateId,
+        couponIds,
+        at: now,
+      })
       result.members++
     }
     return result

@@ -67,10 +67,21 @@ const eventSchema = new Schema<FeedbackEventDoc>(
 )
 const ticketSchema = new Schema<FeedbackTicketDoc>(
   {
-    _id: String, memberId: { type: String, required: true }, seq: Number, category: String, text: String,
-    storeId: { type: String, default: null }, photoId: { type: String, default: null }, status: String,
-    assignee: { type: String, default: null }, createdAt: Date, updatedAt: Date,
-    firstResponseAt: { type: Date, default: null }, closedAt: { type: Date, default: null }, rev: Number, history: [eventSchema],
+    _id: String,
+    memberId: { type: String, required: true },
+    seq: Number,
+    category: String,
+    text: String,
+    storeId: { type: String, default: null },
+    photoId: { type: String, default: null },
+    status: String,
+    assignee: { type: String, default: null },
+    createdAt: Date,
+    updatedAt: Date,
+    firstResponseAt: { type: Date, default: null },
+    closedAt: { type: Date, default: null },
+    rev: Number,
+    history: [eventSchema],
   },
   { versionKey: false, collection: 'feedback_tickets' },
 )

@@ -1,7 +1,13 @@
 import Router from '@koa/router'
 import type { Context } from 'koa'
 import {
-  feedbackAssignRequest, feedbackCloseRequest, feedbackFollowUpRequest, feedbackListQuery, feedbackReplyRequest, feedbackSubmitRequest, feedbackTicketId,
+  feedbackAssignRequest,
+  feedbackCloseRequest,
+  feedbackFollowUpRequest,
+  feedbackListQuery,
+  feedbackReplyRequest,
+  feedbackSubmitRequest,
+  feedbackTicketId,
 } from '@mall/shared'
 import { requireMember, requireStaff } from '../../http/auth-middleware'
 import { jsonBody } from '../../http/body'
@@ -28,11 +34,18 @@ export function feedbackRoutes({ services, tokens, now, limits, conn }: AppConte
   const feedback = services.feedback
 
   // The body is parsed only after the member is known (the app-wide parser skips this route, see app.ts).
-  router.post('/me/feedback', member, limit, jsonBody(FEEDBACK_BODY_LIMIT), idempotent(conn, { required: true }), async (ctx) => {
-    const body = parseBody(ctx, feedbackSubmitRequest)
-    ctx.status = 201
-    ctx.body = await feedback.submit(ctx.state.memberId, body, now())
-  })
+  router.post(
+    '/me/feedback',
+    member,
+    limit,
+    jsonBody(FEEDBACK_BODY_LIMIT),
+    idempotent(conn, { required: true }),
+    async (ctx) => {
+      const body = parseBody(ctx, feedbackSubmitRequest)
+      ctx.status = 201
+      ctx.body = await feedback.submit(ctx.state.memberId, body, now())
+    },
+  )
 
   router.get('/me/feedback', member, async (ctx) => {
     ctx.body = { items: await feedback.mine(ctx.state.memberId) }

@@ -1,15 +1,33 @@
 import { randomUUID } from 'node:crypto'
 import { trusted, type Connection, type Model } from 'mongoose'
 import {
-  FEEDBACK_CATEGORY_LABELS, addDays, feedbackFigures, feedbackTransition, isFeedbackResponse, splitPhotoDataUrl, startOfShanghaiDay,
-  type FeedbackChange, type FeedbackListQuery, type FeedbackPage, type FeedbackSubmitRequest, type FeedbackTicket, type KpiQuery, type KpiReport,
+  FEEDBACK_CATEGORY_LABELS,
+  addDays,
+  feedbackFigures,
+  feedbackTransition,
+  isFeedbackResponse,
+  splitPhotoDataUrl,
+  startOfShanghaiDay,
+  type FeedbackChange,
+  type FeedbackListQuery,
+  type FeedbackPage,
+  type FeedbackSubmitRequest,
+  type FeedbackTicket,
+  type KpiQuery,
+  type KpiReport,
 } from '@mall/shared'
 import type { FeedbackCategory } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
 import { updateIf } from '../../db/guarded-write'
 import { DomainError } from '../../http/domain-error'
 import { storeModel, type StoreDoc } from '../stores/store.model'
-import { feedbackModels, type FeedbackChangeDoc, type FeedbackEventDoc, type FeedbackPhotoDoc, type FeedbackTicketDoc } from './feedback.model'
+import {
+  feedbackModels,
+  type FeedbackChangeDoc,
+  type FeedbackEventDoc,
+  type FeedbackPhotoDoc,
+  type FeedbackTicketDoc,
+} from './feedback.model'
 
 /** Whose eyes a ticket is for: members do not see staff usernames. */
 type Audience = 'member' | 'staff'
@@ -20,7 +38,12 @@ const MY_TICKETS_LIMIT = 100
 
 /** A staff reply or closing note on a member's ticket (`rev`: the change's number on the ticket). */
 export type FeedbackResponseListener = (response: {
-  ticketId: string; memberId: string; category: FeedbackCategory; rev: number; text: string | null; at: Date
+  ticketId: string
+  memberId: string
+  category: FeedbackCategory
+  rev: number
+  text: string | null
+  at: Date
 }) => Promise<void>
 
 /**
@@ -42,19 +65,38 @@ export class FeedbackService {
   }
 
   async submit(memberId: string, input: FeedbackSubmitRequest, now: Date): Promise<FeedbackTicket> {
-    if (input.storeId && !(await this.Store.findById(input.storeId).lean<StoreDoc>().exec())?.active) throw new DomainError('STORE.NOT_FOUND', 'store not found')
+    if (input.storeId && !(await this.Store.findById(input.storeId).lean<StoreDoc>().exec())?.active)
+      throw new DomainError('STORE.NOT_FOUND', 'store not found')
     // The photo first, under its own id: a crash before the ticket leaves only an unreferenced photo.
     const photo = input.photo ? splitPhotoDataUrl(input.photo) : null // the contract checked it
     const photoId = photo ? randomUUID() : null
     if (photo) {
-      await this.Photo.collection.insertOne({ _id: photoId, memberId, mime: `image/${photo.type}`, data: Buffer.from(photo.base64, 'base64'), createdAt: now } as never)
+      await this.Photo.collection.insertOne({
+        _id: photoId,
+        memberId,
+        mime: `image/${photo.type}`,
+        data: Buffer.from(photo.base64, 'base64'),
+        createdAt: now,
+      } as never)
     }
     for (;;) {
       const last = await this.Ticket.findOne({ memberId }, { seq: 1 }).sort({ seq: -1 }).lean<{ seq: number }>().exec()
       const seq = (last?.seq ?? 0) + 1
       const doc: FeedbackTicketDoc = {
-        _id: `${memberId}-${seq}`, memberId, seq, category: input.category, text: input.text, storeId: input.storeId ?? null, photoId,
-        status: 'open', assignee: null, createdAt: now, updatedAt: now, firstResponseAt: null, closedAt: null, rev: 1,
+        _id: `${memberId}-${seq}`,
+        memberId,
+        seq,
+        category: input.category,
+        text: input.text,
+        storeId: input.storeId ?? null,
+        photoId,
+        status: 'open',
+        assignee: null,
+        createdAt: now,
+        updatedAt: now,
+        firstResponseAt: null,
+        closedAt: null,
+        rev: 1,
         history: [{ at: now, actor: 'member', actorId: memberId, action: 'submit', status: 'open', text: null }],
       }
       if (await insertOnce(this.Ticket, doc as never)) return view(doc, 'member')
@@ -68,7 +110,11 @@ export class FeedbackService {
 
   /** A member's tickets as the operator sees them (with staff names), for the member detail page. */
   async ofMember(memberId: string, audience: Audience = 'staff'): Promise<FeedbackTicket[]> {
-    const rows = await this.Ticket.find({ memberId }).sort({ seq: -1 }).limit(MY_TICKETS_LIMIT).lean<FeedbackTicketDoc[]>().exec()
+    const rows = await this.Ticket.find({ memberId })
+      .sort({ seq: -1 })
+      .limit(MY_TICKETS_LIMIT)
+      .lean<FeedbackTicketDoc[]>()
+      .exec()
     return rows.map((t) => view(t, audience))
   }
 
@@ -77,7 +123,10 @@ export class FeedbackService {
   }
 
   async followUp(memberId: string, ticketId: string, text: string, now: Date): Promise<FeedbackTicket> {
-    return view(await this.change(ticketId, 'follow_up', { kind: 'member', id: memberId }, text, now, memberId), 'member')
+    return view(
+      await this.change(ticketId, 'follow_up', { kind: 'member', id: memberId }, text, now, memberId),
+      'member',
+    )
   }
 
   async list(q: FeedbackListQuery): Promise<FeedbackPage> {
@@ -85,7 +134,12 @@ export class FeedbackService {
     if (q.status) filter.status = q.status
     if (q.category) filter.category = q.category
     const [rows, total] = await Promise.all([
-      this.Ticket.find(filter).sort({ createdAt: -1, _id: -1 }).skip((q.page - 1) * q.pageSize).limit(q.pageSize).lean<FeedbackTicketDoc[]>().exec(),
+      this.Ticket.find(filter)
+        .sort({ createdAt: -1, _id: -1 })
+        .skip((q.page - 1) * q.pageSize)
+        .limit(q.pageSize)
+        .lean<FeedbackTicketDoc[]>()
+        .exec(),
       this.Ticket.countDocuments(filter).exec(),
     ])
     return { items: rows.map((t) => view(t, 'staff')), total, page: q.page, pageSize: q.pageSize }
@@ -95,7 +149,13 @@ export class FeedbackService {
     return view(await this.load(ticketId), 'staff')
   }
 
-  async act(staffId: string, ticketId: string, action: Exclude<FeedbackChange, 'follow_up'>, text: string, now: Date): Promise<FeedbackTicket> {
+  async act(
+    staffId: string,
+    ticketId: string,
+    action: Exclude<FeedbackChange, 'follow_up'>,
+    text: string,
+    now: Date,
+  ): Promise<FeedbackTicket> {
     return view(await this.change(ticketId, action, { kind: 'staff', id: staffId }, text, now), 'staff')
   }
 
@@ -114,20 +174,60 @@ export class FeedbackService {
    */
   async kpis(q: KpiQuery, now: Date): Promise<Pick<KpiReport, 'metrics' | 'tables'>> {
     const range = { $gte: startOfShanghaiDay(q.from), $lt: startOfShanghaiDay(addDays(q.to, 1)) }
-    const rows = await this.Ticket.find({ createdAt: trusted(range), ...(q.storeId ? { storeId: q.storeId } : {}) }, { category: 1, createdAt: 1, firstResponseAt: 1, closedAt: 1 })
-      .lean<Pick<FeedbackTicketDoc, 'category' | 'createdAt' | 'firstResponseAt' | 'closedAt'>[]>().exec()
+    const rows = await this.Ticket.find(
+      { createdAt: trusted(range), ...(q.storeId ? { storeId: q.storeId } : {}) },
+      { category: 1, createdAt: 1, firstResponseAt: 1, closedAt: 1 },
+    )
+      .lean<Pick<FeedbackTicketDoc, 'category' | 'createdAt' | 'firstResponseAt' | 'closedAt'>[]>()
+      .exec()
     const f = feedbackFigures(rows, now)
     return {
       metrics: [
-        { key: 'feedback_tickets', label: '会员反馈', value: f.tickets, unit: '件', definition: '区间内会员提交的反馈工单数（上海时间；选择门店时只计关联该门店的反馈）' },
-        { key: 'feedback_first_response', label: '首次响应时长（中位数）', value: f.medianFirstResponseMinutes ?? 0, unit: '分钟', definition: '区间内提交的反馈中已得到响应的，从提交到首次回复（或直接关闭）的分钟数中位数；没有已响应的反馈时记 0' },
-        { key: 'feedback_resolution_time', label: '解决时长（中位数）', value: f.medianResolutionMinutes ?? 0, unit: '分钟', definition: '区间内提交且已关闭的反馈，从提交到关闭的分钟数中位数；没有已关闭的反馈时记 0' },
-        { key: 'feedback_resolution_rate', label: '问题解决率', value: f.resolutionRate, unit: '%', definition: '区间内提交的反馈中，截至当前已关闭的比例' },
-        { key: 'feedback_awaiting', label: '待响应反馈', value: f.awaitingResponse, unit: '件', definition: `区间内提交、截至当前既未回复也未关闭的反馈数${f.oldestAwaitingMinutes === null ? '' : `；其中最久已等待 ${f.oldestAwaitingMinutes} 分钟`}` },
+        {
+          key: 'feedback_tickets',
+          label: '会员反馈',
+          value: f.tickets,
+          unit: '件',
+          definition: '区间内会员提交的反馈工单数（上海时间；选择门店时只计关联该门店的反馈）',
+        },
+        {
+          key: 'feedback_first_response',
+          label: '首次响应时长（中位数）',
+          value: f.medianFirstResponseMinutes ?? 0,
+          unit: '分钟',
+          definition:
+            '区间内提交的反馈中已得到响应的，从提交到首次回复（或直接关闭）的分钟数中位数；没有已响应的反馈时记 0',
+        },
+        {
+          key: 'feedback_resolution_time',
+          label: '解决时长（中位数）',
+          value: f.medianResolutionMinutes ?? 0,
+          unit: '分钟',
+          definition: '区间内提交且已关闭的反馈，从提交到关闭的分钟数中位数；没有已关闭的反馈时记 0',
+        },
+        {
+          key: 'feedback_resolution_rate',
+          label: '问题解决率',
+          value: f.resolutionRate,
+          unit: '%',
+          definition: '区间内提交的反馈中，截至当前已关闭的比例',
+        },
+        {
+          key: 'feedback_awaiting',
+          label: '待响应反馈',
+          value: f.awaitingResponse,
+          unit: '件',
+          definition: `区间内提交、截至当前既未回复也未关闭的反馈数${f.oldestAwaitingMinutes === null ? '' : `；其中最久已等待 ${f.oldestAwaitingMinutes} 分钟`}`,
+        },
       ],
       tables: [
-        { key: 'feedback_categories', label: '反馈类别分布', definition: '区间内提交的反馈按类别统计：数量、占全部反馈的比例、截至当前已关闭的数量', columns: ['类别', '反馈数', '占比%', '已解决'],
-          rows: f.byCategory.map((c) => [FEEDBACK_CATEGORY_LABELS[c.category], c.count, c.share, c.resolved]) },
+        {
+          key: 'feedback_categories',
+          label: '反馈类别分布',
+          definition: '区间内提交的反馈按类别统计：数量、占全部反馈的比例、截至当前已关闭的数量',
+          columns: ['类别', '反馈数', '占比%', '已解决'],
+          rows: f.byCategory.map((c) => [FEEDBACK_CATEGORY_LABELS[c.category], c.count, c.share, c.resolved]),
+        },
       ],
     }
   }
@@ -135,11 +235,14 @@ export class FeedbackService {
   /** A ticket by id; with `ownerId`, another member's ticket is reported as not existing. */
   private async load(ticketId: string, ownerId?: string): Promise<FeedbackTicketDoc> {
     let ticket = await this.Ticket.findById(ticketId).lean<FeedbackTicketDoc>().exec()
-    if (!ticket || (ownerId !== undefined && ticket.memberId !== ownerId)) throw new DomainError('FEEDBACK.NOT_FOUND', 'ticket not found')
+    if (!ticket || (ownerId !== undefined && ticket.memberId !== ownerId))
+      throw new DomainError('FEEDBACK.NOT_FOUND', 'ticket not found')
     // The change rows decide; the ticket row is their cache. Changes claimed but not on the row yet (a
     // writer that is still running or died, or a late write of an older rev) are applied on the way.
     for (;;) {
-      const pending = await this.Change.findById(`${ticketId}#${ticket.rev + 1}`).lean<FeedbackChangeDoc>().exec()
+      const pending = await this.Change.findById(`${ticketId}#${ticket.rev + 1}`)
+        .lean<FeedbackChangeDoc>()
+        .exec()
       if (!pending) return ticket
       ticket = await this.apply(ticket, pending.event)
     }
@@ -149,12 +252,23 @@ export class FeedbackService {
    * Applies one workflow step: the next rev is claimed by a unique insert (FeedbackChangeDoc), so of
    * two concurrent changes one wins and the other is re-checked against the status it produced.
    */
-  private async change(ticketId: string, action: FeedbackChange, actor: Actor, text: string, now: Date, ownerId?: string): Promise<FeedbackTicketDoc> {
+  private async change(
+    ticketId: string,
+    action: FeedbackChange,
+    actor: Actor,
+    text: string,
+    now: Date,
+    ownerId?: string,
+  ): Promise<FeedbackTicketDoc> {
     for (;;) {
       const t = await this.load(ticketId, ownerId)
       const _id = `${ticketId}#${t.rev + 1}`
       const status = feedbackTransition(t.status, action)
-      if (!status) throw new DomainError('FEEDBACK.INVALID_TRANSITION', `cannot ${action} a ticket that is ${t.status}`, { status: t.status, action })
+      if (!status)
+        throw new DomainError('FEEDBACK.INVALID_TRANSITION', `cannot ${action} a ticket that is ${t.status}`, {
+          status: t.status,
+          action,
+        })
       const event: FeedbackEventDoc = { at: now, actor: actor.kind, actorId: actor.id, action, status, text }
       if (!(await insertOnce(this.Change, { _id, ticketId, rev: t.rev + 1, event }))) continue
       const after = await this.apply(t, event)
@@ -177,7 +291,11 @@ export class FeedbackService {
 /** The ticket after one more event. */
 function withEvent(t: FeedbackTicketDoc, e: FeedbackEventDoc): FeedbackTicketDoc {
   return {
-    ...t, status: e.status, updatedAt: e.at, rev: t.rev + 1, history: [...t.history, e],
+    ...t,
+    status: e.status,
+    updatedAt: e.at,
+    rev: t.rev + 1,
+    history: [...t.history, e],
     ...(e.action === 'assign' ? { assignee: e.text } : {}),
     ...(isFeedbackResponse(e.action) && !t.firstResponseAt ? { firstResponseAt: e.at } : {}),
     ...(e.status === 'closed' ? { closedAt: e.at } : {}),
@@ -186,11 +304,25 @@ function withEvent(t: FeedbackTicketDoc, e: FeedbackEventDoc): FeedbackTicketDoc
 
 function view(t: FeedbackTicketDoc, audience: Audience): FeedbackTicket {
   return {
-    ticketId: t._id, memberId: t.memberId, category: t.category, text: t.text, storeId: t.storeId, hasPhoto: t.photoId !== null,
-    status: t.status, assignee: t.assignee, createdAt: iso(t.createdAt)!, updatedAt: iso(t.updatedAt)!,
-    firstResponseAt: iso(t.firstResponseAt), closedAt: iso(t.closedAt),
+    ticketId: t._id,
+    memberId: t.memberId,
+    category: t.category,
+    text: t.text,
+    storeId: t.storeId,
+    hasPhoto: t.photoId !== null,
+    status: t.status,
+    assignee: t.assignee,
+    createdAt: iso(t.createdAt)!,
+    updatedAt: iso(t.updatedAt)!,
+    firstResponseAt: iso(t.firstResponseAt),
+    closedAt: iso(t.closedAt),
     history: t.history.map((e) => ({
-      at: iso(e.at)!, actor: e.actor, actorId: audience === 'staff' ? e.actorId : null, action: e.action, status: e.status, text: e.text ?? null,
+      at: iso(e.at)!,
+      actor: e.actor,
+      actorId: audience === 'staff' ? e.actorId : null,
+      action: e.action,
+      status: e.status,
+      text: e.text ?? null,
     })),
   }
 }

@@ -1,7 +1,14 @@
 import Router from '@koa/router'
 import * as z from 'zod'
 import {
-  createSegmentRequest, deleteSegmentRequest, memberLedgerQuery, memberSearchQuery, memberTabQuery, memberTagsRequest, previewSegmentRequest, updateSegmentRequest,
+  createSegmentRequest,
+  deleteSegmentRequest,
+  memberLedgerQuery,
+  memberSearchQuery,
+  memberTabQuery,
+  memberTagsRequest,
+  previewSegmentRequest,
+  updateSegmentRequest,
 } from '@mall/shared'
 import { requireStaff } from '../../http/auth-middleware'
 import { parseBody, parseParam, parseQuery } from '../../http/validate'

@@ -1,7 +1,21 @@
 import type { Connection, Model } from 'mongoose'
 import {
-  birthdayMonthOf, DEFAULT_INSIGHT_CONFIG, insightDefinitions, LIFECYCLE_LABELS, LIFECYCLE_STAGES, maskPhone, memberInsight, percent, shanghaiDateTime, shanghaiMonth,
-  type InsightConfig, type KpiReport, type LifecycleStage, type MemberRow, type PurchaseFact, type SegmentProfile,
+  birthdayMonthOf,
+  DEFAULT_INSIGHT_CONFIG,
+  insightDefinitions,
+  LIFECYCLE_LABELS,
+  LIFECYCLE_STAGES,
+  maskPhone,
+  memberInsight,
+  percent,
+  shanghaiDateTime,
+  shanghaiMonth,
+  type InsightConfig,
+  type KpiReport,
+  type LifecycleStage,
+  type MemberRow,
+  type PurchaseFact,
+  type SegmentProfile,
 } from '@mall/shared'
 import { WITHOUT_HINTS, memberModels, type MemberDoc } from '../members/member.model'
 import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
@@ -39,7 +53,10 @@ export class MemberInsightService {
   private readonly Purchase: Model<PurchaseDoc>
   private snapshot: Promise<Snapshot> | null = null
 
-  constructor(conn: Connection, readonly config: InsightConfig = DEFAULT_INSIGHT_CONFIG) {
+  constructor(
+    conn: Connection,
+    readonly config: InsightConfig = DEFAULT_INSIGHT_CONFIG,
+  ) {
     this.Member = memberModels(conn).Member
     this.Purchase = purchaseModel(conn)
   }
@@ -57,7 +74,10 @@ export class MemberInsightService {
   }
 
   /** The population and how old the data behind it is (ms; 0 = read for this call). */
-  async populationRead(asOf: Date, { maxAgeMs = 0 }: { maxAgeMs?: number } = {}): Promise<{ people: ProfiledMember[]; dataAgeMs: number }> {
+  async populationRead(
+    asOf: Date,
+    { maxAgeMs = 0 }: { maxAgeMs?: number } = {},
+  ): Promise<{ people: ProfiledMember[]; dataAgeMs: number }> {
     const cached = this.snapshot && maxAgeMs > 0 ? await this.snapshot.catch(() => null) : null
     const reuse = cached !== null && Date.now() - cached.loadedAt <= maxAgeMs
     const snap = reuse ? cached : await this.load()
@@ -76,7 +96,9 @@ export class MemberInsightService {
     const loadedAt = Date.now()
     const loading = Promise.all([
       this.Member.find({}, WITHOUT_HINTS).lean<MemberDoc[]>().exec(),
-      this.Purchase.find({ status: 'posted' }, { memberId: 1, amountFen: 1, createdAt: 1 }).lean<PurchaseRow[]>().exec(),
+      this.Purchase.find({ status: 'posted' }, { memberId: 1, amountFen: 1, createdAt: 1 })
+        .lean<PurchaseRow[]>()
+        .exec(),
     ]).then(([members, purchases]) => ({
       loadedAt,
       members: members.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0)),
@@ -123,7 +145,13 @@ export class MemberInsightService {
     return {
       metrics: [
         { key: 'churn_risk', label: '流失风险会员', value: atRisk, unit: '人', definition: `${d.churn}。${asOfText}` },
-        { key: 'churn_risk_rate', label: '流失风险占比', value: percent(atRisk, people.length), unit: '%', definition: `流失风险会员 ÷ 会员总数（同一时点）。${asOfText}` },
+        {
+          key: 'churn_risk_rate',
+          label: '流失风险占比',
+          value: percent(atRisk, people.length),
+          unit: '%',
+          definition: `流失风险会员 ÷ 会员总数（同一时点）。${asOfText}`,
+        },
       ],
       series: [
         {
@@ -139,7 +167,12 @@ export class MemberInsightService {
           label: '会员生命周期分布',
           definition: `按购买记录判定每位会员所处阶段（依次判断：新客 → 流失 → 衰退 → 成熟 → 成长）。${asOfText}`,
           columns: ['阶段', '人数', '占比%', '口径'],
-          rows: LIFECYCLE_STAGES.map((s) => [LIFECYCLE_LABELS[s], stages.get(s)!, percent(stages.get(s)!, people.length), d.lifecycle[s]]),
+          rows: LIFECYCLE_STAGES.map((s) => [
+            LIFECYCLE_LABELS[s],
+            stages.get(s)!,
+            percent(stages.get(s)!, people.length),
+            d.lifecycle[s],
+          ]),
         },
       ],
     }

@@ -1,7 +1,13 @@
 import { trusted, type Connection, type Model } from 'mongoose'
 import {
-  maskPhone, MAX_MEMBER_TAGS, tierByLevel,
-  type MemberCoupon, type MemberDetail, type MemberRow, type PurchaseFact, type WalletEntry,
+  maskPhone,
+  MAX_MEMBER_TAGS,
+  tierByLevel,
+  type MemberCoupon,
+  type MemberDetail,
+  type MemberRow,
+  type PurchaseFact,
+  type WalletEntry,
 } from '@mall/shared'
 import { DomainError } from '../../http/domain-error'
 import { checkinModels, type CheckinDoc, type MakeupCardDoc } from '../checkin/checkin.model'
@@ -23,7 +29,12 @@ export interface Paged<T> {
   pageSize: number
 }
 
-export type MemberLedgerEntry = WalletEntry & { eventKey: string; staffId: string | null; storeId: string | null; rulesVersion: number | null }
+export type MemberLedgerEntry = WalletEntry & {
+  eventKey: string
+  staffId: string | null
+  storeId: string | null
+  rulesVersion: number | null
+}
 
 const PURCHASE_KEY = 'purchase:'
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
@@ -33,7 +44,8 @@ const page = <T>(rows: T[], q: { page: number; pageSize: number }): Paged<T> => 
   page: q.page,
   pageSize: q.pageSize,
 })
-const newestFirst = (a: MemberDoc, b: MemberDoc) => new Date(b.joinedAt).getTime() - new Date(a.joinedAt).getTime() || (a._id < b._id ? -1 : 1)
+const newestFirst = (a: MemberDoc, b: MemberDoc) =>
+  new Date(b.joinedAt).getTime() - new Date(a.joinedAt).getTime() || (a._id < b._id ? -1 : 1)
 
 /**
  * The operator console's member pages: search, the member detail (profile with RFM, lifecycle,
@@ -72,23 +84,46 @@ export class MemberDirectoryService {
     let found: Paged<MemberDoc>
     if (!text) {
       const [items, total] = await Promise.all([
-        this.Member.find({}, WITHOUT_HINTS).sort({ joinedAt: -1, _id: 1 }).skip((q.page - 1) * q.pageSize).limit(q.pageSize).lean<MemberDoc[]>().exec(),
+        this.Member.find({}, WITHOUT_HINTS)
+          .sort({ joinedAt: -1, _id: 1 })
+          .skip((q.page - 1) * q.pageSize)
+          .limit(q.pageSize)
+          .lean<MemberDoc[]>()
+          .exec(),
         this.Member.countDocuments({}).exec(),
       ])
       found = { items, total, page: q.page, pageSize: q.pageSize }
     } else if (/^\d+$/.test(text)) {
       const [byNumber, byPhone] = await Promise.all([
-        text.length === 8 ? this.Member.find({ _id: text }, WITHOUT_HINTS).lean<MemberDoc[]>().exec() : this.Member.find({ _id: trusted({ $regex: `^${text}` }) }, WITHOUT_HINTS).lean<MemberDoc[]>().exec(),
-        text.length >= 4 ? this.Member.find({ phone: trusted({ $regex: `${text}$` }) }, WITHOUT_HINTS).lean<MemberDoc[]>().exec() : Promise.resolve([] as MemberDoc[]),
+        text.length === 8
+          ? this.Member.find({ _id: text }, WITHOUT_HINTS).lean<MemberDoc[]>().exec()
+          : this.Member.find({ _id: trusted({ $regex: `^${text}` }) }, WITHOUT_HINTS)
+              .lean<MemberDoc[]>()
+              .exec(),
+        text.length >= 4
+          ? this.Member.find({ phone: trusted({ $regex: `${text}$` }) }, WITHOUT_HINTS)
+              .lean<MemberDoc[]>()
+              .exec()
+          : Promise.resolve([] as MemberDoc[]),
       ])
       const unique = new Map([...byNumber, ...byPhone].map((m) => [m._id, m]))
       found = page([...unique.values()].sort(newestFirst), q)
     } else {
-      const rows = await this.Member.find({ nickname: trusted({ $regex: escapeRegex(text), $options: 'i' }) }, WITHOUT_HINTS).lean<MemberDoc[]>().exec()
+      const rows = await this.Member.find(
+        { nickname: trusted({ $regex: escapeRegex(text), $options: 'i' }) },
+        WITHOUT_HINTS,
+      )
+        .lean<MemberDoc[]>()
+        .exec()
       found = page(rows.sort(newestFirst), q)
     }
     const purchases = await this.purchasesOf(found.items.map((m) => m._id))
-    return { ...found, items: found.items.map((member) => this.insight.row({ member, profile: this.insight.profile(member, purchases.get(member._id) ?? [], now) })) }
+    return {
+      ...found,
+      items: found.items.map((member) =>
+        this.insight.row({ member, profile: this.insight.profile(member, purchases.get(member._id) ?? [], now) }),
+      ),
+    }
   }
 
   /**
@@ -102,9 +137,17 @@ export class MemberDirectoryService {
       memberIds.map(async (memberId) => {
         const head = await this.ledger.head(memberId)
         const entries = await this.ledger.entries(memberId, head.seq + 1, head.seq)
-        const ids = [...new Set(entries.filter((e) => e.type === 'earn' && e.eventKey.startsWith(PURCHASE_KEY)).map((e) => e.eventKey.slice(PURCHASE_KEY.length)))]
+        const ids = [
+          ...new Set(
+            entries
+              .filter((e) => e.type === 'earn' && e.eventKey.startsWith(PURCHASE_KEY))
+              .map((e) => e.eventKey.slice(PURCHASE_KEY.length)),
+          ),
+        ]
         const rows = await Promise.all(ids.map((id) => this.Purchase.findById(id).lean<PurchaseDoc>().exec()))
-        return rows.filter((p): p is PurchaseDoc => p?.status === 'posted' && p.memberId === memberId).map((p) => ({ at: new Date(p.createdAt), amountFen: p.amountFen }))
+        return rows
+          .filter((p): p is PurchaseDoc => p?.status === 'posted' && p.memberId === memberId)
+          .map((p) => ({ at: new Date(p.createdAt), amountFen: p.amountFen }))
       }),
     )
     return new Map(memberIds.map((id, i) => [id, lists[i]!]))
@@ -112,7 +155,11 @@ export class MemberDirectoryService {
 
   async detail(memberId: string, now: Date): Promise<MemberDetail> {
     const member = await this.members.get(memberId)
-    const [purchases, head, { tiers }] = await Promise.all([this.purchasesOf([memberId]), this.ledger.head(memberId, member.walletHint ?? null), this.rules.current()])
+    const [purchases, head, { tiers }] = await Promise.all([
+      this.purchasesOf([memberId]),
+      this.ledger.head(memberId, member.walletHint ?? null),
+      this.rules.current(),
+    ])
     const facts = purchases.get(memberId) ?? []
     const profile = this.insight.profile(member, facts, now)
     const tier = tierByLevel(tiers, member.tierLevel)
@@ -126,7 +173,13 @@ export class MemberDirectoryService {
       tags: profile.tags,
       channel: member.source?.channel ?? '',
       inviterId: member.source?.inviterId ?? null,
-      wallet: { balance: s.balance, debt: s.debt, lifetimeEarned: s.lifetimeEarned, lifetimeSpent: s.lifetimeSpent, lifetimeExpired: s.lifetimeExpired },
+      wallet: {
+        balance: s.balance,
+        debt: s.debt,
+        lifetimeEarned: s.lifetimeEarned,
+        lifetimeSpent: s.lifetimeSpent,
+        lifetimeExpired: s.lifetimeExpired,
+      },
       birthdayMonth: profile.birthdayMonth,
       insight: profile.insight,
       lifetimeSpendFen: facts.filter((f) => f.at.getTime() <= now.getTime()).reduce((sum, f) => sum + f.amountFen, 0),
@@ -136,23 +189,40 @@ export class MemberDirectoryService {
   }
 
   /** Ledger entries newest first, with who posted them and under which rules version. */
-  async ledgerPage(memberId: string, q: { beforeSeq?: number; limit: number }): Promise<{ items: MemberLedgerEntry[]; nextBeforeSeq: number | null }> {
+  async ledgerPage(
+    memberId: string,
+    q: { beforeSeq?: number; limit: number },
+  ): Promise<{ items: MemberLedgerEntry[]; nextBeforeSeq: number | null }> {
     await this.members.get(memberId)
     const start = q.beforeSeq ?? (await this.ledger.head(memberId)).seq + 1
     const rows = await this.ledger.entries(memberId, start, q.limit)
     const last = rows.at(-1)
     const items = rows.map((e) => {
       const meta = e.meta as { staffId?: string; storeId?: string; rulesVersion?: number }
-      return { ...toWalletEntry(e), eventKey: e.eventKey, staffId: meta.staffId ?? null, storeId: meta.storeId ?? null, rulesVersion: meta.rulesVersion ?? null }
+      return {
+        ...toWalletEntry(e),
+        eventKey: e.eventKey,
+        staffId: meta.staffId ?? null,
+        storeId: meta.storeId ?? null,
+        rulesVersion: meta.rulesVersion ?? null,
+      }
     })
     return { items, nextBeforeSeq: last && last.seq > 1 ? last.seq : null }
   }
 
-  async coupons(memberId: string, q: { page: number; pageSize: number }, now: Date): Promise<Paged<MemberCoupon & { state: string }>> {
+  async coupons(
+    memberId: string,
+    q: { page: number; pageSize: number },
+    now: Date,
+  ): Promise<Paged<MemberCoupon & { state: string }>> {
     await this.members.get(memberId)
     const coupons = await this.Coupon.find({ memberId }).lean<CouponDoc[]>().exec()
     const templateIds = [...new Set(coupons.map((c) => c.templateId))]
-    const templates = new Map((await Promise.all(templateIds.map((id) => this.Template.findById(id).lean<CouponTemplateDoc>().exec()))).filter((t): t is CouponTemplateDoc => t !== null).map((t) => [t._id, t]))
+    const templates = new Map(
+      (await Promise.all(templateIds.map((id) => this.Template.findById(id).lean<CouponTemplateDoc>().exec())))
+        .filter((t): t is CouponTemplateDoc => t !== null)
+        .map((t) => [t._id, t]),
+    )
     const rows = coupons
       .filter((c) => templates.has(c.templateId))
       .sort((a, b) => new Date(b.claimedAt).getTime() - new Date(a.claimedAt).getTime())
@@ -160,7 +230,14 @@ export class MemberDirectoryService {
     return page(rows, q)
   }
 
-  async checkins(memberId: string, q: { page: number; pageSize: number }): Promise<Paged<Pick<CheckinDoc, 'day' | 'kind' | 'streak' | 'rewardPoints' | 'milestoneDay'> & { at: string }> & { makeupCards: number }> {
+  async checkins(
+    memberId: string,
+    q: { page: number; pageSize: number },
+  ): Promise<
+    Paged<Pick<CheckinDoc, 'day' | 'kind' | 'streak' | 'rewardPoints' | 'milestoneDay'> & { at: string }> & {
+      makeupCards: number
+    }
+  > {
     await this.members.get(memberId)
     const [rows, cards] = await Promise.all([
       this.Checkin.find({ memberId }).lean<CheckinDoc[]>().exec(),
@@ -168,7 +245,14 @@ export class MemberDirectoryService {
     ])
     const items = rows
       .sort((a, b) => (a.day < b.day ? 1 : -1))
-      .map((c) => ({ day: c.day, kind: c.kind, streak: c.streak, rewardPoints: c.rewardPoints, milestoneDay: c.milestoneDay, at: new Date(c.at).toISOString() }))
+      .map((c) => ({
+        day: c.day,
+        kind: c.kind,
+        streak: c.streak,
+        rewardPoints: c.rewardPoints,
+        milestoneDay: c.milestoneDay,
+        at: new Date(c.at).toISOString(),
+      }))
     return { ...page(items, q), makeupCards: cards }
   }
 
@@ -179,7 +263,10 @@ export class MemberDirectoryService {
       this.Referral.find({ inviterId: memberId }).lean<ReferralDoc[]>().exec(),
       this.Referral.findById(memberId).lean<ReferralDoc>().exec(),
     ])
-    const paged = page(invited.sort((a, b) => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime()), q)
+    const paged = page(
+      invited.sort((a, b) => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime()),
+      q,
+    )
     const friends = await Promise.all(paged.items.map((r) => this.Member.findById(r._id).lean<MemberDoc>().exec()))
     return {
       ...paged,
@@ -192,7 +279,9 @@ export class MemberDirectoryService {
         inviterRewardPoints: r.status === 'rewarded' ? r.inviterRewardPoints : 0,
       })),
       totals: { invited: invited.length, rewarded: invited.filter((r) => r.status === 'rewarded').length },
-      invitedBy: invitedBy ? { inviterId: invitedBy.inviterId, status: invitedBy.status, at: new Date(invitedBy.createdAt).toISOString() } : null,
+      invitedBy: invitedBy
+        ? { inviterId: invitedBy.inviterId, status: invitedBy.status, at: new Date(invitedBy.createdAt).toISOString() }
+        : null,
     }
   }
 

@@ -21,12 +21,20 @@ export interface SegmentVersionDoc {
 
 const schema = new Schema<SegmentVersionDoc>(
   {
-    _id: String, segmentId: { type: String, required: true }, version: Number, action: String, changedBy: String, changedAt: Date,
-    before: Schema.Types.Mixed, after: Schema.Types.Mixed, note: String,
+    _id: String,
+    segmentId: { type: String, required: true },
+    version: Number,
+    action: String,
+    changedBy: String,
+    changedAt: Date,
+    before: Schema.Types.Mixed,
+    after: Schema.Types.Mixed,
+    note: String,
   },
   { versionKey: false, collection: 'segment_versions', minimize: false },
 )
 schema.index({ segmentId: 1, version: -1 })
 
-export const segmentVersionModel = (conn: Connection): Model<SegmentVersionDoc> => getModel(conn, 'SegmentVersion', schema)
+export const segmentVersionModel = (conn: Connection): Model<SegmentVersionDoc> =>
+  getModel(conn, 'SegmentVersion', schema)
 export const segmentVersionId = (segmentId: string, version: number) => `${segmentId}:${version}`

@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import type { Connection, Model } from 'mongoose'
 import {
-  describeSegment, matchesSegment,
-  type SegmentBody, type SegmentDefinition, type SegmentPreview, type SegmentVersionView, type SegmentView,
+  describeSegment,
+  matchesSegment,
+  type SegmentBody,
+  type SegmentDefinition,
+  type SegmentPreview,
+  type SegmentVersionView,
+  type SegmentView,
 } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
 import { DomainError } from '../../http/domain-error'
@@ -32,7 +37,10 @@ export interface SegmentInput {
 export class SegmentService {
   private readonly Version: Model<SegmentVersionDoc>
 
-  constructor(conn: Connection, private readonly insight: MemberInsightService) {
+  constructor(
+    conn: Connection,
+    private readonly insight: MemberInsightService,
+  ) {
     this.Version = segmentVersionModel(conn)
   }
 
@@ -60,7 +68,10 @@ export class SegmentService {
     const { people, dataAgeMs } = await this.insight.populationRead(now, { maxAgeMs: INTERACTIVE_MAX_AGE_MS })
     const matched = people.filter((p) => matchesSegment(p.profile, definition))
     return {
-      count: matched.length, population: people.length, asOf: now.toISOString(), dataAgeSeconds: Math.round(dataAgeMs / 1000),
+      count: matched.length,
+      population: people.length,
+      asOf: now.toISOString(),
+      dataAgeSeconds: Math.round(dataAgeMs / 1000),
       sample: matched.slice(0, PREVIEW_SAMPLE).map((p) => this.insight.row(p)),
     }
   }
@@ -70,10 +81,15 @@ export class SegmentService {
     const versions = await this.Version.find({}).lean<SegmentVersionDoc[]>().exec()
     const bySegment = new Map<string, SegmentVersionDoc[]>()
     for (const v of versions) bySegment.set(v.segmentId, [...(bySegment.get(v.segmentId) ?? []), v])
-    const live = [...bySegment.values()].map((vs) => vs.sort((a, b) => b.version - a.version)).filter((vs) => vs[0]!.after !== null)
+    const live = [...bySegment.values()]
+      .map((vs) => vs.sort((a, b) => b.version - a.version))
+      .filter((vs) => vs[0]!.after !== null)
     const people = live.length ? await this.insight.population(now, { maxAgeMs: INTERACTIVE_MAX_AGE_MS }) : []
     return live
-      .map((vs) => ({ ...view(vs), count: people.filter((p) => matchesSegment(p.profile, vs[0]!.after!.definition)).length }))
+      .map((vs) => ({
+        ...view(vs),
+        count: people.filter((p) => matchesSegment(p.profile, vs[0]!.after!.definition)).length,
+      }))
       .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1))
   }
 
@@ -81,7 +97,9 @@ export class SegmentService {
     const versions = await this.versionsOf(segmentId)
     if (!versions[0]?.after) throw new DomainError('SEGMENT.NOT_FOUND', 'segment not found')
     const definition = versions[0].after.definition
-    const count = (await this.insight.population(now, { maxAgeMs: INTERACTIVE_MAX_AGE_MS })).filter((p) => matchesSegment(p.profile, definition)).length
+    const count = (await this.insight.population(now, { maxAgeMs: INTERACTIVE_MAX_AGE_MS })).filter((p) =>
+      matchesSegment(p.profile, definition),
+    ).length
     return { ...view(versions), count, history: versions.map(historyView) }
   }
 
@@ -94,7 +112,12 @@ export class SegmentService {
   }
 
   /** Saves a new version over `version`; someone else saved meanwhile → SEGMENT.VERSION_CONFLICT (409). */
-  async update(segmentId: string, input: SegmentInput & { version: number }, staffId: string, now: Date): Promise<SegmentView> {
+  async update(
+    segmentId: string,
+    input: SegmentInput & { version: number },
+    staffId: string,
+    now: Date,
+  ): Promise<SegmentView> {
     const versions = await this.versionsOf(segmentId)
     const latest = this.checkLatest(versions, input.version)
     const after = body(input)
@@ -104,7 +127,13 @@ export class SegmentService {
     return view([row, ...versions])
   }
 
-  async remove(segmentId: string, version: number, note: string, staffId: string, now: Date): Promise<{ id: string; version: number; deleted: true }> {
+  async remove(
+    segmentId: string,
+    version: number,
+    note: string,
+    staffId: string,
+    now: Date,
+  ): Promise<{ id: string; version: number; deleted: true }> {
     const latest = this.checkLatest(await this.versionsOf(segmentId), version)
     const row = this.row(segmentId, latest.version + 1, 'delete', staffId, now, latest.after, null, note)
     await this.append(row)
@@ -113,7 +142,11 @@ export class SegmentService {
 
   /** All changes of all segments (deleted ones included), newest first. */
   async history(): Promise<SegmentVersionView[]> {
-    const rows = await this.Version.find({}).sort({ changedAt: -1 }).limit(HISTORY_LIMIT).lean<SegmentVersionDoc[]>().exec()
+    const rows = await this.Version.find({})
+      .sort({ changedAt: -1 })
+      .limit(HISTORY_LIMIT)
+      .lean<SegmentVersionDoc[]>()
+      .exec()
     return rows.map(historyView)
   }
 
@@ -131,23 +164,51 @@ export class SegmentService {
   private checkLatest(versions: SegmentVersionDoc[], expected: number): SegmentVersionDoc & { after: SegmentBody } {
     const latest = versions[0]
     if (!latest?.after) throw new DomainError('SEGMENT.NOT_FOUND', 'segment not found')
-    if (latest.version !== expected) throw new DomainError('SEGMENT.VERSION_CONFLICT', 'segment changed since it was loaded', { currentVersion: latest.version })
+    if (latest.version !== expected)
+      throw new DomainError('SEGMENT.VERSION_CONFLICT', 'segment changed since it was loaded', {
+        currentVersion: latest.version,
+      })
     return latest as SegmentVersionDoc & { after: SegmentBody }
   }
 
   /** The insert of `<id>:<n+1>` is the concurrency check: of two saves over version n, one fails here. */
   private async append(row: SegmentVersionDoc): Promise<void> {
     if (!(await insertOnce(this.Version, row as unknown as Record<string, unknown>))) {
-      throw new DomainError('SEGMENT.VERSION_CONFLICT', 'segment changed since it was loaded', { currentVersion: row.version })
+      throw new DomainError('SEGMENT.VERSION_CONFLICT', 'segment changed since it was loaded', {
+        currentVersion: row.version,
+      })
     }
   }
 
-  private row(segmentId: string, version: number, action: SegmentVersionDoc['action'], changedBy: string, changedAt: Date, before: SegmentBody | null, after: SegmentBody | null, note: string): SegmentVersionDoc {
-    return { _id: segmentVersionId(segmentId, version), segmentId, version, action, changedBy, changedAt, before, after, note }
+  private row(
+    segmentId: string,
+    version: number,
+    action: SegmentVersionDoc['action'],
+    changedBy: string,
+    changedAt: Date,
+    before: SegmentBody | null,
+    after: SegmentBody | null,
+    note: string,
+  ): SegmentVersionDoc {
+    return {
+      _id: segmentVersionId(segmentId, version),
+      segmentId,
+      version,
+      action,
+      changedBy,
+      changedAt,
+      before,
+      after,
+      note,
+    }
   }
 }
 
-const body = (i: { name: string; description: string; definition: SegmentDefinition }): SegmentBody => ({ name: i.name, description: i.description, definition: i.definition })
+const body = (i: { name: string; description: string; definition: SegmentDefinition }): SegmentBody => ({
+  name: i.name,
+  description: i.description,
+  definition: i.definition,
+})
 
 /** The segment as of its newest version (`versions` newest first, the newest not a deletion). */
 function view(versions: SegmentVersionDoc[]): SegmentView {
@@ -169,5 +230,14 @@ function view(versions: SegmentVersionDoc[]): SegmentView {
 }
 
 function historyView(v: SegmentVersionDoc): SegmentVersionView {
-  return { segmentId: v.segmentId, version: v.version, action: v.action, changedBy: v.changedBy, changedAt: new Date(v.changedAt).toISOString(), before: v.before, after: v.after, note: v.note }
+  return {
+    segmentId: v.segmentId,
+    version: v.version,
+    action: v.action,
+    changedBy: v.changedBy,
+    changedAt: new Date(v.changedAt).toISOString(),
+    before: v.before,
+    after: v.after,
+    note: v.note,
+  }
 }

@@ -54,7 +54,12 @@ const entrySchema = new Schema<LedgerEntryDoc>(
 entrySchema.index({ memberId: 1, seq: -1 })
 
 const eventSchema = new Schema<LedgerEventDoc>(
-  { _id: String, memberId: { type: String, required: true }, entryId: { type: String, default: null }, createdAt: Date },
+  {
+    _id: String,
+    memberId: { type: String, required: true },
+    entryId: { type: String, default: null },
+    createdAt: Date,
+  },
   { versionKey: false, collection: 'ledger_events' },
 )
 

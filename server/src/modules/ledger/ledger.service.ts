@@ -1,5 +1,12 @@
 import type { Connection } from 'mongoose'
-import { EMPTY_WALLET, applyOperation, WalletRuleError, type GrowthChange, type WalletOperation, type WalletState } from '@mall/shared'
+import {
+  EMPTY_WALLET,
+  applyOperation,
+  WalletRuleError,
+  type GrowthChange,
+  type WalletOperation,
+  type WalletState,
+} from '@mall/shared'
 import { findById } from '../../db/by-id'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
 import { deleteIf } from '../../db/guarded-write'
@@ -86,7 +93,10 @@ export class LedgerService {
   /** Last head this process saw per member: a hint like the stored one, verified by probing forward. */
   private readonly heads = new RecentMap<string, WalletHead>(HEAD_CACHE_SIZE)
 
-  constructor(conn: Connection, private readonly hints: WalletHintStore) {
+  constructor(
+    conn: Connection,
+    private readonly hints: WalletHintStore,
+  ) {
     this.m = ledgerModels(conn)
   }
 
@@ -152,9 +162,12 @@ export class LedgerService {
    * of the ledger. Exact, unlike the stored head hints, which may lag a few entries behind.
    */
   async outstandingPoints(): Promise<number> {
-    const rows = await this.m.Entry.find({}, { memberId: 1, seq: 1, 'state.balance': 1 }).lean<Pick<LedgerEntryDoc, 'memberId' | 'seq' | 'state'>[]>().exec()
+    const rows = await this.m.Entry.find({}, { memberId: 1, seq: 1, 'state.balance': 1 })
+      .lean<Pick<LedgerEntryDoc, 'memberId' | 'seq' | 'state'>[]>()
+      .exec()
     const newest = new Map<string, { seq: number; balance: number }>()
-    for (const r of rows) if ((newest.get(r.memberId)?.seq ?? 0) < r.seq) newest.set(r.memberId, { seq: r.seq, balance: r.state.balance })
+    for (const r of rows)
+      if ((newest.get(r.memberId)?.seq ?? 0) < r.seq) newest.set(r.memberId, { seq: r.seq, balance: r.state.balance })
     let total = 0
     for (const { balance } of newest.values()) total += Math.max(0, balance)
     return total
@@ -191,7 +204,12 @@ export class LedgerService {
 
   async post(req: PostRequest): Promise<PostResult> {
     if (!req.fenceable) return this.mutex.run(req.memberId, () => this.append(req))
-    const reserved = await insertOnce(this.m.Event, { _id: req.eventKey, memberId: req.memberId, entryId: null, createdAt: req.now })
+    const reserved = await insertOnce(this.m.Event, {
+      _id: req.eventKey,
+      memberId: req.memberId,
+      entryId: null,
+      createdAt: req.now,
+    })
     if (!reserved) {
       const existing = await this.awaitEvent(req)
       if (existing) return { entry: existing, replayed: true }
@@ -200,7 +218,8 @@ export class LedgerService {
       return await this.mutex.run(req.memberId, () => this.append(req))
     } catch (err) {
       // A refused posting (not enough points…) releases the key so a corrected retry can proceed.
-      if (err instanceof DomainError) await deleteIf(this.m.Event, req.eventKey, { entryId: null, memberId: req.memberId })
+      if (err instanceof DomainError)
+        await deleteIf(this.m.Event, req.eventKey, { entryId: null, memberId: req.memberId })
       throw err
     }
   }
@@ -218,7 +237,8 @@ export class LedgerService {
         plan = req.plan(head.state)
         applied = applyOperation(head.state, plan.op, plan.growth)
       } catch (err) {
-        const refusal = err instanceof WalletRuleError ? new DomainError(WALLET_ERRORS[err.violation], err.message) : err
+        const refusal =
+          err instanceof WalletRuleError ? new DomainError(WALLET_ERRORS[err.violation], err.message) : err
         if (!(refusal instanceof DomainError)) throw refusal
         if (verified) throw refusal
         head = await this.head(req.memberId)
@@ -264,9 +284,14 @@ export class LedgerService {
   private async collision(req: PostRequest, seqId: string): Promise<LedgerEntryDoc | null> {
     const taken = await findById<LedgerEntryDoc>(this.m.Entry, seqId)
     if (taken) this.remember(req.memberId, { seq: taken.seq, state: taken.state })
-    const posted = taken ? (taken.eventKey === req.eventKey ? taken : null) : await this.m.Entry.findOne({ eventKey: req.eventKey }).lean<LedgerEntryDoc>().exec()
+    const posted = taken
+      ? taken.eventKey === req.eventKey
+        ? taken
+        : null
+      : await this.m.Entry.findOne({ eventKey: req.eventKey }).lean<LedgerEntryDoc>().exec()
     if (!posted) return null
-    if (posted.memberId !== req.memberId) throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'event key belongs to another member')
+    if (posted.memberId !== req.memberId)
+      throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'event key belongs to another member')
     await this.markPosted(req, posted)
     return posted
   }
@@ -278,7 +303,9 @@ export class LedgerService {
       // Every few entries only, and unconditional: a lagging hint costs a cold reader a probe per
       // entry it lags (at most HEAD_HINT_EVERY − 1), a write on every posting costs more. (A guarded
       // write would cost a read on every posting.)
-      entry.seq % HEAD_HINT_EVERY !== 1 ? null : this.hints.storeWalletHint(entry.memberId, { seq: entry.seq, state: entry.state }),
+      entry.seq % HEAD_HINT_EVERY !== 1
+        ? null
+        : this.hints.storeWalletHint(entry.memberId, { seq: entry.seq, state: entry.state }),
     ])
   }
 
@@ -288,12 +315,24 @@ export class LedgerService {
       const ev = await this.m.Event.findById(req.eventKey).lean().exec()
       if (!ev) {
         // The holder was refused and released the key: take it over for this attempt.
-        if (await insertOnce(this.m.Event, { _id: req.eventKey, memberId: req.memberId, entryId: null, createdAt: req.now })) return null
+        if (
+          await insertOnce(this.m.Event, {
+            _id: req.eventKey,
+            memberId: req.memberId,
+            entryId: null,
+            createdAt: req.now,
+          })
+        )
+          return null
         continue
       }
-      if (ev.memberId !== req.memberId) throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'event key belongs to another member')
+      if (ev.memberId !== req.memberId)
+        throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'event key belongs to another member')
       if (ev.entryId) return this.m.Entry.findById(ev.entryId).lean<LedgerEntryDoc>().exec()
-      if (req.now.getTime() - new Date(ev.createdAt).getTime() > STALE_RESERVATION_MS || waited > STALE_RESERVATION_MS) {
+      if (
+        req.now.getTime() - new Date(ev.createdAt).getTime() > STALE_RESERVATION_MS ||
+        waited > STALE_RESERVATION_MS
+      ) {
         return null
       }
       await sleep(25)

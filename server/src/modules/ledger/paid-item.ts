@@ -44,7 +44,11 @@ export async function compensate(ledger: LedgerService, item: PaidItem, now: Dat
 }
 
 /** For an item left pending by a crash: paid → activate; never started → release; stuck → finish paying. */
-export async function settleStaleItem(ledger: LedgerService, item: PaidItem, now: Date): Promise<'activated' | 'released' | 'unsettled'> {
+export async function settleStaleItem(
+  ledger: LedgerService,
+  item: PaidItem,
+  now: Date,
+): Promise<'activated' | 'released' | 'unsettled'> {
   if (await ledger.findByEventKey(item.paymentKey)) {
     await item.activate()
     return 'activated'

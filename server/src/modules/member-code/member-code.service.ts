@@ -1,5 +1,11 @@
 import { trusted, type Connection, type Model } from 'mongoose'
-import { MEMBER_CODE_STEP_SECONDS, stepEndsAt, timeStep, type MemberCodeResponse, type ScannedMember } from '@mall/shared'
+import {
+  MEMBER_CODE_STEP_SECONDS,
+  stepEndsAt,
+  timeStep,
+  type MemberCodeResponse,
+  type ScannedMember,
+} from '@mall/shared'
 import { insertOnce } from '../../db/connect'
 import { DomainError } from '../../http/domain-error'
 import type { StaffClaims, TokenService } from '../auth/tokens'
@@ -64,7 +70,11 @@ export class MemberCodeService {
     // its state holds the member's spend per month, which is not the staff member's to read.
     const handed = JSON.stringify(head).length <= MAX_HANDED_HEAD_CHARS ? { head: this.tokens.seal(head) } : {}
     const scanned = { tier: card.tier.level, invited: member.source.inviterId !== null, ...handed }
-    const scanToken = this.tokens.sign('scan', { sub: member._id, staffId: staff.sub, storeId: staff.storeId, ...scanned }, now).token
+    const scanToken = this.tokens.sign(
+      'scan',
+      { sub: member._id, staffId: staff.sub, storeId: staff.storeId, ...scanned },
+      now,
+    ).token
     return {
       member: {
         memberId: card.memberId,

@@ -14,7 +14,10 @@ export type CodePurpose = keyof typeof CODE_PURPOSE
 
 const SUBJECT_DIGITS: Record<CodePurpose, number> = { member: 8, coupon: 13 }
 const CODE_PATTERNS = Object.fromEntries(
-  Object.entries(SUBJECT_DIGITS).map(([purpose, n]) => [purpose, new RegExp(`^([0-9])([0-9]{${n}})([0-9]{2})([0-9]{8})$`)]),
+  Object.entries(SUBJECT_DIGITS).map(([purpose, n]) => [
+    purpose,
+    new RegExp(`^([0-9])([0-9]{${n}})([0-9]{2})([0-9]{8})$`),
+  ]),
 ) as Record<CodePurpose, RegExp>
 
 export function mac(secret: string, purpose: string, subject: string, step: number): string {
@@ -29,8 +32,7 @@ export function signCode(secret: string, purpose: CodePurpose, subject: string, 
 }
 
 export type VerifyResult =
-  | { ok: true; subject: string; step: number }
-  | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' }
+  { ok: true; subject: string; step: number } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' }
 
 /**
  * Checks a code against the current step. Accepts steps now-1..now+1 (clock drift between phone

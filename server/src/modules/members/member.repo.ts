@@ -95,12 +95,16 @@ export class MemberRepo implements WalletHintStore, CouponBookHints {
   }
 
   async walletHint(memberId: string): Promise<WalletHead | null> {
-    return (await findById<Pick<MemberDoc, 'walletHint'>>(this.m.Member, memberId, { walletHint: 1 }))?.walletHint ?? null
+    return (
+      (await findById<Pick<MemberDoc, 'walletHint'>>(this.m.Member, memberId, { walletHint: 1 }))?.walletHint ?? null
+    )
   }
 
   /** No upsert: a posting for a member without a row (tests) keeps no hint, its readers probe from the start. */
   async storeWalletHint(memberId: string, head: WalletHead): Promise<void> {
-    await this.write(memberId, () => updateById(this.m.Member, memberId, { $set: { walletHint: { seq: head.seq, state: head.state } } }))
+    await this.write(memberId, () =>
+      updateById(this.m.Member, memberId, { $set: { walletHint: { seq: head.seq, state: head.state } } }),
+    )
   }
 
   async bookHint(memberId: string): Promise<number | null> {

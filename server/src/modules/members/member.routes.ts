@@ -19,11 +19,16 @@ export function memberRoutes({ services, tokens, now, limits }: AppContext): Rou
     ctx.body = { phoneMasked: await services.auth.bindPhone(ctx.state.memberId, body.code, now()) }
   })
 
-  router.post('/me/birthday', member, rateLimit('birthday', { max: 10, windowMs: 60_000, id: byMember }), async (ctx) => {
-    const { birthday } = parseBody(ctx, birthdayRequest)
-    await services.members.setBirthday(ctx.state.memberId, birthday, now())
-    ctx.body = { birthday }
-  })
+  router.post(
+    '/me/birthday',
+    member,
+    rateLimit('birthday', { max: 10, windowMs: 60_000, id: byMember }),
+    async (ctx) => {
+      const { birthday } = parseBody(ctx, birthdayRequest)
+      await services.members.setBirthday(ctx.state.memberId, birthday, now())
+      ctx.body = { birthday }
+    },
+  )
 
   router.get('/me/member-code', member, async (ctx) => {
     ctx.set('Cache-Control', 'no-store')

@@ -32,7 +32,9 @@ export class MemberService {
     private readonly repo: MemberRepo,
     private readonly ledger: LedgerService,
     private readonly hooks: RegistrationHook[] = [],
-    private readonly rules: { current(): Promise<{ tiers: TierDefinition[] }> } = { current: async () => ({ tiers: DEFAULT_TIERS }) },
+    private readonly rules: { current(): Promise<{ tiers: TierDefinition[] }> } = {
+      current: async () => ({ tiers: DEFAULT_TIERS }),
+    },
   ) {}
 
   /** Adds a hook (features that are built after the member service, like referrals). */
@@ -85,7 +87,10 @@ export class MemberService {
   async cardWithHead(memberId: string): Promise<{ card: MemberCard; head: WalletHead }> {
     const member = await this.getForDisplay(memberId)
     // The row carries the wallet's head hint: a cold card is this read and one probe.
-    const [head, { tiers }] = await Promise.all([this.ledger.head(memberId, member.walletHint ?? null), this.rules.current()])
+    const [head, { tiers }] = await Promise.all([
+      this.ledger.head(memberId, member.walletHint ?? null),
+      this.rules.current(),
+    ])
     const { state } = head
     const tier = tierByLevel(tiers, member.tierLevel)
     const card: MemberCard = {

@@ -4,7 +4,11 @@ import type { CouponCatalogService } from '../coupons/coupon-catalog.service'
 import { entryId } from '../ledger/ledger.model'
 import type { LedgerService } from '../ledger/ledger.service'
 import {
-  couponExpiringMessage, feedbackRepliedMessage, pointsEarnedMessage, pointsExpiringMessage, type MessageContent,
+  couponExpiringMessage,
+  feedbackRepliedMessage,
+  pointsEarnedMessage,
+  pointsExpiringMessage,
+  type MessageContent,
 } from './notification-messages'
 import type { NotificationService } from './notification.service'
 

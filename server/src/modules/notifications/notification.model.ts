@@ -70,8 +70,15 @@ const subscriptionSchema = new Schema<SubscriptionDoc>(
 subscriptionSchema.index({ templateId: 1 }) // the jobs' subscribers (on MongoDB)
 const messageSchema = new Schema<MessageDoc>(
   {
-    _id: String, kind: String, memberId: String, subject: String, templateId: String, at: Date, outcome: String,
-    errcode: { type: Number, default: null }, credit: { type: Number, default: null },
+    _id: String,
+    kind: String,
+    memberId: String,
+    subject: String,
+    templateId: String,
+    at: Date,
+    outcome: String,
+    errcode: { type: Number, default: null },
+    credit: { type: Number, default: null },
   },
   { versionKey: false, collection: 'notification_messages' },
 )

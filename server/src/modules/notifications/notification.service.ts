@@ -8,7 +8,10 @@ import type { MemberService } from '../members/member.service'
 import { WechatApiError, type SubscribeMessage, type WechatClient } from '../wechat/wechat-client'
 import type { MessageContent } from './notification-messages'
 import {
-  notificationModels, type DeliveryOutcome, type MessageDoc, type NotificationModels,
+  notificationModels,
+  type DeliveryOutcome,
+  type MessageDoc,
+  type NotificationModels,
 } from './notification.model'
 import { SubscriptionCredits } from './subscription-credits'
 
@@ -99,14 +102,25 @@ export class NotificationService {
 
     const _id = `${kind}:${memberId}:${subject}`
     const claim: MessageDoc = {
-      _id, kind, memberId, subject, templateId, at: now, outcome: 'claimed', errcode: null, credit: null,
+      _id,
+      kind,
+      memberId,
+      subject,
+      templateId,
+      at: now,
+      outcome: 'claimed',
+      errcode: null,
+      credit: null,
     }
     if (!(await insertOnce(this.m.Message, claim as never))) return 'duplicate'
     const credit = await this.credits.take(memberId, templateId, _id, now)
     if (credit === null) return this.record(claim, 'no_credit', null, null)
     try {
       await this.wechat.sendSubscribeMessage({
-        openid: member.openid, templateId, page: message.page, data: message.data,
+        openid: member.openid,
+        templateId,
+        page: message.page,
+        data: message.data,
         miniprogramState: MINIPROGRAM_STATE[this.envVersion],
       })
       return await this.record(claim, 'sent', credit, null)
@@ -130,7 +144,10 @@ export class NotificationService {
 
   /** What became of a claimed message (a record; the claim row alone keeps it from going twice). */
   private async record(
-    claim: MessageDoc, outcome: DeliveryOutcome, credit: number | null, errcode: number | null,
+    claim: MessageDoc,
+    outcome: DeliveryOutcome,
+    credit: number | null,
+    errcode: number | null,
   ): Promise<Delivery> {
     await updateById(this.m.Message, claim._id, { $set: { outcome, credit, errcode } })
     return outcome

@@ -27,8 +27,16 @@ type ConfigVersionDoc = {
 
 const versionSchema = new Schema<ConfigVersionDoc>(
   {
-    _id: String, kind: String, entityId: String, version: Number, changedBy: String, changedAt: Date,
-    before: Schema.Types.Mixed, after: Schema.Types.Mixed, note: String, secret: String,
+    _id: String,
+    kind: String,
+    entityId: String,
+    version: Number,
+    changedBy: String,
+    changedAt: Date,
+    before: Schema.Types.Mixed,
+    after: Schema.Types.Mixed,
+    note: String,
+    secret: String,
   },
   { versionKey: false, collection: 'config_versions', minimize: false },
 )
@@ -62,13 +70,19 @@ export interface ChangeMeta {
   secret?: string
 }
 
-const conflict = (kind: ConfigKind, id: string) => new DomainError('CONFIG.VERSION_CONFLICT', `${kind} ${id} was changed by someone else`)
+const conflict = (kind: ConfigKind, id: string) =>
+  new DomainError('CONFIG.VERSION_CONFLICT', `${kind} ${id} was changed by someone else`)
 
 /**
  * Sets an entity's fields as version `version`, unless that or a later version is already there:
  * a slow writer must not undo a newer change that a roll-forward applied in the meantime.
  */
-export function writeVersion<T>(model: Model<T>, id: string, version: number, set: Record<string, unknown>): Promise<boolean> {
+export function writeVersion<T>(
+  model: Model<T>,
+  id: string,
+  version: number,
+  set: Record<string, unknown>,
+): Promise<boolean> {
   const guard = version === 1 ? { configVersion: null } : { configVersion: { $lt: version } }
   return updateIf(model, id, guard, { $set: { ...set, configVersion: version } })
 }
@@ -83,7 +97,10 @@ export function writeVersion<T>(model: Model<T>, id: string, version: number, se
 export class ConfigHistory<E extends Versioned, S> {
   private readonly Version: Model<ConfigVersionDoc>
 
-  constructor(conn: Connection, private readonly subject: ConfigSubject<E, S>) {
+  constructor(
+    conn: Connection,
+    private readonly subject: ConfigSubject<E, S>,
+  ) {
     this.Version = getModel(conn, 'ConfigVersion', versionSchema)
   }
 
@@ -92,7 +109,9 @@ export class ConfigHistory<E extends Versioned, S> {
     for (let rolled = 0; rolled <= MAX_ROLL_FORWARD; rolled++) {
       const entity = await this.subject.load(id)
       if (!entity) throw this.subject.notFound(id)
-      const pending = await this.Version.findById(versionId(this.subject.kind, id, (entity.configVersion ?? 0) + 1)).lean<ConfigVersionDoc>().exec()
+      const pending = await this.Version.findById(versionId(this.subject.kind, id, (entity.configVersion ?? 0) + 1))
+        .lean<ConfigVersionDoc>()
+        .exec()
       if (!pending) return entity
       await this.applyRecorded(pending)
     }
@@ -124,10 +143,20 @@ export class ConfigHistory<E extends Versioned, S> {
   /** Newest first; never the transient password hash. */
   async history(id: string): Promise<ConfigVersionView[]> {
     await this.current(id) // 404 for an unknown id, and applies anything a crash left recorded only
-    const rows = await this.Version.find({ kind: this.subject.kind, entityId: id }).sort({ version: -1 }).limit(HISTORY_LIMIT).lean<ConfigVersionDoc[]>().exec()
+    const rows = await this.Version.find({ kind: this.subject.kind, entityId: id })
+      .sort({ version: -1 })
+      .limit(HISTORY_LIMIT)
+      .lean<ConfigVersionDoc[]>()
+      .exec()
     return rows.map((r) => ({
-      kind: r.kind, entityId: r.entityId, version: r.version, changedBy: r.changedBy, changedAt: new Date(r.changedAt).toISOString(),
-      before: r.before ?? null, after: r.after ?? null, note: r.note,
+      kind: r.kind,
+      entityId: r.entityId,
+      version: r.version,
+      changedBy: r.changedBy,
+      changedAt: new Date(r.changedAt).toISOString(),
+      before: r.before ?? null,
+      after: r.after ?? null,
+      note: r.note,
     }))
   }
 
@@ -138,8 +167,15 @@ export class ConfigHistory<E extends Versioned, S> {
 
   private row(id: string, version: number, before: S | null, after: S, meta: ChangeMeta): ConfigVersionDoc {
     const row: ConfigVersionDoc = {
-      _id: versionId(this.subject.kind, id, version), kind: this.subject.kind, entityId: id, version,
-      changedBy: meta.changedBy, changedAt: meta.at, before, after, note: meta.note,
+      _id: versionId(this.subject.kind, id, version),
+      kind: this.subject.kind,
+      entityId: id,
+      version,
+      changedBy: meta.changedBy,
+      changedAt: meta.at,
+      before,
+      after,
+      note: meta.note,
     }
     if (meta.secret !== undefined) row.secret = meta.secret
     return row

@@ -2,7 +2,13 @@ import Router from '@koa/router'
 import type { Middleware } from 'koa'
 import type * as z from 'zod'
 import {
-  staffCreateRequest, staffIdSchema, staffUpdateRequest, storeCreateRequest, storeIdSchema, storeUpdateRequest, type ConfigVersionView,
+  staffCreateRequest,
+  staffIdSchema,
+  staffUpdateRequest,
+  storeCreateRequest,
+  storeIdSchema,
+  storeUpdateRequest,
+  type ConfigVersionView,
 } from '@mall/shared'
 import { requireStaff } from '../../http/auth-middleware'
 import { parseBody, parseParam } from '../../http/validate'
@@ -23,7 +29,14 @@ interface Contracts<Create, Update> {
 }
 
 /** GET and POST /<path>, PUT /<path>/:id (with the version seen), GET /<path>/:id/history. */
-function mountConfig<C, U, V>(router: Router, path: string, guard: Middleware, admin: ConfigAdmin<C, U, V>, contracts: Contracts<C, U>, now: () => Date): void {
+function mountConfig<C, U, V>(
+  router: Router,
+  path: string,
+  guard: Middleware,
+  admin: ConfigAdmin<C, U, V>,
+  contracts: Contracts<C, U>,
+  now: () => Date,
+): void {
   router.get(`/${path}`, guard, async (ctx) => {
     ctx.body = { items: await admin.list() }
   })
@@ -45,7 +58,21 @@ function mountConfig<C, U, V>(router: Router, path: string, guard: Middleware, a
 export function configRoutes({ services, tokens, now }: AppContext): Router {
   const router = new Router({ prefix: '/api/ops' })
   const operator = requireStaff(tokens, now, ['operator'])
-  mountConfig(router, 'stores', operator, services.storeAdmin, { id: storeIdSchema, create: storeCreateRequest, update: storeUpdateRequest }, now)
-  mountConfig(router, 'staff', operator, services.staffAdmin, { id: staffIdSchema, create: staffCreateRequest, update: staffUpdateRequest }, now)
+  mountConfig(
+    router,
+    'stores',
+    operator,
+    services.storeAdmin,
+    { id: storeIdSchema, create: storeCreateRequest, update: storeUpdateRequest },
+    now,
+  )
+  mountConfig(
+    router,
+    'staff',
+    operator,
+    services.staffAdmin,
+    { id: staffIdSchema, create: staffCreateRequest, update: staffUpdateRequest },
+    now,
+  )
   return router
 }

@@ -41,16 +41,45 @@ export class KpiService {
     const { Member } = memberModels(this.conn)
     const { Entry } = ledgerModels(this.conn)
     const { Coupon, RedemptionLog, Template } = couponModels(this.conn)
-    const [members, purchases, entries, outstanding, claimed, redemptions, templates, checkins, referrals, feedback, lifecycle, tierMovement, declaredSales] = await Promise.all([
+    const [
+      members,
+      purchases,
+      entries,
+      outstanding,
+      claimed,
+      redemptions,
+      templates,
+      checkins,
+      referrals,
+      feedback,
+      lifecycle,
+      tierMovement,
+      declaredSales,
+    ] = await Promise.all([
       Member.find({}, { joinedAt: 1, tierLevel: 1 }).lean().exec(),
-      purchaseModel(this.conn).find({ createdAt: trusted(range), status: 'posted', ...(q.storeId ? { storeId: q.storeId } : {}) }).lean().exec(),
-      Entry.find({ createdAt: trusted(range) }, { memberId: 1, type: 1, delta: 1, createdAt: 1 }).lean().exec(),
+      purchaseModel(this.conn)
+        .find({ createdAt: trusted(range), status: 'posted', ...(q.storeId ? { storeId: q.storeId } : {}) })
+        .lean()
+        .exec(),
+      Entry.find({ createdAt: trusted(range) }, { memberId: 1, type: 1, delta: 1, createdAt: 1 })
+        .lean()
+        .exec(),
       this.ledger.outstandingPoints(),
-      Coupon.find({ claimedAt: trusted(range) }, { templateId: 1, memberId: 1 }).lean().exec(),
-      RedemptionLog.find({ at: trusted(range), ...(q.storeId ? { storeId: q.storeId } : {}) }).lean().exec(),
+      Coupon.find({ claimedAt: trusted(range) }, { templateId: 1, memberId: 1 })
+        .lean()
+        .exec(),
+      RedemptionLog.find({ at: trusted(range), ...(q.storeId ? { storeId: q.storeId } : {}) })
+        .lean()
+        .exec(),
       Template.find({}, { name: 1 }).lean().exec(),
-      checkinModels(this.conn).Checkin.find({ at: trusted(range) }, { memberId: 1, day: 1, streak: 1 }).lean().exec(),
-      referralModels(this.conn).Referral.find({ createdAt: trusted(range) }, { status: 1 }).lean().exec(),
+      checkinModels(this.conn)
+        .Checkin.find({ at: trusted(range) }, { memberId: 1, day: 1, streak: 1 })
+        .lean()
+        .exec(),
+      referralModels(this.conn)
+        .Referral.find({ createdAt: trusted(range) }, { status: 1 })
+        .lean()
+        .exec(),
       this.feedback.kpis(q, now),
       // lifecycle and churn risk as of the end of the range (or now, if the range reaches today)
       this.insight.kpiSection(new Date(Math.min(now.getTime(), range.$lt.getTime() - 1))),
@@ -60,18 +89,28 @@ export class KpiService {
 
     const newMembers = members.filter((m) => m.joinedAt >= range.$gte && m.joinedAt < range.$lt)
     const toEnd = range.$lt.getTime()
-    const activeWithin = (daysBack: number) => new Set(entries.filter((e) => e.type !== 'expire' && toEnd - new Date(e.createdAt).getTime() <= daysBack * 86400_000).map((e) => e.memberId)).size
+    const activeWithin = (daysBack: number) =>
+      new Set(
+        entries
+          .filter((e) => e.type !== 'expire' && toEnd - new Date(e.createdAt).getTime() <= daysBack * 86400_000)
+          .map((e) => e.memberId),
+      ).size
     const perMember = new Map<string, number>()
     for (const p of purchases) perMember.set(p.memberId, (perMember.get(p.memberId) ?? 0) + 1)
     const sales = purchases.reduce((s, p) => s + p.amountFen, 0)
-    const sum = (types: Set<string>, sign: 1 | -1) => entries.filter((e) => types.has(e.type)).reduce((s, e) => s + Math.max(0, sign * e.delta), 0)
+    const sum = (types: Set<string>, sign: 1 | -1) =>
+      entries.filter((e) => types.has(e.type)).reduce((s, e) => s + Math.max(0, sign * e.delta), 0)
     const issued = sum(ISSUED, 1)
     const redeemed = sum(SPENT, -1)
     const expired = entries.filter((e) => e.type === 'expire').reduce((s, e) => s - e.delta, 0)
     const redeemedRows = await new CouponUseChain(couponModels(this.conn)).standing(redemptions)
     const names = new Map(templates.map((t) => [t._id, t.name]))
     const byTemplate = new Map<string, { claimed: number; redeemed: number }>()
-    for (const c of claimed) byTemplate.set(c.templateId, { claimed: (byTemplate.get(c.templateId)?.claimed ?? 0) + 1, redeemed: byTemplate.get(c.templateId)?.redeemed ?? 0 })
+    for (const c of claimed)
+      byTemplate.set(c.templateId, {
+        claimed: (byTemplate.get(c.templateId)?.claimed ?? 0) + 1,
+        redeemed: byTemplate.get(c.templateId)?.redeemed ?? 0,
+      })
     for (const r of redeemedRows) {
       const t = r.couponId.split('#')[0]!
       byTemplate.set(t, { claimed: byTemplate.get(t)?.claimed ?? 0, redeemed: (byTemplate.get(t)?.redeemed ?? 0) + 1 })
@@ -84,42 +123,159 @@ export class KpiService {
     for (const n of longest.values()) streaks.set(bucket(n), (streaks.get(bucket(n)) ?? 0) + 1)
     const tiers = new Map<number, number>()
     for (const m of members) tiers.set(m.tierLevel, (tiers.get(m.tierLevel) ?? 0) + 1)
-    const perDay = <T>(rows: T[], at: (r: T) => Date) => days.map((d) => ({ x: d, y: rows.filter((r) => shanghaiDay(at(r)) === d).length }))
+    const perDay = <T>(rows: T[], at: (r: T) => Date) =>
+      days.map((d) => ({ x: d, y: rows.filter((r) => shanghaiDay(at(r)) === d).length }))
 
     return {
       range: { from: q.from, to: q.to, storeId: q.storeId ?? null },
       metrics: [
-        { key: 'members_total', label: '会员总数', value: members.length, unit: '人', definition: '截至当前已注册的会员数' },
-        { key: 'members_new', label: '新增会员', value: newMembers.length, unit: '人', definition: '区间内注册的会员数（上海时间）' },
-        { key: 'active_7d', label: '7日活跃会员', value: activeWithin(7), unit: '人', definition: '区间结束前7天内有积分变动（消费、签到、兑换等，不含过期）的会员数' },
-        { key: 'active_30d', label: '30日活跃会员', value: activeWithin(30), unit: '人', definition: '区间结束前30天内有积分变动的会员数（只统计区间内的记录）' },
-        { key: 'repeat_rate', label: '复购率', value: pct([...perMember.values()].filter((n) => n >= 2).length, perMember.size), unit: '%', definition: '区间内消费≥2次的会员 ÷ 区间内有消费的会员（店员录入的小票，已撤销的不计）' },
-        { key: 'member_sales', label: '会员消费额', value: sales, unit: 'fen', definition: '区间内店员为会员录入的小票金额合计（已撤销的不计）' },
-        { key: 'avg_ticket', label: '客单价', value: purchases.length ? Math.round(sales / purchases.length) : 0, unit: 'fen', definition: '会员消费额 ÷ 小票数' },
-        { key: 'points_issued', label: '发放积分', value: issued, unit: '分', definition: '区间内消费、注册礼、签到、邀请、调整发放的积分' },
-        { key: 'points_redeemed', label: '兑换积分', value: redeemed, unit: '分', definition: '区间内礼品兑换和积分兑券消耗的积分' },
+        {
+          key: 'members_total',
+          label: '会员总数',
+          value: members.length,
+          unit: '人',
+          definition: '截至当前已注册的会员数',
+        },
+        {
+          key: 'members_new',
+          label: '新增会员',
+          value: newMembers.length,
+          unit: '人',
+          definition: '区间内注册的会员数（上海时间）',
+        },
+        {
+          key: 'active_7d',
+          label: '7日活跃会员',
+          value: activeWithin(7),
+          unit: '人',
+          definition: '区间结束前7天内有积分变动（消费、签到、兑换等，不含过期）的会员数',
+        },
+        {
+          key: 'active_30d',
+          label: '30日活跃会员',
+          value: activeWithin(30),
+          unit: '人',
+          definition: '区间结束前30天内有积分变动的会员数（只统计区间内的记录）',
+        },
+        {
+          key: 'repeat_rate',
+          label: '复购率',
+          value: pct([...perMember.values()].filter((n) => n >= 2).length, perMember.size),
+          unit: '%',
+          definition: '区间内消费≥2次的会员 ÷ 区间内有消费的会员（店员录入的小票，已撤销的不计）',
+        },
+        {
+          key: 'member_sales',
+          label: '会员消费额',
+          value: sales,
+          unit: 'fen',
+          definition: '区间内店员为会员录入的小票金额合计（已撤销的不计）',
+        },
+        {
+          key: 'avg_ticket',
+          label: '客单价',
+          value: purchases.length ? Math.round(sales / purchases.length) : 0,
+          unit: 'fen',
+          definition: '会员消费额 ÷ 小票数',
+        },
+        {
+          key: 'points_issued',
+          label: '发放积分',
+          value: issued,
+          unit: '分',
+          definition: '区间内消费、注册礼、签到、邀请、调整发放的积分',
+        },
+        {
+          key: 'points_redeemed',
+          label: '兑换积分',
+          value: redeemed,
+          unit: '分',
+          definition: '区间内礼品兑换和积分兑券消耗的积分',
+        },
         { key: 'points_expired', label: '过期积分', value: expired, unit: '分', definition: '区间内到期作废的积分' },
-        { key: 'liability', label: '积分负债', value: outstanding, unit: 'fen', definition: '全部会员当前可用积分 × 0.01元（100积分=1元）' },
-        { key: 'checkin_rate', label: '签到参与率', value: pct(checkinMembers.size, members.length), unit: '%', definition: '区间内至少签到一次的会员 ÷ 会员总数' },
-        { key: 'coupon_redemption_rate', label: '券核销率', value: pct(redeemedRows.length, claimed.length), unit: '%', definition: '区间内核销次数（已撤销的不计）÷ 区间内领券数' },
+        {
+          key: 'liability',
+          label: '积分负债',
+          value: outstanding,
+          unit: 'fen',
+          definition: '全部会员当前可用积分 × 0.01元（100积分=1元）',
+        },
+        {
+          key: 'checkin_rate',
+          label: '签到参与率',
+          value: pct(checkinMembers.size, members.length),
+          unit: '%',
+          definition: '区间内至少签到一次的会员 ÷ 会员总数',
+        },
+        {
+          key: 'coupon_redemption_rate',
+          label: '券核销率',
+          value: pct(redeemedRows.length, claimed.length),
+          unit: '%',
+          definition: '区间内核销次数（已撤销的不计）÷ 区间内领券数',
+        },
         ...memberShareMetrics(purchases, declaredSales),
         ...feedback.metrics,
         ...lifecycle.metrics,
       ],
       series: [
-        { key: 'new_members', label: '每日新增会员', definition: '按注册日（上海时间）统计', points: perDay(newMembers, (m) => m.joinedAt) },
-        { key: 'purchases', label: '每日会员小票数', definition: '按录入日统计，已撤销的不计', points: perDay(purchases, (p) => p.createdAt) },
-        { key: 'checkins', label: '每日签到人数', definition: '按签到日统计，含补签', points: days.map((d) => ({ x: d, y: checkins.filter((c) => c.day === d).length })) },
+        {
+          key: 'new_members',
+          label: '每日新增会员',
+          definition: '按注册日（上海时间）统计',
+          points: perDay(newMembers, (m) => m.joinedAt),
+        },
+        {
+          key: 'purchases',
+          label: '每日会员小票数',
+          definition: '按录入日统计，已撤销的不计',
+          points: perDay(purchases, (p) => p.createdAt),
+        },
+        {
+          key: 'checkins',
+          label: '每日签到人数',
+          definition: '按签到日统计，含补签',
+          points: days.map((d) => ({ x: d, y: checkins.filter((c) => c.day === d).length })),
+        },
         ...lifecycle.series,
       ],
       tables: [
-        { key: 'coupons', label: '优惠券领取与核销', definition: '区间内每个券模板的领取数、核销数与核销率', columns: ['模板', '领取', '核销', '核销率%'],
-          rows: [...byTemplate.entries()].map(([t, v]) => [names.get(t) ?? t, v.claimed, v.redeemed, pct(v.redeemed, v.claimed)]) },
-        { key: 'referral_funnel', label: '邀请漏斗', definition: '区间内被邀请注册的好友按当前状态统计', columns: ['状态', '人数'],
-          rows: ['registered', 'qualified', 'rewarded', 'capped', 'reversed'].map((s) => [s, referrals.filter((r) => r.status === s).length]) },
-        { key: 'streaks', label: '签到连续天数分布', definition: '区间内每位签到会员的最长连续签到天数', columns: ['连续天数', '人数'],
-          rows: ['1天', '2-3天', '4-6天', '7天及以上'].map((b) => [b, streaks.get(b) ?? 0]) },
-        { key: 'tiers', label: '会员等级分布', definition: '当前各等级会员数', columns: ['等级', '人数'], rows: [...tiers.entries()].sort(([a], [b]) => a - b).map(([l, n]) => [l, n]) },
+        {
+          key: 'coupons',
+          label: '优惠券领取与核销',
+          definition: '区间内每个券模板的领取数、核销数与核销率',
+          columns: ['模板', '领取', '核销', '核销率%'],
+          rows: [...byTemplate.entries()].map(([t, v]) => [
+            names.get(t) ?? t,
+            v.claimed,
+            v.redeemed,
+            pct(v.redeemed, v.claimed),
+          ]),
+        },
+        {
+          key: 'referral_funnel',
+          label: '邀请漏斗',
+          definition: '区间内被邀请注册的好友按当前状态统计',
+          columns: ['状态', '人数'],
+          rows: ['registered', 'qualified', 'rewarded', 'capped', 'reversed'].map((s) => [
+            s,
+            referrals.filter((r) => r.status === s).length,
+          ]),
+        },
+        {
+          key: 'streaks',
+          label: '签到连续天数分布',
+          definition: '区间内每位签到会员的最长连续签到天数',
+          columns: ['连续天数', '人数'],
+          rows: ['1天', '2-3天', '4-6天', '7天及以上'].map((b) => [b, streaks.get(b) ?? 0]),
+        },
+        {
+          key: 'tiers',
+          label: '会员等级分布',
+          definition: '当前各等级会员数',
+          columns: ['等级', '人数'],
+          rows: [...tiers.entries()].sort(([a], [b]) => a - b).map(([l, n]) => [l, n]),
+        },
         tierMovement,
         ...feedback.tables,
         ...lifecycle.tables,

@@ -13,8 +13,14 @@ type Table = KpiReport['tables'][number]
  */
 export async function tierMovementTable(conn: Connection, range: Range, tiers: TierDefinition[]): Promise<Table> {
   const [upgrades, evaluations] = await Promise.all([
-    ledgerModels(conn).Entry.find({ type: 'earn', createdAt: trusted(range) }, { 'meta.tierLevelBefore': 1, 'meta.tierLevelAfter': 1 }).lean().exec(),
-    tierEvaluationModel(conn).find({ at: trusted(range) }, { from: 1, to: 1 }).lean().exec(),
+    ledgerModels(conn)
+      .Entry.find({ type: 'earn', createdAt: trusted(range) }, { 'meta.tierLevelBefore': 1, 'meta.tierLevelAfter': 1 })
+      .lean()
+      .exec(),
+    tierEvaluationModel(conn)
+      .find({ at: trusted(range) }, { from: 1, to: 1 })
+      .lean()
+      .exec(),
   ])
   const moves = new Map<string, { from: number; to: number; purchase: number; monthly: number }>()
   const count = (from: number, to: number, source: 'purchase' | 'monthly') => {
@@ -25,17 +31,29 @@ export async function tierMovementTable(conn: Connection, range: Range, tiers: T
   }
   for (const e of upgrades) {
     const meta = (e as { meta?: { tierLevelBefore?: number; tierLevelAfter?: number } }).meta
-    if (meta?.tierLevelBefore !== undefined && meta.tierLevelAfter !== undefined && meta.tierLevelAfter > meta.tierLevelBefore) count(meta.tierLevelBefore, meta.tierLevelAfter, 'purchase')
+    if (
+      meta?.tierLevelBefore !== undefined &&
+      meta.tierLevelAfter !== undefined &&
+      meta.tierLevelAfter > meta.tierLevelBefore
+    )
+      count(meta.tierLevelBefore, meta.tierLevelAfter, 'purchase')
   }
   for (const ev of evaluations) if (ev.from !== ev.to) count(ev.from, ev.to, 'monthly')
   const name = (level: number) => tierByLevel(tiers, level).name
   return {
     key: 'tier_movement',
     label: '等级变动',
-    definition: '区间内会员等级的变动人次：消费即时升级（按小票入账时的等级前后）与每月评估的升降级（降级每次最多一级）',
+    definition:
+      '区间内会员等级的变动人次：消费即时升级（按小票入账时的等级前后）与每月评估的升降级（降级每次最多一级）',
     columns: ['变动', '方向', '消费即时升级', '月度评估', '合计'],
     rows: [...moves.values()]
       .sort((a, b) => b.to - b.from - (a.to - a.from) || a.from - b.from)
-      .map((m) => [`${name(m.from)} → ${name(m.to)}`, m.to > m.from ? '升级' : '降级', m.purchase, m.monthly, m.purchase + m.monthly]),
+      .map((m) => [
+        `${name(m.from)} → ${name(m.to)}`,
+        m.to > m.from ? '升级' : '降级',
+        m.purchase,
+        m.monthly,
+        m.purchase + m.monthly,
+      ]),
   }
 }

@@ -1,5 +1,12 @@
 import Router from '@koa/router'
-import { approvePurchaseRequest, awardPurchaseRequest, receiptNo, redeemPointsRequest, reversePurchaseRequest, walletEntriesQuery } from '@mall/shared'
+import {
+  approvePurchaseRequest,
+  awardPurchaseRequest,
+  receiptNo,
+  redeemPointsRequest,
+  reversePurchaseRequest,
+  walletEntriesQuery,
+} from '@mall/shared'
 import { requireMember, requireStaff } from '../../http/auth-middleware'
 import { answer, idempotent } from '../../http/idempotency'
 import { byStaff, rateLimit } from '../../http/rate-limit'
@@ -19,11 +26,17 @@ export function pointsRoutes({ services, tokens, now, limits, conn }: AppContext
     answer(ctx, await services.purchases.award(ctx.state.staff, body, now()))
   })
 
-  router.post('/staff/purchases/:receiptNo/reverse', anyStaff, staffLimit, idempotent(conn, { required: false }), async (ctx) => {
-    const body = parseBody(ctx, reversePurchaseRequest)
-    const receipt = parseParam(receiptNo, ctx.params.receiptNo)
-    answer(ctx, await services.purchaseReview.reverse(ctx.state.staff, body.storeId, receipt, body.reason, now()))
-  })
+  router.post(
+    '/staff/purchases/:receiptNo/reverse',
+    anyStaff,
+    staffLimit,
+    idempotent(conn, { required: false }),
+    async (ctx) => {
+      const body = parseBody(ctx, reversePurchaseRequest)
+      const receipt = parseParam(receiptNo, ctx.params.receiptNo)
+      answer(ctx, await services.purchaseReview.reverse(ctx.state.staff, body.storeId, receipt, body.reason, now()))
+    },
+  )
 
   router.post('/staff/purchases/:receiptNo/decision', managers, staffLimit, async (ctx) => {
     const body = parseBody(ctx, approvePurchaseRequest)
@@ -33,7 +46,12 @@ export function pointsRoutes({ services, tokens, now, limits, conn }: AppContext
 
   router.post('/staff/points/redeem', anyStaff, staffLimit, idempotent(conn, { required: true }), async (ctx) => {
     const body = parseBody(ctx, redeemPointsRequest)
-    const { replayed: _replayed, ...result } = await services.redemptions.redeem(ctx.state.staff, body, ctx.get('idempotency-key'), now())
+    const { replayed: _replayed, ...result } = await services.redemptions.redeem(
+      ctx.state.staff,
+      body,
+      ctx.get('idempotency-key'),
+      now(),
+    )
     ctx.body = result
   })
 

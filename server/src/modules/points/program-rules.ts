@@ -1,7 +1,13 @@
 import { Schema, type Connection, type Model } from 'mongoose'
 import {
-  DEFAULT_CHECKIN_RULES, DEFAULT_EARNING_RULES, DEFAULT_REFERRAL_RULES, DEFAULT_TIERS,
-  type CheckinRules, type EarningRules, type ReferralRules, type TierDefinition,
+  DEFAULT_CHECKIN_RULES,
+  DEFAULT_EARNING_RULES,
+  DEFAULT_REFERRAL_RULES,
+  DEFAULT_TIERS,
+  type CheckinRules,
+  type EarningRules,
+  type ReferralRules,
+  type TierDefinition,
 } from '@mall/shared'
 import { getModel } from '../../db/connect'
 
@@ -18,10 +24,21 @@ interface ProgramRulesDoc {
 }
 
 export type Rules = Omit<ProgramRulesDoc, '_id'>
-export type RulesPatch = { earning?: Partial<EarningRules>; tiers?: TierDefinition[]; checkin?: Partial<CheckinRules>; referral?: Partial<ReferralRules> }
+export type RulesPatch = {
+  earning?: Partial<EarningRules>
+  tiers?: TierDefinition[]
+  checkin?: Partial<CheckinRules>
+  referral?: Partial<ReferralRules>
+}
 
 const schema = new Schema<ProgramRulesDoc>(
-  { _id: String, earning: Schema.Types.Mixed, tiers: Schema.Types.Mixed, checkin: Schema.Types.Mixed, referral: Schema.Types.Mixed },
+  {
+    _id: String,
+    earning: Schema.Types.Mixed,
+    tiers: Schema.Types.Mixed,
+    checkin: Schema.Types.Mixed,
+    referral: Schema.Types.Mixed,
+  },
   { versionKey: false, collection: 'program_rules', minimize: false },
 )
 

@@ -26,7 +26,13 @@ export class PurchaseReviewService {
     this.status = purchases.status
   }
 
-  async decide(staff: StaffClaims, storeId: string | undefined, receiptNo: string, approve: boolean, now: Date): Promise<PurchaseResult> {
+  async decide(
+    staff: StaffClaims,
+    storeId: string | undefined,
+    receiptNo: string,
+    approve: boolean,
+    now: Date,
+  ): Promise<PurchaseResult> {
     if (staff.role === 'clerk') throw new DomainError('AUTH.FORBIDDEN', 'only managers approve large awards')
     const state = await this.status.load(`${storeInScope(staff, storeId)}:${receiptNo}`)
     if (!state.decision && state.purchase.status !== 'pending_approval') {
@@ -40,7 +46,13 @@ export class PurchaseReviewService {
    * back and qualifying spend removed by one entry keyed to the purchase. The clerk who recorded it
    * may undo within the window; afterwards (and for refunds) a manager of the store or an operator.
    */
-  async reverse(staff: StaffClaims, storeId: string | undefined, receiptNo: string, reason: 'undo' | 'refund', now: Date): Promise<PurchaseResult> {
+  async reverse(
+    staff: StaffClaims,
+    storeId: string | undefined,
+    receiptNo: string,
+    reason: 'undo' | 'refund',
+    now: Date,
+  ): Promise<PurchaseResult> {
     const state = await this.status.load(`${storeInScope(staff, storeId)}:${receiptNo}`)
     const { purchase } = state
     if (purchase.status === 'pending_approval' || state.decision?.outcome === 'rejected') {
@@ -49,11 +61,17 @@ export class PurchaseReviewService {
     // A receipt a manager approved is the manager's to reverse: a clerk's undo of it lost the race.
     if (state.decision?.outcome === 'approved' && staff.role === 'clerk') throw alreadyDecided(state.decision)
     if (!state.reversal) {
-      if (purchase.status !== 'posted') throw new DomainError('PURCHASE.NOT_REVERSIBLE', `purchase is ${purchase.status}`)
+      if (purchase.status !== 'posted')
+        throw new DomainError('PURCHASE.NOT_REVERSIBLE', `purchase is ${purchase.status}`)
       const { earning } = await this.rules.current()
-      const withinWindow = now.getTime() - new Date(purchase.postedAt ?? purchase.createdAt).getTime() <= earning.undoWindowMinutes * 60_000
+      const withinWindow =
+        now.getTime() - new Date(purchase.postedAt ?? purchase.createdAt).getTime() <=
+        earning.undoWindowMinutes * 60_000
       if (staff.role === 'clerk' && !(staff.sub === purchase.staffId && withinWindow)) {
-        throw new DomainError(staff.sub === purchase.staffId ? 'PURCHASE.UNDO_WINDOW_PASSED' : 'AUTH.FORBIDDEN', 'a manager must reverse this purchase')
+        throw new DomainError(
+          staff.sub === purchase.staffId ? 'PURCHASE.UNDO_WINDOW_PASSED' : 'AUTH.FORBIDDEN',
+          'a manager must reverse this purchase',
+        )
       }
     }
     return this.transition(staff, state, state.reversal, 'reversed', reason, now)
@@ -76,11 +94,23 @@ export class PurchaseReviewService {
    * it. A loser repeating the winner's own request (same staff, same outcome) gets the original result
    * marked as a repeat; any other loser is refused with what was decided, by whom and when.
    */
-  private async transition(staff: StaffClaims, state: PurchaseState, existing: PurchaseTransitionDoc | null, outcome: Outcome,
-    reason: PurchaseTransitionDoc['reason'], now: Date): Promise<PurchaseResult> {
+  private async transition(
+    staff: StaffClaims,
+    state: PurchaseState,
+    existing: PurchaseTransitionDoc | null,
+    outcome: Outcome,
+    reason: PurchaseTransitionDoc['reason'],
+    now: Date,
+  ): Promise<PurchaseResult> {
     const id = state.purchase._id
     const row: PurchaseTransitionDoc = {
-      _id: outcome === 'reversed' ? reversalId(id) : decisionId(id), subject: id, outcome, by: staff.sub, reason, at: now, settled: false,
+      _id: outcome === 'reversed' ? reversalId(id) : decisionId(id),
+      subject: id,
+      outcome,
+      by: staff.sub,
+      reason,
+      at: now,
+      settled: false,
     }
     const claimed = existing ? { won: false as const, row: existing } : await this.status.claim(row)
     if (claimed.won) return this.apply(state.purchase, row, now)
@@ -118,7 +148,7 @@ export class PurchaseReviewService {
     const points = original.delta
     let entry
     try {
-      ({ entry } = await this.ledger.post({
+      ;({ entry } = await this.ledger.post({
         memberId: purchase.memberId,
         eventKey: `reversal:purchase:${purchase._id}`,
         type: 'reversal',
@@ -129,9 +159,16 @@ export class PurchaseReviewService {
           }
           return {
             op: points > 0 ? { kind: 'clawback', points } : { kind: 'none' },
-            growth: { spendFen: { month: (original.growth.spendFen?.month ?? ''), amount: -purchase.amountFen } },
-            meta: { storeId: purchase.storeId, storeName: original.meta.storeName, receiptNo: purchase.receiptNo, amountFen: -purchase.amountFen,
-              staffId: row.by, reversalOf: original._id, reason: row.reason === 'undo' ? '撤销积分' : '退货扣回积分' },
+            growth: { spendFen: { month: original.growth.spendFen?.month ?? '', amount: -purchase.amountFen } },
+            meta: {
+              storeId: purchase.storeId,
+              storeName: original.meta.storeName,
+              receiptNo: purchase.receiptNo,
+              amountFen: -purchase.amountFen,
+              staffId: row.by,
+              reversalOf: original._id,
+              reason: row.reason === 'undo' ? '撤销积分' : '退货扣回积分',
+            },
           }
         },
       }))
@@ -148,6 +185,8 @@ export class PurchaseReviewService {
 
 function alreadyDecided(row: PurchaseTransitionDoc): DomainError {
   return new DomainError('PURCHASE.ALREADY_DECIDED', `purchase was ${row.outcome} meanwhile`, {
-    outcome: row.outcome, by: row.by, at: new Date(row.at).toISOString(),
+    outcome: row.outcome,
+    by: row.by,
+    at: new Date(row.at).toISOString(),
   })
 }

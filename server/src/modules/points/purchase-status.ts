@@ -3,7 +3,13 @@ import type { PurchaseResult } from '@mall/shared'
 import { findById, updateById } from '../../db/by-id'
 import { claimTransition, markSettled, unsettled, type Claimed } from '../../db/transitions'
 import { DomainError } from '../../http/domain-error'
-import { purchaseModel, purchaseTransitionModel, type PurchaseDoc, type PurchaseStatus, type PurchaseTransitionDoc } from './purchase.model'
+import {
+  purchaseModel,
+  purchaseTransitionModel,
+  type PurchaseDoc,
+  type PurchaseStatus,
+  type PurchaseTransitionDoc,
+} from './purchase.model'
 
 /** A receipt as its transition rows say it is (the stored `status` is only their cache). */
 export interface PurchaseState {
@@ -22,7 +28,11 @@ export const reversalId = (purchaseId: string) => `${purchaseId}:reversal`
  * The status a receipt's rows give it. Without rows the cache is all there is (a receipt recorded
  * and posted without approval, or one from before the rows).
  */
-export function derivedStatus(p: PurchaseDoc, decision: PurchaseTransitionDoc | null, reversal: PurchaseTransitionDoc | null): PurchaseStatus {
+export function derivedStatus(
+  p: PurchaseDoc,
+  decision: PurchaseTransitionDoc | null,
+  reversal: PurchaseTransitionDoc | null,
+): PurchaseStatus {
   if (reversal) return 'reversed'
   if (decision?.outcome === 'rejected') return 'rejected'
   if (decision) return p.entryId ? 'posted' : 'posting'

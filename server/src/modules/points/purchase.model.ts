@@ -117,4 +117,5 @@ export const purchaseKeyModel = (conn: Connection): Model<PurchaseKeyDoc> =>
 export const purchaseModel = (conn: Connection): Model<PurchaseDoc> => getModel(conn, 'Purchase', purchaseSchema)
 export const purchaseTransitionModel = (conn: Connection): Model<PurchaseTransitionDoc> =>
   getModel(conn, 'PurchaseTransition', purchaseTransitionSchema)
-export const dailyTotalModel = (conn: Connection): Model<DailyTotalDoc> => getModel(conn, 'DailyTotal', dailyTotalSchema)
+export const dailyTotalModel = (conn: Connection): Model<DailyTotalDoc> =>
+  getModel(conn, 'DailyTotal', dailyTotalSchema)

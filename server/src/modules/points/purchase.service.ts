@@ -1,7 +1,20 @@
 import { trusted, type Connection, type Model } from 'mongoose'
 import {
-  activeCampaign, applyOperation, shanghaiHour, earnedWithCampaign, earningFactors, growthValue, purchasePoints, shanghaiDay, shanghaiMonth, tierByLevel, upgradedLevel,
-  type EarningRules, type PurchasePointsInput, type PurchaseResult, type WalletOperation,
+  activeCampaign,
+  applyOperation,
+  shanghaiHour,
+  earnedWithCampaign,
+  earningFactors,
+  growthValue,
+  purchasePoints,
+  shanghaiDay,
+  shanghaiMonth,
+  tierByLevel,
+  upgradedLevel,
+  type EarningRules,
+  type PurchasePointsInput,
+  type PurchaseResult,
+  type WalletOperation,
 } from '@mall/shared'
 import { findById, incrementById, updateById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
@@ -36,7 +49,11 @@ export interface AwardInput {
  * measured 1.0 ms with none, 3.5 ms with 200, 8.8 ms with 500) — every award of a busy till got slower
  * as its day went on.
  */
-function staffTotalKeys(staffId: string, memberId: string, now: Date): { dayKey: string; hourField: string; visitKey: string } {
+function staffTotalKeys(
+  staffId: string,
+  memberId: string,
+  now: Date,
+): { dayKey: string; hourField: string; visitKey: string } {
   const hour = String(shanghaiHour(now)).padStart(2, '0')
   const dayKey = `${staffId}:${shanghaiDay(now)}`
   return { dayKey, hourField: `h${hour}`, visitKey: `${dayKey}:m${memberId}` }
@@ -45,7 +62,12 @@ function staffTotalKeys(staffId: string, memberId: string, now: Date): { dayKey:
 /** Staff record a purchase for a scanned member; the ledger posting is keyed to the receipt. */
 export type PurchaseListener = (memberId: string, purchaseId: string, now: Date) => Promise<void>
 /** A posted purchase, with whether someone invited its member (attribution is fixed at registration). */
-export type PurchasePostedListener = (memberId: string, purchaseId: string, now: Date, invited: boolean) => Promise<void>
+export type PurchasePostedListener = (
+  memberId: string,
+  purchaseId: string,
+  now: Date,
+  invited: boolean,
+) => Promise<void>
 
 /** A purchase reported by a channel: posted now, a repeat of one recorded before, or linked to another channel's. */
 export type RecordedPurchase =
@@ -65,7 +87,14 @@ export interface MemberAtScan extends EarningMember {
 
 function isWalletHead(value: unknown): value is WalletHead {
   const head = value as WalletHead | null
-  return typeof head === 'object' && head !== null && Number.isInteger(head.seq) && head.seq >= 0 && typeof head.state === 'object' && head.state !== null
+  return (
+    typeof head === 'object' &&
+    head !== null &&
+    Number.isInteger(head.seq) &&
+    head.seq >= 0 &&
+    typeof head.state === 'object' &&
+    head.state !== null
+  )
 }
 
 export class PurchaseService {
@@ -105,17 +134,28 @@ export class PurchaseService {
    * showed of the member (tokens signed before it carried that have none).
    */
   scannedMember(staff: StaffClaims, scanToken: string, now: Date): { memberId: string; atScan?: MemberAtScan } {
-    let claims: { sub: string; staffId: string; storeId: string | null; tier?: unknown; invited?: unknown; head?: unknown }
+    let claims: {
+      sub: string
+      staffId: string
+      storeId: string | null
+      tier?: unknown
+      invited?: unknown
+      head?: unknown
+    }
     try {
       claims = this.tokens.verify(scanToken, 'scan', now)
     } catch {
       throw new DomainError('SCAN.INVALID', 'scan token invalid or expired')
     }
     // A scan proves presence to the staff member who scanned, at their store, and to nobody else.
-    if (claims.staffId !== staff.sub || claims.storeId !== staff.storeId) throw new DomainError('AUTH.FORBIDDEN', 'scan belongs to another staff member')
+    if (claims.staffId !== staff.sub || claims.storeId !== staff.storeId)
+      throw new DomainError('AUTH.FORBIDDEN', 'scan belongs to another staff member')
     const sealedHead = this.tokens.unseal(claims.head)
     const head = isWalletHead(sealedHead) ? { head: sealedHead } : {}
-    const atScan = Number.isInteger(claims.tier) && typeof claims.invited === 'boolean' ? { tierLevel: claims.tier as number, invited: claims.invited, ...head } : undefined
+    const atScan =
+      Number.isInteger(claims.tier) && typeof claims.invited === 'boolean'
+        ? { tierLevel: claims.tier as number, invited: claims.invited, ...head }
+        : undefined
     return { memberId: claims.sub, atScan }
   }
 
@@ -124,7 +164,8 @@ export class PurchaseService {
     const { memberId, atScan } = this.scannedMember(staff, input.scanToken, now)
     const store = await this.store(staff.storeId)
     const { earning } = await this.rules.current()
-    if (input.amountFen > earning.maxReceiptFen) throw new DomainError('PURCHASE.AMOUNT_TOO_LARGE', 'amount over the per-receipt cap')
+    if (input.amountFen > earning.maxReceiptFen)
+      throw new DomainError('PURCHASE.AMOUNT_TOO_LARGE', 'amount over the per-receipt cap')
 
     // A single receipt above a cap can never fit: refused before anything is written.
     if (input.amountFen > earning.staffDailyCapFen || input.amountFen > earning.staffHourlyCapFen) {
@@ -135,7 +176,10 @@ export class PurchaseService {
     // The till's caps are taken from first (see till-quota.ts: usually no round trip) and the member's
     // visit counted with them. Controls, not money invariants: a crash right here over-counts a receipt.
     const caps = { dailyCapFen: earning.staffDailyCapFen, hourlyCapFen: earning.staffHourlyCapFen }
-    const [withinCaps, visits] = await Promise.all([this.tillQuota.take(staff.sub, dayKey, hourField, input.amountFen, caps), this.countVisit(visitKey)])
+    const [withinCaps, visits] = await Promise.all([
+      this.tillQuota.take(staff.sub, dayKey, hourField, input.amountFen, caps),
+      this.countVisit(visitKey),
+    ])
     if (!withinCaps) {
       await this.uncountVisit(visitKey)
       // A retry of a receipt recorded before the till reached its cap still gets its original result.
@@ -147,8 +191,16 @@ export class PurchaseService {
     if (visits > REPEAT_MEMBER_THRESHOLD) flags.push('repeat_member')
     const needsApproval = staff.role === 'clerk' && input.amountFen >= earning.approvalThresholdFen
     const recorded = await this.recorder.record({
-      channel: 'till', purchaseId: key, storeId: store._id, receiptNo: input.receiptNo, transactionId: input.transactionId,
-      memberId, amountFen: input.amountFen, at: now, by: staff.sub, flags,
+      channel: 'till',
+      purchaseId: key,
+      storeId: store._id,
+      receiptNo: input.receiptNo,
+      transactionId: input.transactionId,
+      memberId,
+      amountFen: input.amountFen,
+      at: now,
+      by: staff.sub,
+      flags,
       status: needsApproval ? 'pending_approval' : 'posting',
     })
     if (recorded.outcome !== 'recorded') {
@@ -220,22 +272,47 @@ export class PurchaseService {
   async post(purchase: PurchaseDoc, now: Date, atScan?: MemberAtScan): Promise<PurchaseResult> {
     const { earning, tiers } = await this.rules.current()
     const [member, store] = await Promise.all([
-      atScan ?? this.members.getForDisplay(purchase.memberId).then((m): EarningMember => ({ tierLevel: m.tierLevel, invited: m.source.inviterId !== null })),
+      atScan ??
+        this.members
+          .getForDisplay(purchase.memberId)
+          .then((m): EarningMember => ({ tierLevel: m.tierLevel, invited: m.source.inviterId !== null })),
       this.store(purchase.storeId),
     ])
     const tier = tierByLevel(tiers, member.tierLevel)
     const month = shanghaiMonth(purchase.createdAt)
     const factorsInput = {
-      amountFen: purchase.amountFen, tierMultiplierPermille: tier.multiplierPermille, storeId: store._id,
-      storeMultiplierPermille: store.multiplierPermille, storeCategory: store.category, now: purchase.createdAt,
+      amountFen: purchase.amountFen,
+      tierMultiplierPermille: tier.multiplierPermille,
+      storeId: store._id,
+      storeMultiplierPermille: store.multiplierPermille,
+      storeCategory: store.category,
+      now: purchase.createdAt,
     }
     // A budgeted double-points day reserves its bonus before the posting (the plan must stay synchronous).
     const stoppedCampaignIds = await this.pointsCampaigns.stopped(earning.campaigns, purchase.createdAt)
     const campaign = activeCampaign(earning, store._id, purchase.createdAt, stoppedCampaignIds)
     const campaignBonusAllowance = campaign
-      ? await this.pointsCampaigns.allowance(campaign, purchase._id, purchase.createdAt, earnedWithCampaign(earningFactors(earning, factorsInput), campaign.multiplierPermille).bonus, now)
+      ? await this.pointsCampaigns.allowance(
+          campaign,
+          purchase._id,
+          purchase.createdAt,
+          earnedWithCampaign(earningFactors(earning, factorsInput), campaign.multiplierPermille).bonus,
+          now,
+        )
       : undefined
-    const earningInput = { ...factorsInput, stoppedCampaignIds, campaignBonusAllowance, earnedToday: await this.earnedToday(purchase, earning, factorsInput, stoppedCampaignIds, campaignBonusAllowance, now) }
+    const earningInput = {
+      ...factorsInput,
+      stoppedCampaignIds,
+      campaignBonusAllowance,
+      earnedToday: await this.earnedToday(
+        purchase,
+        earning,
+        factorsInput,
+        stoppedCampaignIds,
+        campaignBonusAllowance,
+        now,
+      ),
+    }
     const { entry, replayed } = await this.ledger.post({
       memberId: purchase.memberId,
       eventKey: `purchase:${purchase._id}`,
@@ -244,18 +321,31 @@ export class PurchaseService {
       handedHead: atScan?.head,
       plan: (state) => {
         const earned = purchasePoints(earning, { ...earningInput, balance: state.balance })
-        const op: WalletOperation = earned.points > 0
-          ? { kind: 'credit', points: earned.points, earnedMonth: month, expiryMonths: earning.expiryMonths }
-          : { kind: 'none' }
+        const op: WalletOperation =
+          earned.points > 0
+            ? { kind: 'credit', points: earned.points, earnedMonth: month, expiryMonths: earning.expiryMonths }
+            : { kind: 'none' }
         const growth = { spendFen: { month, amount: purchase.amountFen } }
         const after = applyOperation(state, op, growth).state
         const tierLevelAfter = upgradedLevel(tiers, member.tierLevel, growthValue(after, now))
         const tierAfter = tierByLevel(tiers, tierLevelAfter)
         return {
-          op, growth,
-          meta: { channel: purchase.channel ?? 'till',
-            storeId: store._id, storeName: store.name, receiptNo: purchase.receiptNo, amountFen: purchase.amountFen,
-            staffId: purchase.staffId, breakdown: earned.breakdown, tierLevelBefore: member.tierLevel, tierLevelAfter, tierAfter: { level: tierAfter.level, name: tierAfter.name }, rulesVersion: earning.version, reason: '消费积分' },
+          op,
+          growth,
+          meta: {
+            channel: purchase.channel ?? 'till',
+            storeId: store._id,
+            storeName: store.name,
+            receiptNo: purchase.receiptNo,
+            amountFen: purchase.amountFen,
+            staffId: purchase.staffId,
+            breakdown: earned.breakdown,
+            tierLevelBefore: member.tierLevel,
+            tierLevelAfter,
+            tierAfter: { level: tierAfter.level, name: tierAfter.name },
+            rulesVersion: earning.version,
+            reason: '消费积分',
+          },
         }
       },
     })
@@ -265,7 +355,9 @@ export class PurchaseService {
     await Promise.all([
       tierLevelAfter > member.tierLevel ? this.members.raiseTier(purchase.memberId, tierLevelAfter) : null,
       // By `_id` alone: posting → posted is the only transition possible here (a reversal needs 'posted').
-      updateById(this.Purchase, purchase._id, { $set: { status: 'posted', entryId: entry._id, points, postedAt: entry.createdAt } }),
+      updateById(this.Purchase, purchase._id, {
+        $set: { status: 'posted', entryId: entry._id, points, postedAt: entry.createdAt },
+      }),
       ...this.listeners.posted.map((listener) => listener(purchase.memberId, purchase._id, now, member.invited)),
     ])
     // A replayed posting can land after the receipt was reversed: its rows put the cache right.
@@ -279,19 +371,36 @@ export class PurchaseService {
    * two purchases at once cannot pass the cap together; the answer is handed to the rule as the
    * points earned today before it. A repeat of the purchase gets its first reservation back.
    */
-  private async earnedToday(purchase: PurchaseDoc, earning: EarningRules, factors: Omit<PurchasePointsInput, 'balance' | 'earnedToday'>,
-    stoppedCampaignIds: Set<string>, campaignBonusAllowance: number | undefined, now: Date): Promise<number> {
+  private async earnedToday(
+    purchase: PurchaseDoc,
+    earning: EarningRules,
+    factors: Omit<PurchasePointsInput, 'balance' | 'earnedToday'>,
+    stoppedCampaignIds: Set<string>,
+    campaignBonusAllowance: number | undefined,
+    now: Date,
+  ): Promise<number> {
     const cap = earning.dailyEarnCap
     if (cap <= 0) return 0
     const uncapped = { ...earning, dailyEarnCap: 0, balanceCap: 0 }
-    const desired = purchasePoints(uncapped, { ...factors, stoppedCampaignIds, campaignBonusAllowance, balance: 0, earnedToday: 0 }).points
+    const desired = purchasePoints(uncapped, {
+      ...factors,
+      stoppedCampaignIds,
+      campaignBonusAllowance,
+      balance: 0,
+      earnedToday: 0,
+    }).points
     const key = `earn:${purchase.memberId}:${shanghaiDay(purchase.createdAt)}`
     return cap - (await this.dailyEarning.reserve(key, cap, purchase._id, desired, now))
   }
 
   /** Finishes postings a crash left in 'posting' (the client may never retry). Idempotent by the purchase key. */
   async sweep(now: Date): Promise<number> {
-    const stuck = await this.Purchase.find({ status: 'posting', createdAt: trusted({ $lt: new Date(now.getTime() - 30_000) }) }).lean<PurchaseDoc[]>().exec()
+    const stuck = await this.Purchase.find({
+      status: 'posting',
+      createdAt: trusted({ $lt: new Date(now.getTime() - 30_000) }),
+    })
+      .lean<PurchaseDoc[]>()
+      .exec()
     for (const p of stuck) await this.post(p, now)
     return stuck.length
   }
@@ -302,18 +411,28 @@ export class PurchaseService {
   }
 
   async store(storeId: string): Promise<StoreDoc> {
-    const store = await this.stores.get(storeId, () => this.Store.findById(storeId).lean<StoreDoc>().exec() as Promise<StoreDoc>)
+    const store = await this.stores.get(
+      storeId,
+      () => this.Store.findById(storeId).lean<StoreDoc>().exec() as Promise<StoreDoc>,
+    )
     if (!store || !store.active) throw new DomainError('STORE.NOT_FOUND', 'store not found')
     return store
   }
 
   view(p: PurchaseDoc, entry: LedgerEntryDoc | null): PurchaseResult {
     return {
-      purchaseId: p._id, status: p.status, memberId: p.memberId, storeId: p.storeId, receiptNo: p.receiptNo,
-      amountFen: p.amountFen, points: entry ? entry.delta : 0, balanceAfter: entry ? entry.state.balance : null,
+      purchaseId: p._id,
+      status: p.status,
+      memberId: p.memberId,
+      storeId: p.storeId,
+      receiptNo: p.receiptNo,
+      amountFen: p.amountFen,
+      points: entry ? entry.delta : 0,
+      balanceAfter: entry ? entry.state.balance : null,
       tier: (entry?.meta.tierAfter as { level: number; name: string } | undefined) ?? null,
       breakdown: (entry?.meta.breakdown as Record<string, unknown> | undefined) ?? null,
-      staffId: p.staffId, createdAt: new Date(p.createdAt).toISOString(),
+      staffId: p.staffId,
+      createdAt: new Date(p.createdAt).toISOString(),
     }
   }
 }

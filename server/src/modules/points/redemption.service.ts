@@ -12,7 +12,12 @@ export class RedemptionService {
     private readonly purchases: PurchaseService,
   ) {}
 
-  async redeem(staff: StaffClaims, input: { scanToken: string; points: number; item: string }, idempotencyKey: string, now: Date) {
+  async redeem(
+    staff: StaffClaims,
+    input: { scanToken: string; points: number; item: string },
+    idempotencyKey: string,
+    now: Date,
+  ) {
     const { memberId, atScan } = this.purchases.scannedMember(staff, input.scanToken, now)
     const { entry, replayed } = await this.ledger.post({
       memberId,
@@ -20,8 +25,18 @@ export class RedemptionService {
       type: 'redeem',
       now,
       handedHead: atScan?.head,
-      plan: () => ({ op: { kind: 'debit', points: input.points }, meta: { item: input.item, staffId: staff.sub, storeId: staff.storeId } }),
+      plan: () => ({
+        op: { kind: 'debit', points: input.points },
+        meta: { item: input.item, staffId: staff.sub, storeId: staff.storeId },
+      }),
     })
-    return { memberId, points: -entry.delta, item: String(entry.meta.item), balanceAfter: entry.state.balance, entrySeq: entry.seq, replayed }
+    return {
+      memberId,
+      points: -entry.delta,
+      item: String(entry.meta.item),
+      balanceAfter: entry.state.balance,
+      entrySeq: entry.seq,
+      replayed,
+    }
   }
 }

@@ -65,7 +65,10 @@ export class TillQuota {
       const previousHour = held && held.dayKey === dayKey && !current && held.leftFen > 0 ? held : undefined
       // What the hour's lease still holds counts towards this receipt: only the rest is leased.
       const needFen = amountFen - (current?.leftFen ?? 0)
-      const share = Math.min(Math.floor(Math.min(caps.dailyCapFen, caps.hourlyCapFen) / LEASE_CAP_SHARE), amountFen * LEASE_RECEIPTS)
+      const share = Math.min(
+        Math.floor(Math.min(caps.dailyCapFen, caps.hourlyCapFen) / LEASE_CAP_SHARE),
+        amountFen * LEASE_RECEIPTS,
+      )
       const size = await this.lease(dayKey, hourField, Math.max(share, needFen), needFen, caps, previousHour)
       if (previousHour) this.leases.delete(staffId)
       if (size === 0) return false
@@ -85,7 +88,14 @@ export class TillQuota {
    * least `needed`. Resolves with the fen leased (0: the caps do not leave `needed`; the rest of the
    * earlier hour's lease, if any, is given back either way).
    */
-  private async lease(dayKey: string, hourField: string, wanted: number, needed: number, caps: TillCaps, previousHour?: Lease): Promise<number> {
+  private async lease(
+    dayKey: string,
+    hourField: string,
+    wanted: number,
+    needed: number,
+    caps: TillCaps,
+    previousHour?: Lease,
+  ): Promise<number> {
     // From the newest row this process knows, without a read: the insert of the next number succeeds
     // only if that row is the newest, so a stale start costs a retry, never a cap passed.
     let head = this.heads.get(dayKey) ?? { seq: 0, amountFen: 0, hours: {} }
@@ -98,7 +108,14 @@ export class TillQuota {
       if (size === 0 && !previousHour) return 0
       hours[hourField] = (hours[hourField] ?? 0) + size
       const next: LeaseHead = { seq: head.seq + 1, amountFen: dayFen + size, hours }
-      if (await insertOnce(this.totals, { _id: `${dayKey}:L${next.seq}`, amountFen: next.amountFen, count: next.seq, hours })) {
+      if (
+        await insertOnce(this.totals, {
+          _id: `${dayKey}:L${next.seq}`,
+          amountFen: next.amountFen,
+          count: next.seq,
+          hours,
+        })
+      ) {
         this.heads.set(dayKey, next)
         return size
       }

@@ -1,4 +1,13 @@
-import { addMonths, expiryPreview, lastDayOfMonth, shanghaiMonth, type TierInfo, type WalletEntriesPage, type WalletEntry, type WalletSummary } from '@mall/shared'
+import {
+  addMonths,
+  expiryPreview,
+  lastDayOfMonth,
+  shanghaiMonth,
+  type TierInfo,
+  type WalletEntriesPage,
+  type WalletEntry,
+  type WalletSummary,
+} from '@mall/shared'
 import type { LedgerEntryDoc } from '../ledger/ledger.model'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberService } from '../members/member.service'
@@ -51,14 +60,28 @@ export class WalletService {
 
   async tier(memberId: string, now: Date): Promise<TierInfo> {
     const member = await this.members.get(memberId)
-    const [head, rules] = await Promise.all([this.ledger.head(memberId, member.walletHint ?? null), this.rules.current()])
-    return { tierLevel: member.tierLevel, spend: head.state.spend, growthBonus: head.state.growthBonus, tiers: rules.tiers, serverTime: now.toISOString() }
+    const [head, rules] = await Promise.all([
+      this.ledger.head(memberId, member.walletHint ?? null),
+      this.rules.current(),
+    ])
+    return {
+      tierLevel: member.tierLevel,
+      spend: head.state.spend,
+      growthBonus: head.state.growthBonus,
+      tiers: rules.tiers,
+      serverTime: now.toISOString(),
+    }
   }
 }
 
 export function toWalletEntry(e: LedgerEntryDoc): WalletEntry {
   const meta = e.meta as {
-    storeName?: string; receiptNo?: string; amountFen?: number; reason?: string; item?: string; channel?: string
+    storeName?: string
+    receiptNo?: string
+    amountFen?: number
+    reason?: string
+    item?: string
+    channel?: string
     breakdown?: { campaign?: { name: string; bonusPoints?: number } | null }
   }
   // "Why did I get these points": a purchase names the campaign that added to it.

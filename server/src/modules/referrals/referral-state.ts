@@ -28,12 +28,23 @@ export interface ReferralTransitionDoc {
 }
 
 const schema = new Schema<ReferralTransitionDoc>(
-  { _id: String, inviteeId: String, kind: String, round: Number, purchaseId: String, outcome: String, points: Number, at: Date, settled: Boolean },
+  {
+    _id: String,
+    inviteeId: String,
+    kind: String,
+    round: Number,
+    purchaseId: String,
+    outcome: String,
+    points: Number,
+    at: Date,
+    settled: Boolean,
+  },
   { versionKey: false, collection: 'referral_transitions' },
 )
 schema.index({ settled: 1, at: 1 }) // the sweeper's unsettled rows (on MongoDB)
 
-export const transitionId = (inviteeId: string, kind: ReferralTransitionDoc['kind'], round: number) => `${inviteeId}:${kind}${round}`
+export const transitionId = (inviteeId: string, kind: ReferralTransitionDoc['kind'], round: number) =>
+  `${inviteeId}:${kind}${round}`
 
 /** The referral's current round as its rows say. */
 export interface ReferralRound {
@@ -48,7 +59,10 @@ export interface ReferralRound {
 export class ReferralTransitions {
   private readonly Row: Model<ReferralTransitionDoc>
 
-  constructor(conn: Connection, private readonly Referral: Model<ReferralDoc>) {
+  constructor(
+    conn: Connection,
+    private readonly Referral: Model<ReferralDoc>,
+  ) {
     this.Row = getModel(conn, 'ReferralTransition', schema)
   }
 
@@ -62,25 +76,44 @@ export class ReferralTransitions {
       findById<ReferralTransitionDoc>(this.Row, transitionId(inviteeId, 'o', round)),
     ])
     const afterKind = outcome?.outcome === 'capped' ? 'c' : outcome?.outcome === 'rewarded' ? 'x' : null
-    const after = afterKind ? await findById<ReferralTransitionDoc>(this.Row, transitionId(inviteeId, afterKind, round)) : null
+    const after = afterKind
+      ? await findById<ReferralTransitionDoc>(this.Row, transitionId(inviteeId, afterKind, round))
+      : null
     return { round, qualified, outcome, after, status: statusOf(outcome, after) }
   }
 
-  claim(inviteeId: string, kind: ReferralTransitionDoc['kind'], round: number, fields: Partial<ReferralTransitionDoc>, now: Date):
-    Promise<Claimed<ReferralTransitionDoc>> {
+  claim(
+    inviteeId: string,
+    kind: ReferralTransitionDoc['kind'],
+    round: number,
+    fields: Partial<ReferralTransitionDoc>,
+    now: Date,
+  ): Promise<Claimed<ReferralTransitionDoc>> {
     return claimTransition(this.Row, {
-      _id: transitionId(inviteeId, kind, round), inviteeId, kind, round, purchaseId: null, outcome: null, points: 0, at: now, settled: false, ...fields,
+      _id: transitionId(inviteeId, kind, round),
+      inviteeId,
+      kind,
+      round,
+      purchaseId: null,
+      outcome: null,
+      points: 0,
+      at: now,
+      settled: false,
+      ...fields,
     })
   }
 
   /** Writes the status cache from the rows, then marks `row` settled. */
   async settle(inviteeId: string, row: ReferralTransitionDoc | null): Promise<ReferralRound> {
     const state = await this.current(inviteeId)
-    await updateById(this.Referral, inviteeId, { $set: {
-      status: state.status, qualifyingPurchase: state.status === 'registered' ? null : state.qualified?.purchaseId ?? null,
-      qualifiedAt: state.status === 'registered' ? null : state.qualified?.at ?? null,
-      inviterRewardPoints: state.outcome?.outcome === 'rewarded' ? state.outcome.points : 0,
-    } })
+    await updateById(this.Referral, inviteeId, {
+      $set: {
+        status: state.status,
+        qualifyingPurchase: state.status === 'registered' ? null : (state.qualified?.purchaseId ?? null),
+        qualifiedAt: state.status === 'registered' ? null : (state.qualified?.at ?? null),
+        inviterRewardPoints: state.outcome?.outcome === 'rewarded' ? state.outcome.points : 0,
+      },
+    })
     if (row) await markSettled(this.Row, row._id)
     return state
   }

@@ -28,9 +28,14 @@ export interface ReferralCapDoc {
 
 const referralSchema = new Schema<ReferralDoc>(
   {
-    _id: String, inviterId: { type: String, required: true }, status: String, createdAt: Date,
-    qualifyingPurchase: { type: String, default: null }, qualifiedAt: { type: Date, default: null },
-    inviterRewardPoints: Number, inviteeRewardPoints: Number,
+    _id: String,
+    inviterId: { type: String, required: true },
+    status: String,
+    createdAt: Date,
+    qualifyingPurchase: { type: String, default: null },
+    qualifiedAt: { type: Date, default: null },
+    inviterRewardPoints: Number,
+    inviteeRewardPoints: Number,
   },
   { versionKey: false, collection: 'referrals' },
 )

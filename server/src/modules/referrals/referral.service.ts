@@ -37,13 +37,30 @@ export class ReferralService {
     if (!inviterId) return
     const { referral: rules } = await this.rules.current()
     await insertOnce(this.Referral, {
-      _id: member._id, inviterId, status: 'registered', createdAt: member.joinedAt, qualifyingPurchase: null, qualifiedAt: null,
-      inviterRewardPoints: 0, inviteeRewardPoints: rules.inviteePoints,
+      _id: member._id,
+      inviterId,
+      status: 'registered',
+      createdAt: member.joinedAt,
+      qualifyingPurchase: null,
+      qualifiedAt: null,
+      inviterRewardPoints: 0,
+      inviteeRewardPoints: rules.inviteePoints,
     })
     if (rules.inviteePoints > 0) {
       await this.ledger.post({
-        memberId: member._id, eventKey: `referral-invitee:${member._id}`, type: 'referral', now,
-        plan: () => ({ op: { kind: 'credit', points: rules.inviteePoints, earnedMonth: shanghaiMonth(member.joinedAt), expiryMonths: 12 }, meta: { reason: '好友邀请注册礼' } }),
+        memberId: member._id,
+        eventKey: `referral-invitee:${member._id}`,
+        type: 'referral',
+        now,
+        plan: () => ({
+          op: {
+            kind: 'credit',
+            points: rules.inviteePoints,
+            earnedMonth: shanghaiMonth(member.joinedAt),
+            expiryMonths: 12,
+          },
+          meta: { reason: '好友邀请注册礼' },
+        }),
       })
     }
   }
@@ -73,17 +90,34 @@ export class ReferralService {
     const points = state.outcome?.points ?? 0
     if (state.status === 'rewarded' || state.status === 'reversed') {
       await this.ledger.post({
-        memberId: ref.inviterId, eventKey: `referral-inviter:${inviteeId}`, type: 'referral', now: state.outcome!.at,
+        memberId: ref.inviterId,
+        eventKey: `referral-inviter:${inviteeId}`,
+        type: 'referral',
+        now: state.outcome!.at,
         plan: () => ({
-          op: points > 0 ? { kind: 'credit', points, earnedMonth: shanghaiMonth(state.outcome!.at), expiryMonths: earning.expiryMonths } : { kind: 'none' },
-          growth: earning.actionGrowth.invite > 0 ? { bonus: { month: shanghaiMonth(state.outcome!.at), amount: earning.actionGrowth.invite } } : undefined,
+          op:
+            points > 0
+              ? {
+                  kind: 'credit',
+                  points,
+                  earnedMonth: shanghaiMonth(state.outcome!.at),
+                  expiryMonths: earning.expiryMonths,
+                }
+              : { kind: 'none' },
+          growth:
+            earning.actionGrowth.invite > 0
+              ? { bonus: { month: shanghaiMonth(state.outcome!.at), amount: earning.actionGrowth.invite } }
+              : undefined,
           meta: { reason: '邀请好友首购奖励', inviteeId },
         }),
       })
     }
     if (state.status === 'reversed' && points > 0) {
       await this.ledger.post({
-        memberId: ref.inviterId, eventKey: `referral-inviter-reversal:${inviteeId}`, type: 'reversal', now: state.after!.at,
+        memberId: ref.inviterId,
+        eventKey: `referral-inviter-reversal:${inviteeId}`,
+        type: 'reversal',
+        now: state.after!.at,
         plan: () => ({ op: { kind: 'clawback', points }, meta: { reason: '好友退货，扣回邀请奖励', inviteeId } }),
       })
     }
@@ -93,20 +127,36 @@ export class ReferralService {
   }
 
   /** The outcome of a qualified round: a reward if the inviter's daily and monthly caps have room, else capped. */
-  private async decideReward(ref: ReferralDoc, state: ReferralRound, row: ReferralTransitionDoc | null, now: Date): Promise<void> {
+  private async decideReward(
+    ref: ReferralDoc,
+    state: ReferralRound,
+    row: ReferralTransitionDoc | null,
+    now: Date,
+  ): Promise<void> {
     const { referral: rules } = await this.rules.current()
     const at = state.qualified!.at
     const day = await this.takeCapSlot(ref, 'day', shanghaiDay(at), rules.inviterDailyCap)
     const month = day && (await this.takeCapSlot(ref, 'month', shanghaiMonth(at), rules.inviterMonthlyCap))
     const outcome = day && month ? 'rewarded' : 'capped'
-    const claimed = await this.transitions.claim(ref._id, 'o', state.round, { outcome, points: outcome === 'rewarded' ? rules.inviterPoints : 0 }, now)
+    const claimed = await this.transitions.claim(
+      ref._id,
+      'o',
+      state.round,
+      { outcome, points: outcome === 'rewarded' ? rules.inviterPoints : 0 },
+      now,
+    )
     if (claimed.row.outcome !== 'rewarded') await this.Cap.deleteMany({ inviteeId: ref._id }).exec()
     if (row) await this.transitions.settle(ref._id, row)
     await this.finish(ref._id, claimed.won ? claimed.row : null, now)
   }
 
   /** Returns the slot id taken (or already held by this friend), or null when the period is full. */
-  private async takeCapSlot(ref: ReferralDoc, kind: 'day' | 'month', period: string, cap: number): Promise<string | null> {
+  private async takeCapSlot(
+    ref: ReferralDoc,
+    kind: 'day' | 'month',
+    period: string,
+    cap: number,
+  ): Promise<string | null> {
     for (let n = 1; n <= cap; n++) {
       const id = `${ref.inviterId}:${period}:${n}`
       try {
@@ -129,10 +179,14 @@ export class ReferralService {
     for (let attempt = 0; attempt < 3; attempt++) {
       const state = await this.transitions.current(memberId)
       if (state.qualified?.purchaseId !== purchaseId) return
-      const claim = state.status === 'rewarded' ? { kind: 'x' as const, fields: {} }
-        : state.status === 'capped' ? { kind: 'c' as const, fields: {} }
-        : state.status === 'qualified' ? { kind: 'o' as const, fields: { outcome: 'withdrawn' as const } }
-        : null
+      const claim =
+        state.status === 'rewarded'
+          ? { kind: 'x' as const, fields: {} }
+          : state.status === 'capped'
+            ? { kind: 'c' as const, fields: {} }
+            : state.status === 'qualified'
+              ? { kind: 'o' as const, fields: { outcome: 'withdrawn' as const } }
+              : null
       if (!claim) return
       const claimed = await this.transitions.claim(memberId, claim.kind, state.round, claim.fields, now)
       // Lost to the reward's outcome (decided meanwhile): look again, and claw it back.
@@ -157,7 +211,12 @@ export class ReferralService {
       refs.map(async (r) => {
         const friend = await this.members.get(r._id).catch(() => null)
         const name = friend?.nickname ?? '会员'
-        return { nickname: `${name.slice(0, 1)}**`, status: r.status, joinedAt: new Date(r.createdAt).toISOString(), rewardPoints: r.status === 'rewarded' ? r.inviterRewardPoints : 0 }
+        return {
+          nickname: `${name.slice(0, 1)}**`,
+          status: r.status,
+          joinedAt: new Date(r.createdAt).toISOString(),
+          rewardPoints: r.status === 'rewarded' ? r.inviterRewardPoints : 0,
+        }
       }),
     )
     return {
@@ -171,7 +230,12 @@ export class ReferralService {
         rewardPoints: friends.reduce((s, f) => s + f.rewardPoints, 0),
         pendingRewards: refs.filter((r) => r.status === 'registered').length,
       },
-      rules: { inviteePoints: rules.inviteePoints, inviterPoints: rules.inviterPoints, dailyCap: rules.inviterDailyCap, monthlyCap: rules.inviterMonthlyCap },
+      rules: {
+        inviteePoints: rules.inviteePoints,
+        inviterPoints: rules.inviterPoints,
+        dailyCap: rules.inviterDailyCap,
+        monthlyCap: rules.inviterMonthlyCap,
+      },
     }
   }
 }

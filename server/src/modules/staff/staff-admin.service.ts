@@ -15,10 +15,20 @@ type StaffConfig = Pick<StaffAccountView, 'displayName' | 'role' | 'storeId' | '
 
 const LIST_LIMIT = 1000
 
-const snapshot = (s: StaffDoc): StaffConfig => ({ displayName: s.displayName, role: s.role, storeId: s.storeId ?? null, active: s.active ?? true })
+const snapshot = (s: StaffDoc): StaffConfig => ({
+  displayName: s.displayName,
+  role: s.role,
+  storeId: s.storeId ?? null,
+  active: s.active ?? true,
+})
 
 function toView(s: StaffDoc): StaffAccountView {
-  return { username: s._id, ...snapshot(s), lockedUntil: s.lockedUntil ? new Date(s.lockedUntil).toISOString() : null, version: s.configVersion ?? 0 }
+  return {
+    username: s._id,
+    ...snapshot(s),
+    lockedUntil: s.lockedUntil ? new Date(s.lockedUntil).toISOString() : null,
+    version: s.configVersion ?? 0,
+  }
 }
 
 /**
@@ -57,11 +67,23 @@ export class StaffAdminService {
   async create(input: StaffCreateRequest, operatorId: string, at: Date): Promise<StaffAccountView> {
     await this.assertStore(input.storeId)
     const doc: StaffDoc = {
-      _id: input.username.toLowerCase(), displayName: input.displayName, passwordHash: await StaffService.hashPassword(input.password),
-      role: input.role, storeId: input.storeId, failedLogins: 0, lockedUntil: null, active: true, configVersion: 1,
+      _id: input.username.toLowerCase(),
+      displayName: input.displayName,
+      passwordHash: await StaffService.hashPassword(input.password),
+      role: input.role,
+      storeId: input.storeId,
+      failedLogins: 0,
+      lockedUntil: null,
+      active: true,
+      configVersion: 1,
     }
-    if (!(await insertOnce(this.Staff, doc as never))) throw new DomainError('CONFIG.ALREADY_EXISTS', `staff account ${doc._id} exists`)
-    await this.versions.created(doc._id, { ...snapshot(doc), passwordChanged: true }, { changedBy: operatorId, at, note: input.note })
+    if (!(await insertOnce(this.Staff, doc as never)))
+      throw new DomainError('CONFIG.ALREADY_EXISTS', `staff account ${doc._id} exists`)
+    await this.versions.created(
+      doc._id,
+      { ...snapshot(doc), passwordChanged: true },
+      { changedBy: operatorId, at, note: input.note },
+    )
     return toView(doc)
   }
 
@@ -72,7 +94,12 @@ export class StaffAdminService {
     }
     await this.assertStore(input.storeId)
     const secret = input.password === undefined ? undefined : await StaffService.hashPassword(input.password)
-    const after: StaffConfig = { displayName: input.displayName, role: input.role, storeId: input.storeId, active: input.active }
+    const after: StaffConfig = {
+      displayName: input.displayName,
+      role: input.role,
+      storeId: input.storeId,
+      active: input.active,
+    }
     if (secret !== undefined) after.passwordChanged = true
     const meta = { changedBy: operatorId, at, note: input.note, ...(secret === undefined ? {} : { secret }) }
     return toView(await this.versions.change(id, input.version, () => after, meta))
@@ -83,6 +110,7 @@ export class StaffAdminService {
   }
 
   private async assertStore(storeId: string | null): Promise<void> {
-    if (storeId !== null && !(await this.Store.exists({ _id: storeId }))) throw new DomainError('STORE.NOT_FOUND', `store ${storeId} not found`)
+    if (storeId !== null && !(await this.Store.exists({ _id: storeId })))
+      throw new DomainError('STORE.NOT_FOUND', `store ${storeId} not found`)
   }
 }

@@ -29,7 +29,15 @@ export function staffRoutes({ services, tokens, now }: AppContext): Router {
     const q = parseQuery(ctx, storeDayQuery)
     const summary = await services.workspace.storeDay(ctx.state.staff, q.day ?? shanghaiDay(now()), q.storeId)
     const declared = await services.storeSales.declared(summary.storeId, summary.day)
-    ctx.body = { ...summary, declared: declared && { totalSalesFen: declared.totalSalesFen, receipts: declared.receipts, reportedBy: declared.reportedBy, reportedAt: new Date(declared.reportedAt).toISOString() } }
+    ctx.body = {
+      ...summary,
+      declared: declared && {
+        totalSalesFen: declared.totalSalesFen,
+        receipts: declared.receipts,
+        reportedBy: declared.reportedBy,
+        reportedAt: new Date(declared.reportedAt).toISOString(),
+      },
+    }
   })
 
   router.put('/staff/store/sales', managers, async (ctx) => {

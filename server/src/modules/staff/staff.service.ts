@@ -15,7 +15,10 @@ export class StaffService {
   private readonly Staff: Model<StaffDoc>
   private readonly Store: Model<StoreDoc>
 
-  constructor(conn: Connection, private readonly tokens: TokenService) {
+  constructor(
+    conn: Connection,
+    private readonly tokens: TokenService,
+  ) {
     this.Staff = staffModel(conn)
     this.Store = storeModel(conn)
   }
@@ -24,7 +27,13 @@ export class StaffService {
     return hash(password)
   }
 
-  async create(input: { username: string; password: string; displayName: string; role: StaffRole; storeId: string | null }): Promise<void> {
+  async create(input: {
+    username: string
+    password: string
+    displayName: string
+    role: StaffRole
+    storeId: string | null
+  }): Promise<void> {
     await this.Staff.create({
       _id: input.username.toLowerCase(),
       displayName: input.displayName,
@@ -37,7 +46,7 @@ export class StaffService {
   async login(username: string, password: string, now: Date): Promise<StaffLoginResponse> {
     const staff = await this.Staff.findById(username.toLowerCase()).lean<StaffDoc>().exec()
     if (!staff || !staff.active) {
-      await verify((await (dummyHash ??= hash('no-such-user'))), password)
+      await verify(await (dummyHash ??= hash('no-such-user')), password)
       throw new DomainError('AUTH.BAD_CREDENTIALS', 'bad username or password')
     }
     if (staff.lockedUntil && staff.lockedUntil > now) {
@@ -47,7 +56,10 @@ export class StaffService {
     if (!(await verify(staff.passwordHash, password))) {
       const failed = staff.failedLogins + 1
       const lock = failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCKOUT_MS) : null
-      await this.Staff.updateOne({ _id: staff._id }, { $set: { failedLogins: lock ? 0 : failed, lockedUntil: lock } }).exec()
+      await this.Staff.updateOne(
+        { _id: staff._id },
+        { $set: { failedLogins: lock ? 0 : failed, lockedUntil: lock } },
+      ).exec()
       throw new DomainError('AUTH.BAD_CREDENTIALS', 'bad username or password')
     }
     if (staff.failedLogins > 0 || staff.lockedUntil) {

@@ -17,7 +17,15 @@ export interface StoreSalesDoc {
   reportedAt: Date
 }
 const schema = new Schema<StoreSalesDoc>(
-  { _id: String, storeId: String, day: String, totalSalesFen: Number, receipts: Number, reportedBy: String, reportedAt: Date },
+  {
+    _id: String,
+    storeId: String,
+    day: String,
+    totalSalesFen: Number,
+    receipts: Number,
+    reportedBy: String,
+    reportedAt: Date,
+  },
   { versionKey: false, collection: 'store_sales' },
 )
 export const storeSalesModel = (conn: Connection): Model<StoreSalesDoc> => getModel(conn, 'StoreSales', schema)
@@ -33,7 +41,10 @@ const REPORT_WINDOW_DAYS = 31
 export class StoreSalesService {
   private readonly Sales: Model<StoreSalesDoc>
 
-  constructor(conn: Connection, private readonly workspace: StaffWorkspaceService) {
+  constructor(
+    conn: Connection,
+    private readonly workspace: StaffWorkspaceService,
+  ) {
     this.Sales = storeSalesModel(conn)
   }
 
@@ -46,9 +57,20 @@ export class StoreSalesService {
     // The members' receipts are part of the store's takings: a total below them is a typo.
     const members = await this.workspace.storeDay(staff, input.day, storeId)
     if (input.totalSalesFen < members.amountFen || input.receipts < members.purchases) {
-      throw new DomainError('STORE.SALES_BELOW_MEMBER_SALES', 'total below the member purchases recorded that day', { memberSalesFen: members.amountFen, memberReceipts: members.purchases })
+      throw new DomainError('STORE.SALES_BELOW_MEMBER_SALES', 'total below the member purchases recorded that day', {
+        memberSalesFen: members.amountFen,
+        memberReceipts: members.purchases,
+      })
     }
-    const doc: StoreSalesDoc = { _id: `${storeId}:${input.day}`, storeId, day: input.day, totalSalesFen: input.totalSalesFen, receipts: input.receipts, reportedBy: staff.sub, reportedAt: now }
+    const doc: StoreSalesDoc = {
+      _id: `${storeId}:${input.day}`,
+      storeId,
+      day: input.day,
+      totalSalesFen: input.totalSalesFen,
+      receipts: input.receipts,
+      reportedBy: staff.sub,
+      reportedAt: now,
+    }
     await this.Sales.replaceOne({ _id: doc._id }, doc, { upsert: true }).exec()
     return doc
   }
@@ -59,6 +81,8 @@ export class StoreSalesService {
 
   /** Reports for a range of days (a small collection: one row per store and day). */
   inRange(from: string, to: string, storeId?: string): Promise<StoreSalesDoc[]> {
-    return this.Sales.find({ day: trusted({ $gte: from, $lte: to }), ...(storeId ? { storeId } : {}) }).lean<StoreSalesDoc[]>().exec()
+    return this.Sales.find({ day: trusted({ $gte: from, $lte: to }), ...(storeId ? { storeId } : {}) })
+      .lean<StoreSalesDoc[]>()
+      .exec()
   }
 }

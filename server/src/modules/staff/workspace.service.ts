@@ -17,7 +17,10 @@ export class StaffWorkspaceService {
   private readonly uses: CouponUseChain
   private readonly Audit: Model<AuditDoc>
 
-  constructor(conn: Connection, private readonly rules: ProgramRules) {
+  constructor(
+    conn: Connection,
+    private readonly rules: ProgramRules,
+  ) {
     this.Purchase = purchaseModel(conn)
     const coupons = couponModels(conn)
     this.RedemptionLog = coupons.RedemptionLog
@@ -36,20 +39,43 @@ export class StaffWorkspaceService {
     const mineOnly = staff.role === 'clerk' ? { staffId: staff.sub } : {}
     const [{ earning }, purchases, redemptions] = await Promise.all([
       this.rules.current(),
-      this.Purchase.find({ storeId, createdAt: trusted(this.dayRange(day)), ...mineOnly }).lean<PurchaseDoc[]>().exec(),
-      this.RedemptionLog.find({ storeId, at: trusted(this.dayRange(day)), ...mineOnly }).lean<CouponRedemptionLogDoc[]>().exec(),
+      this.Purchase.find({ storeId, createdAt: trusted(this.dayRange(day)), ...mineOnly })
+        .lean<PurchaseDoc[]>()
+        .exec(),
+      this.RedemptionLog.find({ storeId, at: trusted(this.dayRange(day)), ...mineOnly })
+        .lean<CouponRedemptionLogDoc[]>()
+        .exec(),
     ])
     const ops: StaffOperation[] = purchases.map((p) => ({
-      kind: 'purchase', at: new Date(p.createdAt).toISOString(), ref: p.receiptNo, memberId: p.memberId, title: `小票 ${p.receiptNo}`,
-      amountFen: p.amountFen, points: p.points, status: p.status, staffId: p.staffId, flags: p.flags,
-      undoableUntil: p.status === 'posted' && p.postedAt ? new Date(new Date(p.postedAt).getTime() + earning.undoWindowMinutes * 60_000).toISOString() : null,
+      kind: 'purchase',
+      at: new Date(p.createdAt).toISOString(),
+      ref: p.receiptNo,
+      memberId: p.memberId,
+      title: `小票 ${p.receiptNo}`,
+      amountFen: p.amountFen,
+      points: p.points,
+      status: p.status,
+      staffId: p.staffId,
+      flags: p.flags,
+      undoableUntil:
+        p.status === 'posted' && p.postedAt
+          ? new Date(new Date(p.postedAt).getTime() + earning.undoWindowMinutes * 60_000).toISOString()
+          : null,
     }))
     const standing = new Set((await this.uses.standing(redemptions)).map((r) => r._id))
     for (const r of redemptions.filter((x) => x.action === 'redeem')) {
       const undone = !standing.has(r._id)
       ops.push({
-        kind: 'coupon', at: new Date(r.at).toISOString(), ref: r.couponId, memberId: '', title: `核销券 ${r.couponId}`,
-        amountFen: null, points: null, status: undone ? 'undone' : 'redeemed', staffId: r.staffId, flags: [],
+        kind: 'coupon',
+        at: new Date(r.at).toISOString(),
+        ref: r.couponId,
+        memberId: '',
+        title: `核销券 ${r.couponId}`,
+        amountFen: null,
+        points: null,
+        status: undone ? 'undone' : 'redeemed',
+        staffId: r.staffId,
+        flags: [],
         undoableUntil: undone ? null : new Date(new Date(r.at).getTime() + COUPON_UNDO_MS).toISOString(),
       })
     }
@@ -57,14 +83,21 @@ export class StaffWorkspaceService {
   }
 
   async pendingApprovals(staff: StaffClaims, storeId?: string): Promise<PurchaseDoc[]> {
-    return this.Purchase.find({ storeId: storeInScope(staff, storeId), status: 'pending_approval' }).sort({ createdAt: 1 }).lean<PurchaseDoc[]>().exec()
+    return this.Purchase.find({ storeId: storeInScope(staff, storeId), status: 'pending_approval' })
+      .sort({ createdAt: 1 })
+      .lean<PurchaseDoc[]>()
+      .exec()
   }
 
   async storeDay(staff: StaffClaims, day: string, storeId?: string): Promise<StoreDaySummary> {
     const store = storeInScope(staff, storeId)
     const [purchases, redeemed] = await Promise.all([
-      this.Purchase.find({ storeId: store, createdAt: trusted(this.dayRange(day)) }).lean<PurchaseDoc[]>().exec(),
-      this.RedemptionLog.find({ storeId: store, at: trusted(this.dayRange(day)) }).lean<CouponRedemptionLogDoc[]>().exec()
+      this.Purchase.find({ storeId: store, createdAt: trusted(this.dayRange(day)) })
+        .lean<PurchaseDoc[]>()
+        .exec(),
+      this.RedemptionLog.find({ storeId: store, at: trusted(this.dayRange(day)) })
+        .lean<CouponRedemptionLogDoc[]>()
+        .exec()
         .then(async (rows) => (await this.uses.standing(rows)).length),
     ])
     const counted = purchases.filter((p) => p.status === 'posted')
@@ -77,7 +110,8 @@ export class StaffWorkspaceService {
       byStaff.set(p.staffId, row)
     }
     return {
-      storeId: store, day,
+      storeId: store,
+      day,
       purchases: counted.length,
       amountFen: counted.reduce((s, p) => s + p.amountFen, 0),
       points: counted.reduce((s, p) => s + p.points, 0),
@@ -88,15 +122,30 @@ export class StaffWorkspaceService {
     }
   }
 
-  async audit(q: { staffId?: string; storeId?: string; action?: string; outcome?: string; from?: string; to?: string; page: number; pageSize: number }) {
+  async audit(q: {
+    staffId?: string
+    storeId?: string
+    action?: string
+    outcome?: string
+    from?: string
+    to?: string
+    page: number
+    pageSize: number
+  }) {
     const filter: Record<string, unknown> = {}
     if (q.staffId) filter.staffId = q.staffId
     if (q.storeId) filter.storeId = q.storeId
     if (q.outcome) filter.outcome = q.outcome
     if (q.action) filter.action = trusted({ $regex: `^${escapeRegex(q.action)}` })
-    if (q.from || q.to) filter.at = trusted({ ...(q.from ? { $gte: new Date(q.from) } : {}), ...(q.to ? { $lt: new Date(q.to) } : {}) })
+    if (q.from || q.to)
+      filter.at = trusted({ ...(q.from ? { $gte: new Date(q.from) } : {}), ...(q.to ? { $lt: new Date(q.to) } : {}) })
     const [items, total] = await Promise.all([
-      this.Audit.find(filter).sort({ at: -1 }).skip((q.page - 1) * q.pageSize).limit(q.pageSize).lean<AuditDoc[]>().exec(),
+      this.Audit.find(filter)
+        .sort({ at: -1 })
+        .skip((q.page - 1) * q.pageSize)
+        .limit(q.pageSize)
+        .lean<AuditDoc[]>()
+        .exec(),
       this.Audit.countDocuments(filter).exec(),
     ])
     return { items, total, page: q.page, pageSize: q.pageSize }

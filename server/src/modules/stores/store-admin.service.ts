@@ -13,8 +13,13 @@ const LIST_LIMIT = 1000
 function snapshot(s: StoreDoc): StoreConfig {
   // Stores seeded before the console may lack fields the schema defaults (lean reads skip defaults).
   return {
-    name: s.name, floor: s.floor, category: s.category, multiplierPermille: s.multiplierPermille ?? 1000,
-    opensAt: s.opensAt ?? '10:00', closesAt: s.closesAt ?? '22:00', active: s.active ?? true,
+    name: s.name,
+    floor: s.floor,
+    category: s.category,
+    multiplierPermille: s.multiplierPermille ?? 1000,
+    opensAt: s.opensAt ?? '10:00',
+    closesAt: s.closesAt ?? '22:00',
+    active: s.active ?? true,
   }
 }
 
@@ -29,7 +34,10 @@ export class StoreAdminService {
   private readonly Store: Model<StoreDoc>
   private readonly versions: ConfigHistory<StoreDoc, StoreConfig>
 
-  constructor(conn: Connection, private readonly onChanged: (storeId: string) => void) {
+  constructor(
+    conn: Connection,
+    private readonly onChanged: (storeId: string) => void,
+  ) {
     this.Store = storeModel(conn)
     const subject: ConfigSubject<StoreDoc, StoreConfig> = {
       kind: 'store',
@@ -52,7 +60,8 @@ export class StoreAdminService {
   async create(input: StoreCreateRequest, staffId: string, at: Date): Promise<StoreView> {
     const { id, note, ...config } = input
     const doc: StoreDoc = { _id: id, ...config, configVersion: 1 }
-    if (!(await insertOnce(this.Store, doc as never))) throw new DomainError('CONFIG.ALREADY_EXISTS', `store ${id} exists`)
+    if (!(await insertOnce(this.Store, doc as never)))
+      throw new DomainError('CONFIG.ALREADY_EXISTS', `store ${id} exists`)
     await this.versions.created(id, config, { changedBy: staffId, at, note })
     this.onChanged(id) // a lookup of this id before it existed may be cached as "no such store"
     return toView(doc)

@@ -147,7 +147,9 @@ export class SharedAccessToken {
     try {
       fetched = await this.fetchStable(force)
     } catch (err) {
-      await this.Token.deleteOne({ _id: leaseId(gen, attempt) }).exec().catch(() => undefined)
+      await this.Token.deleteOne({ _id: leaseId(gen, attempt) })
+        .exec()
+        .catch(() => undefined)
       throw err
     }
     const token: AccessToken = { gen, value: fetched.token, expiresAt: this.nowMs() + fetched.expiresIn * 1000 }

@@ -42,7 +42,10 @@ export interface WechatClient {
 
 /** WeChat answered with an errcode (503 to a caller that lets it through). */
 export class WechatApiError extends DomainError {
-  constructor(readonly api: string, readonly errcode: number) {
+  constructor(
+    readonly api: string,
+    readonly errcode: number,
+  ) {
     super('AUTH.WECHAT_UNAVAILABLE', `WeChat ${api} error ${errcode}`)
   }
 }
@@ -171,8 +174,12 @@ export function createWechatClient(
         const reply = await call<WechatErrorReply>(`/cgi-bin/message/subscribe/send?access_token=${token}`, {
           method: 'POST',
           body: {
-            touser: msg.openid, template_id: msg.templateId, page: msg.page, data: msg.data,
-            miniprogram_state: msg.miniprogramState, lang: 'zh_CN',
+            touser: msg.openid,
+            template_id: msg.templateId,
+            page: msg.page,
+            data: msg.data,
+            miniprogram_state: msg.miniprogramState,
+            lang: 'zh_CN',
           },
         })
         return reply.errcode ? { errcode: reply.errcode } : { value: undefined }
@@ -206,6 +213,8 @@ class TokenCallFailed extends Error {
   }
 }
 
-const rethrowAs = (api: string) => (err: unknown): never => {
-  throw err instanceof TokenCallFailed ? new WechatApiError(api, err.errcode) : err
-}
+const rethrowAs =
+  (api: string) =>
+  (err: unknown): never => {
+    throw err instanceof TokenCallFailed ? new WechatApiError(api, err.errcode) : err
+  }

@@ -31,7 +31,11 @@ export default function ApprovalsPage() {
   const decide = async (p: PurchaseResult, approve: boolean) => {
     if (deciding) return
     if (!approve) {
-      const { confirm } = await Taro.showModal({ title: '拒绝积分', content: `拒绝小票 ${p.receiptNo} 的积分申请？`, confirmText: '拒绝' })
+      const { confirm } = await Taro.showModal({
+        title: '拒绝积分',
+        content: `拒绝小票 ${p.receiptNo} 的积分申请？`,
+        confirmText: '拒绝',
+      })
       if (!confirm) return
     }
     setDeciding(p.receiptNo)
@@ -71,10 +75,7 @@ export default function ApprovalsPage() {
                 </Text>
               </View>
               <View className='staff-row__buttons'>
-                <Button
-                  className='staff-btn-danger reject-button'
-                  onClick={() => void decide(p, false)}
-                >
+                <Button className='staff-btn-danger reject-button' onClick={() => void decide(p, false)}>
                   拒绝
                 </Button>
                 <Button

@@ -2,7 +2,13 @@ import { useRef, useState } from 'react'
 import { getCurrentInstance, useDidShow } from '@tarojs/taro'
 import { View, Text, Input, Button } from '@tarojs/components'
 import type { PurchaseResult } from '@mall/shared'
-import { awardPurchase, goToStaffLogin, isStaffLoggedIn, resolveMemberCode, type ResolvedMemberCode } from '../../../services/staff'
+import {
+  awardPurchase,
+  goToStaffLogin,
+  isStaffLoggedIn,
+  resolveMemberCode,
+  type ResolvedMemberCode,
+} from '../../../services/staff'
 import { createClaimKeys } from '../../../lib/claim-keys'
 import { formatPoints } from '../../../lib/format'
 import { formatShanghaiDateTime, formatYuan } from '../../../lib/points-format'
@@ -74,7 +80,10 @@ export default function AwardPage() {
     setBusy(true)
     setError('')
     try {
-      const res = await awardPurchase({ scanToken: scanned.scanToken, receiptNo, amountFen }, keys.current.keyFor(payloadKey))
+      const res = await awardPurchase(
+        { scanToken: scanned.scanToken, receiptNo, amountFen },
+        keys.current.keyFor(payloadKey),
+      )
       keys.current.settle(payloadKey, null)
       setResult(res)
     } catch (e) {
@@ -86,7 +95,15 @@ export default function AwardPage() {
     }
   }
 
-  return <AwardForm scanned={scanned} busy={busy} error={error} onConfirm={(r, a) => void confirm(r, a)} onCancel={restart} />
+  return (
+    <AwardForm
+      scanned={scanned}
+      busy={busy}
+      error={error}
+      onConfirm={(r, a) => void confirm(r, a)}
+      onCancel={restart}
+    />
+  )
 }
 
 function AwardForm(props: {
@@ -180,7 +197,9 @@ function AwardResult({ result, onAgain }: { result: PurchaseResult; onAgain: () 
       <View className='surface staff-section state-box award-result'>
         <Text className='award-result__headline'>{awardHeadline(result)}</Text>
         {result.repeat ? (
-          <Text className='muted award-repeat'>首次处理：{formatShanghaiDateTime(result.repeat.at)} · 店员 {result.repeat.by}</Text>
+          <Text className='muted award-repeat'>
+            首次处理：{formatShanghaiDateTime(result.repeat.at)} · 店员 {result.repeat.by}
+          </Text>
         ) : null}
         {pending ? (
           <Text className='muted'>金额较大，店长审批通过后积分到账</Text>

@@ -51,7 +51,10 @@ export default function DailyPage() {
           前一天
         </Button>
         <Text className='daily-nav__day'>{shown ? formatChineseDate(shown.day) : '…'}</Text>
-        <Button className={`staff-btn-secondary daily-next ${isToday ? 'staff-btn--off' : ''}`} onClick={() => !isToday && go(1)}>
+        <Button
+          className={`staff-btn-secondary daily-next ${isToday ? 'staff-btn--off' : ''}`}
+          onClick={() => !isToday && go(1)}
+        >
           后一天
         </Button>
       </View>
@@ -76,7 +79,12 @@ function Summary({ summary }: { summary: StoreDaySummary }) {
     { label: '消费金额', value: `¥${formatYuan(summary.amountFen)}`, hook: 'daily-amount' },
     { label: '发放积分', value: formatPoints(summary.points), hook: 'daily-points' },
     { label: '核销券数', value: formatPoints(summary.couponsRedeemed), hook: 'daily-coupons' },
-    { label: '待审批', value: formatPoints(summary.pendingApprovals), hook: 'daily-pending', warn: summary.pendingApprovals > 0 },
+    {
+      label: '待审批',
+      value: formatPoints(summary.pendingApprovals),
+      hook: 'daily-pending',
+      warn: summary.pendingApprovals > 0,
+    },
     { label: '异常标记', value: formatPoints(summary.flagged), hook: 'daily-flagged', warn: summary.flagged > 0 },
   ]
   return (

@@ -49,7 +49,9 @@ export default function StaffHomePage() {
       {profile ? (
         <View className='surface staff-greeting'>
           <Text className='staff-greeting__name'>您好，{profile.displayName}</Text>
-          <Text className='muted staff-store'>{profile.storeName ?? (profile.role === 'operator' ? '商场运营' : '')}</Text>
+          <Text className='muted staff-store'>
+            {profile.storeName ?? (profile.role === 'operator' ? '商场运营' : '')}
+          </Text>
         </View>
       ) : me.error ? (
         <View className='surface state-box'>

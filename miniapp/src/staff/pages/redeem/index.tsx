@@ -64,10 +64,14 @@ export default function RedeemPage() {
     return (
       <View className='page staff-page'>
         <View className='surface staff-section state-box redeem-result'>
-          <Text className='redeem-result__headline'>{redeemed.repeat ? '该券已由你核销，无需重复操作' : '核销成功'}</Text>
+          <Text className='redeem-result__headline'>
+            {redeemed.repeat ? '该券已由你核销，无需重复操作' : '核销成功'}
+          </Text>
           <Text className='coupon-preview__headline'>{redeemed.headline}</Text>
           <Text>{redeemed.name}</Text>
-          <Text className='muted'>{redeemed.redeemedAt ? `核销时间 ${formatShanghaiDateTime(redeemed.redeemedAt)}` : ''}</Text>
+          <Text className='muted'>
+            {redeemed.redeemedAt ? `核销时间 ${formatShanghaiDateTime(redeemed.redeemedAt)}` : ''}
+          </Text>
           <Text className='muted'>如需撤销，请在「今日操作」中 10 分钟内撤销</Text>
         </View>
         <Button className='btn-primary redeem-again' onClick={restart}>
@@ -121,11 +125,7 @@ export default function RedeemPage() {
       {error ? <Text className='staff-error redeem-error'>{error}</Text> : null}
       <View className='staff-actions'>
         {usable ? (
-          <Button
-            className={`btn-primary redeem-confirm ${busy ? 'is-busy' : ''}`}
-            loading={busy}
-            onClick={redeem}
-          >
+          <Button className={`btn-primary redeem-confirm ${busy ? 'is-busy' : ''}`} loading={busy} onClick={redeem}>
             确认核销
           </Button>
         ) : null}

@@ -2,7 +2,13 @@ import { useEffect, useState } from 'react'
 import Taro, { useDidHide, useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import { View, Text, Button } from '@tarojs/components'
 import type { StaffOperation } from '@mall/shared'
-import { fetchTodayOperations, goToStaffLogin, isStaffLoggedIn, reversePurchase, undoCoupon } from '../../../services/staff'
+import {
+  fetchTodayOperations,
+  goToStaffLogin,
+  isStaffLoggedIn,
+  reversePurchase,
+  undoCoupon,
+} from '../../../services/staff'
 import { formatPoints } from '../../../lib/format'
 import { formatShanghaiDateTime, formatYuan } from '../../../lib/points-format'
 import StateView from '../../components/state-view'
