@@ -102,19 +102,17 @@ export async function seedHeldCoupons(
         redeemedStoreId: null,
       })),
     )
-    await conn
-      .collection('coupon_book')
-      .insertMany(
-        coupons.map((c) => ({
-          _id: `${c.memberId}:${c.ordinal}`,
-          memberId: c.memberId,
-          templateId,
-          claimId: c.claimId,
-          couponId: c._id,
-          failed: false,
-          at: now,
-        })) as never[],
-      )
+    await conn.collection('coupon_book').insertMany(
+      coupons.map((c) => ({
+        _id: `${c.memberId}:${c.ordinal}`,
+        memberId: c.memberId,
+        templateId,
+        claimId: c.claimId,
+        couponId: c._id,
+        failed: false,
+        at: now,
+      })) as never[],
+    )
     await Coupon.collection.insertMany(coupons as never[])
   }
   return holders.length

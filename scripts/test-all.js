@@ -35,7 +35,11 @@ const steps = [
   ['build H5 (served by the server in end-to-end tests)', 'npm', ['run', 'build:h5']],
   ['build weapp (development mode: DevTools, bundle budget)', 'npm', ['run', 'build:weapp']],
   ['type-check and build the operator console', 'sh', ['-c', 'npx tsc -p admin/tsconfig.json && node admin/build.js']],
-  ['lint (ESLint) and format (Prettier) of the whole tree', 'sh', ['-c', 'npx eslint . && npx prettier --check . --log-level warn']],
+  [
+    'lint (ESLint) and format (Prettier) of the whole tree',
+    'sh',
+    ['-c', 'npx eslint . && npx prettier --check . --log-level warn'],
+  ],
   ['bundle budget (weapp main ≤ 1.2 MB, subpackages ≤ 1.5 MB, files ≤ 200 KB)', 'node', ['scripts/bundle-budget.js']],
 ]
 let buildFailures = 0

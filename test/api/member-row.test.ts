@@ -163,17 +163,15 @@ it('trusts a row that says the coupon book is empty, and a first claim changes t
   expect((await readsOf(fresh)).slots).toEqual([1])
   // A row from before the hints says nothing: its book is probed.
   const older = await insertMember()
-  await conn
-    .collection('coupon_book')
-    .insertOne({
-      _id: `${older}:1`,
-      memberId: older,
-      templateId: '900002',
-      claimId: 'claim-900002-2',
-      couponId: couponId('900002', 2),
-      failed: false,
-      at: now,
-    } as never)
+  await conn.collection('coupon_book').insertOne({
+    _id: `${older}:1`,
+    memberId: older,
+    templateId: '900002',
+    claimId: 'claim-900002-2',
+    couponId: couponId('900002', 2),
+    failed: false,
+    at: now,
+  } as never)
   await insertCoupon(older, '900002', 2, now)
   expect(await readsOf(older)).toEqual({
     slots: [2],
