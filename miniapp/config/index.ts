@@ -15,6 +15,7 @@ export default defineConfig<'webpack5'>(async (_merge, { mode }) => {
   const env = buildEnvOrExit(platform, mode)
   // The weapp test lane builds into its own folder so it never replaces dist/weapp under DevTools.
   const outputRoot = process.env.MINIAPP_OUTPUT_ROOT || `dist/${platform}`
+  const pointsPluginProvider = (process.env.TARO_APP_POINTS_PLUGIN_PROVIDER ?? '').trim()
   const config: UserConfigExport<'webpack5'> = {
     projectName: 'mall-loyalty-miniapp',
     date: '2025-1-1',
@@ -31,6 +32,8 @@ export default defineConfig<'webpack5'>(async (_merge, { mode }) => {
       API_BASE: JSON.stringify(env.apiBase),
       CHECKIN_TEMPLATE_ID: JSON.stringify(env.checkinTemplateId),
       WEAPP_DEV_LOGIN: JSON.stringify(env.devLogin),
+      // weapp: WeChat Pay's 商圈会员快速积分 plugin, when the mall has it (app.config.ts declares it then)
+      POINTS_PLUGIN_PROVIDER: JSON.stringify(platform === 'weapp' ? pointsPluginProvider : ''),
     },
     // Taro copies app.json's sitemapLocation target only if told to.
     copy: {

@@ -34,3 +34,6 @@ declare module 'jsbarcode/bin/barcodes/CODE128' {
 
 /** Injected by Taro defineConstants: the WeChat subscribe-message template for check-in reminders. */
 declare const CHECKIN_TEMPLATE_ID: string
+
+/** Injected by Taro defineConstants: the 商圈会员快速积分 plugin's appid (weapp, when declared), else ''. */
+declare const POINTS_PLUGIN_PROVIDER: string

@@ -10,6 +10,6 @@ export function fetchWechatPayStatus(): Promise<MemberWechatPayStatus> {
  * The 商圈会员快速积分 plugin's provider appid, set at build time when the mall's mini-program has the
  * plugin (app.config.ts declares it for weapp only then). Unset: no plugin, so no button.
  */
-export const POINTS_PLUGIN_PROVIDER = process.env.TARO_APP_POINTS_PLUGIN_PROVIDER ?? ''
+export const POINTS_PLUGIN = POINTS_PLUGIN_PROVIDER
 /** The name app.config.ts gives the plugin: its pages are plugin://mallPoints/<page>. */
 export const POINTS_PLUGIN_NAME = 'mallPoints'

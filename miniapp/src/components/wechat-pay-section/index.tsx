@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro'
 import { View, Text, Button } from '@tarojs/components'
 import type { MemberWechatPayStatus } from '@mall/shared'
-import { POINTS_PLUGIN_NAME, POINTS_PLUGIN_PROVIDER } from '../../services/wechat-pay'
+import { POINTS_PLUGIN, POINTS_PLUGIN_NAME } from '../../services/wechat-pay'
 
 const isWeapp = process.env.TARO_ENV === 'weapp'
 
@@ -10,7 +10,7 @@ const isWeapp = process.env.TARO_ENV === 'weapp'
  * H5 how to turn it on inside WeChat. Test hook: wechat-pay-section (state in data-state).
  */
 export default function WechatPaySection({ status }: { status: MemberWechatPayStatus }) {
-  const canOpenPlugin = isWeapp && POINTS_PLUGIN_PROVIDER !== '' && status.pluginQuery !== null
+  const canOpenPlugin = isWeapp && POINTS_PLUGIN !== '' && status.pluginQuery !== null
   const onTap = () => {
     void Taro.navigateTo({ url: `plugin://${POINTS_PLUGIN_NAME}/index?${status.pluginQuery}` })
   }
