@@ -56,48 +56,65 @@ export class PurchaseRecorder {
   }
 
   async record(input: RecordPurchaseInput): Promise<Recorded> {
+    const doc = purchaseDoc(input)
     if (input.transactionId) {
+      // The key carries the purchase it was claimed for, so a crash before the purchase row cannot strand it.
       const key: PurchaseKeyDoc = {
         _id: txnKey(input.transactionId),
         purchaseId: input.purchaseId,
         channel: input.channel,
         at: input.at,
+        purchase: doc,
       }
       if (!(await insertOnce(this.Key, key as never))) {
         const holder = await findById<PurchaseKeyDoc>(this.Key, key._id)
         if (!holder) throw new DomainError('PURCHASE.IN_PROGRESS', 'purchase key released meanwhile')
-        if (holder.purchaseId !== input.purchaseId) {
-          return { outcome: 'linked', holder, purchase: await findById<PurchaseDoc>(this.Purchase, holder.purchaseId) }
-        }
+        if (holder.purchaseId !== input.purchaseId)
+          return { outcome: 'linked', holder, purchase: await this.holderPurchase(holder) }
       }
-    }
-    const doc: PurchaseDoc = {
-      _id: input.purchaseId,
-      storeId: input.storeId,
-      receiptNo: input.receiptNo,
-      memberId: input.memberId,
-      amountFen: input.amountFen,
-      staffId: input.by,
-      status: input.status ?? 'posting',
-      points: 0,
-      entryId: null,
-      approvedBy: null,
-      reversedBy: null,
-      reversalReason: null,
-      flags: input.flags ?? [],
-      createdAt: input.at,
-      postedAt: null,
-      channel: input.channel,
-      ...(input.transactionId ? { transactionId: input.transactionId } : {}),
     }
     if (await insertOnce(this.Purchase, doc as never)) return { outcome: 'recorded', purchase: doc }
     return { outcome: 'repeat', purchase: (await findById<PurchaseDoc>(this.Purchase, doc._id))! }
+  }
+
+  /**
+   * The purchase another channel claimed the key for. If that channel died between the key and the
+   * purchase row, the row is written here from the key (the same insert it would have made: whichever
+   * lands first is the one row), so the payment is recorded once and never left unearned.
+   */
+  private async holderPurchase(holder: PurchaseKeyDoc): Promise<PurchaseDoc | null> {
+    const existing = await findById<PurchaseDoc>(this.Purchase, holder.purchaseId)
+    if (existing || !holder.purchase) return existing
+    await insertOnce(this.Purchase, holder.purchase as never)
+    return findById<PurchaseDoc>(this.Purchase, holder.purchaseId)
   }
 
   /** The purchase known by this WeChat Pay order number, if any channel recorded one. */
   async byTransaction(transactionId: string): Promise<PurchaseDoc | null> {
     const key = await findById<PurchaseKeyDoc>(this.Key, txnKey(transactionId))
     return key ? findById<PurchaseDoc>(this.Purchase, key.purchaseId) : null
+  }
+}
+
+function purchaseDoc(input: RecordPurchaseInput): PurchaseDoc {
+  return {
+    _id: input.purchaseId,
+    storeId: input.storeId,
+    receiptNo: input.receiptNo,
+    memberId: input.memberId,
+    amountFen: input.amountFen,
+    staffId: input.by,
+    status: input.status ?? 'posting',
+    points: 0,
+    entryId: null,
+    approvedBy: null,
+    reversedBy: null,
+    reversalReason: null,
+    flags: input.flags ?? [],
+    createdAt: input.at,
+    postedAt: null,
+    channel: input.channel,
+    ...(input.transactionId ? { transactionId: input.transactionId } : {}),
   }
 }
 

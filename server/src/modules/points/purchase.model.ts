@@ -106,9 +106,11 @@ export interface PurchaseKeyDoc {
   purchaseId: string
   channel: PurchaseChannel
   at: Date
+  /** the purchase row the key was claimed for (written from here if its channel died before writing it) */
+  purchase?: PurchaseDoc
 }
 const purchaseKeySchema = new Schema<PurchaseKeyDoc>(
-  { _id: String, purchaseId: String, channel: String, at: Date },
+  { _id: String, purchaseId: String, channel: String, at: Date, purchase: Schema.Types.Mixed },
   { versionKey: false, collection: 'purchase_keys' },
 )
 

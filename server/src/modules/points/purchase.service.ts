@@ -226,7 +226,11 @@ export class PurchaseService {
   async recordPurchase(input: RecordPurchaseInput, now: Date): Promise<RecordedPurchase> {
     const recorded = await this.recorder.record(input)
     if (recorded.outcome === 'linked') {
-      return { outcome: 'linked', purchase: recorded.purchase, channel: recorded.holder.channel }
+      const { purchase, holder } = recorded
+      // The first channel's posting may have been cut short (or its row just written from its key): finish it.
+      if (purchase?.status !== 'posting') return { outcome: 'linked', purchase, channel: holder.channel }
+      const { points } = await this.post(purchase, now)
+      return { outcome: 'linked', purchase: { ...purchase, status: 'posted', points }, channel: holder.channel }
     }
     const { purchase } = recorded
     if (recorded.outcome === 'recorded' || purchase.status === 'posting') {
