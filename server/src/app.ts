@@ -13,6 +13,7 @@ import { memberRoutes } from './modules/members/member.routes'
 import { opsRoutes } from './modules/ops/ops.routes'
 import { couponRoutes } from './modules/coupons/coupon.routes'
 import { staffRoutes } from './modules/staff/staff.routes'
+import { auditRoutes } from './modules/audit/audit.routes'
 import { checkinRoutes } from './modules/checkin/checkin.routes'
 import { referralRoutes } from './modules/referrals/referral.routes'
 import { auditMiddleware } from './modules/audit/audit.middleware'
@@ -20,7 +21,8 @@ import { pointsRoutes } from './modules/points/points.routes'
 import { feedbackRoutes } from './modules/feedback/feedback.routes'
 import { campaignRoutes, pointsCampaignRoutes } from './modules/campaigns/campaign.routes'
 import { insightRoutes } from './modules/insight/insight.routes'
-import { configRoutes } from './modules/ops/config.routes'
+import { storeRoutes } from './modules/stores/store.routes'
+import { staffAdminRoutes } from './modules/staff/staff-admin.routes'
 import { notificationRoutes } from './modules/notifications/notification.routes'
 import { inviteCodeRoutes } from './modules/wechat/invite-code.routes'
 import { wechatPayRoutes } from './modules/wechat-pay/wechat-pay.routes'
@@ -28,6 +30,28 @@ import { wechatPayRoutes } from './modules/wechat-pay/wechat-pay.routes'
 export const BODY_LIMIT = '64kb'
 /** Routes that take a larger body (a feedback photo) parse it themselves, after authentication. */
 const OWN_BODY_PARSER = new Set(['POST /api/me/feedback'])
+
+/** Every API router, one per path prefix; the authorization matrix covers exactly these. */
+export const ROUTES: ((ctx: AppContext) => Router)[] = [
+  authRoutes,
+  memberRoutes,
+  pointsRoutes,
+  couponRoutes,
+  checkinRoutes,
+  referralRoutes,
+  staffRoutes,
+  staffAdminRoutes,
+  storeRoutes,
+  auditRoutes,
+  opsRoutes,
+  feedbackRoutes,
+  insightRoutes,
+  campaignRoutes,
+  pointsCampaignRoutes,
+  notificationRoutes,
+  inviteCodeRoutes,
+  wechatPayRoutes,
+]
 
 /** Builds the Koa app without listening; tests drive `app.callback()` or listen on port 0. */
 export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
@@ -50,25 +74,7 @@ export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
   health.get('/api/health', (c) => {
     c.body = { ok: true, time: ctx.now().toISOString() }
   })
-  for (const router of [
-    health,
-    authRoutes(ctx),
-    memberRoutes(ctx),
-    pointsRoutes(ctx),
-    couponRoutes(ctx),
-    checkinRoutes(ctx),
-    referralRoutes(ctx),
-    staffRoutes(ctx),
-    opsRoutes(ctx),
-    feedbackRoutes(ctx),
-    insightRoutes(ctx),
-    campaignRoutes(ctx),
-    pointsCampaignRoutes(ctx),
-    configRoutes(ctx),
-    notificationRoutes(ctx),
-    inviteCodeRoutes(ctx),
-    wechatPayRoutes(ctx),
-  ]) {
+  for (const router of [health, ...ROUTES.map((build) => build(ctx))]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: false }))
   }
 

@@ -3,16 +3,7 @@ import type Router from '@koa/router'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { buildWorld, type World } from '../support/fixtures'
 import { PRINCIPALS, PUBLIC_ROUTES, ROUTES, type RouteCase } from '../support/route-table'
-import { authRoutes } from '../../server/src/modules/auth/auth.routes'
-import { memberRoutes } from '../../server/src/modules/members/member.routes'
-import { pointsRoutes } from '../../server/src/modules/points/points.routes'
-import { couponRoutes } from '../../server/src/modules/coupons/coupon.routes'
-import { staffRoutes } from '../../server/src/modules/staff/staff.routes'
-import { opsRoutes } from '../../server/src/modules/ops/ops.routes'
-import { feedbackRoutes } from '../../server/src/modules/feedback/feedback.routes'
-import { insightRoutes } from '../../server/src/modules/insight/insight.routes'
-import { configRoutes } from '../../server/src/modules/ops/config.routes'
-import { wechatPayRoutes } from '../../server/src/modules/wechat-pay/wechat-pay.routes'
+import { ROUTES as APP_ROUTERS } from '../../server/src/app'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { couponModels } from '../../server/src/modules/coupons/coupon.model'
 import { purchaseModel } from '../../server/src/modules/points/purchase.model'
@@ -51,18 +42,7 @@ async function stateCounts(): Promise<number[]> {
 
 describe('authorization matrix (every route × every kind of caller)', () => {
   it('covers every route the app registers', () => {
-    const routers: Router[] = [
-      authRoutes,
-      memberRoutes,
-      pointsRoutes,
-      couponRoutes,
-      staffRoutes,
-      opsRoutes,
-      feedbackRoutes,
-      insightRoutes,
-      configRoutes,
-      wechatPayRoutes,
-    ].map((build) => build(api.ctx))
+    const routers: Router[] = APP_ROUTERS.map((build) => build(api.ctx))
     const registered = routers.flatMap((r) =>
       r.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${layer.path}`)),
     )
@@ -84,7 +64,9 @@ describe('authorization matrix (every route × every kind of caller)', () => {
             .replace(/\?.*$/, '')
             .replace('%3AcouponId', ':couponId')
             .replace('/jobs/sweep-used-codes', '/jobs/:name')
-            .replace('/merchants/1900000102', '/merchants/:mchid')}`,
+            .replace('/merchants/1900000102', '/merchants/:mchid')
+            .replace('/campaigns/c00000000', '/campaigns/:id')
+            .replace('/points-campaigns/member-day', '/points-campaigns/:id')}`,
       ),
     ])
     const missing = registered.filter((r) => !inTable.has(r))

@@ -68,6 +68,10 @@ export function couponRoutes({ services, tokens, now, limits, conn }: AppContext
     )
   })
 
+  router.get('/ops/coupon-templates', operator, async (ctx) => {
+    ctx.body = { items: await services.couponCatalog.listTemplates() }
+  })
+
   router.post('/ops/coupon-templates', operator, async (ctx) => {
     const input = parseBody(ctx, couponTemplateInput)
     ctx.status = 201

@@ -42,10 +42,6 @@ export function opsRoutes({ jobs, services, tokens, now }: AppContext): Router {
     ctx.body = { items: await services.rulesAdmin.history() }
   })
 
-  router.get('/coupon-templates', operator, async (ctx) => {
-    ctx.body = { items: await services.couponCatalog.listTemplates() }
-  })
-
   router.post('/jobs/:name', operator, async (ctx) => {
     parseBody(ctx, emptyBody)
     const job = run[ctx.params.name ?? '']

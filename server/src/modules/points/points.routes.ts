@@ -5,6 +5,7 @@ import {
   receiptNo,
   redeemPointsRequest,
   reversePurchaseRequest,
+  storeDayQuery,
   walletEntriesQuery,
 } from '@mall/shared'
 import { requireMember, requireStaff } from '../../http/auth-middleware'
@@ -42,6 +43,13 @@ export function pointsRoutes({ services, tokens, now, limits, conn }: AppContext
     const body = parseBody(ctx, approvePurchaseRequest)
     const receipt = parseParam(receiptNo, ctx.params.receiptNo)
     answer(ctx, await services.purchaseReview.decide(ctx.state.staff, body.storeId, receipt, body.approve, now()))
+  })
+
+  // A store's awards held for a manager's approval.
+  router.get('/staff/purchases/pending', managers, async (ctx) => {
+    const q = parseQuery(ctx, storeDayQuery)
+    const items = await services.workspace.pendingApprovals(ctx.state.staff, q.storeId)
+    ctx.body = { items: items.map((p) => services.purchases.view(p, null)) }
   })
 
   router.post('/staff/points/redeem', anyStaff, staffLimit, idempotent(conn, { required: true }), async (ctx) => {

@@ -1,15 +1,15 @@
 import Router from '@koa/router'
-import { auditQuery, shanghaiDay, storeDayQuery, storeSalesReport } from '@mall/shared'
+import { shanghaiDay, storeDayQuery, storeSalesReport } from '@mall/shared'
 import { requireStaff } from '../../http/auth-middleware'
 import { parseBody, parseQuery } from '../../http/validate'
 import type { AppContext } from '../../app-context'
 
+/** The staff workspace: who I am, today's operations, the store's day and its declared takings. */
 export function staffRoutes({ services, tokens, now }: AppContext): Router {
   const router = new Router({ prefix: '/api' })
   const anyStaff = requireStaff(tokens, now, ['clerk', 'manager', 'operator'])
   const storeStaff = requireStaff(tokens, now, ['clerk', 'manager'])
   const managers = requireStaff(tokens, now, ['manager', 'operator'])
-  const operator = requireStaff(tokens, now, ['operator'])
 
   router.get('/staff/me', anyStaff, async (ctx) => {
     ctx.body = await services.staff.profile(ctx.state.staff.sub)
@@ -17,12 +17,6 @@ export function staffRoutes({ services, tokens, now }: AppContext): Router {
 
   router.get('/staff/operations/today', storeStaff, async (ctx) => {
     ctx.body = { items: await services.workspace.today(ctx.state.staff, now()) }
-  })
-
-  router.get('/staff/purchases/pending', managers, async (ctx) => {
-    const q = parseQuery(ctx, storeDayQuery)
-    const items = await services.workspace.pendingApprovals(ctx.state.staff, q.storeId)
-    ctx.body = { items: items.map((p) => services.purchases.view(p, null)) }
   })
 
   router.get('/staff/store/daily', managers, async (ctx) => {
@@ -43,10 +37,6 @@ export function staffRoutes({ services, tokens, now }: AppContext): Router {
   router.put('/staff/store/sales', managers, async (ctx) => {
     const doc = await services.storeSales.report(ctx.state.staff, parseBody(ctx, storeSalesReport), now())
     ctx.body = { storeId: doc.storeId, day: doc.day, totalSalesFen: doc.totalSalesFen, receipts: doc.receipts }
-  })
-
-  router.get('/ops/audit', operator, async (ctx) => {
-    ctx.body = await services.workspace.audit(parseQuery(ctx, auditQuery))
   })
 
   return router
