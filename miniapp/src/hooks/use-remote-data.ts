@@ -5,8 +5,9 @@ import { goToLogin, logout } from '../services/session'
 
 /**
  * One GET-style resource for a page: loading / data / zh-CN error, a reload() that ignores
- * re-entry (pull-down refresh + a retry tap must not double-fetch), and the same "session lost ->
- * back to login" handling as the card page. Old data stays on screen while reloading.
+ * re-entry (pull-down refresh + a retry tap must not double-fetch), and "session lost -> back to
+ * login" (the member's by default; staff pages end the staff session instead, leaving a member
+ * session on the same phone alone). Old data stays on screen while reloading.
  *
  * `key` names what the fetcher currently asks for (e.g. the month a calendar shows). A reload for
  * a different key than the one in flight is not ignored: it runs, and only the answer for the
@@ -19,8 +20,23 @@ export interface RemoteData<T> {
   reload: () => Promise<void>
 }
 
-export function useRemoteData<T>(fetcher: () => Promise<T>, key = ''): RemoteData<T> {
-  const [data, setData] = useState<T | null>(null)
+export interface RemoteDataOptions<T> {
+  /** what the fetcher currently asks for (see above) */
+  key?: string
+  /** shown until the first answer (a cached copy) */
+  initial?: T | null
+  /** what a lost session does; the member's logout and login page by default */
+  onAuthLost?: () => void
+}
+
+function endMemberSession(): void {
+  logout()
+  goToLogin()
+}
+
+export function useRemoteData<T>(fetcher: () => Promise<T>, options: RemoteDataOptions<T> = {}): RemoteData<T> {
+  const { key = '', initial = null, onAuthLost = endMemberSession } = options
+  const [data, setData] = useState<T | null>(initial)
   const [loading, setLoading] = useState(false)
   const [error, setError] = useState<ApiError | null>(null)
   const inFlight = useRef<{ key: string; seq: number } | null>(null)
@@ -30,6 +46,8 @@ export function useRemoteData<T>(fetcher: () => Promise<T>, key = ''): RemoteDat
   fetcherRef.current = fetcher
   const keyRef = useRef(key)
   keyRef.current = key
+  const onAuthLostRef = useRef(onAuthLost)
+  onAuthLostRef.current = onAuthLost
 
   const reload = useCallback(async () => {
     if (inFlight.current && inFlight.current.key === keyRef.current) return
@@ -45,10 +63,7 @@ export function useRemoteData<T>(fetcher: () => Promise<T>, key = ''): RemoteDat
       if (mine !== seq.current) return
       const err = asApiError(e)
       setError(err)
-      if (err.isAuthLost) {
-        logout()
-        goToLogin()
-      }
+      if (err.isAuthLost) onAuthLostRef.current()
     } finally {
       if (mine === seq.current) {
         inFlight.current = null

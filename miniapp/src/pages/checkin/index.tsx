@@ -41,7 +41,7 @@ const MAKEUP_CARD_KEY = 'makeup-card'
 export default function CheckinPage() {
   // null = the server's current month (the phone's clock may be off, or in another time zone).
   const [viewMonth, setViewMonth] = useState<string | null>(null)
-  const status = useRemoteData(() => fetchCheckinStatus(viewMonth), viewMonth ?? '')
+  const status = useRemoteData(() => fetchCheckinStatus(viewMonth), { key: viewMonth ?? '' })
   const [busy, setBusy] = useState(false)
   const busyRef = useRef(false)
   const [reward, setReward] = useState<CheckinResult | null>(null)
