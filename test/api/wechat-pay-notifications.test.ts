@@ -1,4 +1,5 @@
 import { bearer } from '../support/api-harness'
+import { databaseCalls } from '../support/database-calls'
 import { dbFingerprint } from '../support/db-fingerprint'
 import { balanceOf } from '../support/points-helpers'
 import { purchaseKeyModel, purchaseModel } from '../../server/src/modules/points/purchase.model'
@@ -112,6 +113,27 @@ describe('a payment earns once, by the till rules, keyed by transaction_id', () 
     expect(await entriesFor(w, 'refund:5030000000000000031')).toMatchObject([{ delta: -33 }])
     expect(await entriesFor(w, 'refund:5030000000000000032')).toMatchObject([{ delta: -66 }])
     expect(await balanceOf(w.api, m)).toBe(afterPay - 99) // never more than the payment earned
+  })
+})
+
+describe('cost', () => {
+  it('a new payment is 9 database calls, each by `_id` (no scans: FerretDB serves only those from an index)', async () => {
+    await wechatMember(w, 'o-cost')
+    await w.pay.deliver(w.paymentUrl, payment(w, '4200000000000000070', 'o-cost', 1_000)) // warms the caches
+    const n = payment(w, '4200000000000000071', 'o-cost', 12_000)
+    const { result, calls } = await databaseCalls(() => w.pay.deliver(w.paymentUrl, n))
+    expect(result.status).toBe(204)
+    expect(calls).toEqual([
+      'wxpay_nonces.insertOne',
+      'wxpay_merchants.findOne',
+      'member_identities.findOne',
+      'purchase_keys.insertOne',
+      'purchases.insertOne',
+      'ledger_entries.insertOne',
+      'purchases.updateOne',
+      'wxpay_syncs.insertOne',
+      'wxpay_refund_slots.findOne',
+    ])
   })
 })
 

@@ -6,7 +6,8 @@ import type { LedgerService } from '../ledger/ledger.service'
 import type { ProgramRules } from '../points/program-rules'
 import type { PurchaseRecorder } from '../points/purchase-record'
 import type { PurchaseDoc } from '../points/purchase.model'
-import type { WechatPayModels, WxRefundDoc } from './wechat-pay.model'
+import { TransitionChain } from '../../db/transitions'
+import type { WechatPayModels, WxRefundDoc, WxRefundSlotDoc } from './wechat-pay.model'
 
 /**
  * 商圈会员场内退款通知 → a reversal keyed by refund_id. The refund row (`_id` = refund_id) keeps the refund
@@ -16,12 +17,16 @@ import type { WechatPayModels, WxRefundDoc } from './wechat-pay.model'
  * `negativeBalancePolicy` decides a refund of points already spent: a debt, or no clawback (refused).
  */
 export class WechatPayRefunds {
+  private readonly slots: TransitionChain<WxRefundSlotDoc>
+
   constructor(
     private readonly m: WechatPayModels,
     private readonly recorder: PurchaseRecorder,
     private readonly ledger: LedgerService,
     private readonly rules: ProgramRules,
-  ) {}
+  ) {
+    this.slots = new TransitionChain<WxRefundSlotDoc>(m.RefundSlot, (txn, k) => `${txn}#${k}`)
+  }
 
   async received(r: MallRefundResource, refundedAt: Date, now: Date): Promise<void> {
     const row: WxRefundDoc = {
@@ -36,15 +41,30 @@ export class WechatPayRefunds {
       outcome: null,
       entryId: null,
     }
-    await insertOnce(this.m.Refund, row as never)
-    const kept = (await findById<WxRefundDoc>(this.m.Refund, r.refund_id)) ?? row
+    const first = await insertOnce(this.m.Refund, row as never)
+    // The refund's place among its payment's refunds (a crash before it: the sweeper still applies it).
+    if (first) await this.slot(row, now)
+    const kept = first ? row : ((await findById<WxRefundDoc>(this.m.Refund, r.refund_id)) ?? row)
     await this.apply(kept, now)
   }
 
   /** A payment's points were posted: the refunds that arrived before it are applied now. */
   async paymentPosted(transactionId: string, now: Date): Promise<void> {
-    const waiting = await this.m.Refund.find({ transactionId, settled: false }).lean<WxRefundDoc[]>().exec()
-    for (const row of waiting) await this.apply(row, now)
+    // Usually one lookup by `_id` that finds nothing: most payments are never refunded.
+    for (let k = 1; ; k++) {
+      const slot = await findById<WxRefundSlotDoc>(this.m.RefundSlot, `${transactionId}#${k}`)
+      if (!slot) return
+      const row = await findById<WxRefundDoc>(this.m.Refund, slot.refundId)
+      if (row) await this.apply(row, now)
+    }
+  }
+
+  private async slot(row: WxRefundDoc, now: Date): Promise<void> {
+    for (;;) {
+      const { length } = await this.slots.read(row.transactionId)
+      const slot = { _id: `${row.transactionId}#${length + 1}`, at: now, settled: true, refundId: row._id }
+      if ((await this.slots.claim(slot)).won) return
+    }
   }
 
   /** Refunds still waiting whose payment has been posted meanwhile (a crash between the two). */

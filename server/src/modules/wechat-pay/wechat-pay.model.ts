@@ -58,6 +58,14 @@ export interface WxRefundDoc {
 }
 
 /**
+ * Which refunds a payment has (`_id` = `<transaction_id>#<n>`, a chain claimed by inserts): a payment
+ * arriving after its refunds finds them by `_id`, without a scan of all refunds.
+ */
+export interface WxRefundSlotDoc extends TransitionRow {
+  refundId: string
+}
+
+/**
  * The points sync (商圈会员积分同步) owed for a payment (`_id` = transaction_id): an outbox row, sent by
  * the sync job until WeChat accepts it. `attempts` and `done` are hints; the attempt rows decide.
  */
@@ -116,6 +124,7 @@ const refundSchema = schema<WxRefundDoc>(
   'wxpay_refunds',
 )
 refundSchema.index({ transactionId: 1 })
+const refundSlotSchema = schema<WxRefundSlotDoc>({ at: Date, settled: Boolean, refundId: String }, 'wxpay_refund_slots')
 const syncSchema = schema<WxSyncDoc>(
   {
     payload: Schema.Types.Mixed,
@@ -145,6 +154,7 @@ export interface WechatPayModels {
   Unmapped: Model<WxUnmappedDoc>
   Authorization: Model<WxAuthorizationDoc>
   Refund: Model<WxRefundDoc>
+  RefundSlot: Model<WxRefundSlotDoc>
   Sync: Model<WxSyncDoc>
   SyncAttempt: Model<WxSyncAttemptDoc>
 }
@@ -155,6 +165,7 @@ export const wechatPayModels = (conn: Connection): WechatPayModels => ({
   Unmapped: getModel(conn, 'WxUnmapped', unmappedSchema),
   Authorization: getModel(conn, 'WxAuthorization', authorizationSchema),
   Refund: getModel(conn, 'WxRefund', refundSchema),
+  RefundSlot: getModel(conn, 'WxRefundSlot', refundSlotSchema),
   Sync: getModel(conn, 'WxSync', syncSchema),
   SyncAttempt: getModel(conn, 'WxSyncAttempt', syncAttemptSchema),
 })

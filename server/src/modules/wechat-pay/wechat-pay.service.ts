@@ -103,11 +103,12 @@ export class WechatPayService {
     const txn = p.transaction_id
     // The per-receipt maximum holds for every channel; such a payment earns nothing, and WeChat is told so.
     const { earning } = await this.rules.current()
-    const { points, memberId, remark } =
+    const { points, memberId, remark, balance } =
       p.amount > earning.maxReceiptFen
-        ? { points: 0, memberId: identity.memberId, remark: '单笔金额超过积分上限' }
+        ? { points: 0, memberId: identity.memberId, remark: '单笔金额超过积分上限', balance: null }
         : await this.earn(p, storeId, identity.memberId, paidAt, now)
-    const { state } = await this.ledger.head(memberId)
+    // The balance the posting left (a fresh posting knows it); otherwise the wallet's head.
+    const total = balance ?? (await this.ledger.head(memberId)).state.balance
     await this.sync.owe(
       {
         transaction_id: txn,
@@ -116,7 +117,7 @@ export class WechatPayService {
         earn_points: points > 0,
         increased_points: Math.max(0, points),
         points_update_time: wechatTime(now),
-        total_points: state.balance,
+        total_points: total,
         ...(points > 0 ? {} : { no_points_remarks: remark }),
       },
       now,
@@ -141,10 +142,18 @@ export class WechatPayService {
       },
       now,
     )
-    if (recorded.outcome !== 'linked') return { points: recorded.result.points, memberId, remark: '本笔消费不参与积分' }
+    if (recorded.outcome !== 'linked') {
+      const { points, balanceAfter } = recorded.result
+      return { points, memberId, remark: '本笔消费不参与积分', balance: balanceAfter }
+    }
     // Another channel (a clerk's scan with this transaction id) recorded the payment: it earns there, once.
     if (!recorded.purchase) throw new NotificationRefused(500, 'FAIL', 'payment being recorded by another channel')
-    return { points: recorded.purchase.points, memberId: recorded.purchase.memberId, remark: '已在门店积分' }
+    return {
+      points: recorded.purchase.points,
+      memberId: recorded.purchase.memberId,
+      remark: '已在门店积分',
+      balance: null,
+    }
   }
 
   private async queue(p: MallPaymentResource, reason: WxUnmappedDoc['reason'], paidAt: Date, now: Date): Promise<void> {
