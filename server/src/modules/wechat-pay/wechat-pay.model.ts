@@ -123,7 +123,7 @@ const refundSchema = schema<WxRefundDoc>(
   },
   'wxpay_refunds',
 )
-refundSchema.index({ transactionId: 1 })
+refundSchema.index({ settled: 1 }) // the sweeper's unsettled refunds (on MongoDB)
 const refundSlotSchema = schema<WxRefundSlotDoc>({ at: Date, settled: Boolean, refundId: String }, 'wxpay_refund_slots')
 const syncSchema = schema<WxSyncDoc>(
   {
