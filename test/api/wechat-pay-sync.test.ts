@@ -84,6 +84,27 @@ describe('商圈会员积分同步 (the points sync outbox)', () => {
   })
 })
 
+describe("WeChat's answers are believed only when WeChat signed them", () => {
+  it.each(['stranger', 'none'] as const)('an answer signed by %s is a failed attempt, retried', async (mode) => {
+    await wechatMember(w, `o-unsigned-${mode}`)
+    const txn = mode === 'none' ? '4200000000000000140' : '4200000000000000141'
+    w.api.clock.advance(3_600_000)
+    await w.pay.deliver(w.paymentUrl, payment(w, txn, `o-unsigned-${mode}`, 1_000))
+    w.pay.signResponses(mode)
+    try {
+      await w.api.ctx.jobs.syncWechatPayPoints(w.api.clock.now())
+    } finally {
+      w.pay.signResponses('platform')
+    }
+    const attempts = await wechatPayModels(w.api.conn).SyncAttempt.collection.findOne({ _id: `${txn}#1` } as never)
+    expect(attempts).toMatchObject({ outcome: 'failed', code: 'RESPONSE_NOT_SIGNED' })
+    w.api.clock.advance(60_000)
+    await w.api.ctx.jobs.syncWechatPayPoints(w.api.clock.now())
+    const second = await wechatPayModels(w.api.conn).SyncAttempt.collection.findOne({ _id: `${txn}#2` } as never)
+    expect(second).toMatchObject({ outcome: 'accepted' })
+  })
+})
+
 describe('a payment over the per-receipt maximum', () => {
   it('earns nothing, and WeChat is told so (earn_points false with a remark)', async () => {
     const m = await wechatMember(w, 'o-huge')

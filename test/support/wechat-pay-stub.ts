@@ -58,6 +58,8 @@ export interface WechatPayStub {
   /** the next `count` syncs answer `status` with this code */
   failNextSyncs(count: number, status?: number, code?: string): void
   setAuthorization(openid: string, state: 'AUTHORIZED' | 'DEAUTHORIZED' | 'UNAUTHORIZED'): void
+  /** how answers are signed: by the platform key (as WeChat), by a stranger's key, or not at all */
+  signResponses(mode: 'platform' | 'stranger' | 'none'): void
   close(): Promise<void>
 }
 
@@ -83,6 +85,7 @@ export async function startWechatPayStub(now: () => Date = () => new Date()): Pr
   const syncCalls: { status: number; body: Record<string, unknown> }[] = []
   const authorizations = new Map<string, { state: string; at: Date }>()
   let failures: { count: number; status: number; code: string } = { count: 0, status: 500, code: 'SYSTEM_ERROR' }
+  let responseSigning: 'platform' | 'stranger' | 'none' = 'platform'
 
   /** Checks the server's Authorization header as WeChat Pay does; null when it is good. */
   const authError = (req: IncomingMessage, body: string): string | null => {
@@ -103,8 +106,23 @@ export async function startWechatPayStub(now: () => Date = () => new Date()): Pr
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req)
     const answer = (status: number, json?: object) => {
-      res.writeHead(status, json ? { 'content-type': 'application/json' } : {})
-      res.end(json ? JSON.stringify(json) : undefined)
+      // WeChat Pay signs its answers like its notifications: timestamp\nnonce\nbody\n, platform key.
+      const text = json ? JSON.stringify(json) : ''
+      const timestamp = String(Math.floor(now().getTime() / 1000))
+      const nonce = randomBytes(16).toString('hex')
+      const key = responseSigning === 'stranger' ? stranger.privateKey : platform.privateKey
+      const signature = createSign('RSA-SHA256').update(`${timestamp}\n${nonce}\n${text}\n`).sign(key, 'base64')
+      const signed =
+        responseSigning === 'none'
+          ? {}
+          : {
+              'Wechatpay-Timestamp': timestamp,
+              'Wechatpay-Nonce': nonce,
+              'Wechatpay-Signature': signature,
+              'Wechatpay-Serial': PLATFORM_SERIAL,
+            }
+      res.writeHead(status, { ...(json ? { 'content-type': 'application/json' } : {}), ...signed })
+      res.end(text || undefined)
     }
     const problem = authError(req, body)
     if (problem) return answer(401, { code: 'SIGN_ERROR', message: problem })
@@ -232,6 +250,9 @@ export async function startWechatPayStub(now: () => Date = () => new Date()): Pr
     syncCalls,
     failNextSyncs(count, status = 500, code = 'SYSTEM_ERROR') {
       failures = { count, status, code }
+    },
+    signResponses(mode) {
+      responseSigning = mode
     },
     setAuthorization(openid, state) {
       authorizations.set(openid, { state, at: now() })

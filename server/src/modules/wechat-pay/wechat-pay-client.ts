@@ -1,5 +1,5 @@
 import type { AppConfig } from '@mall/config'
-import { authorization, merchantSigner, type MerchantSigner } from './apiv3'
+import { authorization, merchantSigner, type MerchantSigner, type PlatformKeys } from './apiv3'
 
 /** What WeChat Pay answered: 2xx, or its error JSON `{code, message}` (none when unreachable). */
 export interface WxPayAnswer {
@@ -31,6 +31,8 @@ export class WechatPayClient {
   constructor(
     private readonly cfg: AppConfig['wechatPay'],
     private readonly timeoutMs: number,
+    /** WeChat signs its answers as it signs notifications: an answer that is not WeChat's is not believed */
+    private readonly keys: PlatformKeys,
   ) {}
 
   /** Made on the first call (a throwaway key outside production costs a key generation). */
@@ -95,11 +97,28 @@ export class WechatPayClient {
       parsed = null
     }
     const ok = res.status >= 200 && res.status < 300
+    if (ok && !this.signedByWechat(res, raw, now))
+      return { ok: false, status: res.status, code: 'RESPONSE_NOT_SIGNED', body: null }
     return {
       ok,
       status: res.status,
       code: ok ? null : typeof parsed?.code === 'string' ? parsed.code : `HTTP_${res.status}`,
       body: parsed,
+    }
+  }
+
+  private signedByWechat(res: Response, raw: string, now: Date): boolean {
+    const header = (name: string) => res.headers.get(name) ?? ''
+    try {
+      const signed = { timestamp: header('wechatpay-timestamp'), nonce: header('wechatpay-nonce') }
+      this.keys.verify(
+        { ...signed, signature: header('wechatpay-signature'), serial: header('wechatpay-serial') },
+        raw,
+        now,
+      )
+      return true
+    } catch {
+      return false
     }
   }
 }

@@ -5,6 +5,7 @@ import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberService } from '../members/member.service'
 import type { ProgramRules } from '../points/program-rules'
 import type { PurchaseService } from '../points/purchase.service'
+import { PlatformKeys } from './apiv3'
 import { WechatPayClient } from './wechat-pay-client'
 import { WechatPayRefunds } from './wechat-pay-refunds'
 import { WechatPaySync } from './wechat-pay-sync'
@@ -29,7 +30,11 @@ export function buildWechatPay(
   logger: Logger,
 ): WechatPayParts {
   const m = wechatPayModels(conn)
-  const client = new WechatPayClient(config.wechatPay, config.wechat.timeoutMs)
+  const client = new WechatPayClient(
+    config.wechatPay,
+    config.wechat.timeoutMs,
+    new PlatformKeys(config.wechatPay.platformKeys),
+  )
   const refunds = new WechatPayRefunds(m, purchases.recorder, ledger, rules)
   const sync = new WechatPaySync(m, client, logger)
   const service = new WechatPayService(
