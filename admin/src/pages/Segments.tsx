@@ -17,7 +17,7 @@ import { downloadCsv, toCsv } from '../csv'
 import { formatInstant } from '../format'
 import { JsonDiff } from '../components/JsonDiff'
 import { CheckGroup, Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
-import { LifecycleTag } from './Members'
+import { LifecycleTag } from './member-common'
 
 /**
  * 人群分群: saved member filters (the shared zod contract validates the form before anything is
