@@ -94,6 +94,8 @@ export interface Services {
   inviteCodes: InviteCodeImages
   /** WeChat Pay 智慧商圈 pay-to-earn: notifications, member status, unmapped queue (docs/wechat-pay.md) */
   wechatPay: WechatPayParts['service']
+  /** the 商圈会员积分同步 outbox (operators see what WeChat has not accepted yet) */
+  wechatPaySyncs: WechatPayParts['sync']
 }
 
 /** Background work; main.ts schedules it, tests and operators run it on demand. */
@@ -260,6 +262,7 @@ export function buildContext(deps: AppDeps): AppContext {
     notificationTriggers,
     inviteCodes: new InviteCodeImages(conn, deps.wechat, members, config.wechat.envVersion),
     wechatPay: wechatPay.service,
+    wechatPaySyncs: wechatPay.sync,
   }
   const jobs: Jobs = {
     expirePoints: (at) => expirePoints(ledger, at),

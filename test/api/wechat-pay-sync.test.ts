@@ -25,6 +25,11 @@ describe('商圈会员积分同步 (the points sync outbox)', () => {
     w.pay.failNextSyncs(5, 500, 'SYSTEM_ERROR')
     expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-sync', 8_800))).status).toBe(204)
     const runs = []
+    await w.api.ctx.jobs.syncWechatPayPoints(w.api.clock.now())
+    const failing = await w.api.http.get('/api/ops/wechat-pay/syncs').set(bearer(w.operator))
+    expect(failing.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ transactionId: txn, attempts: 1, lastError: 'SYSTEM_ERROR' })]),
+    )
     for (let i = 0; i < 12; i++) {
       runs.push(await w.api.ctx.jobs.syncWechatPayPoints(w.api.clock.now()))
       w.api.clock.advance(3_600_000) // past any backoff
@@ -32,6 +37,9 @@ describe('商圈会员积分同步 (the points sync outbox)', () => {
     const balance = await balanceOf(w.api, await wechatMember(w, 'o-sync')) // the token above expired meanwhile
     const calls = w.pay.syncCalls.filter((c) => c.body.transaction_id === txn)
     expect(calls.map((c) => c.status)).toEqual([500, 500, 500, 500, 500, 204])
+    const operator = (await w.api.loginStaff('wxpay-operator', 'operator', null)).accessToken // the clock moved 12 h
+    const pending = await w.api.http.get('/api/ops/wechat-pay/syncs').set(bearer(operator))
+    expect(pending.body.items.map((i: { transactionId: string }) => i.transactionId)).not.toContain(txn)
     expect(w.pay.syncs.filter((s) => s.transaction_id === txn)).toEqual([
       {
         transaction_id: txn,

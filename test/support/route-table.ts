@@ -432,6 +432,7 @@ export const ROUTES: RouteCase[] = [
   // WeChat Pay 智慧商圈: a member's pay-to-earn status, the operator's queue and merchant → store mapping
   { method: 'GET', path: () => '/api/me/wechat-pay', allow: MEMBER },
   { method: 'GET', path: () => '/api/ops/wechat-pay/unmapped', allow: ['operator'] },
+  { method: 'GET', path: () => '/api/ops/wechat-pay/syncs', allow: ['operator'] },
   {
     method: 'PUT',
     path: () => '/api/ops/wechat-pay/merchants/1900000102',

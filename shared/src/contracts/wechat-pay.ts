@@ -110,3 +110,14 @@ export const wechatMerchantMapping = z.object({
   updatedBy: z.string(),
 })
 export type WechatMerchantMapping = z.infer<typeof wechatMerchantMapping>
+
+/** GET /api/ops/wechat-pay/syncs: points syncs WeChat has not accepted yet (oldest first). */
+export const pendingPointsSync = z.object({
+  transactionId: z.string(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  nextAt: z.string(),
+  createdAt: z.string(),
+})
+export const pendingPointsSyncsPage = z.object({ items: z.array(pendingPointsSync) })
+export type PendingPointsSyncsPage = z.infer<typeof pendingPointsSyncsPage>

@@ -1,6 +1,6 @@
 import { trusted } from 'mongoose'
 import type { Logger } from 'pino'
-import { syncRetryAt } from '@mall/shared'
+import { syncRetryAt, type PendingPointsSyncsPage } from '@mall/shared'
 import { updateById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import { TransitionChain } from '../../db/transitions'
@@ -40,6 +40,20 @@ export class WechatPaySync {
       lastError: null,
     }
     await insertOnce(this.m.Sync, row as never)
+  }
+
+  /** Syncs WeChat has not accepted yet, oldest first (an operator's view of what keeps failing). */
+  async pending(): Promise<PendingPointsSyncsPage> {
+    const rows = await this.m.Sync.find({ done: false }).sort({ createdAt: 1 }).limit(200).lean<WxSyncDoc[]>().exec()
+    return {
+      items: rows.map((r) => ({
+        transactionId: r._id,
+        attempts: r.attempts,
+        lastError: r.lastError,
+        nextAt: new Date(r.nextAt).toISOString(),
+        createdAt: new Date(r.createdAt).toISOString(),
+      })),
+    }
   }
 
   /** Sends the syncs that are due; returns how many WeChat accepted in this run. */

@@ -49,6 +49,10 @@ export function wechatPayRoutes({ services, tokens, now }: AppContext): Router {
     ctx.body = await services.wechatPay.unmapped()
   })
 
+  router.get('/ops/wechat-pay/syncs', operator, async (ctx) => {
+    ctx.body = await services.wechatPaySyncs.pending()
+  })
+
   router.put('/ops/wechat-pay/merchants/:mchid', operator, async (ctx) => {
     const id = parseParam(mchid, ctx.params.mchid)
     const body = parseBody(ctx, wechatMerchantMappingRequest)
