@@ -1,13 +1,9 @@
-import { Fragment, useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react'
+import { useMemo, useState, type FormEvent } from 'react'
 import {
   DEFAULT_TIERS,
   describeSegment,
   LIFECYCLE_LABELS,
   LIFECYCLE_STAGES,
-  segmentDefinition,
-  type LifecycleStage,
-  type SegmentDefinition,
-  type SegmentPreview,
   type SegmentVersionView,
   type SegmentView,
   type TierDefinition,
@@ -15,136 +11,14 @@ import {
 import { api, ApiError, errorText } from '../api'
 import { downloadCsv, toCsv } from '../csv'
 import { formatInstant } from '../format'
-import { JsonDiff } from '../components/JsonDiff'
-import { CheckGroup, Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
-import { LifecycleTag } from './member-common'
+import { CheckGroup, Panel, useAsync } from '../ui'
+import { PreviewBox, SegmentHistoryPanel, SegmentListPanel, useLivePreview } from './segment-panels'
+import { emptyForm, fromSegment, RFM_LABELS, toDefinition, validateDefinition, type Form } from './segment-form'
 
 /**
  * 人群分群: saved member filters (the shared zod contract validates the form before anything is
  * sent), a live count while editing, member-id export for campaigns, and the change history.
  */
-
-type Letter = 'r' | 'f' | 'm'
-interface Form {
-  name: string
-  description: string
-  note: string
-  tierLevels: number[]
-  lifecycles: LifecycleStage[]
-  churn: '' | 'yes' | 'no'
-  rfm: Record<Letter, { min: string; max: string }>
-  tags: string
-  joinedWithinDays: string
-  lastPurchaseWithinDays: string
-  notPurchasedForDays: string
-  birthdayThisMonth: boolean
-}
-
-const emptyForm = (): Form => ({
-  name: '',
-  description: '',
-  note: '',
-  tierLevels: [],
-  lifecycles: [],
-  churn: '',
-  rfm: { r: { min: '', max: '' }, f: { min: '', max: '' }, m: { min: '', max: '' } },
-  tags: '',
-  joinedWithinDays: '',
-  lastPurchaseWithinDays: '',
-  notPurchasedForDays: '',
-  birthdayThisMonth: false,
-})
-
-const FIELD_LABELS: Record<string, string> = {
-  tierLevels: '会员等级',
-  lifecycles: '生命周期',
-  churnRisk: '流失风险',
-  rfm: 'RFM',
-  tagsAny: '标签',
-  joinedWithinDays: '入会天数',
-  lastPurchaseWithinDays: '最近消费',
-  notPurchasedForDays: '未消费天数',
-  birthdayThisMonth: '本月生日',
-}
-const RFM_LABELS: Record<Letter, string> = { r: 'R 最近消费', f: 'F 消费频次', m: 'M 消费金额' }
-const ACTIONS: Record<string, string> = { create: '新建', update: '修改', delete: '删除' }
-
-const num = (s: string) => (s.trim() === '' ? undefined : Number(s.trim()))
-
-/** The form as a definition (unset fields left out), before validation. */
-export function toDefinition(f: Form): unknown {
-  const d: Record<string, unknown> = {}
-  if (f.tierLevels.length) d.tierLevels = [...f.tierLevels].sort((a, b) => a - b)
-  if (f.lifecycles.length) d.lifecycles = LIFECYCLE_STAGES.filter((s) => f.lifecycles.includes(s))
-  if (f.churn) d.churnRisk = f.churn === 'yes'
-  const rfm: Record<string, unknown> = {}
-  for (const k of ['r', 'f', 'm'] as const) {
-    const r = {
-      ...(num(f.rfm[k].min) !== undefined ? { min: num(f.rfm[k].min) } : {}),
-      ...(num(f.rfm[k].max) !== undefined ? { max: num(f.rfm[k].max) } : {}),
-    }
-    if (Object.keys(r).length) rfm[k] = r
-  }
-  if (Object.keys(rfm).length) d.rfm = rfm
-  const tags = f.tags
-    .split(/[,，、]/)
-    .map((t) => t.trim())
-    .filter(Boolean)
-  if (tags.length) d.tagsAny = [...new Set(tags)]
-  for (const k of ['joinedWithinDays', 'lastPurchaseWithinDays', 'notPurchasedForDays'] as const)
-    if (num(f[k]) !== undefined) d[k] = num(f[k])
-  if (f.birthdayThisMonth) d.birthdayThisMonth = true
-  return d
-}
-
-function fromSegment(s: SegmentView): Form {
-  const d = s.definition
-  const str = (n: number | undefined) => (n === undefined ? '' : String(n))
-  return {
-    name: s.name,
-    description: s.description,
-    note: '',
-    tierLevels: d.tierLevels ?? [],
-    lifecycles: d.lifecycles ?? [],
-    churn: d.churnRisk === undefined ? '' : d.churnRisk ? 'yes' : 'no',
-    rfm: {
-      r: { min: str(d.rfm?.r?.min), max: str(d.rfm?.r?.max) },
-      f: { min: str(d.rfm?.f?.min), max: str(d.rfm?.f?.max) },
-      m: { min: str(d.rfm?.m?.min), max: str(d.rfm?.m?.max) },
-    },
-    tags: (d.tagsAny ?? []).join('，'),
-    joinedWithinDays: str(d.joinedWithinDays),
-    lastPurchaseWithinDays: str(d.lastPurchaseWithinDays),
-    notPurchasedForDays: str(d.notPurchasedForDays),
-    birthdayThisMonth: d.birthdayThisMonth === true,
-  }
-}
-
-/** Validates with the shared contract; problems in Chinese, keyed by the top-level field. */
-export function validateDefinition(
-  raw: unknown,
-): { ok: true; definition: SegmentDefinition } | { ok: false; problems: string[] } {
-  const parsed = segmentDefinition.safeParse(raw)
-  if (parsed.success) return { ok: true, definition: parsed.data }
-  return {
-    ok: false,
-    problems: parsed.error.issues.map((i) => {
-      const field = FIELD_LABELS[String(i.path[0])] ?? String(i.path[0] ?? '条件')
-      const sub = i.path
-        .slice(1)
-        .filter((p) => typeof p === 'string')
-        .join('.')
-        .toUpperCase()
-      if (i.path[0] === 'notPurchasedForDays' && i.code === 'custom')
-        return '未消费天数须小于「最近 N 天内有消费」的天数（表示最后一次消费在两者之间）'
-      if (i.path[0] === 'rfm' && i.code === 'custom') return `RFM ${sub} 的最低分不能高于最高分`
-      if (i.path[0] === 'tagsAny') return '标签为 1–20 个字：中文、字母、数字、空格、_ - ·，最多 20 个'
-      if (i.code === 'invalid_type' || i.code === 'too_small' || i.code === 'too_big')
-        return `${field}${sub ? ` ${sub}` : ''}：请输入有效的整数（天数 1–3650，RFM 1–5）`
-      return `${field}${sub ? ` ${sub}` : ''}：${i.message}`
-    }),
-  }
-}
 
 export function SegmentsPage() {
   const [list, reloadList] = useAsync(() => api<{ items: SegmentView[] }>('GET', '/api/ops/segments'), [])
@@ -158,7 +32,6 @@ export function SegmentsPage() {
   const [editing, setEditing] = useState<{ id: string; version: number } | null>(null)
   const [busy, setBusy] = useState(false)
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null)
-  const [openKey, setOpenKey] = useState<string | null>(null)
 
   const raw = useMemo(() => toDefinition(form), [form])
   const checked = useMemo(() => validateDefinition(raw), [raw])
@@ -414,237 +287,20 @@ export function SegmentsPage() {
         </form>
       </Panel>
 
-      <Panel
-        title='已保存的分群'
-        extra={
-          <button className='btn btn-small' type='button' onClick={reloadList}>
-            刷新人数
-          </button>
-        }
-      >
-        {list.status === 'error' && <ErrorBox error={list.error} onRetry={reloadList} />}
-        {!list.data && list.status === 'loading' && <Loading />}
-        {list.data && list.data.items.length === 0 && <Empty text='还没有分群' />}
-        {list.data && list.data.items.length > 0 && (
-          <div className={`table-wrap${list.status === 'loading' ? ' stale' : ''}`}>
-            <table className='table'>
-              <thead>
-                <tr>
-                  <th>名称</th>
-                  <th>条件</th>
-                  <th className='num'>当前人数</th>
-                  <th>版本</th>
-                  <th>最后修改</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((s) => (
-                  <tr key={s.id} data-testid='segment-row' className={editing?.id === s.id ? 'selected' : undefined}>
-                    <td>
-                      {s.name}
-                      {s.description && <small className='muted block'>{s.description}</small>}
-                      <small className='muted block mono'>{s.id}</small>
-                    </td>
-                    <td>{s.summary}</td>
-                    <td className='num' data-testid='segment-count'>
-                      {s.count?.toLocaleString('zh-CN') ?? '—'}
-                    </td>
-                    <td>{s.version}</td>
-                    <td className='nowrap'>
-                      {s.updatedBy}
-                      <small className='muted block'>{formatInstant(s.updatedAt).slice(0, 16)}</small>
-                    </td>
-                    <td className='nowrap'>
-                      <button
-                        className='btn btn-small'
-                        type='button'
-                        data-testid='segment-edit'
-                        onClick={() => {
-                          setForm(fromSegment(s))
-                          setEditing({ id: s.id, version: s.version })
-                          setMessage(null)
-                          window.scrollTo(0, 0)
-                        }}
-                      >
-                        编辑
-                      </button>{' '}
-                      <button
-                        className='btn btn-small'
-                        type='button'
-                        data-testid='segment-export'
-                        onClick={() => exportIds(s)}
-                      >
-                        导出会员号
-                      </button>{' '}
-                      <button
-                        className='btn btn-small'
-                        type='button'
-                        data-testid='segment-delete'
-                        onClick={() => remove(s)}
-                      >
-                        删除
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Panel>
-
-      <Panel title='修改历史'>
-        {history.status === 'error' && <ErrorBox error={history.error} onRetry={reloadHistory} />}
-        {!history.data && history.status === 'loading' && <Loading />}
-        {history.data && history.data.items.length === 0 && <Empty text='暂无修改记录' />}
-        {history.data && history.data.items.length > 0 && (
-          <div className='table-wrap'>
-            <table className='table table-dense'>
-              <thead>
-                <tr>
-                  <th>分群</th>
-                  <th>版本</th>
-                  <th>操作</th>
-                  <th>修改人</th>
-                  <th>时间（上海）</th>
-                  <th>说明</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {history.data.items.map((v) => {
-                  const key = `${v.segmentId}:${v.version}`
-                  return (
-                    <Fragment key={key}>
-                      <tr data-testid='segment-history-row'>
-                        <td>
-                          {(v.after ?? v.before)?.name}
-                          <small className='muted block mono'>{v.segmentId}</small>
-                        </td>
-                        <td className='num'>{v.version}</td>
-                        <td>{ACTIONS[v.action] ?? v.action}</td>
-                        <td>{v.changedBy}</td>
-                        <td className='nowrap'>{formatInstant(v.changedAt)}</td>
-                        <td>{v.note || <span className='muted'>—</span>}</td>
-                        <td>
-                          <button
-                            className='btn btn-small'
-                            type='button'
-                            onClick={() => setOpenKey(openKey === key ? null : key)}
-                          >
-                            {openKey === key ? '收起' : '查看差异'}
-                          </button>
-                        </td>
-                      </tr>
-                      {openKey === key && (
-                        <tr className='diff-cell'>
-                          <td colSpan={7}>
-                            <JsonDiff before={v.before} after={v.after} />
-                          </td>
-                        </tr>
-                      )}
-                    </Fragment>
-                  )
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Panel>
-    </div>
-  )
-}
-
-type PreviewState =
-  | { status: 'idle' }
-  | { status: 'loading'; data?: SegmentPreview }
-  | { status: 'ok'; data: SegmentPreview }
-  | { status: 'error'; error: unknown }
-
-/** Counts the members a valid definition matches, 400 ms after the last edit; stale answers are dropped. */
-function useLivePreview(definition: SegmentDefinition | null): PreviewState {
-  const [state, setState] = useState<PreviewState>({ status: 'idle' })
-  const key = definition ? JSON.stringify(definition) : null
-  useEffect(() => {
-    if (key === null) return setState({ status: 'idle' })
-    let live = true
-    setState((s) => ({ status: 'loading', data: s.status === 'ok' || s.status === 'loading' ? s.data : undefined }))
-    const timer = setTimeout(() => {
-      api<SegmentPreview>('POST', '/api/ops/segments/preview', { definition: JSON.parse(key) })
-        .then((data) => live && setState({ status: 'ok', data }))
-        .catch((error: unknown) => live && setState({ status: 'error', error }))
-    }, 400)
-    return () => {
-      live = false
-      clearTimeout(timer)
-    }
-  }, [key])
-  return state
-}
-
-function PreviewBox({ preview }: { preview: PreviewState }) {
-  const [showAll, setShowAll] = useState(false)
-  if (preview.status === 'idle') return null
-  if (preview.status === 'error') return <ErrorBox error={preview.error} />
-  const data = preview.data
-  let body: ReactNode = <Loading text='正在计算人数…' />
-  if (data) {
-    const rows = showAll ? data.sample : data.sample.slice(0, 10)
-    body = (
-      <>
-        <p className='preview-count'>
-          当前符合条件：<strong data-testid='segment-preview-count'>{data.count.toLocaleString('zh-CN')}</strong> 人
-          <span className='muted'>
-            （共 {data.population.toLocaleString('zh-CN')} 位会员，截至 {formatInstant(data.asOf).slice(0, 16)}
-            {data.dataAgeSeconds > 0 ? `，数据为 ${data.dataAgeSeconds} 秒前读取` : ''}）
-          </span>
-        </p>
-        {rows.length > 0 && (
-          <div className='table-wrap'>
-            <table className='table table-dense' data-testid='segment-preview-sample'>
-              <thead>
-                <tr>
-                  <th>会员号</th>
-                  <th>昵称</th>
-                  <th>手机</th>
-                  <th>生命周期</th>
-                  <th>RFM</th>
-                  <th>流失风险</th>
-                  <th>标签</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((m) => (
-                  <tr key={m.memberId}>
-                    <td className='mono'>
-                      <a href={`#/members/${m.memberId}`}>{m.memberId}</a>
-                    </td>
-                    <td>{m.nickname}</td>
-                    <td>{m.phoneMasked ?? '—'}</td>
-                    <td>
-                      <LifecycleTag stage={m.lifecycle} />
-                    </td>
-                    <td className='mono'>{m.rfm}</td>
-                    <td>{m.churnRisk ? '有' : '—'}</td>
-                    <td>{m.tags.join('、') || '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {data.sample.length > 10 && (
-          <button className='btn btn-small' type='button' onClick={() => setShowAll(!showAll)}>
-            {showAll ? '只看前 10 位' : `展开前 ${data.sample.length} 位`}
-          </button>
-        )}
-      </>
-    )
-  }
-  return (
-    <div className={`preview-box${preview.status === 'loading' ? ' stale' : ''}`} data-testid='segment-preview'>
-      {body}
+      <SegmentListPanel
+        list={list}
+        reload={reloadList}
+        editingId={editing?.id ?? null}
+        onEdit={(seg) => {
+          setForm(fromSegment(seg))
+          setEditing({ id: seg.id, version: seg.version })
+          setMessage(null)
+          window.scrollTo(0, 0)
+        }}
+        onExport={exportIds}
+        onDelete={remove}
+      />
+      <SegmentHistoryPanel history={history} reload={reloadHistory} />
     </div>
   )
 }
