@@ -187,4 +187,17 @@ describe('CouponDetailPage', () => {
     render(<CouponDetailPage />)
     expect(await screen.findByText('该券已使用或已过期')).toBeInTheDocument()
   })
+
+  it('confirms 已使用 (no error to retry) when the coupon is redeemed while its code is on screen', async () => {
+    request.mockImplementation(async ({ url }: { url: string }) =>
+      url.includes('/code')
+        ? fail(409, 'COUPON.ALREADY_REDEEMED')
+        : ok({ items: [mine('123456#7', { storeIds: [] })] }),
+    )
+    const { container } = render(<CouponDetailPage />)
+    expect(await screen.findByText('✓ 已使用')).toBeInTheDocument()
+    expect(screen.getByText('店员已核销此券，感谢光临')).toBeInTheDocument()
+    expect(container.querySelector('.coupon-code-panel')).toBeNull()
+    expect(screen.queryByText('重试')).toBeNull()
+  })
 })

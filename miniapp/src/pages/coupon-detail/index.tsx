@@ -59,13 +59,24 @@ export default function CouponDetailPage() {
         />
       )}
 
-      <MemberCodePanel
-        state={code}
-        noun='券码'
-        hint='请向店员出示此码核销'
-        hooks={COUPON_CODE_HOOKS}
-        className='coupon-code-panel'
-      />
+      {code.error?.code === 'COUPON.ALREADY_REDEEMED' ? (
+        // Redeemed at the till while the code was on screen: a confirmation, not an error to retry.
+        <View className='surface state-box coupon-used'>
+          <Text className='coupon-used__mark'>✓ 已使用</Text>
+          <Text className='muted'>店员已核销此券，感谢光临</Text>
+          <Button className='btn-quiet' size='mini' onClick={() => void Taro.redirectTo({ url: MY_COUPONS_PAGE })}>
+            返回我的券
+          </Button>
+        </View>
+      ) : (
+        <MemberCodePanel
+          state={code}
+          noun='券码'
+          hint='请向店员出示此码核销'
+          hooks={COUPON_CODE_HOOKS}
+          className='coupon-code-panel'
+        />
+      )}
     </View>
   )
 }
