@@ -26,6 +26,11 @@ module.exports = {
     '^@mall/shared$': path.resolve(__dirname, '../shared/src/index.ts'),
     '\\.(css|less|scss|sass)$': '<rootDir>/test/__mocks__/style.js',
   },
-  globals: { API_BASE: 'http://api.test', CHECKIN_TEMPLATE_ID: 'checkin-reminder-test', WEAPP_DEV_LOGIN: false },
+  globals: {
+    API_BASE: 'http://api.test',
+    CHECKIN_TEMPLATE_ID: 'checkin-reminder-test',
+    WEAPP_DEV_LOGIN: false,
+    POINTS_PLUGIN_PROVIDER: '',
+  },
   setupFilesAfterEnv: ['<rootDir>/test/jest-setup.ts'],
 }
