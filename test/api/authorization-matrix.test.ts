@@ -65,6 +65,7 @@ describe('authorization matrix (every route × every kind of caller)', () => {
             .replace('%3AcouponId', ':couponId')
             .replace('/jobs/sweep-used-codes', '/jobs/:name')
             .replace('/merchants/1900000102', '/merchants/:mchid')
+            .replace('/unmapped/4200000000000000000/', '/unmapped/:transactionId/')
             .replace('/campaigns/c00000000', '/campaigns/:id')
             .replace('/points-campaigns/member-day', '/points-campaigns/:id')}`,
       ),

@@ -433,6 +433,14 @@ export const ROUTES: RouteCase[] = [
   { method: 'GET', path: () => '/api/me/wechat-pay', allow: MEMBER },
   { method: 'GET', path: () => '/api/ops/wechat-pay/unmapped', allow: ['operator'] },
   { method: 'GET', path: () => '/api/ops/wechat-pay/syncs', allow: ['operator'] },
+  // a transaction nobody queued: the operator gets 404
+  {
+    method: 'POST',
+    path: () => '/api/ops/wechat-pay/unmapped/4200000000000000000/retry',
+    body: () => ({}),
+    allow: ['operator'],
+    write: true,
+  },
   {
     method: 'PUT',
     path: () => '/api/ops/wechat-pay/merchants/1900000102',

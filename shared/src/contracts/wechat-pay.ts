@@ -121,3 +121,12 @@ export const pendingPointsSync = z.object({
 })
 export const pendingPointsSyncsPage = z.object({ items: z.array(pendingPointsSync) })
 export type PendingPointsSyncsPage = z.infer<typeof pendingPointsSyncsPage>
+
+export const transactionId = z.string().regex(/^[0-9A-Za-z]{1,32}$/)
+/** POST /api/ops/wechat-pay/unmapped/:transactionId/retry: earned now, or still queued (and why). */
+export const queuedPaymentRetry = z.object({
+  transactionId: z.string(),
+  outcome: z.enum(['earned', 'queued']),
+  reason: z.enum(['unknown_merchant', 'unknown_member']).nullable(),
+})
+export type QueuedPaymentRetry = z.infer<typeof queuedPaymentRetry>

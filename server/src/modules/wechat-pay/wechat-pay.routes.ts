@@ -1,6 +1,6 @@
 import Router from '@koa/router'
 import type { Context } from 'koa'
-import { mchid, wechatMerchantMappingRequest } from '@mall/shared'
+import { mchid, transactionId, wechatMerchantMappingRequest } from '@mall/shared'
 import { requireMember, requireStaff } from '../../http/auth-middleware'
 import { parseBody, parseParam } from '../../http/validate'
 import type { AppContext } from '../../app-context'
@@ -47,6 +47,11 @@ export function wechatPayRoutes({ services, tokens, now }: AppContext): Router {
 
   router.get('/ops/wechat-pay/unmapped', operator, async (ctx) => {
     ctx.body = await services.wechatPay.unmapped()
+  })
+
+  router.post('/ops/wechat-pay/unmapped/:transactionId/retry', operator, async (ctx) => {
+    const txn = parseParam(transactionId, ctx.params.transactionId)
+    ctx.body = await services.wechatPay.retryQueued(txn, now())
   })
 
   router.get('/ops/wechat-pay/syncs', operator, async (ctx) => {

@@ -10,11 +10,13 @@ import {
   type MallAuthorizationResource,
   type MallPaymentResource,
   type MallRefundResource,
+  type QueuedPaymentRetry,
   type MemberWechatPayStatus,
   type UnmappedPaymentsPage,
   type WechatMerchantMapping,
 } from '@mall/shared'
-import { findById } from '../../db/by-id'
+import { findById, updateById } from '../../db/by-id'
+import { DomainError } from '../../http/domain-error'
 import { insertOnce } from '../../db/connect'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberService } from '../members/member.service'
@@ -82,11 +84,11 @@ export class WechatPayService {
       const r = resource as MallRefundResource
       return this.refunds.received(r, parseWechatTime(r.refund_time) ?? now, now)
     }
-    return this.paid(resource as MallPaymentResource, now)
+    await this.paid(resource as MallPaymentResource, now)
   }
 
   /** A payment: earn by the till's rules, keyed by transaction_id; unknown merchant or payer → queue. */
-  async paid(p: MallPaymentResource, now: Date): Promise<void> {
+  async paid(p: MallPaymentResource, now: Date): Promise<'earned' | 'queued'> {
     const paidAt = parseWechatTime(p.time_end) ?? now
     const merchant =
       (p.sub_mchid ? await findById<WxMerchantDoc>(this.m.Merchant, p.sub_mchid) : null) ??
@@ -123,6 +125,7 @@ export class WechatPayService {
       now,
     )
     await this.refunds.paymentPosted(txn, now)
+    return 'earned'
   }
 
   /** Records and posts the payment (keyed by transaction_id), or finds the channel that recorded it first. */
@@ -156,12 +159,17 @@ export class WechatPayService {
     }
   }
 
-  private async queue(p: MallPaymentResource, reason: WxUnmappedDoc['reason'], paidAt: Date, now: Date): Promise<void> {
+  private async queue(
+    p: MallPaymentResource,
+    reason: WxUnmappedDoc['reason'],
+    paidAt: Date,
+    now: Date,
+  ): Promise<'queued'> {
     this.logger.warn(
       { transactionId: p.transaction_id, mchid: p.mchid, reason },
       'wechat pay payment queued for an operator',
     )
-    await insertOnce(this.m.Unmapped, {
+    const first = await insertOnce(this.m.Unmapped, {
       _id: p.transaction_id,
       reason,
       mchid: p.sub_mchid ?? p.mchid,
@@ -172,6 +180,9 @@ export class WechatPayService {
       receivedAt: now,
       payment: { ...p },
     } satisfies WxUnmappedDoc as never)
+    // Queued before for another reason (its merchant was mapped since): the row says what it waits for now.
+    if (!first) await updateById(this.m.Unmapped, p.transaction_id, { $set: { reason } })
+    return 'queued'
   }
 
   private async authorized(a: MallAuthorizationResource, now: Date): Promise<void> {
@@ -251,11 +262,25 @@ export class WechatPayService {
       { upsert: true },
     ).exec()
     const queued = await this.m.Unmapped.find({ mchid, reason: 'unknown_merchant' }).lean<WxUnmappedDoc[]>().exec()
-    for (const row of queued) {
-      await this.paid(row.payment as MallPaymentResource, now)
-      await this.m.Unmapped.deleteOne({ _id: row._id, reason: 'unknown_merchant' }).exec()
-    }
+    for (const row of queued) await this.retry(row, now)
     return { mchid, storeId, updatedAt: now.toISOString(), updatedBy: by }
+  }
+
+  /** An operator retries a queued payment (its payer has logged in since, say); it earns once or stays queued. */
+  async retryQueued(transactionId: string, now: Date): Promise<QueuedPaymentRetry> {
+    const row = await findById<WxUnmappedDoc>(this.m.Unmapped, transactionId)
+    if (!row) throw new DomainError('PURCHASE.NOT_FOUND', 'no queued payment with this transaction id')
+    const outcome = await this.retry(row, now)
+    const reason =
+      outcome === 'queued' ? ((await findById<WxUnmappedDoc>(this.m.Unmapped, transactionId))?.reason ?? null) : null
+    return { transactionId, outcome, reason }
+  }
+
+  private async retry(row: WxUnmappedDoc, now: Date): Promise<'earned' | 'queued'> {
+    const outcome = await this.paid(row.payment as MallPaymentResource, now)
+    // Earned (once, by its keys): it waits for nothing any more.
+    if (outcome === 'earned') await this.m.Unmapped.deleteOne({ _id: row._id }).exec()
+    return outcome
   }
 
   /** Nonces older than the timestamp window can never be replayed (their timestamp is refused). */
