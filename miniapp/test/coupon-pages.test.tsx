@@ -35,6 +35,16 @@ const claimable = (templateId: string, over: Record<string, unknown> = {}) => ({
   storeIds: [],
   ...over,
 })
+const walletSummaryOf = (balance: number) => ({
+  balance,
+  debt: 0,
+  lifetimeEarned: balance,
+  lifetimeSpent: 0,
+  lifetimeExpired: 0,
+  lots: [],
+  expiring: [],
+  serverTime: '2025-01-05T06:03:00Z',
+})
 const mine = (couponId: string, over: Record<string, unknown> = {}) => ({
   couponId,
   templateId: '123456',
@@ -93,7 +103,34 @@ describe('CouponsPage', () => {
     await waitFor(() => expect(buttons()[0]).toBe('已领取'))
   })
 
+  it('asks before spending points, with the balance before and after; 再想想 sends nothing', async () => {
+    const showModal = jest.fn(async () => ({ confirm: false }))
+    Object.assign(Taro, { showModal })
+    request.mockImplementation(async ({ url, method }: { url: string; method: string }) => {
+      if (url.endsWith('/api/me/wallet')) return ok(walletSummaryOf(1200))
+      if (method !== 'POST') return ok({ items: [claimable('100001', { pricePoints: 900, name: '停车券' })] })
+      return ok(mine('100001#1'))
+    })
+    const { container } = render(<CouponsPage />)
+    const button = await waitFor(() => {
+      const b = container.querySelector('.coupon-claim-button')
+      expect(b).toHaveTextContent('立即领取')
+      return b!
+    })
+    fireEvent.click(button)
+    await waitFor(() => expect(showModal).toHaveBeenCalled())
+    expect(showModal).toHaveBeenCalledWith(
+      expect.objectContaining({
+        title: '确认兑换',
+        content: expect.stringContaining('当前 1,200 积分，兑换后剩余 300 积分'),
+      }),
+    )
+    await waitFor(() => expect(container.querySelector('.coupon-claim-button')).toHaveTextContent('立即领取'))
+    expect(request.mock.calls.filter(([o]) => o.method === 'POST')).toHaveLength(0)
+  })
+
   it('shows the zh-CN claim error and keeps the key for a retry after a network failure', async () => {
+    Object.assign(Taro, { showModal: jest.fn(async () => ({ confirm: true })) })
     const keys: string[] = []
     let posts = 0
     request.mockImplementation(async ({ method, header }: { method: string; header: Record<string, string> }) => {

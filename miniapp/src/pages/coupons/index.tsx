@@ -9,6 +9,8 @@ import { goToLogin, isLoggedIn, logout } from '../../services/session'
 import { useRemoteData } from '../../hooks/use-remote-data'
 import { createClaimKeys } from '../../lib/claim-keys'
 import { claimButtonState, claimedText, priceText, stockText } from '../../lib/coupon-format'
+import { formatPoints } from '../../lib/format'
+import { fetchWalletSummary } from '../../services/points'
 import CouponTicket from '../../components/coupon-ticket'
 import RemoteState from '../../components/remote-state'
 import './index.css'
@@ -48,6 +50,7 @@ export default function CouponsPage() {
     claimInFlight.current = true
     setClaiming(coupon.templateId)
     try {
+      if (coupon.pricePoints > 0 && !(await confirmSpend(coupon))) return
       await claimCoupon(coupon.templateId, claimKeys.keyFor(coupon.templateId))
       claimKeys.settle(coupon.templateId, null)
       setOutcome('领取成功')
@@ -145,4 +148,18 @@ function ClaimableCard({ coupon, busy, onClaim }: ClaimableCardProps) {
       }
     />
   )
+}
+
+/**
+ * Points are spent only after the member confirms, seeing the balance before and after (a claim
+ * that costs points is a purchase). Without the balance (offline) the price alone is shown.
+ */
+async function confirmSpend(coupon: ClaimableCoupon): Promise<boolean> {
+  const wallet = await fetchWalletSummary().catch(() => null)
+  const price = formatPoints(coupon.pricePoints)
+  const content = wallet
+    ? `兑换「${coupon.name}」需 ${price} 积分\n当前 ${formatPoints(wallet.balance)} 积分，兑换后剩余 ${formatPoints(wallet.balance - coupon.pricePoints)} 积分`
+    : `兑换「${coupon.name}」需 ${price} 积分`
+  const { confirm } = await Taro.showModal({ title: '确认兑换', content, confirmText: '兑换', cancelText: '再想想' })
+  return confirm
 }
