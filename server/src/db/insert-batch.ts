@@ -10,9 +10,9 @@ const { MongoBulkWriteError, MongoServerError } = mongoose.mongo
  * document). An idle server sends every insert at once, alone, so nothing waits without load.
  *
  * Why: on the embedded database a command's fixed cost (wire, dispatch, transaction) is most of an
- * insert's cost, and in the server each command is a socket write and a reply to parse. Measured
- * (FerretDB CPU per document, 16 concurrent writers, fixed group sizes): 0.56 ms alone, 0.29 in
- * fours, 0.20 in sixteens; bench/db-ops.bench.test.ts measures this helper against plain inserts.
+ * insert's cost, and in the server each command is a socket write and a reply to parse, so the cost per
+ * document falls as groups grow (figures: docs/performance.md; bench/db-ops.bench.test.ts measures this
+ * helper against plain inserts).
  * Inserts are where every invariant of the ledger, the coupon book and the receipts lives (unique
  * keys), so they are also the busiest writes.
  *

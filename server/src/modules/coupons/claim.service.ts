@@ -40,7 +40,7 @@ export class CouponClaimService {
   /**
    * Per `<template>:<member>`, the ordinal after the last one this process took: a member's next claim
    * of a template starts there instead of colliding with every coupon of it the member holds (each
-   * collision costs an insert and a read — the 20th claim cost 40 calls).
+   * collision costs an insert and a read, so the n-th claim would cost 2n calls).
    */
   private readonly nextOrdinal = new RecentMap<string, number>(ORDINAL_CACHE_SIZE)
 

@@ -45,9 +45,8 @@ export interface AwardInput {
  * The keys of a till's totals for a Shanghai day: its cap leases (`<staff>:<day>:L<n>`, see
  * till-quota.ts) and one small row per member that staff member served that day (the repeat-member
  * count). The per-member counts live in rows of their own because a row's size is what an update costs
- * on the embedded database: in a shared day row they grew it by a key per member served (a $inc
- * measured 1.0 ms with none, 3.5 ms with 200, 8.8 ms with 500) — every award of a busy till got slower
- * as its day went on.
+ * on the embedded database: in a shared day row they would grow it by a key per member served, and
+ * every award of a busy till would get slower as its day went on (figures: docs/performance.md).
  */
 function staffTotalKeys(
   staffId: string,
