@@ -55,6 +55,18 @@ describe('WeChat Pay notifications are checked before anything is written', () =
     expect(await dbFingerprint(w.api.conn)).toBe(before)
   })
 
+  it('nonces are swept once their timestamps can no longer pass (10 minutes)', async () => {
+    const { Nonce } = wechatPayModels(w.api.conn)
+    const now = w.api.clock.now()
+    await Nonce.collection.insertMany([
+      { _id: 'old-nonce', at: new Date(now.getTime() - 11 * 60_000) },
+      { _id: 'new-nonce', at: new Date(now.getTime() - 9 * 60_000) },
+    ] as never)
+    expect((await w.api.ctx.jobs.sweepWechatPay(now)).nonces).toBeGreaterThanOrEqual(1)
+    expect(await Nonce.exists({ _id: 'old-nonce' })).toBeNull()
+    expect(await Nonce.exists({ _id: 'new-nonce' })).toBeTruthy()
+  })
+
   it('fields missing from the decrypted resource → 400 PARAM_ERROR', async () => {
     const n = w.pay.notification('MALL_TRANSACTION.SUCCESS', { mchid: '1900000101', openid: 'x' })
     expect((await w.pay.deliver(w.paymentUrl, n)).status).toBe(400)
