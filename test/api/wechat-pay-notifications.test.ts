@@ -191,6 +191,34 @@ describe('after a crash', () => {
   })
 })
 
+describe('after a crash between keeping a refund and applying it', () => {
+  it('the sweeper applies it, once', async () => {
+    await wechatMember(w, 'o-refund-crash')
+    const txn = '4200000000000000065'
+    await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-refund-crash', 10_000))
+    // The refund row as the handler left it when its process died (no slot, not applied).
+    await wechatPayModels(w.api.conn).Refund.collection.insertOne({
+      _id: '5030000000000000065',
+      transactionId: txn,
+      openid: 'o-refund-crash',
+      payFen: 10_000,
+      refundFen: 5_000,
+      refundedAt: new Date(),
+      receivedAt: new Date(),
+      settled: false,
+      outcome: null,
+      entryId: null,
+    } as never)
+    await Promise.all([
+      w.api.ctx.jobs.sweepWechatPay(w.api.clock.now()),
+      w.api.ctx.jobs.sweepWechatPay(w.api.clock.now()),
+    ])
+    expect(await entriesFor(w, 'refund:5030000000000000065')).toMatchObject([{ delta: -50 }])
+    const row = await wechatPayModels(w.api.conn).Refund.collection.findOne({ _id: '5030000000000000065' } as never)
+    expect(row).toMatchObject({ settled: true, outcome: 'reversed' })
+  })
+})
+
 describe('payments nobody can be matched to wait for an operator', () => {
   it('an unknown merchant is queued, and earns once the operator maps it', async () => {
     const m = await wechatMember(w, 'o-unmapped')
