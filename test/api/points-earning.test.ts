@@ -33,6 +33,9 @@ describe('staff award for a purchase', () => {
     })
     expect(res.body.breakdown).toMatchObject({ basePoints: 123, tierMultiplierPermille: 1000, campaign: null })
     expect(await balanceOf(api, m)).toBe(W + 123)
+    // the wallet history says how the points came about
+    const history = await api.http.get('/api/me/wallet/entries').set(bearer(m.accessToken))
+    expect(history.body.items[0]).toMatchObject({ delta: 123, explanation: '消费 ¥123.99：基础 123 分' })
   })
 
   it('doubles points on member day (the 18th, Shanghai time)', async () => {

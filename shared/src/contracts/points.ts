@@ -79,6 +79,8 @@ export const walletEntry = z.object({
   amountFen: z.number().int().nullable(),
   /** how the purchase was reported, for an earn entry: 门店扫码, 微信支付 … (absent on other entries) */
   channel: z.string().nullable().optional(),
+  /** how a purchase's points came about: "消费 ¥456.00：基础 456 分 × 1.2 倍（银卡会员）…" (earn entries) */
+  explanation: z.string().optional(),
 })
 export type WalletEntry = z.infer<typeof walletEntry>
 

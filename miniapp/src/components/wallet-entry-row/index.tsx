@@ -17,7 +17,10 @@ export default function WalletEntryRow({ entry }: { entry: WalletEntry }) {
       <View className='wallet-entry__main'>
         <Text className='wallet-entry__title'>{entry.title}</Text>
         {origin ? <Text className='wallet-entry__origin'>{origin}</Text> : null}
-        {entry.amountFen !== null ? (
+        {entry.explanation ? (
+          // How the points came about: amount, tier and store multipliers, campaign bonus, caps.
+          <Text className='wallet-entry__amount wallet-entry__explanation'>{entry.explanation}</Text>
+        ) : entry.amountFen !== null ? (
           <Text className='wallet-entry__amount'>消费金额 ¥{formatYuan(entry.amountFen)}</Text>
         ) : null}
         <Text className='wallet-entry__time'>{formatShanghaiDateTime(entry.createdAt)}</Text>

@@ -4,6 +4,8 @@ import {
   lastDayOfMonth,
   shanghaiMonth,
   type TierInfo,
+  explainEarning,
+  type EarningBreakdownFacts,
   type WalletEntriesPage,
   type WalletEntry,
   type WalletSummary,
@@ -55,7 +57,11 @@ export class WalletService {
     const start = beforeSeq ?? (await this.ledger.head(memberId)).seq + 1
     const rows = await this.ledger.entries(memberId, start, limit)
     const last = rows.at(-1)
-    return { items: rows.map(toWalletEntry), nextBeforeSeq: last && last.seq > 1 ? last.seq : null }
+    const tierNames = new Map((await this.rules.current()).tiers.map((t) => [t.level, t.name]))
+    return {
+      items: rows.map((e) => toWalletEntry(e, tierNames)),
+      nextBeforeSeq: last && last.seq > 1 ? last.seq : null,
+    }
   }
 
   async tier(memberId: string, now: Date): Promise<TierInfo> {
@@ -74,7 +80,7 @@ export class WalletService {
   }
 }
 
-export function toWalletEntry(e: LedgerEntryDoc): WalletEntry {
+export function toWalletEntry(e: LedgerEntryDoc, tierNames?: Map<number, string>): WalletEntry {
   const meta = e.meta as {
     storeName?: string
     receiptNo?: string
@@ -82,7 +88,8 @@ export function toWalletEntry(e: LedgerEntryDoc): WalletEntry {
     reason?: string
     item?: string
     channel?: string
-    breakdown?: { campaign?: { name: string; bonusPoints?: number } | null }
+    breakdown?: EarningBreakdownFacts
+    tierLevelBefore?: number
   }
   // "Why did I get these points": a purchase names the campaign that added to it.
   const campaign = meta.breakdown?.campaign
@@ -98,5 +105,8 @@ export function toWalletEntry(e: LedgerEntryDoc): WalletEntry {
     receiptNo: meta.receiptNo ?? null,
     amountFen: meta.amountFen ?? null,
     ...(meta.channel ? { channel: CHANNELS[meta.channel] ?? meta.channel } : {}),
+    ...(meta.breakdown && meta.amountFen !== undefined && meta.amountFen > 0
+      ? { explanation: explainEarning(meta.amountFen, meta.breakdown, tierNames?.get(meta.tierLevelBefore ?? -1)) }
+      : {}),
   }
 }
