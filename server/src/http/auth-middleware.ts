@@ -1,6 +1,6 @@
 import type { Context, Middleware, Next } from 'koa'
 import type { StaffRole } from '@mall/shared'
-import { DomainError } from './domain-error'
+import { DomainError } from '../errors/domain-error'
 import type { StaffClaims, TokenService } from '../modules/auth/tokens'
 
 export interface AuthState {

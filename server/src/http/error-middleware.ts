@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa'
 import { ERROR_MESSAGES_ZH, type ErrorBody, type ErrorCode } from '@mall/shared'
-import { DomainError } from './domain-error'
+import { DomainError } from '../errors/domain-error'
 import { HTTP_STATUS_BY_CODE } from './error-table'
 
 /**

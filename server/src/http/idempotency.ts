@@ -3,7 +3,7 @@ import { Schema, type Connection, type Model } from 'mongoose'
 import type { Middleware } from 'koa'
 import { getModel, insertOnce } from '../db/connect'
 import { sleep } from '../lib/keyed-mutex'
-import { DomainError } from './domain-error'
+import { DomainError } from '../errors/domain-error'
 
 /**
  * Client `Idempotency-Key` per caller and route (the Stripe/IETF model): the first successful

@@ -1,4 +1,4 @@
-import { DomainError } from './domain-error'
+import { DomainError } from '../errors/domain-error'
 
 /**
  * Limits on the shape of any request input, checked by one iterative walk (no recursion, so no input

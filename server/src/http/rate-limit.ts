@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa'
 import ratelimit from 'koa-ratelimit'
-import { DomainError } from './domain-error'
+import { DomainError } from '../errors/domain-error'
 
 export interface RateLimitRule {
   /** requests allowed per window for one caller */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Middleware } from 'koa'
 import type { Logger } from 'pino'
-import { DomainError } from './domain-error'
+import { DomainError } from '../errors/domain-error'
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9_-]{8,64}$/
 

@@ -1,6 +1,6 @@
 import type { Context } from 'koa'
 import type * as z from 'zod'
-import { DomainError } from './domain-error'
+import { DomainError } from '../errors/domain-error'
 import { assertInputShape } from './input-shape'
 
 function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {

@@ -3,7 +3,7 @@ import { evaluatedLevel, growthValue, pointsExpiringBefore, shanghaiDay, shangha
 import { getModel, insertOnce } from '../db/connect'
 import type { LedgerService } from '../modules/ledger/ledger.service'
 import type { MemberService } from '../modules/members/member.service'
-import type { ProgramRules } from '../modules/points/program-rules'
+import type { ProgramRules } from '../modules/rules/program-rules'
 
 /**
  * Expiry: one `expire` entry per member per Shanghai day that has lots past their last valid day,

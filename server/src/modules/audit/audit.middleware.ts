@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Middleware } from 'koa'
 import type { Connection } from 'mongoose'
 import { insertRow } from '../../db/insert-batch'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import { HTTP_STATUS_BY_CODE } from '../../http/error-table'
 import { auditModel } from './audit.model'
 

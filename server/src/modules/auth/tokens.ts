@@ -9,7 +9,7 @@ import {
 } from 'node:crypto'
 import jwt from 'jsonwebtoken'
 import type { StaffRole } from '@mall/shared'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 
 /**
  * Session tokens. One algorithm, explicit issuer, a distinct audience per kind of caller, so a

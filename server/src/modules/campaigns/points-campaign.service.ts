@@ -15,9 +15,9 @@ import {
 } from '@mall/shared'
 import { getModel } from '../../db/connect'
 import { TransitionChain, writeConverging } from '../../db/transitions'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import { ledgerModels, type LedgerEntryDoc } from '../ledger/ledger.model'
-import type { ProgramRules } from '../points/program-rules'
+import type { ProgramRules } from '../rules/program-rules'
 import { BudgetChain } from '../../db/budget-chain'
 
 /**

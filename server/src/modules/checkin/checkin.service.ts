@@ -13,10 +13,10 @@ import { existsById, findById, updateById } from '../../db/by-id'
 import { insertOnce, isDuplicateKey } from '../../db/connect'
 import { deleteIf, updateIf } from '../../db/guarded-write'
 import { insertRow } from '../../db/insert-batch'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
 import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
-import type { ProgramRules } from '../points/program-rules'
+import type { ProgramRules } from '../rules/program-rules'
 import { checkinModels, type CheckinDoc, type CheckinModels, type MakeupCardDoc } from './checkin.model'
 
 const STALE_MS = 30_000

@@ -10,7 +10,7 @@ import {
 } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
 import { slotsTaken } from './slot-allocator'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import type { MemberService } from '../members/member.service'
 import type { CouponBook } from './coupon-book'
 import type { TemplateCache } from './template-cache'

@@ -8,7 +8,7 @@ import {
   type MemberCoupon,
   type ScannedCoupon,
 } from '@mall/shared'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import type { StaffClaims } from '../auth/tokens'
 import { signCode, verifyCode } from '../member-code/signer'
 import type { MemberService } from '../members/member.service'

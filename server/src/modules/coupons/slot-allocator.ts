@@ -2,7 +2,7 @@ import { trusted } from 'mongoose'
 import { existsById, findById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import { slotsInUse } from '../../db/slots-in-use'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import { KeyedMutex } from '../../lib/keyed-mutex'
 import {
   MAX_SLOT,

@@ -1,7 +1,7 @@
 import type { Connection, Model } from 'mongoose'
 import type { ConfigVersionView, CouponTemplateInput } from '@mall/shared'
-import { DomainError } from '../../http/domain-error'
-import { ConfigHistory, writeVersion, type ConfigSubject } from '../ops/config-history'
+import { DomainError } from '../../errors/domain-error'
+import { ConfigHistory, writeVersion, type ConfigSubject } from '../../db/config-history'
 import type { CouponCatalogService } from './coupon-catalog.service'
 import { couponModels, type CouponTemplateDoc } from './coupon.model'
 

@@ -1,9 +1,9 @@
 import { Schema, trusted, type Connection, type Model } from 'mongoose'
 import { shanghaiMonth } from '@mall/shared'
 import { getModel, insertOnce } from '../../db/connect'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import { memberModels, type MemberDoc } from '../members/member.model'
-import type { ProgramRules } from '../points/program-rules'
+import type { ProgramRules } from '../rules/program-rules'
 import { KEYED_ORDINAL_BASE, type CouponClaimService } from './claim.service'
 
 /** A member's monthly tier coupons, done for a month (written after every coupon of it is in hand). */

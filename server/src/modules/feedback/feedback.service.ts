@@ -19,7 +19,7 @@ import {
 import type { FeedbackCategory } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
 import { updateIf } from '../../db/guarded-write'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import { storeModel, type StoreDoc } from '../stores/store.model'
 import {
   feedbackModels,

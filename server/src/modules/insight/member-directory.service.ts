@@ -9,14 +9,14 @@ import {
   type PurchaseFact,
   type WalletEntry,
 } from '@mall/shared'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import { checkinModels, type CheckinDoc, type MakeupCardDoc } from '../checkin/checkin.model'
 import { couponModels, type CouponDoc, type CouponTemplateDoc } from '../coupons/coupon.model'
 import { toMemberCoupon } from '../coupons/coupon-catalog.service'
 import type { LedgerService } from '../ledger/ledger.service'
 import { WITHOUT_HINTS, memberModels, type MemberDoc } from '../members/member.model'
 import type { MemberService } from '../members/member.service'
-import type { ProgramRules } from '../points/program-rules'
+import type { ProgramRules } from '../rules/program-rules'
 import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
 import { toWalletEntry } from '../points/wallet.service'
 import { referralModels, type ReferralDoc } from '../referrals/referral.model'

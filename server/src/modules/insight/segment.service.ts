@@ -10,7 +10,7 @@ import {
   type SegmentView,
 } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import type { MemberInsightService, ProfiledMember } from './insight.service'
 import { segmentVersionId, segmentVersionModel, type SegmentVersionDoc } from './segment.model'
 

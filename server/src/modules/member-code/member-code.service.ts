@@ -7,7 +7,7 @@ import {
   type ScannedMember,
 } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import type { StaffClaims, TokenService } from '../auth/tokens'
 import type { MemberService } from '../members/member.service'
 import { usedCodeModel, type UsedCodeDoc } from './member-code.model'

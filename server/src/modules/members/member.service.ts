@@ -1,5 +1,5 @@
 import { DEFAULT_TIERS, maskPhone, tierByLevel, type MemberCard, type TierDefinition } from '@mall/shared'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import { TtlCache } from '../../lib/ttl-cache'
 import type { LedgerService, WalletHead } from '../ledger/ledger.service'
 import type { MemberDoc } from './member.model'

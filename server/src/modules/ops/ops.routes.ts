@@ -1,7 +1,7 @@
 import Router from '@koa/router'
 import { requireStaff } from '../../http/auth-middleware'
 import { emptyBody, kpiQuery, ruleChangeRequest } from '@mall/shared'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import { parseBody, parseQuery } from '../../http/validate'
 import type { AppContext } from '../../app-context'
 

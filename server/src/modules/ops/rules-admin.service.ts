@@ -8,8 +8,8 @@ import {
 } from '@mall/shared'
 import * as z from 'zod'
 import { getModel, insertOnce } from '../../db/connect'
-import { DomainError } from '../../http/domain-error'
-import type { ProgramRules, Rules } from '../points/program-rules'
+import { DomainError } from '../../errors/domain-error'
+import type { ProgramRules, Rules } from '../rules/program-rules'
 
 type Section = 'earning' | 'tiers' | 'checkin' | 'referral'
 const SCHEMAS: Record<Section, z.ZodType> = {

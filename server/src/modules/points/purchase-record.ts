@@ -1,7 +1,7 @@
 import type { Connection, Model } from 'mongoose'
 import { findById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import {
   purchaseKeyModel,
   purchaseModel,

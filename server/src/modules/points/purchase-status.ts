@@ -2,7 +2,7 @@ import type { Connection, Model } from 'mongoose'
 import type { PurchaseResult } from '@mall/shared'
 import { findById, updateById } from '../../db/by-id'
 import { claimTransition, markSettled, unsettled, type Claimed } from '../../db/transitions'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import {
   purchaseModel,
   purchaseTransitionModel,

@@ -13,7 +13,7 @@ import {
 import type { LedgerEntryDoc } from '../ledger/ledger.model'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberService } from '../members/member.service'
-import type { ProgramRules } from './program-rules'
+import type { ProgramRules } from '../rules/program-rules'
 
 const TITLES: Record<string, string> = {
   earn: '消费积分',

@@ -5,7 +5,7 @@ import { insertRow } from '../../db/insert-batch'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberDoc } from '../members/member.model'
 import type { MemberService } from '../members/member.service'
-import type { ProgramRules } from '../points/program-rules'
+import type { ProgramRules } from '../rules/program-rules'
 import { referralModels, type ReferralCapDoc, type ReferralDoc } from './referral.model'
 import { ReferralTransitions, type ReferralRound, type ReferralTransitionDoc } from './referral-state'
 

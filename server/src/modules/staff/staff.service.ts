@@ -1,7 +1,7 @@
 import { hash, verify } from '@node-rs/argon2'
 import type { Connection, Model } from 'mongoose'
 import type { StaffLoginResponse, StaffProfile, StaffRole } from '@mall/shared'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import type { StaffClaims, TokenService } from '../auth/tokens'
 import { storeModel, type StoreDoc } from '../stores/store.model'
 import { staffModel, type StaffDoc } from './staff.model'

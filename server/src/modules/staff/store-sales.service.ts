@@ -1,7 +1,7 @@
 import { Schema, trusted, type Connection, type Model } from 'mongoose'
 import { addDays, shanghaiDay, type StoreSalesReport } from '@mall/shared'
 import { getModel } from '../../db/connect'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import type { StaffClaims } from '../auth/tokens'
 import { storeInScope } from './store-scope'
 import type { StaffWorkspaceService } from './workspace.service'

@@ -4,7 +4,7 @@ import type { StaffClaims } from '../auth/tokens'
 import { storeInScope } from './store-scope'
 import { couponModels, type CouponRedemptionLogDoc } from '../coupons/coupon.model'
 import { CouponUseChain } from '../coupons/coupon-uses'
-import type { ProgramRules } from '../points/program-rules'
+import type { ProgramRules } from '../rules/program-rules'
 import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
 import { auditModel, type AuditDoc } from '../audit/audit.model'
 

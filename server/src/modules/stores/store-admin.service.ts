@@ -1,8 +1,8 @@
 import type { Connection, Model } from 'mongoose'
 import type { ConfigVersionView, StoreCreateRequest, StoreUpdateRequest, StoreView } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
-import { DomainError } from '../../http/domain-error'
-import { ConfigHistory, writeVersion, type ConfigSubject } from '../ops/config-history'
+import { DomainError } from '../../errors/domain-error'
+import { ConfigHistory, writeVersion, type ConfigSubject } from '../../db/config-history'
 import { storeModel, type StoreDoc } from './store.model'
 
 /** The store fields operators configure (recorded as before/after). */

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose'
-import { DomainError } from '../../http/domain-error'
+import { DomainError } from '../../errors/domain-error'
 import { SharedAccessToken, wechatTokenModel, type AccessToken } from './access-token'
 
 /**

@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util'
 import { Schema, type Connection, type Model } from 'mongoose'
 import type { ConfigKind, ConfigVersionView } from '@mall/shared'
-import { getModel, insertOnce } from '../../db/connect'
-import { updateIf } from '../../db/guarded-write'
-import { DomainError } from '../../http/domain-error'
+import { getModel, insertOnce } from './connect'
+import { updateIf } from './guarded-write'
+import { DomainError } from '../errors/domain-error'
 
 /** One change of one entity's configuration. Append-only; `_id` = `<kind>:<entityId>:<version>`. */
 type ConfigVersionDoc = {
