@@ -18,6 +18,7 @@ import { FeedbackService } from './modules/feedback/feedback.service'
 import { RulesAdminService } from './modules/ops/rules-admin.service'
 import { ProgramRules } from './modules/rules/program-rules'
 import { PurchaseService } from './modules/points/purchase.service'
+import { TillAwardService } from './modules/points/till-award.service'
 import { PurchaseReviewService } from './modules/points/purchase-review.service'
 import { RedemptionService } from './modules/points/redemption.service'
 import { WalletService } from './modules/points/wallet.service'
@@ -61,6 +62,8 @@ export interface Services {
   memberCodes: MemberCodeService
   rules: ProgramRules
   purchases: PurchaseService
+  /** the till's channel of the earn pipeline: a scanned member code and a typed receipt */
+  tillAwards: TillAwardService
   purchaseReview: PurchaseReviewService
   redemptions: RedemptionService
   wallet: WalletService
@@ -172,7 +175,7 @@ export function buildContext(deps: AppDeps): AppContext {
   const rules = new ProgramRules(conn)
   const members = new MemberService(memberRows, ledger, [welcomePoints], rules)
   const pointsCampaigns = new PointsCampaignService(conn, rules)
-  const purchases = new PurchaseService(conn, ledger, members, rules, tokens, pointsCampaigns)
+  const purchases = new PurchaseService(conn, ledger, members, rules, pointsCampaigns)
   const memberCodes = new MemberCodeService(conn, config.auth.memberCodeSecret, members, tokens)
   const couponBook = new CouponBook(conn, couponModels(conn), memberRows)
   const couponTemplates = new TemplateCache(couponModels(conn))
@@ -238,7 +241,8 @@ export function buildContext(deps: AppDeps): AppContext {
     rules,
     purchases,
     purchaseReview: new PurchaseReviewService(purchases, ledger, rules),
-    redemptions: new RedemptionService(ledger, purchases),
+    tillAwards: new TillAwardService(conn, purchases, ledger, rules, tokens),
+    redemptions: new RedemptionService(ledger, tokens),
     wallet: new WalletService(ledger, members, rules),
     couponCatalog,
     couponClaims,

@@ -218,7 +218,7 @@ export async function seedDemo(ctx: AppContext, conn: Connection): Promise<void>
       // History recorded by a seed account per store (as a manager, so large receipts need no approval).
       const staff = { sub: `seed-${storeId.toLowerCase()}`, role: 'manager' as const, storeId }
       const scanToken = ctx.tokens.sign('scan', { sub: member._id, staffId: staff.sub, storeId }, at).token
-      await services.purchases.award(
+      await services.tillAwards.award(
         staff,
         { scanToken, receiptNo: `DEMO-${m.devUser}-${-daysAgo}`, amountFen: fen },
         at,

@@ -24,7 +24,7 @@ export function pointsRoutes({ services, tokens, now, limits, conn }: AppContext
 
   router.post('/staff/purchases', storeStaff, staffLimit, idempotent(conn, { required: false }), async (ctx) => {
     const body = parseBody(ctx, awardPurchaseRequest)
-    answer(ctx, await services.purchases.award(ctx.state.staff, body, now()))
+    answer(ctx, await services.tillAwards.award(ctx.state.staff, body, now()))
   })
 
   router.post(

@@ -2,7 +2,6 @@ import { trusted, type Connection, type Model } from 'mongoose'
 import {
   activeCampaign,
   applyOperation,
-  shanghaiHour,
   earnedWithCampaign,
   earningFactors,
   growthValue,
@@ -16,47 +15,19 @@ import {
   type PurchaseResult,
   type WalletOperation,
 } from '@mall/shared'
-import { findById, incrementById, updateById } from '../../db/by-id'
-import { insertOnce } from '../../db/connect'
-import { alreadyEarned, PurchaseRecorder, type RecordPurchaseInput } from './purchase-record'
+import { updateById } from '../../db/by-id'
+import { PurchaseRecorder, type RecordPurchaseInput } from './purchase-record'
 import { DomainError } from '../../errors/domain-error'
-import type { StaffClaims, TokenService } from '../auth/tokens'
 import type { LedgerService, WalletHead } from '../ledger/ledger.service'
 import type { LedgerEntryDoc } from '../ledger/ledger.model'
 import type { MemberService } from '../members/member.service'
 import { storeModel, type StoreDoc } from '../stores/store.model'
 import type { ProgramRules } from '../rules/program-rules'
 import type { PointsCampaignService } from '../campaigns/points-campaign.service'
-import { dailyTotalModel, type PurchaseDoc, type DailyTotalDoc } from './purchase.model'
+import type { PurchaseDoc } from './purchase.model'
 import { PurchaseStatusStore } from './purchase-status'
-import { anomalyFlags, REPEAT_MEMBER_THRESHOLD } from './anomaly-flags'
 import { TtlCache } from '../../lib/ttl-cache'
-import { TillQuota } from './till-quota'
 import { BudgetChain } from '../../db/budget-chain'
-
-export interface AwardInput {
-  scanToken: string
-  receiptNo: string
-  amountFen: number
-  transactionId?: string
-}
-
-/**
- * The keys of a till's totals for a Shanghai day: its cap leases (`<staff>:<day>:L<n>`, see
- * till-quota.ts) and one small row per member that staff member served that day (the repeat-member
- * count). The per-member counts live in rows of their own because a row's size is what an update costs
- * on the embedded database: in a shared day row they would grow it by a key per member served, and
- * every award of a busy till would get slower as its day went on (figures: docs/performance.md).
- */
-function staffTotalKeys(
-  staffId: string,
-  memberId: string,
-  now: Date,
-): { dayKey: string; hourField: string; visitKey: string } {
-  const hour = String(shanghaiHour(now)).padStart(2, '0')
-  const dayKey = `${staffId}:${shanghaiDay(now)}`
-  return { dayKey, hourField: `h${hour}`, visitKey: `${dayKey}:m${memberId}` }
-}
 
 /** Staff record a purchase for a scanned member; the ledger posting is keyed to the receipt. */
 export type PurchaseListener = (memberId: string, purchaseId: string, now: Date) => Promise<void>
@@ -84,28 +55,14 @@ export interface MemberAtScan extends EarningMember {
   head?: WalletHead
 }
 
-function isWalletHead(value: unknown): value is WalletHead {
-  const head = value as WalletHead | null
-  return (
-    typeof head === 'object' &&
-    head !== null &&
-    Number.isInteger(head.seq) &&
-    head.seq >= 0 &&
-    typeof head.state === 'object' &&
-    head.state !== null
-  )
-}
-
 export class PurchaseService {
   /** Features that react to verified purchases and their reversal (referral rewards). Each is idempotent. */
   readonly listeners: { posted: PurchasePostedListener[]; reversed: PurchaseListener[] } = { posted: [], reversed: [] }
   /** Receipts with their transition rows (approval, rejection, reversal) and the status cache. */
   readonly status: PurchaseStatusStore
-  private readonly Purchase: Model<PurchaseDoc>
-  private readonly DailyTotal: Model<DailyTotalDoc>
+  readonly Purchase: Model<PurchaseDoc>
   private readonly Store: Model<StoreDoc>
   private readonly stores = new TtlCache<StoreDoc>(30_000)
-  private readonly tillQuota: TillQuota
   /** members' points per day, for the optional daily earning cap */
   private readonly dailyEarning: BudgetChain
   /** records a purchase under each key it has (receipt, WeChat transaction): the one earn pipeline's entry */
@@ -116,104 +73,13 @@ export class PurchaseService {
     private readonly ledger: LedgerService,
     private readonly members: MemberService,
     private readonly rules: ProgramRules,
-    private readonly tokens: TokenService,
     private readonly pointsCampaigns: PointsCampaignService,
   ) {
     this.status = new PurchaseStatusStore(conn)
     this.Purchase = this.status.Purchase
     this.recorder = new PurchaseRecorder(conn)
-    this.DailyTotal = dailyTotalModel(conn)
-    this.tillQuota = new TillQuota(this.DailyTotal)
     this.dailyEarning = new BudgetChain(conn, { collection: 'member_daily_earning', model: 'MemberDailyEarning' })
     this.Store = storeModel(conn)
-  }
-
-  /**
-   * Verifies that this staff member scanned this member's live code at this store; with what the scan
-   * showed of the member (tokens signed before it carried that have none).
-   */
-  scannedMember(staff: StaffClaims, scanToken: string, now: Date): { memberId: string; atScan?: MemberAtScan } {
-    let claims: {
-      sub: string
-      staffId: string
-      storeId: string | null
-      tier?: unknown
-      invited?: unknown
-      head?: unknown
-    }
-    try {
-      claims = this.tokens.verify(scanToken, 'scan', now)
-    } catch {
-      throw new DomainError('SCAN.INVALID', 'scan token invalid or expired')
-    }
-    // A scan proves presence to the staff member who scanned, at their store, and to nobody else.
-    if (claims.staffId !== staff.sub || claims.storeId !== staff.storeId)
-      throw new DomainError('AUTH.FORBIDDEN', 'scan belongs to another staff member')
-    const sealedHead = this.tokens.unseal(claims.head)
-    const head = isWalletHead(sealedHead) ? { head: sealedHead } : {}
-    const atScan =
-      Number.isInteger(claims.tier) && typeof claims.invited === 'boolean'
-        ? { tierLevel: claims.tier as number, invited: claims.invited, ...head }
-        : undefined
-    return { memberId: claims.sub, atScan }
-  }
-
-  async award(staff: StaffClaims, input: AwardInput, now: Date): Promise<PurchaseResult> {
-    if (!staff.storeId) throw new DomainError('AUTH.FORBIDDEN', 'only store staff record purchases')
-    const { memberId, atScan } = this.scannedMember(staff, input.scanToken, now)
-    const store = await this.store(staff.storeId)
-    const { earning } = await this.rules.current()
-    if (input.amountFen > earning.maxReceiptFen)
-      throw new DomainError('PURCHASE.AMOUNT_TOO_LARGE', 'amount over the per-receipt cap')
-
-    // A single receipt above a cap can never fit: refused before anything is written.
-    if (input.amountFen > earning.staffDailyCapFen || input.amountFen > earning.staffHourlyCapFen) {
-      throw new DomainError('PURCHASE.STAFF_CAP_REACHED', 'staff award cap reached')
-    }
-    const key = `${store._id}:${input.receiptNo}`
-    const { dayKey, hourField, visitKey } = staffTotalKeys(staff.sub, memberId, now)
-    // The till's caps are taken from first (see till-quota.ts: usually no round trip) and the member's
-    // visit counted with them. Controls, not money invariants: a crash right here over-counts a receipt.
-    const caps = { dailyCapFen: earning.staffDailyCapFen, hourlyCapFen: earning.staffHourlyCapFen }
-    const [withinCaps, visits] = await Promise.all([
-      this.tillQuota.take(staff.sub, dayKey, hourField, input.amountFen, caps),
-      this.countVisit(visitKey),
-    ])
-    if (!withinCaps) {
-      await this.uncountVisit(visitKey)
-      // A retry of a receipt recorded before the till reached its cap still gets its original result.
-      const recorded = await findById<PurchaseDoc>(this.Purchase, key)
-      if (recorded) return this.resume(recorded, memberId, input.amountFen, now)
-      throw new DomainError('PURCHASE.STAFF_CAP_REACHED', 'staff award cap reached')
-    }
-    const flags = anomalyFlags(store, input.amountFen, now)
-    if (visits > REPEAT_MEMBER_THRESHOLD) flags.push('repeat_member')
-    const needsApproval = staff.role === 'clerk' && input.amountFen >= earning.approvalThresholdFen
-    const recorded = await this.recorder.record({
-      channel: 'till',
-      purchaseId: key,
-      storeId: store._id,
-      receiptNo: input.receiptNo,
-      transactionId: input.transactionId,
-      memberId,
-      amountFen: input.amountFen,
-      at: now,
-      by: staff.sub,
-      flags,
-      status: needsApproval ? 'pending_approval' : 'posting',
-    })
-    if (recorded.outcome !== 'recorded') {
-      // Recorded before (a retry, or a concurrent scan of the same receipt won), or paid for through
-      // another channel: this scan counted it a second time, so take that back, then converge on the
-      // recorded result (or refuse: the other channel earned it).
-      this.tillQuota.giveBack(staff.sub, dayKey, hourField, input.amountFen)
-      await this.uncountVisit(visitKey)
-      if (recorded.outcome === 'linked') throw alreadyEarned(recorded.holder)
-      return this.resume(recorded.purchase, memberId, input.amountFen, now)
-    }
-    const doc = recorded.purchase
-    if (needsApproval) return this.view(doc, null)
-    return this.post(doc, now, atScan)
   }
 
   /**
@@ -238,33 +104,6 @@ export class PurchaseService {
     const state = await this.status.load(purchase._id)
     const entry = state.purchase.entryId ? await this.ledger.entry(state.purchase.entryId) : null
     return { outcome: 'repeat', result: this.view(state.purchase, entry) }
-  }
-
-  /**
-   * The member's purchases at this till today, this one included. The first is an insert (the usual
-   * case, and grouped with other inserts); only a returning member costs an increment.
-   */
-  private async countVisit(visitKey: string): Promise<number> {
-    if (await insertOnce(this.DailyTotal, { _id: visitKey, amountFen: 0, count: 1 })) return 1
-    return (await incrementById<DailyTotalDoc>(this.DailyTotal, visitKey, { count: 1 }))?.count ?? 1
-  }
-
-  /** Takes back a refused receipt's visit; the row goes again if that visit created it. */
-  private async uncountVisit(visitKey: string): Promise<void> {
-    const after = await incrementById<DailyTotalDoc>(this.DailyTotal, visitKey, { count: -1 })
-    if (!after || after.count <= 0) await this.DailyTotal.collection.deleteOne({ _id: visitKey } as never)
-  }
-
-  /** A repeated scan of a receipt: same member and amount → the original result; else refuse. */
-  private async resume(existing: PurchaseDoc, memberId: string, amountFen: number, now: Date): Promise<PurchaseResult> {
-    if (existing.memberId !== memberId || existing.amountFen !== amountFen) {
-      throw new DomainError('PURCHASE.RECEIPT_USED', 'receipt already recorded with another member or amount')
-    }
-    const repeat = { action: 'award' as const, by: existing.staffId, at: new Date(existing.createdAt).toISOString() }
-    // finish a crashed or concurrent posting
-    if (existing.status === 'posting') return { ...(await this.post(existing, now)), repeat }
-    const { purchase } = await this.status.load(existing._id)
-    return { ...this.view(purchase, purchase.entryId ? await this.ledger.entry(purchase.entryId) : null), repeat }
   }
 
   /**

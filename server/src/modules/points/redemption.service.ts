@@ -1,6 +1,7 @@
 import type { StaffClaims } from '../auth/tokens'
 import type { LedgerService } from '../ledger/ledger.service'
-import type { PurchaseService } from './purchase.service'
+import type { TokenService } from '../auth/tokens'
+import { scannedMember } from './scan-token'
 
 /**
  * Points spent at the service desk on a gift. The posting is keyed to the member and the client's
@@ -9,7 +10,7 @@ import type { PurchaseService } from './purchase.service'
 export class RedemptionService {
   constructor(
     private readonly ledger: LedgerService,
-    private readonly purchases: PurchaseService,
+    private readonly tokens: TokenService,
   ) {}
 
   async redeem(
@@ -18,7 +19,7 @@ export class RedemptionService {
     idempotencyKey: string,
     now: Date,
   ) {
-    const { memberId, atScan } = this.purchases.scannedMember(staff, input.scanToken, now)
+    const { memberId, atScan } = scannedMember(this.tokens, staff, input.scanToken, now)
     const { entry, replayed } = await this.ledger.post({
       memberId,
       eventKey: `redeem:${memberId}:${idempotencyKey}`,
