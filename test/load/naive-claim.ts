@@ -1,7 +1,7 @@
 import Router from '@koa/router'
 import { Schema, type Connection } from 'mongoose'
 import { requireMember } from '../../server/src/http/auth-middleware'
-import { DomainError } from '../../server/src/http/domain-error'
+import { DomainError } from '../../server/src/errors/domain-error'
 import { getModel } from '../../server/src/db/connect'
 import type { AppContext } from '../../server/src/app-context'
 import type Koa from 'koa'
