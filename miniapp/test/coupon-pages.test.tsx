@@ -121,8 +121,8 @@ describe('CouponsPage', () => {
     await waitFor(() => expect(showModal).toHaveBeenCalled())
     expect(showModal).toHaveBeenCalledWith(
       expect.objectContaining({
-        title: '确认兑换',
-        content: expect.stringContaining('当前 1,200 积分，兑换后剩余 300 积分'),
+        title: '用 900 积分兑换？',
+        content: '积分 1,200 → 300',
       }),
     )
     await waitFor(() => expect(container.querySelector('.coupon-claim-button')).toHaveTextContent('立即领取'))

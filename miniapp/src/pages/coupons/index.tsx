@@ -156,10 +156,11 @@ function ClaimableCard({ coupon, busy, onClaim }: ClaimableCardProps) {
  */
 async function confirmSpend(coupon: ClaimableCoupon): Promise<boolean> {
   const wallet = await fetchWalletSummary().catch(() => null)
-  const price = formatPoints(coupon.pricePoints)
+  // Short lines: a dialog wraps long ones mid-number.
   const content = wallet
-    ? `兑换「${coupon.name}」需 ${price} 积分\n当前 ${formatPoints(wallet.balance)} 积分，兑换后剩余 ${formatPoints(wallet.balance - coupon.pricePoints)} 积分`
-    : `兑换「${coupon.name}」需 ${price} 积分`
-  const { confirm } = await Taro.showModal({ title: '确认兑换', content, confirmText: '兑换', cancelText: '再想想' })
+    ? `积分 ${formatPoints(wallet.balance)} → ${formatPoints(wallet.balance - coupon.pricePoints)}`
+    : `兑换「${coupon.name}」`
+  const title = `用 ${formatPoints(coupon.pricePoints)} 积分兑换？`
+  const { confirm } = await Taro.showModal({ title, content, confirmText: '兑换', cancelText: '再想想' })
   return confirm
 }
