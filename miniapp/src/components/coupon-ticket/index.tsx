@@ -9,7 +9,7 @@ export interface CouponTicketProps {
   type: CouponType
   /** small grey lines under the name (validity, stock, stores…) */
   lines?: ReactNode
-  /** right-hand column: claim button, badge… */
+  /** the ticket's action row under the details: price and claim button, a badge… */
   aside?: ReactNode
   /** greyed out: used / expired / not claimable */
   dimmed?: boolean
@@ -34,14 +34,22 @@ export default function CouponTicket({
   return (
     <View className={`coupon-ticket ${dimmed ? 'coupon-ticket--dimmed' : ''} ${className}`} onClick={onClick}>
       <View className='coupon-ticket__stub'>
-        <Text className='coupon-ticket__headline'>{headline}</Text>
+        <Text className={`coupon-ticket__headline ${headlineSize(headline)}`}>{headline}</Text>
         <Text className='coupon-ticket__type'>{COUPON_TYPE_NAMES[type] ?? ''}</Text>
       </View>
       <View className='coupon-ticket__body'>
         <Text className='coupon-ticket__name'>{name}</Text>
         <View className='coupon-ticket__lines'>{lines}</View>
+        {/* Below the details, not beside them: at 320 px a side column left the title three words a line. */}
+        {aside ? <View className='coupon-ticket__aside'>{aside}</View> : null}
       </View>
-      {aside ? <View className='coupon-ticket__aside'>{aside}</View> : null}
     </View>
   )
+}
+
+/** Smaller type for longer headlines, so "满1000减200" stays on one line in the stub at 320 px. */
+export function headlineSize(headline: string): string {
+  const length = [...headline].length
+  if (length <= 5) return ''
+  return length <= 7 ? 'coupon-ticket__headline--m' : 'coupon-ticket__headline--s'
 }
