@@ -222,6 +222,7 @@ describe('TodayPage', () => {
       points: kind === 'purchase' ? 1 : null,
       status: kind === 'purchase' ? 'posted' : 'redeemed',
       staffId: 'clerk1',
+      staffName: '小王',
       undoableUntil,
       flags: [],
     })
@@ -236,6 +237,9 @@ describe('TodayPage', () => {
     })
     const { container } = render(<TodayPage />)
     await waitFor(() => expect(container.querySelectorAll('.op-row')).toHaveLength(3))
+    // people's names on screen, not account ids
+    expect(container.querySelector('.op-row')).toHaveTextContent('小王')
+    expect(container.querySelector('.op-row')).not.toHaveTextContent('clerk1')
     expect(container.querySelectorAll('.op-undo')).toHaveLength(2)
     fireEvent.click(container.querySelectorAll('.op-undo')[0]!)
     await waitFor(() =>

@@ -1,3 +1,4 @@
+import { staffModel } from '../../server/src/modules/staff/staff.model'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { award, scan, withoutMemberDay } from '../support/points-helpers'
 
@@ -64,9 +65,11 @@ describe('workspace views', () => {
     await award(api, clerk2, { scanToken: await scan(api, m, clerk2), receiptNo: 'WS-2', amountFen: 500_00 })
     await award(api, clerk2, { scanToken: await scan(api, m, clerk2), receiptNo: 'WS-3', amountFen: 20_000_00 }) // needs approval
 
+    await staffModel(api.conn).updateOne({ _id: 'ws-clerk' }, { $set: { displayName: '王小明' } })
     const mine = await api.http.get('/api/staff/operations/today').set(bearer(clerk))
     expect(mine.body.items.map((o: { ref: string }) => o.ref)).toEqual(['WS-1'])
     expect(mine.body.items[0].undoableUntil).toEqual(expect.any(String))
+    expect(mine.body.items[0]).toMatchObject({ staffId: 'ws-clerk', staffName: '王小明' }) // a name on screen, not an id
     const store = await api.http.get('/api/staff/operations/today').set(bearer(manager))
     expect(store.body.items.map((o: { ref: string }) => o.ref).sort()).toEqual(['WS-1', 'WS-2', 'WS-3'])
     expect(store.body.items.find((o: { ref: string }) => o.ref === 'WS-2').flags).toContain('round_amount')

@@ -286,6 +286,13 @@ describe('KPI redemptions', () => {
     const table = report.body.tables.find((t: { key: string }) => t.key === 'coupons')
     expect(table.rows.find((r: unknown[]) => r[0] === name)).toEqual([name, 2, 1, 50])
     expect(await storeDay()).toBe(before + 1)
+    // the clerk's day list names the coupon and says which redemption was undone, in words on screen
+    const today = (await api.http.get('/api/staff/operations/today').set(bearer(clerk))).body.items as {
+      title: string
+      status: string
+    }[]
+    const mineToday = today.filter((o) => o.title === `核销「${name}」`)
+    expect(mineToday.map((o) => o.status).sort()).toEqual(['redeemed', 'undone'])
   })
 })
 

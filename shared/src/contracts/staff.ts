@@ -21,6 +21,8 @@ export const staffOperation = z.object({
   points: z.number().int().nullable(),
   status: z.string(),
   staffId: z.string(),
+  /** who did it, as people call them (the account's display name) */
+  staffName: z.string(),
   undoableUntil: z.string().nullable(),
   flags: z.array(z.string()),
 })

@@ -64,6 +64,7 @@ const PURCHASE_STATUS: Record<string, string> = {
   rejected: '已拒绝',
   reversed: '已撤销',
   redeemed: '已核销',
+  undone: '已撤销',
 }
 
 export function statusText(status: PurchaseResult['status'] | string): string {

@@ -1,12 +1,14 @@
 import { trusted, type Connection, type Model } from 'mongoose'
 import { addDays, shanghaiDay, startOfShanghaiDay, type StaffOperation, type StoreDaySummary } from '@mall/shared'
 import type { StaffClaims } from '../auth/tokens'
+import type { AnyModel } from '../../db/by-id'
 import { storeInScope } from './store-scope'
 import { couponModels, type CouponRedemptionLogDoc } from '../coupons/coupon.model'
 import { CouponUseChain } from '../coupons/coupon-uses'
 import type { ProgramRules } from '../rules/program-rules'
 import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
 import { auditModel, type AuditDoc } from '../audit/audit.model'
+import { staffModel, type StaffDoc } from './staff.model'
 
 const COUPON_UNDO_MS = 10 * 60_000
 
@@ -16,6 +18,8 @@ export class StaffWorkspaceService {
   private readonly RedemptionLog: Model<CouponRedemptionLogDoc>
   private readonly uses: CouponUseChain
   private readonly Audit: Model<AuditDoc>
+  private readonly Staff: Model<StaffDoc>
+  private readonly Template: ReturnType<typeof couponModels>['Template']
 
   constructor(
     conn: Connection,
@@ -25,6 +29,8 @@ export class StaffWorkspaceService {
     const coupons = couponModels(conn)
     this.RedemptionLog = coupons.RedemptionLog
     this.uses = new CouponUseChain(coupons)
+    this.Template = coupons.Template
+    this.Staff = staffModel(conn)
     this.Audit = auditModel(conn)
   }
 
@@ -46,6 +52,19 @@ export class StaffWorkspaceService {
         .lean<CouponRedemptionLogDoc[]>()
         .exec(),
     ])
+    // Names, not ids, on a clerk's screen: the staff accounts' display names and the coupons' template names.
+    const [staffNames, templateNames] = await Promise.all([
+      this.namesOf(
+        this.Staff,
+        [...purchases.map((p) => p.staffId), ...redemptions.map((r) => r.staffId)],
+        'displayName',
+      ),
+      this.namesOf(
+        this.Template,
+        redemptions.map((r) => r.couponId.split('#')[0]!),
+        'name',
+      ),
+    ])
     const ops: StaffOperation[] = purchases.map((p) => ({
       kind: 'purchase',
       at: new Date(p.createdAt).toISOString(),
@@ -56,6 +75,7 @@ export class StaffWorkspaceService {
       points: p.points,
       status: p.status,
       staffId: p.staffId,
+      staffName: staffNames.get(p.staffId) ?? p.staffId,
       flags: p.flags,
       undoableUntil:
         p.status === 'posted' && p.postedAt
@@ -70,16 +90,27 @@ export class StaffWorkspaceService {
         at: new Date(r.at).toISOString(),
         ref: r.couponId,
         memberId: '',
-        title: `核销券 ${r.couponId}`,
+        title: `核销「${templateNames.get(r.couponId.split('#')[0]!) ?? '优惠券'}」`,
         amountFen: null,
         points: null,
         status: undone ? 'undone' : 'redeemed',
         staffId: r.staffId,
+        staffName: staffNames.get(r.staffId) ?? r.staffId,
         flags: [],
         undoableUntil: undone ? null : new Date(new Date(r.at).getTime() + COUPON_UNDO_MS).toISOString(),
       })
     }
     return ops.sort((a, b) => (a.at < b.at ? 1 : -1))
+  }
+
+  private async namesOf(model: AnyModel, ids: string[], field: string): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)]
+    if (unique.length === 0) return new Map()
+    const rows = await model
+      .find({ _id: trusted({ $in: unique }) }, { [field]: 1 })
+      .lean<Record<string, string>[]>()
+      .exec()
+    return new Map(rows.map((r) => [r._id!, r[field]!]))
   }
 
   async pendingApprovals(staff: StaffClaims, storeId?: string): Promise<PurchaseDoc[]> {

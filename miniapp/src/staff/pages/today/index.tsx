@@ -109,7 +109,7 @@ function OperationRow(props: { op: StaffOperation; undoable: boolean; busy: bool
   const details = [
     op.amountFen !== null ? `¥${formatYuan(op.amountFen)}` : '',
     op.points !== null ? `${formatPoints(op.points)} 积分` : '',
-    op.staffId,
+    op.staffName,
   ].filter(Boolean)
   return (
     <View className='staff-row op-row'>
