@@ -152,7 +152,12 @@ describe('controls', () => {
       receiptNo: 'R-BIG',
       amountFen: 1_200_000,
     })
-    expect(res.body).toMatchObject({ status: 'pending_approval', points: 0, balanceAfter: null })
+    // held: it shows the points it is expected to earn (12,000.00 at tier 1), and nothing is posted yet
+    expect(res.body).toMatchObject({ status: 'pending_approval', points: 12_000, balanceAfter: null })
+    const pending = await api.http.get('/api/staff/purchases/pending').set(bearer(manager))
+    expect(pending.body.items.find((p: { receiptNo: string }) => p.receiptNo === 'R-BIG')).toMatchObject({
+      points: 12_000,
+    })
     expect(await balanceOf(api, m)).toBe(W)
     const byClerk = await api.http
       .post('/api/staff/purchases/R-BIG/decision')

@@ -27,6 +27,8 @@ export interface RecordPurchaseInput {
   by: string
   status?: Extract<PurchaseStatus, 'pending_approval' | 'posting'>
   flags?: string[]
+  /** for a receipt held for approval: the points it is expected to earn (shown until it posts) */
+  expectedPoints?: number
 }
 
 export type Recorded =
@@ -105,7 +107,7 @@ function purchaseDoc(input: RecordPurchaseInput): PurchaseDoc {
     amountFen: input.amountFen,
     staffId: input.by,
     status: input.status ?? 'posting',
-    points: 0,
+    points: input.expectedPoints ?? 0,
     entryId: null,
     approvedBy: null,
     reversedBy: null,

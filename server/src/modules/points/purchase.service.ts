@@ -111,6 +111,34 @@ export class PurchaseService {
    * A purchase earns at the tier the staff member's scan showed (`atScan`, minutes old at most);
    * approvals and sweeps, which have no scan at hand, read the member's row.
    */
+  /**
+   * The points a purchase would earn now by the same rules as its posting (a held receipt shows them to the
+   * clerk and the approving manager). An estimate: a budgeted campaign's bonus and the daily cap are only
+   * reserved when it posts.
+   */
+  async expectedPoints(
+    purchase: Pick<PurchaseDoc, 'memberId' | 'storeId' | 'amountFen' | 'createdAt'>,
+    atScan?: MemberAtScan,
+  ): Promise<number> {
+    const { earning, tiers } = await this.rules.current()
+    const [member, store] = await Promise.all([
+      atScan ?? this.members.getForDisplay(purchase.memberId).then((m) => ({ tierLevel: m.tierLevel })),
+      this.store(purchase.storeId),
+    ])
+    const stoppedCampaignIds = await this.pointsCampaigns.stopped(earning.campaigns, purchase.createdAt)
+    return purchasePoints(earning, {
+      amountFen: purchase.amountFen,
+      tierMultiplierPermille: tierByLevel(tiers, member.tierLevel).multiplierPermille,
+      storeId: store._id,
+      storeMultiplierPermille: store.multiplierPermille,
+      storeCategory: store.category,
+      now: purchase.createdAt,
+      earnedToday: 0,
+      balance: atScan?.head?.state.balance ?? 0,
+      stoppedCampaignIds,
+    }).points
+  }
+
   async post(purchase: PurchaseDoc, now: Date, atScan?: MemberAtScan): Promise<PurchaseResult> {
     const { earning, tiers } = await this.rules.current()
     const [member, store] = await Promise.all([
@@ -269,7 +297,8 @@ export class PurchaseService {
       storeId: p.storeId,
       receiptNo: p.receiptNo,
       amountFen: p.amountFen,
-      points: entry ? entry.delta : 0,
+      // a held receipt shows the points it is expected to earn (recorded with it); others what they earned
+      points: entry ? entry.delta : p.status === 'pending_approval' ? p.points : 0,
       balanceAfter: entry ? entry.state.balance : null,
       tier: (entry?.meta.tierAfter as { level: number; name: string } | undefined) ?? null,
       breakdown: (entry?.meta.breakdown as Record<string, unknown> | undefined) ?? null,

@@ -88,6 +88,12 @@ export class TillAwardService {
     const flags = anomalyFlags(store, input.amountFen, now)
     if (visits > REPEAT_MEMBER_THRESHOLD) flags.push('repeat_member')
     const needsApproval = staff.role === 'clerk' && input.amountFen >= earning.approvalThresholdFen
+    const expectedPoints = needsApproval
+      ? await this.purchases.expectedPoints(
+          { memberId, storeId: store._id, amountFen: input.amountFen, createdAt: now },
+          atScan,
+        )
+      : undefined
     const recorded = await this.purchases.recorder.record({
       channel: 'till',
       purchaseId: key,
@@ -100,6 +106,7 @@ export class TillAwardService {
       by: staff.sub,
       flags,
       status: needsApproval ? 'pending_approval' : 'posting',
+      expectedPoints,
     })
     if (recorded.outcome !== 'recorded') {
       // Recorded before (a retry, or a concurrent scan of the same receipt won), or paid for through
