@@ -242,9 +242,14 @@ describe('segment definitions', () => {
     expect(matchesSegment(profile({ birthdayMonth: null }), { birthdayThisMonth: true })).toBe(false)
   })
 
-  it('treats never-bought members as "not purchased for N days" and never as "purchased within"', () => {
-    const never = profile({ insight: memberInsight(ago(5), [], NOW) })
-    expect(matchesSegment(never, { notPurchasedForDays: 3650 })).toBe(true)
+  it('counts a never-bought member\'s days without a purchase from joining, and never as "purchased within"', () => {
+    const never = profile({ joinedDays: 5, insight: memberInsight(ago(5), [], NOW) })
+    // 沉睡会员 (90 days without a purchase) must not take in someone who joined this week
+    expect(matchesSegment(never, { notPurchasedForDays: 90 })).toBe(false)
+    expect(matchesSegment(never, { notPurchasedForDays: 5 })).toBe(true)
+    expect(
+      matchesSegment(profile({ joinedDays: 0, insight: memberInsight(NOW, [], NOW) }), { notPurchasedForDays: 1 }),
+    ).toBe(false)
     expect(matchesSegment(never, { lastPurchaseWithinDays: 3650 })).toBe(false)
   })
 

@@ -88,7 +88,8 @@ export function matchesSegment(p: SegmentProfile, d: SegmentDefinition): boolean
   if (d.tagsAny && !d.tagsAny.some((t) => p.tags.includes(t))) return false
   if (d.joinedWithinDays !== undefined && !(p.joinedDays < d.joinedWithinDays)) return false
   if (d.lastPurchaseWithinDays !== undefined && !(recency !== null && recency < d.lastPurchaseWithinDays)) return false
-  if (d.notPurchasedForDays !== undefined && !(recency === null || recency >= d.notPurchasedForDays)) return false
+  // Never bought: the days without a purchase count from joining (a member who joined today is not dormant).
+  if (d.notPurchasedForDays !== undefined && !((recency ?? p.joinedDays) >= d.notPurchasedForDays)) return false
   if (d.birthdayThisMonth && p.birthdayMonth !== p.currentMonth) return false
   return true
 }
