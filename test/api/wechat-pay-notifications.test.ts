@@ -219,6 +219,32 @@ describe('after a crash between keeping a refund and applying it', () => {
   })
 })
 
+describe("after a crash between keeping a refund and placing it among its payment's refunds", () => {
+  it("WeChat's retry places it, and the payment posted later applies it at once (no sweeper needed)", async () => {
+    const m = await wechatMember(w, 'o-refund-slotless')
+    const start = await balanceOf(w.api, m)
+    const txn = '4200000000000000066'
+    // The refund row as the handler left it when its process died before the payment arrived (no slot).
+    await wechatPayModels(w.api.conn).Refund.collection.insertOne({
+      _id: '5030000000000000066',
+      transactionId: txn,
+      openid: 'o-refund-slotless',
+      payFen: 10_000,
+      refundFen: 10_000,
+      refundedAt: new Date(),
+      receivedAt: new Date(),
+      settled: false,
+      outcome: null,
+      entryId: null,
+    } as never)
+    const retried = refund(w, txn, '5030000000000000066', 'o-refund-slotless', 10_000, 10_000)
+    expect((await w.pay.deliver(w.paymentUrl, retried)).status).toBe(204)
+    expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-refund-slotless', 10_000))).status).toBe(204)
+    expect(await entriesFor(w, 'refund:5030000000000000066')).toMatchObject([{ delta: -100 }])
+    expect(await balanceOf(w.api, m)).toBe(start)
+  })
+})
+
 describe('payments nobody can be matched to wait for an operator', () => {
   it('an unknown merchant is queued, and earns once the operator maps it', async () => {
     const m = await wechatMember(w, 'o-unmapped')

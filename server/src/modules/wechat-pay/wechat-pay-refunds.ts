@@ -42,8 +42,9 @@ export class WechatPayRefunds {
       entryId: null,
     }
     const first = await insertOnce(this.m.Refund, row as never)
-    // The refund's place among its payment's refunds (a crash before it: the sweeper still applies it).
-    if (first) await this.slot(row, now)
+    // The refund's place among its payment's refunds, which is how the payment finds it when it posts.
+    // Also on a repeat: a crash between the row and its slot left it unfindable until the sweeper ran.
+    await this.slot(row, now)
     const kept = first ? row : ((await findById<WxRefundDoc>(this.m.Refund, r.refund_id)) ?? row)
     await this.apply(kept, now)
   }
@@ -59,9 +60,14 @@ export class WechatPayRefunds {
     }
   }
 
+  /** Claims the refund's slot among its payment's refunds, unless it holds one already. */
   private async slot(row: WxRefundDoc, now: Date): Promise<void> {
     for (;;) {
       const { length } = await this.slots.read(row.transactionId)
+      for (let k = length; k >= 1; k--) {
+        const held = await findById<WxRefundSlotDoc>(this.m.RefundSlot, `${row.transactionId}#${k}`)
+        if (held?.refundId === row._id) return
+      }
       const slot = { _id: `${row.transactionId}#${length + 1}`, at: now, settled: true, refundId: row._id }
       if ((await this.slots.claim(slot)).won) return
     }
