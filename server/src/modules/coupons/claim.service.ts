@@ -210,6 +210,7 @@ export class CouponClaimService {
       release: async () => {
         if (await this.slots.recordHole(t._id, c.slot, c.claimId, new Date())) {
           await deleteIf(this.m.Coupon, c._id, { claimId: c.claimId, state: 'pending_payment' })
+          this.slots.reuse(t._id, c.slot)
         }
       },
     }

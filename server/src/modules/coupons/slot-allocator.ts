@@ -62,8 +62,20 @@ export class SlotAllocator {
    * recorded as a hole for the "N left" count until it is taken again.
    */
   async giveBack(templateId: string, slot: number, claimId: string, now: Date): Promise<void> {
-    this.cursors.get(templateId)?.holes.push(slot)
+    this.reuse(templateId, slot)
     await this.recordHole(templateId, slot, claimId, now)
+  }
+
+  /**
+   * A slot this process freed (a refusal, a released payment) is handed out next, and a "sold out" this
+   * process remembered no longer holds: the coupon centre counts the slot as left at once, so a claim
+   * must find it too.
+   */
+  reuse(templateId: string, slot: number): void {
+    const cursor = this.cursors.get(templateId)
+    if (!cursor) return
+    cursor.holes.push(slot)
+    cursor.soldOutUntil = 0
   }
 
   /** Records that this claim left `slot` free; false if it was recorded before (see CouponSlotHoleDoc). */
