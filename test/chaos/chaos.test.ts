@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import net from 'node:net'
 import jwt from 'jsonwebtoken'
 import mongoose, { type Connection } from 'mongoose'
 import { loadConfig } from '@mall/config'
@@ -17,7 +16,7 @@ import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { staffModel } from '../../server/src/modules/staff/staff.model'
 import { storeModel } from '../../server/src/modules/stores/store.model'
 import { StaffService } from '../../server/src/modules/staff/staff.service'
-import { ServerProcess } from './server-process'
+import { freePort, ServerProcess } from './server-process'
 
 /**
  * Chaos: mixed operations from concurrent clients that retry with their Idempotency-Keys while the
@@ -37,14 +36,6 @@ jest.setTimeout(FULL ? 3_600_000 : 600_000)
 const SECRET = 'chaos-secret-chaos-secret-chaos-secret-00'
 let conn: Connection
 let server: ServerProcess
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(port))
-    })
-  })
 
 beforeAll(async () => {
   const dbName = `chaos_${randomBytes(4).toString('hex')}`

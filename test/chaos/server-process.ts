@@ -1,9 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import net from 'node:net'
 import path from 'node:path'
 
 const MAIN = path.resolve(__dirname, '../../server/dist/main.js')
 
 /** The compiled server as a real process the chaos test can SIGKILL and start again. */
+/** A loopback port nobody listens on now, for a server process of a chaos run. */
+export const freePort = (): Promise<number> =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port
+      s.close(() => resolve(port))
+    })
+  })
+
 export class ServerProcess {
   private child: ChildProcess | null = null
   kills = 0

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import net from 'node:net'
 import mongoose, { type Connection } from 'mongoose'
 import { loadConfig } from '@mall/config'
 import { DEFAULT_EARNING_RULES, refundPoints } from '@mall/shared'
@@ -13,7 +12,7 @@ import { purchaseModel } from '../../server/src/modules/points/purchase.model'
 import { storeModel } from '../../server/src/modules/stores/store.model'
 import { wechatPayModels } from '../../server/src/modules/wechat-pay/wechat-pay.model'
 import { startWechatPayStub, type Notification, type WechatPayStub } from '../support/wechat-pay-stub'
-import { ServerProcess } from './server-process'
+import { freePort, ServerProcess } from './server-process'
 
 /**
  * Chaos for WeChat Pay 智慧商圈: payments and (partial) refunds, each notified 1–4 times, refunds as often
@@ -34,14 +33,6 @@ const SECRET = 'chaos-secret-chaos-secret-chaos-secret-00'
 let conn: Connection
 let server: ServerProcess
 let pay: WechatPayStub
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(port))
-    })
-  })
 
 beforeAll(async () => {
   const dbName = `chaos_wx_${randomBytes(4).toString('hex')}`

@@ -25,8 +25,8 @@ export const wechatPayNotification = z.looseObject({
 })
 export type WechatPayNotification = z.infer<typeof wechatPayNotification>
 
-/** 商圈会员场内支付结果通知, decrypted (event_type MALL_TRANSACTION.SUCCESS). `amount` is in fen. */
-export const mallPaymentResource = z.looseObject({
+/** What WeChat says of a 商圈 payment and of its refunds alike: merchant, shop, payer, transaction. */
+const mallOrderFields = {
   mchid: id32,
   sub_mchid: id32.optional(),
   merchant_name: text.optional(),
@@ -34,28 +34,26 @@ export const mallPaymentResource = z.looseObject({
   shop_number: text.optional(),
   appid: z.string().max(64),
   openid: z.string().min(1).max(128),
-  time_end: z.string().max(64),
-  amount: z.number().int().min(1).max(100_000_000_00),
   transaction_id: z.string().regex(/^[0-9A-Za-z]{1,32}$/),
   commit_tag: text.optional(),
+}
+const fenAmount = z.number().int().min(1).max(100_000_000_00)
+
+/** 商圈会员场内支付结果通知, decrypted (event_type MALL_TRANSACTION.SUCCESS). `amount` is in fen. */
+export const mallPaymentResource = z.looseObject({
+  ...mallOrderFields,
+  time_end: z.string().max(64),
+  amount: fenAmount,
 })
 export type MallPaymentResource = z.infer<typeof mallPaymentResource>
 
 /** 商圈会员场内退款通知, decrypted (event_type MALL_REFUND.SUCCESS). Amounts in fen. */
 export const mallRefundResource = z.looseObject({
-  mchid: id32,
-  sub_mchid: id32.optional(),
-  merchant_name: text.optional(),
-  shop_name: text.optional(),
-  shop_number: text.optional(),
-  appid: z.string().max(64),
-  openid: z.string().min(1).max(128),
+  ...mallOrderFields,
   refund_time: z.string().max(64),
-  pay_amount: z.number().int().min(1).max(100_000_000_00),
-  refund_amount: z.number().int().min(1).max(100_000_000_00),
-  transaction_id: z.string().regex(/^[0-9A-Za-z]{1,32}$/),
+  pay_amount: fenAmount,
+  refund_amount: fenAmount,
   refund_id: z.string().regex(/^[0-9A-Za-z]{1,32}$/),
-  commit_tag: text.optional(),
 })
 export type MallRefundResource = z.infer<typeof mallRefundResource>
 
