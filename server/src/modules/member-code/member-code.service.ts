@@ -16,6 +16,12 @@ import { signCode, verifyCode } from './signer'
 // A wallet's state grows with the months it has points or spend in (a few KB for a member of years):
 // above this it is left out of the scan token and the award reads the member row instead.
 const MAX_HANDED_HEAD_CHARS = 2_000
+// A scanned code is spent for its step. The refresh that follows gets the code of the next unspent step
+// (signed ahead, accepted early) so the member has a working code at once instead of the spent one
+// until the step ends. Three scans in one step is more than a till needs: the fourth refresh waits.
+const STEPS_AHEAD = 2
+
+const usedCodeId = (memberId: string, step: number) => `member:${memberId}:${step}`
 
 export interface ResolvedScan {
   member: ScannedMember
@@ -35,10 +41,19 @@ export class MemberCodeService {
     this.UsedCode = usedCodeModel(conn)
   }
 
-  issue(memberId: string, now: Date): MemberCodeResponse {
+  /** The code of the first step from now on whose code has not been scanned yet. */
+  async issue(memberId: string, now: Date): Promise<MemberCodeResponse> {
     const step = timeStep(now)
+    const candidates = Array.from({ length: STEPS_AHEAD + 1 }, (_, i) => step + i)
+    const spent = await this.UsedCode.find({ _id: trusted({ $in: candidates.map((s) => usedCodeId(memberId, s)) }) })
+      .select({ _id: 1 })
+      .lean<Pick<UsedCodeDoc, '_id'>[]>()
+      .exec()
+    const spentIds = new Set(spent.map((row) => row._id))
+    const fresh = candidates.find((s) => !spentIds.has(usedCodeId(memberId, s)))
+    if (fresh === undefined) throw new DomainError('REQUEST.RATE_LIMITED', 'member code scanned too often')
     return {
-      code: signCode(this.secret, 'member', memberId, step),
+      code: signCode(this.secret, 'member', memberId, fresh),
       stepSeconds: MEMBER_CODE_STEP_SECONDS,
       refreshAt: stepEndsAt(step).toISOString(),
       serverTime: now.toISOString(),
@@ -47,7 +62,7 @@ export class MemberCodeService {
 
   /** Staff scanned a code: verify signature and freshness, burn it, return who it is. */
   async resolve(code: string, staff: StaffClaims, now: Date): Promise<ResolvedScan> {
-    const result = verifyCode(this.secret, 'member', code, timeStep(now))
+    const result = verifyCode(this.secret, 'member', code, timeStep(now), STEPS_AHEAD)
     if (!result.ok) {
       if (result.reason === 'expired') throw new DomainError('MEMBER_CODE.EXPIRED', 'member code expired')
       throw new DomainError('MEMBER_CODE.INVALID', 'member code invalid')
@@ -56,7 +71,7 @@ export class MemberCodeService {
       throw new DomainError('MEMBER_CODE.INVALID', 'member code invalid')
     })
     const used = await insertOnce(this.UsedCode, {
-      _id: `member:${member._id}:${result.step}`,
+      _id: usedCodeId(member._id, result.step),
       usedAt: now,
       usedBy: staff.sub,
       expiresAt: new Date(stepEndsAt(result.step + 2).getTime()),

@@ -35,15 +35,22 @@ export type VerifyResult =
   { ok: true; subject: string; step: number } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' }
 
 /**
- * Checks a code against the current step. Accepts steps now-1..now+1 (clock drift between phone
- * and server); a correctly signed code from up to 48 steps earlier is reported as expired.
+ * Checks a code against the current step. Accepts steps now-1..now+`stepsAhead` (clock drift between
+ * servers; member codes are also issued ahead when the current one was used); a correctly signed code
+ * from up to 48 steps earlier is reported as expired.
  */
-export function verifyCode(secret: string, purpose: CodePurpose, code: string, currentStep: number): VerifyResult {
+export function verifyCode(
+  secret: string,
+  purpose: CodePurpose,
+  code: string,
+  currentStep: number,
+  stepsAhead = 1,
+): VerifyResult {
   const match = CODE_PATTERNS[purpose].exec(code)
   if (!match || match[1] !== CODE_PURPOSE[purpose]) return { ok: false, reason: 'malformed' }
   const [, p, subject, stepMod, givenMac] = match as unknown as [string, string, string, string, string]
-  // The newest step <= currentStep+1 whose last two digits match.
-  const top = currentStep + 1
+  // The newest step <= currentStep+stepsAhead whose last two digits match.
+  const top = currentStep + stepsAhead
   const step = top - ((((top - Number(stepMod)) % 100) + 100) % 100)
   const expected = mac(secret, p, subject, step)
   if (!timingSafeEqual(Buffer.from(expected), Buffer.from(givenMac))) return { ok: false, reason: 'bad_signature' }

@@ -32,7 +32,7 @@ export function memberRoutes({ services, tokens, now, limits }: AppContext): Rou
 
   router.get('/me/member-code', member, async (ctx) => {
     ctx.set('Cache-Control', 'no-store')
-    ctx.body = services.memberCodes.issue(ctx.state.memberId, now())
+    ctx.body = await services.memberCodes.issue(ctx.state.memberId, now())
   })
 
   router.post(
