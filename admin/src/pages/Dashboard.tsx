@@ -4,7 +4,7 @@ import { api, qs } from '../api'
 import { downloadCsv, toCsv } from '../csv'
 import { defaultRange, formatMetric, STORES } from '../format'
 import { KpiChart } from '../components/KpiChart'
-import { DataTable } from '../components/DataTable'
+import { DataTable, matrixColumns } from '../components/DataTable'
 import { Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
 
 interface Query {
@@ -152,7 +152,13 @@ export function DashboardPage() {
               }
             >
               <p className='definition'>口径：{t.definition}</p>
-              <DataTable columns={t.columns} rows={t.rows} testId='kpi-table' />
+              <DataTable
+                columns={matrixColumns(t.columns, t.rows)}
+                rows={t.rows}
+                rowKey={(_, i) => String(i)}
+                testId='kpi-table'
+                emptyText='该时段没有数据'
+              />
             </Panel>
           ))}
         </div>

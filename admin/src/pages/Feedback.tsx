@@ -1,67 +1,33 @@
-import { useEffect, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import {
   FEEDBACK_CATEGORIES,
   FEEDBACK_CATEGORY_LABELS,
   FEEDBACK_STATUSES,
   FEEDBACK_STATUS_LABELS,
-  feedbackAssignRequest,
-  feedbackCloseRequest,
-  feedbackReplyRequest,
-  feedbackTransition,
-  type FeedbackEvent,
   type FeedbackPage,
   type FeedbackTicket,
 } from '@mall/shared'
-import { api, apiBlob, errorText, qs } from '../api'
-import { DataTable } from '../components/DataTable'
+import { api, qs } from '../api'
+import { DataTable, type Column } from '../components/DataTable'
 import { formatInstant } from '../format'
-import { Empty, ErrorBox, Loading, Pager, Panel, useAsync } from '../ui'
+import { Empty, Pager, Panel, useAsync } from '../ui'
+import { TicketDetail } from './FeedbackTicket'
 
-type Action = 'assign' | 'reply' | 'close'
-const ACTIONS: Record<
-  Action,
-  {
-    label: string
-    field: string
-    placeholder: string
-    schema: { safeParse(v: unknown): { success: boolean } }
-    invalid: string
-    multiline: boolean
-  }
-> = {
-  assign: {
-    label: '分派',
-    field: 'assignee',
-    placeholder: '处理人账号或部门，如 物业部',
-    schema: feedbackAssignRequest,
-    invalid: '请填写处理人或部门（最多 40 字）',
-    multiline: false,
-  },
-  reply: {
-    label: '回复会员',
-    field: 'text',
-    placeholder: '会员在小程序中可以看到回复',
-    schema: feedbackReplyRequest,
-    invalid: '请填写回复内容（最多 1000 字）',
-    multiline: true,
-  },
-  close: {
-    label: '关闭工单',
-    field: 'resolution',
-    placeholder: '处理结果，会员可以看到',
-    schema: feedbackCloseRequest,
-    invalid: '请填写处理结果（最多 500 字）',
-    multiline: true,
-  },
-}
-const ACTION_NAMES: Record<FeedbackEvent['action'], string> = {
-  submit: '会员提交',
-  assign: '分派',
-  reply: '回复',
-  follow_up: '会员追问',
-  close: '关闭',
-}
 const clip = (s: string, n = 40) => (s.length > n ? `${s.slice(0, n)}…` : s)
+const COLUMNS: Column<FeedbackTicket>[] = [
+  { key: 'ticketId', title: '编号', className: 'mono' },
+  {
+    key: 'createdAt',
+    title: '提交时间（上海）',
+    className: 'nowrap',
+    render: (t) => formatInstant(t.createdAt).slice(0, 16),
+  },
+  { key: 'category', title: '类别', render: (t) => FEEDBACK_CATEGORY_LABELS[t.category] },
+  { key: 'status', title: '状态', render: (t) => FEEDBACK_STATUS_LABELS[t.status] },
+  { key: 'assignee', title: '处理人' },
+  { key: 'text', title: '内容', render: (t) => clip(t.text) },
+  { key: 'hasPhoto', title: '图片', render: (t) => (t.hasPhoto ? '有' : '') },
+]
 
 export function FeedbackPage() {
   const [filters, setFilters] = useState({ status: '', category: '' })
@@ -79,15 +45,6 @@ export function FeedbackPage() {
     setPage(1)
     setFilters((f) => ({ ...f, [k]: v }))
   }
-  const rows = (data?.items ?? []).map((t) => [
-    t.ticketId,
-    formatInstant(t.createdAt).slice(0, 16),
-    FEEDBACK_CATEGORY_LABELS[t.category],
-    FEEDBACK_STATUS_LABELS[t.status],
-    t.assignee ?? '—',
-    clip(t.text),
-    t.hasPhoto ? '有' : '',
-  ])
 
   return (
     <div className='page'>
@@ -129,28 +86,28 @@ export function FeedbackPage() {
 
       <div className='feedback-layout'>
         <Panel title={data ? `共 ${data.total.toLocaleString('zh-CN')} 条反馈` : '会员反馈'}>
-          {state.status === 'error' && <ErrorBox error={state.error} onRetry={reload} />}
-          {state.status === 'loading' && !data && <Loading />}
+          <DataTable
+            columns={COLUMNS}
+            rows={data?.items}
+            rowKey={(t) => t.ticketId}
+            loading={state.status === 'loading'}
+            error={state.error}
+            onRetry={reload}
+            testId='feedback-table'
+            rowTestId='feedback-row'
+            emptyText='没有符合条件的反馈'
+            selected={(t) => t.ticketId === selected?.ticketId}
+            onRowClick={(t) => setSelected(t)}
+          />
           {data && (
-            <div className={state.status === 'loading' ? 'stale' : undefined}>
-              <DataTable
-                columns={['编号', '提交时间（上海）', '类别', '状态', '处理人', '内容', '图片']}
-                rows={rows}
-                testId='feedback-table'
-                rowTestId='feedback-row'
-                emptyText='没有符合条件的反馈'
-                selected={data.items.findIndex((t) => t.ticketId === selected?.ticketId)}
-                onRowClick={(i) => setSelected(data.items[i] ?? null)}
-              />
-              <Pager
-                page={page}
-                shownPage={data.page}
-                pages={pages}
-                busy={state.status === 'loading'}
-                onPage={setPage}
-                testIdPrefix='feedback'
-              />
-            </div>
+            <Pager
+              page={page}
+              shownPage={data.page}
+              pages={pages}
+              busy={state.status === 'loading'}
+              onPage={setPage}
+              testIdPrefix='feedback'
+            />
           )}
         </Panel>
 
@@ -170,144 +127,5 @@ export function FeedbackPage() {
         </Panel>
       </div>
     </div>
-  )
-}
-
-function TicketDetail({ ticket: t, onChanged }: { ticket: FeedbackTicket; onChanged: (t: FeedbackTicket) => void }) {
-  const [photo, setPhoto] = useState<string | null>(null)
-  const [photoError, setPhotoError] = useState<unknown>(null)
-  useEffect(() => {
-    if (!t.hasPhoto) return
-    let url: string | null = null
-    let live = true
-    apiBlob(`/api/ops/feedback/${encodeURIComponent(t.ticketId)}/photo`).then(
-      (blob) => {
-        if (!live) return
-        url = URL.createObjectURL(blob)
-        setPhoto(url)
-      },
-      (e: unknown) => live && setPhotoError(e),
-    )
-    return () => {
-      live = false
-      if (url) URL.revokeObjectURL(url)
-    }
-  }, [t.ticketId, t.hasPhoto])
-
-  return (
-    <div>
-      <dl className='feedback-meta'>
-        <dt>状态</dt>
-        <dd>
-          <span className={`tag ${t.status}`} data-testid='feedback-detail-status'>
-            {FEEDBACK_STATUS_LABELS[t.status]}
-          </span>
-        </dd>
-        <dt>类别</dt>
-        <dd>{FEEDBACK_CATEGORY_LABELS[t.category]}</dd>
-        <dt>会员</dt>
-        <dd className='mono'>{t.memberId}</dd>
-        <dt>门店</dt>
-        <dd>{t.storeId ?? '—'}</dd>
-        <dt>处理人</dt>
-        <dd>{t.assignee ?? '未分派'}</dd>
-        <dt>提交时间</dt>
-        <dd>{formatInstant(t.createdAt)}</dd>
-        <dt>首次响应</dt>
-        <dd>{t.firstResponseAt ? formatInstant(t.firstResponseAt) : '—'}</dd>
-        <dt>关闭时间</dt>
-        <dd>{t.closedAt ? formatInstant(t.closedAt) : '—'}</dd>
-      </dl>
-      <p className='feedback-text' data-testid='feedback-detail-text'>
-        {t.text}
-      </p>
-      {t.hasPhoto &&
-        (photo ? (
-          <img className='feedback-photo' src={photo} alt='会员上传的图片' data-testid='feedback-detail-photo' />
-        ) : photoError ? (
-          <ErrorBox error={photoError} />
-        ) : (
-          <Loading text='图片加载中…' />
-        ))}
-      <h3 className='sub-title'>处理记录</h3>
-      <ol className='feedback-history' data-testid='feedback-history'>
-        {t.history.map((e, i) => (
-          <li key={i}>
-            <div className='who'>
-              {formatInstant(e.at)} · {ACTION_NAMES[e.action]} · {e.actor === 'member' ? '会员' : e.actorId} →{' '}
-              {FEEDBACK_STATUS_LABELS[e.status]}
-            </div>
-            {e.text && <div>{e.text}</div>}
-          </li>
-        ))}
-      </ol>
-      {(['assign', 'reply', 'close'] as const).map((a) => (
-        <ActionForm key={a} ticket={t} action={a} onDone={onChanged} />
-      ))}
-    </div>
-  )
-}
-
-/** One operator action, validated by its shared contract; only offered where the workflow allows it. */
-function ActionForm({
-  ticket,
-  action,
-  onDone,
-}: {
-  ticket: FeedbackTicket
-  action: Action
-  onDone: (t: FeedbackTicket) => void
-}) {
-  const spec = ACTIONS[action]
-  const [value, setValue] = useState('')
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  if (feedbackTransition(ticket.status, action) === null) {
-    if (action === 'reply' && ticket.status === 'open') return <p className='hint'>先分派处理人，再回复会员。</p>
-    return null
-  }
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
-    const body = { [spec.field]: value }
-    if (!spec.schema.safeParse(body).success) return setError(spec.invalid)
-    setError(null)
-    setBusy(true)
-    try {
-      onDone(
-        await api<FeedbackTicket>('POST', `/api/ops/feedback/${encodeURIComponent(ticket.ticketId)}/${action}`, body),
-      )
-      setValue('')
-    } catch (err) {
-      setError(errorText(err))
-    } finally {
-      setBusy(false)
-    }
-  }
-  const props = {
-    value,
-    placeholder: spec.placeholder,
-    'data-testid': `feedback-${action}-input`,
-    onChange: (e: { target: { value: string } }) => setValue(e.target.value),
-  }
-  return (
-    <form className='feedback-action' onSubmit={submit} noValidate>
-      <strong>{spec.label}</strong>
-      {spec.multiline ? <textarea {...props} /> : <input {...props} />}
-      {error && (
-        <span className='field-error' data-testid={`feedback-${action}-error`}>
-          {error}
-        </span>
-      )}
-      <div>
-        <button
-          className={`btn ${action === 'close' ? '' : 'btn-primary'}`}
-          type='submit'
-          data-testid={`feedback-${action}-submit`}
-          disabled={busy}
-        >
-          {busy ? '提交中…' : spec.label}
-        </button>
-      </div>
-    </form>
   )
 }
