@@ -87,6 +87,19 @@ const envSchema = z
     RATE_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     RATE_SCAN_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     RATE_CLAIM_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    /**
+     * Reverse proxies in front of the server: `false`/`0` (default) trusts no forwarded header; a number N
+     * trusts the last N hops of PROXY_IP_HEADER (client IP) and X-Forwarded-Proto/-Host (scheme, host).
+     */
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(true|false|\d{1,2})$/, 'must be false, true (one hop) or a number of proxy hops')
+      .default('false'),
+    /** the header carrying the client IP chain when TRUST_PROXY is on (a CDN may use e.g. X-Real-IP) */
+    PROXY_IP_HEADER: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/)
+      .default('X-Forwarded-For'),
     /** Welcome gift for new members: points posted to the ledger (0 = none). */
     WELCOME_POINTS: z.coerce.number().int().min(0).max(100000).default(100),
     /** Welcome coupon template id posted when the coupon centre exists ('' = none). */
@@ -154,6 +167,8 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   welcomeGift: { points: number; couponTemplateId: string }
   rateLimits: { loginPerMinute: number; scanPerMinute: number; claimPerMinute: number }
+  /** forwarded headers: trusted hops (0 = none) and the client-IP header */
+  proxy: { hops: number; ipHeader: string }
 }
 
 export class ConfigError extends Error {
@@ -216,6 +231,10 @@ export function loadConfig(
       loginPerMinute: e.RATE_LOGIN_PER_MINUTE,
       scanPerMinute: e.RATE_SCAN_PER_MINUTE,
       claimPerMinute: e.RATE_CLAIM_PER_MINUTE,
+    },
+    proxy: {
+      hops: e.TRUST_PROXY === 'true' ? 1 : e.TRUST_PROXY === 'false' ? 0 : Number(e.TRUST_PROXY),
+      ipHeader: e.PROXY_IP_HEADER,
     },
   }
 }

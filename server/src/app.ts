@@ -26,6 +26,7 @@ import { staffAdminRoutes } from './modules/staff/staff-admin.routes'
 import { notificationRoutes } from './modules/notifications/notification.routes'
 import { inviteCodeRoutes } from './modules/wechat/invite-code.routes'
 import { wechatPayRoutes } from './modules/wechat-pay/wechat-pay.routes'
+import { pointsClaimRoutes } from './modules/points-claims/points-claim.routes'
 
 export const BODY_LIMIT = '64kb'
 /** Routes that take a larger body (a feedback photo) parse it themselves, after authentication. */
@@ -51,12 +52,16 @@ export const ROUTES: ((ctx: AppContext) => Router)[] = [
   notificationRoutes,
   inviteCodeRoutes,
   wechatPayRoutes,
+  pointsClaimRoutes,
 ]
 
 /** Builds the Koa app without listening; tests drive `app.callback()` or listen on port 0. */
 export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
   const ctx = buildContext(deps)
-  const app = new Koa({ proxy: false })
+  // Behind TRUST_PROXY hops, ctx.ip is the client the nearest trusted proxy saw and ctx.protocol/host
+  // come from X-Forwarded-Proto/-Host; with none, forwarded headers are ignored (anyone can send them).
+  const { hops, ipHeader } = deps.config.proxy
+  const app = new Koa({ proxy: hops > 0, maxIpsCount: hops, proxyIpHeader: ipHeader })
 
   app.use(requestContext(deps.logger))
   app.use(errorMiddleware)
