@@ -10,7 +10,7 @@ import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
 import { DomainError } from '../../errors/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberService } from '../members/member.service'
-import { SlotAllocator } from './slot-allocator'
+import { SlotAllocator, couponSlots } from './slot-allocator'
 import type { CouponBook } from './coupon-book'
 import type { TemplateCache } from './template-cache'
 import { couponId, couponModels, type CouponDoc, type CouponModels, type CouponTemplateDoc } from './coupon.model'
@@ -52,7 +52,7 @@ export class CouponClaimService {
     private readonly templates: TemplateCache,
   ) {
     this.m = couponModels(conn)
-    this.slots = new SlotAllocator(this.m)
+    this.slots = new SlotAllocator(couponSlots(this.m))
   }
 
   async template(templateId: string): Promise<CouponTemplateDoc> {

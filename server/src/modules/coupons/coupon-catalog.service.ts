@@ -9,7 +9,7 @@ import {
   type MemberCoupon,
 } from '@mall/shared'
 import { insertOnce } from '../../db/connect'
-import { slotsTaken } from './slot-allocator'
+import { couponSlots, slotsTaken } from './slot-allocator'
 import { DomainError } from '../../errors/domain-error'
 import type { MemberService } from '../members/member.service'
 import type { CouponBook } from './coupon-book'
@@ -115,7 +115,7 @@ export class CouponCatalogService {
 
   /** Slots taken, for the "N left" display (see slotsTaken). */
   private slotsTaken(templateId: string, stock: number): Promise<number> {
-    return slotsTaken(this.m, templateId, stock)
+    return slotsTaken(couponSlots(this.m), templateId, stock)
   }
 
   async templatesById(ids: string[]): Promise<Map<string, CouponTemplateDoc>> {

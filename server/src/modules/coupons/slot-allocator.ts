@@ -1,19 +1,39 @@
-import { trusted } from 'mongoose'
-import { existsById, findById } from '../../db/by-id'
+import { trusted, type Model } from 'mongoose'
+import { existsById, findById, type AnyModel } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import { slotsInUse } from '../../db/slots-in-use'
 import { DomainError } from '../../errors/domain-error'
 import { KeyedMutex } from '../../lib/keyed-mutex'
-import {
-  MAX_SLOT,
-  couponId,
-  type CouponModels,
-  type CouponSlotHoleDoc,
-  type CouponStockHintDoc,
-  type CouponTemplateDoc,
-} from './coupon.model'
+import { MAX_SLOT, couponId, type CouponModels, type CouponSlotHoleDoc, type CouponStockHintDoc } from './coupon.model'
 
 const SOLD_OUT_MEMO_MS = 1_000
+
+/**
+ * Where a stock of unique slots lives: coupon templates' coupons, the points mall's gift slots. Each
+ * row of `Slot` IS a slot, `_id` = `slotId(owner, slot)`, with its owner in `ownerField` and its
+ * number in `slot`; holes and the stock hint have the coupon shapes (`templateId` names the owner).
+ */
+export interface SlotStore {
+  Slot: AnyModel
+  ownerField: string
+  SlotHole: Model<CouponSlotHoleDoc>
+  StockHint: Model<CouponStockHintDoc>
+  slotId: (owner: string, slot: number) => string
+}
+
+/** A stock whose slots are handed out: a coupon template, a gift. `stock: null` is unlimited. */
+export interface SlotOwner {
+  _id: string
+  stock: number | null
+}
+
+export const couponSlots = (m: CouponModels): SlotStore => ({
+  Slot: m.Coupon,
+  ownerField: 'templateId',
+  SlotHole: m.SlotHole,
+  StockHint: m.StockHint,
+  slotId: couponId,
+})
 
 interface Cursor {
   next: number
@@ -32,9 +52,9 @@ export class SlotAllocator {
   private readonly cursors = new Map<string, Cursor>()
   private readonly scans = new KeyedMutex()
 
-  constructor(private readonly m: CouponModels) {}
+  constructor(private readonly m: SlotStore) {}
 
-  async next(t: CouponTemplateDoc): Promise<number> {
+  async next(t: SlotOwner): Promise<number> {
     const cursor = await this.cursor(t)
     if (cursor.soldOutUntil > Date.now()) throw new DomainError('COUPON.SOLD_OUT', 'sold out')
     const hole = cursor.holes.shift()
@@ -46,7 +66,9 @@ export class SlotAllocator {
     // Past the stock: one scan at a time per template looks for free slots below it.
     return this.scans.run(t._id, async () => {
       if (cursor.holes.length === 0 && cursor.soldOutUntil <= Date.now()) {
-        const taken = await this.m.Coupon.find({ templateId: t._id }, { slot: 1 }).lean().exec()
+        const taken = await this.m.Slot.find({ [this.m.ownerField]: t._id }, { slot: 1 })
+          .lean<{ slot: number }[]>()
+          .exec()
         const used = new Set(taken.map((c) => c.slot))
         for (let s = 1; s <= t.stock!; s++) if (!used.has(s)) cursor.holes.push(s)
         if (cursor.holes.length === 0) cursor.soldOutUntil = Date.now() + SOLD_OUT_MEMO_MS
@@ -80,10 +102,15 @@ export class SlotAllocator {
 
   /** Records that this claim left `slot` free; false if it was recorded before (see CouponSlotHoleDoc). */
   recordHole(templateId: string, slot: number, claimId: string, now: Date): Promise<boolean> {
-    return insertOnce(this.m.SlotHole, { _id: `${couponId(templateId, slot)}@${claimId}`, templateId, slot, at: now })
+    return insertOnce(this.m.SlotHole, {
+      _id: `${this.m.slotId(templateId, slot)}@${claimId}`,
+      templateId,
+      slot,
+      at: now,
+    })
   }
 
-  private async cursor(t: CouponTemplateDoc): Promise<Cursor> {
+  private async cursor(t: SlotOwner): Promise<Cursor> {
     let cursor = this.cursors.get(t._id)
     if (!cursor) {
       const hint = (await findById<CouponStockHintDoc>(this.m.StockHint, t._id))?.claimedHint ?? 0
@@ -99,13 +126,13 @@ export class SlotAllocator {
  * slots taken or recorded as holes) less the recorded holes below it that are still free. Exact
  * whenever no claim is in flight; hole rows of slots taken again are removed on the way.
  */
-export async function slotsTaken(m: CouponModels, templateId: string, stock: number): Promise<number> {
+export async function slotsTaken(m: SlotStore, templateId: string, stock: number): Promise<number> {
   const [hint, holes] = await Promise.all([
     findById<CouponStockHintDoc>(m.StockHint, templateId).then((h) => h?.claimedHint ?? 0),
     m.SlotHole.find({ templateId }).lean<CouponSlotHoleDoc[]>().exec(),
   ])
   const candidates = new Set(holes.map((h) => h.slot))
-  const isTaken = (slot: number) => existsById(m.Coupon, couponId(templateId, slot))
+  const isTaken = (slot: number) => existsById(m.Slot, m.slotId(templateId, slot))
   const top = await slotsInUse(hint, stock, async (slot) => candidates.has(slot) || (await isTaken(slot)))
   let free = 0
   for (const slot of candidates) {
