@@ -1,14 +1,6 @@
 /** Display helpers: Shanghai dates, exact yuan <-> fen, numbers. */
 import { addDays, shanghaiDateTime, shanghaiDay } from '@mall/shared'
 
-export const STORES: { id: string; name: string }[] = [
-  { id: 'S001', name: 'S001 星巴克' },
-  { id: 'S002', name: 'S002 优衣库' },
-  { id: 'S003', name: 'S003 海底捞' },
-  { id: 'S004', name: 'S004 丝芙兰' },
-  { id: 'DESK', name: 'DESK 服务台' },
-]
-
 export function defaultRange(now = new Date()): { from: string; to: string } {
   const to = shanghaiDay(now)
   return { from: addDays(to, -29), to }

@@ -1,9 +1,12 @@
 import { useState, type FormEvent } from 'react'
-import { ERROR_CODES, ERROR_MESSAGES_ZH } from '@mall/shared'
+import { ERROR_CODES } from '@mall/shared'
 import { api, qs } from '../api'
+import { auditSentence, outcomeText, ROLE_NAMES } from '../audit-text'
+import { DataTable, type Column } from '../components/DataTable'
 import { downloadCsv, toCsv } from '../csv'
-import { formatInstant, STORES } from '../format'
-import { Empty, ErrorBox, Loading, Pager, Panel, useAsync } from '../ui'
+import { formatInstant } from '../format'
+import { Pager, Panel, useAsync } from '../ui'
+import { storeLabel, useStores, type StoreOption } from '../use-stores'
 
 interface AuditItem {
   at: string
@@ -32,7 +35,6 @@ interface Filters {
 }
 
 const EMPTY: Filters = { staffId: '', storeId: '', action: '', outcome: '' }
-const ROLE_NAMES: Record<string, string> = { clerk: '店员', manager: '店长', operator: '运营' }
 const compact = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v))
 
 function validate(f: Filters): string | null {
@@ -42,7 +44,46 @@ function validate(f: Filters): string | null {
   return null
 }
 
+/** The row in words; the request's particulars (object, IP, device, request id) fold out under 详情. */
+const columns = (stores: StoreOption[]): Column<AuditItem>[] => [
+  { key: 'at', title: '时间（上海）', className: 'nowrap', width: '11em', render: (i) => formatInstant(i.at) },
+  {
+    key: 'what',
+    title: '操作',
+    render: (i) => (
+      <>
+        <div data-testid='audit-sentence'>{auditSentence(i)}</div>
+        <details className='audit-details'>
+          <summary>详情</summary>
+          <dl className='kv'>
+            <dt>接口</dt>
+            <dd className='mono'>{i.action}</dd>
+            <dt>对象</dt>
+            <dd className='mono'>{compact(i.target) || '—'}</dd>
+            <dt>HTTP 状态</dt>
+            <dd>{i.status}</dd>
+            <dt>IP</dt>
+            <dd>{i.ip}</dd>
+            <dt>设备</dt>
+            <dd>{i.device || '—'}</dd>
+            <dt>请求编号</dt>
+            <dd className='mono'>{i.requestId}</dd>
+          </dl>
+        </details>
+      </>
+    ),
+  },
+  { key: 'store', title: '门店', width: '9em', render: (i) => storeLabel(stores, i.storeId) },
+  {
+    key: 'outcome',
+    title: '结果',
+    width: '10em',
+    render: (i) => <span className={`tag ${i.outcome === 'ok' ? 'active' : 'paused'}`}>{outcomeText(i.outcome)}</span>,
+  },
+]
+
 export function AuditPage() {
+  const stores = useStores()
   const [draft, setDraft] = useState<Filters>(EMPTY)
   const [filters, setFilters] = useState<Filters>(EMPTY)
   const [page, setPage] = useState(1)
@@ -73,15 +114,29 @@ export function AuditPage() {
   const pages = data ? Math.min(1000, Math.max(1, Math.ceil(data.total / data.pageSize))) : 1
   const exportPage = () => {
     if (!data) return
-    const cols = ['时间（上海）', '员工', '角色', '门店', '操作', '对象', '结果', 'HTTP 状态', 'IP', '设备', '请求编号']
+    const cols = [
+      '时间（上海）',
+      '员工',
+      '角色',
+      '门店',
+      '操作',
+      '接口',
+      '对象',
+      '结果',
+      'HTTP 状态',
+      'IP',
+      '设备',
+      '请求编号',
+    ]
     const rows = data.items.map((i) => [
       formatInstant(i.at),
       i.staffId,
-      i.role,
+      i.role ? (ROLE_NAMES[i.role] ?? i.role) : '',
       i.storeId,
+      auditSentence(i),
       i.action,
       compact(i.target),
-      i.outcome,
+      outcomeText(i.outcome),
       i.status,
       i.ip,
       i.device,
@@ -114,7 +169,7 @@ export function AuditPage() {
             onChange={(e) => setDraft({ ...draft, storeId: e.target.value })}
           >
             <option value=''>全部</option>
-            {STORES.map((s) => (
+            {stores.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name}
               </option>
@@ -157,59 +212,17 @@ export function AuditPage() {
           </button>
         }
       >
-        {state.status === 'error' && <ErrorBox error={state.error} onRetry={reload} />}
-        {state.status === 'loading' && <Loading />}
-        {data && data.items.length === 0 && state.status === 'ok' && <Empty text='没有符合条件的记录' />}
-        {data && data.items.length > 0 && (
-          <div className={`table-wrap${state.status === 'loading' ? ' stale' : ''}`}>
-            <table className='table table-dense'>
-              <thead>
-                <tr>
-                  <th>时间（上海）</th>
-                  <th>员工</th>
-                  <th>门店</th>
-                  <th>操作</th>
-                  <th>对象</th>
-                  <th>结果</th>
-                  <th>IP / 设备</th>
-                  <th>请求编号</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((i) => (
-                  <tr key={i.requestId + i.at} data-testid='audit-row'>
-                    <td className='nowrap'>{formatInstant(i.at)}</td>
-                    <td>
-                      {i.staffId ?? '—'}
-                      <small className='muted block'>{i.role ? (ROLE_NAMES[i.role] ?? i.role) : ''}</small>
-                    </td>
-                    <td>{i.storeId ?? '—'}</td>
-                    <td className='mono'>{i.action}</td>
-                    <td className='mono clip' title={compact(i.target)}>
-                      {compact(i.target)}
-                    </td>
-                    <td>
-                      <span
-                        className={`tag ${i.outcome === 'ok' ? 'active' : 'paused'}`}
-                        title={(ERROR_MESSAGES_ZH as Record<string, string>)[i.outcome]}
-                      >
-                        {i.outcome === 'ok' ? '成功' : i.outcome}
-                      </span>
-                      <small className='muted block'>HTTP {i.status}</small>
-                    </td>
-                    <td>
-                      {i.ip}
-                      <small className='muted block clip' title={i.device}>
-                        {i.device}
-                      </small>
-                    </td>
-                    <td className='mono small'>{i.requestId}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          columns={columns(stores)}
+          rows={data?.items}
+          rowKey={(i) => i.requestId + i.at}
+          loading={state.status === 'loading'}
+          error={state.error}
+          onRetry={reload}
+          rowTestId='audit-row'
+          emptyText='没有符合条件的记录'
+          dense
+        />
         {data && (
           <Pager
             page={page}

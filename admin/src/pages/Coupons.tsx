@@ -10,7 +10,8 @@ import {
   type CouponForm,
   type FieldErrors,
 } from '../coupon-form'
-import { formatInstant, STORES } from '../format'
+import { formatInstant } from '../format'
+import { useStores } from '../use-stores'
 import { ConfigHistoryPanel, type FieldFormat } from '../components/ConfigHistory'
 import { CheckGroup, Empty, Panel, useAsync } from '../ui'
 
@@ -47,6 +48,7 @@ type CreatedTemplate = CouponTemplate & { configVersion?: number }
 const STATUS_FIELDS: FieldFormat = { status: { label: '状态', show: (v) => (v === 'active' ? '发放中' : '已暂停') } }
 
 export function CouponsPage() {
+  const stores = useStores()
   const [form, setForm] = useState<CouponForm>(() => emptyForm())
   const [errors, setErrors] = useState<FieldErrors>({})
   const [busy, setBusy] = useState(false)
@@ -232,7 +234,7 @@ export function CouponsPage() {
                 onChange={(e) => set('fundedBy', e.target.value)}
               >
                 <option value='mall'>商场（mall）</option>
-                {STORES.map((s) => (
+                {stores.map((s) => (
                   <option key={s.id} value={s.id}>
                     {s.name}
                   </option>
@@ -249,7 +251,7 @@ export function CouponsPage() {
             </Field>
             <Field label='适用门店' name='storeIds' errors={errors} hint='都不选 = 所有门店'>
               <CheckGroup
-                options={STORES.map((s) => ({ value: s.id, label: s.name }))}
+                options={stores.map((s) => ({ value: s.id, label: s.name }))}
                 value={form.storeIds}
                 onChange={(v) => set('storeIds', v)}
                 testIdPrefix='coupon-store'

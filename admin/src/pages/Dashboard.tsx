@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react'
 import type { KpiReport } from '@mall/shared'
 import { api, qs } from '../api'
 import { downloadCsv, toCsv } from '../csv'
-import { defaultRange, formatMetric, STORES } from '../format'
+import { defaultRange, formatMetric } from '../format'
+import { useStores } from '../use-stores'
 import { KpiChart } from '../components/KpiChart'
 import { DataTable, matrixColumns } from '../components/DataTable'
 import { Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
@@ -16,6 +17,7 @@ interface Query {
 const fileSuffix = (r: KpiReport['range']) => `${r.from}_${r.to}_${r.storeId ?? '全部门店'}`
 
 export function DashboardPage() {
+  const stores = useStores()
   const [draft, setDraft] = useState<Query>(() => ({ ...defaultRange(), storeId: '' }))
   const [query, setQuery] = useState<Query>(draft)
   const [formError, setFormError] = useState<string | null>(null)
@@ -74,7 +76,7 @@ export function DashboardPage() {
             onChange={(e) => setDraft({ ...draft, storeId: e.target.value })}
           >
             <option value=''>全部门店</option>
-            {STORES.map((s) => (
+            {stores.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name}
               </option>

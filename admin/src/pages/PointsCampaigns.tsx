@@ -7,7 +7,8 @@ import {
   type PointsCampaignView,
 } from '@mall/shared'
 import { api } from '../api'
-import { fenToYuan, formatInstant, formatNumber, STORES } from '../format'
+import { fenToYuan, formatInstant, formatNumber } from '../format'
+import { useStores } from '../use-stores'
 import { CheckGroup, Empty, ErrorBox, invalidFieldsText, Loading, Panel, useAction, useAsync } from '../ui'
 
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日']
@@ -82,6 +83,7 @@ function SimulationView({ sim }: { sim: PointsCampaignSimulation }) {
  * budget use, the kill switch, and a simulator for a rule before it goes live.
  */
 export function PointsCampaignsPanel() {
+  const stores = useStores()
   const [list, reload] = useAsync(() => api<{ items: PointsCampaignView[] }>('GET', '/api/ops/points-campaigns'), [])
   const [draft, setDraft] = useState<Draft>(emptyDraft)
   const [sim, setSim] = useState<PointsCampaignSimulation | null>(null)
@@ -254,7 +256,7 @@ export function PointsCampaignsPanel() {
         <div className='field'>
           <span>门店（不选 = 全部）</span>
           <CheckGroup
-            options={STORES.map((s) => ({ value: s.id, label: s.name }))}
+            options={stores.map((s) => ({ value: s.id, label: s.name }))}
             value={draft.storeIds}
             onChange={(v) => set('storeIds', v)}
             testIdPrefix='points-draft-store'

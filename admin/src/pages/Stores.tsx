@@ -3,6 +3,7 @@ import { api } from '../api'
 import { ConfigHistoryPanel, type FieldFormat } from '../components/ConfigHistory'
 import { ConfigFormPanel, contractProblems, ListPanel, RowActions, useConfigForm } from '../config-editing'
 import { useAsync } from '../ui'
+import { forgetStores } from '../use-stores'
 
 /** 门店管理: the stores, their points multiplier and opening hours, each change versioned. */
 
@@ -95,6 +96,7 @@ export function StoresPage() {
     const s = editing
       ? await api<StoreView>('PUT', `/api/ops/stores/${encodeURIComponent(target)}`, parsed.data)
       : await api<StoreView>('POST', '/api/ops/stores', parsed.data)
+    forgetStores()
     return `已保存门店 ${s.id}「${s.name}」第 ${s.version} 版`
   })
 

@@ -20,6 +20,7 @@ const TARGET_FIELDS = [
   'status',
   'name',
   'assignee',
+  'section',
 ] as const
 
 /**
