@@ -8,6 +8,8 @@ import { buildContext, type AppContext, type AppDeps } from './app-context'
 import { errorMiddleware } from './http/error-middleware'
 import { jsonOnly, requestContext } from './http/request-context'
 import { jsonBody } from './http/body'
+import { useRateLimitStore } from './http/rate-limit'
+import { RateLimitStore } from './http/rate-limit-store'
 import { authRoutes } from './modules/auth/auth.routes'
 import { memberRoutes } from './modules/members/member.routes'
 import { opsRoutes } from './modules/ops/ops.routes'
@@ -62,6 +64,7 @@ export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
   // come from X-Forwarded-Proto/-Host; with none, forwarded headers are ignored (anyone can send them).
   const { hops, ipHeader } = deps.config.proxy
   const app = new Koa({ proxy: hops > 0, maxIpsCount: hops, proxyIpHeader: ipHeader })
+  useRateLimitStore(app, new RateLimitStore(deps.conn))
 
   app.use(requestContext(deps.logger))
   app.use(errorMiddleware)

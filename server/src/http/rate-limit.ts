@@ -1,6 +1,7 @@
+import type Koa from 'koa'
 import type { Context, Middleware } from 'koa'
-import ratelimit from 'koa-ratelimit'
 import { DomainError } from '../errors/domain-error'
+import type { RateLimitStore } from './rate-limit-store'
 
 export interface RateLimitRule {
   /** requests allowed per window for one caller */
@@ -10,19 +11,27 @@ export interface RateLimitRule {
   id: (ctx: Context) => string
 }
 
-/** In-process limiter (koa-ratelimit's memory driver); over the limit → 429 with Retry-After. */
+// The app's store: route modules build their limits before the app exists, so they find it per request.
+const stores = new WeakMap<Koa, RateLimitStore>()
+
+export function useRateLimitStore(app: Koa, store: RateLimitStore): void {
+  stores.set(app, store)
+}
+
+/**
+ * A limit shared by every server process on the database (rate-limit-store.ts); over it → 429 with
+ * Retry-After (seconds to the end of the window).
+ */
 export function rateLimit(name: string, rule: RateLimitRule): Middleware {
-  return ratelimit({
-    driver: 'memory',
-    db: new Map(),
-    duration: rule.windowMs,
-    max: rule.max,
-    id: (ctx: Context) => `${name}:${rule.id(ctx)}`,
-    onLimited: (ctx: Context) => {
-      const after = Number(ctx.state.rateLimit?.after ?? 1)
-      throw new DomainError('REQUEST.RATE_LIMITED', `rate limit on ${name}`, undefined, Math.max(1, after))
-    },
-  } as never)
+  return async (ctx, next) => {
+    const store = stores.get(ctx.app)
+    if (!store) throw new Error('rate-limit store not set up for this app')
+    const verdict = await store.hit(`${name}:${rule.id(ctx)}`, rule.max, rule.windowMs)
+    if (!verdict.allowed) {
+      throw new DomainError('REQUEST.RATE_LIMITED', `rate limit on ${name}`, undefined, verdict.retryAfter)
+    }
+    await next()
+  }
 }
 
 export const byIp = (ctx: Context) => ctx.ip
