@@ -44,6 +44,7 @@ import { NotificationService } from './modules/notifications/notification.servic
 import { NotificationTriggers } from './modules/notifications/notification-triggers'
 import { InviteCodeImages } from './modules/wechat/invite-code-image'
 import { buildWechatPay, type WechatPayParts } from './modules/wechat-pay/wechat-pay.module'
+import { HomeContentService } from './modules/home-content/home-content.service'
 
 export interface AppDeps {
   config: AppConfig
@@ -99,6 +100,8 @@ export interface Services {
   wechatPay: WechatPayParts['service']
   /** the 商圈会员积分同步 outbox (operators see what WeChat has not accepted yet) */
   wechatPaySyncs: WechatPayParts['sync']
+  /** the member app's home page: banners, announcements, events (versioned) and the store directory */
+  homeContent: HomeContentService
 }
 
 /** Background work; main.ts schedules it, tests and operators run it on demand. */
@@ -267,6 +270,7 @@ export function buildContext(deps: AppDeps): AppContext {
     inviteCodes: new InviteCodeImages(conn, deps.wechat, members, config.wechat.envVersion),
     wechatPay: wechatPay.service,
     wechatPaySyncs: wechatPay.sync,
+    homeContent: new HomeContentService(conn),
   }
   const jobs: Jobs = {
     expirePoints: (at) => expirePoints(ledger, at),

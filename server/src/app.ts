@@ -29,6 +29,7 @@ import { notificationRoutes } from './modules/notifications/notification.routes'
 import { inviteCodeRoutes } from './modules/wechat/invite-code.routes'
 import { wechatPayRoutes } from './modules/wechat-pay/wechat-pay.routes'
 import { pointsClaimRoutes } from './modules/points-claims/points-claim.routes'
+import { homeContentRoutes } from './modules/home-content/home-content.routes'
 
 export const BODY_LIMIT = '64kb'
 /** Routes that take a larger body (a feedback photo) parse it themselves, after authentication. */
@@ -55,6 +56,7 @@ export const ROUTES: ((ctx: AppContext) => Router)[] = [
   inviteCodeRoutes,
   wechatPayRoutes,
   pointsClaimRoutes,
+  homeContentRoutes,
 ]
 
 /** Builds the Koa app without listening; tests drive `app.callback()` or listen on port 0. */

@@ -406,6 +406,24 @@ export const ROUTES: RouteCase[] = [
     write: true,
   },
   { method: 'GET', path: (f) => `/api/ops/stores/${f.storeIdX}/history`, allow: ['operator'] },
+  // the member app's home page and its editor (one versioned document; an edit from version 99 is a 409)
+  { method: 'GET', path: () => '/api/home', allow: MEMBER },
+  { method: 'GET', path: () => '/api/ops/home-content', allow: ['operator'] },
+  {
+    method: 'PUT',
+    path: () => '/api/ops/home-content',
+    body: () => ({
+      banners: [{ id: 'b1', title: '周末双倍积分', subtitle: '', imageUrl: '', link: '/pages/coupons/index' }],
+      announcements: [{ id: 'a1', title: '停车场改造', body: '', publishedOn: '2026-11-20' }],
+      events: [
+        { id: 'e1', title: '圣诞集市', place: '1F 中庭', summary: '', startsOn: '2026-12-20', endsOn: '2026-12-25' },
+      ],
+      version: 99,
+    }),
+    allow: ['operator'],
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/ops/home-content/history', allow: ['operator'] },
   { method: 'GET', path: () => '/api/ops/staff', allow: ['operator'] },
   {
     method: 'POST',

@@ -58,6 +58,8 @@ export interface WechatPayStub {
   /** the next `count` syncs answer `status` with this code */
   failNextSyncs(count: number, status?: number, code?: string): void
   setAuthorization(openid: string, state: 'AUTHORIZED' | 'DEAUTHORIZED' | 'UNAUTHORIZED'): void
+  /** 待积分状态查询 answers PENDING for this member (payments whose points WeChat has not committed yet) */
+  setPendingPoints(openid: string, pending: boolean): void
   /** how answers are signed: by the platform key (as WeChat), by a stranger's key, or not at all */
   signResponses(mode: 'platform' | 'stranger' | 'none'): void
   close(): Promise<void>
@@ -84,6 +86,7 @@ export async function startWechatPayStub(now: () => Date = () => new Date()): Pr
   const syncs: Record<string, unknown>[] = []
   const syncCalls: { status: number; body: Record<string, unknown> }[] = []
   const authorizations = new Map<string, { state: string; at: Date }>()
+  const pendingPoints = new Set<string>()
   let failures: { count: number; status: number; code: string } = { count: 0, status: 500, code: 'SYSTEM_ERROR' }
   let responseSigning: 'platform' | 'stranger' | 'none' = 'platform'
 
@@ -168,7 +171,10 @@ export async function startWechatPayStub(now: () => Date = () => new Date()): Pr
     }
     const pending = /^\/v3\/businesscircle\/users\/([^/]+)\/points\/commit_status$/.exec(url.pathname)
     if (req.method === 'GET' && pending)
-      return answer(200, { openid: decodeURIComponent(pending[1]!), pending_status: 'NO_PENDING' })
+      return answer(200, {
+        openid: decodeURIComponent(pending[1]!),
+        pending_status: pendingPoints.has(decodeURIComponent(pending[1]!)) ? 'PENDING' : 'NO_PENDING',
+      })
     answer(404, { code: 'RESOURCE_NOT_EXISTS', message: '无可用的平台证书' })
   })
   server.listen(0, '127.0.0.1')
@@ -253,6 +259,10 @@ export async function startWechatPayStub(now: () => Date = () => new Date()): Pr
     },
     signResponses(mode) {
       responseSigning = mode
+    },
+    setPendingPoints(openid, pending) {
+      if (pending) pendingPoints.add(openid)
+      else pendingPoints.delete(openid)
     },
     setAuthorization(openid, state) {
       authorizations.set(openid, { state, at: now() })

@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { staffRoles } from './auth'
+import { httpsImageUrl } from './home-content'
 
 /**
  * Operator console: stores, staff accounts and coupon-template status, each change a version
@@ -37,6 +38,8 @@ const storeFields = {
   opensAt: hhmm,
   closesAt: hhmm,
   active: z.boolean(),
+  /** https logo for the member app's store directory; '' removes it, absent keeps it */
+  logoUrl: httpsImageUrl.optional(),
 }
 const hoursInOrder = { message: 'closesAt must be after opensAt', path: ['closesAt'] }
 const opensBeforeCloses = (s: { opensAt: string; closesAt: string }) => s.opensAt < s.closesAt
@@ -103,7 +106,7 @@ export const couponTemplateStatusRequest = z.strictObject({
   note,
 })
 
-export const configKind = z.enum(['store', 'staff', 'coupon_template'])
+export const configKind = z.enum(['store', 'staff', 'coupon_template', 'home_content'])
 export type ConfigKind = z.infer<typeof configKind>
 
 export const configVersionView = z.object({

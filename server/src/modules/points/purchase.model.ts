@@ -2,8 +2,8 @@ import { Schema, type Connection, type Model } from 'mongoose'
 import { getModel } from '../../db/connect'
 
 export type PurchaseStatus = 'pending_approval' | 'posting' | 'posted' | 'rejected' | 'reversed'
-/** How a purchase reached us: a clerk's scan at the till, a WeChat Pay 智慧商圈 notification, … */
-export type PurchaseChannel = 'till' | 'wechat_pay'
+/** How a purchase reached us: a clerk's scan at the till, a WeChat Pay 智慧商圈 notification, a desk's 积分补登, … */
+export type PurchaseChannel = 'till' | 'wechat_pay' | 'service_desk'
 
 /**
  * A receipt a store recorded for a member. `_id` = `<storeId>:<receiptNo>`: the same receipt can

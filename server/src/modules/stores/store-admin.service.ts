@@ -20,6 +20,7 @@ function snapshot(s: StoreDoc): StoreConfig {
     opensAt: s.opensAt ?? '10:00',
     closesAt: s.closesAt ?? '22:00',
     active: s.active ?? true,
+    ...(s.logoUrl ? { logoUrl: s.logoUrl } : {}),
   }
 }
 
@@ -45,7 +46,8 @@ export class StoreAdminService {
       notFound: (id) => new DomainError('STORE.NOT_FOUND', `store ${id} not found`),
       snapshot,
       apply: async (id, after, version) => {
-        await writeVersion(this.Store, id, version, after)
+        // a version without a logo clears one the store had
+        await writeVersion(this.Store, id, version, { logoUrl: '', ...after })
         this.onChanged(id)
       },
     }
@@ -58,7 +60,8 @@ export class StoreAdminService {
   }
 
   async create(input: StoreCreateRequest, staffId: string, at: Date): Promise<StoreView> {
-    const { id, note, ...config } = input
+    const { id, note, logoUrl, ...fields } = input
+    const config: StoreConfig = logoUrl ? { ...fields, logoUrl } : fields
     const doc: StoreDoc = { _id: id, ...config, configVersion: 1 }
     if (!(await insertOnce(this.Store, doc as never)))
       throw new DomainError('CONFIG.ALREADY_EXISTS', `store ${id} exists`)
@@ -68,8 +71,13 @@ export class StoreAdminService {
   }
 
   async update(id: string, input: StoreUpdateRequest, staffId: string, at: Date): Promise<StoreView> {
-    const { version, note, ...config } = input
-    return toView(await this.versions.change(id, version, () => config, { changedBy: staffId, at, note }))
+    const { version, note, logoUrl, ...config } = input
+    // An editor that does not know about logos (older console) keeps the store's logo.
+    const edit = (before: StoreConfig): StoreConfig => {
+      const logo = logoUrl ?? before.logoUrl ?? ''
+      return logo ? { ...config, logoUrl: logo } : config
+    }
+    return toView(await this.versions.change(id, version, edit, { changedBy: staffId, at, note }))
   }
 
   history(id: string): Promise<ConfigVersionView[]> {

@@ -12,6 +12,8 @@ export interface StoreDoc {
   opensAt: string
   closesAt: string
   active: boolean
+  /** https image shown in the member app's store directory; absent = the name's first character */
+  logoUrl?: string
   /** the last console change applied (config_versions); absent for stores never edited there */
   configVersion?: number
 }
@@ -26,6 +28,7 @@ const storeSchema = new Schema<StoreDoc>(
     opensAt: { type: String, default: '10:00' },
     closesAt: { type: String, default: '22:00' },
     active: { type: Boolean, default: true },
+    logoUrl: String,
     configVersion: Number,
   },
   { versionKey: false, collection: 'stores' },
