@@ -126,7 +126,8 @@ export class SlotAllocator {
  * slots taken or recorded as holes) less the recorded holes below it that are still free. Exact
  * whenever no claim is in flight; hole rows of slots taken again are removed on the way.
  */
-export async function slotsTaken(m: SlotStore, templateId: string, stock: number): Promise<number> {
+export async function slotsTaken(store: SlotStore | CouponModels, templateId: string, stock: number): Promise<number> {
+  const m = 'slotId' in store ? store : couponSlots(store)
   const [hint, holes] = await Promise.all([
     findById<CouponStockHintDoc>(m.StockHint, templateId).then((h) => h?.claimedHint ?? 0),
     m.SlotHole.find({ templateId }).lean<CouponSlotHoleDoc[]>().exec(),
