@@ -9,6 +9,8 @@ import { createLogger } from './logger'
 import { createWechatClient } from './modules/wechat/wechat-client'
 import { seedDemo, DEMO_LOGINS } from './seed/demo'
 import { startScheduler } from './jobs/scheduler'
+import { JobLeases } from './jobs/job-lease'
+import { hostname } from 'node:os'
 
 const REPO_ROOT = path.resolve(__dirname, '../..')
 
@@ -40,7 +42,8 @@ async function main(): Promise<void> {
   await ensureIndexes(conn)
   if (demo) await seedDemo(ctx, conn)
 
-  const stopScheduler = startScheduler(ctx.jobs, ctx.now, logger)
+  const leases = new JobLeases(conn, `${hostname()}:${process.pid}:${Date.now().toString(36)}`)
+  const stopScheduler = startScheduler(ctx.jobs, ctx.now, logger, { leases })
   const server: Server = app.listen(config.http.port, config.http.host)
   await new Promise<void>((resolve) => server.once('listening', resolve))
   const address = server.address()
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down')
-    stopScheduler()
+    void stopScheduler()
     server.close()
     server.closeAllConnections()
     await conn.close().catch(() => undefined)

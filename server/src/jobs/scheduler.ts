@@ -1,32 +1,49 @@
 import type { Logger } from 'pino'
 import type { Jobs } from '../app-context'
-import { shanghaiHour } from '@mall/shared'
+import { shanghaiDay, shanghaiHour } from '@mall/shared'
+import type { JobLeases, LeaseOutcome } from './job-lease'
 
-/**
- * Runs the background jobs in-process on fixed intervals. Every job is idempotent and keyed, so
- * several server processes may run them at once (they converge); an error is logged, not fatal.
- */
-export function startScheduler(jobs: Jobs, now: () => Date, logger: Logger): () => void {
-  const every = (name: string, ms: number, run: () => Promise<unknown>) => {
-    let running = false
-    const tick = async () => {
-      if (running) return
-      running = true
-      try {
-        const result = await run()
-        logger.debug({ job: name, result }, 'job done')
-      } catch (err) {
-        logger.error({ err, job: name }, 'job failed')
-      } finally {
-        running = false
-      }
-    }
-    const timer = setInterval(tick, ms)
-    timer.unref()
-    setTimeout(tick, 2_000).unref()
-    return timer
-  }
-  const timers = [
+/** One periodic job: which period `now` falls in (null: not due now) and how to run it. */
+export interface ScheduledJob {
+  name: string
+  /** how often each process looks whether the job is due */
+  tickMs: number
+  period: (now: Date) => string | null
+  /** a holder silent this long is presumed dead and its period taken over */
+  timeoutMs: number
+  /** false: runs in every process (it fills this process's memory), without a lease */
+  leased: boolean
+  run: () => Promise<unknown>
+}
+
+const MINUTE = 60_000
+
+/** The job table: every job and its period. Wall-clock times are Asia/Shanghai. */
+export function jobSchedule(jobs: Jobs, now: () => Date): ScheduledJob[] {
+  // Once per `ms` of the clock across all processes (period = the clock divided into `ms` slices).
+  const every = (name: string, ms: number, run: () => Promise<unknown>): ScheduledJob => ({
+    name,
+    tickMs: ms,
+    period: (at) => new Date(Math.floor(at.getTime() / ms) * ms).toISOString(),
+    timeoutMs: Math.min(Math.max(ms, 30_000), 10 * MINUTE),
+    leased: true,
+    run,
+  })
+  // Once per Shanghai day, at the first tick from `fromHour` (a process started late still runs it
+  // before `untilHour`, never in the middle of the night).
+  const daily = (name: string, fromHour: number, untilHour: number, run: () => Promise<unknown>): ScheduledJob => ({
+    name,
+    tickMs: MINUTE,
+    period: (at) => (shanghaiHour(at) >= fromHour && shanghaiHour(at) < untilHour ? shanghaiDay(at) : null),
+    timeoutMs: 10 * MINUTE,
+    leased: true,
+    run,
+  })
+  const everyProcess = (name: string, ms: number, run: () => Promise<unknown>): ScheduledJob => ({
+    ...every(name, ms, run),
+    leased: false,
+  })
+  return [
     // Sweepers settle intents a crash left half-done once they are 30 s old; running every 10 s
     // keeps "settled within a minute of a restart" with room to spare.
     every('sweep-coupon-claims', 10_000, () => jobs.sweepCouponClaims(now())),
@@ -43,16 +60,69 @@ export function startScheduler(jobs: Jobs, now: () => Date, logger: Logger): () 
     every('sweep-used-codes', 10 * 60_000, () => jobs.sweepUsedCodes(now())),
     every('expire-points', 60 * 60_000, () => jobs.expirePoints(now())),
     every('evaluate-tiers', 6 * 60 * 60_000, () => jobs.evaluateTiers(now())),
-    // Subscribe messages about what expires soon go out in the morning; each is keyed, so reruns send nothing new.
-    every('notify-expiring', 60 * 60_000, async () =>
-      shanghaiHour(now()) === 10
-        ? { points: await jobs.notifyPointsExpiring(now()), coupons: await jobs.notifyCouponsExpiring(now()) }
-        : null,
-    ),
-    every('refresh-notification-audience', 60_000, () => jobs.refreshNotificationAudience()),
-    every('send-checkin-reminders', 60 * 60_000, async () =>
-      shanghaiHour(now()) === 20 ? jobs.sendCheckinReminders(now()) : 0,
-    ),
+    // Subscribe messages about what expires soon go out at 10:00; each is keyed, so reruns send nothing new.
+    daily('notify-expiring', 10, 12, async () => ({
+      points: await jobs.notifyPointsExpiring(now()),
+      coupons: await jobs.notifyCouponsExpiring(now()),
+    })),
+    // Who subscribed to points-earned messages, for this process's own purchase listener.
+    everyProcess('refresh-notification-audience', 60_000, () => jobs.refreshNotificationAudience()),
+    // The check-in reminder goes out at 20:00; each member's is claimed before it is sent.
+    daily('send-checkin-reminders', 20, 22, () => jobs.sendCheckinReminders(now())),
   ]
-  return () => timers.forEach(clearInterval)
+}
+
+/** Runs `job` if it is due at `at` and no other process has run (or holds) its period. */
+export async function runIfDue(
+  job: ScheduledJob,
+  leases: JobLeases,
+  at: Date,
+): Promise<LeaseOutcome<unknown> | { ran: false; reason: 'not-due' }> {
+  const period = job.period(at)
+  if (period === null) return { ran: false, reason: 'not-due' }
+  if (!job.leased) return { ran: true, result: await job.run(), attempt: 0 }
+  return leases.runOnce(job.name, period, job.timeoutMs, at.getTime(), job.run)
+}
+
+export interface SchedulerOptions {
+  leases: JobLeases
+  /** false while the database is unreachable: ticks are skipped, so jobs pause and resume */
+  available?: () => boolean
+}
+
+/**
+ * Looks at every job on its tick in this process; the lease decides which process runs a period
+ * (job-lease.ts). An error is logged, not fatal. The returned stop() ends the ticks and waits for
+ * running jobs up to `timeoutMs`; a job cut off then leaves its lease to be taken over.
+ */
+export function startScheduler(
+  jobs: Jobs,
+  now: () => Date,
+  logger: Logger,
+  opts: SchedulerOptions,
+): (timeoutMs?: number) => Promise<void> {
+  const running = new Set<Promise<void>>()
+  const timers: NodeJS.Timeout[] = []
+  for (const job of jobSchedule(jobs, now)) {
+    let busy = false
+    const tick = () => {
+      if (busy || opts.available?.() === false) return
+      busy = true
+      const run = runIfDue(job, opts.leases, now())
+        .then((outcome) => logger.debug({ job: job.name, outcome }, 'job tick'))
+        .catch((err) => logger.error({ err, job: job.name }, 'job failed'))
+        .finally(() => {
+          busy = false
+          running.delete(run)
+        })
+      running.add(run)
+    }
+    const timer = setInterval(tick, job.tickMs)
+    timer.unref()
+    timers.push(timer, setTimeout(tick, 2_000).unref())
+  }
+  return async (timeoutMs = 10_000) => {
+    timers.forEach(clearTimeout)
+    await Promise.race([Promise.all(running), new Promise((r) => setTimeout(r, timeoutMs).unref())])
+  }
 }

@@ -1,4 +1,4 @@
-import { trusted, type Connection } from 'mongoose'
+import { trusted, type Connection, type Model } from 'mongoose'
 import {
   addDays,
   checkinReward,
@@ -17,6 +17,7 @@ import { DomainError } from '../../errors/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
 import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
 import type { ProgramRules } from '../rules/program-rules'
+import { reminderSendModel, type ReminderSendDoc } from './reminder-sends'
 import { checkinModels, type CheckinDoc, type CheckinModels, type MakeupCardDoc } from './checkin.model'
 
 const STALE_MS = 30_000
@@ -26,6 +27,7 @@ const LOOKBACK_BATCH = 8
 /** Daily check-in (签到), make-up cards (补签卡) and the reminder subscription. */
 export class CheckinService {
   private readonly m: CheckinModels
+  private readonly reminderSends: Model<ReminderSendDoc>
 
   constructor(
     conn: Connection,
@@ -36,6 +38,7 @@ export class CheckinService {
       undefined,
   ) {
     this.m = checkinModels(conn)
+    this.reminderSends = reminderSendModel(conn)
   }
 
   /** Checks in for today. Concurrent taps converge on the one inserted check-in and its reward. */
@@ -309,6 +312,12 @@ export class CheckinService {
     for (const r of await this.m.Reminder.find({}).lean().exec()) {
       if (r.lastSentDay === today || !r.openid) continue
       if (await existsById(this.m.Checkin, `${r._id}:${today}`)) continue
+      const claim: ReminderSendDoc = {
+        _id: `${r._id}:${today}`,
+        at: now,
+        expiresAt: new Date(now.getTime() + 2 * 86_400_000),
+      }
+      if (!(await insertOnce(this.reminderSends, claim as never))) continue
       await send(r.openid)
       // WeChat one-time subscriptions are used up by a send: the member subscribes again in the app.
       await this.m.Reminder.deleteOne({ _id: r._id }).exec()
