@@ -447,6 +447,15 @@ export const ROUTES: RouteCase[] = [
   },
   { method: 'GET', path: (f) => `/api/ops/staff/${f.staffIdManagerX}/history`, allow: ['operator'] },
   { method: 'GET', path: (f) => `/api/ops/coupon-templates/${f.templateId}/history`, allow: ['operator'] },
+  // the console's template list (counts) and an edit of name, claim end and a raised stock
+  { method: 'GET', path: () => '/api/ops/coupon-templates/overview', allow: ['operator'] },
+  {
+    method: 'PUT',
+    path: (f) => `/api/ops/coupon-templates/${f.templateId}`,
+    body: () => ({ name: '矩阵改名', claimEnd: '2099-01-01T00:00:00.000Z', stock: null, version: 0 }),
+    allow: ['operator'],
+    write: true,
+  },
   // WeChat Pay 智慧商圈: a member's pay-to-earn status, the operator's queue and merchant → store mapping
   { method: 'GET', path: () => '/api/me/wechat-pay', allow: MEMBER },
   { method: 'GET', path: () => '/api/ops/wechat-pay/unmapped', allow: ['operator'] },

@@ -94,3 +94,38 @@ export const scannedCoupon = z.object({
   reason: z.string().nullable(),
 })
 export type ScannedCoupon = z.infer<typeof scannedCoupon>
+
+/**
+ * An operator's edit of a live template: its name, when claiming ends, and its stock (raised only:
+ * slots up to the old stock may already be coupons). Everything else is fixed once members hold coupons.
+ */
+export const couponTemplateEditRequest = z.strictObject({
+  name: z.string().trim().min(1).max(40),
+  claimEnd: instant,
+  stock: z.number().int().min(1).max(1_000_000).nullable(),
+  version: z.number().int().min(0).max(1_000_000),
+  note: z.string().max(200).default(''),
+})
+export type CouponTemplateEdit = z.infer<typeof couponTemplateEditRequest>
+
+/** A template in the console's list, with how it has gone so far. */
+export const couponTemplateOverview = z.object({
+  _id: z.string(),
+  name: z.string(),
+  type: z.enum(COUPON_TYPES),
+  headline: z.string(),
+  status: z.enum(['active', 'paused']),
+  stock: z.number().int().nullable(),
+  perMemberLimit: z.number().int(),
+  claimStart: z.string(),
+  claimEnd: z.string(),
+  pricePoints: z.number().int(),
+  createdAt: z.string(),
+  /** the config version the status and edits are at (sent back with a change) */
+  version: z.number().int(),
+  /** coupons handed out (slots taken) */
+  claimed: z.number().int(),
+  /** coupons redeemed now: a redemption undone no longer counts */
+  redeemed: z.number().int(),
+})
+export type CouponTemplateOverview = z.infer<typeof couponTemplateOverview>

@@ -2,6 +2,7 @@ import Router from '@koa/router'
 import * as z from 'zod'
 import {
   couponCodeRequest,
+  couponTemplateEditRequest,
   couponTemplateInput,
   couponTemplateStatusRequest,
   emptyBody,
@@ -70,6 +71,16 @@ export function couponRoutes({ services, tokens, now, limits, conn }: AppContext
 
   router.get('/ops/coupon-templates', operator, async (ctx) => {
     ctx.body = { items: await services.couponCatalog.listTemplates() }
+  })
+
+  router.get('/ops/coupon-templates/overview', operator, async (ctx) => {
+    ctx.body = { items: await services.couponTemplateAdmin.overview() }
+  })
+
+  router.put('/ops/coupon-templates/:templateId', operator, async (ctx) => {
+    const templateId = parseParam(templateIdParam, ctx.params.templateId)
+    const body = parseBody(ctx, couponTemplateEditRequest)
+    ctx.body = await services.couponTemplateAdmin.edit(templateId, body, ctx.state.staff.sub, now())
   })
 
   router.post('/ops/coupon-templates', operator, async (ctx) => {
