@@ -44,6 +44,10 @@ import { NotificationService } from './modules/notifications/notification.servic
 import { NotificationTriggers } from './modules/notifications/notification-triggers'
 import { InviteCodeImages } from './modules/wechat/invite-code-image'
 import { buildWechatPay, type WechatPayParts } from './modules/wechat-pay/wechat-pay.module'
+import { wechatPayModels } from './modules/wechat-pay/wechat-pay.model'
+import { WechatPayOps } from './modules/wechat-pay/wechat-pay-ops'
+import { PointsClaimService } from './modules/points-claims/points-claim.service'
+import { pointsClaimModels } from './modules/points-claims/points-claim.model'
 import { HomeContentService } from './modules/home-content/home-content.service'
 
 export interface AppDeps {
@@ -100,6 +104,10 @@ export interface Services {
   wechatPay: WechatPayParts['service']
   /** the 商圈会员积分同步 outbox (operators see what WeChat has not accepted yet) */
   wechatPaySyncs: WechatPayParts['sync']
+  /** the merchant → store mapping as operators list it */
+  wechatPayOps: WechatPayOps
+  /** 积分补登: members' missing-points claims and the service desk's queue */
+  pointsClaims: PointsClaimService
   /** the member app's home page: banners, announcements, events (versioned) and the store directory */
   homeContent: HomeContentService
 }
@@ -270,6 +278,13 @@ export function buildContext(deps: AppDeps): AppContext {
     inviteCodes: new InviteCodeImages(conn, deps.wechat, members, config.wechat.envVersion),
     wechatPay: wechatPay.service,
     wechatPaySyncs: wechatPay.sync,
+    wechatPayOps: new WechatPayOps(wechatPayModels(conn)),
+    pointsClaims: new PointsClaimService(pointsClaimModels(conn), purchases, members, rules, {
+      models: wechatPayModels(conn),
+      client: wechatPay.client,
+      service: wechatPay.service,
+      appId: config.wechat.appId,
+    }),
     homeContent: new HomeContentService(conn),
   }
   const jobs: Jobs = {
@@ -283,7 +298,10 @@ export function buildContext(deps: AppDeps): AppContext {
     }),
     sweepCheckins: (at) => checkin.sweep(at),
     sweepReferrals: (at) => referrals.sweep(at),
-    sweepPurchases: async (at) => (await purchases.sweep(at)) + (await services.purchaseReview.sweep(at)),
+    sweepPurchases: async (at) =>
+      (await purchases.sweep(at)) +
+      (await services.purchaseReview.sweep(at)) +
+      (await services.pointsClaims.sweep(at)),
     runCampaigns: (at) => campaigns.runAll(at),
     sweepCampaignGrants: (at) => campaigns.sweep(at),
     grantTierMonthlyCoupons: (at) => tierMonthlyCoupons.run(at),

@@ -29,6 +29,7 @@ import { notificationRoutes } from './modules/notifications/notification.routes'
 import { inviteCodeRoutes } from './modules/wechat/invite-code.routes'
 import { wechatPayRoutes } from './modules/wechat-pay/wechat-pay.routes'
 import { pointsClaimRoutes } from './modules/points-claims/points-claim.routes'
+import { channelMixRoutes } from './modules/ops/channel-mix.routes'
 import { homeContentRoutes } from './modules/home-content/home-content.routes'
 
 export const BODY_LIMIT = '64kb'
@@ -56,6 +57,7 @@ export const ROUTES: ((ctx: AppContext) => Router)[] = [
   inviteCodeRoutes,
   wechatPayRoutes,
   pointsClaimRoutes,
+  channelMixRoutes,
   homeContentRoutes,
 ]
 

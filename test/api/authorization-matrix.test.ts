@@ -66,6 +66,8 @@ describe('authorization matrix (every route × every kind of caller)', () => {
             .replace('/jobs/sweep-used-codes', '/jobs/:name')
             .replace('/merchants/1900000102', '/merchants/:mchid')
             .replace('/unmapped/4200000000000000000/', '/unmapped/:transactionId/')
+            .replace('/syncs/4200000000000000000/', '/syncs/:transactionId/')
+            .replace('/points-claims/no-such-claim/', '/points-claims/:claimId/')
             .replace('/campaigns/c00000000', '/campaigns/:id')
             .replace('/points-campaigns/member-day', '/points-campaigns/:id')}`,
       ),

@@ -474,7 +474,46 @@ export const ROUTES: RouteCase[] = [
     body: () => ({ storeId: 'AX' }),
     allow: ['operator'],
     write: true,
+  },  // 积分补登: members file and read their claims; the service desk (staff of store DESK) and operators decide
+  {
+    method: 'POST',
+    path: () => '/api/me/points-claims',
+    body: () => ({
+      storeId: 'AX',
+      purchasedAt: new Date(Date.now() - 3600_000).toISOString(),
+      amountFen: 100_00,
+      receiptNo: 'CLAIM-1',
+    }),
+    allow: MEMBER,
+    write: true,
   },
+  { method: 'GET', path: () => '/api/me/points-claims', allow: MEMBER },
+  { method: 'GET', path: () => '/api/desk/points-claims', allow: ['operator'] },
+  // a claim nobody filed: the operator gets 404
+  {
+    method: 'POST',
+    path: () => '/api/desk/points-claims/no-such-claim/approve',
+    body: () => ({ amountFen: 100_00 }),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/desk/points-claims/no-such-claim/reject',
+    body: () => ({ reason: 'no_purchase_found' }),
+    allow: ['operator'],
+    write: true,
+  },
+  // the console's earn channels: merchant list, a sync sent now (404 for one nobody owes), the channel mix
+  { method: 'GET', path: () => '/api/ops/wechat-pay/merchants', allow: ['operator'] },
+  {
+    method: 'POST',
+    path: () => '/api/ops/wechat-pay/syncs/4200000000000000000/retry',
+    body: () => ({}),
+    allow: ['operator'],
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/ops/channel-mix?from=2026-01-01&to=2026-01-31', allow: ['operator'] },
 ]
 
 /** Routes anyone may call (login and refresh); listed so the matrix can prove the table is complete. */

@@ -128,3 +128,16 @@ export const queuedPaymentRetry = z.object({
   reason: z.enum(['unknown_merchant', 'unknown_member']).nullable(),
 })
 export type QueuedPaymentRetry = z.infer<typeof queuedPaymentRetry>
+
+/** GET /api/ops/wechat-pay/merchants: every WeChat merchant mapped to a store. */
+export const wechatMerchantsPage = z.object({ items: z.array(wechatMerchantMapping) })
+export type WechatMerchantsPage = z.infer<typeof wechatMerchantsPage>
+
+/** POST /api/ops/wechat-pay/syncs/:transactionId/retry: sent now; accepted, refused again, or already done. */
+export const pointsSyncRetry = z.object({
+  transactionId: z.string(),
+  outcome: z.enum(['accepted', 'failed', 'done', 'busy']),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+})
+export type PointsSyncRetry = z.infer<typeof pointsSyncRetry>

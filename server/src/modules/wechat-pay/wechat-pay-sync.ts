@@ -1,7 +1,8 @@
 import { trusted } from 'mongoose'
 import type { Logger } from 'pino'
-import { syncRetryAt, type PendingPointsSyncsPage } from '@mall/shared'
-import { updateById } from '../../db/by-id'
+import { syncRetryAt, type PendingPointsSyncsPage, type PointsSyncRetry } from '@mall/shared'
+import { findById, updateById } from '../../db/by-id'
+import { DomainError } from '../../errors/domain-error'
 import { insertOnce } from '../../db/connect'
 import { TransitionChain } from '../../db/transitions'
 import type { PointsSyncPayload, WechatPayClient } from './wechat-pay-client'
@@ -70,6 +71,23 @@ export class WechatPaySync {
       if (outcome === 'accepted') accepted++
     }
     return { sent, accepted }
+  }
+
+  /**
+   * An operator sends one sync now instead of waiting for its backoff. The attempt is the next row of
+   * the same chain, so a retry racing the job (or another operator) sends it once.
+   */
+  async retryNow(transactionId: string, now: Date): Promise<PointsSyncRetry> {
+    const row = await findById<WxSyncDoc>(this.m.Sync, transactionId)
+    if (!row) throw new DomainError('PURCHASE.NOT_FOUND', 'no points sync for this transaction')
+    const outcome = row.done ? null : await this.attempt(row, now)
+    const after = (await findById<WxSyncDoc>(this.m.Sync, transactionId))!
+    return {
+      transactionId,
+      outcome: outcome ?? (after.done ? 'done' : 'busy'),
+      attempts: after.attempts,
+      lastError: after.lastError,
+    }
   }
 
   private async attempt(row: WxSyncDoc, now: Date): Promise<WxSyncAttemptDoc['outcome'] | null> {

@@ -58,6 +58,15 @@ export function wechatPayRoutes({ services, tokens, now }: AppContext): Router {
     ctx.body = await services.wechatPaySyncs.pending()
   })
 
+  router.post('/ops/wechat-pay/syncs/:transactionId/retry', operator, async (ctx) => {
+    const txn = parseParam(transactionId, ctx.params.transactionId)
+    ctx.body = await services.wechatPaySyncs.retryNow(txn, now())
+  })
+
+  router.get('/ops/wechat-pay/merchants', operator, async (ctx) => {
+    ctx.body = await services.wechatPayOps.merchants()
+  })
+
   router.put('/ops/wechat-pay/merchants/:mchid', operator, async (ctx) => {
     const id = parseParam(mchid, ctx.params.mchid)
     const body = parseBody(ctx, wechatMerchantMappingRequest)
