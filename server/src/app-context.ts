@@ -44,6 +44,7 @@ import { NotificationService } from './modules/notifications/notification.servic
 import { NotificationTriggers } from './modules/notifications/notification-triggers'
 import { InviteCodeImages } from './modules/wechat/invite-code-image'
 import { buildWechatPay, type WechatPayParts } from './modules/wechat-pay/wechat-pay.module'
+import { buildLottery, type LotteryParts } from './modules/lottery/lottery.module'
 import { wechatPayModels } from './modules/wechat-pay/wechat-pay.model'
 import { WechatPayOps } from './modules/wechat-pay/wechat-pay-ops'
 import { PointsClaimService } from './modules/points-claims/points-claim.service'
@@ -104,6 +105,8 @@ export interface Services {
   wechatPay: WechatPayParts['service']
   /** the 商圈会员积分同步 outbox (operators see what WeChat has not accepted yet) */
   wechatPaySyncs: WechatPayParts['sync']
+  /** 积分抽奖: setup and frozen prize versions, draws, audit and fairness report (docs/lottery.md) */
+  lottery: LotteryParts
   /** the merchant → store mapping as operators list it */
   wechatPayOps: WechatPayOps
   /** 积分补登: members' missing-points claims and the service desk's queue */
@@ -136,6 +139,8 @@ export interface Jobs {
   syncWechatPayPoints(now: Date): Promise<{ sent: number; accepted: number }>
   /** refunds whose payment was posted meanwhile, and notification nonces past their window */
   sweepWechatPay(now: Date): Promise<{ refunds: number; nonces: number }>
+  /** lottery draws a crash left unpaid-but-pending or paid-but-unsettled (every minute) */
+  sweepLotteryDraws(now: Date): Promise<number>
 }
 
 /** What route modules receive: services plus the cross-cutting pieces they need. */
@@ -278,6 +283,7 @@ export function buildContext(deps: AppDeps): AppContext {
     inviteCodes: new InviteCodeImages(conn, deps.wechat, members, config.wechat.envVersion),
     wechatPay: wechatPay.service,
     wechatPaySyncs: wechatPay.sync,
+    lottery: buildLottery(conn, { ledger, members, rules, coupons: couponClaims, catalog: couponCatalog }),
     wechatPayOps: new WechatPayOps(wechatPayModels(conn)),
     pointsClaims: new PointsClaimService(pointsClaimModels(conn), purchases, members, rules, {
       models: wechatPayModels(conn),
@@ -304,6 +310,7 @@ export function buildContext(deps: AppDeps): AppContext {
       (await services.pointsClaims.sweep(at)),
     runCampaigns: (at) => campaigns.runAll(at),
     sweepCampaignGrants: (at) => campaigns.sweep(at),
+    sweepLotteryDraws: (at) => services.lottery.draws.sweep(at),
     grantTierMonthlyCoupons: (at) => tierMonthlyCoupons.run(at),
     syncWechatPayPoints: (at) => wechatPay.sync.run(at),
     sweepWechatPay: async (at) => ({

@@ -28,6 +28,7 @@ import { staffAdminRoutes } from './modules/staff/staff-admin.routes'
 import { notificationRoutes } from './modules/notifications/notification.routes'
 import { inviteCodeRoutes } from './modules/wechat/invite-code.routes'
 import { wechatPayRoutes } from './modules/wechat-pay/wechat-pay.routes'
+import { lotteryOpsRoutes, lotteryRoutes } from './modules/lottery/lottery.routes'
 import { pointsClaimRoutes } from './modules/points-claims/points-claim.routes'
 import { channelMixRoutes } from './modules/ops/channel-mix.routes'
 import { homeContentRoutes } from './modules/home-content/home-content.routes'
@@ -56,6 +57,8 @@ export const ROUTES: ((ctx: AppContext) => Router)[] = [
   notificationRoutes,
   inviteCodeRoutes,
   wechatPayRoutes,
+  lotteryRoutes,
+  lotteryOpsRoutes,
   pointsClaimRoutes,
   channelMixRoutes,
   homeContentRoutes,

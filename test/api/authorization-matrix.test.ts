@@ -69,6 +69,7 @@ describe('authorization matrix (every route × every kind of caller)', () => {
             .replace('/syncs/4200000000000000000/', '/syncs/:transactionId/')
             .replace('/points-claims/no-such-claim/', '/points-claims/:claimId/')
             .replace('/campaigns/c00000000', '/campaigns/:id')
+            .replace('/lotteries/l00000000', '/lotteries/:id')
             .replace('/points-campaigns/member-day', '/points-campaigns/:id')}`,
       ),
     ])

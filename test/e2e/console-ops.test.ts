@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core'
 import { bearer } from '../support/api-harness'
 import { screenshot } from '../support/browser'
+import { claim, createTemplate } from '../support/coupon-helpers'
 import { consoleUnderTest, openConsoleAs } from '../support/console-harness'
 
 jest.setTimeout(120_000)
@@ -56,6 +57,71 @@ describe('operator console: audit log and stores from the API (Chromium, 1280px)
     await page.click('[data-testid=nav-dashboard]')
     await page.waitForSelector('[data-testid=kpi-store] option[value=Z01]', { state: 'attached' })
     expect(await page.locator('[data-testid=kpi-store] option[value=S001]').count()).toBe(0)
+    expect(errors).toEqual([])
+  })
+
+  it('lists every coupon template with claimed and redeemed counts; pauses, edits and shows the history', async () => {
+    const api = ctx.api()
+    await api.addStore('Z02', '测试服饰')
+    const operator = (await api.loginStaff('coupon-e2e-op', 'operator', null)).accessToken
+    const clerk = (await api.loginStaff('coupon-e2e-clerk', 'clerk', 'Z02')).accessToken
+    const id = await createTemplate(api, operator, { name: '列表测试券', stock: 50 })
+    for (const n of ['ce-a', 'ce-b']) {
+      const m = await api.loginMember(n)
+      const couponId = (await claim(api, m.accessToken, id)).body.couponId as string
+      if (n === 'ce-a') {
+        const code = (
+          await api.http.get(`/api/me/coupons/${encodeURIComponent(couponId)}/code`).set(bearer(m.accessToken))
+        ).body.code
+        expect((await api.http.post('/api/staff/coupons/redeem').set(bearer(clerk)).send({ code })).status).toBe(200)
+      }
+    }
+
+    const { page } = ctx.browser()
+    const errors = await openConsoleAs(api, ctx.browser(), 'coupon-e2e-op', '#/coupons')
+    const row = page.locator(`[data-testid=coupon-template-row][data-template-id="${id}"]`)
+    await row.waitFor()
+    const cells = await row.locator('td').allTextContents()
+    expect(cells.slice(2, 5)).toEqual(['50', '2', '1'])
+    expect(await row.locator('[data-testid=coupon-template-status]').textContent()).toBe('发放中')
+    expect(await fitsWidth(page)).toBe(true)
+    await screenshot(page, 'console-coupon-templates')
+
+    await row.locator('[data-testid=coupon-template-toggle]').click()
+    await page.waitForFunction(
+      (tid) =>
+        document
+          .querySelector(`[data-template-id="${tid}"] [data-testid=coupon-template-status]`)
+          ?.textContent?.includes('已暂停'),
+      id,
+    )
+    await row.locator('[data-testid=coupon-template-edit]').click()
+    await page.fill('[data-testid=coupon-edit-stock]', '10')
+    await page.click('[data-testid=coupon-edit-save]')
+    expect(await page.textContent('[data-testid=coupon-edit-message]')).toContain('库存只能增加')
+    await page.fill('[data-testid=coupon-edit-stock]', '80')
+    await page.fill('[data-testid=coupon-edit-name]', '列表测试券（加量）')
+    await page.fill('[data-testid=coupon-edit-note]', '周末加量')
+    await page.click('[data-testid=coupon-edit-save]')
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=coupon-list-message]')?.textContent?.includes('已保存模板'),
+    )
+    await page.waitForFunction(
+      (tid) => document.querySelector(`[data-template-id="${tid}"] td:nth-child(3)`)?.textContent === '80',
+      id,
+    )
+    await row.locator('[data-testid=coupon-template-history]').click()
+    const history = page.locator('[data-testid=config-history-row]')
+    await history.nth(2).waitFor()
+    expect(await history.first().locator('[data-testid=config-history-change]').textContent()).toContain(
+      '库存 50 张 → 80 张',
+    )
+    expect(await history.nth(1).locator('[data-testid=config-history-change]').textContent()).toBe(
+      '状态 发放中 → 已暂停',
+    )
+    await screenshot(page, 'console-coupon-template-history')
+    const stored = (await api.http.get('/api/ops/coupon-templates/overview').set(bearer(operator))).body.items
+    expect(stored.find((t: { _id: string }) => t._id === id)).toMatchObject({ status: 'paused', stock: 80, version: 3 })
     expect(errors).toEqual([])
   })
 })

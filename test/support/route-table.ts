@@ -66,6 +66,28 @@ const STORE_AX = {
   closesAt: '23:59',
   active: true,
 }
+const LOTTERY_PRIZES = [
+  { id: 'p10', name: '10积分', kind: 'points', points: 10, couponTemplateId: null, stock: 5, probabilityPpm: 100_000 },
+  {
+    id: 'thanks',
+    name: '谢谢参与',
+    kind: 'none',
+    points: 0,
+    couponTemplateId: null,
+    stock: null,
+    probabilityPpm: 900_000,
+  },
+]
+const LOTTERY_BODY = {
+  name: '矩阵抽奖',
+  costPoints: 10,
+  dailyLimit: 3,
+  budgetPoints: 1000,
+  startsAt: '2026-01-01T00:00:00.000Z',
+  endsAt: '2027-01-01T00:00:00.000Z',
+  prizes: LOTTERY_PRIZES,
+  consolationPrizeId: 'thanks',
+}
 const ALL_STAFF: Principal[] = ['clerkX', 'clerkY', 'managerX', 'operator']
 const enc = encodeURIComponent
 const randomKey = (prefix: string) => ({ 'Idempotency-Key': `${prefix}-${Math.random().toString(36).slice(2)}` })
@@ -266,6 +288,36 @@ export const ROUTES: RouteCase[] = [
     write: true,
   },
   { method: 'GET', path: () => '/api/ops/campaigns/c00000000/grants', allow: ['operator'] },
+  // Points lottery: a lottery id that does not exist (404 for those allowed, refused before the lookup otherwise).
+  { method: 'GET', path: () => '/api/lotteries', allow: MEMBER },
+  { method: 'POST', path: () => '/api/lotteries/l00000000/draw', body: () => ({}), allow: MEMBER, write: true },
+  { method: 'GET', path: () => '/api/me/lottery-draws', allow: MEMBER },
+  { method: 'GET', path: () => '/api/ops/lotteries', allow: ['operator'] },
+  { method: 'POST', path: () => '/api/ops/lotteries', body: () => LOTTERY_BODY, allow: ['operator'], write: true },
+  { method: 'GET', path: () => '/api/ops/lotteries/l00000000', allow: ['operator'] },
+  {
+    method: 'POST',
+    path: () => '/api/ops/lotteries/l00000000/versions',
+    body: () => ({ prizes: LOTTERY_PRIZES, consolationPrizeId: 'thanks', effectiveFrom: '2026-06-01T00:00:00.000Z' }),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/ops/lotteries/l00000000/activate',
+    body: () => ({}),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/ops/lotteries/l00000000/kill',
+    body: () => ({}),
+    allow: ['operator'],
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/ops/lotteries/l00000000/draws', allow: ['operator'] },
+  { method: 'GET', path: () => '/api/ops/lotteries/l00000000/report', allow: ['operator'] },
   // Double-points days / member day: the default rules' member day.
   { method: 'GET', path: () => '/api/ops/points-campaigns', allow: ['operator'] },
   {

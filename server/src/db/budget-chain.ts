@@ -64,14 +64,24 @@ export class BudgetChain {
 
   /**
    * Reserves up to `desired` of `cap` for a purchase; returns what it may have (0 when the cap is
-   * used up). Repeats for the same purchase return the first answer.
+   * used up). With `whole`, all of `desired` or nothing (a lottery prize cannot be given in part).
+   * Repeats for the same purchase return the first answer.
    */
-  async reserve(key: string, cap: number, purchaseId: string, desired: number, now: Date): Promise<number> {
+  async reserve(
+    key: string,
+    cap: number,
+    purchaseId: string,
+    desired: number,
+    now: Date,
+    whole = false,
+  ): Promise<number> {
     if (desired <= 0) return 0
     const markerId = `${key}@${purchaseId}`
     const earlier = await this.Marker.findById(markerId).lean<BudgetMarkerDoc>().exec()
     if (earlier) return earlier.bonus
-    const row = await this.append(key, purchaseId, now, (used) => Math.min(desired, Math.max(0, cap - used)))
+    const row = await this.append(key, purchaseId, now, (used) =>
+      whole ? (cap - used >= desired ? desired : 0) : Math.min(desired, Math.max(0, cap - used)),
+    )
     if (!row) return 0
     if (await insertOnce(this.Marker, { _id: markerId, n: row.n, bonus: row.bonus })) return row.bonus
     // A concurrent retry of this purchase reserved first: give ours back so the budget stays whole.

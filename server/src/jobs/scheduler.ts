@@ -50,6 +50,7 @@ export function jobSchedule(jobs: Jobs, now: () => Date): ScheduledJob[] {
     every('sweep-checkins', 10_000, () => jobs.sweepCheckins(now())),
     every('sweep-referrals', 10_000, () => jobs.sweepReferrals(now())),
     every('sweep-purchases', 10_000, () => jobs.sweepPurchases(now())),
+    every('sweep-lottery-draws', 10_000, () => jobs.sweepLotteryDraws(now())),
     every('sync-wechat-pay-points', 15_000, () => jobs.syncWechatPayPoints(now())),
     every('sweep-wechat-pay', 60_000, () => jobs.sweepWechatPay(now())),
     // Grants are keyed per member and period, so an hourly run only reaches members new to an audience.

@@ -28,7 +28,7 @@ export interface StatusChange {
 }
 
 const invalid = (field: string, message: string) =>
-  new DomainError('VALIDATION.FAILED', message, { issues: [{ path: [field], message }] })
+  new DomainError('VALIDATION.FAILED', message, { issues: [{ path: field, message }] })
 
 /**
  * Coupon templates in the config history: creation is version 1, each start/pause or edit a further

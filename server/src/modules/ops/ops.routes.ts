@@ -21,6 +21,7 @@ export function opsRoutes({ jobs, services, tokens, now }: AppContext): Router {
     'send-checkin-reminders': () => jobs.sendCheckinReminders(now()),
     'run-campaigns': () => jobs.runCampaigns(now()),
     'sweep-campaign-grants': () => jobs.sweepCampaignGrants(now()),
+    'sweep-lottery-draws': () => jobs.sweepLotteryDraws(now()),
     'grant-tier-monthly-coupons': () => jobs.grantTierMonthlyCoupons(now()),
   }
   router.get('/kpis', operator, async (ctx) => {
