@@ -44,6 +44,8 @@ import { NotificationService } from './modules/notifications/notification.servic
 import { NotificationTriggers } from './modules/notifications/notification-triggers'
 import { InviteCodeImages } from './modules/wechat/invite-code-image'
 import { buildWechatPay, type WechatPayParts } from './modules/wechat-pay/wechat-pay.module'
+import { buildPointsMall, type PointsMallParts } from './modules/points-mall/points-mall.module'
+import { expireGiftPickups, sweepGiftRedemptions } from './jobs/gift-pickup-expiry'
 import { buildLottery, type LotteryParts } from './modules/lottery/lottery.module'
 import { wechatPayModels } from './modules/wechat-pay/wechat-pay.model'
 import { WechatPayOps } from './modules/wechat-pay/wechat-pay-ops'
@@ -105,6 +107,8 @@ export interface Services {
   wechatPay: WechatPayParts['service']
   /** the 商圈会员积分同步 outbox (operators see what WeChat has not accepted yet) */
   wechatPaySyncs: WechatPayParts['sync']
+  /** 积分商城: gifts, redemptions (and `grant` for other modules' prizes), pickup and delivery (docs/points-mall.md) */
+  pointsMall: PointsMallParts
   /** 积分抽奖: setup and frozen prize versions, draws, audit and fairness report (docs/lottery.md) */
   lottery: LotteryParts
   /** the merchant → store mapping as operators list it */
@@ -139,6 +143,10 @@ export interface Jobs {
   syncWechatPayPoints(now: Date): Promise<{ sent: number; accepted: number }>
   /** refunds whose payment was posted meanwhile, and notification nonces past their window */
   sweepWechatPay(now: Date): Promise<{ refunds: number; nonces: number }>
+  /** points mall: unclaimed pickups past their last day lapse (every 10 minutes) */
+  expireGiftPickups(now: Date): ReturnType<typeof expireGiftPickups>
+  /** points mall: redemptions left unpaid, decisions left without their refund (every 10 s) */
+  sweepGiftRedemptions(now: Date): ReturnType<typeof sweepGiftRedemptions>
   /** lottery draws a crash left unpaid-but-pending or paid-but-unsettled (every minute) */
   sweepLotteryDraws(now: Date): Promise<number>
 }
@@ -248,6 +256,7 @@ export function buildContext(deps: AppDeps): AppContext {
   )
   feedback.listeners.responded.push(notificationTriggers.onFeedbackReplied)
   const wechatPay = buildWechatPay(conn, config, purchases, ledger, members, rules, deps.logger)
+  const pointsMall = buildPointsMall(conn, config.auth.memberCodeSecret, ledger, members, rules)
   const services: Services = {
     ledger,
     members,
@@ -283,6 +292,7 @@ export function buildContext(deps: AppDeps): AppContext {
     inviteCodes: new InviteCodeImages(conn, deps.wechat, members, config.wechat.envVersion),
     wechatPay: wechatPay.service,
     wechatPaySyncs: wechatPay.sync,
+    pointsMall,
     lottery: buildLottery(conn, { ledger, members, rules, coupons: couponClaims, catalog: couponCatalog }),
     wechatPayOps: new WechatPayOps(wechatPayModels(conn)),
     pointsClaims: new PointsClaimService(pointsClaimModels(conn), purchases, members, rules, {
@@ -305,14 +315,14 @@ export function buildContext(deps: AppDeps): AppContext {
     sweepCheckins: (at) => checkin.sweep(at),
     sweepReferrals: (at) => referrals.sweep(at),
     sweepPurchases: async (at) =>
-      (await purchases.sweep(at)) +
-      (await services.purchaseReview.sweep(at)) +
-      (await services.pointsClaims.sweep(at)),
+      (await purchases.sweep(at)) + (await services.purchaseReview.sweep(at)) + (await services.pointsClaims.sweep(at)),
     runCampaigns: (at) => campaigns.runAll(at),
     sweepCampaignGrants: (at) => campaigns.sweep(at),
     sweepLotteryDraws: (at) => services.lottery.draws.sweep(at),
     grantTierMonthlyCoupons: (at) => tierMonthlyCoupons.run(at),
     syncWechatPayPoints: (at) => wechatPay.sync.run(at),
+    expireGiftPickups: (at) => expireGiftPickups(pointsMall, at),
+    sweepGiftRedemptions: (at) => sweepGiftRedemptions(pointsMall, at),
     sweepWechatPay: async (at) => ({
       refunds: await wechatPay.refunds.sweep(at),
       nonces: await wechatPay.service.sweepNonces(at),

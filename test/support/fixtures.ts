@@ -3,6 +3,7 @@ import { bearer, type TestApi } from './api-harness'
 import { claim, createTemplate } from './coupon-helpers'
 import { award, scan } from './points-helpers'
 import { PNG_1X1_DATA_URL, submitFeedback } from './feedback-helpers'
+import { createGift, redeemGift } from './mall-helpers'
 import type { Fixtures, Principal } from './route-table'
 
 export interface World {
@@ -32,6 +33,9 @@ export async function buildWorld(api: TestApi): Promise<World> {
     })
   ).body.ticketId as string
 
+  const giftId = await createGift(api, operator, { pricePoints: 10, stock: 100, perMemberLimit: 50 })
+  const giftRedemptionA = (await redeemGift(api, memberA, giftId)).body.redemptionId as string
+
   const segmentId = (
     await api.ctx.services.segments.create(
       { name: '矩阵分群', description: '', definition: { churnRisk: false }, note: '' },
@@ -53,6 +57,14 @@ export async function buildWorld(api: TestApi): Promise<World> {
     segmentId,
     storeIdX: 'AX',
     staffIdManagerX: 'matrix-manager-x',
+    giftId,
+    giftRedemptionA,
+    pickupCodeA: async () =>
+      (
+        await api.http
+          .get(`/api/me/mall/redemptions/${giftRedemptionA}/pickup-code`)
+          .set(bearer((await freshA()).accessToken))
+      ).body.code ?? '3'.repeat(24),
     couponCodeA: async () =>
       (
         await api.http

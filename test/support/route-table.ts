@@ -24,6 +24,10 @@ export interface Fixtures {
   /** store AX (as api.addStore made it) and manager X's account, for the console's config routes */
   storeIdX: string
   staffIdManagerX: string
+  /** a points-mall gift (pickup, price 10) and member A's redemption of it, with its rotating pickup code */
+  giftId: string
+  giftRedemptionA: string
+  pickupCodeA: () => Promise<string>
 }
 
 export interface RouteCase {
@@ -38,6 +42,26 @@ export interface RouteCase {
 }
 
 const MEMBER: Principal[] = ['memberA', 'memberB']
+/** A pickup gift (the points mall) as the console creates it. */
+export const GIFT_BODY = {
+  name: '矩阵礼品',
+  kind: 'voucher',
+  category: '餐饮',
+  description: '',
+  imageIds: [],
+  pricePoints: 10,
+  cashFen: 0,
+  stock: 100,
+  perMemberLimit: 50,
+  eligibleTiers: [],
+  availableFrom: null,
+  availableTo: null,
+  sort: 0,
+  fulfilment: ['pickup'],
+  pickupDays: 14,
+  refundOnExpiry: true,
+  status: 'active',
+}
 const POINTS_CAMPAIGN_BODY = {
   id: 'fri',
   name: '周五双倍',
@@ -526,7 +550,7 @@ export const ROUTES: RouteCase[] = [
     body: () => ({ storeId: 'AX' }),
     allow: ['operator'],
     write: true,
-  },  // 积分补登: members file and read their claims; the service desk (staff of store DESK) and operators decide
+  }, // 积分补登: members file and read their claims; the service desk (staff of store DESK) and operators decide
   {
     method: 'POST',
     path: () => '/api/me/points-claims',
@@ -566,6 +590,94 @@ export const ROUTES: RouteCase[] = [
     write: true,
   },
   { method: 'GET', path: () => '/api/ops/channel-mix?from=2026-01-01&to=2026-01-31', allow: ['operator'] },
+  // 积分商城: the catalogue, member A's pickup redemption (object-level: member B gets 404), the desk's pickup
+  // (the first desk caller hands it over, the next are told it was), the console's gifts, images and queue.
+  { method: 'GET', path: () => '/api/mall/gifts', allow: MEMBER },
+  { method: 'GET', path: (f) => `/api/mall/gifts/${f.giftId ?? ':giftId'}`, allow: MEMBER },
+  {
+    method: 'POST',
+    path: (f) => `/api/mall/gifts/${f.giftId ?? ':giftId'}/redeem`,
+    body: () => ({ fulfilment: 'pickup' }),
+    allow: MEMBER,
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/me/mall/redemptions', allow: MEMBER },
+  { method: 'GET', path: (f) => `/api/me/mall/redemptions/${f.giftRedemptionA ?? ':id'}`, allow: ['memberA'] },
+  {
+    method: 'GET',
+    path: (f) => `/api/me/mall/redemptions/${f.giftRedemptionA ?? ':id'}/pickup-code`,
+    allow: ['memberA'],
+  },
+  {
+    method: 'POST',
+    path: () => '/api/staff/mall/pickups/preview',
+    body: async (f) => ({ code: await f.pickupCodeA() }),
+    allow: ['clerkX', 'clerkY', 'managerX'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/staff/mall/pickups',
+    body: async (f) => ({ code: await f.pickupCodeA() }),
+    allow: ['clerkX', 'clerkY', 'managerX'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: (f) => `/api/me/mall/redemptions/${f.giftRedemptionA ?? ':id'}/cancel`,
+    body: () => ({}),
+    allow: ['memberA'],
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/me/addresses', allow: MEMBER },
+  {
+    method: 'POST',
+    path: () => '/api/me/addresses',
+    body: () => ({ name: '矩阵', phone: '13800138000', region: '上海市', detail: '矩阵路 1 号' }),
+    allow: MEMBER,
+    write: true,
+  },
+  // an address number nobody has: 404 for members (':addressId' when the matrix lists the table's routes)
+  {
+    method: 'POST',
+    path: (f) => `/api/me/addresses/${f.giftId ? 'a999' : ':addressId'}/delete`,
+    body: () => ({}),
+    allow: MEMBER,
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/ops/mall/gifts', allow: ['operator'] },
+  { method: 'POST', path: () => '/api/ops/mall/gifts', body: () => GIFT_BODY, allow: ['operator'], write: true },
+  {
+    method: 'PUT',
+    path: (f) => `/api/ops/mall/gifts/${f.giftId ?? ':id'}`,
+    body: () => ({ ...GIFT_BODY, version: 1, note: '' }),
+    allow: ['operator'],
+    write: true,
+  },
+  { method: 'GET', path: (f) => `/api/ops/mall/gifts/${f.giftId ?? ':id'}/history`, allow: ['operator'] },
+  {
+    method: 'POST',
+    path: () => '/api/ops/mall/images',
+    body: () => ({ dataUrl: PNG_1X1_DATA_URL }),
+    allow: ['operator'],
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/ops/mall/redemptions?status=pending_shipment', allow: ['operator'] },
+  // member A's redemption is a pickup: the operator is told it cannot be shipped
+  {
+    method: 'POST',
+    path: (f) => `/api/ops/mall/redemptions/${f.giftRedemptionA ?? ':id'}/ship`,
+    body: () => ({ carrier: '顺丰', trackingNo: 'SF0000' }),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: (f) => `/api/ops/mall/redemptions/${f.giftRedemptionA ?? ':id'}/cancel`,
+    body: () => ({ note: '矩阵取消' }),
+    allow: ['operator'],
+    write: true,
+  },
 ]
 
 /** Routes anyone may call (login and refresh); listed so the matrix can prove the table is complete. */
@@ -579,4 +691,7 @@ export const PUBLIC_ROUTES = [
   // WeChat Pay's callbacks: no caller token, every request signature-checked (test/api/wechat-pay-notifications.test.ts)
   'POST /api/wechat-pay/notify/authorization',
   'POST /api/wechat-pay/notify/transaction',
+  // gift pictures: catalogue content under unguessable ids (the mini-program's <Image> sends no token)
+  'GET /api/mall/images/:imageId',
+  'GET /api/mall/images/:imageId/thumb',
 ]

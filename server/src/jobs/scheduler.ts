@@ -50,6 +50,7 @@ export function jobSchedule(jobs: Jobs, now: () => Date): ScheduledJob[] {
     every('sweep-checkins', 10_000, () => jobs.sweepCheckins(now())),
     every('sweep-referrals', 10_000, () => jobs.sweepReferrals(now())),
     every('sweep-purchases', 10_000, () => jobs.sweepPurchases(now())),
+    every('sweep-gift-redemptions', 10_000, () => jobs.sweepGiftRedemptions(now())),
     every('sweep-lottery-draws', 10_000, () => jobs.sweepLotteryDraws(now())),
     every('sync-wechat-pay-points', 15_000, () => jobs.syncWechatPayPoints(now())),
     every('sweep-wechat-pay', 60_000, () => jobs.sweepWechatPay(now())),
@@ -59,6 +60,8 @@ export function jobSchedule(jobs: Jobs, now: () => Date): ScheduledJob[] {
     // Keyed per member and month: later runs only reach members who moved into a tier since.
     every('grant-tier-monthly-coupons', 6 * 60 * 60_000, () => jobs.grantTierMonthlyCoupons(now())),
     every('sweep-used-codes', 10 * 60_000, () => jobs.sweepUsedCodes(now())),
+    // Unclaimed pickups lapse within ten minutes of their last day; each lapse is keyed, reruns change nothing.
+    every('expire-gift-pickups', 10 * 60_000, () => jobs.expireGiftPickups(now())),
     every('expire-points', 60 * 60_000, () => jobs.expirePoints(now())),
     every('evaluate-tiers', 6 * 60 * 60_000, () => jobs.evaluateTiers(now())),
     // Subscribe messages about what expires soon go out at 10:00; each is keyed, so reruns send nothing new.

@@ -5,14 +5,15 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
  *   <purpose:1><subject><step mod 100:2><mac:8>
  * member codes: subject = 8-digit member number (19 digits in all);
  * coupon codes: subject = 6-digit template + 7-digit slot (24 digits in all).
+ * pickup codes (points mall): subject = 13-digit gift redemption number (24 digits in all).
  * The MAC is HMAC-SHA256 over (purpose, subject, full step), truncated to 8 decimal digits —
  * enough because a code lives for at most three 30-second steps, is single-use, and the
  * resolve route is rate-limited. The step's last two digits let the verifier find the full step.
  */
-export const CODE_PURPOSE = { member: '1', coupon: '2' } as const
+export const CODE_PURPOSE = { member: '1', coupon: '2', pickup: '3' } as const
 export type CodePurpose = keyof typeof CODE_PURPOSE
 
-const SUBJECT_DIGITS: Record<CodePurpose, number> = { member: 8, coupon: 13 }
+const SUBJECT_DIGITS: Record<CodePurpose, number> = { member: 8, coupon: 13, pickup: 13 }
 const CODE_PATTERNS = Object.fromEntries(
   Object.entries(SUBJECT_DIGITS).map(([purpose, n]) => [
     purpose,
