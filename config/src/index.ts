@@ -100,6 +100,14 @@ const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9-]{1,64}$/)
       .default('X-Forwarded-For'),
+    /** How long a SIGTERM waits for in-flight requests and running jobs before the process exits. */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    /** Loopback port of the embedded database (0: any free one; kept across its restarts). */
+    DEVDB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    /** `boot` builds the indexes at start-up; `skip` leaves them to `npm run db:indexes` (production default). */
+    DB_INDEXES: z.enum(['boot', 'skip']).optional(),
+    /** Whether this process runs the periodic jobs (each under a per-period lease shared by all instances). */
+    JOBS_ENABLED: boolFromEnv.default(true),
     /** Welcome gift for new members: points posted to the ledger (0 = none). */
     WELCOME_POINTS: z.coerce.number().int().min(0).max(100000).default(100),
     /** Welcome coupon template id posted when the coupon centre exists ('' = none). */
@@ -169,6 +177,8 @@ export interface AppConfig {
   rateLimits: { loginPerMinute: number; scanPerMinute: number; claimPerMinute: number }
   /** forwarded headers: trusted hops (0 = none) and the client-IP header */
   proxy: { hops: number; ipHeader: string }
+  /** process lifecycle: drain on SIGTERM, embedded database port, indexes at boot, jobs */
+  lifecycle: { shutdownTimeoutMs: number; devDbPort: number; indexesAtBoot: boolean; jobsEnabled: boolean }
 }
 
 export class ConfigError extends Error {
@@ -235,6 +245,12 @@ export function loadConfig(
     proxy: {
       hops: e.TRUST_PROXY === 'true' ? 1 : e.TRUST_PROXY === 'false' ? 0 : Number(e.TRUST_PROXY),
       ipHeader: e.PROXY_IP_HEADER,
+    },
+    lifecycle: {
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      devDbPort: e.DEVDB_PORT,
+      indexesAtBoot: (e.DB_INDEXES ?? (e.NODE_ENV === 'production' ? 'skip' : 'boot')) === 'boot',
+      jobsEnabled: e.JOBS_ENABLED,
     },
   }
 }

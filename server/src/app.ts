@@ -10,6 +10,10 @@ import { jsonOnly, requestContext } from './http/request-context'
 import { jsonBody } from './http/body'
 import { useRateLimitStore } from './http/rate-limit'
 import { RateLimitStore } from './http/rate-limit-store'
+import { DatabaseHealth } from './db/db-health'
+import { databaseGate } from './http/database-gate'
+import { healthRoutes, type Lifecycle } from './http/health.routes'
+import type { JobLeases } from './jobs/job-lease'
 import { authRoutes } from './modules/auth/auth.routes'
 import { memberRoutes } from './modules/members/member.routes'
 import { opsRoutes } from './modules/ops/ops.routes'
@@ -66,9 +70,20 @@ export const ROUTES: ((ctx: AppContext) => Router)[] = [
   homeContentRoutes,
 ]
 
+/** What main.ts shares with the app: the database's health, SIGTERM's drain, the job leases. */
+export interface AppRuntime {
+  dbHealth?: DatabaseHealth
+  lifecycle?: Lifecycle
+  leases?: JobLeases
+}
+
 /** Builds the Koa app without listening; tests drive `app.callback()` or listen on port 0. */
-export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
+export function createApp(
+  deps: AppDeps,
+  runtime: AppRuntime = {},
+): { app: Koa; ctx: AppContext; dbHealth: DatabaseHealth } {
   const ctx = buildContext(deps)
+  const dbHealth = runtime.dbHealth ?? new DatabaseHealth(deps.conn, deps.logger)
   // Behind TRUST_PROXY hops, ctx.ip is the client the nearest trusted proxy saw and ctx.protocol/host
   // come from X-Forwarded-Proto/-Host; with none, forwarded headers are ignored (anyone can send them).
   const { hops, ipHeader } = deps.config.proxy
@@ -77,6 +92,7 @@ export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
 
   app.use(requestContext(deps.logger))
   app.use(errorMiddleware)
+  app.use(databaseGate(dbHealth))
   app.use(async (c, next) => {
     c.set('X-Content-Type-Options', 'nosniff')
     c.set('Referrer-Policy', 'no-referrer')
@@ -87,10 +103,7 @@ export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
   app.use((c, next) => (OWN_BODY_PARSER.has(`${c.method} ${c.path}`) ? next() : parseBody(c, next)))
   app.use(auditMiddleware(deps.conn))
 
-  const health = new Router()
-  health.get('/api/health', (c) => {
-    c.body = { ok: true, time: ctx.now().toISOString() }
-  })
+  const health = healthRoutes(dbHealth, runtime.lifecycle ?? { draining: false }, ctx.now, runtime.leases)
   for (const router of [health, ...ROUTES.map((build) => build(ctx))]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: false }))
   }
@@ -110,5 +123,5 @@ export function createApp(deps: AppDeps): { app: Koa; ctx: AppContext } {
   if (h5 && existsSync(path.join(h5, 'index.html'))) {
     app.use(serve(h5, { index: 'index.html', maxage: 0 }))
   }
-  return { app, ctx }
+  return { app, ctx, dbHealth }
 }

@@ -1,16 +1,19 @@
 import path from 'node:path'
+import { hostname } from 'node:os'
 import type { Server } from 'node:http'
 import { ConfigError, loadConfig } from '@mall/config'
 import { createApp } from './app'
 import { ensureIndexes } from './app-context'
 import { connectDatabase } from './db/connect'
-import { startDevDb, type DevDb } from './db/devdb'
+import { DatabaseHealth } from './db/db-health'
+import { superviseDevDb, type SupervisedDevDb } from './db/devdb-supervisor'
+import { drain, trackInFlight } from './http/drain'
+import type { Lifecycle } from './http/health.routes'
 import { createLogger } from './logger'
 import { createWechatClient } from './modules/wechat/wechat-client'
 import { seedDemo, DEMO_LOGINS } from './seed/demo'
 import { startScheduler } from './jobs/scheduler'
 import { JobLeases } from './jobs/job-lease'
-import { hostname } from 'node:os'
 
 const REPO_ROOT = path.resolve(__dirname, '../..')
 
@@ -26,38 +29,58 @@ async function main(): Promise<void> {
       : {},
   )
   const logger = createLogger(config.logLevel)
+  const { indexesAtBoot, jobsEnabled, shutdownTimeoutMs, devDbPort } = config.lifecycle
 
-  let devdb: DevDb | null = null
+  // Set once the connection exists; the supervisor tells it at once when the database process exits.
+  let dbHealth: DatabaseHealth | null = null
+  let devdb: SupervisedDevDb | null = null
   let uri = config.db.uri
   if (!uri) {
-    devdb = await startDevDb({
-      dataDir: path.resolve(REPO_ROOT, config.db.devDataDir),
-      log: (msg) => logger.info(msg),
-    })
+    devdb = await superviseDevDb(
+      { dataDir: path.resolve(REPO_ROOT, config.db.devDataDir), port: devDbPort, log: (msg) => logger.info(msg) },
+      {
+        onExit: (code) => dbHealth?.markDown(`embedded database exited (${code})`),
+        onRestart: (attempt, ms) => logger.warn({ attempt, ms }, 'embedded database restarted'),
+        onGiveUp: (err) => {
+          logger.fatal({ err }, 'embedded database cannot be restarted: exiting for the process manager')
+          process.exit(70) // EX_SOFTWARE
+        },
+      },
+    )
     uri = devdb.uri
   }
-  const conn = await connectDatabase(uri, config.db.name)
+  const conn = await connectDatabase(uri, config.db.name, { autoIndex: indexesAtBoot })
+  dbHealth = new DatabaseHealth(conn, logger)
   const wechat = createWechatClient(config.wechat, conn)
-  const { app, ctx } = createApp({ config, conn, wechat, logger })
-  await ensureIndexes(conn)
+  const leases = new JobLeases(conn, `${hostname()}:${process.pid}:${Date.now().toString(36)}`)
+  const lifecycle: Lifecycle = { draining: false }
+  const { app, ctx } = createApp({ config, conn, wechat, logger }, { dbHealth, lifecycle, leases })
+  // Production builds indexes once per deploy (npm run db:indexes), not in every instance at boot.
+  if (indexesAtBoot) await ensureIndexes(conn)
   if (demo) await seedDemo(ctx, conn)
 
-  const leases = new JobLeases(conn, `${hostname()}:${process.pid}:${Date.now().toString(36)}`)
-  const stopScheduler = startScheduler(ctx.jobs, ctx.now, logger, { leases })
+  const health = dbHealth
+  const stopScheduler = jobsEnabled
+    ? startScheduler(ctx.jobs, ctx.now, logger, { leases, available: () => health.available })
+    : async () => undefined
   const server: Server = app.listen(config.http.port, config.http.host)
+  const inFlight = trackInFlight(server)
   await new Promise<void>((resolve) => server.once('listening', resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.http.port
   printBanner(`http://${config.http.host}:${port}/`, demo, devdb !== null)
 
+  // SIGTERM: readiness says no at once, in-flight requests and running jobs get SHUTDOWN_TIMEOUT_MS
+  // to finish (a job cut off leaves its lease to be taken over), then the database goes.
   let stopping = false
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
-    logger.info({ signal }, 'shutting down')
-    void stopScheduler()
-    server.close()
-    server.closeAllConnections()
+    lifecycle.draining = true
+    logger.info({ signal, inFlight: inFlight.count() }, 'shutting down: draining')
+    const [cut] = await Promise.all([drain(server, inFlight, shutdownTimeoutMs), stopScheduler(shutdownTimeoutMs)])
+    logger.info({ cut }, 'drained')
+    health.stop()
     await conn.close().catch(() => undefined)
     await devdb?.stop()
     process.exit(0)

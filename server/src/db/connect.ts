@@ -8,18 +8,41 @@ import type { AnyModel } from './by-id'
 mongoose.set('sanitizeFilter', true)
 mongoose.set('strictQuery', 'throw')
 
-export async function connectDatabase(uri: string, dbName: string): Promise<Connection> {
-  const conn = mongoose.createConnection(uri, {
-    dbName,
-    serverSelectionTimeoutMS: 5000,
-    // FerretDB v1 slows down with hundreds of connections; MongoDB is fine either way.
-    maxPoolSize: 20,
-    autoIndex: true,
-    autoCreate: true,
-  })
-  await conn.asPromise()
-  await detectBackend(conn)
-  return conn
+export interface ConnectOptions {
+  /** build the schemas' indexes when models are compiled (off in production: `npm run db:indexes`) */
+  autoIndex?: boolean
+  /** how long to keep trying the first connection (a database starting next to the server) */
+  firstConnectMs?: number
+}
+
+export async function connectDatabase(uri: string, dbName: string, opts: ConnectOptions = {}): Promise<Connection> {
+  const autoIndex = opts.autoIndex ?? true
+  const deadline = Date.now() + (opts.firstConnectMs ?? 15_000)
+  for (;;) {
+    const conn = mongoose.createConnection(uri, {
+      dbName,
+      // An operation meets an unreachable database within 0.7 s and the request gets a 503
+      // (db-health.ts), instead of waiting 30 s (the driver's default) and failing with a 500.
+      serverSelectionTimeoutMS: 700,
+      // No queue in mongoose while disconnected: the operation fails at once the same way.
+      bufferCommands: false,
+      // The driver looks for a restarted database this often when nothing else asks.
+      heartbeatFrequencyMS: 2_000,
+      // FerretDB v1 slows down with hundreds of connections; MongoDB is fine either way.
+      maxPoolSize: 20,
+      autoIndex,
+      autoCreate: autoIndex,
+    })
+    try {
+      await conn.asPromise()
+      await detectBackend(conn)
+      return conn
+    } catch (err) {
+      await conn.close().catch(() => undefined)
+      if (Date.now() > deadline) throw err
+      await new Promise((r) => setTimeout(r, 500))
+    }
+  }
 }
 
 /**

@@ -16,6 +16,8 @@ export interface DevDb {
   uri: string
   /** the database process (benchmarks read its CPU time) */
   pid: number
+  /** resolves when the process exits, however it ends (the supervisor restarts it) */
+  exited: Promise<number | null>
   stop(): Promise<void>
 }
 
@@ -47,6 +49,8 @@ export interface StartDevDbOptions {
   dataDir: string
   /** SQLite durability: `synchronous(off)` is fine for throwaway test data, never for the demo. */
   fastUnsafe?: boolean
+  /** loopback port (0: any free one); a restart reuses its port so connections find it again */
+  port?: number
   log?: (msg: string) => void
 }
 
@@ -54,16 +58,17 @@ export interface StartDevDbOptions {
 export async function startDevDb(opts: StartDevDbOptions): Promise<DevDb> {
   const binary = await ensureDevDbBinary(opts.log)
   mkdirSync(opts.dataDir, { recursive: true })
-  const args = ['-listen', '127.0.0.1:0', '-data-dir', opts.dataDir, '-log-level', 'error']
+  const args = ['-listen', `127.0.0.1:${opts.port ?? 0}`, '-data-dir', opts.dataDir, '-log-level', 'error']
   if (opts.fastUnsafe) args.push('-sqlite-params', '_pragma=synchronous(off)')
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   let stderr = ''
   child.stderr!.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000)
   })
   const uri = await firstLine(child, () => stderr)
   await waitUntilAnswering(uri)
-  return { uri, pid: child.pid!, stop: () => stopChild(child) }
+  return { uri, pid: child.pid!, exited, stop: () => stopChild(child) }
 }
 
 function firstLine(child: ChildProcess, stderr: () => string): Promise<string> {

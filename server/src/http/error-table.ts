@@ -104,6 +104,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'PICKUP.CODE_EXPIRED': 410,
   'ADDRESS.NOT_FOUND': 404,
   'ADDRESS.LIMIT_REACHED': 422,
+  // the database is unreachable: retry after Retry-After (with the same Idempotency-Key)
+  'SERVICE.UNAVAILABLE': 503,
   'IDEMPOTENCY.KEY_REUSED': 422,
   'IDEMPOTENCY.IN_FLIGHT': 409,
   INTERNAL: 500,

@@ -1,0 +1,120 @@
+import type { Connection } from 'mongoose'
+import type { Logger } from 'pino'
+
+// Errors of the driver (and of mongoose's command buffer) that mean "the database cannot be reached",
+// as opposed to a refusal by the database (a duplicate key, a validation error).
+const UNREACHABLE = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoPoolClearedError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoExpiredSessionError',
+])
+
+export function isDatabaseUnreachable(err: unknown): boolean {
+  const e = err as { name?: string; message?: string; cause?: unknown } | null
+  if (!e || typeof e !== 'object') return false
+  if (UNREACHABLE.has(e.name ?? '')) return true
+  if (/buffering timed out|connection .* (closed|reset)|ECONNREFUSED|ECONNRESET/i.test(e.message ?? '')) return true
+  return e.cause !== undefined && e.cause !== err && isDatabaseUnreachable(e.cause)
+}
+
+const PING_TIMEOUT_MS = 1_000
+const PROBE_EVERY_MS = 250
+
+/**
+ * Whether the database answers, as this process last saw it. A request that meets an unreachable
+ * database (or the embedded database's supervisor seeing it exit) marks it down; while down, requests
+ * are refused at once with 503 and jobs pause, and a probe pings it every 250 ms until it answers.
+ */
+export class DatabaseHealth {
+  private up = true
+  private downSince: number | null = null
+  private probing = false
+  private stopped = false
+  // Resolves when the database is next marked down: requests in progress stop waiting on it then.
+  private down!: Promise<void>
+  private signalDown!: () => void
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly logger?: Logger,
+  ) {
+    this.armDownSignal()
+  }
+
+  get available(): boolean {
+    return this.up
+  }
+
+  /** ms since the database was last seen going away (null while up) */
+  get downForMs(): number | null {
+    return this.downSince === null ? null : Date.now() - this.downSince
+  }
+
+  markDown(reason: string): void {
+    if (this.up) {
+      this.up = false
+      this.downSince = Date.now()
+      this.logger?.warn({ reason }, 'database unreachable: refusing requests with 503, jobs paused')
+      this.signalDown()
+    }
+    void this.probe()
+  }
+
+  /** Resolves when the database is next marked down. */
+  wentDown(): Promise<void> {
+    return this.down
+  }
+
+  private armDownSignal(): void {
+    this.down = new Promise<void>((resolve) => (this.signalDown = resolve))
+  }
+
+  /** Pings now (readiness): true if the database answered within a second. */
+  async ping(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined
+    try {
+      const db = this.conn.db
+      if (!db) return false
+      await Promise.race([
+        db.command({ ping: 1 }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS)
+        }),
+      ])
+      return true
+    } catch {
+      return false
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** Stops the recovery probe (shutdown). */
+  stop(): void {
+    this.stopped = true
+  }
+
+  private async probe(): Promise<void> {
+    if (this.probing) return
+    this.probing = true
+    try {
+      while (!this.up && !this.stopped) {
+        if (await this.ping()) {
+          this.logger?.warn({ downForMs: this.downForMs }, 'database reachable again: serving requests, jobs resume')
+          this.up = true
+          this.downSince = null
+          this.armDownSignal()
+          break
+        }
+        await new Promise((r) => setTimeout(r, PROBE_EVERY_MS).unref())
+      }
+    } finally {
+      this.probing = false
+    }
+  }
+}
