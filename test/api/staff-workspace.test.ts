@@ -76,6 +76,13 @@ describe('workspace views', () => {
 
     const pending = await api.http.get('/api/staff/purchases/pending').set(bearer(manager))
     expect(pending.body.items.map((p: { receiptNo: string }) => p.receiptNo)).toEqual(['WS-3'])
+    // the approvals list names the member and the clerk, and shows the points the purchase is expected to earn
+    expect(pending.body.items[0]).toMatchObject({
+      memberName: 'ws-member',
+      staffName: 'ws-clerk2',
+      amountFen: 20_000_00,
+    })
+    expect(pending.body.items[0].points).toBeGreaterThan(0)
     expect((await api.http.get('/api/staff/purchases/pending').set(bearer(clerk))).status).toBe(403)
 
     const totals = await api.http.get('/api/staff/store/daily').set(bearer(manager))
@@ -86,6 +93,8 @@ describe('workspace views', () => {
       points: 623,
       pendingApprovals: 1,
     })
+    // the per-staff table shows names (王小明), not account ids
+    expect(totals.body.byStaff).toContainEqual(expect.objectContaining({ staffId: 'ws-clerk', staffName: '王小明' }))
     expect((await api.http.get('/api/staff/store/daily?storeId=W2').set(bearer(manager))).status).toBe(403)
     expect((await api.http.get('/api/staff/store/daily?storeId=W1').set(bearer(operator))).status).toBe(200)
   })

@@ -32,6 +32,9 @@ export const purchaseResult = z.object({
   breakdown: z.record(z.string(), z.unknown()).nullable(),
   staffId: z.string(),
   createdAt: z.string(),
+  /** the managers' approvals list: the member's nickname and the recording clerk's display name */
+  memberName: z.string().optional(),
+  staffName: z.string().optional(),
   /**
    * Present when this request repeated one already carried out (the same receipt scanned again, a
    * second approval): the answer is the original result, and this says who did it and when.

@@ -62,6 +62,8 @@ export const storeDaySummary = z.object({
   byStaff: z.array(
     z.object({
       staffId: z.string(),
+      /** the staff member's display name (the id when the account is gone) */
+      staffName: z.string().optional(),
       purchases: z.number().int(),
       amountFen: z.number().int(),
       points: z.number().int(),

@@ -49,7 +49,8 @@ export function pointsRoutes({ services, tokens, now, limits, conn }: AppContext
   router.get('/staff/purchases/pending', managers, async (ctx) => {
     const q = parseQuery(ctx, storeDayQuery)
     const items = await services.workspace.pendingApprovals(ctx.state.staff, q.storeId)
-    ctx.body = { items: items.map((p) => services.purchases.view(p, null)) }
+    const names = await services.workspace.approvalNames(items)
+    ctx.body = { items: items.map((p, i) => ({ ...services.purchases.view(p, null), ...names[i] })) }
   })
 
   router.post('/staff/points/redeem', anyStaff, staffLimit, idempotent(conn, { required: true }), async (ctx) => {

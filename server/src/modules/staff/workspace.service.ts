@@ -9,6 +9,7 @@ import type { ProgramRules } from '../rules/program-rules'
 import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
 import { auditModel, type AuditDoc } from '../audit/audit.model'
 import { staffModel, type StaffDoc } from './staff.model'
+import { memberModels, type MemberDoc } from '../members/member.model'
 
 const COUPON_UNDO_MS = 10 * 60_000
 
@@ -19,6 +20,7 @@ export class StaffWorkspaceService {
   private readonly uses: CouponUseChain
   private readonly Audit: Model<AuditDoc>
   private readonly Staff: Model<StaffDoc>
+  private readonly Member: Model<MemberDoc>
   private readonly Template: ReturnType<typeof couponModels>['Template']
 
   constructor(
@@ -31,6 +33,7 @@ export class StaffWorkspaceService {
     this.uses = new CouponUseChain(coupons)
     this.Template = coupons.Template
     this.Staff = staffModel(conn)
+    this.Member = memberModels(conn).Member
     this.Audit = auditModel(conn)
   }
 
@@ -120,6 +123,26 @@ export class StaffWorkspaceService {
       .exec()
   }
 
+  /** Who bought and who recorded each held purchase, in names a manager recognises (ids when none). */
+  async approvalNames(purchases: PurchaseDoc[]): Promise<{ memberName: string; staffName: string }[]> {
+    const [members, staff] = await Promise.all([
+      this.namesOf(
+        this.Member,
+        purchases.map((p) => p.memberId),
+        'nickname',
+      ),
+      this.namesOf(
+        this.Staff,
+        purchases.map((p) => p.staffId),
+        'displayName',
+      ),
+    ])
+    return purchases.map((p) => ({
+      memberName: members.get(p.memberId) ?? '会员',
+      staffName: staff.get(p.staffId) ?? p.staffId,
+    }))
+  }
+
   async storeDay(staff: StaffClaims, day: string, storeId?: string): Promise<StoreDaySummary> {
     const store = storeInScope(staff, storeId)
     const [purchases, redeemed] = await Promise.all([
@@ -132,6 +155,11 @@ export class StaffWorkspaceService {
         .then(async (rows) => (await this.uses.standing(rows)).length),
     ])
     const counted = purchases.filter((p) => p.status === 'posted')
+    const staffNames = await this.namesOf(
+      this.Staff,
+      counted.map((p) => p.staffId),
+      'displayName',
+    )
     const byStaff = new Map<string, { staffId: string; purchases: number; amountFen: number; points: number }>()
     for (const p of counted) {
       const row = byStaff.get(p.staffId) ?? { staffId: p.staffId, purchases: 0, amountFen: 0, points: 0 }
@@ -149,7 +177,7 @@ export class StaffWorkspaceService {
       couponsRedeemed: redeemed,
       pendingApprovals: purchases.filter((p) => p.status === 'pending_approval').length,
       flagged: purchases.filter((p) => p.flags.length > 0).length,
-      byStaff: [...byStaff.values()],
+      byStaff: [...byStaff.values()].map((row) => ({ ...row, staffName: staffNames.get(row.staffId) ?? row.staffId })),
     }
   }
 
