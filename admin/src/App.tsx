@@ -12,6 +12,8 @@ import { FeedbackPage } from './pages/Feedback'
 import { CampaignsPage } from './pages/Campaigns'
 import { StoresPage } from './pages/Stores'
 import { StaffPage } from './pages/Staff'
+import { WechatPayPage } from './pages/WechatPay'
+import { PointsClaimsPage } from './pages/PointsClaims'
 
 const ROUTES = [
   { path: 'dashboard', label: '数据看板', icon: '▦', testId: 'nav-dashboard', Page: DashboardPage },
@@ -21,6 +23,8 @@ const ROUTES = [
   { path: 'coupons', label: '优惠券模板', icon: '◈', testId: 'nav-coupons', Page: CouponsPage },
   { path: 'campaigns', label: '营销活动', icon: '✦', testId: 'nav-campaigns', Page: CampaignsPage },
   { path: 'feedback', label: '会员反馈', icon: '✉', testId: 'nav-feedback', Page: FeedbackPage },
+  { path: 'points-claims', label: '积分补登', icon: '✚', testId: 'nav-points-claims', Page: PointsClaimsPage },
+  { path: 'wechat-pay', label: '微信支付商圈', icon: '¥', testId: 'nav-wechat-pay', Page: WechatPayPage },
   { path: 'stores', label: '门店管理', icon: '⌂', testId: 'nav-stores', Page: StoresPage },
   { path: 'staff', label: '员工账号', icon: '♙', testId: 'nav-staff', Page: StaffPage },
   { path: 'audit', label: '审计日志', icon: '☰', testId: 'nav-audit', Page: AuditPage },

@@ -5,6 +5,7 @@ import { downloadCsv, toCsv } from '../csv'
 import { defaultRange, formatMetric } from '../format'
 import { useStores } from '../use-stores'
 import { KpiChart } from '../components/KpiChart'
+import { ChannelMix } from '../components/ChannelMix'
 import { DataTable, matrixColumns } from '../components/DataTable'
 import { Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
 
@@ -138,6 +139,7 @@ export function DashboardPage() {
               </Panel>
             ))}
           </div>
+          <ChannelMix from={report.range.from} to={report.range.to} storeId={report.range.storeId ?? ''} />
           {report.tables.map((t) => (
             <Panel
               key={t.key}

@@ -1,0 +1,240 @@
+import { useState, type FormEvent } from 'react'
+import type {
+  PendingPointsSyncsPage,
+  PointsSyncRetry,
+  QueuedPaymentRetry,
+  UnmappedPaymentsPage,
+  WechatMerchantsPage,
+} from '@mall/shared'
+import { api } from '../api'
+import { DataTable } from '../components/DataTable'
+import { fenToYuan, formatInstant } from '../format'
+import { storeLabel, useStores } from '../use-stores'
+import { Panel, useAction, useAsync } from '../ui'
+
+/**
+ * 微信支付商圈: which WeChat merchant earns at which store, the payments waiting for an operator (no
+ * store or no member found, with the reason in words and a retry) and the points syncs WeChat has not
+ * accepted yet (attempts, last error, send now).
+ */
+const UNMAPPED_REASONS: Record<string, string> = {
+  unknown_merchant: '商户未关联门店',
+  unknown_member: '付款人尚未登录会员',
+}
+
+/** WeChat's and our own codes for a failed sync, as an operator reads them. */
+export function syncErrorText(code: string | null): string {
+  if (!code) return '—'
+  const known: Record<string, string> = {
+    SYSTEM_ERROR: '微信支付系统繁忙',
+    SIGN_ERROR: '签名校验失败（检查商户证书）',
+    PARAM_ERROR: '参数错误',
+    UNREACHABLE: '无法连接微信支付',
+    RESPONSE_NOT_SIGNED: '应答未通过签名校验',
+    RESOURCE_NOT_EXISTS: '微信支付找不到该交易',
+    FREQUENCY_LIMITED: '调用太频繁，稍后自动重试',
+  }
+  if (known[code]) return known[code]!
+  const http = /^HTTP_(\d{3})$/.exec(code)
+  return http ? `微信支付返回 HTTP ${http[1]}` : `其他错误（${code}）`
+}
+
+export function WechatPayPage() {
+  // A mapping earns the waiting payments of its merchant (and owes their syncs): both lists are read again.
+  const [mappings, setMappings] = useState(0)
+  return (
+    <div className='page'>
+      <MerchantsPanel onMapped={() => setMappings((n) => n + 1)} />
+      <UnmappedPanel mappings={mappings} />
+      <SyncsPanel mappings={mappings} />
+    </div>
+  )
+}
+
+function MerchantsPanel({ onMapped }: { onMapped: () => void }) {
+  const stores = useStores()
+  const [state, reload] = useAsync(() => api<WechatMerchantsPage>('GET', '/api/ops/wechat-pay/merchants'), [])
+  const { busy, message, setMessage, act } = useAction(reload)
+  const [mchid, setMchid] = useState('')
+  const [storeId, setStoreId] = useState('')
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    if (!/^[0-9A-Za-z_-]{1,32}$/.test(mchid.trim()))
+      return setMessage({ ok: false, text: '请填写商户号（数字或字母，最多 32 位）' })
+    if (!storeId) return setMessage({ ok: false, text: '请选择门店' })
+    void act(
+      `已关联：商户 ${mchid.trim()} → ${storeLabel(stores, storeId)}，该商户待处理的支付已重新积分`,
+      () => api('PUT', `/api/ops/wechat-pay/merchants/${encodeURIComponent(mchid.trim())}`, { storeId }),
+      onMapped,
+    )
+  }
+  return (
+    <Panel title='商户关联' testId='wxpay-merchants'>
+      <p className='definition'>微信支付商户号（子商户号）对应的门店：在该商户的微信支付按此门店的规则积分。</p>
+      <form className='toolbar' onSubmit={submit}>
+        <label className='field-inline'>
+          <span>商户号</span>
+          <input
+            data-testid='wxpay-mchid'
+            value={mchid}
+            onChange={(e) => setMchid(e.target.value)}
+            placeholder='如 1900000101'
+          />
+        </label>
+        <label className='field-inline'>
+          <span>门店</span>
+          <select data-testid='wxpay-store' value={storeId} onChange={(e) => setStoreId(e.target.value)}>
+            <option value=''>请选择门店</option>
+            {stores
+              .filter((s) => s.active)
+              .map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+          </select>
+        </label>
+        <button className='btn btn-primary' type='submit' disabled={busy} data-testid='wxpay-map'>
+          保存关联
+        </button>
+        {message && (
+          <span className={message.ok ? 'notice success' : 'form-error inline'} role='status'>
+            {message.text}
+          </span>
+        )}
+      </form>
+      <DataTable
+        testId='wxpay-merchant-table'
+        rows={state.data?.items}
+        loading={state.status === 'loading'}
+        error={state.status === 'error' ? state.error : undefined}
+        onRetry={reload}
+        rowKey={(r) => r.mchid}
+        emptyText='还没有关联任何商户'
+        columns={[
+          { key: 'mchid', title: '商户号', className: 'mono' },
+          { key: 'store', title: '门店', render: (r) => storeLabel(stores, r.storeId) },
+          { key: 'updatedBy', title: '设置人' },
+          { key: 'updatedAt', title: '设置时间', className: 'nowrap', render: (r) => formatInstant(r.updatedAt) },
+        ]}
+        actions={(r) => (
+          <button
+            className='btn btn-small'
+            type='button'
+            onClick={() => {
+              setMchid(r.mchid)
+              setStoreId(r.storeId)
+            }}
+          >
+            修改
+          </button>
+        )}
+      />
+    </Panel>
+  )
+}
+
+function UnmappedPanel({ mappings }: { mappings: number }) {
+  const [state, reload] = useAsync(() => api<UnmappedPaymentsPage>('GET', '/api/ops/wechat-pay/unmapped'), [mappings])
+  const { busy, message, setMessage, act } = useAction(reload)
+  const retry = (txn: string) =>
+    act(
+      '已重试',
+      () => api<QueuedPaymentRetry>('POST', `/api/ops/wechat-pay/unmapped/${txn}/retry`, {}),
+      (r) => {
+        const res = r as QueuedPaymentRetry
+        setMessage(
+          res.outcome === 'earned'
+            ? { ok: true, text: `交易 ${txn} 已积分` }
+            : { ok: false, text: `交易 ${txn} 仍待处理：${UNMAPPED_REASONS[res.reason ?? ''] ?? '原因未知'}` },
+        )
+      },
+    )
+  return (
+    <Panel title='待处理的商圈支付' testId='wxpay-unmapped'>
+      <p className='definition'>
+        找不到门店或会员的微信支付先放在这里，不会丢失：关联商户后自动积分；付款人登录会员后点「重试」。
+      </p>
+      {message && (
+        <div className={message.ok ? 'notice success' : 'form-error'} role='status'>
+          {message.text}
+        </div>
+      )}
+      <DataTable
+        testId='wxpay-unmapped-table'
+        rows={state.data?.items}
+        loading={state.status === 'loading'}
+        error={state.status === 'error' ? state.error : undefined}
+        onRetry={reload}
+        rowKey={(r) => r.transactionId}
+        emptyText='没有待处理的支付'
+        columns={[
+          { key: 'reason', title: '原因', render: (r) => UNMAPPED_REASONS[r.reason] ?? '其他' },
+          { key: 'merchant', title: '商户', render: (r) => `${r.merchantName ?? '未知商户'}（${r.mchid}）` },
+          { key: 'shop', title: '门店名称（微信）', render: (r) => r.shopName ?? '—' },
+          { key: 'amount', title: '金额（元）', numeric: true, render: (r) => fenToYuan(r.amountFen) },
+          { key: 'paidAt', title: '支付时间', className: 'nowrap', render: (r) => formatInstant(r.paidAt) },
+          { key: 'txn', title: '微信支付单号', className: 'mono', render: (r) => r.transactionId },
+        ]}
+        actions={(r) => (
+          <button className='btn btn-small' type='button' disabled={busy} onClick={() => void retry(r.transactionId)}>
+            重试
+          </button>
+        )}
+      />
+    </Panel>
+  )
+}
+
+function SyncsPanel({ mappings }: { mappings: number }) {
+  const [state, reload] = useAsync(() => api<PendingPointsSyncsPage>('GET', '/api/ops/wechat-pay/syncs'), [mappings])
+  const { busy, message, setMessage, act } = useAction(reload)
+  const retry = (txn: string) =>
+    act(
+      '已发送',
+      () => api<PointsSyncRetry>('POST', `/api/ops/wechat-pay/syncs/${txn}/retry`, {}),
+      (r) => {
+        const res = r as PointsSyncRetry
+        const text: Record<PointsSyncRetry['outcome'], string> = {
+          accepted: '微信支付已接收积分同步',
+          done: '该同步此前已完成',
+          busy: '该同步正在发送中，请稍后刷新',
+          failed: `微信支付仍未接收：${syncErrorText(res.lastError)}，将按间隔自动重试`,
+        }
+        setMessage({ ok: res.outcome !== 'failed', text: `交易 ${txn}：${text[res.outcome]}` })
+      },
+    )
+  return (
+    <Panel title='未完成的积分同步' testId='wxpay-syncs'>
+      <p className='definition'>
+        商圈支付积分后需告知微信支付（商圈会员积分同步）；失败的会按间隔自动重试，直到微信支付接收。
+      </p>
+      {message && (
+        <div className={message.ok ? 'notice success' : 'form-error'} role='status'>
+          {message.text}
+        </div>
+      )}
+      <DataTable
+        testId='wxpay-sync-table'
+        rows={state.data?.items}
+        loading={state.status === 'loading'}
+        error={state.status === 'error' ? state.error : undefined}
+        onRetry={reload}
+        rowKey={(r) => r.transactionId}
+        emptyText='所有积分同步均已完成'
+        columns={[
+          { key: 'txn', title: '微信支付单号', className: 'mono', render: (r) => r.transactionId },
+          { key: 'attempts', title: '已尝试次数', numeric: true, render: (r) => r.attempts },
+          { key: 'lastError', title: '最近一次错误', render: (r) => syncErrorText(r.lastError) },
+          { key: 'nextAt', title: '下次自动重试', className: 'nowrap', render: (r) => formatInstant(r.nextAt) },
+          { key: 'createdAt', title: '积分时间', className: 'nowrap', render: (r) => formatInstant(r.createdAt) },
+        ]}
+        actions={(r) => (
+          <button className='btn btn-small' type='button' disabled={busy} onClick={() => void retry(r.transactionId)}>
+            立即重试
+          </button>
+        )}
+      />
+    </Panel>
+  )
+}
