@@ -18,17 +18,20 @@ import { isDuplicateKey } from './connect'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyModel = Model<any>
 
-function key(id: string): { _id: string } {
-  if (typeof id !== 'string') throw new TypeError('row key must be a string')
+/** A row's `_id`: a business key built by the server (a number only where a counter is the key). */
+export type RowKey = string | number
+
+function key(id: RowKey): { _id: RowKey } {
+  if (typeof id !== 'string' && !Number.isSafeInteger(id)) throw new TypeError('row key must be a string')
   return { _id: id }
 }
 
-export function findById<T>(model: AnyModel, id: string, projection?: Record<string, 0 | 1>): Promise<T | null> {
+export function findById<T>(model: AnyModel, id: RowKey, projection?: Record<string, 0 | 1>): Promise<T | null> {
   return model.collection.findOne(key(id) as never, projection ? { projection } : {}) as Promise<T | null>
 }
 
 /** Whether a row with this `_id` exists (a slot taken, a day checked in): reads the key only. */
-export async function existsById(model: AnyModel, id: string): Promise<boolean> {
+export async function existsById(model: AnyModel, id: RowKey): Promise<boolean> {
   return (await findById(model, id, { _id: 1 })) !== null
 }
 
