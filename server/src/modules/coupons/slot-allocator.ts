@@ -79,6 +79,11 @@ export class SlotAllocator {
     })
   }
 
+  /** Whether this process found the stock sold out within the last second (an answer without a write). */
+  knownSoldOut(ownerId: string): boolean {
+    return (this.cursors.get(ownerId)?.soldOutUntil ?? 0) > Date.now()
+  }
+
   /**
    * A slot that turned out free (the claim failed on the member's limit) goes back for reuse, and is
    * recorded as a hole for the "N left" count until it is taken again.

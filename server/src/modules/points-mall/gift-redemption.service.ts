@@ -84,6 +84,8 @@ export class GiftRedemptionService {
     }
     if ((await this.ledger.head(memberId, member.walletHint ?? null)).state.balance < g.pricePoints)
       throw new DomainError('POINTS.INSUFFICIENT', 'not enough points') // early answer; the debit enforces it
+    // Sold out a moment ago: say so without writing a redemption that could only fail.
+    if (this.slots.knownSoldOut(g._id)) throw new DomainError('GIFT.SOLD_OUT', 'sold out')
     const r = await this.open(g, memberId, req.fulfilment, address, null, now)
     await this.takeSlotOrAbandon(g, r, now)
     const item = this.paidItem(r)
