@@ -7,13 +7,12 @@ import {
   type WalletOperation,
   type WalletState,
 } from '@mall/shared'
+import { AppendChain, type ChainHead } from '../../db/append-chain'
 import { findById } from '../../db/by-id'
-import { insertOnce, isDuplicateKey } from '../../db/connect'
+import { insertOnce } from '../../db/connect'
 import { deleteIf } from '../../db/guarded-write'
-import { insertRow } from '../../db/insert-batch'
 import { DomainError } from '../../errors/domain-error'
 import { KeyedMutex, sleep } from '../../lib/keyed-mutex'
-import { RecentMap } from '../../lib/recent-map'
 import { entryId, ledgerModels, type LedgerEntryDoc, type LedgerModels } from './ledger.model'
 
 export interface PostingPlan {
@@ -71,73 +70,76 @@ const WALLET_ERRORS = {
 } as const
 
 const FENCED = '__fenced__'
-const EMPTY_HEAD: WalletHead = { seq: 0, state: EMPTY_WALLET }
-
 // A reservation older than this is presumed orphaned by a crash; a retry may complete it.
 const STALE_RESERVATION_MS = 10_000
-
-/**
- * The append-only points ledger. Every posting is an insert keyed `<memberId>:<seq>` with a
- * unique business `eventKey`; there is no read-check-write anywhere a race could double-post.
- * A posting that collides on the `eventKey` is a replay and returns the first entry.
- */
 // Heads of recently used wallets kept in memory; bounded so memory stays flat with millions of members.
 const HEAD_CACHE_SIZE = 50_000
-// The stored head hint is written with a member's 1st, 5th, 9th… entry: a new member's cold read
-// finds it, and a hint lags at most HEAD_HINT_EVERY − 1 entries (one probe read each).
+// The stored head hint is written with a member's 1st, 5th, 9th… entry: a new member's cold read finds
+// it, and a hint lags at most 3 entries (one probe read each); a write on every posting would cost more.
 const HEAD_HINT_EVERY = 4
 
+const walletHead = (h: ChainHead<WalletState>): WalletHead => ({ seq: h.n, state: h.value })
+const chainHead = (h: WalletHead): ChainHead<WalletState> => ({ n: h.seq, value: h.state })
+
+/**
+ * The append-only points ledger: each member's entries are a chain (db/append-chain.ts) keyed
+ * `<memberId>:<seq>`, each with a unique business `eventKey` and the wallet state after it. There is no
+ * read-check-write anywhere a race could double-post: a posting that collides on the `eventKey` is a
+ * replay and returns the first entry.
+ */
 export class LedgerService {
   private readonly m: LedgerModels
   private readonly mutex = new KeyedMutex()
-  /** Last head this process saw per member: a hint like the stored one, verified by probing forward. */
-  private readonly heads = new RecentMap<string, WalletHead>(HEAD_CACHE_SIZE)
+  private readonly wallets: AppendChain<LedgerEntryDoc, WalletState>
 
-  constructor(
-    conn: Connection,
-    private readonly hints: WalletHintStore,
-  ) {
+  constructor(conn: Connection, hints: WalletHintStore) {
     this.m = ledgerModels(conn)
+    this.wallets = new AppendChain<LedgerEntryDoc, WalletState>({
+      model: this.m.Entry,
+      rowId: entryId,
+      value: (entry) => entry.state,
+      empty: EMPTY_WALLET,
+      cacheSize: HEAD_CACHE_SIZE,
+      hints: {
+        read: async (memberId) => {
+          const stored = await hints.walletHint(memberId)
+          return stored && chainHead(stored)
+        },
+        write: (memberId, head) => hints.storeWalletHint(memberId, walletHead(head)),
+        every: HEAD_HINT_EVERY,
+        phase: 1,
+        awaited: true,
+      },
+    })
   }
 
   /**
-   * The newest entry's state. Start from the newer of the head this process last saw and `storedHint`
-   * (the caller read the member row anyway), else the stored hint, then probe forward by `_id` until
-   * there is no next entry: other processes' postings are never missed.
+   * Posts an event once. A fenceable key is reserved first (or its holder awaited); then the entry is
+   * appended to the member's chain, one posting per member at a time in this process.
+   */
+  async post(req: PostRequest): Promise<PostResult> {
+    if (!req.fenceable) return this.mutex.run(req.memberId, () => this.append(req))
+    if (!(await this.reserve(req))) {
+      const existing = await this.awaitEvent(req)
+      if (existing) return { entry: existing, replayed: true }
+    }
+    try {
+      return await this.mutex.run(req.memberId, () => this.append(req))
+    } catch (err) {
+      // A refused posting (not enough points…) releases the key so a corrected retry can proceed.
+      if (err instanceof DomainError)
+        await deleteIf(this.m.Event, req.eventKey, { entryId: null, memberId: req.memberId })
+      throw err
+    }
+  }
+
+  /**
+   * The newest entry's state: from the newer of the head this process last saw and `storedHint` (the
+   * caller read the member row anyway), else the stored hint, probed forward by `_id`: other processes'
+   * postings are never missed.
    */
   async head(memberId: string, storedHint?: WalletHead | null): Promise<WalletHead> {
-    const start = await this.start(memberId, storedHint)
-    let head = start
-    for (;;) {
-      const next = await findById<LedgerEntryDoc>(this.m.Entry, entryId(memberId, head.seq + 1))
-      if (!next) break
-      head = { seq: next.seq, state: next.state }
-    }
-    this.remember(memberId, head)
-    // A hint lagging this far was lost or predates the hints on member rows: store the head found.
-    if (head.seq - start.seq >= HEAD_HINT_EVERY) await this.hints.storeWalletHint(memberId, head)
-    return head
-  }
-
-  /** The stored hint: `given` when the caller read the member row anyway, else read here. */
-  private async storedHead(memberId: string, given?: WalletHead | null): Promise<WalletHead> {
-    return (given !== undefined ? given : await this.hints.walletHint(memberId)) ?? EMPTY_HEAD
-  }
-
-  /**
-   * Where a read or a posting starts: the newer of this process's head and one the caller has (read
-   * from the member row, or handed by a scan), else the stored hint. Any of them may lag, none leads.
-   */
-  private async start(memberId: string, given?: WalletHead | null): Promise<WalletHead> {
-    const known = this.heads.get(memberId)
-    if (given && (!known || given.seq > known.seq)) return given
-    return known ?? (await this.storedHead(memberId, given))
-  }
-
-  private remember(memberId: string, head: WalletHead): void {
-    const known = this.heads.get(memberId)
-    if (known && known.seq > head.seq) return
-    this.heads.set(memberId, head)
+    return walletHead(await this.wallets.head(memberId, storedHint && chainHead(storedHint)))
   }
 
   entry(id: string): Promise<LedgerEntryDoc | null> {
@@ -148,7 +150,7 @@ export class LedgerService {
   async entries(memberId: string, beforeSeq: number, limit: number): Promise<LedgerEntryDoc[]> {
     const seqs: number[] = []
     for (let seq = beforeSeq - 1; seq >= 1 && seqs.length < limit; seq--) seqs.push(seq)
-    const rows = await Promise.all(seqs.map((seq) => findById<LedgerEntryDoc>(this.m.Entry, entryId(memberId, seq))))
+    const rows = await Promise.all(seqs.map((seq) => this.wallets.row(memberId, seq)))
     return rows.filter((r): r is LedgerEntryDoc => r !== null)
   }
 
@@ -202,78 +204,22 @@ export class LedgerService {
     return (await this.m.Event.findById(eventKey).lean().exec())?.memberId === FENCED
   }
 
-  async post(req: PostRequest): Promise<PostResult> {
-    if (!req.fenceable) return this.mutex.run(req.memberId, () => this.append(req))
-    const reserved = await insertOnce(this.m.Event, {
-      _id: req.eventKey,
-      memberId: req.memberId,
-      entryId: null,
-      createdAt: req.now,
-    })
-    if (!reserved) {
-      const existing = await this.awaitEvent(req)
-      if (existing) return { entry: existing, replayed: true }
-    }
-    try {
-      return await this.mutex.run(req.memberId, () => this.append(req))
-    } catch (err) {
-      // A refused posting (not enough points…) releases the key so a corrected retry can proceed.
-      if (err instanceof DomainError)
-        await deleteIf(this.m.Event, req.eventKey, { entryId: null, memberId: req.memberId })
-      throw err
-    }
-  }
-
+  /**
+   * Appends the entry the plan makes of the wallet at the head. It starts from the head this process
+   * last saw (or the one the caller was handed, or the stored hint) without probing: the insert of
+   * seq + 1 succeeds only on the real head, so a stale start costs a retry, never a fork; and a refusal
+   * is only final on a verified head (a stale one may lack another process's credit).
+   */
   private async append(req: PostRequest): Promise<PostResult> {
-    // Start from the head this process last saw (or the stored hint) without probing: the insert of
-    // seq + 1 succeeds only if seq is the real head, so a stale start costs a retry, never a fork.
-    // A refusal is only final on a verified head: a stale one may lack another process's credit.
-    let head = await this.start(req.memberId, req.handedHead)
-    let verified = false
-    for (let attempt = 0; ; attempt++) {
-      let plan: PostingPlan
-      let applied: { state: WalletState; delta: number }
-      try {
-        plan = req.plan(head.state)
-        applied = applyOperation(head.state, plan.op, plan.growth)
-      } catch (err) {
-        const refusal =
-          err instanceof WalletRuleError ? new DomainError(WALLET_ERRORS[err.violation], err.message) : err
-        if (!(refusal instanceof DomainError)) throw refusal
-        if (verified) throw refusal
-        head = await this.head(req.memberId)
-        verified = true
-        continue
-      }
-      const entry: LedgerEntryDoc = {
-        _id: entryId(req.memberId, head.seq + 1),
-        memberId: req.memberId,
-        seq: head.seq + 1,
-        eventKey: req.eventKey,
-        type: req.type,
-        op: plan.op,
-        growth: plan.growth ?? {},
-        delta: applied.delta,
-        state: applied.state,
-        meta: plan.meta ?? {},
-        createdAt: req.now,
-      }
-      try {
-        await insertRow(this.m.Entry, entry as never)
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err
-        const replay = await this.collision(req, entry._id)
-        if (replay) return { entry: replay, replayed: true }
-        if (attempt > 200) throw new DomainError('INTERNAL', 'ledger contention did not settle')
-        if (attempt > 0) await sleep(Math.random() * 5 * Math.min(attempt + 1, 10))
-        head = await this.head(req.memberId) // another writer took the seq: move to the real head
-        verified = true
-        continue
-      }
-      this.remember(req.memberId, { seq: entry.seq, state: entry.state })
-      await this.markPosted(req, entry)
-      return { entry, replayed: false }
-    }
+    const from = await this.wallets.start(req.memberId, req.handedHead && chainHead(req.handedHead))
+    const appended = await this.wallets.append(req.memberId, (head) => entryAfter(req, head), {
+      from,
+      isRefusal: (err) => err instanceof DomainError,
+      onDuplicate: (taken) => this.replayOf(req, taken),
+      after: (entry) => this.markEvent(req, entry),
+    })
+    const { row: entry, replayed } = appended! // entryAfter always makes an entry (or throws)
+    return { entry, replayed }
   }
 
   /**
@@ -281,9 +227,7 @@ export class LedgerService {
    * another event holds the seq. Only a free seq means the event key itself collided and needs the
    * lookup by `eventKey` (a scan on FerretDB).
    */
-  private async collision(req: PostRequest, seqId: string): Promise<LedgerEntryDoc | null> {
-    const taken = await findById<LedgerEntryDoc>(this.m.Entry, seqId)
-    if (taken) this.remember(req.memberId, { seq: taken.seq, state: taken.state })
+  private async replayOf(req: PostRequest, taken: LedgerEntryDoc | null): Promise<LedgerEntryDoc | null> {
     const posted = taken
       ? taken.eventKey === req.eventKey
         ? taken
@@ -292,50 +236,59 @@ export class LedgerService {
     if (!posted) return null
     if (posted.memberId !== req.memberId)
       throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'event key belongs to another member')
-    await this.markPosted(req, posted)
+    // What a posting writes after its entry, in case its writer did not get there.
+    await Promise.all([this.markEvent(req, posted), this.wallets.hintIfDue(req.memberId, chainHead(posted))])
     return posted
   }
 
-  private async markPosted(req: Pick<PostRequest, 'eventKey' | 'fenceable'>, entry: LedgerEntryDoc): Promise<void> {
-    // Both are hints written after the entry (the truth) and independent of each other: one round trip.
-    await Promise.all([
-      req.fenceable ? this.m.Event.updateOne({ _id: req.eventKey }, { $set: { entryId: entry._id } }).exec() : null,
-      // Every few entries only, and unconditional: a lagging hint costs a cold reader a probe per
-      // entry it lags (at most HEAD_HINT_EVERY − 1), a write on every posting costs more. (A guarded
-      // write would cost a read on every posting.)
-      entry.seq % HEAD_HINT_EVERY !== 1
-        ? null
-        : this.hints.storeWalletHint(entry.memberId, { seq: entry.seq, state: entry.state }),
-    ])
+  /** A fenceable event's reservation points at its entry (a hint written after the entry, the truth). */
+  private async markEvent(req: PostRequest, entry: LedgerEntryDoc): Promise<void> {
+    if (req.fenceable) await this.m.Event.updateOne({ _id: req.eventKey }, { $set: { entryId: entry._id } }).exec()
+  }
+
+  private reserve(req: PostRequest): Promise<boolean> {
+    return insertOnce(this.m.Event, { _id: req.eventKey, memberId: req.memberId, entryId: null, createdAt: req.now })
   }
 
   /** Waits for the writer holding a reservation; null means it looks abandoned and we may finish it. */
   private async awaitEvent(req: PostRequest): Promise<LedgerEntryDoc | null> {
     for (let waited = 0; ; waited += 25) {
       const ev = await this.m.Event.findById(req.eventKey).lean().exec()
+      // The holder was refused and released the key: take it over for this attempt.
       if (!ev) {
-        // The holder was refused and released the key: take it over for this attempt.
-        if (
-          await insertOnce(this.m.Event, {
-            _id: req.eventKey,
-            memberId: req.memberId,
-            entryId: null,
-            createdAt: req.now,
-          })
-        )
-          return null
+        if (await this.reserve(req)) return null
         continue
       }
       if (ev.memberId !== req.memberId)
         throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'event key belongs to another member')
       if (ev.entryId) return this.m.Entry.findById(ev.entryId).lean<LedgerEntryDoc>().exec()
-      if (
-        req.now.getTime() - new Date(ev.createdAt).getTime() > STALE_RESERVATION_MS ||
-        waited > STALE_RESERVATION_MS
-      ) {
-        return null
-      }
+      const age = req.now.getTime() - new Date(ev.createdAt).getTime()
+      if (age > STALE_RESERVATION_MS || waited > STALE_RESERVATION_MS) return null
       await sleep(25)
     }
+  }
+}
+
+/** The entry the posting's plan makes of the wallet at `head`; a wallet rule's refusal as its DomainError. */
+function entryAfter(req: PostRequest, head: ChainHead<WalletState>): Omit<LedgerEntryDoc, '_id'> {
+  let plan: PostingPlan
+  let applied: { state: WalletState; delta: number }
+  try {
+    plan = req.plan(head.value)
+    applied = applyOperation(head.value, plan.op, plan.growth)
+  } catch (err) {
+    throw err instanceof WalletRuleError ? new DomainError(WALLET_ERRORS[err.violation], err.message) : err
+  }
+  return {
+    memberId: req.memberId,
+    seq: head.n + 1,
+    eventKey: req.eventKey,
+    type: req.type,
+    op: plan.op,
+    growth: plan.growth ?? {},
+    delta: applied.delta,
+    state: applied.state,
+    meta: plan.meta ?? {},
+    createdAt: req.now,
   }
 }
