@@ -110,6 +110,8 @@ const envSchema = z
     JOBS_ENABLED: boolFromEnv.default(true),
     /** Welcome gift for new members: points posted to the ledger (0 = none). */
     WELCOME_POINTS: z.coerce.number().int().min(0).max(100000).default(100),
+    /** Manual points adjustments of at least this many points (either sign) need a second operator's approval. */
+    ADJUST_APPROVAL_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(5000),
     /** Welcome coupon template id posted when the coupon centre exists ('' = none). */
     WELCOME_COUPON_TEMPLATE: z.string().default(''),
   })
@@ -174,6 +176,8 @@ export interface AppConfig {
   publicUrl: string | undefined
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   welcomeGift: { points: number; couponTemplateId: string }
+  /** operators' actions on members: adjustments at or above the threshold need a second operator */
+  memberAdmin: { approvalThresholdPoints: number }
   rateLimits: { loginPerMinute: number; scanPerMinute: number; claimPerMinute: number }
   /** forwarded headers: trusted hops (0 = none) and the client-IP header */
   proxy: { hops: number; ipHeader: string }
@@ -237,6 +241,7 @@ export function loadConfig(
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     welcomeGift: { points: e.WELCOME_POINTS, couponTemplateId: e.WELCOME_COUPON_TEMPLATE },
+    memberAdmin: { approvalThresholdPoints: e.ADJUST_APPROVAL_POINTS },
     rateLimits: {
       loginPerMinute: e.RATE_LOGIN_PER_MINUTE,
       scanPerMinute: e.RATE_SCAN_PER_MINUTE,

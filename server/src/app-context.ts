@@ -40,6 +40,7 @@ import { SegmentService } from './modules/insight/segment.service'
 import { StoreAdminService } from './modules/stores/store-admin.service'
 import { StaffAdminService } from './modules/staff/staff-admin.service'
 import { CouponTemplateAdminService } from './modules/coupons/template-admin.service'
+import { MemberAdminService } from './modules/member-admin/member-admin.service'
 import { NotificationService } from './modules/notifications/notification.service'
 import { NotificationTriggers } from './modules/notifications/notification-triggers'
 import { InviteCodeImages } from './modules/wechat/invite-code-image'
@@ -97,6 +98,8 @@ export interface Services {
   storeAdmin: StoreAdminService
   staffAdmin: StaffAdminService
   couponTemplateAdmin: CouponTemplateAdminService
+  /** operators' points adjustments (maker-checker above the threshold) and member freezes */
+  memberAdmin: MemberAdminService
   /** subscribe messages: members' subscriptions (credits) and sending, once per subject */
   notifications: NotificationService
   /** when they go out: purchase and feedback listeners, expiry jobs */
@@ -287,6 +290,12 @@ export function buildContext(deps: AppDeps): AppContext {
     storeAdmin: new StoreAdminService(conn, (storeId) => purchases.forgetStore(storeId)),
     staffAdmin: new StaffAdminService(conn),
     couponTemplateAdmin: new CouponTemplateAdminService(conn, couponCatalog),
+    memberAdmin: new MemberAdminService(conn, {
+      ledger,
+      members,
+      rules,
+      approvalThreshold: config.memberAdmin.approvalThresholdPoints,
+    }),
     notifications,
     notificationTriggers,
     inviteCodes: new InviteCodeImages(conn, deps.wechat, members, config.wechat.envVersion),

@@ -28,6 +28,7 @@ import { feedbackRoutes } from './modules/feedback/feedback.routes'
 import { campaignRoutes, pointsCampaignRoutes } from './modules/campaigns/campaign.routes'
 import { insightRoutes } from './modules/insight/insight.routes'
 import { storeRoutes } from './modules/stores/store.routes'
+import { memberAdminRoutes } from './modules/member-admin/member-admin.routes'
 import { staffAdminRoutes } from './modules/staff/staff-admin.routes'
 import { notificationRoutes } from './modules/notifications/notification.routes'
 import { inviteCodeRoutes } from './modules/wechat/invite-code.routes'
@@ -53,6 +54,7 @@ export const ROUTES: ((ctx: AppContext) => Router)[] = [
   staffRoutes,
   staffAdminRoutes,
   storeRoutes,
+  memberAdminRoutes,
   auditRoutes,
   opsRoutes,
   feedbackRoutes,

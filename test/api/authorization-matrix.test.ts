@@ -68,6 +68,8 @@ describe('authorization matrix (every route × every kind of caller)', () => {
             .replace('/unmapped/4200000000000000000/', '/unmapped/:transactionId/')
             .replace('/syncs/4200000000000000000/', '/syncs/:transactionId/')
             .replace('/points-claims/no-such-claim/', '/points-claims/:claimId/')
+            .replace('/members/no-such-member/', '/members/:id/')
+            .replace('/member-requests/00000000-0000-4000-8000-000000000000/', '/member-requests/:id/')
             .replace('/campaigns/c00000000', '/campaigns/:id')
             .replace('/lotteries/l00000000', '/lotteries/:id')
             .replace('/points-campaigns/member-day', '/points-campaigns/:id')}`,

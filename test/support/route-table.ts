@@ -525,6 +525,45 @@ export const ROUTES: RouteCase[] = [
   { method: 'GET', path: (f) => `/api/ops/coupon-templates/${f.templateId}/history`, allow: ['operator'] },
   // the console's template list (counts) and an edit of name, claim end and a raised stock
   { method: 'GET', path: () => '/api/ops/coupon-templates/overview', allow: ['operator'] },
+  // a member's status, points adjustments (maker-checker) and freezes; the request queue and its decisions
+  { method: 'GET', path: (f) => `/api/ops/members/${f.memberIdA}/status`, allow: ['operator'] },
+  {
+    method: 'POST',
+    path: (f) => `/api/ops/members/${f.memberIdA}/points-adjustments`,
+    body: () => ({ points: 1, reason: '矩阵调整' }),
+    allow: ['operator'],
+    write: true,
+  },
+  // freezing member A would refuse the member routes after it: a member nobody has (404 for operators)
+  {
+    method: 'POST',
+    path: () => '/api/ops/members/no-such-member/freeze',
+    body: () => ({ reason: '矩阵冻结' }),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/ops/members/no-such-member/unfreeze',
+    body: () => ({ reason: '矩阵解冻' }),
+    allow: ['operator'],
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/ops/member-requests?state=pending', allow: ['operator'] },
+  {
+    method: 'POST',
+    path: () => '/api/ops/member-requests/00000000-0000-4000-8000-000000000000/approve',
+    body: () => ({}),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/ops/member-requests/00000000-0000-4000-8000-000000000000/reject',
+    body: () => ({ reason: '矩阵驳回' }),
+    allow: ['operator'],
+    write: true,
+  },
   {
     method: 'PUT',
     path: (f) => `/api/ops/coupon-templates/${f.templateId}`,

@@ -24,6 +24,13 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'MEMBER.NOT_FOUND': 404,
   'MEMBER.PHONE_TAKEN': 409,
   'MEMBER.TOO_MANY_TAGS': 422,
+  // a frozen member cannot earn, spend or claim until an operator unfreezes the account
+  'MEMBER.FROZEN': 403,
+  'MEMBER.ALREADY_FROZEN': 409,
+  'MEMBER.NOT_FROZEN': 409,
+  'MEMBER_REQUEST.NOT_FOUND': 404,
+  'MEMBER_REQUEST.ALREADY_DECIDED': 409,
+  'MEMBER_REQUEST.SELF_APPROVAL': 403,
   'SEGMENT.NOT_FOUND': 404,
   'SEGMENT.VERSION_CONFLICT': 409,
   'MEMBER_CODE.INVALID': 400,

@@ -5,6 +5,7 @@ import { answer, idempotent } from '../../http/idempotency'
 import { byMember, rateLimit } from '../../http/rate-limit'
 import { parseBody, parseQuery } from '../../http/validate'
 import type { AppContext } from '../../app-context'
+import { refuseIfFrozen } from '../members/member.service'
 
 export function checkinRoutes({ services, tokens, now, limits, conn }: AppContext): Router {
   const router = new Router({ prefix: '/api/me/checkin' })
@@ -13,6 +14,8 @@ export function checkinRoutes({ services, tokens, now, limits, conn }: AppContex
 
   router.post('/', member, limit, async (ctx) => {
     parseBody(ctx, emptyBody)
+    // the member row login cached: a frozen member earns no check-in points
+    refuseIfFrozen(await services.members.getForDisplay(ctx.state.memberId))
     answer(ctx, await services.checkin.checkIn(ctx.state.memberId, now()))
   })
 
@@ -22,11 +25,13 @@ export function checkinRoutes({ services, tokens, now, limits, conn }: AppContex
   })
 
   router.post('/makeup', member, limit, async (ctx) => {
+    refuseIfFrozen(await services.members.getForDisplay(ctx.state.memberId))
     ctx.body = await services.checkin.makeup(ctx.state.memberId, parseBody(ctx, makeupRequest).day, now())
   })
 
   router.post('/makeup-cards', member, limit, idempotent(conn, { required: true }), async (ctx) => {
     parseBody(ctx, emptyBody)
+    refuseIfFrozen(await services.members.getForDisplay(ctx.state.memberId))
     ctx.body = await services.checkin.buyCard(ctx.state.memberId, ctx.get('idempotency-key'), now())
   })
 

@@ -9,7 +9,7 @@ import { RecentMap } from '../../lib/recent-map'
 import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
 import { DomainError } from '../../errors/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
-import type { MemberService } from '../members/member.service'
+import { refuseIfFrozen, type MemberService } from '../members/member.service'
 import { SlotAllocator, couponSlots } from './slot-allocator'
 import type { CouponBook } from './coupon-book'
 import type { TemplateCache } from './template-cache'
@@ -64,6 +64,7 @@ export class CouponClaimService {
   async claim(memberId: string, templateId: string, now: Date): Promise<CouponDoc> {
     // The cached member row: a tier change reaches it within seconds (and at once in this process).
     const [t, member] = await Promise.all([this.template(templateId), this.members.getForDisplay(memberId)])
+    refuseIfFrozen(member)
     const blocker = claimBlocker(t, member.tierLevel, now)
     if (blocker) throw BLOCKER_ERRORS[blocker]
     if (

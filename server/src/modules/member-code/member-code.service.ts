@@ -9,7 +9,7 @@ import {
 import { insertOnce } from '../../db/connect'
 import { DomainError } from '../../errors/domain-error'
 import type { StaffClaims, TokenService } from '../auth/tokens'
-import type { MemberService } from '../members/member.service'
+import { refuseIfFrozen, type MemberService } from '../members/member.service'
 import { usedCodeModel, type UsedCodeDoc } from './member-code.model'
 import { signCode, verifyCode } from './signer'
 
@@ -70,6 +70,8 @@ export class MemberCodeService {
     const member = await this.members.get(result.subject).catch(() => {
       throw new DomainError('MEMBER_CODE.INVALID', 'member code invalid')
     })
+    // the scan is what till earning and desk spending start from: a frozen member's code is refused
+    refuseIfFrozen(member)
     const used = await insertOnce(this.UsedCode, {
       _id: usedCodeId(member._id, result.step),
       usedAt: now,

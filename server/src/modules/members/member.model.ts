@@ -28,6 +28,11 @@ export interface MemberDoc {
    */
   walletHint?: { seq: number; state: WalletState }
   bookHint?: number
+  /**
+   * Frozen by an operator: no earning, spending or claiming. A cache of the member's freeze chain
+   * (member-admin); absent on members never frozen.
+   */
+  frozen?: boolean
 }
 
 /**
@@ -58,6 +63,7 @@ const memberSchema = new Schema<MemberDoc>(
     birthday: { type: String, default: null },
     walletHint: { type: Schema.Types.Mixed, default: undefined },
     bookHint: { type: Number, default: undefined },
+    frozen: { type: Boolean, default: undefined },
   },
   { versionKey: false, collection: 'members' },
 )

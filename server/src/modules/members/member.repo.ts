@@ -82,6 +82,10 @@ export class MemberRepo implements WalletHintStore, CouponBookHints {
     await this.write(memberId, () => updateById(this.m.Member, memberId, { $max: { tierLevel } }))
   }
 
+  async setFrozen(memberId: string, frozen: boolean): Promise<void> {
+    await this.write(memberId, () => updateById(this.m.Member, memberId, { $set: { frozen } }))
+  }
+
   async setTierLevel(memberId: string, tierLevel: number): Promise<void> {
     await this.write(memberId, () => updateById(this.m.Member, memberId, { $set: { tierLevel } }))
   }

@@ -25,6 +25,14 @@ export type RegistrationHook = (member: MemberDoc, input: RegistrationInput) => 
 const CARD_CACHE_MS = 30_000
 const CARD_CACHE_SIZE = 50_000
 
+/**
+ * Refuses earning, spending and claiming for a member an operator froze (checked on the member row
+ * the path reads anyway, so it costs no round trip; another process's cached row can lag by seconds).
+ */
+export function refuseIfFrozen(member: Pick<MemberDoc, 'frozen'>): void {
+  if (member.frozen) throw new DomainError('MEMBER.FROZEN', 'member account frozen')
+}
+
 export class MemberService {
   private readonly cardRows = new TtlCache<MemberDoc>(CARD_CACHE_MS, CARD_CACHE_SIZE)
 
@@ -117,6 +125,12 @@ export class MemberService {
   /** Upgrades take effect at once; `$max` never lowers a tier (downgrades are the monthly job's). */
   async raiseTier(memberId: string, level: number): Promise<void> {
     await this.repo.raiseTierLevel(memberId, level)
+    this.cardRows.invalidate(memberId)
+  }
+
+  /** The freeze chain's state on the row (member-admin decides it); this process forgets its cached row. */
+  async setFrozen(memberId: string, frozen: boolean): Promise<void> {
+    await this.repo.setFrozen(memberId, frozen)
     this.cardRows.invalidate(memberId)
   }
 
