@@ -15,6 +15,10 @@ export default defineAppConfig({
     'pages/checkin/index',
     'pages/invite/index',
     'pages/feedback/index',
+    'pages/gift/index',
+    'pages/my-redemptions/index',
+    'pages/redemption/index',
+    'pages/mall/index',
   ],
   // Staff tooling lives in its own subpackage so members never download it.
   subPackages: [
@@ -28,6 +32,7 @@ export default defineAppConfig({
         'pages/today/index',
         'pages/approvals/index',
         'pages/daily/index',
+        'pages/pickup/index',
       ],
     },
   ],

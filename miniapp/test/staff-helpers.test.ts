@@ -114,8 +114,8 @@ describe('copy', () => {
   })
 
   it('offers manager tiles to managers only', () => {
-    expect(staffTiles('clerk')).toEqual(['award', 'redeem', 'today'])
-    expect(staffTiles('manager')).toEqual(['award', 'redeem', 'today', 'approvals', 'daily'])
+    expect(staffTiles('clerk')).toEqual(['award', 'redeem', 'today', 'pickup'])
+    expect(staffTiles('manager')).toEqual(['award', 'redeem', 'today', 'approvals', 'daily', 'pickup'])
     expect(staffTiles('operator')).toEqual(['redeem'])
   })
 })

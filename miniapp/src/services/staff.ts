@@ -35,6 +35,7 @@ export const STAFF_PAGES = {
   today: '/staff/pages/today/index',
   approvals: '/staff/pages/approvals/index',
   daily: '/staff/pages/daily/index',
+  pickup: '/staff/pages/pickup/index',
 } as const
 
 const PROFILE_KEY = 'mall.staff-profile.v1'

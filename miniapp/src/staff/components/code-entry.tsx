@@ -11,7 +11,7 @@ import { parseScanCode } from '../lib/staff-format'
  * damaged screen may not scan). Hooks: `inputClass`, `submitClass`, `camera-scan-button`.
  */
 export default function CodeEntry(props: {
-  what: '会员码' | '券码'
+  what: '会员码' | '券码' | '提货码'
   inputClass: string
   submitClass: string
   busy: boolean

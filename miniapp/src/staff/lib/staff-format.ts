@@ -42,7 +42,7 @@ export function parseReceiptNo(input: string): ParseResult<string> {
 }
 
 /** A member or coupon code typed from the customer's screen: spaces (digit groups) removed. */
-export function parseScanCode(input: string, what: '会员码' | '券码'): ParseResult<string> {
+export function parseScanCode(input: string, what: '会员码' | '券码' | '提货码'): ParseResult<string> {
   const text = input.replace(/\s+/g, '')
   if (!text) return fail(`请输入${what}`)
   if (text.length > 64 || !/^[\x21-\x7e]+$/.test(text)) return fail(`${what}格式不正确`)
@@ -125,14 +125,14 @@ export function awardHeadline(result: Pick<PurchaseResult, 'status' | 'repeat'>)
   return statusText(result.status)
 }
 
-export type StaffTile = 'award' | 'redeem' | 'today' | 'approvals' | 'daily'
+export type StaffTile = 'award' | 'redeem' | 'today' | 'approvals' | 'daily' | 'pickup'
 
 /**
  * What the 工作台 offers each role: store staff award and redeem at their store; managers also
  * approve and read the store day. Operators (no store) only preview coupons from here.
  */
 export function staffTiles(role: 'clerk' | 'manager' | 'operator'): StaffTile[] {
-  if (role === 'manager') return ['award', 'redeem', 'today', 'approvals', 'daily']
-  if (role === 'clerk') return ['award', 'redeem', 'today']
+  if (role === 'manager') return ['award', 'redeem', 'today', 'approvals', 'daily', 'pickup']
+  if (role === 'clerk') return ['award', 'redeem', 'today', 'pickup']
   return ['redeem']
 }

@@ -20,6 +20,7 @@ const TILES: Record<StaffTile, { title: string; hint: string }> = {
   today: { title: '今日操作', hint: '查看与撤销今日记录' },
   approvals: { title: '待审批', hint: '大额积分审批' },
   daily: { title: '门店日报', hint: '今日门店汇总' },
+  pickup: { title: '礼品核销', hint: '积分商城礼品发放' },
 }
 
 /**
