@@ -14,6 +14,7 @@ import RulesSection from '../../components/rules-section'
 import RemoteState from '../../components/remote-state'
 import WechatPaySection from '../../components/wechat-pay-section'
 import { fetchWechatPayStatus } from '../../services/wechat-pay'
+import { POINTS_CLAIM_PAGE } from '../../services/points-claims'
 import './index.css'
 
 /** Plain-language rules; keep in step with the server's earning, expiry and redemption rules. */
@@ -72,6 +73,13 @@ export default function WalletPage() {
 
       {reminders ? <PointsReminders settings={reminders} onChange={setReminders} /> : null}
       {wechatPay ? <WechatPaySection status={wechatPay} /> : null}
+      <View
+        className='surface wallet-section wallet-claim-link'
+        onClick={() => void Taro.navigateTo({ url: POINTS_CLAIM_PAGE })}
+      >
+        <Text>消费后积分没到账？</Text>
+        <Text className='wallet-claim-link__go'>申请补登 ›</Text>
+      </View>
 
       <View className='surface wallet-section'>
         <Text className='wallet-section__title'>积分明细</Text>

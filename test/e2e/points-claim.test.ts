@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { bearer } from '../support/api-harness'
+import { devLogin, H5_DIST, launchBrowser, screenshot } from '../support/browser'
+import { startPayWorld, type PayWorld } from '../support/wechat-pay-helpers'
+
+/**
+ * H5, phone viewport: a member reports missing points (积分未到账) from the wallet, sees it 待审核, the
+ * service desk approves it, and the member sees 已补登 +N and the points in the wallet as 服务台补登.
+ */
+jest.setTimeout(120_000)
+
+let w: PayWorld
+let browser: Awaited<ReturnType<typeof launchBrowser>>
+beforeAll(async () => {
+  if (!existsSync(path.join(H5_DIST, 'index.html')))
+    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
+  w = await startPayWorld({ H5_DIST_DIR: H5_DIST })
+  await w.api.addStore('DESK', '服务台')
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await w?.api.stop()
+})
+
+it('积分未到账: file a claim from the wallet, the desk approves it, the member sees the points', async () => {
+  const { page } = browser
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(String(e)))
+  await devLogin(page, w.api.url, 'e2e-claim')
+  await page.goto(`${w.api.url}/#/pages/wallet/index`)
+  await page.click('.wallet-claim-link')
+  await page.waitForSelector('.points-claim-form')
+
+  // nothing chosen yet: the form says what is missing, in Chinese
+  await page.click('.points-claim-submit')
+  expect(await page.textContent('.points-claim-problem')).toBe('请选择消费的门店')
+
+  await page.click('.points-claim-store')
+  await page.click('.weui-picker__action:has-text("确定")')
+  expect(await page.textContent('.points-claim-store')).toContain('微信门店')
+  await page.fill('.points-claim-amount input', '128.5')
+  await page.fill('.points-claim-reference input', 'E2E-RC-1')
+  await page.click('.points-claim-submit')
+  await page.waitForSelector('.points-claim-answer[data-finding=filed]')
+  await page.waitForSelector('.points-claim-item[data-status=pending]')
+  expect(await page.textContent('.points-claim-item')).toContain('待审核')
+  expect(await page.textContent('.points-claim-item')).toContain('¥128.50')
+  await screenshot(page, 'member-points-claim-filed')
+
+  const desk = (await w.api.loginStaff('e2e-desk', 'clerk', 'DESK')).accessToken
+  const queue = await w.api.http.get('/api/desk/points-claims').set(bearer(desk))
+  const claim = queue.body.items.find((c: { receiptNo: string }) => c.receiptNo === 'E2E-RC-1')
+  const approved = await w.api.http
+    .post(`/api/desk/points-claims/${encodeURIComponent(claim.claimId)}/approve`)
+    .set(bearer(desk))
+    .send({ amountFen: 128_50 })
+  expect(approved.body).toMatchObject({ status: 'approved', points: 128 })
+
+  await page.reload()
+  await page.waitForSelector('.points-claim-item[data-status=approved]')
+  expect(await page.textContent('.points-claim-item')).toContain('已补登 +128 积分')
+  await screenshot(page, 'member-points-claim-approved')
+
+  await page.goto(`${w.api.url}/#/pages/wallet/index`)
+  await page.waitForSelector('.wallet-entry')
+  const entry = await page.textContent('.wallet-entry')
+  expect(entry).toContain('服务台补登')
+  expect(entry).toContain('+128')
+  expect(errors).toEqual([])
+})
