@@ -45,6 +45,7 @@ import { NotificationService } from './modules/notifications/notification.servic
 import { NotificationTriggers } from './modules/notifications/notification-triggers'
 import { InviteCodeImages } from './modules/wechat/invite-code-image'
 import { buildWechatPay, type WechatPayParts } from './modules/wechat-pay/wechat-pay.module'
+import { buildReceiptPhotos, type ReceiptPhotoParts } from './modules/receipt-photos/receipt-photo.module'
 import { buildPointsMall, type PointsMallParts } from './modules/points-mall/points-mall.module'
 import { expireGiftPickups, sweepGiftRedemptions } from './jobs/gift-pickup-expiry'
 import { buildLottery, type LotteryParts } from './modules/lottery/lottery.module'
@@ -110,6 +111,11 @@ export interface Services {
   wechatPay: WechatPayParts['service']
   /** the 商圈会员积分同步 outbox (operators see what WeChat has not accepted yet) */
   wechatPaySyncs: WechatPayParts['sync']
+  /** 小票积分: members' receipt photos, the desk's review queue, the operator's rules, OCR (docs/receipt-photos.md) */
+  receiptPhotos: ReceiptPhotoParts['service']
+  receiptReview: ReceiptPhotoParts['review']
+  receiptPhotoRules: ReceiptPhotoParts['rules']
+  receiptOcr: ReceiptPhotoParts['ocr']
   /** 积分商城: gifts, redemptions (and `grant` for other modules' prizes), pickup and delivery (docs/points-mall.md) */
   pointsMall: PointsMallParts
   /** 积分抽奖: setup and frozen prize versions, draws, audit and fairness report (docs/lottery.md) */
@@ -146,6 +152,8 @@ export interface Jobs {
   syncWechatPayPoints(now: Date): Promise<{ sent: number; accepted: number }>
   /** refunds whose payment was posted meanwhile, and notification nonces past their window */
   sweepWechatPay(now: Date): Promise<{ refunds: number; nonces: number }>
+  /** receipt photos: decision caches a crash left behind, photos past retention (every 10 minutes) */
+  sweepReceiptPhotos(now: Date): Promise<{ repaired: number; purged: number }>
   /** points mall: unclaimed pickups past their last day lapse (every 10 minutes) */
   expireGiftPickups(now: Date): ReturnType<typeof expireGiftPickups>
   /** points mall: redemptions left unpaid, decisions left without their refund (every 10 s) */
@@ -259,6 +267,7 @@ export function buildContext(deps: AppDeps): AppContext {
   )
   feedback.listeners.responded.push(notificationTriggers.onFeedbackReplied)
   const wechatPay = buildWechatPay(conn, config, purchases, ledger, members, rules, deps.logger)
+  const receiptPhotos = buildReceiptPhotos(conn, purchases, ledger, rules, deps.logger)
   const pointsMall = buildPointsMall(conn, config.auth.memberCodeSecret, ledger, members, rules)
   const services: Services = {
     ledger,
@@ -301,6 +310,10 @@ export function buildContext(deps: AppDeps): AppContext {
     inviteCodes: new InviteCodeImages(conn, deps.wechat, members, config.wechat.envVersion),
     wechatPay: wechatPay.service,
     wechatPaySyncs: wechatPay.sync,
+    receiptPhotos: receiptPhotos.service,
+    receiptReview: receiptPhotos.review,
+    receiptPhotoRules: receiptPhotos.rules,
+    receiptOcr: receiptPhotos.ocr,
     pointsMall,
     lottery: buildLottery(conn, { ledger, members, rules, coupons: couponClaims, catalog: couponCatalog }),
     wechatPayOps: new WechatPayOps(wechatPayModels(conn)),
@@ -336,6 +349,7 @@ export function buildContext(deps: AppDeps): AppContext {
       refunds: await wechatPay.refunds.sweep(at),
       nonces: await wechatPay.service.sweepNonces(at),
     }),
+    sweepReceiptPhotos: (at) => receiptPhotos.review.sweep(at),
     notifyPointsExpiring: (at) => notificationTriggers.pointsExpiring(at),
     notifyCouponsExpiring: (at) => notificationTriggers.couponsExpiring(at),
     refreshNotificationAudience: () => notificationTriggers.refreshAudience(),

@@ -33,6 +33,7 @@ import { staffAdminRoutes } from './modules/staff/staff-admin.routes'
 import { notificationRoutes } from './modules/notifications/notification.routes'
 import { inviteCodeRoutes } from './modules/wechat/invite-code.routes'
 import { wechatPayRoutes } from './modules/wechat-pay/wechat-pay.routes'
+import { RECEIPT_UPLOAD_ROUTE, receiptPhotoRoutes } from './modules/receipt-photos/receipt-photo.routes'
 import { GIFT_IMAGE_UPLOAD_PATH, pointsMallRoutes } from './modules/points-mall/points-mall.routes'
 import { lotteryOpsRoutes, lotteryRoutes } from './modules/lottery/lottery.routes'
 import { pointsClaimRoutes } from './modules/points-claims/points-claim.routes'
@@ -41,7 +42,7 @@ import { homeContentRoutes } from './modules/home-content/home-content.routes'
 
 export const BODY_LIMIT = '64kb'
 /** Routes that take a larger body (a feedback photo) parse it themselves, after authentication. */
-const OWN_BODY_PARSER = new Set([`POST ${GIFT_IMAGE_UPLOAD_PATH}`, 'POST /api/me/feedback'])
+const OWN_BODY_PARSER = new Set([`POST ${GIFT_IMAGE_UPLOAD_PATH}`, 'POST /api/me/feedback', RECEIPT_UPLOAD_ROUTE])
 
 /** Every API router, one per path prefix; the authorization matrix covers exactly these. */
 export const ROUTES: ((ctx: AppContext) => Router)[] = [
@@ -64,6 +65,7 @@ export const ROUTES: ((ctx: AppContext) => Router)[] = [
   notificationRoutes,
   inviteCodeRoutes,
   wechatPayRoutes,
+  receiptPhotoRoutes,
   pointsMallRoutes,
   lotteryRoutes,
   lotteryOpsRoutes,

@@ -2,6 +2,7 @@
  * Every API route, with a request that a permitted caller could send, and who may call it.
  * The authorization matrix and the fuzzer are both generated from this one table.
  */
+import { DEFAULT_RECEIPT_PHOTO_RULES } from '@mall/shared'
 import { PNG_1X1_DATA_URL } from './feedback-helpers'
 
 export type Principal = 'anonymous' | 'memberA' | 'memberB' | 'clerkX' | 'clerkY' | 'managerX' | 'operator'
@@ -717,6 +718,66 @@ export const ROUTES: RouteCase[] = [
     allow: ['operator'],
     write: true,
   },
+  // 小票积分: members upload and submit receipt photos; the service desk (no store, or store DESK) and operators
+  // review them (a receipt nobody submitted: 404); operators set the rules and read the SLA
+  {
+    method: 'POST',
+    path: () => '/api/me/receipt-photos/uploads',
+    body: () => ({ photo: PNG_1X1_DATA_URL }),
+    allow: MEMBER,
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/me/receipt-photos',
+    body: () => ({
+      photoId: 'nosuchphoto',
+      storeId: 'AX',
+      amountFen: 5650,
+      receiptNo: 'RP-MATRIX-1',
+      purchasedAt: '2026-01-01T10:00:00+08:00',
+    }),
+    headers: () => ({ 'Idempotency-Key': `rp-${Math.random().toString(36).slice(2)}` }),
+    allow: MEMBER,
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/me/receipt-photos', allow: MEMBER },
+  { method: 'GET', path: () => '/api/me/receipt-photos/AX:NOSUCH1/photo', allow: MEMBER },
+  { method: 'GET', path: () => '/api/staff/receipt-photos', allow: ['operator'] },
+  { method: 'GET', path: () => '/api/staff/receipt-photos/AX:NOSUCH1', allow: ['operator'] },
+  { method: 'GET', path: () => '/api/staff/receipt-photos/AX:NOSUCH1/photo', allow: ['operator'] },
+  {
+    method: 'POST',
+    path: () => '/api/staff/receipt-photos/AX:NOSUCH1/approve',
+    body: () => ({ amountFen: 5000, note: '按小票实付' }),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/staff/receipt-photos/AX:NOSUCH1/reject',
+    body: () => ({ reason: 'unreadable' }),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/staff/receipt-photos/AX:NOSUCH1/undo',
+    body: () => ({}),
+    allow: ['operator'],
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/ops/receipt-photos/rules', allow: ['operator'] },
+  // the defaults as they are: a change that changes nothing records no version
+  {
+    method: 'PUT',
+    path: () => '/api/ops/receipt-photos/rules',
+    body: () => ({ ...DEFAULT_RECEIPT_PHOTO_RULES, version: 0, note: '矩阵' }),
+    allow: ['operator'],
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/ops/receipt-photos/rules/history', allow: ['operator'] },
+  { method: 'GET', path: () => '/api/ops/receipt-photos/sla?from=2026-01-01&to=2026-01-31', allow: ['operator'] },
 ]
 
 /** Routes anyone may call (login and refresh); listed so the matrix can prove the table is complete. */

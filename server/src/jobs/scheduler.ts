@@ -54,6 +54,7 @@ export function jobSchedule(jobs: Jobs, now: () => Date): ScheduledJob[] {
     every('sweep-lottery-draws', 10_000, () => jobs.sweepLotteryDraws(now())),
     every('sync-wechat-pay-points', 15_000, () => jobs.syncWechatPayPoints(now())),
     every('sweep-wechat-pay', 60_000, () => jobs.sweepWechatPay(now())),
+    every('sweep-receipt-photos', 600_000, () => jobs.sweepReceiptPhotos(now())),
     // Grants are keyed per member and period, so an hourly run only reaches members new to an audience.
     every('run-campaigns', 60 * 60_000, () => jobs.runCampaigns(now())),
     every('sweep-campaign-grants', 5 * 60_000, () => jobs.sweepCampaignGrants(now())),

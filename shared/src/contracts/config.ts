@@ -106,7 +106,7 @@ export const couponTemplateStatusRequest = z.strictObject({
   note,
 })
 
-export const configKind = z.enum(['store', 'staff', 'coupon_template', 'gift', 'home_content'])
+export const configKind = z.enum(['store', 'staff', 'coupon_template', 'gift', 'receipt_photo_rules', 'home_content'])
 export type ConfigKind = z.infer<typeof configKind>
 
 export const configVersionView = z.object({
