@@ -1,12 +1,15 @@
 import { Schema, type Connection, type Model } from 'mongoose'
+import { AppendChain } from './append-chain'
+import { findById, updateById } from './by-id'
 import { getModel, insertOnce } from './connect'
 
 /**
  * A capped amount handed out purchase by purchase (a double-points day's bonus budget per period, a
- * member's points per day), as an append-only chain per key: row `<key>#<n>` holds the running total
- * after it. Two purchases racing for the same `n` collide on insert and the loser re-reads the new
- * head, so the total can never pass the cap (a read-check-write counter on FerretDB could). A marker
- * `<key>@<purchase>` makes a purchase's reservation idempotent across retries and crash recovery.
+ * member's points per day), as an append-only chain per key (db/append-chain.ts): row `<key>#<n>` holds
+ * the running total after it. Two purchases racing for the same `n` collide on insert and the loser
+ * probes to the new head, so the total can never pass the cap (a read-check-write counter on FerretDB
+ * could). A marker `<key>@<purchase>` makes a purchase's reservation idempotent across retries and crash
+ * recovery.
  */
 interface BudgetRowDoc {
   _id: string
@@ -38,10 +41,11 @@ const markerSchema = (collection: string) =>
 const hintSchema = (collection: string) =>
   new Schema<BudgetHintDoc>({ _id: String, n: Number }, { versionKey: false, collection })
 
-type Head = { n: number; used: number }
 const rowId = (key: string, n: number) => `${key}#${n}`
 // The stored head hint only saves a cold process from walking the chain; refreshing it now and then is enough.
 const HINT_EVERY = 16
+// Chains (budget periods, members' days) whose head this process keeps; bounded so memory stays flat.
+const HEAD_CACHE_SIZE = 50_000
 
 /** Where a chain's rows live: `<name>` (rows), `<name>_markers`, `<name>_hints`; `model` names the mongoose models. */
 export interface BudgetChainStore {
@@ -50,16 +54,31 @@ export interface BudgetChainStore {
 }
 
 export class BudgetChain {
-  private readonly Row: Model<BudgetRowDoc>
   private readonly Marker: Model<BudgetMarkerDoc>
-  private readonly Hint: Model<BudgetHintDoc>
-  /** last head this process saw per chain; appends start there and move on when they collide */
-  private readonly heads = new Map<string, Head>()
+  /** each key's reservations; a head's value is the amount used after it */
+  private readonly chain: AppendChain<BudgetRowDoc, number>
 
   constructor(conn: Connection, store: BudgetChainStore) {
-    this.Row = getModel(conn, `${store.model}Row`, rowSchema(store.collection))
+    const Row = getModel(conn, `${store.model}Row`, rowSchema(store.collection))
+    const Hint = getModel(conn, `${store.model}Hint`, hintSchema(`${store.collection}_hints`))
     this.Marker = getModel(conn, `${store.model}Marker`, markerSchema(`${store.collection}_markers`))
-    this.Hint = getModel(conn, `${store.model}Hint`, hintSchema(`${store.collection}_hints`))
+    this.chain = new AppendChain<BudgetRowDoc, number>({
+      model: Row,
+      rowId,
+      value: (row) => row.usedAfter,
+      empty: 0,
+      cacheSize: HEAD_CACHE_SIZE,
+      hints: {
+        // The hint names a row; the amount used is on the row.
+        read: async (key) => {
+          const n = (await findById<BudgetHintDoc>(Hint, key))?.n ?? 0
+          const row = n > 0 ? await findById<BudgetRowDoc>(Row, rowId(key, n)) : null
+          return row && { n: row.n, value: row.usedAfter }
+        },
+        write: (key, head) => updateById(Hint, key, { $max: { n: head.n } }, { upsert: true }).then(() => undefined),
+        every: HINT_EVERY,
+      },
+    })
   }
 
   /**
@@ -92,60 +111,26 @@ export class BudgetChain {
 
   /** The amount used in a chain, read afresh (another process may have appended). */
   async used(key: string): Promise<number> {
-    let head = await this.cachedHead(key)
-    for (;;) {
-      const next = await this.Row.findById(rowId(key, head.n + 1))
-        .lean<BudgetRowDoc>()
-        .exec()
-      if (!next) break
-      head = { n: next.n, used: next.usedAfter }
-    }
-    this.heads.set(key, head)
-    return head.used
+    return (await this.chain.head(key)).value
   }
 
   /** What this process last saw, without a round trip when it has seen the chain (purchase hot path). */
   knownUsed(key: string): number | null {
-    return this.heads.get(key)?.used ?? null
+    return this.chain.known(key)?.value ?? null
   }
 
+  /** Appends `amount(used)` (nothing when it is 0) on the chain's head. */
   private async append(
     key: string,
     purchaseId: string,
     now: Date,
     amount: (used: number) => number,
   ): Promise<BudgetRowDoc | null> {
-    let head = await this.cachedHead(key)
-    for (;;) {
-      const bonus = amount(head.used)
+    const appended = await this.chain.append(key, (head) => {
+      const bonus = amount(head.value)
       if (bonus === 0) return null
-      const row: BudgetRowDoc = {
-        _id: rowId(key, head.n + 1),
-        key,
-        n: head.n + 1,
-        purchaseId,
-        bonus,
-        usedAfter: head.used + bonus,
-        at: now,
-      }
-      if (await insertOnce(this.Row, row as never)) {
-        this.heads.set(key, { n: row.n, used: row.usedAfter })
-        if (row.n % HINT_EVERY === 0)
-          void this.Hint.updateOne({ _id: key }, { $max: { n: row.n } }, { upsert: true })
-            .exec()
-            .catch(() => undefined)
-        return row
-      }
-      const taken = (await this.Row.findById(row._id).lean<BudgetRowDoc>().exec())!
-      head = { n: taken.n, used: taken.usedAfter }
-    }
-  }
-
-  private async cachedHead(key: string): Promise<Head> {
-    const known = this.heads.get(key)
-    if (known) return known
-    const hint = (await this.Hint.findById(key).lean<BudgetHintDoc>().exec())?.n ?? 0
-    const row = hint > 0 ? await this.Row.findById(rowId(key, hint)).lean<BudgetRowDoc>().exec() : null
-    return row ? { n: row.n, used: row.usedAfter } : { n: 0, used: 0 }
+      return { key, n: head.n + 1, purchaseId, bonus, usedAfter: head.value + bonus, at: now }
+    })
+    return appended?.row ?? null
   }
 }
