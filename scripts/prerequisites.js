@@ -35,10 +35,22 @@ function ensureChromium() {
   ])
 }
 
+// Receipt-photo OCR (docs/receipt-photos.md): Debian's tesseract with its Simplified Chinese data. Without it
+// the server falls back to manual entry and the OCR tests check that fallback instead.
+function ensureTesseract() {
+  const hasChinese = fs.existsSync('/usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata')
+  if (hasCommand('tesseract') && hasChinese) return true
+  console.log('▶ installing Debian tesseract-ocr and its Simplified Chinese data for receipt-photo OCR')
+  return run('sh', [
+    '-c',
+    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-chi-sim',
+  ])
+}
+
 function ensureGo() {
   if (hasCommand('go')) return true
   console.error('Go is needed to build the embedded database (or set MONGODB_URI to a MongoDB server).')
   return false
 }
 
-module.exports = { ensureNodeModules, ensureChromium, ensureGo, run, root }
+module.exports = { ensureNodeModules, ensureChromium, ensureTesseract, ensureGo, run, root }

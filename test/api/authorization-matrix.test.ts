@@ -68,6 +68,7 @@ describe('authorization matrix (every route × every kind of caller)', () => {
             .replace('/unmapped/4200000000000000000/', '/unmapped/:transactionId/')
             .replace('/syncs/4200000000000000000/', '/syncs/:transactionId/')
             .replace('/points-claims/no-such-claim/', '/points-claims/:claimId/')
+            .replace('/receipt-photos/AX:NOSUCH1', '/receipt-photos/:id')
             .replace('/members/no-such-member/', '/members/:id/')
             .replace('/member-requests/00000000-0000-4000-8000-000000000000/', '/member-requests/:id/')
             .replace('/campaigns/c00000000', '/campaigns/:id')

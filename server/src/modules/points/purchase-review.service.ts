@@ -42,6 +42,33 @@ export class PurchaseReviewService {
   }
 
   /**
+   * A held receipt of a self-service channel (a receipt photo) decided by a desk reviewer, or its approval
+   * undone: the same transition rows, posting and reversal as a till's held receipt, without the till's
+   * store scope. An approval may post another amount than was entered (`amountFen`, kept on its row).
+   */
+  async review(
+    by: string,
+    purchaseId: string,
+    action: 'approve' | 'reject' | 'undo',
+    now: Date,
+    extras: { amountFen?: number; note?: string } = {},
+  ): Promise<{ result: PurchaseResult; row: PurchaseTransitionDoc }> {
+    const reviewer: StaffClaims = { sub: by, role: 'operator', storeId: null }
+    const state = await this.status.load(purchaseId)
+    if (action === 'undo') {
+      if (state.decision?.outcome !== 'approved')
+        throw new DomainError('RECEIPT_PHOTO.NOT_UNDOABLE', 'only an approved receipt can be undone')
+      const result = await this.transition(reviewer, state, state.reversal, 'reversed', 'undo', now)
+      return { result, row: (await this.status.load(purchaseId)).reversal! }
+    }
+    if (!state.decision && state.purchase.status !== 'pending_approval')
+      throw new DomainError('PURCHASE.NOT_PENDING', 'purchase is not waiting for approval')
+    const outcome = action === 'approve' ? 'approved' : 'rejected'
+    const result = await this.transition(reviewer, state, state.decision, outcome, null, now, extras)
+    return { result, row: (await this.status.load(purchaseId)).decision! }
+  }
+
+  /**
    * Reverses a purchase. A held one is rejected (its decision); a posted one has its points clawed
    * back and qualifying spend removed by one entry keyed to the purchase. The clerk who recorded it
    * may undo within the window; afterwards (and for refunds) a manager of the store or an operator.
@@ -101,6 +128,7 @@ export class PurchaseReviewService {
     outcome: Outcome,
     reason: PurchaseTransitionDoc['reason'],
     now: Date,
+    extras: Pick<PurchaseTransitionDoc, 'amountFen' | 'note'> = {},
   ): Promise<PurchaseResult> {
     const id = state.purchase._id
     const row: PurchaseTransitionDoc = {
@@ -111,6 +139,7 @@ export class PurchaseReviewService {
       reason,
       at: now,
       settled: false,
+      ...extras,
     }
     const claimed = existing ? { won: false as const, row: existing } : await this.status.claim(row)
     if (claimed.won) return this.apply(state.purchase, row, now)
@@ -131,8 +160,10 @@ export class PurchaseReviewService {
       if (purchase.entryId) {
         result = this.purchases.view(purchase, await this.ledger.entry(purchase.entryId))
       } else {
-        await this.status.cache(purchase._id, { status: 'posting', approvedBy: row.by })
-        result = await this.purchases.post({ ...purchase, status: 'posting', approvedBy: row.by }, now)
+        // A reviewer's amount is the purchase's from now on (kept on the row, so the sweeper posts it too).
+        const amountFen = row.amountFen ?? purchase.amountFen
+        await this.status.cache(purchase._id, { status: 'posting', approvedBy: row.by, amountFen })
+        result = await this.purchases.post({ ...purchase, status: 'posting', approvedBy: row.by, amountFen }, now)
       }
     } else {
       result = await this.applyReversal(purchase, row, now)

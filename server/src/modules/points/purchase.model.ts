@@ -3,7 +3,7 @@ import { getModel } from '../../db/connect'
 
 export type PurchaseStatus = 'pending_approval' | 'posting' | 'posted' | 'rejected' | 'reversed'
 /** How a purchase reached us: a clerk's scan at the till, a WeChat Pay 智慧商圈 notification, a desk's 积分补登, … */
-export type PurchaseChannel = 'till' | 'wechat_pay' | 'service_desk'
+export type PurchaseChannel = 'till' | 'wechat_pay' | 'receipt_photo' | 'service_desk'
 
 /**
  * A receipt a store recorded for a member. `_id` = `<storeId>:<receiptNo>`: the same receipt can
@@ -70,9 +70,23 @@ export interface PurchaseTransitionDoc {
   reason: 'undo' | 'refund' | null
   at: Date
   settled: boolean
+  /** an approval that changed the amount (a receipt photo's reviewer): the amount posted */
+  amountFen?: number
+  /** the reviewer's words: why the amount changed, or the rejection reason's code */
+  note?: string | null
 }
 const purchaseTransitionSchema = new Schema<PurchaseTransitionDoc>(
-  { _id: String, subject: String, outcome: String, by: String, reason: String, at: Date, settled: Boolean },
+  {
+    _id: String,
+    subject: String,
+    outcome: String,
+    by: String,
+    reason: String,
+    at: Date,
+    settled: Boolean,
+    amountFen: Number,
+    note: String,
+  },
   { versionKey: false, collection: 'purchase_transitions' },
 )
 purchaseTransitionSchema.index({ settled: 1, at: 1 }) // the sweeper's unsettled rows (on MongoDB)

@@ -28,7 +28,12 @@ const TITLES: Record<string, string> = {
 }
 
 /** How a purchase reached us, as the member reads it in the history. */
-const CHANNELS: Record<string, string> = { till: '门店扫码', wechat_pay: '微信支付', service_desk: '服务台补登' }
+const CHANNELS: Record<string, string> = {
+  till: '门店扫码',
+  wechat_pay: '微信支付',
+  receipt_photo: '小票拍照',
+  service_desk: '服务台补登',
+}
 
 /** The member's own wallet views: summary with expiry preview, history pages, tier data. */
 export class WalletService {
