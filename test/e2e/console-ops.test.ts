@@ -124,4 +124,66 @@ describe('operator console: audit log and stores from the API (Chromium, 1280px)
     expect(stored.find((t: { _id: string }) => t._id === id)).toMatchObject({ status: 'paused', stock: 80, version: 3 })
     expect(errors).toEqual([])
   })
+
+  it('adjusts points (a second operator approves a large one) and freezes a member, with reasons', async () => {
+    const api = ctx.api()
+    await api.loginStaff('maker-e2e-op', 'operator', null)
+    await api.loginStaff('checker-e2e-op', 'operator', null)
+    const member = await api.loginMember('console-adjust')
+    const memberId = member.member.memberId
+    const { page } = ctx.browser()
+    await page.goto(`${api.url}/admin#/dashboard`)
+    await page.waitForSelector('[data-testid=login-username], nav.sidebar')
+    if (await page.locator('[data-testid=nav-logout]').count()) await page.click('[data-testid=nav-logout]')
+    const errors = await openConsoleAs(api, ctx.browser(), 'maker-e2e-op', `#/members/${memberId}`)
+    await page.waitForSelector('[data-testid=member-frozen-state]')
+    const before = Number((await page.textContent('[data-testid=member-balance]'))!.replace(/,/g, ''))
+
+    await page.fill('[data-testid=member-adjust-points]', '200')
+    await page.click('[data-testid=member-adjust-submit]')
+    expect(await page.textContent('[data-testid=member-action-message]')).toBe('请检查：原因')
+    await page.fill('[data-testid=member-adjust-reason]', '活动补发')
+    await page.click('[data-testid=member-adjust-submit]')
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid=member-balance]')?.textContent === (n + 200).toLocaleString('zh-CN'),
+      before,
+    )
+    await page.fill('[data-testid=member-adjust-points]', '6000')
+    await page.fill('[data-testid=member-adjust-reason]', '大额补偿')
+    await page.click('[data-testid=member-adjust-submit]')
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=member-action-message]')?.textContent?.includes('需另一位运营批准'),
+    )
+    const pending = page.locator('[data-testid=member-requests] [data-testid=member-request-row]').first()
+    await pending.waitFor()
+    expect(await pending.textContent()).toContain('待其他运营审批')
+
+    await page.fill('[data-testid=member-freeze-reason]', '疑似盗号')
+    await page.click('[data-testid=member-freeze-toggle]')
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=member-frozen-state]')?.textContent?.includes('已冻结'),
+    )
+    expect(await page.textContent('[data-testid=member-frozen-state]')).toContain('原因：疑似盗号')
+    expect(await fitsWidth(page)).toBe(true)
+    await screenshot(page, 'console-member-actions')
+
+    // the second operator approves from the queue on the members page
+    await page.click('[data-testid=nav-logout]')
+    await openConsoleAs(api, ctx.browser(), 'checker-e2e-op', '#/members')
+    const queued = page.locator(`[data-testid=pending-requests] [data-testid=member-request-row]`, {
+      hasText: memberId,
+    })
+    await queued.waitFor()
+    expect(await queued.textContent()).toContain('+6,000')
+    await screenshot(page, 'console-pending-approvals')
+    await queued.locator('[data-testid=member-request-approve]').click()
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=member-request-message]')?.textContent?.includes('已批准'),
+    )
+    const wallet = (await api.http.get('/api/me/wallet').set(bearer(member.accessToken))).body
+    expect(wallet.balance).toBe(before + 6200)
+    const claimed = await api.http.post('/api/me/checkin').set(bearer(member.accessToken)).send({})
+    expect(claimed.body.error.code).toBe('MEMBER.FROZEN')
+    expect(errors).toEqual([])
+  })
 })

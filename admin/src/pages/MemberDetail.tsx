@@ -3,6 +3,7 @@ import { memberTag, type MemberDetail } from '@mall/shared'
 import { api, errorText } from '../api'
 import { fenToYuan, formatInstant } from '../format'
 import { ErrorBox, Loading, Panel, useAsync } from '../ui'
+import { MemberActions } from './MemberActions'
 import { TABS, type TabKey } from './MemberTabs'
 import { CHANNELS, LifecycleTag } from './member-common'
 
@@ -61,6 +62,7 @@ export function MemberDetailView({ memberId }: { memberId: string }) {
               <Info label='生日月份'>{m.birthdayMonth ? `${m.birthdayMonth} 月` : '未填写'}</Info>
             </div>
           </Panel>
+          <MemberActions memberId={memberId} onChanged={reload} />
           <div className='insight-grid'>
             <InsightCard title='RFM 评分' testId='card-rfm' definition={m.definitions.rfm}>
               <div className='rfm-scores'>

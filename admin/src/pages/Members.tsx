@@ -1,9 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import { type MemberRow } from '@mall/shared'
+import { type MemberRow, type TierDefinition } from '@mall/shared'
 import { api, qs } from '../api'
 import { formatInstant } from '../format'
-import { Empty, ErrorBox, Loading, Pager, Panel, useAsync } from '../ui'
+import { DataTable, type Column } from '../components/DataTable'
+import { Pager, Panel, useAsync } from '../ui'
 import { MemberDetailView } from './MemberDetail'
+import { MemberRequestsPanel } from './member-requests'
 import { LifecycleTag, tierName, useTiers, type Paged } from './member-common'
 
 /**
@@ -31,6 +33,45 @@ function useMembersHash() {
   }, [])
   return state
 }
+
+const memberColumns = (tiers: TierDefinition[]): Column<MemberRow>[] => [
+  {
+    key: 'memberId',
+    title: '会员号',
+    className: 'mono',
+    render: (m) => <a href={`#/members/${encodeURIComponent(m.memberId)}`}>{m.memberId}</a>,
+  },
+  { key: 'nickname', title: '昵称' },
+  {
+    key: 'phone',
+    title: '手机',
+    className: 'nowrap',
+    render: (m) => m.phoneMasked ?? <span className='muted'>未绑定</span>,
+  },
+  { key: 'tier', title: '等级', render: (m) => tierName(tiers, m.tierLevel) },
+  { key: 'lifecycle', title: '生命周期', render: (m) => <LifecycleTag stage={m.lifecycle} /> },
+  { key: 'rfm', title: 'RFM', className: 'mono' },
+  {
+    key: 'churn',
+    title: '流失风险',
+    render: (m) => (m.churnRisk ? <span className='tag paused'>有风险</span> : <span className='muted'>—</span>),
+  },
+  {
+    key: 'tags',
+    title: '标签',
+    render: (m) =>
+      m.tags.length ? (
+        m.tags.map((t) => (
+          <span className='tag chip' key={t}>
+            {t}
+          </span>
+        ))
+      ) : (
+        <span className='muted'>—</span>
+      ),
+  },
+  { key: 'joinedAt', title: '入会时间', className: 'nowrap', render: (m) => formatInstant(m.joinedAt).slice(0, 16) },
+]
 
 export function MembersPage() {
   const { memberId, params } = useMembersHash()
@@ -84,68 +125,21 @@ function MemberList({ q, page }: { q: string; page: number }) {
           </button>
         )}
       </form>
+      <MemberRequestsPanel title='待审批的积分调整' pendingOnly testId='pending-requests' />
       <Panel title={data ? `共 ${data.total.toLocaleString('zh-CN')} 位会员` : '会员'}>
-        {state.status === 'error' && <ErrorBox error={state.error} onRetry={reload} />}
-        {state.status === 'loading' && !data && <Loading />}
-        {data && data.items.length === 0 && state.status === 'ok' && (
-          <Empty text={q ? '没有符合条件的会员' : '暂无会员'} />
-        )}
-        {data && data.items.length > 0 && (
-          <div className={`table-wrap${state.status === 'loading' ? ' stale' : ''}`}>
-            <table className='table table-dense'>
-              <thead>
-                <tr>
-                  <th>会员号</th>
-                  <th>昵称</th>
-                  <th>手机</th>
-                  <th>等级</th>
-                  <th>生命周期</th>
-                  <th>RFM</th>
-                  <th>流失风险</th>
-                  <th>标签</th>
-                  <th>入会时间</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((m) => (
-                  <tr
-                    key={m.memberId}
-                    className='clickable'
-                    data-testid='member-row'
-                    data-member-id={m.memberId}
-                    onClick={() => (window.location.hash = `#/members/${encodeURIComponent(m.memberId)}`)}
-                  >
-                    <td className='mono'>
-                      <a href={`#/members/${encodeURIComponent(m.memberId)}`}>{m.memberId}</a>
-                    </td>
-                    <td>{m.nickname}</td>
-                    <td className='nowrap'>{m.phoneMasked ?? <span className='muted'>未绑定</span>}</td>
-                    <td>{tierName(tiers, m.tierLevel)}</td>
-                    <td>
-                      <LifecycleTag stage={m.lifecycle} />
-                    </td>
-                    <td className='mono'>{m.rfm}</td>
-                    <td>
-                      {m.churnRisk ? <span className='tag paused'>有风险</span> : <span className='muted'>—</span>}
-                    </td>
-                    <td>
-                      {m.tags.length ? (
-                        m.tags.map((t) => (
-                          <span className='tag chip' key={t}>
-                            {t}
-                          </span>
-                        ))
-                      ) : (
-                        <span className='muted'>—</span>
-                      )}
-                    </td>
-                    <td className='nowrap'>{formatInstant(m.joinedAt).slice(0, 16)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          columns={memberColumns(tiers)}
+          rows={data?.items}
+          rowKey={(m) => m.memberId}
+          loading={state.status === 'loading'}
+          error={state.error}
+          onRetry={reload}
+          rowTestId='member-row'
+          rowProps={(m) => ({ 'data-member-id': m.memberId })}
+          onRowClick={(m) => (window.location.hash = `#/members/${encodeURIComponent(m.memberId)}`)}
+          emptyText={q ? '没有符合条件的会员' : '暂无会员'}
+          dense
+        />
         {data && (
           <Pager
             page={page}
