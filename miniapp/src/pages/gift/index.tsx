@@ -150,7 +150,7 @@ function GiftHero({ gift }: { gift: GiftDetail }) {
   return (
     <View className='surface gift-hero'>
       {gift.images[0] ? (
-        <Image className='gift-hero__image' src={imageSrc(gift.images[0].url)} mode='aspectFit' />
+        <Image className='gift-hero__image' src={imageSrc(gift.images[0].url)} mode='aspectFill' />
       ) : null}
       <Text className='gift-hero__kind'>{GIFT_KIND_TEXT[gift.kind]}</Text>
       <Text className='gift-hero__name gift-name'>{gift.name}</Text>

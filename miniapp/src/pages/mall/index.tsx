@@ -66,10 +66,10 @@ export default function MallPage() {
           </Text>
         ))}
         <Text
-          className={`mall-chip mall-redeemable-filter ${redeemableOnly ? 'mall-chip--on' : ''}`}
+          className={`mall-chip mall-chip--toggle mall-redeemable-filter ${redeemableOnly ? 'mall-chip--on' : ''}`}
           onClick={() => setRedeemableOnly(!redeemableOnly)}
         >
-          我能兑换
+          {redeemableOnly ? '✓ 我能兑换' : '我能兑换'}
         </Text>
       </View>
       {gifts.length === 0 ? (

@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import sharp from 'sharp'
+import { bearer, startTestApi, type TestApi } from '../support/api-harness'
+import { H5_DIST, devLogin, launchBrowser, screenshot } from '../support/browser'
+import { createGift, givePoints } from '../support/mall-helpers'
+
+jest.setTimeout(120_000)
+
+let api: TestApi
+let memberBrowser: Awaited<ReturnType<typeof launchBrowser>>
+let staffBrowser: Awaited<ReturnType<typeof launchBrowser>>
+
+beforeAll(async () => {
+  if (!existsSync(path.join(H5_DIST, 'index.html')))
+    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
+  api = await startTestApi({ H5_DIST_DIR: H5_DIST, WELCOME_POINTS: '0' })
+  memberBrowser = await launchBrowser()
+  staffBrowser = await launchBrowser()
+})
+afterAll(async () => {
+  await memberBrowser?.close()
+  await staffBrowser?.close()
+  await api?.stop()
+})
+
+/** The Taro H5 modal's buttons. */
+const modalButton = (label: string) => memberBrowser.page.locator(`.taro-modal__foot >> text=${label}`)
+const fitsWidth = (page: typeof memberBrowser.page) =>
+  page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
+
+describe('points mall in Chromium at 375px', () => {
+  it('redeem a gift → pickup code → the desk hands it over → the member sees 已领取', async () => {
+    await api.addStore('DESK')
+    await api.loginStaff('e2e-desk', 'clerk', 'DESK')
+    const operator = (await api.loginStaff('e2e-mall-op', 'operator', null)).accessToken
+    const png = await sharp({ create: { width: 900, height: 900, channels: 3, background: '#2f6bff' } })
+      .png()
+      .toBuffer()
+    const image = await api.http
+      .post('/api/ops/mall/images')
+      .set(bearer(operator))
+      .send({ dataUrl: `data:image/png;base64,${png.toString('base64')}` })
+    const giftId = await createGift(api, operator, {
+      name: '精致洗车一次（含内饰吸尘）',
+      category: '生活服务',
+      pricePoints: 300,
+      imageIds: [image.body.imageId],
+      availableTo: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+    })
+    await createGift(api, operator, { name: '星巴克中杯咖啡', category: '餐饮', pricePoints: 5000 })
+
+    // The member logs in, gets points, opens the mall.
+    const page = memberBrowser.page
+    await devLogin(page, `${api.url}/#/pages/card/index`, 'e2e-mall-member')
+    await givePoints(api, await api.loginMember('e2e-mall-member'), 1000, 'e2e-mall')
+    await page.goto(`${api.url}/#/pages/mall/index`)
+    await page.waitForSelector('.gift-card', { timeout: 20_000 })
+    expect(await page.textContent('.mall-balance')).toContain('1,000')
+    expect(await page.locator('.gift-card').count()).toBe(2)
+    await screenshot(page, 'mall-catalogue')
+    await page.click('.mall-redeemable-filter')
+    expect(await page.locator('.gift-card').count()).toBe(1) // the 5,000-point coffee is out of reach
+    expect(await fitsWidth(page)).toBe(true)
+
+    // Gift detail, redeem with the confirmation showing the balance before → after.
+    await page.click(`.gift-card[data-gift-id="${giftId}"]`)
+    await page.waitForSelector('.gift-redeem-button', { timeout: 15_000 })
+    expect(await page.textContent('.gift-name')).toContain('精致洗车')
+    await screenshot(page, 'mall-gift-detail')
+    await page.click('.gift-redeem-button')
+    await page.waitForSelector('.taro-modal__content')
+    expect(await page.textContent('.taro-modal__content')).toContain('积分 1,000 → 700')
+    await screenshot(page, 'mall-redeem-confirm')
+    await modalButton('兑换').click()
+
+    // The redemption page: 待领取 and a pickup code.
+    await page.waitForSelector('.pickup-code-digits', { timeout: 15_000 })
+    expect(await page.textContent('.redemption-status')).toBe('待领取')
+    expect(await fitsWidth(page)).toBe(true)
+    await screenshot(page, 'mall-pickup-code')
+    const code = (await page.textContent('.pickup-code-digits'))!.replace(/\s/g, '')
+    expect(code).toMatch(/^3[0-9]{23}$/)
+
+    // The desk: staff subpackage, 礼品核销, types the code, confirms.
+    const staff = staffBrowser.page
+    await staff.goto(`${api.url}/#/staff/pages/login/index`)
+    await staff.fill('.staff-username input', 'e2e-desk')
+    await staff.fill('.staff-password input', 'correct horse battery')
+    await staff.click('.staff-login-button')
+    await staff.waitForSelector('.tile-pickup', { timeout: 20_000 })
+    await staff.click('.tile-pickup')
+    await staff.waitForSelector('.pickup-code-input input')
+    await staff.fill('.pickup-code-input input', code)
+    await staff.click('.pickup-code-submit')
+    await staff.waitForSelector('.pickup-usable', { timeout: 15_000 })
+    expect(await staff.textContent('.pickup-preview')).toContain('e2e-mall-member')
+    await screenshot(staff, 'desk-pickup-preview')
+    await staff.click('.pickup-confirm')
+    await staff.waitForSelector('.pickup-result', { timeout: 15_000 })
+    await screenshot(staff, 'desk-pickup-done')
+
+    // The member's page: the next look says 已领取 (the code is spent).
+    await page.goto(`${api.url}/#/pages/my-redemptions/index`)
+    await page.waitForSelector('.redemption-row', { timeout: 15_000 })
+    expect(await page.textContent('.redemption-status')).toBe('已领取')
+    await screenshot(page, 'mall-my-redemptions')
+    const again = await api.http
+      .post('/api/staff/mall/pickups')
+      .set(bearer((await api.loginStaff('e2e-desk-2', 'clerk', 'DESK')).accessToken))
+      .send({ code })
+    expect(again.status).toBe(409)
+  })
+})
