@@ -1,6 +1,5 @@
 import type { Model } from 'mongoose'
-import { findById } from '../../db/by-id'
-import { insertOnce } from '../../db/connect'
+import { AppendChain, type ChainHead } from '../../db/append-chain'
 import { KeyedMutex } from '../../lib/keyed-mutex'
 import { RecentMap } from '../../lib/recent-map'
 import type { DailyTotalDoc } from './purchase.model'
@@ -26,16 +25,15 @@ const LEASE_CAP_SHARE = 20
 // Staff accounts seen by this process; far more than a mall has tills.
 const MAX_TILLS = 10_000
 
-/** The newest lease row of a till's day this process knows: cumulative fen leased, in the day and per hour. */
-interface LeaseHead {
-  seq: number
+/** What a till's day has leased after a lease row: cumulative fen, in the day and per hour. */
+interface Leased {
   amountFen: number
   hours: Record<string, number>
 }
 
 /**
  * A till's award caps per Shanghai day and hour, handed out in leases. Each lease is a row of its
- * own, `<staff>:<day>:L<n>`, holding the day's and each hour's fen leased so far: a new lease is
+ * own, `<staff>:<day>:L<n>`, in a chain per till and day (db/append-chain.ts), holding the day's and each hour's fen leased so far: a new lease is
  * checked against both caps on the newest row and written as the next number, so a unique insert
  * decides between processes (FerretDB loses concurrent `$inc`s, which let a till pass its cap).
  * This process hands out a lease's fen receipt by receipt without a round trip and takes a new
@@ -47,10 +45,19 @@ interface LeaseHead {
  */
 export class TillQuota {
   private readonly leases = new RecentMap<string, Lease>(MAX_TILLS)
-  private readonly heads = new RecentMap<string, LeaseHead>(MAX_TILLS)
   private readonly mutex = new KeyedMutex()
+  /** No stored hint: a till's day is written by the processes serving it, each starting from its own head. */
+  private readonly chain: AppendChain<DailyTotalDoc, Leased>
 
-  constructor(private readonly totals: Model<DailyTotalDoc>) {}
+  constructor(totals: Model<DailyTotalDoc>) {
+    this.chain = new AppendChain<DailyTotalDoc, Leased>({
+      model: totals,
+      rowId: (dayKey, n) => `${dayKey}:L${n}`,
+      value: (row) => ({ amountFen: row.amountFen, hours: row.hours ?? {} }),
+      empty: { amountFen: 0, hours: {} },
+      cacheSize: MAX_TILLS,
+    })
+  }
 
   /** Takes a receipt's amount from the till's caps; false when it does not fit (nothing taken). */
   take(staffId: string, dayKey: string, hourField: string, amountFen: number, caps: TillCaps): Promise<boolean> {
@@ -98,40 +105,18 @@ export class TillQuota {
   ): Promise<number> {
     // From the newest row this process knows, without a read: the insert of the next number succeeds
     // only if that row is the newest, so a stale start costs a retry, never a cap passed.
-    let head = this.heads.get(dayKey) ?? { seq: 0, amountFen: 0, hours: {} }
-    for (;;) {
-      const dayFen = head.amountFen - (previousHour?.leftFen ?? 0)
-      const hours = { ...head.hours }
+    let size = 0
+    const decide = (head: ChainHead<Leased>): Omit<DailyTotalDoc, '_id'> | null => {
+      const dayFen = head.value.amountFen - (previousHour?.leftFen ?? 0)
+      const hours = { ...head.value.hours }
       if (previousHour) hours[previousHour.hourField] = (hours[previousHour.hourField] ?? 0) - previousHour.leftFen
       const room = Math.min(caps.dailyCapFen - dayFen, caps.hourlyCapFen - (hours[hourField] ?? 0))
-      const size = room >= wanted ? wanted : room >= needed ? room : 0
-      if (size === 0 && !previousHour) return 0
+      size = room >= wanted ? wanted : room >= needed ? room : 0
+      if (size === 0 && !previousHour) return null
       hours[hourField] = (hours[hourField] ?? 0) + size
-      const next: LeaseHead = { seq: head.seq + 1, amountFen: dayFen + size, hours }
-      if (
-        await insertOnce(this.totals, {
-          _id: `${dayKey}:L${next.seq}`,
-          amountFen: next.amountFen,
-          count: next.seq,
-          hours,
-        })
-      ) {
-        this.heads.set(dayKey, next)
-        return size
-      }
-      // Another process wrote that lease first: decide again on the newest row.
-      head = await this.newest(dayKey, head)
+      return { amountFen: dayFen + size, count: head.n + 1, hours }
     }
-  }
-
-  /** The newest lease row from `known` on, probing forward by `_id`. */
-  private async newest(dayKey: string, known: LeaseHead): Promise<LeaseHead> {
-    let head = known
-    for (;;) {
-      const next = await findById<DailyTotalDoc>(this.totals, `${dayKey}:L${head.seq + 1}`)
-      if (!next) break
-      head = { seq: next.count, amountFen: next.amountFen, hours: next.hours ?? {} }
-    }
-    return head
+    // Another process writing that lease first makes the chain decide again on the newest row.
+    return (await this.chain.append(dayKey, decide)) ? size : 0
   }
 }
