@@ -29,6 +29,7 @@ import { couponModels } from './modules/coupons/coupon.model'
 import { CouponCatalogService } from './modules/coupons/coupon-catalog.service'
 import { CouponRedemptionService } from './modules/coupons/coupon-redemption.service'
 import { replayCheck } from './jobs/replay-check'
+import { TransientRowSweeper, transientCollections } from './jobs/transient-rows'
 import { CampaignService } from './modules/campaigns/campaign.service'
 import { TemplateCache } from './modules/coupons/template-cache'
 import { TierMonthlyCoupons } from './modules/coupons/tier-monthly-coupons'
@@ -134,6 +135,8 @@ export interface Jobs {
   evaluateTiers(now: Date): ReturnType<typeof evaluateTiers>
   replayCheck(): ReturnType<typeof replayCheck>
   sweepUsedCodes(now: Date): Promise<number>
+  /** idempotency records, rate-limit blocks, job leases and other rows past their retention (transient-rows.ts) */
+  sweepTransientRows(now: Date): Promise<Record<string, number>>
   sweepCouponClaims(now: Date): Promise<{ activated: number; released: number; usesSettled: number }>
   sweepCheckins(now: Date): Promise<{ rewards: number; cards: number }>
   sendCheckinReminders(now: Date): Promise<number>
@@ -325,11 +328,13 @@ export function buildContext(deps: AppDeps): AppContext {
     }),
     homeContent: new HomeContentService(conn),
   }
+  const transientRows = new TransientRowSweeper(conn, transientCollections(config.auth.refreshTokenTtlSeconds))
   const jobs: Jobs = {
     expirePoints: (at) => expirePoints(ledger, at),
     evaluateTiers: (at) => evaluateTiers(conn, ledger, members, rules, at),
     replayCheck: () => replayCheck(ledger),
     sweepUsedCodes: (at) => memberCodes.sweep(at),
+    sweepTransientRows: (at) => transientRows.sweep(at),
     sweepCouponClaims: async (at) => ({
       ...(await couponClaims.sweep(at)),
       usesSettled: await services.couponRedemptions.uses.sweep(at),

@@ -61,6 +61,7 @@ export function jobSchedule(jobs: Jobs, now: () => Date): ScheduledJob[] {
     // Keyed per member and month: later runs only reach members who moved into a tier since.
     every('grant-tier-monthly-coupons', 6 * 60 * 60_000, () => jobs.grantTierMonthlyCoupons(now())),
     every('sweep-used-codes', 10 * 60_000, () => jobs.sweepUsedCodes(now())),
+    every('sweep-transient-rows', 60 * 60_000, () => jobs.sweepTransientRows(now())),
     // Unclaimed pickups lapse within ten minutes of their last day; each lapse is keyed, reruns change nothing.
     every('expire-gift-pickups', 10 * 60_000, () => jobs.expireGiftPickups(now())),
     every('expire-points', 60 * 60_000, () => jobs.expirePoints(now())),
