@@ -1,13 +1,13 @@
 import { Schema, type Connection, type Model } from 'mongoose'
+import { AppendChain } from '../../db/append-chain'
 import { findById, updateById } from '../../db/by-id'
-import { getModel, insertOnce } from '../../db/connect'
-import { RecentMap } from '../../lib/recent-map'
+import { getModel } from '../../db/connect'
 import type { CouponDoc, CouponModels } from './coupon.model'
 
 /**
- * One claim attempt in a member's coupon book: `_id` = `<memberId>:<n>`, n = 1, 2, 3… with no gaps
- * (a pointer is never deleted; a failed attempt is marked, not removed), so the book is read with
- * `_id` lookups only. FerretDB v1 answers `coupons.find({ memberId })` by scanning every coupon of
+ * One claim attempt in a member's coupon book: `_id` = `<memberId>:<n>`, n = 1, 2, 3… with no gaps, a
+ * chain that only counts (db/append-chain.ts; a pointer is never deleted, a failed attempt is marked, not
+ * removed), so the book is read with `_id` lookups only. FerretDB v1 answers `coupons.find({ memberId })` by scanning every coupon of
  * every member (0.01× the baseline at 10k members); this keeps "my coupons" and the coupon centre
  * independent of how many coupons the mall has issued.
  *
@@ -62,8 +62,8 @@ const LAST_KNOWN_SIZE = 20_000
 
 export class CouponBook {
   private readonly Pointer: Model<CouponPointerDoc>
-  /** a lower bound only (other processes may have written more): the unique insert still decides */
-  private readonly lastKnown = new RecentMap<string, number>(LAST_KNOWN_SIZE)
+  /** The last pointer number this process wrote per member is a lower bound only: the unique insert decides. */
+  private readonly book: AppendChain<CouponPointerDoc>
 
   constructor(
     conn: Connection,
@@ -71,6 +71,18 @@ export class CouponBook {
     private readonly hints: CouponBookHints,
   ) {
     this.Pointer = getModel(conn, 'CouponPointer', pointerSchema)
+    this.book = new AppendChain<CouponPointerDoc>({
+      model: this.Pointer,
+      rowId: (memberId, n) => `${memberId}:${n}`,
+      cacheSize: LAST_KNOWN_SIZE,
+      hints: {
+        read: async (memberId) => ({ n: (await this.hints.bookHint(memberId)) ?? 0, value: null }),
+        write: (memberId, head) => this.hints.raiseBookHint(memberId, head.n),
+        // Every few pointers, not awaited: readers read every pointer anyway, a lagging hint only
+        // makes them read the last few one after another instead of at once.
+        every: BOOK_HINT_EVERY,
+      },
+    })
   }
 
   /**
@@ -86,24 +98,16 @@ export class CouponBook {
     couponId: string,
     storedHint?: number | null,
   ): Promise<string> {
-    let start = this.lastKnown.get(memberId)
-    if (start === undefined) {
+    let from = this.book.known(memberId)
+    if (!from) {
       const stored = await this.storedCount(memberId, storedHint)
       // A row that says "empty" (or nothing) must stop saying so before the first pointer exists:
       // readers trust a 0 and probe nothing.
       if (!stored) await this.hints.raiseBookHint(memberId, 1)
-      start = stored ?? 0
+      from = { n: stored ?? 0, value: null }
     }
-    for (let n = start + 1; ; n++) {
-      const _id = `${memberId}:${n}`
-      if (await insertOnce(this.Pointer, { _id, memberId, templateId, claimId, couponId, failed: false, at: now })) {
-        this.lastKnown.set(memberId, n)
-        // Every few pointers, not awaited: readers read every pointer anyway, a lagging hint only
-        // makes them read the last few one after another instead of at once.
-        if (n % BOOK_HINT_EVERY === 0) void this.hints.raiseBookHint(memberId, n).catch(() => undefined)
-        return _id
-      }
-    }
+    const pointer = { memberId, templateId, claimId, couponId, failed: false, at: now }
+    return (await this.book.append(memberId, () => pointer, { from }))!.row._id
   }
 
   /** Only the claim that opened a pointer writes to it (a retry on another slot), so these plain `_id` updates never race. */
@@ -156,18 +160,9 @@ export class CouponBook {
 
   private async pointers(memberId: string, storedHint?: number | null): Promise<CouponPointerDoc[]> {
     // A pointer this process wrote is as good a start as the stored hint: both are probed past.
-    const stored = this.lastKnown.get(memberId) ?? (await this.storedCount(memberId, storedHint))
+    const stored = this.book.known(memberId)?.n ?? (await this.storedCount(memberId, storedHint))
     if (stored === 0) return [] // the row says the book is empty; a first claim changes that before its pointer
-    const known = stored ?? 0
-    const ids = Array.from({ length: known }, (_, i) => `${memberId}:${i + 1}`)
-    const rows = (await Promise.all(ids.map((id) => findById<CouponPointerDoc>(this.Pointer, id)))).filter(
-      (p): p is CouponPointerDoc => p !== null,
-    )
-    for (let n = known + 1; ; n++) {
-      const next = await findById<CouponPointerDoc>(this.Pointer, `${memberId}:${n}`)
-      if (!next) return rows
-      rows.push(next)
-    }
+    return this.book.rows(memberId, stored ?? 0)
   }
 
   /** The member row's pointer count: `given` when the caller read the row anyway, else read here. */
