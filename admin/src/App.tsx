@@ -15,6 +15,7 @@ import { StoresPage } from './pages/Stores'
 import { StaffPage } from './pages/Staff'
 import { WechatPayPage } from './pages/WechatPay'
 import { PointsClaimsPage } from './pages/PointsClaims'
+import { HomeContentPage } from './pages/HomeContent'
 
 const ROUTES = [
   { path: 'dashboard', label: '数据看板', icon: '▦', testId: 'nav-dashboard', Page: DashboardPage },
@@ -27,6 +28,7 @@ const ROUTES = [
   { path: 'feedback', label: '会员反馈', icon: '✉', testId: 'nav-feedback', Page: FeedbackPage },
   { path: 'points-claims', label: '积分补登', icon: '✚', testId: 'nav-points-claims', Page: PointsClaimsPage },
   { path: 'wechat-pay', label: '微信支付商圈', icon: '¥', testId: 'nav-wechat-pay', Page: WechatPayPage },
+  { path: 'home-content', label: '首页内容', icon: '▤', testId: 'nav-home-content', Page: HomeContentPage },
   { path: 'stores', label: '门店管理', icon: '⌂', testId: 'nav-stores', Page: StoresPage },
   { path: 'staff', label: '员工账号', icon: '♙', testId: 'nav-staff', Page: StaffPage },
   { path: 'audit', label: '审计日志', icon: '☰', testId: 'nav-audit', Page: AuditPage },

@@ -16,6 +16,7 @@ interface Form {
   opensAt: string
   closesAt: string
   active: boolean
+  logoUrl: string
   note: string
 }
 
@@ -28,6 +29,7 @@ const emptyForm = (): Form => ({
   opensAt: '10:00',
   closesAt: '22:00',
   active: true,
+  logoUrl: '',
   note: '',
 })
 
@@ -40,6 +42,7 @@ const fromStore = (s: StoreView): Form => ({
   opensAt: s.opensAt,
   closesAt: s.closesAt,
   active: s.active,
+  logoUrl: s.logoUrl ?? '',
   note: '',
 })
 
@@ -58,6 +61,7 @@ const LABELS: Record<string, string> = {
   multiplierPermille: '积分倍率',
   opensAt: '开门时间',
   closesAt: '打烊时间',
+  logoUrl: 'Logo 图片地址',
   note: '修改说明',
 }
 const HINTS: Record<string, string> = {
@@ -68,6 +72,7 @@ const HINTS: Record<string, string> = {
   multiplierPermille: '0–10 之间的数，最多 3 位小数（1 = 不加倍，0 = 不积分）',
   opensAt: '请选择时间',
   closesAt: '须晚于开门时间',
+  logoUrl: '以 https:// 开头的图片地址，可留空（会员端显示店名首字）',
   note: '最多 200 字',
 }
 const FIELDS: FieldFormat = {
@@ -78,6 +83,7 @@ const FIELDS: FieldFormat = {
   opensAt: { label: '开门' },
   closesAt: { label: '打烊' },
   active: { label: '状态', show: (v) => (v ? '营业' : '停用') },
+  logoUrl: { label: 'Logo', show: (v) => (v ? String(v) : '无') },
 }
 
 export function StoresPage() {
@@ -100,7 +106,7 @@ export function StoresPage() {
     return `已保存门店 ${s.id}「${s.name}」第 ${s.version} 版`
   })
 
-  const text = (k: 'id' | 'name' | 'floor' | 'category' | 'note', props: Record<string, unknown> = {}) => (
+  const text = (k: 'id' | 'name' | 'floor' | 'category' | 'logoUrl' | 'note', props: Record<string, unknown> = {}) => (
     <label className='field'>
       <span>{LABELS[k]}</span>
       <input data-testid={`store-${k}`} value={form[k]} onChange={(e) => set(k, e.target.value)} {...props} />
@@ -162,6 +168,7 @@ export function StoresPage() {
             营业中（停用后本店不能再积分）
           </label>
         </label>
+        {text('logoUrl', { maxLength: 300, placeholder: 'https://…（会员端品牌导览显示）' })}
         {text('note', { maxLength: 200, placeholder: '记录在修改历史中，如：周年庆加倍' })}
       </ConfigFormPanel>
 
