@@ -1,5 +1,6 @@
 import { trusted } from 'mongoose'
-import { existsById, findById, updateById, type AnyModel } from './by-id'
+import { AppendChain } from './append-chain'
+import { findById, updateById, type AnyModel } from './by-id'
 import { insertOnce } from './connect'
 
 /**
@@ -78,19 +79,23 @@ export async function writeConverging<S>(
  * A subject whose transitions form a chain of numbered rows (`idOf(subject, k)`, k from 1): a
  * coupon's uses and undos, a campaign's kills and resumes. The next transition is the insert of row
  * length + 1, so of racing writers one wins whatever they want to do; the chain's length says the
- * state (e.g. odd = redeemed). Readers start from a hint (a cache that can only lag) and probe on.
+ * state (e.g. odd = redeemed). Readers start from a hint (a cache that can only lag) and probe on: an
+ * AppendChain that only counts (db/append-chain.ts), its rows claimed as transitions.
  */
 export class TransitionChain<T extends TransitionRow> {
+  private readonly chain: AppendChain<T>
+
   constructor(
     private readonly model: AnyModel,
     readonly idOf: (subject: string, k: number) => string,
-  ) {}
+  ) {
+    this.chain = new AppendChain<T>({ model, rowId: idOf })
+  }
 
   /** The chain's length and newest row. */
   async read(subject: string, hint = 0): Promise<{ length: number; last: T | null }> {
-    let length = hint
-    while (await existsById(this.model, this.idOf(subject, length + 1))) length++
-    const last = length > 0 ? await findById<T>(this.model, this.idOf(subject, length)) : null
+    const { n: length } = await this.chain.probe(subject, { n: hint, value: null })
+    const last = length > 0 ? await this.chain.row(subject, length) : null
     return { length, last }
   }
 
