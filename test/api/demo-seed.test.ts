@@ -39,5 +39,8 @@ describe('demo data (npm run demo)', () => {
     expect(job.body.result.granted).toBeGreaterThanOrEqual(1)
     const mine = (await api.http.get('/api/me/coupons').set(bearer(alice.accessToken))).body.items
     expect(mine.map((c: { name: string }) => c.name)).toContain('会员每月专享：满100减20')
+    const mall = (await api.http.get('/api/mall/gifts').set(bearer(alice.accessToken))).body
+    expect(mall.items).toHaveLength(4) // 积分商城 on first open, once across restarts
+    expect(mall.items.filter((g: { blocker: string | null }) => g.blocker === null).length).toBeGreaterThanOrEqual(1)
   })
 })

@@ -5,6 +5,7 @@ import type { AppContext } from '../app-context'
 import { staffModel } from '../modules/staff/staff.model'
 import { StaffService } from '../modules/staff/staff.service'
 import { storeModel, type StoreDoc } from '../modules/stores/store.model'
+import { seedMallGifts } from './demo-mall'
 
 /**
  * Demo data for the one-command run. Idempotent: every row has a fixed key, every ledger posting a
@@ -231,6 +232,7 @@ export async function seedDemo(ctx: AppContext, conn: Connection): Promise<void>
     await seedTierMonthlyCoupon(ctx)
   }
   await seedInsight(ctx, inviter.member._id)
+  await seedMallGifts(ctx)
 }
 
 /** Something for the console's segments, campaigns and sales-share pages to show on first open. */
