@@ -13,6 +13,7 @@ import { RateLimitStore } from './http/rate-limit-store'
 import { DatabaseHealth } from './db/db-health'
 import { databaseGate } from './http/database-gate'
 import { healthRoutes, type Lifecycle } from './http/health.routes'
+import { openApiRoute } from './http/openapi'
 import type { JobLeases } from './jobs/job-lease'
 import { authRoutes } from './modules/auth/auth.routes'
 import { memberRoutes } from './modules/members/member.routes'
@@ -108,7 +109,8 @@ export function createApp(
   app.use(auditMiddleware(deps.conn))
 
   const health = healthRoutes(dbHealth, runtime.lifecycle ?? { draining: false }, ctx.now, runtime.leases)
-  for (const router of [health, ...ROUTES.map((build) => build(ctx))]) {
+  const apiRouters = ROUTES.map((build) => build(ctx))
+  for (const router of [health, openApiRoute(apiRouters), ...apiRouters]) {
     app.use(router.routes()).use(router.allowedMethods({ throw: false }))
   }
 
