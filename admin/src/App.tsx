@@ -10,6 +10,7 @@ import { MembersPage } from './pages/Members'
 import { SegmentsPage } from './pages/Segments'
 import { FeedbackPage } from './pages/Feedback'
 import { CampaignsPage } from './pages/Campaigns'
+import { LotteryPage } from './pages/Lottery'
 import { PointsMallPage } from './pages/PointsMall'
 import { StoresPage } from './pages/Stores'
 import { StaffPage } from './pages/Staff'
@@ -24,6 +25,7 @@ const ROUTES = [
   { path: 'rules', label: '规则配置', icon: '⚙', testId: 'nav-rules', Page: RulesPage },
   { path: 'coupons', label: '优惠券模板', icon: '◈', testId: 'nav-coupons', Page: CouponsPage },
   { path: 'campaigns', label: '营销活动', icon: '✦', testId: 'nav-campaigns', Page: CampaignsPage },
+  { path: 'lottery', label: '积分抽奖', icon: '✪', testId: 'nav-lottery', Page: LotteryPage },
   { path: 'points-mall', label: '积分商城', icon: '◇', testId: 'nav-points-mall', Page: PointsMallPage },
   { path: 'feedback', label: '会员反馈', icon: '✉', testId: 'nav-feedback', Page: FeedbackPage },
   { path: 'points-claims', label: '积分补登', icon: '✚', testId: 'nav-points-claims', Page: PointsClaimsPage },

@@ -15,6 +15,7 @@ export default defineAppConfig({
     'pages/checkin/index',
     'pages/invite/index',
     'pages/feedback/index',
+    'pages/lottery/index',
     'pages/points-claim/index',
     'pages/gift/index',
     'pages/my-redemptions/index',

@@ -4,6 +4,8 @@ import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { createTemplate } from '../support/coupon-helpers'
 import { balanceOf } from '../support/points-helpers'
 
+jest.setTimeout(60_000)
+
 let api: TestApi
 let operator: string
 

@@ -196,12 +196,16 @@ export class LotteryAdminService {
       throw new DomainError('LOTTERY.PRIZE_UNSUITABLE', 'a coupon prize names a template that does not exist')
   }
 
-  /** Prizes won so far, per prize id over all versions (stock slots, or outcomes for unlimited prizes). */
-  async wonByPrize(lotteryId: string): Promise<Record<string, number>> {
+  /**
+   * Prizes won so far, per prize id over all versions: stock slots (probed by id), or for unlimited
+   * prizes a count of outcomes, which scans on FerretDB and is left out with `limitedOnly` (members' pages).
+   */
+  async wonByPrize(lotteryId: string, opts: { limitedOnly?: boolean } = {}): Promise<Record<string, number>> {
     const latest = new Map<string, LotteryPrizeInput>()
     for (const v of await this.versions(lotteryId)) for (const p of v.prizes) latest.set(p.id, p)
     const out: Record<string, number> = {}
     for (const p of latest.values()) {
+      if (p.stock === null && opts.limitedOnly) continue
       out[p.id] =
         p.stock !== null
           ? await this.deps.stock.won(lotteryId, p.id, p.stock)

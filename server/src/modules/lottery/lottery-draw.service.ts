@@ -2,7 +2,7 @@ import { createHash, randomInt, randomUUID } from 'node:crypto'
 import { trusted, type Model } from 'mongoose'
 import { LOTTERY_RNG_RANGE, drawPrize, shanghaiDay, shanghaiMonth, type LotteryDrawResult } from '@mall/shared'
 import type { BudgetChain } from '../../db/budget-chain'
-import { findById, updateById } from '../../db/by-id'
+import { existsById, findById, updateById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import { deleteIf, updateIf } from '../../db/guarded-write'
 import { claimTransition, markSettled } from '../../db/transitions'
@@ -71,7 +71,7 @@ export class LotteryDrawService {
     await payForItem(this.deps.ledger, this.paidItem(draw, lottery), now)
     const outcome = (await findById<LotteryOutcomeDoc>(this.m.Outcome, draw._id))!
     const [drawsToday, head] = await Promise.all([
-      this.drawsToday(lotteryId, memberId, now),
+      this.drawsToday(lottery, memberId, now),
       this.deps.ledger.head(memberId),
     ])
     return {
@@ -81,8 +81,11 @@ export class LotteryDrawService {
     }
   }
 
-  drawsToday(lotteryId: string, memberId: string, now: Date): Promise<number> {
-    return this.m.Draw.countDocuments({ lotteryId, memberId, day: shanghaiDay(now) }).exec()
+  /** The member's numbered draws of the day that are taken, probed by id (a filter would scan on FerretDB). */
+  async drawsToday(lottery: Pick<LotteryDoc, '_id' | 'dailyLimit'>, memberId: string, now: Date): Promise<number> {
+    const day = shanghaiDay(now)
+    const ids = Array.from({ length: lottery.dailyLimit }, (_, i) => drawId(lottery._id, memberId, day, i + 1))
+    return (await Promise.all(ids.map((id) => existsById(this.m.Draw, id)))).filter(Boolean).length
   }
 
   /** Finishes draws a crash left unpaid-but-pending or paid-but-unsettled (see paid-item.ts). */

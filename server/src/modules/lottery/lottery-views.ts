@@ -40,7 +40,7 @@ export class LotteryMemberViews {
   constructor(
     private readonly m: LotteryModels,
     private readonly admin: LotteryAdminService,
-    private readonly drawsToday: (lotteryId: string, memberId: string, now: Date) => Promise<number>,
+    private readonly drawsToday: (lottery: LotteryDoc, memberId: string, now: Date) => Promise<number>,
   ) {}
 
   async list(memberId: string, now: Date): Promise<MemberLotteryView[]> {
@@ -54,8 +54,8 @@ export class LotteryMemberViews {
       const l = await this.admin.states.current(row)
       const version = await this.admin.versionAt(l._id, now)
       if (!version || l.status === 'draft' || now.getTime() >= Date.parse(l.endsAt)) continue
-      const won = await this.admin.wonByPrize(l._id)
-      const drawn = await this.drawsToday(l._id, memberId, now)
+      const won = await this.admin.wonByPrize(l._id, { limitedOnly: true })
+      const drawn = await this.drawsToday(l, memberId, now)
       out.push({
         id: l._id,
         name: l.name,

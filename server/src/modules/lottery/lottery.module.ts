@@ -34,8 +34,6 @@ export function buildLottery(
   const budget = new BudgetChain(conn, { collection: 'lottery_budget', model: 'LotteryBudget' })
   const admin = new LotteryAdminService(m, { catalog: deps.catalog, stock, budget })
   const draws = new LotteryDrawService(m, { ...deps, admin, stock, budget, Coupon: couponModels(conn).Coupon })
-  const views = new LotteryMemberViews(m, admin, (lotteryId, memberId, now) =>
-    draws.drawsToday(lotteryId, memberId, now),
-  )
+  const views = new LotteryMemberViews(m, admin, (lottery, memberId, now) => draws.drawsToday(lottery, memberId, now))
   return { admin, draws, views }
 }

@@ -15,15 +15,16 @@ export class PrizeStock {
 
   constructor(private readonly m: LotteryModels) {}
 
-  /** The draw's slot of the prize (its own from an earlier attempt, or a new one); null when sold out. */
+  /**
+   * The draw's slot of the prize, or null when sold out. A repeat of a draw (the sweeper after a crash)
+   * collides on the unique `drawId` and gets the slot it took before, also when that was the last one.
+   */
   async take(
     lotteryId: string,
     prize: { id: string; stock: number },
     drawId: string,
     now: Date,
   ): Promise<number | null> {
-    const own = await this.slotOf(drawId)
-    if (own) return own.prizeId === prize.id ? own.slot : null
     const key = `${lotteryId}:${prize.id}`
     let slot = this.cursors.get(key) ?? (await this.won(lotteryId, prize.id, prize.stock)) + 1
     for (; slot <= prize.stock; slot++) {
@@ -41,21 +42,16 @@ export class PrizeStock {
         return slot
       }
       if (await existsById(this.m.PrizeSlot, row._id)) continue
-      // Not the slot: the draw's unique key. A concurrent attempt of this same draw took a slot.
-      const mine = await this.slotOf(drawId)
-      return mine && mine.prizeId === prize.id ? mine.slot : null
+      break // not the slot: the draw's unique key, so this draw took a slot before
     }
-    this.cursors.set(key, slot)
-    return null
+    if (slot > prize.stock) this.cursors.set(key, slot)
+    const mine = await this.m.PrizeSlot.findOne({ drawId }).lean<LotteryPrizeSlotDoc>().exec()
+    return mine && mine.prizeId === prize.id ? mine.slot : null
   }
 
   /** How many of the prize were won (exact: slots are never freed). */
   async won(lotteryId: string, prizeId: string, stock: number): Promise<number> {
     const hint = (await findById<LotteryStockHintDoc>(this.m.StockHint, `${lotteryId}:${prizeId}`))?.taken ?? 0
     return slotsInUse(hint, stock, (slot) => existsById(this.m.PrizeSlot, prizeSlotId(lotteryId, prizeId, slot)))
-  }
-
-  private slotOf(drawId: string): Promise<LotteryPrizeSlotDoc | null> {
-    return this.m.PrizeSlot.findOne({ drawId }).lean<LotteryPrizeSlotDoc>().exec()
   }
 }
