@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util'
 import { Schema, type Connection, type Model } from 'mongoose'
 import type { ConfigKind, ConfigVersionView } from '@mall/shared'
-import { getModel, insertOnce } from './connect'
+import { AppendChain } from './append-chain'
+import { getModel } from './connect'
 import { updateIf } from './guarded-write'
 import { DomainError } from '../errors/domain-error'
 
@@ -41,7 +42,6 @@ const versionSchema = new Schema<ConfigVersionDoc>(
   { versionKey: false, collection: 'config_versions', minimize: false },
 )
 
-const versionId = (kind: ConfigKind, entityId: string, version: number) => `${kind}:${entityId}:${version}`
 const HISTORY_LIMIT = 200
 /** More unapplied versions than this in a row means apply() is not taking effect: a bug, not a crash. */
 const MAX_ROLL_FORWARD = 20
@@ -93,15 +93,22 @@ export function writeVersion<T>(
  * operators editing from version n both try to insert n+1: the unique `_id` lets exactly one win,
  * the other gets CONFIG.VERSION_CONFLICT. A crash between insert and apply is repaired when the
  * entity is next read for a change (`current`): recorded versions not yet applied are rolled forward.
+ * An entity's versions are a chain (db/append-chain.ts) keyed `<kind>:<entityId>`; the entity's
+ * `configVersion` is its hint.
  */
 export class ConfigHistory<E extends Versioned, S> {
   private readonly Version: Model<ConfigVersionDoc>
+  private readonly versions: AppendChain<ConfigVersionDoc>
 
   constructor(
     conn: Connection,
     private readonly subject: ConfigSubject<E, S>,
   ) {
     this.Version = getModel(conn, 'ConfigVersion', versionSchema)
+    this.versions = new AppendChain<ConfigVersionDoc>({
+      model: this.Version,
+      rowId: (entityId, version) => `${subject.kind}:${entityId}:${version}`,
+    })
   }
 
   /** The entity with every recorded change applied; the subject's not-found error if there is none. */
@@ -109,9 +116,7 @@ export class ConfigHistory<E extends Versioned, S> {
     for (let rolled = 0; rolled <= MAX_ROLL_FORWARD; rolled++) {
       const entity = await this.subject.load(id)
       if (!entity) throw this.subject.notFound(id)
-      const pending = await this.Version.findById(versionId(this.subject.kind, id, (entity.configVersion ?? 0) + 1))
-        .lean<ConfigVersionDoc>()
-        .exec()
+      const pending = await this.versions.row(id, (entity.configVersion ?? 0) + 1)
       if (!pending) return entity
       await this.applyRecorded(pending)
     }
@@ -120,7 +125,7 @@ export class ConfigHistory<E extends Versioned, S> {
 
   /** Records version 1 of an entity just created (with `configVersion: 1`). */
   async created(id: string, after: S, meta: ChangeMeta): Promise<void> {
-    await insertOnce(this.Version, this.row(id, 1, null, after, meta))
+    await this.versions.insertAt(id, 1, this.row(id, 1, null, after, meta))
   }
 
   /**
@@ -134,8 +139,8 @@ export class ConfigHistory<E extends Versioned, S> {
     const before = this.subject.snapshot(entity)
     const after = edit(before)
     if (isDeepStrictEqual(before, after)) return entity
-    const row = this.row(id, version + 1, before, after, meta)
-    if (!(await insertOnce(this.Version, row))) throw conflict(this.subject.kind, id)
+    const row = await this.versions.insertAt(id, version + 1, this.row(id, version + 1, before, after, meta))
+    if (!row) throw conflict(this.subject.kind, id)
     await this.applyRecorded(row)
     return this.current(id)
   }
@@ -165,9 +170,14 @@ export class ConfigHistory<E extends Versioned, S> {
     if (row.secret !== undefined) await this.Version.updateOne({ _id: row._id }, { $unset: { secret: 1 } }).exec()
   }
 
-  private row(id: string, version: number, before: S | null, after: S, meta: ChangeMeta): ConfigVersionDoc {
-    const row: ConfigVersionDoc = {
-      _id: versionId(this.subject.kind, id, version),
+  private row(
+    id: string,
+    version: number,
+    before: S | null,
+    after: S,
+    meta: ChangeMeta,
+  ): Omit<ConfigVersionDoc, '_id'> {
+    const row: Omit<ConfigVersionDoc, '_id'> = {
       kind: this.subject.kind,
       entityId: id,
       version,
