@@ -154,7 +154,10 @@ describe('operator console: audit log and stores from the API (Chromium, 1280px)
     await page.waitForFunction(() =>
       document.querySelector('[data-testid=member-action-message]')?.textContent?.includes('需另一位运营批准'),
     )
-    const pending = page.locator('[data-testid=member-requests] [data-testid=member-request-row]').first()
+    // (the test clock stands still: both requests have the same time, so find the row by its amount)
+    const pending = page.locator('[data-testid=member-requests] [data-testid=member-request-row]', {
+      hasText: '+6,000',
+    })
     await pending.waitFor()
     expect(await pending.textContent()).toContain('待其他运营审批')
 
@@ -184,6 +187,52 @@ describe('operator console: audit log and stores from the API (Chromium, 1280px)
     expect(wallet.balance).toBe(before + 6200)
     const claimed = await api.http.post('/api/me/checkin').set(bearer(member.accessToken)).send({})
     expect(claimed.body.error.code).toBe('MEMBER.FROZEN')
+    expect(errors).toEqual([])
+  })
+
+  it('edits rules as a form in 元 and 倍 with Chinese messages per field; the JSON stays as the advanced tab', async () => {
+    const api = ctx.api()
+    await api.loginStaff('rules-e2e-op', 'operator', null)
+    const { page } = ctx.browser()
+    await page.goto(`${api.url}/admin#/dashboard`)
+    await page.waitForSelector('[data-testid=login-username], nav.sidebar')
+    if (await page.locator('[data-testid=nav-logout]').count()) await page.click('[data-testid=nav-logout]')
+    const errors = await openConsoleAs(api, ctx.browser(), 'rules-e2e-op', '#/rules')
+    await page.waitForSelector('[data-testid=rules-form]')
+    const before = (await api.ctx.services.rules.current()).earning
+    expect(await page.inputValue('[data-testid="rule-maxReceiptFen"]')).toBe(String(before.maxReceiptFen / 100))
+
+    await page.fill('[data-testid="rule-pointsPerYuan"]', '-1')
+    expect(await page.textContent('[data-testid="rule-pointsPerYuan-error"]')).toBe('不能小于 0 积分')
+    expect(await page.textContent('[data-testid=rules-json-error]')).toContain(
+      '积分获取 · 每消费 1 元得：不能小于 0 积分',
+    )
+    expect(await page.isDisabled('[data-testid=rules-save]')).toBe(true)
+    await page.fill('[data-testid="rule-pointsPerYuan"]', '2')
+    await page.fill('[data-testid="rule-maxReceiptFen"]', '8888.5')
+    await page.fill('[data-testid="rule-undoWindowMinutes"]', '两小时')
+    expect(await page.textContent('[data-testid="rule-undoWindowMinutes-error"]')).toBe('请填写整数')
+    await page.fill('[data-testid="rule-undoWindowMinutes"]', '45')
+    await page.fill('[data-testid=rules-note]', '积分翻倍、小票上限调整')
+    await screenshot(page, 'console-rules-form')
+    await page.click('[data-testid=rules-save]')
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=rules-result]')?.textContent?.includes('已保存'),
+    )
+    const after = (await api.ctx.services.rules.current()).earning
+    expect(after).toMatchObject({ pointsPerYuan: 2, maxReceiptFen: 888_850, undoWindowMinutes: 45 })
+
+    // tiers: the multiplier in 倍, stored per mille
+    await page.selectOption('[data-testid=rules-section-select]', 'tiers')
+    await page.fill('[data-testid="rule-1.multiplierPermille"]', '1.25')
+    await page.click('[data-testid=rules-save]')
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid=rules-result]')?.textContent?.includes('会员等级'),
+    )
+    expect((await api.ctx.services.rules.current()).tiers[1]!.multiplierPermille).toBe(1250)
+    await page.click('[data-testid=rules-tab-json]')
+    expect(JSON.parse(await page.inputValue('[data-testid=rules-editor]'))[1].multiplierPermille).toBe(1250)
+    expect(await fitsWidth(page)).toBe(true)
     expect(errors).toEqual([])
   })
 })

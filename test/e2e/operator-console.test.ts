@@ -27,6 +27,8 @@ describe('operator console in Chromium', () => {
 
     await page.click('[data-testid=nav-rules]')
     await page.selectOption('[data-testid=rules-section-select]', 'referral')
+    // the JSON is the advanced tab; the form is the default
+    await page.click('[data-testid=rules-tab-json]')
     const editor = page.locator('[data-testid=rules-editor]')
     await editor.waitFor()
     const value = JSON.parse(await editor.inputValue())

@@ -1,25 +1,31 @@
-import { Fragment, useEffect, useMemo, useState } from 'react'
-import type { CheckinRules, EarningRules, ReferralRules, RuleVersion, TierDefinition } from '@mall/shared'
+import { useEffect, useMemo, useState } from 'react'
+import {
+  checkinRulesSchema,
+  earningRulesSchema,
+  referralRulesSchema,
+  tiersSchema,
+  type RuleVersion,
+} from '@mall/shared'
 import { api, ApiError, errorText } from '../api'
-import { formatInstant } from '../format'
-import { JsonDiff } from '../components/JsonDiff'
-import { Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
+import { fieldsOf, zhRuleIssue, type RulesValue as CurrentRules, type Section } from '../rules-fields'
+import { ErrorBox, Loading, Panel, useAsync } from '../ui'
+import { RulesForm } from './RulesForm'
+import { RulesHistory } from './RulesHistory'
 
-type Section = 'earning' | 'tiers' | 'checkin' | 'referral'
-interface CurrentRules {
-  earning: EarningRules
-  tiers: TierDefinition[]
-  checkin: CheckinRules
-  referral: ReferralRules
+const SCHEMAS = {
+  earning: earningRulesSchema,
+  tiers: tiersSchema,
+  checkin: checkinRulesSchema,
+  referral: referralRulesSchema,
 }
 
 export const SECTIONS: { key: Section; label: string; hint: string }[] = [
   {
     key: 'earning',
     label: '积分规则',
-    hint: '每元积分、有效期、品类倍率、营销活动、上限与员工额度（金额单位：分；倍率单位：千分比，1000 = 1 倍）',
+    hint: '每元积分、有效期、品类倍率、上限与员工录入额度。JSON 中金额单位为分、倍率为千分比（1000 = 1 倍）',
   },
-  { key: 'tiers', label: '会员等级', hint: '等级数组：入会/保级成长值、积分倍率（千分比）、权益' },
+  { key: 'tiers', label: '会员等级', hint: '每个等级的升级/保级成长值、积分倍率与权益' },
   { key: 'checkin', label: '签到规则', hint: '每日基础积分、周期天数、里程碑奖励、补签卡价格与每月上限' },
   { key: 'referral', label: '邀请奖励', hint: '被邀请人/邀请人积分，邀请人每日/每月奖励上限' },
 ]
@@ -51,25 +57,54 @@ function shapeError(section: Section, value: unknown): string | null {
     : `${sectionLabel(section)}应为对象（{ … }）`
 }
 
+/** 规则配置: each section as a form in operators' units (元, 倍, 天), the JSON as an advanced tab. */
 export function RulesPage() {
   const [rules, reloadRules] = useAsync(() => api<CurrentRules>('GET', '/api/ops/rules'), [])
   const [history, reloadHistory] = useAsync(() => api<{ items: RuleVersion[] }>('GET', '/api/ops/rules/history'), [])
   const [section, setSection] = useState<Section>('earning')
-  const [text, setText] = useState('')
+  const [tab, setTab] = useState<'form' | 'json'>('form')
+  const [formKey, setFormKey] = useState(0)
+  const [draft, setDraft] = useState<{ section: Section; text: string }>({ section: 'earning', text: '' })
+  const [formatErrors, setFormatErrors] = useState<Record<string, string>>({})
+  const [serverIssues, setServerIssues] = useState<{ path: string; text: string }[]>([])
   const [note, setNote] = useState('')
   const [saving, setSaving] = useState(false)
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null)
-  const [onlySection, setOnlySection] = useState(true)
-  const [openKey, setOpenKey] = useState<string | null>(null)
 
   const original = useMemo(
     () => (rules.data ? JSON.stringify(rules.data[section], null, 2) : ''),
     [rules.data, section],
   )
-  useEffect(() => setText(original), [original])
+  // the text being edited belongs to one section: on a switch, until the effect runs, the new one's stored value
+  const text = draft.section === section ? draft.text : original
+  const setText = (t: string) => setDraft({ section, text: t })
+  useEffect(() => {
+    setDraft({ section, text: original })
+    setFormatErrors({})
+    setFormKey((k) => k + 1)
+  }, [original, section])
 
   const parsed = useMemo(() => parseJson(text), [text])
-  const problem = !rules.data ? null : !parsed.ok ? parsed.message : shapeError(section, parsed.value)
+  const edited: CurrentRules | null =
+    rules.data && parsed.ok ? { ...rules.data, [section]: parsed.value as never } : (rules.data ?? null)
+  const fields = rules.data ? fieldsOf(section, edited ?? rules.data) : []
+  // the contract's complaints, per field, in Chinese (the server applies the same contract)
+  const issues = useMemo(() => {
+    if (!parsed.ok) return []
+    const check = SCHEMAS[section].safeParse(parsed.value)
+    return check.success ? [] : check.error.issues.map((i) => zhRuleIssue(i as never, fields))
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [parsed, section])
+  const problem = !rules.data
+    ? null
+    : !parsed.ok
+      ? parsed.message
+      : (shapeError(section, parsed.value) ??
+        (Object.keys(formatErrors).length
+          ? '请修正标红的字段'
+          : issues.length
+            ? issues.map((i) => i.text).join('；')
+            : null))
   const dirty = parsed.ok ? JSON.stringify(parsed.value) !== JSON.stringify(rules.data?.[section]) : text !== original
 
   const pick = (next: Section) => {
@@ -77,12 +112,25 @@ export function RulesPage() {
     if (dirty && !window.confirm('当前修改尚未保存，切换后将丢失。继续吗？')) return
     setSection(next)
     setResult(null)
+    setServerIssues([])
+  }
+  const switchTab = (next: 'form' | 'json') => {
+    if (next === 'form' && !parsed.ok) return setResult({ ok: false, text: '请先修正 JSON 格式错误，再切换到表单' })
+    setFormKey((k) => k + 1) // the form re-reads what the JSON now says
+    setFormatErrors({})
+    setTab(next)
+  }
+  const revert = () => {
+    setText(original)
+    setFormatErrors({})
+    setFormKey((k) => k + 1)
   }
 
   const save = async () => {
     if (!parsed.ok || problem || !dirty) return
     setSaving(true)
     setResult(null)
+    setServerIssues([])
     try {
       const res = await api<{ version: number }>('PUT', '/api/ops/rules', {
         section,
@@ -94,25 +142,27 @@ export function RulesPage() {
       reloadRules()
       reloadHistory()
     } catch (e) {
-      const issues =
+      const raw =
         e instanceof ApiError
-          ? (e.details as { issues?: { path: string; message: string }[] } | undefined)?.issues
-          : undefined
-      const detail = issues?.length ? `：${issues.map((i) => `${i.path || '(根)'} ${i.message}`).join('；')}` : ''
-      setResult({ ok: false, text: `${errorText(e)}${detail}` })
+          ? ((e.details as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? [])
+          : []
+      const zh = raw.map((i) => zhRuleIssue(i, fields))
+      setServerIssues(zh)
+      setResult({ ok: false, text: zh.length ? zh.map((i) => i.text).join('；') : errorText(e) })
     } finally {
       setSaving(false)
     }
   }
-
-  const items = (history.data?.items ?? []).filter((v) => !onlySection || v.section === section)
+  const fieldIssues = Object.fromEntries(
+    [...issues, ...serverIssues].map((i) => [i.path, i.text.replace(/^[^：]*：/, '')]),
+  )
 
   return (
     <div className='page'>
       <Panel title='编辑规则'>
         {rules.status === 'error' && <ErrorBox error={rules.error} onRetry={reloadRules} />}
         {!rules.data && rules.status === 'loading' && <Loading />}
-        {rules.data && (
+        {rules.data && edited && (
           <div className='rules-editor'>
             <div className='toolbar'>
               <label className='field-inline'>
@@ -124,25 +174,56 @@ export function RulesPage() {
                 >
                   {SECTIONS.map((s) => (
                     <option key={s.key} value={s.key}>
-                      {s.label}（{s.key}）
+                      {s.label}
                     </option>
                   ))}
                 </select>
               </label>
-              <button className='btn' type='button' disabled={!dirty} onClick={() => setText(original)}>
+              <button className='btn' type='button' disabled={!dirty} onClick={revert}>
                 撤销修改
               </button>
             </div>
             <p className='definition'>{SECTIONS.find((s) => s.key === section)?.hint}</p>
-            <textarea
-              className={`code-editor${problem ? ' invalid' : ''}`}
-              data-testid='rules-editor'
-              spellCheck={false}
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              rows={Math.min(28, Math.max(10, text.split('\n').length + 1))}
-              aria-invalid={problem ? true : undefined}
-            />
+            <div className='tabs'>
+              <button
+                type='button'
+                className={`tab${tab === 'form' ? ' active' : ''}`}
+                data-testid='rules-tab-form'
+                onClick={() => switchTab('form')}
+              >
+                表单
+              </button>
+              <button
+                type='button'
+                className={`tab${tab === 'json' ? ' active' : ''}`}
+                data-testid='rules-tab-json'
+                onClick={() => switchTab('json')}
+              >
+                高级（JSON）
+              </button>
+            </div>
+            {tab === 'form' ? (
+              <RulesForm
+                key={`${section}-${formKey}`}
+                section={section}
+                rules={edited}
+                issues={fieldIssues}
+                onChange={(value, errors) => {
+                  setFormatErrors(errors)
+                  setText(JSON.stringify(value, null, 2))
+                }}
+              />
+            ) : (
+              <textarea
+                className={`code-editor${problem ? ' invalid' : ''}`}
+                data-testid='rules-editor'
+                spellCheck={false}
+                value={text}
+                onChange={(e) => setText(e.target.value)}
+                rows={Math.min(28, Math.max(10, text.split('\n').length + 1))}
+                aria-invalid={problem ? true : undefined}
+              />
+            )}
             {problem && (
               <div className='form-error' role='alert' data-testid='rules-json-error'>
                 {problem}
@@ -178,69 +259,7 @@ export function RulesPage() {
           </div>
         )}
       </Panel>
-
-      <Panel
-        title='修改历史'
-        extra={
-          <label className='check'>
-            <input type='checkbox' checked={onlySection} onChange={(e) => setOnlySection(e.target.checked)} />
-            仅显示「{sectionLabel(section)}」
-          </label>
-        }
-      >
-        {history.status === 'error' && <ErrorBox error={history.error} onRetry={reloadHistory} />}
-        {!history.data && history.status === 'loading' && <Loading />}
-        {history.data && items.length === 0 && <Empty text='暂无修改记录' />}
-        {items.length > 0 && (
-          <div className='table-wrap'>
-            <table className='table'>
-              <thead>
-                <tr>
-                  <th>版本</th>
-                  <th>分区</th>
-                  <th>修改人</th>
-                  <th>时间（上海）</th>
-                  <th>说明</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((v) => {
-                  const key = `${v.section}-${v.version}`
-                  return (
-                    <Fragment key={key}>
-                      <tr data-testid='rules-history-row' className={openKey === key ? 'selected' : undefined}>
-                        <td className='num'>{v.version}</td>
-                        <td>{sectionLabel(v.section)}</td>
-                        <td>{v.changedBy}</td>
-                        <td>{formatInstant(v.changedAt)}</td>
-                        <td>{v.note || <span className='muted'>—</span>}</td>
-                        <td>
-                          <button
-                            className='btn btn-small'
-                            type='button'
-                            data-testid='rules-history-diff'
-                            onClick={() => setOpenKey(openKey === key ? null : key)}
-                          >
-                            {openKey === key ? '收起' : '查看差异'}
-                          </button>
-                        </td>
-                      </tr>
-                      {openKey === key && (
-                        <tr className='diff-cell'>
-                          <td colSpan={6}>
-                            <JsonDiff before={v.before} after={v.after} />
-                          </td>
-                        </tr>
-                      )}
-                    </Fragment>
-                  )
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Panel>
+      <RulesHistory history={history} reload={reloadHistory} section={section} sectionLabel={sectionLabel} />
     </div>
   )
 }
