@@ -3,6 +3,7 @@ import type { LotteryInput, LotteryPrizeInput, MemberLoginResponse } from '@mall
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { createTemplate } from '../support/coupon-helpers'
 import { balanceOf } from '../support/points-helpers'
+import { transitionHooks } from '../../server/src/db/transitions'
 
 jest.setTimeout(60_000)
 
@@ -319,5 +320,39 @@ describe('fairness report', () => {
     expect(v1.test.degreesOfFreedom).toBe(1)
     expect(v1.test.pValue).toBeGreaterThan(0)
     expect(v1.impossible).toBe(0)
+  })
+})
+
+describe('crash recovery', () => {
+  afterEach(() => {
+    transitionHooks.afterClaim = undefined
+    api.clock.reset()
+  })
+
+  it('a draw that crashed after its outcome was stored is finished by the sweeper, once, even with two sweeps at once', async () => {
+    const id = await liveLottery({ prizes: prizes({ points: 30 }) })
+    const m = await memberWith(100)
+    transitionHooks.afterClaim = async (row) => {
+      if (row._id.startsWith(`${id}:${m.member.memberId}:`)) throw new Error('simulated crash after the outcome insert')
+    }
+    const crashed = await draw(m, id)
+    expect(crashed.status).toBe(500)
+    transitionHooks.afterClaim = undefined
+    expect(await balanceOf(api, m)).toBe(80) // paid, prize not yet handed out
+    const mine = await api.http.get('/api/me/lottery-draws').set(bearer(m.accessToken))
+    expect(mine.body.items[0]).toMatchObject({ state: 'pending' })
+
+    api.clock.advance(31_000)
+    const [a, b] = await Promise.all(
+      [1, 2].map(() => api.http.post('/api/ops/jobs/sweep-lottery-draws').set(bearer(operator)).send({})),
+    )
+    expect([a!.status, b!.status]).toEqual([200, 200])
+    const member = await relogin(m)
+    expect(await balanceOf(api, member)).toBe(110)
+    const after = await api.http.get('/api/me/lottery-draws').set(bearer(member.accessToken))
+    expect(after.body.items).toHaveLength(1)
+    expect(after.body.items[0]).toMatchObject({ state: 'settled', prize: { id: 'main', points: 30 } })
+    // Nothing is left for a later sweep.
+    expect((await api.http.post('/api/ops/jobs/sweep-lottery-draws').set(bearer(operator)).send({})).body.result).toBe(0)
   })
 })
