@@ -7,11 +7,14 @@ import {
   type RuleVersion,
 } from '@mall/shared'
 import * as z from 'zod'
-import { getModel, insertOnce } from '../../db/connect'
+import { AppendChain } from '../../db/append-chain'
+import { getModel } from '../../db/connect'
 import { DomainError } from '../../errors/domain-error'
 import type { ProgramRules, Rules } from '../rules/program-rules'
 
 type Section = 'earning' | 'tiers' | 'checkin' | 'referral'
+/** the one chain of rule versions */
+const PROGRAMME = 'programme'
 const SCHEMAS: Record<Section, z.ZodType> = {
   earning: earningRulesSchema,
   tiers: tiersSchema,
@@ -49,12 +52,27 @@ const versionSchema = new Schema<RuleVersionDoc>(
  */
 export class RulesAdminService {
   private readonly Version: Model<RuleVersionDoc>
+  /**
+   * The programme's versions as one chain (db/append-chain.ts) whose `_id` is the version itself.
+   * Each change starts from the newest recorded version (version 1 is the defaults, never recorded).
+   */
+  private readonly versions: AppendChain<RuleVersionDoc>
 
   constructor(
     conn: Connection,
     private readonly rules: ProgramRules,
   ) {
     this.Version = getModel(conn, 'RuleVersion', versionSchema)
+    this.versions = new AppendChain<RuleVersionDoc>({
+      model: this.Version,
+      rowId: (_programme, version) => version,
+      hints: {
+        read: async () => {
+          const latest = await this.Version.findOne({}).sort({ _id: -1 }).lean<RuleVersionDoc>().exec()
+          return { n: Math.max(latest?._id ?? 0, 1), value: null }
+        },
+      },
+    })
   }
 
   current(): Promise<Rules> {
@@ -75,25 +93,17 @@ export class RulesAdminService {
       })
     }
     const before = (await this.rules.current())[section]
-    for (;;) {
-      const latest = await this.Version.findOne({}).sort({ _id: -1 }).lean<RuleVersionDoc>().exec()
-      const version = Math.max(latest?._id ?? 0, 1) + 1 // version 1 is the defaults
-      const after = section === 'earning' ? { ...(parsed.data as object), version } : parsed.data
-      if (
-        await insertOnce(this.Version, {
-          _id: version,
-          section,
-          changedBy: staffId,
-          changedAt: now,
-          before,
-          after,
-          note,
-        })
-      ) {
-        await this.rules.replace({ [section]: after } as never, section === 'earning' ? version : undefined)
-        return { version }
-      }
-    }
+    const appended = await this.versions.append(PROGRAMME, (head) => ({
+      section,
+      changedBy: staffId,
+      changedAt: now,
+      before,
+      after: section === 'earning' ? { ...(parsed.data as object), version: head.n + 1 } : parsed.data,
+      note,
+    }))
+    const { _id: version, after } = appended!.row
+    await this.rules.replace({ [section]: after } as never, section === 'earning' ? version : undefined)
+    return { version }
   }
 
   async history(): Promise<RuleVersion[]> {
