@@ -3,7 +3,15 @@ import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { View, Text, Image, Button } from '@tarojs/components'
 import { FULFILMENT_TEXT, GIFT_KIND_TEXT, type AddressView, type Fulfilment } from '@mall/shared'
 import { ApiError } from '../../services/api'
-import { fetchAddresses, fetchGift, imageSrc, redemptionUrl, redeemGift, type GiftDetail } from '../../services/mall'
+import {
+  MALL_PAGE,
+  fetchAddresses,
+  fetchGift,
+  imageSrc,
+  redemptionUrl,
+  redeemGift,
+  type GiftDetail,
+} from '../../services/mall'
 import { goToLogin, isLoggedIn, logout } from '../../services/session'
 import { useRemoteData } from '../../hooks/use-remote-data'
 import { createClaimKeys } from '../../lib/claim-keys'
@@ -48,6 +56,18 @@ export default function GiftPage() {
   })
 
   const g = gift.data
+  if (!giftId) {
+    return (
+      <View className='page gift-page'>
+        <View className='surface state-box gift-gone'>
+          <Text className='muted'>未指定礼品，请从积分商城进入</Text>
+          <Button className='btn-quiet' size='mini' onClick={() => void Taro.reLaunch({ url: MALL_PAGE })}>
+            去积分商城
+          </Button>
+        </View>
+      </View>
+    )
+  }
   if (!g) {
     return (
       <View className='page gift-page'>

@@ -67,6 +67,18 @@ export default function RedemptionPage() {
     }
   }
 
+  if (!id) {
+    return (
+      <View className='page redemption-page'>
+        <View className='surface state-box redemption-gone'>
+          <Text className='muted'>未指定兑换记录</Text>
+          <Text className='gift-link' onClick={() => void Taro.redirectTo({ url: MY_REDEMPTIONS_PAGE })}>
+            查看全部兑换 ›
+          </Text>
+        </View>
+      </View>
+    )
+  }
   if (!r) {
     return (
       <View className='page redemption-page'>
