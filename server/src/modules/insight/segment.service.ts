@@ -9,7 +9,7 @@ import {
   type SegmentVersionView,
   type SegmentView,
 } from '@mall/shared'
-import { insertOnce } from '../../db/connect'
+import { AppendChain } from '../../db/append-chain'
 import { DomainError } from '../../errors/domain-error'
 import type { MemberInsightService, ProfiledMember } from './insight.service'
 import { segmentVersionId, segmentVersionModel, type SegmentVersionDoc } from './segment.model'
@@ -36,12 +36,15 @@ export interface SegmentInput {
  */
 export class SegmentService {
   private readonly Version: Model<SegmentVersionDoc>
+  /** each segment's versions, a chain (db/append-chain.ts); a save names the version it read */
+  private readonly versions: AppendChain<SegmentVersionDoc>
 
   constructor(
     conn: Connection,
     private readonly insight: MemberInsightService,
   ) {
     this.Version = segmentVersionModel(conn)
+    this.versions = new AppendChain<SegmentVersionDoc>({ model: this.Version, rowId: segmentVersionId })
   }
 
   /**
@@ -106,8 +109,12 @@ export class SegmentService {
   async create(input: SegmentInput, staffId: string, now: Date): Promise<SegmentView> {
     for (;;) {
       const segmentId = `seg_${randomBytes(6).toString('hex')}`
-      const row = this.row(segmentId, 1, 'create', staffId, now, null, body(input), input.note)
-      if (await insertOnce(this.Version, row as unknown as Record<string, unknown>)) return view([row])
+      const row = await this.versions.insertAt(
+        segmentId,
+        1,
+        this.row(segmentId, 1, 'create', staffId, now, null, body(input), input.note),
+      )
+      if (row) return view([row])
     }
   }
 
@@ -122,8 +129,9 @@ export class SegmentService {
     const latest = this.checkLatest(versions, input.version)
     const after = body(input)
     if (JSON.stringify(after) === JSON.stringify(latest.after)) return view(versions)
-    const row = this.row(segmentId, latest.version + 1, 'update', staffId, now, latest.after, after, input.note)
-    await this.append(row)
+    const row = await this.append(
+      this.row(segmentId, latest.version + 1, 'update', staffId, now, latest.after, after, input.note),
+    )
     return view([row, ...versions])
   }
 
@@ -135,8 +143,9 @@ export class SegmentService {
     now: Date,
   ): Promise<{ id: string; version: number; deleted: true }> {
     const latest = this.checkLatest(await this.versionsOf(segmentId), version)
-    const row = this.row(segmentId, latest.version + 1, 'delete', staffId, now, latest.after, null, note)
-    await this.append(row)
+    const row = await this.append(
+      this.row(segmentId, latest.version + 1, 'delete', staffId, now, latest.after, null, note),
+    )
     return { id: segmentId, version: row.version, deleted: true }
   }
 
@@ -172,12 +181,13 @@ export class SegmentService {
   }
 
   /** The insert of `<id>:<n+1>` is the concurrency check: of two saves over version n, one fails here. */
-  private async append(row: SegmentVersionDoc): Promise<void> {
-    if (!(await insertOnce(this.Version, row as unknown as Record<string, unknown>))) {
+  private async append(fields: Omit<SegmentVersionDoc, '_id'>): Promise<SegmentVersionDoc> {
+    const row = await this.versions.insertAt(fields.segmentId, fields.version, fields)
+    if (!row)
       throw new DomainError('SEGMENT.VERSION_CONFLICT', 'segment changed since it was loaded', {
-        currentVersion: row.version,
+        currentVersion: fields.version,
       })
-    }
+    return row
   }
 
   private row(
@@ -189,9 +199,8 @@ export class SegmentService {
     before: SegmentBody | null,
     after: SegmentBody | null,
     note: string,
-  ): SegmentVersionDoc {
+  ): Omit<SegmentVersionDoc, '_id'> {
     return {
-      _id: segmentVersionId(segmentId, version),
       segmentId,
       version,
       action,
