@@ -185,6 +185,9 @@ export interface AppConfig {
   lifecycle: { shutdownTimeoutMs: number; devDbPort: number; indexesAtBoot: boolean; jobsEnabled: boolean }
 }
 
+/** Every environment variable the server reads (.env.example lists each; config/test checks it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape)
+
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`)

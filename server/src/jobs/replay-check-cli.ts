@@ -1,21 +1,16 @@
-import path from 'node:path'
-import { loadConfig } from '@mall/config'
-import { connectDatabase } from '../db/connect'
-import { startDevDb } from '../db/devdb'
+import { openCliContext } from '../cli/cli-context'
 import { LedgerService } from '../modules/ledger/ledger.service'
 import { MemberRepo } from '../modules/members/member.repo'
 import { replayCheck } from './replay-check'
 
 /**
  * `npm run replay-check`: rebuilds every wallet from its entries and compares with every stored
- * snapshot. Uses MONGODB_URI, or the embedded database's data directory. Exit 1 on any difference.
+ * snapshot. Uses MONGODB_URI, or the running server's embedded database on DEVDB_PORT, or the embedded
+ * database's data directory (cli-context.ts). Exit 1 on any difference.
  */
 async function main(): Promise<void> {
-  const config = loadConfig()
-  const devdb = config.db.uri
-    ? null
-    : await startDevDb({ dataDir: path.resolve(__dirname, '../../..', config.db.devDataDir) })
-  const conn = await connectDatabase(config.db.uri ?? devdb!.uri, config.db.name)
+  const cli = await openCliContext()
+  const { conn } = cli
   try {
     const report = await replayCheck(new LedgerService(conn, new MemberRepo(conn)))
     for (const d of report.differences.slice(0, 50)) console.log(`member ${d.memberId} seq ${d.seq}: ${d.problem}`)
@@ -24,8 +19,7 @@ async function main(): Promise<void> {
     )
     process.exitCode = report.differences.length === 0 ? 0 : 1
   } finally {
-    await conn.close()
-    await devdb?.stop()
+    await cli.close()
   }
 }
 
