@@ -31,8 +31,9 @@ export function formatNumber(n: number): string {
   return Number.isInteger(n) ? n.toLocaleString('zh-CN') : n.toLocaleString('zh-CN', { maximumFractionDigits: 2 })
 }
 
-/** A metric value with its unit; money in fen is shown in yuan. */
-export function formatMetric(value: number, unit: string): string {
+/** A metric value with its unit; money in fen is shown in yuan; null (nothing to measure) is 暂无数据. */
+export function formatMetric(value: number | null, unit: string): string {
+  if (value === null) return '暂无数据'
   const u = unit.trim()
   // Only the explicit 'fen' unit is money in fen ('分' is ambiguous: 积分 are also counted in 分).
   if (u === 'fen') return `¥${fenToYuan(value)}`

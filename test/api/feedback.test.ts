@@ -465,13 +465,13 @@ describe('feedback figures on the dashboard', () => {
       storeMetric('feedback_resolution_time'),
       storeMetric('feedback_resolution_rate'),
     ]).toEqual([1, 20, 60, 100])
-    // Another day: nothing, and no medians (shown as 0).
+    // Another day: nothing, and no medians (null: the console shows 暂无数据, not "0 分钟").
     const empty = (await api.http.get('/api/ops/kpis?from=2026-10-16&to=2026-10-16').set(bearer(await op()))).body
     expect(
       empty.metrics
         .filter((m: { key: string }) => m.key.startsWith('feedback_'))
         .map((m: { value: number }) => m.value),
-    ).toEqual([0, 0, 0, 0, 0])
+    ).toEqual([0, null, null, 0, 0])
     api.clock.runFrom(new Date())
   })
 })

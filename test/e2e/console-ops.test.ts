@@ -235,4 +235,38 @@ describe('operator console: audit log and stores from the API (Chromium, 1280px)
     expect(await fitsWidth(page)).toBe(true)
     expect(errors).toEqual([])
   })
+
+  it('dashboard: change against the previous period, 暂无数据 for an empty median, store scope, Chinese tables', async () => {
+    const api = ctx.api()
+    await api.addStore('Z03', '测试餐厅')
+    await api.loginStaff('dash-e2e-op', 'operator', null)
+    await api.loginMember('dash-e2e-a')
+    const { page } = ctx.browser()
+    await page.goto(`${api.url}/admin#/dashboard`)
+    await page.waitForSelector('[data-testid=login-username], nav.sidebar')
+    if (await page.locator('[data-testid=nav-logout]').count()) await page.click('[data-testid=nav-logout]')
+    const errors = await openConsoleAs(api, ctx.browser(), 'dash-e2e-op', '#/dashboard')
+    const card = (key: string) => page.locator(`[data-testid=kpi-metric][data-key=${key}]`)
+    await card('members_new').waitFor()
+    await page.waitForFunction(
+      () => document.querySelector('[data-key=members_new] [data-testid=kpi-metric-change]')?.textContent,
+    )
+    expect(await card('members_new').locator('[data-testid=kpi-metric-change]').textContent()).toMatch(
+      /较上期|上期为 0|与上期持平/,
+    )
+    expect(await card('feedback_first_response').locator('.metric-value').textContent()).toBe('暂无数据')
+    const funnel = page.locator('[data-testid=kpi-table]', { hasText: '已首购' })
+    expect(await funnel.count()).toBe(1)
+    expect(await page.locator('[data-testid=kpi-table]', { hasText: 'registered' }).count()).toBe(0)
+
+    await page.selectOption('[data-testid=kpi-store]', 'Z03')
+    await page.click('[data-testid=kpi-submit]')
+    await page.waitForFunction(() => document.querySelector('.range-note')?.textContent?.includes('Z03 测试餐厅'))
+    expect(await card('member_sales').locator('[data-testid=kpi-metric-scope]').textContent()).toBe('按门店')
+    expect(await card('members_total').locator('[data-testid=kpi-metric-scope]').textContent()).toBe('全商场')
+    expect(await page.textContent('[data-testid=kpi-store-note]')).toContain('只影响')
+    expect(await fitsWidth(page)).toBe(true)
+    await screenshot(page, 'console-dashboard-compare')
+    expect(errors).toEqual([])
+  })
 })

@@ -36,6 +36,7 @@ export interface SeriesPoint {
 export function KpiChart({ label, points }: { label: string; points: SeriesPoint[] }) {
   const canvas = useRef<HTMLCanvasElement>(null)
   const timeSeries = points.length > 0 && points.every((p) => DAY.test(p.x))
+  const counts = points.every((p) => Number.isInteger(p.y))
 
   useEffect(() => {
     const el = canvas.current
@@ -73,12 +74,16 @@ export function KpiChart({ label, points }: { label: string; points: SeriesPoint
         },
         scales: {
           x: { grid: { display: false }, ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: 10 } },
-          y: { beginAtZero: true, ticks: { callback: (v) => formatNumber(Number(v)) } },
+          // counts get whole-number ticks (no "0.5 人")
+          y: {
+            beginAtZero: true,
+            ticks: { precision: counts ? 0 : undefined, callback: (v) => formatNumber(Number(v)) },
+          },
         },
       },
     })
     return () => chart.destroy()
-  }, [label, points, timeSeries])
+  }, [label, points, timeSeries, counts])
 
   return (
     <div className='chart-box'>

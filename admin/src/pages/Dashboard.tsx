@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react'
-import type { KpiReport } from '@mall/shared'
+import { addDays, type KpiReport } from '@mall/shared'
 import { api, qs } from '../api'
 import { downloadCsv, toCsv } from '../csv'
 import { defaultRange, formatMetric } from '../format'
-import { useStores } from '../use-stores'
+import { storeLabel, useStores } from '../use-stores'
 import { KpiChart } from '../components/KpiChart'
 import { ChannelMix } from '../components/ChannelMix'
 import { DataTable, matrixColumns } from '../components/DataTable'
+import { MetricCard } from '../components/MetricCard'
 import { Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
 
 interface Query {
@@ -17,6 +18,14 @@ interface Query {
 
 const fileSuffix = (r: KpiReport['range']) => `${r.from}_${r.to}_${r.storeId ?? '全部门店'}`
 
+/** The period of the same length just before `from`..`to` (days, Shanghai). */
+export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  let days = 0
+  for (let d = from; d <= to && days < 400; d = addDays(d, 1)) days++
+  const prevTo = addDays(from, -1)
+  return { from: addDays(prevTo, -(days - 1)), to: prevTo }
+}
+
 export function DashboardPage() {
   const stores = useStores()
   const [draft, setDraft] = useState<Query>(() => ({ ...defaultRange(), storeId: '' }))
@@ -24,6 +33,12 @@ export function DashboardPage() {
   const [formError, setFormError] = useState<string | null>(null)
   const [state, reload] = useAsync(
     () => api<KpiReport>('GET', `/api/ops/kpis${qs({ from: query.from, to: query.to, storeId: query.storeId })}`),
+    [query],
+  )
+  // the previous period of equal length, for the comparison on each card (a failure leaves it out)
+  const prevRange = previousPeriod(query.from, query.to)
+  const [previous] = useAsync(
+    () => api<KpiReport>('GET', `/api/ops/kpis${qs({ ...prevRange, storeId: query.storeId })}`),
     [query],
   )
 
@@ -83,6 +98,9 @@ export function DashboardPage() {
               </option>
             ))}
           </select>
+          <small className='muted' data-testid='kpi-store-note'>
+            只影响消费、券核销、反馈和门店销售类指标
+          </small>
         </label>
         <button
           className='btn btn-primary'
@@ -111,23 +129,27 @@ export function DashboardPage() {
           {state.status === 'loading' && <Loading text='正在刷新…' />}
           <p className='range-note'>
             统计区间 {report.range.from} 至 {report.range.to}（上海时间），
-            {report.range.storeId ? `门店 ${report.range.storeId}` : '全部门店'}
+            {report.range.storeId
+              ? `门店 ${storeLabel(stores, report.range.storeId)}：标「按门店」的指标只计该门店，标「全商场」的不受门店筛选影响`
+              : '全部门店'}
+            ；对比上期 {prevRange.from} 至 {prevRange.to}
           </p>
           {report.metrics.length === 0 && report.series.length === 0 && report.tables.length === 0 && (
             <Empty text='该时段没有数据' />
           )}
           <div className='metric-grid'>
             {report.metrics.map((m) => (
-              <div className='metric-card' key={m.key} data-testid='kpi-metric' data-key={m.key}>
-                <div className='metric-label'>{m.label}</div>
-                <div className='metric-value'>{formatMetric(m.value, m.unit)}</div>
-                <p className='definition'>{m.definition}</p>
-              </div>
+              <MetricCard
+                key={m.key}
+                metric={m}
+                previous={previous.data?.metrics.find((p) => p.key === m.key)}
+                storeFiltered={report.range.storeId !== null}
+              />
             ))}
           </div>
           <div className='chart-grid'>
             {report.series.map((s) => (
-              <Panel key={s.key} title={s.label}>
+              <Panel key={s.key} title={<ScopedTitle label={s.label} scoped={s.storeScoped} range={report.range} />}>
                 <div data-testid='kpi-chart' data-key={s.key}>
                   {s.points.length > 0 ? (
                     <KpiChart label={s.label} points={s.points} />
@@ -143,7 +165,7 @@ export function DashboardPage() {
           {report.tables.map((t) => (
             <Panel
               key={t.key}
-              title={t.label}
+              title={<ScopedTitle label={t.label} scoped={t.storeScoped} range={report.range} />}
               extra={
                 <button
                   className='btn btn-small'
@@ -168,5 +190,15 @@ export function DashboardPage() {
         </div>
       )}
     </div>
+  )
+}
+
+/** A chart's or table's title; with a store chosen, whether the store filter applies to it. */
+function ScopedTitle({ label, scoped, range }: { label: string; scoped?: boolean; range: KpiReport['range'] }) {
+  return (
+    <>
+      {label}
+      {range.storeId && <span className={`tag scope${scoped ? ' active' : ''}`}>{scoped ? '按门店' : '全商场'}</span>}
+    </>
   )
 }

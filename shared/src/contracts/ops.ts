@@ -11,18 +11,22 @@ export const kpiQuery = z.strictObject({
 })
 export type KpiQuery = z.infer<typeof kpiQuery>
 
+/** `storeScoped`: the figure honours the store filter (the others are mall-wide whatever the filter). */
 const metric = z.object({
   key: z.string(),
   label: z.string(),
-  value: z.number(),
+  /** null when there is nothing to measure (a median of no tickets): shown as 暂无数据, not as 0 */
+  value: z.number().nullable(),
   unit: z.string(),
   definition: z.string(),
+  storeScoped: z.boolean().optional(),
 })
 const series = z.object({
   key: z.string(),
   label: z.string(),
   definition: z.string(),
   points: z.array(z.object({ x: z.string(), y: z.number() })),
+  storeScoped: z.boolean().optional(),
 })
 
 export const kpiReport = z.object({
@@ -36,6 +40,7 @@ export const kpiReport = z.object({
       definition: z.string(),
       columns: z.array(z.string()),
       rows: z.array(z.array(z.union([z.string(), z.number()]))),
+      storeScoped: z.boolean().optional(),
     }),
   ),
 })

@@ -193,17 +193,17 @@ export class FeedbackService {
         {
           key: 'feedback_first_response',
           label: '首次响应时长（中位数）',
-          value: f.medianFirstResponseMinutes ?? 0,
+          value: f.medianFirstResponseMinutes,
           unit: '分钟',
           definition:
-            '区间内提交的反馈中已得到响应的，从提交到首次回复（或直接关闭）的分钟数中位数；没有已响应的反馈时记 0',
+            '区间内提交的反馈中已得到响应的，从提交到首次回复（或直接关闭）的分钟数中位数；没有已响应的反馈时暂无数据',
         },
         {
           key: 'feedback_resolution_time',
           label: '解决时长（中位数）',
-          value: f.medianResolutionMinutes ?? 0,
+          value: f.medianResolutionMinutes,
           unit: '分钟',
-          definition: '区间内提交且已关闭的反馈，从提交到关闭的分钟数中位数；没有已关闭的反馈时记 0',
+          definition: '区间内提交且已关闭的反馈，从提交到关闭的分钟数中位数；没有已关闭的反馈时暂无数据',
         },
         {
           key: 'feedback_resolution_rate',

@@ -16,6 +16,30 @@ import type { LedgerService } from '../ledger/ledger.service'
 import type { StoreSalesService } from '../staff/store-sales.service'
 
 const ISSUED = new Set(['earn', 'welcome', 'checkin', 'referral', 'adjust'])
+/**
+ * Figures the store filter narrows: those from purchases, coupon redemptions (at a store), declared
+ * store sales and feedback (naming a store). Members, points, check-ins and invites are mall-wide.
+ */
+const STORE_SCOPED = new Set([
+  'repeat_rate',
+  'member_sales',
+  'avg_ticket',
+  'coupon_redemption_rate',
+  'member_sales_share',
+  'nonmember_avg_ticket',
+  'purchases',
+  'coupons',
+])
+const scoped = <T extends { key: string }>(items: T[]) =>
+  items.map((i) => ({ ...i, storeScoped: STORE_SCOPED.has(i.key) || i.key.startsWith('feedback_') }))
+/** The states of an invited friend, as the member app names them. */
+const REFERRAL_STATES: [string, string][] = [
+  ['registered', '已注册'],
+  ['qualified', '已首购'],
+  ['rewarded', '已奖励'],
+  ['capped', '已达上限'],
+  ['reversed', '已退回'],
+]
 const SPENT = new Set(['redeem', 'coupon'])
 
 /**
@@ -126,7 +150,8 @@ export class KpiService {
     const perDay = <T>(rows: T[], at: (r: T) => Date) =>
       days.map((d) => ({ x: d, y: rows.filter((r) => shanghaiDay(at(r)) === d).length }))
 
-    return {
+    const { tiers: tierDefinitions } = await this.rules.current()
+    const report: KpiReport = {
       range: { from: q.from, to: q.to, storeId: q.storeId ?? null },
       metrics: [
         {
@@ -257,10 +282,7 @@ export class KpiService {
           label: '邀请漏斗',
           definition: '区间内被邀请注册的好友按当前状态统计',
           columns: ['状态', '人数'],
-          rows: ['registered', 'qualified', 'rewarded', 'capped', 'reversed'].map((s) => [
-            s,
-            referrals.filter((r) => r.status === s).length,
-          ]),
+          rows: REFERRAL_STATES.map(([s, label]) => [label, referrals.filter((r) => r.status === s).length]),
         },
         {
           key: 'streaks',
@@ -274,12 +296,20 @@ export class KpiService {
           label: '会员等级分布',
           definition: '当前各等级会员数',
           columns: ['等级', '人数'],
-          rows: [...tiers.entries()].sort(([a], [b]) => a - b).map(([l, n]) => [l, n]),
+          rows: [...tiers.entries()]
+            .sort(([a], [b]) => a - b)
+            .map(([l, n]) => [tierDefinitions.find((t) => t.level === l)?.name ?? `等级 ${l}`, n]),
         },
         tierMovement,
         ...feedback.tables,
         ...lifecycle.tables,
       ],
+    }
+    return {
+      ...report,
+      metrics: scoped(report.metrics),
+      series: scoped(report.series),
+      tables: scoped(report.tables),
     }
   }
 }
