@@ -17,7 +17,7 @@ import {
   type KpiReport,
 } from '@mall/shared'
 import type { FeedbackCategory } from '@mall/shared'
-import { insertOnce } from '../../db/connect'
+import { AppendChain } from '../../db/append-chain'
 import { updateIf } from '../../db/guarded-write'
 import { DomainError } from '../../errors/domain-error'
 import { storeModel, type StoreDoc } from '../stores/store.model'
@@ -58,10 +58,20 @@ export class FeedbackService {
   private readonly Change: Model<FeedbackChangeDoc>
   private readonly Photo: Model<FeedbackPhotoDoc>
   private readonly Store: Model<StoreDoc>
+  /** A member's tickets, `<memberId>-<n>` (db/append-chain.ts); a new one starts from the member's newest. */
+  private readonly tickets: AppendChain<FeedbackTicketDoc>
+  /** A ticket's changes, `<ticketId>#<rev>`; the ticket row's `rev` is the hint. */
+  private readonly changes: AppendChain<FeedbackChangeDoc>
 
   constructor(conn: Connection) {
     ;({ Ticket: this.Ticket, Change: this.Change, Photo: this.Photo } = feedbackModels(conn))
     this.Store = storeModel(conn)
+    this.tickets = new AppendChain<FeedbackTicketDoc>({
+      model: this.Ticket,
+      rowId: (memberId, n) => `${memberId}-${n}`,
+      hints: { read: async (memberId) => ({ n: (await this.newestTicket(memberId))?.seq ?? 0, value: null }) },
+    })
+    this.changes = new AppendChain<FeedbackChangeDoc>({ model: this.Change, rowId: (id, rev) => `${id}#${rev}` })
   }
 
   async submit(memberId: string, input: FeedbackSubmitRequest, now: Date): Promise<FeedbackTicket> {
@@ -79,28 +89,23 @@ export class FeedbackService {
         createdAt: now,
       } as never)
     }
-    for (;;) {
-      const last = await this.Ticket.findOne({ memberId }, { seq: 1 }).sort({ seq: -1 }).lean<{ seq: number }>().exec()
-      const seq = (last?.seq ?? 0) + 1
-      const doc: FeedbackTicketDoc = {
-        _id: `${memberId}-${seq}`,
-        memberId,
-        seq,
-        category: input.category,
-        text: input.text,
-        storeId: input.storeId ?? null,
-        photoId,
-        status: 'open',
-        assignee: null,
-        createdAt: now,
-        updatedAt: now,
-        firstResponseAt: null,
-        closedAt: null,
-        rev: 1,
-        history: [{ at: now, actor: 'member', actorId: memberId, action: 'submit', status: 'open', text: null }],
-      }
-      if (await insertOnce(this.Ticket, doc as never)) return view(doc, 'member')
-    }
+    const appended = await this.tickets.append(memberId, (head) => ({
+      memberId,
+      seq: head.n + 1,
+      category: input.category,
+      text: input.text,
+      storeId: input.storeId ?? null,
+      photoId,
+      status: 'open',
+      assignee: null,
+      createdAt: now,
+      updatedAt: now,
+      firstResponseAt: null,
+      closedAt: null,
+      rev: 1,
+      history: [{ at: now, actor: 'member', actorId: memberId, action: 'submit', status: 'open', text: null }],
+    }))
+    return view(appended!.row, 'member')
   }
 
   /** The member's own tickets, newest first, with their history (replies included). */
@@ -232,6 +237,10 @@ export class FeedbackService {
     }
   }
 
+  private newestTicket(memberId: string): Promise<{ seq: number } | null> {
+    return this.Ticket.findOne({ memberId }, { seq: 1 }).sort({ seq: -1 }).lean<{ seq: number }>().exec()
+  }
+
   /** A ticket by id; with `ownerId`, another member's ticket is reported as not existing. */
   private async load(ticketId: string, ownerId?: string): Promise<FeedbackTicketDoc> {
     let ticket = await this.Ticket.findById(ticketId).lean<FeedbackTicketDoc>().exec()
@@ -240,9 +249,7 @@ export class FeedbackService {
     // The change rows decide; the ticket row is their cache. Changes claimed but not on the row yet (a
     // writer that is still running or died, or a late write of an older rev) are applied on the way.
     for (;;) {
-      const pending = await this.Change.findById(`${ticketId}#${ticket.rev + 1}`)
-        .lean<FeedbackChangeDoc>()
-        .exec()
+      const pending = await this.changes.row(ticketId, ticket.rev + 1)
       if (!pending) return ticket
       ticket = await this.apply(ticket, pending.event)
     }
@@ -262,7 +269,6 @@ export class FeedbackService {
   ): Promise<FeedbackTicketDoc> {
     for (;;) {
       const t = await this.load(ticketId, ownerId)
-      const _id = `${ticketId}#${t.rev + 1}`
       const status = feedbackTransition(t.status, action)
       if (!status)
         throw new DomainError('FEEDBACK.INVALID_TRANSITION', `cannot ${action} a ticket that is ${t.status}`, {
@@ -270,7 +276,7 @@ export class FeedbackService {
           action,
         })
       const event: FeedbackEventDoc = { at: now, actor: actor.kind, actorId: actor.id, action, status, text }
-      if (!(await insertOnce(this.Change, { _id, ticketId, rev: t.rev + 1, event }))) continue
+      if (!(await this.changes.insertAt(ticketId, t.rev + 1, { ticketId, rev: t.rev + 1, event }))) continue
       const after = await this.apply(t, event)
       if (actor.kind === 'staff' && isFeedbackResponse(action)) {
         const response = { ticketId, memberId: t.memberId, category: t.category, rev: t.rev + 1, text, at: now }
