@@ -79,7 +79,8 @@ async function main(): Promise<void> {
     lifecycle.draining = true
     logger.info({ signal, inFlight: inFlight.count() }, 'shutting down: draining')
     const [cut] = await Promise.all([drain(server, inFlight, shutdownTimeoutMs), stopScheduler(shutdownTimeoutMs)])
-    logger.info({ cut }, 'drained')
+    const givenBack = await leases.giveBack().catch(() => 0)
+    logger.info({ cut, givenBack }, 'drained')
     health.stop()
     await conn.close().catch(() => undefined)
     await devdb?.stop()

@@ -83,6 +83,25 @@ describe('job leases', () => {
     expect(await b.runOnce('evaluate-tiers', 'P1', 600_000, t0 + 1_000, job)).toMatchObject({ ran: true, attempt: 1 })
   })
 
+  it('a process shutting down gives back the leases of runs it could not finish: taken over at once', async () => {
+    const leaving = new JobLeases(conn(), 'leaving')
+    const staying = new JobLeases(conn(), 'staying')
+    const t0 = Date.parse('2026-06-11T02:00:00Z')
+    const cutOff = leaving.runOnce('evaluate-tiers', 'P2', 600_000, t0, () => new Promise<number>(() => undefined))
+    await new Promise((r) => setTimeout(r, 100))
+    expect(await staying.runOnce('evaluate-tiers', 'P2', 600_000, t0 + 1_000, async () => 1)).toEqual({
+      ran: false,
+      reason: 'held',
+    })
+    expect(await leaving.giveBack()).toBe(1)
+    expect(await staying.runOnce('evaluate-tiers', 'P2', 600_000, t0 + 2_000, async () => 2)).toEqual({
+      ran: true,
+      result: 2,
+      attempt: 1,
+    })
+    void cutOff
+  })
+
   it('the latest lease names the process running the jobs', async () => {
     const leases = new JobLeases(conn(), 'holder-latest')
     await leases.runOnce('latest-probe', 'P9', 60_000, Date.parse('2030-01-01T00:00:00Z'), async () => 0)

@@ -51,6 +51,8 @@ export type LeaseOutcome<T> =
 
 export class JobLeases {
   private readonly Lease: Model<JobLeaseDoc>
+  /** leases this process holds for runs in progress */
+  private readonly running = new Set<string>()
 
   constructor(
     conn: Connection,
@@ -74,12 +76,15 @@ export class JobLeases {
       const row = { _id, job, period, holder: this.holder, at: new Date(nowMs) }
       if (await insertOnce(this.Lease, { ...row, expiresAt: new Date(nowMs + JOB_LEASE_RETENTION_MS) })) {
         let result: T
+        this.running.add(_id)
         try {
           result = await run()
         } catch (err) {
           // Given back at once: the next tick of any process takes the period over.
           await updateById(this.Lease, _id, { $set: { failedAt: new Date() } }).catch(() => undefined)
           throw err
+        } finally {
+          this.running.delete(_id)
         }
         await updateById(this.Lease, _id, { $set: { doneAt: new Date() } })
         return { ran: true, result, attempt }
@@ -90,6 +95,16 @@ export class JobLeases {
       if (!held.failedAt && nowMs - new Date(held.at).getTime() < timeoutMs) return { ran: false, reason: 'held' }
     }
     return { ran: false, reason: 'gave-up' }
+  }
+
+  /**
+   * Shutdown: the leases of runs still in progress are given back (marked failed), so another process
+   * takes their periods over at its next tick instead of after the timeout.
+   */
+  async giveBack(): Promise<number> {
+    const held = [...this.running]
+    await Promise.all(held.map((id) => updateById(this.Lease, id, { $set: { failedAt: new Date() } })))
+    return held.length
   }
 
   /** The most recent lease taken: who is running the jobs now (readiness reports it). */
