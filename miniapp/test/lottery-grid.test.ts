@@ -65,5 +65,6 @@ describe('lottery grid', () => {
     expect(prizeWhere(draw())).toBe('+88 积分已到账')
     expect(prizeWhere(draw({ prize: { id: 'c', name: '券', kind: 'coupon', points: 0 } }))).toBe('已放入我的优惠券')
     expect(prizeWhere(draw({ state: 'pending' }))).toBe('结果处理中')
+    expect(prizeWhere(draw({ prize: { id: 'g', name: '咖啡', kind: 'gift', points: 0 } }))).toContain('服务台领取')
   })
 })

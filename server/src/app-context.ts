@@ -318,7 +318,7 @@ export function buildContext(deps: AppDeps): AppContext {
     receiptPhotoRules: receiptPhotos.rules,
     receiptOcr: receiptPhotos.ocr,
     pointsMall,
-    lottery: buildLottery(conn, { ledger, members, rules, coupons: couponClaims, catalog: couponCatalog }),
+    lottery: buildLottery(conn, { ledger, members, rules, coupons: couponClaims, catalog: couponCatalog, pointsMall }),
     wechatPayOps: new WechatPayOps(wechatPayModels(conn)),
     pointsClaims: new PointsClaimService(pointsClaimModels(conn), purchases, members, rules, {
       models: wechatPayModels(conn),

@@ -106,6 +106,8 @@ describe('lottery setup contract', () => {
       'a coupon prize without a template',
       { prizes: [{ ...base.prizes[0], kind: 'coupon', points: 0 }, base.prizes[1]] },
     ],
+    ['a gift prize without a gift', { prizes: [{ ...base.prizes[0], kind: 'gift', points: 0 }, base.prizes[1]] }],
+    ['a points prize naming a gift', { prizes: [{ ...base.prizes[0], giftId: '123456' }, base.prizes[1]] }],
     ['an end before the start', { endsAt: '2026-11-01T00:00:00.000Z' }],
   ])('refuses %s', (_, over) => {
     expect(lotteryInput.safeParse({ ...base, ...over }).success).toBe(false)

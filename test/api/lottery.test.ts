@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { LotteryInput, LotteryPrizeInput, MemberLoginResponse } from '@mall/shared'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { createTemplate } from '../support/coupon-helpers'
+import { createGift } from '../support/mall-helpers'
 import { balanceOf } from '../support/points-helpers'
 import { transitionHooks } from '../../server/src/db/transitions'
 
@@ -203,6 +204,27 @@ describe('prize stock', () => {
   })
 })
 
+describe('gift prizes', () => {
+  it("hands a points-mall gift out through the mall's grant (a pickup redemption), and falls back when it runs out", async () => {
+    const giftId = await createGift(api, operator, { name: '星巴克中杯咖啡', stock: 1, perMemberLimit: 2 })
+    const delivered = await createGift(api, operator, { fulfilment: ['delivery'] })
+    const refused = await ops('post', '').send(
+      lottery({ prizes: prizes({ kind: 'gift', name: '咖啡', points: 0, giftId: delivered }) }),
+    )
+    expect(refused.status).toBe(422)
+    expect(refused.body.error.code).toBe('LOTTERY.PRIZE_UNSUITABLE')
+    const id = await liveLottery({ prizes: prizes({ kind: 'gift', name: '咖啡', points: 0, giftId }) })
+    const m = await memberWith(100)
+    const won = await draw(m, id)
+    expect(won.body.draw).toMatchObject({ prize: { id: 'main', kind: 'gift', name: '咖啡' }, fallback: null })
+    const mine = await api.http.get('/api/me/mall/redemptions').set(bearer(m.accessToken))
+    expect(JSON.stringify(mine.body)).toContain('星巴克中杯咖啡')
+    const second = await draw(m, id)
+    expect(second.body.draw).toMatchObject({ prize: { id: 'thanks' }, fallback: 'sold_out' })
+    expect(await balanceOf(api, m)).toBe(60) // two draws paid, a gift costs the winner nothing more
+  })
+})
+
 describe('frozen prizes (fuco-report #95)', () => {
   it('a live edit never lets a probability-1 quantity-1 prize be won twice, even with 20 draws racing the edit', async () => {
     const id = await liveLottery({ prizes: prizes({ name: '免单大奖', stock: 1 }) })
@@ -353,6 +375,8 @@ describe('crash recovery', () => {
     expect(after.body.items).toHaveLength(1)
     expect(after.body.items[0]).toMatchObject({ state: 'settled', prize: { id: 'main', points: 30 } })
     // Nothing is left for a later sweep.
-    expect((await api.http.post('/api/ops/jobs/sweep-lottery-draws').set(bearer(operator)).send({})).body.result).toBe(0)
+    expect((await api.http.post('/api/ops/jobs/sweep-lottery-draws').set(bearer(operator)).send({})).body.result).toBe(
+      0,
+    )
   })
 })

@@ -3,6 +3,7 @@ import {
   LOTTERY_STATUS_LABELS,
   ppmToPercent,
   type CouponTemplate,
+  type GiftConfigView,
   type LotteryAuditRow,
   type LotteryReportView,
   type LotteryView,
@@ -26,6 +27,8 @@ const SUSPICIOUS_P = 0.01
 export function LotteryPage() {
   const [list, reload] = useAsync(() => api<{ items: LotteryView[] }>('GET', '/api/ops/lotteries'), [])
   const [templates] = useAsync(() => api<{ items: CouponTemplate[] }>('GET', '/api/ops/coupon-templates'), [])
+  const [gifts] = useAsync(() => api<{ items: GiftConfigView[] }>('GET', '/api/ops/mall/gifts'), [])
+  const giftItems = (gifts.data?.items ?? []).filter((g) => g.fulfilment.includes('pickup'))
   const [formKey, setFormKey] = useState(0)
   const [versionOf, setVersionOf] = useState<LotteryView | null>(null)
   const [detail, setDetail] = useState<{
@@ -108,6 +111,7 @@ export function LotteryPage() {
           mode='create'
           initial={emptyLotteryForm()}
           templates={templateItems}
+          gifts={giftItems}
           busy={busy}
           onSubmit={(f) => {
             const built = parseLottery(f)
@@ -135,6 +139,7 @@ export function LotteryPage() {
             mode='version'
             initial={formFromVersion(versionOf.versions.at(-1)!)}
             templates={templateItems}
+            gifts={giftItems}
             busy={busy}
             onCancel={() => setVersionOf(null)}
             onSubmit={(f) => {

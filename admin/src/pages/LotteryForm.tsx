@@ -7,6 +7,7 @@ import {
   lotteryVersionInput,
   shanghaiDateTime,
   type CouponTemplate,
+  type GiftConfigView,
   type LotteryPrizeInput,
   type LotteryPrizeKind,
   type LotteryVersionView,
@@ -21,6 +22,7 @@ interface PrizeRow {
   kind: LotteryPrizeKind
   points: string
   couponTemplateId: string
+  giftId: string
   stock: string
   percent: string
 }
@@ -44,6 +46,7 @@ const thanks = (): PrizeRow => ({
   kind: 'none',
   points: '',
   couponTemplateId: '',
+  giftId: '',
   stock: '',
   percent: '70',
 })
@@ -58,7 +61,16 @@ export function emptyLotteryForm(): LotteryFormValues {
     endsAt: localAt(Date.now() + 30 * 86400_000),
     effectiveFrom: localAt(Date.now() + 3600_000),
     prizes: [
-      { id: 'p1', name: '100积分', kind: 'points', points: '100', couponTemplateId: '', stock: '100', percent: '30' },
+      {
+        id: 'p1',
+        name: '100积分',
+        kind: 'points',
+        points: '100',
+        couponTemplateId: '',
+        giftId: '',
+        stock: '100',
+        percent: '30',
+      },
       thanks(),
     ],
     consolationPrizeId: 'thanks',
@@ -75,6 +87,7 @@ export function formFromVersion(v: LotteryVersionView): LotteryFormValues {
       kind: p.kind,
       points: p.points ? String(p.points) : '',
       couponTemplateId: p.couponTemplateId ?? '',
+      giftId: p.giftId ?? '',
       stock: p.stock === null ? '' : String(p.stock),
       percent: String(p.probabilityPpm / 10_000),
     })),
@@ -89,6 +102,7 @@ function prizesOf(f: LotteryFormValues): LotteryPrizeInput[] {
     kind: p.kind,
     points: p.kind === 'points' ? Number(p.points) : 0,
     couponTemplateId: p.kind === 'coupon' ? p.couponTemplateId || null : null,
+    giftId: p.kind === 'gift' ? p.giftId || null : null,
     stock: p.stock.trim() === '' ? null : Number(p.stock),
     probabilityPpm: Math.round(Number(p.percent) * 10_000),
   }))
@@ -141,11 +155,13 @@ export function LotteryForm(props: {
   mode: 'create' | 'version'
   initial: LotteryFormValues
   templates: CouponTemplate[]
+  /** points-mall gifts with pickup at the desk (the ones a lottery can hand out) */
+  gifts: GiftConfigView[]
   busy: boolean
   onSubmit: (f: LotteryFormValues) => void
   onCancel?: () => void
 }) {
-  const { mode, templates, busy } = props
+  const { mode, templates, gifts, busy } = props
   const [f, setF] = useState(props.initial)
   const set = <K extends keyof LotteryFormValues>(k: K, v: LotteryFormValues[K]) => setF((x) => ({ ...x, [k]: v }))
   const setPrize = (i: number, patch: Partial<PrizeRow>) =>
@@ -203,7 +219,7 @@ export function LotteryForm(props: {
             <th>编号</th>
             <th>奖品名称</th>
             <th>类型</th>
-            <th>积分 / 优惠券</th>
+            <th>积分 / 优惠券 / 礼品</th>
             <th className='num'>库存（空=不限）</th>
             <th className='num'>概率 %</th>
             <th>兜底</th>
@@ -243,6 +259,16 @@ export function LotteryForm(props: {
                     {templates.map((t) => (
                       <option key={t._id} value={t._id}>
                         {t._id} {t.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+                {p.kind === 'gift' && (
+                  <select value={p.giftId} onChange={(e) => setPrize(i, { giftId: e.target.value })}>
+                    <option value=''>请选择礼品（服务台自提）</option>
+                    {gifts.map((g) => (
+                      <option key={g.giftId} value={g.giftId}>
+                        {g.giftId} {g.name}
                       </option>
                     ))}
                   </select>

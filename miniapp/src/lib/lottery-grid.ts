@@ -47,10 +47,11 @@ export function fallbackNote(draw: LotteryDrawView): string | null {
   return null
 }
 
-/** What the prize became, for my draws: 积分 arrive in the wallet, 券 in my coupons. */
+/** What the prize became, for my draws: 积分 arrive in the wallet, 券 in my coupons, 礼品 in my redemptions. */
 export function prizeWhere(draw: LotteryDrawView): string {
   if (draw.state === 'pending') return '结果处理中'
   if (draw.prize.kind === 'points') return `+${draw.prize.points} 积分已到账`
   if (draw.prize.kind === 'coupon') return '已放入我的优惠券'
+  if (draw.prize.kind === 'gift') return '请凭领取码到服务台领取（我的兑换）'
   return '未中奖'
 }

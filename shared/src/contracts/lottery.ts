@@ -9,11 +9,12 @@ import type { PrizeFairness } from '../rules/lottery'
  * Shanghai day, and wins one of the prizes. A version of the prizes is frozen once saved; a change is
  * a new version that takes effect at a stated time (docs/lottery.md).
  */
-export const LOTTERY_PRIZE_KINDS = ['points', 'coupon', 'none'] as const
+export const LOTTERY_PRIZE_KINDS = ['points', 'coupon', 'gift', 'none'] as const
 export type LotteryPrizeKind = (typeof LOTTERY_PRIZE_KINDS)[number]
 export const LOTTERY_PRIZE_KIND_LABELS: Record<LotteryPrizeKind, string> = {
   points: '积分',
   coupon: '优惠券',
+  gift: '积分商城礼品',
   none: '谢谢参与',
 }
 
@@ -42,6 +43,12 @@ export const lotteryPrizeInput = z
       .regex(/^\d{6}$/)
       .nullable()
       .default(null),
+    /** gift prizes: a points-mall gift with pickup at the service desk, granted through the mall */
+    giftId: z
+      .string()
+      .regex(/^\d{6}$/)
+      .nullable()
+      .default(null),
     /** how many can ever be won (over all versions); null = unlimited */
     stock: z.number().int().min(1).max(1_000_000).nullable(),
     probabilityPpm: z.number().int().min(0).max(LOTTERY_RNG_RANGE),
@@ -51,6 +58,10 @@ export const lotteryPrizeInput = z
   .refine((p) => (p.kind === 'coupon') === (p.couponTemplateId !== null), {
     message: 'a coupon prize (and only one) names a coupon template',
     path: ['couponTemplateId'],
+  })
+  .refine((p) => (p.kind === 'gift') === (p.giftId !== null), {
+    message: 'a gift prize (and only one) names a points-mall gift',
+    path: ['giftId'],
   })
 export type LotteryPrizeInput = z.infer<typeof lotteryPrizeInput>
 

@@ -23,6 +23,7 @@ import RemoteState from '../../components/remote-state'
 import './index.css'
 
 const SPIN_MS = 70
+const PRIZE_ICONS = { points: '积', coupon: '券', gift: '礼', none: '谢' } as const
 
 interface Board {
   lotteries: MemberLotteryView[]
@@ -195,9 +196,7 @@ export default function LotteryPage() {
                 data-active={active === ring ? 'true' : 'false'}
                 data-prize={prize.id}
               >
-                <Text className={`lottery-cell__icon kind-${prize.kind}`}>
-                  {prize.kind === 'points' ? '积' : prize.kind === 'coupon' ? '券' : '谢'}
-                </Text>
+                <Text className={`lottery-cell__icon kind-${prize.kind}`}>{PRIZE_ICONS[prize.kind]}</Text>
                 <Text className='lottery-cell__name'>{prize.name}</Text>
                 {prize.soldOut ? <Text className='lottery-cell__out'>已抽完</Text> : null}
               </View>

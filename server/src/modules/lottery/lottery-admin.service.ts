@@ -23,6 +23,7 @@ import {
   type LotteryModels,
   type LotteryVersionDoc,
 } from './lottery.model'
+import type { LotteryGifts } from './lottery.module'
 import type { PrizeStock } from './prize-stock'
 
 export const budgetKey = (lotteryId: string) => `lottery:${lotteryId}`
@@ -39,7 +40,12 @@ export class LotteryAdminService {
 
   constructor(
     private readonly m: LotteryModels,
-    private readonly deps: { catalog: CouponCatalogService; stock: PrizeStock; budget: BudgetChain },
+    private readonly deps: {
+      catalog: CouponCatalogService
+      gifts: LotteryGifts
+      stock: PrizeStock
+      budget: BudgetChain
+    },
   ) {
     this.states = new LotteryStates(m)
   }
@@ -194,6 +200,12 @@ export class LotteryAdminService {
     const found = await this.deps.catalog.templatesById(ids)
     if (ids.some((t) => !found.has(t)))
       throw new DomainError('LOTTERY.PRIZE_UNSUITABLE', 'a coupon prize names a template that does not exist')
+    for (const p of prizes)
+      if (p.giftId && !(await this.deps.gifts.grantable(p.giftId)))
+        throw new DomainError(
+          'LOTTERY.PRIZE_UNSUITABLE',
+          'a gift prize names a gift that does not exist or has no pickup',
+        )
   }
 
   /**

@@ -23,6 +23,7 @@ import {
   type LotteryOutcomeDoc,
   type LotteryVersionDoc,
 } from './lottery.model'
+import type { LotteryGifts } from './lottery.module'
 import type { PrizeStock } from './prize-stock'
 
 const STALE_DRAW_MS = 30_000
@@ -37,6 +38,7 @@ export interface LotteryDrawDeps {
   rules: ProgramRules
   coupons: CouponClaimService
   Coupon: Model<CouponDoc>
+  gifts: LotteryGifts
   stock: PrizeStock
   budget: BudgetChain
   /** the RNG: uniform in [0, 1,000,000) from crypto.randomInt unless a test passes its own */
@@ -208,6 +210,11 @@ export class LotteryDrawService {
       couponId = await this.grantCoupon(d, picked.couponTemplateId!, now)
       if (!couponId) fallback = 'sold_out'
     }
+    let giftRedemptionId: string | null = null
+    if (!fallback && picked.kind === 'gift') {
+      giftRedemptionId = await this.grantGift(d, picked.giftId!, now)
+      if (!giftRedemptionId) fallback = 'sold_out'
+    }
     return {
       _id: d._id,
       lotteryId: d.lotteryId,
@@ -216,8 +223,19 @@ export class LotteryDrawService {
       fallback,
       slot,
       couponId,
+      giftRedemptionId,
       at: now,
       settled: false,
+    }
+  }
+
+  /** The gift through the mall's grant, keyed by the draw (a repeat gets the same redemption). Null when refused. */
+  private async grantGift(d: LotteryDrawDoc, giftId: string, now: Date): Promise<string | null> {
+    try {
+      return await this.deps.gifts.grant(d.memberId, giftId, `lottery:${d._id}`, now)
+    } catch (err) {
+      if (err instanceof DomainError) return null
+      throw err
     }
   }
 

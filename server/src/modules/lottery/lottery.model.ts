@@ -73,6 +73,8 @@ export interface LotteryOutcomeDoc {
   /** the stock slot taken, if the prize has a stock */
   slot: number | null
   couponId: string | null
+  /** the points-mall redemption a gift prize became (picked up at the service desk) */
+  giftRedemptionId?: string | null
   at: Date
   settled: boolean
 }
@@ -173,6 +175,7 @@ const outcomeSchema = new Schema<LotteryOutcomeDoc>(
     fallback: { type: String, default: null },
     slot: { type: Number, default: null },
     couponId: { type: String, default: null },
+    giftRedemptionId: { type: String, default: null },
     at: Date,
     settled: Boolean,
   },
