@@ -15,10 +15,10 @@ const FILTERS: { value: RedemptionStatus | ''; label: string }[] = [
 ]
 
 const COLUMNS: Column<Row>[] = [
-  { key: 'redemptionId', title: '兑换单号', className: 'mono' },
+  { key: 'redemptionId', title: '兑换单号', className: 'mono nowrap' },
   { key: 'giftName', title: '礼品' },
-  { key: 'memberId', title: '会员编号', className: 'mono' },
-  { key: 'pricePoints', title: '积分', numeric: true },
+  { key: 'memberId', title: '会员编号', className: 'mono nowrap' },
+  { key: 'pricePoints', title: '积分', numeric: true, className: 'nowrap' },
   { key: 'redeemedAt', title: '兑换时间', className: 'nowrap', render: (r) => formatInstant(r.redeemedAt) },
   {
     key: 'address',
@@ -26,7 +26,7 @@ const COLUMNS: Column<Row>[] = [
     render: (r) =>
       r.address ? `${r.address.name} ${r.address.phone} ${r.address.region} ${r.address.detail}` : '自提',
   },
-  { key: 'status', title: '状态', render: (r) => r.statusText },
+  { key: 'status', title: '状态', className: 'nowrap', render: (r) => r.statusText },
 ]
 
 /**
@@ -81,7 +81,7 @@ export function GiftRedemptionsPanel() {
         </div>
       )}
       {shipping && (
-        <div className='inline-row' data-testid='ship-form'>
+        <div className='inline-row' style={{ marginBottom: 12 }} data-testid='ship-form'>
           <span>发货 {shipping.id}</span>
           <input
             placeholder='快递公司，如 顺丰'

@@ -1,4 +1,4 @@
-import { GIFT_KIND_TEXT, type GiftConfigView } from '@mall/shared'
+import { FULFILMENT_TEXT, GIFT_KIND_TEXT, type Fulfilment, type GiftConfigView, type GiftKind } from '@mall/shared'
 import { api } from '../api'
 import { ConfigHistoryPanel, type FieldFormat } from '../components/ConfigHistory'
 import { DataTable, type Column } from '../components/DataTable'
@@ -13,6 +13,14 @@ import { GiftRedemptionsPanel } from './GiftRedemptions'
 
 const FIELDS: FieldFormat = {
   name: { label: '名称' },
+  kind: { label: '类型', show: (v) => GIFT_KIND_TEXT[v as GiftKind] ?? String(v) },
+  description: { label: '描述', show: (v) => (v ? String(v) : '无') },
+  imageIds: { label: '图片', show: (v) => `${Array.isArray(v) ? v.length : 0} 张` },
+  eligibleTiers: { label: '可兑换等级', show: (v) => (Array.isArray(v) && v.length ? v.join('、') : '不限') },
+  fulfilment: {
+    label: '领取方式',
+    show: (v) => (Array.isArray(v) ? v.map((f) => FULFILMENT_TEXT[f as Fulfilment]).join('、') : ''),
+  },
   category: { label: '分类' },
   pricePoints: { label: '积分价格' },
   cashFen: { label: '现金部分', show: (v) => `¥${Number(v) / 100}` },
