@@ -2,7 +2,6 @@ import { useState, type FormEvent } from 'react'
 import {
   CAMPAIGN_KIND_LABELS,
   CAMPAIGN_KINDS,
-  CAMPAIGN_STATUS_LABELS,
   campaignInput,
   shanghaiDateTime,
   type CampaignInput,
@@ -12,9 +11,10 @@ import {
   type CouponTemplate,
 } from '@mall/shared'
 import { api } from '../api'
-import { fenToYuan, formatInstant, localToInstant } from '../format'
-import { Empty, ErrorBox, invalidFieldsText, Loading, Panel, useAction, useAsync } from '../ui'
+import { fenToYuan, localToInstant } from '../format'
+import { invalidFieldsText, Panel, useAction, useAsync } from '../ui'
 import { PointsCampaignsPanel } from './PointsCampaigns'
+import { CampaignList } from './CampaignList'
 
 interface Form {
   name: string
@@ -91,17 +91,6 @@ export function CampaignsPage() {
     [],
   )
   const [templates] = useAsync(() => api<{ items: CouponTemplate[] }>('GET', '/api/ops/coupon-templates'), [])
-  const [grants, setGrants] = useState<{
-    id: string
-    items: {
-      slot: number
-      memberId: string
-      points: number
-      couponId: string | null
-      couponRefusal: string | null
-      at: string
-    }[]
-  } | null>(null)
   const set = <K extends keyof Form>(k: K, v: Form[K]) => setForm((f) => ({ ...f, [k]: v }))
   const { busy, message, setMessage, act } = useAction(reload)
 
@@ -246,154 +235,15 @@ export function CampaignsPage() {
 
       <PointsCampaignsPanel />
 
-      <Panel title='发放类活动列表' testId='campaign-list'>
-        {list.status === 'loading' && !list.data && <Loading />}
-        {list.status === 'error' && <ErrorBox error={list.error} onRetry={reload} />}
-        {list.data && list.data.items.length === 0 && <Empty text='还没有发放类活动（生日礼、定向发券、流失召回）。' />}
-        {list.data && list.data.items.length > 0 && (
-          <div className='table-wrap'>
-            <table className='table'>
-              <thead>
-                <tr>
-                  <th>名称</th>
-                  <th>类型</th>
-                  <th>状态</th>
-                  <th className='num'>已发放 / 预算</th>
-                  <th>时间</th>
-                  <th>操作</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((c) => (
-                  <tr key={c.id} data-testid={`campaign-row-${c.id}`}>
-                    <td>{c.name}</td>
-                    <td>{CAMPAIGN_KIND_LABELS[c.kind]}</td>
-                    <td>
-                      <span
-                        className={`tag ${c.status === 'active' ? 'active' : c.status === 'draft' ? '' : 'paused'}`}
-                        data-testid='campaign-status'
-                      >
-                        {CAMPAIGN_STATUS_LABELS[c.status]}
-                      </span>
-                    </td>
-                    <td className='num'>
-                      {c.grants} / {c.budget.maxGrants}
-                    </td>
-                    <td>
-                      {formatInstant(c.startsAt).slice(0, 16)} 至 {formatInstant(c.endsAt).slice(0, 16)}
-                    </td>
-                    <td className='actions'>
-                      <button
-                        className='btn btn-small'
-                        type='button'
-                        disabled={busy}
-                        onClick={() =>
-                          void act(
-                            '模拟完成',
-                            () => api<CampaignSimulation>('POST', `/api/ops/campaigns/${c.id}/simulate`, {}),
-                            (r) => setSim(r as CampaignSimulation),
-                          )
-                        }
-                      >
-                        模拟
-                      </button>
-                      {c.status === 'draft' && (
-                        <button
-                          className='btn btn-small'
-                          type='button'
-                          data-testid='campaign-activate'
-                          disabled={busy}
-                          onClick={() =>
-                            void act(`「${c.name}」已启动`, () =>
-                              api('POST', `/api/ops/campaigns/${c.id}/activate`, {}),
-                            )
-                          }
-                        >
-                          启动
-                        </button>
-                      )}
-                      {c.status === 'active' && (
-                        <button
-                          className='btn btn-small'
-                          type='button'
-                          data-testid='campaign-run'
-                          disabled={busy}
-                          onClick={() =>
-                            void act(
-                              '执行完成',
-                              () => api<{ granted: number }>('POST', `/api/ops/campaigns/${c.id}/run`, {}),
-                              (r) =>
-                                setMessage({ ok: true, text: `本次发放 ${(r as { granted: number }).granted} 人` }),
-                            )
-                          }
-                        >
-                          立即执行
-                        </button>
-                      )}
-                      <button
-                        className='btn btn-small'
-                        type='button'
-                        onClick={() =>
-                          void act('已加载发放记录', async () =>
-                            setGrants({
-                              id: c.id,
-                              items: (await api<{ items: never[] }>('GET', `/api/ops/campaigns/${c.id}/grants`)).items,
-                            }),
-                          )
-                        }
-                      >
-                        发放记录
-                      </button>
-                      {c.status !== 'killed' && (
-                        <button
-                          className='btn btn-small danger'
-                          type='button'
-                          data-testid='campaign-kill'
-                          disabled={busy}
-                          onClick={() => kill(c)}
-                        >
-                          紧急停止
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </Panel>
-
-      {grants && (
-        <Panel title={`发放记录（最近200条）· ${grants.id}`} testId='campaign-grants'>
-          {grants.items.length === 0 ? (
-            <Empty text='还没有发放记录' />
-          ) : (
-            <table className='table'>
-              <thead>
-                <tr>
-                  <th className='num'>序号</th>
-                  <th>会员号</th>
-                  <th className='num'>积分</th>
-                  <th>优惠券</th>
-                  <th>时间</th>
-                </tr>
-              </thead>
-              <tbody>
-                {grants.items.map((g) => (
-                  <tr key={g.slot}>
-                    <td className='num'>{g.slot}</td>
-                    <td>{g.memberId}</td>
-                    <td className='num'>{g.points}</td>
-                    <td>{g.couponId ?? (g.couponRefusal ? `未发放（${g.couponRefusal}）` : '—')}</td>
-                    <td>{formatInstant(g.at)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </Panel>
-      )}
+      <CampaignList
+        list={list}
+        reload={reload}
+        busy={busy}
+        act={act}
+        setMessage={setMessage}
+        onSimulated={setSim}
+        onKill={kill}
+      />
     </>
   )
 }

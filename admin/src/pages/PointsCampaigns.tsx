@@ -8,8 +8,9 @@ import {
 } from '@mall/shared'
 import { api } from '../api'
 import { fenToYuan, formatInstant, formatNumber } from '../format'
-import { useStores } from '../use-stores'
-import { CheckGroup, Empty, ErrorBox, invalidFieldsText, Loading, Panel, useAction, useAsync } from '../ui'
+import { storeLabel, useStores, type StoreOption } from '../use-stores'
+import { DataTable, type Column } from '../components/DataTable'
+import { CheckGroup, invalidFieldsText, Panel, useAction, useAsync } from '../ui'
 
 const WEEKDAYS = ['一', '二', '三', '四', '五', '六', '日']
 export function describeCampaignDay(when: PointsCampaign['when']): string {
@@ -82,6 +83,51 @@ function SimulationView({ sim }: { sim: PointsCampaignSimulation }) {
  * Double-points days and member day: they are earning rules (edited in 规则配置), steered here —
  * budget use, the kill switch, and a simulator for a rule before it goes live.
  */
+const columns = (stores: StoreOption[]): Column<PointsCampaignView>[] => [
+  { key: 'name', title: '名称', render: (v) => v.campaign.name },
+  { key: 'day', title: '活动日', render: (v) => describeCampaignDay(v.campaign.when) },
+  { key: 'multiplier', title: '倍率', numeric: true, render: (v) => multiplierText(v.campaign.multiplierPermille) },
+  {
+    key: 'stores',
+    title: '门店',
+    render: (v) =>
+      v.campaign.storeIds.length ? v.campaign.storeIds.map((id) => storeLabel(stores, id)).join('、') : '全部门店',
+  },
+  {
+    key: 'budget',
+    title: '预算已用 / 总额',
+    numeric: true,
+    render: (v) => (
+      <span data-testid='points-campaign-budget'>
+        {v.budget
+          ? `${v.budget.used.toLocaleString('zh-CN')} / ${v.budget.points.toLocaleString('zh-CN')}${v.budget.period === 'month' ? `（${v.budget.periodKey}）` : ''}`
+          : '不限'}
+      </span>
+    ),
+  },
+  {
+    key: 'status',
+    title: '状态',
+    render: (v) => (
+      <>
+        <span
+          className={`tag ${v.status === 'running' ? 'active' : v.status === 'scheduled' ? '' : 'paused'}`}
+          data-testid='points-campaign-status'
+        >
+          {POINTS_CAMPAIGN_STATUS_LABELS[v.status]}
+        </span>
+        {v.stoppedBy && (
+          <div className='muted'>
+            {v.stoppedBy} · {formatInstant(v.stoppedAt!)}
+            {v.stopNote && ` · ${v.stopNote}`}
+          </div>
+        )}
+      </>
+    ),
+  },
+  { key: 'next', title: '下次活动日', render: (v) => v.nextDay ?? '—' },
+]
+
 export function PointsCampaignsPanel() {
   const stores = useStores()
   const [list, reload] = useAsync(() => api<{ items: PointsCampaignView[] }>('GET', '/api/ops/points-campaigns'), [])
@@ -114,98 +160,59 @@ export function PointsCampaignsPanel() {
         活动规则在“规则配置 → 积分规则”的 campaigns 中编辑（budgetPoints：额外积分预算，0 = 不限；budgetPeriod：total
         总计 / month 每月）。预算用尽自动暂停，调高预算或到下个月自动恢复。
       </p>
-      {list.status === 'loading' && !list.data && <Loading />}
-      {list.status === 'error' && <ErrorBox error={list.error} onRetry={reload} />}
-      {list.data && list.data.items.length === 0 && <Empty text='没有积分活动' />}
-      {list.data && list.data.items.length > 0 && (
-        <div className='table-wrap'>
-          <table className='table'>
-            <thead>
-              <tr>
-                <th>名称</th>
-                <th>活动日</th>
-                <th className='num'>倍率</th>
-                <th>门店</th>
-                <th className='num'>预算已用 / 总额</th>
-                <th>状态</th>
-                <th>下次活动日</th>
-                <th>操作</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((v) => (
-                <tr key={v.campaign.id} data-testid={`points-campaign-row-${v.campaign.id}`}>
-                  <td>{v.campaign.name}</td>
-                  <td>{describeCampaignDay(v.campaign.when)}</td>
-                  <td className='num'>{multiplierText(v.campaign.multiplierPermille)}</td>
-                  <td>{v.campaign.storeIds.length ? v.campaign.storeIds.join('、') : '全部门店'}</td>
-                  <td className='num' data-testid='points-campaign-budget'>
-                    {v.budget
-                      ? `${v.budget.used.toLocaleString('zh-CN')} / ${v.budget.points.toLocaleString('zh-CN')}${v.budget.period === 'month' ? `（${v.budget.periodKey}）` : ''}`
-                      : '不限'}
-                  </td>
-                  <td>
-                    <span
-                      className={`tag ${v.status === 'running' ? 'active' : v.status === 'scheduled' ? '' : 'paused'}`}
-                      data-testid='points-campaign-status'
-                    >
-                      {POINTS_CAMPAIGN_STATUS_LABELS[v.status]}
-                    </span>
-                    {v.stoppedBy && (
-                      <div className='muted'>
-                        {v.stoppedBy} · {formatInstant(v.stoppedAt!)}
-                        {v.stopNote && ` · ${v.stopNote}`}
-                      </div>
-                    )}
-                  </td>
-                  <td>{v.nextDay ?? '—'}</td>
-                  <td className='actions'>
-                    <button
-                      className='btn btn-small'
-                      type='button'
-                      disabled={busy}
-                      onClick={() =>
-                        void act(
-                          '模拟完成',
-                          () => api('POST', `/api/ops/points-campaigns/${v.campaign.id}/simulate`, {}),
-                          showSim,
-                        )
-                      }
-                    >
-                      模拟
-                    </button>
-                    {v.status === 'killed' ? (
-                      <button
-                        className='btn btn-small'
-                        type='button'
-                        data-testid='points-campaign-resume'
-                        disabled={busy}
-                        onClick={() =>
-                          void act(`已恢复「${v.campaign.name}」`, () =>
-                            api('POST', `/api/ops/points-campaigns/${v.campaign.id}/resume`, { note: '' }),
-                          )
-                        }
-                      >
-                        恢复
-                      </button>
-                    ) : (
-                      <button
-                        className='btn btn-small danger'
-                        type='button'
-                        data-testid='points-campaign-kill'
-                        disabled={busy}
-                        onClick={() => kill(v)}
-                      >
-                        紧急停止
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        columns={columns(stores)}
+        rows={list.data?.items}
+        rowKey={(v) => v.campaign.id}
+        loading={list.status === 'loading'}
+        error={list.error}
+        onRetry={reload}
+        rowProps={(v) => ({ 'data-testid': `points-campaign-row-${v.campaign.id}` })}
+        emptyText='没有积分活动'
+        actions={(v) => (
+          <div className='actions-wrap'>
+            <button
+              className='btn btn-small'
+              type='button'
+              disabled={busy}
+              onClick={() =>
+                void act(
+                  '模拟完成',
+                  () => api('POST', `/api/ops/points-campaigns/${v.campaign.id}/simulate`, {}),
+                  showSim,
+                )
+              }
+            >
+              模拟
+            </button>
+            {v.status === 'killed' ? (
+              <button
+                className='btn btn-small'
+                type='button'
+                data-testid='points-campaign-resume'
+                disabled={busy}
+                onClick={() =>
+                  void act(`已恢复「${v.campaign.name}」`, () =>
+                    api('POST', `/api/ops/points-campaigns/${v.campaign.id}/resume`, { note: '' }),
+                  )
+                }
+              >
+                恢复
+              </button>
+            ) : (
+              <button
+                className='btn btn-small danger'
+                type='button'
+                data-testid='points-campaign-kill'
+                disabled={busy}
+                onClick={() => kill(v)}
+              >
+                紧急停止
+              </button>
+            )}
+          </div>
+        )}
+      />
 
       <h3 className='subhead'>上线前模拟</h3>
       <div className='form-grid'>
