@@ -16,6 +16,7 @@ import { StoresPage } from './pages/Stores'
 import { StaffPage } from './pages/Staff'
 import { WechatPayPage } from './pages/WechatPay'
 import { PointsClaimsPage } from './pages/PointsClaims'
+import { ReceiptPhotosPage } from './pages/ReceiptPhotos'
 import { HomeContentPage } from './pages/HomeContent'
 
 const ROUTES = [
@@ -29,6 +30,7 @@ const ROUTES = [
   { path: 'points-mall', label: '积分商城', icon: '◇', testId: 'nav-points-mall', Page: PointsMallPage },
   { path: 'feedback', label: '会员反馈', icon: '✉', testId: 'nav-feedback', Page: FeedbackPage },
   { path: 'points-claims', label: '积分补登', icon: '✚', testId: 'nav-points-claims', Page: PointsClaimsPage },
+  { path: 'receipt-photos', label: '小票审核', icon: '▣', testId: 'nav-receipt-photos', Page: ReceiptPhotosPage },
   { path: 'wechat-pay', label: '微信支付商圈', icon: '¥', testId: 'nav-wechat-pay', Page: WechatPayPage },
   { path: 'home-content', label: '首页内容', icon: '▤', testId: 'nav-home-content', Page: HomeContentPage },
   { path: 'stores', label: '门店管理', icon: '⌂', testId: 'nav-stores', Page: StoresPage },

@@ -117,6 +117,11 @@ describe('copy', () => {
     expect(staffTiles('clerk')).toEqual(['award', 'redeem', 'today', 'pickup'])
     expect(staffTiles('manager')).toEqual(['award', 'redeem', 'today', 'approvals', 'daily', 'pickup'])
     expect(staffTiles('operator')).toEqual(['redeem'])
+    // the service desk (no store, or store DESK) and operators also review receipt photos; a store's staff do not
+    expect(staffTiles('clerk', null)).toEqual(['award', 'redeem', 'today', 'pickup', 'receipts'])
+    expect(staffTiles('manager', 'DESK')).toContain('receipts')
+    expect(staffTiles('clerk', 'S001')).not.toContain('receipts')
+    expect(staffTiles('operator', null)).toEqual(['redeem', 'receipts'])
   })
 })
 

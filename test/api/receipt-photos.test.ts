@@ -88,6 +88,13 @@ describe('upload: the photo is checked by its content and kept without metadata'
     const res = await submitReceipt(api, a.accessToken, { photoId: up.body.photoId, ...fields() })
     expect(res.status).toBe(201)
     expect(res.body).toMatchObject({ status: 'pending', storeName: '星巴克', points: 0, flags: [] })
+    const stores = await api.http.get('/api/me/receipt-photos/stores').set(bearer(a.accessToken))
+    expect(stores.body.items).toEqual(
+      expect.arrayContaining([
+        { id: 'RP1', name: '星巴克', floor: 'L1' },
+        { id: 'RP2', name: '优衣库', floor: 'L1' },
+      ]),
+    )
     const id = res.body.submissionId as string
 
     const own = await api.http.get(`/api/me/receipt-photos/${id}/photo`).set(bearer(a.accessToken)).buffer(true)

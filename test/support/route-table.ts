@@ -742,6 +742,7 @@ export const ROUTES: RouteCase[] = [
     write: true,
   },
   { method: 'GET', path: () => '/api/me/receipt-photos', allow: MEMBER },
+  { method: 'GET', path: () => '/api/me/receipt-photos/stores', allow: MEMBER },
   { method: 'GET', path: () => '/api/me/receipt-photos/AX:NOSUCH1/photo', allow: MEMBER },
   { method: 'GET', path: () => '/api/staff/receipt-photos', allow: ['operator'] },
   { method: 'GET', path: () => '/api/staff/receipt-photos/AX:NOSUCH1', allow: ['operator'] },

@@ -36,6 +36,7 @@ export const STAFF_PAGES = {
   approvals: '/staff/pages/approvals/index',
   daily: '/staff/pages/daily/index',
   pickup: '/staff/pages/pickup/index',
+  receipts: '/staff/pages/receipts/index',
 } as const
 
 const PROFILE_KEY = 'mall.staff-profile.v1'

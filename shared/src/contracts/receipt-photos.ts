@@ -126,6 +126,10 @@ export const receiptPhotoSubmission = z.object({
 })
 export type ReceiptPhotoSubmission = z.infer<typeof receiptPhotoSubmission>
 
+/** GET /api/me/receipt-photos/stores: the stores a receipt can be from (active ones), for the member's picker. */
+export const receiptStoreOption = z.object({ id: z.string(), name: z.string(), floor: z.string() })
+export type ReceiptStoreOption = z.infer<typeof receiptStoreOption>
+
 export const receiptQueueQuery = z.strictObject({
   status: receiptPhotoStatus.default('pending'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),

@@ -64,7 +64,9 @@ export const SIMILAR_PHOTO_MAX_DISTANCE = 16
 
 const AMOUNT_LABELS = [/实付|实收|应付|实际支付/, /合计|总计|总额|合 计/, /TOTAL|AMOUNT/i, /金额/]
 const AMOUNT = /(\d{1,7}(?:[.,]\d{1,2})?)(?!.*\d)/
-const RECEIPT_NO = /(?:单号|小票号|流水号|票号|订单号|NO\.?|RECEIPT)\s*[:：#.]?\s*([A-Za-z0-9][A-Za-z0-9-]{3,39})/i
+// A label (not inside a word: "nothing" is no "No"), then a number that has a digit in it.
+const RECEIPT_NO =
+  /(?:单号|小票号|流水号|票号|订单号|(?<![A-Za-z])(?:NO|RECEIPT)(?![A-Za-z]))\s*[:：#.]?\s*([A-Za-z0-9][A-Za-z0-9-]{3,39})/i
 const DATE_TIME =
   /(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*(?:(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?/
 
@@ -88,7 +90,7 @@ export function parseReceiptText(text: string): ReceiptOcrFields {
       break
     }
   }
-  const receiptNo = lines.map((l) => RECEIPT_NO.exec(l)?.[1] ?? null).find((v) => v !== null) ?? null
+  const receiptNo = lines.map((l) => RECEIPT_NO.exec(l)?.[1] ?? null).find((v) => v !== null && /\d/.test(v)) ?? null
   let purchasedAt: string | null = null
   for (const l of lines) {
     const m = DATE_TIME.exec(l)

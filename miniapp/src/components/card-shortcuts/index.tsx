@@ -7,6 +7,7 @@ import { TIER_PAGE, WALLET_PAGE } from '../../services/points'
 import { COUPONS_PAGE, MY_COUPONS_PAGE } from '../../services/coupons'
 import { CHECKIN_PAGE, INVITE_PAGE } from '../../services/engagement'
 import { FEEDBACK_PAGE } from '../../services/feedback'
+import { RECEIPT_PHOTOS_PAGE } from '../../services/receipt-photos'
 import './index.css'
 
 interface Shortcut {
@@ -38,13 +39,20 @@ function shortcuts(card: MemberCard): Shortcut[] {
     { hook: 'card-to-invite', url: INVITE_PAGE, label: '邀请有礼', value: '邀请', hint: '好友首购得积分 ›' },
     { hook: 'card-to-coupons', url: COUPONS_PAGE, label: '优惠券', value: '领券中心', hint: '好券限量领 ›' },
     { hook: 'card-to-my-coupons', url: MY_COUPONS_PAGE, label: '卡包', value: '我的券', hint: '查看与使用 ›' },
+    {
+      hook: 'card-to-receipts',
+      url: RECEIPT_PHOTOS_PAGE,
+      label: '小票积分',
+      value: '拍小票',
+      hint: '上传小票领积分 ›',
+    },
     { hook: 'card-to-feedback', url: FEEDBACK_PAGE, label: '意见反馈', value: '反馈', hint: '建议与投诉 ›' },
   ]
 }
 
 /**
  * Tiles under the card, two per row: points -> wallet, tier -> tier page, check-in, invite,
- * coupon centre, my coupons, feedback. navigateTo (not reLaunch) so "back" returns to the card. Each tile's
+ * coupon centre, my coupons, receipt photos, feedback. navigateTo (not reLaunch) so "back" returns to the card. Each tile's
  * `hook` class (`card-to-wallet`, `card-to-checkin`, ...) is an e2e hook.
  */
 export default function CardShortcuts({ card }: { card: MemberCard }) {

@@ -125,14 +125,19 @@ export function awardHeadline(result: Pick<PurchaseResult, 'status' | 'repeat'>)
   return statusText(result.status)
 }
 
-export type StaffTile = 'award' | 'redeem' | 'today' | 'approvals' | 'daily' | 'pickup'
+export type StaffTile = 'award' | 'redeem' | 'today' | 'approvals' | 'daily' | 'pickup' | 'receipts'
 
 /**
  * What the 工作台 offers each role: store staff award and redeem at their store; managers also
  * approve and read the store day. Operators (no store) only preview coupons from here.
  */
-export function staffTiles(role: 'clerk' | 'manager' | 'operator'): StaffTile[] {
-  if (role === 'manager') return ['award', 'redeem', 'today', 'approvals', 'daily', 'pickup']
-  if (role === 'clerk') return ['award', 'redeem', 'today', 'pickup']
-  return ['redeem']
+export function staffTiles(role: 'clerk' | 'manager' | 'operator', storeId?: string | null): StaffTile[] {
+  // The service desk (no store, or the desk's own store) and operators review receipt photos.
+  const desk: StaffTile[] = storeId === null || storeId === DESK_STORE_ID ? ['receipts'] : []
+  if (role === 'manager') return ['award', 'redeem', 'today', 'approvals', 'daily', 'pickup', ...desk]
+  if (role === 'clerk') return ['award', 'redeem', 'today', 'pickup', ...desk]
+  return ['redeem', ...desk]
 }
+
+/** The service desk's store (seeded as 商场服务台). */
+export const DESK_STORE_ID = 'DESK'

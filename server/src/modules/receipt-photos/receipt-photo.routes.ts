@@ -68,6 +68,10 @@ export function receiptPhotoRoutes({ services, tokens, now, limits, conn }: AppC
     ctx.body = await receiptPhotos.submit(ctx.state.memberId, body, now())
   })
 
+  router.get('/me/receipt-photos/stores', member, async (ctx) => {
+    ctx.body = { items: await receiptPhotos.stores() }
+  })
+
   router.get('/me/receipt-photos', member, async (ctx) => {
     ctx.body = { items: await receiptPhotos.mine(ctx.state.memberId) }
   })

@@ -11,11 +11,13 @@ import {
   type ReceiptPhotoSubmitRequest,
   type ReceiptPhotoSubmission,
   type ReceiptPhotoUploadResponse,
+  type ReceiptStoreOption,
 } from '@mall/shared'
 import { findById, updateById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import { DomainError } from '../../errors/domain-error'
 import type { PurchaseService } from '../points/purchase.service'
+import { storeModel, type StoreDoc } from '../stores/store.model'
 import { alreadyEarned } from '../points/purchase-record'
 import { intakePhoto, ocrInput } from './photo-intake'
 import type { ReceiptOcr } from './receipt-ocr'
@@ -45,6 +47,7 @@ const CLOCK_SKEW_MS = 5 * 60_000
  */
 export class ReceiptPhotoService {
   readonly m: ReceiptPhotoModels
+  private readonly Store
 
   constructor(
     conn: Connection,
@@ -54,6 +57,7 @@ export class ReceiptPhotoService {
     private readonly review: ReceiptReviewService,
   ) {
     this.m = receiptPhotoModels(conn)
+    this.Store = storeModel(conn)
   }
 
   async upload(memberId: string, photo: string, now: Date): Promise<ReceiptPhotoUploadResponse> {
@@ -270,6 +274,16 @@ export class ReceiptPhotoService {
     if (await insertOnce(this.m.Claim, { _id: key, ...owner, at: now } as never)) return true
     const holder = await findById<ReceiptClaimDoc>(this.m.Claim, key)
     return holder?.submissionId === owner.submissionId && holder.photoId === owner.photoId
+  }
+
+  /** Active stores, by floor and name, for the member's store picker. */
+  async stores(): Promise<ReceiptStoreOption[]> {
+    const rows = await this.Store.find({ active: true }, { name: 1, floor: 1 })
+      .sort({ floor: 1, name: 1 })
+      .limit(500)
+      .lean<Pick<StoreDoc, '_id' | 'name' | 'floor'>[]>()
+      .exec()
+    return rows.map((r) => ({ id: r._id, name: r.name, floor: r.floor ?? '' }))
   }
 
   /** The member's own submissions, newest first. */

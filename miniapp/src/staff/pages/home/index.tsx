@@ -21,6 +21,7 @@ const TILES: Record<StaffTile, { title: string; hint: string }> = {
   approvals: { title: '待审批', hint: '大额积分审批' },
   daily: { title: '门店日报', hint: '今日门店汇总' },
   pickup: { title: '礼品核销', hint: '积分商城礼品发放' },
+  receipts: { title: '小票审核', hint: '会员拍照上传的小票' },
 }
 
 /**
@@ -69,7 +70,7 @@ export default function StaffHomePage() {
 
       {profile ? (
         <View className='staff-tiles'>
-          {staffTiles(profile.role).map((tile, i) => (
+          {staffTiles(profile.role, profile.storeId).map((tile, i) => (
             <View
               key={tile}
               className={`staff-tile tile-${tile} ${i === 0 ? 'staff-tile--primary' : ''}`}

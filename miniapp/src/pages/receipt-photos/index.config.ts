@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '小票积分',
+  enablePullDownRefresh: true,
+})

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '小票审核',
+  enablePullDownRefresh: true,
+})

@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+import { shanghaiDateTime } from '@mall/shared'
+import { startTestApi, type TestApi } from '../support/api-harness'
+import { devLogin, H5_DIST, launchBrowser, screenshot } from '../support/browser'
+import { withoutMemberDay } from '../support/points-helpers'
+import { receiptImage } from '../support/receipt-photo-helpers'
+
+/**
+ * H5, phone viewport: a member photographs a receipt (a receipt rendered in the test, given to the file
+ * input), the form is prefilled by OCR where tesseract is installed, picks the store and submits; the service
+ * desk opens it in the staff pages' 小票审核 and approves; the member sees 已通过 +56 积分 and the wallet entry
+ * as 小票拍照. Screenshots: receipt-member-form, receipt-member-pending, receipt-desk-review,
+ * receipt-member-approved, receipt-member-wallet.
+ */
+jest.setTimeout(180_000)
+
+let api: TestApi
+let browser: Awaited<ReturnType<typeof launchBrowser>>
+beforeAll(async () => {
+  if (!existsSync(path.join(H5_DIST, 'index.html')))
+    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
+  api = await startTestApi({ H5_DIST_DIR: H5_DIST })
+  await withoutMemberDay(api)
+  await api.addStore('E2R', '星巴克')
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await api?.stop()
+})
+
+async function staffLogin(page: Page, username: string) {
+  await page.goto(`${api.url}/#/staff/pages/login/index`)
+  await page.fill('.staff-username input', username)
+  await page.fill('.staff-password input', 'correct horse battery')
+  await page.click('.staff-login-button')
+  await page.waitForSelector('.tile-receipts', { timeout: 20_000 })
+}
+
+it('小票积分: member submits a receipt photo, the desk approves it, the member sees the points', async () => {
+  const { page, context } = browser
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(String(e)))
+  const boughtAt = new Date(Date.now() - 3600_000)
+  const printed = shanghaiDateTime(boughtAt, { seconds: true })
+  const photo = await receiptImage({ store: '星巴克 STARBUCKS', receiptNo: 'E2E0001', time: printed, total: '56.50' })
+  const hasOcr = (await api.ctx.services.receiptOcr.languages()) !== null
+
+  await devLogin(page, api.url, 'e2e-receipt')
+  await page.click('.card-to-receipts')
+  await page.waitForSelector('.receipt-form', { timeout: 20_000 })
+  await page.waitForSelector('.receipt-empty')
+  await page.click('.receipt-submit')
+  expect(await page.textContent('.receipt-problem')).toBe('请先拍摄或选择小票照片')
+
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('.receipt-photo-pick')])
+  await chooser.setFiles({ name: 'receipt.jpg', mimeType: 'image/jpeg', buffer: photo })
+  await page.waitForSelector('.receipt-photo-preview')
+  await page.waitForSelector('.receipt-reading', { state: 'detached', timeout: 30_000 })
+  if (hasOcr) {
+    await page.waitForSelector('.receipt-prefilled')
+    expect(await page.inputValue('.receipt-amount input')).toBe('56.50')
+    expect(await page.inputValue('.receipt-no input')).toBe('E2E0001')
+  } else {
+    await page.fill('.receipt-amount input', '56.50')
+    await page.fill('.receipt-no input', 'E2E0001')
+  }
+  await page.click('.receipt-store')
+  await page.click('.weui-picker__action:visible:has-text("确定")')
+  expect(await page.textContent('.receipt-store')).toContain('星巴克')
+  await screenshot(page, 'receipt-member-form')
+  await page.click('.receipt-submit')
+  await page.waitForSelector('.receipt-item[data-status=pending]', { timeout: 20_000 })
+  expect(await page.textContent('.receipt-item')).toContain('待审核')
+  expect(await page.textContent('.receipt-item')).toContain('¥56.50')
+  await screenshot(page, 'receipt-member-pending')
+
+  // The service desk (a mall-level clerk) in the staff pages
+  await api.loginStaff('e2e-receipt-desk', 'clerk', null)
+  const desk = await context.newPage()
+  await staffLogin(desk, 'e2e-receipt-desk')
+  await desk.click('.tile-receipts')
+  await desk.waitForSelector('.receipt-queue-row', { timeout: 20_000 })
+  await desk.click('.receipt-open')
+  await desk.waitForSelector('.receipt-photo', { timeout: 20_000 })
+  expect(await desk.inputValue('.receipt-approve-amount input')).toBe('56.50')
+  await screenshot(desk, 'receipt-desk-review')
+  await desk.click('.receipt-approve')
+  await desk.waitForSelector('.receipt-queue-row', { state: 'detached', timeout: 20_000 })
+
+  await page.reload()
+  await page.waitForSelector('.receipt-item[data-status=approved]', { timeout: 20_000 })
+  expect(await page.textContent('.receipt-item')).toContain('已通过 +56 积分')
+  await screenshot(page, 'receipt-member-approved')
+  await page.goto(`${api.url}/#/pages/wallet/index`)
+  await page.waitForSelector('.wallet-entry', { timeout: 20_000 })
+  const entry = await page.textContent('.wallet-entry')
+  expect(entry).toContain('小票拍照')
+  expect(entry).toContain('+56')
+  await screenshot(page, 'receipt-member-wallet')
+  expect(errors).toEqual([])
+})
