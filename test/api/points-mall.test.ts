@@ -62,6 +62,23 @@ describe('catalogue in the console', () => {
     expect((await api.http.post('/api/ops/mall/gifts').set(bearer(clerk)).send(giftInput())).status).toBe(403)
   })
 
+  it('20 operators saving one gift at the version they saw: exactly one version recorded', async () => {
+    const id = await createGift(api, operator, { stock: 3 })
+    const edits = Array.from({ length: 20 }, (_, i) =>
+      api.http
+        .put(`/api/ops/mall/gifts/${id}`)
+        .set(bearer(operator))
+        .send({ ...giftInput({ stock: 10 + i }), version: 1, note: `第${i}个` }),
+    )
+    const results = await Promise.all(edits)
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1)
+    expect(results.filter((r) => r.status === 409)).toHaveLength(19)
+    const history = await api.http.get(`/api/ops/mall/gifts/${id}/history`).set(bearer(operator))
+    expect(history.body.items).toHaveLength(2)
+    const winner = results.find((r) => r.status === 200)!.body
+    expect(history.body.items[0].after.stock).toBe(winner.stock)
+  })
+
   it('takes JPEG/PNG/WebP by their bytes, stores a 800 px picture and a 240 px thumbnail', async () => {
     const png = await sharp({ create: { width: 1600, height: 1200, channels: 4, background: '#c33' } })
       .png()
@@ -170,6 +187,25 @@ describe('the member catalogue and redeeming', () => {
     expect([stolen.status, stolen.body.error.code]).toEqual([404, 'ADDRESS.NOT_FOUND'])
     const res = await redeemGift(api, m, id, { fulfilment: 'delivery', addressId: saved.body.addressId })
     expect(res.body).toMatchObject({ status: 'pending_shipment', statusText: '待发货', address })
+  })
+
+  it('an address book holds ten, however many saves arrive at once; a removed place is taken again', async () => {
+    const m = await memberWith(0)
+    const address = { name: '赵六', phone: '13600136000', region: '上海市', detail: '淮海中路 1 号' }
+    const saves = await Promise.all(
+      Array.from({ length: 24 }, () => api.http.post('/api/me/addresses').set(bearer(m.accessToken)).send(address)),
+    )
+    expect(saves.filter((r) => r.status === 201)).toHaveLength(10)
+    expect(saves.filter((r) => r.status === 422).map((r) => r.body.error.code)).toEqual(
+      Array(14).fill('ADDRESS.LIMIT_REACHED'),
+    )
+    expect(new Set(saves.filter((r) => r.status === 201).map((r) => r.body.addressId)).size).toBe(10)
+    const other = await memberWith(0)
+    const stolen = await api.http.post('/api/me/addresses/a3/delete').set(bearer(other.accessToken)).send({})
+    expect(stolen.status).toBe(404)
+    expect((await api.http.post('/api/me/addresses/a3/delete').set(bearer(m.accessToken)).send({})).status).toBe(200)
+    const again = await api.http.post('/api/me/addresses').set(bearer(m.accessToken)).send(address)
+    expect([again.status, again.body.addressId]).toEqual([201, 'a3'])
   })
 
   it('a 限时兑换 window of 20-way rounds never sells more than its stock; each winner paid once', async () => {

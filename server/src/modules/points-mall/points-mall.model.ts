@@ -82,11 +82,10 @@ export interface GiftGrantDoc {
   at: Date
 }
 
-/** A member's saved address: `_id` = `<member>:a<n>`; removal marks it, so a number is never reused. */
+/** A member's saved address: `_id` = `<member>:a<n>`, n in 1..10 (the insert takes the place). */
 export interface AddressDoc extends AddressInput {
   _id: string
   memberId: string
-  removed: boolean
   at: Date
 }
 
@@ -192,7 +191,6 @@ const addressSchema = new Schema<AddressDoc>(
     phone: String,
     region: String,
     detail: String,
-    removed: Boolean,
     at: Date,
   },
   { versionKey: false, collection: 'member_addresses' },
