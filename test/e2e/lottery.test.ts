@@ -35,7 +35,9 @@ describe('H5 points lottery in Chromium (375 px)', () => {
     await devLogin(page, api.url, 'e2e-lottery')
     const member = await api.loginMember('e2e-lottery')
     await topUp(api, member, 500)
-    await page.goto(`${api.url}/#/pages/lottery/index`)
+    // From the wallet: 积分抽奖 ›
+    await page.goto(`${api.url}/#/pages/wallet/index`)
+    await page.click('.wallet-lottery-link')
     await page.waitForSelector('.lottery-go')
     expect(await page.locator('.lottery-cell').count()).toBe(8)
     expect(await page.textContent('.lottery-left')).toContain('50/50')

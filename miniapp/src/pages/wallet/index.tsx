@@ -15,6 +15,7 @@ import RemoteState from '../../components/remote-state'
 import WechatPaySection from '../../components/wechat-pay-section'
 import { fetchWechatPayStatus } from '../../services/wechat-pay'
 import { POINTS_CLAIM_PAGE } from '../../services/points-claims'
+import { LOTTERY_PAGE } from '../../services/lottery'
 import './index.css'
 
 /** Plain-language rules; keep in step with the server's earning, expiry and redemption rules. */
@@ -79,6 +80,13 @@ export default function WalletPage() {
       >
         <Text>消费后积分没到账？</Text>
         <Text className='wallet-claim-link__go'>申请补登 ›</Text>
+      </View>
+      <View
+        className='surface wallet-section wallet-claim-link wallet-lottery-link'
+        onClick={() => void Taro.navigateTo({ url: LOTTERY_PAGE })}
+      >
+        <Text>用积分抽好礼</Text>
+        <Text className='wallet-claim-link__go'>积分抽奖 ›</Text>
       </View>
 
       <View className='surface wallet-section'>
