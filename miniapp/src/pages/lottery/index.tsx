@@ -240,7 +240,7 @@ function MyDraws({ draws }: { draws: LotteryDrawView[] }) {
       {draws.map((d) => (
         <View key={d.id} className='lottery-draw-row'>
           <View className='lottery-draw-row__main'>
-            <Text className='lottery-draw-row__prize'>{d.prize.name}</Text>
+            <Text className='lottery-draw-row__prize'>{d.state === 'pending' ? '抽奖结果处理中' : d.prize.name}</Text>
             <Text className='muted lottery-draw-row__meta'>
               {d.lotteryName} · {shanghaiDateTime(d.at)}
             </Text>
