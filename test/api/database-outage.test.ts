@@ -5,13 +5,19 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import pino from 'pino'
 import request from 'supertest'
-import type { Connection } from 'mongoose'
+import mongoose, { type Connection } from 'mongoose'
 import { loadConfig } from '@mall/config'
 import { createApp } from '../../server/src/app'
 import { ensureIndexes } from '../../server/src/app-context'
 import { connectDatabase } from '../../server/src/db/connect'
 import { startDevDb, type DevDb } from '../../server/src/db/devdb'
+import type { AppContext } from '../../server/src/app-context'
 import { JobLeases } from '../../server/src/jobs/job-lease'
+import { replayCheck } from '../../server/src/jobs/replay-check'
+import { couponModels } from '../../server/src/modules/coupons/coupon.model'
+import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
+import { TestClock } from '../support/clock'
+import { templateInput } from '../support/coupon-helpers'
 import { createWechatClient } from '../../server/src/modules/wechat/wechat-client'
 import { startWechatStub, type WechatStub } from '../support/wechat-stub'
 
@@ -27,6 +33,8 @@ let conn: Connection
 let server: Server
 let http: ReturnType<typeof request>
 let stub: WechatStub
+let ctx: AppContext
+const clock = new TestClock()
 const lifecycle = { draining: false }
 
 beforeAll(async () => {
@@ -42,10 +50,18 @@ beforeAll(async () => {
     RATE_CLAIM_PER_MINUTE: '100000',
   })
   conn = await connectDatabase(db.uri, 'outage')
-  const { app } = createApp(
-    { config, conn, wechat: createWechatClient(config.wechat, conn), logger: pino({ level: 'silent' }) },
+  const built = createApp(
+    {
+      config,
+      conn,
+      wechat: createWechatClient(config.wechat, conn),
+      logger: pino({ level: 'silent' }),
+      now: clock.now,
+    },
     { lifecycle, leases: new JobLeases(conn, 'outage-test') },
   )
+  const app = built.app
+  ctx = built.ctx
   await ensureIndexes(conn)
   server = app.listen(0, '127.0.0.1')
   await new Promise<void>((resolve) => server.once('listening', resolve))
@@ -117,6 +133,64 @@ describe('database outage', () => {
     expect(card.status).toBe(200)
     expect(card.body.memberId).toBe(login.body.member.memberId)
     expect((await http.get('/api/health/ready')).body).toMatchObject({ ready: true, db: 'up' })
+  })
+
+  it('the database killed in the middle of a points-priced claim: 503, then the sweeper settles the claim', async () => {
+    await ctx.services.staff.create({
+      username: 'outage-op',
+      password: 'outage operator pass',
+      displayName: 'op',
+      role: 'operator',
+      storeId: null,
+    })
+    const operator = (
+      await http.post('/api/staff/auth/login').send({ username: 'outage-op', password: 'outage operator pass' })
+    ).body.accessToken
+    const template = (
+      await http
+        .post('/api/ops/coupon-templates')
+        .set('Authorization', `Bearer ${operator}`)
+        .send(templateInput({ pricePoints: 30, stock: 10, perMemberLimit: 1 }))
+    ).body._id as string
+    const login = await http.post('/api/auth/dev-login').send({ devUser: 'saga-member' })
+    const token = login.body.accessToken as string
+    const memberId = login.body.member.memberId as string
+
+    // The database dies as the claim pays: the coupon is kept as pending, the payment may or may not land.
+    let killed = false
+    mongoose.set('debug', (collection: string, method: string) => {
+      if (!killed && collection === 'ledger_entries' && method.startsWith('insert')) {
+        killed = true
+        process.kill(db.pid, 'SIGKILL')
+      }
+    })
+    const cut = await http
+      .post(`/api/coupons/${template}/claim`)
+      .set('Authorization', `Bearer ${token}`)
+      .set('Idempotency-Key', 'saga-cut-1')
+    mongoose.set('debug', false)
+    expect(killed).toBe(true)
+    expect({ status: cut.status, code: cut.body.error?.code }).toEqual({ status: 503, code: 'SERVICE.UNAVAILABLE' })
+    await db.exited
+
+    db = await startDevDb({ dataDir, fastUnsafe: true, port: Number(new URL(db.uri).port) })
+    for (let i = 0; i < 100 && (await http.get('/api/health/ready')).status !== 200; i++)
+      await new Promise((r) => setTimeout(r, 100))
+    const { Coupon } = couponModels(conn)
+    const pending = await Coupon.find({ memberId, state: 'pending_payment' }).lean()
+    // The sweeper finishes (payment landed) or compensates (it did not) claims left 30 s: none is left.
+    clock.advance(31_000)
+    await ctx.jobs.sweepCouponClaims(clock.now())
+    expect(await Coupon.countDocuments({ memberId, state: 'pending_payment' })).toBe(0)
+    const coupons = await Coupon.find({ memberId, templateId: template }).lean()
+    const payments = (await ledgerModels(conn).Entry.find({ memberId, type: 'coupon' }).lean()).map((e) => e.eventKey)
+    const held = coupons.filter((c) => c.state !== 'released' && c.state !== 'refused')
+    expect(payments.sort()).toEqual(held.map((c) => `coupon:${c._id}:${c.claimId}`).sort())
+    expect((await replayCheck(ctx.services.ledger)).differences).toEqual([])
+    process.stdout.write(
+      `outage: claim cut mid-saga (${pending.length} pending after restart) settled as ` +
+        `${held.length ? 'issued and paid once' : 'released, nothing paid'}\n`,
+    )
   })
 
   it('readiness says not ready while draining', async () => {
