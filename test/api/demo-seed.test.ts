@@ -42,5 +42,18 @@ describe('demo data (npm run demo)', () => {
     const mall = (await api.http.get('/api/mall/gifts').set(bearer(alice.accessToken))).body
     expect(mall.items).toHaveLength(4) // 积分商城 on first open, once across restarts
     expect(mall.items.filter((g: { blocker: string | null }) => g.blocker === null).length).toBeGreaterThanOrEqual(1)
+    // 积分抽奖 on first open, once across restarts: every prize kind, and alice can play.
+    const lotteries = (await api.http.get('/api/lotteries').set(bearer(alice.accessToken))).body.items
+    expect(lotteries).toHaveLength(1)
+    expect(lotteries[0].prizes.map((p: { kind: string }) => p.kind)).toEqual([
+      'points',
+      'points',
+      'points',
+      'coupon',
+      'gift',
+      'none',
+    ])
+    const played = await api.http.post(`/api/lotteries/${lotteries[0].id}/draw`).set(bearer(alice.accessToken)).send({})
+    expect(played.status).toBe(200)
   })
 })

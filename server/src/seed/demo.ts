@@ -6,6 +6,7 @@ import { staffModel } from '../modules/staff/staff.model'
 import { StaffService } from '../modules/staff/staff.service'
 import { storeModel, type StoreDoc } from '../modules/stores/store.model'
 import { seedMallGifts } from './demo-mall'
+import { seedDemoLottery } from './demo-lottery'
 
 /**
  * Demo data for the one-command run. Idempotent: every row has a fixed key, every ledger posting a
@@ -233,6 +234,7 @@ export async function seedDemo(ctx: AppContext, conn: Connection): Promise<void>
   }
   await seedInsight(ctx, inviter.member._id)
   await seedMallGifts(ctx)
+  await seedDemoLottery(ctx)
 }
 
 /** Something for the console's segments, campaigns and sales-share pages to show on first open. */
