@@ -1,7 +1,32 @@
 import { FEEDBACK_CATEGORY_LABELS, FEEDBACK_STATUS_LABELS, type FeedbackTicket } from '@mall/shared'
 import { api } from '../api'
+import { DataTable, type Column } from '../components/DataTable'
 import { formatInstant } from '../format'
-import { Empty, ErrorBox, Loading, useAsync } from '../ui'
+import { useAsync } from '../ui'
+
+const COLUMNS: Column<FeedbackTicket>[] = [
+  { key: 'ticketId', title: '工单', className: 'mono' },
+  { key: 'category', title: '类别', render: (t) => FEEDBACK_CATEGORY_LABELS[t.category] },
+  {
+    key: 'text',
+    title: '内容',
+    render: (t) => (
+      <>
+        {t.text.length > 40 ? `${t.text.slice(0, 40)}…` : t.text}
+        {t.hasPhoto && <span className='tag chip'>有图</span>}
+      </>
+    ),
+  },
+  { key: 'status', title: '状态', render: (t) => FEEDBACK_STATUS_LABELS[t.status] },
+  { key: 'assignee', title: '处理人' },
+  { key: 'createdAt', title: '提交时间', className: 'nowrap', render: (t) => formatInstant(t.createdAt).slice(0, 16) },
+  {
+    key: 'firstResponseAt',
+    title: '首次响应',
+    className: 'nowrap',
+    render: (t) => (t.firstResponseAt ? formatInstant(t.firstResponseAt).slice(0, 16) : '—'),
+  },
+]
 
 /** The member detail page's 反馈 tab: the member's tickets, newest first (handled on the 会员反馈 page). */
 export function MemberFeedbackTab({ memberId }: { memberId: string }) {
@@ -9,40 +34,18 @@ export function MemberFeedbackTab({ memberId }: { memberId: string }) {
     () => api<{ items: FeedbackTicket[] }>('GET', `/api/ops/members/${encodeURIComponent(memberId)}/feedback`),
     [memberId],
   )
-  if (state.status === 'error') return <ErrorBox error={state.error} onRetry={reload} />
-  if (!state.data) return <Loading />
-  if (state.data.items.length === 0) return <Empty text='该会员没有提交过反馈' />
   return (
-    <div className='table-wrap' data-testid='member-feedback'>
-      <table className='table table-dense'>
-        <thead>
-          <tr>
-            <th>工单</th>
-            <th>类别</th>
-            <th>内容</th>
-            <th>状态</th>
-            <th>处理人</th>
-            <th>提交时间</th>
-            <th>首次响应</th>
-          </tr>
-        </thead>
-        <tbody>
-          {state.data.items.map((t) => (
-            <tr key={t.ticketId} data-testid='member-feedback-row'>
-              <td className='mono'>{t.ticketId}</td>
-              <td>{FEEDBACK_CATEGORY_LABELS[t.category]}</td>
-              <td>
-                {t.text.length > 40 ? `${t.text.slice(0, 40)}…` : t.text}
-                {t.hasPhoto && <span className='tag chip'>有图</span>}
-              </td>
-              <td>{FEEDBACK_STATUS_LABELS[t.status]}</td>
-              <td>{t.assignee ?? '—'}</td>
-              <td className='nowrap'>{formatInstant(t.createdAt).slice(0, 16)}</td>
-              <td className='nowrap'>{t.firstResponseAt ? formatInstant(t.firstResponseAt).slice(0, 16) : '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={COLUMNS}
+      rows={state.data?.items}
+      rowKey={(t) => t.ticketId}
+      loading={state.status === 'loading'}
+      error={state.error}
+      onRetry={reload}
+      testId='member-feedback'
+      rowTestId='member-feedback-row'
+      emptyText='该会员没有提交过反馈'
+      dense
+    />
   )
 }

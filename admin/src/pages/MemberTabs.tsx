@@ -2,7 +2,8 @@ import { useEffect, useState, type ReactNode } from 'react'
 import { type MemberCoupon, type WalletEntry } from '@mall/shared'
 import { api, qs } from '../api'
 import { fenToYuan, formatInstant } from '../format'
-import { Empty, ErrorBox, Loading, Pager, useAsync } from '../ui'
+import { DataTable, type Column } from '../components/DataTable'
+import { Pager, useAsync } from '../ui'
 import { MemberFeedbackTab } from './MemberFeedbackTab'
 import { type Paged } from './member-common'
 
@@ -43,6 +44,37 @@ const REFERRAL_STATUS: Record<string, string> = {
 }
 const COUPON_STATUS: Record<string, string> = { unused: '未使用', used: '已使用', expired: '已过期' }
 
+const LEDGER_COLUMNS: Column<LedgerEntry>[] = [
+  { key: 'seq', title: '序号', numeric: true },
+  { key: 'createdAt', title: '时间（上海）', className: 'nowrap', render: (e) => formatInstant(e.createdAt) },
+  { key: 'title', title: '说明' },
+  {
+    key: 'delta',
+    title: '积分',
+    numeric: true,
+    render: (e) => <span className={e.delta < 0 ? 'neg' : 'pos'}>{e.delta > 0 ? `+${e.delta}` : e.delta}</span>,
+  },
+  { key: 'balanceAfter', title: '余额', numeric: true },
+  {
+    key: 'store',
+    title: '门店 / 小票',
+    render: (e) => (
+      <>
+        {e.storeName ?? e.storeId ?? '—'}
+        {e.receiptNo && <small className='muted block mono'>{e.receiptNo}</small>}
+      </>
+    ),
+  },
+  {
+    key: 'amount',
+    title: '金额',
+    numeric: true,
+    render: (e) => (e.amountFen !== null ? `¥${fenToYuan(e.amountFen)}` : '—'),
+  },
+  { key: 'staffId', title: '员工' },
+  { key: 'rulesVersion', title: '规则版本' },
+]
+
 export type TabKey = 'ledger' | 'coupons' | 'checkins' | 'referrals' | 'feedback'
 export const TABS: { key: TabKey; label: string; Tab: (p: { memberId: string }) => ReactNode }[] = [
   { key: 'ledger', label: '积分流水', Tab: LedgerTab },
@@ -76,46 +108,17 @@ function LedgerTab({ memberId }: { memberId: string }) {
   }, [memberId])
   return (
     <div data-testid='member-ledger'>
-      {state.error !== null && <ErrorBox error={state.error} onRetry={() => load()} />}
-      {items.length === 0 && !state.loading && state.error === null && <Empty text='暂无积分流水' />}
-      {items.length > 0 && (
-        <div className='table-wrap'>
-          <table className='table table-dense'>
-            <thead>
-              <tr>
-                <th>序号</th>
-                <th>时间（上海）</th>
-                <th>说明</th>
-                <th className='num'>积分</th>
-                <th className='num'>余额</th>
-                <th>门店 / 小票</th>
-                <th className='num'>金额</th>
-                <th>员工</th>
-                <th>规则版本</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((e) => (
-                <tr key={e.seq} data-testid='ledger-row'>
-                  <td className='num'>{e.seq}</td>
-                  <td className='nowrap'>{formatInstant(e.createdAt)}</td>
-                  <td>{e.title}</td>
-                  <td className={`num ${e.delta < 0 ? 'neg' : 'pos'}`}>{e.delta > 0 ? `+${e.delta}` : e.delta}</td>
-                  <td className='num'>{e.balanceAfter}</td>
-                  <td>
-                    {e.storeName ?? e.storeId ?? '—'}
-                    {e.receiptNo && <small className='muted block mono'>{e.receiptNo}</small>}
-                  </td>
-                  <td className='num'>{e.amountFen !== null ? `¥${fenToYuan(e.amountFen)}` : '—'}</td>
-                  <td>{e.staffId ?? '—'}</td>
-                  <td>{e.rulesVersion ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {state.loading && <Loading />}
+      <DataTable
+        columns={LEDGER_COLUMNS}
+        rows={items.length === 0 && (state.loading || state.error !== null) ? undefined : items}
+        rowKey={(e) => String(e.seq)}
+        loading={state.loading}
+        error={state.error ?? undefined}
+        onRetry={() => load()}
+        rowTestId='ledger-row'
+        emptyText='暂无积分流水'
+        dense
+      />
       {next !== null && !state.loading && (
         <div className='pager'>
           <button className='btn btn-small' type='button' data-testid='ledger-more' onClick={() => load(next)}>
@@ -127,17 +130,23 @@ function LedgerTab({ memberId }: { memberId: string }) {
   )
 }
 
-/** A paginated tab table: page state, loading/error/empty states and the pager. */
+/** A paginated tab: its table (DataTable) with the pager, and an optional line above it. */
 function PagedTab<T, R extends Paged<T>>({
   path,
   empty,
-  children,
   testId,
+  columns,
+  rowKey,
+  rowTestId,
+  header,
 }: {
   path: string
   empty: string
   testId: string
-  children: (data: R) => ReactNode
+  columns: Column<T>[]
+  rowKey: (row: T) => string
+  rowTestId: string
+  header?: (data: R) => ReactNode
 }) {
   const [page, setPage] = useState(1)
   const [state, reload] = useAsync(() => api<R>('GET', `${path}${qs({ page, pageSize: 20 })}`), [path, page])
@@ -145,10 +154,18 @@ function PagedTab<T, R extends Paged<T>>({
   const pages = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1
   return (
     <div data-testid={testId}>
-      {state.status === 'error' && <ErrorBox error={state.error} onRetry={reload} />}
-      {state.status === 'loading' && !data && <Loading />}
-      {data && children(data)}
-      {data && data.items.length === 0 && <Empty text={empty} />}
+      {data && header?.(data)}
+      <DataTable
+        columns={columns}
+        rows={data?.items}
+        rowKey={rowKey}
+        loading={state.status === 'loading'}
+        error={state.error}
+        onRetry={reload}
+        rowTestId={rowTestId}
+        emptyText={empty}
+        dense
+      />
       {data && data.total > data.pageSize && (
         <Pager page={page} shownPage={data.page} pages={pages} onPage={setPage} total={data.total} />
       )}
@@ -156,53 +173,58 @@ function PagedTab<T, R extends Paged<T>>({
   )
 }
 
+type TabCoupon = MemberCoupon & { state: string }
+const COUPON_COLUMNS: Column<TabCoupon>[] = [
+  {
+    key: 'name',
+    title: '券',
+    render: (c) => (
+      <>
+        {c.name}
+        <small className='muted block mono'>{c.couponId}</small>
+      </>
+    ),
+  },
+  { key: 'headline', title: '内容' },
+  {
+    key: 'status',
+    title: '状态',
+    render: (c) => (c.state === 'pending_payment' ? '待支付' : (COUPON_STATUS[c.status] ?? c.status)),
+  },
+  { key: 'claimedAt', title: '领取时间', className: 'nowrap', render: (c) => formatInstant(c.claimedAt).slice(0, 16) },
+  {
+    key: 'valid',
+    title: '有效期',
+    render: (c) => `${formatInstant(c.validFrom).slice(0, 10)} 至 ${formatInstant(c.validTo).slice(0, 10)}`,
+  },
+  {
+    key: 'redeemed',
+    title: '核销',
+    render: (c) => (c.redeemedAt ? `${formatInstant(c.redeemedAt).slice(0, 16)} · ${c.redeemedStoreId ?? ''}` : '—'),
+  },
+]
+
 function CouponsTab({ memberId }: { memberId: string }) {
   return (
-    <PagedTab<MemberCoupon & { state: string }, Paged<MemberCoupon & { state: string }>>
+    <PagedTab<TabCoupon, Paged<TabCoupon>>
       path={`/api/ops/members/${encodeURIComponent(memberId)}/coupons`}
       empty='暂无优惠券'
       testId='member-coupons'
-    >
-      {(data) =>
-        data.items.length > 0 && (
-          <div className='table-wrap'>
-            <table className='table table-dense'>
-              <thead>
-                <tr>
-                  <th>券</th>
-                  <th>内容</th>
-                  <th>状态</th>
-                  <th>领取时间</th>
-                  <th>有效期</th>
-                  <th>核销</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((c) => (
-                  <tr key={c.couponId} data-testid='coupon-row'>
-                    <td>
-                      {c.name}
-                      <small className='muted block mono'>{c.couponId}</small>
-                    </td>
-                    <td>{c.headline}</td>
-                    <td>{c.state === 'pending_payment' ? '待支付' : (COUPON_STATUS[c.status] ?? c.status)}</td>
-                    <td className='nowrap'>{formatInstant(c.claimedAt).slice(0, 16)}</td>
-                    <td className='nowrap'>
-                      {formatInstant(c.validFrom).slice(0, 10)} 至 {formatInstant(c.validTo).slice(0, 10)}
-                    </td>
-                    <td>
-                      {c.redeemedAt ? `${formatInstant(c.redeemedAt).slice(0, 16)} · ${c.redeemedStoreId ?? ''}` : '—'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )
-      }
-    </PagedTab>
+      columns={COUPON_COLUMNS}
+      rowKey={(c) => c.couponId}
+      rowTestId='coupon-row'
+    />
   )
 }
+
+const CHECKIN_COLUMNS: Column<CheckinRow>[] = [
+  { key: 'day', title: '日期', className: 'nowrap' },
+  { key: 'kind', title: '方式', render: (c) => (c.kind === 'makeup' ? '补签' : '签到') },
+  { key: 'streak', title: '连续天数', numeric: true },
+  { key: 'rewardPoints', title: '奖励积分', numeric: true },
+  { key: 'milestone', title: '里程碑', render: (c) => (c.milestoneDay ? `连续 ${c.milestoneDay} 天` : '—') },
+  { key: 'at', title: '时间（上海）', className: 'nowrap', render: (c) => formatInstant(c.at) },
+]
 
 function CheckinsTab({ memberId }: { memberId: string }) {
   return (
@@ -210,43 +232,35 @@ function CheckinsTab({ memberId }: { memberId: string }) {
       path={`/api/ops/members/${encodeURIComponent(memberId)}/checkins`}
       empty='暂无签到记录'
       testId='member-checkins'
-    >
-      {(data) => (
-        <>
-          <p className='hint'>可用补签卡：{data.makeupCards} 张</p>
-          {data.items.length > 0 && (
-            <div className='table-wrap'>
-              <table className='table table-dense'>
-                <thead>
-                  <tr>
-                    <th>日期</th>
-                    <th>方式</th>
-                    <th className='num'>连续天数</th>
-                    <th className='num'>奖励积分</th>
-                    <th>里程碑</th>
-                    <th>时间（上海）</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((c) => (
-                    <tr key={c.day} data-testid='checkin-row'>
-                      <td>{c.day}</td>
-                      <td>{c.kind === 'makeup' ? '补签' : '签到'}</td>
-                      <td className='num'>{c.streak}</td>
-                      <td className='num'>{c.rewardPoints}</td>
-                      <td>{c.milestoneDay ? `连续 ${c.milestoneDay} 天` : '—'}</td>
-                      <td className='nowrap'>{formatInstant(c.at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </>
-      )}
-    </PagedTab>
+      columns={CHECKIN_COLUMNS}
+      rowKey={(c) => c.day}
+      rowTestId='checkin-row'
+      header={(data) => <p className='hint'>可用补签卡：{data.makeupCards} 张</p>}
+    />
   )
 }
+
+const REFERRAL_COLUMNS: Column<ReferralRow>[] = [
+  {
+    key: 'friend',
+    title: '好友',
+    render: (r) => (
+      <>
+        <a href={`#/members/${r.inviteeId}`}>{r.nickname ?? r.inviteeId}</a>
+        <small className='muted block mono'>{r.inviteeId}</small>
+      </>
+    ),
+  },
+  { key: 'status', title: '状态', render: (r) => REFERRAL_STATUS[r.status] ?? r.status },
+  { key: 'joinedAt', title: '注册时间', className: 'nowrap', render: (r) => formatInstant(r.joinedAt).slice(0, 16) },
+  {
+    key: 'qualifiedAt',
+    title: '首购时间',
+    className: 'nowrap',
+    render: (r) => (r.qualifiedAt ? formatInstant(r.qualifiedAt).slice(0, 16) : '—'),
+  },
+  { key: 'inviterRewardPoints', title: '邀请奖励积分', numeric: true },
+]
 
 function ReferralsTab({ memberId }: { memberId: string }) {
   return (
@@ -254,51 +268,22 @@ function ReferralsTab({ memberId }: { memberId: string }) {
       path={`/api/ops/members/${encodeURIComponent(memberId)}/referrals`}
       empty='尚未邀请好友'
       testId='member-referrals'
-    >
-      {(data) => (
-        <>
-          <p className='hint'>
-            {data.invitedBy ? (
-              <>
-                由 <a href={`#/members/${data.invitedBy.inviterId}`}>{data.invitedBy.inviterId}</a> 邀请（
-                {REFERRAL_STATUS[data.invitedBy.status] ?? data.invitedBy.status}）·{' '}
-              </>
-            ) : (
-              '自行注册 · '
-            )}
-            共邀请 {data.totals.invited} 人，已奖励 {data.totals.rewarded} 人
-          </p>
-          {data.items.length > 0 && (
-            <div className='table-wrap'>
-              <table className='table table-dense'>
-                <thead>
-                  <tr>
-                    <th>好友</th>
-                    <th>状态</th>
-                    <th>注册时间</th>
-                    <th>首购时间</th>
-                    <th className='num'>邀请奖励积分</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((r) => (
-                    <tr key={r.inviteeId} data-testid='referral-row'>
-                      <td>
-                        <a href={`#/members/${r.inviteeId}`}>{r.nickname ?? r.inviteeId}</a>
-                        <small className='muted block mono'>{r.inviteeId}</small>
-                      </td>
-                      <td>{REFERRAL_STATUS[r.status] ?? r.status}</td>
-                      <td className='nowrap'>{formatInstant(r.joinedAt).slice(0, 16)}</td>
-                      <td className='nowrap'>{r.qualifiedAt ? formatInstant(r.qualifiedAt).slice(0, 16) : '—'}</td>
-                      <td className='num'>{r.inviterRewardPoints}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+      columns={REFERRAL_COLUMNS}
+      rowKey={(r) => r.inviteeId}
+      rowTestId='referral-row'
+      header={(data) => (
+        <p className='hint'>
+          {data.invitedBy ? (
+            <>
+              由 <a href={`#/members/${data.invitedBy.inviterId}`}>{data.invitedBy.inviterId}</a> 邀请（
+              {REFERRAL_STATUS[data.invitedBy.status] ?? data.invitedBy.status}）·{' '}
+            </>
+          ) : (
+            '自行注册 · '
           )}
-        </>
+          共邀请 {data.totals.invited} 人，已奖励 {data.totals.rewarded} 人
+        </p>
       )}
-    </PagedTab>
+    />
   )
 }
