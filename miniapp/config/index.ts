@@ -9,6 +9,7 @@ import { BuildEnvError, resolveBuildEnv, type BuildEnv } from './build-env'
  * outside src/ by default and webpack would then choke on `export interface ...`.
  */
 const sharedSrc = path.resolve(__dirname, '../../shared/src')
+const zxingWasm = path.resolve(__dirname, '../../node_modules/zxing-wasm/dist/reader/zxing_reader.wasm')
 
 export default defineConfig<'webpack5'>(async (_merge, { mode }) => {
   const platform = process.env.TARO_ENV
@@ -35,9 +36,13 @@ export default defineConfig<'webpack5'>(async (_merge, { mode }) => {
       // weapp: WeChat Pay's 商圈会员快速积分 plugin, when the mall has it (app.config.ts declares it then)
       POINTS_PLUGIN_PROVIDER: JSON.stringify(platform === 'weapp' ? pointsPluginProvider : ''),
     },
-    // Taro copies app.json's sitemapLocation target only if told to.
+    // Taro copies app.json's sitemapLocation target only if told to. H5: the ZXing .wasm the staff camera
+    // scanner loads where the browser has no BarcodeDetector (src/staff/lib/h5-camera-scan.ts), served by us.
     copy: {
-      patterns: platform === 'weapp' ? [{ from: 'src/sitemap.json', to: `${outputRoot}/sitemap.json` }] : [],
+      patterns:
+        platform === 'weapp'
+          ? [{ from: 'src/sitemap.json', to: `${outputRoot}/sitemap.json` }]
+          : [{ from: zxingWasm, to: `${outputRoot}/static/zxing_reader.wasm` }],
       options: {},
     },
     framework: 'react',

@@ -10,6 +10,25 @@ import {
 } from '../src/staff/lib/h5-camera-scan'
 import { createFakeCamera, mediaError } from './support/fake-camera'
 
+// Where the browser has no BarcodeDetector (iOS Safari), the ZXing ponyfill is loaded on first use.
+const ponyfill = { constructed: [] as unknown[], prepared: [] as unknown[] }
+class MockPonyfillDetector {
+  static async getSupportedFormats(): Promise<string[]> {
+    return ['qr_code', 'code_128', 'ean_13']
+  }
+  constructor(options: unknown) {
+    ponyfill.constructed.push(options)
+  }
+  async detect(): Promise<{ rawValue: string }[]> {
+    return [{ rawValue: '1942000432361967840' }]
+  }
+}
+// the factory runs when the scanner imports the ponyfill, after this file's top level
+jest.mock('barcode-detector/ponyfill', () => ({
+  prepareZXingModule: (options: unknown) => ponyfill.prepared.push(options),
+  BarcodeDetector: MockPonyfillDetector,
+}))
+
 describe('pickFormats', () => {
   it('keeps QR and CODE128 in our order, dropping formats we do not use', () => {
     expect(pickFormats(['ean_13', 'code_128', 'qr_code', 'aztec'])).toEqual(['qr_code', 'code_128'])
@@ -66,11 +85,11 @@ describe('canCameraScan', () => {
     process.env.TARO_ENV = 'weapp'
     expect(canCameraScan()).toBe(false)
   })
-  it('needs both BarcodeDetector and getUserMedia', () => {
+  it('needs getUserMedia; a missing BarcodeDetector is made up by the ponyfill', () => {
     cam.install()
     expect(canCameraScan()).toBe(true)
     delete (window as unknown as Record<string, unknown>).BarcodeDetector
-    expect(canCameraScan()).toBe(false)
+    expect(canCameraScan()).toBe(true)
     cam.uninstall()
     cam.install()
     Object.defineProperty(navigator, 'mediaDevices', { value: undefined, configurable: true })
@@ -109,6 +128,18 @@ describe('openCameraScan', () => {
     expect(cam.trackStop).toHaveBeenCalledTimes(1)
     expect(overlay()).toBeNull()
     expect(h.onError).not.toHaveBeenCalled()
+  })
+
+  it('without a native BarcodeDetector reads with the ZXing ponyfill, its .wasm from our own origin', async () => {
+    delete (window as unknown as Record<string, unknown>).BarcodeDetector
+    const h = handlers()
+    openCameraScan(h)
+    await until(() => expect(h.onDetected).toHaveBeenCalledWith('1942000432361967840'))
+    expect(ponyfill.constructed).toEqual([{ formats: ['qr_code', 'code_128'] }])
+    const { overrides } = ponyfill.prepared[0] as { overrides: { locateFile: (f: string, p: string) => string } }
+    expect(overrides.locateFile('zxing_reader.wasm', 'https://cdn.example/')).toBe('/static/zxing_reader.wasm')
+    expect(cam.trackStop).toHaveBeenCalledTimes(1)
+    expect(overlay()).toBeNull()
   })
 
   it('cancel stops the camera and removes the overlay', async () => {

@@ -44,7 +44,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file
 }
 
-export const H5_DIST = path.resolve(__dirname, '../../miniapp/dist/h5')
+// E2E_H5_DIST: a build of one's own (MINIAPP_OUTPUT_ROOT=dist/h5-mine npm run build:h5), for a work tree where
+// others rebuild dist/h5 while one's tests run.
+export const H5_DIST = path.resolve(process.env.E2E_H5_DIST ?? path.resolve(__dirname, '../../miniapp/dist/h5'))
 
 /** H5 dev login on whatever page `url` lands on (the card redirects to login), back on the card. */
 export async function devLogin(page: Page, url: string, devUser: string): Promise<void> {

@@ -25,6 +25,7 @@ export default function SalesReport({
   const [saving, setSaving] = useState(false)
 
   const submit = async () => {
+    if (saving) return
     const fen = parseYuanToFen(amount)
     if (!fen.ok) return setError(fen.message.replace('消费金额', '全店销售额'))
     if (!/^\d{1,7}$/.test(receipts.trim())) return setError('请输入全店小票数（整数）')
@@ -69,10 +70,11 @@ export default function SalesReport({
         onInput={(e) => setReceipts(e.detail.value)}
       />
       {error ? <Text className='staff-error sales-report__error'>{error}</Text> : null}
+      {/* Busy via a class, never `disabled`: Taro H5 renders disabled="false" as an attribute, which greyed
+          out 更正申报 (and `staff-btn` had no style at all). submit() ignores re-entry itself. */}
       <Button
-        className='staff-btn sales-report__submit'
+        className={`btn-primary sales-report__submit ${saving ? 'is-busy' : ''}`}
         loading={saving}
-        disabled={saving}
         onClick={() => void submit()}
       >
         {declared ? '更正申报' : '申报'}

@@ -1,7 +1,10 @@
 /**
- * H5 camera scanning without a library: the browser's BarcodeDetector reads frames straight from
- * a live <video> fed by getUserMedia (rear camera). Offered only where both exist (Chromium on
- * Android / macOS / ChromeOS, recent Safari); elsewhere staff type the code as before.
+ * H5 camera scanning: a BarcodeDetector reads frames straight from a live <video> fed by getUserMedia
+ * (rear camera). The browser's own detector where there is one (Chromium on Android / macOS /
+ * ChromeOS); elsewhere (iOS Safari, Firefox) the `barcode-detector` ponyfill (ZXing-C++ in
+ * WebAssembly), loaded only when a clerk opens the camera so it costs the bundle nothing, with its
+ * .wasm served by our own origin (/static/zxing_reader.wasm, copied by config/index.ts) instead of
+ * the package's CDN default. Offered wherever getUserMedia exists; manual entry stays in every case.
  *
  * The overlay is plain DOM appended to <body> (Taro H5 renders to the DOM), so nothing here goes
  * through Taro components. Every DOM / browser access sits behind `process.env.TARO_ENV === 'h5'`,
@@ -79,15 +82,33 @@ export function cameraErrorMessage(error: unknown): string {
   return MESSAGES[cameraErrorKind(error)]
 }
 
-/** Whether to offer the camera button: H5 with BarcodeDetector and getUserMedia. */
+/** Whether to offer the camera button: H5 with getUserMedia (the detector is ours where the browser has none). */
 export function canCameraScan(): boolean {
   if (process.env.TARO_ENV !== 'h5') return false
   return (
     typeof window !== 'undefined' &&
-    'BarcodeDetector' in window &&
     typeof navigator !== 'undefined' &&
     typeof navigator.mediaDevices?.getUserMedia === 'function'
   )
+}
+
+/** Where the ZXing .wasm is served (config/index.ts copies it there for H5 builds). */
+export const ZXING_WASM_PATH = '/static/zxing_reader.wasm'
+
+/** The browser's BarcodeDetector, else the ZXing ponyfill (loaded on first use, in its own chunk). */
+async function detectorClass(): Promise<BarcodeDetectorCtor> {
+  const native = (window as unknown as { BarcodeDetector?: BarcodeDetectorCtor }).BarcodeDetector
+  if (native) return native
+  if (process.env.TARO_ENV === 'h5') {
+    const ponyfill = await import(/* webpackChunkName: "barcode-detector" */ 'barcode-detector/ponyfill')
+    ponyfill.prepareZXingModule({
+      overrides: {
+        locateFile: (file: string, prefix: string) => (file.endsWith('.wasm') ? ZXING_WASM_PATH : prefix + file),
+      },
+    })
+    return ponyfill.BarcodeDetector as unknown as BarcodeDetectorCtor
+  }
+  throw new CameraScanError('unsupported')
 }
 
 export interface CameraScanOptions {
@@ -151,7 +172,7 @@ function openH5CameraScan(options: CameraScanOptions): () => void {
   const fail = (error: unknown) => finish(() => options.onError(cameraErrorMessage(error)))
 
   const start = async () => {
-    const Detector = (window as unknown as { BarcodeDetector: BarcodeDetectorCtor }).BarcodeDetector
+    const Detector = await detectorClass()
     const supported = Detector.getSupportedFormats ? await Detector.getSupportedFormats() : [...SCAN_FORMATS]
     const formats = pickFormats(supported)
     if (!formats.length) throw new CameraScanError('unsupported')

@@ -3,15 +3,16 @@ import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import { View, Text, Button } from '@tarojs/components'
 import type { PurchaseResult } from '@mall/shared'
 import { decidePurchase, fetchPendingApprovals, goToStaffLogin, isStaffLoggedIn } from '../../../services/staff'
-import { formatPoints } from '../../../lib/format'
+import { formatMemberNo, formatPoints } from '../../../lib/format'
 import { formatShanghaiDateTime, formatYuan } from '../../../lib/points-format'
 import StateView from '../../components/state-view'
 import { staffError, useStaffData } from '../../lib/use-staff-data'
 import '../../staff.css'
 
 /**
- * 待审批 (managers): purchases over the auto-approve limit, oldest first, with 通过 / 拒绝.
- * Hooks: approval-row, approve-button, reject-button.
+ * 待审批 (managers): purchases over the auto-approve limit, oldest first: the member, the amount, the
+ * points it is expected to earn, the clerk and the time, with 通过 / 拒绝 (each confirmed first).
+ * Hooks: approval-row, approval-member, approval-amount, approval-meta, approve-button, reject-button.
  */
 export default function ApprovalsPage() {
   const pending = useStaffData(fetchPendingApprovals)
@@ -30,14 +31,15 @@ export default function ApprovalsPage() {
 
   const decide = async (p: PurchaseResult, approve: boolean) => {
     if (deciding) return
-    if (!approve) {
-      const { confirm } = await Taro.showModal({
-        title: '拒绝积分',
-        content: `拒绝小票 ${p.receiptNo} 的积分申请？`,
-        confirmText: '拒绝',
-      })
-      if (!confirm) return
-    }
+    // Both decisions are asked first: a mis-tap on 通过 posts points that only an undo takes back.
+    const who = `${p.memberName ?? '会员'} 消费 ¥${formatYuan(p.amountFen)}`
+    const { confirm } = await Taro.showModal({
+      title: approve ? '通过并发放积分' : '拒绝积分',
+      content: `${who}，${approve ? '发放' : '不发放'} ${formatPoints(p.points)} 积分？`,
+      confirmText: approve ? '通过' : '拒绝',
+      cancelText: '再想想',
+    })
+    if (!confirm) return
     setDeciding(p.receiptNo)
     try {
       await decidePurchase(p.receiptNo, approve)
@@ -64,14 +66,15 @@ export default function ApprovalsPage() {
       {items.length > 0 ? (
         <View className='surface'>
           {items.map((p) => (
-            <View key={p.purchaseId} className='staff-row approval-row'>
+            <View key={p.purchaseId} className='staff-row staff-row--stacked approval-row'>
               <View className='staff-row__main'>
-                <Text className='staff-row__title'>小票 {p.receiptNo}</Text>
-                <Text>
-                  ¥{formatYuan(p.amountFen)} · {formatPoints(p.points)} 积分
+                <Text className='staff-row__title approval-member'>{p.memberName ?? '会员'}</Text>
+                <Text className='muted'>会员号 {formatMemberNo(p.memberId)}</Text>
+                <Text className='approval-amount'>
+                  消费 ¥{formatYuan(p.amountFen)} · 预计 {formatPoints(p.points)} 积分
                 </Text>
-                <Text className='muted'>
-                  {formatShanghaiDateTime(p.createdAt)} · {p.staffId}
+                <Text className='muted approval-meta'>
+                  小票 {p.receiptNo} · 店员 {p.staffName ?? p.staffId} · {formatShanghaiDateTime(p.createdAt)}
                 </Text>
               </View>
               <View className='staff-row__buttons'>

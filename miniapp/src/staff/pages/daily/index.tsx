@@ -99,23 +99,22 @@ function Summary({ summary }: { summary: StoreDaySummary }) {
       </View>
       <View className='surface'>
         <Text className='staff-label'>员工明细</Text>
-        <View className='daily-table__head'>
-          <Text className='daily-cell daily-cell--name'>员工</Text>
-          <Text className='daily-cell'>笔数</Text>
-          <Text className='daily-cell'>金额</Text>
-          <Text className='daily-cell'>积分</Text>
-        </View>
         {summary.byStaff.length === 0 ? (
           <View className='state-box'>
             <Text className='muted'>当天暂无入账消费</Text>
           </View>
         ) : (
+          // Two lines per person, not four columns: amounts like ¥12,345.00 collided at 320 px.
           summary.byStaff.map((row) => (
             <View key={row.staffId} className='daily-staff-row'>
-              <Text className='daily-cell daily-cell--name'>{row.staffId}</Text>
-              <Text className='daily-cell'>{formatPoints(row.purchases)}</Text>
-              <Text className='daily-cell'>¥{formatYuan(row.amountFen)}</Text>
-              <Text className='daily-cell'>{formatPoints(row.points)}</Text>
+              <View className='daily-staff-row__left'>
+                <Text className='daily-staff-row__name'>{row.staffName ?? row.staffId}</Text>
+                <Text className='muted'>{formatPoints(row.purchases)} 笔</Text>
+              </View>
+              <View className='daily-staff-row__right'>
+                <Text className='daily-staff-row__amount'>¥{formatYuan(row.amountFen)}</Text>
+                <Text className='muted'>{formatPoints(row.points)} 积分</Text>
+              </View>
             </View>
           ))
         )}
