@@ -211,6 +211,31 @@ describe('unclaimed pickups lapse', () => {
   })
 })
 
+describe('the lapse job against the desk, 20 at once', () => {
+  it('a second before the last day the desk wins; a second after, the lapse does; one refund at most', async () => {
+    const giftId = await createGift(api, operator, { pickupDays: 3, pricePoints: 50, stock: 10 })
+    for (const offset of [-1_000, 1_000]) {
+      const m = await memberWith(100)
+      const id = await redeemed(m, giftId)
+      const code = await pickupCode(api, m, id)
+      api.clock.advance(3 * DAY + offset)
+      const codeNow = await pickupCode(api, await fresh(m), id).catch(() => code)
+      await staffLogins()
+      const tries = Array.from({ length: 20 }, (_, i) =>
+        i % 2 ? pickUp(clerk, codeNow) : api.ctx.jobs.expireGiftPickups(api.clock.now()),
+      )
+      const results = await Promise.all(tries)
+      for (const r of results) if ('status' in r) expect([200, 409]).toContain(r.status)
+      const m2 = await fresh(m)
+      const final = await mine(m2, id)
+      expect(final.status).toBe(offset < 0 ? 'picked_up' : 'expired')
+      expect(await refunds(m.member.memberId)).toBe(offset < 0 ? 0 : 1)
+      expect(await balance(api, m2)).toBe(offset < 0 ? 50 : 100)
+      api.clock.advance(-(3 * DAY + offset))
+    }
+  })
+})
+
 describe('gifts as other modules’ prizes', () => {
   it('grant is once per key and says sold_out when no stock is left', async () => {
     const giftId = await createGift(api, operator, { stock: 1, pricePoints: 500 })
