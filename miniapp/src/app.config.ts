@@ -3,9 +3,12 @@ const pointsPlugin = process.env.TARO_APP_POINTS_PLUGIN_PROVIDER
 const pointsPluginVersion = process.env.TARO_APP_POINTS_PLUGIN_VERSION || '2.5.5'
 
 export default defineAppConfig({
-  // Main package: member-facing pages only. The card is the landing page.
+  // Main package: member-facing pages only. 首页 is the landing page; the four tabs come first.
   pages: [
+    'pages/home/index',
     'pages/card/index',
+    'pages/mall/index',
+    'pages/me/index',
     'pages/login/index',
     'pages/wallet/index',
     'pages/tier/index',
@@ -21,7 +24,7 @@ export default defineAppConfig({
     'pages/gift/index',
     'pages/my-redemptions/index',
     'pages/redemption/index',
-    'pages/mall/index',
+    'pages/not-found/index',
   ],
   // Staff tooling lives in its own subpackage so members never download it.
   subPackages: [
@@ -40,12 +43,48 @@ export default defineAppConfig({
       ],
     },
   ],
+  // 首页 / 会员码 / 积分商城 / 我的: the member code is one tap from every tab. Icons: scripts/make-tab-icons.js.
+  tabBar: {
+    color: '#8a8f9c',
+    selectedColor: '#2f6bff',
+    backgroundColor: '#ffffff',
+    borderStyle: 'white',
+    list: [
+      {
+        pagePath: 'pages/home/index',
+        text: '首页',
+        iconPath: 'assets/tab/home.png',
+        selectedIconPath: 'assets/tab/home-active.png',
+      },
+      {
+        pagePath: 'pages/card/index',
+        text: '会员码',
+        iconPath: 'assets/tab/code.png',
+        selectedIconPath: 'assets/tab/code-active.png',
+      },
+      {
+        pagePath: 'pages/mall/index',
+        text: '积分商城',
+        iconPath: 'assets/tab/mall.png',
+        selectedIconPath: 'assets/tab/mall-active.png',
+      },
+      {
+        pagePath: 'pages/me/index',
+        text: '我的',
+        iconPath: 'assets/tab/me.png',
+        selectedIconPath: 'assets/tab/me-active.png',
+      },
+    ],
+  },
   window: {
     backgroundTextStyle: 'light',
     backgroundColor: '#f5f6fa',
     navigationBarBackgroundColor: '#ffffff',
     navigationBarTitleText: '会员中心',
     navigationBarTextStyle: 'black',
+    // H5: Taro draws a title bar with a back button (home button when a sub page is opened directly);
+    // WeChat has its own.
+    ...(isH5 ? { navigationStyle: 'default' as const } : {}),
   },
   // H5 only: Taro's 300 ms page-transition hide timer races with quick back navigation
   // (previous page stays hidden). weapp's app.json must not carry this key.

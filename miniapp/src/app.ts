@@ -1,7 +1,14 @@
 import { PropsWithChildren } from 'react'
-import { useLaunch } from '@tarojs/taro'
+import Taro, { useLaunch } from '@tarojs/taro'
 import { rememberInviter } from './services/inviter'
+import { NOT_FOUND_PAGE } from './services/tabs'
 import './app.css'
+
+// H5: an address that names no page (a mistyped or outdated link) shows 页面不存在 instead of a blank
+// screen. WeChat only opens pages of app.json.
+if (process.env.TARO_ENV === 'h5') {
+  Taro.onPageNotFound(() => void Taro.redirectTo({ url: NOT_FOUND_PAGE }))
+}
 
 function App({ children }: PropsWithChildren) {
   // Capture ?inviter= as early as possible: the first page may redirect to login,

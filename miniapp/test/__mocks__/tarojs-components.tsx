@@ -33,6 +33,9 @@ export const Text = make('span')
 export const Button = make('button')
 export const Image = make('img')
 export const ScrollView = make('div')
+/** Swiper / SwiperItem: their slides, one after another (autoplay, dots and the like dropped). */
+export const Swiper = ({ className, children }: Props) => createElement('div', { className }, children)
+export const SwiperItem = ({ children }: Props) => createElement('div', null, children)
 
 export const Input = forwardRef<HTMLInputElement, Props>((props, ref) => {
   const { onInput, maxlength, ...rest } = props as Props & {

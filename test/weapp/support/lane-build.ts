@@ -106,12 +106,17 @@ export function ensureWeappCompiler(): void {
 }
 
 /** Routes of app.json: main package pages, then subpackage pages with their root. */
-export function appRoutes(build: LaneBuild): { main: string[]; sub: string[] } {
+export function appRoutes(build: LaneBuild): { main: string[]; sub: string[]; tabs: string[] } {
   const app = JSON.parse(readFileSync(path.join(build.dir, 'app.json'), 'utf8')) as {
     pages: string[]
     subPackages?: { root: string; pages: string[] }[]
+    tabBar?: { list: { pagePath: string }[] }
   }
-  return { main: app.pages, sub: (app.subPackages ?? []).flatMap((p) => p.pages.map((page) => `${p.root}/${page}`)) }
+  return {
+    main: app.pages,
+    sub: (app.subPackages ?? []).flatMap((p) => p.pages.map((page) => `${p.root}/${page}`)),
+    tabs: (app.tabBar?.list ?? []).map((t) => t.pagePath),
+  }
 }
 
 function sourceFingerprint(mode: LaneMode): string {

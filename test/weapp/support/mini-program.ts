@@ -4,7 +4,8 @@ import type { SetDataMeter } from './metrics'
 
 /**
  * The mini-program framework around the built code: App()/getApp(), Page() and the page stack with
- * WeChat's navigation rules (known routes only, at most 10 pages, no switchTab without a tabBar).
+ * WeChat's navigation rules (known routes only, at most 10 pages, tab pages only by switchTab or reLaunch,
+ * switchTab only to a tab page; a tab page left by switchTab is kept, hidden, and shown again).
  * Pages are rendered by miniprogram-simulate from the built .wxml through WeChat's compiler; a
  * page registers as a component whose methods are the page's lifecycles and event handlers, which
  * is how WeChat itself runs a Page since base library 2.x ("Component as Page").
@@ -54,6 +55,10 @@ export class MiniProgram {
   lastChangeAt = 0
   private app: any = null
   private readonly routes: Set<string>
+  /** the tabBar's pages (app.json) */
+  private readonly tabs: Set<string>
+  /** tab pages WeChat keeps alive while another tab shows */
+  private readonly parkedTabs = new Map<string, OpenPage>()
   private readonly ids = new Map<string, string>()
   private loadingRoute = ''
 
@@ -62,8 +67,9 @@ export class MiniProgram {
     private readonly build: LaneBuild,
     private readonly meter: SetDataMeter,
   ) {
-    const { main, sub } = appRoutes(build)
+    const { main, sub, tabs } = appRoutes(build)
     this.routes = new Set([...main, ...sub])
+    this.tabs = new Set(tabs)
     this.installGlobals()
   }
 
@@ -97,7 +103,12 @@ export class MiniProgram {
     if (!url) return `${kind}:fail parameter error: parameter.url should be String`
     const { route, query } = this.parse(url)
     if (!this.routes.has(route)) return `${kind}:fail page "${route}" is not found`
-    if (kind === 'switchTab') return `${kind}:fail can not switch to no-tabBar page`
+    if (kind === 'switchTab') {
+      if (!this.tabs.has(route)) return `${kind}:fail can not switch to no-tabBar page`
+      this.switchTab(route, query)
+      return null
+    }
+    if (this.tabs.has(route) && kind !== 'reLaunch') return `${kind}:fail can not ${kind} a tabbar page`
     if (kind === 'navigateTo') {
       if (this.stack.length >= MAX_STACK) return `${kind}:fail webview count limit exceed`
       this.top.page.onHide?.()
@@ -105,9 +116,32 @@ export class MiniProgram {
       this.close(this.stack.pop()!)
     } else {
       while (this.stack.length) this.close(this.stack.pop()!)
+      for (const parked of this.parkedTabs.values()) this.close(parked)
+      this.parkedTabs.clear()
     }
     this.open(route, query)
     return null
+  }
+
+  /** The pages above the tab page close; the tab page is kept hidden; the target shows (or opens). */
+  private switchTab(route: string, query: Record<string, string>): void {
+    const top = this.stack[this.stack.length - 1]
+    if (top?.route === route) return
+    top?.page.onHide?.()
+    while (this.stack.length) {
+      const leaving = this.stack.pop()!
+      if (this.tabs.has(leaving.route)) this.parkedTabs.set(leaving.route, leaving)
+      else this.close(leaving)
+    }
+    const parked = this.parkedTabs.get(route)
+    if (!parked) {
+      this.open(route, query)
+      return
+    }
+    this.parkedTabs.delete(route)
+    this.stack.push(parked)
+    this.lastChangeAt = Date.now()
+    parked.page.onShow?.()
   }
 
   /** Hides the top page (a system sheet covers it); returns the function that shows it again. */
@@ -123,6 +157,8 @@ export class MiniProgram {
   /** Closes every page (their timers stop with onUnload), so the test file can end cleanly. */
   closeAll(): void {
     while (this.stack.length) this.close(this.stack.pop()!)
+    for (const parked of this.parkedTabs.values()) this.close(parked)
+    this.parkedTabs.clear()
   }
 
   private open(route: string, query: Record<string, string>): OpenPage {

@@ -31,6 +31,8 @@ export interface WxControls {
   calls: string[]
   /** Date.now() of the last wx call */
   lastCallAt: number
+  /** the screen brightness (0–1) the app set last; the phone's own setting until then */
+  brightness: number
 }
 
 export interface ShimDeps {
@@ -59,6 +61,7 @@ export function createWx(deps: ShimDeps): WxControls {
     subscribeRequests: [],
     calls: [],
     lastCallAt: 0,
+    brightness: 0.4,
   }
   const files = mkdtempSync(path.join(os.tmpdir(), 'weapp-lane-wx-'))
   let fileNo = 0
@@ -108,6 +111,13 @@ export function createWx(deps: ShimDeps): WxControls {
       c.modals.push([o.title, o.content].filter(Boolean).join(': '))
       const confirm = c.modalAnswers.length ? c.modalAnswers.shift()! : true
       later(o, 'showModal', { confirm, cancel: !confirm, ...ok('showModal') })
+    },
+    getScreenBrightness: (o?: Callbacks<unknown>) =>
+      later(o, 'getScreenBrightness', { value: c.brightness, ...ok('getScreenBrightness') }),
+    setScreenBrightness: (o: { value: number } & Callbacks<unknown>) => {
+      if (!(o.value >= 0 && o.value <= 1)) return later(o, 'setScreenBrightness', null, 'invalid value')
+      c.brightness = o.value
+      later(o, 'setScreenBrightness', ok('setScreenBrightness'))
     },
     stopPullDownRefresh: (o?: Callbacks<unknown>) => later(o, 'stopPullDownRefresh', ok('stopPullDownRefresh')),
     scanCode: (o?: Callbacks<unknown>) => {

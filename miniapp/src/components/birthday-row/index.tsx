@@ -3,6 +3,7 @@ import { useState } from 'react'
 import Taro from '@tarojs/taro'
 import { Picker, Text, View } from '@tarojs/components'
 import { api, ApiError } from '../../services/api'
+import '../phone-row/index.css'
 
 interface Props {
   birthday: string | null | undefined

@@ -1,27 +1,25 @@
 import { useCallback, useRef, useState } from 'react'
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
 import { View, Text, Button } from '@tarojs/components'
-import type { ButtonProps, BaseEventOrig } from '@tarojs/components'
 import { memberCard, type MemberCard } from '@mall/shared'
 import { ApiError, api } from '../../services/api'
 import { goToLogin, isLoggedIn, logout } from '../../services/session'
 import { rememberInviter } from '../../services/inviter'
 import { useMemberCode } from '../../hooks/use-member-code'
+import { useBrightScreen } from '../../hooks/use-bright-screen'
 import MemberCardFace from '../../components/member-card-face'
 import MemberCodePanel from '../../components/member-code-panel'
 import CardShortcuts from '../../components/card-shortcuts'
 import BirthdayRow from '../../components/birthday-row'
+import PhoneRow from '../../components/phone-row'
 import './index.css'
 
-const isWeapp = process.env.TARO_ENV === 'weapp'
-
-/** Landing page: the member card plus the rotating member code. */
+/** 会员码 tab: the rotating member code on top, then the member card, its shortcuts and profile rows. */
 export default function CardPage() {
   const [loggedIn, setLoggedIn] = useState(isLoggedIn)
   const [card, setCard] = useState<MemberCard | null>(null)
   const [cardLoading, setCardLoading] = useState(false)
   const [cardError, setCardError] = useState<ApiError | null>(null)
-  const [binding, setBinding] = useState(false)
   const cardInFlight = useRef(false)
 
   const handleAuthLost = useCallback(() => {
@@ -59,30 +57,11 @@ export default function CardPage() {
   })
 
   const memberCode = useMemberCode(loggedIn, handleAuthLost)
+  useBrightScreen(memberCode.code !== null)
 
   usePullDownRefresh(() => {
     void Promise.all([loadCard(), memberCode.refresh()]).finally(() => Taro.stopPullDownRefresh())
   })
-
-  const onGetPhoneNumber = async (e: BaseEventOrig<ButtonProps.onGetPhoneNumberEventDetail>) => {
-    // No code = the member declined the WeChat phone authorisation sheet.
-    const code = e.detail.code
-    if (!code) {
-      void Taro.showToast({ title: '未授权手机号', icon: 'none' })
-      return
-    }
-    setBinding(true)
-    try {
-      await api.post('/api/me/phone', { code })
-      void Taro.showToast({ title: '绑定成功', icon: 'success' })
-      await loadCard()
-    } catch (err) {
-      const message = err instanceof ApiError ? err.message : '绑定失败，请重试'
-      void Taro.showToast({ title: message, icon: 'none' })
-    } finally {
-      setBinding(false)
-    }
-  }
 
   if (!loggedIn) {
     return (
@@ -96,6 +75,9 @@ export default function CardPage() {
 
   return (
     <View className='page card-page'>
+      {/* The code first: the member opens this tab at the till, and it must show without scrolling. */}
+      <MemberCodePanel state={memberCode} className='card-page__code' />
+
       {card ? (
         <>
           <MemberCardFace card={card} />
@@ -114,31 +96,9 @@ export default function CardPage() {
         </View>
       )}
 
-      {card ? (
-        <View className='surface phone-row'>
-          <Text className='phone-row__label'>手机号</Text>
-          {card.phoneMasked ? (
-            <Text className='phone-row__value'>{card.phoneMasked}</Text>
-          ) : isWeapp ? (
-            <Button
-              className='btn-quiet phone-row__bind'
-              size='mini'
-              openType='getPhoneNumber'
-              loading={binding}
-              disabled={binding}
-              onGetPhoneNumber={onGetPhoneNumber}
-            >
-              绑定手机号
-            </Button>
-          ) : (
-            <Text className='muted'>未绑定（请在微信小程序中绑定）</Text>
-          )}
-        </View>
-      ) : null}
+      {card ? <PhoneRow phoneMasked={card.phoneMasked} onBound={loadCard} /> : null}
 
       {card ? <BirthdayRow birthday={card.birthday} onSaved={loadCard} /> : null}
-
-      <MemberCodePanel state={memberCode} />
     </View>
   )
 }

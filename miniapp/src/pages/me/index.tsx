@@ -1,0 +1,96 @@
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
+import { Text, View } from '@tarojs/components'
+import { memberCard } from '@mall/shared'
+import { api } from '../../services/api'
+import { LOGIN_PAGE, STAFF_LOGIN_PAGE, goToLogin, isLoggedIn, logout } from '../../services/session'
+import { TIER_PAGE, WALLET_PAGE } from '../../services/points'
+import { COUPONS_PAGE, MY_COUPONS_PAGE } from '../../services/coupons'
+import { CHECKIN_PAGE, INVITE_PAGE } from '../../services/engagement'
+import { FEEDBACK_PAGE } from '../../services/feedback'
+import { useRemoteData } from '../../hooks/use-remote-data'
+import { formatMemberNo, formatPoints } from '../../lib/format'
+import { tierTheme } from '../../lib/tier-theme'
+import RemoteState from '../../components/remote-state'
+import PhoneRow from '../../components/phone-row'
+import BirthdayRow from '../../components/birthday-row'
+import '../../components/member-card-face/index.css'
+import './index.css'
+
+const MENU = [
+  { hook: 'me-to-wallet', url: WALLET_PAGE, label: '积分明细' },
+  { hook: 'me-to-tier', url: TIER_PAGE, label: '会员等级与权益' },
+  { hook: 'me-to-my-coupons', url: MY_COUPONS_PAGE, label: '我的券' },
+  { hook: 'me-to-coupons', url: COUPONS_PAGE, label: '领券中心' },
+  { hook: 'me-to-checkin', url: CHECKIN_PAGE, label: '每日签到' },
+  { hook: 'me-to-invite', url: INVITE_PAGE, label: '邀请有礼' },
+  { hook: 'me-to-feedback', url: FEEDBACK_PAGE, label: '意见反馈' },
+]
+
+/** 我的: who the member is, everything that is theirs, phone and birthday, staff login and logout. */
+export default function MePage() {
+  const card = useRemoteData(() => api.get('/api/me/card', memberCard))
+
+  useDidShow(() => {
+    if (!isLoggedIn()) {
+      goToLogin()
+      return
+    }
+    void card.reload()
+  })
+  usePullDownRefresh(() => {
+    void card.reload().finally(() => Taro.stopPullDownRefresh())
+  })
+
+  const onLogout = async () => {
+    const { confirm } = await Taro.showModal({
+      title: '退出登录',
+      content: '退出后需重新登录才能使用会员码和积分。',
+      confirmText: '退出',
+      cancelText: '取消',
+    })
+    if (!confirm) return
+    logout()
+    void Taro.reLaunch({ url: LOGIN_PAGE })
+  }
+
+  const c = card.data
+  return (
+    <View className='page me-page'>
+      {c ? (
+        <View className={`me-head ${tierTheme(c.tier.level).className}`}>
+          <Text className='me-head__name'>{c.nickname || '会员'}</Text>
+          <Text className='me-head__meta'>
+            {c.tier.name || tierTheme(c.tier.level).fallbackName} · 会员号 {formatMemberNo(c.memberNo)}
+          </Text>
+          <Text className='me-head__points'>
+            <Text className='me-points'>{formatPoints(c.pointsBalance)}</Text> 积分
+          </Text>
+        </View>
+      ) : (
+        <RemoteState remote={card} loadingText='会员信息加载中…' errorClass='me-error' loadingClass='me-loading' />
+      )}
+
+      <View className='surface me-menu'>
+        {MENU.map((m) => (
+          <View key={m.hook} className={`me-menu__item ${m.hook}`} onClick={() => void Taro.navigateTo({ url: m.url })}>
+            <Text>{m.label}</Text>
+            <Text className='muted'>›</Text>
+          </View>
+        ))}
+      </View>
+
+      {c ? <PhoneRow phoneMasked={c.phoneMasked} onBound={card.reload} /> : null}
+      {c ? <BirthdayRow birthday={c.birthday} onSaved={card.reload} /> : null}
+
+      <View className='surface me-menu me-account'>
+        <View className='me-menu__item me-to-staff' onClick={() => void Taro.navigateTo({ url: STAFF_LOGIN_PAGE })}>
+          <Text>员工登录</Text>
+          <Text className='muted'>商户店员使用 ›</Text>
+        </View>
+        <View className='me-menu__item me-logout' onClick={() => void onLogout()}>
+          <Text className='me-logout__label'>退出登录</Text>
+        </View>
+      </View>
+    </View>
+  )
+}
