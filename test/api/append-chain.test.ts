@@ -24,6 +24,9 @@ interface HintDoc {
   value: number
 }
 
+// Rounds of concurrent appends on a shared 2-core machine can take longer than jest's 5 s.
+jest.setTimeout(60_000)
+
 let conn: Connection
 let Row: Model<RaceRow>
 let Hint: Model<HintDoc>
