@@ -6,7 +6,7 @@ import { createGift } from '../support/mall-helpers'
 import { balanceOf } from '../support/points-helpers'
 import { transitionHooks } from '../../server/src/db/transitions'
 
-jest.setTimeout(60_000)
+jest.setTimeout(120_000)
 
 let api: TestApi
 let operator: string
@@ -174,7 +174,11 @@ describe('daily limit', () => {
 })
 
 describe('prize stock', () => {
-  it('never oversells: a probability-1 prize with stock 5, 30 draws from 5 members at once → 5 won, 25 consolations', async () => {
+  it('never oversells: a probability-1 prize with stock 5, 30 draws from 5 members at once → 5 won, 25 consolations (3 rounds)', async () => {
+    for (let round = 0; round < 3; round++) await stockRound()
+  })
+
+  async function stockRound(): Promise<void> {
     const id = await liveLottery({ prizes: prizes({ stock: 5 }) })
     const members = await Promise.all(Array.from({ length: 5 }, () => memberWith(1_000)))
     const results = await Promise.all(members.flatMap((m) => Array.from({ length: 6 }, () => draw(m, id))))
@@ -187,7 +191,7 @@ describe('prize stock', () => {
     expect((await ops('get', `/${id}`)).body.won).toEqual({ main: 5, thanks: 25 })
     const list = await api.http.get('/api/lotteries').set(bearer(members[0]!.accessToken))
     expect(list.body.items.find((l: { id: string }) => l.id === id).prizes[0].soldOut).toBe(true)
-  })
+  }
 
   it('gives a coupon prize through the coupon claim mechanism, and falls back when the template runs out', async () => {
     const templateId = await createTemplate(api, operator, { stock: 1, perMemberLimit: 1 })
@@ -226,7 +230,11 @@ describe('gift prizes', () => {
 })
 
 describe('frozen prizes (fuco-report #95)', () => {
-  it('a live edit never lets a probability-1 quantity-1 prize be won twice, even with 20 draws racing the edit', async () => {
+  it('a live edit never lets a probability-1 quantity-1 prize be won twice, even with 20 draws racing the edit (3 rounds)', async () => {
+    for (let round = 0; round < 3; round++) await editRaceRound()
+  })
+
+  async function editRaceRound(): Promise<void> {
     const id = await liveLottery({ prizes: prizes({ name: '免单大奖', stock: 1 }) })
     const members = await Promise.all(Array.from({ length: 20 }, () => memberWith(100)))
     // The new version takes effect while the draws are running (the clock runs in real time).
@@ -245,6 +253,25 @@ describe('frozen prizes (fuco-report #95)', () => {
     const later = await draw(members[0]!, id)
     expect(later.body.draw).toMatchObject({ prize: { id: 'thanks' }, fallback: 'sold_out' })
     expect((await ops('get', `/${id}/draws`)).body.items[0].version).toBe(2)
+  }
+
+  it('20 operators adding versions at once each get their own version number', async () => {
+    const id = await liveLottery()
+    const at = new Date(api.clock.now().getTime() + 3600_000).toISOString()
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        ops('post', `/${id}/versions`).send({
+          prizes: prizes({ points: i + 1 }),
+          consolationPrizeId: 'thanks',
+          effectiveFrom: at,
+        }),
+      ),
+    )
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(201))
+    const versions = (await ops('get', `/${id}`)).body.versions
+    expect(versions.map((v: { version: number }) => v.version)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1))
+    const points = versions.slice(1).map((v: { prizes: { points: number }[] }) => v.prizes[0]!.points)
+    expect(new Set(points).size).toBe(20)
   })
 
   it('refuses to change a live lottery from the past; a future version takes effect only at its stated time', async () => {

@@ -1,8 +1,9 @@
-import { Fragment, useState } from 'react'
+import { useState } from 'react'
 import type { ConfigVersionView } from '@mall/shared'
 import { api } from '../api'
 import { formatInstant } from '../format'
-import { Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
+import { Panel, useAsync } from '../ui'
+import { DataTable } from './DataTable'
 import { JsonDiff } from './JsonDiff'
 
 /** How a field's value reads in the summary column (labels and units per page). */
@@ -53,7 +54,6 @@ export function ConfigHistoryPanel({
     [path, reloadKey],
   )
   const [open, setOpen] = useState<number | null>(null)
-  const items = history.data?.items ?? []
   return (
     <Panel
       title={title}
@@ -66,54 +66,38 @@ export function ConfigHistoryPanel({
         )
       }
     >
-      {history.status === 'error' && <ErrorBox error={history.error} onRetry={reload} />}
-      {!history.data && history.status === 'loading' && <Loading />}
-      {history.data && items.length === 0 && <Empty text='暂无修改记录（通过后台修改后会记录在这里）' />}
-      {items.length > 0 && (
-        <div className='table-wrap'>
-          <table className='table table-dense'>
-            <thead>
-              <tr>
-                <th>版本</th>
-                <th>修改人</th>
-                <th>时间（上海）</th>
-                <th>变更</th>
-                <th>说明</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((v) => (
-                <Fragment key={v.version}>
-                  <tr data-testid='config-history-row'>
-                    <td className='num'>{v.version}</td>
-                    <td>{v.changedBy}</td>
-                    <td className='nowrap'>{formatInstant(v.changedAt)}</td>
-                    <td data-testid='config-history-change'>{changeSummary(v, fields)}</td>
-                    <td>{v.note || <span className='muted'>—</span>}</td>
-                    <td>
-                      <button
-                        className='btn btn-small'
-                        type='button'
-                        onClick={() => setOpen(open === v.version ? null : v.version)}
-                      >
-                        {open === v.version ? '收起' : '查看差异'}
-                      </button>
-                    </td>
-                  </tr>
-                  {open === v.version && (
-                    <tr className='diff-cell'>
-                      <td colSpan={6}>
-                        <JsonDiff before={v.before} after={v.after} />
-                      </td>
-                    </tr>
-                  )}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        columns={[
+          { key: 'version', title: '版本', numeric: true },
+          { key: 'changedBy', title: '修改人' },
+          { key: 'changedAt', title: '时间（上海）', className: 'nowrap', render: (v) => formatInstant(v.changedAt) },
+          {
+            key: 'change',
+            title: '变更',
+            render: (v) => <span data-testid='config-history-change'>{changeSummary(v, fields)}</span>,
+          },
+          { key: 'note', title: '说明' },
+        ]}
+        rows={history.data?.items}
+        rowKey={(v) => String(v.version)}
+        loading={history.status === 'loading'}
+        error={history.error}
+        onRetry={reload}
+        rowTestId='config-history-row'
+        emptyText='暂无修改记录（通过后台修改后会记录在这里）'
+        dense
+        actionsTitle=''
+        actions={(v) => (
+          <button
+            className='btn btn-small'
+            type='button'
+            onClick={() => setOpen(open === v.version ? null : v.version)}
+          >
+            {open === v.version ? '收起' : '查看差异'}
+          </button>
+        )}
+        expand={(v) => (open === v.version ? <JsonDiff before={v.before} after={v.after} /> : null)}
+      />
     </Panel>
   )
 }

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react'
+import { Fragment, type ReactNode } from 'react'
 import { Empty, ErrorBox, Loading } from '../ui'
 
 export interface Column<T> {
@@ -34,6 +34,8 @@ export interface DataTableProps<T> {
   /** more attributes per row (data-member-id, …) */
   rowProps?: (row: T) => Record<string, string>
   dense?: boolean
+  /** a full-width row under a row (a before/after diff shown on demand); null for none */
+  expand?: (row: T) => ReactNode
 }
 
 /**
@@ -43,7 +45,7 @@ export interface DataTableProps<T> {
  */
 export function DataTable<T>(props: DataTableProps<T>): ReactNode {
   const { columns, rows, rowKey, loading = false, error, onRetry, emptyText = '暂无数据', actions } = props
-  const { onRowClick, selected, testId, rowTestId, rowProps, dense = false, actionsTitle = '操作' } = props
+  const { onRowClick, selected, testId, rowTestId, rowProps, dense = false, actionsTitle = '操作', expand } = props
   if (error !== undefined && error !== null && !rows) return <ErrorBox error={error} onRetry={onRetry} />
   if (!rows) return loading ? <Loading /> : <Empty text={emptyText} />
   return (
@@ -70,26 +72,32 @@ export function DataTable<T>(props: DataTableProps<T>): ReactNode {
         </thead>
         <tbody>
           {rows.map((row, i) => (
-            <tr
-              key={rowKey(row, i)}
-              data-testid={rowTestId}
-              {...rowProps?.(row)}
-              className={
-                [onRowClick ? 'clickable' : '', selected?.(row) ? 'selected' : ''].join(' ').trim() || undefined
-              }
-              onClick={onRowClick && (() => onRowClick(row, i))}
-            >
-              {columns.map((c) => (
-                <td key={c.key} className={[c.numeric ? 'num' : '', c.className ?? ''].join(' ').trim() || undefined}>
-                  {c.render ? c.render(row, i) : cellText((row as Record<string, unknown>)[c.key])}
-                </td>
-              ))}
-              {actions && (
-                <td className='row-actions' onClick={(e) => e.stopPropagation()}>
-                  {actions(row, i)}
-                </td>
+            <Fragment key={rowKey(row, i)}>
+              <tr
+                data-testid={rowTestId}
+                {...rowProps?.(row)}
+                className={
+                  [onRowClick ? 'clickable' : '', selected?.(row) ? 'selected' : ''].join(' ').trim() || undefined
+                }
+                onClick={onRowClick && (() => onRowClick(row, i))}
+              >
+                {columns.map((c) => (
+                  <td key={c.key} className={[c.numeric ? 'num' : '', c.className ?? ''].join(' ').trim() || undefined}>
+                    {c.render ? c.render(row, i) : cellText((row as Record<string, unknown>)[c.key])}
+                  </td>
+                ))}
+                {actions && (
+                  <td className='row-actions' onClick={(e) => e.stopPropagation()}>
+                    {actions(row, i)}
+                  </td>
+                )}
+              </tr>
+              {expand?.(row) && (
+                <tr className='diff-cell'>
+                  <td colSpan={columns.length + (actions ? 1 : 0)}>{expand(row)}</td>
+                </tr>
               )}
-            </tr>
+            </Fragment>
           ))}
         </tbody>
       </table>

@@ -1,12 +1,95 @@
-import { Fragment, useEffect, useState, type ReactNode } from 'react'
+import { useEffect, useState, type ReactNode } from 'react'
 import type { SegmentDefinition, SegmentPreview, SegmentVersionView, SegmentView } from '@mall/shared'
 import { api } from '../api'
 import { formatInstant } from '../format'
 import { JsonDiff } from '../components/JsonDiff'
-import { Empty, ErrorBox, Loading, Panel, type AsyncState } from '../ui'
+import { DataTable, type Column } from '../components/DataTable'
+import { ErrorBox, Loading, Panel, type AsyncState } from '../ui'
 import { LifecycleTag } from './member-common'
 
 const ACTIONS: Record<string, string> = { create: '新建', update: '修改', delete: '删除' }
+
+const SEGMENT_COLUMNS: Column<SegmentView>[] = [
+  {
+    key: 'name',
+    title: '名称',
+    render: (s) => (
+      <>
+        {s.name}
+        {s.description && <small className='muted block'>{s.description}</small>}
+        <small className='muted block mono'>{s.id}</small>
+      </>
+    ),
+  },
+  { key: 'summary', title: '条件' },
+  {
+    key: 'count',
+    title: '当前人数',
+    numeric: true,
+    render: (s) => <span data-testid='segment-count'>{s.count?.toLocaleString('zh-CN') ?? '—'}</span>,
+  },
+  { key: 'version', title: '版本' },
+  {
+    key: 'updated',
+    title: '最后修改',
+    render: (s) => (
+      <>
+        {s.updatedBy}
+        <small className='muted block'>{formatInstant(s.updatedAt).slice(0, 16)}</small>
+      </>
+    ),
+  },
+]
+
+const versionKey = (v: SegmentVersionView) => `${v.segmentId}:${v.version}`
+const historyColumns = (
+  openKey: string | null,
+  setOpenKey: (k: string | null) => void,
+): Column<SegmentVersionView>[] => [
+  {
+    key: 'segment',
+    title: '分群',
+    render: (v) => (
+      <>
+        {(v.after ?? v.before)?.name}
+        <small className='muted block mono'>{v.segmentId}</small>
+      </>
+    ),
+  },
+  { key: 'version', title: '版本', numeric: true },
+  { key: 'action', title: '操作', render: (v) => ACTIONS[v.action] ?? v.action },
+  { key: 'changedBy', title: '修改人' },
+  { key: 'changedAt', title: '时间（上海）', className: 'nowrap', render: (v) => formatInstant(v.changedAt) },
+  { key: 'note', title: '说明' },
+  {
+    key: 'diff',
+    title: '',
+    render: (v) => (
+      <button
+        className='btn btn-small'
+        type='button'
+        onClick={() => setOpenKey(openKey === versionKey(v) ? null : versionKey(v))}
+      >
+        {openKey === versionKey(v) ? '收起' : '查看差异'}
+      </button>
+    ),
+  },
+]
+
+const SAMPLE_COLUMNS: Column<SegmentPreview['sample'][number]>[] = [
+  {
+    key: 'memberId',
+    title: '会员号',
+    className: 'mono',
+    render: (m) => <a href={`#/members/${m.memberId}`}>{m.memberId}</a>,
+  },
+  { key: 'nickname', title: '昵称' },
+  { key: 'phoneMasked', title: '手机' },
+  { key: 'lifecycle', title: '生命周期', render: (m) => <LifecycleTag stage={m.lifecycle} /> },
+  { key: 'rfm', title: 'RFM', className: 'mono' },
+  { key: 'churnRisk', title: '流失风险', render: (m) => (m.churnRisk ? '有' : '—') },
+  { key: 'tags', title: '标签', render: (m) => m.tags.join('、') || '—' },
+]
 
 /** The saved segments with their live counts, and what an operator does with one. */
 export function SegmentListPanel({
@@ -33,71 +116,30 @@ export function SegmentListPanel({
         </button>
       }
     >
-      {list.status === 'error' && <ErrorBox error={list.error} onRetry={reload} />}
-      {!list.data && list.status === 'loading' && <Loading />}
-      {list.data && list.data.items.length === 0 && <Empty text='还没有分群' />}
-      {list.data && list.data.items.length > 0 && (
-        <div className={`table-wrap${list.status === 'loading' ? ' stale' : ''}`}>
-          <table className='table'>
-            <thead>
-              <tr>
-                <th>名称</th>
-                <th>条件</th>
-                <th className='num'>当前人数</th>
-                <th>版本</th>
-                <th>最后修改</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((s) => (
-                <tr key={s.id} data-testid='segment-row' className={editingId === s.id ? 'selected' : undefined}>
-                  <td>
-                    {s.name}
-                    {s.description && <small className='muted block'>{s.description}</small>}
-                    <small className='muted block mono'>{s.id}</small>
-                  </td>
-                  <td>{s.summary}</td>
-                  <td className='num' data-testid='segment-count'>
-                    {s.count?.toLocaleString('zh-CN') ?? '—'}
-                  </td>
-                  <td>{s.version}</td>
-                  <td className='nowrap'>
-                    {s.updatedBy}
-                    <small className='muted block'>{formatInstant(s.updatedAt).slice(0, 16)}</small>
-                  </td>
-                  <td className='nowrap'>
-                    <button
-                      className='btn btn-small'
-                      type='button'
-                      data-testid='segment-edit'
-                      onClick={() => onEdit(s)}
-                    >
-                      编辑
-                    </button>{' '}
-                    <button
-                      className='btn btn-small'
-                      type='button'
-                      data-testid='segment-export'
-                      onClick={() => onExport(s)}
-                    >
-                      导出会员号
-                    </button>{' '}
-                    <button
-                      className='btn btn-small'
-                      type='button'
-                      data-testid='segment-delete'
-                      onClick={() => onDelete(s)}
-                    >
-                      删除
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        columns={SEGMENT_COLUMNS}
+        rows={list.data?.items}
+        rowKey={(s) => s.id}
+        loading={list.status === 'loading'}
+        error={list.error}
+        onRetry={reload}
+        rowTestId='segment-row'
+        selected={(s) => s.id === editingId}
+        emptyText='还没有分群'
+        actions={(s) => (
+          <>
+            <button className='btn btn-small' type='button' data-testid='segment-edit' onClick={() => onEdit(s)}>
+              编辑
+            </button>
+            <button className='btn btn-small' type='button' data-testid='segment-export' onClick={() => onExport(s)}>
+              导出会员号
+            </button>
+            <button className='btn btn-small' type='button' data-testid='segment-delete' onClick={() => onDelete(s)}>
+              删除
+            </button>
+          </>
+        )}
+      />
     </Panel>
   )
 }
@@ -113,62 +155,18 @@ export function SegmentHistoryPanel({
   const [openKey, setOpenKey] = useState<string | null>(null)
   return (
     <Panel title='修改历史'>
-      {history.status === 'error' && <ErrorBox error={history.error} onRetry={reload} />}
-      {!history.data && history.status === 'loading' && <Loading />}
-      {history.data && history.data.items.length === 0 && <Empty text='暂无修改记录' />}
-      {history.data && history.data.items.length > 0 && (
-        <div className='table-wrap'>
-          <table className='table table-dense'>
-            <thead>
-              <tr>
-                <th>分群</th>
-                <th>版本</th>
-                <th>操作</th>
-                <th>修改人</th>
-                <th>时间（上海）</th>
-                <th>说明</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {history.data.items.map((v) => {
-                const key = `${v.segmentId}:${v.version}`
-                return (
-                  <Fragment key={key}>
-                    <tr data-testid='segment-history-row'>
-                      <td>
-                        {(v.after ?? v.before)?.name}
-                        <small className='muted block mono'>{v.segmentId}</small>
-                      </td>
-                      <td className='num'>{v.version}</td>
-                      <td>{ACTIONS[v.action] ?? v.action}</td>
-                      <td>{v.changedBy}</td>
-                      <td className='nowrap'>{formatInstant(v.changedAt)}</td>
-                      <td>{v.note || <span className='muted'>—</span>}</td>
-                      <td>
-                        <button
-                          className='btn btn-small'
-                          type='button'
-                          onClick={() => setOpenKey(openKey === key ? null : key)}
-                        >
-                          {openKey === key ? '收起' : '查看差异'}
-                        </button>
-                      </td>
-                    </tr>
-                    {openKey === key && (
-                      <tr className='diff-cell'>
-                        <td colSpan={7}>
-                          <JsonDiff before={v.before} after={v.after} />
-                        </td>
-                      </tr>
-                    )}
-                  </Fragment>
-                )
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        columns={historyColumns(openKey, setOpenKey)}
+        rows={history.data?.items}
+        rowKey={versionKey}
+        loading={history.status === 'loading'}
+        error={history.error}
+        onRetry={reload}
+        rowTestId='segment-history-row'
+        emptyText='暂无修改记录'
+        dense
+        expand={(v) => (openKey === versionKey(v) ? <JsonDiff before={v.before} after={v.after} /> : null)}
+      />
     </Panel>
   )
 }
@@ -218,38 +216,13 @@ export function PreviewBox({ preview }: { preview: PreviewState }) {
           </span>
         </p>
         {rows.length > 0 && (
-          <div className='table-wrap'>
-            <table className='table table-dense' data-testid='segment-preview-sample'>
-              <thead>
-                <tr>
-                  <th>会员号</th>
-                  <th>昵称</th>
-                  <th>手机</th>
-                  <th>生命周期</th>
-                  <th>RFM</th>
-                  <th>流失风险</th>
-                  <th>标签</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((m) => (
-                  <tr key={m.memberId}>
-                    <td className='mono'>
-                      <a href={`#/members/${m.memberId}`}>{m.memberId}</a>
-                    </td>
-                    <td>{m.nickname}</td>
-                    <td>{m.phoneMasked ?? '—'}</td>
-                    <td>
-                      <LifecycleTag stage={m.lifecycle} />
-                    </td>
-                    <td className='mono'>{m.rfm}</td>
-                    <td>{m.churnRisk ? '有' : '—'}</td>
-                    <td>{m.tags.join('、') || '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={SAMPLE_COLUMNS}
+            rows={rows}
+            rowKey={(m) => m.memberId}
+            testId='segment-preview-sample'
+            dense
+          />
         )}
         {data.sample.length > 10 && (
           <button className='btn btn-small' type='button' onClick={() => setShowAll(!showAll)}>

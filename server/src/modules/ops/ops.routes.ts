@@ -18,6 +18,8 @@ export function opsRoutes({ jobs, services, tokens, now }: AppContext): Router {
     'sweep-checkins': () => jobs.sweepCheckins(now()),
     'sweep-referrals': () => jobs.sweepReferrals(now()),
     'sweep-purchases': () => jobs.sweepPurchases(now()),
+    'expire-gift-pickups': () => jobs.expireGiftPickups(now()),
+    'sweep-gift-redemptions': () => jobs.sweepGiftRedemptions(now()),
     'send-checkin-reminders': () => jobs.sendCheckinReminders(now()),
     'run-campaigns': () => jobs.runCampaigns(now()),
     'sweep-campaign-grants': () => jobs.sweepCampaignGrants(now()),

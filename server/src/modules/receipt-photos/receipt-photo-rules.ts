@@ -26,7 +26,8 @@ const snapshot = (r: ReceiptRulesDoc): ReceiptPhotoRules => ({
 /**
  * The receipt-photo rules: one row whose every change is a version in the config history (who, when,
  * before/after, note; two operators editing version n → one wins, the other CONFIG.VERSION_CONFLICT).
- * The row starts as the defaults at version 0. Read through a 5 s cache, dropped when this process changes it.
+ * Until the first change the rules are the defaults at version 0, with no row. Read through a 5 s cache,
+ * dropped when this process changes it.
  */
 export class ReceiptPhotoRulesStore {
   private readonly Rules
@@ -62,6 +63,8 @@ export class ReceiptPhotoRulesStore {
     meta: { changedBy: string; at: Date; note: string },
   ): Promise<ReceiptPhotoRulesView> {
     this.cached = null
+    // The first change writes the defaults' row (no configVersion: version 0) for the versions to apply to.
+    await insertOnce(this.Rules, { _id: ID, ...DEFAULT_RECEIPT_PHOTO_RULES } as never)
     const doc = await this.versions.change(ID, seen, () => rules, meta)
     this.cached = null
     return { ...snapshot(doc), version: doc.configVersion ?? 0 }
@@ -71,11 +74,8 @@ export class ReceiptPhotoRulesStore {
     return this.versions.history(ID)
   }
 
-  /** The row, created as the defaults (version 0, no configVersion) the first time anyone reads it. */
-  private async load(id: string): Promise<ReceiptRulesDoc | null> {
-    const row = await findById<ReceiptRulesDoc>(this.Rules, id)
-    if (row) return row
-    await insertOnce(this.Rules, { _id: id, ...DEFAULT_RECEIPT_PHOTO_RULES } as never)
-    return findById<ReceiptRulesDoc>(this.Rules, id)
+  /** The row, or the defaults at version 0 while nobody changed them (reading never writes). */
+  private async load(id: string): Promise<ReceiptRulesDoc> {
+    return (await findById<ReceiptRulesDoc>(this.Rules, id)) ?? { _id: id, ...DEFAULT_RECEIPT_PHOTO_RULES }
   }
 }
