@@ -45,6 +45,16 @@ export default function ReceiptReviewPage() {
   })
 
   const items = queue.data?.items ?? []
+  if (queue.error?.code === 'AUTH.FORBIDDEN') {
+    // A store's own staff opened the page directly (their 工作台 has no such tile): say whose work it is.
+    return (
+      <View className='page staff-page'>
+        <View className='surface state-box receipt-not-desk'>
+          <Text className='muted'>小票审核由商场服务台处理，当前账号没有这项权限</Text>
+        </View>
+      </View>
+    )
+  }
   return (
     <View className='page staff-page'>
       <StateView
