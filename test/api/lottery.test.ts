@@ -24,6 +24,7 @@ const THANKS: LotteryPrizeInput = {
   kind: 'none',
   points: 0,
   couponTemplateId: null,
+  giftId: null,
   stock: null,
   probabilityPpm: 0,
 }
@@ -35,6 +36,7 @@ function prizes(main: Partial<LotteryPrizeInput>, ppm = 1_000_000): LotteryPrize
     kind: 'points',
     points: 10,
     couponTemplateId: null,
+    giftId: null,
     stock: null,
     probabilityPpm: ppm,
     ...main,
