@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react'
 import { ApiError, errorText } from './api'
-import { Empty, ErrorBox, Loading, Panel, type AsyncState } from './ui'
+import { DataTable, type Column } from './components/DataTable'
+import { Panel, type AsyncState } from './ui'
 
 /**
  * Shared by the configuration pages (stores, staff accounts): which entity the form edits and at
@@ -150,23 +151,29 @@ export function ConfigFormPanel({
   )
 }
 
-/** A list with its loading, error and empty states; `head` and `rows` make the table. */
+/** A configured entity's list on the DataTable, with a 刷新 button. */
 export function ListPanel<T>({
   title,
   list,
   reload,
   emptyText,
-  head,
-  rows,
+  columns,
+  rowKey,
+  rowTestId,
+  selected,
+  actions,
 }: {
   title: string
   list: AsyncState<{ items: T[] }>
   reload: () => void
   emptyText: string
-  head: ReactNode
-  rows: (items: T[]) => ReactNode
+  columns: Column<T>[]
+  rowKey: (row: T) => string
+  /** data-testid of each row */
+  rowTestId: (row: T) => string
+  selected?: (row: T) => boolean
+  actions: (row: T) => ReactNode
 }) {
-  const items = list.data?.items
   return (
     <Panel
       title={title}
@@ -176,19 +183,18 @@ export function ListPanel<T>({
         </button>
       }
     >
-      {list.status === 'error' && <ErrorBox error={list.error} onRetry={reload} />}
-      {!items && list.status === 'loading' && <Loading />}
-      {items && items.length === 0 && <Empty text={emptyText} />}
-      {items && items.length > 0 && (
-        <div className={`table-wrap${list.status === 'loading' ? ' stale' : ''}`}>
-          <table className='table'>
-            <thead>
-              <tr>{head}</tr>
-            </thead>
-            <tbody>{rows(items)}</tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        columns={columns}
+        rows={list.data?.items}
+        rowKey={rowKey}
+        loading={list.status === 'loading'}
+        error={list.error}
+        onRetry={reload}
+        rowProps={(row) => ({ 'data-testid': rowTestId(row) })}
+        selected={selected}
+        emptyText={emptyText}
+        actions={actions}
+      />
     </Panel>
   )
 }
@@ -204,13 +210,13 @@ export function RowActions({
   onHistory: () => void
 }) {
   return (
-    <td className='nowrap'>
+    <>
       <button className='btn btn-small' type='button' data-testid={`${testPrefix}-edit`} onClick={onEdit}>
         编辑
-      </button>{' '}
+      </button>
       <button className='btn btn-small' type='button' data-testid={`${testPrefix}-history`} onClick={onHistory}>
         历史
       </button>
-    </td>
+    </>
   )
 }

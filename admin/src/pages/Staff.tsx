@@ -215,46 +215,41 @@ export function StaffPage() {
         list={list}
         reload={reload}
         emptyText='还没有员工账号'
-        head={
-          <>
-            <th>登录名</th>
-            <th>姓名</th>
-            <th>角色</th>
-            <th>门店</th>
-            <th>状态</th>
-            <th className='num'>版本</th>
-            <th />
-          </>
-        }
-        rows={(items) =>
-          items.map((s) => {
-            const status = statusOf(s)
-            return (
-              <tr
-                key={s.username}
-                data-testid={`staff-row-${s.username}`}
-                className={editing?.id === s.username ? 'selected' : undefined}
-              >
-                <td className='mono'>
-                  {s.username}
-                  {s.username === me && <small className='muted'>（我）</small>}
-                </td>
-                <td>{s.displayName}</td>
-                <td>{ROLE_NAMES[s.role] ?? s.role}</td>
-                <td>{storeName(s.storeId)}</td>
-                <td>
-                  <span className={`tag ${status.className}`}>{status.text}</span>
-                </td>
-                <td className='num'>{s.version}</td>
-                <RowActions
-                  testPrefix='staff'
-                  onEdit={() => page.edit(s.username, s.version, fromAccount(s))}
-                  onHistory={() => page.setHistoryId(s.username)}
-                />
-              </tr>
-            )
-          })
-        }
+        columns={[
+          {
+            key: 'username',
+            title: '登录名',
+            className: 'mono',
+            render: (s) => (
+              <>
+                {s.username}
+                {s.username === me && <small className='muted'>（我）</small>}
+              </>
+            ),
+          },
+          { key: 'displayName', title: '姓名' },
+          { key: 'role', title: '角色', render: (s) => ROLE_NAMES[s.role] ?? s.role },
+          { key: 'storeId', title: '门店', render: (s) => storeName(s.storeId) },
+          {
+            key: 'status',
+            title: '状态',
+            render: (s) => {
+              const status = statusOf(s)
+              return <span className={`tag ${status.className}`}>{status.text}</span>
+            },
+          },
+          { key: 'version', title: '版本', numeric: true },
+        ]}
+        rowKey={(s) => s.username}
+        rowTestId={(s) => `staff-row-${s.username}`}
+        selected={(s) => editing?.id === s.username}
+        actions={(s) => (
+          <RowActions
+            testPrefix='staff'
+            onEdit={() => page.edit(s.username, s.version, fromAccount(s))}
+            onHistory={() => page.setHistoryId(s.username)}
+          />
+        )}
       />
 
       {page.historyId && (

@@ -177,44 +177,37 @@ export function StoresPage() {
         list={list}
         reload={reload}
         emptyText='还没有门店'
-        head={
-          <>
-            <th>编号</th>
-            <th>名称</th>
-            <th>楼层</th>
-            <th>业态</th>
-            <th className='num'>积分倍率</th>
-            <th>营业时间</th>
-            <th>状态</th>
-            <th className='num'>版本</th>
-            <th />
-          </>
-        }
-        rows={(items) =>
-          items.map((s) => (
-            <tr key={s.id} data-testid={`store-row-${s.id}`} className={editing?.id === s.id ? 'selected' : undefined}>
-              <td className='mono'>{s.id}</td>
-              <td>{s.name}</td>
-              <td>{s.floor}</td>
-              <td>{s.category}</td>
-              <td className='num' data-testid='store-multiplier-cell'>
-                {showMultiplier(s.multiplierPermille)}
-              </td>
-              <td className='nowrap'>
-                {s.opensAt}–{s.closesAt}
-              </td>
-              <td>
-                <span className={`tag ${s.active ? 'active' : 'paused'}`}>{s.active ? '营业中' : '已停用'}</span>
-              </td>
-              <td className='num'>{s.version}</td>
-              <RowActions
-                testPrefix='store'
-                onEdit={() => page.edit(s.id, s.version, fromStore(s))}
-                onHistory={() => page.setHistoryId(s.id)}
-              />
-            </tr>
-          ))
-        }
+        columns={[
+          { key: 'id', title: '编号', className: 'mono' },
+          { key: 'name', title: '名称' },
+          { key: 'floor', title: '楼层' },
+          { key: 'category', title: '业态' },
+          {
+            key: 'multiplier',
+            title: '积分倍率',
+            numeric: true,
+            render: (s) => <span data-testid='store-multiplier-cell'>{showMultiplier(s.multiplierPermille)}</span>,
+          },
+          { key: 'hours', title: '营业时间', className: 'nowrap', render: (s) => `${s.opensAt}–${s.closesAt}` },
+          {
+            key: 'active',
+            title: '状态',
+            render: (s) => (
+              <span className={`tag ${s.active ? 'active' : 'paused'}`}>{s.active ? '营业中' : '已停用'}</span>
+            ),
+          },
+          { key: 'version', title: '版本', numeric: true },
+        ]}
+        rowKey={(s) => s.id}
+        rowTestId={(s) => `store-row-${s.id}`}
+        selected={(s) => editing?.id === s.id}
+        actions={(s) => (
+          <RowActions
+            testPrefix='store'
+            onEdit={() => page.edit(s.id, s.version, fromStore(s))}
+            onHistory={() => page.setHistoryId(s.id)}
+          />
+        )}
       />
 
       {page.historyId && (
