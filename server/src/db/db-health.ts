@@ -14,12 +14,16 @@ const UNREACHABLE = new Set([
   'MongoExpiredSessionError',
 ])
 
-export function isDatabaseUnreachable(err: unknown): boolean {
+export function isDatabaseUnreachable(err: unknown, depth = 0): boolean {
   const e = err as { name?: string; message?: string; cause?: unknown } | null
-  if (!e || typeof e !== 'object') return false
-  if (UNREACHABLE.has(e.name ?? '')) return true
-  if (/buffering timed out|connection .* (closed|reset)|ECONNREFUSED|ECONNRESET/i.test(e.message ?? '')) return true
-  return e.cause !== undefined && e.cause !== err && isDatabaseUnreachable(e.cause)
+  if (!e || typeof e !== 'object' || depth > 3) return false
+  // By the driver's error classes only: a refused connection to WeChat must not read as the database.
+  const name = e.name ?? ''
+  if (UNREACHABLE.has(name) || /^(Mongo|Mongoose).*(Network|ServerSelection|PoolCleared|NotConnected)/.test(name))
+    return true
+  if (name === 'PoolClearedOnNetworkError') return true
+  if (name === 'MongooseError' && /buffering timed out|initial connection/.test(e.message ?? '')) return true
+  return /^Mongo/.test(name) && isDatabaseUnreachable(e.cause, depth + 1)
 }
 
 const PING_TIMEOUT_MS = 1_000

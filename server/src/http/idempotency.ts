@@ -102,8 +102,15 @@ export function idempotent(conn: Connection, opts: { required: boolean }): Middl
           })
         ) {
           await Record.collection.deleteOne({ _id: id } as never)
+          continue
         }
-        continue
+        // Another retry took it over and deletes it at once, unless it died (or lost the database) in
+        // between: a takeover row itself abandoned says so, and the record it was taking over goes now.
+        const taker = await Record.findById(takeover).lean<IdempotencyDoc>().exec()
+        if (taker && Date.now() - new Date(taker.createdAt).getTime() > ABANDONED_MS) {
+          await Record.collection.deleteOne({ _id: id, createdAt: rec.createdAt } as never)
+          continue
+        }
       }
       if (Date.now() - started > WAIT_MS)
         throw new DomainError('IDEMPOTENCY.IN_FLIGHT', 'the first request with this key is still running')
