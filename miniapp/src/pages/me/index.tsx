@@ -10,10 +10,11 @@ import { FEEDBACK_PAGE } from '../../services/feedback'
 import { useRemoteData } from '../../hooks/use-remote-data'
 import { formatMemberNo, formatPoints } from '../../lib/format'
 import { tierTheme } from '../../lib/tier-theme'
+// the tier colours of the card face, before the rows' styles (the same order as on the 会员码 tab)
+import '../../components/member-card-face/index.css'
 import RemoteState from '../../components/remote-state'
 import PhoneRow from '../../components/phone-row'
 import BirthdayRow from '../../components/birthday-row'
-import '../../components/member-card-face/index.css'
 import './index.css'
 
 const MENU = [
