@@ -42,4 +42,37 @@ describe('console 积分抽奖', () => {
     })
     expect(errors).toEqual([])
   })
+  it('creates a lottery from the form, starts it and stops it with the kill switch', async () => {
+    const { page } = browser()
+    page.on('dialog', (d) => void d.accept()) // the kill switch asks for confirmation
+    const operator = (await api().loginStaff('op-lottery-form', 'operator', null)).accessToken
+    const errors = await openConsoleAs(api(), browser(), 'op-lottery-form', '#/lottery')
+    await page.waitForSelector('[data-testid=lottery-form-create]')
+    // Probabilities must add up to 100 %: the total says so before anything is sent.
+    await page.fill('[data-testid=lottery-name]', '控制台抽奖')
+    const percent = page.locator('[data-testid=lottery-prize-row]').nth(0).locator('td.num input').nth(1)
+    await percent.fill('40')
+    expect(await page.textContent('[data-testid=lottery-total]')).toContain('110%')
+    await page.click('[data-testid=lottery-submit-create]')
+    await page.waitForSelector('[data-testid=lottery-message].form-error')
+    expect(await page.textContent('[data-testid=lottery-message]')).toContain('概率合计须为 100%')
+    await percent.fill('30')
+    await page.click('[data-testid=lottery-submit-create]')
+    await page.waitForSelector('[data-testid=lottery-message].success')
+    const row = page.locator('[data-testid=lottery-row]', { hasText: '控制台抽奖' })
+    await row.locator('[data-testid=lottery-activate]').click()
+    await row.locator('.tag.active').waitFor()
+    await row.locator('[data-testid=lottery-kill]').click()
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid=lottery-row]')].some(
+        (r) => r.textContent?.includes('控制台抽奖') && r.textContent.includes('已紧急停止'),
+      ),
+    )
+    const made = (await api().http.get('/api/ops/lotteries').set(bearer(operator))).body.items.find(
+      (l: { name: string }) => l.name === '控制台抽奖',
+    )
+    expect(made).toMatchObject({ status: 'killed', costPoints: 50, dailyLimit: 3 })
+    expect(made.versions[0].prizes.map((p: { probabilityPpm: number }) => p.probabilityPpm)).toEqual([300_000, 700_000])
+    expect(errors).toEqual([])
+  })
 })
