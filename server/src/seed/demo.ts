@@ -72,6 +72,8 @@ const DEMO_STAFF = [
   { username: 'clerk2', displayName: '李店员（优衣库）', role: 'clerk', storeId: 'S002' },
   { username: 'manager1', displayName: '王店长（星巴克）', role: 'manager', storeId: 'S001' },
   { username: 'operator', displayName: '赵运营（商场）', role: 'operator', storeId: null },
+  // the mall's service desk: reviews members' receipt photos (小票审核) and missing-points claims
+  { username: 'desk1', displayName: '陈客服（服务台）', role: 'clerk', storeId: 'DESK' },
 ] as const
 
 /** Purchases as [days ago, store, amount in fen]; recorded through the real award flow. */
@@ -179,7 +181,7 @@ const DEMO_TEMPLATES = (now: Date): CouponTemplateInput[] => {
 
 export const DEMO_LOGINS = [
   'Members (H5 体验登录): alice, bob, carol',
-  `Staff (password ${DEMO_PASSWORD}): clerk1 (星巴克 clerk), clerk2 (优衣库 clerk), manager1 (星巴克 manager), operator`,
+  `Staff (password ${DEMO_PASSWORD}): clerk1 (星巴克 clerk), clerk2 (优衣库 clerk), manager1 (星巴克 manager), desk1 (service desk), operator`,
 ]
 
 export async function seedDemo(ctx: AppContext, conn: Connection): Promise<void> {
