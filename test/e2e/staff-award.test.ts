@@ -70,7 +70,7 @@ describe('staff award in Chromium', () => {
     // The same receipt scanned again: the till says when and by whom it was first awarded, and pays nothing.
     await staff.click('.award-again')
     api.clock.advance(30_000) // the member's next code
-    await member.goto(api.url)
+    await member.goto(`${api.url}/#/pages/card/index`) // the 会员码 tab (the app opens on 首页)
     await member.waitForSelector('.member-code-digits', { timeout: 20_000 })
     await staff.waitForSelector('.member-code-input input')
     await staff.fill('.member-code-input input', (await member.textContent('.member-code-digits'))!.replace(/\s/g, ''))
