@@ -9,6 +9,7 @@ import { ROUTES as TABLE } from '../support/route-table'
  * routes the app registers (which the authorization matrix proves are the route table's), and the
  * contract it names for a request body accepts the route table's example request.
  */
+jest.setTimeout(30_000)
 let api: TestApi
 let doc: any
 beforeAll(async () => {
