@@ -47,6 +47,14 @@ describe('home content', () => {
     expect(home.body.stores).toContainEqual(expect.objectContaining({ id: 'H1', name: '星巴克', logoUrl: '' }))
   })
 
+  it('refuses an edit from a version that never was, writing nothing (the fuzzer caught a row created)', async () => {
+    const res = await put({ ...CONTENT, version: 3 })
+    expect(res.status).toBe(409)
+    expect(res.body.error.code).toBe('CONFIG.VERSION_CONFLICT')
+    expect(await api.conn.collection('home_content').countDocuments({})).toBe(0)
+    expect((await api.http.get('/api/ops/home-content/history').set(bearer(operator))).body.items).toEqual([])
+  })
+
   it('saves a version the members see (newest announcement first, ended events hidden), with history', async () => {
     const saved = await put({ ...CONTENT, version: 0, note: '双十二上线' })
     expect(saved.status).toBe(200)

@@ -19,6 +19,8 @@ const DIRECTORY_LIMIT = 500
 /** Every member opening the app reads the home page: one process serves it from memory this long. */
 const CACHE_MS = 15_000
 
+const EMPTY: HomeContentConfig = { banners: [], announcements: [], events: [] }
+
 const snapshot = (d: HomeContentDoc): HomeContentConfig => ({
   banners: d.banners ?? [],
   announcements: d.announcements ?? [],
@@ -52,20 +54,23 @@ export class HomeContentService {
   }
 
   async get(): Promise<HomeContentView> {
-    const doc = await this.current()
-    return { ...snapshot(doc), version: doc.configVersion ?? 0 }
+    const doc = await this.existing()
+    return doc ? { ...snapshot(doc), version: doc.configVersion ?? 0 } : { ...EMPTY, version: 0 }
   }
 
   async update(input: HomeContentUpdateRequest, staffId: string, at: Date): Promise<HomeContentView> {
     const { version, note, ...config } = input
-    await this.current()
+    // The row is created only by an edit from version 0 (the empty page): a refused edit writes nothing.
+    if (!(await this.existing())) {
+      if (version !== 0) throw new DomainError('CONFIG.VERSION_CONFLICT', 'home content was changed by someone else')
+      await insertOnce(this.Home, { _id: HOME_ID, ...EMPTY })
+    }
     const doc = await this.versions.change(HOME_ID, version, () => config, { changedBy: staffId, at, note })
     return { ...snapshot(doc), version: doc.configVersion ?? 0 }
   }
 
   async history(): Promise<ConfigVersionView[]> {
-    await this.current()
-    return this.versions.history(HOME_ID)
+    return (await this.existing()) ? this.versions.history(HOME_ID) : []
   }
 
   /** The member's home page: banners, announcements, events not yet ended, and the open stores. */
@@ -91,10 +96,9 @@ export class HomeContentService {
     }
   }
 
-  /** The row exists before its first edit (version 0), so the history's version 1 has something to apply to. */
-  private async current(): Promise<HomeContentDoc> {
-    if (!(await this.Home.exists({ _id: HOME_ID }).exec()))
-      await insertOnce(this.Home, { _id: HOME_ID, banners: [], announcements: [], events: [] })
+  /** The home row with every recorded change applied, or null before the first edit. */
+  private async existing(): Promise<HomeContentDoc | null> {
+    if (!(await this.Home.exists({ _id: HOME_ID }).exec())) return null
     return this.versions.current(HOME_ID)
   }
 
