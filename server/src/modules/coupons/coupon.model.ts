@@ -46,10 +46,12 @@ export interface CouponRedemptionLogDoc {
 }
 
 /**
- * A slot that may be free below the highest one taken: one row per claim that left it (refused on the
- * member's limit, or released after a failed payment), `_id` = `<couponId>@<claimId>`. Readers of
- * "N left" check each against the coupon rows, so a slot re-taken since is not counted free. The
- * insert also gates a release: of two releases of one claim only the one that inserted deletes.
+ * A slot that may be free below the highest one taken: one row each time a claim left it. A release
+ * after a failed payment is `<couponId>@<claimId>`, and its insert gates the release: of two releases
+ * of one claim only the one that inserted deletes. A give-back (the member holds that ordinal) is
+ * `<couponId>@<claimId>~<random>`, one per give-back, as the claim may take the slot again under its
+ * next ordinal and still need its release key. Readers of "N left" check each against the coupon
+ * rows, so a slot re-taken since is not counted free.
  */
 export interface CouponSlotHoleDoc {
   _id: string

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { trusted, type Model } from 'mongoose'
 import { existsById, findById, type AnyModel } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
@@ -85,12 +86,14 @@ export class SlotAllocator {
   }
 
   /**
-   * A slot that turned out free (the claim failed on the member's limit) goes back for reuse, and is
-   * recorded as a hole for the "N left" count until it is taken again.
+   * A slot that turned out free (the claim failed on the member's limit, or moves on to its next
+   * ordinal) goes back for reuse, and is recorded as a hole for the "N left" count until it is taken
+   * again. Every give-back is a hole of its own (`<slot>@<holder>~<random>`): one attempt may give a
+   * slot back and then take it, and its own release must still find `<slot>@<holder>` unused.
    */
-  async giveBack(templateId: string, slot: number, claimId: string, now: Date): Promise<void> {
-    this.reuse(templateId, slot)
-    await this.recordHole(templateId, slot, claimId, now)
+  async giveBack(ownerId: string, slot: number, holderId: string, now: Date): Promise<void> {
+    this.reuse(ownerId, slot)
+    await this.insertHole(`${this.m.slotId(ownerId, slot)}@${holderId}~${randomUUID()}`, ownerId, slot, now)
   }
 
   /**
@@ -105,14 +108,16 @@ export class SlotAllocator {
     cursor.soldOutUntil = 0
   }
 
-  /** Records that this claim left `slot` free; false if it was recorded before (see CouponSlotHoleDoc). */
-  recordHole(templateId: string, slot: number, claimId: string, now: Date): Promise<boolean> {
-    return insertOnce(this.m.SlotHole, {
-      _id: `${this.m.slotId(templateId, slot)}@${claimId}`,
-      templateId,
-      slot,
-      at: now,
-    })
+  /**
+   * Records that the holder of `slot` (a claim, a redemption) let it go; false if it was recorded before.
+   * The key is the holder's alone, so of two releases of one holding only the first goes on to delete.
+   */
+  recordHole(ownerId: string, slot: number, holderId: string, now: Date): Promise<boolean> {
+    return this.insertHole(`${this.m.slotId(ownerId, slot)}@${holderId}`, ownerId, slot, now)
+  }
+
+  private insertHole(_id: string, templateId: string, slot: number, now: Date): Promise<boolean> {
+    return insertOnce(this.m.SlotHole, { _id, templateId, slot, at: now })
   }
 
   private async cursor(t: SlotOwner): Promise<Cursor> {

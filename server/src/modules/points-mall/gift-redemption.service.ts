@@ -242,10 +242,9 @@ export class GiftRedemptionService {
           if (held._id !== doc._id) this.slots.reuse(g._id, slot)
           return
         }
-        // A taken slot: move on. A free one means the member holds this ordinal: hand the slot back
-        // (a hole keyed by this attempt, so the redemption's own release can still record its hole).
+        // A taken slot: move on. A free one means the member holds this ordinal: hand the slot back.
         if (await existsById(this.m.Slot, doc._id)) continue
-        await this.slots.giveBack(g._id, slot, `${r._id}~${ordinal}`, now)
+        await this.slots.giveBack(g._id, slot, r._id, now)
         if (++taken >= limit) throw new DomainError('GIFT.LIMIT_REACHED', 'per-member limit reached')
         ordinal = (ordinal % limit) + 1
         continue
