@@ -1,6 +1,7 @@
 import type { MemberLoginResponse } from '@mall/shared'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { claim, createTemplate } from '../support/coupon-helpers'
+import { demoLottery, liveLottery } from '../support/lottery-helpers'
 import { balanceOf } from '../support/points-helpers'
 
 /**
@@ -130,7 +131,7 @@ describe('manual points adjustments', () => {
 })
 
 describe('freezing a member', () => {
-  it('a frozen member cannot claim, check in or be scanned; unfreezing restores it; each change audited', async () => {
+  it('a frozen member cannot claim, check in, file a points claim or be scanned; unfreezing restores it; audited', async () => {
     const m = await api.loginMember('frozen-one')
     const templateId = await createTemplate(api, maker, { stock: 10 })
     const freeze = await api.http
@@ -148,6 +149,25 @@ describe('freezing a member', () => {
     const code = (await api.http.get('/api/me/member-code').set(bearer(m.accessToken))).body.code
     const scanned = await api.http.post('/api/staff/member-code/resolve').set(bearer(clerk)).send({ code })
     expect([scanned.status, scanned.body.error.code]).toEqual([403, 'MEMBER.FROZEN'])
+
+    const late = await api.http
+      .post('/api/me/points-claims')
+      .set(bearer(m.accessToken))
+      .send({
+        storeId: 'MA',
+        purchasedAt: new Date(api.clock.now().getTime() - 3600_000).toISOString(),
+        amountFen: 100_00,
+        receiptNo: 'FROZEN-1',
+      })
+    expect([late.status, late.body.error?.code]).toEqual([403, 'MEMBER.FROZEN'])
+
+    const lotteryId = await liveLottery(api, maker, demoLottery(api.clock.now().getTime()))
+    const draw = await api.http
+      .post(`/api/lotteries/${lotteryId}/draw`)
+      .set(bearer(m.accessToken))
+      .set('Idempotency-Key', 'frozen-draw')
+      .send({})
+    expect([draw.status, draw.body.error?.code]).toEqual([403, 'MEMBER.FROZEN'])
 
     const twice = await api.http
       .post(`/api/ops/members/${m.member.memberId}/freeze`)

@@ -11,7 +11,7 @@ import type { CouponClaimService } from '../coupons/claim.service'
 import type { CouponDoc } from '../coupons/coupon.model'
 import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
 import type { LedgerService } from '../ledger/ledger.service'
-import type { MemberService } from '../members/member.service'
+import { refuseIfFrozen, type MemberService } from '../members/member.service'
 import type { ProgramRules } from '../rules/program-rules'
 import { budgetKey, type LotteryAdminService } from './lottery-admin.service'
 import { closedReason, drawView } from './lottery-views'
@@ -66,6 +66,7 @@ export class LotteryDrawService {
     const version = await this.deps.admin.versionAt(lotteryId, now)
     if (closedReason(lottery, now) || !version) throw new DomainError('LOTTERY.NOT_OPEN', 'lottery not open')
     const member = await this.deps.members.getForDisplay(memberId)
+    refuseIfFrozen(member) // a frozen member spends no points
     if ((await this.deps.ledger.head(memberId, member.walletHint ?? null)).state.balance < lottery.costPoints)
       throw new DomainError('POINTS.INSUFFICIENT', 'not enough points') // early answer; the debit enforces it
     const rng = this.rng()

@@ -11,7 +11,7 @@ import { findById, updateById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import { claimTransition, markSettled, unsettled } from '../../db/transitions'
 import { DomainError } from '../../errors/domain-error'
-import type { MemberService } from '../members/member.service'
+import { refuseIfFrozen, type MemberService } from '../members/member.service'
 import type { PurchaseService } from '../points/purchase.service'
 import type { ProgramRules } from '../rules/program-rules'
 import type { StaffClaims } from '../auth/tokens'
@@ -62,6 +62,7 @@ export class PointsClaimService {
     if (input.amountFen > earning.maxReceiptFen)
       throw new DomainError('PURCHASE.AMOUNT_TOO_LARGE', 'amount above the per-receipt maximum')
     const member = await this.members.get(memberId)
+    refuseIfFrozen(member) // a frozen member earns no points, claimed late or not
 
     const found = await this.lookup.find(member, input, now)
     if (found) {
