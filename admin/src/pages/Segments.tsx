@@ -9,10 +9,14 @@ import {
   type TierDefinition,
 } from '@mall/shared'
 import { api, ApiError, errorText } from '../api'
-import { downloadCsv, toCsv } from '../csv'
-import { formatInstant } from '../format'
 import { CheckGroup, Panel, useAsync } from '../ui'
-import { PreviewBox, SegmentHistoryPanel, SegmentListPanel, useLivePreview } from './segment-panels'
+import {
+  downloadSegmentMembers,
+  PreviewBox,
+  SegmentHistoryPanel,
+  SegmentListPanel,
+  useLivePreview,
+} from './segment-panels'
 import { emptyForm, fromSegment, RFM_LABELS, toDefinition, validateDefinition, type Form } from './segment-form'
 
 /**
@@ -93,23 +97,8 @@ export function SegmentsPage() {
     }
   }
 
-  const exportIds = async (s: SegmentView) => {
-    try {
-      const res = await api<{ memberIds: string[]; asOf: string }>(
-        'GET',
-        `/api/ops/segments/${encodeURIComponent(s.id)}/members`,
-      )
-      downloadCsv(
-        `分群_${s.name}_${formatInstant(res.asOf).slice(0, 10)}.csv`,
-        toCsv(
-          ['会员号'],
-          res.memberIds.map((id) => [id]),
-        ),
-      )
-    } catch (err) {
-      setMessage({ ok: false, text: errorText(err) })
-    }
-  }
+  const exportIds = (s: SegmentView) =>
+    downloadSegmentMembers(s).catch((err: unknown) => setMessage({ ok: false, text: errorText(err) }))
 
   const numberInput = (
     k: 'joinedWithinDays' | 'lastPurchaseWithinDays' | 'notPurchasedForDays',

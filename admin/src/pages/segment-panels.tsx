@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import type { SegmentDefinition, SegmentPreview, SegmentVersionView, SegmentView } from '@mall/shared'
 import { api } from '../api'
+import { downloadCsv, toCsv } from '../csv'
 import { formatInstant } from '../format'
 import { JsonDiff } from '../components/JsonDiff'
 import { DataTable, type Column } from '../components/DataTable'
@@ -236,5 +237,20 @@ export function PreviewBox({ preview }: { preview: PreviewState }) {
     <div className={`preview-box${preview.status === 'loading' ? ' stale' : ''}`} data-testid='segment-preview'>
       {body}
     </div>
+  )
+}
+
+/** The segment's member numbers as a CSV download (as of the server's reading). */
+export async function downloadSegmentMembers(s: SegmentView): Promise<void> {
+  const res = await api<{ memberIds: string[]; asOf: string }>(
+    'GET',
+    `/api/ops/segments/${encodeURIComponent(s.id)}/members`,
+  )
+  downloadCsv(
+    `分群_${s.name}_${formatInstant(res.asOf).slice(0, 10)}.csv`,
+    toCsv(
+      ['会员号'],
+      res.memberIds.map((id) => [id]),
+    ),
   )
 }
