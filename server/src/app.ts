@@ -8,6 +8,7 @@ import { buildContext, type AppContext, type AppDeps } from './app-context'
 import { errorMiddleware } from './http/error-middleware'
 import { jsonOnly, requestContext } from './http/request-context'
 import { jsonBody } from './http/body'
+import { securityHeaders } from './http/security-headers'
 import { useRateLimitStore } from './http/rate-limit'
 import { RateLimitStore } from './http/rate-limit-store'
 import { DatabaseHealth } from './db/db-health'
@@ -96,13 +97,9 @@ export function createApp(
   useRateLimitStore(app, new RateLimitStore(deps.conn))
 
   app.use(requestContext(deps.logger))
+  app.use(securityHeaders({ h5DistDir: deps.config.h5DistDir }))
   app.use(errorMiddleware)
   app.use(databaseGate(dbHealth))
-  app.use(async (c, next) => {
-    c.set('X-Content-Type-Options', 'nosniff')
-    c.set('Referrer-Policy', 'no-referrer')
-    await next()
-  })
   app.use(jsonOnly)
   const parseBody = jsonBody(BODY_LIMIT)
   app.use((c, next) => (OWN_BODY_PARSER.has(`${c.method} ${c.path}`) ? next() : parseBody(c, next)))

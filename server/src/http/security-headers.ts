@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import type { Middleware } from 'koa'
+
+/**
+ * Browser hardening on every response (docs/privacy-security.md):
+ * - a Content-Security-Policy per surface: the JSON API allows nothing, the operator console (/admin/) only its
+ *   own files, the H5 app its own scripts plus the hash of index.html's inline script (see h5Csp for styles);
+ *   `frame-ancestors 'none'` and `X-Frame-Options: DENY` everywhere against clickjacking;
+ * - Permissions-Policy: the camera only for the H5 app, where staff scan member and coupon codes;
+ * - HSTS only when the request came over TLS (`ctx.secure`; behind a proxy that is X-Forwarded-Proto,
+ *   trusted only with TRUST_PROXY), since a plain-http answer cannot set it meaningfully;
+ * - `Cache-Control: no-store` on API responses (nearly all carry personal data) unless a route chose its own
+ *   caching (public gift images, invite code images).
+ */
+
+const FRAME_AND_BASE = ["frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'", "object-src 'none'"]
+
+export const API_CSP = ["default-src 'none'", ...FRAME_AND_BASE].join('; ')
+
+export const CONSOLE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "font-src 'self' data:",
+  ...FRAME_AND_BASE,
+].join('; ')
+
+/**
+ * The H5 app's policy. Scripts: our files and the hashed inline script only; `wasm-unsafe-eval` lets the staff
+ * scanner compile its barcode decoder (WebAssembly from our own origin) and allows no JavaScript eval.
+ * Styles allow inline: Taro 4's H5 runtime inserts about fifteen <style> elements (style-loader for the component
+ * CSS, Stencil, the router; some with run-time content) and sets style attributes, none with a nonce hook we
+ * control. Inline CSS cannot run code; with `img-src`/`font-src`/`connect-src` on our origin it cannot send data
+ * elsewhere either. docs/privacy-security.md lists what closing it would take.
+ */
+export function h5Csp(inlineScriptHashes: readonly string[]): string {
+  const quoted = inlineScriptHashes.map((h) => ` '${h}'`).join('')
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'wasm-unsafe-eval'${quoted}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "connect-src 'self'",
+    "font-src 'self' data:",
+    ...FRAME_AND_BASE,
+  ].join('; ')
+}
+
+export const H5_PERMISSIONS = 'camera=(self), microphone=(), geolocation=(), payment=(), usb=()'
+export const NO_PERMISSIONS = 'camera=(), microphone=(), geolocation=(), payment=(), usb=()'
+export const HSTS = 'max-age=31536000; includeSubDomains'
+
+/** CSP source expressions for the inline <script> elements of a built index.html (Taro's rem sizing). */
+export function inlineScriptHashes(html: string): string[] {
+  const hashes: string[] = []
+  for (const m of html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)) {
+    hashes.push(`sha256-${createHash('sha256').update(m[1]!, 'utf8').digest('base64')}`)
+  }
+  return hashes
+}
+
+/** Reads the H5 build's index.html, if there is one, for its inline script hashes. */
+export function h5InlineScriptHashes(h5DistDir: string | undefined): string[] {
+  const index = h5DistDir ? path.join(h5DistDir, 'index.html') : ''
+  return index && existsSync(index) ? inlineScriptHashes(readFileSync(index, 'utf8')) : []
+}
+
+export function securityHeaders(options: { h5DistDir?: string }): Middleware {
+  const h5Policy = h5Csp(h5InlineScriptHashes(options.h5DistDir))
+  return async (c, next) => {
+    c.set('X-Content-Type-Options', 'nosniff')
+    c.set('Referrer-Policy', 'no-referrer')
+    c.set('X-Frame-Options', 'DENY')
+    if (c.secure) c.set('Strict-Transport-Security', HSTS)
+    const api = c.path === '/api' || c.path.startsWith('/api/')
+    const admin = c.path === '/admin' || c.path.startsWith('/admin/')
+    c.set('Content-Security-Policy', api ? API_CSP : admin ? CONSOLE_CSP : h5Policy)
+    c.set('Permissions-Policy', api || admin ? NO_PERMISSIONS : H5_PERMISSIONS)
+    try {
+      await next()
+    } finally {
+      // Set after the route ran, so a route's own caching stays; errors too (their bodies name the caller's data).
+      if (api && !c.response.get('Cache-Control')) c.set('Cache-Control', 'no-store')
+    }
+  }
+}

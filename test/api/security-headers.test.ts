@@ -1,0 +1,102 @@
+import path from 'node:path'
+import { readdirSync } from 'node:fs'
+import { bearer, startTestApi, type TestApi } from '../support/api-harness'
+import { H5_DIST } from '../support/browser'
+import { inlineScriptHashes } from '../../server/src/http/security-headers'
+
+/**
+ * Browser hardening headers on every response the server gives: the H5 app's and the console's files, API
+ * answers (ok, refused, unknown), with HSTS only over TLS as the proxy-trust setting sees it, and no-store on
+ * API answers unless a route chose its own caching.
+ */
+const ADMIN_DIST = path.resolve(__dirname, '../../admin/dist')
+let api: TestApi
+let proxied: TestApi
+
+beforeAll(async () => {
+  ;[api, proxied] = await Promise.all([
+    startTestApi({ H5_DIST_DIR: H5_DIST, ADMIN_DIST_DIR: ADMIN_DIST }),
+    startTestApi({ TRUST_PROXY: '1' }),
+  ])
+})
+afterAll(async () => {
+  await Promise.all([api?.stop(), proxied?.stop()])
+})
+
+function expectHardened(headers: Record<string, string>, where: string) {
+  expect({ where, nosniff: headers['x-content-type-options'] }).toEqual({ where, nosniff: 'nosniff' })
+  expect({ where, frame: headers['x-frame-options'] }).toEqual({ where, frame: 'DENY' })
+  expect({ where, csp: headers['content-security-policy'] }).toEqual({
+    where,
+    csp: expect.stringContaining("frame-ancestors 'none'"),
+  })
+  expect(headers['content-security-policy']).not.toMatch(/script-src[^;]*unsafe-inline/)
+  expect(headers['referrer-policy']).toBe('no-referrer')
+  expect(headers['permissions-policy']).toMatch(/camera=/)
+  expect(headers['strict-transport-security']).toBeUndefined()
+}
+
+describe('security headers', () => {
+  it('every H5 file carries the H5 policy: own scripts, the hashed inline script, the camera for staff', async () => {
+    const files = ['/', '/index.html']
+    for (const dir of ['js', 'css'])
+      for (const f of readdirSync(path.join(H5_DIST, dir)).slice(0, 5)) files.push(`/${dir}/${f}`)
+    const index = await api.http.get('/')
+    const hashes = inlineScriptHashes(index.text)
+    expect(hashes.length).toBeGreaterThan(0)
+    for (const file of files) {
+      const res = await api.http.get(file)
+      expect({ file, status: res.status }).toEqual({ file, status: 200 })
+      expectHardened(res.headers, file)
+      const csp = res.headers['content-security-policy']
+      for (const h of hashes) expect(csp).toContain(`'${h}'`)
+      expect(res.headers['permissions-policy']).toContain('camera=(self)')
+    }
+  })
+
+  it('the console files carry the console policy: nothing inline, no camera', async () => {
+    for (const file of ['/admin/', '/admin/app.js', '/admin/app.css']) {
+      const res = await api.http.get(file)
+      expect({ file, status: res.status }).toEqual({ file, status: 200 })
+      expectHardened(res.headers, file)
+      expect(res.headers['content-security-policy']).toMatch(/script-src 'self';/)
+      expect(res.headers['content-security-policy']).toMatch(/style-src 'self';/)
+      expect(res.headers['permissions-policy']).toContain('camera=()')
+    }
+  })
+
+  it('every API answer, ok or refused or unknown, allows nothing and is not stored', async () => {
+    const member = await api.loginMember('headers-alice')
+    const answers = [
+      await api.http.get('/api/health'),
+      await api.http.get('/api/me/card').set(bearer(member.accessToken)),
+      await api.http.get('/api/me/card'),
+      await api.http.get('/api/no-such-route'),
+      await api.http.post('/api/auth/dev-login').send({ nope: 1 }),
+    ]
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 401, 404, 400])
+    for (const res of answers) {
+      expectHardened(res.headers, `${res.status}`)
+      expect(res.headers['content-security-policy']).toMatch(/^default-src 'none'/)
+      expect(res.headers['cache-control']).toBe('no-store')
+      expect(res.headers['permissions-policy']).toContain('camera=()')
+    }
+  })
+
+  it('a route that chose its own caching keeps it', async () => {
+    const member = await api.loginMember('headers-bob')
+    const res = await api.http.get('/api/me/invites/wxacode').set(bearer(member.accessToken))
+    expect(res.status).toBe(200)
+    expect(res.headers['cache-control']).toBe('private, max-age=86400')
+  })
+
+  it('HSTS only when the request came over TLS as the trusted proxy says', async () => {
+    const viaTls = await proxied.http.get('/api/health').set('X-Forwarded-Proto', 'https')
+    expect(viaTls.headers['strict-transport-security']).toMatch(/^max-age=31536000/)
+    const plain = await proxied.http.get('/api/health')
+    expect(plain.headers['strict-transport-security']).toBeUndefined()
+    // Without TRUST_PROXY anyone could send the header: it is ignored.
+    const spoofed = await api.http.get('/api/health').set('X-Forwarded-Proto', 'https')
+    expect(spoofed.headers['strict-transport-security']).toBeUndefined()
+  })
+})

@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+import { startTestApi, type TestApi } from '../support/api-harness'
+import { H5_DIST, launchBrowser, screenshot } from '../support/browser'
+
+/**
+ * The H5 app (member card, a staff page) and the operator console run under their Content-Security-Policy
+ * with zero violations: Chromium reports every blocked script, style, image or connection both as a
+ * `securitypolicyviolation` event and as a console error, and this file listens to both.
+ */
+jest.setTimeout(120_000)
+
+const ADMIN_DIST = path.resolve(__dirname, '../../admin/dist')
+let api: TestApi
+let browser: Awaited<ReturnType<typeof launchBrowser>>
+
+beforeAll(async () => {
+  for (const dir of [H5_DIST, ADMIN_DIST])
+    if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`build missing: ${dir} (npm run build:h5 / admin)`)
+  api = await startTestApi({ H5_DIST_DIR: H5_DIST, ADMIN_DIST_DIR: ADMIN_DIST })
+  await api.addStore('S1', '星巴克')
+  await api.loginStaff('csp-clerk', 'clerk', 'S1')
+  await api.loginStaff('csp-operator', 'operator', null)
+  browser = await launchBrowser()
+  await browser.context.addInitScript(() => {
+    const seen: string[] = []
+    ;(window as unknown as { __cspViolations: string[] }).__cspViolations = seen
+    document.addEventListener('securitypolicyviolation', (e) =>
+      seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`),
+    )
+  })
+})
+afterAll(async () => {
+  await browser?.close()
+  await api?.stop()
+})
+
+/** Everything the page reported against the policy (or any other console error) from now on. */
+function watch(page: Page): { problems: () => Promise<string[]> } {
+  const consoleErrors: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) consoleErrors.push(m.text())
+  })
+  page.on('pageerror', (e) => consoleErrors.push(String(e)))
+  return {
+    problems: async () => {
+      const events = await page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations)
+      return [...consoleErrors, ...(events ?? [])]
+    },
+  }
+}
+
+describe('Content-Security-Policy in Chromium', () => {
+  it('the H5 member card loads under the policy with no violation', async () => {
+    const { page } = browser
+    const seen = watch(page)
+    const response = await page.goto(api.url)
+    expect(response!.headers()['content-security-policy']).toContain("frame-ancestors 'none'")
+    expect(response!.headers()['permissions-policy']).toContain('camera=(self)')
+    await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
+    await page.fill('.dev-user-input input', 'csp-alice')
+    await page.click('.dev-login-button')
+    await page.waitForSelector('.card-member-no', { timeout: 20_000 })
+    await page.waitForFunction(() => {
+      const img = document.querySelector('.member-qr img') as HTMLImageElement | null
+      return !!img && img.complete && img.naturalWidth > 0
+    })
+    await screenshot(page, 'csp-member-card')
+    expect(await seen.problems()).toEqual([])
+  })
+
+  it('a staff page loads under the policy with no violation', async () => {
+    const { page } = browser
+    const seen = watch(page)
+    await page.goto(`${api.url}/#/staff/pages/login/index`)
+    await page.fill('.staff-username input', 'csp-clerk')
+    await page.fill('.staff-password input', 'correct horse battery')
+    await page.click('.staff-login-button')
+    await page.waitForSelector('.tile-award', { timeout: 20_000 })
+    await page.click('.tile-award')
+    await page.waitForSelector('.camera-scan-button', { timeout: 20_000 })
+    await screenshot(page, 'csp-staff-award')
+    expect(await seen.problems()).toEqual([])
+  })
+
+  it('the operator console loads under its policy with no violation', async () => {
+    const { page } = browser
+    const seen = watch(page)
+    await page.setViewportSize({ width: 1280, height: 900 })
+    const response = await page.goto(`${api.url}/admin/`)
+    const csp = response!.headers()['content-security-policy']
+    expect(csp).toContain("script-src 'self'")
+    expect(csp).not.toContain('unsafe-inline')
+    expect(response!.headers()['x-frame-options']).toBe('DENY')
+    await page.fill('[data-testid=login-username]', 'csp-operator')
+    await page.fill('[data-testid=login-password]', 'correct horse battery')
+    await page.click('[data-testid=login-submit]')
+    await page.waitForSelector('nav.sidebar', { timeout: 20_000 })
+    await page.waitForTimeout(1_000) // the dashboard's charts draw
+    await screenshot(page, 'csp-console')
+    expect(await seen.problems()).toEqual([])
+  })
+
+  it('the console and the H5 app cannot be framed', async () => {
+    const { page } = browser
+    for (const [url, root] of [
+      [`${api.url}/admin/`, '#root'],
+      [`${api.url}/`, '#app'],
+    ]) {
+      await page.setContent(`<iframe src="${url}"></iframe>`)
+      await page.waitForTimeout(1_000)
+      const framed = page.frames().find((f) => f !== page.mainFrame())
+      expect(await framed?.$(root!).catch(() => null)).toBeFalsy()
+    }
+  })
+})
