@@ -13,6 +13,7 @@ import { staffModel } from '../../server/src/modules/staff/staff.model'
 import { StaffService } from '../../server/src/modules/staff/staff.service'
 import { freePort, ServerProcess } from '../chaos/server-process'
 import { startRoundRobinProxy } from './round-robin-proxy'
+import { blockSize } from '../../server/src/http/rate-limit-store'
 
 /**
  * Several instances on one database: 3 compiled server processes behind a round-robin proxy, mixed
@@ -148,7 +149,8 @@ it(`${INSTANCES} instances, ${OPS}+ operations, ${KILLS} kills: replay exact, li
   const admitted = probe.filter((r) => r.status === 401).length
   expect(probe.filter((r) => r.status !== 401 && r.status !== 429)).toEqual([])
   expect(admitted).toBeLessThanOrEqual(LOGIN_BUDGET)
-  expect(admitted).toBeGreaterThanOrEqual(LOGIN_BUDGET - INSTANCES * 19) // blocks of 20 left with other instances
+  // each instance may strand the rest of one block (10 here)
+  expect(admitted).toBeGreaterThanOrEqual(LOGIN_BUDGET - INSTANCES * (blockSize(LOGIN_BUDGET) - 1))
 
   const claimed: { memberId: string; couponId: string }[] = []
   const checkedIn: string[] = []

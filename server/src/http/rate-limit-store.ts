@@ -31,9 +31,12 @@ schema.index({ expiresAt: 1 }) // the sweeper's query (on MongoDB)
 export const rateLimitBlockModel = (conn: Connection): Model<RateLimitBlockDoc> =>
   getModel(conn, 'RateLimitBlock', schema)
 
-/** How many requests one block holds: small budgets go one by one, larger ones in tenths. */
+/**
+ * How many requests one block holds: small budgets go one by one, larger ones in twentieths (at most
+ * 20 inserts per caller and window; an instance strands less than a twentieth of the budget).
+ */
 export function blockSize(max: number): number {
-  return max <= 10 ? 1 : Math.ceil(max / 10)
+  return max <= 20 ? 1 : Math.ceil(max / 20)
 }
 
 interface CallerWindow {
