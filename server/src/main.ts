@@ -12,6 +12,7 @@ import type { Lifecycle } from './http/health.routes'
 import { createLogger } from './logger'
 import { createWechatClient } from './modules/wechat/wechat-client'
 import { seedDemo, DEMO_LOGINS } from './seed/demo'
+import { BIG_MALL, type MallSize } from './seed/mall'
 import { startScheduler } from './jobs/scheduler'
 import { JobLeases } from './jobs/job-lease'
 
@@ -57,7 +58,10 @@ async function main(): Promise<void> {
   const { app, ctx } = createApp({ config, conn, wechat, logger }, { dbHealth, lifecycle, leases })
   // Production builds indexes once per deploy (npm run db:indexes), not in every instance at boot.
   if (indexesAtBoot) await ensureIndexes(conn)
-  if (demo) await seedDemo(ctx, conn)
+  if (demo) {
+    const seeded = await seedDemo(ctx, conn, { mall: mallSize(process.argv) })
+    if (seeded) logger.info(seeded, 'demo mall seeded')
+  }
 
   const health = dbHealth
   const stopScheduler = jobsEnabled
@@ -88,6 +92,16 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => void shutdown('SIGINT'))
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
+}
+
+/** `--demo` seeds the big mall; `--demo-size=small` only the hand-made members, `--demo-size=5000` that many. */
+function mallSize(argv: string[]): MallSize | undefined {
+  const arg = argv.find((a) => a.startsWith('--demo-size='))?.slice('--demo-size='.length)
+  if (arg === 'small') return undefined
+  const members = arg ? Number(arg) : BIG_MALL.members
+  if (!Number.isInteger(members) || members < 100 || members > 200_000)
+    throw new Error(`--demo-size: 'small' or a number of members from 100 to 200000, not ${arg}`)
+  return { ...BIG_MALL, members }
 }
 
 function printBanner(url: string, demo: boolean, embedded: boolean): void {

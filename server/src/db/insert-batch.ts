@@ -106,3 +106,29 @@ export function insertRow(model: InsertTarget, doc: Record<string, unknown>): Pr
   if (!inserts) byCollection.set(model.collection, (inserts = new CollectionInserts(model)))
   return inserts.insert(doc)
 }
+
+/**
+ * Loads many documents at once (the demo mall's year of history): unordered `insertMany` commands of
+ * `chunk` documents, `parallel` in flight. A document whose `_id` is already there is kept as it is, so
+ * a load cut short converges when run again; any other refusal throws. Returns how many were inserted.
+ */
+export async function bulkInsert(target: InsertTarget, docs: object[], chunk = 1000, parallel = 2): Promise<number> {
+  let inserted = 0
+  let next = 0
+  const send = async (): Promise<void> => {
+    while (next < docs.length) {
+      const part = docs.slice(next, (next += chunk))
+      try {
+        await target.collection.insertMany(part as never[], { ordered: false })
+        inserted += part.length
+      } catch (err) {
+        if (!(err instanceof MongoBulkWriteError)) throw err
+        const errors = [err.writeErrors].flat()
+        if (errors.some((w) => w.code !== 11000)) throw err
+        inserted += part.length - errors.length
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: parallel }, send))
+  return inserted
+}

@@ -7,6 +7,7 @@ import { StaffService } from '../modules/staff/staff.service'
 import { storeModel, type StoreDoc } from '../modules/stores/store.model'
 import { seedMallGifts } from './demo-mall'
 import { seedDemoLottery } from './demo-lottery'
+import { seedMall, type MallSize } from './mall'
 
 /**
  * Demo data for the one-command run. Idempotent: every row has a fixed key, every ledger posting a
@@ -184,7 +185,16 @@ export const DEMO_LOGINS = [
   `Staff (password ${DEMO_PASSWORD}): clerk1 (星巴克 clerk), clerk2 (优衣库 clerk), manager1 (星巴克 manager), desk1 (service desk), operator`,
 ]
 
-export async function seedDemo(ctx: AppContext, conn: Connection): Promise<void> {
+/**
+ * The demo's accounts and a few hand-made members (the small seed tests use); with `mall`, also a whole mall
+ * with a year of history (seed/mall). Returns what the mall seed wrote, or null when it was not asked for or
+ * had run before.
+ */
+export async function seedDemo(
+  ctx: AppContext,
+  conn: Connection,
+  options: { mall?: MallSize } = {},
+): Promise<Record<string, number> | null> {
   const Store = storeModel(conn)
   for (const store of DEMO_STORES) await Store.updateOne({ _id: store._id }, { $set: store }, { upsert: true }).exec()
 
@@ -237,6 +247,7 @@ export async function seedDemo(ctx: AppContext, conn: Connection): Promise<void>
   await seedInsight(ctx, inviter.member._id)
   await seedMallGifts(ctx)
   await seedDemoLottery(ctx)
+  return options.mall ? seedMall(ctx, conn, options.mall) : null
 }
 
 /** Something for the console's segments, campaigns and sales-share pages to show on first open. */

@@ -1,0 +1,45 @@
+import { addDays, shanghaiDay, startOfShanghaiDay } from '@mall/shared'
+import { WeightedTable } from './prng'
+
+/**
+ * The demo year's days and how busy each one is in a mall: weekends well above weekdays, the Spring
+ * Festival, May Day, 618, the National Day week, Double 11 and Christmas/New Year above the quiet
+ * months (March, September), and a member day on the 18th.
+ */
+const WEEKDAY = [1.55, 0.8, 0.78, 0.82, 0.9, 1.12, 1.65] // Sunday first (Date.getUTCDay of the Shanghai day)
+const MONTH = [1.2, 1.15, 0.82, 0.9, 1.05, 1.08, 0.95, 1.0, 0.88, 1.12, 1.05, 1.28] // January first
+
+function special(day: string): number {
+  const md = day.slice(5)
+  if (md >= '10-01' && md <= '10-07') return 1.7 // 国庆
+  if (md >= '05-01' && md <= '05-05') return 1.45 // 五一
+  if (md >= '06-16' && md <= '06-18') return 1.35 // 618
+  if (md >= '11-09' && md <= '11-11') return 1.3 // 双11
+  if (md >= '12-23' && md <= '12-31') return 1.4 // 圣诞、跨年
+  if (md.endsWith('-18')) return 1.25 // 会员日
+  return 1
+}
+
+export interface DemoCalendar {
+  days: string[]
+  /** Shanghai midnight of each day */
+  starts: Date[]
+  table: WeightedTable
+}
+
+/** `months` months of days ending yesterday (today is still going on when the demo starts). */
+export function demoCalendar(now: Date, months: number): DemoCalendar {
+  const last = addDays(shanghaiDay(now), -1)
+  const first = addDays(last, -Math.round(months * 30.44) + 1)
+  const days: string[] = []
+  for (let d = first; d <= last; d = addDays(d, 1)) days.push(d)
+  const starts = days.map((d) => startOfShanghaiDay(d))
+  const weights = days.map((d, i) => {
+    const weekday = new Date(starts[i]!.getTime() + 8 * 3600_000).getUTCDay()
+    return WEEKDAY[weekday]! * MONTH[Number(d.slice(5, 7)) - 1]! * special(d)
+  })
+  return { days, starts, table: new WeightedTable(weights) }
+}
+
+/** Minutes after opening a purchase happens at: lunch and evening peaks (10:00–22:00). */
+export const HOUR_WEIGHTS = [0.5, 0.8, 1.6, 1.4, 0.9, 0.9, 1.0, 1.1, 1.6, 1.8, 1.4, 0.7] // 10:00 … 21:00
