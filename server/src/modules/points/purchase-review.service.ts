@@ -54,10 +54,15 @@ export class PurchaseReviewService {
     extras: { amountFen?: number; note?: string } = {},
   ): Promise<{ result: PurchaseResult; row: PurchaseTransitionDoc }> {
     const reviewer: StaffClaims = { sub: by, role: 'operator', storeId: null }
-    const state = await this.status.load(purchaseId)
+    let state = await this.status.load(purchaseId)
     if (action === 'undo') {
       if (state.decision?.outcome !== 'approved')
         throw new DomainError('RECEIPT_PHOTO.NOT_UNDOABLE', 'only an approved receipt can be undone')
+      // An approval whose writer died before posting is finished first (idempotent): the undo reverses a posting.
+      if (!state.purchase.entryId) {
+        await this.apply(state.purchase, state.decision, now)
+        state = await this.status.load(purchaseId)
+      }
       const result = await this.transition(reviewer, state, state.reversal, 'reversed', 'undo', now)
       return { result, row: (await this.status.load(purchaseId)).reversal! }
     }
