@@ -151,7 +151,8 @@ describe('staff pages in Chromium', () => {
     await page.setViewportSize({ width: 375, height: 667 })
     await page.click('.approve-button >> nth=0')
     await page.waitForSelector('.taro-modal__content')
-    expect(await page.textContent('.taro-modal__content')).toContain('e2e-vip 消费 ¥12,800.00，发放 12,800 积分？')
+    expect(await page.textContent('.taro-modal__title')).toBe('通过并发放 12,800 积分？')
+    expect(await page.textContent('.taro-modal__text')).toBe('e2e-vip 消费 ¥12,800.00')
     await page.waitForTimeout(400) // the dialog's fade-in
     await screenshot(page, 'staff-approve-confirm-375')
     await modalButton('再想想').click()
@@ -162,7 +163,7 @@ describe('staff pages in Chromium', () => {
     await modalButton('通过').click()
     await page.waitForFunction(() => document.querySelectorAll('.approval-row').length === 1)
     await page.click('.reject-button')
-    expect(await page.textContent('.taro-modal__content')).toContain('不发放 15,000 积分')
+    expect(await page.textContent('.taro-modal__title')).toBe('拒绝 15,000 积分？')
     await modalButton('拒绝').click()
     await page.waitForSelector('text=暂无待审批的积分')
     const wallet = await api.http.get('/api/me/wallet').set(bearer(memberLogin.accessToken))

@@ -32,10 +32,10 @@ export default function ApprovalsPage() {
   const decide = async (p: PurchaseResult, approve: boolean) => {
     if (deciding) return
     // Both decisions are asked first: a mis-tap on 通过 posts points that only an undo takes back.
-    const who = `${p.memberName ?? '会员'} 消费 ¥${formatYuan(p.amountFen)}`
+    // Short lines: a dialog wraps long ones mid-number (12,80 / 0).
     const { confirm } = await Taro.showModal({
-      title: approve ? '通过并发放积分' : '拒绝积分',
-      content: `${who}，${approve ? '发放' : '不发放'} ${formatPoints(p.points)} 积分？`,
+      title: `${approve ? '通过并发放' : '拒绝'} ${formatPoints(p.points)} 积分？`,
+      content: `${p.memberName ?? '会员'} 消费 ¥${formatYuan(p.amountFen)}`,
       confirmText: approve ? '通过' : '拒绝',
       cancelText: '再想想',
     })
