@@ -7,9 +7,11 @@ export const ROLE_NAMES: Record<string, string> = { clerk: '店员', manager: '�
 type Target = Record<string, unknown>
 const str = (v: unknown) => (v === undefined || v === null || v === '' ? '' : String(v))
 const yuan = (fen: unknown) => (typeof fen === 'number' ? `¥${(fen / 100).toFixed(2)}` : '')
-const signed = (n: unknown) => (typeof n === 'number' ? (n > 0 ? `+${n}` : String(n)) : str(n))
+const signed = (n: unknown) => (typeof n === 'number' ? `${n > 0 ? '+' : ''}${n.toLocaleString('zh-CN')}` : str(n))
 const reason = (t: Target) => (t.reason ? `（原因：${str(t.reason)}）` : '')
 const quoted = (v: unknown) => (v ? `「${str(v)}」` : '')
+/** "138****0000" when the listing found the member's phone, else the member number. */
+const member = (t: Target) => str(t.memberLabel ?? t.id)
 const CAMPAIGN_KIND = { campaigns: '营销活动', 'points-campaigns': '积分活动' } as const
 
 const JOB_NAMES: Record<string, string> = {
@@ -56,13 +58,13 @@ const PHRASES: Record<string, (t: Target) => string> = {
   'POST /api/ops/feedback/:id/assign': (t) => `将反馈 ${str(t.id)} 分派给 ${str(t.assignee)}`,
   'POST /api/ops/feedback/:id/reply': (t) => `回复反馈 ${str(t.id)}`,
   'POST /api/ops/feedback/:id/close': (t) => `关闭反馈 ${str(t.id)}`,
-  'POST /api/ops/members/:id/tags': (t) => `修改会员 ${str(t.id)} 的标签`,
+  'POST /api/ops/members/:id/tags': (t) => `修改会员 ${member(t)} 的标签`,
   'POST /api/ops/members/:id/points-adjustments': (t) =>
-    `将会员 ${str(t.id)} 的积分调整 ${signed(t.points)}${reason(t)}`,
-  'POST /api/ops/members/:id/freeze': (t) => `冻结会员 ${str(t.id)}${reason(t)}`,
-  'POST /api/ops/members/:id/unfreeze': (t) => `解冻会员 ${str(t.id)}${reason(t)}`,
-  'POST /api/ops/member-requests/:id/approve': (t) => `批准会员操作申请 ${str(t.id)}`,
-  'POST /api/ops/member-requests/:id/reject': (t) => `驳回会员操作申请 ${str(t.id)}${reason(t)}`,
+    `将会员 ${member(t)} 的积分调整 ${signed(t.points)}${reason(t)}`,
+  'POST /api/ops/members/:id/freeze': (t) => `冻结会员 ${member(t)}${reason(t)}`,
+  'POST /api/ops/members/:id/unfreeze': (t) => `解冻会员 ${member(t)}${reason(t)}`,
+  'POST /api/ops/member-requests/:id/approve': () => '批准一笔积分调整申请',
+  'POST /api/ops/member-requests/:id/reject': (t) => `驳回一笔积分调整申请${reason(t)}`,
   'POST /api/ops/segments/preview': () => '预览分群人数',
   'POST /api/ops/segments': (t) => `新建分群${quoted(t.name)}`,
   'PUT /api/ops/segments/:id': (t) => `修改分群 ${str(t.id)}${quoted(t.name)}`,
@@ -85,6 +87,10 @@ for (const [path, kind] of Object.entries(CAMPAIGN_KIND)) {
 
 export interface AuditRowFacts {
   staffId: string | null
+  /** the account's display name (the listing looks it up) */
+  staffName?: string | null
+  /** the member's masked phone, for actions on a member */
+  memberPhoneMasked?: string | null
   role: string | null
   action: string
   target: unknown
@@ -95,8 +101,9 @@ export interface AuditRowFacts {
 export function auditSentence(row: AuditRowFacts): string {
   // a login carries no role yet: the account named is who tried
   const role = row.role ? (ROLE_NAMES[row.role] ?? row.role) : row.staffId ? '员工' : '未登录用户'
-  const who = `${role} ${row.staffId ?? ''}`.trim()
-  const target = (row.target && typeof row.target === 'object' ? row.target : {}) as Target
+  const who = `${role} ${row.staffName ?? row.staffId ?? ''}`.trim()
+  const target = { ...(row.target && typeof row.target === 'object' ? row.target : {}) } as Target
+  if (row.memberPhoneMasked) target.memberLabel = row.memberPhoneMasked
   const phrase = PHRASES[row.action]
   const what = phrase ? phrase(target) : `调用接口 ${row.action}`
   return `${who} ${what}`

@@ -39,6 +39,11 @@ const adjustEntries = async (m: MemberLoginResponse) =>
 describe('manual points adjustments', () => {
   it('below the threshold posts at once through the ledger, with the reason, and is audited', async () => {
     const m = await api.loginMember('adj-small')
+    const phone = await api.http
+      .post('/api/me/phone')
+      .set(bearer(m.accessToken))
+      .send({ code: api.wechat.phoneCode('13800000000') })
+    expect(phone.status).toBe(200)
     const before = await balanceOf(api, m)
     const res = await adjust(m.member.memberId, { points: 200, reason: '活动补发' })
     expect(res.status).toBe(201)
@@ -51,6 +56,9 @@ describe('manual points adjustments', () => {
       action: 'POST /api/ops/members/:id/points-adjustments',
       target: { id: m.member.memberId, points: 200, reason: '活动补发' },
       outcome: 'ok',
+      // who to whom, for the console's sentence: the operator's name and the member's masked phone
+      staffName: 'op-maker',
+      memberPhoneMasked: '138****0000',
     })
   })
 

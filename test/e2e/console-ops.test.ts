@@ -187,6 +187,17 @@ describe('operator console: audit log and stores from the API (Chromium, 1280px)
     expect(wallet.balance).toBe(before + 6200)
     const claimed = await api.http.post('/api/me/checkin').set(bearer(member.accessToken)).send({})
     expect(claimed.body.error.code).toBe('MEMBER.FROZEN')
+    // the audit log tells it in words: who, what, to whom, why
+    await page.click('[data-testid=nav-audit]')
+    const adjusted = page.locator('[data-testid=audit-sentence]', { hasText: '的积分调整 +200' })
+    await adjusted.first().waitFor()
+    expect(await adjusted.first().textContent()).toBe(
+      `运营 maker-e2e-op 将会员 ${memberId} 的积分调整 +200（原因：活动补发）`,
+    )
+    expect(await page.locator('[data-testid=audit-sentence]', { hasText: '冻结会员' }).first().textContent()).toBe(
+      `运营 maker-e2e-op 冻结会员 ${memberId}（原因：疑似盗号）`,
+    )
+    await screenshot(page, 'console-audit-member-actions')
     expect(errors).toEqual([])
   })
 

@@ -20,6 +20,8 @@ interface AuditItem {
   ip: string
   device: string
   requestId: string
+  staffName?: string | null
+  memberPhoneMasked?: string | null
 }
 interface AuditPage {
   items: AuditItem[]

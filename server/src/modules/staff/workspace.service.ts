@@ -1,5 +1,12 @@
 import { trusted, type Connection, type Model } from 'mongoose'
-import { addDays, shanghaiDay, startOfShanghaiDay, type StaffOperation, type StoreDaySummary } from '@mall/shared'
+import {
+  addDays,
+  maskPhone,
+  shanghaiDay,
+  startOfShanghaiDay,
+  type StaffOperation,
+  type StoreDaySummary,
+} from '@mall/shared'
 import type { StaffClaims } from '../auth/tokens'
 import type { AnyModel } from '../../db/by-id'
 import { storeInScope } from './store-scope'
@@ -207,7 +214,34 @@ export class StaffWorkspaceService {
         .exec(),
       this.Audit.countDocuments(filter).exec(),
     ])
-    return { items, total, page: q.page, pageSize: q.pageSize }
+    // Who did what to whom, in words: the staff member's name and, for a member's page, the masked phone.
+    const memberOf = (i: AuditDoc) =>
+      i.action.includes('/members/:id') && typeof i.target?.id === 'string' ? i.target.id : null
+    const [staffNames, phones] = await Promise.all([
+      this.namesOf(
+        this.Staff,
+        items.flatMap((i) => (i.staffId ? [i.staffId] : [])),
+        'displayName',
+      ),
+      this.namesOf(
+        this.Member,
+        items.flatMap((i) => memberOf(i) ?? []),
+        'phone',
+      ),
+    ])
+    return {
+      items: items.map((i) => {
+        const phone = phones.get(memberOf(i) ?? '')
+        return {
+          ...i,
+          staffName: i.staffId ? (staffNames.get(i.staffId) ?? null) : null,
+          memberPhoneMasked: phone ? maskPhone(phone) : null,
+        }
+      }),
+      total,
+      page: q.page,
+      pageSize: q.pageSize,
+    }
   }
 }
 
