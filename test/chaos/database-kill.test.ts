@@ -53,6 +53,7 @@ beforeAll(async () => {
       RATE_LOGIN_PER_MINUTE: '1000000',
       RATE_CLAIM_PER_MINUTE: '1000000',
       WECHAT_API_BASE: 'http://127.0.0.1:9',
+      OPERATOR_TOTP: 'false', // operators' second factor has its own tests
     },
     await freePort(),
   )

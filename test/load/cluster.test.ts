@@ -55,6 +55,7 @@ beforeAll(async () => {
     RATE_CLAIM_PER_MINUTE: '1000000',
     RATE_SCAN_PER_MINUTE: '1000000',
     WECHAT_API_BASE: 'http://127.0.0.1:9',
+    OPERATOR_TOTP: 'false', // operators' second factor has its own tests
   }
   servers = []
   for (let i = 0; i < INSTANCES; i++) servers.push(new ServerProcess(env, await freePort()))
