@@ -2,10 +2,15 @@ import Router from '@koa/router'
 import { auditQuery } from '@mall/shared'
 import { requireStaff } from '../../http/auth-middleware'
 import { parseQuery } from '../../http/validate'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks } from '../../http/route-deps'
+import type { StaffWorkspaceService } from '../staff/workspace.service'
+
+export interface AuditRouteDeps extends CallerChecks {
+  services: { workspace: StaffWorkspaceService }
+}
 
 /** The operators' audit log: every staff write, with its outcome (audit.middleware.ts records them). */
-export function auditRoutes({ services, tokens, now }: AppContext): Router {
+export function auditRoutes({ services, tokens, now }: AuditRouteDeps): Router {
   const router = new Router({ prefix: '/api/ops' })
   const operator = requireStaff(tokens, now, ['operator'])
 

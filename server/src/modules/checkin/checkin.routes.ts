@@ -4,10 +4,15 @@ import { requireMember } from '../../http/auth-middleware'
 import { answer, idempotent } from '../../http/idempotency'
 import { byMember, rateLimit } from '../../http/rate-limit'
 import { parseBody, parseQuery } from '../../http/validate'
-import type { AppContext } from '../../app-context'
-import { refuseIfFrozen } from '../members/member.service'
+import type { CallerChecks, IdempotencyStore, RateLimitBudgets } from '../../http/route-deps'
+import type { CheckinService } from './checkin.service'
+import { refuseIfFrozen, type MemberService } from '../members/member.service'
 
-export function checkinRoutes({ services, tokens, now, limits, conn }: AppContext): Router {
+export interface CheckinRouteDeps extends CallerChecks, RateLimitBudgets, IdempotencyStore {
+  services: { members: MemberService; checkin: CheckinService }
+}
+
+export function checkinRoutes({ services, tokens, now, limits, conn }: CheckinRouteDeps): Router {
   const router = new Router({ prefix: '/api/me/checkin' })
   const member = requireMember(tokens, now)
   const limit = rateLimit('checkin', { max: limits.claimPerMinute, windowMs: 60_000, id: byMember })

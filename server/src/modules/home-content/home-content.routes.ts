@@ -2,10 +2,15 @@ import Router from '@koa/router'
 import { homeContentUpdateRequest } from '@mall/shared'
 import { requireMember, requireStaff } from '../../http/auth-middleware'
 import { parseBody } from '../../http/validate'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks } from '../../http/route-deps'
+import type { HomeContentService } from './home-content.service'
+
+export interface HomeContentRouteDeps extends CallerChecks {
+  services: { homeContent: HomeContentService }
+}
 
 /** The member app's home page (members) and its editor (operators, versioned). */
-export function homeContentRoutes({ services, tokens, now }: AppContext): Router {
+export function homeContentRoutes({ services, tokens, now }: HomeContentRouteDeps): Router {
   const router = new Router({ prefix: '/api' })
   const member = requireMember(tokens, now)
   const operator = requireStaff(tokens, now, ['operator'])

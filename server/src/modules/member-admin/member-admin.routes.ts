@@ -9,13 +9,18 @@ import {
 } from '@mall/shared'
 import { requireStaff } from '../../http/auth-middleware'
 import { parseBody, parseParam, parseQuery } from '../../http/validate'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks } from '../../http/route-deps'
+import type { MemberAdminService } from './member-admin.service'
 
 const memberIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/)
 const requestIdParam = z.uuid()
 
+export interface MemberAdminRouteDeps extends CallerChecks {
+  services: { memberAdmin: MemberAdminService }
+}
+
 /** Operator console: a member's points adjustments (maker-checker above the threshold) and freezing. */
-export function memberAdminRoutes({ services, tokens, now }: AppContext): Router {
+export function memberAdminRoutes({ services, tokens, now }: MemberAdminRouteDeps): Router {
   const router = new Router({ prefix: '/api/ops' })
   const operator = requireStaff(tokens, now, ['operator'])
 

@@ -3,10 +3,17 @@ import { birthdayRequest, bindPhoneRequest, resolveMemberCodeRequest } from '@ma
 import { requireMember, requireStaff } from '../../http/auth-middleware'
 import { byMember, byStaff, rateLimit } from '../../http/rate-limit'
 import { parseBody } from '../../http/validate'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks, RateLimitBudgets } from '../../http/route-deps'
+import type { AuthService } from '../auth/auth.service'
+import type { MemberCodeService } from '../member-code/member-code.service'
+import type { MemberService } from './member.service'
+
+export interface MemberRouteDeps extends CallerChecks, RateLimitBudgets {
+  services: { members: MemberService; auth: AuthService; memberCodes: MemberCodeService }
+}
 
 /** The member's own resources live under /api/me: there is no member id to tamper with. */
-export function memberRoutes({ services, tokens, now, limits }: AppContext): Router {
+export function memberRoutes({ services, tokens, now, limits }: MemberRouteDeps): Router {
   const router = new Router({ prefix: '/api' })
   const member = requireMember(tokens, now)
 

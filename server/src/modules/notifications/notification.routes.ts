@@ -4,10 +4,15 @@ import { requireMember } from '../../http/auth-middleware'
 import { idempotent } from '../../http/idempotency'
 import { byMember, rateLimit } from '../../http/rate-limit'
 import { parseBody } from '../../http/validate'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks, IdempotencyStore } from '../../http/route-deps'
+import type { NotificationService } from './notification.service'
+
+export interface NotificationRouteDeps extends CallerChecks, IdempotencyStore {
+  services: { notifications: NotificationService }
+}
 
 /** The member's subscribe-message templates and what their subscriptions still allow. */
-export function notificationRoutes({ services, tokens, now, conn }: AppContext): Router {
+export function notificationRoutes({ services, tokens, now, conn }: NotificationRouteDeps): Router {
   const router = new Router({ prefix: '/api/me/notifications' })
   const member = requireMember(tokens, now)
 
