@@ -1,4 +1,4 @@
-import { ERROR_MESSAGES_ZH, type StaffProfile } from '@mall/shared'
+import { ERROR_MESSAGES_ZH, type StaffProfile, type StaffTotpEnrolment } from '@mall/shared'
 
 /** Same-origin JSON API client. The session lives in sessionStorage (closed tab = logged out). */
 const SESSION_KEY = 'mall-admin.session'
@@ -141,12 +141,38 @@ export function qs(params: Record<string, string | number | undefined | null>): 
   return s ? `?${s}` : ''
 }
 
-/** Login is separate: no bearer token, no refresh, and only operators are let in. */
-export async function login(username: string, password: string): Promise<Session> {
-  const res = await send('POST', '/api/staff/auth/login', { username, password }, null)
+/**
+ * Login is separate: no bearer token, no refresh, and only operators are let in. Operators add their authenticator
+ * code (or a recovery code); the server answers AUTH.TOTP_REQUIRED / AUTH.TOTP_ENROL_REQUIRED until they do.
+ */
+export async function login(
+  username: string,
+  password: string,
+  proof: { totp?: string; recoveryCode?: string } = {},
+): Promise<Session> {
+  const res = await send('POST', '/api/staff/auth/login', { username, password, ...proof }, null)
   if (!res.ok) throw await toError(res)
   const data = (await res.json()) as Session
   return { accessToken: data.accessToken, refreshToken: data.refreshToken, staff: data.staff }
+}
+
+/** A first login's second factor: the QR code to scan (the password checked again). */
+export async function startTotpEnrolment(username: string, password: string): Promise<StaffTotpEnrolment> {
+  const res = await send('POST', '/api/staff/auth/totp/start', { username, password }, null)
+  if (!res.ok) throw await toError(res)
+  return (await res.json()) as StaffTotpEnrolment
+}
+
+/** The enrolment's first code: a session, and the recovery codes to show once. */
+export async function confirmTotpEnrolment(
+  enrolToken: string,
+  code: string,
+): Promise<{ session: Session; recoveryCodes: string[] }> {
+  const res = await send('POST', '/api/staff/auth/totp/confirm', { enrolToken, code }, null)
+  if (!res.ok) throw await toError(res)
+  const data = (await res.json()) as Session & { recoveryCodes: string[] }
+  const session = { accessToken: data.accessToken, refreshToken: data.refreshToken, staff: data.staff }
+  return { session, recoveryCodes: data.recoveryCodes }
 }
 
 export function errorText(e: unknown): string {

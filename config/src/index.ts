@@ -76,6 +76,10 @@ const envSchema = z
       .default('wx-dev-points-plugin'),
     /** H5 / demo login without WeChat. Refused in production (see the refinement below). */
     DEV_LOGIN: boolFromEnv.default(false),
+    /** Operators log in with a TOTP code after the password. Cannot be turned off in production. */
+    OPERATOR_TOTP: boolFromEnv.default(true),
+    /** An operator's session ends after this many idle minutes (the refresh token's lifetime). */
+    OPERATOR_IDLE_MINUTES: z.coerce.number().int().min(5).max(480).default(30),
     /** Public base URL of the H5 app, used in invite links (unset: the request's own host). */
     PUBLIC_URL: z.url().optional(),
     /** Directory of the H5 build the server serves at `/`. Empty: do not serve it. */
@@ -120,6 +124,9 @@ const envSchema = z
     if (env.DEV_LOGIN) {
       ctx.addIssue({ code: 'custom', path: ['DEV_LOGIN'], message: 'dev login cannot be enabled in production' })
     }
+    if (!env.OPERATOR_TOTP) {
+      ctx.addIssue({ code: 'custom', path: ['OPERATOR_TOTP'], message: 'operator TOTP cannot be off in production' })
+    }
     for (const key of ['JWT_SECRET', 'MEMBER_CODE_SECRET'] as const) {
       if (env[key] === DEV_SECRET) {
         ctx.addIssue({ code: 'custom', path: [key], message: `${key} must be set in production` })
@@ -148,6 +155,9 @@ export interface AppConfig {
     accessTokenTtlSeconds: number
     refreshTokenTtlSeconds: number
     devLogin: boolean
+    /** operators need a TOTP code after the password */
+    operatorTotp: boolean
+    operatorIdleSeconds: number
   }
   wechat: {
     apiBase: string
@@ -215,6 +225,8 @@ export function loadConfig(
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
       devLogin: e.DEV_LOGIN,
+      operatorTotp: e.OPERATOR_TOTP,
+      operatorIdleSeconds: e.OPERATOR_IDLE_MINUTES * 60,
     },
     wechat: {
       apiBase: e.WECHAT_API_BASE,

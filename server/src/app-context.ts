@@ -185,6 +185,7 @@ export function buildContext(deps: AppDeps): AppContext {
     secret: config.auth.jwtSecret,
     accessTtlSeconds: config.auth.accessTokenTtlSeconds,
     refreshTtlSeconds: config.auth.refreshTokenTtlSeconds,
+    operatorRefreshTtlSeconds: config.auth.operatorIdleSeconds,
   })
   // The one writer of member rows, which also carry the wallet and coupon book hints.
   const memberRows = new MemberRepo(conn)
@@ -276,7 +277,7 @@ export function buildContext(deps: AppDeps): AppContext {
     ledger,
     members,
     auth: new AuthService(conn, members, tokens, deps.wechat, config.auth.devLogin),
-    staff: new StaffService(conn, tokens),
+    staff: new StaffService(conn, tokens, config.auth.operatorTotp),
     memberCodes,
     rules,
     purchases,

@@ -36,6 +36,8 @@ const targets = [
   { method: 'POST' as const, path: () => '/api/auth/dev-login', token: 'anonymous' as const },
   { method: 'POST' as const, path: () => '/api/auth/wechat-login', token: 'anonymous' as const },
   { method: 'POST' as const, path: () => '/api/staff/auth/login', token: 'anonymous' as const },
+  { method: 'POST' as const, path: () => '/api/staff/auth/totp/start', token: 'anonymous' as const },
+  { method: 'POST' as const, path: () => '/api/staff/auth/totp/confirm', token: 'anonymous' as const },
 ]
 
 function send(target: (typeof targets)[number], raw: string) {

@@ -53,6 +53,8 @@ export async function startTestApi(
     RATE_LOGIN_PER_MINUTE: '100000',
     RATE_SCAN_PER_MINUTE: '100000',
     RATE_CLAIM_PER_MINUTE: '100000',
+    // Operators' second factor has its own tests (operator-totp); elsewhere operators log in by password.
+    OPERATOR_TOTP: 'false',
     ...overrides,
   })
   if (!config.db.uri) throw new Error('MONGODB_URI missing: run through jest (global setup starts the database)')

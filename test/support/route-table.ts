@@ -789,6 +789,9 @@ export const PUBLIC_ROUTES = [
   'POST /api/auth/refresh',
   'POST /api/staff/auth/login',
   'POST /api/staff/auth/refresh',
+  // an operator's second-factor enrolment: the password again, then a first code (test/api/operator-totp.test.ts)
+  'POST /api/staff/auth/totp/start',
+  'POST /api/staff/auth/totp/confirm',
   // WeChat Pay's callbacks: no caller token, every request signature-checked (test/api/wechat-pay-notifications.test.ts)
   'POST /api/wechat-pay/notify/authorization',
   'POST /api/wechat-pay/notify/transaction',

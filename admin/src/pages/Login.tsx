@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react'
-import { errorText, login, type Session } from '../api'
+import type { StaffTotpEnrolment } from '@mall/shared'
+import { ApiError, errorText, login, startTotpEnrolment, type Session } from '../api'
 import { Brand } from '../ui'
+import { SecondFactorForm, TotpEnrolment } from './login-second-factor'
 
 const ROLE_NAMES: Record<string, string> = { clerk: '店员', manager: '店长', operator: '运营' }
 
@@ -9,6 +11,19 @@ export function LoginPage({ onLogin, notice }: { onLogin: (s: Session) => void; 
   const [password, setPassword] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // After the password: the authenticator code, or on the first login the enrolment.
+  const [step, setStep] = useState<'password' | 'code' | { enrol: StaffTotpEnrolment }>('password')
+
+  const enter = (s: Session) => {
+    if (s.staff.role !== 'operator') {
+      setStep('password')
+      setError(
+        `该账号是「${ROLE_NAMES[s.staff.role] ?? s.staff.role}」角色，无权使用运营后台。请使用运营账号登录；门店操作请使用小程序员工端。`,
+      )
+      return
+    }
+    onLogin(s)
+  }
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -19,20 +34,38 @@ export function LoginPage({ onLogin, notice }: { onLogin: (s: Session) => void; 
     setBusy(true)
     setError(null)
     try {
-      const s = await login(username.trim(), password)
-      if (s.staff.role !== 'operator') {
-        setError(
-          `该账号是「${ROLE_NAMES[s.staff.role] ?? s.staff.role}」角色，无权使用运营后台。请使用运营账号登录；门店操作请使用小程序员工端。`,
-        )
-        return
-      }
-      onLogin(s)
+      enter(await login(username.trim(), password))
     } catch (err) {
-      setError(errorText(err))
+      const code = err instanceof ApiError ? err.code : ''
+      if (code === 'AUTH.TOTP_REQUIRED') setStep('code')
+      else if (code === 'AUTH.TOTP_ENROL_REQUIRED')
+        await startTotpEnrolment(username.trim(), password).then(
+          (enrol) => setStep({ enrol }),
+          (e) => setError(errorText(e)),
+        )
+      else setError(errorText(err))
     } finally {
       setBusy(false)
     }
   }
+
+  const back = () => (setStep('password'), setPassword(''), setError(null))
+  if (step !== 'password')
+    return (
+      <div className='login-wrap'>
+        <div className='login-card'>
+          <Brand className='brand-login' />
+          {step === 'code' ? (
+            <SecondFactorForm
+              onBack={back}
+              onSubmit={async (proof) => enter(await login(username.trim(), password, proof))}
+            />
+          ) : (
+            <TotpEnrolment enrolment={step.enrol} onDone={enter} onBack={back} />
+          )}
+        </div>
+      </div>
+    )
 
   return (
     <div className='login-wrap'>

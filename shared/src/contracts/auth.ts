@@ -45,7 +45,33 @@ export const staffLoginRequest = z.strictObject({
     .max(64)
     .regex(/^[a-zA-Z0-9_.-]+$/),
   password: z.string().min(1).max(256),
+  /** an operator's authenticator code (docs/privacy-security.md) */
+  totp: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+  /** or one of the operator's single-use recovery codes */
+  recoveryCode: z
+    .string()
+    .regex(/^[0-9A-Za-z-]{6,20}$/)
+    .optional(),
 })
+
+/** An operator without a second factor yet: the password again, then the enrolment's QR code. */
+export const staffTotpStartRequest = z.strictObject({
+  username: staffLoginRequest.shape.username,
+  password: staffLoginRequest.shape.password,
+})
+export const staffTotpConfirmRequest = z.strictObject({
+  enrolToken: z.string().min(1).max(4096),
+  code: z.string().regex(/^\d{6}$/),
+})
+export interface StaffTotpEnrolment {
+  enrolToken: string
+  otpauthUri: string
+  secret: string
+  qrSvgDataUrl: string
+}
 
 export const staffRoles = ['clerk', 'manager', 'operator'] as const
 export type StaffRole = (typeof staffRoles)[number]
@@ -62,3 +88,5 @@ export type StaffProfile = z.infer<typeof staffProfile>
 
 export const staffLoginResponse = sessionTokens.extend({ staff: staffProfile })
 export type StaffLoginResponse = z.infer<typeof staffLoginResponse>
+/** The session of a just-enrolled operator and the recovery codes, shown this once. */
+export type StaffTotpConfirmResponse = StaffLoginResponse & { recoveryCodes: string[] }

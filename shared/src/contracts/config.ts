@@ -1,6 +1,7 @@
 import * as z from 'zod'
 import { staffRoles } from './auth'
 import { httpsImageUrl } from './home-content'
+import { passwordProblem } from '../rules/password-policy'
 
 /**
  * Operator console: stores, staff accounts and coupon-template status, each change a version
@@ -56,8 +57,14 @@ export type StoreUpdateRequest = z.infer<typeof storeUpdateRequest>
 export const storeView = z.object({ id: z.string(), ...storeFields, version: z.number().int() })
 export type StoreView = z.infer<typeof storeView>
 
-/** The password an operator sets for an account: at least 10 characters. */
-export const staffPassword = z.string().min(10, 'at least 10 characters').max(256)
+/** The password an operator sets for an account: the policy of rules/password-policy.ts. */
+export const staffPassword = z
+  .string()
+  .max(256)
+  .superRefine((p, ctx) => {
+    const problem = passwordProblem(p)
+    if (problem) ctx.addIssue({ code: 'custom', message: problem })
+  })
 
 const staffFields = {
   displayName: text(40),

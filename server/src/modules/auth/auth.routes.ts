@@ -1,5 +1,12 @@
 import Router from '@koa/router'
-import { devLoginRequest, refreshRequest, staffLoginRequest, wechatLoginRequest } from '@mall/shared'
+import {
+  devLoginRequest,
+  refreshRequest,
+  staffLoginRequest,
+  staffTotpConfirmRequest,
+  staffTotpStartRequest,
+  wechatLoginRequest,
+} from '@mall/shared'
 import { parseBody } from '../../http/validate'
 import { byIp, rateLimit } from '../../http/rate-limit'
 import type { AppContext } from '../../app-context'
@@ -25,7 +32,18 @@ export function authRoutes({ services, now, limits }: AppContext): Router {
 
   router.post('/staff/auth/login', loginLimit, async (ctx) => {
     const body = parseBody(ctx, staffLoginRequest)
-    ctx.body = await services.staff.login(body.username, body.password, now())
+    ctx.body = await services.staff.login(body.username, body.password, now(), body)
+  })
+
+  // An operator's first login: the password again, then the QR code and a first code (docs/privacy-security.md).
+  router.post('/staff/auth/totp/start', loginLimit, async (ctx) => {
+    const body = parseBody(ctx, staffTotpStartRequest)
+    ctx.body = await services.staff.startTotpEnrolment(body.username, body.password, now())
+  })
+
+  router.post('/staff/auth/totp/confirm', loginLimit, async (ctx) => {
+    const body = parseBody(ctx, staffTotpConfirmRequest)
+    ctx.body = await services.staff.confirmTotpEnrolment(body.enrolToken, body.code, now())
   })
 
   router.post('/staff/auth/refresh', loginLimit, async (ctx) => {

@@ -21,7 +21,7 @@ const SEAL_CIPHER = 'aes-256-gcm'
 const SEAL_IV_BYTES = 12
 const SEAL_TAG_BYTES = 16
 
-export type Audience = 'member' | 'staff' | 'member-refresh' | 'staff-refresh' | 'scan'
+export type Audience = 'member' | 'staff' | 'member-refresh' | 'staff-refresh' | 'scan' | 'staff-enrol'
 
 /** A scan token proves staff scanned this member's live code; purchase awards require one. */
 export const SCAN_TOKEN_TTL_SECONDS = 600
@@ -39,6 +39,8 @@ export interface TokenSettings {
   secret: string
   accessTtlSeconds: number
   refreshTtlSeconds: number
+  /** an operator's refresh token lives this long: the console's idle timeout (unset: refreshTtlSeconds) */
+  operatorRefreshTtlSeconds?: number
 }
 
 export class TokenService {
@@ -76,14 +78,15 @@ export class TokenService {
     }
   }
 
-  sign(audience: Audience, claims: object, now: Date): { token: string; jti: string } {
+  sign(audience: Audience, claims: object, now: Date, ttlSeconds?: number): { token: string; jti: string } {
     const jti = randomUUID()
     const ttl =
-      audience === 'scan'
+      ttlSeconds ??
+      (audience === 'scan' || audience === 'staff-enrol'
         ? SCAN_TOKEN_TTL_SECONDS
         : audience.endsWith('refresh')
           ? this.s.refreshTtlSeconds
-          : this.s.accessTtlSeconds
+          : this.s.accessTtlSeconds)
     const iat = Math.floor(now.getTime() / 1000)
     const token = jwt.sign({ ...claims, iat, exp: iat + ttl }, this.key, {
       algorithm: ALGORITHM,
@@ -97,9 +100,15 @@ export class TokenService {
   issuePair(kind: 'member' | 'staff', claims: MemberClaims | StaffClaims, now: Date) {
     return {
       accessToken: this.sign(kind, claims, now).token,
-      refreshToken: this.sign(`${kind}-refresh`, { sub: claims.sub }, now).token,
+      // An operator idle longer than the refresh token's life logs in again (password and second factor).
+      refreshToken: this.sign(`${kind}-refresh`, { sub: claims.sub }, now, this.refreshTtlFor(claims)).token,
       expiresIn: this.s.accessTtlSeconds,
     }
+  }
+
+  private refreshTtlFor(claims: MemberClaims | StaffClaims): number | undefined {
+    const operator = 'role' in claims && claims.role === 'operator'
+    return operator ? (this.s.operatorRefreshTtlSeconds ?? this.s.refreshTtlSeconds) : undefined
   }
 
   verify<T extends object>(token: string, audience: Audience, now: Date): T & { jti: string; exp: number } {

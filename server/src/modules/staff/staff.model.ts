@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose'
 import type { StaffRole } from '@mall/shared'
 import { getModel } from '../../db/connect'
+import type { StaffTotp } from '../auth/operator-totp'
 
 /** A staff account; `_id` is the lower-case username so login is an `_id` lookup. */
 export interface StaffDoc {
@@ -15,6 +16,8 @@ export interface StaffDoc {
   active: boolean
   /** the last console change applied (config_versions); absent for accounts never edited there */
   configVersion?: number
+  /** an operator's second factor once enrolled (docs/privacy-security.md) */
+  totp?: StaffTotp | null
 }
 
 const staffSchema = new Schema<StaffDoc>(
@@ -28,6 +31,7 @@ const staffSchema = new Schema<StaffDoc>(
     lockedUntil: { type: Date, default: null },
     active: { type: Boolean, default: true },
     configVersion: Number,
+    totp: { type: Schema.Types.Mixed, default: null },
   },
   { versionKey: false, collection: 'staff' },
 )
