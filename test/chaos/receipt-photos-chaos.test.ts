@@ -41,6 +41,7 @@ beforeAll(async () => {
     JWT_SECRET: SECRET,
     MEMBER_CODE_SECRET: SECRET,
     DEV_LOGIN: 'true',
+    OPERATOR_TOTP: 'false', // operators' second factor has its own tests
     LOG_LEVEL: 'error',
     RATE_LOGIN_PER_MINUTE: '1000000',
     RATE_CLAIM_PER_MINUTE: '1000000',
