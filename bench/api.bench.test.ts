@@ -56,7 +56,10 @@ interface Row {
   /** CPU per request of the server process and of the embedded database (where a request's cost goes) */
   serverMs: number
   dbMs: number
-  /** database calls per request (a grouped insert is one), in all and by method and collection (`findOne members`: 1.02) */
+  /**
+   * database calls per request (a grouped insert is one), in all and by method and collection
+   * (`findOne members`: 1.02)
+   */
   calls: number
   callsBy: Record<string, number>
 }
@@ -119,11 +122,13 @@ afterAll(async () => {
   const dir = path.resolve(__dirname, '../test-results/bench')
   mkdirSync(dir, { recursive: true })
   const table = [
-    '| members | route | kind | req/s | p50 ms | p99 ms | errors/non-2xx | × baseline | server CPU ms/req | database CPU ms/req | database calls/req |',
+    '| members | route | kind | req/s | p50 ms | p99 ms | errors/non-2xx | × baseline | ' +
+      'server CPU ms/req | database CPU ms/req | database calls/req |',
     '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.size} | ${r.route} | ${r.kind} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${ratioCell(r)} | ${r.serverMs.toFixed(2)} | ${r.dbMs.toFixed(2)} | ${r.calls.toFixed(2)} |`,
+        `| ${r.size} | ${r.route} | ${r.kind} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${ratioCell(r)} | ` +
+        `${r.serverMs.toFixed(2)} | ${r.dbMs.toFixed(2)} | ${r.calls.toFixed(2)} |`,
     ),
   ].join('\n')
   writeFileSync(path.join(dir, 'api-bench.md'), `${table}\n`)

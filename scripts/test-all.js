@@ -24,9 +24,8 @@ function step(label, cmd, args) {
   const started = Date.now()
   process.stdout.write(`\n▶ ${label}\n`)
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env })
-  process.stdout.write(
-    `  ${label}: ${r.status === 0 ? 'ok' : `FAILED (${r.status})`} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-  )
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  process.stdout.write(`  ${label}: ${r.status === 0 ? 'ok' : `FAILED (${r.status})`} in ${seconds} s\n`)
   return r.status === 0
 }
 

@@ -45,7 +45,8 @@ describe('wallet rules', () => {
     expect(delta).toBe(-70)
     expect(state.balance).toBe(40)
     expect(applyOperation(state, { kind: 'expire', asOfDay: '2026-12-01' }).delta).toBe(0)
-    expect(applyOperation(state, { kind: 'expire', asOfDay: '2026-12-31' }).delta).toBe(0) // still valid on its last day
+    // still valid on its last day
+    expect(applyOperation(state, { kind: 'expire', asOfDay: '2026-12-31' }).delta).toBe(0)
     expect(applyOperation(state, { kind: 'expire', asOfDay: '2027-01-01' }).delta).toBe(-40)
   })
 

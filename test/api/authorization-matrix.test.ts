@@ -85,7 +85,16 @@ describe('authorization matrix (every route × every kind of caller)', () => {
     ROUTES.map(
       (r) =>
         [
-          `${r.method} ${r.path({ templateId: 'T', couponIdA: 'C', receiptX: 'R', feedbackIdA: 'F', memberIdA: 'M', segmentId: 'S', storeIdX: 'AX', staffIdManagerX: 'matrix-manager-x' } as never)}`,
+          `${r.method} ${r.path({
+            templateId: 'T',
+            couponIdA: 'C',
+            receiptX: 'R',
+            feedbackIdA: 'F',
+            memberIdA: 'M',
+            segmentId: 'S',
+            storeIdX: 'AX',
+            staffIdManagerX: 'matrix-manager-x',
+          } as never)}`,
           r,
         ] as const,
     ),
@@ -124,7 +133,11 @@ describe('authorization matrix (every route × every kind of caller)', () => {
         audience: 'staff',
         expiresIn: 600,
       }),
-      `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ ...claims, iss: 'mall-loyalty', aud: 'staff', exp: now + 600 })).toString('base64url')}.`,
+      `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.` +
+        Buffer.from(JSON.stringify({ ...claims, iss: 'mall-loyalty', aud: 'staff', exp: now + 600 })).toString(
+          'base64url',
+        ) +
+        '.',
       jwt.sign({ ...claims, iat: now - 4000, exp: now - 3000 }, jwtSecret, {
         algorithm: 'HS256',
         issuer: 'mall-loyalty',

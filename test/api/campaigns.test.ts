@@ -51,127 +51,142 @@ async function taggedSegment(tag: string, memberIds: string[]): Promise<string> 
 const shanghaiMonth = () => new Date(api.clock.now().getTime() + 8 * 3600_000).toISOString().slice(5, 7)
 
 describe('birthday gift', () => {
-  it("gives members whose birthday month it is their tier's birthday points, once a year; a birthday is set once", async () => {
-    const month = shanghaiMonth()
-    const otherMonth = month === '06' ? '07' : '06'
-    const born = await api.loginMember('bday-now')
-    const later = await api.loginMember('bday-other')
-    await api.loginMember('bday-none')
-    expect(
-      (
-        await api.http
-          .post('/api/me/birthday')
-          .set(bearer(born.accessToken))
-          .send({ birthday: `1990-${month}-01` })
-      ).status,
-    ).toBe(200)
-    expect(
-      (
-        await api.http
-          .post('/api/me/birthday')
-          .set(bearer(later.accessToken))
-          .send({ birthday: `1991-${otherMonth}-15` })
-      ).status,
-    ).toBe(200)
-    const again = await api.http
-      .post('/api/me/birthday')
-      .set(bearer(born.accessToken))
-      .send({ birthday: `1990-${otherMonth}-01` })
-    expect(again.status).toBe(409)
-    expect(again.body.error.code).toBe('MEMBER.BIRTHDAY_ALREADY_SET')
-    for (const bad of ['1990-02-30', '2999-01-01', '90-1-1', 19900101]) {
+  it(
+    "gives members whose birthday month it is their tier's " + 'birthday points, once a year; a birthday is set once',
+    async () => {
+      const month = shanghaiMonth()
+      const otherMonth = month === '06' ? '07' : '06'
+      const born = await api.loginMember('bday-now')
+      const later = await api.loginMember('bday-other')
+      await api.loginMember('bday-none')
       expect(
-        (await api.http.post('/api/me/birthday').set(bearer(later.accessToken)).send({ birthday: bad })).status,
-      ).toBe(400)
-    }
-    expect((await api.http.get('/api/me/card').set(bearer(born.accessToken))).body.birthday).toBe(`1990-${month}-01`)
+        (
+          await api.http
+            .post('/api/me/birthday')
+            .set(bearer(born.accessToken))
+            .send({ birthday: `1990-${month}-01` })
+        ).status,
+      ).toBe(200)
+      expect(
+        (
+          await api.http
+            .post('/api/me/birthday')
+            .set(bearer(later.accessToken))
+            .send({ birthday: `1991-${otherMonth}-15` })
+        ).status,
+      ).toBe(200)
+      const again = await api.http
+        .post('/api/me/birthday')
+        .set(bearer(born.accessToken))
+        .send({ birthday: `1990-${otherMonth}-01` })
+      expect(again.status).toBe(409)
+      expect(again.body.error.code).toBe('MEMBER.BIRTHDAY_ALREADY_SET')
+      for (const bad of ['1990-02-30', '2999-01-01', '90-1-1', 19900101]) {
+        expect(
+          (await api.http.post('/api/me/birthday').set(bearer(later.accessToken)).send({ birthday: bad })).status,
+        ).toBe(400)
+      }
+      expect((await api.http.get('/api/me/card').set(bearer(born.accessToken))).body.birthday).toBe(`1990-${month}-01`)
 
-    const before = await balanceOf(api, born)
-    const laterBefore = await balanceOf(api, later)
-    const input = campaign({ name: '生日礼', kind: 'birthday_gift', reward: { points: null, couponTemplateId: null } })
-    const sim = await ops('post', '/simulate').send(input)
-    expect(sim.status).toBe(200)
-    expect(sim.body).toMatchObject({
-      matched: 1,
-      alreadyGranted: 0,
-      wouldGrant: 1,
-      points: 100,
-      pointsValueFen: 100,
-      coupons: 0,
-    }) // tier 1 benefit: 100 points
-    const id = await createActive(input)
-    expect((await ops('post', `/${id}/run`).send({})).body).toMatchObject({ granted: 1, skipped: 0, status: 'active' })
-    expect(await balanceOf(api, born)).toBe(before + 100)
-    expect(await balanceOf(api, later)).toBe(laterBefore)
-    // The hourly job runs it again: nothing more this year.
-    await api.http.post('/api/ops/jobs/run-campaigns').set(bearer(operator)).send({})
-    expect(await balanceOf(api, born)).toBe(before + 100)
-    expect((await ops('post', `/${id}/simulate`).send({})).body).toMatchObject({
-      matched: 1,
-      alreadyGranted: 1,
-      wouldGrant: 0,
-    })
-    const entries = await api.http.get('/api/me/wallet/entries?limit=5').set(bearer(born.accessToken))
-    expect(JSON.stringify(entries.body)).toContain('生日礼积分')
-  })
+      const before = await balanceOf(api, born)
+      const laterBefore = await balanceOf(api, later)
+      const input = campaign({
+        name: '生日礼',
+        kind: 'birthday_gift',
+        reward: { points: null, couponTemplateId: null },
+      })
+      const sim = await ops('post', '/simulate').send(input)
+      expect(sim.status).toBe(200)
+      expect(sim.body).toMatchObject({
+        matched: 1,
+        alreadyGranted: 0,
+        wouldGrant: 1,
+        points: 100,
+        pointsValueFen: 100,
+        coupons: 0,
+      }) // tier 1 benefit: 100 points
+      const id = await createActive(input)
+      expect((await ops('post', `/${id}/run`).send({})).body).toMatchObject({
+        granted: 1,
+        skipped: 0,
+        status: 'active',
+      })
+      expect(await balanceOf(api, born)).toBe(before + 100)
+      expect(await balanceOf(api, later)).toBe(laterBefore)
+      // The hourly job runs it again: nothing more this year.
+      await api.http.post('/api/ops/jobs/run-campaigns').set(bearer(operator)).send({})
+      expect(await balanceOf(api, born)).toBe(before + 100)
+      expect((await ops('post', `/${id}/simulate`).send({})).body).toMatchObject({
+        matched: 1,
+        alreadyGranted: 1,
+        wouldGrant: 0,
+      })
+      const entries = await api.http.get('/api/me/wallet/entries?limit=5').set(bearer(born.accessToken))
+      expect(JSON.stringify(entries.body)).toContain('生日礼积分')
+    },
+  )
 })
 
 describe('targeted coupon drop', () => {
-  it('drops a coupon from a paused template to a segment, never past the budget even when two runs race, then pauses itself', async () => {
-    const members = await Promise.all([1, 2, 3, 4, 5].map((i) => api.loginMember(`drop-${i}`)))
-    const segmentId = await taggedSegment(
-      'drop-vip',
-      members.map((m) => m.member.memberId),
-    )
-    const templateId = await createTemplate(api, operator, { name: '定向券', stock: 100, perMemberLimit: 1 })
-    // Kept out of the coupon centre: only the campaign hands it out.
-    expect(
-      (
-        await api.http
-          .post(`/api/ops/coupon-templates/${templateId}/status`)
-          .set(bearer(operator))
-          .send({ status: 'paused' })
-      ).status,
-    ).toBe(200)
-    const input = campaign({
-      name: 'VIP定向券',
-      segmentId,
-      reward: { points: 20, couponTemplateId: templateId },
-      budget: { maxGrants: 3 },
-    })
-    const sim = (await ops('post', '/simulate').send(input)).body
-    expect(sim).toMatchObject({
-      matched: 5,
-      wouldGrant: 3,
-      budgetLeft: 3,
-      points: 60,
-      coupons: 3,
-      couponStockLeft: 100,
-    })
-    expect(sim.warnings.join()).toContain('预算不足')
-    const id = await createActive(input)
-    const balances = new Map(
-      await Promise.all(members.map(async (m) => [m.member.memberId, await balanceOf(api, m)] as const)),
-    )
+  it(
+    'drops a coupon from a paused template to a segment, never ' +
+      'past the budget even when two runs race, then pauses itself',
+    async () => {
+      const members = await Promise.all([1, 2, 3, 4, 5].map((i) => api.loginMember(`drop-${i}`)))
+      const segmentId = await taggedSegment(
+        'drop-vip',
+        members.map((m) => m.member.memberId),
+      )
+      const templateId = await createTemplate(api, operator, { name: '定向券', stock: 100, perMemberLimit: 1 })
+      // Kept out of the coupon centre: only the campaign hands it out.
+      expect(
+        (
+          await api.http
+            .post(`/api/ops/coupon-templates/${templateId}/status`)
+            .set(bearer(operator))
+            .send({ status: 'paused' })
+        ).status,
+      ).toBe(200)
+      const input = campaign({
+        name: 'VIP定向券',
+        segmentId,
+        reward: { points: 20, couponTemplateId: templateId },
+        budget: { maxGrants: 3 },
+      })
+      const sim = (await ops('post', '/simulate').send(input)).body
+      expect(sim).toMatchObject({
+        matched: 5,
+        wouldGrant: 3,
+        budgetLeft: 3,
+        points: 60,
+        coupons: 3,
+        couponStockLeft: 100,
+      })
+      expect(sim.warnings.join()).toContain('预算不足')
+      const id = await createActive(input)
+      const balances = new Map(
+        await Promise.all(members.map(async (m) => [m.member.memberId, await balanceOf(api, m)] as const)),
+      )
 
-    const [a, b] = await Promise.all([ops('post', `/${id}/run`).send({}), ops('post', `/${id}/run`).send({})])
-    expect(a.body.granted + b.body.granted).toBe(3)
-    const grants = await campaignModels(api.conn).Grant.find({ campaignId: id }).lean()
-    expect(grants).toHaveLength(3)
-    expect(new Set(grants.map((g) => g.memberId)).size).toBe(3)
-    expect(grants.every((g) => g.state === 'rewarded' && g.couponId)).toBe(true)
-    const view = (await ops('get', '').send()).body.items.find((c: { id: string }) => c.id === id)
-    expect(view).toMatchObject({ status: 'paused_budget', grants: 3, stoppedBy: 'budget' })
-    // The members got the coupon in "my coupons" and 20 points.
-    const winner = members.find((m) => m.member.memberId === grants[0]!.memberId)!
-    const mine = await api.http.get('/api/me/coupons?status=unused').set(bearer(winner.accessToken))
-    expect(mine.body.items.map((c: { templateId: string }) => c.templateId)).toContain(templateId)
-    expect(await balanceOf(api, winner)).toBe(balances.get(winner.member.memberId)! + 20)
-    // Paused by the budget: a further run grants nothing.
-    expect((await ops('post', `/${id}/run`).send({})).body).toMatchObject({ granted: 0, status: 'paused_budget' })
-    const listed = (await ops('get', `/${id}/grants`).send()).body.items
-    expect(listed).toHaveLength(3)
-  })
+      const [a, b] = await Promise.all([ops('post', `/${id}/run`).send({}), ops('post', `/${id}/run`).send({})])
+      expect(a.body.granted + b.body.granted).toBe(3)
+      const grants = await campaignModels(api.conn).Grant.find({ campaignId: id }).lean()
+      expect(grants).toHaveLength(3)
+      expect(new Set(grants.map((g) => g.memberId)).size).toBe(3)
+      expect(grants.every((g) => g.state === 'rewarded' && g.couponId)).toBe(true)
+      const view = (await ops('get', '').send()).body.items.find((c: { id: string }) => c.id === id)
+      expect(view).toMatchObject({ status: 'paused_budget', grants: 3, stoppedBy: 'budget' })
+      // The members got the coupon in "my coupons" and 20 points.
+      const winner = members.find((m) => m.member.memberId === grants[0]!.memberId)!
+      const mine = await api.http.get('/api/me/coupons?status=unused').set(bearer(winner.accessToken))
+      expect(mine.body.items.map((c: { templateId: string }) => c.templateId)).toContain(templateId)
+      expect(await balanceOf(api, winner)).toBe(balances.get(winner.member.memberId)! + 20)
+      // Paused by the budget: a further run grants nothing.
+      expect((await ops('post', `/${id}/run`).send({})).body).toMatchObject({ granted: 0, status: 'paused_budget' })
+      const listed = (await ops('get', `/${id}/grants`).send()).body.items
+      expect(listed).toHaveLength(3)
+    },
+  )
 
   it('stops at once with the kill switch', async () => {
     const members = await Promise.all([1, 2].map((i) => api.loginMember(`kill-${i}`)))
@@ -257,7 +272,8 @@ describe('targeted coupon drop', () => {
       couponRefusal: null,
       at: api.clock.now(),
     } as never)
-    expect((await ops('post', `/${id}/run`).send({})).body).toMatchObject({ granted: 0, skipped: 0 }) // the member is already granted
+    // the member is already granted
+    expect((await ops('post', `/${id}/run`).send({})).body).toMatchObject({ granted: 0, skipped: 0 })
     api.clock.advance(31_000)
     try {
       expect(await api.ctx.jobs.sweepCampaignGrants(api.clock.now())).toBe(1)

@@ -60,47 +60,55 @@ const staffEdit = (over: Record<string, unknown>) => ({
 })
 
 describe('stores', () => {
-  it('creates, edits and lists versions who/when/before/after; a new multiplier applies to the next purchase', async () => {
-    const created = await post('/api/ops/stores', { id: 'HS1', ...STORE, note: '新店开业' })
-    expect(created.status).toBe(201)
-    expect(created.body).toEqual({ id: 'HS1', ...STORE, version: 1 })
-    expect((await get('/api/ops/stores')).body.items).toContainEqual({ id: 'HS1', ...STORE, version: 1 })
+  it(
+    'creates, edits and lists versions who/when/before/after; ' + 'a new multiplier applies to the next purchase',
+    async () => {
+      const created = await post('/api/ops/stores', { id: 'HS1', ...STORE, note: '新店开业' })
+      expect(created.status).toBe(201)
+      expect(created.body).toEqual({ id: 'HS1', ...STORE, version: 1 })
+      expect((await get('/api/ops/stores')).body.items).toContainEqual({ id: 'HS1', ...STORE, version: 1 })
 
-    const clerkHs = (await api.loginStaff('cfg-clerk-hs1', 'clerk', 'HS1')).accessToken
-    const member = await api.loginMember('cfg-member')
-    const first = await award(api, clerkHs, {
-      scanToken: await scan(api, member, clerkHs),
-      receiptNo: 'H-1',
-      amountFen: 100_00,
-    })
-    expect(first.status).toBe(200)
+      const clerkHs = (await api.loginStaff('cfg-clerk-hs1', 'clerk', 'HS1')).accessToken
+      const member = await api.loginMember('cfg-member')
+      const first = await award(api, clerkHs, {
+        scanToken: await scan(api, member, clerkHs),
+        receiptNo: 'H-1',
+        amountFen: 100_00,
+      })
+      expect(first.status).toBe(200)
 
-    const editedAt = api.clock.now().getTime()
-    const edited = await put('/api/ops/stores/HS1', { ...STORE, multiplierPermille: 2000, version: 1, note: '周年庆' })
-    expect(edited.status).toBe(200)
-    expect(edited.body).toMatchObject({ multiplierPermille: 2000, version: 2 })
-    // the purchase path caches stores; the edit dropped the cached copy
-    const second = await award(api, clerkHs, {
-      scanToken: await scan(api, member, clerkHs),
-      receiptNo: 'H-2',
-      amountFen: 100_00,
-    })
-    expect(second.body.breakdown.storeMultiplierPermille).toBe(2000)
-    expect(second.body.points).toBe(first.body.points * 2)
+      const editedAt = api.clock.now().getTime()
+      const edited = await put('/api/ops/stores/HS1', {
+        ...STORE,
+        multiplierPermille: 2000,
+        version: 1,
+        note: '周年庆',
+      })
+      expect(edited.status).toBe(200)
+      expect(edited.body).toMatchObject({ multiplierPermille: 2000, version: 2 })
+      // the purchase path caches stores; the edit dropped the cached copy
+      const second = await award(api, clerkHs, {
+        scanToken: await scan(api, member, clerkHs),
+        receiptNo: 'H-2',
+        amountFen: 100_00,
+      })
+      expect(second.body.breakdown.storeMultiplierPermille).toBe(2000)
+      expect(second.body.points).toBe(first.body.points * 2)
 
-    const history = (await get('/api/ops/stores/HS1/history')).body.items
-    expect(history.map((v: { version: number }) => v.version)).toEqual([2, 1])
-    expect(history[0]).toMatchObject({
-      kind: 'store',
-      entityId: 'HS1',
-      changedBy: 'cfg-operator',
-      note: '周年庆',
-      before: STORE,
-      after: { ...STORE, multiplierPermille: 2000 },
-    })
-    expect(Math.abs(Date.parse(history[0].changedAt) - editedAt)).toBeLessThan(5_000) // the test clock runs
-    expect(history[1]).toMatchObject({ version: 1, before: null, after: STORE, note: '新店开业' })
-  })
+      const history = (await get('/api/ops/stores/HS1/history')).body.items
+      expect(history.map((v: { version: number }) => v.version)).toEqual([2, 1])
+      expect(history[0]).toMatchObject({
+        kind: 'store',
+        entityId: 'HS1',
+        changedBy: 'cfg-operator',
+        note: '周年庆',
+        before: STORE,
+        after: { ...STORE, multiplierPermille: 2000 },
+      })
+      expect(Math.abs(Date.parse(history[0].changedAt) - editedAt)).toBeLessThan(5_000) // the test clock runs
+      expect(history[1]).toMatchObject({ version: 1, before: null, after: STORE, note: '新店开业' })
+    },
+  )
 
   it('versions a store that predates the console from 0; a save without changes records nothing', async () => {
     const same = await put('/api/ops/stores/H1', {
@@ -292,27 +300,31 @@ describe('staff accounts', () => {
     expect((await versions.findOne({ _id: 'staff:cfg-crash:2' }))?.secret).toBeUndefined()
   })
 
-  it('refuses bad input with 400, unknown accounts and stores with 404, and non-operators with 403, changing nothing', async () => {
-    const before = await dbFingerprint(api.conn)
-    const bad: [string, () => ReturnType<typeof post>][] = [
-      ['short password', () => post('/api/ops/staff', newStaff('cfg-bad', { password: 'short' }))],
-      ['clerk without a store', () => post('/api/ops/staff', newStaff('cfg-bad', { storeId: null }))],
-      ['operator with a store', () => post('/api/ops/staff', newStaff('cfg-bad', { role: 'operator' }))],
-      ['unknown role', () => post('/api/ops/staff', newStaff('cfg-bad', { role: 'admin' }))],
-      ['bad username', () => post('/api/ops/staff', newStaff('no spaces'))],
-      ['password hash smuggled in', () => post('/api/ops/staff', newStaff('cfg-bad', { passwordHash: 'x' }))],
-      ['empty display name', () => put('/api/ops/staff/cfg-clerk', staffEdit({ displayName: '   ', version: 0 }))],
-      ['upper case id in the path', () => put('/api/ops/staff/CFG-CLERK', staffEdit({ version: 0 }))],
-    ]
-    for (const [what, send] of bad) expect({ what, status: (await send()).status }).toEqual({ what, status: 400 })
-    expect((await put('/api/ops/staff/nobody', staffEdit({ version: 0 }))).status).toBe(404)
-    expect((await get('/api/ops/staff/nobody/history')).status).toBe(404)
-    expect((await post('/api/ops/staff', newStaff('cfg-bad', { storeId: 'NOPE' }))).status).toBe(404)
-    expect((await post('/api/ops/staff', newStaff('cfg-clerk'))).body.error.code).toBe('CONFIG.ALREADY_EXISTS')
-    expect((await get('/api/ops/staff', clerk)).status).toBe(403)
-    expect((await post('/api/ops/staff', newStaff('cfg-bad'), clerk)).status).toBe(403)
-    expect(await dbFingerprint(api.conn)).toBe(before)
-  })
+  it(
+    'refuses bad input with 400, unknown accounts and stores ' +
+      'with 404, and non-operators with 403, changing nothing',
+    async () => {
+      const before = await dbFingerprint(api.conn)
+      const bad: [string, () => ReturnType<typeof post>][] = [
+        ['short password', () => post('/api/ops/staff', newStaff('cfg-bad', { password: 'short' }))],
+        ['clerk without a store', () => post('/api/ops/staff', newStaff('cfg-bad', { storeId: null }))],
+        ['operator with a store', () => post('/api/ops/staff', newStaff('cfg-bad', { role: 'operator' }))],
+        ['unknown role', () => post('/api/ops/staff', newStaff('cfg-bad', { role: 'admin' }))],
+        ['bad username', () => post('/api/ops/staff', newStaff('no spaces'))],
+        ['password hash smuggled in', () => post('/api/ops/staff', newStaff('cfg-bad', { passwordHash: 'x' }))],
+        ['empty display name', () => put('/api/ops/staff/cfg-clerk', staffEdit({ displayName: '   ', version: 0 }))],
+        ['upper case id in the path', () => put('/api/ops/staff/CFG-CLERK', staffEdit({ version: 0 }))],
+      ]
+      for (const [what, send] of bad) expect({ what, status: (await send()).status }).toEqual({ what, status: 400 })
+      expect((await put('/api/ops/staff/nobody', staffEdit({ version: 0 }))).status).toBe(404)
+      expect((await get('/api/ops/staff/nobody/history')).status).toBe(404)
+      expect((await post('/api/ops/staff', newStaff('cfg-bad', { storeId: 'NOPE' }))).status).toBe(404)
+      expect((await post('/api/ops/staff', newStaff('cfg-clerk'))).body.error.code).toBe('CONFIG.ALREADY_EXISTS')
+      expect((await get('/api/ops/staff', clerk)).status).toBe(403)
+      expect((await post('/api/ops/staff', newStaff('cfg-bad'), clerk)).status).toBe(403)
+      expect(await dbFingerprint(api.conn)).toBe(before)
+    },
+  )
 })
 
 describe('coupon templates', () => {

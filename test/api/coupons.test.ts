@@ -60,18 +60,22 @@ describe('claiming', () => {
     expect(mine.body.items).toHaveLength(1)
   })
 
-  it("holds a member to the limit while reusing an ordinal given back, and a repeat claim does not walk the member's coupons", async () => {
-    const tid = await createTemplate(api, operator, { stock: null, perMemberLimit: 3 })
-    const m = await api.loginMember('ordinals')
-    for (let i = 0; i < 3; i++) expect((await claim(api, m.accessToken, tid)).status).toBe(200)
-    expect((await couponsOf(m.member.memberId)).map((c) => c.ordinal).sort()).toEqual([1, 2, 3])
-    expect((await claim(api, m.accessToken, tid)).body.error.code).toBe('COUPON.LIMIT_REACHED')
-    // A paid claim whose payment failed gives its coupon back (paid-item.ts): ordinal 2 is free again.
-    await couponModels(api.conn).Coupon.deleteOne({ templateId: tid, memberId: m.member.memberId, ordinal: 2 })
-    expect((await claim(api, m.accessToken, tid)).status).toBe(200)
-    expect((await couponsOf(m.member.memberId)).map((c) => c.ordinal).sort()).toEqual([1, 2, 3])
-    expect((await claim(api, m.accessToken, tid)).body.error.code).toBe('COUPON.LIMIT_REACHED')
-  })
+  it(
+    'holds a member to the limit while reusing an ordinal given ' +
+      "back, and a repeat claim does not walk the member's coupons",
+    async () => {
+      const tid = await createTemplate(api, operator, { stock: null, perMemberLimit: 3 })
+      const m = await api.loginMember('ordinals')
+      for (let i = 0; i < 3; i++) expect((await claim(api, m.accessToken, tid)).status).toBe(200)
+      expect((await couponsOf(m.member.memberId)).map((c) => c.ordinal).sort()).toEqual([1, 2, 3])
+      expect((await claim(api, m.accessToken, tid)).body.error.code).toBe('COUPON.LIMIT_REACHED')
+      // A paid claim whose payment failed gives its coupon back (paid-item.ts): ordinal 2 is free again.
+      await couponModels(api.conn).Coupon.deleteOne({ templateId: tid, memberId: m.member.memberId, ordinal: 2 })
+      expect((await claim(api, m.accessToken, tid)).status).toBe(200)
+      expect((await couponsOf(m.member.memberId)).map((c) => c.ordinal).sort()).toEqual([1, 2, 3])
+      expect((await claim(api, m.accessToken, tid)).body.error.code).toBe('COUPON.LIMIT_REACHED')
+    },
+  )
 
   it('never issues more than the stock: 20 members race for 1 coupon', async () => {
     const tid = await createTemplate(api, operator, { stock: 1 })
@@ -177,7 +181,8 @@ describe('points-priced coupons (saga)', () => {
       plan: () => ({ op: { kind: 'debit', points: 30 } }),
       fenceable: true, // as payForItem posts it
     })
-    expect(await api.ctx.jobs.sweepCouponClaims(api.clock.now())).toMatchObject({ activated: 0, released: 0 }) // too fresh
+    // too fresh
+    expect(await api.ctx.jobs.sweepCouponClaims(api.clock.now())).toMatchObject({ activated: 0, released: 0 })
     api.clock.advance(31_000)
     expect(await api.ctx.jobs.sweepCouponClaims(api.clock.now())).toMatchObject({ activated: 1, released: 1 })
     expect(await Coupon.findById(`${tid}#1`).lean()).toBeNull()
@@ -200,85 +205,92 @@ const myCoupons = async (token: string, status = 'unused') =>
   }[]
 
 describe('my coupons and the coupon code', () => {
-  it("reads a member's coupons from their own book: a crash between pointer and slot is repaired, a freed slot re-taken by another member is not shown", async () => {
-    const tid = await createTemplate(api, operator, { stock: 3, perMemberLimit: 2 })
-    const a = await api.loginMember('book-a')
-    const b = await api.loginMember('book-b')
-    const first = (await claim(api, a.accessToken, tid)).body.couponId as string
-    // Crash after the book pointer was written and the slot inserted, before the pointer was settled.
-    const book = api.conn.collection('coupon_book')
-    const t = api.clock.now()
-    await book.insertOne({
-      _id: `${a.member.memberId}:2`,
-      memberId: a.member.memberId,
-      templateId: tid,
-      claimId: 'crashed-claim',
-      couponId: null,
-      failed: false,
-      at: t,
-    } as never)
-    await couponModels(api.conn).Coupon.collection.insertOne({
-      _id: `${tid}#3`,
-      templateId: tid,
-      slot: 3,
-      memberId: a.member.memberId,
-      ordinal: 2,
-      claimId: 'crashed-claim',
-      state: 'active',
-      validFrom: t.toISOString(),
-      validTo: new Date(t.getTime() + 7 * 86400_000).toISOString(),
-      claimedAt: t,
-      redeemedAt: null,
-      redeemedBy: null,
-      redeemedStoreId: null,
-    } as never)
-    // A pointer whose claim never got a slot (crash before the insert) reads as nothing.
-    await book.insertOne({
-      _id: `${a.member.memberId}:3`,
-      memberId: a.member.memberId,
-      templateId: tid,
-      claimId: 'lost-claim',
-      couponId: null,
-      failed: false,
-      at: t,
-    } as never)
-    // An old pointer to a slot that now holds member B's coupon (freed by compensation, re-taken).
-    const second = (await claim(api, b.accessToken, tid)).body.couponId as string
-    await book.insertOne({
-      _id: `${a.member.memberId}:4`,
-      memberId: a.member.memberId,
-      templateId: tid,
-      claimId: 'compensated',
-      couponId: second,
-      failed: false,
-      at: t,
-    } as never)
-    // Today's pointers name the coupon before its insert: a crash before the insert reads as nothing.
-    await book.insertOne({
-      _id: `${a.member.memberId}:5`,
-      memberId: a.member.memberId,
-      templateId: tid,
-      claimId: 'named-lost',
-      couponId: `${tid}#2`,
-      failed: false,
-      at: t,
-    } as never)
-    expect((await myCoupons(a.accessToken)).map((c) => c.couponId).sort()).toEqual([first]) // in flight: not yet repaired
-    api.clock.advance(61_000)
-    try {
-      const again = await api.loginMember('book-a')
-      expect((await myCoupons(again.accessToken)).map((c) => c.couponId).sort()).toEqual([first, `${tid}#3`].sort())
-      expect(await book.findOne({ _id: `${a.member.memberId}:2` } as never)).toMatchObject({ couponId: `${tid}#3` })
-      expect(await book.findOne({ _id: `${a.member.memberId}:3` } as never)).toMatchObject({ failed: true })
-      const centre = (await api.http.get('/api/coupons').set(bearer(again.accessToken))).body.items.find(
-        (c: { templateId: string }) => c.templateId === tid,
-      )
-      expect(centre).toMatchObject({ claimedByMe: 2, stockLeft: 0, blocker: 'SOLD_OUT' })
-      expect((await myCoupons((await api.loginMember('book-b')).accessToken)).map((c) => c.couponId)).toEqual([second])
-    } finally {
-      api.clock.advance(-61_000)
-    }
-  })
+  it(
+    "reads a member's coupons from their own book: a crash between pointer and " +
+      'slot is repaired, a freed slot re-taken by another member is not shown',
+    async () => {
+      const tid = await createTemplate(api, operator, { stock: 3, perMemberLimit: 2 })
+      const a = await api.loginMember('book-a')
+      const b = await api.loginMember('book-b')
+      const first = (await claim(api, a.accessToken, tid)).body.couponId as string
+      // Crash after the book pointer was written and the slot inserted, before the pointer was settled.
+      const book = api.conn.collection('coupon_book')
+      const t = api.clock.now()
+      await book.insertOne({
+        _id: `${a.member.memberId}:2`,
+        memberId: a.member.memberId,
+        templateId: tid,
+        claimId: 'crashed-claim',
+        couponId: null,
+        failed: false,
+        at: t,
+      } as never)
+      await couponModels(api.conn).Coupon.collection.insertOne({
+        _id: `${tid}#3`,
+        templateId: tid,
+        slot: 3,
+        memberId: a.member.memberId,
+        ordinal: 2,
+        claimId: 'crashed-claim',
+        state: 'active',
+        validFrom: t.toISOString(),
+        validTo: new Date(t.getTime() + 7 * 86400_000).toISOString(),
+        claimedAt: t,
+        redeemedAt: null,
+        redeemedBy: null,
+        redeemedStoreId: null,
+      } as never)
+      // A pointer whose claim never got a slot (crash before the insert) reads as nothing.
+      await book.insertOne({
+        _id: `${a.member.memberId}:3`,
+        memberId: a.member.memberId,
+        templateId: tid,
+        claimId: 'lost-claim',
+        couponId: null,
+        failed: false,
+        at: t,
+      } as never)
+      // An old pointer to a slot that now holds member B's coupon (freed by compensation, re-taken).
+      const second = (await claim(api, b.accessToken, tid)).body.couponId as string
+      await book.insertOne({
+        _id: `${a.member.memberId}:4`,
+        memberId: a.member.memberId,
+        templateId: tid,
+        claimId: 'compensated',
+        couponId: second,
+        failed: false,
+        at: t,
+      } as never)
+      // Today's pointers name the coupon before its insert: a crash before the insert reads as nothing.
+      await book.insertOne({
+        _id: `${a.member.memberId}:5`,
+        memberId: a.member.memberId,
+        templateId: tid,
+        claimId: 'named-lost',
+        couponId: `${tid}#2`,
+        failed: false,
+        at: t,
+      } as never)
+      // in flight: not yet repaired
+      expect((await myCoupons(a.accessToken)).map((c) => c.couponId).sort()).toEqual([first])
+      api.clock.advance(61_000)
+      try {
+        const again = await api.loginMember('book-a')
+        expect((await myCoupons(again.accessToken)).map((c) => c.couponId).sort()).toEqual([first, `${tid}#3`].sort())
+        expect(await book.findOne({ _id: `${a.member.memberId}:2` } as never)).toMatchObject({ couponId: `${tid}#3` })
+        expect(await book.findOne({ _id: `${a.member.memberId}:3` } as never)).toMatchObject({ failed: true })
+        const centre = (await api.http.get('/api/coupons').set(bearer(again.accessToken))).body.items.find(
+          (c: { templateId: string }) => c.templateId === tid,
+        )
+        expect(centre).toMatchObject({ claimedByMe: 2, stockLeft: 0, blocker: 'SOLD_OUT' })
+        expect((await myCoupons((await api.loginMember('book-b')).accessToken)).map((c) => c.couponId)).toEqual([
+          second,
+        ])
+      } finally {
+        api.clock.advance(-61_000)
+      }
+    },
+  )
 
   it('moves expired coupons to the expired tab', async () => {
     const tid = await createTemplate(api, operator, { validity: { kind: 'relative', days: 1 } })
@@ -324,27 +336,30 @@ describe('staff redemption (核销)', () => {
   const redeem = (token: string, code: string) =>
     api.http.post('/api/staff/coupons/redeem').set(bearer(token)).send({ code })
 
-  it('previews, redeems once, shows it as used; a repeat by the same clerk is marked, another clerk is refused', async () => {
-    const { m, coupon, code } = await claimedCode('redeemer')
-    const preview = await api.http.post('/api/staff/coupons/preview').set(bearer(clerkS1)).send({ code })
-    expect(preview.body).toMatchObject({ usable: true, reason: null, coupon: { couponId: coupon.couponId } })
-    expect(preview.body.member.memberNo).toMatch(/^\*{4}\d{4}$/)
-    const res = await redeem(clerkS1, code)
-    expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ status: 'used', redeemedStoreId: 'S1' })
-    const again = await redeem(clerkS1, code)
-    expect(again.status).toBe(200)
-    expect(again.headers['idempotent-replayed']).toBe('true')
-    expect(again.body).toEqual({ ...res.body, repeat: { action: 'redeem', by: 'clerk-c1', at: res.body.redeemedAt } })
-    const second = await redeem(clerkS1b, code)
-    expect(second.status).toBe(409)
-    expect(second.body.error).toMatchObject({
-      code: 'COUPON.ALREADY_REDEEMED',
-      details: { by: 'clerk-c1', storeId: 'S1', at: res.body.redeemedAt },
-    })
-    const used = await api.http.get('/api/me/coupons?status=used').set(bearer(m.accessToken))
-    expect(used.body.items.map((c: { couponId: string }) => c.couponId)).toContain(coupon.couponId)
-  })
+  it(
+    'previews, redeems once, shows it as used; a repeat by ' + 'the same clerk is marked, another clerk is refused',
+    async () => {
+      const { m, coupon, code } = await claimedCode('redeemer')
+      const preview = await api.http.post('/api/staff/coupons/preview').set(bearer(clerkS1)).send({ code })
+      expect(preview.body).toMatchObject({ usable: true, reason: null, coupon: { couponId: coupon.couponId } })
+      expect(preview.body.member.memberNo).toMatch(/^\*{4}\d{4}$/)
+      const res = await redeem(clerkS1, code)
+      expect(res.status).toBe(200)
+      expect(res.body).toMatchObject({ status: 'used', redeemedStoreId: 'S1' })
+      const again = await redeem(clerkS1, code)
+      expect(again.status).toBe(200)
+      expect(again.headers['idempotent-replayed']).toBe('true')
+      expect(again.body).toEqual({ ...res.body, repeat: { action: 'redeem', by: 'clerk-c1', at: res.body.redeemedAt } })
+      const second = await redeem(clerkS1b, code)
+      expect(second.status).toBe(409)
+      expect(second.body.error).toMatchObject({
+        code: 'COUPON.ALREADY_REDEEMED',
+        details: { by: 'clerk-c1', storeId: 'S1', at: res.body.redeemedAt },
+      })
+      const used = await api.http.get('/api/me/coupons?status=used').set(bearer(m.accessToken))
+      expect(used.body.items.map((c: { couponId: string }) => c.couponId)).toContain(coupon.couponId)
+    },
+  )
 
   it('lets exactly one of two staff racing on the same coupon succeed', async () => {
     const { code } = await claimedCode('raced')

@@ -137,65 +137,68 @@ describe('database outage', () => {
     expect((await http.get('/api/health/ready')).body).toMatchObject({ ready: true, db: 'up' })
   })
 
-  it('the database killed in the middle of a points-priced claim: 503, then the sweeper settles the claim', async () => {
-    await ctx.services.staff.create({
-      username: 'outage-op',
-      password: 'outage operator pass',
-      displayName: 'op',
-      role: 'operator',
-      storeId: null,
-    })
-    const staffLogin = await http
-      .post('/api/staff/auth/login')
-      .send({ username: 'outage-op', password: 'outage operator pass' })
-    expect({ status: staffLogin.status, error: staffLogin.body.error }).toEqual({ status: 200, error: undefined })
-    const operator = staffLogin.body.accessToken as string
-    const created = await http
-      .post('/api/ops/coupon-templates')
-      .set('Authorization', `Bearer ${operator}`)
-      .send(templateInput({ pricePoints: 30, stock: 10, perMemberLimit: 1 }))
-    expect({ status: created.status, error: created.body.error }).toEqual({ status: 201, error: undefined })
-    const template = created.body._id as string
-    const login = await http.post('/api/auth/dev-login').send({ devUser: 'saga-member' })
-    const token = login.body.accessToken as string
-    const memberId = login.body.member.memberId as string
+  it(
+    'the database killed in the middle of a points-priced ' + 'claim: 503, then the sweeper settles the claim',
+    async () => {
+      await ctx.services.staff.create({
+        username: 'outage-op',
+        password: 'outage operator pass',
+        displayName: 'op',
+        role: 'operator',
+        storeId: null,
+      })
+      const staffLogin = await http
+        .post('/api/staff/auth/login')
+        .send({ username: 'outage-op', password: 'outage operator pass' })
+      expect({ status: staffLogin.status, error: staffLogin.body.error }).toEqual({ status: 200, error: undefined })
+      const operator = staffLogin.body.accessToken as string
+      const created = await http
+        .post('/api/ops/coupon-templates')
+        .set('Authorization', `Bearer ${operator}`)
+        .send(templateInput({ pricePoints: 30, stock: 10, perMemberLimit: 1 }))
+      expect({ status: created.status, error: created.body.error }).toEqual({ status: 201, error: undefined })
+      const template = created.body._id as string
+      const login = await http.post('/api/auth/dev-login').send({ devUser: 'saga-member' })
+      const token = login.body.accessToken as string
+      const memberId = login.body.member.memberId as string
 
-    // The database dies as the claim pays: the coupon is kept as pending, the payment may or may not land.
-    let killed = false
-    mongoose.set('debug', (collection: string, method: string) => {
-      if (!killed && collection === 'ledger_entries' && method.startsWith('insert')) {
-        killed = true
-        process.kill(db.pid, 'SIGKILL')
-      }
-    })
-    const cut = await http
-      .post(`/api/coupons/${template}/claim`)
-      .set('Authorization', `Bearer ${token}`)
-      .set('Idempotency-Key', 'saga-cut-1')
-    mongoose.set('debug', false)
-    expect(killed).toBe(true)
-    expect({ status: cut.status, code: cut.body.error?.code }).toEqual({ status: 503, code: 'SERVICE.UNAVAILABLE' })
-    await db.exited
+      // The database dies as the claim pays: the coupon is kept as pending, the payment may or may not land.
+      let killed = false
+      mongoose.set('debug', (collection: string, method: string) => {
+        if (!killed && collection === 'ledger_entries' && method.startsWith('insert')) {
+          killed = true
+          process.kill(db.pid, 'SIGKILL')
+        }
+      })
+      const cut = await http
+        .post(`/api/coupons/${template}/claim`)
+        .set('Authorization', `Bearer ${token}`)
+        .set('Idempotency-Key', 'saga-cut-1')
+      mongoose.set('debug', false)
+      expect(killed).toBe(true)
+      expect({ status: cut.status, code: cut.body.error?.code }).toEqual({ status: 503, code: 'SERVICE.UNAVAILABLE' })
+      await db.exited
 
-    db = await startDevDb({ dataDir, fastUnsafe: true, port: Number(new URL(db.uri).port) })
-    for (let i = 0; i < 100 && (await http.get('/api/health/ready')).status !== 200; i++)
-      await new Promise((r) => setTimeout(r, 100))
-    const { Coupon } = couponModels(conn)
-    const pending = await Coupon.find({ memberId, state: 'pending_payment' }).lean()
-    // The sweeper finishes (payment landed) or compensates (it did not) claims left 30 s: none is left.
-    clock.advance(31_000)
-    await ctx.jobs.sweepCouponClaims(clock.now())
-    expect(await Coupon.countDocuments({ memberId, state: 'pending_payment' })).toBe(0)
-    // A released claim leaves no coupon row and its payment key fenced: coupons held and payments match.
-    const held = await Coupon.find({ memberId, templateId: template }).lean()
-    const payments = (await ledgerModels(conn).Entry.find({ memberId, type: 'coupon' }).lean()).map((e) => e.eventKey)
-    expect(payments.sort()).toEqual(held.map((c) => `coupon:${c._id}:${c.claimId}`).sort())
-    expect((await replayCheck(ctx.services.ledger)).differences).toEqual([])
-    process.stdout.write(
-      `outage: claim cut mid-saga (${pending.length} pending after restart) settled as ` +
-        `${held.length ? 'issued and paid once' : 'released, nothing paid'}\n`,
-    )
-  })
+      db = await startDevDb({ dataDir, fastUnsafe: true, port: Number(new URL(db.uri).port) })
+      for (let i = 0; i < 100 && (await http.get('/api/health/ready')).status !== 200; i++)
+        await new Promise((r) => setTimeout(r, 100))
+      const { Coupon } = couponModels(conn)
+      const pending = await Coupon.find({ memberId, state: 'pending_payment' }).lean()
+      // The sweeper finishes (payment landed) or compensates (it did not) claims left 30 s: none is left.
+      clock.advance(31_000)
+      await ctx.jobs.sweepCouponClaims(clock.now())
+      expect(await Coupon.countDocuments({ memberId, state: 'pending_payment' })).toBe(0)
+      // A released claim leaves no coupon row and its payment key fenced: coupons held and payments match.
+      const held = await Coupon.find({ memberId, templateId: template }).lean()
+      const payments = (await ledgerModels(conn).Entry.find({ memberId, type: 'coupon' }).lean()).map((e) => e.eventKey)
+      expect(payments.sort()).toEqual(held.map((c) => `coupon:${c._id}:${c.claimId}`).sort())
+      expect((await replayCheck(ctx.services.ledger)).differences).toEqual([])
+      process.stdout.write(
+        `outage: claim cut mid-saga (${pending.length} pending after restart) settled as ` +
+          `${held.length ? 'issued and paid once' : 'released, nothing paid'}\n`,
+      )
+    },
+  )
 
   it('readiness says not ready while draining', async () => {
     lifecycle.draining = true

@@ -135,7 +135,8 @@ describe('member feedback', () => {
       [{ category: 'parking', text: 'ok', status: 'closed' }, 400],
       [{ category: 'parking', text: 'ok', photo: 'https://example.com/x.png' }, 400],
       [{ category: 'parking', text: 'ok', photo: PNG_1X1_DATA_URL.replace('image/png', 'image/gif') }, 400],
-      [{ category: 'parking', text: 'ok', photo: PNG_1X1_DATA_URL.replace('image/png', 'image/jpeg') }, 400], // bytes are a PNG
+      // bytes are a PNG
+      [{ category: 'parking', text: 'ok', photo: PNG_1X1_DATA_URL.replace('image/png', 'image/jpeg') }, 400],
       [{ category: 'parking', text: 'ok', photo: big(310 * 1024) }, 400], // over 300 KB decoded, under the body limit
       [{ category: 'parking', text: 'ok', photo: big(400 * 1024) }, 413], // over the route's 450 KB body limit
       [{ category: 'parking', text: 'ok', storeId: 'NOPE' }, 404],
@@ -172,82 +173,88 @@ describe('member feedback', () => {
 })
 
 describe('operators handle tickets', () => {
-  it('assigns, replies and closes, with who/when in the history and the audit log; the member follows up and sees every step', async () => {
-    const ticket = (await submitFeedback(api, b.accessToken, { category: 'environment', text: '三楼洗手间没有纸巾' }))
-      .body as FeedbackTicket
-    const open = await api.http.get('/api/ops/feedback?status=open&category=environment').set(bearer(operator))
-    expect(open.status).toBe(200)
-    expect(open.body).toMatchObject({
-      total: 1,
-      page: 1,
-      pageSize: 20,
-      items: [{ ticketId: ticket.ticketId, status: 'open' }],
-    })
+  it(
+    'assigns, replies and closes, with who/when in the history ' +
+      'and the audit log; the member follows up and sees every step',
+    async () => {
+      const ticket = (await submitFeedback(api, b.accessToken, { category: 'environment', text: '三楼洗手间没有纸巾' }))
+        .body as FeedbackTicket
+      const open = await api.http.get('/api/ops/feedback?status=open&category=environment').set(bearer(operator))
+      expect(open.status).toBe(200)
+      expect(open.body).toMatchObject({
+        total: 1,
+        page: 1,
+        pageSize: 20,
+        items: [{ ticketId: ticket.ticketId, status: 'open' }],
+      })
 
-    const assigned = await feedbackAction(api, operator, ticket.ticketId, 'assign', { assignee: '物业部' })
-    expect(assigned.status).toBe(200)
-    expect(assigned.body).toMatchObject({ status: 'assigned', assignee: '物业部', firstResponseAt: null })
-    const replied = await feedbackAction(api, operator, ticket.ticketId, 'reply', { text: '已安排保洁补充，感谢反馈' })
-    expect(replied.body).toMatchObject({ status: 'replied', firstResponseAt: expect.any(String) })
+      const assigned = await feedbackAction(api, operator, ticket.ticketId, 'assign', { assignee: '物业部' })
+      expect(assigned.status).toBe(200)
+      expect(assigned.body).toMatchObject({ status: 'assigned', assignee: '物业部', firstResponseAt: null })
+      const replied = await feedbackAction(api, operator, ticket.ticketId, 'reply', {
+        text: '已安排保洁补充，感谢反馈',
+      })
+      expect(replied.body).toMatchObject({ status: 'replied', firstResponseAt: expect.any(String) })
 
-    // The member sees the reply, without staff usernames.
-    const seen = (await mine(b)).find((t) => t.ticketId === ticket.ticketId)!
-    expect(seen.status).toBe('replied')
-    expect(seen.history.map((e) => [e.action, e.status, e.text, e.actorId])).toEqual([
-      ['submit', 'open', null, null],
-      ['assign', 'assigned', '物业部', null],
-      ['reply', 'replied', '已安排保洁补充，感谢反馈', null],
-    ])
+      // The member sees the reply, without staff usernames.
+      const seen = (await mine(b)).find((t) => t.ticketId === ticket.ticketId)!
+      expect(seen.status).toBe('replied')
+      expect(seen.history.map((e) => [e.action, e.status, e.text, e.actorId])).toEqual([
+        ['submit', 'open', null, null],
+        ['assign', 'assigned', '物业部', null],
+        ['reply', 'replied', '已安排保洁补充，感谢反馈', null],
+      ])
 
-    const followUp = await api.http
-      .post(`/api/me/feedback/${ticket.ticketId}/follow-up`)
-      .set(bearer(b.accessToken))
-      .send({ text: '晚上还是没有' })
-    expect(followUp.status).toBe(200)
-    expect(followUp.body).toMatchObject({
-      status: 'assigned',
-      assignee: '物业部',
-      firstResponseAt: replied.body.firstResponseAt,
-    })
-    await feedbackAction(api, operator, ticket.ticketId, 'reply', { text: '已增加晚间巡查' })
-    const closed = await feedbackAction(api, operator, ticket.ticketId, 'close', { resolution: '增加巡查频次' })
-    expect(closed.body).toMatchObject({ status: 'closed', closedAt: expect.any(String) })
+      const followUp = await api.http
+        .post(`/api/me/feedback/${ticket.ticketId}/follow-up`)
+        .set(bearer(b.accessToken))
+        .send({ text: '晚上还是没有' })
+      expect(followUp.status).toBe(200)
+      expect(followUp.body).toMatchObject({
+        status: 'assigned',
+        assignee: '物业部',
+        firstResponseAt: replied.body.firstResponseAt,
+      })
+      await feedbackAction(api, operator, ticket.ticketId, 'reply', { text: '已增加晚间巡查' })
+      const closed = await feedbackAction(api, operator, ticket.ticketId, 'close', { resolution: '增加巡查频次' })
+      expect(closed.body).toMatchObject({ status: 'closed', closedAt: expect.any(String) })
 
-    const detail = (await api.http.get(`/api/ops/feedback/${ticket.ticketId}`).set(bearer(operator)))
-      .body as FeedbackTicket
-    expect(detail.history.map((e) => [e.action, e.actor, e.actorId, e.status])).toEqual([
-      ['submit', 'member', b.member.memberId, 'open'],
-      ['assign', 'staff', 'fb-operator', 'assigned'],
-      ['reply', 'staff', 'fb-operator', 'replied'],
-      ['follow_up', 'member', b.member.memberId, 'assigned'],
-      ['reply', 'staff', 'fb-operator', 'replied'],
-      ['close', 'staff', 'fb-operator', 'closed'],
-    ])
-    expect(detail.history.every((e) => !Number.isNaN(Date.parse(e.at)))).toBe(true)
-    expect(
-      (await api.http.get('/api/ops/feedback?status=closed').set(bearer(operator))).body.items.map(
-        (t: FeedbackTicket) => t.ticketId,
-      ),
-    ).toContain(ticket.ticketId)
+      const detail = (await api.http.get(`/api/ops/feedback/${ticket.ticketId}`).set(bearer(operator)))
+        .body as FeedbackTicket
+      expect(detail.history.map((e) => [e.action, e.actor, e.actorId, e.status])).toEqual([
+        ['submit', 'member', b.member.memberId, 'open'],
+        ['assign', 'staff', 'fb-operator', 'assigned'],
+        ['reply', 'staff', 'fb-operator', 'replied'],
+        ['follow_up', 'member', b.member.memberId, 'assigned'],
+        ['reply', 'staff', 'fb-operator', 'replied'],
+        ['close', 'staff', 'fb-operator', 'closed'],
+      ])
+      expect(detail.history.every((e) => !Number.isNaN(Date.parse(e.at)))).toBe(true)
+      expect(
+        (await api.http.get('/api/ops/feedback?status=closed').set(bearer(operator))).body.items.map(
+          (t: FeedbackTicket) => t.ticketId,
+        ),
+      ).toContain(ticket.ticketId)
 
-    const audit = (
-      await api.http
-        .get('/api/ops/audit?staffId=fb-operator&action=POST%20%2Fapi%2Fops%2Ffeedback&pageSize=100')
-        .set(bearer(operator))
-    ).body.items
-    // (sorted: the audit rows carry wall-clock times, which may tie within a millisecond)
-    expect(
-      audit
-        .map((r: { action: string; target: { id: string }; outcome: string }) => [r.action, r.target.id, r.outcome])
-        .sort(),
-    ).toEqual([
-      ['POST /api/ops/feedback/:id/assign', ticket.ticketId, 'ok'],
-      ['POST /api/ops/feedback/:id/close', ticket.ticketId, 'ok'],
-      ['POST /api/ops/feedback/:id/reply', ticket.ticketId, 'ok'],
-      ['POST /api/ops/feedback/:id/reply', ticket.ticketId, 'ok'],
-    ])
-    expect(audit.find((r: { action: string }) => r.action.endsWith('/assign')).target.assignee).toBe('物业部')
-  })
+      const audit = (
+        await api.http
+          .get('/api/ops/audit?staffId=fb-operator&action=POST%20%2Fapi%2Fops%2Ffeedback&pageSize=100')
+          .set(bearer(operator))
+      ).body.items
+      // (sorted: the audit rows carry wall-clock times, which may tie within a millisecond)
+      expect(
+        audit
+          .map((r: { action: string; target: { id: string }; outcome: string }) => [r.action, r.target.id, r.outcome])
+          .sort(),
+      ).toEqual([
+        ['POST /api/ops/feedback/:id/assign', ticket.ticketId, 'ok'],
+        ['POST /api/ops/feedback/:id/close', ticket.ticketId, 'ok'],
+        ['POST /api/ops/feedback/:id/reply', ticket.ticketId, 'ok'],
+        ['POST /api/ops/feedback/:id/reply', ticket.ticketId, 'ok'],
+      ])
+      expect(audit.find((r: { action: string }) => r.action.endsWith('/assign')).target.assignee).toBe('物业部')
+    },
+  )
 
   it('refuses invalid transitions with 409 FEEDBACK.INVALID_TRANSITION and changes nothing', async () => {
     const ticket = (await submitFeedback(api, a.accessToken, { category: 'activity', text: '会员日活动时间太短' }))
@@ -262,7 +269,8 @@ describe('operators handle tickets', () => {
         details: expect.objectContaining({ status }),
       })
     }
-    await expect409(await feedbackAction(api, operator, ticket.ticketId, 'reply', { text: '先回复' }), 'open') // not assigned yet
+    // not assigned yet
+    await expect409(await feedbackAction(api, operator, ticket.ticketId, 'reply', { text: '先回复' }), 'open')
     await expect409(
       await api.http
         .post(`/api/me/feedback/${ticket.ticketId}/follow-up`)
@@ -325,28 +333,31 @@ describe('operators handle tickets', () => {
     expect(replied.body.history.map((e: { action: string }) => e.action)).toEqual(['submit', 'assign', 'reply'])
   })
 
-  it('shows a member the ticket its change rows make, even when the ticket row lags (a crash, a late older write)', async () => {
-    const ticket = (await submitFeedback(api, a.accessToken, { category: 'membership', text: '停车券' }))
-      .body as FeedbackTicket
-    const event = {
-      at: api.clock.now(),
-      actor: 'staff',
-      actorId: 'fb-operator',
-      action: 'reply',
-      status: 'replied',
-      text: '已处理',
-    }
-    await feedbackModels(api.conn).Change.collection.insertOne({
-      _id: `${ticket.ticketId}#2`,
-      ticketId: ticket.ticketId,
-      rev: 2,
-      event,
-    } as never)
-    const seen = (await api.http.get(`/api/me/feedback/${ticket.ticketId}`).set(bearer(a.accessToken)))
-      .body as FeedbackTicket
-    expect(seen).toMatchObject({ status: 'replied' })
-    expect(seen.history.map((e) => e.action)).toEqual(['submit', 'reply'])
-  })
+  it(
+    'shows a member the ticket its change rows make, even ' + 'when the ticket row lags (a crash, a late older write)',
+    async () => {
+      const ticket = (await submitFeedback(api, a.accessToken, { category: 'membership', text: '停车券' }))
+        .body as FeedbackTicket
+      const event = {
+        at: api.clock.now(),
+        actor: 'staff',
+        actorId: 'fb-operator',
+        action: 'reply',
+        status: 'replied',
+        text: '已处理',
+      }
+      await feedbackModels(api.conn).Change.collection.insertOne({
+        _id: `${ticket.ticketId}#2`,
+        ticketId: ticket.ticketId,
+        rev: 2,
+        event,
+      } as never)
+      const seen = (await api.http.get(`/api/me/feedback/${ticket.ticketId}`).set(bearer(a.accessToken)))
+        .body as FeedbackTicket
+      expect(seen).toMatchObject({ status: 'replied' })
+      expect(seen.history.map((e) => e.action)).toEqual(['submit', 'reply'])
+    },
+  )
 
   it('keeps every winning change of 20 concurrent operator actions exactly once, in rev order', async () => {
     const ticket = (await submitFeedback(api, a.accessToken, { category: 'other', text: '并发处理' }))

@@ -91,7 +91,16 @@ describe('fuzzing every write route', () => {
     writeRoutes.map(
       (r) =>
         [
-          `${r.method} ${r.path({ templateId: 'T', couponIdA: 'C', receiptX: 'R', feedbackIdA: 'F', memberIdA: 'M', segmentId: 'S', storeIdX: 'AX', staffIdManagerX: 'matrix-manager-x' } as never)}`,
+          `${r.method} ${r.path({
+            templateId: 'T',
+            couponIdA: 'C',
+            receiptX: 'R',
+            feedbackIdA: 'F',
+            memberIdA: 'M',
+            segmentId: 'S',
+            storeIdX: 'AX',
+            staffIdManagerX: 'matrix-manager-x',
+          } as never)}`,
           r,
         ] as const,
     ),

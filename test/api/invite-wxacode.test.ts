@@ -48,34 +48,37 @@ it("serves the member's invite as a mini-program code for the card page, with th
   })
 })
 
-it('asks WeChat once per invite code: repeats, concurrent first asks, other processes read the stored one', async () => {
-  const member = await api.loginMember('wxa-repeat')
-  const before = wxaCalls()
-  api.wechat.setLatency(30)
-  try {
-    const first = await Promise.all(Array.from({ length: 8 }, () => codeOf(member.accessToken)))
-    expect(first.every((r) => r.status === 200 && r.body.image === first[0]!.body.image)).toBe(true)
-  } finally {
-    api.wechat.setLatency(0)
-  }
-  expect(wxaCalls() - before).toBe(1)
+it(
+  'asks WeChat once per invite code: repeats, concurrent ' + 'first asks, other processes read the stored one',
+  async () => {
+    const member = await api.loginMember('wxa-repeat')
+    const before = wxaCalls()
+    api.wechat.setLatency(30)
+    try {
+      const first = await Promise.all(Array.from({ length: 8 }, () => codeOf(member.accessToken)))
+      expect(first.every((r) => r.status === 200 && r.body.image === first[0]!.body.image)).toBe(true)
+    } finally {
+      api.wechat.setLatency(0)
+    }
+    expect(wxaCalls() - before).toBe(1)
 
-  const wechat = createWechatClient(api.config.wechat, api.conn)
-  const logger = pino({ level: 'silent' })
-  const { app } = createApp({ config: api.config, conn: api.conn, wechat, logger, now: api.clock.now })
-  const server = app.listen(0, '127.0.0.1')
-  await new Promise<void>((resolve) => server.once('listening', resolve))
-  try {
-    const elsewhere = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
-    const there = await elsewhere.get('/api/me/invites/wxacode').set(bearer(member.accessToken))
-    expect(there.status).toBe(200)
-    expect(await codeOf(member.accessToken).then((r) => r.status)).toBe(200)
-  } finally {
-    server.closeAllConnections()
-    await new Promise((resolve) => server.close(resolve))
-  }
-  expect(wxaCalls() - before).toBe(1)
-})
+    const wechat = createWechatClient(api.config.wechat, api.conn)
+    const logger = pino({ level: 'silent' })
+    const { app } = createApp({ config: api.config, conn: api.conn, wechat, logger, now: api.clock.now })
+    const server = app.listen(0, '127.0.0.1')
+    await new Promise<void>((resolve) => server.once('listening', resolve))
+    try {
+      const elsewhere = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+      const there = await elsewhere.get('/api/me/invites/wxacode').set(bearer(member.accessToken))
+      expect(there.status).toBe(200)
+      expect(await codeOf(member.accessToken).then((r) => r.status)).toBe(200)
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
+    expect(wxaCalls() - before).toBe(1)
+  },
+)
 
 it('answers 503 when WeChat refuses to draw (quota), keeps nothing, and draws on the next request', async () => {
   const member = await api.loginMember('wxa-quota')

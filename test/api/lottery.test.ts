@@ -99,52 +99,59 @@ const statuses = (results: { status: number; body: { error?: { code: string } } 
 const count = <T>(xs: T[], x: T) => xs.filter((y) => y === x).length
 
 describe('a draw', () => {
-  it('spends the points, stores the outcome before answering, hands the prize out, and is in my draws and the audit', async () => {
-    const id = await liveLottery({ prizes: prizes({ points: 30 }) })
-    const m = await memberWith(100)
-    const res = await draw(m, id)
-    expect(res.status).toBe(200)
-    expect(res.body.draw).toMatchObject({
-      lotteryId: id,
-      costPoints: 20,
-      prize: { id: 'main', name: '10积分', kind: 'points', points: 30 },
-      fallback: null,
-      state: 'settled',
-    })
-    expect(res.body.balance).toBe(110)
-    expect(await balanceOf(api, m)).toBe(110)
-    const mine = await api.http.get('/api/me/lottery-draws').set(bearer(m.accessToken))
-    expect(mine.body.items).toEqual([res.body.draw])
-    const other = await memberWith(0)
-    expect((await api.http.get('/api/me/lottery-draws').set(bearer(other.accessToken))).body.items).toEqual([])
-    const audit = await ops('get', `/${id}/draws`)
-    expect(audit.body.items).toHaveLength(1)
-    expect(audit.body.items[0]).toMatchObject({ memberId: m.member.memberId, prizeId: 'main', pickedPrizeId: 'main' })
-    expect(audit.body.items[0].rng).toBeGreaterThanOrEqual(0)
-    expect(audit.body.items[0].rng).toBeLessThan(1_000_000)
-    const entries = await api.http.get('/api/me/wallet/entries?limit=5').set(bearer(m.accessToken))
-    expect(JSON.stringify(entries.body)).toContain('积分抽奖')
-  })
+  it(
+    'spends the points, stores the outcome before answering, ' +
+      'hands the prize out, and is in my draws and the audit',
+    async () => {
+      const id = await liveLottery({ prizes: prizes({ points: 30 }) })
+      const m = await memberWith(100)
+      const res = await draw(m, id)
+      expect(res.status).toBe(200)
+      expect(res.body.draw).toMatchObject({
+        lotteryId: id,
+        costPoints: 20,
+        prize: { id: 'main', name: '10积分', kind: 'points', points: 30 },
+        fallback: null,
+        state: 'settled',
+      })
+      expect(res.body.balance).toBe(110)
+      expect(await balanceOf(api, m)).toBe(110)
+      const mine = await api.http.get('/api/me/lottery-draws').set(bearer(m.accessToken))
+      expect(mine.body.items).toEqual([res.body.draw])
+      const other = await memberWith(0)
+      expect((await api.http.get('/api/me/lottery-draws').set(bearer(other.accessToken))).body.items).toEqual([])
+      const audit = await ops('get', `/${id}/draws`)
+      expect(audit.body.items).toHaveLength(1)
+      expect(audit.body.items[0]).toMatchObject({ memberId: m.member.memberId, prizeId: 'main', pickedPrizeId: 'main' })
+      expect(audit.body.items[0].rng).toBeGreaterThanOrEqual(0)
+      expect(audit.body.items[0].rng).toBeLessThan(1_000_000)
+      const entries = await api.http.get('/api/me/wallet/entries?limit=5').set(bearer(m.accessToken))
+      expect(JSON.stringify(entries.body)).toContain('积分抽奖')
+    },
+  )
 
-  it('with too few points: a clear 409 and nothing spent or recorded, even when 20 draws race for the last points', async () => {
-    const id = await liveLottery({ costPoints: 60, prizes: prizes({ kind: 'none', points: 0, name: '再来' }, 0) })
-    const poor = await memberWith(59)
-    const refused = await draw(poor, id)
-    expect(refused.status).toBe(409)
-    expect(refused.body.error.code).toBe('POINTS.INSUFFICIENT')
-    expect(await balanceOf(api, poor)).toBe(59)
-    expect((await ops('get', `/${id}/draws`)).body.items).toEqual([])
+  it(
+    'with too few points: a clear 409 and nothing spent or ' + 'recorded, even when 20 draws race for the last points',
+    async () => {
+      const id = await liveLottery({ costPoints: 60, prizes: prizes({ kind: 'none', points: 0, name: '再来' }, 0) })
+      const poor = await memberWith(59)
+      const refused = await draw(poor, id)
+      expect(refused.status).toBe(409)
+      expect(refused.body.error.code).toBe('POINTS.INSUFFICIENT')
+      expect(await balanceOf(api, poor)).toBe(59)
+      expect((await ops('get', `/${id}/draws`)).body.items).toEqual([])
 
-    // Enough for one draw: the early check lets them all through, the debit lets one pay.
-    const m = await memberWith(100)
-    const results = await Promise.all(Array.from({ length: 20 }, () => draw(m, id)))
-    expect(count(statuses(results), 200)).toBe(1)
-    expect(count(statuses(results), '409 POINTS.INSUFFICIENT')).toBe(19)
-    expect(await balanceOf(api, m)).toBe(40)
-    expect((await ops('get', `/${id}/draws`)).body.items).toHaveLength(1)
-    // The refused draws freed their numbered slots of the day: the member's list has the one draw.
-    expect((await api.http.get('/api/me/lottery-draws').set(bearer(m.accessToken))).body.items).toHaveLength(1)
-  })
+      // Enough for one draw: the early check lets them all through, the debit lets one pay.
+      const m = await memberWith(100)
+      const results = await Promise.all(Array.from({ length: 20 }, () => draw(m, id)))
+      expect(count(statuses(results), 200)).toBe(1)
+      expect(count(statuses(results), '409 POINTS.INSUFFICIENT')).toBe(19)
+      expect(await balanceOf(api, m)).toBe(40)
+      expect((await ops('get', `/${id}/draws`)).body.items).toHaveLength(1)
+      // The refused draws freed their numbered slots of the day: the member's list has the one draw.
+      expect((await api.http.get('/api/me/lottery-draws').set(bearer(m.accessToken))).body.items).toHaveLength(1)
+    },
+  )
 
   it('repeats the answer for the same Idempotency-Key and charges once', async () => {
     const id = await liveLottery()
@@ -176,9 +183,13 @@ describe('daily limit', () => {
 })
 
 describe('prize stock', () => {
-  it('never oversells: a probability-1 prize with stock 5, 30 draws from 5 members at once → 5 won, 25 consolations (3 rounds)', async () => {
-    for (let round = 0; round < 3; round++) await stockRound()
-  })
+  it(
+    'never oversells: a probability-1 prize with stock 5, 30 draws ' +
+      'from 5 members at once → 5 won, 25 consolations (3 rounds)',
+    async () => {
+      for (let round = 0; round < 3; round++) await stockRound()
+    },
+  )
 
   async function stockRound(): Promise<void> {
     const id = await liveLottery({ prizes: prizes({ stock: 5 }) })
@@ -211,30 +222,37 @@ describe('prize stock', () => {
 })
 
 describe('gift prizes', () => {
-  it("hands a points-mall gift out through the mall's grant (a pickup redemption), and falls back when it runs out", async () => {
-    const giftId = await createGift(api, operator, { name: '星巴克中杯咖啡', stock: 1, perMemberLimit: 2 })
-    const delivered = await createGift(api, operator, { fulfilment: ['delivery'] })
-    const refused = await ops('post', '').send(
-      lottery({ prizes: prizes({ kind: 'gift', name: '咖啡', points: 0, giftId: delivered }) }),
-    )
-    expect(refused.status).toBe(422)
-    expect(refused.body.error.code).toBe('LOTTERY.PRIZE_UNSUITABLE')
-    const id = await liveLottery({ prizes: prizes({ kind: 'gift', name: '咖啡', points: 0, giftId }) })
-    const m = await memberWith(100)
-    const won = await draw(m, id)
-    expect(won.body.draw).toMatchObject({ prize: { id: 'main', kind: 'gift', name: '咖啡' }, fallback: null })
-    const mine = await api.http.get('/api/me/mall/redemptions').set(bearer(m.accessToken))
-    expect(JSON.stringify(mine.body)).toContain('星巴克中杯咖啡')
-    const second = await draw(m, id)
-    expect(second.body.draw).toMatchObject({ prize: { id: 'thanks' }, fallback: 'sold_out' })
-    expect(await balanceOf(api, m)).toBe(60) // two draws paid, a gift costs the winner nothing more
-  })
+  it(
+    "hands a points-mall gift out through the mall's grant " + '(a pickup redemption), and falls back when it runs out',
+    async () => {
+      const giftId = await createGift(api, operator, { name: '星巴克中杯咖啡', stock: 1, perMemberLimit: 2 })
+      const delivered = await createGift(api, operator, { fulfilment: ['delivery'] })
+      const refused = await ops('post', '').send(
+        lottery({ prizes: prizes({ kind: 'gift', name: '咖啡', points: 0, giftId: delivered }) }),
+      )
+      expect(refused.status).toBe(422)
+      expect(refused.body.error.code).toBe('LOTTERY.PRIZE_UNSUITABLE')
+      const id = await liveLottery({ prizes: prizes({ kind: 'gift', name: '咖啡', points: 0, giftId }) })
+      const m = await memberWith(100)
+      const won = await draw(m, id)
+      expect(won.body.draw).toMatchObject({ prize: { id: 'main', kind: 'gift', name: '咖啡' }, fallback: null })
+      const mine = await api.http.get('/api/me/mall/redemptions').set(bearer(m.accessToken))
+      expect(JSON.stringify(mine.body)).toContain('星巴克中杯咖啡')
+      const second = await draw(m, id)
+      expect(second.body.draw).toMatchObject({ prize: { id: 'thanks' }, fallback: 'sold_out' })
+      expect(await balanceOf(api, m)).toBe(60) // two draws paid, a gift costs the winner nothing more
+    },
+  )
 })
 
 describe('frozen prizes (fuco-report #95)', () => {
-  it('a live edit never lets a probability-1 quantity-1 prize be won twice, even with 20 draws racing the edit (3 rounds)', async () => {
-    for (let round = 0; round < 3; round++) await editRaceRound()
-  })
+  it(
+    'a live edit never lets a probability-1 quantity-1 prize be ' +
+      'won twice, even with 20 draws racing the edit (3 rounds)',
+    async () => {
+      for (let round = 0; round < 3; round++) await editRaceRound()
+    },
+  )
 
   async function editRaceRound(): Promise<void> {
     const id = await liveLottery({ prizes: prizes({ name: '免单大奖', stock: 1 }) })
@@ -276,37 +294,40 @@ describe('frozen prizes (fuco-report #95)', () => {
     expect(new Set(points).size).toBe(20)
   })
 
-  it('refuses to change a live lottery from the past; a future version takes effect only at its stated time', async () => {
-    const id = await liveLottery({ prizes: prizes({ points: 10 }) })
-    const past = await ops('post', `/${id}/versions`).send({
-      prizes: prizes({ points: 99 }),
-      consolationPrizeId: 'thanks',
-      effectiveFrom: new Date(api.clock.now().getTime() - 60_000).toISOString(),
-    })
-    expect(past.status).toBe(422)
-    expect(past.body.error.code).toBe('LOTTERY.VERSION_IN_PAST')
-    const at = new Date(api.clock.now().getTime() + 3600_000)
-    const future = await ops('post', `/${id}/versions`).send({
-      prizes: prizes({ points: 99 }),
-      consolationPrizeId: 'thanks',
-      effectiveFrom: at.toISOString(),
-    })
-    expect(future.status).toBe(201)
-    expect(future.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2])
-    const m = await memberWith(1_000)
-    expect((await draw(m, id)).body.draw.prize.points).toBe(10)
-    api.clock.set(new Date(at.getTime() + 1_000))
-    try {
-      expect((await draw(await relogin(m), id)).body.draw.prize.points).toBe(99)
-    } finally {
-      api.clock.reset()
-    }
-    const bad = await ops('post', `/${id}/versions`).send({
-      prizes: prizes({}, 500_000).slice(0, 1),
-      consolationPrizeId: 'x',
-    })
-    expect(bad.status).toBe(400)
-  })
+  it(
+    'refuses to change a live lottery from the past; a ' + 'future version takes effect only at its stated time',
+    async () => {
+      const id = await liveLottery({ prizes: prizes({ points: 10 }) })
+      const past = await ops('post', `/${id}/versions`).send({
+        prizes: prizes({ points: 99 }),
+        consolationPrizeId: 'thanks',
+        effectiveFrom: new Date(api.clock.now().getTime() - 60_000).toISOString(),
+      })
+      expect(past.status).toBe(422)
+      expect(past.body.error.code).toBe('LOTTERY.VERSION_IN_PAST')
+      const at = new Date(api.clock.now().getTime() + 3600_000)
+      const future = await ops('post', `/${id}/versions`).send({
+        prizes: prizes({ points: 99 }),
+        consolationPrizeId: 'thanks',
+        effectiveFrom: at.toISOString(),
+      })
+      expect(future.status).toBe(201)
+      expect(future.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2])
+      const m = await memberWith(1_000)
+      expect((await draw(m, id)).body.draw.prize.points).toBe(10)
+      api.clock.set(new Date(at.getTime() + 1_000))
+      try {
+        expect((await draw(await relogin(m), id)).body.draw.prize.points).toBe(99)
+      } finally {
+        api.clock.reset()
+      }
+      const bad = await ops('post', `/${id}/versions`).send({
+        prizes: prizes({}, 500_000).slice(0, 1),
+        consolationPrizeId: 'x',
+      })
+      expect(bad.status).toBe(400)
+    },
+  )
 })
 
 describe('kill switch and budget', () => {
@@ -380,32 +401,37 @@ describe('crash recovery', () => {
     api.clock.reset()
   })
 
-  it('a draw that crashed after its outcome was stored is finished by the sweeper, once, even with two sweeps at once', async () => {
-    const id = await liveLottery({ prizes: prizes({ points: 30 }) })
-    const m = await memberWith(100)
-    transitionHooks.afterClaim = async (row) => {
-      if (row._id.startsWith(`${id}:${m.member.memberId}:`)) throw new Error('simulated crash after the outcome insert')
-    }
-    const crashed = await draw(m, id)
-    expect(crashed.status).toBe(500)
-    transitionHooks.afterClaim = undefined
-    expect(await balanceOf(api, m)).toBe(80) // paid, prize not yet handed out
-    const mine = await api.http.get('/api/me/lottery-draws').set(bearer(m.accessToken))
-    expect(mine.body.items[0]).toMatchObject({ state: 'pending' })
+  it(
+    'a draw that crashed after its outcome was stored is ' +
+      'finished by the sweeper, once, even with two sweeps at once',
+    async () => {
+      const id = await liveLottery({ prizes: prizes({ points: 30 }) })
+      const m = await memberWith(100)
+      transitionHooks.afterClaim = async (row) => {
+        if (row._id.startsWith(`${id}:${m.member.memberId}:`))
+          throw new Error('simulated crash after the outcome insert')
+      }
+      const crashed = await draw(m, id)
+      expect(crashed.status).toBe(500)
+      transitionHooks.afterClaim = undefined
+      expect(await balanceOf(api, m)).toBe(80) // paid, prize not yet handed out
+      const mine = await api.http.get('/api/me/lottery-draws').set(bearer(m.accessToken))
+      expect(mine.body.items[0]).toMatchObject({ state: 'pending' })
 
-    api.clock.advance(31_000)
-    const [a, b] = await Promise.all(
-      [1, 2].map(() => api.http.post('/api/ops/jobs/sweep-lottery-draws').set(bearer(operator)).send({})),
-    )
-    expect([a!.status, b!.status]).toEqual([200, 200])
-    const member = await relogin(m)
-    expect(await balanceOf(api, member)).toBe(110)
-    const after = await api.http.get('/api/me/lottery-draws').set(bearer(member.accessToken))
-    expect(after.body.items).toHaveLength(1)
-    expect(after.body.items[0]).toMatchObject({ state: 'settled', prize: { id: 'main', points: 30 } })
-    // Nothing is left for a later sweep.
-    expect((await api.http.post('/api/ops/jobs/sweep-lottery-draws').set(bearer(operator)).send({})).body.result).toBe(
-      0,
-    )
-  })
+      api.clock.advance(31_000)
+      const [a, b] = await Promise.all(
+        [1, 2].map(() => api.http.post('/api/ops/jobs/sweep-lottery-draws').set(bearer(operator)).send({})),
+      )
+      expect([a!.status, b!.status]).toEqual([200, 200])
+      const member = await relogin(m)
+      expect(await balanceOf(api, member)).toBe(110)
+      const after = await api.http.get('/api/me/lottery-draws').set(bearer(member.accessToken))
+      expect(after.body.items).toHaveLength(1)
+      expect(after.body.items[0]).toMatchObject({ state: 'settled', prize: { id: 'main', points: 30 } })
+      // Nothing is left for a later sweep.
+      expect(
+        (await api.http.post('/api/ops/jobs/sweep-lottery-draws').set(bearer(operator)).send({})).body.result,
+      ).toBe(0)
+    },
+  )
 })

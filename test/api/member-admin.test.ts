@@ -116,87 +116,93 @@ describe('manual points adjustments', () => {
     expect(mine).toEqual([])
   })
 
-  it('of 20 concurrent approvals (and rejections) exactly one decides, and the ledger posts once (3 rounds)', async () => {
-    for (let round = 0; round < 3; round++) {
-      const m = await api.loginMember(`adj-race-${round}`)
-      const before = await balanceOf(api, m)
-      const { requestId } = (await adjust(m.member.memberId, { points: 6000, reason: `并发 ${round}` })).body
-      const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          round === 2 && i % 4 === 3 ? reject(requestId, checkers[i % 4]!) : approve(requestId, checkers[i % 4]!),
-        ),
-      )
-      const won = results.filter((r) => r.status === 200)
-      expect(won).toHaveLength(1)
-      expect(results.filter((r) => r.status === 409).map((r) => r.body.error.code)).toEqual(
-        Array(19).fill('MEMBER_REQUEST.ALREADY_DECIDED'),
-      )
-      const posted = won[0]!.body.state === 'applied' ? 6000 : 0
-      expect(await balanceOf(api, m)).toBe(before + posted)
-      expect(await adjustEntries(m)).toHaveLength(posted ? 1 : 0)
-    }
-  })
+  it(
+    'of 20 concurrent approvals (and rejections) exactly ' + 'one decides, and the ledger posts once (3 rounds)',
+    async () => {
+      for (let round = 0; round < 3; round++) {
+        const m = await api.loginMember(`adj-race-${round}`)
+        const before = await balanceOf(api, m)
+        const { requestId } = (await adjust(m.member.memberId, { points: 6000, reason: `并发 ${round}` })).body
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            round === 2 && i % 4 === 3 ? reject(requestId, checkers[i % 4]!) : approve(requestId, checkers[i % 4]!),
+          ),
+        )
+        const won = results.filter((r) => r.status === 200)
+        expect(won).toHaveLength(1)
+        expect(results.filter((r) => r.status === 409).map((r) => r.body.error.code)).toEqual(
+          Array(19).fill('MEMBER_REQUEST.ALREADY_DECIDED'),
+        )
+        const posted = won[0]!.body.state === 'applied' ? 6000 : 0
+        expect(await balanceOf(api, m)).toBe(before + posted)
+        expect(await adjustEntries(m)).toHaveLength(posted ? 1 : 0)
+      }
+    },
+  )
 })
 
 describe('freezing a member', () => {
-  it('a frozen member cannot claim, check in, file a points claim or be scanned; unfreezing restores it; audited', async () => {
-    const m = await api.loginMember('frozen-one')
-    const templateId = await createTemplate(api, maker, { stock: 10 })
-    const freeze = await api.http
-      .post(`/api/ops/members/${m.member.memberId}/freeze`)
-      .set(bearer(maker))
-      .send({ reason: '疑似盗号' })
-    expect(freeze.status).toBe(200)
-    expect(freeze.body).toMatchObject({ frozen: true, changedBy: 'op-maker', reason: '疑似盗号' })
+  it(
+    'a frozen member cannot claim, check in, file a points ' + 'claim or be scanned; unfreezing restores it; audited',
+    async () => {
+      const m = await api.loginMember('frozen-one')
+      const templateId = await createTemplate(api, maker, { stock: 10 })
+      const freeze = await api.http
+        .post(`/api/ops/members/${m.member.memberId}/freeze`)
+        .set(bearer(maker))
+        .send({ reason: '疑似盗号' })
+      expect(freeze.status).toBe(200)
+      expect(freeze.body).toMatchObject({ frozen: true, changedBy: 'op-maker', reason: '疑似盗号' })
 
-    const claimed = await claim(api, m.accessToken, templateId)
-    expect([claimed.status, claimed.body.error.code]).toEqual([403, 'MEMBER.FROZEN'])
-    const checkin = await api.http.post('/api/me/checkin').set(bearer(m.accessToken)).send({})
-    expect([checkin.status, checkin.body.error.code]).toEqual([403, 'MEMBER.FROZEN'])
-    api.clock.advance(30_000)
-    const code = (await api.http.get('/api/me/member-code').set(bearer(m.accessToken))).body.code
-    const scanned = await api.http.post('/api/staff/member-code/resolve').set(bearer(clerk)).send({ code })
-    expect([scanned.status, scanned.body.error.code]).toEqual([403, 'MEMBER.FROZEN'])
+      const claimed = await claim(api, m.accessToken, templateId)
+      expect([claimed.status, claimed.body.error.code]).toEqual([403, 'MEMBER.FROZEN'])
+      const checkin = await api.http.post('/api/me/checkin').set(bearer(m.accessToken)).send({})
+      expect([checkin.status, checkin.body.error.code]).toEqual([403, 'MEMBER.FROZEN'])
+      api.clock.advance(30_000)
+      const code = (await api.http.get('/api/me/member-code').set(bearer(m.accessToken))).body.code
+      const scanned = await api.http.post('/api/staff/member-code/resolve').set(bearer(clerk)).send({ code })
+      expect([scanned.status, scanned.body.error.code]).toEqual([403, 'MEMBER.FROZEN'])
 
-    const late = await api.http
-      .post('/api/me/points-claims')
-      .set(bearer(m.accessToken))
-      .send({
-        storeId: 'MA',
-        purchasedAt: new Date(api.clock.now().getTime() - 3600_000).toISOString(),
-        amountFen: 100_00,
-        receiptNo: 'FROZEN-1',
-      })
-    expect([late.status, late.body.error?.code]).toEqual([403, 'MEMBER.FROZEN'])
+      const late = await api.http
+        .post('/api/me/points-claims')
+        .set(bearer(m.accessToken))
+        .send({
+          storeId: 'MA',
+          purchasedAt: new Date(api.clock.now().getTime() - 3600_000).toISOString(),
+          amountFen: 100_00,
+          receiptNo: 'FROZEN-1',
+        })
+      expect([late.status, late.body.error?.code]).toEqual([403, 'MEMBER.FROZEN'])
 
-    const lotteryId = await liveLottery(api, maker, demoLottery(api.clock.now().getTime()))
-    const draw = await api.http
-      .post(`/api/lotteries/${lotteryId}/draw`)
-      .set(bearer(m.accessToken))
-      .set('Idempotency-Key', 'frozen-draw')
-      .send({})
-    expect([draw.status, draw.body.error?.code]).toEqual([403, 'MEMBER.FROZEN'])
+      const lotteryId = await liveLottery(api, maker, demoLottery(api.clock.now().getTime()))
+      const draw = await api.http
+        .post(`/api/lotteries/${lotteryId}/draw`)
+        .set(bearer(m.accessToken))
+        .set('Idempotency-Key', 'frozen-draw')
+        .send({})
+      expect([draw.status, draw.body.error?.code]).toEqual([403, 'MEMBER.FROZEN'])
 
-    const twice = await api.http
-      .post(`/api/ops/members/${m.member.memberId}/freeze`)
-      .set(bearer(checkers[0]!))
-      .send({ reason: '再次' })
-    expect([twice.status, twice.body.error.code]).toEqual([409, 'MEMBER.ALREADY_FROZEN'])
-    const unfreeze = await api.http
-      .post(`/api/ops/members/${m.member.memberId}/unfreeze`)
-      .set(bearer(maker))
-      .send({ reason: '本人核实' })
-    expect(unfreeze.body).toMatchObject({ frozen: false, reason: '本人核实' })
-    expect((await claim(api, m.accessToken, templateId)).status).toBe(200)
-    const audit = (await api.http.get('/api/ops/audit?action=POST /api/ops/members').set(bearer(maker))).body.items
-    expect(audit.map((a: { action: string; outcome: string }) => `${a.action} ${a.outcome}`)).toEqual(
-      expect.arrayContaining([
-        'POST /api/ops/members/:id/freeze ok',
-        'POST /api/ops/members/:id/freeze MEMBER.ALREADY_FROZEN',
-        'POST /api/ops/members/:id/unfreeze ok',
-      ]),
-    )
-  })
+      const twice = await api.http
+        .post(`/api/ops/members/${m.member.memberId}/freeze`)
+        .set(bearer(checkers[0]!))
+        .send({ reason: '再次' })
+      expect([twice.status, twice.body.error.code]).toEqual([409, 'MEMBER.ALREADY_FROZEN'])
+      const unfreeze = await api.http
+        .post(`/api/ops/members/${m.member.memberId}/unfreeze`)
+        .set(bearer(maker))
+        .send({ reason: '本人核实' })
+      expect(unfreeze.body).toMatchObject({ frozen: false, reason: '本人核实' })
+      expect((await claim(api, m.accessToken, templateId)).status).toBe(200)
+      const audit = (await api.http.get('/api/ops/audit?action=POST /api/ops/members').set(bearer(maker))).body.items
+      expect(audit.map((a: { action: string; outcome: string }) => `${a.action} ${a.outcome}`)).toEqual(
+        expect.arrayContaining([
+          'POST /api/ops/members/:id/freeze ok',
+          'POST /api/ops/members/:id/freeze MEMBER.ALREADY_FROZEN',
+          'POST /api/ops/members/:id/unfreeze ok',
+        ]),
+      )
+    },
+  )
 
   it('of 20 concurrent freezes exactly one applies (3 rounds)', async () => {
     for (let round = 0; round < 3; round++) {

@@ -6,11 +6,14 @@ import { award, scan } from '../support/points-helpers'
 /**
  * Member insight and segments against hand-computed values. Five members with purchase histories
  * laid out on the test clock (day 0 = 2026-01-05 12:00 Shanghai; "now" = day 200, 14:00):
- *   A  joined day 0; 500 yuan on days 0, 20, …, 180 (10 purchases)  → 成熟, RFM 434, no churn risk (every 20 days, last 20 ago)
+ *   A  joined day 0; 500 yuan on days 0, 20, …, 180 (10 purchases)  → 成熟, RFM 434,
+ *        no churn risk (every 20 days, last 20 ago)
  *   B  joined day 195; 50 yuan on day 195                              → 新客, RFM 511
  *   C  joined day 0; 80 yuan on day 0; 60 yuan on day 150, reversed   → 流失, RFM 111, churn risk (global 90 days)
- *   D  joined day 100; 100 yuan on days 100, 110, 120                  → 成长, RFM 322, churn risk (80 days > 2 × 10, min 14 → 20)
- *   E  joined day 150, invited by A, never bought                     → 衰退 (no purchase after the new-member window), RFM 111
+ *   D  joined day 100; 100 yuan on days 100, 110, 120                  → 成长, RFM 322,
+ *        churn risk (80 days > 2 × 10, min 14 → 20)
+ *   E  joined day 150, invited by A, never bought                     → 衰退, RFM 111
+ *        (no purchase after the new-member window)
  */
 jest.setTimeout(180_000)
 
@@ -71,7 +74,8 @@ beforeAll(async () => {
   ids.B = (await join('mi-b', 195)).member.memberId
   await buy('mi-b', 195, 50, 'B-195')
 
-  api.clock.runFrom(new Date(at(200).getTime() + 2 * 3600_000)) // "now": day 200, past the purchase times of day 0 (scans move the clock)
+  // "now": day 200, past the purchase times of day 0 (scans move the clock)
+  api.clock.runFrom(new Date(at(200).getTime() + 2 * 3600_000))
   const phone = await api.http
     .post('/api/me/phone')
     .set(bearer((await api.loginMember('mi-a')).accessToken))

@@ -59,7 +59,8 @@ it("names for each write the contract that accepts the route table's example req
     })
     if (!op['x-contract']) continue
     const body = await Promise.resolve(route.body!(fixtures)).catch(() => null)
-    if (!body || JSON.stringify(body).includes('":')) continue // needs real fixtures (ids), shape checked by the API tests
+    // needs real fixtures (ids), shape checked by the API tests
+    if (!body || JSON.stringify(body).includes('":')) continue
     const parsed = (
       (contracts as Record<string, any>)[op['x-contract']] as { safeParse(v: unknown): { success: boolean } }
     ).safeParse(body)

@@ -105,29 +105,32 @@ describe('deploy commands', () => {
 })
 
 describe('transient rows expire', () => {
-  it('the sweeper deletes idempotency records, rate-limit blocks, leases and used codes past their retention', async () => {
-    const now = new Date('2030-03-01T00:00:00Z')
-    const ago = (ms: number) => new Date(now.getTime() - ms)
-    const H = 3_600_000
-    const rows: [string, Record<string, unknown>, boolean][] = [
-      ['idempotency_records', { _id: 'old', createdAt: ago(49 * H) }, false],
-      ['idempotency_records', { _id: 'new', createdAt: ago(47 * H) }, true],
-      ['rate_limit_blocks', { _id: 'old', expiresAt: ago(1) }, false],
-      ['rate_limit_blocks', { _id: 'new', expiresAt: ago(-60_000) }, true],
-      ['job_leases', { _id: 'old', expiresAt: ago(1) }, false],
-      ['checkin_reminder_sends', { _id: 'old', expiresAt: ago(1) }, false],
-      ['used_login_codes', { _id: 'old', at: ago(25 * H) }, false],
-      ['used_login_codes', { _id: 'new', at: ago(H) }, true],
-      // A spent refresh token stays refused until it would have expired anyway (30 days + a day here).
-      ['used_refresh_tokens', { _id: 'old', at: ago(32 * 24 * H) }, false],
-      ['used_refresh_tokens', { _id: 'new', at: ago(29 * 24 * H) }, true],
-    ]
-    for (const [collection, doc] of rows) await api.conn.collection(collection).insertOne(doc as never)
-    const deleted = await api.ctx.jobs.sweepTransientRows(now)
-    expect(deleted.used_refresh_tokens).toBe(1)
-    for (const [collection, doc, kept] of rows) {
-      const found = await api.conn.collection(collection).countDocuments({ _id: doc._id as never })
-      expect({ collection, id: doc._id, kept: found === 1 }).toEqual({ collection, id: doc._id, kept })
-    }
-  })
+  it(
+    'the sweeper deletes idempotency records, rate-limit ' + 'blocks, leases and used codes past their retention',
+    async () => {
+      const now = new Date('2030-03-01T00:00:00Z')
+      const ago = (ms: number) => new Date(now.getTime() - ms)
+      const H = 3_600_000
+      const rows: [string, Record<string, unknown>, boolean][] = [
+        ['idempotency_records', { _id: 'old', createdAt: ago(49 * H) }, false],
+        ['idempotency_records', { _id: 'new', createdAt: ago(47 * H) }, true],
+        ['rate_limit_blocks', { _id: 'old', expiresAt: ago(1) }, false],
+        ['rate_limit_blocks', { _id: 'new', expiresAt: ago(-60_000) }, true],
+        ['job_leases', { _id: 'old', expiresAt: ago(1) }, false],
+        ['checkin_reminder_sends', { _id: 'old', expiresAt: ago(1) }, false],
+        ['used_login_codes', { _id: 'old', at: ago(25 * H) }, false],
+        ['used_login_codes', { _id: 'new', at: ago(H) }, true],
+        // A spent refresh token stays refused until it would have expired anyway (30 days + a day here).
+        ['used_refresh_tokens', { _id: 'old', at: ago(32 * 24 * H) }, false],
+        ['used_refresh_tokens', { _id: 'new', at: ago(29 * 24 * H) }, true],
+      ]
+      for (const [collection, doc] of rows) await api.conn.collection(collection).insertOne(doc as never)
+      const deleted = await api.ctx.jobs.sweepTransientRows(now)
+      expect(deleted.used_refresh_tokens).toBe(1)
+      for (const [collection, doc, kept] of rows) {
+        const found = await api.conn.collection(collection).countDocuments({ _id: doc._id as never })
+        expect({ collection, id: doc._id, kept: found === 1 }).toEqual({ collection, id: doc._id, kept })
+      }
+    },
+  )
 })

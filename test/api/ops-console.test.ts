@@ -78,43 +78,52 @@ describe('KPI dashboard', () => {
 })
 
 describe('rules with history', () => {
-  it('validates, versions every change with who/when/before/after, and stamps new ledger entries with the version', async () => {
-    const current = (await api.http.get('/api/ops/rules').set(bearer(operator))).body
-    const bad = await api.http
-      .put('/api/ops/rules')
-      .set(bearer(operator))
-      .send({ section: 'earning', value: { ...current.earning, pointsPerYuan: -1 } })
-    expect(bad.status).toBe(400)
-    const badTiers = await api.http
-      .put('/api/ops/rules')
-      .set(bearer(operator))
-      .send({ section: 'tiers', value: [{ ...current.tiers[1], level: 1, entryGrowth: 100 }] })
-    expect(badTiers.status).toBe(400)
+  it(
+    'validates, versions every change with who/when/before/after, ' + 'and stamps new ledger entries with the version',
+    async () => {
+      const current = (await api.http.get('/api/ops/rules').set(bearer(operator))).body
+      const bad = await api.http
+        .put('/api/ops/rules')
+        .set(bearer(operator))
+        .send({ section: 'earning', value: { ...current.earning, pointsPerYuan: -1 } })
+      expect(bad.status).toBe(400)
+      const badTiers = await api.http
+        .put('/api/ops/rules')
+        .set(bearer(operator))
+        .send({ section: 'tiers', value: [{ ...current.tiers[1], level: 1, entryGrowth: 100 }] })
+      expect(badTiers.status).toBe(400)
 
-    const change = await api.http
-      .put('/api/ops/rules')
-      .set(bearer(operator))
-      .send({ section: 'earning', value: { ...current.earning, pointsPerYuan: 2 }, note: '双倍积分周' })
-    expect(change.status).toBe(200)
-    const { version } = change.body
-    const history = (await api.http.get('/api/ops/rules/history').set(bearer(operator))).body.items
-    expect(history[0]).toMatchObject({
-      version,
-      section: 'earning',
-      changedBy: 'kpi-operator',
-      note: '双倍积分周',
-      before: { pointsPerYuan: 1 },
-      after: { pointsPerYuan: 2 },
-    })
+      const change = await api.http
+        .put('/api/ops/rules')
+        .set(bearer(operator))
+        .send({ section: 'earning', value: { ...current.earning, pointsPerYuan: 2 }, note: '双倍积分周' })
+      expect(change.status).toBe(200)
+      const { version } = change.body
+      const history = (await api.http.get('/api/ops/rules/history').set(bearer(operator))).body.items
+      expect(history[0]).toMatchObject({
+        version,
+        section: 'earning',
+        changedBy: 'kpi-operator',
+        note: '双倍积分周',
+        before: { pointsPerYuan: 1 },
+        after: { pointsPerYuan: 2 },
+      })
 
-    await new Promise((r) => setTimeout(r, 5_100)) // the rules cache lives 5 s in other processes; this one was cleared
-    const m = await api.loginMember('kpi-versioned')
-    const res = await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'K-V1', amountFen: 100_00 })
-    expect(res.body.points).toBe(200)
-    expect(res.body.breakdown.rulesVersion).toBe(version)
-    await api.http
-      .put('/api/ops/rules')
-      .set(bearer(operator))
-      .send({ section: 'earning', value: { ...current.earning, pointsPerYuan: 1 } })
-  }, 30_000)
+      // the rules cache lives 5 s in other processes; this one was cleared
+      await new Promise((r) => setTimeout(r, 5_100))
+      const m = await api.loginMember('kpi-versioned')
+      const res = await award(api, clerk, {
+        scanToken: await scan(api, m, clerk),
+        receiptNo: 'K-V1',
+        amountFen: 100_00,
+      })
+      expect(res.body.points).toBe(200)
+      expect(res.body.breakdown.rulesVersion).toBe(version)
+      await api.http
+        .put('/api/ops/rules')
+        .set(bearer(operator))
+        .send({ section: 'earning', value: { ...current.earning, pointsPerYuan: 1 } })
+    },
+    30_000,
+  )
 })

@@ -47,39 +47,51 @@ describe('staff award for a purchase', () => {
     api.clock.runFrom('2026-11-20T04:00:00Z')
   })
 
-  it('returns the original result for a second scan of the same receipt, marked as a repeat, and refuses a changed one', async () => {
-    const m = await api.loginMember('rescan')
-    const token = await scan(api, m, clerk)
-    const first = await award(api, clerk, { scanToken: token, receiptNo: 'R-2', amountFen: 5_000 })
-    expect(first.body.repeat).toBeUndefined()
-    expect(first.headers['idempotent-replayed']).toBeUndefined()
-    const again = await award(api, clerk, { scanToken: token, receiptNo: 'R-2', amountFen: 5_000 })
-    expect(again.status).toBe(200)
-    expect(again.headers['idempotent-replayed']).toBe('true')
-    expect(again.body).toEqual({ ...first.body, repeat: { action: 'award', by: 'clerk-a', at: first.body.createdAt } })
-    const changed = await award(api, clerk, { scanToken: token, receiptNo: 'R-2', amountFen: 6_000 })
-    expect(changed.status).toBe(409)
-    expect(changed.body.error.code).toBe('PURCHASE.RECEIPT_USED')
-    expect(await balanceOf(api, m)).toBe(W + 50)
-  })
+  it(
+    'returns the original result for a second scan of the same ' +
+      'receipt, marked as a repeat, and refuses a changed one',
+    async () => {
+      const m = await api.loginMember('rescan')
+      const token = await scan(api, m, clerk)
+      const first = await award(api, clerk, { scanToken: token, receiptNo: 'R-2', amountFen: 5_000 })
+      expect(first.body.repeat).toBeUndefined()
+      expect(first.headers['idempotent-replayed']).toBeUndefined()
+      const again = await award(api, clerk, { scanToken: token, receiptNo: 'R-2', amountFen: 5_000 })
+      expect(again.status).toBe(200)
+      expect(again.headers['idempotent-replayed']).toBe('true')
+      expect(again.body).toEqual({
+        ...first.body,
+        repeat: { action: 'award', by: 'clerk-a', at: first.body.createdAt },
+      })
+      const changed = await award(api, clerk, { scanToken: token, receiptNo: 'R-2', amountFen: 6_000 })
+      expect(changed.status).toBe(409)
+      expect(changed.body.error.code).toBe('PURCHASE.RECEIPT_USED')
+      expect(await balanceOf(api, m)).toBe(W + 50)
+    },
+  )
 
-  it('posts once when the same receipt is sent 20 times at once; one answer awards, the others say it was awarded', async () => {
-    const m = await api.loginMember('receipt-race')
-    const token = await scan(api, m, clerk)
-    const results = await Promise.all(
-      Array.from({ length: 20 }, () => award(api, clerk, { scanToken: token, receiptNo: 'R-RACE', amountFen: 7_700 })),
-    )
-    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200))
-    const firsts = results.filter((r) => !r.body.repeat)
-    expect(firsts).toHaveLength(1)
-    for (const r of results) {
-      const { repeat, ...body } = r.body
-      expect(body).toEqual(firsts[0]!.body)
-      if (repeat) expect(repeat).toEqual({ action: 'award', by: 'clerk-a', at: firsts[0]!.body.createdAt })
-    }
-    expect(await balanceOf(api, m)).toBe(W + 77)
-    expect(await ledgerModels(api.conn).Entry.countDocuments({ eventKey: 'purchase:S1:R-RACE' })).toBe(1)
-  })
+  it(
+    'posts once when the same receipt is sent 20 times at ' + 'once; one answer awards, the others say it was awarded',
+    async () => {
+      const m = await api.loginMember('receipt-race')
+      const token = await scan(api, m, clerk)
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          award(api, clerk, { scanToken: token, receiptNo: 'R-RACE', amountFen: 7_700 }),
+        ),
+      )
+      expect(results.map((r) => r.status)).toEqual(Array(20).fill(200))
+      const firsts = results.filter((r) => !r.body.repeat)
+      expect(firsts).toHaveLength(1)
+      for (const r of results) {
+        const { repeat, ...body } = r.body
+        expect(body).toEqual(firsts[0]!.body)
+        if (repeat) expect(repeat).toEqual({ action: 'award', by: 'clerk-a', at: firsts[0]!.body.createdAt })
+      }
+      expect(await balanceOf(api, m)).toBe(W + 77)
+      expect(await ledgerModels(api.conn).Entry.countDocuments({ eventKey: 'purchase:S1:R-RACE' })).toBe(1)
+    },
+  )
 
   it('posts once for one Idempotency-Key sent 5 times at once, and refuses the key with another body', async () => {
     const m = await api.loginMember('idem-race')

@@ -39,38 +39,41 @@ async function entriesOf(memberId: string) {
 }
 
 describe('ledger under concurrency', () => {
-  it('50 concurrent earns and spends on one member: no overdraft, no lost entry, balance = sum of entries', async () => {
-    const m = await api.loginMember('hot-member')
-    const earnToken = await scan(api, m, clerk)
-    const deskToken = await scan(api, m, desk)
-    const requests = Array.from({ length: 50 }, (_, i) =>
-      i % 2 === 0
-        ? award(api, clerk, { scanToken: earnToken, receiptNo: `C-${i}`, amountFen: 10_00 }) // +10 each
-        : redeem(
-            api,
-            desk,
-            { scanToken: deskToken, points: 30, item: `礼品${i}` },
-            `spend-key-${String(i).padStart(4, '0')}`,
-          ),
-    )
-    const results = await Promise.all(requests)
-    expect(
-      results.every((r) => r.status === 200 || (r.status === 409 && r.body.error.code === 'POINTS.INSUFFICIENT')),
-    ).toBe(true)
-    const earned = results.filter((r, i) => i % 2 === 0 && r.status === 200).length
-    const spent = results.filter((r, i) => i % 2 === 1 && r.status === 200).length
-    expect(earned).toBe(25)
+  it(
+    '50 concurrent earns and spends on one member: no ' + 'overdraft, no lost entry, balance = sum of entries',
+    async () => {
+      const m = await api.loginMember('hot-member')
+      const earnToken = await scan(api, m, clerk)
+      const deskToken = await scan(api, m, desk)
+      const requests = Array.from({ length: 50 }, (_, i) =>
+        i % 2 === 0
+          ? award(api, clerk, { scanToken: earnToken, receiptNo: `C-${i}`, amountFen: 10_00 }) // +10 each
+          : redeem(
+              api,
+              desk,
+              { scanToken: deskToken, points: 30, item: `礼品${i}` },
+              `spend-key-${String(i).padStart(4, '0')}`,
+            ),
+      )
+      const results = await Promise.all(requests)
+      expect(
+        results.every((r) => r.status === 200 || (r.status === 409 && r.body.error.code === 'POINTS.INSUFFICIENT')),
+      ).toBe(true)
+      const earned = results.filter((r, i) => i % 2 === 0 && r.status === 200).length
+      const spent = results.filter((r, i) => i % 2 === 1 && r.status === 200).length
+      expect(earned).toBe(25)
 
-    const entries = await entriesOf(m.member.memberId)
-    expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1))
-    expect(entries.length).toBe(1 + earned + spent)
-    const sum = entries.reduce((s, e) => s + e.delta, 0)
-    expect(sum).toBe(W + earned * 10 - spent * 30)
-    expect(await balanceOf(api, m)).toBe(sum)
-    expect(entries.every((e) => e.state.balance >= 0)).toBe(true)
-    const report = await api.ctx.jobs.replayCheck()
-    expect(report.differences).toEqual([])
-  })
+      const entries = await entriesOf(m.member.memberId)
+      expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1))
+      expect(entries.length).toBe(1 + earned + spent)
+      const sum = entries.reduce((s, e) => s + e.delta, 0)
+      expect(sum).toBe(W + earned * 10 - spent * 30)
+      expect(await balanceOf(api, m)).toBe(sum)
+      expect(entries.every((e) => e.state.balance >= 0)).toBe(true)
+      const report = await api.ctx.jobs.replayCheck()
+      expect(report.differences).toEqual([])
+    },
+  )
 
   it('a desk redemption retried with the same key spends once', async () => {
     const m = await api.loginMember('retry-spend')
@@ -86,78 +89,86 @@ describe('ledger under concurrency', () => {
 })
 
 describe('two server processes on one ledger', () => {
-  it('refuses a spend only against the real head: a credit another process posted counts, and a replay collides', async () => {
-    const m = await api.loginMember('two-processes')
-    const memberId = m.member.memberId
-    const here = api.ctx.services.ledger
-    const elsewhere = new LedgerService(api.conn, new MemberRepo(api.conn)) // its own head cache, like another process
-    const before = (await here.head(memberId)).state.balance // this process now caches the head
-    const now = api.clock.now()
-    await elsewhere.post({
-      memberId,
-      eventKey: `elsewhere:${memberId}`,
-      type: 'adjust',
-      now,
-      plan: () => ({ op: { kind: 'credit', points: 500, earnedMonth: '2026-11', expiryMonths: 12 } }),
-    })
-    // This process's cached head says `before`; the spend needs the other process's 500 too.
-    const spend = await here.post({
-      memberId,
-      eventKey: `spend:${memberId}`,
-      type: 'redeem',
-      now,
-      plan: () => ({ op: { kind: 'debit', points: before + 400 } }),
-    })
-    expect(spend.entry.state.balance).toBe(100)
-    // The other process replays the same spend: its stale head collides, and it returns the first entry.
-    const replay = await elsewhere.post({
-      memberId,
-      eventKey: `spend:${memberId}`,
-      type: 'redeem',
-      now,
-      plan: () => ({ op: { kind: 'debit', points: before + 400 } }),
-    })
-    expect(replay).toMatchObject({ replayed: true, entry: { _id: spend.entry._id } })
-    expect(await balanceOf(api, m)).toBe(100)
-  })
-  it('starts a posting from a head it was handed without reading the member row, and a stale one only costs a retry', async () => {
-    const m = await api.loginMember('handed-head')
-    const memberId = m.member.memberId
-    const repo = new MemberRepo(api.conn)
-    let hintReads = 0
-    // The real repo, counting the reads of the row's head hint.
-    const counted = {
-      walletHint: (id: string) => (hintReads++, repo.walletHint(id)),
-      storeWalletHint: repo.storeWalletHint.bind(repo),
-    }
-    const credit = (eventKey: string, points: number) => ({
-      memberId,
-      eventKey,
-      type: 'adjust',
-      now: api.clock.now(),
-      plan: () => ({ op: { kind: 'credit' as const, points, earnedMonth: '2026-11', expiryMonths: 12 } }),
-    })
-    const scanned = await api.ctx.services.ledger.head(memberId) // what a scan signs into its token
-    const first = await new LedgerService(api.conn, counted).post({
-      ...credit(`handed-1:${memberId}`, 10),
-      handedHead: scanned,
-    })
-    expect([first.entry.seq, first.entry.state.balance, hintReads]).toEqual([
-      scanned.seq + 1,
-      scanned.state.balance + 10,
-      0,
-    ])
-    // Handed the same head again after that posting: seq + 1 is taken, so it moves to the real head.
-    const second = await new LedgerService(api.conn, counted).post({
-      ...credit(`handed-2:${memberId}`, 5),
-      handedHead: scanned,
-    })
-    expect([second.entry.seq, second.entry.state.balance]).toEqual([scanned.seq + 2, scanned.state.balance + 15])
-    // A process without a handed head reads the row's hint.
-    await new LedgerService(api.conn, counted).post(credit(`handed-3:${memberId}`, 1))
-    expect(hintReads).toBe(1)
-    expect(await balanceOf(api, m)).toBe(scanned.state.balance + 16)
-  })
+  it(
+    'refuses a spend only against the real head: a credit ' + 'another process posted counts, and a replay collides',
+    async () => {
+      const m = await api.loginMember('two-processes')
+      const memberId = m.member.memberId
+      const here = api.ctx.services.ledger
+      // its own head cache, like another process
+      const elsewhere = new LedgerService(api.conn, new MemberRepo(api.conn))
+      const before = (await here.head(memberId)).state.balance // this process now caches the head
+      const now = api.clock.now()
+      await elsewhere.post({
+        memberId,
+        eventKey: `elsewhere:${memberId}`,
+        type: 'adjust',
+        now,
+        plan: () => ({ op: { kind: 'credit', points: 500, earnedMonth: '2026-11', expiryMonths: 12 } }),
+      })
+      // This process's cached head says `before`; the spend needs the other process's 500 too.
+      const spend = await here.post({
+        memberId,
+        eventKey: `spend:${memberId}`,
+        type: 'redeem',
+        now,
+        plan: () => ({ op: { kind: 'debit', points: before + 400 } }),
+      })
+      expect(spend.entry.state.balance).toBe(100)
+      // The other process replays the same spend: its stale head collides, and it returns the first entry.
+      const replay = await elsewhere.post({
+        memberId,
+        eventKey: `spend:${memberId}`,
+        type: 'redeem',
+        now,
+        plan: () => ({ op: { kind: 'debit', points: before + 400 } }),
+      })
+      expect(replay).toMatchObject({ replayed: true, entry: { _id: spend.entry._id } })
+      expect(await balanceOf(api, m)).toBe(100)
+    },
+  )
+  it(
+    'starts a posting from a head it was handed without ' +
+      'reading the member row, and a stale one only costs a retry',
+    async () => {
+      const m = await api.loginMember('handed-head')
+      const memberId = m.member.memberId
+      const repo = new MemberRepo(api.conn)
+      let hintReads = 0
+      // The real repo, counting the reads of the row's head hint.
+      const counted = {
+        walletHint: (id: string) => (hintReads++, repo.walletHint(id)),
+        storeWalletHint: repo.storeWalletHint.bind(repo),
+      }
+      const credit = (eventKey: string, points: number) => ({
+        memberId,
+        eventKey,
+        type: 'adjust',
+        now: api.clock.now(),
+        plan: () => ({ op: { kind: 'credit' as const, points, earnedMonth: '2026-11', expiryMonths: 12 } }),
+      })
+      const scanned = await api.ctx.services.ledger.head(memberId) // what a scan signs into its token
+      const first = await new LedgerService(api.conn, counted).post({
+        ...credit(`handed-1:${memberId}`, 10),
+        handedHead: scanned,
+      })
+      expect([first.entry.seq, first.entry.state.balance, hintReads]).toEqual([
+        scanned.seq + 1,
+        scanned.state.balance + 10,
+        0,
+      ])
+      // Handed the same head again after that posting: seq + 1 is taken, so it moves to the real head.
+      const second = await new LedgerService(api.conn, counted).post({
+        ...credit(`handed-2:${memberId}`, 5),
+        handedHead: scanned,
+      })
+      expect([second.entry.seq, second.entry.state.balance]).toEqual([scanned.seq + 2, scanned.state.balance + 15])
+      // A process without a handed head reads the row's hint.
+      await new LedgerService(api.conn, counted).post(credit(`handed-3:${memberId}`, 1))
+      expect(hintReads).toBe(1)
+      expect(await balanceOf(api, m)).toBe(scanned.state.balance + 16)
+    },
+  )
 })
 
 describe('refund after the points were spent', () => {
@@ -209,11 +220,15 @@ describe('refund after the points were spent', () => {
 
 describe('expiry job', () => {
   it('expires lots across a year end (Shanghai time), FIFO, idempotently', async () => {
-    let [m] = await travelTo('2025-12-10T02:00:00Z', 'expiring-member') // welcome 100 earned 2025-12 → valid through 2026-12-31
-    await award(api, clerk, { scanToken: await scan(api, m!, clerk), receiptNo: 'EX-1', amountFen: 300_00 }) // +300 in 2025-12
+    // welcome 100 earned 2025-12 → valid through 2026-12-31
+    let [m] = await travelTo('2025-12-10T02:00:00Z', 'expiring-member')
+    // +300 in 2025-12
+    await award(api, clerk, { scanToken: await scan(api, m!, clerk), receiptNo: 'EX-1', amountFen: 300_00 })
     ;[m] = await travelTo('2026-01-05T02:00:00Z', 'expiring-member')
-    await award(api, clerk, { scanToken: await scan(api, m!, clerk), receiptNo: 'EX-2', amountFen: 200_00 }) // +200 in 2026-01
-    await redeem(api, desk, { scanToken: await scan(api, m!, desk), points: 350, item: '礼品卡' }, 'expiry-spend-01') // FIFO: 2025-12 lot left 50
+    // +200 in 2026-01
+    await award(api, clerk, { scanToken: await scan(api, m!, clerk), receiptNo: 'EX-2', amountFen: 200_00 })
+    // FIFO: 2025-12 lot left 50
+    await redeem(api, desk, { scanToken: await scan(api, m!, desk), points: 350, item: '礼品卡' }, 'expiry-spend-01')
 
     const wallet = await api.http.get('/api/me/wallet').set(bearer(m!.accessToken))
     expect(wallet.body.lots).toEqual([

@@ -227,25 +227,28 @@ describe('the member catalogue and redeeming', () => {
     expect(balances.filter((b) => b === 200)).toHaveLength(crowd.length - stock)
   })
 
-  it('one tap sent 20 times at once with one Idempotency-Key: one redemption, one payment, the same answer', async () => {
-    const id = await createGift(api, operator, { stock: 50, perMemberLimit: 5, pricePoints: 40 })
-    const m = await memberWith(400)
-    const send = () =>
-      api.http
-        .post(`/api/mall/gifts/${id}/redeem`)
-        .set(bearer(m.accessToken))
-        .set('Idempotency-Key', 'tap-1234567890')
-        .send({ fulfilment: 'pickup' })
-    const results = await Promise.all(Array.from({ length: 20 }, send))
-    expect(results.filter((r) => r.status >= 500)).toHaveLength(0)
-    const done = results.filter((r) => r.status === 200)
-    expect(done.length).toBeGreaterThanOrEqual(1)
-    expect(new Set(done.map((r) => r.body.redemptionId)).size).toBe(1)
-    for (const r of results.filter((x) => x.status !== 200)) expect(r.body.error.code).toBe('IDEMPOTENCY.IN_FLIGHT')
-    expect((await send()).body.redemptionId).toBe(done[0]!.body.redemptionId)
-    expect(await balance(api, m)).toBe(360)
-    expect(await ledgerEntries(m.member.memberId)).toBe(1)
-  })
+  it(
+    'one tap sent 20 times at once with one Idempotency-Key: ' + 'one redemption, one payment, the same answer',
+    async () => {
+      const id = await createGift(api, operator, { stock: 50, perMemberLimit: 5, pricePoints: 40 })
+      const m = await memberWith(400)
+      const send = () =>
+        api.http
+          .post(`/api/mall/gifts/${id}/redeem`)
+          .set(bearer(m.accessToken))
+          .set('Idempotency-Key', 'tap-1234567890')
+          .send({ fulfilment: 'pickup' })
+      const results = await Promise.all(Array.from({ length: 20 }, send))
+      expect(results.filter((r) => r.status >= 500)).toHaveLength(0)
+      const done = results.filter((r) => r.status === 200)
+      expect(done.length).toBeGreaterThanOrEqual(1)
+      expect(new Set(done.map((r) => r.body.redemptionId)).size).toBe(1)
+      for (const r of results.filter((x) => x.status !== 200)) expect(r.body.error.code).toBe('IDEMPOTENCY.IN_FLIGHT')
+      expect((await send()).body.redemptionId).toBe(done[0]!.body.redemptionId)
+      expect(await balance(api, m)).toBe(360)
+      expect(await ledgerEntries(m.member.memberId)).toBe(1)
+    },
+  )
 
   it('one member’s 20 concurrent redemptions with a limit of 2: two slots, two payments', async () => {
     const id = await createGift(api, operator, { stock: 50, perMemberLimit: 2, pricePoints: 10 })

@@ -122,49 +122,55 @@ describe('invite a friend', () => {
     expect(report.differences).toEqual([])
   })
 
-  it('lets one of 20 first purchases at once qualify the referral: one reward, clawed back only by that purchase', async () => {
-    const a = await api.loginMember('ref-race-a')
-    const b = (await devLogin('ref-race-b', await inviteCodeOf(a))).body as MemberLoginResponse
-    const token = await scan(api, b, manager)
-    const receipts = Array.from({ length: 20 }, (_, i) => `REF-RACE-${i}`)
-    const results = await Promise.all(
-      receipts.map((receiptNo) => award(api, manager, { scanToken: token, receiptNo, amountFen: 10_00 })),
-    )
-    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200))
-    expect(await balance(a)).toBe(W + 200)
-    const ref = (await referralModels(api.conn).Referral.findById(b.member.memberId).lean())!
-    expect(ref).toMatchObject({ status: 'rewarded', inviterRewardPoints: 200 })
-    // reversing a purchase that did not qualify changes nothing; the qualifying one claws the reward back
-    const other = receipts.find((r) => `RF:${r}` !== ref.qualifyingPurchase)!
-    await api.http.post(`/api/staff/purchases/${other}/reverse`).set(bearer(manager)).send({ reason: 'refund' })
-    expect(await balance(a)).toBe(W + 200)
-    const qualifying = ref.qualifyingPurchase!.slice('RF:'.length)
-    const refunds = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        api.http.post(`/api/staff/purchases/${qualifying}/reverse`).set(bearer(manager)).send({ reason: 'refund' }),
-      ),
-    )
-    expect(refunds.filter((r) => r.status === 200 && !r.body.repeat)).toHaveLength(1)
-    expect(await balance(a)).toBe(W)
-    expect((await invites(a)).body.friends[0].status).toBe('reversed')
-    expect((await api.ctx.jobs.replayCheck()).differences).toEqual([])
-  })
-
-  it('reopens a round whose qualifying purchase is refunded before the reward: the next purchase qualifies', async () => {
-    await api.ctx.services.rules.replace({ referral: { inviterDailyCap: 0 } })
-    try {
-      const a = await api.loginMember('ref-reopen-a')
-      const b = (await devLogin('ref-reopen-b', await inviteCodeOf(a))).body as MemberLoginResponse
-      await award(api, manager, { scanToken: await scan(api, b, manager), receiptNo: 'REF-RO1', amountFen: 10_00 })
-      expect((await invites(a)).body.friends[0].status).toBe('capped')
-      await api.http.post('/api/staff/purchases/REF-RO1/reverse').set(bearer(manager)).send({ reason: 'refund' })
-      expect((await invites(a)).body.friends[0].status).toBe('registered')
-      await api.ctx.services.rules.replace({ referral: { inviterDailyCap: 5 } })
-      await award(api, manager, { scanToken: await scan(api, b, manager), receiptNo: 'REF-RO2', amountFen: 10_00 })
-      expect((await invites(a)).body.friends[0]).toMatchObject({ status: 'rewarded', rewardPoints: 200 })
+  it(
+    'lets one of 20 first purchases at once qualify the ' + 'referral: one reward, clawed back only by that purchase',
+    async () => {
+      const a = await api.loginMember('ref-race-a')
+      const b = (await devLogin('ref-race-b', await inviteCodeOf(a))).body as MemberLoginResponse
+      const token = await scan(api, b, manager)
+      const receipts = Array.from({ length: 20 }, (_, i) => `REF-RACE-${i}`)
+      const results = await Promise.all(
+        receipts.map((receiptNo) => award(api, manager, { scanToken: token, receiptNo, amountFen: 10_00 })),
+      )
+      expect(results.map((r) => r.status)).toEqual(Array(20).fill(200))
       expect(await balance(a)).toBe(W + 200)
-    } finally {
-      await api.ctx.services.rules.replace({ referral: { inviterDailyCap: 5 } })
-    }
-  })
+      const ref = (await referralModels(api.conn).Referral.findById(b.member.memberId).lean())!
+      expect(ref).toMatchObject({ status: 'rewarded', inviterRewardPoints: 200 })
+      // reversing a purchase that did not qualify changes nothing; the qualifying one claws the reward back
+      const other = receipts.find((r) => `RF:${r}` !== ref.qualifyingPurchase)!
+      await api.http.post(`/api/staff/purchases/${other}/reverse`).set(bearer(manager)).send({ reason: 'refund' })
+      expect(await balance(a)).toBe(W + 200)
+      const qualifying = ref.qualifyingPurchase!.slice('RF:'.length)
+      const refunds = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          api.http.post(`/api/staff/purchases/${qualifying}/reverse`).set(bearer(manager)).send({ reason: 'refund' }),
+        ),
+      )
+      expect(refunds.filter((r) => r.status === 200 && !r.body.repeat)).toHaveLength(1)
+      expect(await balance(a)).toBe(W)
+      expect((await invites(a)).body.friends[0].status).toBe('reversed')
+      expect((await api.ctx.jobs.replayCheck()).differences).toEqual([])
+    },
+  )
+
+  it(
+    'reopens a round whose qualifying purchase is refunded ' + 'before the reward: the next purchase qualifies',
+    async () => {
+      await api.ctx.services.rules.replace({ referral: { inviterDailyCap: 0 } })
+      try {
+        const a = await api.loginMember('ref-reopen-a')
+        const b = (await devLogin('ref-reopen-b', await inviteCodeOf(a))).body as MemberLoginResponse
+        await award(api, manager, { scanToken: await scan(api, b, manager), receiptNo: 'REF-RO1', amountFen: 10_00 })
+        expect((await invites(a)).body.friends[0].status).toBe('capped')
+        await api.http.post('/api/staff/purchases/REF-RO1/reverse').set(bearer(manager)).send({ reason: 'refund' })
+        expect((await invites(a)).body.friends[0].status).toBe('registered')
+        await api.ctx.services.rules.replace({ referral: { inviterDailyCap: 5 } })
+        await award(api, manager, { scanToken: await scan(api, b, manager), receiptNo: 'REF-RO2', amountFen: 10_00 })
+        expect((await invites(a)).body.friends[0]).toMatchObject({ status: 'rewarded', rewardPoints: 200 })
+        expect(await balance(a)).toBe(W + 200)
+      } finally {
+        await api.ctx.services.rules.replace({ referral: { inviterDailyCap: 5 } })
+      }
+    },
+  )
 })

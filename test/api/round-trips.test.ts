@@ -39,7 +39,8 @@ it('check-in, purchase award and coupon claim stay within their round-trip budge
       .set(bearer(operator))
       .send(templateInput({ stock: null, perMemberLimit: 5 }))
   ).body._id as string
-  // First uses warm the process (rules, store, template caches); the counted requests are a member's first of each kind.
+  // First uses warm the process (rules, store, template caches); the counted requests are a member's
+  // first of each kind.
   await api.http.post('/api/me/checkin').set(bearer(warm.accessToken)).send({})
   await award(api, clerk, { scanToken: await scan(api, warm, clerk), receiptNo: 'RT-0', amountFen: 123_00 })
   await api.http.post(`/api/coupons/${template}/claim`).set(bearer(warm.accessToken)).send()
@@ -113,35 +114,38 @@ it('check-in, purchase award and coupon claim stay within their round-trip budge
   expect(card).toEqual(['ledger_entries.findOne'])
 })
 
-it('an award served by another process than the scan reads no member row: the scan token carries the wallet head', async () => {
-  // Another server process on the same database: its own caches, the same keys.
-  const { app } = createApp({
-    config: api.config,
-    conn: api.conn,
-    wechat: createWechatClient(api.config.wechat, api.conn),
-    logger: pino({ level: 'silent' }),
-    now: api.clock.now,
-  })
-  const server = app.listen(0, '127.0.0.1')
-  await new Promise<void>((resolve) => server.once('listening', resolve))
-  try {
-    const elsewhere = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
-    const clerk = (await api.loginStaff('rt-clerk-2', 'manager', 'RT')).accessToken
-    const [warm, member] = await Promise.all([api.loginMember('rt-warm-2'), api.loginMember('rt-member-2')])
-    const awardThere = (scanToken: string, receiptNo: string) =>
-      elsewhere.post('/api/staff/purchases').set(bearer(clerk)).send({ scanToken, receiptNo, amountFen: 45_00 })
-    await awardThere(await scan(api, warm, clerk), 'RT-E0') // warms that process (rules, store, the till's lease)
-    const scanToken = await scan(api, member, clerk)
-    const purchase = await roundTrips(() => awardThere(scanToken, 'RT-E1'))
-    expect(purchase).toEqual([
-      'daily_totals.insertOne',
-      'purchases.insertOne',
-      'ledger_entries.insertOne',
-      'purchases.updateOne',
-      'staff_audit.insertOne',
-    ])
-  } finally {
-    server.closeAllConnections()
-    await new Promise((resolve) => server.close(resolve))
-  }
-})
+it(
+  'an award served by another process than the scan reads ' + 'no member row: the scan token carries the wallet head',
+  async () => {
+    // Another server process on the same database: its own caches, the same keys.
+    const { app } = createApp({
+      config: api.config,
+      conn: api.conn,
+      wechat: createWechatClient(api.config.wechat, api.conn),
+      logger: pino({ level: 'silent' }),
+      now: api.clock.now,
+    })
+    const server = app.listen(0, '127.0.0.1')
+    await new Promise<void>((resolve) => server.once('listening', resolve))
+    try {
+      const elsewhere = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+      const clerk = (await api.loginStaff('rt-clerk-2', 'manager', 'RT')).accessToken
+      const [warm, member] = await Promise.all([api.loginMember('rt-warm-2'), api.loginMember('rt-member-2')])
+      const awardThere = (scanToken: string, receiptNo: string) =>
+        elsewhere.post('/api/staff/purchases').set(bearer(clerk)).send({ scanToken, receiptNo, amountFen: 45_00 })
+      await awardThere(await scan(api, warm, clerk), 'RT-E0') // warms that process (rules, store, the till's lease)
+      const scanToken = await scan(api, member, clerk)
+      const purchase = await roundTrips(() => awardThere(scanToken, 'RT-E1'))
+      expect(purchase).toEqual([
+        'daily_totals.insertOne',
+        'purchases.insertOne',
+        'ledger_entries.insertOne',
+        'purchases.updateOne',
+        'staff_audit.insertOne',
+      ])
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
+  },
+)

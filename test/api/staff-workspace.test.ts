@@ -63,7 +63,8 @@ describe('workspace views', () => {
     const m = await api.loginMember('ws-member')
     await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'WS-1', amountFen: 123_45 })
     await award(api, clerk2, { scanToken: await scan(api, m, clerk2), receiptNo: 'WS-2', amountFen: 500_00 })
-    await award(api, clerk2, { scanToken: await scan(api, m, clerk2), receiptNo: 'WS-3', amountFen: 20_000_00 }) // needs approval
+    // needs approval
+    await award(api, clerk2, { scanToken: await scan(api, m, clerk2), receiptNo: 'WS-3', amountFen: 20_000_00 })
 
     await staffModel(api.conn).updateOne({ _id: 'ws-clerk' }, { $set: { displayName: '王小明' } })
     const mine = await api.http.get('/api/staff/operations/today').set(bearer(clerk))

@@ -200,47 +200,53 @@ describe('a coupon: redeem and undo raced by several clerks', () => {
     return redeemed
   }
 
-  it('ends every round with the member, the till and the records agreeing; an undone coupon redeems again once', async () => {
-    const tid = await createTemplate(api, operator, { stock: null, perMemberLimit: 10 })
-    const m = await api.loginMember('coupon-racer')
-    const tokens = [clerk, clerkB, manager, managerB]
-    for (let round = 0; round < 6; round++) {
+  it(
+    'ends every round with the member, the till and the ' + 'records agreeing; an undone coupon redeems again once',
+    async () => {
+      const tid = await createTemplate(api, operator, { stock: null, perMemberLimit: 10 })
+      const m = await api.loginMember('coupon-racer')
+      const tokens = [clerk, clerkB, manager, managerB]
+      for (let round = 0; round < 6; round++) {
+        const coupon = (await claim(api, m.accessToken, tid)).body
+        const code = await couponCode(m.accessToken, coupon.couponId)
+        expect((await redeem(clerk, code)).status).toBe(200)
+        // undos and fresh redemptions of the same coupon, all at once
+        const results = await Promise.all(
+          Array.from({ length: 24 }, (_, i) =>
+            i % 2 === 0 ? undo(tokens[(i / 2) % 4]!, coupon.couponId) : redeem(tokens[(i + round) % 4]!, code),
+          ),
+        )
+        for (const r of results) expect(r.status).toBeLessThan(500)
+        const redeemed = await expectCouponViewsAgree(m.accessToken, coupon.couponId, code)
+        if (!redeemed) {
+          // undone: it redeems again exactly once
+          const again = await Promise.all(tokens.map((t) => redeem(t, code)))
+          expect(again.filter((r) => r.status === 200 && !r.body.repeat)).toHaveLength(1)
+          expect(await expectCouponViewsAgree(m.accessToken, coupon.couponId, code)).toBe(true)
+        }
+      }
+    },
+  )
+
+  it(
+    'converges when an undo is paused between its insert ' + 'and its cache write while the coupon is redeemed again',
+    async () => {
+      const tid = await createTemplate(api, operator, { stock: null })
+      const m = await api.loginMember('coupon-paused')
       const coupon = (await claim(api, m.accessToken, tid)).body
       const code = await couponCode(m.accessToken, coupon.couponId)
-      expect((await redeem(clerk, code)).status).toBe(200)
-      // undos and fresh redemptions of the same coupon, all at once
-      const results = await Promise.all(
-        Array.from({ length: 24 }, (_, i) =>
-          i % 2 === 0 ? undo(tokens[(i / 2) % 4]!, coupon.couponId) : redeem(tokens[(i + round) % 4]!, code),
-        ),
-      )
-      for (const r of results) expect(r.status).toBeLessThan(500)
-      const redeemed = await expectCouponViewsAgree(m.accessToken, coupon.couponId, code)
-      if (!redeemed) {
-        // undone: it redeems again exactly once
-        const again = await Promise.all(tokens.map((t) => redeem(t, code)))
-        expect(again.filter((r) => r.status === 200 && !r.body.repeat)).toHaveLength(1)
-        expect(await expectCouponViewsAgree(m.accessToken, coupon.couponId, code)).toBe(true)
-      }
-    }
-  })
-
-  it('converges when an undo is paused between its insert and its cache write while the coupon is redeemed again', async () => {
-    const tid = await createTemplate(api, operator, { stock: null })
-    const m = await api.loginMember('coupon-paused')
-    const coupon = (await claim(api, m.accessToken, tid)).body
-    const code = await couponCode(m.accessToken, coupon.couponId)
-    await redeem(clerk, code)
-    const { reached, release } = pauseAfterClaim((row) => row._id.endsWith(':undo1'))
-    const undone = undo(clerk, coupon.couponId).then((r) => r)
-    await reached
-    // the undo's row is in: a second clerk redeems the coupon again before the undo writes the coupon
-    const again = await redeem(clerkB, code)
-    expect(again.status).toBe(200)
-    release()
-    expect((await undone).status).toBe(200)
-    expect(await expectCouponViewsAgree(m.accessToken, coupon.couponId, code)).toBe(true)
-  })
+      await redeem(clerk, code)
+      const { reached, release } = pauseAfterClaim((row) => row._id.endsWith(':undo1'))
+      const undone = undo(clerk, coupon.couponId).then((r) => r)
+      await reached
+      // the undo's row is in: a second clerk redeems the coupon again before the undo writes the coupon
+      const again = await redeem(clerkB, code)
+      expect(again.status).toBe(200)
+      release()
+      expect((await undone).status).toBe(200)
+      expect(await expectCouponViewsAgree(m.accessToken, coupon.couponId, code)).toBe(true)
+    },
+  )
 
   it('repairs a coupon whose redeeming writer crashed after its insert (on read, and by the sweeper)', async () => {
     const tid = await createTemplate(api, operator, { stock: null })

@@ -58,7 +58,8 @@ describe('member vs non-member sales', () => {
 
     // 1,000 yuan over 10 receipts, of which members: 400 yuan over 2.
     expect((await report(manager, { day: '2026-10-15', totalSalesFen: 900_00, receipts: 9 })).status).toBe(200)
-    expect((await report(manager, { day: '2026-10-15', totalSalesFen: 1000_00, receipts: 10 })).status).toBe(200) // a correction replaces it
+    // a correction replaces it
+    expect((await report(manager, { day: '2026-10-15', totalSalesFen: 1000_00, receipts: 10 })).status).toBe(200)
     const daily = (await api.http.get('/api/staff/store/daily').set(bearer(manager))).body
     expect(daily.declared).toMatchObject({ totalSalesFen: 1000_00, receipts: 10, reportedBy: 'ss-manager' })
 

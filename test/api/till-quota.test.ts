@@ -64,7 +64,8 @@ it('leases about twenty receipts at a time when the caps are far away: a crash s
 
 it('refuses what would pass a cap and leaves the row as it was; a smaller receipt still fits', async () => {
   const quota = new TillQuota(dailyTotalModel(conn))
-  expect(await quota.take('till-c', 'till-c:d1', 'h10', 395_00, caps)).toBe(true) // larger than a twentieth: leased exactly
+  // larger than a twentieth: leased exactly
+  expect(await quota.take('till-c', 'till-c:d1', 'h10', 395_00, caps)).toBe(true)
   const before = await leases('till-c:d1')
   expect(await quota.take('till-c', 'till-c:d1', 'h10', 6_00, caps)).toBe(false)
   expect(await leases('till-c:d1')).toEqual(before)

@@ -129,66 +129,73 @@ describe('a payment earns once, by the till rules, keyed by transaction_id', () 
 })
 
 describe('cost', () => {
-  it('a new payment is 9 database calls, each by `_id` (no scans: FerretDB serves only those from an index)', async () => {
-    await wechatMember(w, 'o-cost')
-    await w.pay.deliver(w.paymentUrl, payment(w, '4200000000000000070', 'o-cost', 1_000)) // warms the caches
-    const n = payment(w, '4200000000000000071', 'o-cost', 12_000)
-    const { result, calls } = await databaseCalls(() => w.pay.deliver(w.paymentUrl, n))
-    expect(result.status).toBe(204)
-    expect(calls).toEqual([
-      'wxpay_nonces.insertOne',
-      'wxpay_merchants.findOne',
-      'member_identities.findOne',
-      'purchase_keys.insertOne',
-      'purchases.insertOne',
-      'ledger_entries.insertOne',
-      'purchases.updateOne',
-      'wxpay_syncs.insertOne',
-      'wxpay_refund_slots.findOne',
-    ])
-  })
+  it(
+    'a new payment is 9 database calls, each by `_id` ' + '(no scans: FerretDB serves only those from an index)',
+    async () => {
+      await wechatMember(w, 'o-cost')
+      await w.pay.deliver(w.paymentUrl, payment(w, '4200000000000000070', 'o-cost', 1_000)) // warms the caches
+      const n = payment(w, '4200000000000000071', 'o-cost', 12_000)
+      const { result, calls } = await databaseCalls(() => w.pay.deliver(w.paymentUrl, n))
+      expect(result.status).toBe(204)
+      expect(calls).toEqual([
+        'wxpay_nonces.insertOne',
+        'wxpay_merchants.findOne',
+        'member_identities.findOne',
+        'purchase_keys.insertOne',
+        'purchases.insertOne',
+        'ledger_entries.insertOne',
+        'purchases.updateOne',
+        'wxpay_syncs.insertOne',
+        'wxpay_refund_slots.findOne',
+      ])
+    },
+  )
 })
 
 describe('after a crash', () => {
-  it('between recording a payment and posting it: the sweeper and WeChat retrying at once post it once, and sync it', async () => {
-    const m = await wechatMember(w, 'o-crash')
-    const start = await balanceOf(w.api, m)
-    const txn = '4200000000000000060'
-    const at = new Date(w.api.clock.now().getTime() - 120_000)
-    // What recordPurchase had written when the process died: the key, then the purchase row.
-    await purchaseKeyModel(w.api.conn).collection.insertOne({
-      _id: `txn:${txn}`,
-      purchaseId: `wx:${txn}`,
-      channel: 'wechat_pay',
-      at,
-    } as never)
-    await purchaseModel(w.api.conn).collection.insertOne({
-      _id: `wx:${txn}`,
-      storeId: 'WX1',
-      receiptNo: txn,
-      memberId: m.member.memberId,
-      amountFen: 7_000,
-      staffId: 'wechat_pay',
-      status: 'posting',
-      points: 0,
-      entryId: null,
-      approvedBy: null,
-      reversedBy: null,
-      reversalReason: null,
-      flags: [],
-      createdAt: at,
-      postedAt: null,
-      channel: 'wechat_pay',
-      transactionId: txn,
-    } as never)
-    await Promise.all([
-      w.api.ctx.jobs.sweepPurchases(w.api.clock.now()),
-      ...Array.from({ length: 5 }, () => w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-crash', 7_000))),
-    ])
-    expect(await entriesFor(w, `purchase:wx:${txn}`)).toHaveLength(1)
-    expect(await balanceOf(w.api, m)).toBe(start + 70)
-    expect(await wechatPayModels(w.api.conn).Sync.countDocuments({ _id: txn })).toBe(1)
-  })
+  it(
+    'between recording a payment and posting it: the sweeper ' +
+      'and WeChat retrying at once post it once, and sync it',
+    async () => {
+      const m = await wechatMember(w, 'o-crash')
+      const start = await balanceOf(w.api, m)
+      const txn = '4200000000000000060'
+      const at = new Date(w.api.clock.now().getTime() - 120_000)
+      // What recordPurchase had written when the process died: the key, then the purchase row.
+      await purchaseKeyModel(w.api.conn).collection.insertOne({
+        _id: `txn:${txn}`,
+        purchaseId: `wx:${txn}`,
+        channel: 'wechat_pay',
+        at,
+      } as never)
+      await purchaseModel(w.api.conn).collection.insertOne({
+        _id: `wx:${txn}`,
+        storeId: 'WX1',
+        receiptNo: txn,
+        memberId: m.member.memberId,
+        amountFen: 7_000,
+        staffId: 'wechat_pay',
+        status: 'posting',
+        points: 0,
+        entryId: null,
+        approvedBy: null,
+        reversedBy: null,
+        reversalReason: null,
+        flags: [],
+        createdAt: at,
+        postedAt: null,
+        channel: 'wechat_pay',
+        transactionId: txn,
+      } as never)
+      await Promise.all([
+        w.api.ctx.jobs.sweepPurchases(w.api.clock.now()),
+        ...Array.from({ length: 5 }, () => w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-crash', 7_000))),
+      ])
+      expect(await entriesFor(w, `purchase:wx:${txn}`)).toHaveLength(1)
+      expect(await balanceOf(w.api, m)).toBe(start + 70)
+      expect(await wechatPayModels(w.api.conn).Sync.countDocuments({ _id: txn })).toBe(1)
+    },
+  )
 })
 
 describe('after a crash between keeping a refund and applying it', () => {
@@ -272,24 +279,28 @@ describe('payments nobody can be matched to wait for an operator', () => {
     expect(after.body.items.map((i: { transactionId: string }) => i.transactionId)).not.toContain(txn)
   })
 
-  it('unknown merchant and unknown payer: mapping keeps it queued for the payer; a retry after they log in earns it once', async () => {
-    const txn = '4200000000000000045'
-    expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-later', 6_000, '1900000998'))).status).toBe(204)
-    await w.api.addStore('WX3', '三店')
-    await w.api.http.put('/api/ops/wechat-pay/merchants/1900000998').set(bearer(w.operator)).send({ storeId: 'WX3' })
-    const queue = await w.api.http.get('/api/ops/wechat-pay/unmapped').set(bearer(w.operator))
-    expect(queue.body.items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ transactionId: txn, reason: 'unknown_member' })]),
-    )
-    const retry = () => w.api.http.post(`/api/ops/wechat-pay/unmapped/${txn}/retry`).set(bearer(w.operator)).send({})
-    expect((await retry()).body).toEqual({ transactionId: txn, outcome: 'queued', reason: 'unknown_member' })
-    const m = await wechatMember(w, 'o-later')
-    const start = await balanceOf(w.api, m)
-    expect((await retry()).body).toEqual({ transactionId: txn, outcome: 'earned', reason: null })
-    expect((await retry()).status).toBe(404)
-    expect(await entriesFor(w, `purchase:wx:${txn}`)).toHaveLength(1)
-    expect(await balanceOf(w.api, m)).toBe(start + 60)
-  })
+  it(
+    'unknown merchant and unknown payer: mapping keeps it queued ' +
+      'for the payer; a retry after they log in earns it once',
+    async () => {
+      const txn = '4200000000000000045'
+      expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-later', 6_000, '1900000998'))).status).toBe(204)
+      await w.api.addStore('WX3', '三店')
+      await w.api.http.put('/api/ops/wechat-pay/merchants/1900000998').set(bearer(w.operator)).send({ storeId: 'WX3' })
+      const queue = await w.api.http.get('/api/ops/wechat-pay/unmapped').set(bearer(w.operator))
+      expect(queue.body.items).toEqual(
+        expect.arrayContaining([expect.objectContaining({ transactionId: txn, reason: 'unknown_member' })]),
+      )
+      const retry = () => w.api.http.post(`/api/ops/wechat-pay/unmapped/${txn}/retry`).set(bearer(w.operator)).send({})
+      expect((await retry()).body).toEqual({ transactionId: txn, outcome: 'queued', reason: 'unknown_member' })
+      const m = await wechatMember(w, 'o-later')
+      const start = await balanceOf(w.api, m)
+      expect((await retry()).body).toEqual({ transactionId: txn, outcome: 'earned', reason: null })
+      expect((await retry()).status).toBe(404)
+      expect(await entriesFor(w, `purchase:wx:${txn}`)).toHaveLength(1)
+      expect(await balanceOf(w.api, m)).toBe(start + 60)
+    },
+  )
 
   it('an unknown openid is queued, nothing posted', async () => {
     const txn = '4200000000000000050'

@@ -192,56 +192,60 @@ describe('one purchase reported by the till and by 商圈 is paid once', () => {
 })
 
 describe('after a channel died between claiming the payment and recording it', () => {
-  it("the till's purchase is written from its key by the 商圈 notification and earns once; the till's retry repeats it", async () => {
-    const m = await wechatMember(w, 'o-till-crash')
-    const start = await balanceOf(w.api, m)
-    const txn = '4200000000000000230'
-    const at = w.api.clock.now()
-    const tillPurchase = {
-      _id: 'WX1:WX-T9',
-      storeId: 'WX1',
-      receiptNo: 'WX-T9',
-      memberId: m.member.memberId,
-      amountFen: 25_000,
-      staffId: 'wxpay-clerk',
-      status: 'posting',
-      points: 0,
-      entryId: null,
-      approvedBy: null,
-      reversedBy: null,
-      reversalReason: null,
-      flags: [],
-      createdAt: at,
-      postedAt: null,
-      channel: 'till',
-      transactionId: txn,
-    }
-    // What the till's award had written when its process died: the key, carrying the purchase row.
-    await purchaseKeyModel(w.api.conn).collection.insertOne({
-      _id: `txn:${txn}`,
-      purchaseId: 'WX1:WX-T9',
-      channel: 'till',
-      at,
-      purchase: tillPurchase,
-    } as never)
-    const results = await Promise.all(
-      Array.from({ length: 5 }, () => w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-till-crash', 25_000))),
-    )
-    expect(results.map((r) => r.status)).toEqual(Array(5).fill(204))
-    expect(await entriesFor(w, 'purchase:WX1:WX-T9')).toMatchObject([{ delta: 250 }])
-    expect(await entriesFor(w, `purchase:wx:${txn}`)).toHaveLength(0)
-    expect(await balanceOf(w.api, m)).toBe(start + 250)
-    const body = { scanToken: await scan(w.api, m, clerk), receiptNo: 'WX-T9', amountFen: 25_000, transactionId: txn }
-    const retry = await award(w.api, clerk, body as never)
-    expect(retry.body).toMatchObject({ status: 'posted', points: 250, purchaseId: 'WX1:WX-T9' })
-    expect(await balanceOf(w.api, m)).toBe(start + 250)
-    w.api.clock.advance(3_600_000)
-    await w.api.ctx.jobs.syncWechatPayPoints(w.api.clock.now())
-    expect(w.pay.syncs.find((s) => s.transaction_id === txn)).toMatchObject({
-      earn_points: true,
-      increased_points: 250,
-    })
-  })
+  it(
+    "the till's purchase is written from its key by the 商圈 " +
+      "notification and earns once; the till's retry repeats it",
+    async () => {
+      const m = await wechatMember(w, 'o-till-crash')
+      const start = await balanceOf(w.api, m)
+      const txn = '4200000000000000230'
+      const at = w.api.clock.now()
+      const tillPurchase = {
+        _id: 'WX1:WX-T9',
+        storeId: 'WX1',
+        receiptNo: 'WX-T9',
+        memberId: m.member.memberId,
+        amountFen: 25_000,
+        staffId: 'wxpay-clerk',
+        status: 'posting',
+        points: 0,
+        entryId: null,
+        approvedBy: null,
+        reversedBy: null,
+        reversalReason: null,
+        flags: [],
+        createdAt: at,
+        postedAt: null,
+        channel: 'till',
+        transactionId: txn,
+      }
+      // What the till's award had written when its process died: the key, carrying the purchase row.
+      await purchaseKeyModel(w.api.conn).collection.insertOne({
+        _id: `txn:${txn}`,
+        purchaseId: 'WX1:WX-T9',
+        channel: 'till',
+        at,
+        purchase: tillPurchase,
+      } as never)
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-till-crash', 25_000))),
+      )
+      expect(results.map((r) => r.status)).toEqual(Array(5).fill(204))
+      expect(await entriesFor(w, 'purchase:WX1:WX-T9')).toMatchObject([{ delta: 250 }])
+      expect(await entriesFor(w, `purchase:wx:${txn}`)).toHaveLength(0)
+      expect(await balanceOf(w.api, m)).toBe(start + 250)
+      const body = { scanToken: await scan(w.api, m, clerk), receiptNo: 'WX-T9', amountFen: 25_000, transactionId: txn }
+      const retry = await award(w.api, clerk, body as never)
+      expect(retry.body).toMatchObject({ status: 'posted', points: 250, purchaseId: 'WX1:WX-T9' })
+      expect(await balanceOf(w.api, m)).toBe(start + 250)
+      w.api.clock.advance(3_600_000)
+      await w.api.ctx.jobs.syncWechatPayPoints(w.api.clock.now())
+      expect(w.pay.syncs.find((s) => s.transaction_id === txn)).toMatchObject({
+        earn_points: true,
+        increased_points: 250,
+      })
+    },
+  )
 })
 
 describe("WeChat's retry schedule, replayed on a compressed clock", () => {

@@ -215,7 +215,10 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
     const outcomes: Record<string, number> = {}
     const earned: string[] = []
     const spent: string[] = []
-    /** receipts held for approval (the till's, above the threshold); decided by approvals, rejections and undos raced */
+    /**
+     * receipts held for approval (the till's, above the threshold); decided by approvals, rejections and
+     * undos raced
+     */
     const held: string[] = []
     /** members' coupons, and how to get each one's code */
     const couponsOf = async (m: { token: string }) =>

@@ -114,144 +114,148 @@ async function login(path: string, body: unknown): Promise<string> {
 type Plan = { id: string; amountFen: number; action: 'approve' | 'reject'; editTo: number | null; undo: boolean }
 
 describe('chaos: receipt-photo decisions while the server is killed', () => {
-  it(`${RECEIPTS} receipts decided by ${DESKS} desks with repeats and undos, ${KILLS} kills: each posts once`, async () => {
-    const members = await Promise.all(
-      Array.from({ length: Math.ceil(RECEIPTS / 9) }, (_, i) =>
-        login('/api/auth/dev-login', { devUser: `chaos-rp-${i}` }),
-      ),
-    )
-    const desks = await Promise.all(
-      Array.from({ length: DESKS }, (_, d) =>
-        login('/api/staff/auth/login', { username: `chaos-desk-${d}`, password: PASSWORD }),
-      ),
-    )
-    // Submissions first (3 per member per store per day: 9 per member over three stores).
-    const plans: Plan[] = []
-    for (let i = 0; i < RECEIPTS; i++) {
-      const token = members[Math.floor(i / 9)]!
-      const up = await call('POST', '/api/me/receipt-photos/uploads', token, { photo: PNG_1X1_DATA_URL })
-      const amountFen = 20_00 + Math.floor(Math.random() * 800_00)
-      const res = await call(
-        'POST',
-        '/api/me/receipt-photos',
-        token,
-        {
-          photoId: up.body.photoId,
-          storeId: `RP${i % 3}`,
-          receiptNo: `CH${i}`,
-          amountFen,
-          purchasedAt: new Date(Date.now() - 3600_000).toISOString(),
-        },
-        { 'Idempotency-Key': `chaos-rp-${i}` },
+  it(
+    `${RECEIPTS} receipts decided by ${DESKS} desks with ` + `repeats and undos, ${KILLS} kills: each posts once`,
+    async () => {
+      const members = await Promise.all(
+        Array.from({ length: Math.ceil(RECEIPTS / 9) }, (_, i) =>
+          login('/api/auth/dev-login', { devUser: `chaos-rp-${i}` }),
+        ),
       )
-      expect({ i, status: res.status }).toEqual({ i, status: 201 })
-      const approve = Math.random() < 0.75
-      plans.push({
-        id: res.body.submissionId as string,
-        amountFen,
-        action: approve ? 'approve' : 'reject',
-        editTo: approve && Math.random() < 0.3 ? amountFen - 5_00 : null,
-        undo: approve && Math.random() < 0.25,
-      })
-    }
-
-    // Each receipt's decision sent 1–3 times by different desks (the first desk's wins or repeats), undo after.
-    type Send = () => Promise<number>
-    const sends: Send[][] = plans.map((p) => {
-      const decide = (desk: string) => () =>
-        call(
+      const desks = await Promise.all(
+        Array.from({ length: DESKS }, (_, d) =>
+          login('/api/staff/auth/login', { username: `chaos-desk-${d}`, password: PASSWORD }),
+        ),
+      )
+      // Submissions first (3 per member per store per day: 9 per member over three stores).
+      const plans: Plan[] = []
+      for (let i = 0; i < RECEIPTS; i++) {
+        const token = members[Math.floor(i / 9)]!
+        const up = await call('POST', '/api/me/receipt-photos/uploads', token, { photo: PNG_1X1_DATA_URL })
+        const amountFen = 20_00 + Math.floor(Math.random() * 800_00)
+        const res = await call(
           'POST',
-          `/api/staff/receipt-photos/${p.id}/${p.action}`,
-          desk,
-          p.action === 'reject'
-            ? { reason: 'unreadable' }
-            : p.editTo
-              ? { amountFen: p.editTo, note: '按小票实付' }
-              : {},
-        ).then((r) => r.status)
-      const steps: Send[] = []
-      for (let k = 1 + Math.floor(Math.random() * 3); k > 0; k--) steps.push(decide(desks[(k * 7) % DESKS]!))
-      if (p.undo)
-        steps.push(() => call('POST', `/api/staff/receipt-photos/${p.id}/undo`, desks[0]!, {}).then((r) => r.status))
-      return steps
-    })
-    let next = 0
-    let done = false
-    const killer = (async () => {
-      for (let k = 1; k <= KILLS && !done; k++) {
-        const at = Math.floor((sends.length * (k - 0.5 + Math.random() * 0.5)) / (KILLS + 1))
-        while (!done && next < at) await new Promise((r) => setTimeout(r, 10))
-        if (done) break
-        await server.kill()
-        await server.start()
+          '/api/me/receipt-photos',
+          token,
+          {
+            photoId: up.body.photoId,
+            storeId: `RP${i % 3}`,
+            receiptNo: `CH${i}`,
+            amountFen,
+            purchasedAt: new Date(Date.now() - 3600_000).toISOString(),
+          },
+          { 'Idempotency-Key': `chaos-rp-${i}` },
+        )
+        expect({ i, status: res.status }).toEqual({ i, status: 201 })
+        const approve = Math.random() < 0.75
+        plans.push({
+          id: res.body.submissionId as string,
+          amountFen,
+          action: approve ? 'approve' : 'reject',
+          editTo: approve && Math.random() < 0.3 ? amountFen - 5_00 : null,
+          undo: approve && Math.random() < 0.25,
+        })
       }
-    })()
-    const statuses = new Map<number, number>()
-    await Promise.all(
-      Array.from({ length: DESKS }, async () => {
-        while (next < sends.length) {
-          for (const step of sends[next++]!) {
-            const status = await step()
-            statuses.set(status, (statuses.get(status) ?? 0) + 1)
-          }
+
+      // Each receipt's decision sent 1–3 times by different desks (the first desk's wins or repeats), undo after.
+      type Send = () => Promise<number>
+      const sends: Send[][] = plans.map((p) => {
+        const decide = (desk: string) => () =>
+          call(
+            'POST',
+            `/api/staff/receipt-photos/${p.id}/${p.action}`,
+            desk,
+            p.action === 'reject'
+              ? { reason: 'unreadable' }
+              : p.editTo
+                ? { amountFen: p.editTo, note: '按小票实付' }
+                : {},
+          ).then((r) => r.status)
+        const steps: Send[] = []
+        for (let k = 1 + Math.floor(Math.random() * 3); k > 0; k--) steps.push(decide(desks[(k * 7) % DESKS]!))
+        if (p.undo)
+          steps.push(() => call('POST', `/api/staff/receipt-photos/${p.id}/undo`, desks[0]!, {}).then((r) => r.status))
+        return steps
+      })
+      let next = 0
+      let done = false
+      const killer = (async () => {
+        for (let k = 1; k <= KILLS && !done; k++) {
+          const at = Math.floor((sends.length * (k - 0.5 + Math.random() * 0.5)) / (KILLS + 1))
+          while (!done && next < at) await new Promise((r) => setTimeout(r, 10))
+          if (done) break
+          await server.kill()
+          await server.start()
         }
-      }),
-    )
-    done = true
-    await killer
-    process.stdout.write(
-      `\nreceipt-photo chaos: ${RECEIPTS} receipts, ${server.kills} kills, answers ${JSON.stringify(Object.fromEntries(statuses))}\n`,
-    )
-    expect(server.kills).toBeGreaterThanOrEqual(KILLS)
-    // 200 for a decision (or its repeat by the same desk), 409 for another desk's losing repeat: never anything else
-    expect([...statuses.keys()].filter((s) => s !== 200 && s !== 409)).toEqual([])
+      })()
+      const statuses = new Map<number, number>()
+      await Promise.all(
+        Array.from({ length: DESKS }, async () => {
+          while (next < sends.length) {
+            for (const step of sends[next++]!) {
+              const status = await step()
+              statuses.set(status, (statuses.get(status) ?? 0) + 1)
+            }
+          }
+        }),
+      )
+      done = true
+      await killer
+      process.stdout.write(
+        `\nreceipt-photo chaos: ${RECEIPTS} receipts, ${server.kills} kills, ` +
+          `answers ${JSON.stringify(Object.fromEntries(statuses))}\n`,
+      )
+      expect(server.kills).toBeGreaterThanOrEqual(KILLS)
+      // 200 for a decision (or its repeat by the same desk), 409 for another desk's losing repeat: never anything else
+      expect([...statuses.keys()].filter((s) => s !== 200 && s !== 409)).toEqual([])
 
-    // The sweeper finishes what a kill left half-done (as the scheduler does 30 s after), then every read agrees.
-    await new Promise((r) => setTimeout(r, 31_000))
-    const operator = await (async () => {
-      await new StaffService(conn, {} as never).create({
-        username: 'chaos-operator',
-        password: PASSWORD,
-        displayName: '运营',
-        role: 'operator',
-        storeId: null,
-      })
-      return login('/api/staff/auth/login', { username: 'chaos-operator', password: PASSWORD })
-    })()
-    expect((await call('POST', '/api/ops/jobs/sweep-purchases', operator, {})).status).toBe(200)
+      // The sweeper finishes what a kill left half-done (as the scheduler does 30 s after), then every read agrees.
+      await new Promise((r) => setTimeout(r, 31_000))
+      const operator = await (async () => {
+        await new StaffService(conn, {} as never).create({
+          username: 'chaos-operator',
+          password: PASSWORD,
+          displayName: '运营',
+          role: 'operator',
+          storeId: null,
+        })
+        return login('/api/staff/auth/login', { username: 'chaos-operator', password: PASSWORD })
+      })()
+      expect((await call('POST', '/api/ops/jobs/sweep-purchases', operator, {})).status).toBe(200)
 
-    const { Entry } = ledgerModels(conn)
-    const entries = await Entry.find({}, { eventKey: 1, delta: 1, meta: 1 }).lean()
-    // Each posting's amount: the delta depends on the member's tier then (9 receipts can lift a member a tier).
-    const byKey = new Map<string, { delta: number; amountFen: number }[]>()
-    for (const e of entries)
-      byKey.set(e.eventKey, [
-        ...(byKey.get(e.eventKey) ?? []),
-        { delta: e.delta, amountFen: Number((e.meta as { amountFen?: number }).amountFen) },
-      ])
-    for (const p of plans) {
-      const view = (await call('GET', `/api/staff/receipt-photos/${p.id}`, desks[1]!)).body
-        .submission as ReceiptPhotoSubmission
-      const posted = byKey.get(`purchase:${p.id}`) ?? []
-      const reversed = byKey.get(`reversal:purchase:${p.id}`) ?? []
-      if (p.action === 'reject') {
-        expect({ id: p.id, status: view.status, posted }).toEqual({ id: p.id, status: 'rejected', posted: [] })
-        continue
+      const { Entry } = ledgerModels(conn)
+      const entries = await Entry.find({}, { eventKey: 1, delta: 1, meta: 1 }).lean()
+      // Each posting's amount: the delta depends on the member's tier then (9 receipts can lift a member a tier).
+      const byKey = new Map<string, { delta: number; amountFen: number }[]>()
+      for (const e of entries)
+        byKey.set(e.eventKey, [
+          ...(byKey.get(e.eventKey) ?? []),
+          { delta: e.delta, amountFen: Number((e.meta as { amountFen?: number }).amountFen) },
+        ])
+      for (const p of plans) {
+        const view = (await call('GET', `/api/staff/receipt-photos/${p.id}`, desks[1]!)).body
+          .submission as ReceiptPhotoSubmission
+        const posted = byKey.get(`purchase:${p.id}`) ?? []
+        const reversed = byKey.get(`reversal:purchase:${p.id}`) ?? []
+        if (p.action === 'reject') {
+          expect({ id: p.id, status: view.status, posted }).toEqual({ id: p.id, status: 'rejected', posted: [] })
+          continue
+        }
+        const amountFen = p.editTo ?? p.amountFen
+        expect({ id: p.id, postings: posted.length, amountFen: posted[0]?.amountFen }).toEqual({
+          id: p.id,
+          postings: 1,
+          amountFen,
+        })
+        expect({ id: p.id, reversed: reversed.map((r) => r.delta) }).toEqual({
+          id: p.id,
+          reversed: p.undo ? [-posted[0]!.delta] : [],
+        })
+        expect({ id: p.id, status: view.status }).toEqual({ id: p.id, status: p.undo ? 'undone' : 'approved' })
       }
-      const amountFen = p.editTo ?? p.amountFen
-      expect({ id: p.id, postings: posted.length, amountFen: posted[0]?.amountFen }).toEqual({
-        id: p.id,
-        postings: 1,
-        amountFen,
-      })
-      expect({ id: p.id, reversed: reversed.map((r) => r.delta) }).toEqual({
-        id: p.id,
-        reversed: p.undo ? [-posted[0]!.delta] : [],
-      })
-      expect({ id: p.id, status: view.status }).toEqual({ id: p.id, status: p.undo ? 'undone' : 'approved' })
-    }
-    expect(await purchaseModel(conn).countDocuments({ status: 'posting' })).toBe(0)
-    const report = await replayCheck(new LedgerService(conn, new MemberRepo(conn)))
-    expect(report.differences).toEqual([])
-  })
+      expect(await purchaseModel(conn).countDocuments({ status: 'posting' })).toBe(0)
+      const report = await replayCheck(new LedgerService(conn, new MemberRepo(conn)))
+      expect(report.differences).toEqual([])
+    },
+  )
 })

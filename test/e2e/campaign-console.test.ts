@@ -61,50 +61,53 @@ describe('campaigns in the operator console (Chromium)', () => {
     expect(errors).toEqual([])
   })
 
-  it('lists the member day with its budget, stops and resumes it, and simulates a draft double-points day', async () => {
-    const api = ctx.api()
-    await api.loginStaff('pts-op', 'operator', null)
-    const { page } = ctx.browser()
-    page.removeAllListeners('dialog')
-    page.on('dialog', (d) => void d.accept('收银系统故障'))
-    const errors = await openConsoleAs(api, ctx.browser(), 'pts-op', '#/campaigns')
-    const row = page.locator('[data-testid=points-campaign-row-member-day]')
-    await row.waitFor()
-    expect(await row.textContent()).toContain('每月 18 日')
-    expect(await row.locator('[data-testid=points-campaign-budget]').textContent()).toBe('不限')
+  it(
+    'lists the member day with its budget, stops and ' + 'resumes it, and simulates a draft double-points day',
+    async () => {
+      const api = ctx.api()
+      await api.loginStaff('pts-op', 'operator', null)
+      const { page } = ctx.browser()
+      page.removeAllListeners('dialog')
+      page.on('dialog', (d) => void d.accept('收银系统故障'))
+      const errors = await openConsoleAs(api, ctx.browser(), 'pts-op', '#/campaigns')
+      const row = page.locator('[data-testid=points-campaign-row-member-day]')
+      await row.waitFor()
+      expect(await row.textContent()).toContain('每月 18 日')
+      expect(await row.locator('[data-testid=points-campaign-budget]').textContent()).toBe('不限')
 
-    await row.locator('[data-testid=points-campaign-kill]').click()
-    await page.waitForFunction(
-      () =>
-        document.querySelector('[data-testid=points-campaign-row-member-day] [data-testid=points-campaign-status]')
-          ?.textContent === '已紧急停止',
-    )
-    expect(await row.textContent()).toContain('收银系统故障')
-    expect(
-      (
-        await api.http
-          .get('/api/ops/points-campaigns')
-          .set(bearer((await api.loginStaff('pts-op', 'operator', null)).accessToken))
-      ).body.items[0].status,
-    ).toBe('killed')
-    await screenshot(page, 'console-points-campaign-killed')
-    await row.locator('[data-testid=points-campaign-resume]').click()
-    await page.waitForFunction(
-      () =>
-        document.querySelector('[data-testid=points-campaign-row-member-day] [data-testid=points-campaign-status]')
-          ?.textContent !== '已紧急停止',
-    )
+      await row.locator('[data-testid=points-campaign-kill]').click()
+      await page.waitForFunction(
+        () =>
+          document.querySelector('[data-testid=points-campaign-row-member-day] [data-testid=points-campaign-status]')
+            ?.textContent === '已紧急停止',
+      )
+      expect(await row.textContent()).toContain('收银系统故障')
+      expect(
+        (
+          await api.http
+            .get('/api/ops/points-campaigns')
+            .set(bearer((await api.loginStaff('pts-op', 'operator', null)).accessToken))
+        ).body.items[0].status,
+      ).toBe('killed')
+      await screenshot(page, 'console-points-campaign-killed')
+      await row.locator('[data-testid=points-campaign-resume]').click()
+      await page.waitForFunction(
+        () =>
+          document.querySelector('[data-testid=points-campaign-row-member-day] [data-testid=points-campaign-status]')
+            ?.textContent !== '已紧急停止',
+      )
 
-    // The draft is checked against the rules contract before any request.
-    await page.fill('[data-testid=points-draft-multiplier]', 'abc')
-    await page.click('[data-testid=points-draft-simulate]')
-    expect(await page.textContent('[data-testid=points-campaign-message]')).toContain('倍率')
-    await page.fill('[data-testid=points-draft-multiplier]', '3')
-    await page.fill('[data-testid=points-draft-budget]', '5000')
-    await page.click('[data-testid=points-draft-simulate]')
-    await page.waitForSelector('[data-testid=points-simulation]')
-    expect(await page.textContent('[data-testid=points-simulation]')).toContain('未来 30 天有 ')
-    await screenshot(page, 'console-points-campaign-simulation')
-    expect(errors).toEqual([])
-  })
+      // The draft is checked against the rules contract before any request.
+      await page.fill('[data-testid=points-draft-multiplier]', 'abc')
+      await page.click('[data-testid=points-draft-simulate]')
+      expect(await page.textContent('[data-testid=points-campaign-message]')).toContain('倍率')
+      await page.fill('[data-testid=points-draft-multiplier]', '3')
+      await page.fill('[data-testid=points-draft-budget]', '5000')
+      await page.click('[data-testid=points-draft-simulate]')
+      await page.waitForSelector('[data-testid=points-simulation]')
+      expect(await page.textContent('[data-testid=points-simulation]')).toContain('未来 30 天有 ')
+      await screenshot(page, 'console-points-campaign-simulation')
+      expect(errors).toEqual([])
+    },
+  )
 })

@@ -201,85 +201,91 @@ describe('operator console: audit log and stores from the API (Chromium, 1280px)
     expect(errors).toEqual([])
   })
 
-  it('edits rules as a form in 元 and 倍 with Chinese messages per field; the JSON stays as the advanced tab', async () => {
-    const api = ctx.api()
-    await api.loginStaff('rules-e2e-op', 'operator', null)
-    const { page } = ctx.browser()
-    await page.goto(`${api.url}/admin#/dashboard`)
-    await page.waitForSelector('[data-testid=login-username], nav.sidebar')
-    if (await page.locator('[data-testid=nav-logout]').count()) await page.click('[data-testid=nav-logout]')
-    const errors = await openConsoleAs(api, ctx.browser(), 'rules-e2e-op', '#/rules')
-    await page.waitForSelector('[data-testid=rules-form]')
-    const before = (await api.ctx.services.rules.current()).earning
-    expect(await page.inputValue('[data-testid="rule-maxReceiptFen"]')).toBe(String(before.maxReceiptFen / 100))
+  it(
+    'edits rules as a form in 元 and 倍 with Chinese messages ' + 'per field; the JSON stays as the advanced tab',
+    async () => {
+      const api = ctx.api()
+      await api.loginStaff('rules-e2e-op', 'operator', null)
+      const { page } = ctx.browser()
+      await page.goto(`${api.url}/admin#/dashboard`)
+      await page.waitForSelector('[data-testid=login-username], nav.sidebar')
+      if (await page.locator('[data-testid=nav-logout]').count()) await page.click('[data-testid=nav-logout]')
+      const errors = await openConsoleAs(api, ctx.browser(), 'rules-e2e-op', '#/rules')
+      await page.waitForSelector('[data-testid=rules-form]')
+      const before = (await api.ctx.services.rules.current()).earning
+      expect(await page.inputValue('[data-testid="rule-maxReceiptFen"]')).toBe(String(before.maxReceiptFen / 100))
 
-    await page.fill('[data-testid="rule-pointsPerYuan"]', '-1')
-    expect(await page.textContent('[data-testid="rule-pointsPerYuan-error"]')).toBe('不能小于 0 积分')
-    expect(await page.textContent('[data-testid=rules-json-error]')).toContain(
-      '积分获取 · 每消费 1 元得：不能小于 0 积分',
-    )
-    expect(await page.isDisabled('[data-testid=rules-save]')).toBe(true)
-    await page.fill('[data-testid="rule-pointsPerYuan"]', '2')
-    await page.fill('[data-testid="rule-maxReceiptFen"]', '8888.5')
-    await page.fill('[data-testid="rule-undoWindowMinutes"]', '两小时')
-    expect(await page.textContent('[data-testid="rule-undoWindowMinutes-error"]')).toBe('请填写整数')
-    await page.fill('[data-testid="rule-undoWindowMinutes"]', '45')
-    await page.fill('[data-testid=rules-note]', '积分翻倍、小票上限调整')
-    await screenshot(page, 'console-rules-form')
-    await page.click('[data-testid=rules-save]')
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid=rules-result]')?.textContent?.includes('已保存'),
-    )
-    const after = (await api.ctx.services.rules.current()).earning
-    expect(after).toMatchObject({ pointsPerYuan: 2, maxReceiptFen: 888_850, undoWindowMinutes: 45 })
+      await page.fill('[data-testid="rule-pointsPerYuan"]', '-1')
+      expect(await page.textContent('[data-testid="rule-pointsPerYuan-error"]')).toBe('不能小于 0 积分')
+      expect(await page.textContent('[data-testid=rules-json-error]')).toContain(
+        '积分获取 · 每消费 1 元得：不能小于 0 积分',
+      )
+      expect(await page.isDisabled('[data-testid=rules-save]')).toBe(true)
+      await page.fill('[data-testid="rule-pointsPerYuan"]', '2')
+      await page.fill('[data-testid="rule-maxReceiptFen"]', '8888.5')
+      await page.fill('[data-testid="rule-undoWindowMinutes"]', '两小时')
+      expect(await page.textContent('[data-testid="rule-undoWindowMinutes-error"]')).toBe('请填写整数')
+      await page.fill('[data-testid="rule-undoWindowMinutes"]', '45')
+      await page.fill('[data-testid=rules-note]', '积分翻倍、小票上限调整')
+      await screenshot(page, 'console-rules-form')
+      await page.click('[data-testid=rules-save]')
+      await page.waitForFunction(() =>
+        document.querySelector('[data-testid=rules-result]')?.textContent?.includes('已保存'),
+      )
+      const after = (await api.ctx.services.rules.current()).earning
+      expect(after).toMatchObject({ pointsPerYuan: 2, maxReceiptFen: 888_850, undoWindowMinutes: 45 })
 
-    // tiers: the multiplier in 倍, stored per mille
-    await page.selectOption('[data-testid=rules-section-select]', 'tiers')
-    await page.fill('[data-testid="rule-1.multiplierPermille"]', '1.25')
-    await page.click('[data-testid=rules-save]')
-    await page.waitForFunction(() =>
-      document.querySelector('[data-testid=rules-result]')?.textContent?.includes('会员等级'),
-    )
-    expect((await api.ctx.services.rules.current()).tiers[1]!.multiplierPermille).toBe(1250)
-    await page.click('[data-testid=rules-tab-json]')
-    expect(JSON.parse(await page.inputValue('[data-testid=rules-editor]'))[1].multiplierPermille).toBe(1250)
-    expect(await fitsWidth(page)).toBe(true)
-    expect(errors).toEqual([])
-  })
+      // tiers: the multiplier in 倍, stored per mille
+      await page.selectOption('[data-testid=rules-section-select]', 'tiers')
+      await page.fill('[data-testid="rule-1.multiplierPermille"]', '1.25')
+      await page.click('[data-testid=rules-save]')
+      await page.waitForFunction(() =>
+        document.querySelector('[data-testid=rules-result]')?.textContent?.includes('会员等级'),
+      )
+      expect((await api.ctx.services.rules.current()).tiers[1]!.multiplierPermille).toBe(1250)
+      await page.click('[data-testid=rules-tab-json]')
+      expect(JSON.parse(await page.inputValue('[data-testid=rules-editor]'))[1].multiplierPermille).toBe(1250)
+      expect(await fitsWidth(page)).toBe(true)
+      expect(errors).toEqual([])
+    },
+  )
 
-  it('dashboard: change against the previous period, 暂无数据 for an empty median, store scope, Chinese tables', async () => {
-    const api = ctx.api()
-    await api.addStore('Z03', '测试餐厅')
-    await api.loginStaff('dash-e2e-op', 'operator', null)
-    await api.loginMember('dash-e2e-a')
-    const { page } = ctx.browser()
-    await page.goto(`${api.url}/admin#/dashboard`)
-    await page.waitForSelector('[data-testid=login-username], nav.sidebar')
-    if (await page.locator('[data-testid=nav-logout]').count()) await page.click('[data-testid=nav-logout]')
-    const errors = await openConsoleAs(api, ctx.browser(), 'dash-e2e-op', '#/dashboard')
-    const card = (key: string) => page.locator(`[data-testid=kpi-metric][data-key=${key}]`)
-    await card('members_new').waitFor()
-    await page.waitForFunction(
-      () => document.querySelector('[data-key=members_new] [data-testid=kpi-metric-change]')?.textContent,
-    )
-    expect(await card('members_new').locator('[data-testid=kpi-metric-change]').textContent()).toMatch(
-      /较上期|上期为 0|与上期持平/,
-    )
-    expect(await card('feedback_first_response').locator('.metric-value').textContent()).toBe('暂无数据')
-    const funnel = page.locator('[data-testid=kpi-table]', { hasText: '已首购' })
-    expect(await funnel.count()).toBe(1)
-    expect(await page.locator('[data-testid=kpi-table]', { hasText: 'registered' }).count()).toBe(0)
+  it(
+    'dashboard: change against the previous period, 暂无数据 ' + 'for an empty median, store scope, Chinese tables',
+    async () => {
+      const api = ctx.api()
+      await api.addStore('Z03', '测试餐厅')
+      await api.loginStaff('dash-e2e-op', 'operator', null)
+      await api.loginMember('dash-e2e-a')
+      const { page } = ctx.browser()
+      await page.goto(`${api.url}/admin#/dashboard`)
+      await page.waitForSelector('[data-testid=login-username], nav.sidebar')
+      if (await page.locator('[data-testid=nav-logout]').count()) await page.click('[data-testid=nav-logout]')
+      const errors = await openConsoleAs(api, ctx.browser(), 'dash-e2e-op', '#/dashboard')
+      const card = (key: string) => page.locator(`[data-testid=kpi-metric][data-key=${key}]`)
+      await card('members_new').waitFor()
+      await page.waitForFunction(
+        () => document.querySelector('[data-key=members_new] [data-testid=kpi-metric-change]')?.textContent,
+      )
+      expect(await card('members_new').locator('[data-testid=kpi-metric-change]').textContent()).toMatch(
+        /较上期|上期为 0|与上期持平/,
+      )
+      expect(await card('feedback_first_response').locator('.metric-value').textContent()).toBe('暂无数据')
+      const funnel = page.locator('[data-testid=kpi-table]', { hasText: '已首购' })
+      expect(await funnel.count()).toBe(1)
+      expect(await page.locator('[data-testid=kpi-table]', { hasText: 'registered' }).count()).toBe(0)
 
-    await page.selectOption('[data-testid=kpi-store]', 'Z03')
-    await page.click('[data-testid=kpi-submit]')
-    await page.waitForFunction(() => document.querySelector('.range-note')?.textContent?.includes('Z03 测试餐厅'))
-    expect(await card('member_sales').locator('[data-testid=kpi-metric-scope]').textContent()).toBe('按门店')
-    expect(await card('members_total').locator('[data-testid=kpi-metric-scope]').textContent()).toBe('全商场')
-    expect(await page.textContent('[data-testid=kpi-store-note]')).toContain('只影响')
-    expect(await fitsWidth(page)).toBe(true)
-    await screenshot(page, 'console-dashboard-compare')
-    expect(errors).toEqual([])
-  })
+      await page.selectOption('[data-testid=kpi-store]', 'Z03')
+      await page.click('[data-testid=kpi-submit]')
+      await page.waitForFunction(() => document.querySelector('.range-note')?.textContent?.includes('Z03 测试餐厅'))
+      expect(await card('member_sales').locator('[data-testid=kpi-metric-scope]').textContent()).toBe('按门店')
+      expect(await card('members_total').locator('[data-testid=kpi-metric-scope]').textContent()).toBe('全商场')
+      expect(await page.textContent('[data-testid=kpi-store-note]')).toContain('只影响')
+      expect(await fitsWidth(page)).toBe(true)
+      await screenshot(page, 'console-dashboard-compare')
+      expect(errors).toEqual([])
+    },
+  )
 
   it('stores and staff lists are on the DataTable and fit the screen', async () => {
     const api = ctx.api()

@@ -41,62 +41,66 @@ afterEach(() => {
 })
 
 describe('H5 invite a friend in Chromium', () => {
-  it("attributes a friend who opens the invite link, and shows the inviter reward after the friend's first purchase", async () => {
-    api.clock.runFrom(new Date())
-    const inviterPage = await newMemberPage()
-    await devLogin(inviterPage, api.url, 'e2e-inviter')
-    await inviterPage.click('.card-to-invite')
-    const code = (await text(inviterPage, '.invite-code')).replace(/\s/g, '')
-    expect(code).toMatch(/^[A-Z0-9]{4,16}$/)
-    const link = await text(inviterPage, '.invite-link')
-    expect(link).toBe(`${api.url}/?inviter=${code}`)
-    expect(await inviterPage.getAttribute('.invite-qr', 'data-text')).toBe(link)
-    await inviterPage.click('.invite-copy')
-    await inviterPage.waitForFunction(async (expected) => (await navigator.clipboard.readText()) === expected, link, {
-      timeout: 5_000,
-    })
-    await inviterPage.waitForSelector('.invite-empty')
-    await screenshot(inviterPage, 'invite-empty')
+  it(
+    'attributes a friend who opens the invite link, and shows ' +
+      "the inviter reward after the friend's first purchase",
+    async () => {
+      api.clock.runFrom(new Date())
+      const inviterPage = await newMemberPage()
+      await devLogin(inviterPage, api.url, 'e2e-inviter')
+      await inviterPage.click('.card-to-invite')
+      const code = (await text(inviterPage, '.invite-code')).replace(/\s/g, '')
+      expect(code).toMatch(/^[A-Z0-9]{4,16}$/)
+      const link = await text(inviterPage, '.invite-link')
+      expect(link).toBe(`${api.url}/?inviter=${code}`)
+      expect(await inviterPage.getAttribute('.invite-qr', 'data-text')).toBe(link)
+      await inviterPage.click('.invite-copy')
+      await inviterPage.waitForFunction(async (expected) => (await navigator.clipboard.readText()) === expected, link, {
+        timeout: 5_000,
+      })
+      await inviterPage.waitForSelector('.invite-empty')
+      await screenshot(inviterPage, 'invite-empty')
 
-    // The friend opens the link in their own browser and registers through the dev login.
-    const friendPage = await newMemberPage()
-    await devLogin(friendPage, link, 'e2e-friend')
-    expect(await text(friendPage, '.card-points')).toContain(
-      String(api.config.welcomeGift.points + DEFAULT_REFERRAL_RULES.inviteePoints),
-    )
-    const friend = await api.loginMember('e2e-friend')
-    expect(friend.isNewMember).toBe(false) // the browser login above created the member
-    const inviter = await api.loginMember('e2e-inviter')
-    const referral = await referralModels(api.conn).Referral.findById(friend.member.memberId).lean()
-    expect(referral).toMatchObject({ inviterId: inviter.member.memberId, status: 'registered' })
+      // The friend opens the link in their own browser and registers through the dev login.
+      const friendPage = await newMemberPage()
+      await devLogin(friendPage, link, 'e2e-friend')
+      expect(await text(friendPage, '.card-points')).toContain(
+        String(api.config.welcomeGift.points + DEFAULT_REFERRAL_RULES.inviteePoints),
+      )
+      const friend = await api.loginMember('e2e-friend')
+      expect(friend.isNewMember).toBe(false) // the browser login above created the member
+      const inviter = await api.loginMember('e2e-inviter')
+      const referral = await referralModels(api.conn).Referral.findById(friend.member.memberId).lean()
+      expect(referral).toMatchObject({ inviterId: inviter.member.memberId, status: 'registered' })
 
-    // The hash-route form of the link attributes too.
-    const hashPage = await newMemberPage()
-    await devLogin(hashPage, `${api.url}/#/pages/card/index?inviter=${code}`, 'e2e-friend-hash')
-    const hashFriend = await api.loginMember('e2e-friend-hash')
-    expect(await referralModels(api.conn).Referral.findById(hashFriend.member.memberId).lean()).toMatchObject({
-      inviterId: inviter.member.memberId,
-    })
+      // The hash-route form of the link attributes too.
+      const hashPage = await newMemberPage()
+      await devLogin(hashPage, `${api.url}/#/pages/card/index?inviter=${code}`, 'e2e-friend-hash')
+      const hashFriend = await api.loginMember('e2e-friend-hash')
+      expect(await referralModels(api.conn).Referral.findById(hashFriend.member.memberId).lean()).toMatchObject({
+        inviterId: inviter.member.memberId,
+      })
 
-    // A clerk records the friend's first purchase.
-    await api.addStore('EG1')
-    const clerk = await api.loginStaff('e2e-invite-clerk', 'clerk', 'EG1')
-    const awarded = await award(api, clerk.accessToken, {
-      scanToken: await scan(api, friend, clerk.accessToken),
-      receiptNo: 'E2E-INV-1',
-      amountFen: 66_00,
-    })
-    expect(awarded.status).toBe(200)
+      // A clerk records the friend's first purchase.
+      await api.addStore('EG1')
+      const clerk = await api.loginStaff('e2e-invite-clerk', 'clerk', 'EG1')
+      const awarded = await award(api, clerk.accessToken, {
+        scanToken: await scan(api, friend, clerk.accessToken),
+        receiptNo: 'E2E-INV-1',
+        amountFen: 66_00,
+      })
+      expect(awarded.status).toBe(200)
 
-    await inviterPage.reload()
-    await inviterPage.waitForSelector('.invite-friend[data-status="rewarded"]', { timeout: 20_000 })
-    expect(await text(inviterPage, '.invite-friend[data-status="rewarded"]')).toContain('已奖励')
-    expect(await text(inviterPage, '.invite-friend[data-status="registered"]')).toContain('已注册')
-    expect(await text(inviterPage, '.invite-totals__points')).toBe(String(DEFAULT_REFERRAL_RULES.inviterPoints))
-    expect((await text(inviterPage, '.invite-totals')).replace(/\s/g, '')).toContain('2人已邀请1人已首购')
-    expect(await balanceOf(api, inviter)).toBe(api.config.welcomeGift.points + DEFAULT_REFERRAL_RULES.inviterPoints)
-    await screenshot(inviterPage, 'invite-rewarded')
-  })
+      await inviterPage.reload()
+      await inviterPage.waitForSelector('.invite-friend[data-status="rewarded"]', { timeout: 20_000 })
+      expect(await text(inviterPage, '.invite-friend[data-status="rewarded"]')).toContain('已奖励')
+      expect(await text(inviterPage, '.invite-friend[data-status="registered"]')).toContain('已注册')
+      expect(await text(inviterPage, '.invite-totals__points')).toBe(String(DEFAULT_REFERRAL_RULES.inviterPoints))
+      expect((await text(inviterPage, '.invite-totals')).replace(/\s/g, '')).toContain('2人已邀请1人已首购')
+      expect(await balanceOf(api, inviter)).toBe(api.config.welcomeGift.points + DEFAULT_REFERRAL_RULES.inviterPoints)
+      await screenshot(inviterPage, 'invite-rewarded')
+    },
+  )
 })
 
 describe('H5 daily check-in in Chromium', () => {

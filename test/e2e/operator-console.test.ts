@@ -44,70 +44,73 @@ describe('operator console in Chromium', () => {
     expect(errors).toEqual([])
   })
 
-  it('searches a member, opens the detail with the ledger and tags, and saves a segment with its live count', async () => {
-    const api = ctx.api()
-    await api.addStore('OC')
-    await api.loginStaff('console-op', 'operator', null)
-    const manager = (await api.loginStaff('console-mgr', 'manager', 'OC')).accessToken
-    const m = await api.loginMember('console-insight')
-    await award(api, manager, { scanToken: await scan(api, m, manager), receiptNo: 'OC-INSIGHT', amountFen: 66_00 })
-    const memberId = m.member.memberId
-    const ticket = await api.http
-      .post('/api/me/feedback')
-      .set('Authorization', `Bearer ${m.accessToken}`)
-      .set('Idempotency-Key', 'oc-feedback-1')
-      .send({ category: 'parking', text: '停车场指示牌不清楚' })
-    expect([ticket.status, ticket.body.error]).toEqual([201, undefined])
+  it(
+    'searches a member, opens the detail with the ledger ' + 'and tags, and saves a segment with its live count',
+    async () => {
+      const api = ctx.api()
+      await api.addStore('OC')
+      await api.loginStaff('console-op', 'operator', null)
+      const manager = (await api.loginStaff('console-mgr', 'manager', 'OC')).accessToken
+      const m = await api.loginMember('console-insight')
+      await award(api, manager, { scanToken: await scan(api, m, manager), receiptNo: 'OC-INSIGHT', amountFen: 66_00 })
+      const memberId = m.member.memberId
+      const ticket = await api.http
+        .post('/api/me/feedback')
+        .set('Authorization', `Bearer ${m.accessToken}`)
+        .set('Idempotency-Key', 'oc-feedback-1')
+        .send({ category: 'parking', text: '停车场指示牌不清楚' })
+      expect([ticket.status, ticket.body.error]).toEqual([201, undefined])
 
-    const { page } = ctx.browser()
-    const errors = await openConsoleAs(api, ctx.browser(), 'console-op', '#/members')
-    await page.click('[data-testid=nav-members]')
-    await page.fill('[data-testid=members-q]', memberId)
-    await page.click('[data-testid=members-submit]')
-    const row = page.locator(`[data-testid=member-row][data-member-id="${memberId}"]`)
-    await row.waitFor({ timeout: 20_000 })
-    // the unfiltered list stays on screen while the search loads: wait for the answer, not the first row
-    await page.waitForFunction(
-      () =>
-        document.querySelectorAll('[data-testid=member-row]').length === 1 &&
-        !document.querySelector('.table-wrap.stale'),
-    )
-    expect(await page.locator('[data-testid=member-row]').count()).toBe(1)
-    await row.click()
+      const { page } = ctx.browser()
+      const errors = await openConsoleAs(api, ctx.browser(), 'console-op', '#/members')
+      await page.click('[data-testid=nav-members]')
+      await page.fill('[data-testid=members-q]', memberId)
+      await page.click('[data-testid=members-submit]')
+      const row = page.locator(`[data-testid=member-row][data-member-id="${memberId}"]`)
+      await row.waitFor({ timeout: 20_000 })
+      // the unfiltered list stays on screen while the search loads: wait for the answer, not the first row
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll('[data-testid=member-row]').length === 1 &&
+          !document.querySelector('.table-wrap.stale'),
+      )
+      expect(await page.locator('[data-testid=member-row]').count()).toBe(1)
+      await row.click()
 
-    await page.waitForSelector('[data-testid=member-detail] [data-testid=ledger-row]', { timeout: 20_000 })
-    expect(await page.textContent('[data-testid=member-ledger]')).toContain('OC-INSIGHT')
-    expect(await page.textContent('[data-testid=card-lifecycle]')).toContain('新客')
-    expect(await page.textContent('[data-testid=card-rfm]')).toContain('R5')
-    await page.fill('[data-testid=member-tag-input]', '控制台')
-    await page.click('[data-testid=member-tag-add]')
-    await page.waitForSelector('[data-testid=member-tag]:has-text("控制台")')
-    await page.click('[data-testid=member-tab-coupons]')
-    await page.waitForSelector('[data-testid=member-coupons]')
-    await page.click('[data-testid=member-tab-feedback]')
-    await page.waitForSelector('[data-testid=member-feedback-row]')
-    expect(await page.textContent('[data-testid=member-feedback]')).toContain('停车场指示牌不清楚')
-    await screenshot(page, 'console-member-detail')
+      await page.waitForSelector('[data-testid=member-detail] [data-testid=ledger-row]', { timeout: 20_000 })
+      expect(await page.textContent('[data-testid=member-ledger]')).toContain('OC-INSIGHT')
+      expect(await page.textContent('[data-testid=card-lifecycle]')).toContain('新客')
+      expect(await page.textContent('[data-testid=card-rfm]')).toContain('R5')
+      await page.fill('[data-testid=member-tag-input]', '控制台')
+      await page.click('[data-testid=member-tag-add]')
+      await page.waitForSelector('[data-testid=member-tag]:has-text("控制台")')
+      await page.click('[data-testid=member-tab-coupons]')
+      await page.waitForSelector('[data-testid=member-coupons]')
+      await page.click('[data-testid=member-tab-feedback]')
+      await page.waitForSelector('[data-testid=member-feedback-row]')
+      expect(await page.textContent('[data-testid=member-feedback]')).toContain('停车场指示牌不清楚')
+      await screenshot(page, 'console-member-detail')
 
-    await page.click('[data-testid=nav-segments]')
-    await page.fill('[data-testid=segment-name]', '控制台新客')
-    await page.check('[data-testid=segment-lifecycle-new]')
-    await page.fill('[data-testid=segment-tags]', '控制台')
-    const expected = (
-      await api.ctx.services.segments.preview({ lifecycles: ['new'], tagsAny: ['控制台'] }, api.clock.now())
-    ).count
-    expect(expected).toBe(1)
-    await page.waitForSelector(`[data-testid=segment-preview-count]:has-text("${expected}")`, { timeout: 20_000 })
-    expect(await page.textContent('[data-testid=segment-preview-sample]')).toContain(memberId)
-    await page.click('[data-testid=segment-save]')
-    await page.waitForSelector('[data-testid=segment-row]')
-    expect(await page.textContent('[data-testid=segment-row]')).toContain('控制台新客')
-    expect((await page.textContent('[data-testid=segment-count]'))?.trim()).toBe(String(expected))
-    await page.waitForSelector('[data-testid=segment-history-row]')
-    await screenshot(page, 'console-segments')
+      await page.click('[data-testid=nav-segments]')
+      await page.fill('[data-testid=segment-name]', '控制台新客')
+      await page.check('[data-testid=segment-lifecycle-new]')
+      await page.fill('[data-testid=segment-tags]', '控制台')
+      const expected = (
+        await api.ctx.services.segments.preview({ lifecycles: ['new'], tagsAny: ['控制台'] }, api.clock.now())
+      ).count
+      expect(expected).toBe(1)
+      await page.waitForSelector(`[data-testid=segment-preview-count]:has-text("${expected}")`, { timeout: 20_000 })
+      expect(await page.textContent('[data-testid=segment-preview-sample]')).toContain(memberId)
+      await page.click('[data-testid=segment-save]')
+      await page.waitForSelector('[data-testid=segment-row]')
+      expect(await page.textContent('[data-testid=segment-row]')).toContain('控制台新客')
+      expect((await page.textContent('[data-testid=segment-count]'))?.trim()).toBe(String(expected))
+      await page.waitForSelector('[data-testid=segment-history-row]')
+      await screenshot(page, 'console-segments')
 
-    const saved = (await api.ctx.services.segments.list(api.clock.now()))[0]!
-    expect(await api.ctx.services.segments.membersOf(saved.id, api.clock.now())).toEqual([memberId])
-    expect(errors).toEqual([])
-  })
+      const saved = (await api.ctx.services.segments.list(api.clock.now()))[0]!
+      expect(await api.ctx.services.segments.membersOf(saved.id, api.clock.now())).toEqual([memberId])
+      expect(errors).toEqual([])
+    },
+  )
 })

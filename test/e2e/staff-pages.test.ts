@@ -124,51 +124,54 @@ describe('staff pages in Chromium', () => {
     expect(errors).toEqual([])
   })
 
-  it('lists held purchases with member, amount, expected points, clerk and time, and asks before deciding', async () => {
-    const clerk = (await api.loginStaff('e2e-till', 'clerk', 'S9')).accessToken
-    const other = await api.loginMember('e2e-second')
-    const held = await award(api, clerk, {
-      scanToken: await scan(api, other, clerk),
-      receiptNo: 'BIG-0002',
-      amountFen: 15_000_00,
-    })
-    expect(held.body.status).toBe('pending_approval')
+  it(
+    'lists held purchases with member, amount, expected ' + 'points, clerk and time, and asks before deciding',
+    async () => {
+      const clerk = (await api.loginStaff('e2e-till', 'clerk', 'S9')).accessToken
+      const other = await api.loginMember('e2e-second')
+      const held = await award(api, clerk, {
+        scanToken: await scan(api, other, clerk),
+        receiptNo: 'BIG-0002',
+        amountFen: 15_000_00,
+      })
+      expect(held.body.status).toBe('pending_approval')
 
-    await page.setViewportSize({ width: 375, height: 667 })
-    await page.goto(`${api.url}/#/staff/pages/home/index`)
-    await page.click('.staff-logout')
-    await staffLogin('e2e-boss')
-    await page.click('.tile-approvals')
-    await page.waitForSelector('.approval-row')
-    const rows = await page.locator('.approval-row').allTextContents()
-    expect(rows).toHaveLength(2)
-    expect(rows[0]).toMatch(/e2e-vip.*消费 ¥12,800\.00.*预计 12,800 积分.*BIG-0001.*李娜/)
-    expect(rows[1]).toMatch(/e2e-second.*消费 ¥15,000\.00.*预计 15,000 积分.*BIG-0002.*李娜/)
-    expect(await page.textContent('.approval-meta >> nth=0')).toMatch(/\d{2}:\d{2}/)
-    await atPhoneSizes('staff-approvals')
+      await page.setViewportSize({ width: 375, height: 667 })
+      await page.goto(`${api.url}/#/staff/pages/home/index`)
+      await page.click('.staff-logout')
+      await staffLogin('e2e-boss')
+      await page.click('.tile-approvals')
+      await page.waitForSelector('.approval-row')
+      const rows = await page.locator('.approval-row').allTextContents()
+      expect(rows).toHaveLength(2)
+      expect(rows[0]).toMatch(/e2e-vip.*消费 ¥12,800\.00.*预计 12,800 积分.*BIG-0001.*李娜/)
+      expect(rows[1]).toMatch(/e2e-second.*消费 ¥15,000\.00.*预计 15,000 积分.*BIG-0002.*李娜/)
+      expect(await page.textContent('.approval-meta >> nth=0')).toMatch(/\d{2}:\d{2}/)
+      await atPhoneSizes('staff-approvals')
 
-    // 通过 asks first; 再想想 leaves it held
-    await page.setViewportSize({ width: 375, height: 667 })
-    await page.click('.approve-button >> nth=0')
-    await page.waitForSelector('.taro-modal__content')
-    expect(await page.textContent('.taro-modal__title')).toBe('通过并发放 12,800 积分？')
-    expect(await page.textContent('.taro-modal__text')).toBe('e2e-vip 消费 ¥12,800.00')
-    await page.waitForTimeout(400) // the dialog's fade-in
-    await screenshot(page, 'staff-approve-confirm-375')
-    await modalButton('再想想').click()
-    await page.waitForTimeout(300)
-    expect(await page.locator('.approval-row').count()).toBe(2)
+      // 通过 asks first; 再想想 leaves it held
+      await page.setViewportSize({ width: 375, height: 667 })
+      await page.click('.approve-button >> nth=0')
+      await page.waitForSelector('.taro-modal__content')
+      expect(await page.textContent('.taro-modal__title')).toBe('通过并发放 12,800 积分？')
+      expect(await page.textContent('.taro-modal__text')).toBe('e2e-vip 消费 ¥12,800.00')
+      await page.waitForTimeout(400) // the dialog's fade-in
+      await screenshot(page, 'staff-approve-confirm-375')
+      await modalButton('再想想').click()
+      await page.waitForTimeout(300)
+      expect(await page.locator('.approval-row').count()).toBe(2)
 
-    await page.click('.approve-button >> nth=0')
-    await modalButton('通过').click()
-    await page.waitForFunction(() => document.querySelectorAll('.approval-row').length === 1)
-    await page.click('.reject-button')
-    expect(await page.textContent('.taro-modal__title')).toBe('拒绝 15,000 积分？')
-    await modalButton('拒绝').click()
-    await page.waitForSelector('text=暂无待审批的积分')
-    const wallet = await api.http.get('/api/me/wallet').set(bearer(memberLogin.accessToken))
-    expect(wallet.body.balance).toBe(api.config.welcomeGift.points + 12_800)
-  })
+      await page.click('.approve-button >> nth=0')
+      await modalButton('通过').click()
+      await page.waitForFunction(() => document.querySelectorAll('.approval-row').length === 1)
+      await page.click('.reject-button')
+      expect(await page.textContent('.taro-modal__title')).toBe('拒绝 15,000 积分？')
+      await modalButton('拒绝').click()
+      await page.waitForSelector('text=暂无待审批的积分')
+      const wallet = await api.http.get('/api/me/wallet').set(bearer(memberLogin.accessToken))
+      expect(wallet.body.balance).toBe(api.config.welcomeGift.points + 12_800)
+    },
+  )
 
   it('day report rows never collide at 320–375 px and 更正申报 shows after a declaration', async () => {
     await page.goto(`${api.url}/#/staff/pages/home/index`)

@@ -128,7 +128,8 @@ function shuffle<T>(a: T[]): void {
 
 export function formatReports(reports: ClaimLoadReport[]): string {
   const head =
-    'variant | stock | members | requests | issued | expected | oversell | per-member excess | issued+left=stock | claims/s | p50 ms | p99 ms'
+    'variant | stock | members | requests | issued | expected | oversell | per-member excess | ' +
+    'issued+left=stock | claims/s | p50 ms | p99 ms'
   const rows = reports.map((r) =>
     [
       r.variant,

@@ -157,7 +157,8 @@ function shuffle<T>(a: T[]): void {
 
 export function formatRedemptionReports(reports: RedemptionLoadReport[]): string {
   const head =
-    'variant | stock | members | requests | issued | oversell | per-member excess | paid | left shown | req/s | p50 ms | p99 ms'
+    'variant | stock | members | requests | issued | oversell | per-member excess | paid | left shown | ' +
+    'req/s | p50 ms | p99 ms'
   const rows = reports.map((r) =>
     [
       r.variant,

@@ -49,16 +49,19 @@ describe('a 限时兑换 window under load', () => {
     expect(Object.keys(report.statusCounts).every((s) => !s.startsWith('5'))).toBe(true)
   })
 
-  it('the deliberately naive read-check-write redemption oversells under the same load (negative control)', async () => {
-    const report = await runRedemptionLoad(api, operator, {
-      stock: 1,
-      members: MEMBERS,
-      pricePoints: 100,
-      sameKeyShare: 0.1,
-      concurrency: 64,
-      variant: 'naive',
-    })
-    reports.push(report)
-    expect(report.oversell).toBeGreaterThan(0)
-  })
+  it(
+    'the deliberately naive read-check-write redemption ' + 'oversells under the same load (negative control)',
+    async () => {
+      const report = await runRedemptionLoad(api, operator, {
+        stock: 1,
+        members: MEMBERS,
+        pricePoints: 100,
+        sameKeyShare: 0.1,
+        concurrency: 64,
+        variant: 'naive',
+      })
+      reports.push(report)
+      expect(report.oversell).toBeGreaterThan(0)
+    },
+  )
 })

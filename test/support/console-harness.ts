@@ -27,7 +27,8 @@ export function consoleUnderTest(): { api: () => TestApi; browser: () => Browser
 }
 
 /**
- * Opens the console at `hash` (e.g. '#/stores') and logs in (unless still logged in) as an operator made by api.loginStaff.
+ * Opens the console at `hash` (e.g. '#/stores') and logs in (unless still logged in) as an operator
+ * made by api.loginStaff.
  * Returns the page errors seen from then on (a test ends expecting none).
  */
 export async function openConsoleAs(api: TestApi, browser: Browser, username: string, hash: string): Promise<string[]> {

@@ -101,7 +101,12 @@ export function MemberDetailView({ memberId }: { memberId: string }) {
               <small className='muted'>
                 {m.insight.churn.basis === 'none'
                   ? '从未消费，不判断'
-                  : `距上次消费 ${m.insight.churn.daysSinceLastPurchase} 天，阈值 ${m.insight.churn.thresholdDays} 天（${m.insight.churn.basis === 'personal' ? `本人中位间隔 ${m.insight.churn.medianIntervalDays} 天` : '统一阈值'}）`}
+                  : `距上次消费 ${m.insight.churn.daysSinceLastPurchase} 天，` +
+                    `阈值 ${m.insight.churn.thresholdDays} 天（` +
+                    (m.insight.churn.basis === 'personal'
+                      ? `本人中位间隔 ${m.insight.churn.medianIntervalDays} 天`
+                      : '统一阈值') +
+                    '）'}
               </small>
             </InsightCard>
             <TagsCard memberId={m.memberId} tags={m.tags} onChange={reload} />

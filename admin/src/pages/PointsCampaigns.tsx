@@ -68,7 +68,9 @@ function SimulationView({ sim }: { sim: PointsCampaignSimulation }) {
         <b data-testid='points-sim-projected'> {sim.projectedBonusPoints.toLocaleString('zh-CN')}</b>（约 ¥
         {fenToYuan(sim.projectedValueFen)}）
         {sim.budget &&
-          `；预算 ${sim.budget.points.toLocaleString('zh-CN')}（${sim.budget.period === 'month' ? '每月' : '总计'}），已用 ${sim.budget.used.toLocaleString('zh-CN')}`}
+          `；预算 ${sim.budget.points.toLocaleString('zh-CN')}` +
+            `（${sim.budget.period === 'month' ? '每月' : '总计'}），` +
+            `已用 ${sim.budget.used.toLocaleString('zh-CN')}`}
       </div>
       {sim.warnings.map((w) => (
         <div key={w} className='form-error inline'>
@@ -100,7 +102,8 @@ const columns = (stores: StoreOption[]): Column<PointsCampaignView>[] => [
     render: (v) => (
       <span data-testid='points-campaign-budget'>
         {v.budget
-          ? `${v.budget.used.toLocaleString('zh-CN')} / ${v.budget.points.toLocaleString('zh-CN')}${v.budget.period === 'month' ? `（${v.budget.periodKey}）` : ''}`
+          ? `${v.budget.used.toLocaleString('zh-CN')} / ${v.budget.points.toLocaleString('zh-CN')}` +
+            (v.budget.period === 'month' ? `（${v.budget.periodKey}）` : '')
           : '不限'}
       </span>
     ),

@@ -222,7 +222,9 @@ function ReceiptReview({ id, onClose, onDecided }: { id: string; onClose: () => 
           <dt>照片识别</dt>
           <dd>
             {s.ocr
-              ? `${s.ocr.amountFen !== null ? `¥${fenToYuan(s.ocr.amountFen)}` : '金额未识别'} · ${s.ocr.receiptNo ?? '单号未识别'} · ${s.ocr.purchasedAt ? formatInstant(s.ocr.purchasedAt) : '时间未识别'}`
+              ? `${s.ocr.amountFen !== null ? `¥${fenToYuan(s.ocr.amountFen)}` : '金额未识别'} · ` +
+                `${s.ocr.receiptNo ?? '单号未识别'} · ` +
+                (s.ocr.purchasedAt ? formatInstant(s.ocr.purchasedAt) : '时间未识别')
               : '未识别'}
           </dd>
           <dt>状态</dt>

@@ -38,7 +38,8 @@ export function buildBarcodeSvg(text: string, options: BarcodeSvgOptions = {}): 
     rects += `<rect x="${start + quiet}" width="${i - start}" height="${height}"/>`
   }
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" shape-rendering="crispEdges">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" ` +
+    `preserveAspectRatio="none" shape-rendering="crispEdges">` +
     `<rect width="${width}" height="${height}" fill="#fff"/>` +
     `<g fill="#000">${rects}</g></svg>`
   )

@@ -182,7 +182,9 @@ const DEMO_TEMPLATES = (now: Date): CouponTemplateInput[] => {
 
 export const DEMO_LOGINS = [
   'Members (H5 体验登录): alice, bob, carol',
-  `Staff (password ${DEMO_PASSWORD}): clerk1 (星巴克 clerk), clerk2 (优衣库 clerk), manager1 (星巴克 manager), desk1 (service desk), operator`,
+  `Staff (password ${DEMO_PASSWORD}): clerk1 (星巴克 clerk), clerk2 (优衣库 clerk), manager1 (星巴克 manager), ` +
+    'desk1 (service desk), operator',
+  'The operator enrols an authenticator app at the first console login (docs/privacy-security.md)',
 ]
 
 /**
@@ -241,7 +243,8 @@ export async function seedDemo(
     for (let d = 4; d >= 1; d--) await services.checkin.checkIn(member._id, new Date(now.getTime() - d * 86400_000))
   }
   if ((await couponModels(conn).Template.countDocuments({ createdBy: 'demo-seed' })) === 0) {
-    for (const t of DEMO_TEMPLATES(now)) await services.couponTemplateAdmin.create(t, 'demo-seed', now) // with its first history version, like the console
+    // with its first history version, like the console
+    for (const t of DEMO_TEMPLATES(now)) await services.couponTemplateAdmin.create(t, 'demo-seed', now)
     await seedTierMonthlyCoupon(ctx)
   }
   await seedInsight(ctx, inviter.member._id)

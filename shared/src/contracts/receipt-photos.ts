@@ -19,7 +19,10 @@ export const RECEIPT_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 /** the upload route's body limit: a 5 MB photo in base64 is about 6.7 MB */
 export const RECEIPT_PHOTO_BODY_LIMIT_BYTES = 8 * 1024 * 1024
 
-/** POST /api/me/receipt-photos/uploads: the photo alone (a data URL or plain base64); its type is read from its bytes. */
+/**
+ * POST /api/me/receipt-photos/uploads: the photo alone (a data URL or plain base64); its type is read
+ * from its bytes.
+ */
 export const receiptPhotoUploadRequest = z.strictObject({
   photo: z
     .string()

@@ -19,7 +19,10 @@ export interface CouponTemplate {
   _id: string
   name: string
   type: CouponType
-  /** 满减: spend at least thresholdFen to save valueFen; voucher: valueFen; percent: discountPermille (850 = 8.5折) capped at maxDiscountFen */
+  /**
+   * 满减: spend at least thresholdFen to save valueFen; voucher: valueFen; percent: discountPermille
+   * (850 = 8.5折) capped at maxDiscountFen
+   */
   thresholdFen: number
   valueFen: number
   discountPermille: number

@@ -263,7 +263,9 @@ export function insightDefinitions(config: InsightConfig = DEFAULT_INSIGHT_CONFI
       new: `新客：入会不满 ${l.newDays} 天且消费不超过 ${l.newMaxPurchases} 次`,
       growing: '成长：近期有消费，尚未达到成熟标准',
       mature: `成熟：近 ${windowDays} 天消费 ≥${l.matureMinPurchases} 次，且首次消费在 ${l.matureMinTenureDays} 天以前`,
-      declining: `衰退：${l.decliningDays} 天以上未消费，或近半年消费次数不超过前半年的 ${Math.round(l.dropRatio * 100)}%；入会满 ${l.newDays} 天仍未消费也算`,
+      declining:
+        `衰退：${l.decliningDays} 天以上未消费，或近半年消费次数不超过前半年的 ${Math.round(l.dropRatio * 100)}%；` +
+        `入会满 ${l.newDays} 天仍未消费也算`,
       lapsed: `流失：${l.lapsedDays} 天以上未消费（从未消费则从入会日算起）`,
     },
     churn:

@@ -52,8 +52,8 @@ function shortcuts(card: MemberCard): Shortcut[] {
 
 /**
  * Tiles under the card, two per row: points -> wallet, tier -> tier page, check-in, invite,
- * coupon centre, my coupons, receipt photos, feedback. navigateTo (not reLaunch) so "back" returns to the card. Each tile's
- * `hook` class (`card-to-wallet`, `card-to-checkin`, ...) is an e2e hook.
+ * coupon centre, my coupons, receipt photos, feedback. navigateTo (not reLaunch) so "back" returns to
+ * the card. Each tile's `hook` class (`card-to-wallet`, `card-to-checkin`, ...) is an e2e hook.
  */
 export default function CardShortcuts({ card }: { card: MemberCard }) {
   return (

@@ -222,7 +222,10 @@ function TicketCard({ ticket: t, onChanged }: { ticket: FeedbackTicket; onChange
       {lines.map(({ e, line }, i) => (
         <View
           key={`${e.at}-${i}`}
-          className={`feedback-event feedback-event--${e.action} ${e.action === 'reply' || e.action === 'close' ? 'feedback-reply' : ''}`}
+          className={
+            `feedback-event feedback-event--${e.action} ` +
+            (e.action === 'reply' || e.action === 'close' ? 'feedback-reply' : '')
+          }
         >
           <Text className='feedback-event__who'>{line!.who}</Text>
           <Text className='feedback-event__text'>{line!.text}</Text>

@@ -124,7 +124,10 @@ function retentionNote(progress: ReturnType<typeof tierProgress>, current: TierD
   const dropping =
     expiringGrowthThisMonth > 0 ? `本月底将有 ${formatPoints(expiringGrowthThisMonth)} 成长值移出统计范围；` : ''
   if (retain.growthNeeded > 0) {
-    return `${dropping}保级门槛为成长值 ${formatPoints(current.retainGrowth)}，${day}前还需消费 ${formatPoints(retain.growthNeeded)} 元。`
+    return (
+      `${dropping}保级门槛为成长值 ${formatPoints(current.retainGrowth)}，` +
+      `${day}前还需消费 ${formatPoints(retain.growthNeeded)} 元。`
+    )
   }
   return `${dropping}保级门槛为成长值 ${formatPoints(current.retainGrowth)}，您已满足，下次评估后将保持${current.name}。`
 }

@@ -32,7 +32,10 @@ export interface CampaignGrantDoc {
   at: Date
 }
 
-/** Highest slot known to be taken; a lost `$max` only costs a probe. Kept off the campaign document so it never races a kill. */
+/**
+ * Highest slot known to be taken; a lost `$max` only costs a probe. Kept off the campaign document so it
+ * never races a kill.
+ */
 interface CampaignGrantHintDoc {
   _id: string
   slots: number

@@ -290,7 +290,8 @@ export class CheckinService {
 
   async setReminder(memberId: string, openid: string | null, subscribe: boolean, now: Date): Promise<void> {
     if (!subscribe) await this.m.Reminder.deleteOne({ _id: memberId }).exec()
-    else await updateById(this.m.Reminder, memberId, { $set: { openid, subscribedAt: now } }, { upsert: true }) // a double tap races itself
+    // a double tap races itself
+    else await updateById(this.m.Reminder, memberId, { $set: { openid, subscribedAt: now } }, { upsert: true })
   }
 
   /** Crash repair for rewards and bought cards older than a few seconds. */

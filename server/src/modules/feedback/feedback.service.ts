@@ -222,7 +222,9 @@ export class FeedbackService {
           label: '待响应反馈',
           value: f.awaitingResponse,
           unit: '件',
-          definition: `区间内提交、截至当前既未回复也未关闭的反馈数${f.oldestAwaitingMinutes === null ? '' : `；其中最久已等待 ${f.oldestAwaitingMinutes} 分钟`}`,
+          definition:
+            '区间内提交、截至当前既未回复也未关闭的反馈数' +
+            (f.oldestAwaitingMinutes === null ? '' : `；其中最久已等待 ${f.oldestAwaitingMinutes} 分钟`),
         },
       ],
       tables: [

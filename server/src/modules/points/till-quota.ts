@@ -33,9 +33,10 @@ interface Leased {
 
 /**
  * A till's award caps per Shanghai day and hour, handed out in leases. Each lease is a row of its
- * own, `<staff>:<day>:L<n>`, in a chain per till and day (db/append-chain.ts), holding the day's and each hour's fen leased so far: a new lease is
- * checked against both caps on the newest row and written as the next number, so a unique insert
- * decides between processes (FerretDB loses concurrent `$inc`s, which let a till pass its cap).
+ * own, `<staff>:<day>:L<n>`, in a chain per till and day (db/append-chain.ts), holding the day's and
+ * each hour's fen leased so far: a new lease is checked against both caps on the newest row and
+ * written as the next number, so a unique insert decides between processes (FerretDB loses concurrent
+ * `$inc`s, which let a till pass its cap).
  * This process hands out a lease's fen receipt by receipt without a round trip and takes a new
  * lease when it runs out or the hour changes; the rest of an earlier hour's lease is given back
  * in the new row. Every fen awarded was leased first, so the caps cannot be passed; a crash loses

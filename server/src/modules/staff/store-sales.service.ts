@@ -6,7 +6,10 @@ import type { StaffClaims } from '../auth/tokens'
 import { storeInScope } from './store-scope'
 import type { StaffWorkspaceService } from './workspace.service'
 
-/** One store's reported takings for one day: `_id` = `<storeId>:<day>`; a correction overwrites it (the audit log keeps each report). */
+/**
+ * One store's reported takings for one day: `_id` = `<storeId>:<day>`; a correction overwrites it (the
+ * audit log keeps each report).
+ */
 export interface StoreSalesDoc {
   _id: string
   storeId: string
