@@ -12,13 +12,25 @@ import { requireMember, requireStaff } from '../../http/auth-middleware'
 import { answer, idempotent } from '../../http/idempotency'
 import { byMember, byStaff, rateLimit } from '../../http/rate-limit'
 import { parseBody, parseParam, parseQuery } from '../../http/validate'
-import type { AppContext } from '../../app-context'
-import { toMemberCoupon } from './coupon-catalog.service'
+import type { CallerChecks, IdempotencyStore, RateLimitBudgets } from '../../http/route-deps'
+import type { CouponClaimService } from './claim.service'
+import type { CouponRedemptionService } from './coupon-redemption.service'
+import type { CouponTemplateAdminService } from './template-admin.service'
+import { toMemberCoupon, type CouponCatalogService } from './coupon-catalog.service'
 
 const templateIdParam = z.string().regex(/^[0-9]{6}$/)
 const couponIdParam = z.string().regex(/^[0-9]{6}#[0-9]{1,7}$/)
 
-export function couponRoutes({ services, tokens, now, limits, conn }: AppContext): Router {
+export interface CouponRouteDeps extends CallerChecks, RateLimitBudgets, IdempotencyStore {
+  services: {
+    couponCatalog: CouponCatalogService
+    couponClaims: CouponClaimService
+    couponRedemptions: CouponRedemptionService
+    couponTemplateAdmin: CouponTemplateAdminService
+  }
+}
+
+export function couponRoutes({ services, tokens, now, limits, conn }: CouponRouteDeps): Router {
   const router = new Router({ prefix: '/api' })
   const member = requireMember(tokens, now)
   const storeStaff = requireStaff(tokens, now, ['clerk', 'manager'])

@@ -14,7 +14,8 @@ import { jsonBody } from '../../http/body'
 import { idempotent } from '../../http/idempotency'
 import { byMember, rateLimit } from '../../http/rate-limit'
 import { parseBody, parseParam, parseQuery } from '../../http/validate'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks, IdempotencyStore, RateLimitBudgets } from '../../http/route-deps'
+import type { FeedbackService } from './feedback.service'
 
 /** Room for a 300 KB photo as a base64 data URL plus the text; only this route takes it. */
 export const FEEDBACK_BODY_LIMIT = '450kb'
@@ -25,7 +26,11 @@ const sendPhoto = (ctx: Context, photo: { mime: string; data: Buffer }) => {
   ctx.body = photo.data
 }
 
-export function feedbackRoutes({ services, tokens, now, limits, conn }: AppContext): Router {
+export interface FeedbackRouteDeps extends CallerChecks, RateLimitBudgets, IdempotencyStore {
+  services: { feedback: FeedbackService }
+}
+
+export function feedbackRoutes({ services, tokens, now, limits, conn }: FeedbackRouteDeps): Router {
   const router = new Router({ prefix: '/api' })
   const member = requireMember(tokens, now)
   const operator = requireStaff(tokens, now, ['operator'])

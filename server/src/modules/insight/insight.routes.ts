@@ -12,15 +12,28 @@ import {
 } from '@mall/shared'
 import { requireStaff } from '../../http/auth-middleware'
 import { parseBody, parseParam, parseQuery } from '../../http/validate'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks } from '../../http/route-deps'
+import type { FeedbackService } from '../feedback/feedback.service'
+import type { MemberService } from '../members/member.service'
+import type { MemberDirectoryService } from './member-directory.service'
+import type { SegmentService } from './segment.service'
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/)
+
+export interface InsightRouteDeps extends CallerChecks {
+  services: {
+    memberDirectory: MemberDirectoryService
+    segments: SegmentService
+    members: MemberService
+    feedback: FeedbackService
+  }
+}
 
 /**
  * Operator console: member search and detail (profile, ledger, coupons, check-ins, referrals,
  * tags) and saved segments. Operators only; every write is in the audit log (audit middleware).
  */
-export function insightRoutes({ services, tokens, now }: AppContext): Router {
+export function insightRoutes({ services, tokens, now }: InsightRouteDeps): Router {
   const router = new Router({ prefix: '/api/ops' })
   const operator = requireStaff(tokens, now, ['operator'])
   const { memberDirectory: directory, segments } = services

@@ -3,10 +3,36 @@ import { requireStaff } from '../../http/auth-middleware'
 import { emptyBody, kpiQuery, ruleChangeRequest } from '@mall/shared'
 import { DomainError } from '../../errors/domain-error'
 import { parseBody, parseQuery } from '../../http/validate'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks } from '../../http/route-deps'
+import type { KpiService } from './kpi.service'
+import type { RulesAdminService } from './rules-admin.service'
+
+/** The background jobs operators may run from the console; each takes the time it runs at. */
+export interface OperatorJobs {
+  expirePoints(now: Date): Promise<unknown>
+  evaluateTiers(now: Date): Promise<unknown>
+  replayCheck(): Promise<unknown>
+  sweepUsedCodes(now: Date): Promise<unknown>
+  sweepCouponClaims(now: Date): Promise<unknown>
+  sweepCheckins(now: Date): Promise<unknown>
+  sweepReferrals(now: Date): Promise<unknown>
+  sweepPurchases(now: Date): Promise<unknown>
+  expireGiftPickups(now: Date): Promise<unknown>
+  sweepGiftRedemptions(now: Date): Promise<unknown>
+  sendCheckinReminders(now: Date): Promise<unknown>
+  runCampaigns(now: Date): Promise<unknown>
+  sweepCampaignGrants(now: Date): Promise<unknown>
+  sweepLotteryDraws(now: Date): Promise<unknown>
+  grantTierMonthlyCoupons(now: Date): Promise<unknown>
+}
+
+export interface OpsRouteDeps extends CallerChecks {
+  jobs: OperatorJobs
+  services: { kpis: KpiService; rulesAdmin: RulesAdminService }
+}
 
 /** Operators can run the background jobs on demand (they also run on a schedule in main.ts). */
-export function opsRoutes({ jobs, services, tokens, now }: AppContext): Router {
+export function opsRoutes({ jobs, services, tokens, now }: OpsRouteDeps): Router {
   const router = new Router({ prefix: '/api/ops' })
   const operator = requireStaff(tokens, now, ['operator'])
   const run: Record<string, () => Promise<unknown>> = {
