@@ -3,12 +3,18 @@ import * as z from 'zod'
 import { campaignInput, emptyBody, pointsCampaignSimulateRequest, pointsCampaignStopRequest } from '@mall/shared'
 import { requireStaff } from '../../http/auth-middleware'
 import { parseBody, parseParam } from '../../http/validate'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks } from '../../http/route-deps'
+import type { CampaignService } from './campaign.service'
+import type { PointsCampaignService } from './points-campaign.service'
 
 const campaignId = z.string().regex(/^c[0-9a-f]{8}$/)
 
+export interface CampaignRouteDeps extends CallerChecks {
+  services: { campaigns: CampaignService }
+}
+
 /** Operator campaigns: create as draft, simulate, activate, run now, kill switch, grants. */
-export function campaignRoutes({ services, tokens, now }: AppContext): Router {
+export function campaignRoutes({ services, tokens, now }: CampaignRouteDeps): Router {
   const router = new Router({ prefix: '/api/ops/campaigns' })
   const operator = requireStaff(tokens, now, ['operator'])
   const id = (raw: string | undefined) => parseParam(campaignId, raw)
@@ -66,8 +72,12 @@ export function campaignRoutes({ services, tokens, now }: AppContext): Router {
 
 const pointsCampaignId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/)
 
+export interface PointsCampaignRouteDeps extends CallerChecks {
+  services: { pointsCampaigns: PointsCampaignService }
+}
+
 /** Double-points days / member day (defined in the earning rules): status, kill switch, simulator. */
-export function pointsCampaignRoutes({ services, tokens, now }: AppContext): Router {
+export function pointsCampaignRoutes({ services, tokens, now }: PointsCampaignRouteDeps): Router {
   const router = new Router({ prefix: '/api/ops/points-campaigns' })
   const operator = requireStaff(tokens, now, ['operator'])
   const id = (raw: string | undefined) => parseParam(pointsCampaignId, raw)

@@ -5,12 +5,17 @@ import { requireMember, requireStaff } from '../../http/auth-middleware'
 import { idempotent } from '../../http/idempotency'
 import { byMember, rateLimit } from '../../http/rate-limit'
 import { parseBody, parseParam } from '../../http/validate'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks, IdempotencyStore, RateLimitBudgets } from '../../http/route-deps'
+import type { LotteryParts } from './lottery.module'
 
 const lotteryId = z.string().regex(/^l[0-9a-f]{8}$/)
 
+export interface LotteryRouteDeps extends CallerChecks, RateLimitBudgets, IdempotencyStore {
+  services: { lottery: Pick<LotteryParts, 'views' | 'draws'> }
+}
+
 /** Members: open lotteries, a draw (points spent, outcome stored, then answered), my draws. */
-export function lotteryRoutes({ services, tokens, now, limits, conn }: AppContext): Router {
+export function lotteryRoutes({ services, tokens, now, limits, conn }: LotteryRouteDeps): Router {
   const router = new Router({ prefix: '/api' })
   const member = requireMember(tokens, now)
   const limit = rateLimit('lottery', { max: limits.claimPerMinute, windowMs: 60_000, id: byMember })
@@ -31,8 +36,12 @@ export function lotteryRoutes({ services, tokens, now, limits, conn }: AppContex
   return router
 }
 
+export interface LotteryOpsRouteDeps extends CallerChecks {
+  services: { lottery: Pick<LotteryParts, 'admin'> }
+}
+
 /** Operators: create, new frozen prize versions, activate, kill switch, audit list, fairness report. */
-export function lotteryOpsRoutes({ services, tokens, now }: AppContext): Router {
+export function lotteryOpsRoutes({ services, tokens, now }: LotteryOpsRouteDeps): Router {
   const router = new Router({ prefix: '/api/ops/lotteries' })
   const operator = requireStaff(tokens, now, ['operator'])
   const { admin } = services.lottery

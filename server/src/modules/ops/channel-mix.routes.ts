@@ -3,11 +3,17 @@ import { kpiQuery } from '@mall/shared'
 import { DomainError } from '../../errors/domain-error'
 import { requireStaff } from '../../http/auth-middleware'
 import { parseQuery } from '../../http/validate'
-import type { AppContext } from '../../app-context'
+import type { Connection } from 'mongoose'
+import type { CallerChecks } from '../../http/route-deps'
 import { ChannelMixService } from './channel-mix'
 
+export interface ChannelMixRouteDeps extends CallerChecks {
+  /** the report reads the purchases collection directly */
+  conn: Connection
+}
+
 /** The dashboard's channel mix (operators): points and sales by the channel that reported each purchase. */
-export function channelMixRoutes({ conn, tokens, now }: AppContext): Router {
+export function channelMixRoutes({ conn, tokens, now }: ChannelMixRouteDeps): Router {
   const router = new Router({ prefix: '/api/ops' })
   const operator = requireStaff(tokens, now, ['operator'])
   const mix = new ChannelMixService(conn)

@@ -10,16 +10,21 @@ import {
 import { requireMember, requireStaff } from '../../http/auth-middleware'
 import { parseBody, parseParam, parseQuery } from '../../http/validate'
 import { DomainError } from '../../errors/domain-error'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks } from '../../http/route-deps'
+import type { PointsClaimService } from './points-claim.service'
 
 /** The mall's service desk is a store of its own; its staff decide 积分补登 claims, as operators do. */
 export const SERVICE_DESK_STORE_ID = 'DESK'
+
+export interface PointsClaimRouteDeps extends CallerChecks {
+  services: { pointsClaims: PointsClaimService }
+}
 
 /**
  * 积分补登: members file claims and see theirs; the service desk (staff of the desk store) and
  * operators work the queue. Every write is decided by a unique insert in the service.
  */
-export function pointsClaimRoutes({ services, tokens, now }: AppContext): Router {
+export function pointsClaimRoutes({ services, tokens, now }: PointsClaimRouteDeps): Router {
   const router = new Router({ prefix: '/api' })
   const member = requireMember(tokens, now)
   const staff = requireStaff(tokens, now, ['clerk', 'manager', 'operator'])

@@ -22,15 +22,20 @@ import { idempotent } from '../../http/idempotency'
 import { mountConfig } from '../../http/mount-config'
 import { byMember, byStaff, rateLimit } from '../../http/rate-limit'
 import { parseBody, parseParam, parseQuery } from '../../http/validate'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks, IdempotencyStore, RateLimitBudgets } from '../../http/route-deps'
+import type { PointsMallParts } from './points-mall.module'
 
 /** Room for a 2 MB picture as a base64 data URL; only the upload route takes it (see app.ts). */
 export const GIFT_IMAGE_BODY_LIMIT = '2900kb'
 export const GIFT_IMAGE_UPLOAD_PATH = '/api/ops/mall/images'
 const imageIdParam = z.string().regex(/^[0-9a-f]{32}$/)
 
+export interface PointsMallRouteDeps extends CallerChecks, RateLimitBudgets, IdempotencyStore {
+  services: { pointsMall: PointsMallParts }
+}
+
 /** The points mall (积分商城): catalogue, redemption, pickup at the desk, delivery, the console's side. */
-export function pointsMallRoutes({ services, tokens, now, limits, conn }: AppContext): Router {
+export function pointsMallRoutes({ services, tokens, now, limits, conn }: PointsMallRouteDeps): Router {
   const router = new Router({ prefix: '/api' })
   const member = requireMember(tokens, now)
   const deskStaff = requireStaff(tokens, now, ['clerk', 'manager'])

@@ -12,9 +12,26 @@ import { requireMember, requireStaff } from '../../http/auth-middleware'
 import { answer, idempotent } from '../../http/idempotency'
 import { byStaff, rateLimit } from '../../http/rate-limit'
 import { parseBody, parseParam, parseQuery } from '../../http/validate'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks, IdempotencyStore, RateLimitBudgets } from '../../http/route-deps'
+import type { StaffWorkspaceService } from '../staff/workspace.service'
+import type { PurchaseReviewService } from './purchase-review.service'
+import type { PurchaseService } from './purchase.service'
+import type { RedemptionService } from './redemption.service'
+import type { TillAwardService } from './till-award.service'
+import type { WalletService } from './wallet.service'
 
-export function pointsRoutes({ services, tokens, now, limits, conn }: AppContext): Router {
+export interface PointsRouteDeps extends CallerChecks, RateLimitBudgets, IdempotencyStore {
+  services: {
+    tillAwards: TillAwardService
+    purchaseReview: PurchaseReviewService
+    purchases: PurchaseService
+    redemptions: RedemptionService
+    wallet: WalletService
+    workspace: StaffWorkspaceService
+  }
+}
+
+export function pointsRoutes({ services, tokens, now, limits, conn }: PointsRouteDeps): Router {
   const router = new Router({ prefix: '/api' })
   const member = requireMember(tokens, now)
   const storeStaff = requireStaff(tokens, now, ['clerk', 'manager'])

@@ -18,7 +18,8 @@ import { idempotent } from '../../http/idempotency'
 import { byMember, byStaff, rateLimit } from '../../http/rate-limit'
 import { parseBody, parseParam, parseQuery } from '../../http/validate'
 import { DomainError } from '../../errors/domain-error'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks, IdempotencyStore, RateLimitBudgets } from '../../http/route-deps'
+import type { ReceiptPhotoParts } from './receipt-photo.module'
 
 /** The one route that takes a photo; the app-wide parser skips it (app.ts), it parses after authentication. */
 export const RECEIPT_UPLOAD_ROUTE = 'POST /api/me/receipt-photos/uploads'
@@ -40,7 +41,15 @@ const deskOnly = async (ctx: Context, next: Next) => {
   await next()
 }
 
-export function receiptPhotoRoutes({ services, tokens, now, limits, conn }: AppContext): Router {
+export interface ReceiptPhotoRouteDeps extends CallerChecks, RateLimitBudgets, IdempotencyStore {
+  services: {
+    receiptPhotos: ReceiptPhotoParts['service']
+    receiptReview: ReceiptPhotoParts['review']
+    receiptPhotoRules: ReceiptPhotoParts['rules']
+  }
+}
+
+export function receiptPhotoRoutes({ services, tokens, now, limits, conn }: ReceiptPhotoRouteDeps): Router {
   const router = new Router({ prefix: '/api' })
   const member = requireMember(tokens, now)
   const desk = [requireStaff(tokens, now, ['clerk', 'manager', 'operator']), deskOnly]

@@ -2,10 +2,17 @@ import Router from '@koa/router'
 import { shanghaiDay, storeDayQuery, storeSalesReport } from '@mall/shared'
 import { requireStaff } from '../../http/auth-middleware'
 import { parseBody, parseQuery } from '../../http/validate'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks } from '../../http/route-deps'
+import type { StaffService } from './staff.service'
+import type { StoreSalesService } from './store-sales.service'
+import type { StaffWorkspaceService } from './workspace.service'
+
+export interface StaffRouteDeps extends CallerChecks {
+  services: { staff: StaffService; storeSales: StoreSalesService; workspace: StaffWorkspaceService }
+}
 
 /** The staff workspace: who I am, today's operations, the store's day and its declared takings. */
-export function staffRoutes({ services, tokens, now }: AppContext): Router {
+export function staffRoutes({ services, tokens, now }: StaffRouteDeps): Router {
   const router = new Router({ prefix: '/api' })
   const anyStaff = requireStaff(tokens, now, ['clerk', 'manager', 'operator'])
   const storeStaff = requireStaff(tokens, now, ['clerk', 'manager'])

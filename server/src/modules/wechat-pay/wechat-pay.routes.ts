@@ -3,16 +3,26 @@ import type { Context } from 'koa'
 import { mchid, transactionId, wechatMerchantMappingRequest } from '@mall/shared'
 import { requireMember, requireStaff } from '../../http/auth-middleware'
 import { parseBody, parseParam } from '../../http/validate'
-import type { AppContext } from '../../app-context'
+import type { CallerChecks } from '../../http/route-deps'
+import type { WechatPayOps } from './wechat-pay-ops'
+import type { WechatPayParts } from './wechat-pay.module'
 import { NotificationRefused } from './apiv3'
 import type { NotificationEndpoint } from './wechat-pay.service'
+
+export interface WechatPayRouteDeps extends CallerChecks {
+  services: {
+    wechatPay: WechatPayParts['service']
+    wechatPaySyncs: WechatPayParts['sync']
+    wechatPayOps: WechatPayOps
+  }
+}
 
 /**
  * WeChat Pay 智慧商圈 callbacks (public: WeChat calls them; each is signature-checked before anything
  * else), the member's pay-to-earn status and the operator's queue and merchant mapping.
  * Callbacks answer 204, or WeChat's error JSON `{code, message}` with 400/401/500 (WeChat retries).
  */
-export function wechatPayRoutes({ services, tokens, now }: AppContext): Router {
+export function wechatPayRoutes({ services, tokens, now }: WechatPayRouteDeps): Router {
   const router = new Router({ prefix: '/api' })
   const member = requireMember(tokens, now)
   const operator = requireStaff(tokens, now, ['operator'])
