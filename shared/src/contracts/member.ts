@@ -45,7 +45,8 @@ export const scannedMember = z.object({
   memberId: z.string(),
   memberNo: z.string(),
   nickname: z.string(),
-  phoneMasked: z.string().nullable(),
+  /** absent for clerks: at the till they see tier and points, not the phone number */
+  phoneMasked: z.string().nullable().optional(),
   tier: tierSummary,
   pointsBalance: z.number().int(),
 })

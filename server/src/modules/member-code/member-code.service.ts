@@ -97,7 +97,9 @@ export class MemberCodeService {
         memberId: card.memberId,
         memberNo: card.memberNo,
         nickname: card.nickname,
-        phoneMasked: card.phoneMasked,
+        // Role-based field access (docs/privacy-security.md): a clerk at the till gets tier and points, not the
+        // phone number; a store manager or the desk, who call members back, get it masked.
+        ...(staff.role === 'clerk' ? {} : { phoneMasked: card.phoneMasked }),
         tier: card.tier,
         pointsBalance: card.pointsBalance,
       },

@@ -133,10 +133,12 @@ function AwardForm(props: {
     <View className='page staff-page'>
       <View className='surface staff-section scanned-member'>
         <Text className='scanned-member__name'>{member.nickname}</Text>
-        <View className='staff-kv'>
-          <Text className='staff-kv__key'>手机号</Text>
-          <Text>{member.phoneMasked ?? '未绑定'}</Text>
-        </View>
+        {member.phoneMasked !== undefined && (
+          <View className='staff-kv'>
+            <Text className='staff-kv__key'>手机号</Text>
+            <Text>{member.phoneMasked ?? '未绑定'}</Text>
+          </View>
+        )}
         <View className='staff-kv'>
           <Text className='staff-kv__key'>会员等级</Text>
           <Text className='staff-tag staff-tag--ok'>{member.tier.name}</Text>
