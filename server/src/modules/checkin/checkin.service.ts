@@ -10,15 +10,13 @@ import {
   type CheckinStatus,
 } from '@mall/shared'
 import { existsById, findById, updateById } from '../../db/by-id'
-import { insertOnce, isDuplicateKey } from '../../db/connect'
-import { deleteIf, updateIf } from '../../db/guarded-write'
-import { insertRow } from '../../db/insert-batch'
+import { insertOnce } from '../../db/connect'
 import { DomainError } from '../../errors/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
-import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
 import type { ProgramRules } from '../rules/program-rules'
 import { reminderSendModel, type ReminderSendDoc } from './reminder-sends'
-import { checkinModels, type CheckinDoc, type CheckinModels, type MakeupCardDoc } from './checkin.model'
+import { checkinModels, type CheckinDoc, type CheckinModels } from './checkin.model'
+import { MakeupCards } from './makeup-cards'
 
 const STALE_MS = 30_000
 // Streaks are read back in batches of this many days (by `_id`, the fast path on every backend).
@@ -28,6 +26,7 @@ const LOOKBACK_BATCH = 8
 export class CheckinService {
   private readonly m: CheckinModels
   private readonly reminderSends: Model<ReminderSendDoc>
+  private readonly cards: MakeupCards
 
   constructor(
     conn: Connection,
@@ -39,6 +38,7 @@ export class CheckinService {
   ) {
     this.m = checkinModels(conn)
     this.reminderSends = reminderSendModel(conn)
+    this.cards = new MakeupCards(this.m, ledger)
   }
 
   /** Checks in for today. Concurrent taps converge on the one inserted check-in and its reward. */
@@ -155,7 +155,7 @@ export class CheckinService {
       this.m.Checkin.findById(`${memberId}:${addDays(today, -1)}`)
         .lean<CheckinDoc>()
         .exec(),
-      this.m.Card.countDocuments({ memberId, state: 'active' }).exec(),
+      this.cards.activeCount(memberId),
       this.m.Use.countDocuments({ memberId, _id: trusted({ $regex: `^${memberId}:${today.slice(0, 7)}:` }) }).exec(),
       this.m.Reminder.findById(memberId).lean().exec(),
     ])
@@ -198,7 +198,7 @@ export class CheckinService {
       throw new DomainError('CHECKIN.MAKEUP_NOT_ALLOWED', 'only missed days of this month')
     if (await existsById(this.m.Checkin, `${memberId}:${day}`))
       throw new DomainError('CHECKIN.ALREADY_CHECKED', 'day already checked')
-    const useId = await this.reserveMakeup(memberId, day, rules.makeupMonthlyCap, now)
+    const use = await this.cards.reserve(memberId, day, rules.makeupMonthlyCap, now)
     const streak = (await this.streakEndingAt(memberId, addDays(day, -1))) + 1
     const doc: CheckinDoc = {
       _id: `${memberId}:${day}`,
@@ -213,10 +213,10 @@ export class CheckinService {
       rewarded: false,
     }
     if (!(await insertOnce(this.m.Checkin, doc as never))) {
-      await this.m.Use.deleteOne({ _id: useId.useId }).exec()
+      await this.cards.release(use.useId)
       throw new DomainError('CHECKIN.ALREADY_CHECKED', 'day already checked')
     }
-    await this.m.Card.updateOne({ _id: useId.cardId }, { $set: { state: 'used', usedFor: day } }).exec()
+    await this.cards.markUsed(use.cardId, day)
     await this.renumberAfter(memberId, day, streak, today)
     await this.reward(doc)
     return view(doc)
@@ -230,62 +230,11 @@ export class CheckinService {
     }
   }
 
-  private async reserveMakeup(
-    memberId: string,
-    day: string,
-    cap: number,
-    now: Date,
-  ): Promise<{ useId: string; cardId: string }> {
-    const month = day.slice(0, 7)
-    const takenCards = new Set<string>()
-    for (let n = 1; n <= cap;) {
-      const cards = await this.m.Card.find({ memberId, state: 'active' }).lean<MakeupCardDoc[]>().exec()
-      const card = cards.find((c) => !takenCards.has(c._id))
-      if (!card) throw new DomainError('CHECKIN.NO_MAKEUP_CARD', 'no make-up card')
-      const useId = `${memberId}:${month}:${n}`
-      try {
-        await insertRow(this.m.Use, { _id: useId, memberId, cardId: card._id, day, at: now })
-        return { useId, cardId: card._id }
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err
-        if (await existsById(this.m.Use, useId))
-          n++ // that use of the month is taken
-        else takenCards.add(card._id) // a concurrent make-up is using this card: try another
-      }
-    }
-    throw new DomainError('CHECKIN.MAKEUP_CAP_REACHED', 'monthly make-up cap reached')
-  }
-
-  private cardItem(card: Pick<MakeupCardDoc, '_id' | 'memberId'>, price: number): PaidItem {
-    return {
-      memberId: card.memberId,
-      paymentKey: `makeup-card:${card._id}`,
-      points: price,
-      type: 'redeem',
-      meta: { item: '补签卡', cardId: card._id },
-      activate: async () =>
-        void (await updateIf(this.m.Card, card._id, { state: 'pending' }, { $set: { state: 'active' } })),
-      release: async () => void (await deleteIf(this.m.Card, card._id, { state: 'pending' })),
-    }
-  }
-
   /** Buys a card with points; the client's Idempotency-Key names the card, so a retry buys once. */
   async buyCard(memberId: string, idempotencyKey: string, now: Date): Promise<{ cardId: string; makeupCards: number }> {
     const { checkin: rules } = await this.rules.current()
-    const card = {
-      _id: `mc:${memberId}:buy:${idempotencyKey}`,
-      memberId,
-      source: 'purchase' as const,
-      state: 'pending' as const,
-      usedFor: null,
-      createdAt: now,
-    }
-    const existing = (await insertOnce(this.m.Card, card as never))
-      ? card
-      : await this.m.Card.findById(card._id).lean<MakeupCardDoc>().exec()
-    if (existing?.state === 'pending')
-      await payForItem(this.ledger, this.cardItem(card, rules.makeupCardPricePoints), now)
-    return { cardId: card._id, makeupCards: await this.m.Card.countDocuments({ memberId, state: 'active' }).exec() }
+    const cardId = await this.cards.buy(memberId, idempotencyKey, rules.makeupCardPricePoints, now)
+    return { cardId, makeupCards: await this.cards.activeCount(memberId) }
   }
 
   async setReminder(memberId: string, openid: string | null, subscribe: boolean, now: Date): Promise<void> {
@@ -296,14 +245,14 @@ export class CheckinService {
 
   /** Crash repair for rewards and bought cards older than a few seconds. */
   async sweep(now: Date): Promise<{ rewards: number; cards: number }> {
-    const before = trusted({ $lt: new Date(now.getTime() - STALE_MS) })
+    const before = new Date(now.getTime() - STALE_MS)
     const { checkin: rules } = await this.rules.current()
-    const unrewarded = await this.m.Checkin.find({ rewarded: false, at: before }).lean<CheckinDoc[]>().exec()
+    const unrewarded = await this.m.Checkin.find({ rewarded: false, at: trusted({ $lt: before }) })
+      .lean<CheckinDoc[]>()
+      .exec()
     for (const c of unrewarded) await this.reward(c)
-    const pending = await this.m.Card.find({ state: 'pending', createdAt: before }).lean<MakeupCardDoc[]>().exec()
-    for (const card of pending)
-      await settleStaleItem(this.ledger, this.cardItem(card, rules.makeupCardPricePoints), now)
-    return { rewards: unrewarded.length, cards: pending.length }
+    const cards = await this.cards.sweep(before, rules.makeupCardPricePoints, now)
+    return { rewards: unrewarded.length, cards }
   }
 
   /** Sends the one-time subscribe message to subscribers who have not checked in today. */

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { trusted, type Connection, type Model } from 'mongoose'
+import type { Connection, Model } from 'mongoose'
 import {
-  FEEDBACK_CATEGORY_LABELS,
-  addDays,
-  feedbackFigures,
   feedbackTransition,
   isFeedbackResponse,
   splitPhotoDataUrl,
-  startOfShanghaiDay,
   type FeedbackChange,
   type FeedbackListQuery,
   type FeedbackPage,
@@ -20,6 +16,7 @@ import type { FeedbackCategory } from '@mall/shared'
 import { AppendChain } from '../../db/append-chain'
 import { updateIf } from '../../db/guarded-write'
 import { DomainError } from '../../errors/domain-error'
+import { feedbackKpis } from './feedback-kpis'
 import { storeModel, type StoreDoc } from '../stores/store.model'
 import {
   feedbackModels,
@@ -173,70 +170,9 @@ export class FeedbackService {
     return { mime: photo.mime, data: photo.data }
   }
 
-  /**
-   * The dashboard's feedback section: tickets submitted in the range (Shanghai days; with a store
-   * filter only tickets about that store), their response times and resolution as of `now`.
-   */
-  async kpis(q: KpiQuery, now: Date): Promise<Pick<KpiReport, 'metrics' | 'tables'>> {
-    const range = { $gte: startOfShanghaiDay(q.from), $lt: startOfShanghaiDay(addDays(q.to, 1)) }
-    const rows = await this.Ticket.find(
-      { createdAt: trusted(range), ...(q.storeId ? { storeId: q.storeId } : {}) },
-      { category: 1, createdAt: 1, firstResponseAt: 1, closedAt: 1 },
-    )
-      .lean<Pick<FeedbackTicketDoc, 'category' | 'createdAt' | 'firstResponseAt' | 'closedAt'>[]>()
-      .exec()
-    const f = feedbackFigures(rows, now)
-    return {
-      metrics: [
-        {
-          key: 'feedback_tickets',
-          label: '会员反馈',
-          value: f.tickets,
-          unit: '件',
-          definition: '区间内会员提交的反馈工单数（上海时间；选择门店时只计关联该门店的反馈）',
-        },
-        {
-          key: 'feedback_first_response',
-          label: '首次响应时长（中位数）',
-          value: f.medianFirstResponseMinutes,
-          unit: '分钟',
-          definition:
-            '区间内提交的反馈中已得到响应的，从提交到首次回复（或直接关闭）的分钟数中位数；没有已响应的反馈时暂无数据',
-        },
-        {
-          key: 'feedback_resolution_time',
-          label: '解决时长（中位数）',
-          value: f.medianResolutionMinutes,
-          unit: '分钟',
-          definition: '区间内提交且已关闭的反馈，从提交到关闭的分钟数中位数；没有已关闭的反馈时暂无数据',
-        },
-        {
-          key: 'feedback_resolution_rate',
-          label: '问题解决率',
-          value: f.resolutionRate,
-          unit: '%',
-          definition: '区间内提交的反馈中，截至当前已关闭的比例',
-        },
-        {
-          key: 'feedback_awaiting',
-          label: '待响应反馈',
-          value: f.awaitingResponse,
-          unit: '件',
-          definition:
-            '区间内提交、截至当前既未回复也未关闭的反馈数' +
-            (f.oldestAwaitingMinutes === null ? '' : `；其中最久已等待 ${f.oldestAwaitingMinutes} 分钟`),
-        },
-      ],
-      tables: [
-        {
-          key: 'feedback_categories',
-          label: '反馈类别分布',
-          definition: '区间内提交的反馈按类别统计：数量、占全部反馈的比例、截至当前已关闭的数量',
-          columns: ['类别', '反馈数', '占比%', '已解决'],
-          rows: f.byCategory.map((c) => [FEEDBACK_CATEGORY_LABELS[c.category], c.count, c.share, c.resolved]),
-        },
-      ],
-    }
+  /** The dashboard's feedback section (feedback-kpis.ts). */
+  kpis(q: KpiQuery, now: Date): Promise<Pick<KpiReport, 'metrics' | 'tables'>> {
+    return feedbackKpis(this.Ticket, q, now)
   }
 
   private newestTicket(memberId: string): Promise<{ seq: number } | null> {
