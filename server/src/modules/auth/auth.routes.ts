@@ -9,9 +9,17 @@ import {
 } from '@mall/shared'
 import { parseBody } from '../../http/validate'
 import { byIp, rateLimit } from '../../http/rate-limit'
-import type { AppContext } from '../../app-context'
+import type { RateLimitBudgets } from '../../http/route-deps'
+import type { StaffService } from '../staff/staff.service'
+import type { AuthService } from './auth.service'
 
-export function authRoutes({ services, now, limits }: AppContext): Router {
+/** Logins hand out tokens rather than check them: the services and the clock, no token checker. */
+export interface AuthRouteDeps extends RateLimitBudgets {
+  services: { auth: AuthService; staff: StaffService }
+  now: () => Date
+}
+
+export function authRoutes({ services, now, limits }: AuthRouteDeps): Router {
   const router = new Router({ prefix: '/api' })
   const loginLimit = rateLimit('login', { max: limits.loginPerMinute, windowMs: 60_000, id: byIp })
 
