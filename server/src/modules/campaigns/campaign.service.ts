@@ -12,17 +12,15 @@ import {
   type CampaignView,
   type SegmentDefinition,
 } from '@mall/shared'
-import { existsById } from '../../db/by-id'
-import { insertOnce, isDuplicateKey } from '../../db/connect'
-import { insertRow } from '../../db/insert-batch'
-import { slotsInUse } from '../../db/slots-in-use'
+import { insertOnce } from '../../db/connect'
 import { DomainError } from '../../errors/domain-error'
 import type { CouponCatalogService } from '../coupons/coupon-catalog.service'
 import type { CouponClaimService } from '../coupons/claim.service'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { ProgramRules } from '../rules/program-rules'
+import { CampaignGrantSlots } from './campaign-grant-slots'
 import { CampaignStates } from './campaign-state'
-import { campaignModels, grantId, type CampaignDoc, type CampaignGrantDoc, type CampaignModels } from './campaign.model'
+import { campaignModels, type CampaignDoc, type CampaignGrantDoc, type CampaignModels } from './campaign.model'
 
 /** Who a campaign reaches; the member-insight module answers it from member profiles. */
 export interface CampaignAudience {
@@ -44,6 +42,7 @@ const POINT_VALUE_FEN = 1 // 100 points = 1 yuan
 export class CampaignService {
   private readonly m: CampaignModels
   private readonly states: CampaignStates
+  private readonly slots: CampaignGrantSlots
 
   constructor(
     conn: Connection,
@@ -57,6 +56,7 @@ export class CampaignService {
   ) {
     this.m = campaignModels(conn)
     this.states = new CampaignStates(conn, this.m.Campaign)
+    this.slots = new CampaignGrantSlots(this.m)
   }
 
   async create(input: CampaignInput, staffId: string, now: Date): Promise<CampaignView> {
@@ -117,12 +117,12 @@ export class CampaignService {
   async simulate(input: CampaignInput & { _id?: string }, now: Date): Promise<CampaignSimulation> {
     await this.checkSetup(input)
     const audience = await this.audienceOf(input, now)
-    const granted = input._id ? await this.grantedKeys(input._id) : new Set<string>()
+    const granted = input._id ? await this.slots.grantedKeys(input._id) : new Set<string>()
     const period = grantPeriod(input.kind, shanghaiDay(now))
     const fresh = audience.filter((a) => !granted.has(`${a.memberId}:${period}`))
     const budgetLeft = Math.max(
       0,
-      input.budget.maxGrants - (input._id ? await this.slotsTaken(input._id, input.budget.maxGrants) : 0),
+      input.budget.maxGrants - (input._id ? await this.slots.taken(input._id, input.budget.maxGrants) : 0),
     )
     const chosen = fresh.slice(0, budgetLeft)
     const { tiers } = await this.deps.rules.current()
@@ -157,11 +157,11 @@ export class CampaignService {
     if (!campaignOpen(c, now)) return { granted: 0, skipped: 0, status: c.status }
     const [audience, granted, { tiers }] = await Promise.all([
       this.audienceOf(c, now),
-      this.grantedKeys(id),
+      this.slots.grantedKeys(id),
       this.deps.rules.current(),
     ])
     const period = grantPeriod(c.kind, shanghaiDay(now))
-    let slot = (await this.slotsTaken(id, c.budget.maxGrants)) + 1
+    let slot = (await this.slots.taken(id, c.budget.maxGrants)) + 1
     let checkedAt = Date.now()
     const result = { granted: 0, skipped: 0 }
     for (const member of audience) {
@@ -172,7 +172,7 @@ export class CampaignService {
         checkedAt = Date.now()
         if (c.status !== 'active') break
       }
-      const taken = await this.takeSlot(c, member, memberKey, slot, this.pointsFor(c, tiers, member.tierLevel), now)
+      const taken = await this.slots.take(c, member, memberKey, slot, this.pointsFor(c, tiers, member.tierLevel), now)
       if (taken === 'budget_exhausted') {
         await this.states.claim(id, 'budget', 'budget', now)
         await this.get(id) // writes the status the rows now give it
@@ -208,42 +208,6 @@ export class CampaignService {
       .exec()
     for (const g of stuck) await this.reward(await this.get(g.campaignId), g, now)
     return stuck.length
-  }
-
-  private async takeSlot(
-    c: CampaignDoc,
-    member: Member,
-    memberKey: string,
-    from: number,
-    points: number,
-    now: Date,
-  ): Promise<CampaignGrantDoc | 'budget_exhausted' | 'already_granted'> {
-    for (let slot = from; ; slot++) {
-      if (slot > c.budget.maxGrants) return 'budget_exhausted'
-      const doc: CampaignGrantDoc = {
-        _id: grantId(c._id, slot),
-        campaignId: c._id,
-        slot,
-        memberId: member.memberId,
-        memberKey,
-        state: 'granted',
-        points,
-        couponId: null,
-        couponRefusal: null,
-        at: now,
-      }
-      try {
-        await insertRow(this.m.Grant, doc as never)
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err
-        if (await existsById(this.m.Grant, doc._id)) continue // slot taken by another run
-        return 'already_granted'
-      }
-      void this.m.Hint.updateOne({ _id: c._id }, { $max: { slots: slot } }, { upsert: true })
-        .exec()
-        .catch(() => undefined)
-      return doc
-    }
   }
 
   /** Posts the grant's points (keyed to the grant) and hands out its coupon; safe to repeat. */
@@ -305,24 +269,12 @@ export class CampaignService {
     }
   }
 
-  private async grantedKeys(id: string): Promise<Set<string>> {
-    const rows = await this.m.Grant.find({ campaignId: id }, { memberKey: 1 })
-      .lean<Pick<CampaignGrantDoc, 'memberKey'>[]>()
-      .exec()
-    return new Set(rows.map((r) => r.memberKey))
-  }
-
-  private async slotsTaken(id: string, max: number): Promise<number> {
-    const hint = (await this.m.Hint.findById(id).lean().exec())?.slots ?? 0
-    return slotsInUse(hint, max, (slot) => existsById(this.m.Grant, grantId(id, slot)))
-  }
-
   private async view(c: CampaignDoc): Promise<CampaignView> {
     const { _id, createdAt, stoppedAt, ...rest } = c
     return {
       ...rest,
       id: _id,
-      grants: await this.slotsTaken(_id, c.budget.maxGrants),
+      grants: await this.slots.taken(_id, c.budget.maxGrants),
       createdAt: new Date(createdAt).toISOString(),
       stoppedAt: stoppedAt ? new Date(stoppedAt).toISOString() : null,
     }
