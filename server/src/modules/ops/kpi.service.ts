@@ -1,7 +1,5 @@
 import { trusted, type Connection } from 'mongoose'
 import { addDays, percent as pct, shanghaiDay, startOfShanghaiDay, type KpiQuery, type KpiReport } from '@mall/shared'
-import { CouponUseChain } from '../coupons/coupon-uses'
-import { couponModels } from '../coupons/coupon.model'
 import type { FeedbackService } from '../feedback/feedback.service'
 import type { MemberInsightService } from '../insight/insight.service'
 import { checkinModels } from '../checkin/checkin.model'
@@ -10,6 +8,7 @@ import { memberModels } from '../members/member.model'
 import { purchaseModel } from '../points/purchase.model'
 import { referralModels } from '../referrals/referral.model'
 import type { ProgramRules } from '../rules/program-rules'
+import { couponKpis } from './coupon-kpis'
 import { tierMovementTable } from './tier-movement'
 import { memberShareMetrics } from './member-share'
 import type { LedgerService } from '../ledger/ledger.service'
@@ -64,15 +63,12 @@ export class KpiService {
     for (let d = q.from; d <= q.to && days.length < 400; d = addDays(d, 1)) days.push(d)
     const { Member } = memberModels(this.conn)
     const { Entry } = ledgerModels(this.conn)
-    const { Coupon, RedemptionLog, Template } = couponModels(this.conn)
     const [
       members,
       purchases,
       entries,
       outstanding,
-      claimed,
-      redemptions,
-      templates,
+      coupons,
       checkins,
       referrals,
       feedback,
@@ -89,13 +85,7 @@ export class KpiService {
         .lean()
         .exec(),
       this.ledger.outstandingPoints(),
-      Coupon.find({ claimedAt: trusted(range) }, { templateId: 1, memberId: 1 })
-        .lean()
-        .exec(),
-      RedemptionLog.find({ at: trusted(range), ...(q.storeId ? { storeId: q.storeId } : {}) })
-        .lean()
-        .exec(),
-      Template.find({}, { name: 1 }).lean().exec(),
+      couponKpis(this.conn, range, q.storeId),
       checkinModels(this.conn)
         .Checkin.find({ at: trusted(range) }, { memberId: 1, day: 1, streak: 1 })
         .lean()
@@ -127,18 +117,6 @@ export class KpiService {
     const issued = sum(ISSUED, 1)
     const redeemed = sum(SPENT, -1)
     const expired = entries.filter((e) => e.type === 'expire').reduce((s, e) => s - e.delta, 0)
-    const redeemedRows = await new CouponUseChain(couponModels(this.conn)).standing(redemptions)
-    const names = new Map(templates.map((t) => [t._id, t.name]))
-    const byTemplate = new Map<string, { claimed: number; redeemed: number }>()
-    for (const c of claimed)
-      byTemplate.set(c.templateId, {
-        claimed: (byTemplate.get(c.templateId)?.claimed ?? 0) + 1,
-        redeemed: byTemplate.get(c.templateId)?.redeemed ?? 0,
-      })
-    for (const r of redeemedRows) {
-      const t = r.couponId.split('#')[0]!
-      byTemplate.set(t, { claimed: byTemplate.get(t)?.claimed ?? 0, redeemed: (byTemplate.get(t)?.redeemed ?? 0) + 1 })
-    }
     const checkinMembers = new Set(checkins.map((c) => c.memberId))
     const longest = new Map<string, number>()
     for (const c of checkins) longest.set(c.memberId, Math.max(longest.get(c.memberId) ?? 0, c.streak))
@@ -232,13 +210,7 @@ export class KpiService {
           unit: '%',
           definition: '区间内至少签到一次的会员 ÷ 会员总数',
         },
-        {
-          key: 'coupon_redemption_rate',
-          label: '券核销率',
-          value: pct(redeemedRows.length, claimed.length),
-          unit: '%',
-          definition: '区间内核销次数（已撤销的不计）÷ 区间内领券数',
-        },
+        coupons.metric,
         ...memberShareMetrics(purchases, declaredSales),
         ...feedback.metrics,
         ...lifecycle.metrics,
@@ -265,18 +237,7 @@ export class KpiService {
         ...lifecycle.series,
       ],
       tables: [
-        {
-          key: 'coupons',
-          label: '优惠券领取与核销',
-          definition: '区间内每个券模板的领取数、核销数与核销率',
-          columns: ['模板', '领取', '核销', '核销率%'],
-          rows: [...byTemplate.entries()].map(([t, v]) => [
-            names.get(t) ?? t,
-            v.claimed,
-            v.redeemed,
-            pct(v.redeemed, v.claimed),
-          ]),
-        },
+        coupons.table,
         {
           key: 'referral_funnel',
           label: '邀请漏斗',
