@@ -4,6 +4,8 @@ import { startTestApi, type TestApi } from '../support/api-harness'
 import { dbFingerprint } from '../support/db-fingerprint'
 import { buildWorld, type World } from '../support/fixtures'
 import { ROUTES } from '../support/route-table'
+import { GIFT_IMAGE_UPLOAD_PATH } from '../../server/src/modules/points-mall/points-mall.routes'
+import { RECEIPT_PHOTO_BODY_LIMIT_BYTES } from '@mall/shared'
 
 /**
  * Bodies built to exhaust the server rather than to pass as input: nested 10,000 deep, 100,000 keys,
@@ -48,18 +50,43 @@ function send(target: (typeof targets)[number], raw: string) {
   return req.set('Content-Type', 'application/json').set('Idempotency-Key', 'hostile-body-key').send(raw)
 }
 
+// Picture uploads take bodies of a few megabytes: 2 MB is within their limit, so they parse it and refuse
+// its shape; a body over their own limit is checked below.
+const PICTURE_UPLOADS = new Set([GIFT_IMAGE_UPLOAD_PATH, '/api/me/receipt-photos/uploads'])
+const REFUSED = /^(REQUEST\.(TOO_COMPLEX|TOO_LARGE)|AUTH\.REQUIRED|AUTH\.TOKEN_INVALID)$/
+const REFUSED_AFTER_PARSING =
+  /^(REQUEST\.(TOO_COMPLEX|TOO_LARGE)|VALIDATION\.FAILED|AUTH\.REQUIRED|AUTH\.TOKEN_INVALID)$/
+
 describe('hostile request bodies', () => {
-  it.each(Object.entries(HOSTILE))('%s: every write route answers 4xx and writes nothing', async (_name, raw) => {
+  it.each(Object.entries(HOSTILE))('%s: every write route answers 4xx and writes nothing', async (name, raw) => {
     const before = await dbFingerprint(api.conn)
     for (const target of targets) {
+      const route = target.path(world.fixtures)
       const res = await send(target, raw)
-      expect({ route: target.path(world.fixtures), status: res.status }).toEqual({
-        route: target.path(world.fixtures),
-        status: expect.any(Number),
-      })
+      expect({ route, status: res.status }).toEqual({ route, status: expect.any(Number) })
       expect(res.status).toBeGreaterThanOrEqual(400)
       expect(res.status).toBeLessThan(500)
-      expect(res.body.error.code).toMatch(/^(REQUEST\.(TOO_COMPLEX|TOO_LARGE)|AUTH\.REQUIRED|AUTH\.TOKEN_INVALID)$/)
+      const parsed = name === '2 MB' && PICTURE_UPLOADS.has(route)
+      expect({ route, code: res.body.error.code }).toEqual({
+        route,
+        code: expect.stringMatching(parsed ? REFUSED_AFTER_PARSING : REFUSED),
+      })
+    }
+    expect(await dbFingerprint(api.conn)).toBe(before)
+  })
+
+  it('picture uploads refuse a body over their own limit with REQUEST.TOO_LARGE and write nothing', async () => {
+    const raw = JSON.stringify({ image: 'x'.repeat(RECEIPT_PHOTO_BODY_LIMIT_BYTES + 1024) })
+    const before = await dbFingerprint(api.conn)
+    const uploads = targets.filter((t) => PICTURE_UPLOADS.has(t.path(world.fixtures)))
+    expect(uploads).toHaveLength(PICTURE_UPLOADS.size)
+    for (const target of uploads) {
+      const res = await send(target, raw)
+      expect({ route: target.path(world.fixtures), status: res.status, code: res.body.error.code }).toEqual({
+        route: target.path(world.fixtures),
+        status: 413,
+        code: 'REQUEST.TOO_LARGE',
+      })
     }
     expect(await dbFingerprint(api.conn)).toBe(before)
   })
