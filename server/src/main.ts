@@ -6,6 +6,8 @@ import { createApp } from './app'
 import { ensureIndexes } from './app-context'
 import { connectDatabase } from './db/connect'
 import { DatabaseHealth } from './db/db-health'
+import { MIGRATIONS } from './db/migration-list'
+import { migrate } from './db/migrations'
 import { superviseDevDb, type SupervisedDevDb } from './db/devdb-supervisor'
 import { drain, trackInFlight } from './http/drain'
 import type { Lifecycle } from './http/health.routes'
@@ -56,8 +58,12 @@ async function main(): Promise<void> {
   const leases = new JobLeases(conn, `${hostname()}:${process.pid}:${Date.now().toString(36)}`)
   const lifecycle: Lifecycle = { draining: false }
   const { app, ctx } = createApp({ config, conn, wechat, logger }, { dbHealth, lifecycle, leases })
-  // Production builds indexes once per deploy (npm run db:indexes), not in every instance at boot.
-  if (indexesAtBoot) await ensureIndexes(conn)
+  // Production builds indexes and runs the data migrations once per deploy (npm run db:indexes, db:migrate),
+  // not in every instance at boot; a dev or demo database gets both here, as its code never reads old shapes.
+  if (indexesAtBoot) {
+    await ensureIndexes(conn)
+    for (const id of await migrate(conn, MIGRATIONS)) logger.info({ id }, 'data migration applied')
+  }
   if (demo) {
     const seeded = await seedDemo(ctx, conn, { mall: mallSize(process.argv) })
     if (seeded) logger.info(seeded, 'demo mall seeded')

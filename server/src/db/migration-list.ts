@@ -1,3 +1,9 @@
+import {
+  campaignsBeforeTheRows,
+  couponPointersBeforeTheCouponId,
+  couponUsesBeforeTheChain,
+  killSwitchesBeforeTheChain,
+} from './migrate-chain-rows'
 import type { Migration } from './migrations'
 
 /**
@@ -13,5 +19,25 @@ export const MIGRATIONS: Migration[] = [
         .collection('idempotency_records')
         .updateMany({ createdAt: { $exists: false } }, { $set: { createdAt: new Date() } })
     },
+  },
+  {
+    id: '2026-12-06-02-coupon-uses-before-the-chain',
+    description: 'coupons redeemed before the use chain get their <coupon>:use1 row and chain 1',
+    up: couponUsesBeforeTheChain,
+  },
+  {
+    id: '2026-12-06-03-kill-switches-before-the-chain',
+    description: 'points-campaign kill switches thrown before the switch chain get their <campaign>:s1 row',
+    up: killSwitchesBeforeTheChain,
+  },
+  {
+    id: '2026-12-06-04-campaigns-before-the-rows',
+    description: 'campaigns activated before the transition rows get the row their status stands for',
+    up: campaignsBeforeTheRows,
+  },
+  {
+    id: '2026-12-06-05-coupon-pointers-before-the-coupon-id',
+    description: 'coupon-book pointers without a coupon id get it by their claim id, or are marked failed',
+    up: couponPointersBeforeTheCouponId,
   },
 ]

@@ -42,11 +42,11 @@ export class CampaignStates {
     this.Row = getModel(conn, 'CampaignTransition', schema)
   }
 
-  /** The campaign as its rows say (its cache repaired on the way); campaigns before the rows keep their status. */
+  /** The campaign as its rows say (its cache repaired on the way); one without rows is a draft. */
   async current(c: CampaignDoc): Promise<CampaignDoc> {
     const rows = await Promise.all(KINDS.map((kind) => findById<CampaignTransitionDoc>(this.Row, `${c._id}:${kind}`)))
     const decisive = rows.find((r) => r !== null)
-    if (!decisive) return c
+    if (!decisive) return { ...c, status: 'draft' }
     const stop = decisive.kind === 'activate' ? {} : { stoppedBy: decisive.by, stoppedAt: decisive.at }
     const derived = { ...c, status: STATUS_BY_KIND[decisive.kind], ...stop }
     if (derived.status !== c.status)

@@ -187,8 +187,7 @@ export class PointsCampaignService {
   ): Promise<PointsCampaignView> {
     await this.campaign(id)
     const control = await this.Control.findById(id).lean<ControlDoc>().exec()
-    // Switches from before the chain: their control row stands for one kill.
-    const chain = await this.switches.read(id, control?.chain ?? (control?.killed ? 1 : 0))
+    const chain = await this.switches.read(id, control?.chain ?? 0)
     const k = chain.length + 1
     const claimed =
       (chain.length % 2 === 1) === killed

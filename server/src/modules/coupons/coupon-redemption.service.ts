@@ -113,11 +113,7 @@ export class CouponRedemptionService {
     if (!row || row.state === 'pending_payment') throw new DomainError('COUPON.NOT_FOUND', 'coupon not found')
     const { coupon, uses } = await this.current(row)
     if (!isRedeemed(uses)) return this.repeatOrRefuse(staff, coupon, uses.last, 'undo', now)
-    const use = uses.last ?? {
-      staffId: coupon.redeemedBy ?? '',
-      storeId: coupon.redeemedStoreId ?? '',
-      at: coupon.redeemedAt ?? now,
-    }
+    const use = uses.last!
     const sameStore = staff.role === 'operator' || staff.storeId === use.storeId
     if (!sameStore) throw new DomainError('AUTH.FORBIDDEN', 'redeemed at another store')
     const ownInWindow = staff.sub === use.staffId && now.getTime() - new Date(use.at).getTime() <= UNDO_WINDOW_MS

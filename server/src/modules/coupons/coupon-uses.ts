@@ -14,7 +14,7 @@ import type { CouponDoc, CouponModels, CouponRedemptionLogDoc } from './coupon.m
 export interface CouponUses {
   /** events in the chain: odd = redeemed now */
   length: number
-  /** the newest event (null for an unused coupon, and for a coupon redeemed before the chain existed) */
+  /** the newest event (null for an unused coupon) */
   last: CouponRedemptionLogDoc | null
 }
 
@@ -38,8 +38,7 @@ export class CouponUseChain {
 
   /** The chain as it is: from the coupon row's hint, probing the next events by `_id`. */
   read(coupon: Pick<CouponDoc, '_id' | 'state' | 'chain'>): Promise<CouponUses> {
-    // A coupon redeemed before the chain existed has no rows: its cache is its first use.
-    return this.chain.read(coupon._id, coupon.chain ?? (coupon.state === 'redeemed' ? 1 : 0))
+    return this.chain.read(coupon._id, coupon.chain ?? 0)
   }
 
   /** Claims event `k` of the chain; a loser gets the row that won it. */
@@ -64,7 +63,7 @@ export class CouponUseChain {
 
   /** The cache a chain gives a coupon; written only when the row says otherwise. */
   async repair(coupon: CouponDoc, uses: CouponUses): Promise<CouponDoc> {
-    const want = cacheOf(uses, coupon)
+    const want = cacheOf(uses)
     const same = coupon.state === want.state && (coupon.chain ?? null) === want.chain
     return same ? coupon : this.settle(coupon, uses, null)
   }
@@ -94,13 +93,14 @@ export class CouponUseChain {
     )
     return uses.filter((r) => {
       if (/:use\d+$/.test(r._id)) return !undone.has(r._id.replace(/:use(\d+)$/, ':undo$1'))
-      // rows from before the chain: an undo of the same coupon after it, among the rows given
+      // Redemptions logged before the chain keep their random ids (their pairs of redeem and undo are history
+      // the chain's numbering cannot take): an undo of the same coupon after it, among the rows given.
       return !rows.some((x) => x.action === 'undo' && x.couponId === r.couponId && x.at > r.at)
     })
   }
 
   private async cache(coupon: CouponDoc, uses: CouponUses): Promise<CouponDoc> {
-    const set = cacheOf(uses, coupon)
+    const set = cacheOf(uses)
     await updateById(this.Coupon, coupon._id, { $set: set })
     return { ...coupon, ...set }
   }
@@ -108,20 +108,10 @@ export class CouponUseChain {
 
 function cacheOf(
   uses: CouponUses,
-  coupon: CouponDoc,
 ): Pick<CouponDoc, 'state' | 'chain' | 'redeemedAt' | 'redeemedBy' | 'redeemedStoreId'> {
   if (!isRedeemed(uses))
     return { state: 'active', chain: uses.length, redeemedAt: null, redeemedBy: null, redeemedStoreId: null }
-  const use = uses.last
-  // A coupon redeemed before the chain keeps what its row said.
-  if (!use)
-    return {
-      state: 'redeemed',
-      chain: uses.length,
-      redeemedAt: coupon.redeemedAt,
-      redeemedBy: coupon.redeemedBy,
-      redeemedStoreId: coupon.redeemedStoreId,
-    }
+  const use = uses.last!
   return {
     state: 'redeemed',
     chain: uses.length,

@@ -33,7 +33,8 @@ export interface CouponDoc {
 /**
  * A coupon's redemptions and undos, each decided by its insert: `_id` = `<coupon>:use<n>` or
  * `<coupon>:undo<n>` (coupon-uses.ts). `storeId` is the store of the redemption (an undo's too).
- * Rows from before the chain have other ids and no `settled`.
+ * Redemptions and undos logged before the chain keep other ids and no `settled` (migration
+ * 2026-12-06-02 made a coupon's standing one its `:use1`).
  */
 export interface CouponRedemptionLogDoc {
   _id: string
