@@ -25,10 +25,11 @@ import { memberModels } from '../members/member.model'
 import type { PurchaseService } from '../points/purchase.service'
 import type { ProgramRules } from '../rules/program-rules'
 import { decryptResource, NotificationRefused, PlatformKeys, type SignedHeaders } from './apiv3'
+import { WechatPayAuthorizations } from './wechat-pay-authorizations'
 import type { WechatPayClient } from './wechat-pay-client'
 import type { WechatPayRefunds } from './wechat-pay-refunds'
 import type { WechatPaySync } from './wechat-pay-sync'
-import type { WechatPayModels, WxAuthorizationDoc, WxMerchantDoc, WxUnmappedDoc } from './wechat-pay.model'
+import type { WechatPayModels, WxMerchantDoc, WxUnmappedDoc } from './wechat-pay.model'
 
 export type NotificationEndpoint = 'authorization' | 'transaction'
 
@@ -42,22 +43,24 @@ export type NotificationEndpoint = 'authorization' | 'transaction'
 export class WechatPayService {
   private readonly keys: PlatformKeys
   private readonly Identity
+  private readonly authorizations: WechatPayAuthorizations
 
   constructor(
     private readonly m: WechatPayModels,
     private readonly cfg: AppConfig['wechatPay'] & { appId: string },
     private readonly purchases: PurchaseService,
     private readonly ledger: LedgerService,
-    private readonly members: MemberService,
+    members: MemberService,
     private readonly rules: ProgramRules,
     private readonly refunds: WechatPayRefunds,
     private readonly sync: WechatPaySync,
-    private readonly client: WechatPayClient,
+    client: WechatPayClient,
     private readonly logger: Logger,
     conn: Parameters<typeof memberModels>[0],
   ) {
     this.keys = new PlatformKeys(cfg.platformKeys)
     this.Identity = memberModels(conn).MemberIdentity
+    this.authorizations = new WechatPayAuthorizations(m, cfg, members, client)
   }
 
   /** Verifies, decrypts and handles one notification; throws NotificationRefused to refuse it. */
@@ -80,7 +83,7 @@ export class WechatPayService {
     // Last of the checks, so a refused notification writes nothing; WeChat's own retries come with new nonces.
     if (!(await insertOnce(this.m.Nonce, { _id: headers.nonce, at: now })))
       throw new NotificationRefused(401, 'SIGN_ERROR', 'replayed nonce')
-    if (kind === 'authorization') return this.authorized(resource as MallAuthorizationResource, now)
+    if (kind === 'authorization') return this.authorizations.record(resource as MallAuthorizationResource, now)
     if (kind === 'refund') {
       const r = resource as MallRefundResource
       return this.refunds.received(r, parseWechatTime(r.refund_time) ?? now, now)
@@ -186,56 +189,9 @@ export class WechatPayService {
     return 'queued'
   }
 
-  private async authorized(a: MallAuthorizationResource, now: Date): Promise<void> {
-    const at = parseWechatTime(a.authorize_time) ?? now
-    await insertOnce(this.m.Authorization, {
-      _id: `${a.openid}:${at.toISOString()}:${a.authorize_state}`,
-      openid: a.openid,
-      state: a.authorize_state,
-      at,
-      receivedAt: now,
-    } satisfies WxAuthorizationDoc as never)
-  }
-
-  /** Is pay-to-earn on for this member: the newest notification, else WeChat's 授权查询. */
-  async status(memberId: string, now: Date): Promise<MemberWechatPayStatus> {
-    const member = await this.members.get(memberId)
-    const pluginQuery = member.openid
-      ? `openid=${encodeURIComponent(member.openid)}&mch_id=${this.cfg.mchid}&member_status=1`
-      : null
-    const none = {
-      state: 'UNAUTHORIZED' as const,
-      enabled: false,
-      since: null,
-      pluginAppId: this.cfg.pluginAppId,
-      pluginQuery,
-    }
-    if (!member.openid) return none
-    const newest = await this.m.Authorization.find({ openid: member.openid })
-      .sort({ at: -1 })
-      .limit(1)
-      .lean<WxAuthorizationDoc[]>()
-      .exec()
-    if (newest[0]) {
-      const state = newest[0].state as MemberWechatPayStatus['state']
-      return { ...none, state, enabled: state === 'AUTHORIZED', since: new Date(newest[0].at).toISOString() }
-    }
-    const answer = await this.client.authorizationOf(member.openid, this.cfg.appId, now)
-    const state = mallAuthorizationResource.shape.authorize_state.safeParse(answer.body?.authorize_state)
-    const since = parseWechatTime(answer.body?.authorize_time)
-    // Only a state with its time is kept: a later notification is then told apart by its time.
-    if (!answer.ok || !state.success || state.data === 'UNAUTHORIZED' || !since) return none
-    await this.authorized(
-      {
-        openid: member.openid,
-        appid: this.cfg.appId,
-        mchid: this.cfg.mchid,
-        authorize_state: state.data,
-        authorize_time: since.toISOString(),
-      },
-      now,
-    )
-    return { ...none, state: state.data, enabled: state.data === 'AUTHORIZED', since: since.toISOString() }
+  /** Is pay-to-earn on for this member (wechat-pay-authorizations.ts). */
+  status(memberId: string, now: Date): Promise<MemberWechatPayStatus> {
+    return this.authorizations.status(memberId, now)
   }
 
   async unmapped(): Promise<UnmappedPaymentsPage> {
