@@ -6,12 +6,9 @@ import {
   earningFactors,
   growthValue,
   purchasePoints,
-  shanghaiDay,
   shanghaiMonth,
   tierByLevel,
   upgradedLevel,
-  type EarningRules,
-  type PurchasePointsInput,
   type PurchaseResult,
   type WalletOperation,
 } from '@mall/shared'
@@ -27,7 +24,7 @@ import type { PointsCampaignService } from '../campaigns/points-campaign.service
 import type { PurchaseDoc } from './purchase.model'
 import { PurchaseStatusStore } from './purchase-status'
 import { TtlCache } from '../../lib/ttl-cache'
-import { BudgetChain } from '../../db/budget-chain'
+import { DailyEarningCap } from './daily-earning-cap'
 
 /** Staff record a purchase for a scanned member; the ledger posting is keyed to the receipt. */
 export type PurchaseListener = (memberId: string, purchaseId: string, now: Date) => Promise<void>
@@ -63,8 +60,7 @@ export class PurchaseService {
   readonly Purchase: Model<PurchaseDoc>
   private readonly Store: Model<StoreDoc>
   private readonly stores = new TtlCache<StoreDoc>(30_000)
-  /** members' points per day, for the optional daily earning cap */
-  private readonly dailyEarning: BudgetChain
+  private readonly dailyCap: DailyEarningCap
   /** records a purchase under each key it has (receipt, WeChat transaction): the one earn pipeline's entry */
   readonly recorder: PurchaseRecorder
 
@@ -78,7 +74,7 @@ export class PurchaseService {
     this.status = new PurchaseStatusStore(conn)
     this.Purchase = this.status.Purchase
     this.recorder = new PurchaseRecorder(conn)
-    this.dailyEarning = new BudgetChain(conn, { collection: 'member_daily_earning', model: 'MemberDailyEarning' })
+    this.dailyCap = new DailyEarningCap(conn)
     this.Store = storeModel(conn)
   }
 
@@ -107,11 +103,6 @@ export class PurchaseService {
   }
 
   /**
-   * Posts the earn entry (idempotent by the purchase key) and applies an immediate tier upgrade.
-   * A purchase earns at the tier the staff member's scan showed (`atScan`, minutes old at most);
-   * approvals and sweeps, which have no scan at hand, read the member's row.
-   */
-  /**
    * The points a purchase would earn now by the same rules as its posting (a held receipt shows them to the
    * clerk and the approving manager). An estimate: a budgeted campaign's bonus and the daily cap are only
    * reserved when it posts.
@@ -139,6 +130,11 @@ export class PurchaseService {
     }).points
   }
 
+  /**
+   * Posts the earn entry (idempotent by the purchase key) and applies an immediate tier upgrade.
+   * A purchase earns at the tier the staff member's scan showed (`atScan`, minutes old at most);
+   * approvals and sweeps, which have no scan at hand, read the member's row.
+   */
   async post(purchase: PurchaseDoc, now: Date, atScan?: MemberAtScan): Promise<PurchaseResult> {
     const { earning, tiers } = await this.rules.current()
     const [member, store] = await Promise.all([
@@ -170,18 +166,10 @@ export class PurchaseService {
           now,
         )
       : undefined
+    const cappedInput = { ...factorsInput, stoppedCampaignIds, campaignBonusAllowance }
     const earningInput = {
-      ...factorsInput,
-      stoppedCampaignIds,
-      campaignBonusAllowance,
-      earnedToday: await this.earnedToday(
-        purchase,
-        earning,
-        factorsInput,
-        stoppedCampaignIds,
-        campaignBonusAllowance,
-        now,
-      ),
+      ...cappedInput,
+      earnedToday: await this.dailyCap.earnedToday(purchase, earning, cappedInput, now),
     }
     const { entry, replayed } = await this.ledger.post({
       memberId: purchase.memberId,
@@ -233,34 +221,6 @@ export class PurchaseService {
     // A replayed posting can land after the receipt was reversed: its rows put the cache right.
     const status = replayed ? (await this.status.load(purchase._id)).purchase.status : 'posted'
     return this.view({ ...purchase, status, entryId: entry._id, points }, entry)
-  }
-
-  /**
-   * The optional per-member daily cap: what this purchase may earn is reserved before the posting in
-   * the member's day chain (`earn:<member>:<day>`, db/budget-chain.ts), decided by unique inserts, so
-   * two purchases at once cannot pass the cap together; the answer is handed to the rule as the
-   * points earned today before it. A repeat of the purchase gets its first reservation back.
-   */
-  private async earnedToday(
-    purchase: PurchaseDoc,
-    earning: EarningRules,
-    factors: Omit<PurchasePointsInput, 'balance' | 'earnedToday'>,
-    stoppedCampaignIds: Set<string>,
-    campaignBonusAllowance: number | undefined,
-    now: Date,
-  ): Promise<number> {
-    const cap = earning.dailyEarnCap
-    if (cap <= 0) return 0
-    const uncapped = { ...earning, dailyEarnCap: 0, balanceCap: 0 }
-    const desired = purchasePoints(uncapped, {
-      ...factors,
-      stoppedCampaignIds,
-      campaignBonusAllowance,
-      balance: 0,
-      earnedToday: 0,
-    }).points
-    const key = `earn:${purchase.memberId}:${shanghaiDay(purchase.createdAt)}`
-    return cap - (await this.dailyEarning.reserve(key, cap, purchase._id, desired, now))
   }
 
   /** Finishes postings a crash left in 'posting' (the client may never retry). Idempotent by the purchase key. */
