@@ -1,4 +1,4 @@
-import { trusted, type Connection, type Model } from 'mongoose'
+import type { Connection, Model } from 'mongoose'
 import {
   maskPhone,
   MAX_MEMBER_TAGS,
@@ -14,20 +14,14 @@ import { checkinModels, type CheckinDoc, type MakeupCardDoc } from '../checkin/c
 import { couponModels, type CouponDoc, type CouponTemplateDoc } from '../coupons/coupon.model'
 import { toMemberCoupon } from '../coupons/coupon-catalog.service'
 import type { LedgerService } from '../ledger/ledger.service'
-import { WITHOUT_HINTS, memberModels, type MemberDoc } from '../members/member.model'
+import { memberModels, type MemberDoc } from '../members/member.model'
 import type { MemberService } from '../members/member.service'
 import type { ProgramRules } from '../rules/program-rules'
 import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
 import { toWalletEntry } from '../points/wallet.service'
 import { referralModels, type ReferralDoc } from '../referrals/referral.model'
 import type { MemberInsightService } from './insight.service'
-
-export interface Paged<T> {
-  items: T[]
-  total: number
-  page: number
-  pageSize: number
-}
+import { findMembers, page, type Paged } from './member-search'
 
 export type MemberLedgerEntry = WalletEntry & {
   eventKey: string
@@ -37,15 +31,6 @@ export type MemberLedgerEntry = WalletEntry & {
 }
 
 const PURCHASE_KEY = 'purchase:'
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-const page = <T>(rows: T[], q: { page: number; pageSize: number }): Paged<T> => ({
-  items: rows.slice((q.page - 1) * q.pageSize, q.page * q.pageSize),
-  total: rows.length,
-  page: q.page,
-  pageSize: q.pageSize,
-})
-const newestFirst = (a: MemberDoc, b: MemberDoc) =>
-  new Date(b.joinedAt).getTime() - new Date(a.joinedAt).getTime() || (a._id < b._id ? -1 : 1)
 
 /**
  * The operator console's member pages: search, the member detail (profile with RFM, lifecycle,
@@ -75,48 +60,9 @@ export class MemberDirectoryService {
     this.Purchase = purchaseModel(conn)
   }
 
-  /**
-   * Digits: member number (exact for 8 digits, the `_id` fast path; else prefix) or the end of the
-   * phone number (4+ digits). Anything else: part of the nickname. Empty: everyone, newest first.
-   */
+  /** The console's member search (member-search.ts), each row with its insight profile. */
   async search(q: { q?: string; page: number; pageSize: number }, now: Date): Promise<Paged<MemberRow>> {
-    const text = q.q?.trim() ?? ''
-    let found: Paged<MemberDoc>
-    if (!text) {
-      const [items, total] = await Promise.all([
-        this.Member.find({}, WITHOUT_HINTS)
-          .sort({ joinedAt: -1, _id: 1 })
-          .skip((q.page - 1) * q.pageSize)
-          .limit(q.pageSize)
-          .lean<MemberDoc[]>()
-          .exec(),
-        this.Member.countDocuments({}).exec(),
-      ])
-      found = { items, total, page: q.page, pageSize: q.pageSize }
-    } else if (/^\d+$/.test(text)) {
-      const [byNumber, byPhone] = await Promise.all([
-        text.length === 8
-          ? this.Member.find({ _id: text }, WITHOUT_HINTS).lean<MemberDoc[]>().exec()
-          : this.Member.find({ _id: trusted({ $regex: `^${text}` }) }, WITHOUT_HINTS)
-              .lean<MemberDoc[]>()
-              .exec(),
-        text.length >= 4
-          ? this.Member.find({ phone: trusted({ $regex: `${text}$` }) }, WITHOUT_HINTS)
-              .lean<MemberDoc[]>()
-              .exec()
-          : Promise.resolve([] as MemberDoc[]),
-      ])
-      const unique = new Map([...byNumber, ...byPhone].map((m) => [m._id, m]))
-      found = page([...unique.values()].sort(newestFirst), q)
-    } else {
-      const rows = await this.Member.find(
-        { nickname: trusted({ $regex: escapeRegex(text), $options: 'i' }) },
-        WITHOUT_HINTS,
-      )
-        .lean<MemberDoc[]>()
-        .exec()
-      found = page(rows.sort(newestFirst), q)
-    }
+    const found = await findMembers(this.Member, q)
     const purchases = await this.purchasesOf(found.items.map((m) => m._id))
     return {
       ...found,
