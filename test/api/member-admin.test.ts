@@ -2,6 +2,8 @@ import type { MemberLoginResponse } from '@mall/shared'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { claim, createTemplate } from '../support/coupon-helpers'
 import { demoLottery, liveLottery } from '../support/lottery-helpers'
+import { createGift, givePoints, redeemGift } from '../support/mall-helpers'
+import { submitReceipt } from '../support/receipt-photo-helpers'
 import { balanceOf } from '../support/points-helpers'
 
 /**
@@ -181,6 +183,12 @@ describe('freezing a member', () => {
         .set('Idempotency-Key', 'frozen-draw')
         .send({})
       expect([draw.status, draw.body.error?.code]).toEqual([403, 'MEMBER.FROZEN'])
+
+      await givePoints(api, m, 5_000, 'frozen-gift')
+      const gift = await redeemGift(api, m, await createGift(api, maker))
+      expect([gift.status, gift.body.error?.code]).toEqual([403, 'MEMBER.FROZEN'])
+      const receipt = await submitReceipt(api, m.accessToken, {})
+      expect([receipt.status, receipt.body.error?.code]).toEqual([403, 'MEMBER.FROZEN'])
 
       const twice = await api.http
         .post(`/api/ops/members/${m.member.memberId}/freeze`)

@@ -18,7 +18,7 @@ import { SlotAllocator } from '../coupons/slot-allocator'
 import { STALE_PAYMENT_MS } from '../coupons/claim.service'
 import type { LedgerService } from '../ledger/ledger.service'
 import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
-import type { MemberService } from '../members/member.service'
+import { refuseIfFrozen, type MemberService } from '../members/member.service'
 import type { AddressBook } from './address-book'
 import type { GiftCatalogueService } from './gift-catalogue.service'
 import { toRedemptionView } from './redemption-view'
@@ -73,6 +73,7 @@ export class GiftRedemptionService {
 
   async redeem(memberId: string, giftId: string, req: RedeemGiftRequest, now: Date): Promise<GiftRedemption> {
     const [g, member] = await Promise.all([this.catalogue.gift(giftId), this.members.getForDisplay(memberId)])
+    refuseIfFrozen(member) // a frozen member spends no points
     const blocker = giftBlocker(g, member.tierLevel, now)
     if (blocker) throw BLOCKER_ERRORS[blocker]
     if (!g.fulfilment.includes(req.fulfilment))

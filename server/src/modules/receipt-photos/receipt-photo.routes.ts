@@ -20,6 +20,7 @@ import { parseBody, parseParam, parseQuery } from '../../http/validate'
 import { DomainError } from '../../errors/domain-error'
 import type { CallerChecks, IdempotencyStore, RateLimitBudgets } from '../../http/route-deps'
 import type { ReceiptPhotoParts } from './receipt-photo.module'
+import { refuseIfFrozen, type MemberService } from '../members/member.service'
 
 /** The one route that takes a photo; the app-wide parser skips it (app.ts), it parses after authentication. */
 export const RECEIPT_UPLOAD_ROUTE = 'POST /api/me/receipt-photos/uploads'
@@ -46,6 +47,7 @@ export interface ReceiptPhotoRouteDeps extends CallerChecks, RateLimitBudgets, I
     receiptPhotos: ReceiptPhotoParts['service']
     receiptReview: ReceiptPhotoParts['review']
     receiptPhotoRules: ReceiptPhotoParts['rules']
+    members: MemberService
   }
 }
 
@@ -72,6 +74,7 @@ export function receiptPhotoRoutes({ services, tokens, now, limits, conn }: Rece
   )
 
   router.post('/me/receipt-photos', member, memberLimit, idempotent(conn, { required: true }), async (ctx) => {
+    refuseIfFrozen(await services.members.getForDisplay(ctx.state.memberId)) // a frozen member earns nothing
     const body = parseBody(ctx, receiptPhotoSubmitRequest)
     ctx.status = 201
     ctx.body = await receiptPhotos.submit(ctx.state.memberId, body, now())
