@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { trusted, type Connection } from 'mongoose'
 import {
-  SIMILAR_PHOTO_MAX_DISTANCE,
   autoApproves,
-  hammingDistance,
   ocrFlags,
   receiptDeadline,
   shanghaiDay,
-  type ReceiptPhotoFlag,
   type ReceiptPhotoSubmitRequest,
   type ReceiptPhotoSubmission,
   type ReceiptPhotoUploadResponse,
@@ -20,22 +17,17 @@ import type { PurchaseService } from '../points/purchase.service'
 import { storeModel, type StoreDoc } from '../stores/store.model'
 import { alreadyEarned } from '../points/purchase-record'
 import { intakePhoto, ocrInput } from './photo-intake'
+import { ReceiptClaims } from './receipt-claims'
 import type { ReceiptOcr } from './receipt-ocr'
 import type { ReceiptPhotoRulesStore } from './receipt-photo-rules'
 import type { ReceiptReviewService } from './receipt-review.service'
 import {
   receiptPhotoModels,
-  type ReceiptClaimDoc,
   type ReceiptPhotoFileDoc,
   type ReceiptPhotoModels,
   type ReceiptSubmissionDoc,
 } from './receipt-photo.model'
 
-type ClaimOwner = Pick<ReceiptClaimDoc, 'submissionId' | 'photoId'>
-
-/** How far back a new photo is compared with earlier ones for near-identical pictures. */
-const SIMILAR_LOOKBACK_DAYS = 90
-const SIMILAR_SCAN_LIMIT = 5_000
 /** A purchase time this far ahead of our clock is a wrong clock on the phone, not a future purchase. */
 const CLOCK_SKEW_MS = 5 * 60_000
 
@@ -48,6 +40,7 @@ const CLOCK_SKEW_MS = 5 * 60_000
 export class ReceiptPhotoService {
   readonly m: ReceiptPhotoModels
   private readonly Store
+  private readonly claims: ReceiptClaims
 
   constructor(
     conn: Connection,
@@ -58,6 +51,7 @@ export class ReceiptPhotoService {
   ) {
     this.m = receiptPhotoModels(conn)
     this.Store = storeModel(conn)
+    this.claims = new ReceiptClaims(this.m)
   }
 
   async upload(memberId: string, photo: string, now: Date): Promise<ReceiptPhotoUploadResponse> {
@@ -113,10 +107,10 @@ export class ReceiptPhotoService {
     const release = () =>
       this.m.Claim.deleteMany({ _id: trusted({ $in: taken }), submissionId: id, photoId: photo._id }).exec()
     try {
-      if (!(await this.claim(`photo:${photo._id}`, owner, now)))
+      if (!(await this.claims.claim(`photo:${photo._id}`, owner, now)))
         throw new DomainError('RECEIPT_PHOTO.PHOTO_USED', 'photo already submitted')
       taken.push(`photo:${photo._id}`)
-      const slot = await this.daySlot(`slot:${memberId}:${store._id}:${day}`, rules.perStorePerDay, owner, now)
+      const slot = await this.claims.daySlot(`slot:${memberId}:${store._id}:${day}`, rules.perStorePerDay, owner, now)
       if (!slot)
         throw new DomainError('RECEIPT_PHOTO.DAILY_LIMIT', 'daily receipts at this store used', {
           perStorePerDay: rules.perStorePerDay,
@@ -190,7 +184,7 @@ export class ReceiptPhotoService {
     },
   ): Promise<ReceiptPhotoSubmission> {
     const flags = [
-      ...(await this.photoFlags(id, c.photo, c.now)),
+      ...(await this.claims.photoFlags(id, c.photo, c.now)),
       ...ocrFlags(c.photo.ocr, { amountFen: input.amountFen, receiptNo: input.receiptNo }),
     ]
     const doc: ReceiptSubmissionDoc = {
@@ -225,55 +219,6 @@ export class ReceiptPhotoService {
       })
     }
     return this.review.view(id)
-  }
-
-  /**
-   * The same file (its SHA-256, by a unique insert: the first submission owns the hash) or a picture a few
-   * bits from an earlier one (difference hash) → flags for the reviewer. The near search reads recent
-   * photos: it informs a person, it decides nothing.
-   */
-  private async photoFlags(id: string, photo: ReceiptPhotoFileDoc, now: Date): Promise<ReceiptPhotoFlag[]> {
-    const flags: ReceiptPhotoFlag[] = []
-    const sha = `sha:${photo.sha256}`
-    if (!(await this.claim(sha, { submissionId: id, photoId: photo._id }, now))) {
-      const holder = await findById<ReceiptClaimDoc>(this.m.Claim, sha)
-      if (holder && holder.submissionId !== id)
-        flags.push({ kind: 'same_photo', otherSubmissionId: holder.submissionId, distance: 0 })
-    }
-    const since = new Date(now.getTime() - SIMILAR_LOOKBACK_DAYS * 86_400_000)
-    const recent = await this.m.File.find(
-      { createdAt: trusted({ $gte: since }), submissionId: trusted({ $ne: null }) },
-      { dhash: 1, submissionId: 1, sha256: 1 },
-    )
-      .sort({ createdAt: -1 })
-      .limit(SIMILAR_SCAN_LIMIT)
-      .lean<Pick<ReceiptPhotoFileDoc, '_id' | 'dhash' | 'submissionId' | 'sha256'>[]>()
-      .exec()
-    let nearest: { submissionId: string; distance: number } | null = null
-    for (const other of recent) {
-      if (other._id === photo._id || other.submissionId === id || other.sha256 === photo.sha256) continue
-      const distance = hammingDistance(photo.dhash, other.dhash)
-      if (distance <= SIMILAR_PHOTO_MAX_DISTANCE && (!nearest || distance < nearest.distance))
-        nearest = { submissionId: other.submissionId!, distance }
-    }
-    if (nearest)
-      flags.push({ kind: 'similar_photo', otherSubmissionId: nearest.submissionId, distance: nearest.distance })
-    return flags
-  }
-
-  /** The first free slot of `base#1..#max`, or the one this submission already holds; null when all are taken. */
-  private async daySlot(base: string, max: number, owner: ClaimOwner, now: Date): Promise<string | null> {
-    for (let n = 1; n <= max; n++) {
-      if (await this.claim(`${base}#${n}`, owner, now)) return `${base}#${n}`
-    }
-    return null
-  }
-
-  /** Inserts a claim row; true when this submission holds it (won now, or won by an earlier try of the same). */
-  private async claim(key: string, owner: ClaimOwner, now: Date): Promise<boolean> {
-    if (await insertOnce(this.m.Claim, { _id: key, ...owner, at: now } as never)) return true
-    const holder = await findById<ReceiptClaimDoc>(this.m.Claim, key)
-    return holder?.submissionId === owner.submissionId && holder.photoId === owner.photoId
   }
 
   /** Active stores, by floor and name, for the member's store picker. */
