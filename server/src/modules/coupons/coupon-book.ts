@@ -7,22 +7,22 @@ import type { CouponDoc, CouponModels } from './coupon.model'
 /**
  * One claim attempt in a member's coupon book: `_id` = `<memberId>:<n>`, n = 1, 2, 3… with no gaps, a
  * chain that only counts (db/append-chain.ts; a pointer is never deleted, a failed attempt is marked, not
- * removed), so the book is read with `_id` lookups only. FerretDB v1 answers `coupons.find({ memberId })` by scanning every coupon of
- * every member (0.01× the baseline at 10k members); this keeps "my coupons" and the coupon centre
- * independent of how many coupons the mall has issued.
+ * removed), so the book is read with `_id` lookups only. FerretDB v1 answers `coupons.find({ memberId })`
+ * by scanning every coupon of every member (0.01× the baseline at 10k members); this keeps "my coupons"
+ * and the coupon centre independent of how many coupons the mall has issued.
  *
  * The pointer is written before the slot insert and names the claim by its `claimId` and the coupon
  * about to be inserted, so a crash between the two leaves a pointer that reads as nothing; the
  * coupon document stays the only truth, checked by `claimId` on every read. (Pointers written
- * before the coupon id was recorded up front are repaired on read by a `claimId` lookup.)
+ * before the coupon id was recorded up front got it from migration 2026-12-06-05.)
  */
 export interface CouponPointerDoc {
   _id: string
   memberId: string
   templateId: string
   claimId: string
-  /** set once the slot insert succeeded */
-  couponId: string | null
+  /** the slot the claim inserts next (a retry on another slot rewrites it before its insert) */
+  couponId: string
   failed: boolean
   at: Date
 }
@@ -45,7 +45,7 @@ const pointerSchema = new Schema<CouponPointerDoc>(
     memberId: String,
     templateId: String,
     claimId: String,
-    couponId: { type: String, default: null },
+    couponId: String,
     failed: Boolean,
     at: Date,
   },
@@ -54,8 +54,6 @@ const pointerSchema = new Schema<CouponPointerDoc>(
 
 // The stored pointer count is raised with a member's 4th, 8th, 12th… pointer (a write of the member row).
 const BOOK_HINT_EVERY = 4
-// A pointer still without a coupon after this long was cut short by a crash: look the claim up.
-const UNSETTLED_REPAIR_MS = 60_000
 // Last pointer number this process wrote per member: spares the hint read when the member claims again
 // or opens the coupon centre.
 const LAST_KNOWN_SIZE = 20_000
@@ -110,7 +108,7 @@ export class CouponBook {
     return (await this.book.append(memberId, () => pointer, { from }))!.row._id
   }
 
-  /** Only the claim that opened a pointer writes to it (a retry on another slot), so these plain `_id` updates never race. */
+  /** Only the claim that opened a pointer writes to it (a retry on another slot): these `_id` updates never race. */
   async settle(pointerId: string, couponId: string): Promise<void> {
     await updateById(this.Pointer, pointerId, { $set: { couponId } })
   }
@@ -132,30 +130,20 @@ export class CouponBook {
    * no read: a member's book keeps every coupon ever claimed). `storedHint`: the pointer count of a
    * member row the caller has just read (not a cached one: its "empty" may be out of date).
    */
-  async coupons(
-    memberId: string,
-    now: Date,
-    ofTemplates?: ReadonlySet<string>,
-    storedHint?: number | null,
-  ): Promise<CouponDoc[]> {
+  async coupons(memberId: string, ofTemplates?: ReadonlySet<string>, storedHint?: number | null): Promise<CouponDoc[]> {
     const pointers = (await this.pointers(memberId, storedHint)).filter(
       (p) => !p.failed && (!ofTemplates || ofTemplates.has(p.templateId)),
     )
-    const found = await Promise.all(pointers.map((p) => this.resolve(p, now)))
+    const found = await Promise.all(pointers.map((p) => this.resolve(p)))
     return found.filter((c): c is CouponDoc => c !== null && c.memberId === memberId)
   }
 
-  private async resolve(p: CouponPointerDoc, now: Date): Promise<CouponDoc | null> {
-    if (p.couponId) {
-      const coupon = await findById<CouponDoc>(this.m.Coupon, p.couponId)
-      // a compensated claim freed its slot, which may now hold someone else's coupon
-      return coupon && coupon.claimId === p.claimId ? coupon : null
-    }
-    if (now.getTime() - new Date(p.at).getTime() < UNSETTLED_REPAIR_MS) return null // still in flight
-    const coupon = await this.m.Coupon.findOne({ claimId: p.claimId }).lean<CouponDoc>().exec() // rare: crash repair only
-    if (coupon) await this.settle(p._id, coupon._id)
-    else await this.fail(p._id)
-    return coupon
+  private async resolve(p: CouponPointerDoc): Promise<CouponDoc | null> {
+    if (!p.couponId) return null // a pointer of the shape migration 2026-12-06-05 fills, not yet run on this database
+    const coupon = await findById<CouponDoc>(this.m.Coupon, p.couponId)
+    // A crash before the slot insert left no coupon; a compensated claim freed its slot, which may now hold
+    // someone else's coupon.
+    return coupon && coupon.claimId === p.claimId ? coupon : null
   }
 
   private async pointers(memberId: string, storedHint?: number | null): Promise<CouponPointerDoc[]> {

@@ -63,7 +63,7 @@ export class CouponCatalogService {
     // since), gives the tier and the book's pointer count. A member who never claimed costs this read
     // alone; a claimer one probe more and two reads per coupon of an open template (the others none).
     const member = await this.members.get(memberId)
-    const mine = await this.book.coupons(memberId, now, new Set(templates.map((t) => t._id)), member.bookHint ?? null)
+    const mine = await this.book.coupons(memberId, new Set(templates.map((t) => t._id)), member.bookHint ?? null)
     const issued = new Map(
       await Promise.all(
         templates.flatMap((t) =>
@@ -97,7 +97,7 @@ export class CouponCatalogService {
   }
 
   async myCoupons(memberId: string, status: MemberCoupon['status'], now: Date): Promise<MemberCoupon[]> {
-    const coupons = await this.book.coupons(memberId, now)
+    const coupons = await this.book.coupons(memberId)
     const templates = await this.templatesById(coupons.map((c) => c.templateId))
     return coupons
       .filter((c) => c.state !== 'pending_payment')
