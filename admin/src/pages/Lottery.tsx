@@ -13,7 +13,8 @@ import { DataTable, type Column } from '../components/DataTable'
 import { formatInstant } from '../format'
 import { Panel, useAction, useAsync } from '../ui'
 import './lottery.css'
-import { LotteryForm, emptyLotteryForm, formFromVersion, parseLottery, parseVersion } from './LotteryForm'
+import { LotteryForm } from './LotteryForm'
+import { emptyLotteryForm, formFromVersion, parseLottery, parseVersion } from './lottery-form-values'
 
 const FALLBACK_LABELS = { sold_out: '奖品抽完，改为兜底', budget: '预算用尽，改为兜底' } as const
 /** Below this p-value the observed shares are unlikely under the configured probabilities. */
