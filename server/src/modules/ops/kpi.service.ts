@@ -3,7 +3,6 @@ import { addDays, percent as pct, shanghaiDay, startOfShanghaiDay, type KpiQuery
 import type { FeedbackService } from '../feedback/feedback.service'
 import type { MemberInsightService } from '../insight/insight.service'
 import { checkinModels } from '../checkin/checkin.model'
-import { ledgerModels } from '../ledger/ledger.model'
 import { memberModels } from '../members/member.model'
 import { purchaseModel } from '../points/purchase.model'
 import { referralModels } from '../referrals/referral.model'
@@ -11,6 +10,7 @@ import type { ProgramRules } from '../rules/program-rules'
 import { couponKpis } from './coupon-kpis'
 import { tierMovementTable } from './tier-movement'
 import { memberShareMetrics } from './member-share'
+import { entriesIn, LedgerKpiRows, outstandingPoints } from './ledger-kpi-rows'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { StoreSalesService } from '../staff/store-sales.service'
 
@@ -47,14 +47,19 @@ const SPENT = new Set(['redeem', 'coupon'])
  * definition. Purchase-based figures honour the store filter.
  */
 export class KpiService {
+  private readonly ledgerRows: LedgerKpiRows
+
   constructor(
     private readonly conn: Connection,
     private readonly feedback: FeedbackService,
     private readonly insight: MemberInsightService,
     private readonly rules: ProgramRules,
     private readonly storeSales: StoreSalesService,
-    private readonly ledger: LedgerService,
-  ) {}
+    ledger: LedgerService,
+  ) {
+    void ledger // the liability now comes from the dashboard's one ledger pass (ledger-kpi-rows.ts)
+    this.ledgerRows = new LedgerKpiRows(conn)
+  }
 
   /** `now` dates the figures that are "as of now" (the feedback response times). */
   async report(q: KpiQuery, now: Date): Promise<KpiReport> {
@@ -62,44 +67,32 @@ export class KpiService {
     const days: string[] = []
     for (let d = q.from; d <= q.to && days.length < 400; d = addDays(d, 1)) days.push(d)
     const { Member } = memberModels(this.conn)
-    const { Entry } = ledgerModels(this.conn)
-    const [
-      members,
-      purchases,
-      entries,
-      outstanding,
-      coupons,
-      checkins,
-      referrals,
-      feedback,
-      lifecycle,
-      tierMovement,
-      declaredSales,
-    ] = await Promise.all([
-      Member.find({}, { joinedAt: 1, tierLevel: 1 }).lean().exec(),
-      purchaseModel(this.conn)
-        .find({ createdAt: trusted(range), status: 'posted', ...(q.storeId ? { storeId: q.storeId } : {}) })
-        .lean()
-        .exec(),
-      Entry.find({ createdAt: trusted(range) }, { memberId: 1, type: 1, delta: 1, createdAt: 1 })
-        .lean()
-        .exec(),
-      this.ledger.outstandingPoints(),
-      couponKpis(this.conn, range, q.storeId),
-      checkinModels(this.conn)
-        .Checkin.find({ at: trusted(range) }, { memberId: 1, day: 1, streak: 1 })
-        .lean()
-        .exec(),
-      referralModels(this.conn)
-        .Referral.find({ createdAt: trusted(range) }, { status: 1 })
-        .lean()
-        .exec(),
-      this.feedback.kpis(q, now),
-      // lifecycle and churn risk as of the end of the range (or now, if the range reaches today)
-      this.insight.kpiSection(new Date(Math.min(now.getTime(), range.$lt.getTime() - 1))),
-      this.rules.current().then(({ tiers }) => tierMovementTable(this.conn, range, tiers)),
-      this.storeSales.inRange(q.from, q.to, q.storeId),
-    ])
+    const [members, purchases, ledgerRows, coupons, checkins, referrals, feedback, lifecycle, rulesNow, declaredSales] =
+      await Promise.all([
+        Member.find({}, { joinedAt: 1, tierLevel: 1 }).lean().exec(),
+        purchaseModel(this.conn)
+          .find({ createdAt: trusted(range), status: 'posted', ...(q.storeId ? { storeId: q.storeId } : {}) })
+          .lean()
+          .exec(),
+        this.ledgerRows.read(),
+        couponKpis(this.conn, range, q.storeId),
+        checkinModels(this.conn)
+          .Checkin.find({ at: trusted(range) }, { memberId: 1, day: 1, streak: 1 })
+          .lean()
+          .exec(),
+        referralModels(this.conn)
+          .Referral.find({ createdAt: trusted(range) }, { status: 1 })
+          .lean()
+          .exec(),
+        this.feedback.kpis(q, now),
+        // lifecycle and churn risk as of the end of the range (or now, if the range reaches today)
+        this.insight.kpiSection(new Date(Math.min(now.getTime(), range.$lt.getTime() - 1))),
+        this.rules.current(),
+        this.storeSales.inRange(q.from, q.to, q.storeId),
+      ])
+    const entries = entriesIn(ledgerRows, range)
+    const outstanding = outstandingPoints(ledgerRows)
+    const tierMovement = await tierMovementTable(this.conn, range, rulesNow.tiers, entries)
 
     const newMembers = members.filter((m) => m.joinedAt >= range.$gte && m.joinedAt < range.$lt)
     const toEnd = range.$lt.getTime()

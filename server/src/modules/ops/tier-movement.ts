@@ -1,7 +1,7 @@
 import { trusted, type Connection } from 'mongoose'
 import { tierByLevel, type KpiReport, type TierDefinition } from '@mall/shared'
 import { tierEvaluationModel } from '../../jobs/points-jobs'
-import { ledgerModels } from '../ledger/ledger.model'
+import type { LedgerKpiRow } from './ledger-kpi-rows'
 
 type Range = { $gte: Date; $lt: Date }
 type Table = KpiReport['tables'][number]
@@ -9,19 +9,20 @@ type Table = KpiReport['tables'][number]
 /**
  * Tier movement in a date range: immediate upgrades (a purchase entry whose tier after is above
  * the tier before) and the monthly evaluation's changes (up to what growth reaches, or down one).
- * Both sources are append-only, so the figure can be recomputed for any past range.
+ * Both sources are append-only, so the figure can be recomputed for any past range. The entries come
+ * from the dashboard's one pass over the ledger (ledger-kpi-rows.ts).
  */
-export async function tierMovementTable(conn: Connection, range: Range, tiers: TierDefinition[]): Promise<Table> {
-  const [upgrades, evaluations] = await Promise.all([
-    ledgerModels(conn)
-      .Entry.find({ type: 'earn', createdAt: trusted(range) }, { 'meta.tierLevelBefore': 1, 'meta.tierLevelAfter': 1 })
-      .lean()
-      .exec(),
-    tierEvaluationModel(conn)
-      .find({ at: trusted(range) }, { from: 1, to: 1 })
-      .lean()
-      .exec(),
-  ])
+export async function tierMovementTable(
+  conn: Connection,
+  range: Range,
+  tiers: TierDefinition[],
+  entriesInRange: Pick<LedgerKpiRow, 'type' | 'meta'>[],
+): Promise<Table> {
+  const upgrades = entriesInRange.filter((e) => e.type === 'earn')
+  const evaluations = await tierEvaluationModel(conn)
+    .find({ at: trusted(range) }, { from: 1, to: 1 })
+    .lean()
+    .exec()
   const moves = new Map<string, { from: number; to: number; purchase: number; monthly: number }>()
   const count = (from: number, to: number, source: 'purchase' | 'monthly') => {
     const key = `${from}>${to}`
@@ -30,7 +31,7 @@ export async function tierMovementTable(conn: Connection, range: Range, tiers: T
     moves.set(key, row)
   }
   for (const e of upgrades) {
-    const meta = (e as { meta?: { tierLevelBefore?: number; tierLevelAfter?: number } }).meta
+    const meta = e.meta
     if (
       meta?.tierLevelBefore !== undefined &&
       meta.tierLevelAfter !== undefined &&
