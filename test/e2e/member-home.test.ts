@@ -159,6 +159,17 @@ describe('H5 member app structure', () => {
     const events = await page.locator('.home-event__title').allTextContents()
     expect(events).toEqual(['圣诞市集', '亲子烘焙课'])
     expect(await page.locator('.dir-store').count()).toBe(STORES.length)
+    // every way to earn or spend is one tap from 首页 and from 我的
+    expect(await page.locator('.home-entry__label').allTextContents()).toEqual([
+      '领券中心',
+      '每日签到',
+      '积分明细',
+      '邀请有礼',
+      '积分抽奖',
+      '小票积分',
+      '积分补登',
+      '意见反馈',
+    ])
     await noSidewaysOverflow(page)
     await walk(page, 'member-home')
 
@@ -179,6 +190,8 @@ describe('H5 member app structure', () => {
     await tab(page, '我的')
     await page.waitForSelector('.me-points')
     expect(await page.textContent('.phone-card')).toContain('在微信中打开')
+    for (const hook of ['me-to-redemptions', 'me-to-lottery', 'me-to-receipts', 'me-to-points-claim'])
+      expect(await page.locator(`.${hook}`).count()).toBe(1)
     await noSidewaysOverflow(page)
     await walk(page, 'member-me')
     expect(errors).toEqual([])

@@ -792,7 +792,8 @@ export const PUBLIC_ROUTES = [
   // an operator's second-factor enrolment: the password again, then a first code (test/api/operator-totp.test.ts)
   'POST /api/staff/auth/totp/start',
   'POST /api/staff/auth/totp/confirm',
-  // WeChat Pay's callbacks: no caller token, every request signature-checked (test/api/wechat-pay-notifications.test.ts)
+  // WeChat Pay's callbacks: no caller token, every request signature-checked
+  // (test/api/wechat-pay-notifications.test.ts)
   'POST /api/wechat-pay/notify/authorization',
   'POST /api/wechat-pay/notify/transaction',
   // gift pictures: catalogue content under unguessable ids (the mini-program's <Image> sends no token)

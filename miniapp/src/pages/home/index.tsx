@@ -8,6 +8,10 @@ import { MEMBER_CODE_PAGE } from '../../services/tabs'
 import { COUPONS_PAGE } from '../../services/coupons'
 import { CHECKIN_PAGE, INVITE_PAGE } from '../../services/engagement'
 import { WALLET_PAGE } from '../../services/points'
+import { LOTTERY_PAGE } from '../../services/lottery'
+import { RECEIPT_PHOTOS_PAGE } from '../../services/receipt-photos'
+import { POINTS_CLAIM_PAGE } from '../../services/points-claims'
+import { FEEDBACK_PAGE } from '../../services/feedback'
 import { useRemoteData } from '../../hooks/use-remote-data'
 import { formatPoints } from '../../lib/format'
 import { tierTheme } from '../../lib/tier-theme'
@@ -22,6 +26,10 @@ const ENTRIES = [
   { hook: 'home-to-checkin', url: CHECKIN_PAGE, label: '每日签到', mark: '签' },
   { hook: 'home-to-wallet', url: WALLET_PAGE, label: '积分明细', mark: '积' },
   { hook: 'home-to-invite', url: INVITE_PAGE, label: '邀请有礼', mark: '邀' },
+  { hook: 'home-to-lottery', url: LOTTERY_PAGE, label: '积分抽奖', mark: '抽' },
+  { hook: 'home-to-receipts', url: RECEIPT_PHOTOS_PAGE, label: '小票积分', mark: '票' },
+  { hook: 'home-to-points-claim', url: POINTS_CLAIM_PAGE, label: '积分补登', mark: '补' },
+  { hook: 'home-to-feedback', url: FEEDBACK_PAGE, label: '意见反馈', mark: '反' },
 ]
 
 /** 首页: the member strip with the code one tap away, the operator's banners, news, events and stores. */

@@ -7,6 +7,10 @@ import { TIER_PAGE, WALLET_PAGE } from '../../services/points'
 import { COUPONS_PAGE, MY_COUPONS_PAGE } from '../../services/coupons'
 import { CHECKIN_PAGE, INVITE_PAGE } from '../../services/engagement'
 import { FEEDBACK_PAGE } from '../../services/feedback'
+import { MY_REDEMPTIONS_PAGE } from '../../services/mall'
+import { LOTTERY_PAGE } from '../../services/lottery'
+import { RECEIPT_PHOTOS_PAGE } from '../../services/receipt-photos'
+import { POINTS_CLAIM_PAGE } from '../../services/points-claims'
 import { useRemoteData } from '../../hooks/use-remote-data'
 import { formatMemberNo, formatPoints } from '../../lib/format'
 import { tierTheme } from '../../lib/tier-theme'
@@ -22,6 +26,10 @@ const MENU = [
   { hook: 'me-to-tier', url: TIER_PAGE, label: '会员等级与权益' },
   { hook: 'me-to-my-coupons', url: MY_COUPONS_PAGE, label: '我的券' },
   { hook: 'me-to-coupons', url: COUPONS_PAGE, label: '领券中心' },
+  { hook: 'me-to-redemptions', url: MY_REDEMPTIONS_PAGE, label: '我的兑换' },
+  { hook: 'me-to-lottery', url: LOTTERY_PAGE, label: '积分抽奖' },
+  { hook: 'me-to-receipts', url: RECEIPT_PHOTOS_PAGE, label: '小票积分' },
+  { hook: 'me-to-points-claim', url: POINTS_CLAIM_PAGE, label: '积分未到账' },
   { hook: 'me-to-checkin', url: CHECKIN_PAGE, label: '每日签到' },
   { hook: 'me-to-invite', url: INVITE_PAGE, label: '邀请有礼' },
   { hook: 'me-to-feedback', url: FEEDBACK_PAGE, label: '意见反馈' },
