@@ -1,5 +1,6 @@
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { claim, createTemplate } from '../support/coupon-helpers'
+import { award, scan } from '../support/points-helpers'
 import { migrate } from '../../server/src/db/migrations'
 import { MIGRATIONS } from '../../server/src/db/migration-list'
 import {
@@ -7,6 +8,7 @@ import {
   couponPointersBeforeTheCouponId,
   couponUsesBeforeTheChain,
   killSwitchesBeforeTheChain,
+  purchasesBeforeChannels,
 } from '../../server/src/db/migrate-chain-rows'
 import { couponModels } from '../../server/src/modules/coupons/coupon.model'
 
@@ -42,6 +44,7 @@ describe('data migrations of the shapes from before the chains', () => {
         '2026-12-06-03-kill-switches-before-the-chain',
         '2026-12-06-04-campaigns-before-the-rows',
         '2026-12-06-05-coupon-pointers-before-the-coupon-id',
+        '2026-12-06-06-purchases-before-channels',
       ]),
     )
   })
@@ -182,6 +185,22 @@ describe('data migrations of the shapes from before the chains', () => {
     const again = await api.loginMember('mig-book')
     const mine = await api.http.get('/api/me/coupons?status=unused').set(bearer(again.accessToken))
     expect(mine.body.items.map((c: { couponId: string }) => c.couponId).sort()).toEqual([first, `${tid}#999`].sort())
+  })
+
+  it("gives purchases recorded before channels the till's, which the channel mix then counts", async () => {
+    const clerk = (await api.loginStaff('mig-clerk', 'clerk', 'MG')).accessToken
+    const m = await api.loginMember('mig-buyer')
+    const res = await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'MIG-1', amountFen: 88_00 })
+    expect(res.status).toBe(200)
+    await col('purchases').updateOne({ receiptNo: 'MIG-1' }, { $unset: { channel: '' } })
+    await twice(purchasesBeforeChannels)
+    expect(await col('purchases').findOne({ receiptNo: 'MIG-1' })).toMatchObject({ channel: 'till' })
+    const day = new Date(api.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10)
+    const mix = await api.http.get(`/api/ops/channel-mix?from=${day}&to=${day}&storeId=MG`).set(bearer(operator))
+    expect(mix.status).toBe(200)
+    expect(mix.body.rows).toContainEqual(
+      expect.objectContaining({ channel: 'till', label: '门店扫码', purchases: 1, salesFen: 88_00 }),
+    )
   })
 
   it('run through the runner once, a second run applying nothing', async () => {

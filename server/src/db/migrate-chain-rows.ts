@@ -2,8 +2,9 @@ import type { Connection } from 'mongoose'
 import { isDuplicateKey } from './connect'
 
 /**
- * Data migrations that give rows written before the state-transition chains (docs/state-transitions.md)
- * the rows the chains would have written, so the code reads one shape. Each works on the raw
+ * Data migrations that give rows of earlier releases the current shape, chiefly rows written before
+ * the state-transition chains (docs/state-transitions.md) the chain rows they stand for, so the code
+ * reads one shape. Each works on the raw
  * collections (a migration must not change with the models), inserts with the `_id`s the code uses,
  * ignores duplicates and only `$set`s fields still absent: safe to run twice, and while servers serve
  * (a server's own insert of the same `_id` wins and the migration's is dropped).
@@ -100,6 +101,11 @@ export async function campaignsBeforeTheRows(conn: Connection): Promise<void> {
       settled: true,
     })
   }
+}
+
+/** A purchase recorded before purchases named their channel came from the till. */
+export async function purchasesBeforeChannels(conn: Connection): Promise<void> {
+  await conn.collection<Row>('purchases').updateMany({ channel: { $exists: false } }, { $set: { channel: 'till' } })
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   couponPointersBeforeTheCouponId,
   couponUsesBeforeTheChain,
   killSwitchesBeforeTheChain,
+  purchasesBeforeChannels,
 } from './migrate-chain-rows'
 import type { Migration } from './migrations'
 
@@ -39,5 +40,10 @@ export const MIGRATIONS: Migration[] = [
     id: '2026-12-06-05-coupon-pointers-before-the-coupon-id',
     description: 'coupon-book pointers without a coupon id get it by their claim id, or are marked failed',
     up: couponPointersBeforeTheCouponId,
+  },
+  {
+    id: '2026-12-06-06-purchases-before-channels',
+    description: "purchases recorded before purchases named their channel get channel 'till'",
+    up: purchasesBeforeChannels,
   },
 ]

@@ -5,8 +5,7 @@ import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
 /**
  * The dashboard's channel mix: posted purchases in a Shanghai-day range by the channel that reported
  * them (门店扫码 / 微信支付 / 小票拍照 / 服务台补登), with their sales and points. One find with a
- * projection, summed here (FerretDB v1's aggregation is not relied on); rows from before channels
- * count as the till.
+ * projection, summed here (FerretDB v1's aggregation is not relied on).
  */
 export class ChannelMixService {
   private readonly Purchase: Model<PurchaseDoc>
@@ -27,12 +26,11 @@ export class ChannelMixService {
       Object.keys(PURCHASE_CHANNELS_ZH).map((c) => [c, { purchases: 0, salesFen: 0, points: 0 }]),
     )
     for (const p of rows) {
-      const channel = p.channel ?? 'till'
-      const sum = by.get(channel) ?? { purchases: 0, salesFen: 0, points: 0 }
+      const sum = by.get(p.channel) ?? { purchases: 0, salesFen: 0, points: 0 }
       sum.purchases++
       sum.salesFen += p.amountFen
       sum.points += p.points
-      by.set(channel, sum)
+      by.set(p.channel, sum)
     }
     const labels: Record<string, string> = PURCHASE_CHANNELS_ZH
     const out = [...by].map(([channel, s]) => ({ channel, label: labels[channel] ?? '其他渠道', ...s }))

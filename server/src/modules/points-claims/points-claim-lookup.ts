@@ -64,7 +64,7 @@ export class ClaimLookup {
     if (claim.receiptNo) {
       const p = await findById<PurchaseDoc>(this.purchases.Purchase, `${claim.storeId}:${claim.receiptNo}`)
       if (p && p.channel !== 'service_desk' && p.status !== 'rejected')
-        return alreadyEarned({ _id: p._id, purchaseId: p._id, channel: p.channel ?? 'till', at: p.createdAt })
+        return alreadyEarned({ _id: p._id, purchaseId: p._id, channel: p.channel, at: p.createdAt })
     }
     return null
   }

@@ -26,8 +26,8 @@ export interface PurchaseDoc {
   flags: string[]
   createdAt: Date
   postedAt: Date | null
-  /** absent on rows from before channels: those are all 'till' */
-  channel?: PurchaseChannel
+  /** who reported it (rows from before channels got 'till' from migration 2026-12-06-06) */
+  channel: PurchaseChannel
   /** WeChat Pay order number, when known (its key is in purchase_keys) */
   transactionId?: string | null
 }

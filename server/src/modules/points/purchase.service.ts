@@ -191,7 +191,7 @@ export class PurchaseService {
           op,
           growth,
           meta: {
-            channel: purchase.channel ?? 'till',
+            channel: purchase.channel,
             storeId: store._id,
             storeName: store.name,
             receiptNo: purchase.receiptNo,

@@ -156,7 +156,7 @@ export class ReceiptPhotoService {
     const held = recorded.purchase
     if (held.channel !== 'receipt_photo') {
       throw new DomainError('PURCHASE.ALREADY_EARNED', 'receipt already recorded by another channel', {
-        channel: held.channel ?? 'till',
+        channel: held.channel,
         purchaseId: held._id,
         at: new Date(held.createdAt).toISOString(),
       })
