@@ -97,3 +97,33 @@ it('积分补登: the operator approves a claim; the dashboard shows the channel
   await screenshot(page, 'console-dashboard-channel-mix')
   expect(errors).toEqual([])
 })
+
+it('the dashboard lists the work waiting: claims to review, payments to map, syncs failing', async () => {
+  const member = await w.api.loginMember('e2e-waiting')
+  const filed = await w.api.http
+    .post('/api/me/points-claims')
+    .set(bearer(member.accessToken))
+    .send({ storeId: 'WX1', purchasedAt: w.api.clock.now().toISOString(), amountFen: 88_00, receiptNo: 'E2E-2' })
+  expect(filed.body.finding).toBe('filed')
+  await wechatMember(w, 'o-e2e-waiting')
+  const unmapped = payment(w, '4200000000000090003', 'o-e2e-waiting', 50_00, '1900008888')
+  expect((await w.pay.deliver(w.paymentUrl, unmapped)).status).toBe(204)
+
+  const { page } = browser
+  const errors = await openConsoleAs(w.api, browser, 'wxpay-operator', '#/dashboard')
+  await page.waitForSelector('[data-testid=earn-backlog-item]')
+  const value = async (key: string) =>
+    (await page.textContent(`[data-testid=earn-backlog-item][data-key=${key}] .metric-value`))?.trim()
+  expect([await value('receipts'), await value('claims'), await value('unmapped'), await value('syncs')]).toEqual([
+    '0',
+    '1',
+    '1',
+    '0',
+  ])
+  expect(await page.textContent('[data-testid=earn-backlog]')).toContain('暂无数据')
+  await page.locator('[data-testid=earn-backlog]').scrollIntoViewIfNeeded()
+  await screenshot(page, 'console-dashboard-earn-backlog')
+  await page.click('[data-testid=earn-backlog-item][data-key=unmapped]')
+  await page.waitForSelector('[data-testid=wxpay-unmapped-table] tbody tr')
+  expect(errors).toEqual([])
+})

@@ -6,6 +6,7 @@ import { defaultRange, formatMetric } from '../format'
 import { storeLabel, useStores } from '../use-stores'
 import { KpiChart } from '../components/KpiChart'
 import { ChannelMix } from '../components/ChannelMix'
+import { EarnBacklog } from '../components/EarnBacklog'
 import { DataTable, matrixColumns } from '../components/DataTable'
 import { MetricCard } from '../components/MetricCard'
 import { Empty, ErrorBox, Loading, Panel, useAsync } from '../ui'
@@ -162,6 +163,7 @@ export function DashboardPage() {
             ))}
           </div>
           <ChannelMix from={report.range.from} to={report.range.to} storeId={report.range.storeId ?? ''} />
+          <EarnBacklog from={report.range.from} to={report.range.to} />
           {report.tables.map((t) => (
             <Panel
               key={t.key}
