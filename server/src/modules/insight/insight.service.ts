@@ -39,6 +39,15 @@ interface Snapshot {
 }
 
 /**
+ * `maxAgeMs` > 0 accepts a snapshot up to that old; `joinRead` joins a read already under way (begun
+ * moments before this call), as each read is a full scan of members and purchases on FerretDB v1.
+ */
+interface PopulationOptions {
+  maxAgeMs?: number
+  joinRead?: boolean
+}
+
+/**
  * Member profiles (RFM, lifecycle, churn risk, tags) built from the operational collections.
  * FerretDB v1 has no $lookup/$facet and serves only `{_id}` filters from an index, so a population
  * is two whole-collection reads (members; posted purchases) grouped in memory. (One member's
@@ -52,6 +61,7 @@ export class MemberInsightService {
   private readonly Member: Model<MemberDoc>
   private readonly Purchase: Model<PurchaseDoc>
   private snapshot: Promise<Snapshot> | null = null
+  private loading: Promise<Snapshot> | null = null
 
   constructor(
     conn: Connection,
@@ -69,18 +79,18 @@ export class MemberInsightService {
    * Every member who had joined by `asOf`, profiled as of `asOf`, by member number. `maxAgeMs` > 0
    * accepts data this process read at most that long ago (real time); 0 (the default) reads now.
    */
-  async population(asOf: Date, opts: { maxAgeMs?: number } = {}): Promise<ProfiledMember[]> {
+  async population(asOf: Date, opts: PopulationOptions = {}): Promise<ProfiledMember[]> {
     return (await this.populationRead(asOf, opts)).people
   }
 
   /** The population and how old the data behind it is (ms; 0 = read for this call). */
   async populationRead(
     asOf: Date,
-    { maxAgeMs = 0 }: { maxAgeMs?: number } = {},
+    { maxAgeMs = 0, joinRead = false }: PopulationOptions = {},
   ): Promise<{ people: ProfiledMember[]; dataAgeMs: number }> {
     const cached = this.snapshot && maxAgeMs > 0 ? await this.snapshot.catch(() => null) : null
     const reuse = cached !== null && Date.now() - cached.loadedAt <= maxAgeMs
-    const snap = reuse ? cached : await this.load()
+    const snap = reuse ? cached : joinRead && this.loading ? await this.loading : await this.load()
     const people = snap.members
       .filter((m) => new Date(m.joinedAt).getTime() <= asOf.getTime())
       .map((member) => ({ member, profile: this.profile(member, snap.byMember.get(member._id) ?? [], asOf) }))
@@ -90,6 +100,7 @@ export class MemberInsightService {
   /** Drops the snapshot (after a change made here, such as tags, that previews must show at once). */
   invalidate(): void {
     this.snapshot = null
+    this.loading = null
   }
 
   private load(): Promise<Snapshot> {
@@ -105,6 +116,11 @@ export class MemberInsightService {
       byMember: groupByMember(purchases),
     }))
     this.snapshot = loading
+    this.loading = loading
+    const settled = () => {
+      if (this.loading === loading) this.loading = null
+    }
+    loading.then(settled, settled)
     return loading
   }
 
@@ -136,7 +152,8 @@ export class MemberInsightService {
 
   /** Dashboard figures: lifecycle distribution and churn-risk count as of `asOf` (the end of the range, or now). */
   async kpiSection(asOf: Date): Promise<KpiSection> {
-    const people = await this.population(asOf)
+    // the dashboard asks for two periods at once: the second report joins the first one's read
+    const people = await this.population(asOf, { joinRead: true })
     const stages = new Map<LifecycleStage, number>(LIFECYCLE_STAGES.map((s) => [s, 0]))
     for (const p of people) stages.set(p.profile.insight.lifecycle, stages.get(p.profile.insight.lifecycle)! + 1)
     const atRisk = people.filter((p) => p.profile.insight.churn.atRisk).length

@@ -3,14 +3,14 @@ import { addDays, percent as pct, shanghaiDay, startOfShanghaiDay, type KpiQuery
 import type { FeedbackService } from '../feedback/feedback.service'
 import type { MemberInsightService } from '../insight/insight.service'
 import { checkinModels } from '../checkin/checkin.model'
-import { memberModels } from '../members/member.model'
-import { purchaseModel } from '../points/purchase.model'
+import { memberModels, type MemberDoc } from '../members/member.model'
+import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
 import { referralModels } from '../referrals/referral.model'
 import type { ProgramRules } from '../rules/program-rules'
 import { couponKpis } from './coupon-kpis'
 import { tierMovementTable } from './tier-movement'
 import { memberShareMetrics } from './member-share'
-import { entriesIn, LedgerKpiRows, outstandingPoints } from './ledger-kpi-rows'
+import { createdIn, JoinedRead, ledgerKpiRows, outstandingPoints, type LedgerKpiRow } from './ledger-kpi-rows'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { StoreSalesService } from '../staff/store-sales.service'
 
@@ -40,6 +40,7 @@ const REFERRAL_STATES: [string, string][] = [
   ['reversed', '已退回'],
 ]
 const SPENT = new Set(['redeem', 'coupon'])
+type KpiPurchase = Pick<PurchaseDoc, 'memberId' | 'storeId' | 'amountFen' | 'createdAt'>
 
 /**
  * The KPI dashboard, computed from the operational collections with plain finds and JavaScript
@@ -47,7 +48,9 @@ const SPENT = new Set(['redeem', 'coupon'])
  * definition. Purchase-based figures honour the store filter.
  */
 export class KpiService {
-  private readonly ledgerRows: LedgerKpiRows
+  private readonly ledgerRows: JoinedRead<LedgerKpiRow[]>
+  private readonly memberRows: JoinedRead<Pick<MemberDoc, 'joinedAt' | 'tierLevel'>[]>
+  private readonly purchaseRows: JoinedRead<KpiPurchase[]>
 
   constructor(
     private readonly conn: Connection,
@@ -58,7 +61,18 @@ export class KpiService {
     ledger: LedgerService,
   ) {
     void ledger // the liability now comes from the dashboard's one ledger pass (ledger-kpi-rows.ts)
-    this.ledgerRows = new LedgerKpiRows(conn)
+    this.ledgerRows = ledgerKpiRows(conn)
+    const { Member } = memberModels(conn)
+    this.memberRows = new JoinedRead(() =>
+      Member.find({}, { joinedAt: 1, tierLevel: 1 }).lean<Pick<MemberDoc, 'joinedAt' | 'tierLevel'>[]>().exec(),
+    )
+    // every posted purchase, narrowed to the range and store here: the scan costs the same either way
+    this.purchaseRows = new JoinedRead(() =>
+      purchaseModel(conn)
+        .find({ status: 'posted' }, { memberId: 1, storeId: 1, amountFen: 1, createdAt: 1 })
+        .lean<KpiPurchase[]>()
+        .exec(),
+    )
   }
 
   /** `now` dates the figures that are "as of now" (the feedback response times). */
@@ -66,31 +80,38 @@ export class KpiService {
     const range = { $gte: startOfShanghaiDay(q.from), $lt: startOfShanghaiDay(addDays(q.to, 1)) }
     const days: string[] = []
     for (let d = q.from; d <= q.to && days.length < 400; d = addDays(d, 1)) days.push(d)
-    const { Member } = memberModels(this.conn)
-    const [members, purchases, ledgerRows, coupons, checkins, referrals, feedback, lifecycle, rulesNow, declaredSales] =
-      await Promise.all([
-        Member.find({}, { joinedAt: 1, tierLevel: 1 }).lean().exec(),
-        purchaseModel(this.conn)
-          .find({ createdAt: trusted(range), status: 'posted', ...(q.storeId ? { storeId: q.storeId } : {}) })
-          .lean()
-          .exec(),
-        this.ledgerRows.read(),
-        couponKpis(this.conn, range, q.storeId),
-        checkinModels(this.conn)
-          .Checkin.find({ at: trusted(range) }, { memberId: 1, day: 1, streak: 1 })
-          .lean()
-          .exec(),
-        referralModels(this.conn)
-          .Referral.find({ createdAt: trusted(range) }, { status: 1 })
-          .lean()
-          .exec(),
-        this.feedback.kpis(q, now),
-        // lifecycle and churn risk as of the end of the range (or now, if the range reaches today)
-        this.insight.kpiSection(new Date(Math.min(now.getTime(), range.$lt.getTime() - 1))),
-        this.rules.current(),
-        this.storeSales.inRange(q.from, q.to, q.storeId),
-      ])
-    const entries = entriesIn(ledgerRows, range)
+    const [
+      members,
+      postedPurchases,
+      ledgerRows,
+      coupons,
+      checkins,
+      referrals,
+      feedback,
+      lifecycle,
+      rulesNow,
+      declaredSales,
+    ] = await Promise.all([
+      this.memberRows.read(),
+      this.purchaseRows.read(),
+      this.ledgerRows.read(),
+      couponKpis(this.conn, range, q.storeId),
+      checkinModels(this.conn)
+        .Checkin.find({ at: trusted(range) }, { memberId: 1, day: 1, streak: 1 })
+        .lean()
+        .exec(),
+      referralModels(this.conn)
+        .Referral.find({ createdAt: trusted(range) }, { status: 1 })
+        .lean()
+        .exec(),
+      this.feedback.kpis(q, now),
+      // lifecycle and churn risk as of the end of the range (or now, if the range reaches today)
+      this.insight.kpiSection(new Date(Math.min(now.getTime(), range.$lt.getTime() - 1))),
+      this.rules.current(),
+      this.storeSales.inRange(q.from, q.to, q.storeId),
+    ])
+    const purchases = createdIn(postedPurchases, range).filter((p) => !q.storeId || p.storeId === q.storeId)
+    const entries = createdIn(ledgerRows, range)
     const outstanding = outstandingPoints(ledgerRows)
     const tierMovement = await tierMovementTable(this.conn, range, rulesNow.tiers, entries)
 

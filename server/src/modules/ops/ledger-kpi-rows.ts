@@ -19,33 +19,37 @@ const FIELDS = {
 }
 
 /**
- * The ledger as the dashboard reads it: one pass over every entry with a narrow projection, from
- * which the range figures, the tier movement and the points liability are all worked out. FerretDB v1
- * scans the whole collection for any filter other than `_id`, so three filtered finds cost three
- * scans; one unfiltered find costs one. A read asked for while another is under way joins it (the
- * dashboard asks for its period and the period before at once), so both see the same ledger.
+ * A read that callers asking while it is under way join instead of starting their own. The dashboard
+ * asks for its period and the period before at once; on FerretDB v1 every find filtered on anything but
+ * `_id` scans the whole collection, so two reports would scan each collection twice.
  */
-export class LedgerKpiRows {
-  private inFlight: Promise<LedgerKpiRow[]> | null = null
+export class JoinedRead<T> {
+  private inFlight: Promise<T> | null = null
 
-  constructor(private readonly conn: Connection) {}
+  constructor(private readonly start: () => Promise<T>) {}
 
-  read(): Promise<LedgerKpiRow[]> {
+  read(): Promise<T> {
     if (this.inFlight) return this.inFlight
-    const reading = ledgerModels(this.conn)
-      .Entry.find({}, FIELDS)
-      .lean<LedgerKpiRow[]>()
-      .exec()
-      .finally(() => {
-        if (this.inFlight === reading) this.inFlight = null
-      })
+    const reading = this.start().finally(() => {
+      if (this.inFlight === reading) this.inFlight = null
+    })
     this.inFlight = reading
     return reading
   }
 }
 
-/** Entries created in `[range.$gte, range.$lt)`. */
-export function entriesIn(rows: LedgerKpiRow[], range: { $gte: Date; $lt: Date }): LedgerKpiRow[] {
+/**
+ * The ledger as the dashboard reads it: one pass over every entry with a narrow projection, from
+ * which the range figures, the tier movement and the points liability are all worked out (three
+ * filtered finds would be three scans of ~1 KB entries).
+ */
+export function ledgerKpiRows(conn: Connection): JoinedRead<LedgerKpiRow[]> {
+  const { Entry } = ledgerModels(conn)
+  return new JoinedRead(() => Entry.find({}, FIELDS).lean<LedgerKpiRow[]>().exec())
+}
+
+/** Rows created in `[range.$gte, range.$lt)`. */
+export function createdIn<T extends { createdAt: Date }>(rows: T[], range: { $gte: Date; $lt: Date }): T[] {
   const from = range.$gte.getTime()
   const to = range.$lt.getTime()
   return rows.filter((r) => {
