@@ -14,7 +14,7 @@ import type { Lifecycle } from './http/health.routes'
 import { createLogger } from './logger'
 import { createWechatClient } from './modules/wechat/wechat-client'
 import { seedDemo, DEMO_LOGINS } from './seed/demo'
-import { BIG_MALL, type MallSize } from './seed/mall'
+import { DEMO_MALL, type MallSize } from './seed/mall'
 import { startScheduler } from './jobs/scheduler'
 import { JobLeases } from './jobs/job-lease'
 
@@ -100,14 +100,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
 }
 
-/** `--demo` seeds the big mall; `--demo-size=small` only the hand-made members, `--demo-size=5000` that many. */
+/** `--demo` seeds the demo mall; `--demo-size=small` only the hand-made members, `--demo-size=20000` that many. */
 function mallSize(argv: string[]): MallSize | undefined {
   const arg = argv.find((a) => a.startsWith('--demo-size='))?.slice('--demo-size='.length)
   if (arg === 'small') return undefined
-  const members = arg ? Number(arg) : BIG_MALL.members
+  const members = arg ? Number(arg) : DEMO_MALL.members
   if (!Number.isInteger(members) || members < 100 || members > 200_000)
     throw new Error(`--demo-size: 'small' or a number of members from 100 to 200000, not ${arg}`)
-  return { ...BIG_MALL, members }
+  return { ...DEMO_MALL, members }
 }
 
 function printBanner(url: string, demo: boolean, embedded: boolean): void {

@@ -5,10 +5,10 @@ import { memberModels } from '../../server/src/modules/members/member.model'
 import { storeModel } from '../../server/src/modules/stores/store.model'
 
 /**
- * The demo mall (`--demo`), at a tenth of its size so the test stays quick: a deterministic mall
+ * The demo mall (`--demo`) at 2,000 members so the test stays quick: a deterministic mall
  * whose ledger the replay checker finds consistent, members across the tiers, a year of purchases by
  * every channel with weekends above weekdays, and the console's KPIs, channel mix and segments
- * showing it. The full size (20,000 members) is timed by hand: docs/demo-data.md.
+ * showing it. Larger sizes (3,000 by default, 20,000) are timed by hand: docs/demo-data.md.
  */
 jest.setTimeout(300_000)
 
