@@ -94,6 +94,7 @@ let databaseDown = false
 
 /** One request, retried (same Idempotency-Key) through 503s and cut connections until it is answered. */
 async function call(method: string, url: string, token: string | null, body?: unknown, key?: string) {
+  const answers: string[] = [] // this call's answers, told when it never gets one that counts
   for (let attempt = 0; attempt < 600; attempt++) {
     const started = Date.now()
     const sentWhileDown = databaseDown
@@ -113,6 +114,7 @@ async function call(method: string, url: string, token: string | null, body?: un
       seen.slowest = Math.max(seen.slowest, ms)
       const label = `${res.status}${json?.error?.code ? ` ${json.error.code}` : ''}`
       seen.statuses[label] = (seen.statuses[label] ?? 0) + 1
+      answers.push(`${label} in ${ms} ms${databaseDown ? ' (down)' : ''}`)
       if (res.status >= 500) {
         if (res.status !== 503 || json?.error?.code !== 'SERVICE.UNAVAILABLE' || !res.headers.get('retry-after'))
           seen.bad.push(`${method} ${url}: ${label}`)
@@ -124,10 +126,16 @@ async function call(method: string, url: string, token: string | null, body?: un
       }
     } catch (err) {
       seen.bad.push(`${method} ${url}: no answer (${String(err)})`) // a hang or a dropped connection
+      answers.push(`no answer: ${String(err)}${databaseDown ? ' (down)' : ''}`)
     }
     await new Promise((r) => setTimeout(r, 100 + Math.random() * 100))
   }
-  throw new Error(`no answer for ${method} ${url}`)
+  const counts: Record<string, number> = {}
+  for (const a of answers) counts[a.replace(/ in \d+ ms/, '')] = (counts[a.replace(/ in \d+ ms/, '')] ?? 0) + 1
+  throw new Error(
+    `no answer for ${method} ${url} (key ${key ?? 'none'}): ${JSON.stringify(counts)}; ` +
+      `last: ${answers.slice(-3).join(' | ')}; database down now: ${databaseDown}`,
+  )
 }
 
 it(
@@ -176,8 +184,7 @@ it(
         databaseDown = false
         recoveries.push(Date.now() - killedAt)
       }
-      done = true
-    })()
+    })().finally(() => (done = true)) // a database that never came back stops the clients; `await killer` says so
     let op = 0
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
