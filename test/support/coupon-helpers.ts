@@ -1,5 +1,5 @@
 import type { CouponTemplateInput } from '@mall/shared'
-import { bearer, type TestApi } from './api-harness'
+import { bearer, startTestApi, type TestApi } from './api-harness'
 
 export function templateInput(over: Partial<CouponTemplateInput> = {}): CouponTemplateInput {
   const day = 86400_000
@@ -40,3 +40,32 @@ export function claim(api: TestApi, memberToken: string, templateId: string, ide
   if (idempotencyKey) req.set('Idempotency-Key', idempotencyKey)
   return req.send()
 }
+
+/** The coupon tests' mall: stores S1 and S2, an operator, two clerks at S1 and one at S2. */
+export interface CouponMall {
+  api: TestApi
+  operator: string
+  clerkS1: string
+  clerkS1b: string
+  clerkS2: string
+}
+
+export async function startCouponMall(): Promise<CouponMall> {
+  const api = await startTestApi()
+  await api.addStore('S1')
+  await api.addStore('S2')
+  return {
+    api,
+    operator: (await api.loginStaff('op-c', 'operator', null)).accessToken,
+    clerkS1: (await api.loginStaff('clerk-c1', 'clerk', 'S1')).accessToken,
+    clerkS1b: (await api.loginStaff('clerk-c1b', 'clerk', 'S1')).accessToken,
+    clerkS2: (await api.loginStaff('clerk-c2', 'clerk', 'S2')).accessToken,
+  }
+}
+
+/** The member's coupons on one tab of 我的券 (unused, used, expired). */
+export const myCoupons = async (api: TestApi, token: string, status = 'unused') =>
+  (await api.http.get(`/api/me/coupons?status=${status}`).set(bearer(token))).body.items as {
+    couponId: string
+    templateId: string
+  }[]
