@@ -1,4 +1,5 @@
-import { bearer, type TestApi } from './api-harness'
+import type { FeedbackTicket, MemberLoginResponse } from '@mall/shared'
+import { bearer, startTestApi, type TestApi } from './api-harness'
 
 /** A real 1×1 PNG (red pixel): the smallest photo the server accepts. */
 export const PNG_1X1 = Buffer.from(
@@ -30,3 +31,17 @@ export function feedbackAction(
 ) {
   return api.http.post(`/api/ops/feedback/${ticketId}/${action}`).set(bearer(operatorToken)).send(body)
 }
+
+/** The feedback tests' mall: store FB1, members fb-a and fb-b, operator fb-operator. */
+export async function startFeedbackMall() {
+  const api = await startTestApi()
+  await api.addStore('FB1')
+  const a = await api.loginMember('fb-a')
+  const b = await api.loginMember('fb-b')
+  const operator = (await api.loginStaff('fb-operator', 'operator', null)).accessToken
+  return { api, a, b, operator }
+}
+
+/** The member's own tickets, newest first. */
+export const myTickets = async (api: TestApi, m: MemberLoginResponse) =>
+  (await api.http.get('/api/me/feedback').set(bearer(m.accessToken))).body.items as FeedbackTicket[]
