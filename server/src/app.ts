@@ -41,6 +41,7 @@ import { lotteryOpsRoutes, lotteryRoutes } from './modules/lottery/lottery.route
 import { pointsClaimRoutes } from './modules/points-claims/points-claim.routes'
 import { channelMixRoutes } from './modules/ops/channel-mix.routes'
 import { homeContentRoutes } from './modules/home-content/home-content.routes'
+import { privacyRoutes } from './modules/privacy/privacy.routes'
 
 export const BODY_LIMIT = '64kb'
 /** Routes that take a larger body (a feedback photo) parse it themselves, after authentication. */
@@ -74,6 +75,7 @@ export const ROUTES: ((ctx: AppContext) => Router)[] = [
   pointsClaimRoutes,
   channelMixRoutes,
   homeContentRoutes,
+  privacyRoutes,
 ]
 
 /** What main.ts shares with the app: the database's health, SIGTERM's drain, the job leases. */

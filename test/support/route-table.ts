@@ -2,7 +2,7 @@
  * Every API route, with a request that a permitted caller could send, and who may call it.
  * The authorization matrix and the fuzzer are both generated from this one table.
  */
-import { DEFAULT_RECEIPT_PHOTO_RULES } from '@mall/shared'
+import { DEFAULT_RECEIPT_PHOTO_RULES, PRIVACY_GUIDE_VERSION } from '@mall/shared'
 import { PNG_1X1_DATA_URL } from './feedback-helpers'
 
 export type Principal = 'anonymous' | 'memberA' | 'memberB' | 'clerkX' | 'clerkY' | 'managerX' | 'operator'
@@ -121,6 +121,17 @@ export const ROUTES: RouteCase[] = [
   { method: 'GET', path: () => '/api/me/card', allow: MEMBER },
   { method: 'GET', path: () => '/api/me/member-code', allow: MEMBER },
   { method: 'POST', path: () => '/api/me/phone', body: (f) => ({ code: f.phoneCode() }), allow: MEMBER, write: true },
+  // 隐私: consent to the guide, 我的数据, unbinding the phone (member A has none bound: 409, still allowed)
+  { method: 'POST', path: () => '/api/me/phone/unbind', body: () => ({ confirm: true }), allow: MEMBER, write: true },
+  { method: 'GET', path: () => '/api/me/privacy/consent', allow: MEMBER },
+  {
+    method: 'POST',
+    path: () => '/api/me/privacy/consent',
+    body: () => ({ version: PRIVACY_GUIDE_VERSION }),
+    allow: MEMBER,
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/me/data-export', allow: MEMBER },
   { method: 'GET', path: () => '/api/me/wallet', allow: MEMBER },
   { method: 'GET', path: () => '/api/me/wallet/entries?limit=5', allow: MEMBER },
   { method: 'GET', path: () => '/api/me/tier', allow: MEMBER },

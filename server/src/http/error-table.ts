@@ -27,6 +27,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'AUTH.TOTP_REPLAYED': 401,
   'MEMBER.NOT_FOUND': 404,
   'MEMBER.PHONE_TAKEN': 409,
+  'MEMBER.PHONE_NOT_BOUND': 409,
+  'PRIVACY.VERSION_OUTDATED': 409,
   'MEMBER.TOO_MANY_TAGS': 422,
   // a frozen member cannot earn, spend or claim until an operator unfreezes the account
   'MEMBER.FROZEN': 403,

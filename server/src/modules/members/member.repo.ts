@@ -66,6 +66,22 @@ export class MemberRepo implements WalletHintStore, CouponBookHints {
     await this.write(memberId, () => updateById(this.m.Member, memberId, { $set: { phone } }))
   }
 
+  /** Clears the phone if it is still the one being unbound, so a binding made meanwhile stays. */
+  async clearPhone(memberId: string, phone: string): Promise<void> {
+    await this.write(memberId, () =>
+      this.m.Member.updateOne({ _id: memberId, phone }, { $set: { phone: null } }).exec(),
+    )
+  }
+
+  /** Gives up an identity this member holds, so the next claim of it (by anyone) can win. */
+  async releaseIdentity(identity: string, memberId: string): Promise<void> {
+    await this.m.MemberIdentity.deleteOne({ _id: identity, memberId }).exec()
+  }
+
+  identity(identity: string): Promise<{ memberId: string; createdAt: Date } | null> {
+    return this.m.MemberIdentity.findById(identity).lean<{ memberId: string; createdAt: Date }>().exec()
+  }
+
   /**
    * Sets the birthday if none is on file; false if one already is. The insert of `<member>:birthday`
    * decides; the row's field is written after it, and again from the fact if a crash lost that write.

@@ -157,6 +157,22 @@ export class MemberService {
   }
 
   /**
+   * The effects of an unbinding someone already decided (docs/privacy.md): the phone identity is
+   * released first, then the row's cache cleared; both are safe to repeat after a crash.
+   */
+  async releasePhone(memberId: string, phone: string): Promise<void> {
+    await this.repo.releaseIdentity(`phone:${phone}`, memberId)
+    await this.repo.clearPhone(memberId, phone)
+    this.cardRows.invalidate(memberId)
+  }
+
+  /** When this member's phone binding was made (its identity row), null when the row is gone. */
+  async phoneBoundAt(memberId: string, phone: string): Promise<Date | null> {
+    const row = await this.repo.identity(`phone:${phone}`)
+    return row && row.memberId === memberId ? new Date(row.createdAt) : null
+  }
+
+  /**
    * The inviter a new member is attributed to, decided once, when the member row is created:
    * unknown codes are ignored, and an inviter who is the same WeChat user (unionid) is refused.
    */
