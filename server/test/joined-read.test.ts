@@ -1,4 +1,5 @@
-import { createdIn, JoinedRead, outstandingPoints, type LedgerKpiRow } from '../src/modules/ops/ledger-kpi-rows'
+import { createdIn, JoinedRead } from '../src/modules/ops/joined-read'
+import { dayRows, liabilityChange, type DayFact } from '../src/modules/ops/ledger-day-rows'
 
 /** A read whose answer the test hands out, counting how many reads were started. */
 function controlledRead() {
@@ -44,22 +45,47 @@ describe('JoinedRead', () => {
 })
 
 describe('the dashboard ledger figures', () => {
-  const row = (memberId: string, seq: number, balance: number, at: string): LedgerKpiRow => ({
+  const fact = (memberId: string, seq: number, delta: number, balance: number): DayFact => ({
     memberId,
     seq,
     type: 'earn',
-    delta: 0,
-    createdAt: new Date(at),
-    state: { balance },
+    delta,
+    balance,
+    tierBefore: null,
+    tierAfter: null,
   })
 
-  it('sums each member newest balance whatever the order, a negative one as 0', () => {
-    const rows = [row('a', 2, 50, '2026-01-02'), row('a', 1, 10, '2026-01-01'), row('b', 1, -5, '2026-01-01')]
-    expect(outstandingPoints(rows)).toBe(50)
+  it('moves the liability from each member balance before their first entry to after their last, in any order', () => {
+    // a: 10 → 60 over two entries; b: 20 → -5 (a negative balance counts as 0); c: -10 → 5
+    const facts = [fact('a', 3, 40, 60), fact('b', 1, -25, -5), fact('a', 2, 10, 20), fact('c', 7, 15, 5)]
+    expect(liabilityChange(facts)).toBe(60 - 10 + (0 - 20) + (5 - 0))
+  })
+
+  it('chains the days: each row ends where the day before ended plus its change, empty days included', () => {
+    const byDay = new Map([
+      ['2026-01-01', [fact('a', 1, 100, 100)]],
+      ['2026-01-03', [fact('a', 2, -30, 70), fact('b', 1, 5, 5)]],
+    ])
+    const rows = dayRows(['2026-01-01', '2026-01-02', '2026-01-03'], byDay, 7, new Date(0))
+    expect(rows.map((r) => [r._id, r.liabilityChange, r.liabilityAfter, r.entries.memberId.length])).toEqual([
+      ['kpi-day:2026-01-01', 100, 107, 1],
+      ['kpi-day:2026-01-02', 0, 107, 0],
+      ['kpi-day:2026-01-03', -25, 82, 2],
+    ])
+    expect(rows[2]!.entries).toEqual({
+      memberId: ['a', 'b'],
+      type: ['earn', 'earn'],
+      delta: [-30, 5],
+      tierBefore: [null, null],
+      tierAfter: [null, null],
+    })
   })
 
   it('keeps the rows created in [from, to)', () => {
-    const rows = [row('a', 1, 0, '2026-01-01T00:00:00Z'), row('a', 2, 0, '2026-01-02T00:00:00Z')]
+    const rows = [
+      { seq: 1, createdAt: new Date('2026-01-01T00:00:00Z') },
+      { seq: 2, createdAt: new Date('2026-01-02T00:00:00Z') },
+    ]
     const range = { $gte: new Date('2026-01-01T00:00:00Z'), $lt: new Date('2026-01-02T00:00:00Z') }
     expect(createdIn(rows, range).map((r) => r.seq)).toEqual([1])
   })

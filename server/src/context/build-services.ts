@@ -72,7 +72,7 @@ export function buildServices(core: Core, wechat: WechatClient, logger: Logger):
     staff: new StaffService(conn, tokens, config.auth.operatorTotp),
     workspace,
     storeSales,
-    kpis: new KpiService(conn, feedback, insight, rules, storeSales, ledger),
+    kpis: new KpiService(conn, feedback, insight, rules, storeSales),
     rulesAdmin: new RulesAdminService(conn, rules),
     memberDirectory: new MemberDirectoryService(conn, insight, members, ledger, rules),
     storeAdmin: new StoreAdminService(conn, (storeId) => purchases.forgetStore(storeId)),

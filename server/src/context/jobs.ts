@@ -14,6 +14,8 @@ export interface Jobs {
   expirePoints(now: Date): ReturnType<typeof expirePoints>
   evaluateTiers(now: Date): ReturnType<typeof evaluateTiers>
   replayCheck(): ReturnType<typeof replayCheck>
+  /** the dashboard's ledger rows of the days closed since the last run (modules/ops/ledger-days.ts) */
+  closeKpiDays(now: Date): Promise<number>
   sweepUsedCodes(now: Date): Promise<number>
   /** idempotency records, rate-limit blocks, job leases and other rows past their retention (transient-rows.ts) */
   sweepTransientRows(now: Date): Promise<Record<string, number>>
@@ -59,6 +61,7 @@ export function buildJobs(
     expirePoints: (at) => expirePoints(ledger, at),
     evaluateTiers: (at) => evaluateTiers(conn, ledger, members, rules, at),
     replayCheck: () => replayCheck(ledger),
+    closeKpiDays: (at) => services.kpis.ledgerDays.closeDays(at),
     sweepUsedCodes: (at) => memberCodes.sweep(at),
     sweepTransientRows: (at) => transientRows.sweep(at),
     sweepCouponClaims: async (at) => ({

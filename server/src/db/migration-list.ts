@@ -6,6 +6,7 @@ import {
   purchasesBeforeChannels,
 } from './migrate-chain-rows'
 import type { Migration } from './migrations'
+import { ledgerFactsBeforeTheDayRows } from '../modules/ops/ledger-facts-migration'
 
 /**
  * Every data migration, in the order they run (ids sort in that order). Append only: a released
@@ -45,5 +46,10 @@ export const MIGRATIONS: Migration[] = [
     id: '2026-12-06-06-purchases-before-channels',
     description: "purchases recorded before purchases named their channel get channel 'till'",
     up: purchasesBeforeChannels,
+  },
+  {
+    id: '2026-12-06-07-ledger-facts-before-the-day-rows',
+    description: "ledger entries posted before the dashboard's day rows get their fact row, for the close job",
+    up: ledgerFactsBeforeTheDayRows,
   },
 ]

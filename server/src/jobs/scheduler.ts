@@ -66,6 +66,8 @@ export function jobSchedule(jobs: Jobs, now: () => Date): ScheduledJob[] {
     every('expire-gift-pickups', 10 * 60_000, () => jobs.expireGiftPickups(now())),
     every('expire-points', 60 * 60_000, () => jobs.expirePoints(now())),
     every('evaluate-tiers', 6 * 60 * 60_000, () => jobs.evaluateTiers(now())),
+    // A day's dashboard row is written once it has been closed 10 minutes; a run finding it there reads one row.
+    every('close-kpi-days', 10 * 60_000, () => jobs.closeKpiDays(now())),
     // Subscribe messages about what expires soon go out at 10:00; each is keyed, so reruns send nothing new.
     daily('notify-expiring', 10, 12, async () => ({
       points: await jobs.notifyPointsExpiring(now()),

@@ -1,4 +1,4 @@
-import type { Connection } from 'mongoose'
+import type { Connection, Model } from 'mongoose'
 import {
   EMPTY_WALLET,
   applyOperation,
@@ -13,6 +13,7 @@ import { insertOnce } from '../../db/connect'
 import { deleteIf } from '../../db/guarded-write'
 import { DomainError } from '../../errors/domain-error'
 import { KeyedMutex, sleep } from '../../lib/keyed-mutex'
+import { ledgerFactModel, recordLedgerFact, type LedgerFactDoc } from './ledger-facts'
 import { entryId, ledgerModels, type LedgerEntryDoc, type LedgerModels } from './ledger.model'
 
 export interface PostingPlan {
@@ -91,9 +92,12 @@ export class LedgerService {
   private readonly m: LedgerModels
   private readonly mutex = new KeyedMutex()
   private readonly wallets: AppendChain<LedgerEntryDoc, WalletState>
+  /** each entry's row for the operator dashboard (ledger-facts.ts), written beside it */
+  private readonly facts: Model<LedgerFactDoc>
 
   constructor(conn: Connection, hints: WalletHintStore) {
     this.m = ledgerModels(conn)
+    this.facts = ledgerFactModel(conn)
     this.wallets = new AppendChain<LedgerEntryDoc, WalletState>({
       model: this.m.Entry,
       rowId: entryId,
@@ -216,7 +220,7 @@ export class LedgerService {
       from,
       isRefusal: (err) => err instanceof DomainError,
       onDuplicate: (taken) => this.replayOf(req, taken),
-      after: (entry) => this.markEvent(req, entry),
+      after: (entry) => Promise.all([this.markEvent(req, entry), recordLedgerFact(this.facts, entry)]),
     })
     const { row: entry, replayed } = appended! // entryAfter always makes an entry (or throws)
     return { entry, replayed }
@@ -237,7 +241,11 @@ export class LedgerService {
     if (posted.memberId !== req.memberId)
       throw new DomainError('IDEMPOTENCY.KEY_REUSED', 'event key belongs to another member')
     // What a posting writes after its entry, in case its writer did not get there.
-    await Promise.all([this.markEvent(req, posted), this.wallets.hintIfDue(req.memberId, chainHead(posted))])
+    await Promise.all([
+      this.markEvent(req, posted),
+      this.wallets.hintIfDue(req.memberId, chainHead(posted)),
+      recordLedgerFact(this.facts, posted),
+    ])
     return posted
   }
 

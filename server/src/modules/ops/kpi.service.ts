@@ -10,8 +10,8 @@ import type { ProgramRules } from '../rules/program-rules'
 import { couponKpis } from './coupon-kpis'
 import { tierMovementTable } from './tier-movement'
 import { memberShareMetrics } from './member-share'
-import { createdIn, JoinedRead, ledgerKpiRows, outstandingPoints, type LedgerKpiRow } from './ledger-kpi-rows'
-import type { LedgerService } from '../ledger/ledger.service'
+import { createdIn, JoinedRead } from './joined-read'
+import { LedgerDays } from './ledger-days'
 import type { StoreSalesService } from '../staff/store-sales.service'
 
 const ISSUED = new Set(['earn', 'welcome', 'checkin', 'referral', 'adjust'])
@@ -48,7 +48,7 @@ type KpiPurchase = Pick<PurchaseDoc, 'memberId' | 'storeId' | 'amountFen' | 'cre
  * definition. Purchase-based figures honour the store filter.
  */
 export class KpiService {
-  private readonly ledgerRows: JoinedRead<LedgerKpiRow[]>
+  readonly ledgerDays: LedgerDays
   private readonly memberRows: JoinedRead<Pick<MemberDoc, 'joinedAt' | 'tierLevel'>[]>
   private readonly purchaseRows: JoinedRead<KpiPurchase[]>
 
@@ -58,10 +58,8 @@ export class KpiService {
     private readonly insight: MemberInsightService,
     private readonly rules: ProgramRules,
     private readonly storeSales: StoreSalesService,
-    ledger: LedgerService,
   ) {
-    void ledger // the liability now comes from the dashboard's one ledger pass (ledger-kpi-rows.ts)
-    this.ledgerRows = ledgerKpiRows(conn)
+    this.ledgerDays = new LedgerDays(conn)
     const { Member } = memberModels(conn)
     this.memberRows = new JoinedRead(() =>
       Member.find({}, { joinedAt: 1, tierLevel: 1 }).lean<Pick<MemberDoc, 'joinedAt' | 'tierLevel'>[]>().exec(),
@@ -83,7 +81,7 @@ export class KpiService {
     const [
       members,
       postedPurchases,
-      ledgerRows,
+      ledger,
       coupons,
       checkins,
       referrals,
@@ -94,7 +92,7 @@ export class KpiService {
     ] = await Promise.all([
       this.memberRows.read(),
       this.purchaseRows.read(),
-      this.ledgerRows.read(),
+      this.ledgerDays.range(q.from, q.to, now),
       couponKpis(this.conn, range, q.storeId),
       checkinModels(this.conn)
         .Checkin.find({ at: trusted(range) }, { memberId: 1, day: 1, streak: 1 })
@@ -111,18 +109,14 @@ export class KpiService {
       this.storeSales.inRange(q.from, q.to, q.storeId),
     ])
     const purchases = createdIn(postedPurchases, range).filter((p) => !q.storeId || p.storeId === q.storeId)
-    const entries = createdIn(ledgerRows, range)
-    const outstanding = outstandingPoints(ledgerRows)
+    const { entries, outstanding } = ledger
     const tierMovement = await tierMovementTable(this.conn, range, rulesNow.tiers, entries)
 
     const newMembers = members.filter((m) => m.joinedAt >= range.$gte && m.joinedAt < range.$lt)
-    const toEnd = range.$lt.getTime()
+    // entries of the range's last `daysBack` days (the days ending at its end; Shanghai has no DST)
     const activeWithin = (daysBack: number) =>
-      new Set(
-        entries
-          .filter((e) => e.type !== 'expire' && toEnd - new Date(e.createdAt).getTime() <= daysBack * 86400_000)
-          .map((e) => e.memberId),
-      ).size
+      new Set(entries.filter((e) => e.type !== 'expire' && e.day >= addDays(q.to, 1 - daysBack)).map((e) => e.memberId))
+        .size
     const perMember = new Map<string, number>()
     for (const p of purchases) perMember.set(p.memberId, (perMember.get(p.memberId) ?? 0) + 1)
     const sales = purchases.reduce((s, p) => s + p.amountFen, 0)

@@ -1,7 +1,7 @@
 import { trusted, type Connection } from 'mongoose'
 import { tierByLevel, type KpiReport, type TierDefinition } from '@mall/shared'
 import { tierEvaluationModel } from '../../jobs/points-jobs'
-import type { LedgerKpiRow } from './ledger-kpi-rows'
+import type { KpiLedgerEntry } from './ledger-day-rows'
 
 type Range = { $gte: Date; $lt: Date }
 type Table = KpiReport['tables'][number]
@@ -10,13 +10,13 @@ type Table = KpiReport['tables'][number]
  * Tier movement in a date range: immediate upgrades (a purchase entry whose tier after is above
  * the tier before) and the monthly evaluation's changes (up to what growth reaches, or down one).
  * Both sources are append-only, so the figure can be recomputed for any past range. The entries come
- * from the dashboard's one pass over the ledger (ledger-kpi-rows.ts).
+ * from the dashboard's view of the ledger (ledger-days.ts).
  */
 export async function tierMovementTable(
   conn: Connection,
   range: Range,
   tiers: TierDefinition[],
-  entriesInRange: Pick<LedgerKpiRow, 'type' | 'meta'>[],
+  entriesInRange: Pick<KpiLedgerEntry, 'type' | 'tierBefore' | 'tierAfter'>[],
 ): Promise<Table> {
   const upgrades = entriesInRange.filter((e) => e.type === 'earn')
   const evaluations = await tierEvaluationModel(conn)
@@ -30,15 +30,8 @@ export async function tierMovementTable(
     row[source]++
     moves.set(key, row)
   }
-  for (const e of upgrades) {
-    const meta = e.meta
-    if (
-      meta?.tierLevelBefore !== undefined &&
-      meta.tierLevelAfter !== undefined &&
-      meta.tierLevelAfter > meta.tierLevelBefore
-    )
-      count(meta.tierLevelBefore, meta.tierLevelAfter, 'purchase')
-  }
+  for (const { tierBefore, tierAfter } of upgrades)
+    if (tierBefore !== null && tierAfter !== null && tierAfter > tierBefore) count(tierBefore, tierAfter, 'purchase')
   for (const ev of evaluations) if (ev.from !== ev.to) count(ev.from, ev.to, 'monthly')
   const name = (level: number) => tierByLevel(tiers, level).name
   return {

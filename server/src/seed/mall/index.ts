@@ -13,6 +13,8 @@ import { planMembers } from './plan'
 import { Prng } from './prng'
 import { mallStores } from './stores'
 import { seedMallActivity } from './activity'
+import { seedLedgerDays } from './ledger-days'
+import { ledgerFactOf, type LedgerFactDoc } from '../../modules/ledger/ledger-facts'
 
 export interface MallSize {
   members: number
@@ -95,12 +97,14 @@ export async function seedMall(
   const Key = purchaseKeyModel(conn)
   const { Checkin } = checkinModels(conn)
   const add = (key: string, n: number) => (counts[key] = (counts[key] ?? 0) + n)
+  const facts: LedgerFactDoc[] = []
   for (let from = 0; from < plan.length; from += BATCH) {
     const rows: MemberRows[] = plan.slice(from, from + BATCH).map((m, k) => {
       const i = from + k
       const inviter = m.inviterIndex !== null && m.inviterIndex >= 0 ? plan[m.inviterIndex]!.id : null
       return memberLedger(m, rules, cal, rng, rewards.get(i) ?? [], inviter)
     })
+    for (const r of rows) for (const e of r.entries) facts.push(ledgerFactOf(e))
     const identities = rows.flatMap((r) => [
       { _id: `invite:${r.member.inviteCode}`, memberId: r.member._id, createdAt: r.member.joinedAt },
       ...(r.member.openid
@@ -147,6 +151,7 @@ export async function seedMall(
       now,
     ),
   )
+  counts.ledgerDays = await seedLedgerDays(conn, facts, now)
   await Marker.insertOne({ _id: 'mall' as never, at: now, size, seconds: (Date.now() - started) / 1000 })
   counts.seconds = Math.round((Date.now() - started) / 100) / 10
   return counts
