@@ -132,6 +132,11 @@ export async function apiBlob(path: string): Promise<Blob> {
   return (await call('GET', path)).blob()
 }
 
+/** A file the server builds (a segment's member export): POSTed with its body, answered as a Blob. */
+export async function apiFile(path: string, body: unknown): Promise<Blob> {
+  return (await call('POST', path, body)).blob()
+}
+
 /** Query string from an object, skipping empty values (the server's strict schemas refuse ""). */
 export function qs(params: Record<string, string | number | undefined | null>): string {
   const p = new URLSearchParams()

@@ -1,4 +1,4 @@
-import { ERROR_MESSAGES_ZH } from '@mall/shared'
+import { ERROR_MESSAGES_ZH, PERSONAL_FIELD_LABELS } from '@mall/shared'
 
 /** What an audit row says, in words: who (role and account) did what to whom. */
 
@@ -63,6 +63,10 @@ const PHRASES: Record<string, (t: Target) => string> = {
     `将会员 ${member(t)} 的积分调整 ${signed(t.points)}${reason(t)}`,
   'POST /api/ops/members/:id/freeze': (t) => `冻结会员 ${member(t)}${reason(t)}`,
   'POST /api/ops/members/:id/unfreeze': (t) => `解冻会员 ${member(t)}${reason(t)}`,
+  'POST /api/ops/members/:id/reveal': (t) =>
+    `查看会员 ${member(t)} 的完整${(PERSONAL_FIELD_LABELS as Record<string, string>)[str(t.field)] ?? '信息'}${reason(t)}`,
+  'POST /api/ops/segments/:id/export': (t) =>
+    `导出分群${quoted(t.name ?? t.id)}的会员 ${str(t.rowCount)} 位（${t.clear ? '含完整个人信息' : '个人信息已脱敏'}）${reason(t)}`,
   'POST /api/ops/member-requests/:id/approve': () => '批准一笔积分调整申请',
   'POST /api/ops/member-requests/:id/reject': (t) => `驳回一笔积分调整申请${reason(t)}`,
   'POST /api/ops/segments/preview': () => '预览分群人数',

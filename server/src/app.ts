@@ -41,6 +41,7 @@ import { lotteryOpsRoutes, lotteryRoutes } from './modules/lottery/lottery.route
 import { pointsClaimRoutes } from './modules/points-claims/points-claim.routes'
 import { channelMixRoutes } from './modules/ops/channel-mix.routes'
 import { homeContentRoutes } from './modules/home-content/home-content.routes'
+import { personalDataRoutes } from './modules/personal-data/personal-data.routes'
 import { privacyRoutes } from './modules/privacy/privacy.routes'
 
 export const BODY_LIMIT = '64kb'
@@ -75,6 +76,7 @@ export const ROUTES: ((ctx: AppContext) => Router)[] = [
   pointsClaimRoutes,
   channelMixRoutes,
   homeContentRoutes,
+  personalDataRoutes,
   privacyRoutes,
 ]
 

@@ -79,7 +79,7 @@ describe('workspace views', () => {
     expect(pending.body.items.map((p: { receiptNo: string }) => p.receiptNo)).toEqual(['WS-3'])
     // the approvals list names the member and the clerk, and shows the points the purchase is expected to earn
     expect(pending.body.items[0]).toMatchObject({
-      memberName: 'ws-member',
+      memberName: 'w***r',
       staffName: 'ws-clerk2',
       amountFen: 20_000_00,
     })

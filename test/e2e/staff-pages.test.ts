@@ -110,7 +110,7 @@ describe('staff pages in Chromium', () => {
     await page.click('.camera-scan-button')
     await page.waitForSelector('.camera-scan-overlay')
     await page.waitForSelector('.scanned-member', { timeout: 30_000 })
-    expect(await page.textContent('.scanned-member')).toContain('e2e-vip')
+    expect(await page.textContent('.scanned-member')).toContain('e***p') // names are masked for staff (maskName)
     expect(await page.locator('.camera-scan-overlay').count()).toBe(0)
 
     // a purchase above the approval limit is held, with the points it will earn
@@ -144,8 +144,8 @@ describe('staff pages in Chromium', () => {
       await page.waitForSelector('.approval-row')
       const rows = await page.locator('.approval-row').allTextContents()
       expect(rows).toHaveLength(2)
-      expect(rows[0]).toMatch(/e2e-vip.*消费 ¥12,800\.00.*预计 12,800 积分.*BIG-0001.*李娜/)
-      expect(rows[1]).toMatch(/e2e-second.*消费 ¥15,000\.00.*预计 15,000 积分.*BIG-0002.*李娜/)
+      expect(rows[0]).toMatch(/e\*\*\*p.*消费 ¥12,800\.00.*预计 12,800 积分.*BIG-0001.*李娜/)
+      expect(rows[1]).toMatch(/e\*\*\*d.*消费 ¥15,000\.00.*预计 15,000 积分.*BIG-0002.*李娜/)
       expect(await page.textContent('.approval-meta >> nth=0')).toMatch(/\d{2}:\d{2}/)
       await atPhoneSizes('staff-approvals')
 
@@ -154,7 +154,7 @@ describe('staff pages in Chromium', () => {
       await page.click('.approve-button >> nth=0')
       await page.waitForSelector('.taro-modal__content')
       expect(await page.textContent('.taro-modal__title')).toBe('通过并发放 12,800 积分？')
-      expect(await page.textContent('.taro-modal__text')).toBe('e2e-vip 消费 ¥12,800.00')
+      expect(await page.textContent('.taro-modal__text')).toBe('e***p 消费 ¥12,800.00')
       await page.waitForTimeout(400) // the dialog's fade-in
       await screenshot(page, 'staff-approve-confirm-375')
       await modalButton('再想想').click()

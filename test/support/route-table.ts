@@ -476,6 +476,21 @@ export const ROUTES: RouteCase[] = [
     write: true,
   },
   { method: 'GET', path: (f) => `/api/ops/segments/${f.segmentId}/members`, allow: ['operator'] },
+  // Personal data past the masks (personal-data module): one field in clear with a reason, a segment's export
+  {
+    method: 'POST',
+    path: (f) => `/api/ops/members/${f.memberIdA}/reveal`,
+    body: () => ({ field: 'phone', reason: '矩阵核实身份' }),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: (f) => `/api/ops/segments/${f.segmentId}/export`,
+    body: () => ({}),
+    allow: ['operator'],
+    write: true,
+  },
   // Operator console: stores, staff accounts and coupon templates with history (config routes)
   { method: 'GET', path: () => '/api/ops/stores', allow: ['operator'] },
   {

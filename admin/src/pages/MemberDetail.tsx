@@ -4,6 +4,7 @@ import { api, errorText } from '../api'
 import { fenToYuan, formatInstant } from '../format'
 import { ErrorBox, Loading, Panel, useAsync } from '../ui'
 import { MemberActions } from './MemberActions'
+import { RevealableField } from './member-reveal'
 import { TABS, type TabKey } from './MemberTabs'
 import { CHANNELS, LifecycleTag } from './member-common'
 
@@ -42,7 +43,12 @@ export function MemberDetailView({ memberId }: { memberId: string }) {
                 <span data-testid='member-balance'>{m.wallet.balance.toLocaleString('zh-CN')}</span>
                 {m.wallet.debt > 0 && <small className='field-error'> 欠 {m.wallet.debt}</small>}
               </Info>
-              <Info label='手机'>{m.phoneMasked ?? '未绑定'}</Info>
+              <Info label='昵称'>
+                <RevealableField memberId={m.memberId} field='nickname' masked={m.nickname} emptyText='未填写' />
+              </Info>
+              <Info label='手机'>
+                <RevealableField memberId={m.memberId} field='phone' masked={m.phoneMasked} emptyText='未绑定' />
+              </Info>
               <Info label='入会时间'>{formatInstant(m.joinedAt).slice(0, 16)}</Info>
               <Info label='来源'>
                 {CHANNELS[m.channel] ?? m.channel}
@@ -59,7 +65,9 @@ export function MemberDetailView({ memberId }: { memberId: string }) {
               <Info label='累计获得 / 使用 / 过期积分'>
                 {m.wallet.lifetimeEarned} / {m.wallet.lifetimeSpent} / {m.wallet.lifetimeExpired}
               </Info>
-              <Info label='生日月份'>{m.birthdayMonth ? `${m.birthdayMonth} 月` : '未填写'}</Info>
+              <Info label='生日'>
+                <RevealableField memberId={m.memberId} field='birthday' masked={m.birthdayMasked} emptyText='未填写' />
+              </Info>
             </div>
           </Panel>
           <MemberActions memberId={memberId} onChanged={reload} />

@@ -21,7 +21,7 @@ import { emptyForm, fromSegment, RFM_LABELS, toDefinition, validateDefinition, t
 
 /**
  * 人群分群: saved member filters (the shared zod contract validates the form before anything is
- * sent), a live count while editing, member-id export for campaigns, and the change history.
+ * sent), a live count while editing, member export (masked, recorded in the audit log), and the change history.
  */
 
 export function SegmentsPage() {

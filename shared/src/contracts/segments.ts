@@ -178,6 +178,7 @@ export interface SegmentVersionView {
 /** A member row in the console: no full phone number, ever. */
 export interface MemberRow {
   memberId: string
+  /** masked (张*明): the console never lists names in clear */
   nickname: string
   phoneMasked: string | null
   tierLevel: number
@@ -234,7 +235,8 @@ export interface MemberDetail {
   inviterId: string | null
   wallet: { balance: number; debt: number; lifetimeEarned: number; lifetimeSpent: number; lifetimeExpired: number }
   tags: string[]
-  birthdayMonth: number | null
+  /** the decade only ('199*-**-**'); null when none is on file */
+  birthdayMasked: string | null
   insight: MemberInsight
   /** total spend of posted purchases, all time (fen) */
   lifetimeSpendFen: number

@@ -21,6 +21,7 @@ const TARGET_FIELDS = [
   'name',
   'assignee',
   'section',
+  'field',
 ] as const
 
 /**
@@ -38,6 +39,10 @@ export function auditMiddleware(conn: Connection): Middleware {
       outcome = err instanceof DomainError ? err.code : 'INTERNAL'
       throw err
     } finally {
+      // a reveal or an export wrote its own row before answering (audit-row.ts)
+      if (!ctx.state.auditWritten) await writeRow()
+    }
+    async function writeRow() {
       const staff = ctx.state.staff as { sub: string; role: string; storeId: string | null } | undefined
       const body = ((ctx.request as { body?: Record<string, unknown> }).body ?? {}) as Record<string, unknown>
       const target: Record<string, unknown> = { ...(ctx.params ?? {}) }

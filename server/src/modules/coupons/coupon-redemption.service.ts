@@ -7,6 +7,7 @@ import {
   type MemberCodeResponse,
   type MemberCoupon,
   type ScannedCoupon,
+  maskName,
 } from '@mall/shared'
 import { DomainError } from '../../errors/domain-error'
 import type { StaffClaims } from '../auth/tokens'
@@ -84,7 +85,7 @@ export class CouponRedemptionService {
     const reason = isRedeemed(uses) ? 'ALREADY_REDEEMED' : this.blocker(view, staff, now)
     return {
       coupon: view,
-      member: { memberNo: `****${member._id.slice(-4)}`, nickname: member.nickname },
+      member: { memberNo: `****${member._id.slice(-4)}`, nickname: maskName(member.nickname) },
       usable: reason === null,
       reason,
     }

@@ -5,6 +5,7 @@ import {
   insightDefinitions,
   LIFECYCLE_LABELS,
   LIFECYCLE_STAGES,
+  maskName,
   maskPhone,
   memberInsight,
   percent,
@@ -139,7 +140,7 @@ export class MemberInsightService {
   row({ member, profile }: ProfiledMember): MemberRow {
     return {
       memberId: member._id,
-      nickname: member.nickname,
+      nickname: maskName(member.nickname),
       phoneMasked: maskPhone(member.phone),
       tierLevel: member.tierLevel,
       joinedAt: new Date(member.joinedAt).toISOString(),

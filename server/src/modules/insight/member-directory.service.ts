@@ -1,5 +1,7 @@
 import type { Connection, Model } from 'mongoose'
 import {
+  maskBirthday,
+  maskName,
   maskPhone,
   MAX_MEMBER_TAGS,
   tierByLevel,
@@ -34,8 +36,8 @@ const PURCHASE_KEY = 'purchase:'
 
 /**
  * The operator console's member pages: search, the member detail (profile with RFM, lifecycle,
- * churn risk, tags) and its tabs (ledger, coupons, check-ins, referrals), and tagging. Phone
- * numbers leave this service masked.
+ * churn risk, tags) and its tabs (ledger, coupons, check-ins, referrals), and tagging. Names, phone
+ * numbers and birthdays leave this service masked (personal-data/ reveals one field, audited).
  */
 export class MemberDirectoryService {
   private readonly Member: Model<MemberDoc>
@@ -112,7 +114,7 @@ export class MemberDirectoryService {
     const s = head.state
     return {
       memberId: member._id,
-      nickname: member.nickname,
+      nickname: maskName(member.nickname),
       phoneMasked: maskPhone(member.phone),
       tier: { level: tier.level, name: tier.name },
       joinedAt: new Date(member.joinedAt).toISOString(),
@@ -126,7 +128,7 @@ export class MemberDirectoryService {
         lifetimeSpent: s.lifetimeSpent,
         lifetimeExpired: s.lifetimeExpired,
       },
-      birthdayMonth: profile.birthdayMonth,
+      birthdayMasked: maskBirthday(member.birthday),
       insight: profile.insight,
       lifetimeSpendFen: facts.filter((f) => f.at.getTime() <= now.getTime()).reduce((sum, f) => sum + f.amountFen, 0),
       definitions: this.insight.definitions(),
@@ -218,7 +220,7 @@ export class MemberDirectoryService {
       ...paged,
       items: paged.items.map((r, i) => ({
         inviteeId: r._id,
-        nickname: friends[i]?.nickname ?? null,
+        nickname: friends[i] ? maskName(friends[i].nickname) : null,
         status: r.status,
         joinedAt: new Date(r.createdAt).toISOString(),
         qualifiedAt: r.qualifiedAt ? new Date(r.qualifiedAt).toISOString() : null,

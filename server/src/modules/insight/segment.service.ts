@@ -57,6 +57,12 @@ export class SegmentService {
     return (await this.matching(after.definition, now)).map((p) => p.member._id)
   }
 
+  /** A saved segment's name and its members as of `now`, by member number (the console's member export). */
+  async exportable(segmentId: string, now: Date): Promise<{ name: string; members: ProfiledMember[] }> {
+    const { after } = await this.current(segmentId)
+    return { name: after.name, members: await this.matching(after.definition, now) }
+  }
+
   /** The current definition of a saved segment; null when unknown or deleted (no population read). */
   async definitionOf(segmentId: string): Promise<SegmentDefinition | null> {
     return (await this.versionsOf(segmentId))[0]?.after?.definition ?? null

@@ -1,5 +1,6 @@
 import { trusted, type Connection, type Model } from 'mongoose'
 import {
+  maskName,
   MEMBER_CODE_STEP_SECONDS,
   stepEndsAt,
   timeStep,
@@ -96,7 +97,7 @@ export class MemberCodeService {
       member: {
         memberId: card.memberId,
         memberNo: card.memberNo,
-        nickname: card.nickname,
+        nickname: maskName(card.nickname),
         // Role-based field access (docs/privacy-security.md): a clerk at the till gets tier and points, not the
         // phone number; a store manager or the desk, who call members back, get it masked.
         ...(staff.role === 'clerk' ? {} : { phoneMasked: card.phoneMasked }),

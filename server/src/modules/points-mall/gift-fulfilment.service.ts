@@ -9,6 +9,7 @@ import {
   type RedemptionOutcome,
   type RedemptionStatus,
   type ScannedPickup,
+  maskName,
 } from '@mall/shared'
 import { findById, updateById } from '../../db/by-id'
 import { claimTransition, markSettled, unsettled } from '../../db/transitions'
@@ -105,7 +106,7 @@ export class GiftFulfilmentService {
     const lapsed = !d && r.expiresAt !== null && new Date(r.expiresAt) < now
     return {
       redemption: toRedemptionView(r, d),
-      member: { memberNo: `****${member._id.slice(-4)}`, nickname: member.nickname },
+      member: { memberNo: `****${member._id.slice(-4)}`, nickname: maskName(member.nickname) },
       usable: !d && !lapsed,
       reason: d ? 'ALREADY_DECIDED' : lapsed ? 'EXPIRED' : null,
     }

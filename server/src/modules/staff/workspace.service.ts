@@ -1,6 +1,7 @@
 import { trusted, type Connection, type Model } from 'mongoose'
 import {
   addDays,
+  maskName,
   maskPhone,
   shanghaiDay,
   startOfShanghaiDay,
@@ -145,7 +146,7 @@ export class StaffWorkspaceService {
       ),
     ])
     return purchases.map((p) => ({
-      memberName: members.get(p.memberId) ?? '会员',
+      memberName: maskName(members.get(p.memberId)) || '会员',
       staffName: staff.get(p.staffId) ?? p.staffId,
     }))
   }
