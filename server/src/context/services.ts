@@ -38,6 +38,7 @@ import type { LotteryParts } from '../modules/lottery/lottery.module'
 import type { WechatPayOps } from '../modules/wechat-pay/wechat-pay-ops'
 import type { PointsClaimService } from '../modules/points-claims/points-claim.service'
 import type { HomeContentService } from '../modules/home-content/home-content.service'
+import type { AccountDeletionService } from '../modules/account-deletion/account-deletion.service'
 
 /** Every service by name, as routes, jobs, the CLI and the demo seed reach them. */
 export interface Services {
@@ -102,4 +103,6 @@ export interface Services {
   pointsClaims: PointsClaimService
   /** the member app's home page: banners, announcements, events (versioned) and the store directory */
   homeContent: HomeContentService
+  /** 注销账号: members' deletion requests, the cooling-off and the erasure (docs/privacy.md) */
+  accountDeletion: AccountDeletionService
 }

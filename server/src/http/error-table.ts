@@ -130,6 +130,9 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'RECEIPT_PHOTO.DAILY_LIMIT': 422,
   'RECEIPT_PHOTO.RECEIPT_CLAIMED': 409,
   'RECEIPT_PHOTO.NOT_UNDOABLE': 409,
+  // an erased account's tokens (注销账号): the app logs in again, which registers a new member
+  'AUTH.ACCOUNT_DELETED': 401,
+  'ACCOUNT_DELETION.NOT_PENDING': 409,
   'IDEMPOTENCY.KEY_REUSED': 422,
   'IDEMPOTENCY.IN_FLIGHT': 409,
   INTERNAL: 500,

@@ -69,7 +69,8 @@ export async function evaluateTiers(
   const changes: { memberId: string; from: number; to: number }[] = []
   for (const memberId of await ledger.ledgerMemberIds()) {
     const member = await members.get(memberId).catch(() => null)
-    if (!member) continue
+    // An erased account lost its tier for good; its spend history stays in the ledger only as a record.
+    if (!member || member.erasedAt) continue
     const { state } = await ledger.head(memberId)
     const growth = growthValue(state, now)
     const to = evaluatedLevel(tiers, member.tierLevel, growth)

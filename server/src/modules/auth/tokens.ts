@@ -48,6 +48,7 @@ export class TokenService {
   private readonly key: KeyObject
   /** For claims only the server may read (a JWT's payload is readable by whoever holds the token). */
   private readonly sealKey: Buffer
+  private refusedMember: (memberId: string) => boolean = () => false
 
   constructor(private readonly s: TokenSettings) {
     this.key = createSecretKey(Buffer.from(s.secret, 'utf8'))
@@ -111,7 +112,25 @@ export class TokenService {
     return operator ? (this.s.operatorRefreshTtlSeconds ?? this.s.refreshTtlSeconds) : undefined
   }
 
+  /** Members whose tokens are refused from now on: erased accounts (account-deletion sets it once). */
+  refuseMembers(refused: (memberId: string) => boolean): void {
+    this.refusedMember = refused
+  }
+
   verify<T extends object>(token: string, audience: Audience, now: Date): T & { jti: string; exp: number } {
+    const claims = this.verifySignature<T>(token, audience, now)
+    const sub = (claims as { sub?: unknown }).sub
+    const memberToken = audience === 'member' || audience === 'member-refresh'
+    if (memberToken && typeof sub === 'string' && this.refusedMember(sub))
+      throw new DomainError('AUTH.ACCOUNT_DELETED', 'account deleted')
+    return claims
+  }
+
+  private verifySignature<T extends object>(
+    token: string,
+    audience: Audience,
+    now: Date,
+  ): T & { jti: string; exp: number } {
     try {
       return jwt.verify(token, this.key, {
         algorithms: [ALGORITHM],

@@ -93,7 +93,8 @@ export class MemberInsightService {
     const reuse = cached !== null && Date.now() - cached.loadedAt <= maxAgeMs
     const snap = reuse ? cached : joinRead && this.loading ? await this.loading : await this.load()
     const people = snap.members
-      .filter((m) => new Date(m.joinedAt).getTime() <= asOf.getTime())
+      // An erased account (注销账号) is no longer anyone: no segment, campaign or profile counts it.
+      .filter((m) => !m.erasedAt && new Date(m.joinedAt).getTime() <= asOf.getTime())
       .map((member) => ({ member, profile: this.profile(member, snap.byMember.get(member._id) ?? [], asOf) }))
     return { people, dataAgeMs: reuse ? Date.now() - snap.loadedAt : 0 }
   }

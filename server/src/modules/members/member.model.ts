@@ -33,6 +33,8 @@ export interface MemberDoc {
    * (member-admin); absent on members never frozen.
    */
   frozen?: boolean
+  /** When the member's account was erased (注销账号, docs/privacy.md); the row then holds no personal data */
+  erasedAt?: Date | null
 }
 
 /**
@@ -64,6 +66,7 @@ const memberSchema = new Schema<MemberDoc>(
     walletHint: { type: Schema.Types.Mixed, default: undefined },
     bookHint: { type: Number, default: undefined },
     frozen: { type: Boolean, default: undefined },
+    erasedAt: { type: Date, default: undefined },
   },
   { versionKey: false, collection: 'members' },
 )

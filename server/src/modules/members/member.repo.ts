@@ -114,6 +114,21 @@ export class MemberRepo implements WalletHintStore, CouponBookHints {
     })
   }
 
+  /**
+   * 注销账号: every identity the member holds is released (WeChat openid and unionid, phone, dev name, invite
+   * code), so the same person registers as a new member; then the row keeps no personal data. Both repeatable.
+   */
+  async eraseMember(memberId: string, nickname: string, erasedAt: Date): Promise<void> {
+    await this.m.MemberIdentity.deleteMany({ memberId }).exec()
+    await this.m.Fact.deleteMany({ memberId }).exec()
+    await this.write(memberId, () =>
+      updateById(this.m.Member, memberId, {
+        $set: { nickname, phone: null, openid: null, birthday: null, tierLevel: 1, erasedAt },
+        $unset: { tags: 1 },
+      }),
+    )
+  }
+
   async walletHint(memberId: string): Promise<WalletHead | null> {
     return (
       (await findById<Pick<MemberDoc, 'walletHint'>>(this.m.Member, memberId, { walletHint: 1 }))?.walletHint ?? null

@@ -1,4 +1,11 @@
-import { DEFAULT_TIERS, maskPhone, tierByLevel, type MemberCard, type TierDefinition } from '@mall/shared'
+import {
+  DEFAULT_TIERS,
+  ERASED_MEMBER_NICKNAME,
+  maskPhone,
+  tierByLevel,
+  type MemberCard,
+  type TierDefinition,
+} from '@mall/shared'
 import { DomainError } from '../../errors/domain-error'
 import { TtlCache } from '../../lib/ttl-cache'
 import type { LedgerService, WalletHead } from '../ledger/ledger.service'
@@ -170,6 +177,12 @@ export class MemberService {
   async phoneBoundAt(memberId: string, phone: string): Promise<Date | null> {
     const row = await this.repo.identity(`phone:${phone}`)
     return row && row.memberId === memberId ? new Date(row.createdAt) : null
+  }
+
+  /** 注销账号's last step (account-deletion): identities released, personal fields erased, tier lost. */
+  async erase(memberId: string, at: Date): Promise<void> {
+    await this.repo.eraseMember(memberId, ERASED_MEMBER_NICKNAME, at)
+    this.cardRows.invalidate(memberId)
   }
 
   /**

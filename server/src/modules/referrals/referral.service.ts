@@ -202,23 +202,21 @@ export class ReferralService {
   }
 
   async summary(memberId: string, origin: string): Promise<InviteSummary> {
-    const [member, refs, { referral: rules }] = await Promise.all([
+    const [member, invited, { referral: rules }] = await Promise.all([
       this.members.get(memberId),
       this.Referral.find({ inviterId: memberId }).sort({ createdAt: -1 }).limit(200).lean<ReferralDoc[]>().exec(),
       this.rules.current(),
     ])
-    const friends = await Promise.all(
-      refs.map(async (r) => {
-        const friend = await this.members.get(r._id).catch(() => null)
-        const name = friend?.nickname ?? '会员'
-        return {
-          nickname: `${name.slice(0, 1)}**`,
-          status: r.status,
-          joinedAt: new Date(r.createdAt).toISOString(),
-          rewardPoints: r.status === 'rewarded' ? r.inviterRewardPoints : 0,
-        }
-      }),
-    )
+    const invitees = await Promise.all(invited.map((r) => this.members.get(r._id).catch(() => null)))
+    // Friends who erased their accounts (注销账号) no longer count; rewards already paid stay in the ledger.
+    const counted = invited.map((r, i) => ({ r, friend: invitees[i] })).filter(({ friend }) => !friend?.erasedAt)
+    const refs = counted.map(({ r }) => r)
+    const friends = counted.map(({ r, friend }) => ({
+      nickname: `${(friend?.nickname ?? '会员').slice(0, 1)}**`,
+      status: r.status,
+      joinedAt: new Date(r.createdAt).toISOString(),
+      rewardPoints: r.status === 'rewarded' ? r.inviterRewardPoints : 0,
+    }))
     return {
       inviteCode: member.inviteCode,
       link: `${origin}/?inviter=${member.inviteCode}`,
