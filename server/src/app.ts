@@ -41,8 +41,9 @@ import { lotteryOpsRoutes, lotteryRoutes } from './modules/lottery/lottery.route
 import { pointsClaimRoutes } from './modules/points-claims/points-claim.routes'
 import { channelMixRoutes } from './modules/ops/channel-mix.routes'
 import { homeContentRoutes } from './modules/home-content/home-content.routes'
-import { privacyRoutes } from './modules/privacy/privacy.routes'
 import { accountDeletionRoutes } from './modules/account-deletion/account-deletion.routes'
+import { personalDataRoutes } from './modules/personal-data/personal-data.routes'
+import { privacyRoutes } from './modules/privacy/privacy.routes'
 
 export const BODY_LIMIT = '64kb'
 /** Routes that take a larger body (a feedback photo) parse it themselves, after authentication. */
@@ -76,6 +77,7 @@ export const ROUTES: ((ctx: AppContext) => Router)[] = [
   pointsClaimRoutes,
   channelMixRoutes,
   homeContentRoutes,
+  personalDataRoutes,
   privacyRoutes,
   accountDeletionRoutes,
 ]

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { buildAccountDeletion } from '../modules/account-deletion/account-deletion.module'
 import { AuthService } from '../modules/auth/auth.service'
 import { HomeContentService } from '../modules/home-content/home-content.service'
 import { MemberDirectoryService } from '../modules/insight/member-directory.service'
@@ -84,6 +85,7 @@ export function buildServices(core: Core, wechat: WechatClient, logger: Logger):
       approvalThreshold: config.memberAdmin.approvalThresholdPoints,
     }),
     homeContent: new HomeContentService(conn),
+    accountDeletion: buildAccountDeletion(core),
   }
 
   const services: Services = {

@@ -45,6 +45,10 @@ export interface Jobs {
   sweepGiftRedemptions(now: Date): ReturnType<typeof sweepGiftRedemptions>
   /** lottery draws a crash left unpaid-but-pending or paid-but-unsettled (every minute) */
   sweepLotteryDraws(now: Date): Promise<number>
+  /** 注销账号: accounts past their cooling-off erased, erasures a crash cut short finished (every 10 minutes) */
+  eraseDeletedAccounts(now: Date): Promise<{ erased: number }>
+  /** erased members whose tokens this process refuses (every minute) */
+  refreshErasedMembers(): Promise<number>
 }
 
 /** Each job calls the service that owns the rows it sweeps or the work it runs. */
@@ -75,6 +79,8 @@ export function buildJobs(
     runCampaigns: (at) => campaigns.runAll(at),
     sweepCampaignGrants: (at) => campaigns.sweep(at),
     sweepLotteryDraws: (at) => services.lottery.draws.sweep(at),
+    eraseDeletedAccounts: (at) => services.accountDeletion.eraseDue(at),
+    refreshErasedMembers: () => services.accountDeletion.erased.refresh(),
     grantTierMonthlyCoupons: (at) => tierMonthlyCoupons.run(at),
     syncWechatPayPoints: (at) => services.wechatPaySyncs.run(at),
     expireGiftPickups: (at) => expireGiftPickups(pointsMall, at),

@@ -68,6 +68,8 @@ export function jobSchedule(jobs: Jobs, now: () => Date): ScheduledJob[] {
     every('evaluate-tiers', 6 * 60 * 60_000, () => jobs.evaluateTiers(now())),
     // A day's dashboard row is written once it has been closed 10 minutes; a run finding it there reads one row.
     every('close-kpi-days', 10 * 60_000, () => jobs.closeKpiDays(now())),
+    // 注销账号: an account is erased within ten minutes of its cooling-off's end; each step is repeatable.
+    every('erase-deleted-accounts', 10 * 60_000, () => jobs.eraseDeletedAccounts(now())),
     // Subscribe messages about what expires soon go out at 10:00; each is keyed, so reruns send nothing new.
     daily('notify-expiring', 10, 12, async () => ({
       points: await jobs.notifyPointsExpiring(now()),
@@ -75,6 +77,8 @@ export function jobSchedule(jobs: Jobs, now: () => Date): ScheduledJob[] {
     })),
     // Who subscribed to points-earned messages, for this process's own purchase listener.
     everyProcess('refresh-notification-audience', 60_000, () => jobs.refreshNotificationAudience()),
+    // Erased members, whose tokens every process refuses (the erasing process knows at once).
+    everyProcess('refresh-erased-members', 60_000, () => jobs.refreshErasedMembers()),
     // The check-in reminder goes out at 20:00; each member's is claimed before it is sent.
     daily('send-checkin-reminders', 20, 22, () => jobs.sendCheckinReminders(now())),
   ]
