@@ -1,18 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
 import path from 'node:path'
-import autocannon from 'autocannon'
-import type { Connection } from 'mongoose'
-import { loadConfig } from '@mall/config'
 import { DEFAULT_EARNING_RULES } from '@mall/shared'
-import { connectDatabase } from '../server/src/db/connect'
 import { TokenService } from '../server/src/modules/auth/tokens'
 import { couponModels } from '../server/src/modules/coupons/coupon.model'
 import { storeModel } from '../server/src/modules/stores/store.model'
 import { templateInput } from '../test/support/coupon-helpers'
-import { cpuMs } from './process-cpu'
+import { BenchServer, combined, mean, writeBenchReport, type Req, type Row, type RunResult } from './bench-runner'
 import { growMembers, seedHeldCoupons, welcomeHead } from './seed-members'
 
 /**
@@ -42,166 +34,20 @@ const CONNECTIONS = 16
 const SECRET = 'bench-secret-bench-secret-bench-secret-0'
 jest.setTimeout(FULL ? 3_600_000 : 300_000)
 
-interface Row {
-  size: number
-  route: string
-  kind: 'baseline' | 'read' | 'write'
-  rps: number
-  p50: number
-  p99: number
-  errors: number
-  ratio: number
-  /** the lowest and highest ratio of the route's rounds */
-  ratioRange?: [number, number]
-  /** CPU per request of the server process and of the embedded database (where a request's cost goes) */
-  serverMs: number
-  dbMs: number
-  /**
-   * database calls per request (a grouped insert is one), in all and by method and collection
-   * (`findOne members`: 1.02)
-   */
-  calls: number
-  callsBy: Record<string, number>
-}
 const rows: Row[] = []
-let db: Connection | undefined
-let server: ChildProcess | null = null
-let url = ''
-
-/**
- * Each size gets its own database and server process: what a size measures does not depend on what
- * the runs at the smaller size wrote (how many coupons its claim run handed out, say) or cached.
- */
-async function startServer(): Promise<Connection> {
-  const dbName = `bench_${randomBytes(4).toString('hex')}`
-  const config = loadConfig({ DB_NAME: dbName })
-  const conn = await connectDatabase(config.db.uri!, dbName)
-  db = conn
-  const port = await new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port
-      s.close(() => resolve(p))
-    })
-  })
-  server = spawn(process.execPath, [...PROFILE_ARGS, path.join(__dirname, 'bench-server.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      MONGODB_URI: config.db.uri!,
-      DB_NAME: dbName,
-      PORT: String(port),
-      JWT_SECRET: SECRET,
-      MEMBER_CODE_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
-      WELCOME_POINTS: '0',
-      RATE_LOGIN_PER_MINUTE: '10000000',
-      RATE_SCAN_PER_MINUTE: '10000000',
-      RATE_CLAIM_PER_MINUTE: '10000000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  await new Promise<void>((resolve, reject) => {
-    server!.stdout!.once('data', () => resolve())
-    server!.once('exit', (code) => reject(new Error(`bench server exited ${code}`)))
-  })
-  url = `http://127.0.0.1:${port}`
-  return conn
-}
-
-async function stopServer(): Promise<void> {
-  const stopping = server
-  server = null
-  if (stopping && stopping.exitCode === null)
-    await new Promise((resolve) => stopping.once('exit', resolve).kill('SIGTERM'))
-  await db?.dropDatabase().catch(() => undefined)
-  await db?.close()
-  db = undefined
-}
+const bench = new BenchServer({ secret: SECRET, nodeArgs: PROFILE_ARGS, connections: CONNECTIONS })
+const run = (route: string, requestFor: (i: number) => Req, duration = DURATION, firstRequest = 0) =>
+  bench.run(route, requestFor, duration, firstRequest)
 
 afterAll(async () => {
-  await stopServer()
-  const dir = path.resolve(__dirname, '../test-results/bench')
-  mkdirSync(dir, { recursive: true })
-  const table = [
-    '| members | route | kind | req/s | p50 ms | p99 ms | errors/non-2xx | × baseline | ' +
-      'server CPU ms/req | database CPU ms/req | database calls/req |',
-    '|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map(
-      (r) =>
-        `| ${r.size} | ${r.route} | ${r.kind} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.errors} | ${ratioCell(r)} | ` +
-        `${r.serverMs.toFixed(2)} | ${r.dbMs.toFixed(2)} | ${r.calls.toFixed(2)} |`,
-    ),
-  ].join('\n')
-  writeFileSync(path.join(dir, 'api-bench.md'), `${table}\n`)
-  writeFileSync(path.join(dir, 'api-bench.json'), JSON.stringify(rows, null, 2))
-  process.stdout.write(`\n${table}\n`)
+  await bench.stop()
+  writeBenchReport(rows)
 })
-
-function ratioCell(r: Row): string {
-  const range =
-    r.ratioRange && r.ratioRange[0] !== r.ratioRange[1] ? ` (${r.ratioRange.map((x) => x.toFixed(2)).join('–')})` : ''
-  return `${r.ratio.toFixed(2)}${range}`
-}
-
-/** The bench server's count of database calls since the last call (and resets it). */
-async function callsSince(): Promise<Record<string, number>> {
-  return (await fetch(`${url}/api/bench/calls`)).json() as Promise<Record<string, number>>
-}
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
-
-type Req = { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string }
-
-/** `firstRequest`: where in the member stride this run starts (see the routes' loop). */
-async function run(route: string, requestFor: (i: number) => Req, duration = DURATION, firstRequest = 0) {
-  let i = firstRequest
-  const dbPid = Number(process.env.DEVDB_PID) // unset when MONGODB_URI points elsewhere: no database column
-  await callsSince()
-  const cpu0 = { server: cpuMs(server!.pid!), db: dbPid ? cpuMs(dbPid) : 0 }
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration,
-    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, ...requestFor(i++) }) }],
-  } as never)
-  const served = Math.max(1, result.requests.total)
-  const next = i
-  const callsBy = Object.fromEntries(
-    Object.entries(await callsSince()).map(([k, n]) => [k, Number((n / served).toFixed(2))]),
-  )
-  return {
-    calls: Object.values(callsBy).reduce((a, b) => a + b, 0),
-    callsBy,
-    route,
-    next,
-    rps: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx,
-    serverMs: (cpuMs(server!.pid!) - cpu0.server) / served,
-    dbMs: dbPid ? (cpuMs(dbPid) - cpu0.db) / served : 0,
-  }
-}
-
-/** Several runs of one route as one row: mean rates and costs, the slowest p50 and p99, all errors. */
-function combined(route: string, runs: Awaited<ReturnType<typeof run>>[]) {
-  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.callsBy)))]
-  return {
-    route,
-    rps: Math.round(mean(runs.map((r) => r.rps))),
-    p50: Math.max(...runs.map((r) => r.p50)),
-    p99: Math.max(...runs.map((r) => r.p99)),
-    errors: runs.reduce((a, r) => a + r.errors, 0),
-    serverMs: mean(runs.map((r) => r.serverMs)),
-    dbMs: mean(runs.map((r) => r.dbMs)),
-    calls: mean(runs.map((r) => r.calls)),
-    callsBy: Object.fromEntries(keys.map((k) => [k, Number(mean(runs.map((r) => r.callsBy[k] ?? 0)).toFixed(2))])),
-  }
-}
 
 describe('API throughput against the findOne baseline', () => {
   it.each(SIZES)('with %i members in the database', async (size) => {
-    await stopServer()
-    const conn = await startServer()
+    await bench.stop()
+    const conn = await bench.start()
     const now = new Date()
     const ids = await growMembers(conn, [], size, now)
     const tokens = new TokenService({ secret: SECRET, accessTtlSeconds: 3600, refreshTtlSeconds: 7200 })
@@ -348,7 +194,7 @@ describe('API throughput against the findOne baseline', () => {
     // and 10k every run covers most members anyway.
     for (const [n, r] of routes.entries()) {
       if (ONLY_ROUTES && !ONLY_ROUTES.some((part) => r.route.includes(part))) continue
-      const slices: (Awaited<ReturnType<typeof run>> & { ratio: number })[] = []
+      const slices: (RunResult & { ratio: number })[] = []
       let next = Math.floor(((n + 1) * ids.length) / (routes.length + 1))
       for (let round = 0; round < ROUNDS; round++) {
         const measured = await run(r.route, r.request, DURATION, next)
