@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { bearer } from '../support/api-harness'
 import { screenshot } from '../support/browser'
 import { consoleUnderTest, openConsoleAs } from '../support/console-harness'
@@ -57,6 +58,52 @@ describe('operator console: masked member data and the audited reveal (Chromium,
       '运营 mask-e2e-op 查看会员 139****8888 的完整手机号（原因：会员来电核实身份）',
     )
     await screenshot(page, 'console-reveal-audit')
+    expect(errors).toEqual([])
+  })
+
+  it('exports a segment masked, then in clear with a reason; each file names the operator; both recorded', async () => {
+    const api = ctx.api()
+    await api.ctx.services.segments.create(
+      { name: '隐私导出测试', description: '', definition: { churnRisk: false }, note: '' },
+      'mask-e2e-op',
+      api.clock.now(),
+    )
+    const { page } = ctx.browser()
+    const errors = await openConsoleAs(api, ctx.browser(), 'mask-e2e-op', '#/segments')
+    const row = page.locator('[data-testid=segment-row]', { hasText: '隐私导出测试' })
+    await row.locator('[data-testid=segment-export]').click()
+    await page.waitForSelector('[data-testid=segment-export-panel]')
+    const fileOf = async (click: () => Promise<void>) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), click()])
+      return readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '')
+    }
+
+    const masked = await fileOf(() => page.click('[data-testid=segment-export-masked]'))
+    expect(masked.split('\r\n')[0]).toMatch(
+      /^导出人：运营 mask-e2e-op（账号 mask-e2e-op）；导出时间：.*个人信息：已脱敏$/,
+    )
+    expect(masked).toContain('王*明,139****8888,199*-**-**')
+    expect(masked).not.toContain('13912348888')
+    await page.waitForSelector('[data-testid=segment-export-panel] .notice')
+
+    // in clear only with a reason: an empty one is refused on the page
+    await page.click('[data-testid=segment-export-clear]')
+    await page.waitForSelector('[data-testid=segment-export-panel] .form-error')
+    await page.fill('[data-testid=segment-export-reason]', '会员节短信回访名单')
+    const clear = await fileOf(() => page.click('[data-testid=segment-export-clear]'))
+    expect(clear.split('\r\n')[0]).toContain('个人信息：明文（原因：会员节短信回访名单）')
+    expect(clear).toContain('王小明,13912348888,1992-03-08')
+    await screenshot(page, 'console-segment-export')
+
+    await page.click('[data-testid=nav-audit]')
+    const sentences = page.locator('[data-testid=audit-sentence]', { hasText: '导出分群' })
+    await sentences.nth(1).waitFor()
+    expect(await sentences.allTextContents()).toEqual([
+      expect.stringMatching(
+        /^运营 mask-e2e-op 导出分群「隐私导出测试」的会员 \d+ 位（含完整个人信息）（原因：会员节短信回访名单）$/,
+      ),
+      expect.stringMatching(/^运营 mask-e2e-op 导出分群「隐私导出测试」的会员 \d+ 位（个人信息已脱敏）$/),
+    ])
     expect(errors).toEqual([])
   })
 })

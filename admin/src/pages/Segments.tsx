@@ -10,13 +10,8 @@ import {
 } from '@mall/shared'
 import { api, ApiError, errorText } from '../api'
 import { CheckGroup, Panel, useAsync } from '../ui'
-import {
-  downloadSegmentMembers,
-  PreviewBox,
-  SegmentHistoryPanel,
-  SegmentListPanel,
-  useLivePreview,
-} from './segment-panels'
+import { PreviewBox, SegmentHistoryPanel, SegmentListPanel, useLivePreview } from './segment-panels'
+import { SegmentExportPanel } from './segment-export'
 import { emptyForm, fromSegment, RFM_LABELS, toDefinition, validateDefinition, type Form } from './segment-form'
 
 /**
@@ -36,6 +31,7 @@ export function SegmentsPage() {
   const [editing, setEditing] = useState<{ id: string; version: number } | null>(null)
   const [busy, setBusy] = useState(false)
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null)
+  const [exporting, setExporting] = useState<SegmentView | null>(null)
 
   const raw = useMemo(() => toDefinition(form), [form])
   const checked = useMemo(() => validateDefinition(raw), [raw])
@@ -96,9 +92,6 @@ export function SegmentsPage() {
       setMessage({ ok: false, text: errorText(err) })
     }
   }
-
-  const exportIds = (s: SegmentView) =>
-    downloadSegmentMembers(s).catch((err: unknown) => setMessage({ ok: false, text: errorText(err) }))
 
   const numberInput = (
     k: 'joinedWithinDays' | 'lastPurchaseWithinDays' | 'notPurchasedForDays',
@@ -286,9 +279,10 @@ export function SegmentsPage() {
           setMessage(null)
           window.scrollTo(0, 0)
         }}
-        onExport={exportIds}
+        onExport={setExporting}
         onDelete={remove}
       />
+      {exporting && <SegmentExportPanel segment={exporting} onClose={() => setExporting(null)} />}
       <SegmentHistoryPanel history={history} reload={reloadHistory} />
     </div>
   )

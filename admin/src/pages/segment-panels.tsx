@@ -1,7 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react'
 import type { SegmentDefinition, SegmentPreview, SegmentVersionView, SegmentView } from '@mall/shared'
-import { api, apiFile } from '../api'
-import { downloadBlob } from '../csv'
+import { api } from '../api'
 import { formatInstant } from '../format'
 import { JsonDiff } from '../components/JsonDiff'
 import { DataTable, type Column } from '../components/DataTable'
@@ -133,7 +132,7 @@ export function SegmentListPanel({
               编辑
             </button>
             <button className='btn btn-small' type='button' data-testid='segment-export' onClick={() => onExport(s)}>
-              导出会员（脱敏）
+              导出会员
             </button>
             <button className='btn btn-small' type='button' data-testid='segment-delete' onClick={() => onDelete(s)}>
               删除
@@ -238,13 +237,4 @@ export function PreviewBox({ preview }: { preview: PreviewState }) {
       {body}
     </div>
   )
-}
-
-/**
- * The segment's members as a CSV file the server builds: names, phones and birthdays masked, the first line naming
- * the operator and the time; the server records the export in the audit log.
- */
-export async function downloadSegmentMembers(s: SegmentView): Promise<void> {
-  const file = await apiFile(`/api/ops/segments/${encodeURIComponent(s.id)}/export`, {})
-  downloadBlob(`分群_${s.name}_${formatInstant(new Date().toISOString()).slice(0, 10)}.csv`, file)
 }
