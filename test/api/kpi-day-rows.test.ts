@@ -140,6 +140,25 @@ it('gives the figures a ledger scan gives, from the seeded rows, the open day an
   await expectSameAsScan()
   expect(await ledgerDayModel(api.conn).exists({ _id: 'kpi-day:2026-11-20' })).toBeTruthy()
   expect(await ledgerFactModel(api.conn).countDocuments({ day: '2026-11-20' })).toBe(0)
+
+  // The channel mix sums the posted purchases the KPI reports read (one shared scan): as a filtered find gives them.
+  const [from, to] = ranges()[0]!
+  const [mix] = await Promise.all([
+    api.http.get(`/api/ops/channel-mix?from=${from}&to=${to}`).set(bearer(operator)),
+    api.http.get(`/api/ops/kpis?from=${from}&to=${to}`).set(bearer(operator)),
+  ])
+  const posted = await api.conn
+    .collection('purchases')
+    .find({ status: 'posted', createdAt: { $gte: startOfShanghaiDay(from), $lt: startOfShanghaiDay(addDays(to, 1)) } })
+    .toArray()
+  const byChannel = (c: string) => posted.filter((p) => p.channel === c)
+  expect(mix.body.totals).toEqual({
+    purchases: posted.length,
+    salesFen: posted.reduce((s, p) => s + (p.amountFen as number), 0),
+    points: posted.reduce((s, p) => s + (p.points as number), 0),
+  })
+  for (const row of mix.body.rows as { channel: string; purchases: number }[])
+    expect(row.purchases).toBe(byChannel(row.channel).length)
 })
 
 it('closes each day once when 20 closers race, every round, and the chain keeps the liability', async () => {

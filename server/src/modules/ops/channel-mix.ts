@@ -1,27 +1,23 @@
-import { trusted, type Connection, type Model } from 'mongoose'
+import type { Connection } from 'mongoose'
 import { addDays, PURCHASE_CHANNELS_ZH, startOfShanghaiDay, type ChannelMix, type KpiQuery } from '@mall/shared'
-import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
+import { createdIn, type JoinedRead } from './joined-read'
+import { postedPurchases, type DashboardPurchase } from './posted-purchases'
 
 /**
  * The dashboard's channel mix: posted purchases in a Shanghai-day range by the channel that reported
- * them (门店扫码 / 微信支付 / 小票拍照 / 服务台补登), with their sales and points. One find with a
- * projection, summed here (FerretDB v1's aggregation is not relied on).
+ * them (门店扫码 / 微信支付 / 小票拍照 / 服务台补登), with their sales and points, summed here from the
+ * posted purchases the KPI reports asking at the same time read too (posted-purchases.ts).
  */
 export class ChannelMixService {
-  private readonly Purchase: Model<PurchaseDoc>
+  private readonly purchases: JoinedRead<DashboardPurchase[]>
 
   constructor(conn: Connection) {
-    this.Purchase = purchaseModel(conn)
+    this.purchases = postedPurchases(conn)
   }
 
   async report(q: KpiQuery): Promise<ChannelMix> {
     const range = { $gte: startOfShanghaiDay(q.from), $lt: startOfShanghaiDay(addDays(q.to, 1)) }
-    const rows = await this.Purchase.find(
-      { createdAt: trusted(range), status: 'posted', ...(q.storeId ? { storeId: q.storeId } : {}) },
-      { channel: 1, amountFen: 1, points: 1 },
-    )
-      .lean<Pick<PurchaseDoc, 'channel' | 'amountFen' | 'points'>[]>()
-      .exec()
+    const rows = createdIn(await this.purchases.read(), range).filter((p) => !q.storeId || p.storeId === q.storeId)
     const by = new Map<string, { purchases: number; salesFen: number; points: number }>(
       Object.keys(PURCHASE_CHANNELS_ZH).map((c) => [c, { purchases: 0, salesFen: 0, points: 0 }]),
     )

@@ -4,7 +4,6 @@ import type { FeedbackService } from '../feedback/feedback.service'
 import type { MemberInsightService } from '../insight/insight.service'
 import { checkinModels } from '../checkin/checkin.model'
 import { memberModels, type MemberDoc } from '../members/member.model'
-import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
 import { referralModels } from '../referrals/referral.model'
 import type { ProgramRules } from '../rules/program-rules'
 import { couponKpis } from './coupon-kpis'
@@ -12,6 +11,7 @@ import { tierMovementTable } from './tier-movement'
 import { memberShareMetrics } from './member-share'
 import { createdIn, JoinedRead } from './joined-read'
 import { LedgerDays } from './ledger-days'
+import { postedPurchases, type DashboardPurchase } from './posted-purchases'
 import type { StoreSalesService } from '../staff/store-sales.service'
 
 const ISSUED = new Set(['earn', 'welcome', 'checkin', 'referral', 'adjust'])
@@ -40,7 +40,6 @@ const REFERRAL_STATES: [string, string][] = [
   ['reversed', '已退回'],
 ]
 const SPENT = new Set(['redeem', 'coupon'])
-type KpiPurchase = Pick<PurchaseDoc, 'memberId' | 'storeId' | 'amountFen' | 'createdAt'>
 
 /**
  * The KPI dashboard, computed from the operational collections with plain finds and JavaScript
@@ -50,7 +49,7 @@ type KpiPurchase = Pick<PurchaseDoc, 'memberId' | 'storeId' | 'amountFen' | 'cre
 export class KpiService {
   readonly ledgerDays: LedgerDays
   private readonly memberRows: JoinedRead<Pick<MemberDoc, 'joinedAt' | 'tierLevel'>[]>
-  private readonly purchaseRows: JoinedRead<KpiPurchase[]>
+  private readonly purchaseRows: JoinedRead<DashboardPurchase[]>
 
   constructor(
     private readonly conn: Connection,
@@ -64,13 +63,7 @@ export class KpiService {
     this.memberRows = new JoinedRead(() =>
       Member.find({}, { joinedAt: 1, tierLevel: 1 }).lean<Pick<MemberDoc, 'joinedAt' | 'tierLevel'>[]>().exec(),
     )
-    // every posted purchase, narrowed to the range and store here: the scan costs the same either way
-    this.purchaseRows = new JoinedRead(() =>
-      purchaseModel(conn)
-        .find({ status: 'posted' }, { memberId: 1, storeId: 1, amountFen: 1, createdAt: 1 })
-        .lean<KpiPurchase[]>()
-        .exec(),
-    )
+    this.purchaseRows = postedPurchases(conn)
   }
 
   /** `now` dates the figures that are "as of now" (the feedback response times). */
