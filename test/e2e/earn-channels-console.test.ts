@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { POINTS_CLAIM_REJECT_REASONS_ZH } from '@mall/shared'
 import { bearer } from '../support/api-harness'
 import { launchBrowser, screenshot } from '../support/browser'
 import { openConsoleAs } from '../support/console-harness'
@@ -82,6 +83,11 @@ it('积分补登: the operator approves a claim; the dashboard shows the channel
   expect(row).toContain('待审核')
   await page.click('[data-testid=claim-open]')
   expect(await page.inputValue('[data-testid=claim-amount]')).toBe('258')
+  // the shared 驳回 row: every listed reason, and the button beside it
+  expect(await page.locator('[data-testid=claim-reason] option').allTextContents()).toEqual(
+    Object.values(POINTS_CLAIM_REJECT_REASONS_ZH),
+  )
+  expect(await page.isEnabled('[data-testid=claim-reject]')).toBe(true)
   await screenshot(page, 'console-points-claim-review')
   await page.click('[data-testid=claim-approve]')
   await page.waitForSelector('text=已补登 258 积分')

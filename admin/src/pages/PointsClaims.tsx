@@ -9,6 +9,7 @@ import {
 } from '@mall/shared'
 import { api } from '../api'
 import { DataTable } from '../components/DataTable'
+import { InlineTextField, RejectWithReason } from '../components/fields'
 import { fenToYuan, formatInstant, yuanToFen } from '../format'
 import { Panel, useAction, useAsync } from '../ui'
 
@@ -157,10 +158,7 @@ export function PointsClaimsPage() {
             <dd>{selected.receiptNo ?? selected.transactionId ?? '未填写'}</dd>
           </dl>
           <div className='toolbar'>
-            <label className='field-inline'>
-              <span>核实后的金额（元）</span>
-              <input data-testid='claim-amount' value={amount} onChange={(e) => setAmount(e.target.value)} />
-            </label>
+            <InlineTextField label='核实后的金额（元）' testId='claim-amount' value={amount} onChange={setAmount} />
             <button
               className='btn btn-primary'
               type='button'
@@ -171,34 +169,18 @@ export function PointsClaimsPage() {
               通过并补登
             </button>
           </div>
-          <div className='toolbar'>
-            <label className='field-inline'>
-              <span>驳回原因</span>
-              <select
-                data-testid='claim-reason'
-                value={reason}
-                onChange={(e) => setReason(e.target.value as PointsClaimRejectReason)}
-              >
-                {Object.entries(POINTS_CLAIM_REJECT_REASONS_ZH).map(([k, v]) => (
-                  <option key={k} value={k}>
-                    {v}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button
-              className='btn'
-              type='button'
-              disabled={busy}
-              data-testid='claim-reject'
-              onClick={() => reject(selected)}
-            >
-              驳回
-            </button>
+          <RejectWithReason
+            reasons={POINTS_CLAIM_REJECT_REASONS_ZH}
+            reason={reason}
+            onReason={setReason}
+            busy={busy}
+            testIdPrefix='claim'
+            onReject={() => reject(selected)}
+          >
             <button className='btn' type='button' onClick={() => setOpen(null)}>
               取消
             </button>
-          </div>
+          </RejectWithReason>
         </Panel>
       )}
     </div>

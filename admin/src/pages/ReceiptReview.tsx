@@ -8,6 +8,7 @@ import {
   type ReceiptReviewDetail,
 } from '@mall/shared'
 import { api, apiBlob, errorText } from '../api'
+import { InlineTextField, RejectWithReason } from '../components/fields'
 import { fenToYuan, formatInstant, yuanToFen } from '../format'
 import { ErrorBox, Loading, Panel, useAction, useAsync } from '../ui'
 
@@ -132,19 +133,13 @@ export function ReceiptReview({ id, onClose, onDecided }: { id: string; onClose:
       {s.status === 'pending' ? (
         <>
           <div className='toolbar'>
-            <label className='field-inline'>
-              <span>核实后的金额（元）</span>
-              <input data-testid='receipt-amount' value={amountText} onChange={(e) => setAmount(e.target.value)} />
-            </label>
-            <label className='field-inline'>
-              <span>改金额原因</span>
-              <input
-                data-testid='receipt-note'
-                value={note}
-                maxLength={100}
-                onChange={(e) => setNote(e.target.value)}
-              />
-            </label>
+            <InlineTextField
+              label='核实后的金额（元）'
+              testId='receipt-amount'
+              value={amountText}
+              onChange={setAmount}
+            />
+            <InlineTextField label='改金额原因' testId='receipt-note' value={note} maxLength={100} onChange={setNote} />
             <button
               className='btn btn-primary'
               type='button'
@@ -155,31 +150,14 @@ export function ReceiptReview({ id, onClose, onDecided }: { id: string; onClose:
               通过
             </button>
           </div>
-          <div className='toolbar'>
-            <label className='field-inline'>
-              <span>驳回原因</span>
-              <select
-                data-testid='receipt-reason'
-                value={reason}
-                onChange={(e) => setReason(e.target.value as ReceiptRejectReason)}
-              >
-                {Object.entries(RECEIPT_REJECT_REASONS_ZH).map(([k, v]) => (
-                  <option key={k} value={k}>
-                    {v}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button
-              className='btn'
-              type='button'
-              disabled={busy}
-              data-testid='receipt-reject'
-              onClick={() => void act('', () => api('POST', `${path}/reject`, { reason }), onDecided)}
-            >
-              驳回
-            </button>
-          </div>
+          <RejectWithReason
+            reasons={RECEIPT_REJECT_REASONS_ZH}
+            reason={reason}
+            onReason={setReason}
+            busy={busy}
+            testIdPrefix='receipt'
+            onReject={() => void act('', () => api('POST', `${path}/reject`, { reason }), onDecided)}
+          />
         </>
       ) : s.status === 'approved' ? (
         <div className='toolbar'>

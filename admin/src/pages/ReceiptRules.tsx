@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import type { ReceiptPhotoRulesView } from '@mall/shared'
 import { api } from '../api'
 import { ConfigHistoryPanel, type FieldFormat } from '../components/ConfigHistory'
+import { InlineTextField } from '../components/fields'
 import { fenToYuan, yuanToFen } from '../format'
 import { ErrorBox, Loading, Panel, useAction, useAsync } from '../ui'
 
@@ -81,10 +82,7 @@ export function ReceiptRulesPanel() {
   }
 
   const num = (k: string, label: string) => (
-    <label className='field-inline'>
-      <span>{label}</span>
-      <input data-testid={`receipt-rule-${k}`} value={text(k)} onChange={(e) => set(k, e.target.value)} />
-    </label>
+    <InlineTextField label={label} testId={`receipt-rule-${k}`} value={text(k)} onChange={(v) => set(k, v)} />
   )
   const check = (k: string, label: string) => (
     <label className='field-inline'>
@@ -120,15 +118,13 @@ export function ReceiptRulesPanel() {
           {check('autoOcr', '要求识别金额与填写一致')}
         </div>
         <div className='toolbar'>
-          <label className='field-inline'>
-            <span>修改说明</span>
-            <input
-              data-testid='receipt-rule-note'
-              value={note}
-              maxLength={200}
-              onChange={(e) => setNote(e.target.value)}
-            />
-          </label>
+          <InlineTextField
+            label='修改说明'
+            testId='receipt-rule-note'
+            value={note}
+            maxLength={200}
+            onChange={setNote}
+          />
           <button
             className='btn btn-primary'
             type='button'

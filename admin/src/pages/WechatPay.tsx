@@ -7,7 +7,7 @@ import type {
   WechatMerchantsPage,
 } from '@mall/shared'
 import { api } from '../api'
-import { DataTable } from '../components/DataTable'
+import { DataTable, type Column } from '../components/DataTable'
 import { fenToYuan, formatInstant } from '../format'
 import { storeLabel, useStores } from '../use-stores'
 import { Panel, useAction, useAsync } from '../ui'
@@ -134,104 +134,121 @@ function MerchantsPanel({ onMapped }: { onMapped: () => void }) {
   )
 }
 
+type UnmappedPayment = UnmappedPaymentsPage['items'][number]
+type PendingSync = PendingPointsSyncsPage['items'][number]
+
 function UnmappedPanel({ mappings }: { mappings: number }) {
-  const [state, reload] = useAsync(() => api<UnmappedPaymentsPage>('GET', '/api/ops/wechat-pay/unmapped'), [mappings])
-  const { busy, message, setMessage, act } = useAction(reload)
-  const retry = (txn: string) =>
-    act(
-      '已重试',
-      () => api<QueuedPaymentRetry>('POST', `/api/ops/wechat-pay/unmapped/${txn}/retry`, {}),
-      (r) => {
-        const res = r as QueuedPaymentRetry
-        setMessage(
-          res.outcome === 'earned'
-            ? { ok: true, text: `交易 ${txn} 已积分` }
-            : { ok: false, text: `交易 ${txn} 仍待处理：${UNMAPPED_REASONS[res.reason ?? ''] ?? '原因未知'}` },
-        )
-      },
-    )
   return (
-    <Panel title='待处理的商圈支付' testId='wxpay-unmapped'>
-      <p className='definition'>
-        找不到门店或会员的微信支付先放在这里，不会丢失：关联商户后自动积分；付款人登录会员后点「重试」。
-      </p>
-      {message && (
-        <div className={message.ok ? 'notice success' : 'form-error'} role='status'>
-          {message.text}
-        </div>
-      )}
-      <DataTable
-        testId='wxpay-unmapped-table'
-        rows={state.data?.items}
-        loading={state.status === 'loading'}
-        error={state.status === 'error' ? state.error : undefined}
-        onRetry={reload}
-        rowKey={(r) => r.transactionId}
-        emptyText='没有待处理的支付'
-        columns={[
-          { key: 'reason', title: '原因', render: (r) => UNMAPPED_REASONS[r.reason] ?? '其他' },
-          { key: 'merchant', title: '商户', render: (r) => `${r.merchantName ?? '未知商户'}（${r.mchid}）` },
-          { key: 'shop', title: '门店名称（微信）', render: (r) => r.shopName ?? '—' },
-          { key: 'amount', title: '金额（元）', numeric: true, render: (r) => fenToYuan(r.amountFen) },
-          { key: 'paidAt', title: '支付时间', className: 'nowrap', render: (r) => formatInstant(r.paidAt) },
-          { key: 'txn', title: '微信支付单号', className: 'mono', render: (r) => r.transactionId },
-        ]}
-        actions={(r) => (
-          <button className='btn btn-small' type='button' disabled={busy} onClick={() => void retry(r.transactionId)}>
-            重试
-          </button>
-        )}
-      />
-    </Panel>
+    <TransactionQueuePanel<UnmappedPayment, QueuedPaymentRetry>
+      title='待处理的商圈支付'
+      testId='wxpay-unmapped'
+      definition='找不到门店或会员的微信支付先放在这里，不会丢失：关联商户后自动积分；付款人登录会员后点「重试」。'
+      tableTestId='wxpay-unmapped-table'
+      path='/api/ops/wechat-pay/unmapped'
+      mappings={mappings}
+      emptyText='没有待处理的支付'
+      columns={[
+        { key: 'reason', title: '原因', render: (r) => UNMAPPED_REASONS[r.reason] ?? '其他' },
+        { key: 'merchant', title: '商户', render: (r) => `${r.merchantName ?? '未知商户'}（${r.mchid}）` },
+        { key: 'shop', title: '门店名称（微信）', render: (r) => r.shopName ?? '—' },
+        { key: 'amount', title: '金额（元）', numeric: true, render: (r) => fenToYuan(r.amountFen) },
+        { key: 'paidAt', title: '支付时间', className: 'nowrap', render: (r) => formatInstant(r.paidAt) },
+        { key: 'txn', title: '微信支付单号', className: 'mono', render: (r) => r.transactionId },
+      ]}
+      retryText='重试'
+      doneText='已重试'
+      outcome={(res, txn) =>
+        res.outcome === 'earned'
+          ? { ok: true, text: `交易 ${txn} 已积分` }
+          : { ok: false, text: `交易 ${txn} 仍待处理：${UNMAPPED_REASONS[res.reason ?? ''] ?? '原因未知'}` }
+      }
+    />
   )
 }
 
+const SYNC_OUTCOMES: Record<Exclude<PointsSyncRetry['outcome'], 'failed'>, string> = {
+  accepted: '微信支付已接收积分同步',
+  done: '该同步此前已完成',
+  busy: '该同步正在发送中，请稍后刷新',
+}
+
 function SyncsPanel({ mappings }: { mappings: number }) {
-  const [state, reload] = useAsync(() => api<PendingPointsSyncsPage>('GET', '/api/ops/wechat-pay/syncs'), [mappings])
+  return (
+    <TransactionQueuePanel<PendingSync, PointsSyncRetry>
+      title='未完成的积分同步'
+      testId='wxpay-syncs'
+      definition='商圈支付积分后需告知微信支付（商圈会员积分同步）；失败的会按间隔自动重试，直到微信支付接收。'
+      tableTestId='wxpay-sync-table'
+      path='/api/ops/wechat-pay/syncs'
+      mappings={mappings}
+      emptyText='所有积分同步均已完成'
+      columns={[
+        { key: 'txn', title: '微信支付单号', className: 'mono', render: (r) => r.transactionId },
+        { key: 'attempts', title: '已尝试次数', numeric: true, render: (r) => r.attempts },
+        { key: 'lastError', title: '最近一次错误', render: (r) => syncErrorText(r.lastError) },
+        { key: 'nextAt', title: '下次自动重试', className: 'nowrap', render: (r) => formatInstant(r.nextAt) },
+        { key: 'createdAt', title: '积分时间', className: 'nowrap', render: (r) => formatInstant(r.createdAt) },
+      ]}
+      retryText='立即重试'
+      doneText='已发送'
+      outcome={(res, txn) => ({
+        ok: res.outcome !== 'failed',
+        text:
+          `交易 ${txn}：` +
+          (res.outcome === 'failed'
+            ? `微信支付仍未接收：${syncErrorText(res.lastError)}，将按间隔自动重试`
+            : SYNC_OUTCOMES[res.outcome]),
+      })}
+    />
+  )
+}
+
+/**
+ * A queue of WeChat Pay transactions an operator retries one at a time (`<path>/<transactionId>/retry`); the
+ * message says what became of the retried one. Read again when a merchant mapping changes.
+ */
+function TransactionQueuePanel<Row extends { transactionId: string }, Retry>(props: {
+  title: string
+  testId: string
+  definition: string
+  tableTestId: string
+  path: string
+  mappings: number
+  emptyText: string
+  columns: Column<Row>[]
+  retryText: string
+  doneText: string
+  outcome: (retry: Retry, transactionId: string) => { ok: boolean; text: string }
+}) {
+  const { path, outcome } = props
+  const [state, reload] = useAsync(() => api<{ items: Row[] }>('GET', path), [props.mappings])
   const { busy, message, setMessage, act } = useAction(reload)
   const retry = (txn: string) =>
     act(
-      '已发送',
-      () => api<PointsSyncRetry>('POST', `/api/ops/wechat-pay/syncs/${txn}/retry`, {}),
-      (r) => {
-        const res = r as PointsSyncRetry
-        const text: Record<PointsSyncRetry['outcome'], string> = {
-          accepted: '微信支付已接收积分同步',
-          done: '该同步此前已完成',
-          busy: '该同步正在发送中，请稍后刷新',
-          failed: `微信支付仍未接收：${syncErrorText(res.lastError)}，将按间隔自动重试`,
-        }
-        setMessage({ ok: res.outcome !== 'failed', text: `交易 ${txn}：${text[res.outcome]}` })
-      },
+      props.doneText,
+      () => api<Retry>('POST', `${path}/${txn}/retry`, {}),
+      (r) => setMessage(outcome(r as Retry, txn)),
     )
   return (
-    <Panel title='未完成的积分同步' testId='wxpay-syncs'>
-      <p className='definition'>
-        商圈支付积分后需告知微信支付（商圈会员积分同步）；失败的会按间隔自动重试，直到微信支付接收。
-      </p>
+    <Panel title={props.title} testId={props.testId}>
+      <p className='definition'>{props.definition}</p>
       {message && (
         <div className={message.ok ? 'notice success' : 'form-error'} role='status'>
           {message.text}
         </div>
       )}
       <DataTable
-        testId='wxpay-sync-table'
+        testId={props.tableTestId}
         rows={state.data?.items}
         loading={state.status === 'loading'}
         error={state.status === 'error' ? state.error : undefined}
         onRetry={reload}
         rowKey={(r) => r.transactionId}
-        emptyText='所有积分同步均已完成'
-        columns={[
-          { key: 'txn', title: '微信支付单号', className: 'mono', render: (r) => r.transactionId },
-          { key: 'attempts', title: '已尝试次数', numeric: true, render: (r) => r.attempts },
-          { key: 'lastError', title: '最近一次错误', render: (r) => syncErrorText(r.lastError) },
-          { key: 'nextAt', title: '下次自动重试', className: 'nowrap', render: (r) => formatInstant(r.nextAt) },
-          { key: 'createdAt', title: '积分时间', className: 'nowrap', render: (r) => formatInstant(r.createdAt) },
-        ]}
+        emptyText={props.emptyText}
+        columns={props.columns}
         actions={(r) => (
           <button className='btn btn-small' type='button' disabled={busy} onClick={() => void retry(r.transactionId)}>
-            立即重试
+            {props.retryText}
           </button>
         )}
       />
