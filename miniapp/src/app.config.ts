@@ -24,6 +24,8 @@ export default defineAppConfig({
     'pages/gift/index',
     'pages/my-redemptions/index',
     'pages/redemption/index',
+    'pages/account-security/index',
+    'pages/account-deletion/index',
     'pages/not-found/index',
   ],
   // Staff tooling lives in its own subpackage so members never download it.

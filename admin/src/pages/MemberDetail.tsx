@@ -5,6 +5,7 @@ import { fenToYuan, formatInstant } from '../format'
 import { ErrorBox, Loading, Panel, useAsync } from '../ui'
 import { MemberActions } from './MemberActions'
 import { RevealableField } from './member-reveal'
+import { MemberDeletionTag } from './member-deletion'
 import { TABS, type TabKey } from './MemberTabs'
 import { CHANNELS, LifecycleTag } from './member-common'
 
@@ -30,7 +31,8 @@ export function MemberDetailView({ memberId }: { memberId: string }) {
           <Panel
             title={
               <span>
-                {m.nickname} <small className='muted mono'>{m.memberId}</small>
+                {m.nickname} <small className='muted mono'>{m.memberId}</small>{' '}
+                <MemberDeletionTag memberId={m.memberId} />
               </span>
             }
             testId='member-profile'

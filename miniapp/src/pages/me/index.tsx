@@ -19,6 +19,8 @@ import '../../components/member-card-face/index.css'
 import RemoteState from '../../components/remote-state'
 import PhoneRow from '../../components/phone-row'
 import BirthdayRow from '../../components/birthday-row'
+import DeletionBanner from '../../components/deletion-banner'
+import { ACCOUNT_SECURITY_PAGE } from '../../services/account-deletion'
 import './index.css'
 
 const MENU = [
@@ -65,6 +67,8 @@ export default function MePage() {
   const c = card.data
   return (
     <View className='page me-page'>
+      {/* a deletion waiting out its cooling-off: '账号将于 X月X日 注销' with 撤销注销 */}
+      <DeletionBanner onCancelled={() => void card.reload()} />
       {c ? (
         <View className={`me-head ${tierTheme(c.tier.level).className}`}>
           <Text className='me-head__name'>{c.nickname || '会员'}</Text>
@@ -92,6 +96,13 @@ export default function MePage() {
       {c ? <BirthdayRow birthday={c.birthday} onSaved={card.reload} /> : null}
 
       <View className='surface me-menu me-account'>
+        <View
+          className='me-menu__item me-to-account-security'
+          onClick={() => void Taro.navigateTo({ url: ACCOUNT_SECURITY_PAGE })}
+        >
+          <Text>账号与安全</Text>
+          <Text className='muted'>注销账号 ›</Text>
+        </View>
         <View className='me-menu__item me-to-staff' onClick={() => void Taro.navigateTo({ url: STAFF_LOGIN_PAGE })}>
           <Text>员工登录</Text>
           <Text className='muted'>商户店员使用 ›</Text>

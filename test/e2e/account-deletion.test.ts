@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { bearer, startTestApi, type TestApi } from '../support/api-harness'
+import { H5_DIST, devLogin, launchBrowser, screenshot } from '../support/browser'
+
+/**
+ * 注销账号 in Chromium (H5): 我的 → 账号与安全 → 注销账号 states what is lost, asks for 我已了解 and a second
+ * confirmation; during the cooling-off 我的 shows '账号将于 X月X日 注销' with 撤销注销; after the cooling-off and
+ * the job, the app's session is refused and it is back on the login page.
+ */
+jest.setTimeout(120_000)
+
+const DAY = 86_400_000
+let api: TestApi
+let browser: Awaited<ReturnType<typeof launchBrowser>>
+
+beforeAll(async () => {
+  if (!existsSync(path.join(H5_DIST, 'index.html')))
+    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
+  api = await startTestApi({ H5_DIST_DIR: H5_DIST })
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await api?.stop()
+})
+
+const modalButton = (label: string) => browser.page.locator(`.taro-modal__foot >> text=${label}`)
+
+describe('H5 account deletion in Chromium', () => {
+  it('states what is lost, asks twice, shows the banner, and takes the request back', async () => {
+    const { page } = browser
+    await devLogin(page, api.url, 'e2e-delete')
+    await page.goto(`${api.url}/#/pages/me/index`)
+    await page.click('.me-to-account-security')
+    await page.click('.account-to-deletion')
+
+    await page.waitForSelector('.deletion-losses', { timeout: 20_000 })
+    const losses = await page.textContent('.deletion-losses')
+    expect(losses).toMatch(/积分将作废/)
+    expect(losses).toContain('0 张未使用的券将作废')
+    expect(losses).toContain('普通会员及其权益将失效')
+    expect(losses).toContain('7 天冷静期')
+    // until 我已了解 the button is disabled, and a tap on it asks nothing
+    expect(await page.getAttribute('.deletion-request', 'disabled')).not.toBeNull()
+    await page.click('.deletion-request', { force: true })
+    expect(await page.$('.taro-modal__foot')).toBeNull()
+    await screenshot(page, 'account-deletion-375')
+
+    await page.click('.deletion-understand')
+    await page.click('.deletion-request')
+    await page.waitForSelector('.taro-modal__foot')
+    expect(await page.textContent('.taro-modal__content')).toContain('期满后账号注销，无法恢复')
+    await modalButton('再想想').click()
+    const me = await api.loginMember('e2e-delete')
+    const status = () => api.http.get('/api/me/account-deletion').set(bearer(me.accessToken))
+    expect((await status()).body.state).toBe('none') // the first step alone asks nothing
+
+    await page.click('.deletion-request')
+    await modalButton('确认注销').click()
+    await page.waitForSelector('.deletion-pending__notice', { timeout: 20_000 })
+    expect(await page.textContent('.deletion-pending__notice')).toMatch(/^账号将于 \d{1,2}月\d{1,2}日 注销$/)
+    expect((await status()).body.state).toBe('pending')
+
+    // Logging in again shows the banner on 我的, with 撤销注销.
+    await page.evaluate(() => localStorage.clear())
+    await devLogin(page, `${api.url}/#/pages/login/index`, 'e2e-delete')
+    await page.goto(`${api.url}/#/pages/me/index`)
+    await page.waitForSelector('.deletion-banner', { timeout: 20_000 })
+    expect(await page.textContent('.deletion-banner__notice')).toMatch(/^账号将于 \d{1,2}月\d{1,2}日 注销$/)
+    await screenshot(page, 'account-deletion-banner-375')
+    await page.click('.deletion-banner__undo')
+    await page.waitForSelector('.deletion-banner', { state: 'detached', timeout: 20_000 })
+    expect((await status()).body.state).toBe('none')
+  })
+
+  it('ends the session of an erased account: the app is back on the login page', async () => {
+    const { page } = browser
+    const me = await api.loginMember('e2e-delete')
+    await api.http.post('/api/me/account-deletion').set(bearer(me.accessToken)).send({ confirm: true })
+    await page.goto(`${api.url}/#/pages/me/index`)
+    await page.reload() // the app was on 我的 already: load it afresh
+    await page.waitForSelector('.deletion-banner', { timeout: 20_000 })
+
+    api.clock.advance(7 * DAY + 60_000)
+    expect(await api.ctx.jobs.eraseDeletedAccounts(api.clock.now())).toEqual({ erased: 1 })
+    await page.goto(`${api.url}/#/pages/wallet/index`)
+    await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
+  })
+})
