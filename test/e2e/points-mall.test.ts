@@ -94,7 +94,7 @@ describe('points mall in Chromium at 375px', () => {
     await staff.fill('.pickup-code-input input', code)
     await staff.click('.pickup-code-submit')
     await staff.waitForSelector('.pickup-usable', { timeout: 15_000 })
-    expect(await staff.textContent('.pickup-preview')).toContain('e2e-mall-member')
+    expect(await staff.textContent('.pickup-preview')).toContain('e***r') // the member's name, masked for staff
     await screenshot(staff, 'desk-pickup-preview')
     await staff.click('.pickup-confirm')
     await staff.waitForSelector('.pickup-result', { timeout: 15_000 })
