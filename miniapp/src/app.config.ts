@@ -26,6 +26,8 @@ export default defineAppConfig({
     'pages/redemption/index',
     'pages/account-security/index',
     'pages/account-deletion/index',
+    'pages/privacy/index',
+    'pages/my-data/index',
     'pages/not-found/index',
   ],
   // Staff tooling lives in its own subpackage so members never download it.
@@ -102,4 +104,7 @@ export default defineAppConfig({
     : {}),
   // weapp only: which pages WeChat search may index (src/sitemap.json, copied by config/index.ts).
   ...(isH5 ? {} : { sitemapLocation: 'sitemap.json' }),
+  // weapp only: WeChat's privacy authorisation before phone number, photo and clipboard APIs
+  // (components/privacy-authorization answers wx.onNeedPrivacyAuthorization).
+  ...(isH5 ? {} : { __usePrivacyCheck__: true }),
 })

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { startTestApi, type TestApi } from '../support/api-harness'
-import { H5_DIST, launchBrowser, screenshot } from '../support/browser'
+import { H5_DIST, agreeToPrivacyGuideIfAsked, launchBrowser, screenshot } from '../support/browser'
 
 /**
  * The H5 app (member card, a staff page) and the operator console run under their Content-Security-Policy
@@ -61,6 +61,7 @@ describe('Content-Security-Policy in Chromium', () => {
     await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
     await page.fill('.dev-user-input input', 'csp-alice')
     await page.click('.dev-login-button')
+    await agreeToPrivacyGuideIfAsked(page)
     await page.waitForSelector('.card-member-no', { timeout: 20_000 })
     await page.waitForFunction(() => {
       const img = document.querySelector('.member-qr img') as HTMLImageElement | null

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { startTestApi, type TestApi } from '../support/api-harness'
-import { H5_DIST, launchBrowser, screenshot } from '../support/browser'
+import { H5_DIST, agreeToPrivacyGuideIfAsked, launchBrowser, screenshot } from '../support/browser'
 
 jest.setTimeout(90_000)
 
@@ -33,6 +33,7 @@ describe('H5 member card in Chromium', () => {
     await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
     await page.fill('.dev-user-input input', 'e2e-alice')
     await page.click('.dev-login-button')
+    await agreeToPrivacyGuideIfAsked(page)
 
     const memberNo = await page.waitForSelector('.card-member-no', { timeout: 20_000 })
     const login = await api.ctx.services.members.findOrRegister({

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
-import { H5_DIST, launchBrowser, screenshot } from '../support/browser'
+import { agreeToPrivacyGuideIfAsked, H5_DIST, launchBrowser, screenshot } from '../support/browser'
 import { withoutMemberDay } from '../support/points-helpers'
 
 jest.setTimeout(90_000)
@@ -34,6 +34,7 @@ describe('staff award in Chromium', () => {
     await member.goto(api.url)
     await member.fill('.dev-user-input input', 'e2e-shopper')
     await member.click('.dev-login-button')
+    await agreeToPrivacyGuideIfAsked(member)
     await member.waitForSelector('.member-code-digits', { timeout: 20_000 })
 
     // Staff: login page of the staff subpackage, then the award flow with manual code entry.

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { H5_DIST, launchBrowser, screenshot } from '../support/browser'
+import { H5_DIST, agreeToPrivacyGuideIfAsked, launchBrowser, screenshot } from '../support/browser'
 import { payment, startPayWorld, type PayWorld } from '../support/wechat-pay-helpers'
 import { memberModels } from '../../server/src/modules/members/member.model'
 
@@ -29,6 +29,7 @@ describe('H5: a WeChat Pay 智慧商圈 payment in the wallet', () => {
     await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
     await page.fill('.dev-user-input input', 'e2e-wxpay')
     await page.click('.dev-login-button')
+    await agreeToPrivacyGuideIfAsked(page)
     await page.waitForSelector('.card-member-no', { timeout: 20_000 })
 
     // The same member also has a WeChat identity (as after a WeChat login in the mini-program).

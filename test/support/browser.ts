@@ -54,5 +54,15 @@ export async function devLogin(page: Page, url: string, devUser: string): Promis
   await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
   await page.fill('.dev-user-input input', devUser)
   await page.click('.dev-login-button')
+  await agreeToPrivacyGuideIfAsked(page)
   await page.waitForSelector('.card-member-no', { timeout: 20_000 })
+}
+
+/**
+ * After a login: a member who has not agreed to the privacy guide's current version (every new member) is
+ * shown the guide first; this agrees, and the app goes on to the card.
+ */
+export async function agreeToPrivacyGuideIfAsked(page: Page): Promise<void> {
+  const next = await page.waitForSelector('.privacy-agree, .card-member-no, .member-code-digits', { timeout: 20_000 })
+  if (await next.evaluate((el) => el.classList.contains('privacy-agree'))) await next.click()
 }

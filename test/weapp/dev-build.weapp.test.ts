@@ -29,6 +29,7 @@ it('logs in with the dev login (体验账号) over http', async () => {
   await lane.tap(await lane.waitFor('.demo-user', (n) => n.dom.textContent === 'alice'))
   await lane.waitFor('.dev-user-input', (n) => n.dom.getAttribute('value') === 'alice')
   await lane.tap('.dev-login-button')
+  await lane.agreePrivacyIfAsked()
   await lane.waitFor('.card-member-no')
   await lane.settle()
   expect(lane.network.sent[0]).toBe('POST /api/auth/dev-login')

@@ -26,6 +26,7 @@ it('a new member logs in with wx.login and sees the card the server has for them
 
   lane.wx.user = { openid: 'o-weapp-card' }
   await lane.tap('.wechat-login-button')
+  await lane.agreePrivacyIfAsked()
   await lane.waitFor('.member-code-digits')
   await lane.settle()
 
@@ -42,7 +43,14 @@ it('a new member logs in with wx.login and sees the card the server has for them
   expect(attr('.member-qr', 'src')).toMatch(/^data:image\/svg\+xml;base64,/)
   expect(svgOf(attr('.member-qr', 'src'))).toMatch(/^<svg[^>]*>.*<path|<rect/s)
   expect(attr('.member-barcode', 'src')).toMatch(/^data:image\/svg\+xml;base64,/)
-  expect(lane.network.sent).toEqual(['POST /api/auth/wechat-login', 'GET /api/me/card', 'GET /api/me/member-code'])
+  // A first login agrees to the privacy guide (docs/privacy.md) before the card.
+  expect(lane.network.sent).toEqual([
+    'POST /api/auth/wechat-login',
+    'GET /api/me/privacy/consent',
+    'POST /api/me/privacy/consent',
+    'GET /api/me/card',
+    'GET /api/me/member-code',
+  ])
 })
 
 it('the member code rotates when its 30 s step ends (test clock) and costs one small setData', async () => {

@@ -115,6 +115,7 @@ it('invite: the share card carries the code; a friend who opens it on another ph
   lane.mp.navigate('reLaunch', share.path)
   await lane.waitFor('.wechat-login-button')
   await lane.tap('.wechat-login-button')
+  await lane.agreePrivacyIfAsked()
   await lane.waitFor('.card-member-no')
   await lane.settle()
   const login = lane.network.sent.filter((s) => s === 'POST /api/auth/wechat-login')

@@ -1,5 +1,6 @@
 import Taro from '@tarojs/taro'
 import { feedbackPhotoProblem } from '@mall/shared'
+import { requirePrivacyAuthorize } from '../services/privacy'
 
 const unacceptable = (dataUrl: string) => feedbackPhotoProblem(dataUrl) !== null
 
@@ -13,6 +14,7 @@ const unacceptable = (dataUrl: string) => feedbackPhotoProblem(dataUrl) !== null
 export async function pickPhotoDataUrl(): Promise<string | null> {
   let chosen: Taro.chooseImage.SuccessCallbackResult
   try {
+    await requirePrivacyAuthorize() // weapp; declined is the same as cancelling the picker
     chosen = await Taro.chooseImage({ count: 1, sizeType: ['compressed'], sourceType: ['album', 'camera'] })
   } catch {
     return null // cancelled

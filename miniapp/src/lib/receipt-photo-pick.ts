@@ -1,5 +1,6 @@
 import Taro from '@tarojs/taro'
 import { RECEIPT_PHOTO_MAX_BYTES } from '@mall/shared'
+import { requirePrivacyAuthorize } from '../services/privacy'
 
 /** Bytes a base64 data URL decodes to. */
 const decodedBytes = (dataUrl: string) => Math.floor(((dataUrl.length - dataUrl.indexOf(',') - 1) * 3) / 4)
@@ -24,6 +25,7 @@ export async function pickReceiptPhoto(): Promise<string | null> {
   }
   let media: Taro.chooseMedia.SuccessCallbackResult
   try {
+    await requirePrivacyAuthorize() // declined: the same as cancelling the picker
     media = await Taro.chooseMedia({
       count: 1,
       mediaType: ['image'],

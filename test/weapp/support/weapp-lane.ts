@@ -38,8 +38,10 @@ export interface WeappLane {
   measure(label: string, action: () => unknown): Promise<Measurement>
   /** The system back button. */
   back(): Promise<void>
-  /** The WeChat login a new member does: card → login page → 微信一键登录. */
+  /** The WeChat login a new member does: card → login page → 微信一键登录 → agree to the privacy guide. */
   loginWithWechat(openid: string): Promise<void>
+  /** Right after a login: agrees to the privacy guide when the app shows it (first login, newer guide). */
+  agreePrivacyIfAsked(): Promise<void>
   /** The access token the mini-program stored for the member (to check results over the API). */
   memberToken(): string
   expectNoProblems(): void
@@ -154,8 +156,19 @@ export async function startWeappLane(
       await lane.launch('/pages/card/index') // no session: the card sends the member to login
       await lane.waitFor('.wechat-login-button')
       await lane.tap('.wechat-login-button')
+      await lane.agreePrivacyIfAsked()
       await lane.waitFor('.card-member-no')
       await lane.settle()
+    },
+    async agreePrivacyIfAsked() {
+      const deadline = Date.now() + 10_000
+      for (;;) {
+        const agree = lane.find('.privacy-agree')
+        if (agree) return lane.tap(agree)
+        if (lane.find('.card-member-no') || lane.find('.member-code-digits')) return
+        if (Date.now() > deadline) throw new Error(`${mp.top.route}: neither the privacy guide nor the card`)
+        await sleep(25)
+      }
     },
     expectNoProblems() {
       const found = problems.splice(0)

@@ -33,6 +33,12 @@ export interface WxControls {
   lastCallAt: number
   /** the screen brightness (0–1) the app set last; the phone's own setting until then */
   brightness: number
+  /**
+   * WeChat's privacy authorisation (app.json __usePrivacyCheck__). `agreed` starts true, a user who agreed
+   * before; a test sets it false to see the app's popup (wx.onNeedPrivacyAuthorization). `agreeButtons`
+   * are the ids of agreePrivacyAuthorization buttons the user tapped, which WeChat checks an 'agree' against.
+   */
+  privacy: { agreed: boolean; asked: number; agreeButtons: Set<string> }
 }
 
 export interface ShimDeps {
@@ -62,7 +68,10 @@ export function createWx(deps: ShimDeps): WxControls {
     calls: [],
     lastCallAt: 0,
     brightness: 0.4,
+    privacy: { agreed: true, asked: 0, agreeButtons: new Set() },
   }
+  type PrivacyAnswer = { event: 'exposureAuthorization' | 'agree' | 'disagree'; buttonId?: string }
+  let privacyListener: ((resolve: (answer: PrivacyAnswer) => void, info: { referrer: string }) => void) | null = null
   const files = mkdtempSync(path.join(os.tmpdir(), 'weapp-lane-wx-'))
   let fileNo = 0
   const later = <T>(o: Callbacks<T> | undefined, api: string, result: T | null, errMsg?: string) => {
@@ -148,6 +157,31 @@ export function createWx(deps: ShimDeps): WxControls {
         const picked = { tempFilePaths: [tempPath], tempFiles: [{ path: tempPath, size }] }
         later(o, 'chooseImage', { ...picked, ...ok('chooseImage') })
       })
+    },
+    onNeedPrivacyAuthorization: (listener: typeof privacyListener) => {
+      privacyListener = listener
+    },
+    // As WeChat: agreed already, it goes on; otherwise the page's listener shows its popup and answers.
+    requirePrivacyAuthorize: (o?: Callbacks<unknown>) => {
+      const api = 'requirePrivacyAuthorize'
+      if (c.privacy.agreed) return later(o, api, ok(api))
+      if (!privacyListener) {
+        deps.problem('a privacy API was called with no wx.onNeedPrivacyAuthorization listener on the page')
+        return later(o, api, null, 'privacy permission is not authorized')
+      }
+      c.privacy.asked++
+      privacyListener(
+        (answer) => {
+          if (answer.event === 'exposureAuthorization') return
+          if (answer.event === 'agree' && !c.privacy.agreeButtons.has(answer.buttonId ?? '')) {
+            deps.problem(`privacy 'agree' with button ${answer.buttonId ?? '(none)'}, which the user did not tap`)
+            return later(o, api, null, 'privacy permission is not authorized')
+          }
+          c.privacy.agreed = answer.event === 'agree'
+          later(o, api, c.privacy.agreed ? ok(api) : null, 'privacy permission is not authorized')
+        },
+        { referrer: api },
+      )
     },
     getFileSystemManager: () => ({
       readFile: (o: { filePath: string; encoding?: BufferEncoding } & Callbacks<unknown>) => {

@@ -19,6 +19,7 @@ import { feedbackEventLine, feedbackStatusTone } from '../../lib/feedback-format
 import { formatShanghaiDateTime } from '../../lib/points-format'
 import { pickPhotoDataUrl } from '../../lib/photo-data-url'
 import RemoteState from '../../components/remote-state'
+import PrivacyAuthorization from '../../components/privacy-authorization'
 import './index.css'
 
 const toast = (title: string) => void Taro.showToast({ title, icon: 'none' })
@@ -47,6 +48,7 @@ export default function FeedbackPage() {
 
   return (
     <View className='page feedback-page'>
+      <PrivacyAuthorization />
       <FeedbackForm onSubmitted={() => void tickets.reload()} />
       <Text className='feedback-section-title'>我的反馈</Text>
       {!tickets.data ? (

@@ -13,6 +13,7 @@ import {
   supportsWechatLogin,
 } from '../../services/session'
 import { rememberInviter } from '../../services/inviter'
+import { PRIVACY_CONSENT_PAGE, privacyConsentRequired } from '../../services/privacy'
 import './index.css'
 
 /**
@@ -33,7 +34,9 @@ export default function LoginPage() {
     try {
       const res = await login()
       if (res.isNewMember) void Taro.showToast({ title: '欢迎加入会员', icon: 'success' })
-      goToCard()
+      // First login, or a newer privacy guide: the guide asks for agreement before the app goes on.
+      if (await privacyConsentRequired()) void Taro.redirectTo({ url: PRIVACY_CONSENT_PAGE })
+      else goToCard()
     } catch (e) {
       setError(e instanceof ApiError ? e.message : '登录失败，请重试')
     } finally {

@@ -11,6 +11,7 @@ import { MY_REDEMPTIONS_PAGE } from '../../services/mall'
 import { LOTTERY_PAGE } from '../../services/lottery'
 import { RECEIPT_PHOTOS_PAGE } from '../../services/receipt-photos'
 import { POINTS_CLAIM_PAGE } from '../../services/points-claims'
+import { MY_DATA_PAGE, PRIVACY_PAGE } from '../../services/privacy'
 import { useRemoteData } from '../../hooks/use-remote-data'
 import { formatMemberNo, formatPoints } from '../../lib/format'
 import { tierTheme } from '../../lib/tier-theme'
@@ -92,8 +93,19 @@ export default function MePage() {
         ))}
       </View>
 
-      {c ? <PhoneRow phoneMasked={c.phoneMasked} onBound={card.reload} /> : null}
+      {c ? <PhoneRow phoneMasked={c.phoneMasked} onBound={card.reload} canUnbind /> : null}
       {c ? <BirthdayRow birthday={c.birthday} onSaved={card.reload} /> : null}
+
+      <View className='surface me-menu me-privacy'>
+        <View className='me-menu__item me-to-my-data' onClick={() => void Taro.navigateTo({ url: MY_DATA_PAGE })}>
+          <Text>我的数据</Text>
+          <Text className='muted'>查看与下载 ›</Text>
+        </View>
+        <View className='me-menu__item me-to-privacy' onClick={() => void Taro.navigateTo({ url: PRIVACY_PAGE })}>
+          <Text>隐私保护指引</Text>
+          <Text className='muted'>›</Text>
+        </View>
+      </View>
 
       <View className='surface me-menu me-account'>
         <View

@@ -16,6 +16,7 @@ import { parseYuan } from '../../lib/points-claim-format'
 import { pickReceiptPhoto } from '../../lib/receipt-photo-pick'
 import { receiptStatusText, receiptTitle, shanghaiParts } from '../../lib/receipt-photo-format'
 import RemoteState from '../../components/remote-state'
+import PrivacyAuthorization from '../../components/privacy-authorization'
 import './index.css'
 
 /**
@@ -39,6 +40,7 @@ export default function ReceiptPhotosPage() {
 
   return (
     <View className='page receipt-page'>
+      <PrivacyAuthorization />
       <ReceiptForm stores={stores.data ?? []} onSubmitted={() => void mine.reload()} />
       <View className='surface receipt-list'>
         <Text className='receipt-list__title'>我的小票</Text>

@@ -1,0 +1,110 @@
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { PRIVACY_GUIDE_VERSION } from '@mall/shared'
+import { startTestApi, type TestApi } from '../support/api-harness'
+import { H5_DIST, launchBrowser, screenshot } from '../support/browser'
+import { privacyModels } from '../../server/src/modules/privacy/privacy.model'
+
+/**
+ * H5 member privacy in Chromium: the privacy guide asked at first login (and not again once agreed),
+ * 我的数据 shown and downloaded as a JSON file, and the phone unbound from 我的 after a confirmation.
+ */
+jest.setTimeout(120_000)
+
+let api: TestApi
+let browser: Awaited<ReturnType<typeof launchBrowser>>
+
+beforeAll(async () => {
+  if (!existsSync(path.join(H5_DIST, 'index.html')))
+    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
+  api = await startTestApi({ H5_DIST_DIR: H5_DIST })
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await api?.stop()
+})
+
+const memberIdOf = async (devUser: string) =>
+  (
+    await api.ctx.services.members.findOrRegister({
+      identity: `dev:${devUser}`,
+      nickname: devUser,
+      channel: 'dev',
+      now: api.clock.now(),
+    })
+  ).member._id
+
+describe('H5 member privacy in Chromium', () => {
+  it('asks for agreement to the privacy guide at first login, records it, and goes on to the card', async () => {
+    const { page } = browser
+    await page.goto(api.url)
+    await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
+    await page.fill('.dev-user-input input', 'e2e-privacy')
+    await page.click('.dev-login-button')
+
+    await page.waitForSelector('.privacy-agree', { timeout: 20_000 })
+    const guide = await page.textContent('.privacy-guide')
+    for (const heading of ['我们收集哪些信息', '为什么收集', '保存多久', '谁能看到']) expect(guide).toContain(heading)
+    expect(guide).toContain('180 天')
+    await screenshot(page, 'privacy-consent-375')
+    await page.click('.privacy-agree')
+    await page.waitForSelector('.card-member-no', { timeout: 20_000 })
+
+    const memberId = await memberIdOf('e2e-privacy')
+    const rows = await privacyModels(api.conn).Consent.find({ memberId }).lean().exec()
+    expect(rows.map((r) => r.version)).toEqual([PRIVACY_GUIDE_VERSION])
+  })
+
+  it('does not ask again at the next login once agreed', async () => {
+    const { page } = browser
+    await page.evaluate(() => localStorage.clear())
+    await page.goto(`${api.url}/#/pages/login/index`)
+    await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
+    await page.fill('.dev-user-input input', 'e2e-privacy')
+    await page.click('.dev-login-button')
+    await page.waitForSelector('.card-member-no', { timeout: 20_000 })
+    expect(await page.$('.privacy-agree')).toBeNull()
+  })
+
+  it('shows 我的数据 and downloads it as a JSON file of the member only', async () => {
+    const { page } = browser
+    const memberId = await memberIdOf('e2e-privacy')
+    await api.ctx.services.members.bindPhone(memberId, '13812340000', api.clock.now())
+    await page.goto(`${api.url}/#/pages/me/index`)
+    await page.click('.me-to-my-data')
+    await page.waitForSelector('.my-data-ledger', { timeout: 20_000 })
+    expect(await page.textContent('.my-data-profile')).toContain('13812340000')
+    expect(await page.textContent('.my-data-ledger')).toMatch(/积分明细\s*1 条/) // the welcome gift
+    await screenshot(page, 'my-data-375')
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('.my-data-save')])
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^my-data-${memberId}-\\d{4}-\\d{2}-\\d{2}\\.json$`))
+    const file = await download.path()
+    const data = JSON.parse(readFileSync(file!, 'utf8'))
+    expect(data.profile).toMatchObject({ memberNo: memberId, phone: '13812340000' })
+    expect(data.ledger).toHaveLength(1)
+    for (const section of ['coupons', 'checkins', 'invites', 'feedback', 'receipts'])
+      expect(data).toHaveProperty(section)
+    expect(JSON.stringify(data)).not.toMatch(/"_id"|openid|session_key/)
+  })
+
+  it('unbinds the phone from 我的 after a confirmation; the points stay', async () => {
+    const { page } = browser
+    const memberId = await memberIdOf('e2e-privacy')
+    const before = await api.ctx.services.members.card(memberId)
+    await page.goto(`${api.url}/#/pages/me/index`)
+    await page.waitForSelector('.me-page .phone-row__unbind', { timeout: 20_000 })
+    expect(await page.textContent('.me-page .phone-row__value')).toBe('138****0000')
+    await page.click('.me-page .phone-row__unbind')
+    await page.waitForSelector('.taro-modal__foot')
+    expect(await page.textContent('.taro-modal__content')).toContain('积分、优惠券和会员等级不受影响')
+    await page.click('.taro-modal__foot >> text=解绑')
+    await page.waitForSelector('.me-page .phone-row__unbound', { timeout: 20_000 })
+
+    const after = await api.ctx.services.members.card(memberId)
+    expect(after.phoneMasked).toBeNull()
+    expect(after.pointsBalance).toBe(before.pointsBalance)
+    expect(await privacyModels(api.conn).PhoneUnbind.countDocuments({ memberId })).toBe(1)
+  })
+})
