@@ -1,6 +1,7 @@
 import type { Response } from 'supertest'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { buildWorld, type World } from '../support/fixtures'
+import { createGift, givePoints, redeemGift } from '../support/mall-helpers'
 import { ROUTES, type Principal, type RouteCase } from '../support/route-table'
 import { memberModels } from '../../server/src/modules/members/member.model'
 import { auditModel, type AuditDoc } from '../../server/src/modules/audit/audit.model'
@@ -16,14 +17,18 @@ jest.setTimeout(180_000)
 const NAME = '张三明测'
 const PHONE = '13812345678'
 const BIRTHDAY = '1987-11-23'
-const CLEAR_VALUES = [NAME, PHONE, BIRTHDAY, '1987-11']
+const STREET = '南京西路 1266 号'
+const CLEAR_VALUES = [NAME, PHONE, BIRTHDAY, '1987-11', '南京西路']
 const REVEAL = 'POST /api/ops/members/:id/reveal'
 const EXPORT = 'POST /api/ops/segments/:id/export'
+const ADDRESS = 'POST /api/ops/mall/redemptions/:id/reveal-address'
 const STAFF: Principal[] = ['operator', 'managerX', 'clerkX', 'clerkY']
 
 let api: TestApi
 let world: World
 let memberId: string
+/** member A's gift redemption for delivery, to the address above */
+let deliveryId: string
 beforeAll(async () => {
   api = await startTestApi()
   // Member A (the route table's member) with a name, then a phone and a birthday by the member's own flows
@@ -45,6 +50,13 @@ beforeAll(async () => {
   expect((await api.http.post('/api/me/birthday').set(asMember).send({ birthday: BIRTHDAY })).status).toBe(200)
   world = await buildWorld(api)
   expect(world.fixtures.memberIdA).toBe(memberId)
+  const giftId = await createGift(api, world.tokens.operator!, { fulfilment: ['delivery'], pricePoints: 20 })
+  await givePoints(api, member, 100, 'personal-data')
+  const address = { name: NAME, phone: PHONE, region: '上海市 静安区', detail: STREET }
+  const saved = await api.http.post('/api/me/addresses').set(asMember).send(address)
+  const redeemed = await redeemGift(api, member, giftId, { fulfilment: 'delivery', addressId: saved.body.addressId })
+  expect(redeemed.status).toBe(200)
+  deliveryId = redeemed.body.redemptionId
 })
 afterAll(() => api.stop())
 
@@ -201,6 +213,19 @@ describe('exporting a segment', () => {
     })
   })
 
+  it('20 concurrent exports by two operators: 20 files, 20 audit rows, each with its row count', async () => {
+    const exporters = ['pd-exporter-a', 'pd-exporter-b']
+    const tokens = await Promise.all(
+      exporters.map(async (u) => (await api.loginStaff(u, 'operator', null)).accessToken),
+    )
+    const files = await Promise.all(Array.from({ length: 20 }, (_, i) => exportAs(tokens[i % 2]!, {})))
+    expect(files.map((f) => f.status)).toEqual(Array(20).fill(200))
+    const rows = (await Promise.all(exporters.map((staffId) => auditRows({ action: EXPORT, staffId })))).flat()
+    expect(rows).toHaveLength(20)
+    const counts = new Set(files.map((f) => Number(f.headers['x-row-count'])))
+    for (const row of rows) expect(counts).toContain(row.target.rowCount)
+  })
+
   it('is in clear only with a reason, and then the reason is recorded too', async () => {
     expect((await exportAs(operatorToken(), { reason: '导出' })).status).toBe(400)
     expect((await exportAs(world.tokens.managerX!, { reason: '门店回访会员' })).status).toBe(403)
@@ -212,5 +237,48 @@ describe('exporting a segment', () => {
     expect(rows).toEqual([
       expect.objectContaining({ target: expect.objectContaining({ reason: '会员节短信回访名单' }) }),
     ])
+  })
+})
+
+describe('delivery addresses of gift redemptions', () => {
+  const revealAddress = (token: string, body: Record<string, unknown>, id = deliveryId) =>
+    api.http.post(`/api/ops/mall/redemptions/${id}/reveal-address`).set(bearer(token)).send(body)
+
+  it('are masked in the shipping queue and shown in clear for a reason, recorded', async () => {
+    const queue = await api.http.get('/api/ops/mall/redemptions?status=pending_shipment').set(bearer(operatorToken()))
+    const row = queue.body.items.find((r: { redemptionId: string }) => r.redemptionId === deliveryId)
+    expect(row.address).toEqual({ name: '张**测', phone: '138****5678', region: '上海市 静安区', detail: '南京****' })
+
+    expect((await revealAddress(operatorToken(), {})).status).toBe(400)
+    expect((await revealAddress(world.tokens.managerX!, { reason: '门店核对收货地址' })).status).toBe(403)
+    // a pickup has no address to reveal
+    expect(
+      (await revealAddress(operatorToken(), { reason: '核对收货地址' }, world.fixtures.giftRedemptionA)).status,
+    ).toBe(404)
+    const res = await revealAddress(operatorToken(), { reason: '打印快递面单' })
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({
+      redemptionId: deliveryId,
+      address: { name: NAME, phone: PHONE, region: '上海市 静安区', detail: STREET },
+    })
+    const rows = await auditRows({ action: ADDRESS, outcome: 'ok' })
+    expect(rows).toEqual([
+      expect.objectContaining({
+        staffId: 'matrix-operator',
+        target: { id: deliveryId, memberId, field: 'address', reason: '打印快递面单' },
+      }),
+    ])
+  })
+
+  it('20 concurrent address reveals by one operator are 20 audit rows', async () => {
+    const shipper = (await api.loginStaff('pd-shipper', 'operator', null)).accessToken
+    const round = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => revealAddress(shipper, { reason: `打印快递面单 第${i}张` })),
+    )
+    expect(round.map((r) => r.status)).toEqual(Array(20).fill(200))
+    const rows = await auditRows({ action: ADDRESS, staffId: 'pd-shipper', outcome: 'ok' })
+    expect(rows.map((r) => r.target.reason).sort()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `打印快递面单 第${i}张`).sort(),
+    )
   })
 })
