@@ -17,14 +17,16 @@ it('takes the appid from TARO_APP_ID', () => {
   expect(json('project.config.json').appid).toBe(prod.appId)
 })
 
-it('keeps every staff page, the login page, the coupon detail and the account pages out of WeChat search', () => {
+it('keeps every staff page, the login page, the coupon detail, the account pages and 我的数据 out of WeChat search', () => {
   const app = json('app.json')
   expect(app.sitemapLocation).toBe('sitemap.json')
   expect(app.lazyCodeLoading).toBe('requiredComponents')
+  // WeChat asks for the privacy authorisation before phone, photo and clipboard APIs (docs/privacy.md)
+  expect(app.__usePrivacyCheck__).toBe(true)
   const rules = json('sitemap.json').rules as { action: string; page: string }[]
   const disallowed = rules.filter((r) => r.action === 'disallow').map((r) => r.page)
-  // 账号与安全 and 注销账号 are a signed-in member's own pages: nothing there for search to show
-  const accountPages = ['pages/account-security/index', 'pages/account-deletion/index']
+  // 账号与安全, 注销账号 and 我的数据 are a signed-in member's own pages: nothing there for search to show
+  const accountPages = ['pages/account-security/index', 'pages/account-deletion/index', 'pages/my-data/index']
   const members = ['pages/login/index', 'pages/coupon-detail/index', ...accountPages]
   expect(disallowed.sort()).toEqual([...appRoutes(prod).sub, ...members].sort())
 })
