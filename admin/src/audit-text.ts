@@ -65,6 +65,7 @@ const PHRASES: Record<string, (t: Target) => string> = {
   'POST /api/ops/members/:id/unfreeze': (t) => `解冻会员 ${member(t)}${reason(t)}`,
   'POST /api/ops/members/:id/reveal': (t) =>
     `查看会员 ${member(t)} 的完整${(PERSONAL_FIELD_LABELS as Record<string, string>)[str(t.field)] ?? '信息'}${reason(t)}`,
+  'POST /api/ops/mall/redemptions/:id/reveal-address': (t) => `查看兑换单 ${str(t.id)} 的完整收货信息${reason(t)}`,
   'POST /api/ops/segments/:id/export': (t) =>
     `导出分群${quoted(t.name ?? t.id)}的会员 ${str(t.rowCount)} 位（${t.clear ? '含完整个人信息' : '个人信息已脱敏'}）${reason(t)}`,
   'POST /api/ops/member-requests/:id/approve': () => '批准一笔积分调整申请',

@@ -1,4 +1,4 @@
-import { csvCell, maskBirthday, maskName, maskPhone, revealFieldRequest, toCsv } from '../src'
+import { csvCell, maskAddress, maskBirthday, maskName, maskPhone, revealFieldRequest, toCsv } from '../src'
 
 describe('masking personal data for staff eyes', () => {
   it('keeps the first character of a name (and the last of a long one)', () => {
@@ -19,6 +19,16 @@ describe('masking personal data for staff eyes', () => {
     expect(maskBirthday(null)).toBeNull()
     expect(maskBirthday(undefined)).toBeNull()
     expect(maskPhone('13812345678')).toBe('138****5678')
+  })
+
+  it('keeps a delivery address to its region, the street only begun', () => {
+    const address = { name: '李四', phone: '13900139000', region: '上海市 静安区', detail: '南京西路 1 号' }
+    expect(maskAddress(address)).toEqual({
+      name: '李*',
+      phone: '139****9000',
+      region: '上海市 静安区',
+      detail: '南京****',
+    })
   })
 
   it('asks a reveal for a field it knows and a reason of at least four characters', () => {

@@ -68,7 +68,7 @@ describe('console 积分商城 (Chromium, 1280px)', () => {
     await page.selectOption('[data-testid=redemption-filter]', 'pending_shipment')
     const order = page.locator('[data-testid=redemption-row]', { hasText: redeemed.body.redemptionId })
     await order.waitFor()
-    expect(await order.textContent()).toContain('王五 13700137000')
+    expect(await order.textContent()).toContain('王* 137****7000 上海市 黄浦区 人民****') // masked (personal data)
     await order.locator('[data-testid=redemption-ship]').click()
     await page.fill('[data-testid=ship-carrier]', '顺丰')
     await page.fill('[data-testid=ship-tracking]', 'SF1234567890')

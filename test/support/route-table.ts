@@ -503,6 +503,14 @@ export const ROUTES: RouteCase[] = [
     allow: ['operator'],
     write: true,
   },
+  // member A's redemption is a pickup, without an address: the operator gets 404 (the API test reveals one)
+  {
+    method: 'POST',
+    path: (f) => `/api/ops/mall/redemptions/${f.giftRedemptionA ?? ':id'}/reveal-address`,
+    body: () => ({ reason: '矩阵核对收货地址' }),
+    allow: ['operator'],
+    write: true,
+  },
   // Operator console: stores, staff accounts and coupon templates with history (config routes)
   { method: 'GET', path: () => '/api/ops/stores', allow: ['operator'] },
   {

@@ -1,9 +1,10 @@
 import { useState } from 'react'
-import { REDEMPTION_STATUS_TEXT, type GiftRedemption, type RedemptionStatus } from '@mall/shared'
+import { REDEMPTION_STATUS_TEXT, type AddressInput, type GiftRedemption, type RedemptionStatus } from '@mall/shared'
 import { api, qs } from '../api'
 import { DataTable, type Column } from '../components/DataTable'
 import { formatInstant } from '../format'
 import { Panel, useAction, useAsync } from '../ui'
+import { RevealOnReason } from './member-reveal'
 
 type Row = GiftRedemption & { memberId: string }
 
@@ -14,6 +15,8 @@ const FILTERS: { value: RedemptionStatus | ''; label: string }[] = [
   { value: '', label: '全部' },
 ]
 
+const addressText = (a: AddressInput) => `${a.name} ${a.phone} ${a.region} ${a.detail}`
+
 const COLUMNS: Column<Row>[] = [
   { key: 'redemptionId', title: '兑换单号', className: 'mono nowrap' },
   { key: 'giftName', title: '礼品' },
@@ -23,8 +26,22 @@ const COLUMNS: Column<Row>[] = [
   {
     key: 'address',
     title: '收货信息',
+    // masked by the server; the full address (to ship it) is a reveal with a reason, in the audit log
     render: (r) =>
-      r.address ? `${r.address.name} ${r.address.phone} ${r.address.region} ${r.address.detail}` : '自提',
+      r.address ? (
+        <RevealOnReason
+          testId='reveal-address'
+          masked={addressText(r.address)}
+          emptyText='—'
+          what='收货信息'
+          reveal={async (reason) => {
+            const path = `/api/ops/mall/redemptions/${r.redemptionId}/reveal-address`
+            return addressText((await api<{ address: AddressInput }>('POST', path, { reason })).address)
+          }}
+        />
+      ) : (
+        '自提'
+      ),
   },
   { key: 'status', title: '状态', className: 'nowrap', render: (r) => r.statusText },
 ]

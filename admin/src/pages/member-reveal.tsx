@@ -2,52 +2,53 @@ import { useState, type FormEvent } from 'react'
 import {
   PERSONAL_FIELD_LABELS,
   REVEAL_REASON_MIN,
-  revealFieldRequest,
+  revealReason,
   type PersonalField,
   type RevealFieldResponse,
 } from '@mall/shared'
 import { api, errorText } from '../api'
 
 /**
- * One masked field on a member's page (昵称, 手机, 生日) with 查看: the operator writes why they need it, the
- * server records the reason in the audit log and answers the clear value, shown here until the page changes.
+ * A masked value with 查看: the operator writes why they need it, the server records the reason in the audit log
+ * and answers the clear value, shown here until the page changes. `testId` prefixes the parts' test ids.
  */
-export function RevealableField({
-  memberId,
-  field,
+export function RevealOnReason({
+  testId,
   masked,
   emptyText,
+  what,
+  reveal,
 }: {
-  memberId: string
-  field: PersonalField
+  testId: string
   masked: string | null
-  /** what to show when the member has not given this field */
+  /** what to show when there is nothing to reveal (the member has not given it) */
   emptyText: string
+  /** the value's name in the reason field's prompt: 手机号, 收货信息 … */
+  what: string
+  reveal: (reason: string) => Promise<string | null>
 }) {
   const [asking, setAsking] = useState(false)
   const [reason, setReason] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const [clear, setClear] = useState<RevealFieldResponse | null>(null)
-  const label = PERSONAL_FIELD_LABELS[field]
+  const [clear, setClear] = useState<{ value: string | null } | null>(null)
 
   if (masked === null) return <span className='muted'>{emptyText}</span>
   if (clear)
     return (
-      <span data-testid={`reveal-${field}-value`}>
+      <span data-testid={`${testId}-value`}>
         {clear.value ?? emptyText} <small className='muted'>（已查看，原因已记入审计日志）</small>
       </span>
     )
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    const parsed = revealFieldRequest.safeParse({ field, reason })
+    const parsed = revealReason.safeParse(reason)
     if (!parsed.success) return setError(`请填写查看原因（至少 ${REVEAL_REASON_MIN} 个字）`)
     setBusy(true)
     setError(null)
     try {
-      const path = `/api/ops/members/${encodeURIComponent(memberId)}/reveal`
-      setClear(await api<RevealFieldResponse>('POST', path, parsed.data))
+      setClear({ value: await reveal(parsed.data) })
     } catch (err) {
       setError(errorText(err))
     } finally {
@@ -56,29 +57,24 @@ export function RevealableField({
   }
 
   return (
-    <div data-testid={`reveal-${field}`}>
-      <span data-testid={`reveal-${field}-masked`}>{masked}</span>{' '}
+    <div data-testid={testId}>
+      <span data-testid={`${testId}-masked`}>{masked}</span>{' '}
       {!asking && (
-        <button
-          className='btn btn-small'
-          type='button'
-          data-testid={`reveal-${field}-open`}
-          onClick={() => setAsking(true)}
-        >
+        <button className='btn btn-small' type='button' data-testid={`${testId}-open`} onClick={() => setAsking(true)}>
           查看
         </button>
       )}
       {asking && (
-        <form className='inline-row' onSubmit={submit} data-testid={`reveal-${field}-form`}>
+        <form className='inline-row' onSubmit={submit}>
           <input
-            data-testid={`reveal-${field}-reason`}
+            data-testid={`${testId}-reason`}
             value={reason}
             maxLength={200}
-            placeholder={`查看完整${label}的原因，如 会员来电核实身份`}
-            aria-label={`查看完整${label}的原因`}
+            placeholder={`查看完整${what}的原因，如 会员来电核实身份`}
+            aria-label={`查看完整${what}的原因`}
             onChange={(e) => setReason(e.target.value)}
           />
-          <button className='btn btn-small' type='submit' data-testid={`reveal-${field}-confirm`} disabled={busy}>
+          <button className='btn btn-small' type='submit' data-testid={`${testId}-confirm`} disabled={busy}>
             确认查看
           </button>
           <button className='btn btn-small' type='button' onClick={() => setAsking(false)} disabled={busy}>
@@ -88,5 +84,32 @@ export function RevealableField({
       )}
       {error && <div className='form-error inline'>{error}</div>}
     </div>
+  )
+}
+
+/** One of a member's personal fields (昵称, 手机, 生日) on the member page, masked, with 查看. */
+export function RevealableField({
+  memberId,
+  field,
+  masked,
+  emptyText,
+}: {
+  memberId: string
+  field: PersonalField
+  masked: string | null
+  emptyText: string
+}) {
+  const reveal = async (reason: string) => {
+    const path = `/api/ops/members/${encodeURIComponent(memberId)}/reveal`
+    return (await api<RevealFieldResponse>('POST', path, { field, reason })).value
+  }
+  return (
+    <RevealOnReason
+      testId={`reveal-${field}`}
+      masked={masked}
+      emptyText={emptyText}
+      what={PERSONAL_FIELD_LABELS[field]}
+      reveal={reveal}
+    />
   )
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { maskPhone } from './phone'
 
 /**
  * Members' personal data as staff and operators see it: masked by default (the server masks before it answers),
@@ -23,6 +24,17 @@ export function maskBirthday(birthday: string | null | undefined): string | null
   return year ? `${year[1]}*-**-**` : '****-**-**'
 }
 
+/** A delivery address for staff eyes: name and phone masked, the region kept, the street only begun (幸福**** ). */
+export function maskAddress<A extends { name: string; phone: string; region: string; detail: string }>(address: A): A {
+  return {
+    ...address,
+    name: maskName(address.name),
+    phone: maskPhone(address.phone) ?? '',
+    region: address.region,
+    detail: `${Array.from(address.detail).slice(0, 2).join('')}****`,
+  }
+}
+
 /** The personal fields an operator can reveal, with the label the console and the audit log use. */
 export const PERSONAL_FIELDS = ['nickname', 'phone', 'birthday'] as const
 export type PersonalField = (typeof PERSONAL_FIELDS)[number]
@@ -35,7 +47,8 @@ export const PERSONAL_FIELD_LABELS: Record<PersonalField, string> = {
 /** Shortest reason accepted for seeing a member's data in clear (a word like "核实" is not a reason). */
 export const REVEAL_REASON_MIN = 4
 
-const revealReason = z
+/** Why an operator needs data in clear: written to the audit log (and to an export's first line). */
+export const revealReason = z
   .string()
   .trim()
   .min(REVEAL_REASON_MIN)
@@ -52,6 +65,9 @@ export interface RevealFieldResponse {
   value: string | null
   revealedAt: string
 }
+
+/** A gift redemption's delivery address in clear, for the operator who ships it (audited like a field). */
+export const revealAddressRequest = z.strictObject({ reason: revealReason })
 
 /** A segment's members as a file: masked unless a reason is given, and then the reveal is audited like one field. */
 export const segmentExportRequest = z.strictObject({ reason: revealReason.optional() })

@@ -1,6 +1,6 @@
 import Router from '@koa/router'
 import * as z from 'zod'
-import { revealFieldRequest, segmentExportRequest } from '@mall/shared'
+import { redemptionIdParam, revealAddressRequest, revealFieldRequest, segmentExportRequest } from '@mall/shared'
 import { requireStaff } from '../../http/auth-middleware'
 import { byStaff, rateLimit } from '../../http/rate-limit'
 import type { CallerChecks } from '../../http/route-deps'
@@ -24,27 +24,32 @@ export interface PersonalDataRouteDeps extends CallerChecks {
 }
 
 /**
- * The console's ways past the masks (docs/privacy-security.md): reveal one field of one member, export a saved
- * segment's members. Operators only (the till and the desk see masked data and have no reveal); each is written
- * to the audit log before it answers, and each is rate-limited per operator.
+ * The console's ways past the masks (docs/privacy-security.md): reveal one field of one member or the delivery
+ * address of a gift redemption, export a saved segment's members. Operators only (the till and the desk see
+ * masked data and have no reveal); each is written to the audit log before it answers, and each is rate-limited
+ * per operator.
  */
 export function personalDataRoutes({ conn, services, tokens, now }: PersonalDataRouteDeps): Router {
   const router = new Router({ prefix: '/api/ops' })
   const operator = requireStaff(tokens, now, ['operator'])
   const personalData = new PersonalDataService(conn, services.members, services.segments, services.rules)
   const tenMinutes = 10 * 60_000
+  // one budget for every reveal, a member's field or a delivery address
+  const revealLimit = rateLimit('reveal', { max: REVEALS_PER_10_MINUTES, windowMs: tenMinutes, id: byStaff })
 
-  router.post(
-    '/members/:id/reveal',
-    operator,
-    rateLimit('reveal', { max: REVEALS_PER_10_MINUTES, windowMs: tenMinutes, id: byStaff }),
-    async (ctx) => {
-      const memberId = parseParam(id, ctx.params.id)
-      const { field, reason } = parseBody(ctx, revealFieldRequest)
-      ctx.body = await personalData.reveal(memberId, field, reason, auditCallerOf(ctx), now())
-      markAudited(ctx)
-    },
-  )
+  router.post('/members/:id/reveal', operator, revealLimit, async (ctx) => {
+    const memberId = parseParam(id, ctx.params.id)
+    const { field, reason } = parseBody(ctx, revealFieldRequest)
+    ctx.body = await personalData.reveal(memberId, field, reason, auditCallerOf(ctx), now())
+    markAudited(ctx)
+  })
+
+  router.post('/mall/redemptions/:id/reveal-address', operator, revealLimit, async (ctx) => {
+    const redemptionId = parseParam(redemptionIdParam, ctx.params.id)
+    const { reason } = parseBody(ctx, revealAddressRequest)
+    ctx.body = await personalData.revealAddress(redemptionId, reason, auditCallerOf(ctx), now())
+    markAudited(ctx)
+  })
 
   router.post(
     '/segments/:id/export',

@@ -6,10 +6,14 @@ import {
   shanghaiDateTime,
   tierByLevel,
   toCsv,
+  type AddressInput,
   type PersonalField,
   type RevealFieldResponse,
 } from '@mall/shared'
+import { findById } from '../../db/by-id'
+import { DomainError } from '../../errors/domain-error'
 import { auditModel, type AuditDoc } from '../audit/audit.model'
+import { pointsMallModels, type GiftRedemptionDoc } from '../points-mall/points-mall.model'
 import { recordBeforeAnswer, type AuditCaller } from '../audit/audit-row'
 import type { MemberDoc } from '../members/member.model'
 import type { MemberService } from '../members/member.service'
@@ -17,9 +21,10 @@ import type { SegmentService } from '../insight/segment.service'
 import type { ProgramRules } from '../rules/program-rules'
 import { staffModel, type StaffDoc } from '../staff/staff.model'
 
-/** The audit log's action names of the two ways personal data leaves the console in clear or in bulk. */
+/** The audit log's action names of the ways personal data leaves the console in clear or in bulk. */
 export const REVEAL_ACTION = 'POST /api/ops/members/:id/reveal'
 export const EXPORT_ACTION = 'POST /api/ops/segments/:id/export'
+export const ADDRESS_ACTION = 'POST /api/ops/mall/redemptions/:id/reveal-address'
 
 const ROLE_NAMES: Record<string, string> = { clerk: '店员', manager: '店长', operator: '运营' }
 
@@ -37,6 +42,7 @@ export interface MemberExport {
 export class PersonalDataService {
   private readonly Audit: Model<AuditDoc>
   private readonly Staff: Model<StaffDoc>
+  private readonly Redemption: Model<GiftRedemptionDoc>
 
   constructor(
     conn: Connection,
@@ -46,6 +52,7 @@ export class PersonalDataService {
   ) {
     this.Audit = auditModel(conn)
     this.Staff = staffModel(conn)
+    this.Redemption = pointsMallModels(conn).Redemption
   }
 
   async reveal(
@@ -58,6 +65,20 @@ export class PersonalDataService {
     const member = await this.members.get(memberId)
     await recordBeforeAnswer(this.Audit, caller, REVEAL_ACTION, { id: memberId, field, reason }, now)
     return { memberId, field, value: clearValue(member, field), revealedAt: now.toISOString() }
+  }
+
+  /** The delivery address of a gift redemption in clear, for shipping it; recorded like a field's reveal. */
+  async revealAddress(
+    redemptionId: string,
+    reason: string,
+    caller: AuditCaller,
+    now: Date,
+  ): Promise<{ redemptionId: string; address: AddressInput }> {
+    const r = await findById<GiftRedemptionDoc>(this.Redemption, redemptionId)
+    if (!r?.address) throw new DomainError('REDEMPTION.NOT_FOUND', 'no delivery redemption with this id')
+    const target = { id: redemptionId, memberId: r.memberId, field: 'address', reason }
+    await recordBeforeAnswer(this.Audit, caller, ADDRESS_ACTION, target, now)
+    return { redemptionId, address: r.address }
   }
 
   /**

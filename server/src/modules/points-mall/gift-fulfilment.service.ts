@@ -9,6 +9,7 @@ import {
   type RedemptionOutcome,
   type RedemptionStatus,
   type ScannedPickup,
+  maskAddress,
   maskName,
 } from '@mall/shared'
 import { findById, updateById } from '../../db/by-id'
@@ -80,7 +81,12 @@ export class GiftFulfilmentService {
       .lean<GiftRedemptionDoc[]>()
       .exec()
     const views = await this.views(rows)
-    return views.map((v, i) => ({ ...v, memberId: rows[i]!.memberId }))
+    // the operator sees whom it ships to masked; the full address is a reveal (personal-data routes), audited
+    return views.map((v, i) => ({
+      ...v,
+      address: v.address ? maskAddress(v.address) : null,
+      memberId: rows[i]!.memberId,
+    }))
   }
 
   /** The rotating pickup code (QR and digits) of the member's own redemption, while it waits at the desk. */
