@@ -1,11 +1,9 @@
-import { useState } from 'react'
-import { useDidShow } from '@tarojs/taro'
 import { View, Text, Button } from '@tarojs/components'
-import { shanghaiDateTime, type GiftRedemption, type ScannedPickup } from '@mall/shared'
-import { goToStaffLogin, isStaffLoggedIn } from '../../../services/staff'
+import { shanghaiDateTime } from '@mall/shared'
 import { handOverGift, previewPickup } from '../../../services/mall-staff'
 import CodeEntry from '../../components/code-entry'
-import { staffError } from '../../lib/use-staff-data'
+import { ScanActions, ScanStatus } from '../../components/scan-decision'
+import { useScanFlow } from '../../lib/use-scan-flow'
 import '../../staff.css'
 import './index.css'
 
@@ -20,34 +18,8 @@ const REASONS: Record<string, string> = {
  * pickup-code-submit, pickup-preview, pickup-usable, pickup-reason, pickup-confirm, pickup-result, pickup-error.
  */
 export default function PickupPage() {
-  const [code, setCode] = useState('')
-  const [preview, setPreview] = useState<ScannedPickup | null>(null)
-  const [done, setDone] = useState<GiftRedemption | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState('')
-
-  useDidShow(() => {
-    if (!isStaffLoggedIn()) goToStaffLogin()
-  })
-
-  const run = async (action: () => Promise<void>) => {
-    if (busy) return
-    setBusy(true)
-    setError('')
-    try {
-      await action()
-    } catch (e) {
-      setError(staffError(e).message)
-    } finally {
-      setBusy(false)
-    }
-  }
-  const restart = () => {
-    setPreview(null)
-    setDone(null)
-    setCode('')
-    setError('')
-  }
+  const flow = useScanFlow(previewPickup, handOverGift)
+  const { preview, result: done, busy, error } = flow
 
   if (done) {
     return (
@@ -57,7 +29,7 @@ export default function PickupPage() {
           <Text>{done.giftName}</Text>
           <Text className='muted'>{done.decidedAt ? `发放时间 ${shanghaiDateTime(done.decidedAt)}` : ''}</Text>
         </View>
-        <Button className='btn-primary pickup-again' onClick={restart}>
+        <Button className='btn-primary pickup-again' onClick={flow.restart}>
           继续核销
         </Button>
       </View>
@@ -72,12 +44,7 @@ export default function PickupPage() {
           submitClass='pickup-code-submit'
           busy={busy}
           error={error}
-          onSubmit={(value) =>
-            void run(async () => {
-              setPreview(await previewPickup(value))
-              setCode(value)
-            })
-          }
+          onSubmit={flow.lookUp}
         />
       </View>
     )
@@ -97,32 +64,23 @@ export default function PickupPage() {
           <Text className='staff-kv__key'>兑换时间</Text>
           <Text className='muted'>{shanghaiDateTime(redemption.redeemedAt)}</Text>
         </View>
-        <View className='staff-kv'>
-          <Text className='staff-kv__key'>状态</Text>
-          {usable ? (
-            <Text className='staff-tag staff-tag--ok pickup-usable'>可发放</Text>
-          ) : (
-            <Text className='staff-tag staff-tag--warn pickup-reason'>
-              {REASONS[reason ?? ''] ?? redemption.statusText}
-            </Text>
-          )}
-        </View>
+        <ScanStatus
+          usable={usable}
+          usableText='可发放'
+          reasonText={REASONS[reason ?? ''] ?? redemption.statusText}
+          usableClass='pickup-usable'
+          reasonClass='pickup-reason'
+        />
       </View>
-      {error ? <Text className='staff-error pickup-error'>{error}</Text> : null}
-      <View className='staff-actions'>
-        {usable ? (
-          <Button
-            className={`btn-primary pickup-confirm ${busy ? 'is-busy' : ''}`}
-            loading={busy}
-            onClick={() => void run(async () => setDone(await handOverGift(code)))}
-          >
-            确认发放
-          </Button>
-        ) : null}
-        <Button className='staff-btn-secondary pickup-cancel' onClick={() => !busy && restart()}>
-          {usable ? '取消' : '重新扫码'}
-        </Button>
-      </View>
+      <ScanActions
+        hook='pickup'
+        usable={usable}
+        busy={busy}
+        error={error}
+        confirmText='确认发放'
+        onConfirm={flow.confirm}
+        onCancel={flow.restart}
+      />
     </View>
   )
 }

@@ -1,12 +1,12 @@
-import { useRef, useState } from 'react'
-import { getCurrentInstance, useDidShow } from '@tarojs/taro'
+import { useRef } from 'react'
+import { getCurrentInstance } from '@tarojs/taro'
 import { View, Text, Button } from '@tarojs/components'
-import type { MemberCoupon, ScannedCoupon } from '@mall/shared'
-import { goToStaffLogin, isStaffLoggedIn, previewCoupon, redeemCoupon } from '../../../services/staff'
+import { previewCoupon, redeemCoupon } from '../../../services/staff'
 import { validityRangeText } from '../../../lib/coupon-format'
 import { formatShanghaiDateTime } from '../../../lib/points-format'
 import CodeEntry from '../../components/code-entry'
-import { staffError } from '../../lib/use-staff-data'
+import { ScanActions, ScanStatus } from '../../components/scan-decision'
+import { useScanFlow } from '../../lib/use-scan-flow'
 import { couponReasonText } from '../../lib/staff-format'
 import '../../staff.css'
 import './index.css'
@@ -19,46 +19,8 @@ import './index.css'
 export default function RedeemPage() {
   // Captured before any scan: the router can be gone after Taro.scanCode returns on devices.
   const params = useRef(getCurrentInstance().router?.params ?? {})
-  const [code, setCode] = useState('')
-  const [preview, setPreview] = useState<ScannedCoupon | null>(null)
-  const [redeemed, setRedeemed] = useState<MemberCoupon | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState('')
-
-  useDidShow(() => {
-    if (!isStaffLoggedIn()) goToStaffLogin()
-  })
-
-  const run = async (action: () => Promise<void>) => {
-    if (busy) return
-    setBusy(true)
-    setError('')
-    try {
-      await action()
-    } catch (e) {
-      setError(staffError(e).message)
-    } finally {
-      setBusy(false)
-    }
-  }
-
-  const lookUp = (value: string) =>
-    void run(async () => {
-      setPreview(await previewCoupon(value))
-      setCode(value)
-    })
-
-  const redeem = () =>
-    void run(async () => {
-      setRedeemed(await redeemCoupon(code))
-    })
-
-  const restart = () => {
-    setPreview(null)
-    setRedeemed(null)
-    setCode('')
-    setError('')
-  }
+  const flow = useScanFlow(previewCoupon, redeemCoupon)
+  const { preview, result: redeemed, busy, error } = flow
 
   if (redeemed) {
     return (
@@ -74,7 +36,7 @@ export default function RedeemPage() {
           </Text>
           <Text className='muted'>如需撤销，请在「今日操作」中 10 分钟内撤销</Text>
         </View>
-        <Button className='btn-primary redeem-again' onClick={restart}>
+        <Button className='btn-primary redeem-again' onClick={flow.restart}>
           继续核销
         </Button>
       </View>
@@ -91,7 +53,7 @@ export default function RedeemPage() {
           busy={busy}
           error={error}
           initialCode={params.current.code ? decodeURIComponent(params.current.code) : ''}
-          onSubmit={lookUp}
+          onSubmit={flow.lookUp}
         />
       </View>
     )
@@ -113,26 +75,23 @@ export default function RedeemPage() {
             {member.nickname}（{member.memberNo}）
           </Text>
         </View>
-        <View className='staff-kv'>
-          <Text className='staff-kv__key'>状态</Text>
-          {usable ? (
-            <Text className='staff-tag staff-tag--ok preview-usable'>可核销</Text>
-          ) : (
-            <Text className='staff-tag staff-tag--warn preview-reason'>{couponReasonText(reason)}</Text>
-          )}
-        </View>
+        <ScanStatus
+          usable={usable}
+          usableText='可核销'
+          reasonText={couponReasonText(reason)}
+          usableClass='preview-usable'
+          reasonClass='preview-reason'
+        />
       </View>
-      {error ? <Text className='staff-error redeem-error'>{error}</Text> : null}
-      <View className='staff-actions'>
-        {usable ? (
-          <Button className={`btn-primary redeem-confirm ${busy ? 'is-busy' : ''}`} loading={busy} onClick={redeem}>
-            确认核销
-          </Button>
-        ) : null}
-        <Button className='staff-btn-secondary redeem-cancel' onClick={() => !busy && restart()}>
-          {usable ? '取消' : '重新扫码'}
-        </Button>
-      </View>
+      <ScanActions
+        hook='redeem'
+        usable={usable}
+        busy={busy}
+        error={error}
+        confirmText='确认核销'
+        onConfirm={flow.confirm}
+        onCancel={flow.restart}
+      />
     </View>
   )
 }
