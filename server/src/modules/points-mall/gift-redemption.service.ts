@@ -21,6 +21,7 @@ import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
 import { refuseIfFrozen, type MemberService } from '../members/member.service'
 import type { AddressBook } from './address-book'
 import type { GiftCatalogueService } from './gift-catalogue.service'
+import { GiftGrantOutcomes } from './gift-grant-outcome'
 import { toRedemptionView } from './redemption-view'
 import {
   giftSlotId,
@@ -44,6 +45,12 @@ const ORDINAL_CACHE_SIZE = 50_000
 /** 13 digits, never starting with 0: the redemption number and the pickup code's subject. */
 const newRedemptionId = () => String(randomInt(1_000_000_000_000, 10_000_000_000_000))
 
+/**
+ * Test hook: runs after a grant's redemption is written, before its slot is taken, so a test can pause the
+ * grant there and let the sweeper find it pending (forced interleavings).
+ */
+export const giftGrantHooks: { afterOpen?: (redemptionId: string) => Promise<void> } = {}
+
 /** Gifts that can be handed out by another module (a lottery prize): collected at the desk. */
 export const isGrantable = (g: Pick<GiftDoc, 'fulfilment'>) => g.fulfilment.includes('pickup')
 
@@ -59,6 +66,7 @@ export class GiftRedemptionService {
   private readonly slots: SlotAllocator
   /** Per `<gift>:<member>`, the ordinal after the last one this process took (see CouponClaimService). */
   private readonly nextOrdinal = new RecentMap<string, number>(ORDINAL_CACHE_SIZE)
+  private readonly grantOutcomes: GiftGrantOutcomes
 
   constructor(
     conn: Connection,
@@ -69,6 +77,7 @@ export class GiftRedemptionService {
   ) {
     this.m = pointsMallModels(conn)
     this.slots = new SlotAllocator(this.m.slots)
+    this.grantOutcomes = new GiftGrantOutcomes(this.m, (redemptionId) => this.releaseSlot(redemptionId))
   }
 
   async redeem(memberId: string, giftId: string, req: RedeemGiftRequest, now: Date): Promise<GiftRedemption> {
@@ -112,6 +121,7 @@ export class GiftRedemptionService {
     if (r?.state === 'failed') return 'sold_out'
     if (r?.state === 'active') return toRedemptionView(r, null)
     r ??= await this.open({ ...g, pricePoints: 0 }, memberId, 'pickup', null, grantKey, now, redemptionId)
+    await giftGrantHooks.afterOpen?.(r._id)
     const refused = await this.takeSlot(g, r, now).then(
       () => false,
       (err: unknown) => {
@@ -120,13 +130,9 @@ export class GiftRedemptionService {
         throw err
       },
     )
-    // Refused, unless a second writer of this grant took the slot meanwhile (then the grant stands).
-    if (refused && !(await this.m.Slot.exists({ redemptionId }).exec())) {
-      await updateIf(this.m.Redemption, r._id, { state: 'pending_payment' }, { $set: { state: 'failed' } })
-      return 'sold_out'
-    }
-    await updateIf(this.m.Redemption, r._id, { state: 'pending_payment' }, { $set: { state: 'active' } })
-    return toRedemptionView({ ...r, state: 'active' }, null)
+    // The outcome is an insert: a second writer of this grant or the sweeper may have decided it first.
+    const outcome = await this.grantOutcomes.decide(r, refused ? 'failed' : 'held', now)
+    return outcome === 'held' ? toRedemptionView({ ...r, state: 'active' }, null) : 'sold_out'
   }
 
   /** Gives a redemption's slot back to the stock (cancelled, lapsed, or never paid). */
@@ -151,15 +157,9 @@ export class GiftRedemptionService {
       .exec()
     const counts = { activated: 0, released: 0 }
     for (const r of stuck) {
-      // A grant is free: nothing to pay, only the slot to take or give back.
+      // A grant is free: nothing to pay, only its outcome to decide (or follow).
       if (r.grantKey) {
-        if (await this.m.Slot.exists({ redemptionId: r._id }).exec()) {
-          await updateIf(this.m.Redemption, r._id, { state: 'pending_payment' }, { $set: { state: 'active' } })
-          counts.activated++
-        } else {
-          await updateIf(this.m.Redemption, r._id, { state: 'pending_payment' }, { $set: { state: 'failed' } })
-          counts.released++
-        }
+        counts[(await this.grantOutcomes.settleStale(r, now)) === 'held' ? 'activated' : 'released']++
         continue
       }
       const outcome = await settleStaleItem(this.ledger, this.paidItem(r), now)

@@ -82,6 +82,16 @@ export interface GiftGrantDoc {
   at: Date
 }
 
+/**
+ * A grant's outcome, `_id` = `<redemption>:grant`: held (its slot is in) or failed (stock or limit refused it,
+ * or the sweeper found it without a slot). The grant's writer and the sweeper both insert it; the first insert
+ * decides and the other follows (gift-grant-outcome.ts).
+ */
+export interface GiftGrantOutcomeDoc extends TransitionRow {
+  redemptionId: string
+  outcome: 'held' | 'failed'
+}
+
 /** A member's saved address: `_id` = `<member>:a<n>`, n in 1..10 (the insert takes the place). */
 export interface AddressDoc extends AddressInput {
   _id: string
@@ -183,6 +193,10 @@ const grantSchema = new Schema<GiftGrantDoc>(
   { _id: String, redemptionId: String, at: Date },
   { versionKey: false, collection: 'gift_grants' },
 )
+const grantOutcomeSchema = new Schema<GiftGrantOutcomeDoc>(
+  { _id: String, redemptionId: String, outcome: String, at: Date },
+  { versionKey: false, collection: 'gift_grant_outcomes' },
+)
 const addressSchema = new Schema<AddressDoc>(
   {
     _id: String,
@@ -214,6 +228,7 @@ export interface PointsMallModels {
   Decision: Model<GiftDecisionDoc>
   Image: Model<GiftImageDoc>
   Grant: Model<GiftGrantDoc>
+  GrantOutcome: Model<GiftGrantOutcomeDoc>
   Address: Model<AddressDoc>
   slots: SlotStore
 }
@@ -227,6 +242,7 @@ export function pointsMallModels(conn: Connection): PointsMallModels {
     Decision: getModel(conn, 'GiftRedemptionDecision', decisionSchema),
     Image: getModel(conn, 'GiftImage', imageSchema),
     Grant: getModel(conn, 'GiftGrant', grantSchema),
+    GrantOutcome: getModel(conn, 'GiftGrantOutcome', grantOutcomeSchema),
     Address: getModel(conn, 'MemberAddress', addressSchema),
     slots: {
       Slot,
@@ -240,3 +256,4 @@ export function pointsMallModels(conn: Connection): PointsMallModels {
 
 export const giftSlotId = (giftId: string, slot: number) => `${giftId}#${slot}`
 export const decisionId = (redemptionId: string) => `${redemptionId}:decision`
+export const grantOutcomeId = (redemptionId: string) => `${redemptionId}:grant`
