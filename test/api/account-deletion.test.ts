@@ -21,8 +21,7 @@ const GIFT = 500
 let api: TestApi
 
 beforeAll(async () => {
-  // No welcome gift: a re-registered member must start from 0 points, whatever the gift is.
-  api = await startTestApi({ WELCOME_POINTS: '0' })
+  api = await startTestApi()
   api.ctx.services.receiptOcr.enabled = false
 })
 afterAll(() => api.stop())
@@ -78,7 +77,8 @@ describe('asking: what is lost, an explicit confirmation, the banner and the can
     const before = await status(m.accessToken)
     expect(before.status).toBe(200)
     expect(before.body).toMatchObject({ state: 'none', notice: null, coolingOffDays: 7 })
-    expect(before.body.losses).toEqual({ pointsBalance: GIFT, activeCoupons: 1, tierName: '普通会员' })
+    const pointsBalance = GIFT + api.config.welcomeGift.points
+    expect(before.body.losses).toEqual({ pointsBalance, activeCoupons: 1, tierName: '普通会员' })
 
     for (const body of [{}, { confirm: false }, { confirm: 'yes' }, { confirm: true, extra: 1 }]) {
       const refused = await requestDeletion(m.accessToken, body)
@@ -206,11 +206,15 @@ describe('erasure after the cooling-off', () => {
       false,
     )
 
-    // The same WeChat user registers again as a new member with 0 points.
+    // The same WeChat user registers again as a new member with 0 points: no second welcome gift, at the
+    // registration or at a later login (which repeats the registration's hooks).
+    expect(api.config.welcomeGift.points).toBeGreaterThan(0)
     const reborn = await wechatLogin('o-del-erase')
     expect(reborn.isNewMember).toBe(true)
     expect(reborn.member.memberId).not.toBe(memberId)
     expect(reborn.member.pointsBalance).toBe(0)
+    expect((await wechatLogin('o-del-erase')).member.pointsBalance).toBe(0)
+    expect((await wechatLogin('o-del-someone-else')).member.pointsBalance).toBe(api.config.welcomeGift.points)
     expect((await status(reborn.accessToken)).body.state).toBe('none')
   })
 

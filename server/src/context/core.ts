@@ -6,6 +6,7 @@ import { LedgerService } from '../modules/ledger/ledger.service'
 import { MemberRepo } from '../modules/members/member.repo'
 import { MemberService, type RegistrationHook } from '../modules/members/member.service'
 import { ProgramRules } from '../modules/rules/program-rules'
+import { ErasedIdentities } from '../modules/account-deletion/erased-identities'
 
 /** What almost every service builds on: the member rows, the points ledger, the program rules and the tokens. */
 export interface Core {
@@ -31,14 +32,17 @@ export function buildCore(conn: Connection, config: AppConfig): Core {
   const memberRows = new MemberRepo(conn)
   const ledger = new LedgerService(conn, memberRows)
   const rules = new ProgramRules(conn)
-  const members = new MemberService(memberRows, ledger, [welcomeGift(ledger, config)], rules)
+  const erased = new ErasedIdentities(conn, config.auth.jwtSecret)
+  const members = new MemberService(memberRows, ledger, [welcomeGift(ledger, config, erased)], rules)
   return { conn, config, tokens, memberRows, ledger, rules, members }
 }
 
 /** Welcome gift: keyed by member, so a crash or a repeated login can never post it twice. */
-function welcomeGift(ledger: LedgerService, config: AppConfig): RegistrationHook {
+function welcomeGift(ledger: LedgerService, config: AppConfig, erased: ErasedIdentities): RegistrationHook {
   return async (member, input) => {
     if (config.welcomeGift.points <= 0) return
+    // A WeChat user or phone whose earlier account was erased (注销账号) registers anew without a second gift.
+    if (await erased.any([input.identity, ...(input.linkedIdentities ?? [])])) return
     await ledger.post({
       memberId: member._id,
       eventKey: `welcome:${member._id}`,

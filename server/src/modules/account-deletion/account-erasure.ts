@@ -4,10 +4,12 @@ import { couponModels } from '../coupons/coupon.model'
 import type { CouponBook } from '../coupons/coupon-book'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { MemberService } from '../members/member.service'
+import { memberModels, type MemberIdentityDoc } from '../members/member.model'
 import { authModels, type WechatSessionDoc } from '../auth/auth.model'
 import { receiptPhotoModels, type ReceiptPhotoFileDoc } from '../receipt-photos/receipt-photo.model'
 import { updateById } from '../../db/by-id'
 import { claimTransition, markSettled } from '../../db/transitions'
+import type { ErasedIdentities } from './erased-identities'
 import { couponVoidId, type AccountDeletionModels, type CouponVoidDoc } from './account-deletion.model'
 
 /** An `expire` as of this day takes every lot: the forfeit is an ordinary wallet operation the replay repeats. */
@@ -17,6 +19,8 @@ export interface ErasureDeps {
   ledger: LedgerService
   members: MemberService
   couponBook: CouponBook
+  /** keyed hashes of the released identities: no second welcome gift for the same person */
+  erasedIdentities: ErasedIdentities
 }
 
 /**
@@ -31,6 +35,7 @@ export class AccountErasure {
   private readonly Coupon: Model<CouponDoc>
   private readonly PhotoFile: Model<ReceiptPhotoFileDoc>
   private readonly WechatSession: Model<WechatSessionDoc>
+  private readonly Identity: Model<MemberIdentityDoc>
 
   constructor(
     conn: Connection,
@@ -40,6 +45,7 @@ export class AccountErasure {
     this.Coupon = couponModels(conn).Coupon
     this.PhotoFile = receiptPhotoModels(conn).File
     this.WechatSession = authModels(conn).WechatSession
+    this.Identity = memberModels(conn).MemberIdentity
   }
 
   async run(memberId: string, requestId: string, at: Date): Promise<void> {
@@ -48,6 +54,11 @@ export class AccountErasure {
     await this.PhotoFile.updateMany({ memberId, purgedAt: null }, { $set: { data: null, purgedAt: at } }).exec()
     const member = await this.deps.members.get(memberId)
     if (member.openid) await this.WechatSession.deleteOne({ _id: member.openid }).exec()
+    const identities = await this.Identity.find({ memberId }, { _id: 1 }).lean<{ _id: string }[]>().exec()
+    await this.deps.erasedIdentities.record(
+      identities.map((i) => i._id),
+      at,
+    )
     await this.deps.members.erase(memberId, at)
   }
 
