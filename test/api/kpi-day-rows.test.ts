@@ -161,6 +161,31 @@ it('gives the figures a ledger scan gives, from the seeded rows, the open day an
     expect(row.purchases).toBe(byChannel(row.channel).length)
 })
 
+it('scans purchases and members once per dashboard load, and reads no ledger entry', async () => {
+  await logIn()
+  const [from, to] = ranges()[0]!
+  const before = { from: addDays(from, -30), to: addDays(from, -1) }
+  const finds = new Map<string, number>()
+  api.conn.set('debug', (collection: string, method: string) => {
+    if (method === 'find') finds.set(collection, (finds.get(collection) ?? 0) + 1)
+  })
+  try {
+    const answers = await Promise.all([
+      api.http.get(`/api/ops/kpis?from=${from}&to=${to}`).set(bearer(operator)),
+      api.http.get(`/api/ops/kpis?from=${before.from}&to=${before.to}`).set(bearer(operator)),
+      api.http.get(`/api/ops/channel-mix?from=${from}&to=${to}`).set(bearer(operator)),
+    ])
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200])
+  } finally {
+    api.conn.set('debug', false)
+  }
+  expect({
+    purchases: finds.get('purchases'),
+    members: finds.get('members'),
+    ledger: finds.get('ledger_entries'),
+  }).toEqual({ purchases: 1, members: 1, ledger: undefined })
+})
+
 it('closes each day once when 20 closers race, every round, and the chain keeps the liability', async () => {
   for (let round = 1; round <= 3; round++) {
     await buy('dr-racer', `DR-R${round}`, round * 50_00)

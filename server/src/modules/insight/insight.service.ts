@@ -1,4 +1,4 @@
-import type { Connection, Model } from 'mongoose'
+import type { Connection } from 'mongoose'
 import {
   birthdayMonthOf,
   DEFAULT_INSIGHT_CONFIG,
@@ -18,8 +18,10 @@ import {
   type PurchaseFact,
   type SegmentProfile,
 } from '@mall/shared'
-import { WITHOUT_HINTS, memberModels, type MemberDoc } from '../members/member.model'
-import { purchaseModel, type PurchaseDoc } from '../points/purchase.model'
+import type { MemberDoc } from '../members/member.model'
+import type { PurchaseDoc } from '../points/purchase.model'
+import type { JoinedRead } from '../ops/joined-read'
+import { memberRows, postedPurchases, type DashboardPurchase } from '../ops/dashboard-reads'
 
 const DAY_MS = 86_400_000
 
@@ -59,8 +61,8 @@ interface PopulationOptions {
  * to `maxAgeMs` old from this process; campaigns (`membersOf`) and the KPI report read fresh.
  */
 export class MemberInsightService {
-  private readonly Member: Model<MemberDoc>
-  private readonly Purchase: Model<PurchaseDoc>
+  private readonly members: JoinedRead<MemberDoc[]>
+  private readonly purchases: JoinedRead<DashboardPurchase[]>
   private snapshot: Promise<Snapshot> | null = null
   private loading: Promise<Snapshot> | null = null
 
@@ -68,8 +70,8 @@ export class MemberInsightService {
     conn: Connection,
     readonly config: InsightConfig = DEFAULT_INSIGHT_CONFIG,
   ) {
-    this.Member = memberModels(conn).Member
-    this.Purchase = purchaseModel(conn)
+    this.members = memberRows(conn)
+    this.purchases = postedPurchases(conn)
   }
 
   definitions() {
@@ -108,13 +110,13 @@ export class MemberInsightService {
   private load(): Promise<Snapshot> {
     const loadedAt = Date.now()
     const loading = Promise.all([
-      this.Member.find({}, WITHOUT_HINTS).lean<MemberDoc[]>().exec(),
-      this.Purchase.find({ status: 'posted' }, { memberId: 1, amountFen: 1, createdAt: 1 })
-        .lean<PurchaseRow[]>()
-        .exec(),
+      // the member rows and posted purchases as the dashboard reads them: joined when its KPI reports
+      // are reading them too (shared, so sorted as a copy)
+      this.members.read(),
+      this.purchases.read(),
     ]).then(([members, purchases]) => ({
       loadedAt,
-      members: members.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0)),
+      members: [...members].sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0)),
       byMember: groupByMember(purchases),
     }))
     this.snapshot = loading

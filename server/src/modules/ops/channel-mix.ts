@@ -1,12 +1,12 @@
 import type { Connection } from 'mongoose'
 import { addDays, PURCHASE_CHANNELS_ZH, startOfShanghaiDay, type ChannelMix, type KpiQuery } from '@mall/shared'
 import { createdIn, type JoinedRead } from './joined-read'
-import { postedPurchases, type DashboardPurchase } from './posted-purchases'
+import { postedPurchases, type DashboardPurchase } from './dashboard-reads'
 
 /**
  * The dashboard's channel mix: posted purchases in a Shanghai-day range by the channel that reported
  * them (门店扫码 / 微信支付 / 小票拍照 / 服务台补登), with their sales and points, summed here from the
- * posted purchases the KPI reports asking at the same time read too (posted-purchases.ts).
+ * posted purchases the KPI reports asking at the same time read too (dashboard-reads.ts).
  */
 export class ChannelMixService {
   private readonly purchases: JoinedRead<DashboardPurchase[]>

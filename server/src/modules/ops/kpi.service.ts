@@ -3,15 +3,15 @@ import { addDays, percent as pct, shanghaiDay, startOfShanghaiDay, type KpiQuery
 import type { FeedbackService } from '../feedback/feedback.service'
 import type { MemberInsightService } from '../insight/insight.service'
 import { checkinModels } from '../checkin/checkin.model'
-import { memberModels, type MemberDoc } from '../members/member.model'
 import { referralModels } from '../referrals/referral.model'
 import type { ProgramRules } from '../rules/program-rules'
 import { couponKpis } from './coupon-kpis'
 import { tierMovementTable } from './tier-movement'
 import { memberShareMetrics } from './member-share'
-import { createdIn, JoinedRead } from './joined-read'
+import { createdIn, type JoinedRead } from './joined-read'
+import type { MemberDoc } from '../members/member.model'
 import { LedgerDays } from './ledger-days'
-import { postedPurchases, type DashboardPurchase } from './posted-purchases'
+import { memberRows, postedPurchases, type DashboardPurchase } from './dashboard-reads'
 import type { StoreSalesService } from '../staff/store-sales.service'
 
 const ISSUED = new Set(['earn', 'welcome', 'checkin', 'referral', 'adjust'])
@@ -59,10 +59,7 @@ export class KpiService {
     private readonly storeSales: StoreSalesService,
   ) {
     this.ledgerDays = new LedgerDays(conn)
-    const { Member } = memberModels(conn)
-    this.memberRows = new JoinedRead(() =>
-      Member.find({}, { joinedAt: 1, tierLevel: 1 }).lean<Pick<MemberDoc, 'joinedAt' | 'tierLevel'>[]>().exec(),
-    )
+    this.memberRows = memberRows(conn)
     this.purchaseRows = postedPurchases(conn)
   }
 
