@@ -107,4 +107,22 @@ describe('H5 member privacy in Chromium', () => {
     expect(after.pointsBalance).toBe(before.pointsBalance)
     expect(await privacyModels(api.conn).PhoneUnbind.countDocuments({ memberId })).toBe(1)
   })
+
+  it('asks again in 我的 when the guide has a newer version than the one agreed to', async () => {
+    const { page } = browser
+    const memberId = await memberIdOf('e2e-privacy')
+    const { Consent } = privacyModels(api.conn)
+    // As if the member had agreed to an older guide only: the current version is then newer.
+    await Consent.deleteMany({ memberId })
+    await Consent.create({ _id: `${memberId}:2020-01-01`, memberId, version: '2020-01-01', at: api.clock.now() })
+    await page.goto(`${api.url}/#/pages/me/index`)
+    await page.reload() // a fresh start on 我的 (the page was already showing)
+    await page.click('.me-page .privacy-consent-notice', { timeout: 20_000 })
+    await page.click('.privacy-agree', { timeout: 20_000 })
+    await page.waitForSelector('.card-member-no', { timeout: 20_000 })
+    expect(await Consent.countDocuments({ memberId, version: PRIVACY_GUIDE_VERSION })).toBe(1)
+    await page.goto(`${api.url}/#/pages/me/index`)
+    await page.waitForSelector('.me-page .me-to-my-data', { timeout: 20_000 })
+    expect(await page.$('.me-page .privacy-consent-notice')).toBeNull()
+  })
 })

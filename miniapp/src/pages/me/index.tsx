@@ -20,6 +20,7 @@ import '../../components/member-card-face/index.css'
 import RemoteState from '../../components/remote-state'
 import PhoneRow from '../../components/phone-row'
 import BirthdayRow from '../../components/birthday-row'
+import PrivacyConsentNotice from '../../components/privacy-consent-notice'
 import DeletionBanner from '../../components/deletion-banner'
 import { ACCOUNT_SECURITY_PAGE } from '../../services/account-deletion'
 import './index.css'
@@ -97,6 +98,7 @@ export default function MePage() {
       {c ? <BirthdayRow birthday={c.birthday} onSaved={card.reload} /> : null}
 
       <View className='surface me-menu me-privacy'>
+        <PrivacyConsentNotice />
         <View className='me-menu__item me-to-my-data' onClick={() => void Taro.navigateTo({ url: MY_DATA_PAGE })}>
           <Text>我的数据</Text>
           <Text className='muted'>查看与下载 ›</Text>
