@@ -55,9 +55,10 @@ describe('consent to the privacy guide', () => {
     expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200))
     const rows = await privacyModels(api.conn).Consent.find({ memberId: fresh.member.memberId }).lean().exec()
     expect(rows).toHaveLength(1)
-    expect(rows[0]._id).toBe(`${fresh.member.memberId}:${PRIVACY_GUIDE_VERSION}`)
+    const [row] = rows as [(typeof rows)[0]]
+    expect(row._id).toBe(`${fresh.member.memberId}:${PRIVACY_GUIDE_VERSION}`)
     // every racer answers with the one agreement's time
-    expect(new Set(answers.map((r) => r.body.consentedAt))).toEqual(new Set([rows[0].at.toISOString()]))
+    expect(new Set(answers.map((r) => r.body.consentedAt))).toEqual(new Set([row.at.toISOString()]))
     expect(await status(fresh)).toMatchObject({ consentedVersion: PRIVACY_GUIDE_VERSION, required: false })
   })
 
