@@ -1,22 +1,26 @@
 import { randomBytes } from 'node:crypto'
 import jwt from 'jsonwebtoken'
-import mongoose, { type Connection } from 'mongoose'
-import { loadConfig } from '@mall/config'
+import type { Connection } from 'mongoose'
 import { DEFAULT_EARNING_RULES, EMPTY_WALLET } from '@mall/shared'
-import { connectDatabase } from '../../server/src/db/connect'
-import { LedgerService } from '../../server/src/modules/ledger/ledger.service'
-import { MemberRepo } from '../../server/src/modules/members/member.repo'
 import { TokenService } from '../../server/src/modules/auth/tokens'
-import { replayCheck } from '../../server/src/jobs/replay-check'
 import { couponModels } from '../../server/src/modules/coupons/coupon.model'
 import { purchaseModel } from '../../server/src/modules/points/purchase.model'
 import { checkinModels } from '../../server/src/modules/checkin/checkin.model'
 import { referralModels } from '../../server/src/modules/referrals/referral.model'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { staffModel } from '../../server/src/modules/staff/staff.model'
-import { storeModel } from '../../server/src/modules/stores/store.model'
 import { StaffService } from '../../server/src/modules/staff/staff.service'
-import { freePort, ServerProcess } from './server-process'
+import type { ServerProcess } from '../support/server-process'
+import {
+  CHAOS_SECRET as SECRET,
+  createOpenStore,
+  replayDifferences,
+  retryingClient,
+  startChaosWorld,
+  workWhileKilling,
+  type ChaosCall,
+  type ChaosWorld,
+} from '../support/chaos-world'
 
 /**
  * Chaos: mixed operations from concurrent clients that retry with their Idempotency-Keys while the
@@ -33,39 +37,16 @@ const STOCK = FULL ? 300 : 30
 const LIMIT = 2
 jest.setTimeout(FULL ? 3_600_000 : 600_000)
 
-const SECRET = 'chaos-secret-chaos-secret-chaos-secret-00'
+let world: ChaosWorld
 let conn: Connection
 let server: ServerProcess
+let call: ChaosCall
 
 beforeAll(async () => {
-  const dbName = `chaos_${randomBytes(4).toString('hex')}`
-  const config = loadConfig({ DB_NAME: dbName })
-  conn = await connectDatabase(config.db.uri!, dbName)
-  server = new ServerProcess(
-    {
-      MONGODB_URI: config.db.uri!,
-      DB_NAME: dbName,
-      JWT_SECRET: SECRET,
-      MEMBER_CODE_SECRET: SECRET,
-      DEV_LOGIN: 'true',
-      OPERATOR_TOTP: 'false', // operators' second factor has its own tests
-      LOG_LEVEL: 'error',
-      RATE_LOGIN_PER_MINUTE: '1000000',
-      RATE_SCAN_PER_MINUTE: '1000000',
-      RATE_CLAIM_PER_MINUTE: '1000000',
-      WECHAT_API_BASE: 'http://127.0.0.1:9',
-    },
-    await freePort(),
-  )
-  await server.start()
-  await storeModel(conn).create({
-    _id: 'CH',
-    name: 'Chaos store',
-    floor: 'L1',
-    category: '零售',
-    opensAt: '00:00',
-    closesAt: '23:59',
-  })
+  world = await startChaosWorld('chaos')
+  ;({ conn, server } = world)
+  call = retryingClient(server)
+  await createOpenStore(conn, 'CH', 'Chaos store')
   // One staff account records all the chaos purchases: lift the per-staff caps meant for real clerks.
   await conn
     .collection('program_rules')
@@ -88,11 +69,7 @@ beforeAll(async () => {
     })
   }
 })
-afterAll(async () => {
-  await server?.stop()
-  await conn?.dropDatabase().catch(() => undefined)
-  await conn?.close()
-})
+afterAll(() => world?.stop())
 
 type Op = {
   kind:
@@ -108,38 +85,6 @@ type Op = {
     | 'coupon-flip'
   member: number
   key: string
-}
-
-async function call(
-  method: string,
-  path: string,
-  token: string | null,
-  body: unknown,
-  key?: string,
-): Promise<{ status: number; body: any }> {
-  // Retries until the server gives a definitive answer: network errors (it is being killed),
-  // 5xx and 409 IN_FLIGHT are retried with the same Idempotency-Key, like a real client.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const res = await fetch(server.url + path, {
-        method,
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(key ? { 'idempotency-key': key } : {}),
-        },
-        body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
-        signal: AbortSignal.timeout(20_000),
-      })
-      const json = await res.json().catch(() => ({}))
-      const inFlight = res.status === 409 && json?.error?.code === 'IDEMPOTENCY.IN_FLIGHT'
-      if (res.status < 500 && !inFlight) return { status: res.status, body: json }
-    } catch {
-      /* killed mid-request */
-    }
-    if (attempt > 400) throw new Error(`no definitive answer for ${method} ${path}`)
-    await new Promise((r) => setTimeout(r, 50 + Math.random() * 100))
-  }
 }
 
 describe('chaos: SIGKILL and restart during mixed traffic', () => {
@@ -226,136 +171,115 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
     const codeOf = async (m: { token: string }, couponId: string) =>
       (await call('GET', `/api/me/coupons/${encodeURIComponent(couponId)}/code`, m.token, undefined)).body.code
 
-    let next = 0
-    let done = false
-    // Kills are spread over the traffic by its progress, not by the clock (a faster server finished the
-    // small run before its fourth kill): the k-th lands at a random point of the k-th of KILLS + 1 slices.
-    const killer = (async () => {
-      for (let k = 1; k <= KILLS && !done; k++) {
-        const at = Math.floor((ops.length * (k - 0.5 + Math.random() * 0.5)) / (KILLS + 1))
-        while (!done && next < at) await new Promise((r) => setTimeout(r, 10))
-        if (done) break
-        await server.kill()
-        await server.start()
-      }
-    })()
-
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        while (next < ops.length) {
-          const op = ops[next++]!
-          const m = members[op.member]!
-          let res: { status: number; body: any }
-          switch (op.kind) {
-            case 'earn':
-              res = await call(
-                'POST',
-                '/api/staff/purchases',
-                staff,
-                {
-                  scanToken: scanToken(m.id, true),
-                  receiptNo: op.key,
-                  amountFen: 1_000 + Math.floor(Math.random() * 20_000),
-                },
-                op.key,
-              )
-              if (res.status === 200) earned.push(`purchase:CH:${op.key}`)
-              break
-            case 'spend':
-              res = await call(
-                'POST',
-                '/api/staff/points/redeem',
-                staff,
-                { scanToken: scanToken(m.id, true), points: 15, item: '混沌礼品' },
-                op.key,
-              )
-              if (res.status === 200) spent.push(`redeem:${m.id}:${op.key}`)
-              break
-            case 'claim':
-              res = await call('POST', `/api/coupons/${template}/claim`, m.token, {}, op.key)
-              break
-            case 'checkin':
-              res = await call('POST', '/api/me/checkin', m.token, {})
-              break
-            case 'register': {
-              res = await call('POST', '/api/auth/dev-login', null, {
-                devUser: `chaos-friend-${op.key.toLowerCase()}`,
-                inviter,
-              })
-              if (res.status === 200) friends.push({ id: res.body.member.memberId, token: res.body.accessToken })
-              break
-            }
-            case 'held':
-              res = await call(
-                'POST',
-                '/api/staff/purchases',
-                till,
-                { scanToken: scanToken(m.id, false, 'chaos-till'), receiptNo: op.key, amountFen: 12_000_00 },
-                op.key,
-              )
-              if (res.status === 200) held.push(op.key)
-              break
-            case 'decide': {
-              // approval, rejection and the clerk's undo of one held receipt, all at once
-              const receipt = held[Math.floor(Math.random() * held.length)]
-              if (!receipt) {
-                res = { status: 0, body: {} }
-                break
-              }
-              const answers = await Promise.all([
-                call('POST', `/api/staff/purchases/${receipt}/decision`, staff, { approve: true }),
-                call('POST', `/api/staff/purchases/${receipt}/decision`, operator, { approve: false, storeId: 'CH' }),
-                call('POST', `/api/staff/purchases/${receipt}/reverse`, till, { reason: 'undo' }),
-              ])
-              res = answers.find((a) => a.status === 200) ?? answers[0]!
-              break
-            }
-            case 'redeem-coupon': {
-              const coupon = (await couponsOf(m))[0]
-              res = coupon
-                ? await call('POST', '/api/staff/coupons/redeem', staff, { code: await codeOf(m, coupon.couponId) })
-                : { status: 0, body: {} }
-              break
-            }
-            case 'coupon-flip': {
-              // redeem, then an undo and a second redemption of the same coupon at once
-              const coupon = (await couponsOf(m))[0]
-              if (!coupon) {
-                res = { status: 0, body: {} }
-                break
-              }
-              const code = await codeOf(m, coupon.couponId)
-              await call('POST', '/api/staff/coupons/redeem', staff, { code })
-              const [undo] = await Promise.all([
-                call('POST', `/api/staff/coupons/${encodeURIComponent(coupon.couponId)}/undo`, staff, {}),
-                call('POST', '/api/staff/coupons/redeem', staff, { code }),
-              ])
-              res = undo
-              break
-            }
-            case 'friend-purchase': {
-              const f = friends[Math.floor(Math.random() * friends.length)]
-              res = f
-                ? await call(
-                    'POST',
-                    '/api/staff/purchases',
-                    staff,
-                    { scanToken: scanToken(f.id), receiptNo: op.key, amountFen: 5_000 },
-                    op.key,
-                  )
-                : { status: 0, body: {} }
-              if (res.status === 200) earned.push(`purchase:CH:${op.key}`)
-              break
-            }
-          }
-          const label = `${op.kind} ${res.status}${res.body?.error?.code ? ` ${res.body.error.code}` : ''}`
-          if (process.env.CHAOS_DEBUG) process.stdout.write(`${next} ${label}\n`)
-          outcomes[label] = (outcomes[label] ?? 0) + 1
+    await workWhileKilling(server, KILLS, ops, CLIENTS, async (op, index) => {
+      const m = members[op.member]!
+      let res: { status: number; body: any }
+      switch (op.kind) {
+        case 'earn':
+          res = await call(
+            'POST',
+            '/api/staff/purchases',
+            staff,
+            {
+              scanToken: scanToken(m.id, true),
+              receiptNo: op.key,
+              amountFen: 1_000 + Math.floor(Math.random() * 20_000),
+            },
+            op.key,
+          )
+          if (res.status === 200) earned.push(`purchase:CH:${op.key}`)
+          break
+        case 'spend':
+          res = await call(
+            'POST',
+            '/api/staff/points/redeem',
+            staff,
+            { scanToken: scanToken(m.id, true), points: 15, item: '混沌礼品' },
+            op.key,
+          )
+          if (res.status === 200) spent.push(`redeem:${m.id}:${op.key}`)
+          break
+        case 'claim':
+          res = await call('POST', `/api/coupons/${template}/claim`, m.token, {}, op.key)
+          break
+        case 'checkin':
+          res = await call('POST', '/api/me/checkin', m.token, {})
+          break
+        case 'register': {
+          res = await call('POST', '/api/auth/dev-login', null, {
+            devUser: `chaos-friend-${op.key.toLowerCase()}`,
+            inviter,
+          })
+          if (res.status === 200) friends.push({ id: res.body.member.memberId, token: res.body.accessToken })
+          break
         }
-      }),
-    )
-    done = true
-    await killer
+        case 'held':
+          res = await call(
+            'POST',
+            '/api/staff/purchases',
+            till,
+            { scanToken: scanToken(m.id, false, 'chaos-till'), receiptNo: op.key, amountFen: 12_000_00 },
+            op.key,
+          )
+          if (res.status === 200) held.push(op.key)
+          break
+        case 'decide': {
+          // approval, rejection and the clerk's undo of one held receipt, all at once
+          const receipt = held[Math.floor(Math.random() * held.length)]
+          if (!receipt) {
+            res = { status: 0, body: {} }
+            break
+          }
+          const answers = await Promise.all([
+            call('POST', `/api/staff/purchases/${receipt}/decision`, staff, { approve: true }),
+            call('POST', `/api/staff/purchases/${receipt}/decision`, operator, { approve: false, storeId: 'CH' }),
+            call('POST', `/api/staff/purchases/${receipt}/reverse`, till, { reason: 'undo' }),
+          ])
+          res = answers.find((a) => a.status === 200) ?? answers[0]!
+          break
+        }
+        case 'redeem-coupon': {
+          const coupon = (await couponsOf(m))[0]
+          res = coupon
+            ? await call('POST', '/api/staff/coupons/redeem', staff, { code: await codeOf(m, coupon.couponId) })
+            : { status: 0, body: {} }
+          break
+        }
+        case 'coupon-flip': {
+          // redeem, then an undo and a second redemption of the same coupon at once
+          const coupon = (await couponsOf(m))[0]
+          if (!coupon) {
+            res = { status: 0, body: {} }
+            break
+          }
+          const code = await codeOf(m, coupon.couponId)
+          await call('POST', '/api/staff/coupons/redeem', staff, { code })
+          const [undo] = await Promise.all([
+            call('POST', `/api/staff/coupons/${encodeURIComponent(coupon.couponId)}/undo`, staff, {}),
+            call('POST', '/api/staff/coupons/redeem', staff, { code }),
+          ])
+          res = undo
+          break
+        }
+        case 'friend-purchase': {
+          const f = friends[Math.floor(Math.random() * friends.length)]
+          res = f
+            ? await call(
+                'POST',
+                '/api/staff/purchases',
+                staff,
+                { scanToken: scanToken(f.id), receiptNo: op.key, amountFen: 5_000 },
+                op.key,
+              )
+            : { status: 0, body: {} }
+          if (res.status === 200) earned.push(`purchase:CH:${op.key}`)
+          break
+        }
+      }
+      const label = `${op.kind} ${res.status}${res.body?.error?.code ? ` ${res.body.error.code}` : ''}`
+      if (process.env.CHAOS_DEBUG) process.stdout.write(`${index + 1} ${label}\n`)
+      outcomes[label] = (outcomes[label] ?? 0) + 1
+    })
     // One last kill right after the traffic, then the clock for "settled within 60 s" starts.
     await server.kill()
     await server.start()
@@ -397,8 +321,7 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
       unsettledTransitions: 0,
     })
 
-    const report = await replayCheck(new LedgerService(conn, new MemberRepo(conn)))
-    expect(report.differences).toEqual([])
+    expect(await replayDifferences(conn)).toEqual([])
     const { Entry } = ledgerModels(conn)
     const postings = new Map<string, number>()
     for (const e of await Entry.find({}, { eventKey: 1, type: 1 }).lean())
@@ -441,5 +364,3 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
     process.stdout.write(`chaos: ${held.length} held receipts, ${log.length} coupon uses and undos checked\n`)
   })
 })
-
-afterAll(() => mongoose.disconnect())

@@ -1,17 +1,18 @@
-import { randomBytes } from 'node:crypto'
-import mongoose, { type Connection } from 'mongoose'
-import { loadConfig } from '@mall/config'
+import type { Connection } from 'mongoose'
 import { DEFAULT_EARNING_RULES, type ReceiptPhotoSubmission } from '@mall/shared'
-import { connectDatabase } from '../../server/src/db/connect'
-import { replayCheck } from '../../server/src/jobs/replay-check'
-import { LedgerService } from '../../server/src/modules/ledger/ledger.service'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
-import { MemberRepo } from '../../server/src/modules/members/member.repo'
 import { purchaseModel } from '../../server/src/modules/points/purchase.model'
 import { StaffService } from '../../server/src/modules/staff/staff.service'
-import { storeModel } from '../../server/src/modules/stores/store.model'
+import {
+  createOpenStore,
+  replayDifferences,
+  retryingClient,
+  startChaosWorld,
+  workWhileKilling,
+  type ChaosWorld,
+} from '../support/chaos-world'
 import { PNG_1X1_DATA_URL } from '../support/feedback-helpers'
-import { freePort, ServerProcess } from './server-process'
+import type { ServerProcess } from '../support/server-process'
 
 /**
  * Chaos for 小票积分: receipts submitted by members, then decided by concurrent desks — approve (some with
@@ -26,39 +27,15 @@ const KILLS = Number(process.env.CHAOS_KILLS ?? (FULL ? 10 : 3))
 const DESKS = 10
 jest.setTimeout(FULL ? 3_600_000 : 600_000)
 
-const SECRET = 'chaos-secret-chaos-secret-chaos-secret-00'
 const PASSWORD = 'correct horse battery'
+let world: ChaosWorld
 let conn: Connection
 let server: ServerProcess
 
 beforeAll(async () => {
-  const dbName = `chaos_rp_${randomBytes(4).toString('hex')}`
-  const config = loadConfig({ DB_NAME: dbName })
-  conn = await connectDatabase(config.db.uri!, dbName)
-  const env = {
-    MONGODB_URI: config.db.uri!,
-    DB_NAME: dbName,
-    JWT_SECRET: SECRET,
-    MEMBER_CODE_SECRET: SECRET,
-    DEV_LOGIN: 'true',
-    OPERATOR_TOTP: 'false', // operators' second factor has its own tests
-    LOG_LEVEL: 'error',
-    RATE_LOGIN_PER_MINUTE: '1000000',
-    RATE_CLAIM_PER_MINUTE: '1000000',
-    RATE_SCAN_PER_MINUTE: '1000000',
-    WECHAT_API_BASE: 'http://127.0.0.1:9',
-  }
-  server = new ServerProcess(env, await freePort())
-  await server.start()
-  for (let s = 0; s < 3; s++)
-    await storeModel(conn).create({
-      _id: `RP${s}`,
-      name: `门店${s}`,
-      floor: 'L1',
-      category: '零售',
-      opensAt: '00:00',
-      closesAt: '23:59',
-    })
+  world = await startChaosWorld('chaos_rp')
+  ;({ conn, server } = world)
+  for (let s = 0; s < 3; s++) await createOpenStore(conn, `RP${s}`, `门店${s}`)
   await conn
     .collection('program_rules')
     .updateOne(
@@ -76,31 +53,11 @@ beforeAll(async () => {
       storeId: null,
     })
 })
-afterAll(async () => {
-  await server?.stop()
-  await conn?.dropDatabase().catch(() => undefined)
-  await conn?.close()
-  await mongoose.disconnect()
-})
+afterAll(() => world?.stop())
 
-/** A request retried until the server answers below 500 (it may be dead or restarting meanwhile). */
-async function call(method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const res = await fetch(server.url + path, {
-        method,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(20_000),
-      })
-      if (res.status < 500) return { status: res.status, body: (await res.json()) as Record<string, unknown> }
-    } catch {
-      /* killed mid-request */
-    }
-    if (attempt > 400) throw new Error(`no answer for ${method} ${path}`)
-    await new Promise((r) => setTimeout(r, 50 + Math.random() * 100))
-  }
-}
+/** A request retried until the server answers (it may be dead or restarting meanwhile). */
+const call = (method: string, path: string, token: string, body?: unknown, idempotencyKey?: string) =>
+  retryingClient(server)(method, path, token, body, idempotencyKey)
 
 async function login(path: string, body: unknown): Promise<string> {
   const res = await fetch(server.url + path, {
@@ -144,7 +101,7 @@ describe('chaos: receipt-photo decisions while the server is killed', () => {
             amountFen,
             purchasedAt: new Date(Date.now() - 3600_000).toISOString(),
           },
-          { 'Idempotency-Key': `chaos-rp-${i}` },
+          `chaos-rp-${i}`,
         )
         expect({ i, status: res.status }).toEqual({ i, status: 201 })
         const approve = Math.random() < 0.75
@@ -177,30 +134,13 @@ describe('chaos: receipt-photo decisions while the server is killed', () => {
           steps.push(() => call('POST', `/api/staff/receipt-photos/${p.id}/undo`, desks[0]!, {}).then((r) => r.status))
         return steps
       })
-      let next = 0
-      let done = false
-      const killer = (async () => {
-        for (let k = 1; k <= KILLS && !done; k++) {
-          const at = Math.floor((sends.length * (k - 0.5 + Math.random() * 0.5)) / (KILLS + 1))
-          while (!done && next < at) await new Promise((r) => setTimeout(r, 10))
-          if (done) break
-          await server.kill()
-          await server.start()
-        }
-      })()
       const statuses = new Map<number, number>()
-      await Promise.all(
-        Array.from({ length: DESKS }, async () => {
-          while (next < sends.length) {
-            for (const step of sends[next++]!) {
-              const status = await step()
-              statuses.set(status, (statuses.get(status) ?? 0) + 1)
-            }
-          }
-        }),
-      )
-      done = true
-      await killer
+      await workWhileKilling(server, KILLS, sends, DESKS, async (steps) => {
+        for (const step of steps) {
+          const status = await step()
+          statuses.set(status, (statuses.get(status) ?? 0) + 1)
+        }
+      })
       process.stdout.write(
         `\nreceipt-photo chaos: ${RECEIPTS} receipts, ${server.kills} kills, ` +
           `answers ${JSON.stringify(Object.fromEntries(statuses))}\n`,
@@ -254,8 +194,7 @@ describe('chaos: receipt-photo decisions while the server is killed', () => {
         expect({ id: p.id, status: view.status }).toEqual({ id: p.id, status: p.undo ? 'undone' : 'approved' })
       }
       expect(await purchaseModel(conn).countDocuments({ status: 'posting' })).toBe(0)
-      const report = await replayCheck(new LedgerService(conn, new MemberRepo(conn)))
-      expect(report.differences).toEqual([])
+      expect(await replayDifferences(conn)).toEqual([])
     },
   )
 })

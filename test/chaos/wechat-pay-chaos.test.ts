@@ -1,18 +1,18 @@
-import { randomBytes } from 'node:crypto'
-import mongoose, { type Connection } from 'mongoose'
-import { loadConfig } from '@mall/config'
+import type { Connection } from 'mongoose'
 import { DEFAULT_EARNING_RULES, refundPoints } from '@mall/shared'
-import { connectDatabase } from '../../server/src/db/connect'
-import { replayCheck } from '../../server/src/jobs/replay-check'
-import { LedgerService } from '../../server/src/modules/ledger/ledger.service'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { memberModels } from '../../server/src/modules/members/member.model'
-import { MemberRepo } from '../../server/src/modules/members/member.repo'
 import { purchaseModel } from '../../server/src/modules/points/purchase.model'
-import { storeModel } from '../../server/src/modules/stores/store.model'
 import { wechatPayModels } from '../../server/src/modules/wechat-pay/wechat-pay.model'
+import {
+  createOpenStore,
+  replayDifferences,
+  startChaosWorld,
+  workWhileKilling,
+  type ChaosWorld,
+} from '../support/chaos-world'
+import type { ServerProcess } from '../support/server-process'
 import { startWechatPayStub, type Notification, type WechatPayStub } from '../support/wechat-pay-stub'
-import { freePort, ServerProcess } from './server-process'
 
 /**
  * Chaos for WeChat Pay 智慧商圈: payments and (partial) refunds, each notified 1–4 times, refunds as often
@@ -29,37 +29,16 @@ const MEMBERS = 20
 const MCHID = '1900000101'
 jest.setTimeout(FULL ? 3_600_000 : 600_000)
 
-const SECRET = 'chaos-secret-chaos-secret-chaos-secret-00'
+let world: ChaosWorld
 let conn: Connection
 let server: ServerProcess
 let pay: WechatPayStub
 
 beforeAll(async () => {
-  const dbName = `chaos_wx_${randomBytes(4).toString('hex')}`
-  const config = loadConfig({ DB_NAME: dbName })
-  conn = await connectDatabase(config.db.uri!, dbName)
   pay = await startWechatPayStub()
-  const env = {
-    ...pay.env(),
-    MONGODB_URI: config.db.uri!,
-    DB_NAME: dbName,
-    JWT_SECRET: SECRET,
-    MEMBER_CODE_SECRET: SECRET,
-    DEV_LOGIN: 'true',
-    LOG_LEVEL: 'error',
-    RATE_LOGIN_PER_MINUTE: '1000000',
-    WECHAT_API_BASE: 'http://127.0.0.1:9',
-  }
-  server = new ServerProcess(env, await freePort())
-  await server.start()
-  await storeModel(conn).create({
-    _id: 'WX',
-    name: '微信门店',
-    floor: 'L1',
-    category: '零售',
-    opensAt: '00:00',
-    closesAt: '23:59',
-  })
+  world = await startChaosWorld('chaos_wx', pay.env())
+  ;({ conn, server } = world)
+  await createOpenStore(conn, 'WX', '微信门店')
   await wechatPayModels(conn).Merchant.create({ _id: MCHID, storeId: 'WX', updatedAt: new Date(), updatedBy: 'chaos' })
   // No member day: the expected points of a payment are then its whole yuan at tier 1 (tiers may rise; see below).
   await conn.collection('program_rules').updateOne(
@@ -71,11 +50,8 @@ beforeAll(async () => {
   )
 })
 afterAll(async () => {
-  await server?.stop()
+  await world?.stop()
   await pay?.close()
-  await conn?.dropDatabase().catch(() => undefined)
-  await conn?.close()
-  await mongoose.disconnect()
 })
 
 const rfc3339 = (at: Date) => `${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`
@@ -154,29 +130,11 @@ describe('chaos: 商圈 notifications while the server is killed', () => {
       ;[sends[i], sends[j]] = [sends[j]!, sends[i]!]
     }
 
-    let next = 0
-    let done = false
-    const killer = (async () => {
-      for (let k = 1; k <= KILLS && !done; k++) {
-        const at = Math.floor((sends.length * (k - 0.5 + Math.random() * 0.5)) / (KILLS + 1))
-        while (!done && next < at) await new Promise((r) => setTimeout(r, 10))
-        if (done) break
-        await server.kill()
-        await server.start()
-      }
-    })()
     const statuses = new Map<number, number>()
-    await Promise.all(
-      Array.from({ length: SENDERS }, async () => {
-        while (next < sends.length) {
-          const s = sends[next++]!
-          const status = await deliver(s.path, s.build)
-          statuses.set(status, (statuses.get(status) ?? 0) + 1)
-        }
-      }),
-    )
-    done = true
-    await killer
+    await workWhileKilling(server, KILLS, sends, SENDERS, async (send) => {
+      const status = await deliver(send.path, send.build)
+      statuses.set(status, (statuses.get(status) ?? 0) + 1)
+    })
     process.stdout.write(
       `\nwechat-pay chaos: ${PAYMENTS} payments, ${refunds.length} refunds, ${sends.length} notifications, ` +
         `${server.kills} kills, answers ${JSON.stringify(Object.fromEntries(statuses))}\n`,
@@ -202,7 +160,6 @@ describe('chaos: 商圈 notifications while the server is killed', () => {
     expect(await m.Sync.countDocuments({})).toBe(PAYMENTS)
     expect(await m.Refund.countDocuments({ settled: false })).toBe(0)
     expect(await purchaseModel(conn).countDocuments({ status: 'posting' })).toBe(0)
-    const report = await replayCheck(new LedgerService(conn, new MemberRepo(conn)))
-    expect(report.differences).toEqual([])
+    expect(await replayDifferences(conn)).toEqual([])
   })
 })

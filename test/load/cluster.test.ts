@@ -1,17 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { trusted, type Connection } from 'mongoose'
-import { loadConfig } from '@mall/config'
-import { connectDatabase } from '../../server/src/db/connect'
-import { replayCheck } from '../../server/src/jobs/replay-check'
 import { jobLeaseModel } from '../../server/src/jobs/job-lease'
-import { LedgerService } from '../../server/src/modules/ledger/ledger.service'
-import { MemberRepo } from '../../server/src/modules/members/member.repo'
 import { couponModels } from '../../server/src/modules/coupons/coupon.model'
 import { checkinModels } from '../../server/src/modules/checkin/checkin.model'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { staffModel } from '../../server/src/modules/staff/staff.model'
 import { StaffService } from '../../server/src/modules/staff/staff.service'
-import { freePort, ServerProcess } from '../chaos/server-process'
+import { chaosServerEnv, freshDatabase, replayDifferences } from '../support/chaos-world'
+import { freePort, ServerProcess } from '../support/server-process'
 import { startRoundRobinProxy } from './round-robin-proxy'
 import { blockSize } from '../../server/src/http/rate-limit-store'
 
@@ -40,23 +36,14 @@ let proxy: { url: string; close(): Promise<void> }
 const up = new Set<number>()
 
 beforeAll(async () => {
-  const dbName = `cluster_${randomBytes(4).toString('hex')}`
-  const config = loadConfig({ DB_NAME: dbName })
-  conn = await connectDatabase(config.db.uri!, dbName)
-  const env = {
-    MONGODB_URI: config.db.uri!,
-    DB_NAME: dbName,
+  const db = await freshDatabase('cluster')
+  conn = db.conn
+  const env = chaosServerEnv(db, {
     JWT_SECRET: SECRET,
     MEMBER_CODE_SECRET: SECRET,
-    DEV_LOGIN: 'true',
-    LOG_LEVEL: 'error',
     TRUST_PROXY: '1',
     RATE_LOGIN_PER_MINUTE: String(LOGIN_BUDGET),
-    RATE_CLAIM_PER_MINUTE: '1000000',
-    RATE_SCAN_PER_MINUTE: '1000000',
-    WECHAT_API_BASE: 'http://127.0.0.1:9',
-    OPERATOR_TOTP: 'false', // operators' second factor has its own tests
-  }
+  })
   servers = []
   for (let i = 0; i < INSTANCES; i++) servers.push(new ServerProcess(env, await freePort()))
   await Promise.all(servers.map((s) => s.start()))
@@ -215,8 +202,7 @@ it(`${INSTANCES} instances, ${OPS}+ operations, ${KILLS} kills: replay exact, li
     await new Promise((r) => setTimeout(r, 1_000))
   expect(await Coupon.countDocuments({ state: 'pending_payment' })).toBe(0)
 
-  const report = await replayCheck(new LedgerService(conn, new MemberRepo(conn)))
-  expect(report.differences).toEqual([])
+  expect(await replayDifferences(conn)).toEqual([])
   for (const c of claimed) expect(await Coupon.exists({ _id: c.couponId, memberId: c.memberId })).toBeTruthy()
   for (const memberId of checkedIn) expect(await checkinModels(conn).Checkin.exists({ memberId })).toBeTruthy()
   for (const id of registered) expect(await conn.collection('members').countDocuments({ _id: id as never })).toBe(1)
