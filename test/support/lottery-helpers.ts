@@ -1,7 +1,19 @@
-import type { LotteryInput, MemberLoginResponse } from '@mall/shared'
+import type { LotteryInput, LotteryPrizeInput, MemberLoginResponse } from '@mall/shared'
 import { bearer, type TestApi } from './api-harness'
 
 const day = 86400_000
+
+/** The consolation prize every test lottery has (its probability set per lottery). */
+export const THANKS: LotteryPrizeInput = {
+  id: 'thanks',
+  name: '谢谢参与',
+  kind: 'none',
+  points: 0,
+  couponTemplateId: null,
+  giftId: null,
+  stock: null,
+  probabilityPpm: 0,
+}
 
 /** A lottery with four prizes (one with a stock), open from yesterday for 30 days. */
 export function demoLottery(now = Date.now()): LotteryInput {
@@ -43,16 +55,7 @@ export function demoLottery(now = Date.now()): LotteryInput {
         stock: null,
         probabilityPpm: 100_000,
       },
-      {
-        id: 'thanks',
-        name: '谢谢参与',
-        kind: 'none',
-        points: 0,
-        couponTemplateId: null,
-        giftId: null,
-        stock: null,
-        probabilityPpm: 400_000,
-      },
+      { ...THANKS, probabilityPpm: 400_000 },
     ],
     consolationPrizeId: 'thanks',
   }

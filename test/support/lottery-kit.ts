@@ -1,19 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { LotteryInput, LotteryPrizeInput, MemberLoginResponse } from '@mall/shared'
 import { bearer, startTestApi, type TestApi } from './api-harness'
+import { THANKS } from './lottery-helpers'
 import { balanceOf } from './points-helpers'
 
 export const day = 86400_000
-export const THANKS: LotteryPrizeInput = {
-  id: 'thanks',
-  name: '谢谢参与',
-  kind: 'none',
-  points: 0,
-  couponTemplateId: null,
-  giftId: null,
-  stock: null,
-  probabilityPpm: 0,
-}
+
 /** A prize won at probability `ppm`, the rest 谢谢参与. */
 export function prizes(main: Partial<LotteryPrizeInput>, ppm = 1_000_000): LotteryPrizeInput[] {
   const prize: LotteryPrizeInput = {
