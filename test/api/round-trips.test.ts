@@ -53,17 +53,21 @@ it('check-in, purchase award and coupon claim stay within their round-trip budge
     'checkins.findOne',
     'checkins.insertOne',
     'ledger_entries.insertOne',
+    'kpi_ledger_facts.insertOne',
     'checkins.updateOne',
   ])
 
   const scanToken = await scan(api, member, clerk)
   const purchase = await roundTrips(() => award(api, clerk, { scanToken, receiptNo: 'RT-1', amountFen: 123_00 }))
+  // Every ledger entry has its fact row for the dashboard beside it (modules/ledger/ledger-facts.ts: the
+  // dashboard reads the open day from those instead of scanning the ledger); concurrent awards share its insert.
   // The member's first visit to the till today is counted; the till's caps are taken from the lease its
   // warm-up award took (till-quota.ts), without a round trip.
   expect(purchase).toEqual([
     'daily_totals.insertOne',
     'purchases.insertOne',
     'ledger_entries.insertOne',
+    'kpi_ledger_facts.insertOne',
     'purchases.updateOne',
     'staff_audit.insertOne',
   ])
@@ -140,6 +144,7 @@ it(
         'daily_totals.insertOne',
         'purchases.insertOne',
         'ledger_entries.insertOne',
+        'kpi_ledger_facts.insertOne',
         'purchases.updateOne',
         'staff_audit.insertOne',
       ])
