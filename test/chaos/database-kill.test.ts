@@ -84,20 +84,38 @@ interface Seen {
   statuses: Record<string, number>
   worst503Ms: number
   worst503: string
-  /** the slowest 503 among requests sent while the database was down (from its kill to readiness) */
-  worst503WhileDownMs: number
+  /** every 503: when its request was sent and when it was answered */
+  answered503s: { sentAt: number; at: number }[]
   slowest: number
   bad: string[]
+  /** final answers a write must never get, retried through the outage (a registration told 404) */
+  unexpected: string[]
 }
-const seen: Seen = { statuses: {}, worst503Ms: 0, worst503: '', worst503WhileDownMs: 0, slowest: 0, bad: [] }
+const seen: Seen = {
+  statuses: {},
+  worst503Ms: 0,
+  worst503: '',
+  answered503s: [],
+  slowest: 0,
+  bad: [],
+  unexpected: [],
+}
+
+/** The answer a call ends with must be one of `allowed` (status, or status and error code). */
+function expectAnswer(call: string, res: { status: number; body: any }, allowed: string[]): void {
+  const label = `${res.status}${res.body?.error?.code ? ` ${res.body.error.code}` : ''}`
+  if (!allowed.includes(label) && !allowed.includes(String(res.status))) seen.unexpected.push(`${call}: ${label}`)
+}
 let databaseDown = false
+let killerGaveUp = false
+/** When each kill was. */
+const kills: number[] = []
 
 /** One request, retried (same Idempotency-Key) through 503s and cut connections until it is answered. */
 async function call(method: string, url: string, token: string | null, body?: unknown, key?: string) {
   const answers: string[] = [] // this call's answers, told when it never gets one that counts
-  for (let attempt = 0; attempt < 600; attempt++) {
+  for (let attempt = 0; attempt < 600 && !killerGaveUp; attempt++) {
     const started = Date.now()
-    const sentWhileDown = databaseDown
     try {
       const res = await fetch(server.url + url, {
         method,
@@ -118,7 +136,7 @@ async function call(method: string, url: string, token: string | null, body?: un
       if (res.status >= 500) {
         if (res.status !== 503 || json?.error?.code !== 'SERVICE.UNAVAILABLE' || !res.headers.get('retry-after'))
           seen.bad.push(`${method} ${url}: ${label}`)
-        if (sentWhileDown) seen.worst503WhileDownMs = Math.max(seen.worst503WhileDownMs, ms)
+        seen.answered503s.push({ sentAt: started, at: Date.now() })
         if (ms > seen.worst503Ms) seen.worst503 = `${method} ${url} ${label}`
         seen.worst503Ms = Math.max(seen.worst503Ms, ms)
       } else if (!(res.status === 409 && json?.error?.code === 'IDEMPOTENCY.IN_FLIGHT')) {
@@ -171,9 +189,10 @@ it(
     const killer = (async () => {
       for (let k = 0; k < KILLS; k++) {
         await new Promise((r) => setTimeout(r, 1_500 + Math.random() * 1_500))
+        const killedAt = Date.now()
+        kills.push(killedAt)
         process.kill(databasePid(), 'SIGKILL')
         databaseDown = true
-        const killedAt = Date.now()
         await new Promise((r) => setTimeout(r, 50))
         for (;;) {
           const ready = await fetch(`${server.url}/api/health/ready`).catch(() => null)
@@ -184,7 +203,13 @@ it(
         databaseDown = false
         recoveries.push(Date.now() - killedAt)
       }
-    })().finally(() => (done = true)) // a database that never came back stops the clients; `await killer` says so
+    })()
+      // A database that never came back stops the clients (their retries too); `await killer` says why.
+      .catch((err: unknown) => {
+        killerGaveUp = true
+        throw err
+      })
+      .finally(() => (done = true))
     let op = 0
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
@@ -195,40 +220,60 @@ it(
           switch (n % 4) {
             case 0: {
               const res = await call('POST', `/api/coupons/${template}/claim`, m.token, {}, key)
+              expectAnswer('claim', res, [
+                '200',
+                '409 COUPON.LIMIT_REACHED',
+                '409 COUPON.SOLD_OUT',
+                '409 POINTS.INSUFFICIENT',
+              ])
               if (res.status === 200) claimed.push({ memberId: m.id, couponId: res.body.couponId })
               break
             }
             case 1: {
               const res = await call('POST', '/api/me/checkin', m.token, {})
+              expectAnswer('check-in', res, ['200'])
               if (res.status === 200) checkedIn.push(m.id)
               break
             }
             case 2: {
               const res = await call('POST', '/api/auth/dev-login', null, { devUser: `dbkill-new-${key}` })
+              expectAnswer('registration', res, ['200'])
               if (res.status === 200) registered.push(res.body.member.memberId)
               break
             }
             default:
-              await call('GET', '/api/me/card', m.token)
+              expectAnswer('card', await call('GET', '/api/me/card', m.token), ['200'])
           }
         }
       }),
-    )
+    ).catch(async (err: unknown) => {
+      await killer // its failure, if it gave up, is the cause
+      throw err
+    })
     await killer
+    // How long each 503 kept its caller waiting once the database was gone: from the latest kill
+    // before the answer, or from the request if it came later.
+    const worst503WhileDownMs = Math.max(
+      0,
+      ...seen.answered503s.map((r) => {
+        const killedAt = Math.max(0, ...kills.filter((k) => k <= r.at))
+        return r.at - Math.max(r.sentAt, killedAt)
+      }),
+    )
     process.stdout.write(
       `database kills: ${op} ops, recoveries ${JSON.stringify(recoveries)} ms, ` +
-        `slowest 503 sent while down ${seen.worst503WhileDownMs} ms, ` +
+        `longest wait for a 503 after the database went ${worst503WhileDownMs} ms, ` +
         `slowest 503 of all ${seen.worst503Ms} ms (${seen.worst503}), ` +
         `slowest answer ${seen.slowest} ms, answers ${JSON.stringify(seen.statuses)}\n`,
     )
     expect(seen.bad).toEqual([])
+    expect(seen.unexpected).toEqual([])
     expect(Object.keys(seen.statuses).filter((s) => s.startsWith('500'))).toEqual([])
     expect(seen.statuses['503 SERVICE.UNAVAILABLE'] ?? 0).toBeGreaterThan(0)
-    // Fail fast while it is down; a request already waiting (on a retry's in-flight key) when the
-    // database went is answered then, so the slowest of all includes time before the outage. Bounds with
-    // room for a shared CI machine; measured figures are printed above.
-    expect(seen.worst503WhileDownMs).toBeLessThanOrEqual(1_500)
-    expect(seen.worst503Ms).toBeLessThanOrEqual(5_000)
+    // Fail fast while it is down. A request already waiting when the database went (a retry waits up to
+    // 10 s for its key's first attempt) is answered then: counted from the kill, not from its sending.
+    // Bounds with room for a shared CI machine; measured figures are printed above. A hang is `bad`.
+    expect(worst503WhileDownMs).toBeLessThanOrEqual(1_500)
     expect(Math.max(...recoveries)).toBeLessThanOrEqual(10_000)
 
     // Claims the kills cut between paying and issuing: the server's sweeper settles them (30 s old).

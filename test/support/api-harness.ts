@@ -10,6 +10,7 @@ import type { MemberLoginResponse, StaffLoginResponse, StaffRole } from '@mall/s
 import { createApp } from '../../server/src/app'
 import { ensureIndexes, type AppContext } from '../../server/src/app-context'
 import { connectDatabase } from '../../server/src/db/connect'
+import type { DatabaseHealth } from '../../server/src/db/db-health'
 import { createWechatClient } from '../../server/src/modules/wechat/wechat-client'
 import { storeModel } from '../../server/src/modules/stores/store.model'
 import { TestClock } from './clock'
@@ -23,6 +24,8 @@ export interface TestApi {
   config: AppConfig
   clock: TestClock
   wechat: WechatStub
+  /** the app's view of the database's health (a test marks it down to play an outage) */
+  dbHealth: DatabaseHealth
   /** everything the server logged, one JSON line each */
   logs: string[]
   loginMember(devUser: string): Promise<MemberLoginResponse>
@@ -71,7 +74,7 @@ export async function startTestApi(
   )
   const conn = await connectDatabase(config.db.uri, dbName)
   const clock = new TestClock()
-  const { app, ctx } = createApp({
+  const { app, ctx, dbHealth } = createApp({
     config,
     conn,
     wechat: createWechatClient(config.wechat, conn),
@@ -93,6 +96,7 @@ export async function startTestApi(
     config,
     clock,
     wechat,
+    dbHealth,
     logs,
     async loginMember(devUser) {
       const res = await http.post('/api/auth/dev-login').send({ devUser })

@@ -15,7 +15,7 @@ const UNREACHABLE = new Set([
 ])
 
 export function isDatabaseUnreachable(err: unknown, depth = 0): boolean {
-  const e = err as { name?: string; message?: string; cause?: unknown } | null
+  const e = err as { name?: string; message?: string; cause?: unknown; stack?: string; code?: unknown } | null
   if (!e || typeof e !== 'object' || depth > 3) return false
   // By the driver's error classes only: a refused connection to WeChat must not read as the database.
   const name = e.name ?? ''
@@ -23,7 +23,23 @@ export function isDatabaseUnreachable(err: unknown, depth = 0): boolean {
     return true
   if (name === 'PoolClearedOnNetworkError') return true
   if (name === 'MongooseError' && /buffering timed out|initial connection/.test(e.message ?? '')) return true
-  return /^Mongo/.test(name) && isDatabaseUnreachable(e.cause, depth + 1)
+  if (fromDriverSocket(e)) return true
+  // A bulk write's failure as a whole (no connection) travels inside it as its `errorResponse`.
+  const inner = [e.cause, (e as { errorResponse?: unknown }).errorResponse]
+  return /^Mongo/.test(name) && inner.some((x) => isDatabaseUnreachable(x, depth + 1))
+}
+
+/**
+ * A socket error the driver lets through unwrapped: a command written to a connection the database
+ * closed (`EPIPE`, "This socket has been ended by the other party") — seen when the embedded database
+ * is SIGKILLed under writes. Told from other parties' socket errors by the driver's frames in its stack.
+ */
+function fromDriverSocket(e: { name?: string; stack?: string; code?: unknown }): boolean {
+  return (
+    e.name === 'Error' &&
+    (e.code === 'EPIPE' || e.code === 'ECONNRESET') &&
+    /[\\/]node_modules[\\/]mongodb[\\/]/.test(e.stack ?? '')
+  )
 }
 
 const PING_TIMEOUT_MS = 1_000

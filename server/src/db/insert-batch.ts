@@ -1,4 +1,6 @@
+import { types } from 'node:util'
 import mongoose from 'mongoose'
+import { isDatabaseUnreachable } from './db-health'
 
 // The driver mongoose ships with (not a dependency of its own, so the two never disagree).
 const { MongoBulkWriteError, MongoServerError } = mongoose.mongo
@@ -65,13 +67,31 @@ class CollectionInserts {
       )
       for (const p of batch) p.resolve()
     } catch (err) {
-      if (!(err instanceof MongoBulkWriteError)) {
-        // Refused as a whole (a document the driver cannot encode, a lost connection): one bad
-        // document must not fail the others, so each goes again alone and gets its own answer.
+      // The driver reports a failure of the whole command (no connection, a dropped one, a refusal
+      // of the command) as a bulk error too, with no write errors and the failure inside: read as
+      // per-document answers, that said every document was stored.
+      const inner = err instanceof MongoBulkWriteError ? err.errorResponse : undefined
+      const failure = types.isNativeError(inner) ? inner : err
+      if (isDatabaseUnreachable(failure)) {
+        // No answer: the documents may be stored or not. Sent again, a stored one would come back as a
+        // duplicate of itself and its caller would take its own key for someone else's (a registration
+        // then deleted its own member row, leaving the identity pointing nowhere). Each caller gets the
+        // failure, as a lone insert would; the request's retry reads what is there.
+        for (const p of batch) p.reject(failure)
+        return
+      }
+      if (!(failure instanceof MongoBulkWriteError)) {
+        // Refused as a whole (a document the driver cannot encode or the database will not take): one
+        // bad document must not fail the others, so each goes again alone and gets its own answer.
         await Promise.all(batch.map((p) => this.sendAlone(p)))
         return
       }
-      const failed = new Map([err.writeErrors].flat().map((w) => [w.index, w] as const))
+      if (failure.insertedCount + [failure.writeErrors].flat().length !== batch.length) {
+        // An answer that does not tell each document's fate: no caller is told its row is stored.
+        for (const p of batch) p.reject(failure)
+        return
+      }
+      const failed = new Map([failure.writeErrors].flat().map((w) => [w.index, w] as const))
       for (const [i, p] of batch.entries()) {
         const w = failed.get(i)
         if (w)

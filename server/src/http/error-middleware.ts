@@ -19,15 +19,19 @@ export const errorMiddleware: Middleware = async (ctx, next) => {
     else ctx.state.log?.info({ code: domain.code, msg: domain.message }, 'request rejected')
     ctx.status = HTTP_STATUS_BY_CODE[domain.code]
     if (domain.retryAfter) ctx.set('Retry-After', String(domain.retryAfter))
-    const body: ErrorBody = {
-      error: {
-        code: domain.code,
-        message: domain.code === 'INTERNAL' ? ERROR_MESSAGES_ZH.INTERNAL : domain.message,
-        requestId: String(ctx.state.requestId ?? ''),
-        ...(domain.details !== undefined ? { details: domain.details } : {}),
-      },
-    }
-    ctx.body = body
+    ctx.body = errorBody(domain, ctx.state.requestId)
+  }
+}
+
+/** The body every failure leaves with (also written by the database gate when it answers early). */
+export function errorBody(domain: DomainError, requestId: unknown): ErrorBody {
+  return {
+    error: {
+      code: domain.code,
+      message: domain.code === 'INTERNAL' ? ERROR_MESSAGES_ZH.INTERNAL : domain.message,
+      requestId: String(requestId ?? ''),
+      ...(domain.details !== undefined ? { details: domain.details } : {}),
+    },
   }
 }
 
