@@ -25,8 +25,9 @@ export interface MallSize {
 export const BIG_MALL: MallSize = { members: 20_000, stores: 100, months: 12 }
 /**
  * What `--demo` seeds by default: the big mall's stores and year with fewer members, because on the embedded
- * database the console's dashboard reads whole collections (about 7 s at 3,000 members, 47 s at 20,000) and the
- * seed takes a minute or more at 20,000 (docs/demo-data.md). `--demo-size=20000` gives the full size.
+ * database the console's dashboard still scans purchases and members (about 4–5 s at 3,000 members, 11–33 s at
+ * 20,000 on the shared box) and the seed takes about a minute at 20,000 (docs/demo-data.md).
+ * `--demo-size=20000` gives the full size.
  */
 export const DEMO_MALL: MallSize = { ...BIG_MALL, members: 3_000 }
 
