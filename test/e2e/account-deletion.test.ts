@@ -48,6 +48,11 @@ describe('H5 account deletion in Chromium', () => {
     await screenshot(page, 'account-deletion-375')
 
     await page.click('.deletion-understand')
+    // once understood the button is enabled and looks it: no disabled attribute (Taro H5 would render
+    // disabled="false", which the greyed [disabled] styles still match), full opacity
+    expect(await page.getAttribute('.deletion-request', 'disabled')).toBeNull()
+    expect(await page.$eval('.deletion-request', (b) => getComputedStyle(b).opacity)).toBe('1')
+    await screenshot(page, 'account-deletion-understood-375')
     await page.click('.deletion-request')
     await page.waitForSelector('.taro-modal__foot')
     expect(await page.textContent('.taro-modal__content')).toContain('期满后账号注销，无法恢复')
@@ -61,6 +66,7 @@ describe('H5 account deletion in Chromium', () => {
     await page.waitForSelector('.deletion-pending__notice', { timeout: 20_000 })
     expect(await page.textContent('.deletion-pending__notice')).toMatch(/^账号将于 \d{1,2}月\d{1,2}日 注销$/)
     expect((await status()).body.state).toBe('pending')
+    expect(await page.getAttribute('.deletion-cancel', 'disabled')).toBeNull() // 撤销注销 not greyed out
 
     // Logging in again shows the banner on 我的, with 撤销注销.
     await page.evaluate(() => localStorage.clear())

@@ -76,7 +76,7 @@ export default function AccountDeletionPage() {
           <Button
             className='btn-primary deletion-cancel'
             loading={busy}
-            disabled={busy}
+            disabled={busy || undefined}
             onClick={() => void act(cancelDeletion, '已撤销注销')}
           >
             撤销注销
@@ -118,7 +118,9 @@ export default function AccountDeletionPage() {
       {error ? <Text className='error-text deletion-error-text'>{error}</Text> : null}
       <Button
         className='btn-danger deletion-request'
-        disabled={!understood || busy}
+        // Only a disabled button carries the attribute: Taro H5 renders disabled={false} as disabled="false",
+        // which [disabled] styles (ours and Taro's greyed text) still match.
+        disabled={!understood || busy || undefined}
         loading={busy}
         onClick={() => (understood ? void ask(s) : undefined)}
       >
