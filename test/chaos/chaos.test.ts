@@ -13,6 +13,7 @@ import { StaffService } from '../../server/src/modules/staff/staff.service'
 import type { ServerProcess } from '../support/server-process'
 import {
   CHAOS_SECRET as SECRET,
+  chaosParkingTemplate,
   createOpenStore,
   replayDifferences,
   retryingClient,
@@ -98,17 +99,7 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
       await call('POST', '/api/staff/auth/login', null, { username: 'chaos-op', password: 'chaos-pass' })
     ).body.accessToken
     const template = (
-      await call('POST', '/api/ops/coupon-templates', operator, {
-        name: '混沌测试券',
-        type: 'parking',
-        parkingHours: 1,
-        stock: STOCK,
-        perMemberLimit: LIMIT,
-        pricePoints: 20,
-        claimStart: new Date(Date.now() - 86400_000).toISOString(),
-        claimEnd: new Date(Date.now() + 86400_000).toISOString(),
-        validity: { kind: 'relative', days: 3 },
-      })
+      await call('POST', '/api/ops/coupon-templates', operator, chaosParkingTemplate('混沌测试券', STOCK, LIMIT))
     ).body._id as string
     const members: { id: string; token: string; inviteCode?: string }[] = []
     for (let i = 0; i < MEMBERS; i++) {

@@ -6,7 +6,7 @@ import { checkinModels } from '../../server/src/modules/checkin/checkin.model'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { staffModel } from '../../server/src/modules/staff/staff.model'
 import { StaffService } from '../../server/src/modules/staff/staff.service'
-import { chaosServerEnv, freshDatabase, replayDifferences } from '../support/chaos-world'
+import { chaosParkingTemplate, chaosServerEnv, freshDatabase, replayDifferences } from '../support/chaos-world'
 import { freePort, ServerProcess } from '../support/server-process'
 import { startRoundRobinProxy } from './round-robin-proxy'
 import { blockSize } from '../../server/src/http/rate-limit-store'
@@ -104,17 +104,7 @@ it(`${INSTANCES} instances, ${OPS}+ operations, ${KILLS} kills: replay exact, li
       'POST',
       '/api/ops/coupon-templates',
       operator,
-      {
-        name: '集群测试券',
-        type: 'parking',
-        parkingHours: 1,
-        stock: STOCK,
-        perMemberLimit: LIMIT,
-        pricePoints: 20,
-        claimStart: new Date(Date.now() - 86400_000).toISOString(),
-        claimEnd: new Date(Date.now() + 86400_000).toISOString(),
-        validity: { kind: 'relative', days: 3 },
-      },
+      chaosParkingTemplate('集群测试券', STOCK, LIMIT),
       '10.9.0.1',
     )
   ).body._id as string

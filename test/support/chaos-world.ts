@@ -157,3 +157,18 @@ export async function replayDifferences(conn: Connection) {
 export function createOpenStore(conn: Connection, id: string, name: string) {
   return storeModel(conn).create({ _id: id, name, floor: 'L1', category: '零售', opensAt: '00:00', closesAt: '23:59' })
 }
+
+/** The chaos runs' coupon: 1 hour of parking for 20 points, claimable from yesterday to tomorrow. */
+export function chaosParkingTemplate(name: string, stock: number, perMemberLimit: number) {
+  return {
+    name,
+    type: 'parking',
+    parkingHours: 1,
+    stock,
+    perMemberLimit,
+    pricePoints: 20,
+    claimStart: new Date(Date.now() - 86400_000).toISOString(),
+    claimEnd: new Date(Date.now() + 86400_000).toISOString(),
+    validity: { kind: 'relative', days: 3 },
+  }
+}
