@@ -40,6 +40,8 @@ describe('operator console: masked member data and the audited reveal (Chromium,
 
     // 查看 needs a reason: an empty one is refused on the page, nothing is sent
     await page.click('[data-testid=reveal-phone-open]')
+    // the reason gets a line of its own in the profile's column (beside its buttons it was about 90 px wide)
+    expect((await page.locator('[data-testid=reveal-phone-reason]').boundingBox())?.width).toBeGreaterThan(180)
     await page.click('[data-testid=reveal-phone-confirm]')
     await page.waitForSelector('[data-testid=reveal-phone] .form-error')
     expect(await page.textContent('[data-testid=reveal-phone] .form-error')).toBe('请填写查看原因（至少 4 个字）')

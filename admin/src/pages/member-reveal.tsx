@@ -65,12 +65,12 @@ export function RevealOnReason({
         </button>
       )}
       {asking && (
-        <form className='inline-row' onSubmit={submit}>
+        <form className='inline-row reveal-reason-form' onSubmit={submit}>
           <input
             data-testid={`${testId}-reason`}
             value={reason}
             maxLength={200}
-            placeholder={`查看完整${what}的原因，如 会员来电核实身份`}
+            placeholder='查看原因，如 会员来电核实身份'
             aria-label={`查看完整${what}的原因`}
             onChange={(e) => setReason(e.target.value)}
           />
