@@ -55,6 +55,18 @@ export class ServerProcess {
     await this.signal('SIGTERM')
   }
 
+  /** SIGTERM, as a process manager stops it: resolves with its exit code and how long it took to exit. */
+  async terminate(): Promise<{ code: number | null; ms: number }> {
+    const child = this.child
+    if (!child || child.exitCode !== null) throw new Error('server not running')
+    const started = Date.now()
+    const code = await new Promise<number | null>((resolve) => {
+      child.once('exit', (exitCode) => resolve(exitCode))
+      child.kill('SIGTERM')
+    })
+    return { code, ms: Date.now() - started }
+  }
+
   /** Sends the signal and waits for the exit; false if the server was not running. */
   private async signal(sig: NodeJS.Signals): Promise<boolean> {
     const child = this.child

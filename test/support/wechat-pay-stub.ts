@@ -57,6 +57,8 @@ export interface WechatPayStub {
   syncCalls: { status: number; body: Record<string, unknown> }[]
   /** the next `count` syncs answer `status` with this code */
   failNextSyncs(count: number, status?: number, code?: string): void
+  /** syncs wait unanswered from now until release() (a job caught calling WeChat); held: how many wait */
+  holdSyncs(): { held(): number; release(): void }
   setAuthorization(openid: string, state: 'AUTHORIZED' | 'DEAUTHORIZED' | 'UNAUTHORIZED'): void
   /** 待积分状态查询 answers PENDING for this member (payments whose points WeChat has not committed yet) */
   setPendingPoints(openid: string, pending: boolean): void
@@ -89,6 +91,8 @@ export async function startWechatPayStub(now: () => Date = () => new Date()): Pr
   const pendingPoints = new Set<string>()
   let failures: { count: number; status: number; code: string } = { count: 0, status: 500, code: 'SYSTEM_ERROR' }
   let responseSigning: 'platform' | 'stranger' | 'none' = 'platform'
+  let syncsHeld: Promise<void> | null = null
+  let syncsWaiting = 0
 
   /** Checks the server's Authorization header as WeChat Pay does; null when it is good. */
   const authError = (req: IncomingMessage, body: string): string | null => {
@@ -131,6 +135,11 @@ export async function startWechatPayStub(now: () => Date = () => new Date()): Pr
     if (problem) return answer(401, { code: 'SIGN_ERROR', message: problem })
     const url = new URL(req.url ?? '/', 'http://stub')
     if (req.method === 'POST' && url.pathname === '/v3/businesscircle/points/notify') {
+      if (syncsHeld) {
+        syncsWaiting++
+        await syncsHeld
+        syncsWaiting--
+      }
       let parsed: Record<string, unknown> = {}
       try {
         parsed = JSON.parse(body) as Record<string, unknown>
@@ -256,6 +265,17 @@ export async function startWechatPayStub(now: () => Date = () => new Date()): Pr
     syncCalls,
     failNextSyncs(count, status = 500, code = 'SYSTEM_ERROR') {
       failures = { count, status, code }
+    },
+    holdSyncs() {
+      let release!: () => void
+      syncsHeld = new Promise<void>((resolve) => (release = resolve))
+      return {
+        held: () => syncsWaiting,
+        release: () => {
+          syncsHeld = null
+          release()
+        },
+      }
     },
     signResponses(mode) {
       responseSigning = mode
