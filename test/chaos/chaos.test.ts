@@ -11,6 +11,7 @@ import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { staffModel } from '../../server/src/modules/staff/staff.model'
 import { StaffService } from '../../server/src/modules/staff/staff.service'
 import type { ServerProcess } from '../support/server-process'
+import { OP_MIX, performOp, type ChaosTraffic, type Op } from './chaos-traffic'
 import {
   CHAOS_SECRET as SECRET,
   chaosParkingTemplate,
@@ -72,22 +73,6 @@ beforeAll(async () => {
 })
 afterAll(() => world?.stop())
 
-type Op = {
-  kind:
-    | 'earn'
-    | 'spend'
-    | 'claim'
-    | 'checkin'
-    | 'register'
-    | 'friend-purchase'
-    | 'held'
-    | 'decide'
-    | 'redeem-coupon'
-    | 'coupon-flip'
-  member: number
-  key: string
-}
-
 describe('chaos: SIGKILL and restart during mixed traffic', () => {
   it(`${OPS} operations, ${KILLS} kills: ledger replays exactly, intents settle, no oversell`, async () => {
     const staff = (
@@ -128,145 +113,30 @@ describe('chaos: SIGKILL and restart during mixed traffic', () => {
         { algorithm: 'HS256', issuer: 'mall-loyalty', audience: 'scan', expiresIn: 3600 },
       )
 
-    const kinds: Op['kind'][] = [
-      'earn',
-      'earn',
-      'earn',
-      'spend',
-      'claim',
-      'checkin',
-      'register',
-      'friend-purchase',
-      'held',
-      'decide',
-      'redeem-coupon',
-      'coupon-flip',
-    ]
     const ops: Op[] = Array.from({ length: OPS }, (_, i) => ({
-      kind: kinds[i % kinds.length]!,
+      kind: OP_MIX[i % OP_MIX.length]!,
       member: Math.floor(Math.random() * MEMBERS),
       key: `chaos-${i}-${randomBytes(3).toString('hex')}`,
     }))
-    const friends: { id: string; token: string }[] = []
+    const traffic: ChaosTraffic = {
+      call,
+      staff,
+      till,
+      operator,
+      template,
+      inviter,
+      scanToken,
+      friends: [],
+      earned: [],
+      spent: [],
+      held: [],
+    }
+    const { earned, spent, held } = traffic
     const outcomes: Record<string, number> = {}
-    const earned: string[] = []
-    const spent: string[] = []
-    /**
-     * receipts held for approval (the till's, above the threshold); decided by approvals, rejections and
-     * undos raced
-     */
-    const held: string[] = []
-    /** members' coupons, and how to get each one's code */
-    const couponsOf = async (m: { token: string }) =>
-      (await call('GET', '/api/me/coupons?status=unused', m.token, undefined)).body.items ?? []
-    const codeOf = async (m: { token: string }, couponId: string) =>
-      (await call('GET', `/api/me/coupons/${encodeURIComponent(couponId)}/code`, m.token, undefined)).body.code
 
     await workWhileKilling(server, KILLS, ops, CLIENTS, async (op, index) => {
       const m = members[op.member]!
-      let res: { status: number; body: any }
-      switch (op.kind) {
-        case 'earn':
-          res = await call(
-            'POST',
-            '/api/staff/purchases',
-            staff,
-            {
-              scanToken: scanToken(m.id, true),
-              receiptNo: op.key,
-              amountFen: 1_000 + Math.floor(Math.random() * 20_000),
-            },
-            op.key,
-          )
-          if (res.status === 200) earned.push(`purchase:CH:${op.key}`)
-          break
-        case 'spend':
-          res = await call(
-            'POST',
-            '/api/staff/points/redeem',
-            staff,
-            { scanToken: scanToken(m.id, true), points: 15, item: '混沌礼品' },
-            op.key,
-          )
-          if (res.status === 200) spent.push(`redeem:${m.id}:${op.key}`)
-          break
-        case 'claim':
-          res = await call('POST', `/api/coupons/${template}/claim`, m.token, {}, op.key)
-          break
-        case 'checkin':
-          res = await call('POST', '/api/me/checkin', m.token, {})
-          break
-        case 'register': {
-          res = await call('POST', '/api/auth/dev-login', null, {
-            devUser: `chaos-friend-${op.key.toLowerCase()}`,
-            inviter,
-          })
-          if (res.status === 200) friends.push({ id: res.body.member.memberId, token: res.body.accessToken })
-          break
-        }
-        case 'held':
-          res = await call(
-            'POST',
-            '/api/staff/purchases',
-            till,
-            { scanToken: scanToken(m.id, false, 'chaos-till'), receiptNo: op.key, amountFen: 12_000_00 },
-            op.key,
-          )
-          if (res.status === 200) held.push(op.key)
-          break
-        case 'decide': {
-          // approval, rejection and the clerk's undo of one held receipt, all at once
-          const receipt = held[Math.floor(Math.random() * held.length)]
-          if (!receipt) {
-            res = { status: 0, body: {} }
-            break
-          }
-          const answers = await Promise.all([
-            call('POST', `/api/staff/purchases/${receipt}/decision`, staff, { approve: true }),
-            call('POST', `/api/staff/purchases/${receipt}/decision`, operator, { approve: false, storeId: 'CH' }),
-            call('POST', `/api/staff/purchases/${receipt}/reverse`, till, { reason: 'undo' }),
-          ])
-          res = answers.find((a) => a.status === 200) ?? answers[0]!
-          break
-        }
-        case 'redeem-coupon': {
-          const coupon = (await couponsOf(m))[0]
-          res = coupon
-            ? await call('POST', '/api/staff/coupons/redeem', staff, { code: await codeOf(m, coupon.couponId) })
-            : { status: 0, body: {} }
-          break
-        }
-        case 'coupon-flip': {
-          // redeem, then an undo and a second redemption of the same coupon at once
-          const coupon = (await couponsOf(m))[0]
-          if (!coupon) {
-            res = { status: 0, body: {} }
-            break
-          }
-          const code = await codeOf(m, coupon.couponId)
-          await call('POST', '/api/staff/coupons/redeem', staff, { code })
-          const [undo] = await Promise.all([
-            call('POST', `/api/staff/coupons/${encodeURIComponent(coupon.couponId)}/undo`, staff, {}),
-            call('POST', '/api/staff/coupons/redeem', staff, { code }),
-          ])
-          res = undo
-          break
-        }
-        case 'friend-purchase': {
-          const f = friends[Math.floor(Math.random() * friends.length)]
-          res = f
-            ? await call(
-                'POST',
-                '/api/staff/purchases',
-                staff,
-                { scanToken: scanToken(f.id), receiptNo: op.key, amountFen: 5_000 },
-                op.key,
-              )
-            : { status: 0, body: {} }
-          if (res.status === 200) earned.push(`purchase:CH:${op.key}`)
-          break
-        }
-      }
+      const res = await performOp(traffic, op, m)
       const label = `${op.kind} ${res.status}${res.body?.error?.code ? ` ${res.body.error.code}` : ''}`
       if (process.env.CHAOS_DEBUG) process.stdout.write(`${index + 1} ${label}\n`)
       outcomes[label] = (outcomes[label] ?? 0) + 1
