@@ -1,4 +1,4 @@
-import type { MemberLoginResponse } from '@mall/shared'
+import { shanghaiDay, type MemberLoginResponse } from '@mall/shared'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { claim, createTemplate } from '../support/coupon-helpers'
 import { dataUrl, receiptImage, uploadReceipt } from '../support/receipt-photo-helpers'
@@ -37,6 +37,11 @@ const wechatLogin = async (openid: string, inviter?: string): Promise<MemberLogi
   return res.body
 }
 const status = (token: string) => api.http.get('/api/me/account-deletion').set(bearer(token))
+const pointsLapsedOn = async (at: Date): Promise<number> => {
+  const day = shanghaiDay(at)
+  const res = await api.http.get(`/api/ops/kpis?from=${day}&to=${day}`).set(bearer(await signIn()))
+  return (res.body.metrics as { key: string; value: number }[]).find((m) => m.key === 'points_expired')!.value
+}
 const requestDeletion = (token: string, body: unknown = { confirm: true }) =>
   api.http
     .post('/api/me/account-deletion')
@@ -182,6 +187,8 @@ describe('erasure after the cooling-off', () => {
     expect(last).toMatchObject({ type: 'forfeit', delta: -balance })
     expect(last.state.balance).toBe(0)
     expect((await api.ctx.jobs.replayCheck()).differences).toEqual([])
+    // The dashboard counts the forfeit with the points that lapsed that day, not as a member's activity.
+    expect(await pointsLapsedOn(api.clock.now())).toBe(balance)
 
     // The coupon is voided (its void row decided it) and no longer valid.
     const voided = await couponModels(api.conn).Coupon.findById(coupon.couponId).lean().exec()

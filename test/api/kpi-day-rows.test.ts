@@ -68,7 +68,7 @@ async function scanned(from: string, to: string): Promise<Record<string, unknown
   const active = (days: number) =>
     new Set(
       entries
-        .filter((e) => e.type !== 'expire' && toEnd - e.createdAt.getTime() <= days * 86400_000)
+        .filter((e) => e.type !== 'expire' && e.type !== 'forfeit' && toEnd - e.createdAt.getTime() <= days * 86400_000)
         .map((e) => e.memberId),
     ).size
   const sum = (types: Set<string>, sign: 1 | -1) =>
@@ -89,7 +89,7 @@ async function scanned(from: string, to: string): Promise<Record<string, unknown
   return {
     points_issued: sum(ISSUED, 1),
     points_redeemed: sum(SPENT, -1),
-    points_expired: entries.filter((e) => e.type === 'expire').reduce((s, e) => s - e.delta, 0),
+    points_expired: entries.filter((e) => e.type === 'expire' || e.type === 'forfeit').reduce((s, e) => s - e.delta, 0),
     active_7d: active(7),
     active_30d: active(30),
     liability: [...newest.values()].reduce((s, e) => s + Math.max(0, e.state.balance), 0),

@@ -40,6 +40,8 @@ const REFERRAL_STATES: [string, string][] = [
   ['reversed', '已退回'],
 ]
 const SPENT = new Set(['redeem', 'coupon'])
+/** Points that lapsed: expiry, and the forfeit of an erased account (neither is a member's activity). */
+const LAPSED = new Set(['expire', 'forfeit'])
 
 /**
  * The KPI dashboard, computed from the operational collections with plain finds and JavaScript
@@ -105,7 +107,7 @@ export class KpiService {
     const newMembers = members.filter((m) => m.joinedAt >= range.$gte && m.joinedAt < range.$lt)
     // entries of the range's last `daysBack` days (the days ending at its end; Shanghai has no DST)
     const activeWithin = (daysBack: number) =>
-      new Set(entries.filter((e) => e.type !== 'expire' && e.day >= addDays(q.to, 1 - daysBack)).map((e) => e.memberId))
+      new Set(entries.filter((e) => !LAPSED.has(e.type) && e.day >= addDays(q.to, 1 - daysBack)).map((e) => e.memberId))
         .size
     const perMember = new Map<string, number>()
     for (const p of purchases) perMember.set(p.memberId, (perMember.get(p.memberId) ?? 0) + 1)
@@ -114,7 +116,7 @@ export class KpiService {
       entries.filter((e) => types.has(e.type)).reduce((s, e) => s + Math.max(0, sign * e.delta), 0)
     const issued = sum(ISSUED, 1)
     const redeemed = sum(SPENT, -1)
-    const expired = entries.filter((e) => e.type === 'expire').reduce((s, e) => s - e.delta, 0)
+    const expired = entries.filter((e) => LAPSED.has(e.type)).reduce((s, e) => s - e.delta, 0)
     const checkinMembers = new Set(checkins.map((c) => c.memberId))
     const longest = new Map<string, number>()
     for (const c of checkins) longest.set(c.memberId, Math.max(longest.get(c.memberId) ?? 0, c.streak))
@@ -193,7 +195,13 @@ export class KpiService {
           unit: '分',
           definition: '区间内礼品兑换和积分兑券消耗的积分',
         },
-        { key: 'points_expired', label: '过期积分', value: expired, unit: '分', definition: '区间内到期作废的积分' },
+        {
+          key: 'points_expired',
+          label: '过期积分',
+          value: expired,
+          unit: '分',
+          definition: '区间内到期作废和注销账号作废的积分',
+        },
         {
           key: 'liability',
           label: '积分负债',
