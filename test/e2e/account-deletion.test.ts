@@ -75,6 +75,12 @@ describe('H5 account deletion in Chromium', () => {
     await page.waitForSelector('.deletion-banner', { timeout: 20_000 })
     expect(await page.textContent('.deletion-banner__notice')).toMatch(/^账号将于 \d{1,2}月\d{1,2}日 注销$/)
     await screenshot(page, 'account-deletion-banner-375')
+    // 撤销注销's text is centred in its pill (Taro's mini-button line-height would set it 3px high)
+    const undo = await page.$eval('.deletion-banner__undo', (b) => [
+      getComputedStyle(b).lineHeight,
+      getComputedStyle(b).height,
+    ])
+    expect(undo[0]).toBe(undo[1])
     await page.click('.deletion-banner__undo')
     await page.waitForSelector('.deletion-banner', { state: 'detached', timeout: 20_000 })
     expect((await status()).body.state).toBe('none')
