@@ -206,7 +206,14 @@ it(`${INSTANCES} instances, ${OPS}+ operations, ${KILLS} kills: replay exact, li
   )
   expect(payments.sort()).toEqual(coupons.map((c) => `coupon:${c._id}:${c.claimId}`).sort())
 
+  // At least one 10-second sweep period of the run is over (and its sweep done, 3 s after its end).
+  const SWEEP_MS = 10_000
+  const firstPeriod = Math.ceil(runStarted.getTime() / SWEEP_MS) * SWEEP_MS
+  const firstOver = firstPeriod + SWEEP_MS + 3_000
+  if (Date.now() < firstOver) await new Promise((r) => setTimeout(r, firstOver - Date.now()))
+
   // Each job period was run to the end by one instance at most, and the sweepers did run.
+  const checkedAt = Date.now()
   const leases = await jobLeaseModel(conn)
     .find({ at: trusted({ $gte: runStarted }) })
     .lean()
@@ -217,6 +224,16 @@ it(`${INSTANCES} instances, ${OPS}+ operations, ${KILLS} kills: replay exact, li
   }
   expect([...finished].filter(([, n]) => n > 1)).toEqual([])
   expect(leases.filter((l) => l.job === 'sweep-coupon-claims' && l.doneAt).length).toBeGreaterThan(0)
+  // ... and exactly once: every 10-second period of the run got its sweep, but a period whose holder was
+  // killed mid-run (nobody takes it over within its 30 s timeout, and by then the period is over).
+  const swept = new Set(leases.filter((l) => l.job === 'sweep-coupon-claims' && l.doneAt).map((l) => l.period))
+  const periods: string[] = []
+  for (let at = firstPeriod; at + SWEEP_MS + 3_000 <= checkedAt; at += SWEEP_MS)
+    periods.push(new Date(at).toISOString())
+  const unswept = periods.filter((p) => !swept.has(p))
+  process.stdout.write(`cluster: sweeps in ${periods.length - unswept.length} of ${periods.length} periods\n`)
+  expect(periods.length).toBeGreaterThan(0)
+  expect(unswept.length).toBeLessThanOrEqual(kills)
   const holders = new Set(leases.map((l) => l.holder))
   process.stdout.write(
     `cluster: ${leases.length} job leases over ${finished.size} periods, by ${holders.size} processes\n`,
