@@ -53,9 +53,19 @@ export async function devLogin(page: Page, url: string, devUser: string): Promis
   await page.goto(url)
   await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
   await page.fill('.dev-user-input input', devUser)
+  await expectNoEnabledButtonMarkedDisabled(page)
   await page.click('.dev-login-button')
   await agreeToPrivacyGuideIfAsked(page)
   await page.waitForSelector('.card-member-no', { timeout: 20_000 })
+}
+
+/**
+ * Taro H5 renders `disabled={false}` as `disabled="false"`, which [disabled] styles (ours and Taro's greyed
+ * buttons) still match: an enabled button would look disabled. Pages pass `disabled={x || undefined}`.
+ */
+export async function expectNoEnabledButtonMarkedDisabled(page: Page): Promise<void> {
+  const marked = await page.$$eval('[disabled="false"]', (els) => els.map((el) => el.className))
+  if (marked.length > 0) throw new Error(`enabled elements marked disabled="false": ${marked.join(', ')}`)
 }
 
 /**
@@ -64,5 +74,7 @@ export async function devLogin(page: Page, url: string, devUser: string): Promis
  */
 export async function agreeToPrivacyGuideIfAsked(page: Page): Promise<void> {
   const next = await page.waitForSelector('.privacy-agree, .card-member-no, .member-code-digits', { timeout: 20_000 })
-  if (await next.evaluate((el) => el.classList.contains('privacy-agree'))) await next.click()
+  if (!(await next.evaluate((el) => el.classList.contains('privacy-agree')))) return
+  await expectNoEnabledButtonMarkedDisabled(page)
+  await next.click()
 }

@@ -52,7 +52,7 @@ export default function BirthdayRow({ birthday, onSaved }: Props) {
           value='1990-01-01'
           start='1900-01-01'
           end={today()}
-          disabled={saving}
+          disabled={saving || undefined}
           onChange={(e) => void choose(String(e.detail.value))}
         >
           <Text className='phone-row__bind' data-testid='birthday-set'>

@@ -71,7 +71,7 @@ export default function PhoneRow(props: { phoneMasked: string | null; onBound: (
               <Button
                 className='btn-quiet phone-row__unbind'
                 size='mini'
-                disabled={binding}
+                disabled={binding || undefined}
                 onClick={() => void onUnbind()}
               >
                 解绑
@@ -84,7 +84,7 @@ export default function PhoneRow(props: { phoneMasked: string | null; onBound: (
             size='mini'
             openType='getPhoneNumber'
             loading={binding}
-            disabled={binding}
+            disabled={binding || undefined}
             onGetPhoneNumber={onGetPhoneNumber}
           >
             绑定手机号

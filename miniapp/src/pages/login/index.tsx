@@ -66,7 +66,7 @@ export default function LoginPage() {
           <Button
             className={`btn-primary wechat-login-button ${submitting ? 'is-busy' : ''}`}
             loading={submitting}
-            disabled={submitting}
+            disabled={submitting || undefined}
             onClick={() => void run(loginWithWechat)}
           >
             微信一键登录
@@ -103,7 +103,7 @@ export default function LoginPage() {
           <Button
             className={`btn-primary dev-login-button ${submitting ? 'is-busy' : ''}`}
             loading={submitting}
-            disabled={submitting}
+            disabled={submitting || undefined}
             onClick={submitDevLogin}
           >
             登录

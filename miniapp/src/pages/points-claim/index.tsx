@@ -154,7 +154,7 @@ function ClaimForm({ stores, onFiled }: { stores: DirectoryStore[]; onFiled: () 
       {problem ? <Text className='error-text points-claim-problem'>{problem}</Text> : null}
       <Button
         className={`btn-primary points-claim-submit ${busy ? 'is-busy' : ''}`}
-        disabled={busy}
+        disabled={busy || undefined}
         onClick={() => void onSubmit()}
       >
         {busy ? '查询中…' : '提交'}

@@ -70,7 +70,7 @@ export default function PrivacyPage() {
             className={`btn-primary privacy-agree ${saving ? 'is-busy' : ''}`}
             openType={isWeapp ? 'agreePrivacyAuthorization' : undefined}
             loading={saving}
-            disabled={saving}
+            disabled={saving || undefined}
             onClick={() => void agree()}
           >
             同意并继续
