@@ -73,6 +73,8 @@ describe('operator console: masked member data and the audited reveal (Chromium,
     const { page } = ctx.browser()
     const errors = await openConsoleAs(api, ctx.browser(), 'mask-e2e-op', '#/segments')
     const row = page.locator('[data-testid=segment-row]', { hasText: '隐私导出测试' })
+    await row.waitFor()
+    expect(await page.locator('main').innerText()).not.toMatch(/seg_[0-9a-f]/) // no internal ids on the page
     await row.locator('[data-testid=segment-export]').click()
     await page.waitForSelector('[data-testid=segment-export-panel]')
     const fileOf = async (click: () => Promise<void>) => {

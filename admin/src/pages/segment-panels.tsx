@@ -17,7 +17,6 @@ const SEGMENT_COLUMNS: Column<SegmentView>[] = [
       <>
         {s.name}
         {s.description && <small className='muted block'>{s.description}</small>}
-        <small className='muted block mono'>{s.id}</small>
       </>
     ),
   },
@@ -49,12 +48,7 @@ const historyColumns = (
   {
     key: 'segment',
     title: '分群',
-    render: (v) => (
-      <>
-        {(v.after ?? v.before)?.name}
-        <small className='muted block mono'>{v.segmentId}</small>
-      </>
-    ),
+    render: (v) => <>{(v.after ?? v.before)?.name}</>,
   },
   { key: 'version', title: '版本', numeric: true },
   { key: 'action', title: '操作', render: (v) => ACTIONS[v.action] ?? v.action },
