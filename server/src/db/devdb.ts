@@ -107,7 +107,8 @@ async function waitUntilAnswering(uri: string, timeoutMs = 15000): Promise<void>
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve()
+  // Ended by a signal (SIGKILLed, its restart pending) it has no exit code, and no exit event will come.
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
   return new Promise((resolve) => {
     const killer = setTimeout(() => child.kill('SIGKILL'), 5000)
     child.once('exit', () => {
