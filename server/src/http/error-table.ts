@@ -34,6 +34,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   'MEMBER.FROZEN': 403,
   'MEMBER.ALREADY_FROZEN': 409,
   'MEMBER.NOT_FROZEN': 409,
+  // an erased account (注销账号) is no one: the console neither adjusts, freezes nor reveals it
+  'MEMBER.ERASED': 409,
   'MEMBER_REQUEST.NOT_FOUND': 404,
   'MEMBER_REQUEST.ALREADY_DECIDED': 409,
   'MEMBER_REQUEST.SELF_APPROVAL': 403,

@@ -60,7 +60,7 @@ export class MemberAdminService {
     operatorId: string,
     now: Date,
   ): Promise<MemberRequestView> {
-    await this.deps.members.get(memberId) // 404 for an unknown member
+    await this.deps.members.getUnerased(memberId) // 404 for an unknown member, 409 for an erased one
     const needsApproval = Math.abs(input.points) >= this.deps.approvalThreshold
     const request: MemberRequestDoc = {
       _id: randomUUID(),
@@ -88,6 +88,8 @@ export class MemberAdminService {
     const request = await this.request(requestId)
     if (request.requestedBy === operatorId)
       throw new DomainError('MEMBER_REQUEST.SELF_APPROVAL', 'the maker cannot approve their own request')
+    // A request made before the account was erased is refused unposted; it can still be rejected.
+    await this.deps.members.getUnerased(request.memberId)
     return this.decide(request, 'approved', operatorId, null, now)
   }
 
@@ -140,7 +142,7 @@ export class MemberAdminService {
     operatorId: string,
     now: Date,
   ): Promise<MemberStatusView> {
-    await this.deps.members.get(memberId)
+    await this.deps.members.getUnerased(memberId)
     const { length } = await this.freezes.read(memberId)
     if ((length % 2 === 1) === frozen)
       throw new DomainError(frozen ? 'MEMBER.ALREADY_FROZEN' : 'MEMBER.NOT_FROZEN', 'member freeze state unchanged')

@@ -63,6 +63,13 @@ export class MemberService {
     return member
   }
 
+  /** A member the console may still act on: an erased account (注销账号) is refused, 409 MEMBER.ERASED. */
+  async getUnerased(memberId: string): Promise<MemberDoc> {
+    const member = await this.get(memberId)
+    if (member.erasedAt) throw new DomainError('MEMBER.ERASED', 'member account erased')
+    return member
+  }
+
   /**
    * Returns the member holding `identity`, creating one on first login. Order matters for crash
    * safety and races: the member row is written first (a crash leaves only an unreachable row),

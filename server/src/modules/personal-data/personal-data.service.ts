@@ -62,7 +62,7 @@ export class PersonalDataService {
     caller: AuditCaller,
     now: Date,
   ): Promise<RevealFieldResponse> {
-    const member = await this.members.get(memberId)
+    const member = await this.members.getUnerased(memberId) // nothing personal is left to reveal
     await recordBeforeAnswer(this.Audit, caller, REVEAL_ACTION, { id: memberId, field, reason }, now)
     return { memberId, field, value: clearValue(member, field), revealedAt: now.toISOString() }
   }
