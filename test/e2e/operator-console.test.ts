@@ -1,4 +1,5 @@
-import { screenshot } from '../support/browser'
+import path from 'node:path'
+import { ARTIFACTS_DIR, screenshot } from '../support/browser'
 import { consoleUnderTest, openConsoleAs } from '../support/console-harness'
 import { award, scan } from '../support/points-helpers'
 
@@ -90,6 +91,18 @@ describe('operator console in Chromium', () => {
       await page.waitForSelector('[data-testid=member-feedback-row]')
       expect(await page.textContent('[data-testid=member-feedback]')).toContain('停车场指示牌不清楚')
       await screenshot(page, 'console-member-detail')
+      // On a short window, scrolled to the page's end, the sidebar is still whole: 退出 on screen, and its
+      // links scroll inside it to the last one
+      await page.setViewportSize({ width: 1280, height: 600 })
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight))
+      const logout = (await page.locator('[data-testid=nav-logout]').boundingBox())!
+      expect(logout.y).toBeGreaterThanOrEqual(0)
+      expect(logout.y + logout.height).toBeLessThanOrEqual(600)
+      await page.locator('[data-testid=nav-audit]').scrollIntoViewIfNeeded()
+      const lastLink = (await page.locator('[data-testid=nav-audit]').boundingBox())!
+      expect(lastLink.y + lastLink.height).toBeLessThanOrEqual(logout.y)
+      await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'console-sidebar-600.png') })
+      await page.setViewportSize({ width: 1280, height: 900 })
 
       await page.click('[data-testid=nav-segments]')
       await page.fill('[data-testid=segment-name]', '控制台新客')
