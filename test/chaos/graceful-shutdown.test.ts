@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
 import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
 import type { Connection } from 'mongoose'
 import { JobLeases, jobLeaseModel } from '../../server/src/jobs/job-lease'
 import { wechatPayModels } from '../../server/src/modules/wechat-pay/wechat-pay.model'
@@ -121,4 +125,34 @@ it('SIGTERM: refuses new connections, answers the requests in flight, gives the 
   const takeover = await another.runOnce(SYNC_JOB, lease.period, 30_000, Date.now(), async () => 'taken over')
   expect(takeover).toEqual({ ran: true, result: 'taken over', attempt: 1 })
   wechat.release()
+})
+
+it('SIGTERM while its embedded database is down (killed, the restart pending): exits 0 at once', async () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mall-drain-devdb-'))
+  const own = new ServerProcess(
+    {
+      DEVDB_DATA_DIR: dataDir,
+      DEVDB_PORT: String(await freePort()),
+      DB_NAME: 'drain_devdb',
+      JWT_SECRET: 'drain-secret-drain-secret-drain-secret-0',
+      MEMBER_CODE_SECRET: 'drain-secret-drain-secret-drain-secret-0',
+      LOG_LEVEL: 'error',
+      WECHAT_API_BASE: 'http://127.0.0.1:9',
+      SHUTDOWN_TIMEOUT_MS: String(DRAIN_MS),
+    },
+    await freePort(),
+  )
+  await own.start()
+  const ps = execFileSync('ps', ['-eo', 'pid=,args=']).toString().split('\n')
+  const database = Number(
+    ps
+      .find((l) => l.includes(`-data-dir ${dataDir}`))!
+      .trim()
+      .split(/\s+/)[0],
+  )
+  process.kill(database, 'SIGKILL')
+  const { code, ms } = await own.terminate() // the supervisor waits 0.1 s before its first restart
+  process.stdout.write(`graceful shutdown with the database down: exit ${code} after ${ms} ms\n`)
+  expect(code).toBe(0)
+  expect(ms).toBeLessThanOrEqual(DRAIN_MS + 1_000) // 5 s when it waited for the killed database's exit
 })
