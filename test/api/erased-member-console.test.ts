@@ -10,7 +10,7 @@ import { memberModels } from '../../server/src/modules/members/member.model'
  * number names a pseudonymised row that is no one, so points adjustments (at once or by a second operator's
  * approval of a request made before), freezing, unfreezing and revealing a field are each refused with
  * 409 MEMBER.ERASED, and nothing is written: no ledger entry, no freeze row, no request or decision, no
- * reveal recorded as answered.
+ * reveal recorded as answered. The member list marks the row 注销中 / 已注销 and the member page says erased.
  */
 jest.setTimeout(120_000)
 
@@ -38,6 +38,15 @@ const adjust = async (memberId: string, points: number, username = 'erased-maker
     .set(bearer(await signIn(username)))
     .send({ points, reason: '测试积分' })
 
+/** The console's member list row's 注销中/已注销 mark and the member page's erased flag. */
+const consoleMarks = async (memberId: string) => {
+  const token = await signIn('erased-viewer')
+  const list = await api.http.get(`/api/ops/members?q=${memberId}`).set(bearer(token))
+  const detail = await api.http.get(`/api/ops/members/${memberId}`).set(bearer(token))
+  const row = (list.body.items as { memberId: string; deletion?: string }[]).find((r) => r.memberId === memberId)
+  return { listed: row?.deletion ?? 'none', erased: detail.body.erased }
+}
+
 /** Everything the refused actions could have written about the member. */
 const written = async (memberId: string) => {
   const admin = memberAdminModels(api.conn)
@@ -62,6 +71,7 @@ describe('an erased member in the operator console', () => {
   it('refuses adjustments, approvals, freezing and reveals with 409 MEMBER.ERASED, writing nothing', async () => {
     const m = await wechatLogin('o-erased-console')
     const memberId = m.member.memberId
+    expect(await consoleMarks(memberId)).toEqual({ listed: 'none', erased: false })
     expect((await adjust(memberId, 300)).status).toBe(201)
     // A large adjustment asked for before the erasure, waiting for a second operator.
     const pending = await adjust(memberId, 6000)
@@ -74,6 +84,7 @@ describe('an erased member in the operator console', () => {
 
     const before = await written(memberId)
     expect(before.member?.erasedAt).toBeTruthy()
+    expect(await consoleMarks(memberId)).toEqual({ listed: 'erased', erased: true })
     const operator = await signIn('erased-checker')
     const refusals = {
       small: await adjust(memberId, 100),
@@ -112,6 +123,7 @@ describe('an erased member in the operator console', () => {
     expect(
       (await api.http.post('/api/me/account-deletion').set(bearer(m.accessToken)).send({ confirm: true })).status,
     ).toBe(200)
+    expect(await consoleMarks(memberId)).toEqual({ listed: 'pending', erased: false })
     api.clock.advance(7 * DAY + 1000)
     expect(await api.ctx.jobs.eraseDeletedAccounts(api.clock.now())).toEqual({ erased: 1 })
 

@@ -12,9 +12,18 @@ import { MemberRequestsPanel } from './member-requests'
 
 /**
  * 账户操作 on a member's page: freeze or unfreeze (with a reason), adjust points (with a reason; at or
- * above the threshold a second operator approves), and the member's adjustment history.
+ * above the threshold a second operator approves), and the member's adjustment history. An erased account
+ * (注销账号) is no one any more: it shows 已注销 and offers neither action (the server refuses them too).
  */
-export function MemberActions({ memberId, onChanged }: { memberId: string; onChanged: () => void }) {
+export function MemberActions({
+  memberId,
+  erased,
+  onChanged,
+}: {
+  memberId: string
+  erased: boolean
+  onChanged: () => void
+}) {
   const path = `/api/ops/members/${encodeURIComponent(memberId)}`
   const [status, reloadStatus] = useAsync(() => api<MemberStatusView>('GET', `${path}/status`), [memberId])
   const [changes, setChanges] = useState(0)
@@ -69,7 +78,16 @@ export function MemberActions({ memberId, onChanged }: { memberId: string; onCha
       <Panel title='账户操作' testId='member-actions'>
         {status.status === 'error' && <ErrorBox error={status.error} onRetry={reloadStatus} />}
         {!s && status.status === 'loading' && <Loading />}
-        {s && (
+        {erased && (
+          <div>
+            <h3 className='sub-title'>账户状态</h3>
+            <p data-testid='member-frozen-state'>
+              <span className='tag paused'>已注销</span>
+              <small className='muted'> 会员已注销账号，不能冻结、调整积分或查看个人信息</small>
+            </p>
+          </div>
+        )}
+        {s && !erased && (
           <div className='action-grid'>
             <div>
               <h3 className='sub-title'>账户状态</h3>

@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react'
-import { memberTag, type MemberDetail } from '@mall/shared'
+import { memberTag, type MemberDetail, type PersonalField } from '@mall/shared'
 import { api, errorText } from '../api'
 import { fenToYuan, formatInstant } from '../format'
 import { ErrorBox, Loading, Panel, useAsync } from '../ui'
@@ -46,10 +46,10 @@ export function MemberDetailView({ memberId }: { memberId: string }) {
                 {m.wallet.debt > 0 && <small className='field-error'> 欠 {m.wallet.debt}</small>}
               </Info>
               <Info label='昵称'>
-                <RevealableField memberId={m.memberId} field='nickname' masked={m.nickname} emptyText='未填写' />
+                <PersonalValue member={m} field='nickname' masked={m.nickname} emptyText='未填写' />
               </Info>
               <Info label='手机'>
-                <RevealableField memberId={m.memberId} field='phone' masked={m.phoneMasked} emptyText='未绑定' />
+                <PersonalValue member={m} field='phone' masked={m.phoneMasked} emptyText='未绑定' />
               </Info>
               <Info label='入会时间'>{formatInstant(m.joinedAt).slice(0, 16)}</Info>
               <Info label='来源'>
@@ -68,11 +68,11 @@ export function MemberDetailView({ memberId }: { memberId: string }) {
                 {m.wallet.lifetimeEarned} / {m.wallet.lifetimeSpent} / {m.wallet.lifetimeExpired}
               </Info>
               <Info label='生日'>
-                <RevealableField memberId={m.memberId} field='birthday' masked={m.birthdayMasked} emptyText='未填写' />
+                <PersonalValue member={m} field='birthday' masked={m.birthdayMasked} emptyText='未填写' />
               </Info>
             </div>
           </Panel>
-          <MemberActions memberId={memberId} onChanged={reload} />
+          <MemberActions memberId={memberId} erased={m.erased} onChanged={reload} />
           <div className='insight-grid'>
             <InsightCard title='RFM 评分' testId='card-rfm' definition={m.definitions.rfm}>
               <div className='rfm-scores'>
@@ -246,4 +246,21 @@ function TagsCard({ memberId, tags, onChange }: { memberId: string; tags: string
       <p className='definition'>运营手动添加的标签，可用于人群分群（标签含任一）。</p>
     </section>
   )
+}
+
+/** A masked personal field with 查看, or, for an erased account, the masked stand-in alone: nothing is left to see. */
+function PersonalValue({
+  member,
+  field,
+  masked,
+  emptyText,
+}: {
+  member: MemberDetail
+  field: PersonalField
+  masked: string | null
+  emptyText: string
+}) {
+  if (member.erased)
+    return <span data-testid={`erased-${field}`}>{masked ?? <span className='muted'>{emptyText}</span>}</span>
+  return <RevealableField memberId={member.memberId} field={field} masked={masked} emptyText={emptyText} />
 }

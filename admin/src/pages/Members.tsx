@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import { type MemberRow, type TierDefinition } from '@mall/shared'
+import { ACCOUNT_DELETION_STATE_LABELS, type MemberRow, type TierDefinition } from '@mall/shared'
 import { api, qs } from '../api'
 import { formatInstant } from '../format'
 import { DataTable, type Column } from '../components/DataTable'
@@ -41,7 +41,20 @@ const memberColumns = (tiers: TierDefinition[]): Column<MemberRow>[] => [
     className: 'mono',
     render: (m) => <a href={`#/members/${encodeURIComponent(m.memberId)}`}>{m.memberId}</a>,
   },
-  { key: 'nickname', title: '昵称' },
+  {
+    key: 'nickname',
+    title: '昵称',
+    render: (m) => (
+      <>
+        {m.nickname}{' '}
+        {m.deletion && (
+          <span className={`tag paused deletion-${m.deletion}`} data-testid='member-row-deletion'>
+            {ACCOUNT_DELETION_STATE_LABELS[m.deletion]}
+          </span>
+        )}
+      </>
+    ),
+  },
   {
     key: 'phone',
     title: '手机',

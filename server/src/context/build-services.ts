@@ -66,6 +66,7 @@ export function buildServices(core: Core, wechat: WechatClient, logger: Logger):
     }),
   }
 
+  const accountDeletion = buildAccountDeletion(core)
   const workspace = new StaffWorkspaceService(conn, rules)
   const storeSales = new StoreSalesService(conn, workspace)
   const staffAndOperators = {
@@ -75,7 +76,9 @@ export function buildServices(core: Core, wechat: WechatClient, logger: Logger):
     storeSales,
     kpis: new KpiService(conn, feedback, insight, rules, storeSales),
     rulesAdmin: new RulesAdminService(conn, rules),
-    memberDirectory: new MemberDirectoryService(conn, insight, members, ledger, rules),
+    memberDirectory: new MemberDirectoryService(conn, insight, members, ledger, rules, (ids) =>
+      accountDeletion.statesOf(ids),
+    ),
     storeAdmin: new StoreAdminService(conn, (storeId) => purchases.forgetStore(storeId)),
     staffAdmin: new StaffAdminService(conn),
     memberAdmin: new MemberAdminService(conn, {
@@ -85,7 +88,7 @@ export function buildServices(core: Core, wechat: WechatClient, logger: Logger):
       approvalThreshold: config.memberAdmin.approvalThresholdPoints,
     }),
     homeContent: new HomeContentService(conn),
-    accountDeletion: buildAccountDeletion(core),
+    accountDeletion,
   }
 
   const services: Services = {

@@ -187,6 +187,8 @@ export interface MemberRow {
   lifecycle: LifecycleStage
   rfm: string
   churnRisk: boolean
+  /** 注销账号 under way or done (the console's member list marks it beside the name); absent for everyone else */
+  deletion?: 'pending' | 'erased'
 }
 
 export interface SegmentPreview {
@@ -242,4 +244,6 @@ export interface MemberDetail {
   lifetimeSpendFen: number
   definitions: { rfm: string; lifecycle: Record<LifecycleStage, string>; churn: string }
   asOf: string
+  /** the account was erased (注销账号): the console shows 已注销 and offers no action on it */
+  erased: boolean
 }

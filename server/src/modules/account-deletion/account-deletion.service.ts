@@ -151,6 +151,12 @@ export class AccountDeletionService {
     }
   }
 
+  /** The deletion state of each of a page of members, for the console's member list (reads by `_id` only). */
+  async statesOf(memberIds: string[]): Promise<Map<string, AccountDeletionState>> {
+    const states = await Promise.all(memberIds.map(async (id) => stateOf(await this.current(id))))
+    return new Map(memberIds.map((id, i) => [id, states[i]!]))
+  }
+
   private async current(memberId: string): Promise<Current> {
     const { last } = await this.requests.read(memberId)
     return { request: last, decision: last ? await this.decisionOf(last._id) : null }

@@ -5,6 +5,7 @@ import {
   maskPhone,
   MAX_MEMBER_TAGS,
   tierByLevel,
+  type AccountDeletionState,
   type MemberCoupon,
   type MemberDetail,
   type MemberRow,
@@ -54,6 +55,8 @@ export class MemberDirectoryService {
     private readonly members: MemberService,
     private readonly ledger: LedgerService,
     private readonly rules: ProgramRules,
+    /** 注销中 / 已注销 of the listed members (account-deletion) */
+    private readonly deletionStates: (memberIds: string[]) => Promise<Map<string, AccountDeletionState>>,
   ) {
     this.Member = memberModels(conn).Member
     ;({ Coupon: this.Coupon, Template: this.Template } = couponModels(conn))
@@ -65,12 +68,18 @@ export class MemberDirectoryService {
   /** The console's member search (member-search.ts), each row with its insight profile. */
   async search(q: { q?: string; page: number; pageSize: number }, now: Date): Promise<Paged<MemberRow>> {
     const found = await findMembers(this.Member, q)
-    const purchases = await this.purchasesOf(found.items.map((m) => m._id))
+    const ids = found.items.map((m) => m._id)
+    const [purchases, deletions] = await Promise.all([this.purchasesOf(ids), this.deletionStates(ids)])
     return {
       ...found,
-      items: found.items.map((member) =>
-        this.insight.row({ member, profile: this.insight.profile(member, purchases.get(member._id) ?? [], now) }),
-      ),
+      items: found.items.map((member) => {
+        const row = this.insight.row({
+          member,
+          profile: this.insight.profile(member, purchases.get(member._id) ?? [], now),
+        })
+        const deletion = deletions.get(member._id) ?? 'none'
+        return deletion === 'none' ? row : { ...row, deletion }
+      }),
     }
   }
 
@@ -133,6 +142,7 @@ export class MemberDirectoryService {
       lifetimeSpendFen: facts.filter((f) => f.at.getTime() <= now.getTime()).reduce((sum, f) => sum + f.amountFen, 0),
       definitions: this.insight.definitions(),
       asOf: now.toISOString(),
+      erased: Boolean(member.erasedAt),
     }
   }
 
