@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import type { Page } from 'playwright-core'
 import { PRIVACY_GUIDE_VERSION } from '@mall/shared'
 import { startTestApi, type TestApi } from '../support/api-harness'
-import { H5_DIST, launchBrowser, screenshot } from '../support/browser'
+import { ARTIFACTS_DIR, H5_DIST, launchBrowser, screenshot } from '../support/browser'
 import { privacyModels } from '../../server/src/modules/privacy/privacy.model'
 
 /**
@@ -34,6 +35,16 @@ const memberIdOf = async (devUser: string) =>
       now: api.clock.now(),
     })
   ).member._id
+
+/**
+ * A small button's text and whether it sits in the middle of the pill: Taro H5's mini-button line-height
+ * (taro-button-core[size=mini]) outranks .btn-quiet's and would set it 3px high.
+ */
+const textCentring = (page: Page, selector: string) =>
+  page.$eval(selector, (b) => ({
+    text: b.textContent?.trim(),
+    centred: getComputedStyle(b).lineHeight === getComputedStyle(b).height,
+  }))
 
 describe('H5 member privacy in Chromium', () => {
   it('asks for agreement to the privacy guide at first login, records it, and goes on to the card', async () => {
@@ -93,9 +104,20 @@ describe('H5 member privacy in Chromium', () => {
     const { page } = browser
     const memberId = await memberIdOf('e2e-privacy')
     const before = await api.ctx.services.members.card(memberId)
+    // the card unreachable first: 我的 offers 重试, which loads it once it is back
+    await page.route('**/api/me/card', (route) => route.abort())
     await page.goto(`${api.url}/#/pages/me/index`)
+    await page.reload() // a fresh 我的, without the card an earlier visit left on it
+    await page.waitForSelector('.me-error .btn-quiet', { timeout: 20_000 })
+    expect(await textCentring(page, '.me-error .btn-quiet')).toEqual({ text: '重试', centred: true })
+    await screenshot(page, 'me-retry-375')
+    await page.unroute('**/api/me/card')
+    await page.click('.me-error .btn-quiet')
     await page.waitForSelector('.me-page .phone-row__unbind', { timeout: 20_000 })
     expect(await page.textContent('.me-page .phone-row__value')).toBe('138****0000')
+    expect(await textCentring(page, '.me-page .phone-row__unbind')).toEqual({ text: '解绑', centred: true })
+    await page.locator('.me-page .phone-card').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'me-phone-unbind-375.png') })
     await page.click('.me-page .phone-row__unbind')
     await page.waitForSelector('.taro-modal__foot')
     expect(await page.textContent('.taro-modal__content')).toContain('积分、优惠券和会员等级不受影响')
