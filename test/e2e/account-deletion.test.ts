@@ -33,6 +33,7 @@ describe('H5 account deletion in Chromium', () => {
     await devLogin(page, api.url, 'e2e-delete')
     await page.goto(`${api.url}/#/pages/me/index`)
     await page.click('.me-to-account-security')
+    expect(await page.textContent('.account-deletion-hint')).toBe('注销后积分和优惠券将作废 ›')
     await page.click('.account-to-deletion')
 
     await page.waitForSelector('.deletion-losses', { timeout: 20_000 })
@@ -67,6 +68,12 @@ describe('H5 account deletion in Chromium', () => {
     expect(await page.textContent('.deletion-pending__notice')).toMatch(/^账号将于 \d{1,2}月\d{1,2}日 注销$/)
     expect((await status()).body.state).toBe('pending')
     expect(await page.getAttribute('.deletion-cancel', 'disabled')).toBeNull() // 撤销注销 not greyed out
+    // 账号与安全's 注销账号 row says when, no longer what a request would lose
+    await page.goto(`${api.url}/#/pages/account-security/index`)
+    await page.reload()
+    await page.waitForSelector('.account-deletion-hint:has-text("已申请")', { timeout: 20_000 })
+    expect(await page.textContent('.account-deletion-hint')).toMatch(/^已申请，将于 \d{1,2}月\d{1,2}日 注销 ›$/)
+    await screenshot(page, 'account-security-pending-375')
 
     // Logging in again shows the banner on 我的, with 撤销注销.
     await page.evaluate(() => localStorage.clear())
