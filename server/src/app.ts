@@ -9,6 +9,7 @@ import { errorMiddleware } from './http/error-middleware'
 import { jsonOnly, requestContext } from './http/request-context'
 import { jsonBody } from './http/body'
 import { securityHeaders } from './http/security-headers'
+import { h5Index } from './http/h5-index'
 import { useRateLimitStore } from './http/rate-limit'
 import { RateLimitStore } from './http/rate-limit-store'
 import { DatabaseHealth } from './db/db-health'
@@ -130,6 +131,7 @@ export function createApp(
 
   const h5 = deps.config.h5DistDir
   if (h5 && existsSync(path.join(h5, 'index.html'))) {
+    app.use(h5Index(h5))
     app.use(serve(h5, { index: 'index.html', maxage: 0 }))
   }
   return { app, ctx, dbHealth }

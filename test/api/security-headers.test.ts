@@ -51,7 +51,26 @@ describe('security headers', () => {
       const csp = res.headers['content-security-policy']
       for (const h of hashes) expect(csp).toContain(`'${h}'`)
       expect(res.headers['permissions-policy']).toContain('camera=(self)')
+      expect(csp).not.toContain('unsafe-inline')
     }
+  })
+
+  it('index.html has a fresh style nonce in policy and csp-nonce meta; other files allow no inline style', async () => {
+    const nonces: (string | undefined)[] = []
+    for (const file of ['/', '/index.html', '/']) {
+      const res = await api.http.get(file)
+      const nonce = /style-src 'self' 'nonce-([A-Za-z0-9+/=]+)';/.exec(
+        String(res.headers['content-security-policy']),
+      )?.[1]
+      expect({ file, nonce: !!nonce }).toEqual({ file, nonce: true })
+      expect(res.text).toContain(`<meta name="csp-nonce" content="${nonce}">`)
+      expect(res.headers['cache-control']).toBe('no-store')
+      nonces.push(nonce)
+    }
+    expect(new Set(nonces).size).toBe(3)
+    const js = readdirSync(path.join(H5_DIST, 'js'))[0]
+    const script = await api.http.get(`/js/${js}`)
+    expect(script.headers['content-security-policy']).toMatch(/style-src 'self';/)
   })
 
   it('the console files carry the console policy: nothing inline, no camera', async () => {

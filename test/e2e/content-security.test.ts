@@ -58,6 +58,9 @@ describe('Content-Security-Policy in Chromium', () => {
     const response = await page.goto(api.url)
     expect(response!.headers()['content-security-policy']).toContain("frame-ancestors 'none'")
     expect(response!.headers()['permissions-policy']).toContain('camera=(self)')
+    // Styles only from our files or with this response's nonce (server/src/http/h5-index.ts), nothing inline
+    expect(response!.headers()['content-security-policy']).toMatch(/style-src 'self' 'nonce-[^']+';/)
+    expect(response!.headers()['content-security-policy']).not.toContain('unsafe-inline')
     await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
     await page.fill('.dev-user-input input', 'csp-alice')
     await page.click('.dev-login-button')

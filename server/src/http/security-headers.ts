@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Middleware } from 'koa'
+import { STYLE_NONCE_BOOTSTRAP_HASH, isH5Document } from './h5-index'
 
 /**
  * Browser hardening on every response (docs/privacy-security.md):
  * - a Content-Security-Policy per surface: the JSON API allows nothing, the operator console (/admin/) only its
- *   own files, the H5 app its own scripts plus the hash of index.html's inline script (see h5Csp for styles);
+ *   own files, the H5 app its own scripts plus the hash of index.html's inline script and, for index.html, a
+ *   per-response nonce (see h5Csp and h5-index.ts);
  *   `frame-ancestors 'none'` and `X-Frame-Options: DENY` everywhere against clickjacking;
  * - Permissions-Policy: the camera only for the H5 app, where staff scan member and coupon codes;
  * - HSTS only when the request came over TLS (`ctx.secure`; behind a proxy that is X-Forwarded-Proto,
@@ -30,19 +32,19 @@ export const CONSOLE_CSP = [
 ].join('; ')
 
 /**
- * The H5 app's policy. Scripts: our files and the hashed inline script only; `wasm-unsafe-eval` lets the staff
- * scanner compile its barcode decoder (WebAssembly from our own origin) and allows no JavaScript eval.
- * Styles allow inline: Taro 4's H5 runtime inserts about fifteen <style> elements (style-loader for the component
- * CSS, Stencil, the router; some with run-time content) and sets style attributes, none with a nonce hook we
- * control. Inline CSS cannot run code; with `img-src`/`font-src`/`connect-src` on our origin it cannot send data
- * elsewhere either. docs/privacy-security.md lists what closing it would take.
+ * The H5 app's policy. Scripts: our files and the hashed inline scripts (Taro's rem sizing, our style bootstrap);
+ * `wasm-unsafe-eval` lets the staff scanner compile its barcode decoder (WebAssembly from our own origin) and
+ * allows no JavaScript eval. Styles: our files and <style> elements carrying the response's nonce (h5-index.ts
+ * gives it to the ones Taro's runtime creates); no inline style attributes. Responses other than index.html
+ * (scripts, CSS, images) carry no nonce, so their policy allows no inline styles at all.
  */
-export function h5Csp(inlineScriptHashes: readonly string[]): string {
+export function h5Csp(inlineScriptHashes: readonly string[], nonce?: string): string {
   const quoted = inlineScriptHashes.map((h) => ` '${h}'`).join('')
+  const nonceSource = nonce ? ` 'nonce-${nonce}'` : ''
   return [
     "default-src 'self'",
     `script-src 'self' 'wasm-unsafe-eval'${quoted}`,
-    "style-src 'self' 'unsafe-inline'",
+    `style-src 'self'${nonceSource}`,
     "img-src 'self' data: blob:",
     "media-src 'self' blob:",
     "connect-src 'self'",
@@ -71,7 +73,8 @@ export function h5InlineScriptHashes(h5DistDir: string | undefined): string[] {
 }
 
 export function securityHeaders(options: { h5DistDir?: string }): Middleware {
-  const h5Policy = h5Csp(h5InlineScriptHashes(options.h5DistDir))
+  const hashes = [...h5InlineScriptHashes(options.h5DistDir), STYLE_NONCE_BOOTSTRAP_HASH]
+  const h5Policy = h5Csp(hashes)
   return async (c, next) => {
     c.set('X-Content-Type-Options', 'nosniff')
     c.set('Referrer-Policy', 'no-referrer')
@@ -79,7 +82,13 @@ export function securityHeaders(options: { h5DistDir?: string }): Middleware {
     if (c.secure) c.set('Strict-Transport-Security', HSTS)
     const api = c.path === '/api' || c.path.startsWith('/api/')
     const admin = c.path === '/admin' || c.path.startsWith('/admin/')
-    c.set('Content-Security-Policy', api ? API_CSP : admin ? CONSOLE_CSP : h5Policy)
+    let policy = api ? API_CSP : admin ? CONSOLE_CSP : h5Policy
+    if (!api && !admin && isH5Document(c.path)) {
+      const nonce = randomBytes(16).toString('base64')
+      ;(c.state as { cspNonce?: string }).cspNonce = nonce
+      policy = h5Csp(hashes, nonce)
+    }
+    c.set('Content-Security-Policy', policy)
     c.set('Permissions-Policy', api || admin ? NO_PERMISSIONS : H5_PERMISSIONS)
     try {
       await next()
