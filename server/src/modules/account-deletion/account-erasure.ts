@@ -3,6 +3,7 @@ import type { CouponDoc } from '../coupons/coupon.model'
 import { couponModels } from '../coupons/coupon.model'
 import type { CouponBook } from '../coupons/coupon-book'
 import type { LedgerService } from '../ledger/ledger.service'
+import { forfeitEveryLot } from '../ledger/forfeit'
 import type { MemberService } from '../members/member.service'
 import { memberModels, type MemberIdentityDoc } from '../members/member.model'
 import { authModels, type WechatSessionDoc } from '../auth/auth.model'
@@ -12,8 +13,7 @@ import { claimTransition, markSettled } from '../../db/transitions'
 import type { ErasedIdentities } from './erased-identities'
 import { couponVoidId, type AccountDeletionModels, type CouponVoidDoc } from './account-deletion.model'
 
-/** An `expire` as of this day takes every lot: the forfeit is an ordinary wallet operation the replay repeats. */
-const EVERY_LOT = '9999-12-31'
+const FORFEIT_REASON = '账号注销，积分作废'
 
 export interface ErasureDeps {
   ledger: LedgerService
@@ -28,8 +28,11 @@ export interface ErasureDeps {
  * decision unsettled and the job runs them all again): the points are forfeited by a ledger entry keyed
  * to the request, active coupons voided (each by the insert of `<coupon>:void`), receipt photos deleted,
  * the WeChat session and every identity released (so the same WeChat user registers as a new member),
- * then the member row pseudonymised. Ledger, feedback and audit rows keep the member number, which now
- * names the pseudonymised row.
+ * then the member row pseudonymised, and last what is still in the wallet forfeited again under
+ * `<request>:forfeit-after-close`: a console adjustment that read the member before `erasedAt` may have
+ * posted after the first forfeit (one posting after this sweep finds `erasedAt` itself and takes its
+ * points back). Ledger, feedback and audit rows keep the member number, which now names the
+ * pseudonymised row.
  */
 export class AccountErasure {
   private readonly Coupon: Model<CouponDoc>
@@ -49,7 +52,8 @@ export class AccountErasure {
   }
 
   async run(memberId: string, requestId: string, at: Date): Promise<void> {
-    await this.forfeitPoints(memberId, requestId, at)
+    const { ledger } = this.deps
+    await forfeitEveryLot(ledger, memberId, `account-deletion:${requestId}`, at, FORFEIT_REASON)
     await this.voidCoupons(memberId, at)
     await this.PhotoFile.updateMany({ memberId, purgedAt: null }, { $set: { data: null, purgedAt: at } }).exec()
     const member = await this.deps.members.get(memberId)
@@ -60,19 +64,7 @@ export class AccountErasure {
       at,
     )
     await this.deps.members.erase(memberId, at)
-  }
-
-  /** Every lot leaves the wallet in one entry; a debt (a refund after spending) stays on the books. */
-  private async forfeitPoints(memberId: string, requestId: string, at: Date): Promise<void> {
-    const { state } = await this.deps.ledger.head(memberId)
-    if (state.lots.length === 0) return
-    await this.deps.ledger.post({
-      memberId,
-      eventKey: `account-deletion:${requestId}`,
-      type: 'forfeit',
-      now: at,
-      plan: () => ({ op: { kind: 'expire', asOfDay: EVERY_LOT }, meta: { reason: '账号注销，积分作废' } }),
-    })
+    await forfeitEveryLot(ledger, memberId, `account-deletion:${requestId}:forfeit-after-close`, at, FORFEIT_REASON)
   }
 
   /**

@@ -12,6 +12,7 @@ import { insertOnce } from '../../db/connect'
 import { claimTransition, markSettled, TransitionChain, unsettled } from '../../db/transitions'
 import { DomainError } from '../../errors/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
+import { forfeitEveryLot } from '../ledger/forfeit'
 import type { MemberService } from '../members/member.service'
 import type { ProgramRules } from '../rules/program-rules'
 import {
@@ -23,6 +24,9 @@ import {
   type MemberRequestDecisionDoc,
   type MemberRequestDoc,
 } from './member-admin.model'
+
+/** Test seam: pauses an adjustment after its member read, to force its race with the erase job. */
+export const adjustmentHooks: { afterMemberRead?: (memberId: string) => Promise<void> } = {}
 
 /** How long an approval's poster has to finish before someone viewing the queue finishes it. */
 const SETTLE_GRACE_MS = 30_000
@@ -61,6 +65,7 @@ export class MemberAdminService {
     now: Date,
   ): Promise<MemberRequestView> {
     await this.deps.members.getUnerased(memberId) // 404 for an unknown member, 409 for an erased one
+    await adjustmentHooks.afterMemberRead?.(memberId)
     const needsApproval = Math.abs(input.points) >= this.deps.approvalThreshold
     const request: MemberRequestDoc = {
       _id: randomUUID(),
@@ -211,6 +216,7 @@ export class MemberAdminService {
     if (row.decision === 'approved') {
       try {
         set.entryId = (await this.post(request, row)).entry._id
+        await this.takeBackIfErased(request, row)
       } catch (err) {
         if (!(err instanceof DomainError)) throw err
         refusal = err
@@ -222,6 +228,19 @@ export class MemberAdminService {
     await markSettled(this.m.Decision, row._id)
     if (refusal) throw refusal
     return view({ ...request, ...set })
+  }
+
+  /**
+   * The member read before posting may predate an erasure that finished since, so the row is read again
+   * after the posting: once it says erased, what is in the wallet (this posting) is forfeited under a key of
+   * this request's, and the adjustment is refused. A posting before the erase job's closing sweep is
+   * forfeited by that sweep; one after it meets `erasedAt` here, so no points stay in an erased wallet.
+   */
+  private async takeBackIfErased(request: MemberRequestDoc, row: MemberRequestDecisionDoc): Promise<void> {
+    if (!(await this.deps.members.get(request.memberId)).erasedAt) return
+    const key = `member-request:${request._id}:erased`
+    await forfeitEveryLot(this.deps.ledger, request.memberId, key, new Date(row.at), '账号已注销，人工调整作废')
+    throw new DomainError('MEMBER.ERASED', 'member account erased')
   }
 
   private async post(request: MemberRequestDoc, row: MemberRequestDecisionDoc) {
