@@ -117,6 +117,9 @@ export function idempotent(conn: Connection, opts: { required: boolean }): Middl
       await sleep(20)
     }
 
+    // The operation's stable key (the same for every retry with this key): handlers derive the ids of
+    // their effects from it, so a run after a takeover finds the effects of the run it replaces.
+    ctx.state.operationKey = id
     try {
       await next()
     } catch (err) {

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { trusted, type Connection } from 'mongoose'
 import { claimBlocker, validityWindow, type ClaimBlocker } from '@mall/shared'
 import { existsById, updateById } from '../../db/by-id'
-import { isDuplicateKey } from '../../db/connect'
+import { insertOnce, isDuplicateKey } from '../../db/connect'
 import { deleteIf, updateIf } from '../../db/guarded-write'
 import { insertRow } from '../../db/insert-batch'
 import { RecentMap } from '../../lib/recent-map'
@@ -61,20 +61,50 @@ export class CouponClaimService {
     return t
   }
 
-  async claim(memberId: string, templateId: string, now: Date): Promise<CouponDoc> {
+  /**
+   * `operationKey`: the request's stable key under an `Idempotency-Key` (http/idempotency.ts). A retry
+   * that takes over a run which died after its claim took effect finishes and answers that claim.
+   */
+  async claim(memberId: string, templateId: string, now: Date, operationKey?: string): Promise<CouponDoc> {
     // The cached member row: a tier change reaches it within seconds (and at once in this process).
     const [t, member] = await Promise.all([this.template(templateId), this.members.getForDisplay(memberId)])
     refuseIfFrozen(member)
     const blocker = claimBlocker(t, member.tierLevel, now)
     if (blocker) throw BLOCKER_ERRORS[blocker]
+    const run = operationKey ? await this.claimRun(memberId, t._id, operationKey, now) : { claimId: randomUUID() }
+    if ('earlier' in run) return run.earlier.state === 'pending_payment' ? this.pay(run.earlier, t, now) : run.earlier
     if (
       t.pricePoints > 0 &&
       (await this.ledger.head(memberId, member.walletHint ?? null)).state.balance < t.pricePoints
     ) {
+      // Nothing was written under this run's claimId yet: its request goes, so the refusal changes nothing.
+      if (operationKey) await this.m.ClaimRequest.deleteOne({ _id: `claim:${run.claimId}` }).exec()
       throw new DomainError('POINTS.INSUFFICIENT', 'not enough points') // early answer; the debit enforces it
     }
-    const coupon = await this.takeSlot(t, memberId, now, undefined, member.bookHint ?? null)
+    const coupon = await this.takeSlot(t, memberId, now, undefined, member.bookHint ?? null, run.claimId)
     return t.pricePoints > 0 ? this.pay(coupon, t, now) : coupon
+  }
+
+  /**
+   * This run's claimId, decided by the insert of its claim request (`<hash of the operation>-<run>`), or
+   * the coupon an earlier run of the same operation claimed. An earlier run that left no coupon (it died
+   * before its slot insert, or its claim was refused and released) gives its number up: the next run
+   * claims under the next one, so a claimId, and the payment key made from it, is never used twice.
+   */
+  private async claimRun(
+    memberId: string,
+    templateId: string,
+    operationKey: string,
+    now: Date,
+  ): Promise<{ claimId: string } | { earlier: CouponDoc }> {
+    const operation = createHash('sha256').update(operationKey).digest('hex').slice(0, 32)
+    for (let run = 1; ; run++) {
+      const claimId = `${operation}-${run}`
+      const request = { _id: `claim:${claimId}`, memberId, templateId, at: now }
+      if (await insertOnce(this.m.ClaimRequest, request)) return { claimId }
+      const earlier = await this.m.Coupon.findOne({ memberId, claimId }).lean<CouponDoc>().exec()
+      if (earlier) return { earlier }
+    }
   }
 
   /**
@@ -113,8 +143,8 @@ export class CouponClaimService {
     now: Date,
     fixedOrdinal?: number,
     bookHint?: number | null,
+    claimId: string = randomUUID(),
   ): Promise<CouponDoc> {
-    const claimId = randomUUID()
     const pointer: { id?: string; couponId?: string } = {}
     try {
       return await this.insertSlot(t, memberId, claimId, now, fixedOrdinal, async (candidate) => {

@@ -18,7 +18,10 @@ export interface CouponDoc {
   ordinal: number
   /** pending_payment: slot reserved, points not yet debited (saga); active: the member's to use */
   state: 'pending_payment' | 'active' | 'redeemed'
-  /** random per claim: the payment's ledger key, so a slot freed by compensation can be claimed again */
+  /**
+   * per claim run (random, or derived from the request's Idempotency-Key: coupon_claim_requests): the
+   * payment's ledger key, so a slot freed by compensation can be claimed again
+   */
   claimId: string
   validFrom: string
   validTo: string
@@ -58,6 +61,18 @@ export interface CouponSlotHoleDoc {
   _id: string
   templateId: string
   slot: number
+  at: Date
+}
+
+/**
+ * One run of a claim made under an `Idempotency-Key`: `_id` = `claim:<claimId>`, the claimId derived from
+ * the request's operation key and the run's number. Its insert decides which run owns that claimId, so
+ * a retry after a takeover finds the coupon of the run it replaces instead of claiming (and paying) again.
+ */
+export interface CouponClaimRequestDoc {
+  _id: string
+  memberId: string
+  templateId: string
   at: Date
 }
 
@@ -128,6 +143,10 @@ const slotHoleSchema = new Schema<CouponSlotHoleDoc>(
   { versionKey: false, collection: 'coupon_slot_holes' },
 )
 slotHoleSchema.index({ templateId: 1 })
+const claimRequestSchema = new Schema<CouponClaimRequestDoc>(
+  { _id: String, memberId: String, templateId: String, at: Date },
+  { versionKey: false, collection: 'coupon_claim_requests' },
+)
 const stockHintSchema = new Schema<CouponStockHintDoc>(
   { _id: String, claimedHint: Number },
   { versionKey: false, collection: 'coupon_stock_hints' },
@@ -139,6 +158,7 @@ export interface CouponModels {
   RedemptionLog: Model<CouponRedemptionLogDoc>
   StockHint: Model<CouponStockHintDoc>
   SlotHole: Model<CouponSlotHoleDoc>
+  ClaimRequest: Model<CouponClaimRequestDoc>
 }
 
 export function couponModels(conn: Connection): CouponModels {
@@ -148,6 +168,7 @@ export function couponModels(conn: Connection): CouponModels {
     RedemptionLog: getModel(conn, 'CouponRedemptionLog', redemptionLogSchema),
     StockHint: getModel(conn, 'CouponStockHint', stockHintSchema),
     SlotHole: getModel(conn, 'CouponSlotHole', slotHoleSchema),
+    ClaimRequest: getModel(conn, 'CouponClaimRequest', claimRequestSchema),
   }
 }
 

@@ -47,7 +47,7 @@ export function couponRoutes({ services, tokens, now, limits, conn }: CouponRout
     const templateId = parseParam(templateIdParam, ctx.params.templateId)
     parseBody(ctx, emptyBody)
     const at = now()
-    const coupon = await services.couponClaims.claim(ctx.state.memberId, templateId, at)
+    const coupon = await services.couponClaims.claim(ctx.state.memberId, templateId, at, ctx.state.operationKey)
     ctx.body = toMemberCoupon(coupon, await services.couponClaims.template(templateId), at)
   })
 
