@@ -146,4 +146,17 @@ describe('grant against the sweeper', () => {
       expect(new Set(answers.slice(0, -1).map((a) => (a === 'sold_out' ? a : a.redemptionId))).size).toBe(1)
     }
   })
+
+  it('rounds of 20 grants of one key for the last gift in stock all answer the gift, never sold_out', async () => {
+    for (let round = 0; round < 5; round++) {
+      const giftId = await createGift(api, operator, { stock: 1, pricePoints: 500 })
+      const member = await newMember()
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => mall().grant(member, giftId, `lottery:last-${round}`, api.clock.now())),
+      )
+      // nobody else wants it: a writer that found the stock gone to its own grant's slot follows it
+      expect(answers.filter((a) => a === 'sold_out')).toHaveLength(0)
+      await expectAgreement(giftId, answers, 1)
+    }
+  })
 })

@@ -219,11 +219,14 @@ export class GiftRedemptionService {
     let ordinal = Math.min(this.nextOrdinal.get(ordinalKey) ?? 1, limit)
     let taken = 0
     for (;;) {
-      const slot = await this.slots.next(g).catch((err: unknown) => {
-        if (err instanceof DomainError && err.code === 'COUPON.SOLD_OUT')
-          throw new DomainError('GIFT.SOLD_OUT', 'sold out')
-        throw err
+      const slot = await this.slots.next(g).catch(async (err: unknown) => {
+        if (!(err instanceof DomainError && err.code === 'COUPON.SOLD_OUT')) throw err
+        // The last slot may be this redemption's own, taken by a second writer of it (one grant's key):
+        // its slot row, unique per redemption, is the answer.
+        if (await this.m.Slot.exists({ redemptionId: r._id }).exec()) return null
+        throw new DomainError('GIFT.SOLD_OUT', 'sold out')
       })
+      if (slot === null) return
       const doc: GiftSlotDoc = {
         _id: giftSlotId(g._id, slot),
         giftId: g._id,
