@@ -2,7 +2,7 @@ import jwt from 'jsonwebtoken'
 import type Router from '@koa/router'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { buildWorld, type World } from '../support/fixtures'
-import { PRINCIPALS, PUBLIC_ROUTES, ROUTES, type RouteCase } from '../support/route-table'
+import { PRINCIPALS, PUBLIC_ROUTES, ROUTES, caseName, type RouteCase } from '../support/route-table'
 import { ROUTES as APP_ROUTERS } from '../../server/src/app'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { couponModels } from '../../server/src/modules/coupons/coupon.model'
@@ -81,24 +81,7 @@ describe('authorization matrix (every route × every kind of caller)', () => {
   })
 
   const results: string[] = []
-  it.each(
-    ROUTES.map(
-      (r) =>
-        [
-          `${r.method} ${r.path({
-            templateId: 'T',
-            couponIdA: 'C',
-            receiptX: 'R',
-            feedbackIdA: 'F',
-            memberIdA: 'M',
-            segmentId: 'S',
-            storeIdX: 'AX',
-            staffIdManagerX: 'matrix-manager-x',
-          } as never)}`,
-          r,
-        ] as const,
-    ),
-  )('%s', async (_name, route) => {
+  it.each(ROUTES.map((r) => [caseName(r), r] as const))('%s', async (_name, route) => {
     for (const principal of PRINCIPALS) {
       const allowed = route.allow.includes(principal)
       const body = route.body ? await route.body(world.fixtures) : undefined

@@ -117,6 +117,19 @@ const ALL_STAFF: Principal[] = ['clerkX', 'clerkY', 'managerX', 'operator']
 const enc = encodeURIComponent
 const randomKey = (prefix: string) => ({ 'Idempotency-Key': `${prefix}-${Math.random().toString(36).slice(2)}` })
 
+/** A route's test name: its method and path with placeholder ids, the same in every run. */
+export const caseName = (r: RouteCase): string =>
+  `${r.method} ${r.path({
+    templateId: 'T',
+    couponIdA: 'C',
+    receiptX: 'R',
+    feedbackIdA: 'F',
+    memberIdA: 'M',
+    segmentId: 'S',
+    storeIdX: 'AX',
+    staffIdManagerX: 'matrix-manager-x',
+  } as never)}`
+
 export const ROUTES: RouteCase[] = [
   { method: 'GET', path: () => '/api/me/card', allow: MEMBER },
   { method: 'GET', path: () => '/api/me/member-code', allow: MEMBER },
