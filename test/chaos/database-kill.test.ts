@@ -13,7 +13,7 @@ import { checkinModels } from '../../server/src/modules/checkin/checkin.model'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { staffModel } from '../../server/src/modules/staff/staff.model'
 import { StaffService } from '../../server/src/modules/staff/staff.service'
-import { freePort, ServerProcess } from './server-process'
+import { freePort, ServerProcess } from '../support/server-process'
 
 /**
  * The embedded database SIGKILLed under mixed writes (registrations, check-ins, points-priced coupon
