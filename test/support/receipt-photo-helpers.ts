@@ -1,5 +1,7 @@
 import sharp from 'sharp'
-import { bearer, type TestApi } from './api-harness'
+import type { MemberLoginResponse } from '@mall/shared'
+import { bearer, startTestApi, type TestApi } from './api-harness'
+import { withoutMemberDay } from './points-helpers'
 
 export interface ReceiptText {
   store: string
@@ -109,3 +111,57 @@ export function decide(
 ) {
   return api.http.post(`/api/staff/receipt-photos/${submissionId}/${action}`).set(bearer(staffToken)).send(body)
 }
+
+/** Members rp-a and rp-b, operator rp-operator, the desk rp-desk (a clerk of no store), store RP1's clerk rp-clerk. */
+export interface ReceiptPhotoPeople {
+  a: MemberLoginResponse
+  b: MemberLoginResponse
+  operator: string
+  desk: string
+  clerk: string
+}
+
+/**
+ * The receipt-photo tests' mall: stores RP1 星巴克 and RP2 优衣库, no member day, the clock an hour after the
+ * purchase of `RECEIPT_BOUGHT`. OCR is off: on for the OCR tests only, it takes a core for a second.
+ */
+export async function startReceiptPhotoMall(): Promise<{ api: TestApi } & ReceiptPhotoPeople> {
+  const api = await startTestApi()
+  api.clock.set('2026-12-05T07:32:10.000Z')
+  api.clock.advance(3600_000)
+  await withoutMemberDay(api)
+  await api.addStore('RP1', '星巴克')
+  await api.addStore('RP2', '优衣库')
+  const a = await api.loginMember('rp-a')
+  const b = await api.loginMember('rp-b')
+  const operator = (await api.loginStaff('rp-operator', 'operator', null)).accessToken
+  const desk = (await api.loginStaff('rp-desk', 'clerk', null)).accessToken
+  const clerk = (await api.loginStaff('rp-clerk', 'clerk', 'RP1')).accessToken
+  api.ctx.services.receiptOcr.enabled = false
+  return { api, a, b, operator, desk, clerk }
+}
+
+/** The same people signed in again: the tests move the clock by hours and access tokens last minutes. */
+export async function signInReceiptPhotoPeople(api: TestApi): Promise<ReceiptPhotoPeople> {
+  const operator = (await api.loginStaff('rp-operator', 'operator', null)).accessToken
+  const desk = (await api.loginStaff('rp-desk', 'clerk', null)).accessToken
+  const clerk = (await api.loginStaff('rp-clerk', 'clerk', 'RP1')).accessToken
+  const a = await api.loginMember('rp-a')
+  const b = await api.loginMember('rp-b')
+  return { a, b, operator, desk, clerk }
+}
+
+/** Saturday 2026-12-05 14:32 Shanghai: the purchase the receipts of `receiptFields` record. */
+export const RECEIPT_BOUGHT = '2026-12-05T14:32:10+08:00'
+
+let receiptNos = 0
+export const nextReceiptNo = () => `R${Date.now().toString(36).toUpperCase()}${++receiptNos}`
+
+/** A submission's fields: store RP1, a fresh receipt number, ¥56.50 bought at `RECEIPT_BOUGHT`; `over` replaces. */
+export const receiptFields = (over: Record<string, unknown> = {}) => ({
+  storeId: 'RP1',
+  receiptNo: nextReceiptNo(),
+  amountFen: 56_50,
+  purchasedAt: RECEIPT_BOUGHT,
+  ...over,
+})
