@@ -62,7 +62,8 @@ async function main(): Promise<void> {
   // not in every instance at boot; a dev or demo database gets both here, as its code never reads old shapes.
   if (indexesAtBoot) {
     await ensureIndexes(conn)
-    for (const id of await migrate(conn, MIGRATIONS)) logger.info({ id }, 'data migration applied')
+    // Instances started together wait for the one running a migration (up to a minute) instead of exiting.
+    for (const id of await migrate(conn, MIGRATIONS, undefined, 60_000)) logger.info({ id }, 'data migration applied')
   }
   if (demo) {
     const seeded = await seedDemo(ctx, conn, { mall: mallSize(process.argv) })

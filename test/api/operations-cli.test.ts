@@ -102,6 +102,31 @@ describe('deploy commands', () => {
     const fixed = { ...failing, up: async () => undefined }
     expect(await migrate(api.conn, [counted, fixed], 'test-002-fails')).toEqual(['test-002-fails'])
   })
+
+  it('migrations at boot: 20 instances starting at once wait for the one running it, and all start', async () => {
+    let runs = 0
+    const slow: Migration = {
+      id: 'test-003-slow',
+      description: 'takes a while',
+      up: async () => {
+        runs++
+        await new Promise((resolve) => setTimeout(resolve, 500))
+      },
+    }
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, () => migrate(api.conn, [slow], undefined, 60_000)),
+    )
+    expect(runs).toBe(1)
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([])
+    // A migration started long ago and never finished is still refused at boot, at once.
+    await api.conn.collection('schema_migrations').insertOne({
+      _id: 'test-004-stale' as never,
+      description: 'cut off an hour ago',
+      startedAt: new Date(Date.now() - 3_600_000),
+    })
+    const stale: Migration = { id: 'test-004-stale', description: 'cut off an hour ago', up: async () => undefined }
+    await expect(migrate(api.conn, [stale], undefined, 60_000)).rejects.toBeInstanceOf(MigrationStuck)
+  })
 })
 
 describe('transient rows expire', () => {

@@ -34,27 +34,50 @@ const migrationModel = (conn: Connection): Model<MigrationDoc> => getModel(conn,
 
 export class MigrationStuck extends Error {}
 
-/** Runs the migrations not yet applied, in order; returns the ids it ran. */
-export async function migrate(conn: Connection, migrations: Migration[], retry?: string): Promise<string[]> {
+/**
+ * Runs the migrations not yet applied, in order; returns the ids it ran. `waitForOthersMs` (boot, where
+ * several instances start at once): a migration another process started less than this long ago is
+ * waited for instead of refused; 0 (deploy) refuses at once.
+ */
+export async function migrate(
+  conn: Connection,
+  migrations: Migration[],
+  retry?: string,
+  waitForOthersMs = 0,
+): Promise<string[]> {
   const Row = migrationModel(conn)
   const ran: string[] = []
   for (const m of migrations) {
     const row = await findById<MigrationDoc>(Row, m.id)
     if (row?.doneAt) continue
-    if (row && retry !== m.id) {
+    const ours = row
+      ? retry === m.id
+      : await insertOnce(Row, { _id: m.id, description: m.description, startedAt: new Date() })
+    if (!ours) {
+      if (await finishedByAnother(Row, m.id, waitForOthersMs)) continue
       throw new MigrationStuck(
-        `migration ${m.id} started ${row.startedAt.toISOString()} and did not finish: ` +
-          `check the data, then run npm run db:migrate -- --retry ${m.id}`,
+        row
+          ? `migration ${m.id} started ${row.startedAt.toISOString()} and did not finish: ` +
+              `check the data, then run npm run db:migrate -- --retry ${m.id}`
+          : `migration ${m.id} is being run by another deploy`,
       )
-    }
-    if (!row && !(await insertOnce(Row, { _id: m.id, description: m.description, startedAt: new Date() }))) {
-      throw new MigrationStuck(`migration ${m.id} is being run by another deploy`)
     }
     await m.up(conn)
     await updateById(Row, m.id, { $set: { doneAt: new Date() } })
     ran.push(m.id)
   }
   return ran
+}
+
+/** Whether the migration another process started is done within `waitMs` of its start. */
+async function finishedByAnother(Row: Model<MigrationDoc>, id: string, waitMs: number): Promise<boolean> {
+  if (waitMs <= 0) return false
+  for (;;) {
+    const row = await findById<MigrationDoc>(Row, id)
+    if (row?.doneAt) return true
+    if (!row || Date.now() - new Date(row.startedAt).getTime() > waitMs) return false
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }
 
 /** What has been applied (newest last). */
