@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
-import { bearer, startTestApi, type TestApi } from '../support/api-harness'
-import { H5_DIST, devLogin, launchBrowser, screenshot } from '../support/browser'
+import { bearer } from '../support/api-harness'
+import { h5UnderTest, screenshot } from '../support/h5-harness'
 
 /**
  * 注销账号 in Chromium (H5): 我的 → 账号与安全 → 注销账号 states what is lost, asks for 我已了解 and a second
@@ -11,26 +9,14 @@ import { H5_DIST, devLogin, launchBrowser, screenshot } from '../support/browser
 jest.setTimeout(120_000)
 
 const DAY = 86_400_000
-let api: TestApi
-let browser: Awaited<ReturnType<typeof launchBrowser>>
+const h5 = h5UnderTest()
 
-beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html')))
-    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
-  api = await startTestApi({ H5_DIST_DIR: H5_DIST })
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await api?.stop()
-})
-
-const modalButton = (label: string) => browser.page.locator(`.taro-modal__foot >> text=${label}`)
+const modalButton = (label: string) => h5.page().locator(`.taro-modal__foot >> text=${label}`)
 
 describe('H5 account deletion in Chromium', () => {
   it('states what is lost, asks twice, shows the banner, and takes the request back', async () => {
-    const { page } = browser
-    await devLogin(page, api.url, 'e2e-delete')
+    const [api, page] = [h5.api(), h5.page()]
+    await h5.loginMember(page, 'e2e-delete')
     await page.goto(`${api.url}/#/pages/me/index`)
     await page.click('.me-to-account-security')
     expect(await page.textContent('.account-deletion-hint')).toBe('注销后积分和优惠券将作废 ›')
@@ -77,7 +63,7 @@ describe('H5 account deletion in Chromium', () => {
 
     // Logging in again shows the banner on 我的, with 撤销注销.
     await page.evaluate(() => localStorage.clear())
-    await devLogin(page, `${api.url}/#/pages/login/index`, 'e2e-delete')
+    await h5.loginMember(page, 'e2e-delete', `${api.url}/#/pages/login/index`)
     await page.goto(`${api.url}/#/pages/me/index`)
     await page.waitForSelector('.deletion-banner', { timeout: 20_000 })
     expect(await page.textContent('.deletion-banner__notice')).toMatch(/^账号将于 \d{1,2}月\d{1,2}日 注销$/)
@@ -94,7 +80,7 @@ describe('H5 account deletion in Chromium', () => {
   })
 
   it('ends the session of an erased account: the app is back on the login page', async () => {
-    const { page } = browser
+    const [api, page] = [h5.api(), h5.page()]
     const me = await api.loginMember('e2e-delete')
     await api.http.post('/api/me/account-deletion').set(bearer(me.accessToken)).send({ confirm: true })
     await page.goto(`${api.url}/#/pages/me/index`)

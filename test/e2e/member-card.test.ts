@@ -1,27 +1,11 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
-import { startTestApi, type TestApi } from '../support/api-harness'
-import { H5_DIST, agreeToPrivacyGuideIfAsked, launchBrowser, screenshot } from '../support/browser'
+import { agreeToPrivacyGuideIfAsked, h5UnderTest, screenshot } from '../support/h5-harness'
 
 jest.setTimeout(90_000)
-
-let api: TestApi
-let browser: Awaited<ReturnType<typeof launchBrowser>>
-
-beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html')))
-    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
-  api = await startTestApi({ H5_DIST_DIR: H5_DIST })
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await api?.stop()
-})
+const h5 = h5UnderTest()
 
 describe('H5 member card in Chromium', () => {
   it('logs in with the dev login, shows the card with a QR member code, and rotates it', async () => {
-    const { page } = browser
+    const [api, page] = [h5.api(), h5.page()]
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(String(e)))
 

@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { PRIVACY_GUIDE_VERSION } from '@mall/shared'
-import { startTestApi, type TestApi } from '../support/api-harness'
-import { ARTIFACTS_DIR, H5_DIST, launchBrowser, screenshot } from '../support/browser'
+import { ARTIFACTS_DIR, h5UnderTest, screenshot } from '../support/h5-harness'
 import { privacyModels } from '../../server/src/modules/privacy/privacy.model'
 
 /**
@@ -11,28 +10,15 @@ import { privacyModels } from '../../server/src/modules/privacy/privacy.model'
  * 我的数据 shown and downloaded as a JSON file, and the phone unbound from 我的 after a confirmation.
  */
 jest.setTimeout(120_000)
-
-let api: TestApi
-let browser: Awaited<ReturnType<typeof launchBrowser>>
-
-beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html')))
-    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
-  api = await startTestApi({ H5_DIST_DIR: H5_DIST })
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await api?.stop()
-})
+const h5 = h5UnderTest()
 
 const memberIdOf = async (devUser: string) =>
   (
-    await api.ctx.services.members.findOrRegister({
+    await h5.api().ctx.services.members.findOrRegister({
       identity: `dev:${devUser}`,
       nickname: devUser,
       channel: 'dev',
-      now: api.clock.now(),
+      now: h5.api().clock.now(),
     })
   ).member._id
 
@@ -48,7 +34,7 @@ const textCentring = (page: Page, selector: string) =>
 
 describe('H5 member privacy in Chromium', () => {
   it('asks for agreement to the privacy guide at first login, records it, and goes on to the card', async () => {
-    const { page } = browser
+    const [api, page] = [h5.api(), h5.page()]
     await page.goto(api.url)
     await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
     await page.fill('.dev-user-input input', 'e2e-privacy')
@@ -68,7 +54,7 @@ describe('H5 member privacy in Chromium', () => {
   })
 
   it('does not ask again at the next login once agreed', async () => {
-    const { page } = browser
+    const [api, page] = [h5.api(), h5.page()]
     await page.evaluate(() => localStorage.clear())
     await page.goto(`${api.url}/#/pages/login/index`)
     await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
@@ -79,7 +65,7 @@ describe('H5 member privacy in Chromium', () => {
   })
 
   it('shows 我的数据 and downloads it as a JSON file of the member only', async () => {
-    const { page } = browser
+    const [api, page] = [h5.api(), h5.page()]
     const memberId = await memberIdOf('e2e-privacy')
     await api.ctx.services.members.bindPhone(memberId, '13812340000', api.clock.now())
     await page.goto(`${api.url}/#/pages/me/index`)
@@ -101,7 +87,7 @@ describe('H5 member privacy in Chromium', () => {
   })
 
   it('unbinds the phone from 我的 after a confirmation; the points stay', async () => {
-    const { page } = browser
+    const [api, page] = [h5.api(), h5.page()]
     const memberId = await memberIdOf('e2e-privacy')
     const before = await api.ctx.services.members.card(memberId)
     // the card unreachable first: 我的 offers 重试, which loads it once it is back
@@ -131,7 +117,7 @@ describe('H5 member privacy in Chromium', () => {
   })
 
   it('asks again in 我的 when the guide has a newer version than the one agreed to', async () => {
-    const { page } = browser
+    const [api, page] = [h5.api(), h5.page()]
     const memberId = await memberIdOf('e2e-privacy')
     const { Consent } = privacyModels(api.conn)
     // As if the member had agreed to an older guide only: the current version is then newer.

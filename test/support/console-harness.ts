@@ -1,10 +1,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { startTestApi, type TestApi } from './api-harness'
-import { launchBrowser } from './browser'
-
-const ADMIN_DIST = path.resolve(__dirname, '../../admin/dist')
-type Browser = Awaited<ReturnType<typeof launchBrowser>>
+import { ADMIN_DIST, launchBrowser, type Browser } from './browser'
 
 /**
  * For an end-to-end file about the operator console: before its tests, the API serving the built

@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+import { startTestApi, type TestApi } from './api-harness'
+import { ADMIN_DIST, H5_DIST, devLogin, launchBrowser, type Browser, type LaunchOptions } from './browser'
+
+export { ARTIFACTS_DIR, agreeToPrivacyGuideIfAsked, screenshot } from './browser'
+
+/** What a file plays in: at least the API; a richer world (startPayWorld's) carries its stubs too. */
+export interface H5World {
+  api: TestApi
+}
+
+export interface H5Options<W extends H5World, N extends string> {
+  /** server settings beyond the test defaults, e.g. { WELCOME_POINTS: '0' } */
+  env?: Record<string, string>
+  /** also serves the built operator console at /admin, for a story that goes from a member to an operator */
+  withConsole?: boolean
+  /** starts the world from the server settings; startTestApi by default (startPayWorld for WeChat Pay) */
+  start?: (env: Record<string, string>) => Promise<W>
+  /**
+   * The phone-sized Chromium profiles opened before the tests, by name (default one, 'member'): each its own
+   * localStorage, so a member's and a clerk's sessions never mix. [] where tests open their own (newBrowser).
+   */
+  browsers?: readonly N[]
+}
+
+export interface H5UnderTest<W extends H5World, N extends string> {
+  world(): W
+  api(): TestApi
+  /** a browser opened before the tests: the named one, or the first */
+  browser(name?: N): Browser
+  page(name?: N): Page
+  /** one more phone-sized profile, closed after the file (e.g. one per member) */
+  newBrowser(options?: LaunchOptions): Promise<Browser>
+  /** the uncaught page errors of every browser's first page since the last call (a test expects none) */
+  takePageErrors(): string[]
+  /** the dev login on the page `url` opens (the app itself by default), agreeing to the privacy guide */
+  loginMember(page: Page, devUser: string, url?: string): Promise<void>
+  /** the staff pages' login as an account made by api.loginStaff, until `readyTile` (e.g. '.tile-award') shows */
+  loginStaff(page: Page, username: string, readyTile: string): Promise<void>
+}
+
+/**
+ * For an end-to-end file about the H5 app: before its tests, the API serving the built H5 app (and the
+ * console if asked) and the named phone-sized Chromiums; after them, all closed. Call at the top level of
+ * the test file; a file's own beforeAll (its data) runs after this one's.
+ */
+export function h5UnderTest<W extends H5World = H5World, N extends string = 'member'>(
+  options: H5Options<W, N> = {},
+): H5UnderTest<W, N> {
+  let world: W | undefined
+  const browsers: Browser[] = []
+  const named = new Map<string, Browser>()
+  const pageErrors: string[] = []
+  const start = options.start ?? (async (env) => ({ api: await startTestApi(env) }) as W)
+
+  async function newBrowser(launch?: LaunchOptions): Promise<Browser> {
+    const browser = await launchBrowser(launch)
+    browsers.push(browser)
+    browser.page.on('pageerror', (e) => pageErrors.push(String(e)))
+    return browser
+  }
+
+  beforeAll(async () => {
+    const dists = { H5_DIST_DIR: H5_DIST, ...(options.withConsole ? { ADMIN_DIST_DIR: ADMIN_DIST } : {}) }
+    for (const dir of Object.values(dists))
+      if (!existsSync(path.join(dir, 'index.html')))
+        throw new Error(`build missing: ${dir} (the test command builds it: npm run build:h5 / build:admin)`)
+    world = await start({ ...dists, ...options.env })
+    for (const name of options.browsers ?? ['member']) named.set(name, await newBrowser())
+  })
+  afterAll(async () => {
+    for (const browser of browsers) await browser.close().catch(() => undefined)
+    await world?.api.stop()
+  })
+
+  const api = () => world!.api
+  const browser = (name?: N) => {
+    const found = name === undefined ? [...named.values()][0] : named.get(name)
+    if (!found) throw new Error(`no browser ${name ?? ''} opened before the tests (h5UnderTest's browsers)`)
+    return found
+  }
+  return {
+    world: () => world!,
+    api,
+    browser,
+    page: (name) => browser(name).page,
+    newBrowser,
+    takePageErrors: () => pageErrors.splice(0),
+    loginMember: (page, devUser, url = api().url) => devLogin(page, url, devUser),
+    async loginStaff(page, username, readyTile) {
+      await page.goto(`${api().url}/#/staff/pages/login/index`)
+      await page.fill('.staff-username input', username)
+      await page.fill('.staff-password input', 'correct horse battery')
+      await page.click('.staff-login-button')
+      await page.waitForSelector(readyTile, { timeout: 20_000 })
+    },
+  }
+}
