@@ -2,10 +2,12 @@ import { bearer } from '../support/api-harness'
 import { databaseCalls } from '../support/database-calls'
 import { dbFingerprint } from '../support/db-fingerprint'
 import { balanceOf } from '../support/points-helpers'
-import { purchaseKeyModel, purchaseModel } from '../../server/src/modules/points/purchase.model'
 import { wechatPayModels } from '../../server/src/modules/wechat-pay/wechat-pay.model'
 import { entriesFor, payment, refund, startPayWorld, wechatMember, type PayWorld } from '../support/wechat-pay-helpers'
 
+// WeChat Pay's notifications as they arrive: checked before anything is written, a payment earning once, what a
+// payment costs, the member's authorisation. Recovery after crashes is in wechat-pay-crash-recovery.test.ts,
+// payments nobody can be matched to in wechat-pay-unmapped.test.ts.
 jest.setTimeout(60_000)
 
 let w: PayWorld
@@ -151,167 +153,6 @@ describe('cost', () => {
       ])
     },
   )
-})
-
-describe('after a crash', () => {
-  it(
-    'between recording a payment and posting it: the sweeper ' +
-      'and WeChat retrying at once post it once, and sync it',
-    async () => {
-      const m = await wechatMember(w, 'o-crash')
-      const start = await balanceOf(w.api, m)
-      const txn = '4200000000000000060'
-      const at = new Date(w.api.clock.now().getTime() - 120_000)
-      // What recordPurchase had written when the process died: the key, then the purchase row.
-      await purchaseKeyModel(w.api.conn).collection.insertOne({
-        _id: `txn:${txn}`,
-        purchaseId: `wx:${txn}`,
-        channel: 'wechat_pay',
-        at,
-      } as never)
-      await purchaseModel(w.api.conn).collection.insertOne({
-        _id: `wx:${txn}`,
-        storeId: 'WX1',
-        receiptNo: txn,
-        memberId: m.member.memberId,
-        amountFen: 7_000,
-        staffId: 'wechat_pay',
-        status: 'posting',
-        points: 0,
-        entryId: null,
-        approvedBy: null,
-        reversedBy: null,
-        reversalReason: null,
-        flags: [],
-        createdAt: at,
-        postedAt: null,
-        channel: 'wechat_pay',
-        transactionId: txn,
-      } as never)
-      await Promise.all([
-        w.api.ctx.jobs.sweepPurchases(w.api.clock.now()),
-        ...Array.from({ length: 5 }, () => w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-crash', 7_000))),
-      ])
-      expect(await entriesFor(w, `purchase:wx:${txn}`)).toHaveLength(1)
-      expect(await balanceOf(w.api, m)).toBe(start + 70)
-      expect(await wechatPayModels(w.api.conn).Sync.countDocuments({ _id: txn })).toBe(1)
-    },
-  )
-})
-
-describe('after a crash between keeping a refund and applying it', () => {
-  it('the sweeper applies it, once', async () => {
-    await wechatMember(w, 'o-refund-crash')
-    const txn = '4200000000000000065'
-    await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-refund-crash', 10_000))
-    // The refund row as the handler left it when its process died (no slot, not applied).
-    await wechatPayModels(w.api.conn).Refund.collection.insertOne({
-      _id: '5030000000000000065',
-      transactionId: txn,
-      openid: 'o-refund-crash',
-      payFen: 10_000,
-      refundFen: 5_000,
-      refundedAt: new Date(),
-      receivedAt: new Date(),
-      settled: false,
-      outcome: null,
-      entryId: null,
-    } as never)
-    await Promise.all([
-      w.api.ctx.jobs.sweepWechatPay(w.api.clock.now()),
-      w.api.ctx.jobs.sweepWechatPay(w.api.clock.now()),
-    ])
-    expect(await entriesFor(w, 'refund:5030000000000000065')).toMatchObject([{ delta: -50 }])
-    const row = await wechatPayModels(w.api.conn).Refund.collection.findOne({ _id: '5030000000000000065' } as never)
-    expect(row).toMatchObject({ settled: true, outcome: 'reversed' })
-  })
-})
-
-describe("after a crash between keeping a refund and placing it among its payment's refunds", () => {
-  it("WeChat's retry places it, and the payment posted later applies it at once (no sweeper needed)", async () => {
-    const m = await wechatMember(w, 'o-refund-slotless')
-    const start = await balanceOf(w.api, m)
-    const txn = '4200000000000000066'
-    // The refund row as the handler left it when its process died before the payment arrived (no slot).
-    await wechatPayModels(w.api.conn).Refund.collection.insertOne({
-      _id: '5030000000000000066',
-      transactionId: txn,
-      openid: 'o-refund-slotless',
-      payFen: 10_000,
-      refundFen: 10_000,
-      refundedAt: new Date(),
-      receivedAt: new Date(),
-      settled: false,
-      outcome: null,
-      entryId: null,
-    } as never)
-    const retried = refund(w, txn, '5030000000000000066', 'o-refund-slotless', 10_000, 10_000)
-    expect((await w.pay.deliver(w.paymentUrl, retried)).status).toBe(204)
-    expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-refund-slotless', 10_000))).status).toBe(204)
-    expect(await entriesFor(w, 'refund:5030000000000000066')).toMatchObject([{ delta: -100 }])
-    expect(await balanceOf(w.api, m)).toBe(start)
-  })
-})
-
-describe('payments nobody can be matched to wait for an operator', () => {
-  it('an unknown merchant is queued, and earns once the operator maps it', async () => {
-    const m = await wechatMember(w, 'o-unmapped')
-    const start = await balanceOf(w.api, m)
-    const txn = '4200000000000000040'
-    expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-unmapped', 5_000, '1900000999'))).status).toBe(204)
-    const queue = await w.api.http.get('/api/ops/wechat-pay/unmapped').set(bearer(w.operator))
-    expect(queue.body.items).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ transactionId: txn, reason: 'unknown_merchant', mchid: '1900000999' }),
-      ]),
-    )
-    expect(await balanceOf(w.api, m)).toBe(start)
-    await w.api.addStore('WX2', '新店')
-    expect(
-      (
-        await w.api.http
-          .put('/api/ops/wechat-pay/merchants/1900000999')
-          .set(bearer(w.operator))
-          .send({ storeId: 'WX2' })
-      ).status,
-    ).toBe(200)
-    expect(await balanceOf(w.api, m)).toBe(start + 50)
-    const after = await w.api.http.get('/api/ops/wechat-pay/unmapped').set(bearer(w.operator))
-    expect(after.body.items.map((i: { transactionId: string }) => i.transactionId)).not.toContain(txn)
-  })
-
-  it(
-    'unknown merchant and unknown payer: mapping keeps it queued ' +
-      'for the payer; a retry after they log in earns it once',
-    async () => {
-      const txn = '4200000000000000045'
-      expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-later', 6_000, '1900000998'))).status).toBe(204)
-      await w.api.addStore('WX3', '三店')
-      await w.api.http.put('/api/ops/wechat-pay/merchants/1900000998').set(bearer(w.operator)).send({ storeId: 'WX3' })
-      const queue = await w.api.http.get('/api/ops/wechat-pay/unmapped').set(bearer(w.operator))
-      expect(queue.body.items).toEqual(
-        expect.arrayContaining([expect.objectContaining({ transactionId: txn, reason: 'unknown_member' })]),
-      )
-      const retry = () => w.api.http.post(`/api/ops/wechat-pay/unmapped/${txn}/retry`).set(bearer(w.operator)).send({})
-      expect((await retry()).body).toEqual({ transactionId: txn, outcome: 'queued', reason: 'unknown_member' })
-      const m = await wechatMember(w, 'o-later')
-      const start = await balanceOf(w.api, m)
-      expect((await retry()).body).toEqual({ transactionId: txn, outcome: 'earned', reason: null })
-      expect((await retry()).status).toBe(404)
-      expect(await entriesFor(w, `purchase:wx:${txn}`)).toHaveLength(1)
-      expect(await balanceOf(w.api, m)).toBe(start + 60)
-    },
-  )
-
-  it('an unknown openid is queued, nothing posted', async () => {
-    const txn = '4200000000000000050'
-    expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-nobody', 5_000))).status).toBe(204)
-    const queue = await w.api.http.get('/api/ops/wechat-pay/unmapped').set(bearer(w.operator))
-    expect(queue.body.items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ transactionId: txn, reason: 'unknown_member' })]),
-    )
-    expect(await entriesFor(w, `purchase:wx:${txn}`)).toHaveLength(0)
-  })
 })
 
 describe('authorisation (商圈会员积分服务授权)', () => {
