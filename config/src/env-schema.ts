@@ -111,6 +111,11 @@ export const envSchema = z
     DB_INDEXES: z.enum(['boot', 'skip']).optional(),
     /** Whether this process runs the periodic jobs (each under a per-period lease shared by all instances). */
     JOBS_ENABLED: boolFromEnv.default(true),
+    /**
+     * Test runs only: the daily message jobs (expiry notices at 10:00, check-in reminders at 20:00) run every
+     * this many seconds instead, so a short run sees them send. Unset: daily. Refused in production.
+     */
+    MESSAGE_JOBS_EVERY_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
     /** Welcome gift for new members: points posted to the ledger (0 = none). */
     WELCOME_POINTS: z.coerce.number().int().min(0).max(100000).default(100),
     /** Manual points adjustments of at least this many points (either sign) need a second operator's approval. */
@@ -122,6 +127,10 @@ export const envSchema = z
     if (env.NODE_ENV !== 'production') return
     if (env.DEV_LOGIN) {
       ctx.addIssue({ code: 'custom', path: ['DEV_LOGIN'], message: 'dev login cannot be enabled in production' })
+    }
+    if (env.MESSAGE_JOBS_EVERY_SECONDS !== undefined) {
+      const message = 'message jobs run daily in production'
+      ctx.addIssue({ code: 'custom', path: ['MESSAGE_JOBS_EVERY_SECONDS'], message })
     }
     if (!env.OPERATOR_TOTP) {
       ctx.addIssue({ code: 'custom', path: ['OPERATOR_TOTP'], message: 'operator TOTP cannot be off in production' })

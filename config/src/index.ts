@@ -52,7 +52,14 @@ export interface AppConfig {
   /** forwarded headers: trusted hops (0 = none) and the client-IP header */
   proxy: { hops: number; ipHeader: string }
   /** process lifecycle: drain on SIGTERM, embedded database port, indexes at boot, jobs */
-  lifecycle: { shutdownTimeoutMs: number; devDbPort: number; indexesAtBoot: boolean; jobsEnabled: boolean }
+  lifecycle: {
+    shutdownTimeoutMs: number
+    devDbPort: number
+    indexesAtBoot: boolean
+    jobsEnabled: boolean
+    /** test runs: the daily message jobs every this many ms (null: daily, at their hours) */
+    messageJobsEveryMs: number | null
+  }
 }
 
 /** Every environment variable the server reads (.env.example lists each; config/test checks it). */
@@ -131,6 +138,7 @@ export function loadConfig(
       devDbPort: e.DEVDB_PORT,
       indexesAtBoot: (e.DB_INDEXES ?? (e.NODE_ENV === 'production' ? 'skip' : 'boot')) === 'boot',
       jobsEnabled: e.JOBS_ENABLED,
+      messageJobsEveryMs: e.MESSAGE_JOBS_EVERY_SECONDS === undefined ? null : e.MESSAGE_JOBS_EVERY_SECONDS * 1000,
     },
   }
 }

@@ -56,6 +56,14 @@ describe('config loader', () => {
     )
   })
 
+  it('runs the message jobs every few seconds only outside production', () => {
+    expect(loadConfig({}, {}).lifecycle.messageJobsEveryMs).toBeNull()
+    expect(loadConfig({}, { MESSAGE_JOBS_EVERY_SECONDS: '5' }).lifecycle.messageJobsEveryMs).toBe(5000)
+    expect(() => loadConfig({}, { ...prodBase, MESSAGE_JOBS_EVERY_SECONDS: '5' })).toThrow(
+      /MESSAGE_JOBS_EVERY_SECONDS: message jobs run daily in production/,
+    )
+  })
+
   it('requires real secrets, a database and WeChat credentials in production', () => {
     let err: ConfigError | undefined
     try {

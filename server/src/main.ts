@@ -72,7 +72,11 @@ async function main(): Promise<void> {
 
   const health = dbHealth
   const stopScheduler = jobsEnabled
-    ? startScheduler(ctx.jobs, ctx.now, logger, { leases, available: () => health.available })
+    ? startScheduler(ctx.jobs, ctx.now, logger, {
+        leases,
+        available: () => health.available,
+        messageJobsEveryMs: config.lifecycle.messageJobsEveryMs,
+      })
     : async () => undefined
   const server: Server = app.listen(config.http.port, config.http.host)
   const inFlight = trackInFlight(server)

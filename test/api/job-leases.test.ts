@@ -53,6 +53,19 @@ describe('job leases', () => {
     expect(runs.get('refresh-notification-audience')).toBe(80)
   })
 
+  it('MESSAGE_JOBS_EVERY_SECONDS (test runs): the message jobs every few seconds, the rest unchanged', async () => {
+    const daily = jobSchedule(idleJobs, () => new Date())
+    const short = jobSchedule(idleJobs, () => new Date(), { messageJobsEveryMs: 5_000 })
+    const at = new Date('2026-06-10T02:00:07Z') // 10:00:07 in Shanghai
+    const periods = (schedule: typeof daily) => Object.fromEntries(schedule.map((j) => [j.name, j.period(at)]))
+    expect(periods(daily)).toMatchObject({ 'notify-expiring': '2026-06-10', 'send-checkin-reminders': null })
+    expect(periods(short)).toEqual({
+      ...periods(daily),
+      'notify-expiring': '2026-06-10T02:00:05.000Z',
+      'send-checkin-reminders': '2026-06-10T02:00:05.000Z',
+    })
+  })
+
   it("a dead holder's period is taken over after the timeout, once; a failed run is given back at once", async () => {
     const a = new JobLeases(conn(), 'a')
     const b = new JobLeases(conn(), 'b')

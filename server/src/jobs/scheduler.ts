@@ -18,8 +18,13 @@ export interface ScheduledJob {
 
 const MINUTE = 60_000
 
+export interface ScheduleOptions {
+  /** test runs (MESSAGE_JOBS_EVERY_SECONDS): the daily message jobs every this many ms instead */
+  messageJobsEveryMs?: number | null
+}
+
 /** The job table: every job and its period. Wall-clock times are Asia/Shanghai. */
-export function jobSchedule(jobs: Jobs, now: () => Date): ScheduledJob[] {
+export function jobSchedule(jobs: Jobs, now: () => Date, opts: ScheduleOptions = {}): ScheduledJob[] {
   // Once per `ms` of the clock across all processes (period = the clock divided into `ms` slices).
   const every = (name: string, ms: number, run: () => Promise<unknown>): ScheduledJob => ({
     name,
@@ -39,6 +44,9 @@ export function jobSchedule(jobs: Jobs, now: () => Date): ScheduledJob[] {
     leased: true,
     run,
   })
+  // Messages go out once a day at their hour; a test run has them every few seconds (keyed all the same).
+  const messages = (name: string, fromHour: number, untilHour: number, run: () => Promise<unknown>) =>
+    opts.messageJobsEveryMs ? every(name, opts.messageJobsEveryMs, run) : daily(name, fromHour, untilHour, run)
   const everyProcess = (name: string, ms: number, run: () => Promise<unknown>): ScheduledJob => ({
     ...every(name, ms, run),
     leased: false,
@@ -71,7 +79,7 @@ export function jobSchedule(jobs: Jobs, now: () => Date): ScheduledJob[] {
     // 注销账号: an account is erased within ten minutes of its cooling-off's end; each step is repeatable.
     every('erase-deleted-accounts', 10 * 60_000, () => jobs.eraseDeletedAccounts(now())),
     // Subscribe messages about what expires soon go out at 10:00; each is keyed, so reruns send nothing new.
-    daily('notify-expiring', 10, 12, async () => ({
+    messages('notify-expiring', 10, 12, async () => ({
       points: await jobs.notifyPointsExpiring(now()),
       coupons: await jobs.notifyCouponsExpiring(now()),
     })),
@@ -80,7 +88,7 @@ export function jobSchedule(jobs: Jobs, now: () => Date): ScheduledJob[] {
     // Erased members, whose tokens every process refuses (the erasing process knows at once).
     everyProcess('refresh-erased-members', 60_000, () => jobs.refreshErasedMembers()),
     // The check-in reminder goes out at 20:00; each member's is claimed before it is sent.
-    daily('send-checkin-reminders', 20, 22, () => jobs.sendCheckinReminders(now())),
+    messages('send-checkin-reminders', 20, 22, () => jobs.sendCheckinReminders(now())),
   ]
 }
 
@@ -96,7 +104,7 @@ export async function runIfDue(
   return leases.runOnce(job.name, period, job.timeoutMs, at.getTime(), job.run)
 }
 
-export interface SchedulerOptions {
+export interface SchedulerOptions extends ScheduleOptions {
   leases: JobLeases
   /** false while the database is unreachable: ticks are skipped, so jobs pause and resume */
   available?: () => boolean
@@ -115,7 +123,7 @@ export function startScheduler(
 ): (timeoutMs?: number) => Promise<void> {
   const running = new Set<Promise<void>>()
   const timers: NodeJS.Timeout[] = []
-  for (const job of jobSchedule(jobs, now)) {
+  for (const job of jobSchedule(jobs, now, opts)) {
     let busy = false
     const tick = () => {
       if (busy || opts.available?.() === false) return
