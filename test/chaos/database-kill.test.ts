@@ -1,19 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import type { Connection } from 'mongoose'
-import { connectDatabase } from '../../server/src/db/connect'
-import { replayCheck } from '../../server/src/jobs/replay-check'
-import { LedgerService } from '../../server/src/modules/ledger/ledger.service'
-import { MemberRepo } from '../../server/src/modules/members/member.repo'
 import { couponModels } from '../../server/src/modules/coupons/coupon.model'
 import { checkinModels } from '../../server/src/modules/checkin/checkin.model'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
-import { staffModel } from '../../server/src/modules/staff/staff.model'
-import { StaffService } from '../../server/src/modules/staff/staff.service'
-import { freePort, ServerProcess } from '../support/server-process'
+import { chaosParkingTemplate, replayDifferences } from '../support/chaos-world'
+import type { ServerProcess } from '../support/server-process'
+import { databasePid, OutageClient, startServerWithItsDatabase } from './database-outage'
 
 /**
  * The embedded database SIGKILLed under mixed writes (registrations, check-ins, points-priced coupon
@@ -30,150 +22,29 @@ const STOCK = 40
 const LIMIT = 2
 jest.setTimeout(FULL ? 1_200_000 : 300_000)
 
-const SECRET = 'dbkill-secret-dbkill-secret-dbkill-secr'
 let server: ServerProcess
 let conn: Connection
 let dataDir: string
-let dbUri: string
+let client: OutageClient
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'mall-dbkill-'))
-  const dbPort = await freePort()
-  const dbName = `dbkill_${randomBytes(3).toString('hex')}`
-  dbUri = `mongodb://127.0.0.1:${dbPort}/`
-  server = new ServerProcess(
-    {
-      DEVDB_DATA_DIR: dataDir,
-      DEVDB_PORT: String(dbPort),
-      DB_NAME: dbName,
-      JWT_SECRET: SECRET,
-      MEMBER_CODE_SECRET: SECRET,
-      DEV_LOGIN: 'true',
-      LOG_LEVEL: 'error',
-      RATE_LOGIN_PER_MINUTE: '1000000',
-      RATE_CLAIM_PER_MINUTE: '1000000',
-      WECHAT_API_BASE: 'http://127.0.0.1:9',
-      OPERATOR_TOTP: 'false', // operators' second factor has its own tests
-    },
-    await freePort(),
-  )
-  await server.start()
-  conn = await connectDatabase(dbUri, dbName)
-  await staffModel(conn).create({
-    _id: 'dbkill-op',
-    displayName: 'dbkill-op',
-    role: 'operator',
-    storeId: null,
-    passwordHash: await StaffService.hashPassword('dbkill-pass'),
-  })
+  ;({ server, conn, dataDir } = await startServerWithItsDatabase())
+  client = new OutageClient(server)
 })
 afterAll(async () => {
   await conn?.close().catch(() => undefined)
   await server?.stop()
 })
 
-/** The embedded database process the server started (found by its unique data directory). */
-function databasePid(): number {
-  const lines = execFileSync('ps', ['-eo', 'pid=,args=']).toString().split('\n')
-  const line = lines.find((l) => l.includes(`-data-dir ${dataDir}`) && !l.includes(' ps '))
-  if (!line) throw new Error('embedded database process not found')
-  return Number(line.trim().split(/\s+/)[0])
-}
-
-interface Seen {
-  statuses: Record<string, number>
-  worst503Ms: number
-  worst503: string
-  /** every 503: when its request was sent and when it was answered */
-  answered503s: { sentAt: number; at: number }[]
-  slowest: number
-  bad: string[]
-  /** final answers a write must never get, retried through the outage (a registration told 404) */
-  unexpected: string[]
-}
-const seen: Seen = {
-  statuses: {},
-  worst503Ms: 0,
-  worst503: '',
-  answered503s: [],
-  slowest: 0,
-  bad: [],
-  unexpected: [],
-}
-
-/** The answer a call ends with must be one of `allowed` (status, or status and error code). */
-function expectAnswer(call: string, res: { status: number; body: any }, allowed: string[]): void {
-  const label = `${res.status}${res.body?.error?.code ? ` ${res.body.error.code}` : ''}`
-  if (!allowed.includes(label) && !allowed.includes(String(res.status))) seen.unexpected.push(`${call}: ${label}`)
-}
-let databaseDown = false
-let killerGaveUp = false
-/** When each kill was. */
-const kills: number[] = []
-
-/** One request, retried (same Idempotency-Key) through 503s and cut connections until it is answered. */
-async function call(method: string, url: string, token: string | null, body?: unknown, key?: string) {
-  const answers: string[] = [] // this call's answers, told when it never gets one that counts
-  for (let attempt = 0; attempt < 600 && !killerGaveUp; attempt++) {
-    const started = Date.now()
-    try {
-      const res = await fetch(server.url + url, {
-        method,
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(key ? { 'idempotency-key': key } : {}),
-        },
-        body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
-        signal: AbortSignal.timeout(10_000),
-      })
-      const json = (await res.json().catch(() => ({}))) as any
-      const ms = Date.now() - started
-      seen.slowest = Math.max(seen.slowest, ms)
-      const label = `${res.status}${json?.error?.code ? ` ${json.error.code}` : ''}`
-      seen.statuses[label] = (seen.statuses[label] ?? 0) + 1
-      answers.push(`${label} in ${ms} ms${databaseDown ? ' (down)' : ''}`)
-      if (res.status >= 500) {
-        if (res.status !== 503 || json?.error?.code !== 'SERVICE.UNAVAILABLE' || !res.headers.get('retry-after'))
-          seen.bad.push(`${method} ${url}: ${label}`)
-        seen.answered503s.push({ sentAt: started, at: Date.now() })
-        if (ms > seen.worst503Ms) seen.worst503 = `${method} ${url} ${label}`
-        seen.worst503Ms = Math.max(seen.worst503Ms, ms)
-      } else if (!(res.status === 409 && json?.error?.code === 'IDEMPOTENCY.IN_FLIGHT')) {
-        return { status: res.status, body: json }
-      }
-    } catch (err) {
-      seen.bad.push(`${method} ${url}: no answer (${String(err)})`) // a hang or a dropped connection
-      answers.push(`no answer: ${String(err)}${databaseDown ? ' (down)' : ''}`)
-    }
-    await new Promise((r) => setTimeout(r, 100 + Math.random() * 100))
-  }
-  const counts: Record<string, number> = {}
-  for (const a of answers) counts[a.replace(/ in \d+ ms/, '')] = (counts[a.replace(/ in \d+ ms/, '')] ?? 0) + 1
-  throw new Error(
-    `no answer for ${method} ${url} (key ${key ?? 'none'}): ${JSON.stringify(counts)}; ` +
-      `last: ${answers.slice(-3).join(' | ')}; database down now: ${databaseDown}`,
-  )
-}
-
 it(
   `${KILLS} SIGKILLs of the embedded database under mixed ` + `writes: 503s only, back within 10 s, nothing lost`,
   async () => {
+    const { call, expectAnswer, seen } = client
     const operator = (
       await call('POST', '/api/staff/auth/login', null, { username: 'dbkill-op', password: 'dbkill-pass' })
     ).body.accessToken
     const template = (
-      await call('POST', '/api/ops/coupon-templates', operator, {
-        name: '断库测试券',
-        type: 'parking',
-        parkingHours: 1,
-        stock: STOCK,
-        perMemberLimit: LIMIT,
-        pricePoints: 20,
-        claimStart: new Date(Date.now() - 86400_000).toISOString(),
-        claimEnd: new Date(Date.now() + 86400_000).toISOString(),
-        validity: { kind: 'relative', days: 3 },
-      })
+      await call('POST', '/api/ops/coupon-templates', operator, chaosParkingTemplate('断库测试券', STOCK, LIMIT))
     ).body._id as string
     const members: { id: string; token: string }[] = []
     for (let i = 0; i < MEMBERS; i++) {
@@ -190,9 +61,9 @@ it(
       for (let k = 0; k < KILLS; k++) {
         await new Promise((r) => setTimeout(r, 1_500 + Math.random() * 1_500))
         const killedAt = Date.now()
-        kills.push(killedAt)
-        process.kill(databasePid(), 'SIGKILL')
-        databaseDown = true
+        client.kills.push(killedAt)
+        process.kill(databasePid(dataDir), 'SIGKILL')
+        client.databaseDown = true
         await new Promise((r) => setTimeout(r, 50))
         for (;;) {
           const ready = await fetch(`${server.url}/api/health/ready`).catch(() => null)
@@ -200,13 +71,13 @@ it(
           if (Date.now() - killedAt > 30_000) throw new Error('database not back within 30 s')
           await new Promise((r) => setTimeout(r, 50))
         }
-        databaseDown = false
+        client.databaseDown = false
         recoveries.push(Date.now() - killedAt)
       }
     })()
       // A database that never came back stops the clients (their retries too); `await killer` says why.
       .catch((err: unknown) => {
-        killerGaveUp = true
+        client.killerGaveUp = true
         throw err
       })
       .finally(() => (done = true))
@@ -251,15 +122,7 @@ it(
       throw err
     })
     await killer
-    // How long each 503 kept its caller waiting once the database was gone: from the latest kill
-    // before the answer, or from the request if it came later.
-    const worst503WhileDownMs = Math.max(
-      0,
-      ...seen.answered503s.map((r) => {
-        const killedAt = Math.max(0, ...kills.filter((k) => k <= r.at))
-        return r.at - Math.max(r.sentAt, killedAt)
-      }),
-    )
+    const worst503WhileDownMs = client.worst503WhileDownMs()
     process.stdout.write(
       `database kills: ${op} ops, recoveries ${JSON.stringify(recoveries)} ms, ` +
         `longest wait for a 503 after the database went ${worst503WhileDownMs} ms, ` +
@@ -283,8 +146,7 @@ it(
       await new Promise((r) => setTimeout(r, 1_000))
     expect(await Coupon.countDocuments({ state: 'pending_payment' })).toBe(0)
 
-    const report = await replayCheck(new LedgerService(conn, new MemberRepo(conn)))
-    expect(report.differences).toEqual([])
+    expect(await replayDifferences(conn)).toEqual([])
     // Every acknowledged write is there.
     for (const c of claimed) expect(await Coupon.exists({ _id: c.couponId, memberId: c.memberId })).toBeTruthy()
     const { Checkin } = checkinModels(conn)

@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Connection } from 'mongoose'
+import { connectDatabase } from '../../server/src/db/connect'
+import { staffModel } from '../../server/src/modules/staff/staff.model'
+import { StaffService } from '../../server/src/modules/staff/staff.service'
+import { freePort, ServerProcess } from '../support/server-process'
+
+/**
+ * What database-kill.test.ts runs on: the compiled server starting and supervising an embedded database of its
+ * own (so the test can SIGKILL that database and see the server bring it back), and a client that retries
+ * through the outage and measures it.
+ */
+const SECRET = 'dbkill-secret-dbkill-secret-dbkill-secr'
+
+export interface SupervisedDatabase {
+  server: ServerProcess
+  /** the test's own connection to the database the server started */
+  conn: Connection
+  /** the database's data directory, unique to this run: how its process is found */
+  dataDir: string
+}
+
+/** The server on an embedded database it starts itself, with operator dbkill-op (password dbkill-pass). */
+export async function startServerWithItsDatabase(): Promise<SupervisedDatabase> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mall-dbkill-'))
+  const dbPort = await freePort()
+  const dbName = `dbkill_${randomBytes(3).toString('hex')}`
+  const dbUri = `mongodb://127.0.0.1:${dbPort}/`
+  const server = new ServerProcess(
+    {
+      DEVDB_DATA_DIR: dataDir,
+      DEVDB_PORT: String(dbPort),
+      DB_NAME: dbName,
+      JWT_SECRET: SECRET,
+      MEMBER_CODE_SECRET: SECRET,
+      DEV_LOGIN: 'true',
+      LOG_LEVEL: 'error',
+      RATE_LOGIN_PER_MINUTE: '1000000',
+      RATE_CLAIM_PER_MINUTE: '1000000',
+      WECHAT_API_BASE: 'http://127.0.0.1:9',
+      OPERATOR_TOTP: 'false', // operators' second factor has its own tests
+    },
+    await freePort(),
+  )
+  await server.start()
+  const conn = await connectDatabase(dbUri, dbName)
+  await staffModel(conn).create({
+    _id: 'dbkill-op',
+    displayName: 'dbkill-op',
+    role: 'operator',
+    storeId: null,
+    passwordHash: await StaffService.hashPassword('dbkill-pass'),
+  })
+  return { server, conn, dataDir }
+}
+
+/** The embedded database process the server started (found by its unique data directory). */
+export function databasePid(dataDir: string): number {
+  const lines = execFileSync('ps', ['-eo', 'pid=,args=']).toString().split('\n')
+  const line = lines.find((l) => l.includes(`-data-dir ${dataDir}`) && !l.includes(' ps '))
+  if (!line) throw new Error('embedded database process not found')
+  return Number(line.trim().split(/\s+/)[0])
+}
+
+export interface Seen {
+  statuses: Record<string, number>
+  worst503Ms: number
+  worst503: string
+  /** every 503: when its request was sent and when it was answered */
+  answered503s: { sentAt: number; at: number }[]
+  slowest: number
+  bad: string[]
+  /** final answers a write must never get, retried through the outage (a registration told 404) */
+  unexpected: string[]
+}
+
+/** Requests to `server` through the kills of its database, and what their answers were. */
+export class OutageClient {
+  readonly seen: Seen = {
+    statuses: {},
+    worst503Ms: 0,
+    worst503: '',
+    answered503s: [],
+    slowest: 0,
+    bad: [],
+    unexpected: [],
+  }
+  /** set by the killer between a kill and the server's ready answer: told in a call's answers */
+  databaseDown = false
+  /** set when the killer gives up (the database never came back): calls stop retrying */
+  killerGaveUp = false
+  /** When each kill was. */
+  readonly kills: number[] = []
+
+  constructor(private readonly server: ServerProcess) {}
+
+  /** The answer a call ends with must be one of `allowed` (status, or status and error code). */
+  expectAnswer = (call: string, res: { status: number; body: any }, allowed: string[]): void => {
+    const label = `${res.status}${res.body?.error?.code ? ` ${res.body.error.code}` : ''}`
+    if (!allowed.includes(label) && !allowed.includes(String(res.status)))
+      this.seen.unexpected.push(`${call}: ${label}`)
+  }
+
+  /** One request, retried (same Idempotency-Key) through 503s and cut connections until it is answered. */
+  call = async (method: string, url: string, token: string | null, body?: unknown, key?: string) => {
+    const seen = this.seen
+    const answers: string[] = [] // this call's answers, told when it never gets one that counts
+    for (let attempt = 0; attempt < 600 && !this.killerGaveUp; attempt++) {
+      const started = Date.now()
+      try {
+        const res = await fetch(this.server.url + url, {
+          method,
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(key ? { 'idempotency-key': key } : {}),
+          },
+          body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+          signal: AbortSignal.timeout(10_000),
+        })
+        const json = (await res.json().catch(() => ({}))) as any
+        const ms = Date.now() - started
+        seen.slowest = Math.max(seen.slowest, ms)
+        const label = `${res.status}${json?.error?.code ? ` ${json.error.code}` : ''}`
+        seen.statuses[label] = (seen.statuses[label] ?? 0) + 1
+        answers.push(`${label} in ${ms} ms${this.databaseDown ? ' (down)' : ''}`)
+        if (res.status >= 500) {
+          if (res.status !== 503 || json?.error?.code !== 'SERVICE.UNAVAILABLE' || !res.headers.get('retry-after'))
+            seen.bad.push(`${method} ${url}: ${label}`)
+          seen.answered503s.push({ sentAt: started, at: Date.now() })
+          if (ms > seen.worst503Ms) seen.worst503 = `${method} ${url} ${label}`
+          seen.worst503Ms = Math.max(seen.worst503Ms, ms)
+        } else if (!(res.status === 409 && json?.error?.code === 'IDEMPOTENCY.IN_FLIGHT')) {
+          return { status: res.status, body: json }
+        }
+      } catch (err) {
+        seen.bad.push(`${method} ${url}: no answer (${String(err)})`) // a hang or a dropped connection
+        answers.push(`no answer: ${String(err)}${this.databaseDown ? ' (down)' : ''}`)
+      }
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 100))
+    }
+    const counts: Record<string, number> = {}
+    for (const a of answers) counts[a.replace(/ in \d+ ms/, '')] = (counts[a.replace(/ in \d+ ms/, '')] ?? 0) + 1
+    throw new Error(
+      `no answer for ${method} ${url} (key ${key ?? 'none'}): ${JSON.stringify(counts)}; ` +
+        `last: ${answers.slice(-3).join(' | ')}; database down now: ${this.databaseDown}`,
+    )
+  }
+
+  /**
+   * How long each 503 kept its caller waiting once the database was gone: from the latest kill before the
+   * answer, or from the request if it came later.
+   */
+  worst503WhileDownMs(): number {
+    return Math.max(
+      0,
+      ...this.seen.answered503s.map((r) => {
+        const killedAt = Math.max(0, ...this.kills.filter((k) => k <= r.at))
+        return r.at - Math.max(r.sentAt, killedAt)
+      }),
+    )
+  }
+}
