@@ -1,0 +1,140 @@
+/** Campaigns, the points lottery, member days and feedback tickets (member and console sides). */
+import { PNG_1X1_DATA_URL } from '../feedback-helpers'
+import type { RouteCase } from '../route-table'
+import { MEMBER, POINTS_CAMPAIGN_BODY, LOTTERY_PRIZES, LOTTERY_BODY, randomKey } from './bodies'
+
+export const ENGAGEMENT_ROUTES: RouteCase[] = [
+  // A campaign id that does not exist: the operator gets 404, everybody else is refused before the lookup.
+  {
+    method: 'POST',
+    path: () => '/api/ops/campaigns/c00000000/simulate',
+    body: () => ({}),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/ops/campaigns/c00000000/activate',
+    body: () => ({}),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/ops/campaigns/c00000000/kill',
+    body: () => ({}),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/ops/campaigns/c00000000/run',
+    body: () => ({}),
+    allow: ['operator'],
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/ops/campaigns/c00000000/grants', allow: ['operator'] },
+  // Points lottery: a lottery id that does not exist (404 for those allowed, refused before the lookup otherwise).
+  { method: 'GET', path: () => '/api/lotteries', allow: MEMBER },
+  { method: 'POST', path: () => '/api/lotteries/l00000000/draw', body: () => ({}), allow: MEMBER, write: true },
+  { method: 'GET', path: () => '/api/me/lottery-draws', allow: MEMBER },
+  { method: 'GET', path: () => '/api/ops/lotteries', allow: ['operator'] },
+  { method: 'POST', path: () => '/api/ops/lotteries', body: () => LOTTERY_BODY, allow: ['operator'], write: true },
+  { method: 'GET', path: () => '/api/ops/lotteries/l00000000', allow: ['operator'] },
+  {
+    method: 'POST',
+    path: () => '/api/ops/lotteries/l00000000/versions',
+    body: () => ({ prizes: LOTTERY_PRIZES, consolationPrizeId: 'thanks', effectiveFrom: '2026-06-01T00:00:00.000Z' }),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/ops/lotteries/l00000000/activate',
+    body: () => ({}),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/ops/lotteries/l00000000/kill',
+    body: () => ({}),
+    allow: ['operator'],
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/ops/lotteries/l00000000/draws', allow: ['operator'] },
+  { method: 'GET', path: () => '/api/ops/lotteries/l00000000/report', allow: ['operator'] },
+  // Double-points days / member day: the default rules' member day.
+  { method: 'GET', path: () => '/api/ops/points-campaigns', allow: ['operator'] },
+  {
+    method: 'POST',
+    path: () => '/api/ops/points-campaigns/simulate',
+    body: () => ({ campaign: POINTS_CAMPAIGN_BODY }),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/ops/points-campaigns/member-day/simulate',
+    body: () => ({}),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/ops/points-campaigns/member-day/kill',
+    body: () => ({ note: '矩阵' }),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/ops/points-campaigns/member-day/resume',
+    body: () => ({ note: '' }),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: () => '/api/me/feedback',
+    body: () => ({ category: 'service', text: '矩阵测试', photo: PNG_1X1_DATA_URL }),
+    headers: () => randomKey('fb'),
+    allow: MEMBER,
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/me/feedback', allow: MEMBER },
+  // Object-level: only the owner; member B gets 404, as for a ticket that does not exist.
+  { method: 'GET', path: (f) => `/api/me/feedback/${f.feedbackIdA}`, allow: ['memberA'] },
+  { method: 'GET', path: (f) => `/api/me/feedback/${f.feedbackIdA}/photo`, allow: ['memberA'] },
+  {
+    method: 'POST',
+    path: (f) => `/api/me/feedback/${f.feedbackIdA}/follow-up`,
+    body: () => ({ text: '补充说明' }),
+    allow: ['memberA'],
+    write: true,
+  },
+  { method: 'GET', path: () => '/api/ops/feedback?status=open', allow: ['operator'] },
+  { method: 'GET', path: (f) => `/api/ops/feedback/${f.feedbackIdA}`, allow: ['operator'] },
+  { method: 'GET', path: (f) => `/api/ops/feedback/${f.feedbackIdA}/photo`, allow: ['operator'] },
+  {
+    method: 'POST',
+    path: (f) => `/api/ops/feedback/${f.feedbackIdA}/assign`,
+    body: () => ({ assignee: '客服中心' }),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: (f) => `/api/ops/feedback/${f.feedbackIdA}/reply`,
+    body: () => ({ text: '已收到，正在处理' }),
+    allow: ['operator'],
+    write: true,
+  },
+  {
+    method: 'POST',
+    path: (f) => `/api/ops/feedback/${f.feedbackIdA}/close`,
+    body: () => ({ resolution: '已处理' }),
+    allow: ['operator'],
+    write: true,
+  },
+]
