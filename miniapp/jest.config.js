@@ -1,5 +1,6 @@
 // Unit tests for the miniapp's pure helpers and components (probe variant A):
-// @tarojs/components is mapped to a tiny DOM mock, @tarojs/taro is mocked per test file.
+// @tarojs/components is mapped to a tiny DOM mock; @tarojs/taro is mocked per test file, in one line over
+// test/support/taro-mock.ts (jest.mock is hoisted only within its own file, and each file picks its options).
 const path = require('path')
 
 module.exports = {

@@ -14,10 +14,7 @@ import { createClaimKeys, isUncertainOutcome, newIdempotencyKey } from '../src/l
 import { itemsOf } from '../src/services/api'
 import { couponCodePath, couponDetailUrl, couponIdFromParam } from '../src/services/coupons'
 
-jest.mock('@tarojs/taro', () => ({
-  __esModule: true,
-  default: { request: jest.fn(), getStorageSync: jest.fn(), setStorageSync: jest.fn(), removeStorageSync: jest.fn() },
-}))
+jest.mock('@tarojs/taro', () => require('./support/taro-mock').createTaroMock())
 
 describe('claim button', () => {
   it.each([

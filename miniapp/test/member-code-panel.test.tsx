@@ -3,12 +3,7 @@ import MemberCodePanel from '../src/components/member-code-panel'
 import type { MemberCodeState } from '../src/hooks/use-member-code'
 import { ApiError } from '../src/services/api'
 
-jest.mock('@tarojs/taro', () => ({
-  __esModule: true,
-  default: { request: jest.fn(), getStorageSync: jest.fn(), setStorageSync: jest.fn(), removeStorageSync: jest.fn() },
-  useDidShow: jest.fn(),
-  useDidHide: jest.fn(),
-}))
+jest.mock('@tarojs/taro', () => require('./support/taro-mock').createTaroMock())
 
 function state(overrides: Partial<MemberCodeState>): MemberCodeState {
   return { code: null, loading: false, error: null, secondsLeft: 0, refresh: jest.fn(async () => {}), ...overrides }

@@ -12,10 +12,7 @@ import { mergeEntryPages } from '../src/lib/wallet-history'
 import { assertTierDefinition, tierInfoResponse } from '../src/services/points'
 import { DEFAULT_TIERS } from '@mall/shared'
 
-jest.mock('@tarojs/taro', () => ({
-  __esModule: true,
-  default: { request: jest.fn(), getStorageSync: jest.fn(), setStorageSync: jest.fn(), removeStorageSync: jest.fn() },
-}))
+jest.mock('@tarojs/taro', () => require('./support/taro-mock').createTaroMock())
 
 describe('Shanghai dates', () => {
   it('renders server calendar days in Chinese without leading zeros', () => {

@@ -4,28 +4,16 @@ import { render, fireEvent, waitFor } from '@testing-library/react'
 import AwardPage from '../src/staff/pages/award'
 import TodayPage from '../src/staff/pages/today'
 import RedeemPage from '../src/staff/pages/redeem'
-import { err, member, ok, purchase, withBothSessions, type Req } from './support/staff-fixtures'
+import { err, member, ok, purchase, freshStaffPhone, type Req } from './support/staff-fixtures'
 
 // Real API client over a mocked Taro.request, real storage semantics over a Map; page lifecycle
 // hooks run like mount effects.
 const store = new Map<string, unknown>()
-jest.mock('@tarojs/taro', () =>
-  require('./support/taro-mock').createTaroMock({
-    storage: () => store,
-    taro: { showModal: jest.fn(async () => ({ confirm: true })), scanCode: jest.fn() },
-    exports: { getCurrentInstance: () => ({ router: { params: {} } }) },
-    mount: ['useLoad'],
-  }),
-)
+jest.mock('@tarojs/taro', () => require('./support/taro-mock').createStaffTaroMock(() => store))
 
 const request = Taro.request as unknown as jest.Mock
 
-beforeEach(() => {
-  store.clear()
-  request.mockReset()
-  ;(Taro.reLaunch as jest.Mock).mockClear()
-  withBothSessions(store)
-})
+beforeEach(() => freshStaffPhone(store))
 
 describe('AwardPage', () => {
   it('resolves the member, rejects a bad amount locally, then awards in integer fen', async () => {

@@ -4,28 +4,16 @@ import { render, fireEvent, waitFor } from '@testing-library/react'
 import { api } from '../src/services/api'
 import { fetchStaffMe, isStaffLoggedIn } from '../src/services/staff'
 import StaffLoginPage from '../src/staff/pages/login'
-import { MEMBER_KEY, STAFF_KEY, err, ok, profile, withBothSessions, type Req } from './support/staff-fixtures'
+import { MEMBER_KEY, STAFF_KEY, err, ok, profile, freshStaffPhone, type Req } from './support/staff-fixtures'
 
 // Real API client over a mocked Taro.request, real storage semantics over a Map; page lifecycle
 // hooks run like mount effects.
 const store = new Map<string, unknown>()
-jest.mock('@tarojs/taro', () =>
-  require('./support/taro-mock').createTaroMock({
-    storage: () => store,
-    taro: { showModal: jest.fn(async () => ({ confirm: true })), scanCode: jest.fn() },
-    exports: { getCurrentInstance: () => ({ router: { params: {} } }) },
-    mount: ['useLoad'],
-  }),
-)
+jest.mock('@tarojs/taro', () => require('./support/taro-mock').createStaffTaroMock(() => store))
 
 const request = Taro.request as unknown as jest.Mock
 
-beforeEach(() => {
-  store.clear()
-  request.mockReset()
-  ;(Taro.reLaunch as jest.Mock).mockClear()
-  withBothSessions(store)
-})
+beforeEach(() => freshStaffPhone(store))
 
 // The DOM stand-in for <Input> forwards Taro's boolean `password` prop to <input>; React warns.
 const consoleError = console.error

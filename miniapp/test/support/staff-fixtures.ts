@@ -1,3 +1,4 @@
+import Taro from '@tarojs/taro'
 /** What the staff pages' tests answer through the mocked Taro.request, and the two session slots' keys. */
 export const ok = (data: unknown) => ({ statusCode: 200, data })
 export const err = (status: number, code: string, details?: unknown) => ({
@@ -44,4 +45,15 @@ export const purchase = (over: Record<string, unknown> = {}) => ({
 export function withBothSessions(store: Map<string, unknown>): void {
   store.set(MEMBER_KEY, { accessToken: 'member-a', refreshToken: 'member-refresh-token', expiresAt: 0 })
   store.set(STAFF_KEY, { accessToken: 'staff-a', refreshToken: 'staff-refresh-token', expiresAt: 0 })
+}
+
+/**
+ * Each staff test starts on a phone with both sessions and nothing else stored, no answers queued on the
+ * mocked Taro.request and no navigation seen (the test file mocks Taro with createStaffTaroMock).
+ */
+export function freshStaffPhone(store: Map<string, unknown>): void {
+  store.clear()
+  ;(Taro.request as unknown as jest.Mock).mockReset()
+  ;(Taro.reLaunch as jest.Mock).mockClear()
+  withBothSessions(store)
 }

@@ -55,3 +55,18 @@ export function createTaroMock(options: TaroMockOptions = {}) {
     ...options.exports,
   }
 }
+
+/**
+ * The staff pages' Taro: storage over the test's own map (read lazily, see above), confirmations answered yes,
+ * the camera scan stubbed, no router params, useLoad run on mount.
+ *
+ *   jest.mock('@tarojs/taro', () => require('./support/taro-mock').createStaffTaroMock(() => store))
+ */
+export function createStaffTaroMock(storage: () => Map<string, unknown>) {
+  return createTaroMock({
+    storage,
+    taro: { showModal: jest.fn(async () => ({ confirm: true })), scanCode: jest.fn() },
+    exports: { getCurrentInstance: () => ({ router: { params: {} } }) },
+    mount: ['useLoad'],
+  })
+}
