@@ -79,7 +79,7 @@ export function buildServices(core: Core, wechat: WechatClient, logger: Logger):
     memberDirectory: new MemberDirectoryService(conn, insight, members, ledger, rules, (ids) =>
       accountDeletion.statesOf(ids),
     ),
-    storeAdmin: new StoreAdminService(conn, (storeId) => purchases.forgetStore(storeId)),
+    storeAdmin: new StoreAdminService(conn, (storeId) => purchases.stores.forget(storeId)),
     staffAdmin: new StaffAdminService(conn),
     memberAdmin: new MemberAdminService(conn, {
       ledger,

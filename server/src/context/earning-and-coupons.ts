@@ -11,7 +11,7 @@ import { MemberCodeService } from '../modules/member-code/member-code.service'
 import { PurchaseReviewService } from '../modules/points/purchase-review.service'
 import { PurchaseService } from '../modules/points/purchase.service'
 import { RedemptionService } from '../modules/points/redemption.service'
-import { TillAwardService } from '../modules/points/till-award.service'
+import { AwardPurchase } from '../modules/points/award-purchase'
 import { WalletService } from '../modules/points/wallet.service'
 import type { Core } from './core'
 import type { Services } from './services'
@@ -30,7 +30,7 @@ export function buildEarning({ conn, config, tokens, ledger, members, rules }: C
     purchases,
     memberCodes: new MemberCodeService(conn, config.auth.memberCodeSecret, members, tokens),
     purchaseReview: new PurchaseReviewService(purchases, ledger, rules),
-    tillAwards: new TillAwardService(conn, purchases, ledger, rules, tokens),
+    tillAwards: new AwardPurchase(conn, purchases, ledger, rules, tokens),
     redemptions: new RedemptionService(ledger, tokens),
     wallet: new WalletService(ledger, members, rules),
   }

@@ -11,7 +11,7 @@ import type { FeedbackService } from '../modules/feedback/feedback.service'
 import type { RulesAdminService } from '../modules/ops/rules-admin.service'
 import type { ProgramRules } from '../modules/rules/program-rules'
 import type { PurchaseService } from '../modules/points/purchase.service'
-import type { TillAwardService } from '../modules/points/till-award.service'
+import type { AwardPurchase } from '../modules/points/award-purchase'
 import type { PurchaseReviewService } from '../modules/points/purchase-review.service'
 import type { RedemptionService } from '../modules/points/redemption.service'
 import type { WalletService } from '../modules/points/wallet.service'
@@ -50,7 +50,7 @@ export interface Services {
   rules: ProgramRules
   purchases: PurchaseService
   /** the till's channel of the earn pipeline: a scanned member code and a typed receipt */
-  tillAwards: TillAwardService
+  tillAwards: AwardPurchase
   purchaseReview: PurchaseReviewService
   redemptions: RedemptionService
   wallet: WalletService

@@ -57,7 +57,7 @@ export class PointsClaimService {
       throw new DomainError('CLAIM.OUT_OF_WINDOW', 'purchase time is in the future')
     if (now.getTime() - purchasedAt.getTime() > CLAIM_WINDOW_DAYS * 86400_000)
       throw new DomainError('CLAIM.OUT_OF_WINDOW', `claims are taken within ${CLAIM_WINDOW_DAYS} days`)
-    const store = await this.purchases.store(input.storeId)
+    const store = await this.purchases.stores.active(input.storeId)
     const { earning } = await this.rules.current()
     if (input.amountFen > earning.maxReceiptFen)
       throw new DomainError('PURCHASE.AMOUNT_TOO_LARGE', 'amount above the per-receipt maximum')
@@ -208,7 +208,7 @@ export class PointsClaimService {
   }
 
   private async view(c: PointsClaimDoc): Promise<PointsClaim> {
-    const storeName = await this.purchases.store(c.storeId).then(
+    const storeName = await this.purchases.stores.active(c.storeId).then(
       (s) => s.name,
       () => '已停用门店',
     )

@@ -17,12 +17,12 @@ import type { StaffWorkspaceService } from '../staff/workspace.service'
 import type { PurchaseReviewService } from './purchase-review.service'
 import type { PurchaseService } from './purchase.service'
 import type { RedemptionService } from './redemption.service'
-import type { TillAwardService } from './till-award.service'
+import type { AwardPurchase } from './award-purchase'
 import type { WalletService } from './wallet.service'
 
 export interface PointsRouteDeps extends CallerChecks, RateLimitBudgets, IdempotencyStore {
   services: {
-    tillAwards: TillAwardService
+    tillAwards: AwardPurchase
     purchaseReview: PurchaseReviewService
     purchases: PurchaseService
     redemptions: RedemptionService

@@ -14,16 +14,15 @@ import {
 } from '@mall/shared'
 import { updateById } from '../../db/by-id'
 import { PurchaseRecorder, type RecordPurchaseInput } from './purchase-record'
-import { DomainError } from '../../errors/domain-error'
 import type { LedgerService, WalletHead } from '../ledger/ledger.service'
 import type { LedgerEntryDoc } from '../ledger/ledger.model'
 import type { MemberService } from '../members/member.service'
-import { storeModel, type StoreDoc } from '../stores/store.model'
-import type { ProgramRules } from '../rules/program-rules'
+import type { StoreDoc } from '../stores/store.model'
+import { StoreDirectory } from '../stores/store-directory'
+import type { ProgramRules, Rules } from '../rules/program-rules'
 import type { PointsCampaignService } from '../campaigns/points-campaign.service'
 import type { PurchaseDoc } from './purchase.model'
 import { PurchaseStatusStore } from './purchase-status'
-import { TtlCache } from '../../lib/ttl-cache'
 import { DailyEarningCap } from './daily-earning-cap'
 
 /** Staff record a purchase for a scanned member; the ledger posting is keyed to the receipt. */
@@ -52,14 +51,25 @@ export interface MemberAtScan extends EarningMember {
   head?: WalletHead
 }
 
+/**
+ * What a channel already holds when it posts (a till award read all three to check the receipt): the
+ * posting decides by the same rules snapshot and store, and earns at the tier the scan showed. What is
+ * missing (approvals, sweeps, other channels) is read here.
+ */
+export interface HeldAtPosting {
+  atScan?: MemberAtScan
+  rules?: Rules
+  store?: StoreDoc
+}
+
 export class PurchaseService {
   /** Features that react to verified purchases and their reversal (referral rewards). Each is idempotent. */
   readonly listeners: { posted: PurchasePostedListener[]; reversed: PurchaseListener[] } = { posted: [], reversed: [] }
   /** Receipts with their transition rows (approval, rejection, reversal) and the status cache. */
   readonly status: PurchaseStatusStore
   readonly Purchase: Model<PurchaseDoc>
-  private readonly Store: Model<StoreDoc>
-  private readonly stores = new TtlCache<StoreDoc>(30_000)
+  /** the stores every channel records purchases at (active, cached) */
+  readonly stores: StoreDirectory
   private readonly dailyCap: DailyEarningCap
   /** records a purchase under each key it has (receipt, WeChat transaction): the one earn pipeline's entry */
   readonly recorder: PurchaseRecorder
@@ -75,7 +85,7 @@ export class PurchaseService {
     this.Purchase = this.status.Purchase
     this.recorder = new PurchaseRecorder(conn)
     this.dailyCap = new DailyEarningCap(conn)
-    this.Store = storeModel(conn)
+    this.stores = new StoreDirectory(conn)
   }
 
   /**
@@ -109,12 +119,13 @@ export class PurchaseService {
    */
   async expectedPoints(
     purchase: Pick<PurchaseDoc, 'memberId' | 'storeId' | 'amountFen' | 'createdAt'>,
-    atScan?: MemberAtScan,
+    held: HeldAtPosting = {},
   ): Promise<number> {
-    const { earning, tiers } = await this.rules.current()
+    const { atScan } = held
+    const { earning, tiers } = held.rules ?? (await this.rules.current())
     const [member, store] = await Promise.all([
       atScan ?? this.members.getForDisplay(purchase.memberId).then((m) => ({ tierLevel: m.tierLevel })),
-      this.store(purchase.storeId),
+      held.store ?? this.stores.active(purchase.storeId),
     ])
     const stoppedCampaignIds = await this.pointsCampaigns.stopped(earning.campaigns, purchase.createdAt)
     return purchasePoints(earning, {
@@ -132,17 +143,18 @@ export class PurchaseService {
 
   /**
    * Posts the earn entry (idempotent by the purchase key) and applies an immediate tier upgrade.
-   * A purchase earns at the tier the staff member's scan showed (`atScan`, minutes old at most);
+   * A purchase earns at the tier the staff member's scan showed (`held.atScan`, minutes old at most);
    * approvals and sweeps, which have no scan at hand, read the member's row.
    */
-  async post(purchase: PurchaseDoc, now: Date, atScan?: MemberAtScan): Promise<PurchaseResult> {
-    const { earning, tiers } = await this.rules.current()
+  async post(purchase: PurchaseDoc, now: Date, held: HeldAtPosting = {}): Promise<PurchaseResult> {
+    const { atScan } = held
+    const { earning, tiers } = held.rules ?? (await this.rules.current())
     const [member, store] = await Promise.all([
       atScan ??
         this.members
           .getForDisplay(purchase.memberId)
           .then((m): EarningMember => ({ tierLevel: m.tierLevel, invited: m.source.inviterId !== null })),
-      this.store(purchase.storeId),
+      held.store ?? this.stores.active(purchase.storeId),
     ])
     const tier = tierByLevel(tiers, member.tierLevel)
     const month = shanghaiMonth(purchase.createdAt)
@@ -233,20 +245,6 @@ export class PurchaseService {
       .exec()
     for (const p of stuck) await this.post(p, now)
     return stuck.length
-  }
-
-  /** A store was changed in the console: the next purchase there reads it afresh. */
-  forgetStore(storeId: string): void {
-    this.stores.invalidate(storeId)
-  }
-
-  async store(storeId: string): Promise<StoreDoc> {
-    const store = await this.stores.get(
-      storeId,
-      () => this.Store.findById(storeId).lean<StoreDoc>().exec() as Promise<StoreDoc>,
-    )
-    if (!store || !store.active) throw new DomainError('STORE.NOT_FOUND', 'store not found')
-    return store
   }
 
   view(p: PurchaseDoc, entry: LedgerEntryDoc | null): PurchaseResult {

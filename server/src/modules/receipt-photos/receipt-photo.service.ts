@@ -92,7 +92,7 @@ export class ReceiptPhotoService {
       throw new DomainError('RECEIPT_PHOTO.BELOW_MINIMUM', 'amount below the minimum', {
         minAmountFen: rules.minAmountFen,
       })
-    const store = await this.purchases.store(input.storeId)
+    const store = await this.purchases.stores.active(input.storeId)
     const photo = await this.m.File.findOne({ _id: input.photoId, memberId }, { data: 0 })
       .lean<ReceiptPhotoFileDoc>()
       .exec()

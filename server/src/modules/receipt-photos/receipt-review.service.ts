@@ -205,7 +205,7 @@ export class ReceiptReviewService {
   }
 
   private async toView(s: ReceiptSubmissionDoc, audience: Audience): Promise<ReceiptPhotoSubmission> {
-    const store = await this.purchases.store(s.storeId).catch(() => null)
+    const store = await this.purchases.stores.active(s.storeId).catch(() => null)
     const file = await this.m.File.findById(s.photoId, { purgedAt: 1 }).lean<{ purgedAt: Date | null }>().exec()
     const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null)
     return {

@@ -98,7 +98,7 @@ export class WechatPayService {
       (p.sub_mchid ? await findById<WxMerchantDoc>(this.m.Merchant, p.sub_mchid) : null) ??
       (await findById<WxMerchantDoc>(this.m.Merchant, p.mchid))
     const storeId = merchant
-      ? await this.purchases.store(merchant.storeId).then(
+      ? await this.purchases.stores.active(merchant.storeId).then(
           (s) => s._id,
           () => null,
         )
@@ -212,7 +212,7 @@ export class WechatPayService {
 
   /** An operator maps a WeChat merchant to a store; its queued payments are then earned (once each). */
   async mapMerchant(mchid: string, storeId: string, by: string, now: Date): Promise<WechatMerchantMapping> {
-    await this.purchases.store(storeId)
+    await this.purchases.stores.active(storeId)
     await this.m.Merchant.updateOne(
       { _id: mchid },
       { $set: { storeId, updatedAt: now, updatedBy: by } },

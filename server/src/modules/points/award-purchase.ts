@@ -1,12 +1,11 @@
 import type { Connection, Model } from 'mongoose'
-import { shanghaiDay, shanghaiHour, type PurchaseResult } from '@mall/shared'
+import { shanghaiDay, shanghaiHour, tillAnomalyFlags, type EarningRules, type PurchaseResult } from '@mall/shared'
 import { findById, incrementById } from '../../db/by-id'
 import { insertOnce } from '../../db/connect'
 import { DomainError } from '../../errors/domain-error'
 import type { StaffClaims, TokenService } from '../auth/tokens'
 import type { LedgerService } from '../ledger/ledger.service'
 import type { ProgramRules } from '../rules/program-rules'
-import { anomalyFlags, REPEAT_MEMBER_THRESHOLD } from './anomaly-flags'
 import { alreadyEarned } from './purchase-record'
 import { dailyTotalModel, type DailyTotalDoc, type PurchaseDoc } from './purchase.model'
 import type { PurchaseService } from './purchase.service'
@@ -21,28 +20,40 @@ export interface AwardInput {
 }
 
 /**
- * The keys of a till's totals for a Shanghai day: its cap leases (`<staff>:<day>:L<n>`, see
+ * Where a till's day is counted (rows in `daily_totals`): its cap leases (`<staff>:<day>:L<n>`, see
  * till-quota.ts) and one small row per member that staff member served that day (the repeat-member
  * count). The per-member counts live in rows of their own because a row's size is what an update costs
  * on the embedded database: in a shared day row they would grow it by a key per member served, and
  * every award of a busy till would get slower as its day went on (figures: docs/performance.md).
  */
-function staffTotalKeys(
-  staffId: string,
-  memberId: string,
-  now: Date,
-): { dayKey: string; hourField: string; visitKey: string } {
+interface TillDay {
+  staffId: string
+  dayKey: string
+  hourField: string
+  visitKey: string
+}
+
+function tillDay(staffId: string, memberId: string, now: Date): TillDay {
   const hour = String(shanghaiHour(now)).padStart(2, '0')
   const dayKey = `${staffId}:${shanghaiDay(now)}`
-  return { dayKey, hourField: `h${hour}`, visitKey: `${dayKey}:m${memberId}` }
+  return { staffId, dayKey, hourField: `h${hour}`, visitKey: `${dayKey}:m${memberId}` }
 }
 
 /**
- * The till's channel of the earn pipeline: a staff member scanned the member's code and types the
- * receipt. The till's own checks come first (its daily and hourly caps, the per-receipt maximum, the
- * approval threshold, anomaly flags); then the purchase is recorded and posted like any other channel's.
+ * The staff award, the till's channel of the one earn pipeline, as one story read top to bottom:
+ * a staff member scanned the member's code and types the receipt.
+ *
+ *  1. the scan: this staff member scanned this member's live code, at this store (scan-token.ts)
+ *  2. the store, open (stores/store-directory.ts), and the programme's rules in force
+ *  3. the till's limits: the per-receipt maximum, the till's daily and hourly caps (till-quota.ts) with
+ *     the member's visit counted beside them, the anomaly flags and the approval threshold (shared rules)
+ *  4. the purchase recorded under each key it has (purchase-record.ts: the receipt, `purchase_keys`), so
+ *     one purchase never earns twice, across channels; a repeated scan converges on the first result
+ *  5. the posting, shared by every channel (PurchaseService.post): campaigns and their budget, the daily
+ *     cap, the earning rule from shared/ deciding on the wallet's head, the ledger append, tier, listeners
+ *  6. the answer: the purchase as posted, or held for a manager's approval
  */
-export class TillAwardService {
+export class AwardPurchase {
   private readonly DailyTotal: Model<DailyTotalDoc>
   private readonly tillQuota: TillQuota
 
@@ -58,42 +69,39 @@ export class TillAwardService {
   }
 
   async award(staff: StaffClaims, input: AwardInput, now: Date): Promise<PurchaseResult> {
+    // 1. The scan proves the member was at this staff member's till.
     if (!staff.storeId) throw new DomainError('AUTH.FORBIDDEN', 'only store staff record purchases')
     const { memberId, atScan } = scannedMember(this.tokens, staff, input.scanToken, now)
-    const store = await this.purchases.store(staff.storeId)
-    const { earning } = await this.rules.current()
-    if (input.amountFen > earning.maxReceiptFen)
-      throw new DomainError('PURCHASE.AMOUNT_TOO_LARGE', 'amount over the per-receipt cap')
 
-    // A single receipt above a cap can never fit: refused before anything is written.
-    if (input.amountFen > earning.staffDailyCapFen || input.amountFen > earning.staffHourlyCapFen) {
-      throw new DomainError('PURCHASE.STAFF_CAP_REACHED', 'staff award cap reached')
-    }
+    // 2. The store and the rules: read once, and handed to the posting.
+    const store = await this.purchases.stores.active(staff.storeId)
+    const rules = await this.rules.current()
+    const { earning } = rules
+
+    // 3. The till's limits. A receipt that can never fit is refused before anything is written.
+    refuseOversizedReceipt(input.amountFen, earning)
     const key = `${store._id}:${input.receiptNo}`
-    const { dayKey, hourField, visitKey } = staffTotalKeys(staff.sub, memberId, now)
-    // The till's caps are taken from first (see till-quota.ts: usually no round trip) and the member's
-    // visit counted with them. Controls, not money invariants: a crash right here over-counts a receipt.
-    const caps = { dailyCapFen: earning.staffDailyCapFen, hourlyCapFen: earning.staffHourlyCapFen }
-    const [withinCaps, visits] = await Promise.all([
-      this.tillQuota.take(staff.sub, dayKey, hourField, input.amountFen, caps),
-      this.countVisit(visitKey),
-    ])
-    if (!withinCaps) {
-      await this.uncountVisit(visitKey)
+    const till = tillDay(staff.sub, memberId, now)
+    const visitsToday = await this.takeFromTill(till, input.amountFen, earning)
+    if (visitsToday === null) {
       // A retry of a receipt recorded before the till reached its cap still gets its original result.
       const recorded = await findById<PurchaseDoc>(this.purchases.Purchase, key)
       if (recorded) return this.resume(recorded, memberId, input.amountFen, now)
       throw new DomainError('PURCHASE.STAFF_CAP_REACHED', 'staff award cap reached')
     }
-    const flags = anomalyFlags(store, input.amountFen, now)
-    if (visits > REPEAT_MEMBER_THRESHOLD) flags.push('repeat_member')
+    const flags = tillAnomalyFlags(
+      { opensAt: store.opensAt, closesAt: store.closesAt, amountFen: input.amountFen, visitsToday },
+      now,
+    )
     const needsApproval = staff.role === 'clerk' && input.amountFen >= earning.approvalThresholdFen
     const expectedPoints = needsApproval
       ? await this.purchases.expectedPoints(
           { memberId, storeId: store._id, amountFen: input.amountFen, createdAt: now },
-          atScan,
+          { atScan, rules, store },
         )
       : undefined
+
+    // 4. The purchase, recorded under each of its keys by unique inserts.
     const recorded = await this.purchases.recorder.record({
       channel: 'till',
       purchaseId: key,
@@ -112,14 +120,36 @@ export class TillAwardService {
       // Recorded before (a retry, or a concurrent scan of the same receipt won), or paid for through
       // another channel: this scan counted it a second time, so take that back, then converge on the
       // recorded result (or refuse: the other channel earned it).
-      this.tillQuota.giveBack(staff.sub, dayKey, hourField, input.amountFen)
-      await this.uncountVisit(visitKey)
+      await this.giveBackToTill(till, input.amountFen)
       if (recorded.outcome === 'linked') throw alreadyEarned(recorded.holder)
       return this.resume(recorded.purchase, memberId, input.amountFen, now)
     }
-    const doc = recorded.purchase
-    if (needsApproval) return this.purchases.view(doc, null)
-    return this.purchases.post(doc, now, atScan)
+
+    // 5 and 6. Posted by the pipeline every channel shares, or held for a manager.
+    if (needsApproval) return this.purchases.view(recorded.purchase, null)
+    return this.purchases.post(recorded.purchase, now, { atScan, rules, store })
+  }
+
+  /**
+   * Takes the receipt from the till's caps (see till-quota.ts: usually no round trip) and counts the
+   * member's visit with it: the member's visits today, or null when the caps are reached (nothing
+   * kept). Controls, not money invariants: a crash right after this over-counts a receipt.
+   */
+  private async takeFromTill(till: TillDay, amountFen: number, earning: EarningRules): Promise<number | null> {
+    const caps = { dailyCapFen: earning.staffDailyCapFen, hourlyCapFen: earning.staffHourlyCapFen }
+    const [withinCaps, visits] = await Promise.all([
+      this.tillQuota.take(till.staffId, till.dayKey, till.hourField, amountFen, caps),
+      this.countVisit(till.visitKey),
+    ])
+    if (withinCaps) return visits
+    await this.uncountVisit(till.visitKey)
+    return null
+  }
+
+  /** A receipt recorded before: this scan's amount goes back to the till's lease and its visit is taken back. */
+  private async giveBackToTill(till: TillDay, amountFen: number): Promise<void> {
+    this.tillQuota.giveBack(till.staffId, till.dayKey, till.hourField, amountFen)
+    await this.uncountVisit(till.visitKey)
   }
 
   /**
@@ -150,5 +180,14 @@ export class TillAwardService {
       ...this.purchases.view(purchase, purchase.entryId ? await this.ledger.entry(purchase.entryId) : null),
       repeat,
     }
+  }
+}
+
+/** Over the per-receipt maximum, or over a till cap on its own: no till could ever take it. */
+function refuseOversizedReceipt(amountFen: number, earning: EarningRules): void {
+  if (amountFen > earning.maxReceiptFen)
+    throw new DomainError('PURCHASE.AMOUNT_TOO_LARGE', 'amount over the per-receipt cap')
+  if (amountFen > earning.staffDailyCapFen || amountFen > earning.staffHourlyCapFen) {
+    throw new DomainError('PURCHASE.STAFF_CAP_REACHED', 'staff award cap reached')
   }
 }
