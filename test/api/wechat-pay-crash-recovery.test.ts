@@ -13,6 +13,22 @@ beforeAll(async () => {
 })
 afterAll(() => w.api.stop())
 
+/** A refund row as the handler left it when its process died: kept, with no slot among its payment's refunds. */
+function keptRefund(refundId: string, transactionId: string, openid: string, payFen: number, refundFen: number) {
+  return wechatPayModels(w.api.conn).Refund.collection.insertOne({
+    _id: refundId,
+    transactionId,
+    openid,
+    payFen,
+    refundFen,
+    refundedAt: new Date(),
+    receivedAt: new Date(),
+    settled: false,
+    outcome: null,
+    entryId: null,
+  } as never)
+}
+
 describe('after a crash', () => {
   it(
     'between recording a payment and posting it: the sweeper ' +
@@ -65,18 +81,7 @@ describe('after a crash between keeping a refund and applying it', () => {
     const txn = '4200000000000000065'
     await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-refund-crash', 10_000))
     // The refund row as the handler left it when its process died (no slot, not applied).
-    await wechatPayModels(w.api.conn).Refund.collection.insertOne({
-      _id: '5030000000000000065',
-      transactionId: txn,
-      openid: 'o-refund-crash',
-      payFen: 10_000,
-      refundFen: 5_000,
-      refundedAt: new Date(),
-      receivedAt: new Date(),
-      settled: false,
-      outcome: null,
-      entryId: null,
-    } as never)
+    await keptRefund('5030000000000000065', txn, 'o-refund-crash', 10_000, 5_000)
     await Promise.all([
       w.api.ctx.jobs.sweepWechatPay(w.api.clock.now()),
       w.api.ctx.jobs.sweepWechatPay(w.api.clock.now()),
@@ -93,18 +98,7 @@ describe("after a crash between keeping a refund and placing it among its paymen
     const start = await balanceOf(w.api, m)
     const txn = '4200000000000000066'
     // The refund row as the handler left it when its process died before the payment arrived (no slot).
-    await wechatPayModels(w.api.conn).Refund.collection.insertOne({
-      _id: '5030000000000000066',
-      transactionId: txn,
-      openid: 'o-refund-slotless',
-      payFen: 10_000,
-      refundFen: 10_000,
-      refundedAt: new Date(),
-      receivedAt: new Date(),
-      settled: false,
-      outcome: null,
-      entryId: null,
-    } as never)
+    await keptRefund('5030000000000000066', txn, 'o-refund-slotless', 10_000, 10_000)
     const retried = refund(w, txn, '5030000000000000066', 'o-refund-slotless', 10_000, 10_000)
     expect((await w.pay.deliver(w.paymentUrl, retried)).status).toBe(204)
     expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-refund-slotless', 10_000))).status).toBe(204)
