@@ -29,9 +29,7 @@ module.exports = {
       ...shared,
       displayName: 'api',
       testMatch: ['<rootDir>/test/api/**/*.test.ts'],
-      // Race rounds of 20+ requests share two cores with other suites' servers: a slow run is not a
-      // failure, a hang still is.
-      testTimeout: 30_000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/api-test-timeout.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

@@ -69,6 +69,14 @@ const reverse = (token: string, receipt: string, reason: 'undo' | 'refund') =>
     .set(bearer(token))
     .send({ reason, ...store(token) })
 
+const redeem = (token: string, code: string) =>
+  api.http.post('/api/staff/coupons/redeem').set(bearer(token)).send({ code })
+const undo = (token: string, id: string) =>
+  api.http
+    .post(`/api/staff/coupons/${encodeURIComponent(id)}/undo`)
+    .set(bearer(token))
+    .send()
+
 /** posted ⇔ the earn entry is there; rejected/reversed ⇔ no net points; the receipt's status says which. */
 async function expectReceiptAndLedgerAgree(receipt: string, memberToken: string): Promise<string> {
   const p = (await purchaseModel(api.conn).findById(`S1:${receipt}`).lean())!
@@ -174,14 +182,6 @@ describe('a posted receipt: undo and refund raced', () => {
 })
 
 describe('a coupon: redeem and undo raced by several clerks', () => {
-  const redeem = (token: string, code: string) =>
-    api.http.post('/api/staff/coupons/redeem').set(bearer(token)).send({ code })
-  const undo = (token: string, id: string) =>
-    api.http
-      .post(`/api/staff/coupons/${encodeURIComponent(id)}/undo`)
-      .set(bearer(token))
-      .send()
-
   /** The member's view, the till's answer and the records agree. */
   async function expectCouponViewsAgree(member: string, couponId: string, code: string): Promise<boolean> {
     const { Coupon, RedemptionLog } = couponModels(api.conn)
@@ -267,14 +267,6 @@ describe('a coupon: redeem and undo raced by several clerks', () => {
 })
 
 describe('KPI redemptions', () => {
-  const redeem = (token: string, code: string) =>
-    api.http.post('/api/staff/coupons/redeem').set(bearer(token)).send({ code })
-  const undo = (token: string, id: string) =>
-    api.http
-      .post(`/api/staff/coupons/${encodeURIComponent(id)}/undo`)
-      .set(bearer(token))
-      .send()
-
   it('does not count an undone redemption as 核销 (dashboard and store day)', async () => {
     const name = 'KPI撤销测试券'
     const tid = await createTemplate(api, operator, { name, stock: null, perMemberLimit: 2 })
@@ -299,38 +291,5 @@ describe('KPI redemptions', () => {
     }[]
     const mineToday = today.filter((o) => o.title === `核销「${name}」`)
     expect(mineToday.map((o) => o.status).sort()).toEqual(['redeemed', 'undone'])
-  })
-})
-
-describe('set-once and once-a-day facts', () => {
-  it('keeps the first of 20 birthdays set at once; the others are refused (or rate limited)', async () => {
-    const m = await api.loginMember('birthday-race')
-    const days = Array.from({ length: 20 }, (_, i) => `1990-0${1 + (i % 9)}-${String(10 + i).padStart(2, '0')}`)
-    const results = await Promise.all(
-      days.map((birthday) => api.http.post('/api/me/birthday').set(bearer(m.accessToken)).send({ birthday })),
-    )
-    const won = results.filter((r) => r.status === 200)
-    expect(won).toHaveLength(1)
-    for (const r of results)
-      if (r.status !== 200) expect(r.body.error.code).toMatch(/^(MEMBER\.BIRTHDAY_ALREADY_SET|REQUEST\.RATE_LIMITED)$/)
-    expect(results.filter((r) => r.body.error?.code === 'MEMBER.BIRTHDAY_ALREADY_SET').length).toBeGreaterThan(5)
-    const card = await api.http.get('/api/me/card').set(bearer(m.accessToken))
-    expect(card.body.birthday).toBe(won[0]!.body.birthday)
-  })
-
-  it('marks a second check-in the same day as a repeat of the first, with when it was', async () => {
-    const m = await api.loginMember('checkin-repeat')
-    const results = await Promise.all(
-      Array.from({ length: 20 }, () => api.http.post('/api/me/checkin').set(bearer(m.accessToken)).send({})),
-    )
-    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200))
-    const firsts = results.filter((r) => !r.body.repeat)
-    expect(firsts).toHaveLength(1)
-    for (const r of results.filter((x) => x.body.repeat)) {
-      expect(r.headers['idempotent-replayed']).toBe('true')
-      expect(r.body.repeat.at).toEqual(expect.any(String))
-    }
-    const ledger = await ledgerModels(api.conn).Entry.countDocuments({ memberId: m.member.memberId, type: 'checkin' })
-    expect(ledger).toBe(1)
   })
 })
