@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
 import type { Page } from 'playwright-core'
-import { startTestApi, type TestApi } from '../support/api-harness'
-import { H5_DIST, agreeToPrivacyGuideIfAsked, launchBrowser, screenshot } from '../support/browser'
+import { agreeToPrivacyGuideIfAsked, h5UnderTest, screenshot } from '../support/h5-harness'
 
 /**
  * The H5 app (member card, a staff page) and the operator console run under their Content-Security-Policy
@@ -11,29 +8,20 @@ import { H5_DIST, agreeToPrivacyGuideIfAsked, launchBrowser, screenshot } from '
  */
 jest.setTimeout(120_000)
 
-const ADMIN_DIST = path.resolve(__dirname, '../../admin/dist')
-let api: TestApi
-let browser: Awaited<ReturnType<typeof launchBrowser>>
+const h5 = h5UnderTest({ withConsole: true })
 
 beforeAll(async () => {
-  for (const dir of [H5_DIST, ADMIN_DIST])
-    if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`build missing: ${dir} (npm run build:h5 / admin)`)
-  api = await startTestApi({ H5_DIST_DIR: H5_DIST, ADMIN_DIST_DIR: ADMIN_DIST })
+  const api = h5.api()
   await api.addStore('S1', '星巴克')
   await api.loginStaff('csp-clerk', 'clerk', 'S1')
   await api.loginStaff('csp-operator', 'operator', null)
-  browser = await launchBrowser()
-  await browser.context.addInitScript(() => {
+  await h5.browser().context.addInitScript(() => {
     const seen: string[] = []
     ;(window as unknown as { __cspViolations: string[] }).__cspViolations = seen
     document.addEventListener('securitypolicyviolation', (e) =>
       seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`),
     )
   })
-})
-afterAll(async () => {
-  await browser?.close()
-  await api?.stop()
 })
 
 /** Everything the page reported against the policy (or any other console error) from now on. */
@@ -53,7 +41,7 @@ function watch(page: Page): { problems: () => Promise<string[]> } {
 
 describe('Content-Security-Policy in Chromium', () => {
   it('the H5 member card loads under the policy with no violation', async () => {
-    const { page } = browser
+    const [api, page] = [h5.api(), h5.page()]
     const seen = watch(page)
     const response = await page.goto(api.url)
     expect(response!.headers()['content-security-policy']).toContain("frame-ancestors 'none'")
@@ -75,13 +63,9 @@ describe('Content-Security-Policy in Chromium', () => {
   })
 
   it('a staff page loads under the policy with no violation', async () => {
-    const { page } = browser
+    const page = h5.page()
     const seen = watch(page)
-    await page.goto(`${api.url}/#/staff/pages/login/index`)
-    await page.fill('.staff-username input', 'csp-clerk')
-    await page.fill('.staff-password input', 'correct horse battery')
-    await page.click('.staff-login-button')
-    await page.waitForSelector('.tile-award', { timeout: 20_000 })
+    await h5.loginStaff(page, 'csp-clerk', '.tile-award')
     await page.click('.tile-award')
     await page.waitForSelector('.camera-scan-button', { timeout: 20_000 })
     await screenshot(page, 'csp-staff-award')
@@ -89,7 +73,7 @@ describe('Content-Security-Policy in Chromium', () => {
   })
 
   it('the operator console loads under its policy with no violation', async () => {
-    const { page } = browser
+    const [api, page] = [h5.api(), h5.page()]
     const seen = watch(page)
     await page.setViewportSize({ width: 1280, height: 900 })
     const response = await page.goto(`${api.url}/admin/`)
@@ -107,7 +91,7 @@ describe('Content-Security-Policy in Chromium', () => {
   })
 
   it('the console and the H5 app cannot be framed', async () => {
-    const { page } = browser
+    const [api, page] = [h5.api(), h5.page()]
     for (const [url, root] of [
       [`${api.url}/admin/`, '#root'],
       [`${api.url}/`, '#app'],

@@ -1,43 +1,25 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { DEFAULT_CHECKIN_RULES, DEFAULT_REFERRAL_RULES } from '@mall/shared'
-import { bearer, startTestApi, type TestApi } from '../support/api-harness'
-import { H5_DIST, devLogin, launchBrowser, screenshot } from '../support/browser'
+import { bearer } from '../support/api-harness'
+import { h5UnderTest, screenshot } from '../support/h5-harness'
 import { award, balanceOf, scan } from '../support/points-helpers'
 import { referralModels } from '../../server/src/modules/referrals/referral.model'
 
 jest.setTimeout(90_000)
-
-type Browser = Awaited<ReturnType<typeof launchBrowser>>
-
-let api: TestApi
-const browsers: Browser[] = []
-const pageErrors: string[] = []
+const h5 = h5UnderTest({ browsers: [] })
 
 /** A fresh Chromium profile per member, so sessions (localStorage) never mix. */
 async function newMemberPage(): Promise<Page> {
-  const browser = await launchBrowser()
-  browsers.push(browser)
+  const browser = await h5.newBrowser()
   await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'])
-  browser.page.on('pageerror', (e) => pageErrors.push(String(e)))
   return browser.page
 }
 
 const text = async (page: Page, selector: string) =>
   ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim()
 
-beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html')))
-    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
-  api = await startTestApi({ H5_DIST_DIR: H5_DIST })
-})
-afterAll(async () => {
-  for (const b of browsers) await b.close().catch(() => undefined)
-  await api?.stop()
-})
 afterEach(() => {
-  expect(pageErrors.splice(0)).toEqual([])
+  expect(h5.takePageErrors()).toEqual([])
 })
 
 describe('H5 invite a friend in Chromium', () => {
@@ -45,9 +27,10 @@ describe('H5 invite a friend in Chromium', () => {
     'attributes a friend who opens the invite link, and shows ' +
       "the inviter reward after the friend's first purchase",
     async () => {
+      const api = h5.api()
       api.clock.runFrom(new Date())
       const inviterPage = await newMemberPage()
-      await devLogin(inviterPage, api.url, 'e2e-inviter')
+      await h5.loginMember(inviterPage, 'e2e-inviter')
       await inviterPage.click('.card-to-invite')
       const code = (await text(inviterPage, '.invite-code')).replace(/\s/g, '')
       expect(code).toMatch(/^[A-Z0-9]{4,16}$/)
@@ -63,7 +46,7 @@ describe('H5 invite a friend in Chromium', () => {
 
       // The friend opens the link in their own browser and registers through the dev login.
       const friendPage = await newMemberPage()
-      await devLogin(friendPage, link, 'e2e-friend')
+      await h5.loginMember(friendPage, 'e2e-friend', link)
       expect(await text(friendPage, '.card-points')).toContain(
         String(api.config.welcomeGift.points + DEFAULT_REFERRAL_RULES.inviteePoints),
       )
@@ -75,7 +58,7 @@ describe('H5 invite a friend in Chromium', () => {
 
       // The hash-route form of the link attributes too.
       const hashPage = await newMemberPage()
-      await devLogin(hashPage, `${api.url}/#/pages/card/index?inviter=${code}`, 'e2e-friend-hash')
+      await h5.loginMember(hashPage, 'e2e-friend-hash', `${api.url}/#/pages/card/index?inviter=${code}`)
       const hashFriend = await api.loginMember('e2e-friend-hash')
       expect(await referralModels(api.conn).Referral.findById(hashFriend.member.memberId).lean()).toMatchObject({
         inviterId: inviter.member.memberId,
@@ -105,9 +88,10 @@ describe('H5 invite a friend in Chromium', () => {
 
 describe('H5 daily check-in in Chromium', () => {
   it('checks in once: reward bubble, streak 1, and a second tap pays nothing', async () => {
+    const api = h5.api()
     api.clock.runFromStartOfHour() // a check-in is per Shanghai day
     const page = await newMemberPage()
-    await devLogin(page, api.url, 'e2e-checker')
+    await h5.loginMember(page, 'e2e-checker')
     const member = await api.loginMember('e2e-checker')
     const before = await balanceOf(api, member)
 

@@ -1,51 +1,24 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
 import type { Page } from 'playwright-core'
-import { startTestApi, type TestApi } from '../support/api-harness'
-import { H5_DIST, devLogin, launchBrowser, screenshot } from '../support/browser'
+import { h5UnderTest, screenshot } from '../support/h5-harness'
 import { PNG_1X1 } from '../support/feedback-helpers'
 
 jest.setTimeout(120_000)
-const ADMIN_DIST = path.resolve(__dirname, '../../admin/dist')
-
-type Browser = Awaited<ReturnType<typeof launchBrowser>>
-
-let api: TestApi
-const browsers: Browser[] = []
-const pageErrors: string[] = []
-
-/** A fresh Chromium profile per person, so the member's and the operator's sessions never mix. */
-async function newPage(): Promise<Page> {
-  const browser = await launchBrowser()
-  browsers.push(browser)
-  browser.page.on('pageerror', (e) => pageErrors.push(String(e)))
-  return browser.page
-}
+// A fresh Chromium profile per person (newBrowser), so the member's and the operator's sessions never mix.
+const h5 = h5UnderTest({ withConsole: true, browsers: [] })
 
 const text = async (page: Page, selector: string) =>
   ((await page.textContent(selector)) ?? '').replace(/\s+/g, ' ').trim()
-
-beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html')))
-    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
-  if (!existsSync(path.join(ADMIN_DIST, 'index.html')))
-    throw new Error('console build missing: the test command builds it (node admin/build.js)')
-  api = await startTestApi({ H5_DIST_DIR: H5_DIST, ADMIN_DIST_DIR: ADMIN_DIST })
-})
-afterAll(async () => {
-  for (const b of browsers) await b.close().catch(() => undefined)
-  await api?.stop()
-})
 
 describe('member feedback in Chromium', () => {
   it(
     'a member submits feedback with a photo in the H5 app, the ' +
       'operator replies in the console, the member sees the reply',
     async () => {
+      const api = h5.api()
       api.clock.runFrom(new Date())
       // Member: log in, open 意见反馈 from the card, submit.
-      const member = await newPage()
-      await devLogin(member, api.url, 'e2e-feedback')
+      const member = (await h5.newBrowser()).page
+      await h5.loginMember(member, 'e2e-feedback')
       await member.click('.card-to-feedback')
       await member.waitForSelector('.feedback-empty', { timeout: 20_000 })
 
@@ -68,7 +41,7 @@ describe('member feedback in Chromium', () => {
 
       // Operator: the console's 会员反馈 page, open the ticket, assign and reply.
       await api.loginStaff('e2e-fb-operator', 'operator', null)
-      const ops = await newPage()
+      const ops = (await h5.newBrowser()).page
       await ops.setViewportSize({ width: 1280, height: 900 })
       await ops.goto(`${api.url}/admin`)
       await ops.fill('[data-testid=login-username]', 'e2e-fb-operator')
@@ -110,7 +83,7 @@ describe('member feedback in Chromium', () => {
         `${card} .feedback-photo img`,
       )
       await screenshot(member, 'feedback-replied')
-      expect(pageErrors).toEqual([])
+      expect(h5.takePageErrors()).toEqual([])
     },
   )
 })

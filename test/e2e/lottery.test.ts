@@ -1,38 +1,23 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
-import { bearer, startTestApi, type TestApi } from '../support/api-harness'
-import { H5_DIST, devLogin, launchBrowser, screenshot } from '../support/browser'
+import { bearer } from '../support/api-harness'
+import { h5UnderTest, screenshot } from '../support/h5-harness'
 import { demoLottery, liveLottery, topUp } from '../support/lottery-helpers'
 
 jest.setTimeout(120_000)
-
-type Browser = Awaited<ReturnType<typeof launchBrowser>>
-
-let api: TestApi
-const browsers: Browser[] = []
-const pageErrors: string[] = []
+const h5 = h5UnderTest({ browsers: [] })
 
 beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html'))) throw new Error('H5 build missing: npm run build:h5')
-  api = await startTestApi({ H5_DIST_DIR: H5_DIST })
-  const operator = (await api.loginStaff('op-lottery-e2e', 'operator', null)).accessToken
-  await liveLottery(api, operator, demoLottery())
-})
-afterAll(async () => {
-  for (const b of browsers) await b.close().catch(() => undefined)
-  await api?.stop()
+  const operator = (await h5.api().loginStaff('op-lottery-e2e', 'operator', null)).accessToken
+  await liveLottery(h5.api(), operator, demoLottery())
 })
 afterEach(() => {
-  expect(pageErrors.splice(0)).toEqual([])
+  expect(h5.takePageErrors()).toEqual([])
 })
 
 describe('H5 points lottery in Chromium (375 px)', () => {
   it('plays the 九宫格: the light stops on the prize the server stored, the balance and my draws follow', async () => {
-    const browser = await launchBrowser()
-    browsers.push(browser)
-    const { page } = browser
-    page.on('pageerror', (e) => pageErrors.push(String(e)))
-    await devLogin(page, api.url, 'e2e-lottery')
+    const api = h5.api()
+    const { page } = await h5.newBrowser()
+    await h5.loginMember(page, 'e2e-lottery')
     const member = await api.loginMember('e2e-lottery')
     await topUp(api, member, 500)
     // From the wallet: 积分抽奖 ›

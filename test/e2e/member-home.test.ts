@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
 import type { Page } from 'playwright-core'
-import { bearer, startTestApi, type TestApi } from '../support/api-harness'
+import { bearer } from '../support/api-harness'
 import { storeModel } from '../../server/src/modules/stores/store.model'
-import { H5_DIST, devLogin, launchBrowser, screenshot } from '../support/browser'
+import { h5UnderTest, screenshot } from '../support/h5-harness'
 
 /**
  * The member app's structure in Chromium at phone sizes: the four tabs, the member code visible without
@@ -12,10 +10,7 @@ import { H5_DIST, devLogin, launchBrowser, screenshot } from '../support/browser
  * a code the till just used replaced by the refresh at once. Screenshots at 320 and 375 px wide.
  */
 jest.setTimeout(180_000)
-
-let api: TestApi
-let browser: Awaited<ReturnType<typeof launchBrowser>>
-let operator: string
+const h5 = h5UnderTest()
 
 const SIZES = [
   { width: 320, height: 568 },
@@ -35,10 +30,7 @@ const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 1
 const inDays = (n: number) => new Date(Date.now() + 8 * 3600_000 + n * 86_400_000).toISOString().slice(0, 10)
 
 beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html')))
-    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
-  api = await startTestApi({ H5_DIST_DIR: H5_DIST })
-  browser = await launchBrowser()
+  const api = h5.api()
   for (const s of STORES) {
     await storeModel(api.conn).updateOne(
       { _id: s._id },
@@ -46,7 +38,7 @@ beforeAll(async () => {
       { upsert: true },
     )
   }
-  operator = (await api.loginStaff('e2e-home-ops', 'operator', null)).accessToken
+  const operator = (await api.loginStaff('e2e-home-ops', 'operator', null)).accessToken
   const saved = await api.http
     .put('/api/ops/home-content')
     .set(bearer(operator))
@@ -92,10 +84,6 @@ beforeAll(async () => {
     })
   expect(saved.status).toBe(200)
 })
-afterAll(async () => {
-  await browser?.close()
-  await api?.stop()
-})
 
 const tab = (page: Page, label: string) => page.click(`.weui-tabbar__label:text-is("${label}")`)
 
@@ -133,11 +121,11 @@ async function noSidewaysOverflow(page: Page) {
 
 describe('H5 member app structure', () => {
   it('lands on 会员码 after login with the code in the first screen at 320 and 375 px, tabs to every page', async () => {
-    const { page } = browser
+    const page = h5.page()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(String(e)))
     await page.setViewportSize({ width: 320, height: 568 })
-    await devLogin(page, api.url, 'e2e-home-member')
+    await h5.loginMember(page, 'e2e-home-member')
     await page.waitForSelector('.member-qr img')
     for (const size of SIZES) {
       await page.setViewportSize(size)
@@ -198,7 +186,7 @@ describe('H5 member app structure', () => {
   })
 
   it('every sub page has a back button on H5, and a sub page opened directly offers the way home', async () => {
-    const { page } = browser
+    const [api, page] = [h5.api(), h5.page()]
     await tab(page, '首页')
     await page.click('.home-to-coupons')
     await page.waitForSelector('.taro-navigation-bar-back', { state: 'visible' })
@@ -216,7 +204,7 @@ describe('H5 member app structure', () => {
   })
 
   it('shows 页面不存在 with a way home for an unknown address, and has a favicon', async () => {
-    const { page } = browser
+    const [api, page] = [h5.api(), h5.page()]
     await page.goto(`${api.url}/#/pages/no-such-page/index`)
     await page.waitForSelector('.not-found')
     expect(await page.textContent('.not-found')).toContain('页面不存在')
@@ -228,7 +216,7 @@ describe('H5 member app structure', () => {
   })
 
   it('a code the till just used is replaced by the member’s refresh at once, and the new one scans', async () => {
-    const { page } = browser
+    const [api, page] = [h5.api(), h5.page()]
     await tab(page, '会员码')
     const shown = async () => (await page.textContent('.member-code-digits'))!.replace(/\s/g, '')
     const first = await shown()
@@ -249,7 +237,7 @@ describe('H5 member app structure', () => {
   })
 
   it('logs out from 我的 after a confirmation, back to the login page', async () => {
-    const { page } = browser
+    const page = h5.page()
     await tab(page, '我的')
     await page.click('.me-logout')
     await page.waitForSelector('.taro-modal__foot')

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
 import { bearer } from '../support/api-harness'
-import { devLogin, H5_DIST, launchBrowser, screenshot } from '../support/browser'
-import { startPayWorld, type PayWorld } from '../support/wechat-pay-helpers'
+import { h5UnderTest, screenshot } from '../support/h5-harness'
+import { startPayWorld } from '../support/wechat-pay-helpers'
 
 /**
  * H5, phone viewport: a member reports missing points (积分未到账) from the wallet, sees it 待审核, the
@@ -10,25 +8,14 @@ import { startPayWorld, type PayWorld } from '../support/wechat-pay-helpers'
  */
 jest.setTimeout(120_000)
 
-let w: PayWorld
-let browser: Awaited<ReturnType<typeof launchBrowser>>
-beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html')))
-    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
-  w = await startPayWorld({ H5_DIST_DIR: H5_DIST })
-  await w.api.addStore('DESK', '服务台')
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await w?.api.stop()
-})
+const h5 = h5UnderTest({ start: startPayWorld })
+beforeAll(() => h5.api().addStore('DESK', '服务台'))
 
 it('积分未到账: file a claim from the wallet, the desk approves it, the member sees the points', async () => {
-  const { page } = browser
+  const [w, page] = [h5.world(), h5.page()]
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(String(e)))
-  await devLogin(page, w.api.url, 'e2e-claim')
+  await h5.loginMember(page, 'e2e-claim')
   await page.goto(`${w.api.url}/#/pages/wallet/index`)
   await page.click('.wallet-claim-link')
   await page.waitForSelector('.points-claim-form')

@@ -1,36 +1,20 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
+import type { Page } from 'playwright-core'
 import sharp from 'sharp'
-import { bearer, startTestApi, type TestApi } from '../support/api-harness'
-import { H5_DIST, devLogin, launchBrowser, screenshot } from '../support/browser'
+import { bearer } from '../support/api-harness'
+import { h5UnderTest, screenshot } from '../support/h5-harness'
 import { createGift, givePoints } from '../support/mall-helpers'
 
 jest.setTimeout(120_000)
 
-let api: TestApi
-let memberBrowser: Awaited<ReturnType<typeof launchBrowser>>
-let staffBrowser: Awaited<ReturnType<typeof launchBrowser>>
-
-beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html')))
-    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
-  api = await startTestApi({ H5_DIST_DIR: H5_DIST, WELCOME_POINTS: '0' })
-  memberBrowser = await launchBrowser()
-  staffBrowser = await launchBrowser()
-})
-afterAll(async () => {
-  await memberBrowser?.close()
-  await staffBrowser?.close()
-  await api?.stop()
-})
+const h5 = h5UnderTest({ env: { WELCOME_POINTS: '0' }, browsers: ['member', 'staff'] })
 
 /** The Taro H5 modal's buttons. */
-const modalButton = (label: string) => memberBrowser.page.locator(`.taro-modal__foot >> text=${label}`)
-const fitsWidth = (page: typeof memberBrowser.page) =>
-  page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
+const modalButton = (label: string) => h5.page('member').locator(`.taro-modal__foot >> text=${label}`)
+const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
 
 describe('points mall in Chromium at 375px', () => {
   it('redeem a gift → pickup code → the desk hands it over → the member sees 已领取', async () => {
+    const api = h5.api()
     await api.addStore('DESK')
     await api.loginStaff('e2e-desk', 'clerk', 'DESK')
     const operator = (await api.loginStaff('e2e-mall-op', 'operator', null)).accessToken
@@ -51,8 +35,8 @@ describe('points mall in Chromium at 375px', () => {
     await createGift(api, operator, { name: '星巴克中杯咖啡', category: '餐饮', pricePoints: 5000 })
 
     // The member logs in, gets points, opens the mall.
-    const page = memberBrowser.page
-    await devLogin(page, `${api.url}/#/pages/card/index`, 'e2e-mall-member')
+    const page = h5.page('member')
+    await h5.loginMember(page, 'e2e-mall-member', `${api.url}/#/pages/card/index`)
     await givePoints(api, await api.loginMember('e2e-mall-member'), 1000, 'e2e-mall')
     await page.goto(`${api.url}/#/pages/mall/index`)
     await page.waitForSelector('.gift-card', { timeout: 20_000 })
@@ -83,12 +67,8 @@ describe('points mall in Chromium at 375px', () => {
     expect(code).toMatch(/^3[0-9]{23}$/)
 
     // The desk: staff subpackage, 礼品核销, types the code, confirms.
-    const staff = staffBrowser.page
-    await staff.goto(`${api.url}/#/staff/pages/login/index`)
-    await staff.fill('.staff-username input', 'e2e-desk')
-    await staff.fill('.staff-password input', 'correct horse battery')
-    await staff.click('.staff-login-button')
-    await staff.waitForSelector('.tile-pickup', { timeout: 20_000 })
+    const staff = h5.page('staff')
+    await h5.loginStaff(staff, 'e2e-desk', '.tile-pickup')
     await staff.click('.tile-pickup')
     await staff.waitForSelector('.pickup-code-input input')
     await staff.fill('.pickup-code-input input', code)

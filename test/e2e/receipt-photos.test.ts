@@ -1,9 +1,5 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
-import type { Page } from 'playwright-core'
 import { shanghaiDateTime } from '@mall/shared'
-import { startTestApi, type TestApi } from '../support/api-harness'
-import { devLogin, H5_DIST, launchBrowser, screenshot } from '../support/browser'
+import { h5UnderTest, screenshot } from '../support/h5-harness'
 import { withoutMemberDay } from '../support/points-helpers'
 import { receiptImage } from '../support/receipt-photo-helpers'
 
@@ -16,31 +12,15 @@ import { receiptImage } from '../support/receipt-photo-helpers'
  */
 jest.setTimeout(180_000)
 
-let api: TestApi
-let browser: Awaited<ReturnType<typeof launchBrowser>>
+const h5 = h5UnderTest()
 beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html')))
-    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
-  api = await startTestApi({ H5_DIST_DIR: H5_DIST })
-  await withoutMemberDay(api)
-  await api.addStore('E2R', '星巴克')
-  browser = await launchBrowser()
+  await withoutMemberDay(h5.api())
+  await h5.api().addStore('E2R', '星巴克')
 })
-afterAll(async () => {
-  await browser?.close()
-  await api?.stop()
-})
-
-async function staffLogin(page: Page, username: string) {
-  await page.goto(`${api.url}/#/staff/pages/login/index`)
-  await page.fill('.staff-username input', username)
-  await page.fill('.staff-password input', 'correct horse battery')
-  await page.click('.staff-login-button')
-  await page.waitForSelector('.tile-receipts', { timeout: 20_000 })
-}
 
 it('小票积分: member submits a receipt photo, the desk approves it, the member sees the points', async () => {
-  const { page, context } = browser
+  const api = h5.api()
+  const { page, context } = h5.browser()
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(String(e)))
   const boughtAt = new Date(Date.now() - 3600_000)
@@ -48,7 +28,7 @@ it('小票积分: member submits a receipt photo, the desk approves it, the memb
   const photo = await receiptImage({ store: '星巴克 STARBUCKS', receiptNo: 'E2E0001', time: printed, total: '56.50' })
   const hasOcr = (await api.ctx.services.receiptOcr.languages()) !== null
 
-  await devLogin(page, api.url, 'e2e-receipt')
+  await h5.loginMember(page, 'e2e-receipt')
   await page.click('.card-to-receipts')
   await page.waitForSelector('.receipt-form', { timeout: 20_000 })
   await page.waitForSelector('.receipt-empty')
@@ -80,7 +60,7 @@ it('小票积分: member submits a receipt photo, the desk approves it, the memb
   // The service desk (a mall-level clerk) in the staff pages
   await api.loginStaff('e2e-receipt-desk', 'clerk', null)
   const desk = await context.newPage()
-  await staffLogin(desk, 'e2e-receipt-desk')
+  await h5.loginStaff(desk, 'e2e-receipt-desk', '.tile-receipts')
   await desk.click('.tile-receipts')
   await desk.waitForSelector('.receipt-queue-row', { timeout: 20_000 })
   await desk.click('.receipt-open')

@@ -1,49 +1,26 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
-import { bearer, startTestApi, type TestApi } from '../support/api-harness'
-import { agreeToPrivacyGuideIfAsked, H5_DIST, launchBrowser, screenshot } from '../support/browser'
+import { bearer } from '../support/api-harness'
+import { h5UnderTest, screenshot } from '../support/h5-harness'
 import { withoutMemberDay } from '../support/points-helpers'
 
 jest.setTimeout(90_000)
 
-let api: TestApi
-let staffBrowser: Awaited<ReturnType<typeof launchBrowser>>
-let memberBrowser: Awaited<ReturnType<typeof launchBrowser>>
-
-beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html')))
-    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
-  api = await startTestApi({ H5_DIST_DIR: H5_DIST })
-  await withoutMemberDay(api) // the points checked are without the 18th's double points
-  staffBrowser = await launchBrowser()
-  memberBrowser = await launchBrowser()
-})
-afterAll(async () => {
-  await staffBrowser?.close()
-  await memberBrowser?.close()
-  await api?.stop()
-})
+const h5 = h5UnderTest({ browsers: ['staff', 'member'] })
+beforeAll(() => withoutMemberDay(h5.api())) // the points checked are without the 18th's double points
 
 describe('staff award in Chromium', () => {
   it("staff logs in, enters the member's current code, awards points; the member's wallet shows them", async () => {
+    const api = h5.api()
     await api.addStore('E2E')
     await api.loginStaff('e2e-staff', 'clerk', 'E2E') // creates the account (password: correct horse battery)
 
     // The member opens the app and shows the card.
-    const member = memberBrowser.page
-    await member.goto(api.url)
-    await member.fill('.dev-user-input input', 'e2e-shopper')
-    await member.click('.dev-login-button')
-    await agreeToPrivacyGuideIfAsked(member)
+    const member = h5.page('member')
+    await h5.loginMember(member, 'e2e-shopper')
     await member.waitForSelector('.member-code-digits', { timeout: 20_000 })
 
     // Staff: login page of the staff subpackage, then the award flow with manual code entry.
-    const staff = staffBrowser.page
-    await staff.goto(`${api.url}/#/staff/pages/login/index`)
-    await staff.fill('.staff-username input', 'e2e-staff')
-    await staff.fill('.staff-password input', 'correct horse battery')
-    await staff.click('.staff-login-button')
-    await staff.waitForSelector('.tile-award', { timeout: 20_000 })
+    const staff = h5.page('staff')
+    await h5.loginStaff(staff, 'e2e-staff', '.tile-award')
     await staff.click('.tile-award')
     await staff.waitForSelector('.member-code-input input')
     const code = (await member.textContent('.member-code-digits'))!.replace(/\s/g, '')

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import qrcode from 'qrcode-generator'
-import { chromium, type Page } from 'playwright-core'
-import { bearer, startTestApi, type TestApi } from '../support/api-harness'
-import { H5_DIST, screenshot } from '../support/browser'
+import type { Page } from 'playwright-core'
+import { bearer, type TestApi } from '../support/api-harness'
+import { h5UnderTest, screenshot } from '../support/h5-harness'
 import { award, scan, withoutMemberDay } from '../support/points-helpers'
 import { staffModel } from '../../server/src/modules/staff/staff.model'
 
@@ -17,9 +17,9 @@ import { staffModel } from '../../server/src/modules/staff/staff.model'
  */
 jest.setTimeout(180_000)
 
+const h5 = h5UnderTest({ browsers: [] }) // the browser, with a fake camera, opens once the member has a code
 let api: TestApi
 let dir: string
-let browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>>
 let page: Page
 let memberLogin: Awaited<ReturnType<TestApi['loginMember']>>
 
@@ -41,9 +41,7 @@ function qrVideo(text: string, file: string) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html')))
-    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
-  api = await startTestApi({ H5_DIST_DIR: H5_DIST })
+  api = h5.api()
   await withoutMemberDay(api)
   await api.addStore('S9', '星巴克臻选')
   await api.loginStaff('e2e-till', 'clerk', 'S9')
@@ -56,38 +54,21 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'staff-e2e-'))
   const code = (await api.http.get('/api/me/member-code').set(bearer(memberLogin.accessToken))).body.code
   qrVideo(code, path.join(dir, 'member-code.y4m'))
-  browser = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
+  const browser = await h5.newBrowser({
     args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
       `--use-file-for-fake-video-capture=${path.join(dir, 'member-code.y4m')}`,
     ],
     viewport: { width: 375, height: 667 },
-    deviceScaleFactor: 2,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
   })
-  page = browser.pages()[0] ?? (await browser.newPage())
+  page = browser.page
 })
-afterAll(async () => {
-  await browser?.close()
-  await api?.stop()
+afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-async function staffLogin(username: string) {
-  await page.goto(`${api.url}/#/staff/pages/login/index`)
-  await page.fill('.staff-username input', username)
-  await page.fill('.staff-password input', 'correct horse battery')
-  await page.click('.staff-login-button')
-  await page.waitForSelector('.tile-award', { timeout: 20_000 })
-}
+const staffLogin = (username: string) => h5.loginStaff(page, username, '.tile-award')
 
 async function atPhoneSizes(name: string) {
   for (const width of [320, 375]) {

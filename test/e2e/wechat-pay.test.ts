@@ -1,36 +1,17 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
-import { H5_DIST, agreeToPrivacyGuideIfAsked, launchBrowser, screenshot } from '../support/browser'
-import { payment, startPayWorld, type PayWorld } from '../support/wechat-pay-helpers'
+import { h5UnderTest, screenshot } from '../support/h5-harness'
+import { payment, startPayWorld } from '../support/wechat-pay-helpers'
 import { memberModels } from '../../server/src/modules/members/member.model'
 
 jest.setTimeout(90_000)
 
-let w: PayWorld
-let browser: Awaited<ReturnType<typeof launchBrowser>>
-
-beforeAll(async () => {
-  if (!existsSync(path.join(H5_DIST, 'index.html')))
-    throw new Error('H5 build missing: the test command builds it (npm run build:h5)')
-  w = await startPayWorld({ H5_DIST_DIR: H5_DIST })
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await w?.api.stop()
-})
+const h5 = h5UnderTest({ start: startPayWorld })
 
 describe('H5: a WeChat Pay 智慧商圈 payment in the wallet', () => {
   it('a stub 商圈 payment → the member sees the points with 微信支付 as the channel, and how to turn it on', async () => {
-    const { page } = browser
+    const [w, page] = [h5.world(), h5.page()]
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(String(e)))
-    await page.goto(w.api.url)
-    await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
-    await page.fill('.dev-user-input input', 'e2e-wxpay')
-    await page.click('.dev-login-button')
-    await agreeToPrivacyGuideIfAsked(page)
-    await page.waitForSelector('.card-member-no', { timeout: 20_000 })
+    await h5.loginMember(page, 'e2e-wxpay')
 
     // The same member also has a WeChat identity (as after a WeChat login in the mini-program).
     const { member } = await w.api.ctx.services.members.findOrRegister({

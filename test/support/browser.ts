@@ -65,34 +65,3 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 // others rebuild dist/h5 while one's tests run.
 export const H5_DIST = path.resolve(process.env.E2E_H5_DIST ?? path.resolve(__dirname, '../../miniapp/dist/h5'))
 export const ADMIN_DIST = path.resolve(__dirname, '../../admin/dist')
-
-/** H5 dev login on whatever page `url` lands on (the card redirects to login), back on the card. */
-export async function devLogin(page: Page, url: string, devUser: string): Promise<void> {
-  await page.goto(url)
-  await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
-  await page.fill('.dev-user-input input', devUser)
-  await expectNoEnabledButtonMarkedDisabled(page)
-  await page.click('.dev-login-button')
-  await agreeToPrivacyGuideIfAsked(page)
-  await page.waitForSelector('.card-member-no', { timeout: 20_000 })
-}
-
-/**
- * Taro H5 renders `disabled={false}` as `disabled="false"`, which [disabled] styles (ours and Taro's greyed
- * buttons) still match: an enabled button would look disabled. Pages pass `disabled={x || undefined}`.
- */
-export async function expectNoEnabledButtonMarkedDisabled(page: Page): Promise<void> {
-  const marked = await page.$$eval('[disabled="false"]', (els) => els.map((el) => el.className))
-  if (marked.length > 0) throw new Error(`enabled elements marked disabled="false": ${marked.join(', ')}`)
-}
-
-/**
- * After a login: a member who has not agreed to the privacy guide's current version (every new member) is
- * shown the guide first; this agrees, and the app goes on to the card.
- */
-export async function agreeToPrivacyGuideIfAsked(page: Page): Promise<void> {
-  const next = await page.waitForSelector('.privacy-agree, .card-member-no, .member-code-digits', { timeout: 20_000 })
-  if (!(await next.evaluate((el) => el.classList.contains('privacy-agree')))) return
-  await expectNoEnabledButtonMarkedDisabled(page)
-  await next.click()
-}

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { startTestApi, type TestApi } from './api-harness'
-import { ADMIN_DIST, H5_DIST, devLogin, launchBrowser, type Browser, type LaunchOptions } from './browser'
+import { ADMIN_DIST, H5_DIST, launchBrowser, type Browser, type LaunchOptions } from './browser'
 
-export { ARTIFACTS_DIR, agreeToPrivacyGuideIfAsked, screenshot } from './browser'
+export { ARTIFACTS_DIR, screenshot } from './browser'
 
 /** What a file plays in: at least the API; a richer world (startPayWorld's) carries its stubs too. */
 export interface H5World {
@@ -97,4 +97,35 @@ export function h5UnderTest<W extends H5World = H5World, N extends string = 'mem
       await page.waitForSelector(readyTile, { timeout: 20_000 })
     },
   }
+}
+
+/** H5 dev login on whatever page `url` lands on (the card redirects to login), back on the card. */
+async function devLogin(page: Page, url: string, devUser: string): Promise<void> {
+  await page.goto(url)
+  await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
+  await page.fill('.dev-user-input input', devUser)
+  await expectNoEnabledButtonMarkedDisabled(page)
+  await page.click('.dev-login-button')
+  await agreeToPrivacyGuideIfAsked(page)
+  await page.waitForSelector('.card-member-no', { timeout: 20_000 })
+}
+
+/**
+ * Taro H5 renders `disabled={false}` as `disabled="false"`, which [disabled] styles (ours and Taro's greyed
+ * buttons) still match: an enabled button would look disabled. Pages pass `disabled={x || undefined}`.
+ */
+export async function expectNoEnabledButtonMarkedDisabled(page: Page): Promise<void> {
+  const marked = await page.$$eval('[disabled="false"]', (els) => els.map((el) => el.className))
+  if (marked.length > 0) throw new Error(`enabled elements marked disabled="false": ${marked.join(', ')}`)
+}
+
+/**
+ * After a login: a member who has not agreed to the privacy guide's current version (every new member) is
+ * shown the guide first; this agrees, and the app goes on to the card.
+ */
+export async function agreeToPrivacyGuideIfAsked(page: Page): Promise<void> {
+  const next = await page.waitForSelector('.privacy-agree, .card-member-no, .member-code-digits', { timeout: 20_000 })
+  if (!(await next.evaluate((el) => el.classList.contains('privacy-agree')))) return
+  await expectNoEnabledButtonMarkedDisabled(page)
+  await next.click()
 }
