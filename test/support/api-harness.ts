@@ -14,6 +14,7 @@ import type { DatabaseHealth } from '../../server/src/db/db-health'
 import { createWechatClient } from '../../server/src/modules/wechat/wechat-client'
 import { storeModel } from '../../server/src/modules/stores/store.model'
 import { TestClock } from './clock'
+import { trackChanges } from './db-fingerprint'
 import { startWechatStub, type WechatStub } from './wechat-stub'
 
 export interface TestApi {
@@ -72,7 +73,8 @@ export async function startTestApi(
     { level: config.logLevel, redact: { paths: ['sessionKey', '*.sessionKey', 'session_key', '*.session_key'] } },
     sink,
   )
-  const conn = await connectDatabase(config.db.uri, dbName)
+  const conn = await connectDatabase(config.db.uri, dbName, { monitorCommands: true })
+  trackChanges(conn)
   const clock = new TestClock()
   const { app, ctx, dbHealth } = createApp({
     config,

@@ -8,6 +8,7 @@ import type { AppContext } from '../../server/src/app-context'
 import { connectDatabase } from '../../server/src/db/connect'
 import { createWechatClient } from '../../server/src/modules/wechat/wechat-client'
 import type { TestApi } from './api-harness'
+import { trackChanges } from './db-fingerprint'
 
 export interface OtherInstance {
   url: string
@@ -22,7 +23,8 @@ export interface OtherInstance {
  * as a second process behind a load balancer would be; same config and clock.
  */
 export async function startOtherInstance(api: TestApi): Promise<OtherInstance> {
-  const conn = await connectDatabase(api.config.db.uri!, api.config.db.name)
+  const conn = await connectDatabase(api.config.db.uri!, api.config.db.name, { monitorCommands: true })
+  trackChanges(conn) // its writes count for the fingerprints taken through api.conn
   const { app, ctx } = createApp({
     config: api.config,
     conn,

@@ -13,6 +13,8 @@ export interface ConnectOptions {
   autoIndex?: boolean
   /** how long to keep trying the first connection (a database starting next to the server) */
   firstConnectMs?: number
+  /** the driver reports every command (tests see which collections a request wrote: db-fingerprint.ts) */
+  monitorCommands?: boolean
 }
 
 export async function connectDatabase(uri: string, dbName: string, opts: ConnectOptions = {}): Promise<Connection> {
@@ -32,6 +34,7 @@ export async function connectDatabase(uri: string, dbName: string, opts: Connect
       maxPoolSize: 20,
       autoIndex,
       autoCreate: autoIndex,
+      monitorCommands: opts.monitorCommands ?? false,
     })
     try {
       await conn.asPromise()
