@@ -43,3 +43,14 @@ export async function openConsoleAs(api: TestApi, browser: Browser, username: st
   }
   return errors
 }
+
+/**
+ * Ends the console session an earlier test of the file left in the shared browser (if any), so that the next
+ * openConsoleAs logs in as its own operator.
+ */
+export async function logOutOfConsole(api: TestApi, browser: Browser): Promise<void> {
+  const { page } = browser
+  await page.goto(`${api.url}/admin#/dashboard`)
+  await page.waitForSelector('[data-testid=login-username], nav.sidebar')
+  if (await page.locator('[data-testid=nav-logout]').count()) await page.click('[data-testid=nav-logout]')
+}
