@@ -60,12 +60,8 @@ export function buildEngagement(
     },
   })
   members.onRegistered((member, input) => referrals.onRegistered(member, input.now))
-  purchases.listeners.posted.push((memberId, purchaseId, at, invited) =>
-    referrals.onPurchasePosted(memberId, purchaseId, at, invited),
-  )
-  purchases.listeners.reversed.push((memberId, purchaseId, at) =>
-    referrals.onPurchaseReversed(memberId, purchaseId, at),
-  )
+  purchases.listeners.posted.push(referrals.onPurchasePosted)
+  purchases.listeners.reversed.push(referrals.onPurchaseReversed)
   const { templates } = config.wechat
   const notifications = new NotificationService(
     conn,
@@ -81,9 +77,7 @@ export function buildEngagement(
     logger,
   )
   const notificationTriggers = new NotificationTriggers(notifications, ledger, couponCatalog, logger)
-  purchases.listeners.posted.push((memberId, purchaseId, at) =>
-    notificationTriggers.onPurchasePosted(memberId, purchaseId, at),
-  )
+  purchases.listeners.posted.push(notificationTriggers.onPurchasePosted)
   feedback.listeners.responded.push(notificationTriggers.onFeedbackReplied)
   return {
     checkin,

@@ -59,6 +59,8 @@ export interface ChainSpec<R extends { _id: RowKey }, V> {
 export interface AppendOptions<R, V> {
   /** where to start instead of `start(key)`: a head the caller holds (it may lag, it must not lead) */
   from?: ChainHead<V>
+  /** without `from`: a head the caller was handed, passed to `start(key, given)` (the newer one wins) */
+  given?: ChainHead<V>
   /**
    * Errors `build` throws that only stand on a verified head (one just probed to): thrown on a head
    * from a cache or hint, they make the append probe and build again (a lagging head may miss a credit).
@@ -184,7 +186,7 @@ export class AppendChain<R extends { _id: RowKey }, V = null> {
     build: (head: ChainHead<V>) => Omit<R, '_id'> | null,
     opts: AppendOptions<R, V> = {},
   ): Promise<Appended<R> | null> {
-    let head = opts.from ?? (await this.start(key))
+    let head = opts.from ?? (await this.start(key, opts.given))
     let verified = false
     for (let attempt = 0; ; attempt++) {
       let fields: Omit<R, '_id'> | null

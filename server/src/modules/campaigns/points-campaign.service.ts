@@ -1,5 +1,6 @@
 import { Schema, trusted, type Connection, type Model } from 'mongoose'
 import {
+  activeCampaign,
   addDays,
   budgetPeriodKey,
   campaignDaysFrom,
@@ -7,10 +8,14 @@ import {
   simulatePointsCampaign,
   startOfShanghaiDay,
   SIMULATION_SAMPLE_DAYS,
+  earnedWithCampaign,
+  earningFactors,
   type EarningFactors,
+  type EarningRules,
   type PointsCampaign,
   type PointsCampaignSimulation,
   type PointsCampaignView,
+  type PurchasePointsInput,
   type SampledPurchase,
 } from '@mall/shared'
 import { getModel } from '../../db/connect'
@@ -56,6 +61,12 @@ const switchSchema = new Schema<SwitchDoc>(
   { versionKey: false, collection: 'points_campaign_switches' },
 )
 
+/** What the campaign step needs of a purchase: its store and time, and its earning factors. */
+type CampaignPurchase = Pick<
+  PurchasePointsInput,
+  'amountFen' | 'tierMultiplierPermille' | 'storeId' | 'storeMultiplierPermille' | 'storeCategory' | 'now'
+>
+
 // Purchases read the kill switches this stale at most in other processes; this one forgets at once.
 const CONTROLS_MS = 5_000
 const LOOKAHEAD_DAYS = 60
@@ -86,6 +97,25 @@ export class PointsCampaignService {
   async stopped(campaigns: PointsCampaign[], at: Date): Promise<Set<string>> {
     const controls = await this.controlRows()
     return new Set(campaigns.filter((c) => controls.get(c.id)?.killed || this.exhaustedAsKnown(c, at)).map((c) => c.id))
+  }
+
+  /**
+   * The campaigns a purchase earns under, for its posting: those it must skip, and the bonus the campaign
+   * running for it may add, reserved in the campaign's budget now (before the posting: the ledger's plan
+   * must stay synchronous). No campaign running, or one without a budget: no allowance (undefined).
+   */
+  async forPurchase(
+    earning: EarningRules,
+    purchase: CampaignPurchase,
+    purchaseId: string,
+    now: Date,
+  ): Promise<{ stoppedCampaignIds: Set<string>; campaignBonusAllowance: number | undefined }> {
+    const stoppedCampaignIds = await this.stopped(earning.campaigns, purchase.now)
+    const campaign = activeCampaign(earning, purchase.storeId, purchase.now, stoppedCampaignIds)
+    if (!campaign) return { stoppedCampaignIds, campaignBonusAllowance: undefined }
+    const { bonus } = earnedWithCampaign(earningFactors(earning, purchase), campaign.multiplierPermille)
+    const campaignBonusAllowance = await this.allowance(campaign, purchaseId, purchase.now, bonus, now)
+    return { stoppedCampaignIds, campaignBonusAllowance }
   }
 
   /** Bonus points the budget lets this purchase add; undefined = the campaign has no cap. */

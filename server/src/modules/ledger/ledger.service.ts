@@ -215,9 +215,8 @@ export class LedgerService {
    * is only final on a verified head (a stale one may lack another process's credit).
    */
   private async append(req: PostRequest): Promise<PostResult> {
-    const from = await this.wallets.start(req.memberId, req.handedHead && chainHead(req.handedHead))
     const appended = await this.wallets.append(req.memberId, (head) => entryAfter(req, head), {
-      from,
+      given: req.handedHead && chainHead(req.handedHead),
       isRefusal: (err) => err instanceof DomainError,
       onDuplicate: (taken) => this.replayOf(req, taken),
       after: (entry) => Promise.all([this.markEvent(req, entry), recordLedgerFact(this.facts, entry)]),

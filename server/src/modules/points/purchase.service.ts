@@ -1,9 +1,6 @@
 import { trusted, type Connection, type Model } from 'mongoose'
 import {
-  activeCampaign,
   applyOperation,
-  earnedWithCampaign,
-  earningFactors,
   growthValue,
   purchasePoints,
   shanghaiMonth,
@@ -142,9 +139,11 @@ export class PurchaseService {
   }
 
   /**
-   * Posts the earn entry (idempotent by the purchase key) and applies an immediate tier upgrade.
-   * A purchase earns at the tier the staff member's scan showed (`held.atScan`, minutes old at most);
-   * approvals and sweeps, which have no scan at hand, read the member's row.
+   * The posting every channel shares, in order: the rules, the member and the store (what the channel
+   * holds, else read: a purchase earns at the tier the staff member's scan showed, minutes old at most;
+   * approvals and sweeps read the member's row); the campaigns and their budget; the member's daily cap;
+   * the ledger append (idempotent by `purchase:<id>`), whose plan runs the earning rule from shared/ on the
+   * wallet's head; then the tier upgrade, the receipt's status and the `posted` listeners.
    */
   async post(purchase: PurchaseDoc, now: Date, held: HeldAtPosting = {}): Promise<PurchaseResult> {
     const { atScan } = held
@@ -166,19 +165,9 @@ export class PurchaseService {
       storeCategory: store.category,
       now: purchase.createdAt,
     }
-    // A budgeted double-points day reserves its bonus before the posting (the plan must stay synchronous).
-    const stoppedCampaignIds = await this.pointsCampaigns.stopped(earning.campaigns, purchase.createdAt)
-    const campaign = activeCampaign(earning, store._id, purchase.createdAt, stoppedCampaignIds)
-    const campaignBonusAllowance = campaign
-      ? await this.pointsCampaigns.allowance(
-          campaign,
-          purchase._id,
-          purchase.createdAt,
-          earnedWithCampaign(earningFactors(earning, factorsInput), campaign.multiplierPermille).bonus,
-          now,
-        )
-      : undefined
-    const cappedInput = { ...factorsInput, stoppedCampaignIds, campaignBonusAllowance }
+    // Campaigns: the ones stopped, and a budgeted double-points day's bonus reserved before the posting.
+    const campaigns = await this.pointsCampaigns.forPurchase(earning, factorsInput, purchase._id, now)
+    const cappedInput = { ...factorsInput, ...campaigns }
     const earningInput = {
       ...cappedInput,
       earnedToday: await this.dailyCap.earnedToday(purchase, earning, cappedInput, now),

@@ -66,7 +66,12 @@ export class ReferralService {
   }
 
   /** Purchase hook: the invitee's first verified purchase qualifies the referral and releases the inviter's reward. */
-  async onPurchasePosted(memberId: string, purchaseId: string, now: Date, invited: boolean): Promise<void> {
+  readonly onPurchasePosted = async (
+    memberId: string,
+    purchaseId: string,
+    now: Date,
+    invited: boolean,
+  ): Promise<void> => {
     // Attribution is fixed at registration: a member nobody invited has no referral to read.
     if (!invited) return
     const state = await this.transitions.current(memberId)
@@ -175,7 +180,7 @@ export class ReferralService {
    * Refund hook: reversing the qualifying purchase claws back the inviter's reward (refund policy
    * applies); a round without a reward is reopened, so the friend's next purchase can qualify instead.
    */
-  async onPurchaseReversed(memberId: string, purchaseId: string, now: Date): Promise<void> {
+  readonly onPurchaseReversed = async (memberId: string, purchaseId: string, now: Date): Promise<void> => {
     for (let attempt = 0; attempt < 3; attempt++) {
       const state = await this.transitions.current(memberId)
       if (state.qualified?.purchaseId !== purchaseId) return
