@@ -67,16 +67,12 @@ export function idempotent(conn: Connection, opts: { required: boolean }): Middl
       .digest('hex')
 
     const started = Date.now()
-    while (
-      !(await insertOnce(Record, {
-        _id: id,
-        requestHash,
-        state: 'in_flight',
-        status: 0,
-        body: null,
-        createdAt: new Date(),
-      }))
-    ) {
+    let createdAt = new Date()
+    const insertRecord = () => {
+      createdAt = new Date()
+      return insertOnce(Record, { _id: id, requestHash, state: 'in_flight', status: 0, body: null, createdAt })
+    }
+    while (!(await insertRecord())) {
       const rec = await Record.findById(id).lean<IdempotencyDoc>().exec()
       if (!rec) continue // the first attempt failed with a server error and released the key
       if (rec.requestHash !== requestHash)
@@ -120,12 +116,15 @@ export function idempotent(conn: Connection, opts: { required: boolean }): Middl
     // The operation's stable key (the same for every retry with this key): handlers derive the ids of
     // their effects from it, so a run after a takeover finds the effects of the run it replaces.
     ctx.state.operationKey = id
+    // This request's own record: a slow run whose record a retry took over since (a new record under the
+    // same id) neither releases nor answers the retry's. The effects stay single by their own keys.
+    const own = { _id: id, createdAt }
     try {
       await next()
     } catch (err) {
-      await Record.deleteOne({ _id: id }).exec()
+      await Record.deleteOne(own).exec()
       throw err
     }
-    await Record.updateOne({ _id: id }, { $set: { state: 'done', status: ctx.status, body: ctx.body } }).exec()
+    await Record.updateOne(own, { $set: { state: 'done', status: ctx.status, body: ctx.body } }).exec()
   }
 }

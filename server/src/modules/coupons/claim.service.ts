@@ -1,8 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { trusted, type Connection } from 'mongoose'
 import { claimBlocker, validityWindow, type ClaimBlocker } from '@mall/shared'
 import { existsById, updateById } from '../../db/by-id'
-import { insertOnce, isDuplicateKey } from '../../db/connect'
+import { isDuplicateKey } from '../../db/connect'
 import { deleteIf, updateIf } from '../../db/guarded-write'
 import { insertRow } from '../../db/insert-batch'
 import { RecentMap } from '../../lib/recent-map'
@@ -10,6 +10,7 @@ import { payForItem, settleStaleItem, type PaidItem } from '../ledger/paid-item'
 import { DomainError } from '../../errors/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
 import { refuseIfFrozen, type MemberService } from '../members/member.service'
+import { ClaimRuns } from './claim-run'
 import { SlotAllocator, couponSlots } from './slot-allocator'
 import type { CouponBook } from './coupon-book'
 import type { TemplateCache } from './template-cache'
@@ -31,12 +32,32 @@ export const KEYED_ORDINAL_BASE = 1_000_000
 const ORDINAL_CACHE_SIZE = 50_000
 
 /**
+ * Test seam: pauses a claim before its slot insert or after it (before its run's decision and first effect),
+ * to force its race with a retry that took the request over (forced interleavings).
+ */
+export const claimHooks: {
+  beforeSlot?: (claimId: string) => Promise<void>
+  afterSlot?: (claimId: string) => Promise<void>
+} = {}
+
+interface SlotOptions {
+  /** a benefit grant's fixed per-member ordinal */
+  fixedOrdinal?: number
+  /** the member row's coupon book hint when the caller read the row anyway (a cached row will do) */
+  bookHint?: number | null
+  claimId?: string
+  /** held back (pending) although free: a claim run not yet decided */
+  pending?: boolean
+}
+
+/**
  * Claiming a coupon: a unique slot insert enforces stock and the per-member limit together; a
  * points price is paid as a saga (slot reserved → ledger debit keyed to this claim → active).
  */
 export class CouponClaimService {
   private readonly m: CouponModels
   private readonly slots: SlotAllocator
+  private readonly runs: ClaimRuns
   /**
    * Per `<template>:<member>`, the ordinal after the last one this process took: a member's next claim
    * of a template starts there instead of colliding with every coupon of it the member holds (each
@@ -53,6 +74,7 @@ export class CouponClaimService {
   ) {
     this.m = couponModels(conn)
     this.slots = new SlotAllocator(couponSlots(this.m))
+    this.runs = new ClaimRuns(this.m)
   }
 
   async template(templateId: string): Promise<CouponTemplateDoc> {
@@ -63,7 +85,8 @@ export class CouponClaimService {
 
   /**
    * `operationKey`: the request's stable key under an `Idempotency-Key` (http/idempotency.ts). A retry
-   * that takes over a run which died after its claim took effect finishes and answers that claim.
+   * that takes over a run which died after its claim took effect finishes and answers that claim; of a
+   * slow run and its retry only one takes effect (claim-run.ts).
    */
   async claim(memberId: string, templateId: string, now: Date, operationKey?: string): Promise<CouponDoc> {
     // The cached member row: a tier change reaches it within seconds (and at once in this process).
@@ -71,40 +94,35 @@ export class CouponClaimService {
     refuseIfFrozen(member)
     const blocker = claimBlocker(t, member.tierLevel, now)
     if (blocker) throw BLOCKER_ERRORS[blocker]
-    const run = operationKey ? await this.claimRun(memberId, t._id, operationKey, now) : { claimId: randomUUID() }
-    if ('earlier' in run) return run.earlier.state === 'pending_payment' ? this.pay(run.earlier, t, now) : run.earlier
+    const run = operationKey ? await this.runs.start(memberId, t._id, operationKey, now) : { claimId: randomUUID() }
+    if ('earlier' in run) return this.handOver(run.earlier, t, now)
     if (
       t.pricePoints > 0 &&
       (await this.ledger.head(memberId, member.walletHint ?? null)).state.balance < t.pricePoints
     ) {
       // Nothing was written under this run's claimId yet: its request goes, so the refusal changes nothing.
-      if (operationKey) await this.m.ClaimRequest.deleteOne({ _id: `claim:${run.claimId}` }).exec()
+      if (operationKey) await this.runs.forget(run.claimId)
       throw new DomainError('POINTS.INSUFFICIENT', 'not enough points') // early answer; the debit enforces it
     }
-    const coupon = await this.takeSlot(t, memberId, now, undefined, member.bookHint ?? null, run.claimId)
-    return t.pricePoints > 0 ? this.pay(coupon, t, now) : coupon
+    await claimHooks.beforeSlot?.(run.claimId)
+    // Under a key the coupon is held back (pending) until this run is decided to take effect.
+    const slot = { bookHint: member.bookHint ?? null, claimId: run.claimId, pending: operationKey !== undefined }
+    const coupon = await this.takeSlot(t, memberId, now, slot)
+    await claimHooks.afterSlot?.(run.claimId)
+    if (operationKey && !(await this.runs.decide(memberId, run.claimId, true, now))) {
+      // A retry took the request over and gave this run up: nothing of it may take effect.
+      await this.paidItem(coupon, t).release()
+      throw new DomainError('IDEMPOTENCY.IN_FLIGHT', 'a retry with this Idempotency-Key took the request over')
+    }
+    return this.handOver(coupon, t, now)
   }
 
-  /**
-   * This run's claimId, decided by the insert of its claim request (`<hash of the operation>-<run>`), or
-   * the coupon an earlier run of the same operation claimed. An earlier run that left no coupon (it died
-   * before its slot insert, or its claim was refused and released) gives its number up: the next run
-   * claims under the next one, so a claimId, and the payment key made from it, is never used twice.
-   */
-  private async claimRun(
-    memberId: string,
-    templateId: string,
-    operationKey: string,
-    now: Date,
-  ): Promise<{ claimId: string } | { earlier: CouponDoc }> {
-    const operation = createHash('sha256').update(operationKey).digest('hex').slice(0, 32)
-    for (let run = 1; ; run++) {
-      const claimId = `${operation}-${run}`
-      const request = { _id: `claim:${claimId}`, memberId, templateId, at: now }
-      if (await insertOnce(this.m.ClaimRequest, request)) return { claimId }
-      const earlier = await this.m.Coupon.findOne({ memberId, claimId }).lean<CouponDoc>().exec()
-      if (earlier) return { earlier }
-    }
+  /** The coupon becomes the member's: its price is paid (a saga), or a free one held back is activated. */
+  private async handOver(coupon: CouponDoc, t: CouponTemplateDoc, now: Date): Promise<CouponDoc> {
+    if (coupon.state !== 'pending_payment') return coupon
+    if (t.pricePoints > 0) return this.pay(coupon, t, now)
+    await this.paidItem(coupon, t).activate()
+    return { ...coupon, state: 'active' }
   }
 
   /**
@@ -113,7 +131,7 @@ export class CouponClaimService {
    */
   async grant(memberId: string, templateId: string, now: Date): Promise<CouponDoc> {
     const t = await this.template(templateId)
-    return this.takeSlot({ ...t, pricePoints: 0 }, memberId, now)
+    return this.takeSlot({ ...t, pricePoints: 0 }, memberId, now, {})
   }
 
   /**
@@ -129,25 +147,19 @@ export class CouponClaimService {
   ): Promise<CouponDoc | 'already_granted'> {
     const t = await this.template(templateId)
     try {
-      return await this.takeSlot({ ...t, pricePoints: 0 }, memberId, now, ordinal)
+      return await this.takeSlot({ ...t, pricePoints: 0 }, memberId, now, { fixedOrdinal: ordinal })
     } catch (err) {
       if (err instanceof DomainError && err.code === 'COUPON.ALREADY_GRANTED') return 'already_granted'
       throw err
     }
   }
 
-  /** `bookHint`: the member row's coupon book hint when the caller read the row anyway (a cached row will do). */
-  private async takeSlot(
-    t: CouponTemplateDoc,
-    memberId: string,
-    now: Date,
-    fixedOrdinal?: number,
-    bookHint?: number | null,
-    claimId: string = randomUUID(),
-  ): Promise<CouponDoc> {
+  private async takeSlot(t: CouponTemplateDoc, memberId: string, now: Date, how: SlotOptions): Promise<CouponDoc> {
+    const { fixedOrdinal, bookHint, claimId = randomUUID() } = how
+    const state = t.pricePoints > 0 || how.pending ? 'pending_payment' : 'active'
     const pointer: { id?: string; couponId?: string } = {}
     try {
-      return await this.insertSlot(t, memberId, claimId, now, fixedOrdinal, async (candidate) => {
+      return await this.insertSlot(t, memberId, claimId, now, { fixedOrdinal, state }, async (candidate) => {
         // Opened once a slot is in sight (a sold-out answer leaves nothing in the member's book) and
         // always naming the slot about to be inserted, so no write is needed after the insert.
         if (!pointer.id) pointer.id = await this.book.open(memberId, t._id, claimId, now, candidate, bookHint)
@@ -165,7 +177,7 @@ export class CouponClaimService {
     memberId: string,
     claimId: string,
     now: Date,
-    fixedOrdinal: number | undefined,
+    { fixedOrdinal, state }: { fixedOrdinal: number | undefined; state: CouponDoc['state'] },
     beforeInsert: (couponId: string) => Promise<void>,
   ): Promise<CouponDoc> {
     // Any free ordinal in 1..perMemberLimit will do: from where this process left off, round to 1 (a
@@ -185,7 +197,7 @@ export class CouponClaimService {
         memberId,
         ordinal,
         claimId,
-        state: t.pricePoints > 0 ? 'pending_payment' : 'active',
+        state,
         validFrom,
         validTo,
         claimedAt: now,
@@ -252,7 +264,7 @@ export class CouponClaimService {
     return { ...coupon, state: 'active' }
   }
 
-  /** Finishes or compensates claims a crash left in pending_payment (see paid-item.ts). */
+  /** Finishes or compensates claims a crash (or a slow run) left in pending_payment (see paid-item.ts). */
   async sweep(now: Date): Promise<{ activated: number; released: number }> {
     const stuck = await this.m.Coupon.find({
       state: 'pending_payment',
@@ -262,14 +274,23 @@ export class CouponClaimService {
       .exec()
     const counts = { activated: 0, released: 0 }
     for (const coupon of stuck) {
-      const outcome = await settleStaleItem(
-        this.ledger,
-        this.paidItem(coupon, await this.template(coupon.templateId)),
-        now,
-      )
+      const t = await this.template(coupon.templateId)
+      const item = this.paidItem(coupon, t)
+      const outcome =
+        t.pricePoints > 0 ? await settleStaleItem(this.ledger, item, now) : await this.settleHeldBack(coupon, item, now)
       if (outcome === 'activated') await this.book.ensure(coupon, now)
       if (outcome !== 'unsettled') counts[outcome]++
     }
     return counts
+  }
+
+  /** A free coupon held back for its run's decision (claim-run.ts): the decision says which way it goes. */
+  private async settleHeldBack(coupon: CouponDoc, item: PaidItem, now: Date): Promise<'activated' | 'released'> {
+    if (await this.runs.decide(coupon.memberId, coupon.claimId, false, now)) {
+      await item.activate()
+      return 'activated'
+    }
+    await item.release()
+    return 'released'
   }
 }

@@ -16,7 +16,10 @@ export interface CouponDoc {
   slot: number
   memberId: string
   ordinal: number
-  /** pending_payment: slot reserved, points not yet debited (saga); active: the member's to use */
+  /**
+   * pending_payment: slot reserved, points not yet debited (saga), or a run under an Idempotency-Key not yet
+   * decided (claim-run.ts); active: the member's to use
+   */
   state: 'pending_payment' | 'active' | 'redeemed'
   /**
    * per claim run (random, or derived from the request's Idempotency-Key: coupon_claim_requests): the
@@ -73,6 +76,17 @@ export interface CouponClaimRequestDoc {
   _id: string
   memberId: string
   templateId: string
+  at: Date
+}
+
+/**
+ * Whether a claim run takes effect (claim-run.ts), in the same collection: `_id` = `claim:<claimId>:decision`,
+ * inserted by the run before its first effect or by a retry that gives the run up; the first insert wins.
+ */
+export interface CouponClaimDecisionDoc {
+  _id: string
+  memberId: string
+  takesEffect: boolean
   at: Date
 }
 
