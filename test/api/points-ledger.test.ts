@@ -203,8 +203,19 @@ describe('refund after the points were spent', () => {
     await api.ctx.services.rules.replace({ earning: { negativeBalancePolicy: 'reject' } })
     try {
       const m = await api.loginMember('strict-refund')
-      await award(api, clerk, { scanToken: await scan(api, m, clerk), receiptNo: 'RF-3', amountFen: 200_00 })
-      await redeem(api, desk, { scanToken: await scan(api, m, desk), points: 250, item: '购物卡' }, 'strict-spend-01')
+      const earned = await award(api, clerk, {
+        scanToken: await scan(api, m, clerk),
+        receiptNo: 'RF-3',
+        amountFen: 200_00,
+      })
+      expect([earned.status, earned.body.status]).toEqual([200, 'posted'])
+      const spent = await redeem(
+        api,
+        desk,
+        { scanToken: await scan(api, m, desk), points: 250, item: '购物卡' },
+        'strict-spend-01',
+      )
+      expect(spent.status).toBe(200)
       const refund = await api.http
         .post('/api/staff/purchases/RF-3/reverse')
         .set(bearer(manager))
