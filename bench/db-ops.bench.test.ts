@@ -4,6 +4,7 @@ import path from 'node:path'
 import { MongoClient, type Db } from 'mongodb'
 import { startDevDb, type DevDb } from '../server/src/db/devdb'
 import { insertRow } from '../server/src/db/insert-batch'
+import { crashedPurchaseRow } from '../test/support/wechat-pay-helpers'
 import { cpuMs } from './process-cpu'
 
 /**
@@ -26,22 +27,16 @@ const checkinLike = {
   rewardPoints: 5,
   rewarded: false,
 }
-const purchaseLike = {
+const purchaseLike = crashedPurchaseRow({
+  channel: 'till',
+  purchaseId: 'S1:R-000123',
   storeId: 'S1',
   receiptNo: 'R-000123',
   memberId: '12345678',
   amountFen: 12_300,
-  staffId: 'clerk-1',
-  status: 'posting',
-  points: 0,
-  entryId: null,
-  approvedBy: null,
-  reversedBy: null,
-  reversalReason: null,
-  flags: [],
-  createdAt: new Date(),
-  postedAt: null,
-}
+  at: new Date(),
+  by: 'clerk-1',
+})
 const entryLike = {
   memberId: '12345678',
   seq: 3,
@@ -128,11 +123,11 @@ it('costs of single operations by _id on the embedded database', async () => {
   const grouped = { collection: c('grouped') } // one collection object: the group commit keys on it
   const measured = [
     await measure('insertOne ~100 B (check-in)', (i) => c('checkins').insertOne({ _id: `c${i}`, ...checkinLike })),
-    await measure('insertOne ~300 B (purchase)', (i) => c('purchases').insertOne({ _id: `p${i}`, ...purchaseLike })),
+    await measure('insertOne ~300 B (purchase)', (i) => c('purchases').insertOne({ ...purchaseLike, _id: `p${i}` })),
     await measure('insertOne ~900 B (ledger entry)', (i) => c('entries').insertOne({ _id: `e${i}`, ...entryLike })),
     // The server's inserts go through the group commit (server/src/db/insert-batch.ts).
     await measure('insert ~300 B, grouped (16 writers share commands)', (i) =>
-      insertRow(grouped, { _id: `g${i}`, ...purchaseLike }),
+      insertRow(grouped, { ...purchaseLike, _id: `g${i}` }),
     ),
     await measure('findOne by _id, ~100 B row', (i) => c('checkins').findOne({ _id: `c${(i * 7919) % OPS}` })),
     await measure('findOne by _id, ~900 B row', (i) => c('entries').findOne({ _id: `e${(i * 7919) % OPS}` })),

@@ -1,7 +1,15 @@
 import { balanceOf } from '../support/points-helpers'
 import { purchaseKeyModel, purchaseModel } from '../../server/src/modules/points/purchase.model'
 import { wechatPayModels } from '../../server/src/modules/wechat-pay/wechat-pay.model'
-import { entriesFor, payment, refund, startPayWorld, wechatMember, type PayWorld } from '../support/wechat-pay-helpers'
+import {
+  crashedPurchaseRow,
+  entriesFor,
+  payment,
+  refund,
+  startPayWorld,
+  wechatMember,
+  type PayWorld,
+} from '../support/wechat-pay-helpers'
 
 // WeChat Pay notifications whose process died half-way: the rows it left are written as it left them, then the
 // sweepers and WeChat's retries finish the work once.
@@ -45,25 +53,18 @@ describe('after a crash', () => {
         channel: 'wechat_pay',
         at,
       } as never)
-      await purchaseModel(w.api.conn).collection.insertOne({
-        _id: `wx:${txn}`,
+      const row = crashedPurchaseRow({
+        channel: 'wechat_pay',
+        purchaseId: `wx:${txn}`,
         storeId: 'WX1',
         receiptNo: txn,
+        transactionId: txn,
         memberId: m.member.memberId,
         amountFen: 7_000,
-        staffId: 'wechat_pay',
-        status: 'posting',
-        points: 0,
-        entryId: null,
-        approvedBy: null,
-        reversedBy: null,
-        reversalReason: null,
-        flags: [],
-        createdAt: at,
-        postedAt: null,
-        channel: 'wechat_pay',
-        transactionId: txn,
-      } as never)
+        at,
+        by: 'wechat_pay',
+      })
+      await purchaseModel(w.api.conn).collection.insertOne(row as never)
       await Promise.all([
         w.api.ctx.jobs.sweepPurchases(w.api.clock.now()),
         ...Array.from({ length: 5 }, () => w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-crash', 7_000))),

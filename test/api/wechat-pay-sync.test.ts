@@ -1,7 +1,14 @@
 import { bearer } from '../support/api-harness'
 import { award, balanceOf, scan } from '../support/points-helpers'
 import { RETRY_SCHEDULE_S } from '../support/wechat-pay-stub'
-import { entriesFor, payment, startPayWorld, wechatMember, type PayWorld } from '../support/wechat-pay-helpers'
+import {
+  crashedPurchaseRow,
+  entriesFor,
+  payment,
+  startPayWorld,
+  wechatMember,
+  type PayWorld,
+} from '../support/wechat-pay-helpers'
 import { purchaseKeyModel } from '../../server/src/modules/points/purchase.model'
 import { wechatPayModels } from '../../server/src/modules/wechat-pay/wechat-pay.model'
 
@@ -200,25 +207,17 @@ describe('after a channel died between claiming the payment and recording it', (
       const start = await balanceOf(w.api, m)
       const txn = '4200000000000000230'
       const at = w.api.clock.now()
-      const tillPurchase = {
-        _id: 'WX1:WX-T9',
+      const tillPurchase = crashedPurchaseRow({
+        channel: 'till',
+        purchaseId: 'WX1:WX-T9',
         storeId: 'WX1',
         receiptNo: 'WX-T9',
+        transactionId: txn,
         memberId: m.member.memberId,
         amountFen: 25_000,
-        staffId: 'wxpay-clerk',
-        status: 'posting',
-        points: 0,
-        entryId: null,
-        approvedBy: null,
-        reversedBy: null,
-        reversalReason: null,
-        flags: [],
-        createdAt: at,
-        postedAt: null,
-        channel: 'till',
-        transactionId: txn,
-      }
+        at,
+        by: 'wxpay-clerk',
+      })
       // What the till's award had written when its process died: the key, carrying the purchase row.
       await purchaseKeyModel(w.api.conn).collection.insertOne({
         _id: `txn:${txn}`,

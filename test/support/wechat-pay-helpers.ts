@@ -3,6 +3,8 @@ import { bearer, startTestApi, type TestApi } from './api-harness'
 import { withoutMemberDay } from './points-helpers'
 import { startWechatPayStub, type WechatPayStub } from './wechat-pay-stub'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
+import type { PurchaseDoc } from '../../server/src/modules/points/purchase.model'
+import { purchaseDoc, type RecordPurchaseInput } from '../../server/src/modules/points/purchase-record'
 
 export const STORE_MCHID = '1900000101'
 
@@ -81,6 +83,14 @@ export function refund(w: PayWorld, txn: string, refundId: string, openid: strin
     transaction_id: txn,
     refund_id: refundId,
   })
+}
+
+/**
+ * The purchase row a channel's report leaves when its process dies before posting it: the row recordPurchase
+ * writes (status 'posting', no points, no entry), built by the server's own purchaseDoc so it cannot drift.
+ */
+export function crashedPurchaseRow(report: Omit<RecordPurchaseInput, 'status' | 'expectedPoints'>): PurchaseDoc {
+  return purchaseDoc({ ...report, status: 'posting' })
 }
 
 /** Ledger entries posted under an event key (one posting = exactly one). */

@@ -98,7 +98,8 @@ export class PurchaseRecorder {
   }
 }
 
-function purchaseDoc(input: RecordPurchaseInput): PurchaseDoc {
+/** The purchase row `record` writes for a report (also what tests insert as the row a crash left). */
+export function purchaseDoc(input: RecordPurchaseInput): PurchaseDoc {
   return {
     _id: input.purchaseId,
     storeId: input.storeId,
