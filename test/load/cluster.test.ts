@@ -10,12 +10,22 @@ import { chaosParkingTemplate, chaosServerEnv, freshDatabase, replayDifferences 
 import { freePort, ServerProcess } from '../support/server-process'
 import { startRoundRobinProxy } from './round-robin-proxy'
 import { blockSize } from '../../server/src/http/rate-limit-store'
+import { startWechatStub, type WechatStub } from '../support/wechat-stub'
+import {
+  MESSAGE_JOBS_EVERY_S,
+  messageEnv,
+  messagedMember,
+  messagesSentTwice,
+  subscribeAgain,
+  type MessagedMember,
+} from './cluster-messages'
 
 /**
  * Several instances on one database: 3 compiled server processes behind a round-robin proxy, mixed
  * traffic from clients that retry with their Idempotency-Keys, random instances SIGKILLed and started
  * again. Afterwards every wallet replays, stock and per-member limits hold, every acknowledged write is
- * there, each job ran at most once per period (its lease), and a login budget held across instances.
+ * there, each job ran at most once per period (its lease), no WeChat message went out twice (one stub
+ * records every instance's sends; cluster-messages.ts), and a login budget held across instances.
  * Small here; `npm run chaos:cluster` runs the full size.
  */
 const FULL = process.env.CHAOS_SIZE === 'full'
@@ -24,6 +34,8 @@ const OPS = FULL ? 6_000 : 360
 const KILLS = FULL ? 15 : 3
 const CLIENTS = 12
 const MEMBERS = FULL ? 120 : 30
+/** members logged in through WeChat, subscribed to the check-in reminder and coupon-expiry notices */
+const MESSAGED = FULL ? 40 : 10
 const STOCK = FULL ? 200 : 40
 const LIMIT = 2
 const LOGIN_BUDGET = 200
@@ -33,12 +45,15 @@ const SECRET = 'cluster-secret-cluster-secret-cluster-0'
 let conn: Connection
 let servers: ServerProcess[]
 let proxy: { url: string; close(): Promise<void> }
+let stub: WechatStub
 const up = new Set<number>()
 
 beforeAll(async () => {
   const db = await freshDatabase('cluster')
   conn = db.conn
+  stub = await startWechatStub()
   const env = chaosServerEnv(db, {
+    ...messageEnv(stub),
     JWT_SECRET: SECRET,
     MEMBER_CODE_SECRET: SECRET,
     TRUST_PROXY: '1',
@@ -60,6 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy?.close()
   await Promise.all((servers ?? []).map((s) => s.stop()))
+  await stub?.close()
   await conn?.dropDatabase().catch(() => undefined)
   await conn?.close()
 })
@@ -79,7 +95,8 @@ async function call(method: string, url: string, token: string | null, body: unk
           ...(key ? { 'idempotency-key': key } : {}),
         },
         body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
-        signal: AbortSignal.timeout(20_000),
+        // Long: an answer given up on has spent its login budget all the same (the probe counts answers).
+        signal: AbortSignal.timeout(90_000),
       })
       const json = (await res.json().catch(() => ({}))) as any
       const label = `${res.status}${json?.error?.code ? ` ${json.error.code}` : ''}`
@@ -115,6 +132,19 @@ it(`${INSTANCES} instances, ${OPS}+ operations, ${KILLS} kills: replay exact, li
     ).body
     members.push({ id: login.member.memberId, token: login.accessToken })
   }
+  // Messaged members claim and read their card like the others but never check in (a member who checked in
+  // gets no reminder); each has a coupon early, so the message jobs have work in every period of the traffic.
+  const messaged: MessagedMember[] = []
+  const firstClaims: { memberId: string; couponId: string }[] = []
+  for (let i = 0; i < MESSAGED; i++) {
+    const client = `10.3.${i >> 8}.${i & 255}`
+    const m = await messagedMember(call, stub, `o-cluster-${i}`, client)
+    const first = await call('POST', `/api/coupons/${template}/claim`, m.token, {}, client, `first-${m.openid}`)
+    expect(first.status).toBe(200)
+    firstClaims.push({ memberId: m.id, couponId: first.body.couponId })
+    messaged.push(m)
+    members.push(m)
+  }
 
   // A login budget of 200 a minute for one address, hit 2 × 200 times at once through all instances.
   const msIntoWindow = Date.now() % 60_000
@@ -130,7 +160,7 @@ it(`${INSTANCES} instances, ${OPS}+ operations, ${KILLS} kills: replay exact, li
   // each instance may strand the rest of one block (10 here)
   expect(admitted).toBeGreaterThanOrEqual(LOGIN_BUDGET - INSTANCES * (blockSize(LOGIN_BUDGET) - 1))
 
-  const claimed: { memberId: string; couponId: string }[] = []
+  const claimed: { memberId: string; couponId: string }[] = [...firstClaims]
   const checkedIn: string[] = []
   const registered: string[] = []
   let next = 0
@@ -153,7 +183,7 @@ it(`${INSTANCES} instances, ${OPS}+ operations, ${KILLS} kills: replay exact, li
       const client = `10.2.0.${c}`
       while (next < OPS || !killsDone) {
         const n = next++
-        const m = members[Math.floor(Math.random() * MEMBERS)]!
+        const m = members[Math.floor(Math.random() * members.length)]!
         const key = `cluster-${n}-${randomBytes(3).toString('hex')}`
         switch (n % 4) {
           case 0: {
@@ -162,8 +192,9 @@ it(`${INSTANCES} instances, ${OPS}+ operations, ${KILLS} kills: replay exact, li
             break
           }
           case 1: {
-            const res = await call('POST', '/api/me/checkin', m.token, {}, client)
-            if (res.status === 200) checkedIn.push(m.id)
+            const d = members[Math.floor(Math.random() * MEMBERS)]! // not a messaged member
+            const res = await call('POST', '/api/me/checkin', d.token, {}, client)
+            if (res.status === 200) checkedIn.push(d.id)
             break
           }
           case 2: {
@@ -172,12 +203,18 @@ it(`${INSTANCES} instances, ${OPS}+ operations, ${KILLS} kills: replay exact, li
             break
           }
           default:
-            await call('GET', '/api/me/card', m.token, undefined, client)
+            // Half the card reads are a messaged member subscribing again: to the reminder (none more today)
+            // or to one more coupon notice.
+            if (n % 8 === 7) {
+              const subscriber = messaged[Math.floor(Math.random() * MESSAGED)]!
+              await subscribeAgain(call, subscriber, n % 16 === 7 ? 'reminder' : 'notice', client, key)
+            } else await call('GET', '/api/me/card', m.token, undefined, client)
         }
       }
     }),
   )
   await killer
+  const trafficEnded = new Date()
   const kills = servers.reduce((sum, s) => sum + s.kills, 0)
   process.stdout.write(
     `cluster: ${next} ops, ${kills} kills, login probe ${admitted}/${LOGIN_BUDGET}, ${JSON.stringify(answers)}\n`,
@@ -212,6 +249,22 @@ it(`${INSTANCES} instances, ${OPS}+ operations, ${KILLS} kills: replay exact, li
   const firstOver = firstPeriod + SWEEP_MS + 3_000
   // A timer may fire a millisecond before Date.now() reaches its target: wait until the clock says so.
   while (Date.now() < firstOver) await new Promise((r) => setTimeout(r, firstOver - Date.now() + 20))
+
+  // Both message jobs ran once more after the traffic (its last subscriptions and coupons are in).
+  const messageRunAfter = (job: string) =>
+    jobLeaseModel(conn).exists({ job, at: trusted({ $gt: trafficEnded }), doneAt: trusted({ $exists: true }) })
+  const messagesDue = Date.now() + 6 * MESSAGE_JOBS_EVERY_S * 1000
+  while (
+    Date.now() < messagesDue &&
+    !((await messageRunAfter('notify-expiring')) && (await messageRunAfter('send-checkin-reminders')))
+  )
+    await new Promise((r) => setTimeout(r, 250))
+  // No (member, template, occasion) was sent twice by any instance, and messages did go out.
+  const messages = await messagesSentTwice(stub, conn, messaged)
+  process.stdout.write(`cluster: ${messages.reminders} reminders, ${messages.notices} coupon notices sent\n`)
+  expect(messages.twice).toEqual([])
+  expect(messages.reminders).toBeGreaterThan(0)
+  expect(messages.notices).toBeGreaterThan(0)
 
   // Each job period was run to the end by one instance at most, and the sweepers did run.
   const checkedAt = Date.now()

@@ -37,6 +37,8 @@ export interface WechatStub {
   sessionKeys: string[]
   /** subscribe messages WeChat accepted (43101 and other refusals are not in it) */
   subscribeMessages: unknown[]
+  /** when each of subscribeMessages was accepted (ms) */
+  subscribeMessageTimes: number[]
   requests: string[]
   /** every cgi-bin/stable_token call */
   stableTokenCalls: StableTokenCall[]
@@ -80,6 +82,7 @@ export async function startWechatStub(): Promise<WechatStub> {
   let lastForcedAt = 0
   const sessionKeys: string[] = []
   const subscribeMessages: unknown[] = []
+  const subscribeMessageTimes: number[] = []
   const requests: string[] = []
   const stableTokenCalls: StableTokenCall[] = []
   const wxaCodeRequests: Record<string, unknown>[] = []
@@ -166,6 +169,7 @@ export async function startWechatStub(): Promise<WechatStub> {
       quotas.set(quotaKey, quota - 1)
     }
     subscribeMessages.push(body)
+    subscribeMessageTimes.push(Date.now())
     return { errcode: 0, errmsg: 'ok' }
   }
 
@@ -244,6 +248,7 @@ export async function startWechatStub(): Promise<WechatStub> {
     },
     sessionKeys,
     subscribeMessages,
+    subscribeMessageTimes,
     requests,
     stableTokenCalls,
     failNextStableToken(errcode) {
