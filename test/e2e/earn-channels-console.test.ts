@@ -1,9 +1,8 @@
-import path from 'node:path'
 import { POINTS_CLAIM_REJECT_REASONS_ZH } from '@mall/shared'
 import { bearer } from '../support/api-harness'
-import { launchBrowser, screenshot } from '../support/browser'
-import { openConsoleAs } from '../support/console-harness'
-import { payment, startPayWorld, wechatMember, type PayWorld } from '../support/wechat-pay-helpers'
+import { screenshot } from '../support/browser'
+import { consoleUnderTest, openConsoleAs } from '../support/console-harness'
+import { payment, startPayWorld, wechatMember } from '../support/wechat-pay-helpers'
 
 /**
  * The console's earn-channel pages in Chromium at 1280px, against the WeChat Pay stub: 微信支付商圈
@@ -13,19 +12,10 @@ import { payment, startPayWorld, wechatMember, type PayWorld } from '../support/
  */
 jest.setTimeout(120_000)
 
-const ADMIN_DIST = path.resolve(__dirname, '../../admin/dist')
-let w: PayWorld
-let browser: Awaited<ReturnType<typeof launchBrowser>>
-beforeAll(async () => {
-  w = await startPayWorld({ ADMIN_DIST_DIR: ADMIN_DIST })
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await w?.api.stop()
-})
+const ctx = consoleUnderTest({ start: startPayWorld })
 
 it('微信支付商圈: map a merchant, see the waiting payment earn, send a failing sync now', async () => {
+  const w = ctx.world()
   const member = await wechatMember(w, 'o-e2e-console')
   // a payment at a merchant nobody mapped, and a payment whose points sync WeChat refuses once
   expect(
@@ -38,8 +28,8 @@ it('微信支付商圈: map a merchant, see the waiting payment earn, send a fai
   )
   await w.api.ctx.jobs.syncWechatPayPoints(w.api.clock.now())
 
-  const { page } = browser
-  const errors = await openConsoleAs(w.api, browser, 'wxpay-operator', '#/wechat-pay')
+  const { page } = ctx.browser()
+  const errors = await openConsoleAs(w.api, ctx.browser(), 'wxpay-operator', '#/wechat-pay')
   await page.waitForSelector('[data-testid=wxpay-unmapped-table] tbody tr')
   expect(await page.textContent('[data-testid=wxpay-merchant-table]')).toContain('1900000101')
   const unmapped = await page.textContent('[data-testid=wxpay-unmapped-table]')
@@ -67,6 +57,7 @@ it('微信支付商圈: map a merchant, see the waiting payment earn, send a fai
 })
 
 it('积分补登: the operator approves a claim; the dashboard shows the channel mix', async () => {
+  const w = ctx.world()
   await w.api.addStore('DESK', '服务台')
   const member = await w.api.loginMember('e2e-claimer')
   const filed = await w.api.http
@@ -75,8 +66,8 @@ it('积分补登: the operator approves a claim; the dashboard shows the channel
     .send({ storeId: 'WX1', purchasedAt: w.api.clock.now().toISOString(), amountFen: 258_00, receiptNo: 'E2E-1' })
   expect(filed.body.finding).toBe('filed')
 
-  const { page } = browser
-  const errors = await openConsoleAs(w.api, browser, 'wxpay-operator', '#/points-claims')
+  const { page } = ctx.browser()
+  const errors = await openConsoleAs(w.api, ctx.browser(), 'wxpay-operator', '#/points-claims')
   await page.waitForSelector('[data-testid=claim-row]')
   const row = await page.textContent('[data-testid=claim-row]')
   expect(row).toContain('微信门店')
@@ -105,6 +96,7 @@ it('积分补登: the operator approves a claim; the dashboard shows the channel
 })
 
 it('the dashboard lists the work waiting: claims to review, payments to map, syncs failing', async () => {
+  const w = ctx.world()
   const member = await w.api.loginMember('e2e-waiting')
   const filed = await w.api.http
     .post('/api/me/points-claims')
@@ -115,8 +107,8 @@ it('the dashboard lists the work waiting: claims to review, payments to map, syn
   const unmapped = payment(w, '4200000000000090003', 'o-e2e-waiting', 50_00, '1900008888')
   expect((await w.pay.deliver(w.paymentUrl, unmapped)).status).toBe(204)
 
-  const { page } = browser
-  const errors = await openConsoleAs(w.api, browser, 'wxpay-operator', '#/dashboard')
+  const { page } = ctx.browser()
+  const errors = await openConsoleAs(w.api, ctx.browser(), 'wxpay-operator', '#/dashboard')
   await page.waitForSelector('[data-testid=earn-backlog-item]')
   const value = async (key: string) =>
     (await page.textContent(`[data-testid=earn-backlog-item][data-key=${key}] .metric-value`))?.trim()

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
-import { startTestApi, type TestApi } from '../support/api-harness'
-import { launchBrowser, screenshot } from '../support/browser'
+import { screenshot } from '../support/browser'
+import { consoleUnderTest } from '../support/console-harness'
 import { totpCodeAt } from '../../server/src/modules/auth/operator-totp'
 
 /**
@@ -11,44 +9,36 @@ import { totpCodeAt } from '../../server/src/modules/auth/operator-totp'
  */
 jest.setTimeout(120_000)
 
-const ADMIN_DIST = path.resolve(__dirname, '../../admin/dist')
-let api: TestApi
-let browser: Awaited<ReturnType<typeof launchBrowser>>
+const ctx = consoleUnderTest({ env: { OPERATOR_TOTP: 'true' } })
 
 beforeAll(async () => {
-  if (!existsSync(path.join(ADMIN_DIST, 'index.html'))) throw new Error('console build missing (npm run build:admin)')
-  api = await startTestApi({ ADMIN_DIST_DIR: ADMIN_DIST, OPERATOR_TOTP: 'true' })
-  await api.ctx.services.staff.create({
+  await ctx.api().ctx.services.staff.create({
     username: 'e2e-op',
     password: 'correct horse battery',
     displayName: '运营 e2e',
     role: 'operator',
     storeId: null,
   })
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await api?.stop()
 })
 
 async function passwordStep() {
-  const { page } = browser
-  await page.goto(`${api.url}/admin/`)
+  const { page } = ctx.browser()
+  await page.goto(`${ctx.api().url}/admin/`)
   await page.fill('[data-testid=login-username]', 'e2e-op')
   await page.fill('[data-testid=login-password]', 'correct horse battery')
   await page.click('[data-testid=login-submit]')
 }
 
 async function logout() {
-  const { page } = browser
+  const { page } = ctx.browser()
   await page.click('[data-testid=nav-logout]')
   await page.waitForSelector('[data-testid=login-username]')
 }
 
 describe('console login with a second factor', () => {
   it('enrols at the first login, then logs in with a code or a recovery code', async () => {
-    const { page } = browser
+    const api = ctx.api()
+    const { page } = ctx.browser()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(String(e)))
     await page.setViewportSize({ width: 1280, height: 900 })

@@ -1,7 +1,5 @@
-import path from 'node:path'
-import { startTestApi, type TestApi } from '../support/api-harness'
-import { launchBrowser, screenshot } from '../support/browser'
-import { openConsoleAs } from '../support/console-harness'
+import { screenshot } from '../support/browser'
+import { consoleUnderTest, openConsoleAs } from '../support/console-harness'
 import { withoutMemberDay } from '../support/points-helpers'
 import { photoAndSubmit } from '../support/receipt-photo-helpers'
 
@@ -12,22 +10,16 @@ import { photoAndSubmit } from '../support/receipt-photo-helpers'
  */
 jest.setTimeout(120_000)
 
-const ADMIN_DIST = path.resolve(__dirname, '../../admin/dist')
-let api: TestApi
-let browser: Awaited<ReturnType<typeof launchBrowser>>
+const ctx = consoleUnderTest()
 beforeAll(async () => {
-  api = await startTestApi({ ADMIN_DIST_DIR: ADMIN_DIST })
+  const api = ctx.api()
   await withoutMemberDay(api)
   api.ctx.services.receiptOcr.enabled = false
   await api.addStore('CR1', '优衣库')
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser?.close()
-  await api?.stop()
 })
 
 it('小票审核: open a receipt, zoom the photo, approve with another amount; change a rule', async () => {
+  const api = ctx.api()
   const member = await api.loginMember('e2e-console-receipt')
   const purchasedAt = new Date(Date.now() - 3600_000).toISOString()
   const res = await photoAndSubmit(api, member.accessToken, {
@@ -38,9 +30,9 @@ it('小票审核: open a receipt, zoom the photo, approve with another amount; c
   })
   expect(res.status).toBe(201)
 
-  const { page } = browser
+  const { page } = ctx.browser()
   await api.loginStaff('e2e-receipt-operator', 'operator', null)
-  const errors = await openConsoleAs(api, browser, 'e2e-receipt-operator', '#/receipt-photos')
+  const errors = await openConsoleAs(api, ctx.browser(), 'e2e-receipt-operator', '#/receipt-photos')
   await page.waitForSelector('[data-testid=receipt-sla-figures]')
   expect(await page.textContent('[data-testid=receipt-sla-figures]')).toContain('待审核 1 张')
   await page.waitForSelector('[data-testid=receipt-table] tbody tr')

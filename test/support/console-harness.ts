@@ -1,26 +1,27 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
-import { startTestApi, type TestApi } from './api-harness'
-import { ADMIN_DIST, launchBrowser, type Browser } from './browser'
+import type { TestApi } from './api-harness'
+import { appUnderTest, type World, type WorldOptions } from './app-under-test'
+import { ADMIN_DIST, type Browser } from './browser'
+
+export interface ConsoleUnderTest<W extends World> {
+  world(): W
+  api(): TestApi
+  /** the Chromium opened before the tests (openConsoleAs widens it to 1280px) */
+  browser(): Browser
+}
 
 /**
  * For an end-to-end file about the operator console: before its tests, the API serving the built
- * console and a Chromium; after them, both closed. Call at the top level of the test file.
+ * console (with `options.env`, or the world `options.start` makes, e.g. startPayWorld) and a Chromium;
+ * after them, both closed. Call at the top level of the test file; a file's own beforeAll (its data)
+ * runs after this one's.
  */
-export function consoleUnderTest(): { api: () => TestApi; browser: () => Browser } {
-  let api: TestApi | undefined
+export function consoleUnderTest<W extends World = World>(options: WorldOptions<W> = {}): ConsoleUnderTest<W> {
+  const app = appUnderTest({ ADMIN_DIST_DIR: ADMIN_DIST }, options)
   let browser: Browser | undefined
   beforeAll(async () => {
-    if (!existsSync(path.join(ADMIN_DIST, 'index.html')))
-      throw new Error('console build missing: the test command builds it (node admin/build.js)')
-    api = await startTestApi({ ADMIN_DIST_DIR: ADMIN_DIST })
-    browser = await launchBrowser()
+    browser = await app.newBrowser()
   })
-  afterAll(async () => {
-    await browser?.close()
-    await api?.stop()
-  })
-  return { api: () => api!, browser: () => browser! }
+  return { world: app.world, api: app.api, browser: () => browser! }
 }
 
 /**

@@ -1,23 +1,13 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
 import type { Page } from 'playwright-core'
-import { startTestApi, type TestApi } from './api-harness'
-import { ADMIN_DIST, H5_DIST, launchBrowser, type Browser, type LaunchOptions } from './browser'
+import type { TestApi } from './api-harness'
+import { appUnderTest, type World, type WorldOptions } from './app-under-test'
+import { ADMIN_DIST, H5_DIST, type Browser, type LaunchOptions } from './browser'
 
 export { ARTIFACTS_DIR, screenshot } from './browser'
 
-/** What a file plays in: at least the API; a richer world (startPayWorld's) carries its stubs too. */
-export interface H5World {
-  api: TestApi
-}
-
-export interface H5Options<W extends H5World, N extends string> {
-  /** server settings beyond the test defaults, e.g. { WELCOME_POINTS: '0' } */
-  env?: Record<string, string>
+export interface H5Options<W extends World, N extends string> extends WorldOptions<W> {
   /** also serves the built operator console at /admin, for a story that goes from a member to an operator */
   withConsole?: boolean
-  /** starts the world from the server settings; startTestApi by default (startPayWorld for WeChat Pay) */
-  start?: (env: Record<string, string>) => Promise<W>
   /**
    * The phone-sized Chromium profiles opened before the tests, by name (default one, 'member'): each its own
    * localStorage, so a member's and a clerk's sessions never mix. [] where tests open their own (newBrowser).
@@ -25,7 +15,7 @@ export interface H5Options<W extends H5World, N extends string> {
   browsers?: readonly N[]
 }
 
-export interface H5UnderTest<W extends H5World, N extends string> {
+export interface H5UnderTest<W extends World, N extends string> {
   world(): W
   api(): TestApi
   /** a browser opened before the tests: the named one, or the first */
@@ -46,51 +36,30 @@ export interface H5UnderTest<W extends H5World, N extends string> {
  * console if asked) and the named phone-sized Chromiums; after them, all closed. Call at the top level of
  * the test file; a file's own beforeAll (its data) runs after this one's.
  */
-export function h5UnderTest<W extends H5World = H5World, N extends string = 'member'>(
+export function h5UnderTest<W extends World = World, N extends string = 'member'>(
   options: H5Options<W, N> = {},
 ): H5UnderTest<W, N> {
-  let world: W | undefined
-  const browsers: Browser[] = []
+  const app = appUnderTest(
+    { H5_DIST_DIR: H5_DIST, ...(options.withConsole ? { ADMIN_DIST_DIR: ADMIN_DIST } : {}) },
+    options,
+  )
   const named = new Map<string, Browser>()
-  const pageErrors: string[] = []
-  const start = options.start ?? (async (env) => ({ api: await startTestApi(env) }) as W)
-
-  async function newBrowser(launch?: LaunchOptions): Promise<Browser> {
-    const browser = await launchBrowser(launch)
-    browsers.push(browser)
-    browser.page.on('pageerror', (e) => pageErrors.push(String(e)))
-    return browser
-  }
-
   beforeAll(async () => {
-    const dists = { H5_DIST_DIR: H5_DIST, ...(options.withConsole ? { ADMIN_DIST_DIR: ADMIN_DIST } : {}) }
-    for (const dir of Object.values(dists))
-      if (!existsSync(path.join(dir, 'index.html')))
-        throw new Error(`build missing: ${dir} (the test command builds it: npm run build:h5 / build:admin)`)
-    world = await start({ ...dists, ...options.env })
-    for (const name of options.browsers ?? ['member']) named.set(name, await newBrowser())
-  })
-  afterAll(async () => {
-    for (const browser of browsers) await browser.close().catch(() => undefined)
-    await world?.api.stop()
+    for (const name of options.browsers ?? ['member']) named.set(name, await app.newBrowser())
   })
 
-  const api = () => world!.api
   const browser = (name?: N) => {
     const found = name === undefined ? [...named.values()][0] : named.get(name)
     if (!found) throw new Error(`no browser ${name ?? ''} opened before the tests (h5UnderTest's browsers)`)
     return found
   }
   return {
-    world: () => world!,
-    api,
+    ...app,
     browser,
     page: (name) => browser(name).page,
-    newBrowser,
-    takePageErrors: () => pageErrors.splice(0),
-    loginMember: (page, devUser, url = api().url) => devLogin(page, url, devUser),
+    loginMember: (page, devUser, url = app.api().url) => devLogin(page, url, devUser),
     async loginStaff(page, username, readyTile) {
-      await page.goto(`${api().url}/#/staff/pages/login/index`)
+      await page.goto(`${app.api().url}/#/staff/pages/login/index`)
       await page.fill('.staff-username input', username)
       await page.fill('.staff-password input', 'correct horse battery')
       await page.click('.staff-login-button')
