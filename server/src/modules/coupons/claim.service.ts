@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { trusted, type Connection } from 'mongoose'
-import { claimBlocker, validityWindow, type ClaimBlocker } from '@mall/shared'
+import { claimBlocker, validityWindow, type ClaimBlocker, type MemberCoupon } from '@mall/shared'
 import { existsById, updateById } from '../../db/by-id'
 import { isDuplicateKey } from '../../db/connect'
 import { deleteIf, updateIf } from '../../db/guarded-write'
@@ -11,6 +11,7 @@ import { DomainError } from '../../errors/domain-error'
 import type { LedgerService } from '../ledger/ledger.service'
 import { refuseIfFrozen, type MemberService } from '../members/member.service'
 import { ClaimRuns } from './claim-run'
+import { toMemberCoupon } from './coupon-catalog.service'
 import { SlotAllocator, couponSlots } from './slot-allocator'
 import type { CouponBook } from './coupon-book'
 import type { TemplateCache } from './template-cache'
@@ -39,6 +40,9 @@ export const claimHooks: {
   beforeSlot?: (claimId: string) => Promise<void>
   afterSlot?: (claimId: string) => Promise<void>
 } = {}
+
+/** A claim's coupon with the template it was claimed from (the member's answer shows both). */
+type Claimed = { coupon: CouponDoc; template: CouponTemplateDoc }
 
 interface SlotOptions {
   /** a benefit grant's fixed per-member ordinal */
@@ -83,23 +87,31 @@ export class CouponClaimService {
     return t
   }
 
+  /** The member's claim, answered as the coupon centre shows it, from the template the claim has in hand. */
+  async claimForMember(memberId: string, templateId: string, now: Date, operationKey?: string): Promise<MemberCoupon> {
+    const { coupon, template } = await this.claimed(memberId, templateId, now, operationKey)
+    return toMemberCoupon(coupon, template, now)
+  }
+
+  async claim(memberId: string, templateId: string, now: Date, operationKey?: string): Promise<CouponDoc> {
+    return (await this.claimed(memberId, templateId, now, operationKey)).coupon
+  }
+
   /**
    * `operationKey`: the request's stable key under an `Idempotency-Key` (http/idempotency.ts). A retry
    * that takes over a run which died after its claim took effect finishes and answers that claim; of a
    * slow run and its retry only one takes effect (claim-run.ts).
    */
-  async claim(memberId: string, templateId: string, now: Date, operationKey?: string): Promise<CouponDoc> {
+  private async claimed(memberId: string, templateId: string, now: Date, operationKey?: string): Promise<Claimed> {
     // The cached member row: a tier change reaches it within seconds (and at once in this process).
     const [t, member] = await Promise.all([this.template(templateId), this.members.getForDisplay(memberId)])
     refuseIfFrozen(member)
     const blocker = claimBlocker(t, member.tierLevel, now)
     if (blocker) throw BLOCKER_ERRORS[blocker]
     const run = operationKey ? await this.runs.start(memberId, t._id, operationKey, now) : { claimId: randomUUID() }
-    if ('earlier' in run) return this.handOver(run.earlier, t, now)
-    if (
-      t.pricePoints > 0 &&
-      (await this.ledger.head(memberId, member.walletHint ?? null)).state.balance < t.pricePoints
-    ) {
+    if ('earlier' in run) return { coupon: await this.handOver(run.earlier, t, now), template: t }
+    const wallet = t.pricePoints > 0 ? await this.ledger.head(memberId, member.walletHint ?? null) : null
+    if (wallet && wallet.state.balance < t.pricePoints) {
       // Nothing was written under this run's claimId yet: its request goes, so the refusal changes nothing.
       if (operationKey) await this.runs.forget(run.claimId)
       throw new DomainError('POINTS.INSUFFICIENT', 'not enough points') // early answer; the debit enforces it
@@ -114,14 +126,15 @@ export class CouponClaimService {
       await this.paidItem(coupon, t).release()
       throw new DomainError('IDEMPOTENCY.IN_FLIGHT', 'a retry with this Idempotency-Key took the request over')
     }
-    return this.handOver(coupon, t, now)
+    return { coupon: await this.handOver(coupon, t, now), template: t }
   }
 
-  /** The coupon becomes the member's: its price is paid (a saga), or a free one held back is activated. */
+  /** The coupon becomes the member's: its price paid by the saga (paid-item.ts), or a free one held back activated. */
   private async handOver(coupon: CouponDoc, t: CouponTemplateDoc, now: Date): Promise<CouponDoc> {
     if (coupon.state !== 'pending_payment') return coupon
-    if (t.pricePoints > 0) return this.pay(coupon, t, now)
-    await this.paidItem(coupon, t).activate()
+    const item = this.paidItem(coupon, t)
+    if (t.pricePoints > 0) await payForItem(this.ledger, item, now)
+    else await item.activate()
     return { ...coupon, state: 'active' }
   }
 
@@ -257,11 +270,6 @@ export class CouponClaimService {
         }
       },
     }
-  }
-
-  private async pay(coupon: CouponDoc, t: CouponTemplateDoc, now: Date): Promise<CouponDoc> {
-    await payForItem(this.ledger, this.paidItem(coupon, t), now)
-    return { ...coupon, state: 'active' }
   }
 
   /** Finishes or compensates claims a crash (or a slow run) left in pending_payment (see paid-item.ts). */

@@ -16,7 +16,7 @@ import type { CallerChecks, IdempotencyStore, RateLimitBudgets } from '../../htt
 import type { CouponClaimService } from './claim.service'
 import type { CouponRedemptionService } from './coupon-redemption.service'
 import type { CouponTemplateAdminService } from './template-admin.service'
-import { toMemberCoupon, type CouponCatalogService } from './coupon-catalog.service'
+import type { CouponCatalogService } from './coupon-catalog.service'
 
 const templateIdParam = z.string().regex(/^[0-9]{6}$/)
 const couponIdParam = z.string().regex(/^[0-9]{6}#[0-9]{1,7}$/)
@@ -46,9 +46,7 @@ export function couponRoutes({ services, tokens, now, limits, conn }: CouponRout
   router.post('/coupons/:templateId/claim', member, claimLimit, idempotent(conn, { required: false }), async (ctx) => {
     const templateId = parseParam(templateIdParam, ctx.params.templateId)
     parseBody(ctx, emptyBody)
-    const at = now()
-    const coupon = await services.couponClaims.claim(ctx.state.memberId, templateId, at, ctx.state.operationKey)
-    ctx.body = toMemberCoupon(coupon, await services.couponClaims.template(templateId), at)
+    ctx.body = await services.couponClaims.claimForMember(ctx.state.memberId, templateId, now(), ctx.state.operationKey)
   })
 
   router.get('/me/coupons', member, async (ctx) => {

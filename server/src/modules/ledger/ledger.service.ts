@@ -28,8 +28,8 @@ export interface PostRequest {
   eventKey: string
   type: string
   now: Date
-  /** Decides the operation from the wallet as it is at the head; may throw a DomainError. */
-  plan: (state: WalletState) => PostingPlan
+  /** Decides the operation from the wallet at the head (may throw a DomainError), or is fixed (a price). */
+  plan: PostingPlan | ((state: WalletState) => PostingPlan)
   /**
    * The key may be fenced by a saga's compensation (payments for items): reserve it in the events
    * collection first, so a fence and a posting can never both succeed and retries wait for the
@@ -281,7 +281,7 @@ function entryAfter(req: PostRequest, head: ChainHead<WalletState>): Omit<Ledger
   let plan: PostingPlan
   let applied: { state: WalletState; delta: number }
   try {
-    plan = req.plan(head.value)
+    plan = typeof req.plan === 'function' ? req.plan(head.value) : req.plan
     applied = applyOperation(head.value, plan.op, plan.growth)
   } catch (err) {
     throw err instanceof WalletRuleError ? new DomainError(WALLET_ERRORS[err.violation], err.message) : err

@@ -26,7 +26,7 @@ export async function payForItem(ledger: LedgerService, item: PaidItem, now: Dat
       eventKey: item.paymentKey,
       type: item.type,
       now,
-      plan: () => ({ op: { kind: 'debit', points: item.points }, meta: item.meta }),
+      plan: { op: { kind: 'debit', points: item.points }, meta: item.meta },
       fenceable: true, // a crash may leave the item pending; its compensation fences this key
     })
   } catch (err) {
