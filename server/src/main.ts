@@ -42,8 +42,12 @@ async function main(): Promise<void> {
     devdb = await superviseDevDb(
       { dataDir: path.resolve(REPO_ROOT, config.db.devDataDir), port: devDbPort, log: (msg) => logger.info(msg) },
       {
-        onExit: (code) => dbHealth?.markDown(`embedded database exited (${code})`),
+        onExit: (code) => {
+          logger.warn({ code }, 'embedded database exited: restarting it')
+          dbHealth?.markDown(`embedded database exited (${code})`)
+        },
         onRestart: (attempt, ms) => logger.warn({ attempt, ms }, 'embedded database restarted'),
+        onAttemptFailed: (attempt, err) => logger.warn({ attempt, err }, 'embedded database restart attempt failed'),
         onGiveUp: (err) => {
           logger.fatal({ err }, 'embedded database cannot be restarted: exiting for the process manager')
           process.exit(70) // EX_SOFTWARE

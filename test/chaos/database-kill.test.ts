@@ -5,7 +5,13 @@ import { checkinModels } from '../../server/src/modules/checkin/checkin.model'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { chaosParkingTemplate, replayDifferences } from '../support/chaos-world'
 import type { ServerProcess } from '../support/server-process'
-import { databasePid, OutageClient, startServerWithItsDatabase } from './database-outage'
+import {
+  databasePid,
+  outageReport,
+  OutageClient,
+  startServerWithItsDatabase,
+  type SupervisedDatabase,
+} from './database-outage'
 
 /**
  * The embedded database SIGKILLed under mixed writes (registrations, check-ins, points-priced coupon
@@ -22,13 +28,15 @@ const STOCK = 40
 const LIMIT = 2
 jest.setTimeout(FULL ? 1_200_000 : 300_000)
 
+let database: SupervisedDatabase
 let server: ServerProcess
 let conn: Connection
 let dataDir: string
 let client: OutageClient
 
 beforeAll(async () => {
-  ;({ server, conn, dataDir } = await startServerWithItsDatabase())
+  database = await startServerWithItsDatabase()
+  ;({ server, conn, dataDir } = database)
   client = new OutageClient(server)
 })
 afterAll(async () => {
@@ -76,9 +84,10 @@ it(
       }
     })()
       // A database that never came back stops the clients (their retries too); `await killer` says why.
-      .catch((err: unknown) => {
+      .catch(async (err: unknown) => {
         client.killerGaveUp = true
-        throw err
+        const report = await outageReport(database).catch((e: unknown) => `no report: ${String(e)}`)
+        throw new Error(`${String(err)}; kills at ${JSON.stringify(client.kills)}\n${report}`)
       })
       .finally(() => (done = true))
     let op = 0

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import type { Connection } from 'mongoose'
@@ -22,6 +23,8 @@ export interface SupervisedDatabase {
   conn: Connection
   /** the database's data directory, unique to this run: how its process is found */
   dataDir: string
+  /** the loopback port the server starts (and restarts) its database on */
+  dbPort: number
 }
 
 /** The server on an embedded database it starts itself, with operator dbkill-op (password dbkill-pass). */
@@ -38,7 +41,8 @@ export async function startServerWithItsDatabase(): Promise<SupervisedDatabase> 
       JWT_SECRET: SECRET,
       MEMBER_CODE_SECRET: SECRET,
       DEV_LOGIN: 'true',
-      LOG_LEVEL: 'error',
+      // warn: the supervisor's exits, restart attempts and restarts and the gate's down/up, told on a failure
+      LOG_LEVEL: 'warn',
       RATE_LOGIN_PER_MINUTE: '1000000',
       RATE_CLAIM_PER_MINUTE: '1000000',
       WECHAT_API_BASE: 'http://127.0.0.1:9',
@@ -55,7 +59,41 @@ export async function startServerWithItsDatabase(): Promise<SupervisedDatabase> 
     storeId: null,
     passwordHash: await StaffService.hashPassword('dbkill-pass'),
   })
-  return { server, conn, dataDir }
+  return { server, conn, dataDir, dbPort }
+}
+
+/**
+ * What a database that does not come back looks like from outside, to tell a restart that never happened or
+ * hung (no process, or one not accepting) from a server that does not reconnect (the test's own connection
+ * pings it): the processes on the data directory, the port, a ping, and the server's log lines about its
+ * database (exits, restart attempts, restarts, 503s on and off) in order.
+ */
+export async function outageReport({ server, dataDir, dbPort, conn }: SupervisedDatabase): Promise<string> {
+  const processes = execFileSync('ps', ['-eo', 'pid=,stat=,etimes=,args='])
+    .toString()
+    .split('\n')
+    .filter((l) => l.includes(`-data-dir ${dataDir}`))
+  const accepts = await new Promise<boolean>((resolve) => {
+    const socket = net.connect(dbPort, '127.0.0.1', () => {
+      socket.end()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+  const ping = await Promise.race([
+    conn.db!.command({ ping: 1 }).then(
+      () => 'answers',
+      (err: unknown) => `fails (${String(err)})`,
+    ),
+    new Promise((r) => setTimeout(() => r('no answer in 2 s'), 2_000)),
+  ])
+  const log = server.recentLog.filter((l) => /database/.test(l))
+  return [
+    `database processes on ${dataDir}: ${processes.length ? processes.join(' | ') : 'none'}`,
+    `port ${dbPort} accepts connections: ${accepts}; the test's own connection's ping: ${ping}`,
+    `server's database log (${log.length} lines):`,
+    ...log,
+  ].join('\n')
 }
 
 /** The embedded database process the server started (found by its unique data directory). */

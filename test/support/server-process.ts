@@ -3,6 +3,7 @@ import net from 'node:net'
 import path from 'node:path'
 
 const MAIN = path.resolve(__dirname, '../../server/dist/main.js')
+const RECENT_LOG_LINES = 300
 
 /** A loopback port nobody listens on now, for a server process of a chaos run. */
 export const freePort = (): Promise<number> =>
@@ -18,6 +19,8 @@ export class ServerProcess {
   private child: ChildProcess | null = null
   kills = 0
   starts = 0
+  /** the server's latest log lines (its stdout), kept to tell why a run failed */
+  readonly recentLog: string[] = []
 
   constructor(
     private readonly env: Record<string, string>,
@@ -31,7 +34,14 @@ export class ServerProcess {
   async start(): Promise<void> {
     this.child = spawn(process.execPath, [MAIN], {
       env: { PATH: process.env.PATH ?? '', ...this.env, PORT: String(this.port) },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let partial = ''
+    this.child.stdout!.on('data', (d: Buffer) => {
+      const lines = (partial + d.toString()).split('\n')
+      partial = lines.pop() ?? ''
+      this.recentLog.push(...lines)
+      this.recentLog.splice(0, Math.max(0, this.recentLog.length - RECENT_LOG_LINES))
     })
     this.starts++
     const deadline = Date.now() + 30_000

@@ -52,11 +52,21 @@ export interface StartDevDbOptions {
   /** loopback port (0: any free one); a restart reuses its port so connections find it again */
   port?: number
   log?: (msg: string) => void
+  /** the built program to run (a restart runs the one it started with instead of building again) */
+  binary?: string
+  /** how long the process gets to print its URI and accept a connection before it is killed */
+  startupTimeoutMs?: number
 }
 
-/** Starts the embedded database on a free loopback port and resolves once it answers. */
+const STARTUP_TIMEOUT_MS = 15_000
+
+/**
+ * Starts the embedded database on a free loopback port and resolves once it answers. A process that does
+ * not print its URI and accept a connection in time is killed before this rejects: left running it would
+ * hold the port and the data directory against the next attempt.
+ */
 export async function startDevDb(opts: StartDevDbOptions): Promise<DevDb> {
-  const binary = await ensureDevDbBinary(opts.log)
+  const binary = opts.binary ?? (await ensureDevDbBinary(opts.log))
   mkdirSync(opts.dataDir, { recursive: true })
   const args = ['-listen', `127.0.0.1:${opts.port ?? 0}`, '-data-dir', opts.dataDir, '-log-level', 'error']
   if (opts.fastUnsafe) args.push('-sqlite-params', '_pragma=synchronous(off)')
@@ -66,33 +76,56 @@ export async function startDevDb(opts: StartDevDbOptions): Promise<DevDb> {
   child.stderr!.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000)
   })
-  const uri = await firstLine(child, () => stderr)
-  await waitUntilAnswering(uri)
-  return { uri, pid: child.pid!, exited, stop: () => stopChild(child) }
+  const deadline = Date.now() + (opts.startupTimeoutMs ?? STARTUP_TIMEOUT_MS)
+  try {
+    const uri = await firstLine(child, () => stderr, deadline)
+    await waitUntilAnswering(uri, child, deadline)
+    return { uri, pid: child.pid!, exited, stop: () => stopChild(child) }
+  } catch (err) {
+    if (child.pid === undefined) throw err // never started: no exit to wait for
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    await exited
+    throw err
+  }
 }
 
-function firstLine(child: ChildProcess, stderr: () => string): Promise<string> {
+function firstLine(child: ChildProcess, stderr: () => string, deadline: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let buf = ''
+    const timer = setTimeout(
+      () => reject(new Error(`embedded database printed no URI in time: ${stderr()}`)),
+      Math.max(0, deadline - Date.now()),
+    )
     const onData = (d: Buffer) => {
       buf += d.toString()
       const nl = buf.indexOf('\n')
       if (nl >= 0) {
         child.stdout!.off('data', onData)
+        clearTimeout(timer)
         resolve(buf.slice(0, nl).trim())
       }
     }
     child.stdout!.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`embedded database exited with ${code}: ${stderr()}`)))
-    child.once('error', reject)
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer)
+      reject(new Error(`embedded database exited with ${code ?? signal}: ${stderr()}`))
+    })
+    child.once('error', (err) => {
+      clearTimeout(timer)
+      reject(err)
+    })
   })
 }
 
-/** The listener is bound when the URI is printed; still, confirm a TCP connect succeeds. */
-async function waitUntilAnswering(uri: string, timeoutMs = 15000): Promise<void> {
+/**
+ * The listener is bound when the URI is printed; still, confirm a TCP connect succeeds. A process that
+ * exits meanwhile (killed again during its restart) ends the wait at once instead of at the deadline.
+ */
+async function waitUntilAnswering(uri: string, child: ChildProcess, deadline: number): Promise<void> {
   const { hostname, port } = new URL(uri)
-  const deadline = Date.now() + timeoutMs
   for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`embedded database at ${uri} exited with ${child.exitCode ?? child.signalCode}`)
     const ok = await new Promise<boolean>((resolve) => {
       const socket = net.connect(Number(port), hostname, () => {
         socket.end()
