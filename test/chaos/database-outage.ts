@@ -176,7 +176,12 @@ export class OutageClient {
           return { status: res.status, body: json }
         }
       } catch (err) {
-        seen.bad.push(`${method} ${url}: no answer (${String(err)})`) // a hang or a dropped connection
+        // A hang or a dropped connection; when it was sent tells a wait on the key's first attempt from a hang.
+        const killedAt = Math.max(0, ...this.kills.filter((k) => k <= started))
+        seen.bad.push(
+          `${method} ${url}: no answer (${String(err)}) after ${Date.now() - started} ms, attempt ${attempt + 1}, ` +
+            `sent ${started - killedAt} ms after the latest kill${this.databaseDown ? ' (down)' : ''}`,
+        )
         answers.push(`no answer: ${String(err)}${this.databaseDown ? ' (down)' : ''}`)
       }
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 100))

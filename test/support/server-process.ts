@@ -27,6 +27,11 @@ export class ServerProcess {
     readonly port: number,
   ) {}
 
+  /** how the server process ended (null while it runs) */
+  get exitCode(): number | null {
+    return this.child?.exitCode ?? null
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`
   }
