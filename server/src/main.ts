@@ -11,6 +11,7 @@ import { migrate } from './db/migrations'
 import { superviseDevDb, type SupervisedDevDb } from './db/devdb-supervisor'
 import { drain, trackInFlight } from './http/drain'
 import type { Lifecycle } from './http/health.routes'
+import { listen } from './http/keep-alive'
 import { createLogger } from './logger'
 import { createWechatClient } from './modules/wechat/wechat-client'
 import { seedDemo, DEMO_LOGINS } from './seed/demo'
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
         messageJobsEveryMs: config.lifecycle.messageJobsEveryMs,
       })
     : async () => undefined
-  const server: Server = app.listen(config.http.port, config.http.host)
+  const server: Server = listen(app, config.http.port, config.http.host)
   const inFlight = trackInFlight(server)
   await new Promise<void>((resolve) => server.once('listening', resolve))
   const address = server.address()

@@ -13,6 +13,7 @@ import { connectDatabase } from '../../server/src/db/connect'
 import type { DatabaseHealth } from '../../server/src/db/db-health'
 import { createWechatClient } from '../../server/src/modules/wechat/wechat-client'
 import { storeModel } from '../../server/src/modules/stores/store.model'
+import { listen } from '../../server/src/http/keep-alive'
 import { TestClock } from './clock'
 import { trackChanges } from './db-fingerprint'
 import { startWechatStub, type WechatStub } from './wechat-stub'
@@ -85,7 +86,7 @@ export async function startTestApi(
   })
   configure?.(app, ctx)
   await ensureIndexes(conn)
-  const server: Server = app.listen(0, '127.0.0.1')
+  const server: Server = listen(app, 0, '127.0.0.1')
   await new Promise<void>((resolve) => server.once('listening', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const http = request(url)
