@@ -1,7 +1,28 @@
-import type { AppContext } from '../../app-context'
+import type { CouponCatalogService } from '../coupons/coupon-catalog.service'
+import type { FeedbackService } from '../feedback/feedback.service'
+import type { MemberDirectoryService } from '../insight/member-directory.service'
+import type { LotteryParts } from '../lottery/lottery.module'
+import type { MemberService } from '../members/member.service'
+import type { WalletService } from '../points/wallet.service'
+import type { PointsClaimService } from '../points-claims/points-claim.service'
+import type { PointsMallParts } from '../points-mall/points-mall.module'
+import type { ReceiptReviewService } from '../receipt-photos/receipt-review.service'
+import type { ReferralService } from '../referrals/referral.service'
 import type { PrivacyService } from './privacy.service'
 
-type Services = AppContext['services']
+/** The member-facing views the export is made of, named as in the app's services. */
+export interface MyDataSources {
+  members: MemberService
+  wallet: WalletService
+  couponCatalog: CouponCatalogService
+  memberDirectory: MemberDirectoryService
+  referrals: ReferralService
+  feedback: FeedbackService
+  receiptReview: ReceiptReviewService
+  pointsClaims: PointsClaimService
+  pointsMall: Pick<PointsMallParts, 'giftFulfilment' | 'addressBook'>
+  lottery: Pick<LotteryParts, 'views'>
+}
 
 const JOINED_VIA: Record<string, string> = { wechat: '微信登录', invite: '好友邀请', dev: '体验登录' }
 const CHECKIN_KIND: Record<string, string> = { daily: '签到', makeup: '补签' }
@@ -16,12 +37,12 @@ const RECEIPTS_KEPT = 10_000
  */
 export class MyDataService {
   constructor(
-    private readonly services: Services,
+    private readonly sources: MyDataSources,
     private readonly privacy: PrivacyService,
   ) {}
 
   async export(memberId: string, now: Date) {
-    const { members, couponCatalog, feedback, receiptReview, pointsClaims, pointsMall, lottery } = this.services
+    const { members, couponCatalog, feedback, receiptReview, pointsClaims, pointsMall, lottery } = this.sources
     const [member, card, consents, unbinds] = await Promise.all([
       members.get(memberId),
       members.card(memberId),
@@ -32,7 +53,7 @@ export class MyDataService {
       await Promise.all([
         this.ledger(memberId),
         Promise.all((['unused', 'used', 'expired'] as const).map((s) => couponCatalog.myCoupons(memberId, s, now))),
-        this.services.memberDirectory.checkins(memberId, { page: 1, pageSize: Number.MAX_SAFE_INTEGER }),
+        this.sources.memberDirectory.checkins(memberId, { page: 1, pageSize: Number.MAX_SAFE_INTEGER }),
         this.invites(memberId),
         feedback.mine(memberId),
         receiptReview.ofMember(memberId, RECEIPTS_KEPT),
@@ -80,7 +101,7 @@ export class MyDataService {
     const entries = []
     let beforeSeq: number | undefined
     for (;;) {
-      const page = await this.services.wallet.entries(memberId, beforeSeq, LEDGER_PAGE)
+      const page = await this.sources.wallet.entries(memberId, beforeSeq, LEDGER_PAGE)
       entries.push(...page.items)
       if (page.nextBeforeSeq === null) return entries
       beforeSeq = page.nextBeforeSeq
@@ -89,7 +110,7 @@ export class MyDataService {
 
   /** The invite page's view (friends' nicknames masked), without the share link the app builds. */
   private async invites(memberId: string) {
-    const { inviteCode, friends, totals } = await this.services.referrals.summary(memberId, '')
+    const { inviteCode, friends, totals } = await this.sources.referrals.summary(memberId, '')
     return { inviteCode, friends, totals }
   }
 }

@@ -1,10 +1,11 @@
 import Router from '@koa/router'
 import { privacyConsentRequest, unbindPhoneRequest } from '@mall/shared'
-import type { AppContext } from '../../app-context'
+import type { Connection } from 'mongoose'
 import { requireMember } from '../../http/auth-middleware'
 import { byMember, rateLimit } from '../../http/rate-limit'
+import type { CallerChecks } from '../../http/route-deps'
 import { parseBody } from '../../http/validate'
-import { MyDataService } from './my-data.service'
+import { MyDataService, type MyDataSources } from './my-data.service'
 import { privacyModels } from './privacy.model'
 import { PrivacyService } from './privacy.service'
 
@@ -12,8 +13,15 @@ import { PrivacyService } from './privacy.service'
 const EXPORTS_PER_WINDOW = 5
 const EXPORT_WINDOW_MS = 15 * 60_000
 
+export interface PrivacyRouteDeps extends CallerChecks {
+  /** the privacy rows (consents, phone unbindings) live in this module's own collections */
+  conn: Connection
+  /** the export's sources; `members` also answers consent and unbinding */
+  services: MyDataSources
+}
+
 /** The member's privacy: consent to the guide, 我的数据 export, phone unbinding (docs/privacy.md). */
-export function privacyRoutes({ conn, services, tokens, now }: AppContext): Router {
+export function privacyRoutes({ conn, services, tokens, now }: PrivacyRouteDeps): Router {
   const router = new Router({ prefix: '/api' })
   const member = requireMember(tokens, now)
   const privacy = new PrivacyService(privacyModels(conn), services.members)
