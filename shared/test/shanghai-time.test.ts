@@ -2,6 +2,7 @@ import {
   shanghaiDateTime,
   shanghaiDay,
   shanghaiHour,
+  shanghaiIsoTime,
   shanghaiTimeOfDay,
   shanghaiWeekday,
 } from '../src/rules/shanghai-time'
@@ -30,5 +31,10 @@ describe('the Shanghai wall clock (UTC+8, whatever the machine zone)', () => {
     expect(shanghaiDateTime('2026-12-06T15:30:45Z', { seconds: true })).toBe('2026-12-06 23:30:45')
     expect(shanghaiDateTime(earlyMonday.getTime())).toBe('2026-12-07 00:05')
     expect(shanghaiDateTime('not a date')).toBe('')
+  })
+
+  it('writes RFC 3339 with the +08:00 offset, to the second, on the next day after 16:00 UTC', () => {
+    expect(shanghaiIsoTime(new Date('2026-12-06T15:30:45.678Z'))).toBe('2026-12-06T23:30:45+08:00')
+    expect(shanghaiIsoTime(earlyMonday)).toBe('2026-12-07T00:05:00+08:00')
   })
 })

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import {
   homeContentUpdateRequest,
+  shanghaiDay,
   type HomeAnnouncement,
   type HomeBanner,
   type HomeContentView,
@@ -38,7 +39,7 @@ const FIELDS: FieldFormat = {
 /** one item of a list, set apart from the next */
 const GROUP = { borderTop: '1px solid #e5e7eb', paddingTop: 12, marginBottom: 16 }
 
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+const today = () => shanghaiDay(new Date())
 const newId = (prefix: string) => `${prefix}-${Date.now().toString(36)}`
 const BLANK: { [K in ListKey]: () => Lists[K][number] } = {
   banners: (): HomeBanner => ({ id: newId('b'), title: '', subtitle: '', imageUrl: '', link: '' }),

@@ -41,6 +41,11 @@ export function shanghaiDateTime(at: Date | string | number, opts: { seconds?: b
     .replace('T', ' ')
 }
 
+/** RFC 3339 on the Shanghai wall clock to the second, with its offset: '2026-11-20T12:00:00+08:00'. */
+export function shanghaiIsoTime(at: Date): string {
+  return `${wallClock(at).toISOString().slice(0, 19)}+08:00`
+}
+
 /** 'YYYY-MM-DD' of the Shanghai calendar day containing `now`. */
 export function shanghaiDay(now: Date): string {
   const d = wallClock(now)

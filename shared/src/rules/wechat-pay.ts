@@ -1,6 +1,7 @@
 /**
  * Pure rules of WeChat Pay 智慧商圈 (pay-to-earn); `now` is always passed in.
  */
+import { shanghaiIsoTime } from './shanghai-time'
 
 /** WeChat signs a notification at `timestamp` (Unix seconds); older or newer than this is refused. */
 export const NOTIFICATION_MAX_SKEW_S = 5 * 60
@@ -46,6 +47,5 @@ export function parseWechatTime(value: unknown): Date | null {
 
 /** WeChat's time format for what we send (`points_update_time`): RFC 3339 in Shanghai time. */
 export function wechatTime(at: Date): string {
-  const shanghai = new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19)
-  return `${shanghai}+08:00`
+  return shanghaiIsoTime(at)
 }

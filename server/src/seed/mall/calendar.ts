@@ -1,4 +1,4 @@
-import { addDays, shanghaiDay, startOfShanghaiDay } from '@mall/shared'
+import { addDays, shanghaiDay, shanghaiWeekday, startOfShanghaiDay } from '@mall/shared'
 import { WeightedTable } from './prng'
 
 /**
@@ -6,7 +6,7 @@ import { WeightedTable } from './prng'
  * Festival, May Day, 618, the National Day week, Double 11 and Christmas/New Year above the quiet
  * months (March, September), and a member day on the 18th.
  */
-const WEEKDAY = [1.55, 0.8, 0.78, 0.82, 0.9, 1.12, 1.65] // Sunday first (Date.getUTCDay of the Shanghai day)
+const WEEKDAY = [0.8, 0.78, 0.82, 0.9, 1.12, 1.65, 1.55] // Monday first (ISO weekday 1-7 of the Shanghai day)
 const MONTH = [1.2, 1.15, 0.82, 0.9, 1.05, 1.08, 0.95, 1.0, 0.88, 1.12, 1.05, 1.28] // January first
 
 function special(day: string): number {
@@ -34,10 +34,9 @@ export function demoCalendar(now: Date, months: number): DemoCalendar {
   const days: string[] = []
   for (let d = first; d <= last; d = addDays(d, 1)) days.push(d)
   const starts = days.map((d) => startOfShanghaiDay(d))
-  const weights = days.map((d, i) => {
-    const weekday = new Date(starts[i]!.getTime() + 8 * 3600_000).getUTCDay()
-    return WEEKDAY[weekday]! * MONTH[Number(d.slice(5, 7)) - 1]! * special(d)
-  })
+  const weights = days.map(
+    (d, i) => WEEKDAY[shanghaiWeekday(starts[i]!) - 1]! * MONTH[Number(d.slice(5, 7)) - 1]! * special(d),
+  )
   return { days, starts, table: new WeightedTable(weights) }
 }
 
