@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { insertOnce } from '../../db/connect'
 import { claimTransition } from '../../db/transitions'
+import type { PaidItem } from '../ledger/paid-item'
 import type { CouponClaimDecisionDoc, CouponDoc, CouponModels } from './coupon.model'
 
 export type ClaimRun = { claimId: string } | { earlier: CouponDoc }
@@ -51,6 +52,16 @@ export class ClaimRuns {
   async decide(memberId: string, claimId: string, takesEffect: boolean, now: Date): Promise<boolean> {
     const decision: CouponClaimDecisionDoc = { _id: `claim:${claimId}:decision`, memberId, takesEffect, at: now }
     return (await claimTransition(this.m.ClaimRequest, decision)).row.takesEffect
+  }
+
+  /** A free coupon its run held back and left undecided (the sweeper's find): the decision says which way it goes. */
+  async settleHeldBack(coupon: CouponDoc, item: PaidItem, now: Date): Promise<'activated' | 'released'> {
+    if (await this.decide(coupon.memberId, coupon.claimId, false, now)) {
+      await item.activate()
+      return 'activated'
+    }
+    await item.release()
+    return 'released'
   }
 
   private couponOf(memberId: string, claimId: string): Promise<CouponDoc | null> {

@@ -285,20 +285,12 @@ export class CouponClaimService {
       const t = await this.template(coupon.templateId)
       const item = this.paidItem(coupon, t)
       const outcome =
-        t.pricePoints > 0 ? await settleStaleItem(this.ledger, item, now) : await this.settleHeldBack(coupon, item, now)
+        t.pricePoints > 0
+          ? await settleStaleItem(this.ledger, item, now)
+          : await this.runs.settleHeldBack(coupon, item, now)
       if (outcome === 'activated') await this.book.ensure(coupon, now)
       if (outcome !== 'unsettled') counts[outcome]++
     }
     return counts
-  }
-
-  /** A free coupon held back for its run's decision (claim-run.ts): the decision says which way it goes. */
-  private async settleHeldBack(coupon: CouponDoc, item: PaidItem, now: Date): Promise<'activated' | 'released'> {
-    if (await this.runs.decide(coupon.memberId, coupon.claimId, false, now)) {
-      await item.activate()
-      return 'activated'
-    }
-    await item.release()
-    return 'released'
   }
 }
