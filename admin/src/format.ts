@@ -1,5 +1,5 @@
 /** Display helpers: Shanghai dates, exact yuan <-> fen, numbers. */
-import { addDays, shanghaiDateTime, shanghaiDay } from '@mall/shared'
+import { addDays, durationInWords, shanghaiDateTime, shanghaiDay } from '@mall/shared'
 
 export function defaultRange(now = new Date()): { from: string; to: string } {
   const to = shanghaiDay(now)
@@ -41,6 +41,7 @@ export function formatMetric(value: number | null, unit: string): string {
   if (u === 'permille' || u === '‰') return `${formatNumber(value / 10)}%`
   if (u === 'ratio') return `${formatNumber(value * 100)}%`
   if (u === '%') return `${formatNumber(value)}%`
+  if (u === '分钟') return durationInWords(value)
   return u ? `${formatNumber(value)} ${u}` : formatNumber(value)
 }
 

@@ -44,7 +44,7 @@ describe('feedback figures on the dashboard', () => {
     expect(metric('feedback_resolution_time').value).toBe(35) // median of 60 and 10
     expect(metric('feedback_resolution_rate').value).toBe(66.67) // 2 of 3
     expect(metric('feedback_awaiting')).toMatchObject({ value: 1, unit: '件' }) // t3, waiting 60 min
-    expect(metric('feedback_awaiting').definition).toContain('60 分钟')
+    expect(metric('feedback_awaiting').definition).toContain('最久已等待 1 小时')
     for (const key of [
       'feedback_tickets',
       'feedback_first_response',

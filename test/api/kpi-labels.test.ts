@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => api.stop())
 
 interface Report {
-  metrics: { key: string; value: number | null; storeScoped?: boolean }[]
+  metrics: { key: string; value: number | null; storeScoped?: boolean; asOfNow?: boolean }[]
   series: { key: string; storeScoped?: boolean }[]
   tables: { key: string; rows: (string | number)[][]; storeScoped?: boolean }[]
 }
@@ -57,4 +57,22 @@ it('says which figures the store filter narrows, and gives no median when there 
     null,
     0,
   ])
+})
+
+it('counts members as of the range end, and marks the points outstanding as of today whatever the range', async () => {
+  api.clock.runFrom('2026-08-20T04:00:00Z')
+  await api.loginMember('kpi-asof-a')
+  api.clock.runFrom('2026-08-25T04:00:00Z')
+  await api.loginMember('kpi-asof-b')
+  const figures = async (day: string) => {
+    const r = await report(`from=${day}&to=${day}`)
+    const metric = (key: string) => r.metrics.find((m) => m.key === key)!
+    return { members: metric('members_total').value!, liability: metric('liability') }
+  }
+  const before = await figures('2026-08-20')
+  const after = await figures('2026-08-25')
+  // a past period's card compares like with like: member b joined after the 20th
+  expect(after.members - before.members).toBe(1)
+  expect(before.liability).toMatchObject({ asOfNow: true, value: after.liability.value })
+  api.clock.runFrom(new Date())
 })

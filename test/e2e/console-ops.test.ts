@@ -149,6 +149,10 @@ describe('operator console: audit log and stores from the API (Chromium, 1280px)
         /较上期|上期为 0|与上期持平/,
       )
       expect(await card('feedback_first_response').locator('.metric-value').textContent()).toBe('暂无数据')
+      // the points outstanding are today's whatever the range: no change against the previous period
+      expect(await card('liability').locator('[data-testid=kpi-metric-change]').textContent()).toBe(
+        '当前值，不随区间变化',
+      )
       const funnel = page.locator('[data-testid=kpi-table]', { hasText: '已首购' })
       expect(await funnel.count()).toBe(1)
       expect(await page.locator('[data-testid=kpi-table]', { hasText: 'registered' }).count()).toBe(0)

@@ -38,7 +38,7 @@ export function MetricCard({
       </div>
       <div className={`metric-value${m.value === null ? ' muted' : ''}`}>{formatMetric(m.value, m.unit)}</div>
       <div className={`metric-change ${change?.tone ?? ''}`} data-testid='kpi-metric-change'>
-        {change ? change.text : previous ? '上期暂无数据' : ''}
+        {m.asOfNow ? '当前值，不随区间变化' : change ? change.text : previous ? '上期暂无数据' : ''}
       </div>
       <p className='definition'>{m.definition}</p>
     </div>

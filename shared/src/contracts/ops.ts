@@ -11,7 +11,10 @@ export const kpiQuery = z.strictObject({
 })
 export type KpiQuery = z.infer<typeof kpiQuery>
 
-/** `storeScoped`: the figure honours the store filter (the others are mall-wide whatever the filter). */
+/**
+ * `storeScoped`: the figure honours the store filter (the others are mall-wide whatever the filter).
+ * `asOfNow`: the figure is today's whatever the range (the points outstanding): no change against a period.
+ */
 const metric = z.object({
   key: z.string(),
   label: z.string(),
@@ -20,6 +23,7 @@ const metric = z.object({
   unit: z.string(),
   definition: z.string(),
   storeScoped: z.boolean().optional(),
+  asOfNow: z.boolean().optional(),
 })
 const series = z.object({
   key: z.string(),

@@ -2,6 +2,7 @@ import { trusted, type Model } from 'mongoose'
 import {
   FEEDBACK_CATEGORY_LABELS,
   addDays,
+  durationInWords,
   feedbackFigures,
   startOfShanghaiDay,
   type KpiQuery,
@@ -64,7 +65,7 @@ export async function feedbackKpis(
         unit: '件',
         definition:
           '区间内提交、截至当前既未回复也未关闭的反馈数' +
-          (f.oldestAwaitingMinutes === null ? '' : `；其中最久已等待 ${f.oldestAwaitingMinutes} 分钟`),
+          (f.oldestAwaitingMinutes === null ? '' : `；其中最久已等待 ${durationInWords(f.oldestAwaitingMinutes)}`),
       },
     ],
     tables: [

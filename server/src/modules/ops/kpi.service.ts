@@ -105,6 +105,8 @@ export class KpiService {
     const tierMovement = await tierMovementTable(this.conn, range, rulesNow.tiers, entries)
 
     const newMembers = members.filter((m) => m.joinedAt >= range.$gte && m.joinedAt < range.$lt)
+    // as of the range's end, so the previous period's card compares like with like
+    const membersAtEnd = members.filter((m) => m.joinedAt < range.$lt).length
     // entries of the range's last `daysBack` days (the days ending at its end; Shanghai has no DST)
     const activeWithin = (daysBack: number) =>
       new Set(entries.filter((e) => !LAPSED.has(e.type) && e.day >= addDays(q.to, 1 - daysBack)).map((e) => e.memberId))
@@ -135,9 +137,9 @@ export class KpiService {
         {
           key: 'members_total',
           label: '会员总数',
-          value: members.length,
+          value: membersAtEnd,
           unit: '人',
-          definition: '截至当前已注册的会员数',
+          definition: '截至区间结束已注册的会员数',
         },
         {
           key: 'members_new',
@@ -208,11 +210,12 @@ export class KpiService {
           value: outstanding,
           unit: 'fen',
           definition: '全部会员当前可用积分 × 0.01元（100积分=1元）',
+          asOfNow: true,
         },
         {
           key: 'checkin_rate',
           label: '签到参与率',
-          value: pct(checkinMembers.size, members.length),
+          value: pct(checkinMembers.size, membersAtEnd),
           unit: '%',
           definition: '区间内至少签到一次的会员 ÷ 会员总数',
         },
