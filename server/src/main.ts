@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.once('listening', resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.http.port
-  printBanner(`http://${config.http.host}:${port}/`, demo, devdb !== null)
+  printBanner(`http://${config.http.host}:${port}/`, demo, devdb ? config.db.devDataDir : null)
 
   // SIGTERM: readiness says no at once, in-flight requests and running jobs get SHUTDOWN_TIMEOUT_MS
   // to finish (a job cut off leaves its lease to be taken over), then the database goes.
@@ -120,14 +120,15 @@ function mallSize(argv: string[]): MallSize | undefined {
   return { ...DEMO_MALL, members }
 }
 
-function printBanner(url: string, demo: boolean, embedded: boolean): void {
+/** `embeddedDataDir`: the embedded database's data directory as configured, null on MONGODB_URI. */
+function printBanner(url: string, demo: boolean, embeddedDataDir: string | null): void {
   const lines = [
     '',
     '  商场会员忠诚度平台  Mall loyalty platform',
     `  Open:      ${url}`,
     `  API:       ${url}api/health`,
     `  Console:   ${url}admin/  (operators)`,
-    `  Database:  ${embedded ? 'embedded FerretDB (SQLite, .devdb/data)' : 'MONGODB_URI'}`,
+    `  Database:  ${embeddedDataDir ? `embedded FerretDB (SQLite, ${embeddedDataDir})` : 'MONGODB_URI'}`,
   ]
   if (demo) {
     lines.push('  Demo logins:')
