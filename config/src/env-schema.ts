@@ -116,6 +116,11 @@ export const envSchema = z
      * this many seconds instead, so a short run sees them send. Unset: daily. Refused in production.
      */
     MESSAGE_JOBS_EVERY_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
+    /**
+     * Test runs only: the sweepers settle intents a crash left half-done once they are this many seconds old
+     * instead of 30, so a chaos run need not wait out the grace. Unset: 30. Refused in production.
+     */
+    SWEEP_GRACE_SECONDS: z.coerce.number().int().min(1).max(30).optional(),
     /** Welcome gift for new members: points posted to the ledger (0 = none). */
     WELCOME_POINTS: z.coerce.number().int().min(0).max(100000).default(100),
     /** Manual points adjustments of at least this many points (either sign) need a second operator's approval. */
@@ -131,6 +136,10 @@ export const envSchema = z
     if (env.MESSAGE_JOBS_EVERY_SECONDS !== undefined) {
       const message = 'message jobs run daily in production'
       ctx.addIssue({ code: 'custom', path: ['MESSAGE_JOBS_EVERY_SECONDS'], message })
+    }
+    if (env.SWEEP_GRACE_SECONDS !== undefined) {
+      const message = 'sweepers wait their full 30 s grace in production'
+      ctx.addIssue({ code: 'custom', path: ['SWEEP_GRACE_SECONDS'], message })
     }
     if (!env.OPERATOR_TOTP) {
       ctx.addIssue({ code: 'custom', path: ['OPERATOR_TOTP'], message: 'operator TOTP cannot be off in production' })

@@ -59,6 +59,8 @@ export interface AppConfig {
     jobsEnabled: boolean
     /** test runs: the daily message jobs every this many ms (null: daily, at their hours) */
     messageJobsEveryMs: number | null
+    /** test runs (SWEEP_GRACE_SECONDS): how old a half-done intent is before the sweepers settle it; null: 30 s */
+    sweepGraceMs: number | null
   }
 }
 
@@ -139,6 +141,7 @@ export function loadConfig(
       indexesAtBoot: (e.DB_INDEXES ?? (e.NODE_ENV === 'production' ? 'skip' : 'boot')) === 'boot',
       jobsEnabled: e.JOBS_ENABLED,
       messageJobsEveryMs: e.MESSAGE_JOBS_EVERY_SECONDS === undefined ? null : e.MESSAGE_JOBS_EVERY_SECONDS * 1000,
+      sweepGraceMs: e.SWEEP_GRACE_SECONDS === undefined ? null : e.SWEEP_GRACE_SECONDS * 1000,
     },
   }
 }

@@ -64,6 +64,15 @@ describe('config loader', () => {
     )
   })
 
+  it("shortens the sweepers' grace only outside production", () => {
+    expect(loadConfig({}, {}).lifecycle.sweepGraceMs).toBeNull()
+    expect(loadConfig({}, { SWEEP_GRACE_SECONDS: '3' }).lifecycle.sweepGraceMs).toBe(3000)
+    expect(() => loadConfig({}, { SWEEP_GRACE_SECONDS: '31' })).toThrow(/SWEEP_GRACE_SECONDS/)
+    expect(() => loadConfig({}, { ...prodBase, SWEEP_GRACE_SECONDS: '3' })).toThrow(
+      /SWEEP_GRACE_SECONDS: sweepers wait their full 30 s grace in production/,
+    )
+  })
+
   it('requires real secrets, a database and WeChat credentials in production', () => {
     let err: ConfigError | undefined
     try {

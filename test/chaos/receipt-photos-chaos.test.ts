@@ -4,6 +4,7 @@ import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { purchaseModel } from '../../server/src/modules/points/purchase.model'
 import { StaffService } from '../../server/src/modules/staff/staff.service'
 import {
+  CHAOS_SWEEP_GRACE_SECONDS,
   createOpenStore,
   replayDifferences,
   retryingClient,
@@ -149,8 +150,9 @@ describe('chaos: receipt-photo decisions while the server is killed', () => {
       // 200 for a decision (or its repeat by the same desk), 409 for another desk's losing repeat: never anything else
       expect([...statuses.keys()].filter((s) => s !== 200 && s !== 409)).toEqual([])
 
-      // The sweeper finishes what a kill left half-done (as the scheduler does 30 s after), then every read agrees.
-      await new Promise((r) => setTimeout(r, 31_000))
+      // The sweeper finishes what a kill left half-done (as the scheduler does once it is past the grace,
+      // CHAOS_SWEEP_GRACE_SECONDS here), then every read agrees.
+      await new Promise((r) => setTimeout(r, (CHAOS_SWEEP_GRACE_SECONDS + 1) * 1000))
       const operator = await (async () => {
         await new StaffService(conn, {} as never).create({
           username: 'chaos-operator',

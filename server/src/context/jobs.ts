@@ -60,6 +60,8 @@ export function buildJobs(
 ): Jobs {
   const { ledger, members, rules, memberCodes, couponClaims, checkin, referrals, purchases, campaigns } = services
   const { pointsMall, notificationTriggers } = services
+  // Test runs may shorten the sweepers' grace (SWEEP_GRACE_SECONDS); undefined keeps each sweeper's 30 s.
+  const grace = config.lifecycle.sweepGraceMs ?? undefined
   const transientRows = new TransientRowSweeper(conn, transientCollections(config.auth.refreshTokenTtlSeconds))
   return {
     expirePoints: (at) => expirePoints(ledger, at),
@@ -69,13 +71,15 @@ export function buildJobs(
     sweepUsedCodes: (at) => memberCodes.sweep(at),
     sweepTransientRows: (at) => transientRows.sweep(at),
     sweepCouponClaims: async (at) => ({
-      ...(await couponClaims.sweep(at)),
-      usesSettled: await services.couponRedemptions.uses.sweep(at),
+      ...(await couponClaims.sweep(at, grace)),
+      usesSettled: await services.couponRedemptions.uses.sweep(at, grace),
     }),
-    sweepCheckins: (at) => checkin.sweep(at),
-    sweepReferrals: (at) => referrals.sweep(at),
+    sweepCheckins: (at) => checkin.sweep(at, grace),
+    sweepReferrals: (at) => referrals.sweep(at, grace),
     sweepPurchases: async (at) =>
-      (await purchases.sweep(at)) + (await services.purchaseReview.sweep(at)) + (await services.pointsClaims.sweep(at)),
+      (await purchases.sweep(at, grace)) +
+      (await services.purchaseReview.sweep(at, grace)) +
+      (await services.pointsClaims.sweep(at, grace)),
     runCampaigns: (at) => campaigns.runAll(at),
     sweepCampaignGrants: (at) => campaigns.sweep(at),
     sweepLotteryDraws: (at) => services.lottery.draws.sweep(at),

@@ -52,8 +52,8 @@ export function jobSchedule(jobs: Jobs, now: () => Date, opts: ScheduleOptions =
     leased: false,
   })
   return [
-    // Sweepers settle intents a crash left half-done once they are 30 s old; running every 10 s
-    // keeps "settled within a minute of a restart" with room to spare.
+    // Sweepers settle intents a crash left half-done once they are 30 s old (test runs may shorten it:
+    // SWEEP_GRACE_SECONDS); running every 10 s keeps "settled within a minute of a restart" with room to spare.
     every('sweep-coupon-claims', 10_000, () => jobs.sweepCouponClaims(now())),
     every('sweep-checkins', 10_000, () => jobs.sweepCheckins(now())),
     every('sweep-referrals', 10_000, () => jobs.sweepReferrals(now())),

@@ -244,8 +244,8 @@ export class CheckinService {
   }
 
   /** Crash repair for rewards and bought cards older than a few seconds. */
-  async sweep(now: Date): Promise<{ rewards: number; cards: number }> {
-    const before = new Date(now.getTime() - STALE_MS)
+  async sweep(now: Date, graceMs = STALE_MS): Promise<{ rewards: number; cards: number }> {
+    const before = new Date(now.getTime() - graceMs)
     const { checkin: rules } = await this.rules.current()
     const unrewarded = await this.m.Checkin.find({ rewarded: false, at: trusted({ $lt: before }) })
       .lean<CheckinDoc[]>()

@@ -273,10 +273,10 @@ export class CouponClaimService {
   }
 
   /** Finishes or compensates claims a crash (or a slow run) left in pending_payment (see paid-item.ts). */
-  async sweep(now: Date): Promise<{ activated: number; released: number }> {
+  async sweep(now: Date, graceMs = STALE_PAYMENT_MS): Promise<{ activated: number; released: number }> {
     const stuck = await this.m.Coupon.find({
       state: 'pending_payment',
-      claimedAt: trusted({ $lt: new Date(now.getTime() - STALE_PAYMENT_MS) }),
+      claimedAt: trusted({ $lt: new Date(now.getTime() - graceMs) }),
     })
       .lean<CouponDoc[]>()
       .exec()

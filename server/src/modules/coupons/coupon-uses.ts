@@ -69,8 +69,8 @@ export class CouponUseChain {
   }
 
   /** Finishes redemptions and undos whose writer crashed before writing the coupon's cache. */
-  async sweep(now: Date): Promise<number> {
-    const rows = await unsettled<CouponRedemptionLogDoc>(this.Log, now, SETTLE_GRACE_MS)
+  async sweep(now: Date, graceMs = SETTLE_GRACE_MS): Promise<number> {
+    const rows = await unsettled<CouponRedemptionLogDoc>(this.Log, now, graceMs)
     for (const row of rows) {
       const coupon = await findById<CouponDoc>(this.Coupon, row.couponId)
       if (coupon) await this.settle(coupon, await this.read(coupon), row)

@@ -122,8 +122,8 @@ export class PointsClaimService {
   }
 
   /** Decisions whose writer died before posting or caching them. */
-  async sweep(now: Date): Promise<number> {
-    const rows = await unsettled<PointsClaimDecisionDoc>(this.m.Decision, now, 30_000)
+  async sweep(now: Date, graceMs = 30_000): Promise<number> {
+    const rows = await unsettled<PointsClaimDecisionDoc>(this.m.Decision, now, graceMs)
     for (const row of rows) await this.settle(await this.load(row.claimId), row, now)
     return rows.length
   }

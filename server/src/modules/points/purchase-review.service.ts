@@ -110,8 +110,8 @@ export class PurchaseReviewService {
   }
 
   /** Finishes transitions whose writer crashed after claiming them (the status cache, the posting). */
-  async sweep(now: Date): Promise<number> {
-    const rows = await this.status.unsettled(now)
+  async sweep(now: Date, graceMs?: number): Promise<number> {
+    const rows = await this.status.unsettled(now, graceMs)
     for (const row of rows) {
       const state = await this.status.load(row.subject)
       await this.apply(state.purchase, row, now).catch((err) => {

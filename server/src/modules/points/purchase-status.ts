@@ -87,7 +87,7 @@ export class PurchaseStatusStore {
     return markSettled(this.Transition, row._id)
   }
 
-  unsettled(now: Date): Promise<PurchaseTransitionDoc[]> {
-    return unsettled<PurchaseTransitionDoc>(this.Transition, now, SETTLE_GRACE_MS)
+  unsettled(now: Date, graceMs = SETTLE_GRACE_MS): Promise<PurchaseTransitionDoc[]> {
+    return unsettled<PurchaseTransitionDoc>(this.Transition, now, graceMs)
   }
 }

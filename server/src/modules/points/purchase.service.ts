@@ -225,10 +225,10 @@ export class PurchaseService {
   }
 
   /** Finishes postings a crash left in 'posting' (the client may never retry). Idempotent by the purchase key. */
-  async sweep(now: Date): Promise<number> {
+  async sweep(now: Date, graceMs = 30_000): Promise<number> {
     const stuck = await this.Purchase.find({
       status: 'posting',
-      createdAt: trusted({ $lt: new Date(now.getTime() - 30_000) }),
+      createdAt: trusted({ $lt: new Date(now.getTime() - graceMs) }),
     })
       .lean<PurchaseDoc[]>()
       .exec()

@@ -200,8 +200,8 @@ export class ReferralService {
   }
 
   /** Finishes referral transitions a crash left unsettled (an outcome not decided, a reward not posted). */
-  async sweep(now: Date): Promise<number> {
-    const rows = await this.transitions.unsettled(now, STALE_MS)
+  async sweep(now: Date, graceMs = STALE_MS): Promise<number> {
+    const rows = await this.transitions.unsettled(now, graceMs)
     for (const row of rows) await this.finish(row.inviteeId, row, now)
     return rows.length
   }
