@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The one test command (README): type-check and build everything the tests exercise, then run
 // every jest project (unit, API on the embedded database, H5 end-to-end in Chromium, the weapp build
-// rendered against the API — it builds its own release and development outputs, docs/weapp.md —,
+// rendered against the API — it builds its own release output and copies the development build made here,
+// docs/weapp.md —,
 // mini-program) and finish with the plain `N passed, N failed` line.
 const { spawnSync } = require('child_process')
 const fs = require('fs')
@@ -36,7 +37,9 @@ const steps = [
   ['type-check tests', 'npx', ['tsc', '-p', 'test']],
   ['type-check mini-program', 'npm', ['run', 'typecheck', '-w', '@mall/miniapp']],
   ['build H5 (served by the server in end-to-end tests)', 'npm', ['run', 'build:h5']],
-  ['build weapp (development mode: DevTools, bundle budget)', 'npm', ['run', 'build:weapp']],
+  // The development values of `npm run build:weapp`, passed explicitly and recorded, so the weapp lane
+  // copies this build instead of making the same one again (scripts/weapp-builds.js).
+  ['build weapp (development mode: DevTools, bundle budget)', 'node', ['scripts/weapp-builds.js', 'development']],
   ['type-check and build the operator console', 'sh', ['-c', 'npx tsc -p admin/tsconfig.json && node admin/build.js']],
   [
     'lint (ESLint) and format (Prettier) of the whole tree',

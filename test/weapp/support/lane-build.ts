@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { chmodSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { BUILD_ENV, recordedDevelopmentBuild, sourceFingerprint, taroBuild } from '../../../scripts/weapp-builds'
 
 /**
  * The weapp lane renders builds of its own, made by Taro like any other build, so it never replaces
@@ -11,7 +10,8 @@ import path from 'node:path'
  *   does not exist; the wx shim routes that origin to the test server, as DNS would route the real one.
  * - development: what `npm run build:weapp` makes for DevTools (http://127.0.0.1:3000, dev login).
  *
- * Values are passed explicitly, so a developer's .env.*.local cannot change what the lane proves.
+ * Values are passed explicitly (scripts/weapp-builds.js), so a developer's .env.*.local cannot change
+ * what the lane proves.
  */
 export type LaneMode = 'production' | 'development'
 
@@ -26,20 +26,7 @@ export interface LaneBuild {
   checkinTemplateId: string
 }
 
-const ENV: Record<LaneMode, Record<string, string>> = {
-  production: {
-    TARO_APP_API_BASE: 'https://api.weapp-lane.test',
-    TARO_APP_ID: 'wx00000000000000a1',
-    TARO_APP_TPL_CHECKIN: 'lane-tpl-checkin',
-    TARO_APP_DEV_LOGIN: 'false',
-  },
-  development: {
-    TARO_APP_API_BASE: 'http://127.0.0.1:3000',
-    TARO_APP_ID: 'touristappid',
-    TARO_APP_TPL_CHECKIN: 'checkin-reminder-dev',
-    TARO_APP_DEV_LOGIN: 'true',
-  },
-}
+const ENV = BUILD_ENV
 
 export function laneBuild(mode: LaneMode): LaneBuild {
   const env = ENV[mode]
@@ -66,19 +53,14 @@ export function ensureLaneBuilds(log: (line: string) => void): void {
       log(`weapp lane: ${mode} build is up to date`)
       continue
     }
+    const forced = process.env.WEAPP_LANE_REBUILD === '1'
+    if (mode === 'development' && !forced && copyRecordedDevelopmentBuild(build.dir)) {
+      writeFileSync(stamp, fingerprint)
+      log('weapp lane: development build copied from dist/weapp (the test command built it from the same sources)')
+      continue
+    }
     const started = Date.now()
-    const r = spawnSync(path.join(ROOT, 'node_modules/.bin/taro'), ['build', '--type', 'weapp', '--mode', mode], {
-      cwd: MINIAPP,
-      encoding: 'utf8',
-      // NODE_ENV=production as in `npm run build:weapp` (jest sets it to "test", which would not minify).
-      env: {
-        ...process.env,
-        ...ENV[mode],
-        NODE_ENV: 'production',
-        MINIAPP_OUTPUT_ROOT: path.relative(MINIAPP, build.dir),
-      },
-      maxBuffer: 64 * 1024 * 1024,
-    })
+    const r = taroBuild(mode, build.dir)
     if (r.status !== 0) {
       const tail = `${r.stdout}\n${r.stderr}`
         .split('\n')
@@ -119,26 +101,14 @@ export function appRoutes(build: LaneBuild): { main: string[]; sub: string[]; ta
   }
 }
 
-function sourceFingerprint(mode: LaneMode): string {
-  const hash = createHash('sha256').update(JSON.stringify(ENV[mode]))
-  const inputs = [
-    path.join(MINIAPP, 'src'),
-    path.join(MINIAPP, 'config'),
-    path.join(ROOT, 'shared', 'src'),
-    path.join(MINIAPP, 'package.json'),
-    path.join(MINIAPP, 'project.config.json'),
-    path.join(MINIAPP, 'babel.config.js'),
-    path.join(ROOT, 'package-lock.json'),
-    ...readdirSync(MINIAPP)
-      .filter((f) => f.startsWith('.env'))
-      .map((f) => path.join(MINIAPP, f)),
-  ]
-  for (const file of inputs.flatMap(filesUnder).sort()) hash.update(file).update(readFileSync(file))
-  return hash.digest('hex')
-}
-
-function filesUnder(p: string): string[] {
-  if (!existsSync(p)) return []
-  if (!statSync(p).isDirectory()) return [p]
-  return readdirSync(p).flatMap((name) => filesUnder(path.join(p, name)))
+/**
+ * The test command has just built the development weapp into dist/weapp from these same values
+ * (scripts/weapp-builds.js): when its record still matches the sources and dist/weapp, copy it.
+ */
+function copyRecordedDevelopmentBuild(dir: string): boolean {
+  const recorded = recordedDevelopmentBuild()
+  if (!recorded) return false
+  rmSync(dir, { recursive: true, force: true })
+  cpSync(recorded, dir, { recursive: true })
+  return true
 }
