@@ -30,6 +30,9 @@ export async function connectDatabase(uri: string, dbName: string, opts: Connect
       bufferCommands: false,
       // The driver looks for a restarted database this often when nothing else asks.
       heartbeatFrequencyMS: 2_000,
+      // A server check that connects while the database is restarting gives up after 3 s: with the driver's
+      // default (30 s) one stuck check blocks every other, and the restarted database stays unseen that long.
+      connectTimeoutMS: 3_000,
       // FerretDB v1 slows down with hundreds of connections; MongoDB is fine either way.
       maxPoolSize: 20,
       autoIndex,
