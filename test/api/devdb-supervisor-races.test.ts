@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { startDevDb } from '../../server/src/db/devdb'
 import { superviseDevDb, type SupervisedDevDb, type SupervisorEvent } from '../../server/src/db/devdb-supervisor'
+import { acceptsConnections, databaseProcessesOn, isRunning } from '../support/processes'
 
 /**
  * The embedded database's supervisor under forced interleavings: a start that hangs (no URI, or a URI and
@@ -15,21 +15,9 @@ import { superviseDevDb, type SupervisedDevDb, type SupervisorEvent } from '../.
 jest.setTimeout(90_000)
 const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix))
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 /** The database processes running on `dataDir` (the supervised one, and any a start left behind). */
 const processesOn = (dataDir: string): number[] =>
-  execFileSync('ps', ['-eo', 'pid=,args='])
-    .toString()
-    .split('\n')
-    .filter((l) => l.includes(`-data-dir ${dataDir}`))
-    .map((l) => Number(l.trim().split(/\s+/)[0]))
+  databaseProcessesOn(dataDir).map((l) => Number(l.trim().split(/\s+/)[0]))
 
 /** A stand-in for the database program: writes its pid to `pidFile`, optionally prints `uri`, then hangs. */
 function hangingProgram(pidFile: string, uri?: string): string {
@@ -45,19 +33,11 @@ async function backAfter(db: SupervisedDevDb, n: number, limitMs = 20_000): Prom
   const port = Number(new URL(db.uri).port)
   for (;;) {
     const latest = db.history().at(-1)?.event
-    if (db.restarts() >= n && latest === 'restarted' && (await accepts(port))) return Date.now() - started
+    if (db.restarts() >= n && latest === 'restarted' && (await acceptsConnections(port))) return Date.now() - started
     if (Date.now() - started > limitMs) throw new Error(`not back: ${JSON.stringify(db.history())}`)
     await sleep(20)
   }
 }
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.end()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  })
 const events = (db: SupervisedDevDb) => db.history().map((e: SupervisorEvent) => e.event)
 const quiet = { onExit: () => undefined, onRestart: () => undefined, onGiveUp: () => undefined }
 

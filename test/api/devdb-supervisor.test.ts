@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { startDevDb } from '../../server/src/db/devdb'
 import { superviseDevDb } from '../../server/src/db/devdb-supervisor'
+import { isRunning } from '../support/processes'
 
 /**
  * The supervisor of the embedded database (server/src/db/devdb-supervisor.ts) when a restart cannot
@@ -28,14 +29,6 @@ async function occupy(port = 0): Promise<net.Server> {
   }
 }
 const portOf = (s: net.Server) => (s.address() as net.AddressInfo).port
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 it('a start on a port another process listens on fails', async () => {
   const other = await occupy()

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import type { Connection } from 'mongoose'
 import { connectDatabase } from '../../server/src/db/connect'
 import { staffModel } from '../../server/src/modules/staff/staff.model'
 import { StaffService } from '../../server/src/modules/staff/staff.service'
+import { acceptsConnections, databaseProcessesOn } from '../support/processes'
 import { freePort, ServerProcess } from '../support/server-process'
 
 /**
@@ -69,17 +68,8 @@ export async function startServerWithItsDatabase(): Promise<SupervisedDatabase> 
  * database (exits, restart attempts, restarts, 503s on and off) in order.
  */
 export async function outageReport({ server, dataDir, dbPort, conn }: SupervisedDatabase): Promise<string> {
-  const processes = execFileSync('ps', ['-eo', 'pid=,stat=,etimes=,args='])
-    .toString()
-    .split('\n')
-    .filter((l) => l.includes(`-data-dir ${dataDir}`))
-  const accepts = await new Promise<boolean>((resolve) => {
-    const socket = net.connect(dbPort, '127.0.0.1', () => {
-      socket.end()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-  })
+  const processes = databaseProcessesOn(dataDir)
+  const accepts = await acceptsConnections(dbPort)
   const ping = await Promise.race([
     conn.db!.command({ ping: 1 }).then(
       () => 'answers',
@@ -98,8 +88,7 @@ export async function outageReport({ server, dataDir, dbPort, conn }: Supervised
 
 /** The embedded database process the server started (found by its unique data directory). */
 export function databasePid(dataDir: string): number {
-  const lines = execFileSync('ps', ['-eo', 'pid=,args=']).toString().split('\n')
-  const line = lines.find((l) => l.includes(`-data-dir ${dataDir}`) && !l.includes(' ps '))
+  const line = databaseProcessesOn(dataDir)[0]
   if (!line) throw new Error('embedded database process not found')
   return Number(line.trim().split(/\s+/)[0])
 }
