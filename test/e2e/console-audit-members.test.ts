@@ -32,7 +32,7 @@ describe('operator console: audit log and stores from the API (Chromium, 1280px)
         stock: 10,
         perMemberLimit: 1,
         claimStart: '2026-01-01T00:00:00.000Z',
-        claimEnd: '2027-01-01T00:00:00.000Z',
+        claimEnd: '2099-01-01T00:00:00.000Z',
         validity: { kind: 'relative', days: 7 },
         eligibleTiers: [],
         storeIds: [],

@@ -1,7 +1,8 @@
 import type { CouponTemplateInput } from '@mall/shared'
 import { bearer, startTestApi, type TestApi } from './api-harness'
 
-export function templateInput(over: Partial<CouponTemplateInput> = {}): CouponTemplateInput {
+/** A template open for claims from a day before `now` (the test clock's, when a test sets one) for 30 days. */
+export function templateInput(over: Partial<CouponTemplateInput> = {}, now = new Date()): CouponTemplateInput {
   const day = 86400_000
   return {
     name: '满200减30',
@@ -14,8 +15,8 @@ export function templateInput(over: Partial<CouponTemplateInput> = {}): CouponTe
     parkingHours: 0,
     stock: 100,
     perMemberLimit: 1,
-    claimStart: new Date(Date.now() - day).toISOString(),
-    claimEnd: new Date(Date.now() + 30 * day).toISOString(),
+    claimStart: new Date(now.getTime() - day).toISOString(),
+    claimEnd: new Date(now.getTime() + 30 * day).toISOString(),
     validity: { kind: 'relative', days: 7 },
     eligibleTiers: [],
     storeIds: [],
@@ -30,7 +31,10 @@ export async function createTemplate(
   operatorToken: string,
   over: Partial<CouponTemplateInput> = {},
 ): Promise<string> {
-  const res = await api.http.post('/api/ops/coupon-templates').set(bearer(operatorToken)).send(templateInput(over))
+  const res = await api.http
+    .post('/api/ops/coupon-templates')
+    .set(bearer(operatorToken))
+    .send(templateInput(over, api.clock.now()))
   if (res.status !== 201) throw new Error(`create template: ${res.status} ${JSON.stringify(res.body)}`)
   return res.body._id
 }

@@ -38,7 +38,7 @@ export const CAMPAIGN_BODY = {
   reward: { points: 10, couponTemplateId: null },
   budget: { maxGrants: 5 },
   startsAt: '2026-01-01T00:00:00.000Z',
-  endsAt: '2027-01-01T00:00:00.000Z',
+  endsAt: '2099-01-01T00:00:00.000Z',
 }
 /** Store AX's configuration as api.addStore writes it. */
 export const STORE_AX = {
@@ -68,7 +68,7 @@ export const LOTTERY_BODY = {
   dailyLimit: 3,
   budgetPoints: 1000,
   startsAt: '2026-01-01T00:00:00.000Z',
-  endsAt: '2027-01-01T00:00:00.000Z',
+  endsAt: '2099-01-01T00:00:00.000Z',
   prizes: LOTTERY_PRIZES,
   consolationPrizeId: 'thanks',
 }
