@@ -1,4 +1,4 @@
-import { shanghaiDay, type MemberLoginResponse } from '@mall/shared'
+import { shanghaiDay } from '@mall/shared'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { claim, createTemplate } from '../support/coupon-helpers'
 import { dataUrl, receiptImage, uploadReceipt } from '../support/receipt-photo-helpers'
@@ -29,13 +29,6 @@ afterEach(() => {
   transitionHooks.afterClaim = undefined
 })
 
-const wechatLogin = async (openid: string, inviter?: string): Promise<MemberLoginResponse> => {
-  const res = await api.http
-    .post('/api/auth/wechat-login')
-    .send({ code: api.wechat.loginCode({ openid, unionid: `u-${openid}` }), ...(inviter ? { inviter } : {}) })
-  if (res.status !== 200) throw new Error(`wechat-login ${res.status} ${JSON.stringify(res.body)}`)
-  return res.body
-}
 const status = (token: string) => api.http.get('/api/me/account-deletion').set(bearer(token))
 const pointsLapsedOn = async (at: Date): Promise<number> => {
   const day = shanghaiDay(at)
@@ -74,7 +67,7 @@ const eraseDue = () => api.ctx.jobs.eraseDeletedAccounts(api.clock.now())
 
 describe('asking: what is lost, an explicit confirmation, the banner and the cancel', () => {
   it('states the points, coupons and tier lost, and asks only with confirm: true', async () => {
-    const m = await wechatLogin('o-del-ask')
+    const m = await api.loginByWechat('o-del-ask')
     await giftPoints(m.member.memberId)
     const template = await freeCoupon()
     expect((await claim(api, m.accessToken, template)).status).toBe(200)
@@ -99,7 +92,7 @@ describe('asking: what is lost, an explicit confirmation, the banner and the can
     expect(asked.body.notice).toMatch(/^账号将于 \d{1,2}月\d{1,2}日 注销$/)
 
     // Logging in again during the cooling-off shows the banner; it does not cancel by itself.
-    const again = await wechatLogin('o-del-ask')
+    const again = await api.loginByWechat('o-del-ask')
     expect(again.member.memberId).toBe(m.member.memberId)
     expect((await status(again.accessToken)).body.notice).toBe(asked.body.notice)
     expect((await consoleView(m.member.memberId)).body).toMatchObject({ state: 'pending', label: '注销中' })
@@ -117,7 +110,7 @@ describe('asking: what is lost, an explicit confirmation, the banner and the can
   })
 
   it('refuses a cancel with nothing asked (409) and keeps the console to operators', async () => {
-    const m = await wechatLogin('o-del-nothing')
+    const m = await api.loginByWechat('o-del-nothing')
     const res = await cancel(m.accessToken)
     expect(res.status).toBe(409)
     expect(res.body.error.code).toBe('ACCOUNT_DELETION.NOT_PENDING')
@@ -130,7 +123,7 @@ describe('asking: what is lost, an explicit confirmation, the banner and the can
   it('makes one request of 20 concurrent ones, round after round', async () => {
     // A member per round: 40 calls each stay under the routes' 60 a minute per member.
     for (let round = 1; round <= 3; round++) {
-      const m = await wechatLogin(`o-del-race-${round}`)
+      const m = await api.loginByWechat(`o-del-race-${round}`)
       const answers = await Promise.all(Array.from({ length: 20 }, () => requestDeletion(m.accessToken)))
       expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200))
       expect(new Set(answers.map((a) => a.body.requestedAt)).size).toBe(1)
@@ -145,9 +138,9 @@ describe('asking: what is lost, an explicit confirmation, the banner and the can
 
 describe('erasure after the cooling-off', () => {
   it('erases: points forfeited by a ledger entry, coupons voided, photos deleted, identities released', async () => {
-    const inviter = await wechatLogin('o-del-inviter')
+    const inviter = await api.loginByWechat('o-del-inviter')
     const inviteCode = (await api.http.get('/api/me/invites').set(bearer(inviter.accessToken))).body.inviteCode
-    const m = await wechatLogin('o-del-erase', inviteCode)
+    const m = await api.loginByWechat('o-del-erase', inviteCode)
     const memberId = m.member.memberId
     expect((await api.http.get('/api/me/invites').set(bearer(inviter.accessToken))).body.totals.invited).toBe(1)
     await giftPoints(memberId)
@@ -168,7 +161,7 @@ describe('erasure after the cooling-off', () => {
     await requestDeletion(m.accessToken)
     api.clock.advance(7 * DAY - 60_000)
     expect(await eraseDue()).toEqual({ erased: 0 }) // a minute before the cooling-off ends
-    const late = await wechatLogin('o-del-erase') // fresh tokens, to see them refused after the erasure
+    const late = await api.loginByWechat('o-del-erase') // fresh tokens, to see them refused after the erasure
     api.clock.advance(2 * 60_000)
     expect(await eraseDue()).toEqual({ erased: 1 })
     expect(await eraseDue()).toEqual({ erased: 0 }) // idempotent
@@ -206,7 +199,7 @@ describe('erasure after the cooling-off', () => {
     expect((await consoleView(memberId)).body).toMatchObject({ state: 'erased', label: '已注销' })
 
     // Invites and segments no longer count the member.
-    const inviterAgain = await wechatLogin('o-del-inviter')
+    const inviterAgain = await api.loginByWechat('o-del-inviter')
     const invites = (await api.http.get('/api/me/invites').set(bearer(inviterAgain.accessToken))).body
     expect(invites.totals.invited).toBe(0)
     expect((await api.ctx.services.insight.population(api.clock.now())).some((p) => p.member._id === memberId)).toBe(
@@ -216,21 +209,21 @@ describe('erasure after the cooling-off', () => {
     // The same WeChat user registers again as a new member with 0 points: no second welcome gift, at the
     // registration or at a later login (which repeats the registration's hooks).
     expect(api.config.welcomeGift.points).toBeGreaterThan(0)
-    const reborn = await wechatLogin('o-del-erase')
+    const reborn = await api.loginByWechat('o-del-erase')
     expect(reborn.isNewMember).toBe(true)
     expect(reborn.member.memberId).not.toBe(memberId)
     expect(reborn.member.pointsBalance).toBe(0)
-    expect((await wechatLogin('o-del-erase')).member.pointsBalance).toBe(0)
-    expect((await wechatLogin('o-del-someone-else')).member.pointsBalance).toBe(api.config.welcomeGift.points)
+    expect((await api.loginByWechat('o-del-erase')).member.pointsBalance).toBe(0)
+    expect((await api.loginByWechat('o-del-someone-else')).member.pointsBalance).toBe(api.config.welcomeGift.points)
     expect((await status(reborn.accessToken)).body.state).toBe('none')
   })
 
   it('decides a cancel racing the erase by one insert: 20 cancels against the job', async () => {
     for (let round = 0; round < 3; round++) {
-      const m = await wechatLogin(`o-del-vs-${round}`)
+      const m = await api.loginByWechat(`o-del-vs-${round}`)
       await requestDeletion(m.accessToken)
       api.clock.advance(7 * DAY + 1000)
-      const fresh = await wechatLogin(`o-del-vs-${round}`)
+      const fresh = await api.loginByWechat(`o-del-vs-${round}`)
       const [cancels, job] = await Promise.all([
         Promise.all(Array.from({ length: 20 }, () => cancel(fresh.accessToken))),
         eraseDue(),
@@ -254,14 +247,14 @@ describe('erasure after the cooling-off', () => {
 
   it('finishes an erasure that crashed between its steps the next time the job runs', async () => {
     for (const crashAt of [':decision', ':void']) {
-      const m = await wechatLogin(`o-del-crash${crashAt}`)
+      const m = await api.loginByWechat(`o-del-crash${crashAt}`)
       const memberId = m.member.memberId
       await giftPoints(memberId)
       const template = await freeCoupon()
       expect((await claim(api, m.accessToken, template)).status).toBe(200)
       await requestDeletion(m.accessToken)
       api.clock.advance(7 * DAY + 1000)
-      const fresh = await wechatLogin(`o-del-crash${crashAt}`)
+      const fresh = await api.loginByWechat(`o-del-crash${crashAt}`)
       transitionHooks.afterClaim = async (row) => {
         if (row._id.endsWith(crashAt)) throw new Error('crash')
       }

@@ -1,4 +1,3 @@
-import type { MemberLoginResponse } from '@mall/shared'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { claim, createTemplate } from '../support/coupon-helpers'
 import { transitionHooks, type TransitionRow } from '../../server/src/db/transitions'
@@ -24,18 +23,11 @@ afterEach(() => {
   delete transitionHooks.afterClaim
 })
 
-const wechatLogin = async (openid: string): Promise<MemberLoginResponse> => {
-  const res = await api.http
-    .post('/api/auth/wechat-login')
-    .send({ code: api.wechat.loginCode({ openid, unionid: `u-${openid}` }) })
-  if (res.status !== 200) throw new Error(`wechat-login ${res.status} ${JSON.stringify(res.body)}`)
-  return res.body
-}
 const balance = async (memberId: string) => (await api.ctx.services.ledger.head(memberId)).state.balance
 
 /** A member whose deletion is due: asked for, then the clock moved past the 7-day cooling-off. */
 const dueForErasure = async (openid: string, withCoupon = false): Promise<string> => {
-  const m = await wechatLogin(openid)
+  const m = await api.loginByWechat(openid)
   if (withCoupon) {
     const now = api.clock.now().getTime()
     const operator = (await api.loginStaff('erase-race-coupons', 'operator', null)).accessToken

@@ -1,4 +1,3 @@
-import type { MemberLoginResponse } from '@mall/shared'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { auditModel } from '../../server/src/modules/audit/audit.model'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
@@ -23,13 +22,6 @@ beforeAll(async () => {
 })
 afterAll(() => api.stop())
 
-const wechatLogin = async (openid: string): Promise<MemberLoginResponse> => {
-  const res = await api.http
-    .post('/api/auth/wechat-login')
-    .send({ code: api.wechat.loginCode({ openid, unionid: `u-${openid}` }) })
-  if (res.status !== 200) throw new Error(`wechat-login ${res.status} ${JSON.stringify(res.body)}`)
-  return res.body
-}
 // Staff sign in again for each call: the test moves the clock by days and access tokens last minutes.
 const signIn = async (username: string) => (await api.loginStaff(username, 'operator', null)).accessToken
 const adjust = async (memberId: string, points: number, username = 'erased-maker') =>
@@ -69,7 +61,7 @@ const written = async (memberId: string) => {
 
 describe('an erased member in the operator console', () => {
   it('refuses adjustments, approvals, freezing and reveals with 409 MEMBER.ERASED, writing nothing', async () => {
-    const m = await wechatLogin('o-erased-console')
+    const m = await api.loginByWechat('o-erased-console')
     const memberId = m.member.memberId
     expect(await consoleMarks(memberId)).toEqual({ listed: 'none', erased: false })
     expect((await adjust(memberId, 300)).status).toBe(201)
@@ -118,7 +110,7 @@ describe('an erased member in the operator console', () => {
   })
 
   it('refuses every one of 20 concurrent adjustments and freezes of an erased member', async () => {
-    const m = await wechatLogin('o-erased-console-race')
+    const m = await api.loginByWechat('o-erased-console-race')
     const memberId = m.member.memberId
     expect(
       (await api.http.post('/api/me/account-deletion').set(bearer(m.accessToken)).send({ confirm: true })).status,

@@ -31,9 +31,21 @@ export interface TestApi {
   /** everything the server logged, one JSON line each */
   logs: string[]
   loginMember(devUser: string): Promise<MemberLoginResponse>
+  /** signs in (registering on first use) through WeChat login, unionid `u-<openid>` */
+  loginByWechat(openid: string, inviter?: string): Promise<MemberLoginResponse>
   addStore(id: string, name?: string): Promise<void>
   loginStaff(username: string, role: StaffRole, storeId: string | null): Promise<StaffLoginResponse>
   stop(): Promise<void>
+}
+
+/** A test store's fields besides its name: open all day, no multiplier. */
+export const TEST_STORE_FIELDS = {
+  floor: 'L1',
+  category: '零售',
+  multiplierPermille: 1000,
+  opensAt: '00:00',
+  closesAt: '23:59',
+  active: true,
 }
 
 /**
@@ -106,22 +118,14 @@ export async function startTestApi(
       if (res.status !== 200) throw new Error(`dev-login ${devUser}: ${res.status} ${JSON.stringify(res.body)}`)
       return res.body
     },
+    async loginByWechat(openid, inviter) {
+      const code = wechat.loginCode({ openid, unionid: `u-${openid}` })
+      const res = await http.post('/api/auth/wechat-login').send({ code, ...(inviter ? { inviter } : {}) })
+      if (res.status !== 200) throw new Error(`wechat-login ${openid}: ${res.status} ${JSON.stringify(res.body)}`)
+      return res.body
+    },
     async addStore(id, name = `Store ${id}`) {
-      await storeModel(conn).updateOne(
-        { _id: id },
-        {
-          $set: {
-            name,
-            floor: 'L1',
-            category: '零售',
-            multiplierPermille: 1000,
-            opensAt: '00:00',
-            closesAt: '23:59',
-            active: true,
-          },
-        },
-        { upsert: true },
-      )
+      await storeModel(conn).updateOne({ _id: id }, { $set: { ...TEST_STORE_FIELDS, name } }, { upsert: true })
     },
     async loginStaff(username, role, storeId) {
       const password = 'correct horse battery'

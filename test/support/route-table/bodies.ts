@@ -1,5 +1,6 @@
 /** Request bodies and principal lists the route table's parts share. */
 import type { Principal } from '../route-table'
+import { TEST_STORE_FIELDS } from '../api-harness'
 
 export const MEMBER: Principal[] = ['memberA', 'memberB']
 /** A pickup gift (the points mall) as the console creates it. */
@@ -41,15 +42,7 @@ export const CAMPAIGN_BODY = {
   endsAt: '2099-01-01T00:00:00.000Z',
 }
 /** Store AX's configuration as api.addStore writes it. */
-export const STORE_AX = {
-  name: 'Store AX',
-  floor: 'L1',
-  category: '零售',
-  multiplierPermille: 1000,
-  opensAt: '00:00',
-  closesAt: '23:59',
-  active: true,
-}
+export const STORE_AX = { name: 'Store AX', ...TEST_STORE_FIELDS }
 export const LOTTERY_PRIZES = [
   { id: 'p10', name: '10积分', kind: 'points', points: 10, couponTemplateId: null, stock: 5, probabilityPpm: 100_000 },
   {
