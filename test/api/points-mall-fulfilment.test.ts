@@ -81,6 +81,25 @@ describe('pickup at the service desk', () => {
     const forged = await pickUp(clerk, `3${id}00${'1'.repeat(8)}`)
     expect([forged.status, forged.body.error.code]).toEqual([400, 'PICKUP.CODE_INVALID'])
   })
+
+  it('the code rotates every 30 s like the member code; a code two steps old is refused, nothing changed', async () => {
+    const giftId = await createGift(api, operator, { pricePoints: 100 })
+    const m = await memberWith(100)
+    const id = await redeemed(m, giftId)
+    api.clock.set(new Date(Math.ceil(api.clock.now().getTime() / 30_000) * 30_000 + 1_000)) // a step just began
+    const first = await pickupCode(api, m, id)
+    api.clock.advance(30_000)
+    const second = await pickupCode(api, m, id)
+    expect(second).not.toBe(first)
+    const preview = (code: string) => api.http.post('/api/staff/mall/pickups/preview').set(bearer(clerk)).send({ code })
+    expect((await preview(first)).body.usable).toBe(true) // the step before still scans (a slow desk)
+    api.clock.advance(30_000)
+    for (const stale of [await preview(first), await pickUp(clerk, first)])
+      expect([stale.status, stale.body.error?.code]).toEqual([410, 'PICKUP.CODE_EXPIRED'])
+    expect(await mine(m, id)).toMatchObject({ status: 'pending_pickup', statusText: '待领取' })
+    expect((await pickUp(clerk, await pickupCode(api, m, id))).body).toMatchObject({ status: 'picked_up' })
+    api.clock.reset()
+  })
 })
 
 describe('cancelling', () => {
