@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { View, Text, Button } from '@tarojs/components'
-import type { MemberWechatPayStatus, NotificationSettings, WalletSummary } from '@mall/shared'
+import type { MemberWechatPayStatus, NotificationSettings, ReceiptPhotoSubmission, WalletSummary } from '@mall/shared'
 import { fetchWalletSummary } from '../../services/points'
 import { knownNotificationSettings, loadNotificationSettings, offerSubscriptions } from '../../services/notifications'
 import { goToLogin, isLoggedIn } from '../../services/session'
@@ -14,6 +14,8 @@ import RulesSection from '../../components/rules-section'
 import RemoteState from '../../components/remote-state'
 import WechatPaySection from '../../components/wechat-pay-section'
 import { fetchWechatPayStatus } from '../../services/wechat-pay'
+import { fetchMyReceiptPhotos } from '../../services/receipt-photos'
+import WalletReceiptRows, { receiptsWithoutEntry } from '../../components/wallet-receipt-rows'
 import { POINTS_CLAIM_PAGE } from '../../services/points-claims'
 import { LOTTERY_PAGE } from '../../services/lottery'
 import './index.css'
@@ -28,15 +30,22 @@ const WALLET_RULES = [
 
 /**
  * 积分钱包: balance, outstanding clawback debt, points expiring in the next three months, the
- * history list (cursor-paged), the rules and (weapp) the points reminders: subscribe messages when
- * points arrive and before they expire. Test hooks: wallet-balance, wallet-expiring, wallet-entry,
- * wallet-load-more, wallet-reminders.
+ * history list (cursor-paged) headed by receipt photos still 待审核 or 未通过, the rules and (weapp) the
+ * points reminders: subscribe messages when points arrive and before they expire. Test hooks:
+ * wallet-balance, wallet-expiring, wallet-entry, wallet-receipt, wallet-load-more, wallet-reminders.
  */
 export default function WalletPage() {
   const summary = useRemoteData(fetchWalletSummary)
   const history = useWalletHistory()
   const [reminders, setReminders] = useState<NotificationSettings | null>(null)
   const [wechatPay, setWechatPay] = useState<MemberWechatPayStatus | null>(null)
+  // Receipt photos under review or refused: no points entry yet, so listed above the history.
+  const [receipts, setReceipts] = useState<ReceiptPhotoSubmission[]>([])
+  const reloadReceipts = () =>
+    fetchMyReceiptPhotos().then(
+      (items) => setReceipts(receiptsWithoutEntry(items, Date.now())),
+      () => setReceipts([]),
+    )
 
   useDidShow(() => {
     if (!isLoggedIn()) {
@@ -49,10 +58,11 @@ export default function WalletPage() {
     if (history.items.length === 0) void history.reload()
     void loadNotificationSettings().then(setReminders)
     void fetchWechatPayStatus().then(setWechatPay, () => setWechatPay(null))
+    void reloadReceipts()
   })
 
   usePullDownRefresh(() => {
-    void Promise.all([summary.reload(), history.reload()]).finally(() => Taro.stopPullDownRefresh())
+    void Promise.all([summary.reload(), history.reload(), reloadReceipts()]).finally(() => Taro.stopPullDownRefresh())
   })
 
   useReachBottom(() => {
@@ -91,6 +101,7 @@ export default function WalletPage() {
 
       <View className='surface wallet-section'>
         <Text className='wallet-section__title'>积分明细</Text>
+        <WalletReceiptRows receipts={receipts} />
         <HistoryList history={history} />
       </View>
 
