@@ -22,6 +22,9 @@ const BUILD_ENV = {
     TARO_APP_ID: 'wx00000000000000a1',
     TARO_APP_TPL_CHECKIN: 'lane-tpl-checkin',
     TARO_APP_DEV_LOGIN: 'false',
+    // A mall whose mini-program has WeChat Pay's 商圈会员快速积分 plugin (the appid of WeChat's plugin guide):
+    // app.json declares it and the wallet's 去开通 opens plugin://mallPoints/index (docs/wechat-pay.md).
+    TARO_APP_POINTS_PLUGIN_PROVIDER: 'wxfab2bf944bfc4da6',
   },
   development: {
     TARO_APP_API_BASE: 'http://127.0.0.1:3000',

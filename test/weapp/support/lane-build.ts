@@ -24,6 +24,8 @@ export interface LaneBuild {
   apiBase: string
   appId: string
   checkinTemplateId: string
+  /** the 商圈会员快速积分 plugin's provider appid the build declares, or '' (none) */
+  pointsPluginProvider: string
 }
 
 const ENV = BUILD_ENV
@@ -36,6 +38,7 @@ export function laneBuild(mode: LaneMode): LaneBuild {
     apiBase: env.TARO_APP_API_BASE!,
     appId: env.TARO_APP_ID!,
     checkinTemplateId: env.TARO_APP_TPL_CHECKIN!,
+    pointsPluginProvider: env.TARO_APP_POINTS_PLUGIN_PROVIDER ?? '',
   }
 }
 
@@ -88,16 +91,24 @@ export function ensureWeappCompiler(): void {
 }
 
 /** Routes of app.json: main package pages, then subpackage pages with their root. */
-export function appRoutes(build: LaneBuild): { main: string[]; sub: string[]; tabs: string[] } {
+export function appRoutes(build: LaneBuild): {
+  main: string[]
+  sub: string[]
+  tabs: string[]
+  /** app.json's plugins: the name pages use (plugin://<name>/…) → its provider appid */
+  plugins: Map<string, string>
+} {
   const app = JSON.parse(readFileSync(path.join(build.dir, 'app.json'), 'utf8')) as {
     pages: string[]
     subPackages?: { root: string; pages: string[] }[]
     tabBar?: { list: { pagePath: string }[] }
+    plugins?: Record<string, { provider: string }>
   }
   return {
     main: app.pages,
     sub: (app.subPackages ?? []).flatMap((p) => p.pages.map((page) => `${p.root}/${page}`)),
     tabs: (app.tabBar?.list ?? []).map((t) => t.pagePath),
+    plugins: new Map(Object.entries(app.plugins ?? {}).map(([name, p]) => [name, p.provider])),
   }
 }
 

@@ -47,6 +47,14 @@ export interface OpenPage {
 
 export type NavKind = 'navigateTo' | 'redirectTo' | 'reLaunch' | 'navigateBack' | 'switchTab'
 
+/** A plugin page the app opened (plugin://<name>/<page>?query): WeChat's, so not rendered here. */
+export interface PluginPage {
+  name: string
+  provider: string
+  page: string
+  query: Record<string, string>
+}
+
 const MAX_STACK = 10
 
 export class MiniProgram {
@@ -57,6 +65,11 @@ export class MiniProgram {
   private readonly routes: Set<string>
   /** the tabBar's pages (app.json) */
   private readonly tabs: Set<string>
+  /** app.json's plugins: name → provider appid */
+  private readonly plugins: Map<string, string>
+  /** plugin pages opened by navigateTo, oldest first; the one on top covers the app's page */
+  readonly pluginPages: PluginPage[] = []
+  private closePluginPage: (() => void) | null = null
   /** tab pages WeChat keeps alive while another tab shows */
   private readonly parkedTabs = new Map<string, OpenPage>()
   private readonly ids = new Map<string, string>()
@@ -67,9 +80,10 @@ export class MiniProgram {
     private readonly build: LaneBuild,
     private readonly meter: SetDataMeter,
   ) {
-    const { main, sub, tabs } = appRoutes(build)
+    const { main, sub, tabs, plugins } = appRoutes(build)
     this.routes = new Set([...main, ...sub])
     this.tabs = new Set(tabs)
+    this.plugins = plugins
     this.installGlobals()
   }
 
@@ -101,6 +115,7 @@ export class MiniProgram {
       return null
     }
     if (!url) return `${kind}:fail parameter error: parameter.url should be String`
+    if (url.startsWith('plugin://')) return this.openPluginPage(kind, url)
     const { route, query } = this.parse(url)
     if (!this.routes.has(route)) return `${kind}:fail page "${route}" is not found`
     if (kind === 'switchTab') {
@@ -121,6 +136,37 @@ export class MiniProgram {
     }
     this.open(route, query)
     return null
+  }
+
+  /**
+   * plugin://<name>/<page>: WeChat opens the plugin's page only by navigateTo and only when app.json declares
+   * <name>. Its page is the plugin's, not the app's: it is recorded and covers the app's page until
+   * `leavePluginPage` (the member's back button) shows it again.
+   */
+  private openPluginPage(kind: NavKind, url: string): string | null {
+    const match = /^plugin:\/\/([^/?]+)\/([^?]+)(?:\?(.*))?$/.exec(url)
+    if (!match) return `${kind}:fail url "${url}" is not a plugin page`
+    const [, name, page, search] = match
+    const provider = this.plugins.get(name!)
+    if (provider === undefined) return `${kind}:fail plugin "${name}" is not declared in app.json`
+    if (kind !== 'navigateTo') return `${kind}:fail can not ${kind} a plugin page`
+    if (this.closePluginPage) return `${kind}:fail a plugin page is already open`
+    this.pluginPages.push({
+      name: name!,
+      provider,
+      page: page!,
+      query: Object.fromEntries(new URLSearchParams(search)),
+    })
+    this.closePluginPage = this.cover()
+    return null
+  }
+
+  /** The back button on a plugin page: the app's page shows again. */
+  leavePluginPage(): void {
+    if (!this.closePluginPage) throw new Error('no plugin page is open')
+    const show = this.closePluginPage
+    this.closePluginPage = null
+    show()
   }
 
   /** The pages above the tab page close; the tab page is kept hidden; the target shows (or opens). */

@@ -7,7 +7,7 @@ const isWeapp = process.env.TARO_ENV === 'weapp'
 
 /**
  * 微信支付自动积分 (智慧商圈): whether it is on; in weapp a button to WeChat's authorisation plugin, in
- * H5 how to turn it on inside WeChat. Test hook: wechat-pay-section (state in data-state).
+ * H5 how to turn it on inside WeChat. Test hooks: wechat-pay-section (state in data-state), wechat-pay-open.
  */
 export default function WechatPaySection({ status }: { status: MemberWechatPayStatus }) {
   const canOpenPlugin = isWeapp && POINTS_PLUGIN !== '' && status.pluginQuery !== null
@@ -26,7 +26,7 @@ export default function WechatPaySection({ status }: { status: MemberWechatPaySt
         </Text>
       )}
       {status.enabled ? null : canOpenPlugin ? (
-        <Button className='btn-quiet' size='mini' onClick={onTap}>
+        <Button className='btn-quiet wechat-pay-open' size='mini' onClick={onTap}>
           去开通
         </Button>
       ) : (
