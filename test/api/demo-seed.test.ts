@@ -56,4 +56,27 @@ describe('demo data (npm run demo)', () => {
     const played = await api.http.post(`/api/lotteries/${lotteries[0].id}/draw`).set(bearer(alice.accessToken)).send({})
     expect(played.status).toBe(200)
   })
+
+  it('fills 首页 on first open (banners, 商场公告, 精彩活动) and leaves an operator’s edit alone on a restart', async () => {
+    await seedDemo(api.ctx, api.conn) // idempotent: this test stands on its own
+    const alice = await api.loginMember('alice')
+    const home = (await api.http.get('/api/home').set(bearer(alice.accessToken))).body
+    expect(home.banners.length).toBeGreaterThanOrEqual(2)
+    expect(home.announcements.length).toBeGreaterThanOrEqual(2)
+    expect(home.events.length).toBeGreaterThanOrEqual(2) // none ended on the day the demo starts
+    expect(home.banners.every((b: { link: string }) => b.link.startsWith('/pages/'))).toBe(true)
+
+    const op = (await api.http.post('/api/staff/auth/login').send({ username: 'operator', password: DEMO_PASSWORD }))
+      .body.accessToken as string
+    const content = (await api.http.get('/api/ops/home-content').set(bearer(op))).body
+    expect(content.version).toBe(1)
+    const edited = await api.http
+      .put('/api/ops/home-content')
+      .set(bearer(op))
+      .send({ version: 1, banners: [], announcements: content.announcements, events: content.events })
+    expect(edited.status).toBe(200)
+    await seedDemo(api.ctx, api.conn) // a restart of the demo
+    const after = (await api.http.get('/api/ops/home-content').set(bearer(op))).body
+    expect([after.version, after.banners]).toEqual([2, []])
+  })
 })

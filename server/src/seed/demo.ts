@@ -7,6 +7,7 @@ import { storeModel, type StoreDoc } from '../modules/stores/store.model'
 import { seedDemoCoupons } from './demo-coupons'
 import { seedMallGifts } from './demo-mall'
 import { seedDemoLottery } from './demo-lottery'
+import { seedDemoHomeContent } from './demo-home'
 import { seedMall, type MallSize } from './mall'
 
 /**
@@ -166,6 +167,7 @@ export async function seedDemo(
   await seedInsight(ctx, inviter.member._id)
   await seedMallGifts(ctx)
   await seedDemoLottery(ctx)
+  await seedDemoHomeContent(ctx)
   return options.mall ? seedMall(ctx, conn, options.mall) : null
 }
 
