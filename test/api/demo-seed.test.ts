@@ -79,4 +79,15 @@ describe('demo data (npm run demo)', () => {
     const after = (await api.http.get('/api/ops/home-content').set(bearer(op))).body
     expect([after.version, after.banners]).toEqual([2, []])
   })
+
+  it('posts the hand-made members’ history in time order, so each wallet reads newest first', async () => {
+    await seedDemo(api.ctx, api.conn)
+    for (const devUser of ['alice', 'bob', 'carol']) {
+      const member = await api.loginMember(devUser)
+      const res = await api.http.get('/api/me/wallet/entries?limit=50').set(bearer(member.accessToken))
+      const times = res.body.items.map((e: { createdAt: string }) => e.createdAt)
+      expect({ devUser, times }).toEqual({ devUser, times: [...times].sort().reverse() })
+      expect(res.body.items.at(-1).title).toBe('新会员注册礼') // joined before everything else
+    }
+  })
 })

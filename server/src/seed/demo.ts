@@ -68,6 +68,8 @@ export const DEMO_STORES: StoreDoc[] = [
 ]
 
 export const DEMO_PASSWORD = 'demo1234'
+const DAY = 86_400_000
+const HOUR = 3_600_000
 
 const DEMO_STAFF = [
   { username: 'clerk1', displayName: '张店员（星巴克）', role: 'clerk', storeId: 'S001' },
@@ -135,23 +137,18 @@ export async function seedDemo(
 
   const now = ctx.now()
   const { services } = ctx
-  const inviter = await services.members.findOrRegister({
-    identity: 'dev:alice',
-    nickname: 'Alice 王',
-    channel: 'dev',
-    now,
-  })
+  // alice first: carol joins through her invite link
+  const inviter = await registerDemoMember(ctx, DEMO_MEMBERS[0], now, undefined)
   for (const m of DEMO_MEMBERS) {
-    const { member } = await services.members.findOrRegister({
-      identity: `dev:${m.devUser}`,
-      nickname: m.nickname,
-      channel: 'dev',
-      now,
-      // carol joined through alice's invite link
-      inviterCode: m.devUser === 'carol' ? inviter.member.inviteCode : undefined,
-    })
-    for (const [daysAgo, storeId, fen] of m.purchases) {
-      const at = new Date(now.getTime() + daysAgo * 86400_000)
+    const inviterCode = m.devUser === 'carol' ? inviter.inviteCode : undefined
+    const member = await registerDemoMember(ctx, m, now, inviterCode)
+    for (const event of demoHistory(m)) {
+      const at = new Date(now.getTime() + event.at)
+      if (!event.purchase) {
+        await services.checkin.checkIn(member._id, at)
+        continue
+      }
+      const { storeId, fen, daysAgo } = event.purchase
       // History recorded by a seed account per store (as a manager, so large receipts need no approval).
       const staff = { sub: `seed-${storeId.toLowerCase()}`, role: 'manager' as const, storeId }
       const scanToken = ctx.tokens.sign('scan', { sub: member._id, staffId: staff.sub, storeId }, at).token
@@ -161,14 +158,41 @@ export async function seedDemo(
         at,
       )
     }
-    for (let d = 4; d >= 1; d--) await services.checkin.checkIn(member._id, new Date(now.getTime() - d * 86400_000))
   }
   await seedDemoCoupons(ctx, conn, now)
-  await seedInsight(ctx, inviter.member._id)
+  await seedInsight(ctx, inviter._id)
   await seedMallGifts(ctx)
   await seedDemoLottery(ctx)
   await seedDemoHomeContent(ctx)
   return options.mall ? seedMall(ctx, conn, options.mall) : null
+}
+
+type DemoMember = (typeof DEMO_MEMBERS)[number]
+
+/**
+ * A hand-made member's purchases and the last four days' check-ins in time order (ms from now). The wallet
+ * lists entries in the order they were posted, so they are posted as they would have happened.
+ */
+function demoHistory(m: DemoMember) {
+  return [
+    ...m.purchases.map(([daysAgo, storeId, fen]) => ({
+      at: daysAgo * DAY + HOUR,
+      purchase: { storeId, fen, daysAgo },
+    })),
+    ...[-4, -3, -2, -1].map((daysAgo) => ({ at: daysAgo * DAY, purchase: null })),
+  ].sort((a, b) => a.at - b.at)
+}
+
+/** Registered (with the welcome gift) a month before the first thing the member did. */
+async function registerDemoMember(ctx: AppContext, m: DemoMember, now: Date, inviterCode: string | undefined) {
+  const { member } = await ctx.services.members.findOrRegister({
+    identity: `dev:${m.devUser}`,
+    nickname: m.nickname,
+    channel: 'dev',
+    now: new Date(now.getTime() + demoHistory(m)[0]!.at - 30 * DAY),
+    inviterCode,
+  })
+  return member
 }
 
 /** Something for the console's segments, campaigns and sales-share pages to show on first open. */
