@@ -90,4 +90,19 @@ describe('demo data (npm run demo)', () => {
       expect(res.body.items.at(-1).title).toBe('新会员注册礼') // joined before everything else
     }
   })
+
+  it('gives manager1 a working day at 星巴克: clerk1’s receipts, one held, the same after a restart', async () => {
+    await seedDemo(api.ctx, api.conn)
+    await seedDemo(api.ctx, api.conn) // a restart the same day adds nothing
+    const login = await api.http.post('/api/staff/auth/login').send({ username: 'manager1', password: DEMO_PASSWORD })
+    const manager = bearer(login.body.accessToken)
+    const today = (await api.http.get('/api/staff/operations/today').set(manager)).body.items
+    expect(today).toHaveLength(4)
+    expect(new Set(today.map((o: { staffName: string }) => o.staffName))).toEqual(new Set(['张店员（星巴克）']))
+    const held = (await api.http.get('/api/staff/purchases/pending').set(manager)).body.items
+    expect(held).toHaveLength(1)
+    expect(held[0]).toMatchObject({ amountFen: 10_880_00, status: 'pending_approval' })
+    const daily = (await api.http.get('/api/staff/store/daily').set(manager)).body
+    expect(daily.purchases).toBeGreaterThanOrEqual(3)
+  })
 })

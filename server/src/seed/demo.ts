@@ -8,6 +8,7 @@ import { seedDemoCoupons } from './demo-coupons'
 import { seedMallGifts } from './demo-mall'
 import { seedDemoLottery } from './demo-lottery'
 import { seedDemoHomeContent } from './demo-home'
+import { seedDemoTillDay } from './demo-today'
 import { seedMall, type MallSize } from './mall'
 
 /**
@@ -139,9 +140,11 @@ export async function seedDemo(
   const { services } = ctx
   // alice first: carol joins through her invite link
   const inviter = await registerDemoMember(ctx, DEMO_MEMBERS[0], now, undefined)
+  const memberIds = new Map<string, string>()
   for (const m of DEMO_MEMBERS) {
     const inviterCode = m.devUser === 'carol' ? inviter.inviteCode : undefined
     const member = await registerDemoMember(ctx, m, now, inviterCode)
+    memberIds.set(m.devUser, member._id)
     for (const event of demoHistory(m)) {
       const at = new Date(now.getTime() + event.at)
       if (!event.purchase) {
@@ -159,6 +162,7 @@ export async function seedDemo(
       )
     }
   }
+  await seedDemoTillDay(ctx, memberIds)
   await seedDemoCoupons(ctx, conn, now)
   await seedInsight(ctx, inviter._id)
   await seedMallGifts(ctx)
