@@ -2,6 +2,7 @@ import jwt from 'jsonwebtoken'
 import type Router from '@koa/router'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { buildWorld, type World } from '../support/fixtures'
+import { apiHeaderProblems } from '../support/api-headers'
 import { PRINCIPALS, PUBLIC_ROUTES, ROUTES, caseName, type RouteCase } from '../support/route-table'
 import { ROUTES as APP_ROUTERS } from '../../server/src/app'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
@@ -87,6 +88,11 @@ describe('authorization matrix (every route × every kind of caller)', () => {
       const body = route.body ? await route.body(world.fixtures) : undefined
       const before = allowed ? null : await stateCounts()
       const res = await send(route, world.tokens[principal], body)
+      // every answer, allowed or refused, carries the API's hardening headers (docs/privacy-security.md)
+      expect({ principal, headers: apiHeaderProblems(res.headers, route.path(world.fixtures)) }).toEqual({
+        principal,
+        headers: [],
+      })
       results.push(`${route.method} ${route.path(world.fixtures)} ${principal} → ${res.status}`)
       if (allowed) {
         expect({ principal, status: res.status, error: res.body?.error?.code }).toEqual(

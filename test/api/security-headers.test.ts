@@ -2,7 +2,8 @@ import path from 'node:path'
 import { readdirSync } from 'node:fs'
 import { bearer, startTestApi, type TestApi } from '../support/api-harness'
 import { H5_DIST } from '../support/browser'
-import { inlineScriptHashes } from '../../server/src/http/security-headers'
+import { apiHeaderProblems } from '../support/api-headers'
+import { NO_PERMISSIONS, STAFF_SCAN_PERMISSIONS, inlineScriptHashes } from '../../server/src/http/security-headers'
 
 /**
  * Browser hardening headers on every response the server gives: the H5 app's and the console's files, API
@@ -23,6 +24,13 @@ afterAll(async () => {
   await Promise.all([api?.stop(), proxied?.stop()])
 })
 
+/** Every file of a build, as the path the server answers it at ('/js/app.js'). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => `/${path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/')}`)
+}
+
 function expectHardened(headers: Record<string, string>, where: string) {
   expect({ where, nosniff: headers['x-content-type-options'] }).toEqual({ where, nosniff: 'nosniff' })
   expect({ where, frame: headers['x-frame-options'] }).toEqual({ where, frame: 'DENY' })
@@ -37,10 +45,9 @@ function expectHardened(headers: Record<string, string>, where: string) {
 }
 
 describe('security headers', () => {
-  it('every H5 file carries the H5 policy: own scripts, the hashed inline script, the camera for staff', async () => {
-    const files = ['/', '/index.html']
-    for (const dir of ['js', 'css'])
-      for (const f of readdirSync(path.join(H5_DIST, dir)).slice(0, 5)) files.push(`/${dir}/${f}`)
+  it('every H5 file carries the H5 policy: own scripts, the hashed inline script, no camera', async () => {
+    const files = ['/', '/index.html', ...filesUnder(H5_DIST).filter((f) => f !== '/index.html')]
+    expect(files.length).toBeGreaterThan(20)
     const index = await api.http.get('/')
     const hashes = inlineScriptHashes(index.text)
     expect(hashes.length).toBeGreaterThan(0)
@@ -50,9 +57,28 @@ describe('security headers', () => {
       expectHardened(res.headers, file)
       const csp = res.headers['content-security-policy']
       for (const h of hashes) expect(csp).toContain(`'${h}'`)
-      expect(res.headers['permissions-policy']).toContain('camera=(self)')
+      expect({ file, permissions: res.headers['permissions-policy'] }).toEqual({ file, permissions: NO_PERMISSIONS })
       expect(csp).not.toContain('unsafe-inline')
     }
+  })
+
+  it('the staff document (/staff/) is the one answer that lets the camera on', async () => {
+    const staff = await api.http.get('/staff/')
+    expect(staff.status).toBe(200)
+    expectHardened(staff.headers, '/staff/')
+    expect(staff.headers['permissions-policy']).toBe(STAFF_SCAN_PERMISSIONS)
+    expect(staff.text).toContain('<div id="app">')
+    expect(staff.headers['content-security-policy']).toMatch(/style-src 'self' 'nonce-[^']+';/)
+    expect(staff.headers['cache-control']).toBe('no-store')
+    const bare = await api.http.get('/staff')
+    expect([bare.status, bare.headers.location]).toEqual([302, '/staff/'])
+    expectHardened(bare.headers, '/staff')
+    const member = await api.http.get('/')
+    expect(member.headers['permissions-policy']).toBe(NO_PERMISSIONS)
+    // the same build: the two differ only by their nonces
+    const nonceOf = (res: { headers: Record<string, string> }) =>
+      /'nonce-([^']+)'/.exec(res.headers['content-security-policy']!)![1]!
+    expect(member.text.replace(nonceOf(member), 'N')).toBe(staff.text.replace(nonceOf(staff), 'N'))
   })
 
   it('index.html has a fresh style nonce in policy and csp-nonce meta; other files allow no inline style', async () => {
@@ -74,7 +100,14 @@ describe('security headers', () => {
   })
 
   it('the console files carry the console policy: nothing inline, no camera', async () => {
-    for (const file of ['/admin/', '/admin/app.js', '/admin/app.css']) {
+    const files = ['/admin/', ...filesUnder(ADMIN_DIST).map((f) => `/admin${f}`), '/admin/no-such-file.js']
+    for (const file of files) {
+      if (file.endsWith('no-such-file.js')) {
+        const missing = await api.http.get(file)
+        expect(missing.status).toBe(404)
+        expectHardened(missing.headers, file)
+        continue
+      }
       const res = await api.http.get(file)
       expect({ file, status: res.status }).toEqual({ file, status: 200 })
       expectHardened(res.headers, file)
@@ -95,6 +128,7 @@ describe('security headers', () => {
     ]
     expect(answers.map((a) => a.status)).toEqual([200, 200, 401, 404, 400])
     for (const res of answers) {
+      expect(apiHeaderProblems(res.headers)).toEqual([])
       expectHardened(res.headers, `${res.status}`)
       expect(res.headers['content-security-policy']).toMatch(/^default-src 'none'/)
       expect(res.headers['cache-control']).toBe('no-store')

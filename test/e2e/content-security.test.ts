@@ -39,13 +39,22 @@ function watch(page: Page): { problems: () => Promise<string[]> } {
   }
 }
 
+/** Whether the document's Permissions-Policy lets a script ask for the camera (Chromium's document.featurePolicy). */
+const cameraAllowed = (page: Page): Promise<boolean> =>
+  page.evaluate(() =>
+    (document as unknown as { featurePolicy: { allowsFeature(f: string): boolean } }).featurePolicy.allowsFeature(
+      'camera',
+    ),
+  )
+
 describe('Content-Security-Policy in Chromium', () => {
   it('the H5 member card loads under the policy with no violation', async () => {
     const [api, page] = [h5.api(), h5.page()]
     const seen = watch(page)
     const response = await page.goto(api.url)
     expect(response!.headers()['content-security-policy']).toContain("frame-ancestors 'none'")
-    expect(response!.headers()['permissions-policy']).toContain('camera=(self)')
+    // The camera is for the staff pages' document only (/staff/): member pages cannot turn it on.
+    expect(response!.headers()['permissions-policy']).toContain('camera=()')
     // Styles only from our files or with this response's nonce (server/src/http/h5-index.ts), nothing inline
     expect(response!.headers()['content-security-policy']).toMatch(/style-src 'self' 'nonce-[^']+';/)
     expect(response!.headers()['content-security-policy']).not.toContain('unsafe-inline')
@@ -60,6 +69,7 @@ describe('Content-Security-Policy in Chromium', () => {
     })
     await screenshot(page, 'csp-member-card')
     expect(await seen.problems()).toEqual([])
+    expect(await cameraAllowed(page)).toBe(false)
   })
 
   it('a staff page loads under the policy with no violation', async () => {
@@ -70,6 +80,22 @@ describe('Content-Security-Policy in Chromium', () => {
     await page.waitForSelector('.camera-scan-button', { timeout: 20_000 })
     await screenshot(page, 'csp-staff-award')
     expect(await seen.problems()).toEqual([])
+    expect(new URL(page.url()).pathname).toBe('/staff/')
+    expect(await cameraAllowed(page)).toBe(true)
+  })
+
+  it('a staff page opened at the member address moves to the staff document, and back to the member one', async () => {
+    const [api, { page }] = [h5.api(), await h5.newBrowser()] // nobody logged in: both login pages stay
+    await page.goto(`${api.url}/#/staff/pages/login/index`)
+    await page.waitForURL(`${api.url}/staff/#/staff/pages/login/index`, { timeout: 20_000 })
+    await page.waitForSelector('.staff-login-back', { timeout: 20_000 })
+    expect(await cameraAllowed(page)).toBe(true)
+    await page.click('.staff-login-back') // 返回会员登录
+    await page.waitForURL(`${api.url}/#/pages/login/index`, { timeout: 20_000 })
+    await page.waitForSelector('.to-staff-login', { timeout: 20_000 })
+    expect(await cameraAllowed(page)).toBe(false)
+    await page.click('.to-staff-login') // 员工登录
+    await page.waitForURL(`${api.url}/staff/#/staff/pages/login/index`, { timeout: 20_000 })
   })
 
   it('the operator console loads under its policy with no violation', async () => {

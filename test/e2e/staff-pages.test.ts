@@ -118,7 +118,7 @@ describe('staff pages in Chromium', () => {
       expect(held.body.status).toBe('pending_approval')
 
       await page.setViewportSize({ width: 375, height: 667 })
-      await page.goto(`${api.url}/#/staff/pages/home/index`)
+      await page.goto(`${api.url}/staff/#/staff/pages/home/index`)
       await page.click('.staff-logout')
       await staffLogin('e2e-boss')
       await page.click('.tile-approvals')
@@ -155,7 +155,7 @@ describe('staff pages in Chromium', () => {
   )
 
   it('day report rows never collide at 320–375 px and 更正申报 shows after a declaration', async () => {
-    await page.goto(`${api.url}/#/staff/pages/home/index`)
+    await page.goto(`${api.url}/staff/#/staff/pages/home/index`)
     await page.click('.tile-daily')
     await page.waitForSelector('.daily-staff-row')
     expect(await page.textContent('.daily-staff-row')).toContain('李娜')

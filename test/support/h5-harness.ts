@@ -59,7 +59,7 @@ export function h5UnderTest<W extends World = World, N extends string = 'member'
     page: (name) => browser(name).page,
     loginMember: (page, devUser, url = app.api().url) => devLogin(page, url, devUser),
     async loginStaff(page, username, readyTile) {
-      await page.goto(`${app.api().url}/#/staff/pages/login/index`)
+      await page.goto(`${app.api().url}/staff/#/staff/pages/login/index`)
       await page.fill('.staff-username input', username)
       await page.fill('.staff-password input', 'correct horse battery')
       await page.click('.staff-login-button')

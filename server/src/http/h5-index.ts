@@ -32,15 +32,23 @@ export function renderH5Index(html: string, nonce: string): string {
   return html.replace(/<head>/i, `<head>${head}`)
 }
 
+/**
+ * The staff pages' document: the same build served at its own address, the only one whose Permissions-Policy lets
+ * the camera on (staff scan member and coupon codes). The app moves a page to its area's document
+ * (miniapp/src/lib/area-document.ts): its routes are hash routes, which the server never sees.
+ */
+export const STAFF_DOCUMENT = '/staff/'
+
 export function isH5Document(requestPath: string): boolean {
-  return requestPath === '/' || requestPath === '/index.html'
+  return requestPath === '/' || requestPath === '/index.html' || requestPath === STAFF_DOCUMENT
 }
 
-/** Serves `/` and `/index.html` from the build read once at start; the nonce comes from securityHeaders. */
+/** Serves `/`, `/index.html` and `/staff/` from the build read once at start; the nonce comes from securityHeaders. */
 export function h5Index(h5DistDir: string): Middleware {
   const file = path.join(h5DistDir, 'index.html')
   const html = existsSync(file) ? readFileSync(file, 'utf8') : null
   return async (c, next) => {
+    if (c.path === '/staff' && (c.method === 'GET' || c.method === 'HEAD')) return c.redirect(STAFF_DOCUMENT)
     const nonce = (c.state as { cspNonce?: string }).cspNonce
     if (!html || !nonce || !isH5Document(c.path) || (c.method !== 'GET' && c.method !== 'HEAD')) return next()
     c.type = 'html'

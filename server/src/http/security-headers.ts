@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Middleware } from 'koa'
-import { STYLE_NONCE_BOOTSTRAP_HASH, isH5Document } from './h5-index'
+import { STAFF_DOCUMENT, STYLE_NONCE_BOOTSTRAP_HASH, isH5Document } from './h5-index'
 
 /**
  * Browser hardening on every response (docs/privacy-security.md):
@@ -10,7 +10,8 @@ import { STYLE_NONCE_BOOTSTRAP_HASH, isH5Document } from './h5-index'
  *   own files, the H5 app its own scripts plus the hash of index.html's inline script and, for index.html, a
  *   per-response nonce (see h5Csp and h5-index.ts);
  *   `frame-ancestors 'none'` and `X-Frame-Options: DENY` everywhere against clickjacking;
- * - Permissions-Policy: the camera only for the H5 app, where staff scan member and coupon codes;
+ * - Permissions-Policy: the camera only for the H5 staff pages' document (/staff/), where staff scan member and
+ *   coupon codes; member pages, the console and every other answer get none;
  * - HSTS only when the request came over TLS (`ctx.secure`; behind a proxy that is X-Forwarded-Proto,
  *   trusted only with TRUST_PROXY), since a plain-http answer cannot set it meaningfully;
  * - `Cache-Control: no-store` on API responses (nearly all carry personal data) unless a route chose its own
@@ -53,7 +54,7 @@ export function h5Csp(inlineScriptHashes: readonly string[], nonce?: string): st
   ].join('; ')
 }
 
-export const H5_PERMISSIONS = 'camera=(self), microphone=(), geolocation=(), payment=(), usb=()'
+export const STAFF_SCAN_PERMISSIONS = 'camera=(self), microphone=(), geolocation=(), payment=(), usb=()'
 export const NO_PERMISSIONS = 'camera=(), microphone=(), geolocation=(), payment=(), usb=()'
 export const HSTS = 'max-age=31536000; includeSubDomains'
 
@@ -89,7 +90,7 @@ export function securityHeaders(options: { h5DistDir?: string }): Middleware {
       policy = h5Csp(hashes, nonce)
     }
     c.set('Content-Security-Policy', policy)
-    c.set('Permissions-Policy', api || admin ? NO_PERMISSIONS : H5_PERMISSIONS)
+    c.set('Permissions-Policy', c.path === STAFF_DOCUMENT ? STAFF_SCAN_PERMISSIONS : NO_PERMISSIONS)
     try {
       await next()
     } finally {

@@ -13,6 +13,7 @@ import {
   supportsWechatLogin,
 } from '../../services/session'
 import { rememberInviter } from '../../services/inviter'
+import { openOtherArea } from '../../lib/area-document'
 import { PRIVACY_CONSENT_PAGE, privacyConsentRequired } from '../../services/privacy'
 import './index.css'
 
@@ -115,7 +116,7 @@ export default function LoginPage() {
       ) : null}
 
       {/* Staff pages live in the staff subpackage: a link only, no staff code in the main package. */}
-      <Text className='to-staff-login' onClick={() => void Taro.navigateTo({ url: STAFF_LOGIN_PAGE })}>
+      <Text className='to-staff-login' onClick={() => openOtherArea(STAFF_LOGIN_PAGE, 'navigateTo')}>
         员工登录
       </Text>
     </View>

@@ -15,6 +15,7 @@ import { MY_DATA_PAGE, PRIVACY_PAGE } from '../../services/privacy'
 import { useRemoteData } from '../../hooks/use-remote-data'
 import { formatMemberNo, formatPoints } from '../../lib/format'
 import { tierTheme } from '../../lib/tier-theme'
+import { openOtherArea } from '../../lib/area-document'
 // the tier colours of the card face, before the rows' styles (the same order as on the 会员码 tab)
 import '../../components/member-card-face/index.css'
 import RemoteState from '../../components/remote-state'
@@ -117,7 +118,7 @@ export default function MePage() {
           <Text>账号与安全</Text>
           <Text className='muted'>注销账号 ›</Text>
         </View>
-        <View className='me-menu__item me-to-staff' onClick={() => void Taro.navigateTo({ url: STAFF_LOGIN_PAGE })}>
+        <View className='me-menu__item me-to-staff' onClick={() => openOtherArea(STAFF_LOGIN_PAGE, 'navigateTo')}>
           <Text>员工登录</Text>
           <Text className='muted'>商户店员使用 ›</Text>
         </View>

@@ -1,9 +1,10 @@
 import { useState } from 'react'
-import Taro, { useLoad } from '@tarojs/taro'
+import { useLoad } from '@tarojs/taro'
 import { View, Text, Input, Button } from '@tarojs/components'
 import { staffLoginRequest } from '@mall/shared'
 import { ApiError } from '../../../services/api'
 import { LOGIN_PAGE } from '../../../services/session'
+import { openOtherArea } from '../../../lib/area-document'
 import { goToStaffHome, isStaffLoggedIn, staffLogin } from '../../../services/staff'
 import { lockoutText } from '../../lib/staff-format'
 import '../../staff.css'
@@ -86,7 +87,7 @@ export default function StaffLoginPage() {
           登录
         </Button>
       </View>
-      <Text className='staff-login-back' onClick={() => void Taro.reLaunch({ url: LOGIN_PAGE })}>
+      <Text className='staff-login-back' onClick={() => openOtherArea(LOGIN_PAGE, 'reLaunch')}>
         返回会员登录
       </Text>
     </View>
