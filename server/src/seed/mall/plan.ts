@@ -85,11 +85,12 @@ export function planMembers(
       planned.push({ at, store: s.store, amountFen, channel, ref })
     }
     planned.sort((a, b) => a.at.getTime() - b.at.getTime())
-    // Check-in regulars: the last three weeks, most days.
+    // Check-in regulars: each took up the daily check-in on a day of the last two months (members adopt
+    // it over weeks, so the dashboard's 30 days show it growing), and checks in on most days since.
     const checkinDays: number[] = []
     if (rng.chance(0.05)) {
       const p = rng.pick([0.45, 0.7, 0.92])
-      for (let d = Math.max(joinDay + 1, n - 21); d < n; d++) if (rng.chance(p)) checkinDays.push(d)
+      for (let d = Math.max(joinDay + 1, n - rng.int(7, 60)); d < n; d++) if (rng.chance(p)) checkinDays.push(d)
     }
     members.push({
       id,
