@@ -32,6 +32,14 @@ describe('console 积分抽奖', () => {
     expect(report.versions[0].draws).toBe(300)
     expect(verdict).toContain(`p = ${report.versions[0].test.pValue.toFixed(4)}`)
     expect(await page.locator('[data-testid=lottery-audit] tbody tr').count()).toBe(200)
+    // The audit names the prizes (with their ids), as the report does: the newest draw first.
+    const newest = (await api().http.get(`/api/ops/lotteries/${lotteryId}/draws`).set(bearer(operator))).body.items[0]
+    const nameOf = (id: string) => demoLottery().prizes.find((p) => p.id === id)!.name
+    const cells = await page.locator('[data-testid=lottery-audit] tbody tr').first().locator('td').allTextContents()
+    expect(cells.slice(-2)).toEqual([
+      `${nameOf(newest.pickedPrizeId)}（${newest.pickedPrizeId}）`,
+      `${nameOf(newest.prizeId)}（${newest.prizeId}）`,
+    ])
     await screenshot(page, 'console-lottery-report')
     // The report itself and the setup form, without the long audit list.
     await page.locator('[data-testid=lottery-fairness]').screenshot({

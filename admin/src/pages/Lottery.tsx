@@ -193,16 +193,26 @@ function LotteryDetail({
     { key: 'observedPpm', title: '实际占比', numeric: true, render: (p) => ppmToPercent(p.observedPpm) },
     { key: 'won', title: '已发出（全部方案）', numeric: true },
   ]
+  // A prize by its name as the draw's version configured it (the id alongside, as in the report above).
+  const names = new Map(report.versions.flatMap((v) => v.prizes.map((p) => [`${v.version}:${p.prizeId}`, p.name])))
+  const prizeText = (version: number, id: string) => {
+    const name = names.get(`${version}:${id}`)
+    return name ? `${name}（${id}）` : id
+  }
   const drawColumns: Column<LotteryAuditRow>[] = [
     { key: 'at', title: '时间', className: 'nowrap', render: (d) => formatInstant(d.at) },
     { key: 'memberId', title: '会员号', className: 'mono' },
     { key: 'version', title: '方案', numeric: true },
     { key: 'rng', title: '随机数（0–999999）', numeric: true, className: 'mono' },
-    { key: 'pickedPrizeId', title: '抽中', className: 'mono' },
+    { key: 'pickedPrizeId', title: '抽中', render: (d) => prizeText(d.version, d.pickedPrizeId) },
     {
       key: 'prizeId',
       title: '发放',
-      render: (d) => (d.fallback ? `${d.prizeId}（${FALLBACK_LABELS[d.fallback]}）` : (d.prizeId ?? '处理中')),
+      render: (d) => {
+        if (!d.prizeId) return '处理中'
+        const given = prizeText(d.version, d.prizeId)
+        return d.fallback ? `${given} · ${FALLBACK_LABELS[d.fallback]}` : given
+      },
     },
   ]
   return (
