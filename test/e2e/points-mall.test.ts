@@ -42,6 +42,22 @@ describe('points mall in Chromium at 375px', () => {
     await page.waitForSelector('.gift-card', { timeout: 20_000 })
     expect(await page.textContent('.mall-balance')).toContain('1,000')
     expect(await page.locator('.gift-card').count()).toBe(2)
+    // The square thumbnail fills the card's taller picture box cropped, as WeChat's aspectFill does, not stretched.
+    await page.waitForFunction(() => (document.querySelector('.gift-card img') as HTMLImageElement)?.naturalWidth > 0)
+    const thumb = await page
+      .locator('.gift-card img')
+      .first()
+      .evaluate((img: HTMLImageElement) => {
+        const box = img.parentElement!.getBoundingClientRect()
+        return {
+          fit: getComputedStyle(img).objectFit,
+          square: img.naturalWidth === img.naturalHeight,
+          box: box.width / box.height,
+        }
+      })
+    expect(thumb.square).toBe(true)
+    expect(Math.abs(thumb.box - 1)).toBeGreaterThan(0.05) // the box is not square: stretching would show
+    expect(thumb.fit).toBe('cover')
     await screenshot(page, 'mall-catalogue')
     await page.click('.mall-redeemable-filter')
     expect(await page.locator('.gift-card').count()).toBe(1) // the 5,000-point coffee is out of reach
