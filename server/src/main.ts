@@ -27,8 +27,9 @@ async function main(): Promise<void> {
     demo
       ? {
           DEV_LOGIN: 'true',
-          H5_DIST_DIR: path.join(REPO_ROOT, 'miniapp/dist/h5'),
-          ADMIN_DIST_DIR: path.join(REPO_ROOT, 'admin/dist'),
+          // A build of one's own (MINIAPP_OUTPUT_ROOT=dist/h5-mine) can be named, as the e2e tests allow.
+          H5_DIST_DIR: process.env.H5_DIST_DIR ?? path.join(REPO_ROOT, 'miniapp/dist/h5'),
+          ADMIN_DIST_DIR: process.env.ADMIN_DIST_DIR ?? path.join(REPO_ROOT, 'admin/dist'),
         }
       : {},
   )
