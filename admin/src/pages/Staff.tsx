@@ -42,12 +42,14 @@ const LABELS: Record<string, string> = {
   password: '密码',
   note: '修改说明',
 }
+// No hint for the password: the policy's own reason (too short, one kind of character, repeated, too common) shows.
+const PASSWORD_HINT =
+  '至少 10 个字符，含字母、数字、空格或符号中的两类，不能是常见密码；只保存加密摘要，修改历史中只记录“设置了新密码”'
 const HINTS: Record<string, string> = {
   username: '2–64 位字母、数字、_ . -',
   displayName: '1–40 个字',
   role: '请选择角色',
   storeId: '店员和店长须选择门店，运营账号不属于门店',
-  password: '至少 10 个字符',
   note: '最多 200 字',
 }
 const FIELDS: FieldFormat = {
@@ -181,7 +183,7 @@ export function StaffPage() {
             onChange={(e) => set('password', e.target.value)}
             placeholder={editing ? '留空则不修改' : '至少 10 个字符'}
           />
-          <small className='hint'>密码只保存加密摘要，修改历史中只记录“设置了新密码”</small>
+          <small className='hint'>{PASSWORD_HINT}</small>
         </label>
         {editing && (
           <label className='field'>

@@ -60,7 +60,7 @@ export type StoreView = z.infer<typeof storeView>
 /** The password an operator sets for an account: the policy of rules/password-policy.ts. */
 export const staffPassword = z
   .string()
-  .max(256)
+  .max(256, '密码最多 256 个字符')
   .superRefine((p, ctx) => {
     const problem = passwordProblem(p)
     if (problem) ctx.addIssue({ code: 'custom', message: problem })
