@@ -4,7 +4,7 @@ import { fenToYuan, yuanToFen } from './format'
 /**
  * The rules as operators think of them: each field with its label and unit (元, 倍, 天…), read from and
  * written to the stored shape (fen, per-mille). Arrays and records get one field per existing row;
- * adding rows or campaigns stays in the JSON tab.
+ * adding rows stays in the JSON tab; new double-points campaigns are added on 营销活动 (PointsCampaignDraft).
  */
 export type Section = 'earning' | 'tiers' | 'checkin' | 'referral'
 export type Kind = 'int' | 'yuan' | 'multiplier' | 'list' | 'text' | 'policy'

@@ -110,4 +110,53 @@ describe('campaigns in the operator console (Chromium)', () => {
       expect(errors).toEqual([])
     },
   )
+
+  it('creates a double-points day from the form after confirming; it is listed and in the rules history', async () => {
+    const api = ctx.api()
+    const op = bearer((await api.loginStaff('pts-op2', 'operator', null)).accessToken)
+    const { page } = ctx.browser()
+    page.removeAllListeners('dialog')
+    const asked: string[] = []
+    page.on('dialog', (d) => {
+      asked.push(d.message())
+      void (asked.length === 1 ? d.dismiss() : d.accept())
+    })
+    const errors = await openConsoleAs(api, ctx.browser(), 'pts-op2', '#/campaigns')
+    await page.waitForSelector('[data-testid=points-campaign-row-member-day]')
+    // no raw rule keys (campaigns, budgetPoints…) in what the operator reads
+    expect(await page.textContent('[data-testid=points-campaigns]')).not.toMatch(/campaigns|budget|total|month/)
+
+    await page.click('[data-testid=points-draft-save]')
+    expect(await page.textContent('[data-testid=points-campaign-message]')).toBe('请填写活动名称')
+    await page.fill('[data-testid=points-draft-name]', '周三双倍积分日')
+    await page.selectOption('[data-testid=points-draft-kind]', 'weekday')
+    await page.fill('[data-testid=points-draft-value]', '3')
+    await page.fill('[data-testid=points-draft-multiplier]', '2')
+    await page.fill('[data-testid=points-draft-budget]', '20000')
+    await page.click('[data-testid=points-draft-save]') // 取消: nothing saved
+    await page.waitForTimeout(300)
+    expect(asked).toEqual(['确认上线积分活动「周三双倍积分日」？每周三，2 倍积分，全部门店，保存后立即生效。'])
+    const before = (await api.http.get('/api/ops/rules').set(op)).body
+    expect(before.earning.campaigns.map((c: { name: string }) => c.name)).not.toContain('周三双倍积分日')
+
+    await page.click('[data-testid=points-draft-save]')
+    await page.waitForSelector('text=已上线积分活动「周三双倍积分日」')
+    const row = page.locator('[data-testid^=points-campaign-row-pc-]')
+    await row.waitFor()
+    expect(await row.textContent()).toMatch(/周三双倍积分日.*每周三.*2 倍.*全部门店/)
+    const rules = (await api.http.get('/api/ops/rules').set(op)).body
+    const saved = rules.earning.campaigns.find((c: { name: string }) => c.name === '周三双倍积分日')
+    expect(saved).toMatchObject({
+      multiplierPermille: 2000,
+      when: { kind: 'weekday', value: 3 },
+      budgetPoints: 20_000,
+      budgetPeriod: 'month',
+      storeIds: [],
+    })
+    expect(rules.earning.campaigns.map((c: { id: string }) => c.id)).toContain('member-day') // kept
+    const history = (await api.http.get('/api/ops/rules/history').set(op)).body.items
+    expect(JSON.stringify(history[0])).toContain('新增积分活动「周三双倍积分日」')
+    await screenshot(page, 'console-points-campaign-created')
+    expect(errors).toEqual([])
+  })
 })
