@@ -4,8 +4,8 @@ import { startWeappLane, type WeappLane } from './support/weapp-lane'
 
 /**
  * The points mall in the release build: the member opens the 积分商城 tab, a gift, redeems it after the
- * confirmation (积分 before → after), lands on the redemption with its pickup code; once the desk hands it
- * over, 我的兑换 reads 已领取.
+ * confirmation (积分 before → after), lands on the redemption with its pickup code; the desk scans it in the
+ * staff subpackage (wx.scanCode) and hands it over, once; then 我的兑换 reads 已领取.
  */
 jest.setTimeout(60_000)
 
@@ -45,9 +45,34 @@ it('redeems a gift: confirmation, redemption page with the pickup code; the desk
   expect(lane.text('.pickup-code-digits').replace(/\s/g, '')).toBe(code)
   expect(lane.text('.redemption-status')).toBe('待领取')
 
+  // The desk, on the clerk's phone: staff subpackage, 礼品核销, wx.scanCode reads the member's code.
   await lane.api.addStore('WDESK')
-  const clerk = (await lane.api.loginStaff('w-mall-desk', 'clerk', 'WDESK')).accessToken
-  expect((await lane.api.http.post('/api/staff/mall/pickups').set(bearer(clerk)).send({ code })).status).toBe(200)
+  await lane.api.loginStaff('w-mall-desk', 'clerk', 'WDESK') // creates the account
+  lane.mp.navigate('navigateTo', '/staff/pages/login/index')
+  await lane.type('.staff-username', 'w-mall-desk')
+  await lane.type('.staff-password', 'correct horse battery')
+  await lane.tap('.staff-login-button')
+  await lane.tap(await lane.waitFor('.tile-pickup'))
+  await lane.waitFor('.staff-scan-button')
+  await lane.settle()
+  lane.wx.scans.push(code)
+  await lane.tap('.staff-scan-button')
+  await lane.waitFor('.pickup-usable')
+  await lane.settle()
+  expect(lane.text('.pickup-preview__name')).toBe('小程序专享洗车')
+  await lane.tap('.pickup-confirm')
+  await lane.waitFor('.pickup-result')
+  await lane.settle()
+  expect(lane.text('.pickup-result__headline')).toBe('发放成功')
+  // The code works once: scanned again, the desk is told it was handed over, with nothing to confirm.
+  await lane.tap('.pickup-again')
+  await lane.waitFor('.staff-scan-button')
+  lane.wx.scans.push(code)
+  await lane.tap('.staff-scan-button')
+  await lane.waitFor('.pickup-reason')
+  await lane.settle()
+  expect(lane.find('.pickup-confirm')).toBeUndefined()
+
   lane.mp.navigate('reLaunch', '/pages/my-redemptions/index')
   const row = await lane.waitFor('.redemption-row')
   await lane.settle()
