@@ -49,12 +49,34 @@ describe('receipt photo rules', () => {
       amountFen: 56_50,
       receiptNo: 'R20261205001',
       purchasedAt: '2026-12-05T06:32:10.000Z',
+      transactionId: null,
     })
     // 实付 wins over 合计; a date without a time is midnight Shanghai
     expect(parseReceiptText('合计 120.00\n实付 99.90\n2026年12月5日').amountFen).toBe(99_90)
     expect(parseReceiptText('2026年12月5日').purchasedAt).toBe('2026-12-04T16:00:00.000Z')
-    expect(parseReceiptText('nothing useful here')).toEqual({ amountFen: null, receiptNo: null, purchasedAt: null })
+    expect(parseReceiptText('nothing useful here')).toEqual({
+      amountFen: null,
+      receiptNo: null,
+      purchasedAt: null,
+      transactionId: null,
+    })
     expect(parseReceiptText('日期 2026-13-40 25:61').purchasedAt).toBeNull()
+  })
+
+  it('reads the 微信支付单号 (28 digits from 42, spaced or not), and never takes it for the receipt number', () => {
+    const text = [
+      '微 信 支 付 单 号 : 4200 0012 3420 2612 0512 3456 7890',
+      '小 票 号 No: R20261205002',
+      '合 计 TOTAL: 128.00',
+    ].join('\n')
+    expect(parseReceiptText(text)).toMatchObject({
+      transactionId: '4200001234202612051234567890',
+      receiptNo: 'R20261205002',
+    })
+    // 27 or 29 digits, or not from 42: not a WeChat Pay transaction
+    expect(parseReceiptText('交易单号 420000123420261205123456789').transactionId).toBeNull()
+    expect(parseReceiptText('交易单号 42000012342026120512345678901').transactionId).toBeNull()
+    expect(parseReceiptText('交易单号 5200001234202612051234567890').transactionId).toBeNull()
   })
 
   it('auto-approves only when the rule is on, under the limit, unflagged and OCR agrees', () => {

@@ -1,7 +1,7 @@
 import type { MemberLoginResponse } from '@mall/shared'
 import { bearer } from '../support/api-harness'
 import { balanceOf } from '../support/points-helpers'
-import { dataUrl, photoAndSubmit, receiptImage, submitReceipt, uploadReceipt } from '../support/receipt-photo-helpers'
+import { dataUrl, receiptImage, submitReceipt, uploadReceipt } from '../support/receipt-photo-helpers'
 import { payment, startPayWorld, wechatMember, type PayWorld } from '../support/wechat-pay-helpers'
 
 jest.setTimeout(180_000)
@@ -41,6 +41,7 @@ describe('OCR prefill (Debian tesseract-ocr + chi_sim, where installed)', () => 
         amountFen: 56_50,
         receiptNo: 'R20261205001',
         purchasedAt: '2026-12-05T06:32:10.000Z',
+        transactionId: null,
       })
       // one core, one image: measured about 1.2 s on this machine (docs/receipt-photos.md)
       expect(ms).toBeLessThan(20_000)
@@ -111,12 +112,30 @@ describe('a 商圈 payment, then a photo of its receipt', () => {
     const payer = await wechatMember(w, 'o-receipt-photo')
     const txn = '4200000000202612050000000001'
     expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-receipt-photo', 128_00))).status).toBe(204)
-    const res = await photoAndSubmit(w.api, payer.accessToken, {
+    // The till's receipt prints the 微信支付单号; OCR reads it for the member's form.
+    const image = await receiptImage(
+      {
+        store: '微信门店',
+        receiptNo: 'WXRECEIPT1',
+        time: '2026-12-05 15:00:00',
+        total: '128.00',
+        items: [
+          ['拿铁 大杯', '128.00'],
+          ['微信支付单号:', ''],
+          [txn, ''],
+        ],
+      },
+      { seed: 31 },
+    )
+    const up = await uploadReceipt(w.api, payer.accessToken, dataUrl(image))
+    if (hasOcr) expect(up.body.ocr).toMatchObject({ transactionId: txn, receiptNo: 'WXRECEIPT1' })
+    const res = await submitReceipt(w.api, payer.accessToken, {
+      photoId: up.body.photoId,
       storeId: 'WX1',
       receiptNo: 'WXRECEIPT1',
       amountFen: 128_00,
       purchasedAt: '2026-12-05T15:00:00+08:00',
-      transactionId: txn,
+      transactionId: up.body.ocr?.transactionId ?? txn,
     })
     expect([res.status, res.body.error?.code]).toEqual([409, 'PURCHASE.ALREADY_EARNED'])
     expect(res.body.error.details).toMatchObject({ channel: 'wechat_pay', purchaseId: `wx:${txn}` })

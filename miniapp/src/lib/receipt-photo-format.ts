@@ -1,4 +1,9 @@
-import { RECEIPT_REJECT_REASONS_ZH, shanghaiDateTime, type ReceiptPhotoSubmission } from '@mall/shared'
+import {
+  PURCHASE_CHANNELS_ZH,
+  RECEIPT_REJECT_REASONS_ZH,
+  shanghaiDateTime,
+  type ReceiptPhotoSubmission,
+} from '@mall/shared'
 
 const yuan = (fen: number) => (fen % 100 === 0 ? String(fen / 100) : (fen / 100).toFixed(2))
 
@@ -21,4 +26,20 @@ export function receiptStatusText(s: ReceiptPhotoSubmission): string {
 export function shanghaiParts(iso: string): [string, string] {
   const text = shanghaiDateTime(iso)
   return [text.slice(0, 10), text.slice(11, 16)]
+}
+
+/**
+ * A receipt another channel already earned (PURCHASE.ALREADY_EARNED with its channel and time): which channel
+ * and when, e.g. "这笔消费已于 2026-12-05 15:00 通过微信支付积分，不能重复积分"; null for any other refusal.
+ */
+export function alreadyEarnedText(err: { code: string; details?: Record<string, unknown> }): string | null {
+  if (err.code !== 'PURCHASE.ALREADY_EARNED') return null
+  const channel = err.details?.channel
+  const at = err.details?.at
+  const name =
+    typeof channel === 'string' && channel in PURCHASE_CHANNELS_ZH
+      ? PURCHASE_CHANNELS_ZH[channel as keyof typeof PURCHASE_CHANNELS_ZH]
+      : null
+  if (!name || typeof at !== 'string' || Number.isNaN(Date.parse(at))) return null
+  return `这笔消费已于 ${shanghaiDateTime(at)} 通过${name}积分，不能重复积分`
 }

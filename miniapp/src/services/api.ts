@@ -24,14 +24,23 @@ export class ApiError extends Error {
   readonly requestId?: string
   /** seconds, from Retry-After (or details.retryAfter) on 423 lockouts and 429 rate limits */
   readonly retryAfter?: number
+  /** the error's `details` (e.g. the channel and time of PURCHASE.ALREADY_EARNED), for a page to say more */
+  readonly details?: Record<string, unknown>
 
-  constructor(code: ApiErrorCode, status: number, requestId?: string, retryAfter?: number) {
+  constructor(
+    code: ApiErrorCode,
+    status: number,
+    requestId?: string,
+    retryAfter?: number,
+    details?: Record<string, unknown>,
+  ) {
     super(messageFor(code))
     this.name = 'ApiError'
     this.code = code
     this.status = status
     this.requestId = requestId
     this.retryAfter = retryAfter
+    this.details = details
   }
 
   /** The session is gone (refresh failed / token invalid): the page should send the user to login. */
@@ -137,7 +146,7 @@ function unwrap<T>(res: RawResponse, schema: Schema<T> | undefined, slot: Sessio
   const code = errorCodeOf(res) ?? (res.statusCode === 401 ? 'AUTH.REQUIRED' : 'INTERNAL')
   // Any 401 that survives the refresh attempt means the stored session is useless.
   if (res.statusCode === 401) clearTokens(slot)
-  throw new ApiError(code, res.statusCode, requestIdOf(res), retryAfterOf(res))
+  throw new ApiError(code, res.statusCode, requestIdOf(res), retryAfterOf(res), detailsOf(res))
 }
 
 function errorBody(res: RawResponse): { code?: unknown; requestId?: unknown; details?: unknown } | null {
@@ -157,6 +166,13 @@ function errorCodeOf(res: RawResponse): ErrorCode | null {
 function requestIdOf(res: RawResponse): string | undefined {
   const id = errorBody(res)?.requestId
   return typeof id === 'string' ? id : undefined
+}
+
+function detailsOf(res: RawResponse): Record<string, unknown> | undefined {
+  const details = errorBody(res)?.details
+  return details && typeof details === 'object' && !Array.isArray(details)
+    ? (details as Record<string, unknown>)
+    : undefined
 }
 
 function retryAfterOf(res: RawResponse): number | undefined {

@@ -36,6 +36,8 @@ export const receiptOcrFields = z.object({
   amountFen: z.number().int().nullable(),
   receiptNo: z.string().nullable(),
   purchasedAt: z.string().nullable(),
+  /** 微信支付单号 printed on the receipt (28 digits from 42); absent in readings stored before it was read */
+  transactionId: z.string().nullable().optional(),
 })
 export type ReceiptOcrFields = z.infer<typeof receiptOcrFields>
 

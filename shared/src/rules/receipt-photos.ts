@@ -67,11 +67,13 @@ const AMOUNT = /(\d{1,7}(?:[.,]\d{1,2})?)(?!.*\d)/
 // A label (not inside a word: "nothing" is no "No"), then a number that has a digit in it.
 const RECEIPT_NO =
   /(?:单号|小票号|流水号|票号|订单号|(?<![A-Za-z])(?:NO|RECEIPT)(?![A-Za-z]))\s*[:：#.]?\s*([A-Za-z0-9][A-Za-z0-9-]{3,39})/i
+// WeChat Pay's transaction_id: 28 digits beginning 42 (微信支付单号 / 交易单号 on a till's receipt).
+const WECHAT_TRANSACTION_ID = /(?<!\d)(42\d{26})(?!\d)/
 const DATE_TIME =
   /(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*(?:(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?/
 
 /**
- * The amount, receipt number and purchase time read from a receipt's OCR text, each null when not found.
+ * The amount, receipt number, purchase time and 微信支付单号 read from a receipt's OCR text, each null when not found.
  * Tesseract puts spaces between Chinese characters and may misread ¥; labels are matched on the text
  * with those spaces removed, amounts as the last number on the best-labelled line.
  */
@@ -90,7 +92,15 @@ export function parseReceiptText(text: string): ReceiptOcrFields {
       break
     }
   }
-  const receiptNo = lines.map((l) => RECEIPT_NO.exec(l)?.[1] ?? null).find((v) => v !== null && /\d/.test(v)) ?? null
+  // Tesseract may space the digits of a long number: they are read with spaces removed.
+  const transactionId =
+    lines.map((l) => WECHAT_TRANSACTION_ID.exec(l.replace(/\s+/g, ''))?.[1] ?? null).find((v) => v !== null) ?? null
+  // The line with the 微信支付单号 also says 单号: it is not the receipt number.
+  const receiptNo =
+    lines
+      .filter((l) => !WECHAT_TRANSACTION_ID.test(l.replace(/\s+/g, '')))
+      .map((l) => RECEIPT_NO.exec(l)?.[1] ?? null)
+      .find((v) => v !== null && /\d/.test(v)) ?? null
   let purchasedAt: string | null = null
   for (const l of lines) {
     const m = DATE_TIME.exec(l)
@@ -101,7 +111,7 @@ export function parseReceiptText(text: string): ReceiptOcrFields {
     purchasedAt = new Date(`${y}-${pad(mo!)}-${pad(d!)}T${pad(h!)}:${pad(mi!)}:${pad(s!)}+08:00`).toISOString()
     break
   }
-  return { amountFen, receiptNo, purchasedAt }
+  return { amountFen, receiptNo, purchasedAt, transactionId }
 }
 
 /** Flags that OCR raises against what the member typed (a reviewer looks twice). */

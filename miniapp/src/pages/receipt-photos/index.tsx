@@ -9,21 +9,23 @@ import {
   uploadReceiptPhoto,
 } from '../../services/receipt-photos'
 import { reportActionError } from '../../services/action-error'
+import { ApiError } from '../../services/api'
 import { goToLogin, isLoggedIn } from '../../services/session'
 import { useRemoteData } from '../../hooks/use-remote-data'
 import { createClaimKeys } from '../../lib/claim-keys'
 import { parseYuan } from '../../lib/points-claim-format'
 import { pickReceiptPhoto } from '../../lib/receipt-photo-pick'
-import { receiptStatusText, receiptTitle, shanghaiParts } from '../../lib/receipt-photo-format'
+import { alreadyEarnedText, receiptStatusText, receiptTitle, shanghaiParts } from '../../lib/receipt-photo-format'
 import RemoteState from '../../components/remote-state'
 import PrivacyAuthorization from '../../components/privacy-authorization'
 import './index.css'
 
 /**
  * 小票积分: the member photographs a receipt (camera or album), picks the store, and enters the amount, receipt
- * number and purchase time — prefilled when the mall's OCR could read them — then the service desk reviews it.
- * Below, my receipts: 待审核 / 已通过 +N 积分 / 未通过（原因）. Test hooks: receipt-photo-pick, receipt-photo-preview,
- * receipt-store, receipt-amount, receipt-no, receipt-submit, receipt-result, receipt-item (data-status), receipt-empty.
+ * number, 微信支付单号 (optional) and purchase time — prefilled when the mall's OCR could read them — then the
+ * service desk reviews it. Below, my receipts: 待审核 / 已通过 +N 积分 / 未通过（原因）. Test hooks: receipt-photo-pick,
+ * receipt-photo-preview, receipt-store, receipt-amount, receipt-no, receipt-txn, receipt-submit, receipt-problem,
+ * receipt-result, receipt-item (data-status), receipt-empty.
  */
 export default function ReceiptPhotosPage() {
   const stores = useRemoteData(fetchReceiptStores)
@@ -69,6 +71,7 @@ function ReceiptForm({ stores, onSubmitted }: { stores: ReceiptStoreOption[]; on
   const [time, setTime] = useState(() => shanghaiTimeOfDay(new Date()))
   const [yuan, setYuan] = useState('')
   const [receiptNo, setReceiptNo] = useState('')
+  const [txn, setTxn] = useState('')
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState<string | null>(null)
   const [result, setResult] = useState<ReceiptPhotoSubmission | null>(null)
@@ -95,6 +98,7 @@ function ReceiptForm({ stores, onSubmitted }: { stores: ReceiptStoreOption[]; on
         // Only what OCR read: the member checks and corrects every field before submitting.
         if (up.ocr.amountFen !== null) setYuan((up.ocr.amountFen / 100).toFixed(2))
         if (up.ocr.receiptNo !== null) setReceiptNo(up.ocr.receiptNo)
+        if (up.ocr.transactionId) setTxn(up.ocr.transactionId)
         if (up.ocr.purchasedAt !== null) {
           const [d, t] = shanghaiParts(up.ocr.purchasedAt)
           setDay(d)
@@ -119,8 +123,19 @@ function ReceiptForm({ stores, onSubmitted }: { stores: ReceiptStoreOption[]; on
     if (amountFen === null) return setProblem('请填写消费金额（元，最多两位小数）')
     if (!/^[0-9A-Za-z_-]{1,40}$/.test(no)) return setProblem('请填写小票号（字母、数字或 -）')
     if (day === today && time > shanghaiTimeOfDay(new Date())) return setProblem('消费时间不能晚于现在')
+    const transactionId = txn.replace(/\s+/g, '')
+    if (transactionId && !/^\d{10,32}$/.test(transactionId))
+      return setProblem('微信支付单号为小票上的一串数字，没有可不填')
     setProblem(null)
-    const body = { photoId, storeId: store.id, amountFen, receiptNo: no, purchasedAt: `${day}T${time}:00+08:00` }
+    const body = {
+      photoId,
+      storeId: store.id,
+      amountFen,
+      receiptNo: no,
+      purchasedAt: `${day}T${time}:00+08:00`,
+      // the key a 商圈 payment of this purchase earned under: the receipt is then refused, not paid twice
+      ...(transactionId ? { transactionId } : {}),
+    }
     const draft = JSON.stringify(body)
     setBusy(true)
     try {
@@ -131,11 +146,15 @@ function ReceiptForm({ stores, onSubmitted }: { stores: ReceiptStoreOption[]; on
       setPhotoId(null)
       setYuan('')
       setReceiptNo('')
+      setTxn('')
       setPrefilled(false)
       onSubmitted()
     } catch (e) {
       keys.settle(draft, e as { status: number; code: string })
-      reportActionError(e)
+      // Earned already through another channel: say which and when, where the member is looking.
+      const earned = e instanceof ApiError ? alreadyEarnedText(e) : null
+      if (earned) setProblem(earned)
+      else reportActionError(e)
     } finally {
       setBusy(false)
     }
@@ -186,6 +205,15 @@ function ReceiptForm({ stores, onSubmitted }: { stores: ReceiptStoreOption[]; on
           value={receiptNo}
           placeholder='小票上的单号'
           onInput={(e) => setReceiptNo(e.detail.value)}
+        />
+      </View>
+      <View className='receipt-field'>
+        <Text className='receipt-field__label'>微信支付单号（选填）</Text>
+        <Input
+          className='receipt-txn'
+          value={txn}
+          placeholder='微信支付时小票上的交易单号'
+          onInput={(e) => setTxn(e.detail.value)}
         />
       </View>
       <View className='receipt-row'>
