@@ -61,6 +61,7 @@ it('check-in, purchase award and coupon claim stay within their round-trip budge
   const purchase = await roundTrips(() => award(api, clerk, { scanToken, receiptNo: 'RT-1', amountFen: 123_00 }))
   // Every ledger entry has its fact row for the dashboard beside it (modules/ledger/ledger-facts.ts: the
   // dashboard reads the open day from those instead of scanning the ledger); concurrent awards share its insert.
+  // A posted purchase's fact (points/purchase-facts.ts) goes before its status cache, for the dashboard's purchases.
   // The member's first visit to the till today is counted; the till's caps are taken from the lease its
   // warm-up award took (till-quota.ts), without a round trip.
   expect(purchase).toEqual([
@@ -68,6 +69,7 @@ it('check-in, purchase award and coupon claim stay within their round-trip budge
     'purchases.insertOne',
     'ledger_entries.insertOne',
     'kpi_ledger_facts.insertOne',
+    'kpi_purchase_facts.insertOne',
     'purchases.updateOne',
     'staff_audit.insertOne',
   ])
@@ -145,6 +147,7 @@ it(
         'purchases.insertOne',
         'ledger_entries.insertOne',
         'kpi_ledger_facts.insertOne',
+        'kpi_purchase_facts.insertOne',
         'purchases.updateOne',
         'staff_audit.insertOne',
       ])

@@ -151,6 +151,7 @@ describe('cost', () => {
         'purchases.insertOne',
         'ledger_entries.insertOne',
         'kpi_ledger_facts.insertOne', // the dashboard's fact row beside the entry (modules/ledger/ledger-facts.ts)
+        'kpi_purchase_facts.insertOne', // the posted purchase's, before its status (points/purchase-facts.ts)
         'purchases.updateOne',
         'wxpay_syncs.insertOne',
         'wxpay_refund_slots.findOne',

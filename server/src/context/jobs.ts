@@ -8,13 +8,14 @@ import type { CampaignService } from '../modules/campaigns/campaign.service'
 import type { TierMonthlyCoupons } from '../modules/coupons/tier-monthly-coupons'
 import type { WechatClient } from '../modules/wechat/wechat-client'
 import type { BuiltServices } from './build-services'
+import { purchaseDays } from '../modules/ops/purchase-days'
 
 /** Background work; main.ts schedules it, tests and operators run it on demand. */
 export interface Jobs {
   expirePoints(now: Date): ReturnType<typeof expirePoints>
   evaluateTiers(now: Date): ReturnType<typeof evaluateTiers>
   replayCheck(): ReturnType<typeof replayCheck>
-  /** the dashboard's ledger rows of the days closed since the last run (modules/ops/ledger-days.ts) */
+  /** the dashboard's ledger and purchase rows of the days closed since the last run (ops/*-days.ts) */
   closeKpiDays(now: Date): Promise<number>
   sweepUsedCodes(now: Date): Promise<number>
   /** idempotency records, rate-limit blocks, job leases and other rows past their retention (transient-rows.ts) */
@@ -67,7 +68,8 @@ export function buildJobs(
     expirePoints: (at) => expirePoints(ledger, at),
     evaluateTiers: (at) => evaluateTiers(conn, ledger, members, rules, at),
     replayCheck: () => replayCheck(ledger),
-    closeKpiDays: (at) => services.kpis.ledgerDays.closeDays(at),
+    closeKpiDays: async (at) =>
+      (await services.kpis.ledgerDays.closeDays(at)) + (await purchaseDays(conn).closeDays(at)),
     sweepUsedCodes: (at) => memberCodes.sweep(at),
     sweepTransientRows: (at) => transientRows.sweep(at),
     sweepCouponClaims: async (at) => ({

@@ -7,6 +7,7 @@ import {
 } from './migrate-chain-rows'
 import type { Migration } from './migrations'
 import { ledgerFactsBeforeTheDayRows } from '../modules/ops/ledger-facts-migration'
+import { purchaseFactsBeforeTheDayRows } from '../modules/ops/purchase-facts-migration'
 
 /**
  * Every data migration, in the order they run (ids sort in that order). Append only: a released
@@ -51,5 +52,10 @@ export const MIGRATIONS: Migration[] = [
     id: '2026-12-06-07-ledger-facts-before-the-day-rows',
     description: "ledger entries posted before the dashboard's day rows get their fact row, for the close job",
     up: ledgerFactsBeforeTheDayRows,
+  },
+  {
+    id: '2026-12-06-08-purchase-facts-before-the-day-rows',
+    description: "purchases posted before the dashboard's purchase day rows get their posted fact, for the close job",
+    up: purchaseFactsBeforeTheDayRows,
   },
 ]

@@ -213,6 +213,7 @@ export class PurchaseReviewService {
       throw err
     }
     const by = { reversedBy: row.by, reversalReason: row.reason }
+    await this.status.fact({ ...purchase, points }, 'reversed', now)
     await this.status.cache(purchase._id, { status: 'reversed', ...by })
     for (const listener of this.purchases.listeners.reversed) await listener(purchase.memberId, purchase._id, now)
     return this.purchases.view({ ...purchase, status: 'reversed', ...by }, entry)

@@ -10,6 +10,7 @@ import {
   type PurchaseStatus,
   type PurchaseTransitionDoc,
 } from './purchase.model'
+import { purchaseFactModel, recordPurchaseFact, type FactPurchase, type PurchaseFactDoc } from './purchase-facts'
 
 /** A receipt as its transition rows say it is (the stored `status` is only their cache). */
 export interface PurchaseState {
@@ -49,10 +50,21 @@ export function repeatOf(row: PurchaseTransitionDoc): NonNullable<PurchaseResult
 export class PurchaseStatusStore {
   readonly Purchase: Model<PurchaseDoc>
   private readonly Transition: Model<PurchaseTransitionDoc>
+  private readonly Fact: Model<PurchaseFactDoc>
 
   constructor(conn: Connection) {
     this.Purchase = purchaseModel(conn)
     this.Transition = purchaseTransitionModel(conn)
+    this.Fact = purchaseFactModel(conn)
+  }
+
+  /**
+   * Tells the dashboard the receipt joined (its entry is posted) or left (its reversal is posted) the
+   * posted purchases (purchase-facts.ts). Written before the cache moves: a crash in between leaves
+   * the cache behind, which the sweeper or the next load puts right, never a cache without its fact.
+   */
+  fact(purchase: FactPurchase, kind: PurchaseFactDoc['kind'], now: Date): Promise<void> {
+    return recordPurchaseFact(this.Fact, purchase, kind, now)
   }
 
   /** The receipt with its rows; a cache that disagrees with the rows is repaired on the way. */

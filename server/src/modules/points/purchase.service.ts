@@ -214,9 +214,11 @@ export class PurchaseService {
     await Promise.all([
       tierLevelAfter > member.tierLevel ? this.members.raiseTier(purchase.memberId, tierLevelAfter) : null,
       // By `_id` alone: posting → posted is the only transition possible here (a reversal needs 'posted').
-      updateById(this.Purchase, purchase._id, {
-        $set: { status: 'posted', entryId: entry._id, points, postedAt: entry.createdAt },
-      }),
+      this.status.fact({ ...purchase, points }, 'posted', now).then(() =>
+        updateById(this.Purchase, purchase._id, {
+          $set: { status: 'posted', entryId: entry._id, points, postedAt: entry.createdAt },
+        }),
+      ),
       ...this.listeners.posted.map((listener) => listener(purchase.memberId, purchase._id, now, member.invited)),
     ])
     // A replayed posting can land after the receipt was reversed: its rows put the cache right.

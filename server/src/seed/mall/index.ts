@@ -15,6 +15,8 @@ import { mallStores } from './stores'
 import { seedMallActivity } from './activity'
 import { seedLedgerDays } from './ledger-days'
 import { ledgerFactOf, type LedgerFactDoc } from '../../modules/ledger/ledger-facts'
+import { purchaseFactOf, type PurchaseFactDoc } from '../../modules/points/purchase-facts'
+import { seedPurchaseDays } from './purchase-days'
 
 export interface MallSize {
   members: number
@@ -99,6 +101,7 @@ export async function seedMall(
   const { Checkin } = checkinModels(conn)
   const add = (key: string, n: number) => (counts[key] = (counts[key] ?? 0) + n)
   const facts: LedgerFactDoc[] = []
+  const purchaseFacts: PurchaseFactDoc[] = []
   for (let from = 0; from < plan.length; from += BATCH) {
     const rows: MemberRows[] = plan.slice(from, from + BATCH).map((m, k) => {
       const i = from + k
@@ -106,6 +109,7 @@ export async function seedMall(
       return memberLedger(m, rules, cal, rng, rewards.get(i) ?? [], inviter)
     })
     for (const r of rows) for (const e of r.entries) facts.push(ledgerFactOf(e))
+    for (const r of rows) for (const p of r.purchases) purchaseFacts.push(purchaseFactOf(p, 'posted', p.postedAt!))
     const identities = rows.flatMap((r) => [
       { _id: `invite:${r.member.inviteCode}`, memberId: r.member._id, createdAt: r.member.joinedAt },
       ...(r.member.openid
@@ -153,6 +157,7 @@ export async function seedMall(
     ),
   )
   counts.ledgerDays = await seedLedgerDays(conn, facts, now)
+  counts.purchaseDays = await seedPurchaseDays(conn, purchaseFacts, now)
   await Marker.insertOne({ _id: 'mall' as never, at: now, size, seconds: (Date.now() - started) / 1000 })
   counts.seconds = Math.round((Date.now() - started) / 100) / 10
   return counts
