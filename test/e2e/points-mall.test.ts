@@ -2,17 +2,17 @@ import type { Page } from 'playwright-core'
 import sharp from 'sharp'
 import { bearer } from '../support/api-harness'
 import { h5UnderTest, screenshot } from '../support/h5-harness'
-import { createGift, givePoints } from '../support/mall-helpers'
+import { createGift, givePoints, redeemGift } from '../support/mall-helpers'
 
 jest.setTimeout(120_000)
 
 const h5 = h5UnderTest({ env: { WELCOME_POINTS: '0' }, browsers: ['member', 'staff'] })
 
 /** The Taro H5 modal's buttons. */
-const modalButton = (label: string) => h5.page('member').locator(`.taro-modal__foot >> text=${label}`)
+const modalButton = (label: string, page = h5.page('member')) => page.locator(`.taro-modal__foot >> text=${label}`)
 const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
 
-describe('points mall in Chromium at 375px', () => {
+describe('points mall in Chromium (375 px; the cancel at 320 px)', () => {
   it('redeem a gift → pickup code → the desk hands it over → the member sees 已领取', async () => {
     const api = h5.api()
     await api.addStore('DESK')
@@ -106,5 +106,34 @@ describe('points mall in Chromium at 375px', () => {
       .set(bearer((await api.loginStaff('e2e-desk-2', 'clerk', 'DESK')).accessToken))
       .send({ code })
     expect(again.status).toBe(409)
+  })
+
+  it('at 320 px the member cancels a redemption: the points come back and the code is gone', async () => {
+    const api = h5.api()
+    const operator = (await api.loginStaff('e2e-mall-op', 'operator', null)).accessToken
+    const giftId = await createGift(api, operator, { name: '电影院双人观影体验', kind: 'experience', pricePoints: 400 })
+    const { page } = await h5.newBrowser() // a member of its own (the first test's is still signed in)
+    await page.setViewportSize({ width: 320, height: 640 })
+    await h5.loginMember(page, 'e2e-mall-canceller', `${api.url}/#/pages/card/index`)
+    const member = await api.loginMember('e2e-mall-canceller')
+    await givePoints(api, member, 1000, 'e2e-mall-cancel')
+    const redeemed = await redeemGift(api, member, giftId)
+    expect(redeemed.status).toBe(200)
+    await page.goto(`${api.url}/#/pages/redemption/index?id=${redeemed.body.redemptionId}`)
+    await page.waitForSelector('.pickup-code-digits', { timeout: 15_000 })
+    expect(await fitsWidth(page)).toBe(true)
+    await screenshot(page, 'mall-pickup-code-320')
+    await page.click('.redemption-cancel')
+    await page.waitForSelector('.taro-modal__content')
+    expect(await page.textContent('.taro-modal__content')).toContain('400 积分将退回账户')
+    await modalButton('取消兑换', page).click()
+    await page.waitForFunction(() => document.querySelector('.redemption-status')?.textContent === '已取消', null, {
+      timeout: 15_000,
+    })
+    expect(await page.locator('.pickup-code-digits').count()).toBe(0)
+    expect(await page.locator('.redemption-cancel').count()).toBe(0)
+    expect(await page.textContent('.redemption-facts')).toContain('退回积分')
+    expect((await api.http.get('/api/me/wallet').set(bearer(member.accessToken))).body.balance).toBe(1000)
+    await screenshot(page, 'mall-cancelled-320')
   })
 })
