@@ -138,6 +138,35 @@ describe('a payment over the per-receipt maximum', () => {
   })
 })
 
+describe('a payment after the member reached the daily earning cap', () => {
+  it('earns nothing, and WeChat is told why (earn_points false, 已达当日积分上限)', async () => {
+    await w.api.ctx.services.rules.replace({ earning: { dailyEarnCap: 150 } })
+    try {
+      const m = await wechatMember(w, 'o-capped')
+      const first = '4200000000000071140'
+      const second = '4200000000000071141'
+      expect((await w.pay.deliver(w.paymentUrl, payment(w, first, 'o-capped', 150_00))).status).toBe(204)
+      expect((await w.pay.deliver(w.paymentUrl, payment(w, second, 'o-capped', 80_00))).status).toBe(204)
+      expect(await entriesFor(w, `purchase:wx:${first}`)).toMatchObject([{ delta: 150 }])
+      const balance = await balanceOf(w.api, m)
+      w.api.clock.advance(3_600_000)
+      await w.api.ctx.jobs.syncWechatPayPoints(w.api.clock.now())
+      expect(w.pay.syncs.find((s) => s.transaction_id === first)).toMatchObject({
+        earn_points: true,
+        increased_points: 150,
+      })
+      expect(w.pay.syncs.find((s) => s.transaction_id === second)).toMatchObject({
+        earn_points: false,
+        increased_points: 0,
+        total_points: balance,
+        no_points_remarks: '已达当日积分上限',
+      })
+    } finally {
+      await w.api.ctx.services.rules.replace({ earning: { dailyEarnCap: 0 } })
+    }
+  })
+})
+
 describe('one purchase reported by the till and by 商圈 is paid once', () => {
   it('till first (with the WeChat order number): the 商圈 payment is linked, not paid again', async () => {
     const m = await wechatMember(w, 'o-till-first')

@@ -150,8 +150,8 @@ export class WechatPayService {
       now,
     )
     if (recorded.outcome !== 'linked') {
-      const { points, balanceAfter } = recorded.result
-      return { points, memberId, remark: '本笔消费不参与积分', balance: balanceAfter }
+      const { points, balanceAfter, breakdown } = recorded.result
+      return { points, memberId, remark: noPointsRemark(breakdown), balance: balanceAfter }
     }
     // Another channel (a clerk's scan with this transaction id) recorded the payment: it earns there, once.
     if (!recorded.purchase) throw new NotificationRefused(500, 'FAIL', 'payment being recorded by another channel')
@@ -262,4 +262,11 @@ function parse<T>(
   const parsed = schema.safeParse(value)
   if (!parsed.success) throw new NotificationRefused(400, 'PARAM_ERROR', 'notification fields invalid')
   return parsed.data
+}
+
+/** Why a posted payment earned nothing, in WeChat's no_points_remarks: a cap the member reached, else the rules. */
+function noPointsRemark(breakdown: Record<string, unknown> | null): string {
+  if (breakdown?.cappedBy === 'daily') return '已达当日积分上限'
+  if (breakdown?.cappedBy === 'balance') return '积分已达账户上限'
+  return '本笔消费不参与积分'
 }
