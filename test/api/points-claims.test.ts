@@ -2,6 +2,7 @@ import type { MemberLoginResponse } from '@mall/shared'
 import { bearer } from '../support/api-harness'
 import { dbFingerprint } from '../support/db-fingerprint'
 import { award, balanceOf, scan } from '../support/points-helpers'
+import { photoAndSubmit } from '../support/receipt-photo-helpers'
 import { entriesFor, payment, startPayWorld, wechatMember, type PayWorld } from '../support/wechat-pay-helpers'
 import { pointsClaimModels } from '../../server/src/modules/points-claims/points-claim.model'
 
@@ -117,6 +118,25 @@ describe('a claim first looks for the purchase', () => {
     expect(res.body).toMatchObject({ finding: 'processing', claim: null })
     w.pay.setPendingPoints('o-claim-pending', false)
     expect((await file(m, { storeId: 'WX1', purchasedAt: ago(HOUR), amountFen: 66_00 })).body.finding).toBe('filed')
+  })
+
+  it('a receipt photo waiting for review → 正在处理, by its number or by store, amount and time', async () => {
+    const m = await w.api.loginMember('claim-photo')
+    w.api.ctx.services.receiptOcr.enabled = false // the photo only has to be held, not read
+    try {
+      const fields = { storeId: 'CS1', receiptNo: 'PH-1', amountFen: 45_00, purchasedAt: ago(HOUR) }
+      const submitted = await photoAndSubmit(w.api, m.accessToken, fields)
+      expect([submitted.status, submitted.body.status]).toEqual([201, 'pending'])
+      const claims = pointsClaimModels(w.api.conn).Claim
+      const before = await claims.countDocuments().exec()
+      const byNumber = await file(m, { storeId: 'CS1', purchasedAt: ago(HOUR), amountFen: 45_00, receiptNo: 'PH-1' })
+      expect(byNumber.body).toMatchObject({ finding: 'processing', claim: null })
+      const byPurchase = await file(m, { storeId: 'CS1', purchasedAt: ago(HOUR), amountFen: 45_00 })
+      expect(byPurchase.body).toMatchObject({ finding: 'processing', claim: null })
+      expect(await claims.countDocuments().exec()).toBe(before) // nothing went to the desk
+    } finally {
+      w.api.ctx.services.receiptOcr.enabled = true
+    }
   })
 
   it('the same receipt earned at the till by this member → already earned', async () => {
