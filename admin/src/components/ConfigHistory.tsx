@@ -5,6 +5,7 @@ import { formatInstant } from '../format'
 import { Panel, useAsync } from '../ui'
 import { DataTable } from './DataTable'
 import { JsonDiff } from './JsonDiff'
+import { StaffName } from '../staff-names'
 
 /** How a field's value reads in the summary column (labels and units per page). */
 export type FieldFormat = Record<string, { label: string; show?: (v: unknown) => string }>
@@ -69,7 +70,7 @@ export function ConfigHistoryPanel({
       <DataTable
         columns={[
           { key: 'version', title: '版本', numeric: true },
-          { key: 'changedBy', title: '修改人' },
+          { key: 'changedBy', title: '修改人', render: (v) => <StaffName id={v.changedBy} /> },
           { key: 'changedAt', title: '时间（上海）', className: 'nowrap', render: (v) => formatInstant(v.changedAt) },
           {
             key: 'change',

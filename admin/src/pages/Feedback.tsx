@@ -12,6 +12,7 @@ import { DataTable, type Column } from '../components/DataTable'
 import { formatInstant } from '../format'
 import { Empty, Pager, Panel, useAsync } from '../ui'
 import { TicketDetail } from './FeedbackTicket'
+import { StaffName } from '../staff-names'
 
 const clip = (s: string, n = 40) => (s.length > n ? `${s.slice(0, n)}…` : s)
 const COLUMNS: Column<FeedbackTicket>[] = [
@@ -24,7 +25,7 @@ const COLUMNS: Column<FeedbackTicket>[] = [
   },
   { key: 'category', title: '类别', render: (t) => FEEDBACK_CATEGORY_LABELS[t.category] },
   { key: 'status', title: '状态', render: (t) => FEEDBACK_STATUS_LABELS[t.status] },
-  { key: 'assignee', title: '处理人' },
+  { key: 'assignee', title: '处理人', render: (t) => <StaffName id={t.assignee} /> },
   { key: 'text', title: '内容', render: (t) => clip(t.text) },
   { key: 'hasPhoto', title: '图片', render: (t) => (t.hasPhoto ? '有' : '') },
 ]

@@ -12,6 +12,7 @@ import {
 import { api, apiBlob, errorText } from '../api'
 import { formatInstant } from '../format'
 import { ErrorBox, Loading } from '../ui'
+import { StaffName } from '../staff-names'
 
 /** One feedback ticket in the console: what the member wrote (and the photo), its history, the next actions. */
 type Action = 'assign' | 'reply' | 'close'
@@ -101,7 +102,7 @@ export function TicketDetail({
         <dt>门店</dt>
         <dd>{t.storeId ?? '—'}</dd>
         <dt>处理人</dt>
-        <dd>{t.assignee ?? '未分派'}</dd>
+        <dd>{t.assignee ? <StaffName id={t.assignee} /> : '未分派'}</dd>
         <dt>提交时间</dt>
         <dd>{formatInstant(t.createdAt)}</dd>
         <dt>首次响应</dt>
@@ -125,8 +126,8 @@ export function TicketDetail({
         {t.history.map((e, i) => (
           <li key={i}>
             <div className='who'>
-              {formatInstant(e.at)} · {ACTION_NAMES[e.action]} · {e.actor === 'member' ? '会员' : e.actorId} →{' '}
-              {FEEDBACK_STATUS_LABELS[e.status]}
+              {formatInstant(e.at)} · {ACTION_NAMES[e.action]} ·{' '}
+              {e.actor === 'member' ? '会员' : <StaffName id={e.actorId} />} → {FEEDBACK_STATUS_LABELS[e.status]}
             </div>
             {e.text && <div>{e.text}</div>}
           </li>

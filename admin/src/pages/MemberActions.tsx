@@ -9,6 +9,7 @@ import { api } from '../api'
 import { formatInstant } from '../format'
 import { ErrorBox, Loading, Panel, useAction, useAsync } from '../ui'
 import { MemberRequestsPanel } from './member-requests'
+import { StaffName } from '../staff-names'
 
 /**
  * 账户操作 on a member's page: freeze or unfreeze (with a reason), adjust points (with a reason; at or
@@ -96,7 +97,8 @@ export function MemberActions({
                 {s.changedAt && (
                   <small className='muted'>
                     {' '}
-                    {s.frozen ? '冻结' : '解冻'}于 {formatInstant(s.changedAt).slice(0, 16)}，运营 {s.changedBy}
+                    {s.frozen ? '冻结' : '解冻'}于 {formatInstant(s.changedAt).slice(0, 16)}，运营{' '}
+                    <StaffName id={s.changedBy} />
                     ，原因：{s.reason}
                   </small>
                 )}

@@ -3,6 +3,7 @@ import { api } from '../api'
 import { DataTable, type Column } from '../components/DataTable'
 import { formatInstant } from '../format'
 import { useAsync } from '../ui'
+import { StaffName } from '../staff-names'
 
 const COLUMNS: Column<FeedbackTicket>[] = [
   { key: 'ticketId', title: '工单', className: 'mono' },
@@ -18,7 +19,7 @@ const COLUMNS: Column<FeedbackTicket>[] = [
     ),
   },
   { key: 'status', title: '状态', render: (t) => FEEDBACK_STATUS_LABELS[t.status] },
-  { key: 'assignee', title: '处理人' },
+  { key: 'assignee', title: '处理人', render: (t) => <StaffName id={t.assignee} /> },
   { key: 'createdAt', title: '提交时间', className: 'nowrap', render: (t) => formatInstant(t.createdAt).slice(0, 16) },
   {
     key: 'firstResponseAt',

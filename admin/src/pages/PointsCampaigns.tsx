@@ -6,6 +6,7 @@ import { storeLabel, useStores, type StoreOption } from '../use-stores'
 import { DataTable, type Column } from '../components/DataTable'
 import { Panel, useAction, useAsync } from '../ui'
 import { CampaignDraft, describeDay, SimulationView } from './PointsCampaignDraft'
+import { StaffName } from '../staff-names'
 
 const multiplierText = (permille: number) => `${formatNumber(permille / 1000)} 倍`
 
@@ -49,7 +50,7 @@ const columns = (stores: StoreOption[]): Column<PointsCampaignView>[] => [
         </span>
         {v.stoppedBy && (
           <div className='muted'>
-            {v.stoppedBy} · {formatInstant(v.stoppedAt!)}
+            <StaffName id={v.stoppedBy} /> · {formatInstant(v.stoppedAt!)}
             {v.stopNote && ` · ${v.stopNote}`}
           </div>
         )}

@@ -4,6 +4,7 @@ import { formatInstant } from '../format'
 import { JsonDiff } from '../components/JsonDiff'
 import { DataTable } from '../components/DataTable'
 import { Panel, type AsyncState } from '../ui'
+import { StaffName } from '../staff-names'
 
 /** Rule versions, newest first: who, when, why, and the before/after of one on demand. */
 const keyOf = (v: RuleVersion) => `${v.section}-${v.version}`
@@ -36,7 +37,7 @@ export function RulesHistory({
         columns={[
           { key: 'version', title: '版本', numeric: true },
           { key: 'section', title: '分区', render: (v) => sectionLabel(v.section) },
-          { key: 'changedBy', title: '修改人' },
+          { key: 'changedBy', title: '修改人', render: (v) => <StaffName id={v.changedBy} /> },
           { key: 'changedAt', title: '时间（上海）', className: 'nowrap', render: (v) => formatInstant(v.changedAt) },
           { key: 'note', title: '说明' },
         ]}

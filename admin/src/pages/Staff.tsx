@@ -11,6 +11,7 @@ import { ConfigHistoryPanel, type FieldFormat } from '../components/ConfigHistor
 import { ConfigFormPanel, contractProblems, ListPanel, ROLE_NAMES, RowActions, useConfigForm } from '../config-editing'
 import { formatInstant } from '../format'
 import { useAsync } from '../ui'
+import { forgetStaffNames } from '../staff-names'
 
 /** 员工账号: staff accounts (role, store, status, password reset), each change versioned. */
 
@@ -95,6 +96,7 @@ export function StaffPage() {
     const s = editing
       ? await api<StaffAccountView>('PUT', `/api/ops/staff/${encodeURIComponent(target)}`, parsed.data)
       : await api<StaffAccountView>('POST', '/api/ops/staff', parsed.data)
+    forgetStaffNames()
     return `已保存账号 ${s.username}（${s.displayName}）第 ${s.version} 版`
   })
   const storeName = (id: string | null) => (id ? (stores.data?.items.find((s) => s.id === id)?.name ?? id) : '—')

@@ -11,6 +11,7 @@ import { DataTable, type Column } from '../components/DataTable'
 import { fenToYuan, formatInstant } from '../format'
 import { storeLabel, useStores } from '../use-stores'
 import { Panel, useAction, useAsync } from '../ui'
+import { StaffName } from '../staff-names'
 
 /**
  * 微信支付商圈: which WeChat merchant earns at which store, the payments waiting for an operator (no
@@ -114,7 +115,7 @@ function MerchantsPanel({ onMapped }: { onMapped: () => void }) {
         columns={[
           { key: 'mchid', title: '商户号', className: 'mono' },
           { key: 'store', title: '门店', render: (r) => storeLabel(stores, r.storeId) },
-          { key: 'updatedBy', title: '设置人' },
+          { key: 'updatedBy', title: '设置人', render: (v) => <StaffName id={v.updatedBy} /> },
           { key: 'updatedAt', title: '设置时间', className: 'nowrap', render: (r) => formatInstant(r.updatedAt) },
         ]}
         actions={(r) => (

@@ -3,6 +3,7 @@ import { api, loadSession } from '../api'
 import { DataTable, type Column } from '../components/DataTable'
 import { formatInstant } from '../format'
 import { Panel, useAction, useAsync } from '../ui'
+import { StaffName } from '../staff-names'
 
 /** Points adjustment requests: a member's history, and the queue a second operator decides. */
 
@@ -40,7 +41,13 @@ const columns = (withMember: boolean): Column<MemberRequestView>[] => [
         </span>
         {r.decidedBy && (
           <small className='muted block'>
-            {r.needsApproval || r.state === 'rejected' ? `审批人 ${r.decidedBy}` : '无需审批'}
+            {r.needsApproval || r.state === 'rejected' ? (
+              <>
+                审批人 <StaffName id={r.decidedBy} />
+              </>
+            ) : (
+              '无需审批'
+            )}
             {r.decisionReason ? `（${r.decisionReason}）` : ''}
             {r.refusal === 'POINTS.INSUFFICIENT' ? '：积分不足' : ''}
           </small>

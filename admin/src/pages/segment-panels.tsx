@@ -6,6 +6,7 @@ import { JsonDiff } from '../components/JsonDiff'
 import { DataTable, type Column } from '../components/DataTable'
 import { ErrorBox, Loading, Panel, type AsyncState } from '../ui'
 import { LifecycleTag } from './member-common'
+import { StaffName } from '../staff-names'
 
 const ACTIONS: Record<string, string> = { create: '新建', update: '修改', delete: '删除' }
 
@@ -33,7 +34,7 @@ const SEGMENT_COLUMNS: Column<SegmentView>[] = [
     title: '最后修改',
     render: (s) => (
       <>
-        {s.updatedBy}
+        <StaffName id={s.updatedBy} />
         <small className='muted block'>{formatInstant(s.updatedAt).slice(0, 16)}</small>
       </>
     ),
@@ -52,7 +53,7 @@ const historyColumns = (
   },
   { key: 'version', title: '版本', numeric: true },
   { key: 'action', title: '操作', render: (v) => ACTIONS[v.action] ?? v.action },
-  { key: 'changedBy', title: '修改人' },
+  { key: 'changedBy', title: '修改人', render: (v) => <StaffName id={v.changedBy} /> },
   { key: 'changedAt', title: '时间（上海）', className: 'nowrap', render: (v) => formatInstant(v.changedAt) },
   { key: 'note', title: '说明' },
   {
