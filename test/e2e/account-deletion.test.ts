@@ -1,10 +1,12 @@
+import type { Page } from 'playwright-core'
 import { bearer } from '../support/api-harness'
 import { h5UnderTest, screenshot } from '../support/h5-harness'
 
 /**
  * 注销账号 in Chromium (H5): 我的 → 账号与安全 → 注销账号 states what is lost, asks for 我已了解 and a second
- * confirmation; during the cooling-off 我的 shows '账号将于 X月X日 注销' with 撤销注销; after the cooling-off and
- * the job, the app's session is refused and it is back on the login page.
+ * confirmation; during the cooling-off a login asks at once whether to take the request back (撤销注销) and 我的
+ * shows '账号将于 X月X日 注销' with 撤销注销; after the cooling-off and the job, the app's session is refused and it
+ * is back on the login page.
  */
 jest.setTimeout(120_000)
 
@@ -12,6 +14,18 @@ const DAY = 86_400_000
 const h5 = h5UnderTest()
 
 const modalButton = (label: string) => h5.page().locator(`.taro-modal__foot >> text=${label}`)
+
+/** The dev login of the member with a pending deletion, up to the question it asks right after logging in. */
+async function logInDuringCoolingOff(page: Page, url: string): Promise<void> {
+  await page.goto(`${url}/#/pages/login/index`)
+  await page.waitForSelector('.dev-user-input input', { timeout: 20_000 })
+  await page.fill('.dev-user-input input', 'e2e-delete')
+  await page.click('.dev-login-button')
+  await page.waitForSelector('.taro-modal__foot', { timeout: 20_000 })
+  const question = await page.textContent('.taro-modal__content')
+  expect(question).toContain('账号注销中')
+  expect(question).toMatch(/账号将于 \d{1,2}月\d{1,2}日 注销。撤销后账号照常使用，积分和优惠券都保留。/)
+}
 
 describe('H5 account deletion in Chromium', () => {
   it('states what is lost, asks twice, shows the banner, and takes the request back', async () => {
@@ -61,9 +75,13 @@ describe('H5 account deletion in Chromium', () => {
     expect(await page.textContent('.account-deletion-hint')).toMatch(/^已申请，将于 \d{1,2}月\d{1,2}日 注销 ›$/)
     await screenshot(page, 'account-security-pending-375')
 
-    // Logging in again shows the banner on 我的, with 撤销注销.
+    // Logging in again says so at once and offers 撤销注销; kept for now (暂不撤销), 我的 shows the banner.
     await page.evaluate(() => localStorage.clear())
-    await h5.loginMember(page, 'e2e-delete', `${api.url}/#/pages/login/index`)
+    await logInDuringCoolingOff(page, api.url)
+    await screenshot(page, 'account-deletion-login-offer-375')
+    await modalButton('暂不撤销').click()
+    await page.waitForSelector('.card-member-no', { timeout: 20_000 })
+    expect((await status()).body.state).toBe('pending')
     await page.goto(`${api.url}/#/pages/me/index`)
     await page.waitForSelector('.deletion-banner', { timeout: 20_000 })
     expect(await page.textContent('.deletion-banner__notice')).toMatch(/^账号将于 \d{1,2}月\d{1,2}日 注销$/)
@@ -77,6 +95,17 @@ describe('H5 account deletion in Chromium', () => {
     await page.click('.deletion-banner__undo')
     await page.waitForSelector('.deletion-banner', { state: 'detached', timeout: 20_000 })
     expect((await status()).body.state).toBe('none')
+
+    // Asked again, then taken back by the login itself: 撤销注销 in the login's question.
+    await api.http.post('/api/me/account-deletion').set(bearer(me.accessToken)).send({ confirm: true })
+    await page.evaluate(() => localStorage.clear())
+    await logInDuringCoolingOff(page, api.url)
+    await modalButton('撤销注销').click()
+    await page.waitForSelector('.card-member-no', { timeout: 20_000 })
+    expect((await status()).body.state).toBe('none') // the cancel is answered before the card opens
+    await page.goto(`${api.url}/#/pages/me/index`)
+    await page.waitForSelector('.me-to-account-security', { timeout: 20_000 })
+    expect(await page.$('.deletion-banner')).toBeNull()
   })
 
   it('ends the session of an erased account: the app is back on the login page', async () => {

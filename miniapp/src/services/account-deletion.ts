@@ -1,3 +1,4 @@
+import Taro from '@tarojs/taro'
 import { accountDeletionStates, type AccountDeletionStatus } from '@mall/shared'
 import { api } from './api'
 
@@ -26,4 +27,27 @@ export function requestDeletion(): Promise<AccountDeletionStatus> {
 
 export function cancelDeletion(): Promise<AccountDeletionStatus> {
   return api.post('/api/me/account-deletion/cancel', {}, deletionStatus)
+}
+
+/**
+ * Right after a login during the cooling-off: the member is told when the account goes and can take the request
+ * back at once (撤销注销), or keep it (暂不撤销; 我的 and 账号与安全 still offer the cancel). A status that cannot be
+ * read asks nothing: the login itself succeeded.
+ */
+export async function offerDeletionCancelAtLogin(): Promise<void> {
+  const status = await fetchDeletionStatus().catch(() => null)
+  if (status?.state !== 'pending') return
+  const { confirm } = await Taro.showModal({
+    title: '账号注销中',
+    content: `${status.notice ?? '账号将被注销'}。撤销后账号照常使用，积分和优惠券都保留。`,
+    confirmText: '撤销注销',
+    cancelText: '暂不撤销',
+  })
+  if (!confirm) return
+  try {
+    await cancelDeletion()
+    void Taro.showToast({ title: '已撤销注销', icon: 'success' })
+  } catch {
+    void Taro.showToast({ title: '撤销未成功，可在「我的」中重试', icon: 'none' })
+  }
 }

@@ -105,7 +105,7 @@ export default function AccountDeletionPage() {
         </View>
         <Text className='muted deletion-losses__note'>
           昵称、手机号、生日和小票照片将被删除；积分明细仅以匿名形式留作账务记录。提交后有 {s.coolingOffDays}{' '}
-          天冷静期，期间可撤销；期满后无法撤销。注销后用同一微信登录将注册为新会员。
+          天冷静期，期间登录即可撤销；期满后无法撤销。注销后用同一微信登录将注册为新会员。
         </Text>
       </View>
       <View

@@ -14,6 +14,7 @@ import {
 } from '../../services/session'
 import { rememberInviter } from '../../services/inviter'
 import { openOtherArea } from '../../lib/area-document'
+import { offerDeletionCancelAtLogin } from '../../services/account-deletion'
 import { PRIVACY_CONSENT_PAGE, privacyConsentRequired } from '../../services/privacy'
 import './index.css'
 
@@ -37,7 +38,10 @@ export default function LoginPage() {
       if (res.isNewMember) void Taro.showToast({ title: '欢迎加入会员', icon: 'success' })
       // First login, or a newer privacy guide: the guide asks for agreement before the app goes on.
       if (await privacyConsentRequired()) void Taro.redirectTo({ url: PRIVACY_CONSENT_PAGE })
-      else goToCard()
+      else {
+        await offerDeletionCancelAtLogin() // during a deletion's cooling-off: 撤销注销 right away
+        goToCard()
+      }
     } catch (e) {
       setError(e instanceof ApiError ? e.message : '登录失败，请重试')
     } finally {
