@@ -5,7 +5,7 @@ const DAY = 86_400_000
 
 /**
  * 首页 on first open: banners, 商场公告 and 精彩活动 a mall's operators would have up, dated from the day the
- * demo starts. Written through the console's own path (a version by `demo-seed` in the page's history),
+ * demo starts. Written through the console's own path (a version by the demo operator in the page's history),
  * and only while the page was never edited: an operator's changes are never overwritten on a restart.
  */
 export async function seedDemoHomeContent(ctx: AppContext): Promise<void> {
@@ -84,5 +84,5 @@ export async function seedDemoHomeContent(ctx: AppContext): Promise<void> {
       },
     ],
   }
-  await home.update({ ...content, version: 0, note: '演示数据：首页内容' }, 'demo-seed', now)
+  await home.update({ ...content, version: 0, note: '演示数据' }, 'operator', now)
 }
