@@ -127,6 +127,7 @@ function printBanner(url: string, demo: boolean, embeddedDataDir: string | null)
     '',
     '  商场会员忠诚度平台  Mall loyalty platform',
     `  Open:      ${url}`,
+    `  Staff:     ${url}staff/  (clerks, managers, service desk: the only pages allowed the camera)`,
     `  API:       ${url}api/health`,
     `  Console:   ${url}admin/  (operators)`,
     `  Database:  ${embeddedDataDir ? `embedded FerretDB (SQLite, ${embeddedDataDir})` : 'MONGODB_URI'}`,
