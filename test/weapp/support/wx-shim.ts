@@ -39,6 +39,12 @@ export interface WxControls {
    * are the ids of agreePrivacyAuthorization buttons the user tapped, which WeChat checks an 'agree' against.
    */
   privacy: { agreed: boolean; asked: number; agreeButtons: Set<string> }
+  /**
+   * What WeChat does when the user taps a privacy-protected button (open-type getPhoneNumber): agreed already, it
+   * goes on (true); otherwise it asks the page's wx.onNeedPrivacyAuthorization listener first and goes on only if
+   * the user agrees on the popup. The test then fires the button's event as WeChat would.
+   */
+  privacyForButton(openType: string): Promise<boolean>
 }
 
 export interface ShimDeps {
@@ -69,9 +75,31 @@ export function createWx(deps: ShimDeps): WxControls {
     lastCallAt: 0,
     brightness: 0.4,
     privacy: { agreed: true, asked: 0, agreeButtons: new Set() },
+    privacyForButton: (openType) => new Promise((resolve) => askPrivacy(openType, resolve)),
   }
   type PrivacyAnswer = { event: 'exposureAuthorization' | 'agree' | 'disagree'; buttonId?: string }
   let privacyListener: ((resolve: (answer: PrivacyAnswer) => void, info: { referrer: string }) => void) | null = null
+  // As WeChat: agreed already, it goes on; otherwise the page's listener shows its popup and answers.
+  function askPrivacy(referrer: string, done: (agreed: boolean) => void): void {
+    if (c.privacy.agreed) return done(true)
+    if (!privacyListener) {
+      deps.problem('a privacy API was called with no wx.onNeedPrivacyAuthorization listener on the page')
+      return done(false)
+    }
+    c.privacy.asked++
+    privacyListener(
+      (answer) => {
+        if (answer.event === 'exposureAuthorization') return
+        if (answer.event === 'agree' && !c.privacy.agreeButtons.has(answer.buttonId ?? '')) {
+          deps.problem(`privacy 'agree' with button ${answer.buttonId ?? '(none)'}, which the user did not tap`)
+          return done(false)
+        }
+        c.privacy.agreed = answer.event === 'agree'
+        done(c.privacy.agreed)
+      },
+      { referrer },
+    )
+  }
   const files = mkdtempSync(path.join(os.tmpdir(), 'weapp-lane-wx-'))
   let fileNo = 0
   const later = <T>(o: Callbacks<T> | undefined, api: string, result: T | null, errMsg?: string) => {
@@ -161,27 +189,9 @@ export function createWx(deps: ShimDeps): WxControls {
     onNeedPrivacyAuthorization: (listener: typeof privacyListener) => {
       privacyListener = listener
     },
-    // As WeChat: agreed already, it goes on; otherwise the page's listener shows its popup and answers.
     requirePrivacyAuthorize: (o?: Callbacks<unknown>) => {
       const api = 'requirePrivacyAuthorize'
-      if (c.privacy.agreed) return later(o, api, ok(api))
-      if (!privacyListener) {
-        deps.problem('a privacy API was called with no wx.onNeedPrivacyAuthorization listener on the page')
-        return later(o, api, null, 'privacy permission is not authorized')
-      }
-      c.privacy.asked++
-      privacyListener(
-        (answer) => {
-          if (answer.event === 'exposureAuthorization') return
-          if (answer.event === 'agree' && !c.privacy.agreeButtons.has(answer.buttonId ?? '')) {
-            deps.problem(`privacy 'agree' with button ${answer.buttonId ?? '(none)'}, which the user did not tap`)
-            return later(o, api, null, 'privacy permission is not authorized')
-          }
-          c.privacy.agreed = answer.event === 'agree'
-          later(o, api, c.privacy.agreed ? ok(api) : null, 'privacy permission is not authorized')
-        },
-        { referrer: api },
-      )
+      askPrivacy(api, (agreed) => later(o, api, agreed ? ok(api) : null, 'privacy permission is not authorized'))
     },
     getFileSystemManager: () => ({
       readFile: (o: { filePath: string; encoding?: BufferEncoding } & Callbacks<unknown>) => {
