@@ -44,6 +44,7 @@ export default defineAppConfig({
         'pages/daily/index',
         'pages/pickup/index',
         'pages/receipts/index',
+        'pages/claims/index',
       ],
     },
   ],

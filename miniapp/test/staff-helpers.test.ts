@@ -116,12 +116,16 @@ describe('copy', () => {
   it('offers manager tiles to managers only', () => {
     expect(staffTiles('clerk')).toEqual(['award', 'redeem', 'today', 'pickup'])
     expect(staffTiles('manager')).toEqual(['award', 'redeem', 'today', 'approvals', 'daily', 'pickup'])
-    expect(staffTiles('operator')).toEqual(['redeem'])
+    expect(staffTiles('operator')).toEqual(['redeem', 'claims'])
     // the service desk (no store, or store DESK) and operators also review receipt photos; a store's staff do not
     expect(staffTiles('clerk', null)).toEqual(['award', 'redeem', 'today', 'pickup', 'receipts'])
     expect(staffTiles('manager', 'DESK')).toContain('receipts')
     expect(staffTiles('clerk', 'S001')).not.toContain('receipts')
-    expect(staffTiles('operator', null)).toEqual(['redeem', 'receipts'])
+    expect(staffTiles('operator', null)).toEqual(['redeem', 'receipts', 'claims'])
+    // 积分补登 claims: the desk's own store and operators, as the server decides (no store is not enough)
+    expect(staffTiles('clerk', 'DESK')).toEqual(['award', 'redeem', 'today', 'pickup', 'receipts', 'claims'])
+    expect(staffTiles('clerk', null)).not.toContain('claims')
+    expect(staffTiles('manager', 'S001')).not.toContain('claims')
   })
 })
 

@@ -1,10 +1,10 @@
-import { bearer } from '../support/api-harness'
 import { h5UnderTest, screenshot } from '../support/h5-harness'
 import { startPayWorld } from '../support/wechat-pay-helpers'
 
 /**
  * H5, phone viewport: a member reports missing points (积分未到账) from the wallet, sees it 待审核, the
- * service desk approves it, and the member sees 已补登 +N and the points in the wallet as 服务台补登.
+ * service desk approves it in the staff pages' 积分补登, and the member sees 已补登 +N and the points in the
+ * wallet as 服务台补登.
  */
 jest.setTimeout(120_000)
 
@@ -36,14 +36,23 @@ it('积分未到账: file a claim from the wallet, the desk approves it, the mem
   expect(await page.textContent('.points-claim-item')).toContain('¥128.50')
   await screenshot(page, 'member-points-claim-filed')
 
-  const desk = (await w.api.loginStaff('e2e-desk', 'clerk', 'DESK')).accessToken
-  const queue = await w.api.http.get('/api/desk/points-claims').set(bearer(desk))
-  const claim = queue.body.items.find((c: { receiptNo: string }) => c.receiptNo === 'E2E-RC-1')
-  const approved = await w.api.http
-    .post(`/api/desk/points-claims/${encodeURIComponent(claim.claimId)}/approve`)
-    .set(bearer(desk))
-    .send({ amountFen: 128_50 })
-  expect(approved.body).toMatchObject({ status: 'approved', points: 128 })
+  // The service desk on its phone: 工作台 → 积分补登, opens the claim, approves the reported amount.
+  await w.api.loginStaff('e2e-desk', 'clerk', 'DESK')
+  const desk = await h5.browser().context.newPage()
+  await h5.loginStaff(desk, 'e2e-desk', '.tile-claims')
+  await desk.click('.tile-claims')
+  await desk.waitForSelector('.claim-queue-row', { timeout: 20_000 })
+  const row = (await desk.textContent('.claim-queue-row'))!
+  expect(row).toContain('微信门店 · ¥128.50')
+  expect(row).toContain('小票号 E2E-RC-1')
+  await desk.click('.claim-open')
+  expect(await desk.inputValue('.claim-approve-amount input')).toBe('128.50')
+  await screenshot(desk, 'desk-points-claim-review')
+  await desk.click('.claim-approve')
+  await desk.waitForSelector('.claim-queue-row', { state: 'detached', timeout: 20_000 })
+  expect(await (await desk.waitForSelector('.staff-state-empty', { timeout: 20_000 })).textContent()).toBe(
+    '暂无待处理的补登申请',
+  )
 
   await page.reload()
   await page.waitForSelector('.points-claim-item[data-status=approved]')

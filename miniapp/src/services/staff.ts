@@ -37,6 +37,7 @@ export const STAFF_PAGES = {
   daily: '/staff/pages/daily/index',
   pickup: '/staff/pages/pickup/index',
   receipts: '/staff/pages/receipts/index',
+  claims: '/staff/pages/claims/index',
 } as const
 
 const PROFILE_KEY = 'mall.staff-profile.v1'

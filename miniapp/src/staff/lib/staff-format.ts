@@ -125,15 +125,19 @@ export function awardHeadline(result: Pick<PurchaseResult, 'status' | 'repeat'>)
   return statusText(result.status)
 }
 
-export type StaffTile = 'award' | 'redeem' | 'today' | 'approvals' | 'daily' | 'pickup' | 'receipts'
+export type StaffTile = 'award' | 'redeem' | 'today' | 'approvals' | 'daily' | 'pickup' | 'receipts' | 'claims'
 
 /**
  * What the 工作台 offers each role: store staff award and redeem at their store; managers also
  * approve and read the store day. Operators (no store) only preview coupons from here.
  */
 export function staffTiles(role: 'clerk' | 'manager' | 'operator', storeId?: string | null): StaffTile[] {
-  // The service desk (no store, or the desk's own store) and operators review receipt photos.
-  const desk: StaffTile[] = storeId === null || storeId === DESK_STORE_ID ? ['receipts'] : []
+  // The service desk (no store, or the desk's own store) and operators review receipt photos; the desk's
+  // own store and operators decide 积分补登 claims (the server's rule, modules/points-claims).
+  const desk: StaffTile[] = [
+    ...(storeId === null || storeId === DESK_STORE_ID ? (['receipts'] as const) : []),
+    ...(storeId === DESK_STORE_ID || role === 'operator' ? (['claims'] as const) : []),
+  ]
   if (role === 'manager') return ['award', 'redeem', 'today', 'approvals', 'daily', 'pickup', ...desk]
   if (role === 'clerk') return ['award', 'redeem', 'today', 'pickup', ...desk]
   return ['redeem', ...desk]

@@ -22,6 +22,7 @@ const TILES: Record<StaffTile, { title: string; hint: string }> = {
   daily: { title: '门店日报', hint: '今日门店汇总' },
   pickup: { title: '礼品核销', hint: '积分商城礼品发放' },
   receipts: { title: '小票审核', hint: '会员拍照上传的小票' },
+  claims: { title: '积分补登', hint: '会员申报的未到账积分' },
 }
 
 /**
