@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core'
 import sharp from 'sharp'
 import { bearer } from '../support/api-harness'
 import { h5UnderTest, screenshot } from '../support/h5-harness'
+import { textOffCentre } from '../support/layout-checks'
 import { createGift, givePoints, redeemGift } from '../support/mall-helpers'
 
 jest.setTimeout(120_000)
@@ -122,6 +123,7 @@ describe('points mall in Chromium (375 px; the cancel at 320 px)', () => {
     await page.goto(`${api.url}/#/pages/redemption/index?id=${redeemed.body.redemptionId}`)
     await page.waitForSelector('.pickup-code-digits', { timeout: 15_000 })
     expect(await fitsWidth(page)).toBe(true)
+    expect(await textOffCentre(page, '.pickup-code-panel .code-refresh')).toBeLessThanOrEqual(2) // 刷新 in its pill
     await screenshot(page, 'mall-pickup-code-320')
     await page.click('.redemption-cancel')
     await page.waitForSelector('.taro-modal__content')
