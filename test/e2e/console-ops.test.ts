@@ -153,6 +153,15 @@ describe('operator console: audit log and stores from the API (Chromium, 1280px)
       expect(await card('liability').locator('[data-testid=kpi-metric-change]').textContent()).toBe(
         '当前值，不随区间变化',
       )
+      // charts of counts (people, check-ins) have whole-number axes, no "0.5 人"; amounts may have decimals
+      await page.waitForSelector('canvas[data-y-ticks]')
+      const axes = await page.$$eval('canvas[data-y-ticks]', (els) =>
+        els.map((e) => ({ chart: e.getAttribute('aria-label')!, ticks: e.getAttribute('data-y-ticks')!.split(' ') })),
+      )
+      const counts = axes.filter((a) => /人数|会员|笔数/.test(a.chart) && !/金额|销售额/.test(a.chart))
+      expect(counts.length).toBeGreaterThanOrEqual(2)
+      for (const a of counts)
+        expect({ ...a, ticks: a.ticks.filter((t) => !/^-?\d+$/.test(t)) }).toEqual({ ...a, ticks: [] })
       const funnel = page.locator('[data-testid=kpi-table]', { hasText: '已首购' })
       expect(await funnel.count()).toBe(1)
       expect(await page.locator('[data-testid=kpi-table]', { hasText: 'registered' }).count()).toBe(0)

@@ -82,6 +82,8 @@ export function KpiChart({ label, points }: { label: string; points: SeriesPoint
         },
       },
     })
+    // what the y axis shows, for tests and screen readers' neighbours (a count axis has whole numbers only)
+    el.dataset.yTicks = (chart.scales.y?.ticks ?? []).map((t) => t.value).join(' ')
     return () => chart.destroy()
   }, [label, points, timeSeries, counts])
 
