@@ -57,6 +57,7 @@ export function LotteryPage() {
     {
       key: 'status',
       title: '状态',
+      className: 'nowrap',
       render: (l) => (
         <span className={`tag ${l.status === 'active' ? 'active' : l.status === 'draft' ? '' : 'paused'}`}>
           {LOTTERY_STATUS_LABELS[l.status]}
@@ -66,13 +67,25 @@ export function LotteryPage() {
     { key: 'costPoints', title: '积分/次', numeric: true },
     { key: 'dailyLimit', title: '每日次数', numeric: true },
     { key: 'draws', title: '已抽次数', numeric: true },
-    { key: 'budget', title: '积分预算已用', numeric: true, render: (l) => `${l.budgetUsed} / ${l.budgetPoints}` },
-    { key: 'version', title: '奖品方案', render: (l) => `第 ${l.versions.length} 版` },
+    {
+      key: 'budget',
+      title: '积分预算已用',
+      numeric: true,
+      className: 'nowrap',
+      render: (l) => `${l.budgetUsed.toLocaleString('zh-CN')} / ${l.budgetPoints.toLocaleString('zh-CN')}`,
+    },
+    { key: 'version', title: '奖品方案', className: 'nowrap', render: (l) => `第 ${l.versions.length} 版` },
     {
       key: 'time',
       title: '时间',
       className: 'nowrap',
-      render: (l) => `${formatInstant(l.startsAt).slice(0, 16)} 至 ${formatInstant(l.endsAt).slice(0, 16)}`,
+      // two lines, so the name and the actions keep their width at 1280 px
+      render: (l) => (
+        <>
+          <div>{formatInstant(l.startsAt).slice(0, 16)} 起</div>
+          <div>{formatInstant(l.endsAt).slice(0, 16)} 止</div>
+        </>
+      ),
     },
   ]
   const actions = (l: LotteryView) => (
