@@ -173,6 +173,12 @@ describe('staff pages in Chromium', () => {
       ])
       expect(left!.x + left!.width).toBeLessThanOrEqual(right!.x)
       expect(right!.x + right!.width).toBeLessThanOrEqual(width)
+      // 前一天 / the day / 后一天 inside the card (at 320 px 后一天 stuck out past the card's padding)
+      const [nav, day, next] = await Promise.all(
+        ['.daily-nav', '.daily-nav__day', '.daily-next'].map((s) => page.locator(s).boundingBox()),
+      )
+      expect(next!.x + next!.width).toBeLessThanOrEqual(nav!.x + nav!.width - 8)
+      expect(day!.x + day!.width).toBeLessThanOrEqual(next!.x)
       const submit = page.locator('.sales-report__submit')
       await submit.scrollIntoViewIfNeeded()
       expect(await submit.isVisible()).toBe(true)
