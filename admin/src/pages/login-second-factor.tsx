@@ -113,7 +113,7 @@ export function TotpEnrolment({
         首次登录需绑定身份验证器：用手机上的身份验证器（如腾讯身份验证器、Google Authenticator）扫描二维码。
       </p>
       <img className='totp-qr' src={enrolment.qrSvgDataUrl} alt='身份验证器绑定二维码' width={200} height={200} />
-      <p className='hint'>
+      <p className='hint totp-secret'>
         无法扫码时手动输入密钥：<code data-testid='totp-secret'>{enrolment.secret}</code>
       </p>
       <SecondFactorForm
