@@ -80,6 +80,11 @@ describe('pickup at the service desk', () => {
     expect(await balance(api, m)).toBe(200)
     const forged = await pickUp(clerk, `3${id}00${'1'.repeat(8)}`)
     expect([forged.status, forged.body.error.code]).toEqual([400, 'PICKUP.CODE_INVALID'])
+    // A mistyped code tells the desk what is wrong with it, not that some input was.
+    for (const typo of ['123', 'SF12345', `${code} 1`]) {
+      const res = await api.http.post('/api/staff/mall/pickups/preview').set(bearer(clerk)).send({ code: typo })
+      expect([res.status, res.body.error.code]).toEqual([400, 'PICKUP.CODE_INVALID']) // 提货码无效 on the desk's screen
+    }
   })
 
   it('the code rotates every 30 s like the member code; a code two steps old is refused, nothing changed', async () => {

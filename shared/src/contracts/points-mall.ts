@@ -143,7 +143,8 @@ export const shipRequest = z.strictObject({
   trackingNo: z.string().regex(/^[A-Za-z0-9-]{4,40}$/),
 })
 export const operatorCancelRequest = z.strictObject({ note: z.string().trim().min(1).max(200) })
-export const pickupCodeRequest = z.strictObject({ code: z.string().regex(/^[0-9]{24}$/) })
+/** Any text the desk typed or scanned: a code that is not one answers PICKUP.CODE_INVALID (提货码无效), as coupons do. */
+export const pickupCodeRequest = z.strictObject({ code: z.string().trim().min(1).max(64) })
 
 /** What the desk sees of a scanned pickup code before handing the gift over. */
 export const scannedPickup = z.object({
