@@ -61,6 +61,49 @@ describe('payments nobody can be matched to wait for an operator', () => {
     },
   )
 
+  it(
+    'a merchant marked outside the programme: its queued payment and later ones (20 copies at once) ' +
+      'earn nothing, each synced once as earn_points:false with the reason',
+    async () => {
+      const m = await wechatMember(w, 'o-bank')
+      const start = await balanceOf(w.api, m)
+      const queued = '4200000000000000060'
+      const later = '4200000000000000061'
+      expect((await w.pay.deliver(w.paymentUrl, payment(w, queued, 'o-bank', 8_000, '1900000997'))).status).toBe(204)
+      const mark = await w.api.http
+        .put('/api/ops/wechat-pay/merchants/1900000997')
+        .set(bearer(w.operator))
+        .send({ storeId: null })
+      expect(mark.status).toBe(200)
+      expect(mark.body).toMatchObject({ mchid: '1900000997', storeId: null })
+      const copies = await Promise.all(
+        Array.from({ length: 20 }, () => w.pay.deliver(w.paymentUrl, payment(w, later, 'o-bank', 9_000, '1900000997'))),
+      )
+      expect(copies.map((r) => r.status)).toEqual(Array(20).fill(204))
+      const queue = await w.api.http.get('/api/ops/wechat-pay/unmapped').set(bearer(w.operator))
+      const waiting = queue.body.items.map((i: { transactionId: string }) => i.transactionId)
+      expect(waiting).not.toContain(queued)
+      expect(waiting).not.toContain(later)
+      await w.api.ctx.jobs.syncWechatPayPoints(w.api.clock.now())
+      for (const txn of [queued, later]) {
+        const sent = w.pay.syncs.filter((s) => s.transaction_id === txn)
+        expect(sent).toHaveLength(1)
+        expect(sent[0]).toMatchObject({
+          earn_points: false,
+          increased_points: 0,
+          no_points_remarks: '该商户不参与商场积分',
+          total_points: start,
+        })
+        expect(await entriesFor(w, `purchase:wx:${txn}`)).toHaveLength(0)
+      }
+      expect(await balanceOf(w.api, m)).toBe(start)
+      const list = await w.api.http.get('/api/ops/wechat-pay/merchants').set(bearer(w.operator))
+      expect(list.body.items).toEqual(
+        expect.arrayContaining([expect.objectContaining({ mchid: '1900000997', storeId: null })]),
+      )
+    },
+  )
+
   it('an unknown openid is queued, nothing posted', async () => {
     const txn = '4200000000000000050'
     expect((await w.pay.deliver(w.paymentUrl, payment(w, txn, 'o-nobody', 5_000))).status).toBe(204)

@@ -51,6 +51,14 @@ it('微信支付商圈: map a merchant, see the waiting payment earn, send a fai
   await page.waitForSelector('text=没有待处理的支付')
   expect(await page.textContent('[data-testid=wxpay-merchant-table]')).toContain('1900007777')
   await screenshot(page, 'console-wechat-pay-mapped')
+
+  // A merchant outside the programme (a bank counter): marked so, listed as 不参与积分.
+  await page.fill('[data-testid=wxpay-mchid]', '1900006666')
+  await page.selectOption('[data-testid=wxpay-store]', '__outside__')
+  await page.click('[data-testid=wxpay-map]')
+  await page.waitForSelector('text=不参与积分，其微信支付将告知微信')
+  const outsideRow = page.locator('[data-testid=wxpay-merchant-table] tr', { hasText: '1900006666' })
+  expect(await outsideRow.textContent()).toContain('不参与积分')
   const wallet = await w.api.http.get('/api/me/wallet/entries').set(bearer(member.accessToken))
   expect(wallet.body.items.filter((e: { channel?: string }) => e.channel === '微信支付')).toHaveLength(2)
   expect(errors).toEqual([])

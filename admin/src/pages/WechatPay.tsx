@@ -52,6 +52,9 @@ export function WechatPayPage() {
   )
 }
 
+/** The select's value for a merchant outside the programme (sent as storeId null). */
+const OUTSIDE = '__outside__'
+
 function MerchantsPanel({ onMapped }: { onMapped: () => void }) {
   const stores = useStores()
   const [state, reload] = useAsync(() => api<WechatMerchantsPage>('GET', '/api/ops/wechat-pay/merchants'), [])
@@ -63,15 +66,24 @@ function MerchantsPanel({ onMapped }: { onMapped: () => void }) {
     if (!/^[0-9A-Za-z_-]{1,32}$/.test(mchid.trim()))
       return setMessage({ ok: false, text: '请填写商户号（数字或字母，最多 32 位）' })
     if (!storeId) return setMessage({ ok: false, text: '请选择门店' })
+    const outside = storeId === OUTSIDE
     void act(
-      `已关联：商户 ${mchid.trim()} → ${storeLabel(stores, storeId)}，该商户待处理的支付已重新积分`,
-      () => api('PUT', `/api/ops/wechat-pay/merchants/${encodeURIComponent(mchid.trim())}`, { storeId }),
+      outside
+        ? `已设置：商户 ${mchid.trim()} 不参与积分，其微信支付将告知微信「该商户不参与商场积分」`
+        : `已关联：商户 ${mchid.trim()} → ${storeLabel(stores, storeId)}，该商户待处理的支付已重新积分`,
+      () =>
+        api('PUT', `/api/ops/wechat-pay/merchants/${encodeURIComponent(mchid.trim())}`, {
+          storeId: outside ? null : storeId,
+        }),
       onMapped,
     )
   }
   return (
     <Panel title='商户关联' testId='wxpay-merchants'>
-      <p className='definition'>微信支付商户号（子商户号）对应的门店：在该商户的微信支付按此门店的规则积分。</p>
+      <p className='definition'>
+        微信支付商户号（子商户号）对应的门店：在该商户的微信支付按此门店的规则积分。不参与积分的商户（如银行网点），
+        其支付不积分，并告知微信原因。
+      </p>
       <form className='toolbar' onSubmit={submit}>
         <label className='field-inline'>
           <span>商户号</span>
@@ -86,6 +98,7 @@ function MerchantsPanel({ onMapped }: { onMapped: () => void }) {
           <span>门店</span>
           <select data-testid='wxpay-store' value={storeId} onChange={(e) => setStoreId(e.target.value)}>
             <option value=''>请选择门店</option>
+            <option value={OUTSIDE}>不参与积分（如银行网点）</option>
             {stores
               .filter((s) => s.active)
               .map((s) => (
@@ -114,7 +127,11 @@ function MerchantsPanel({ onMapped }: { onMapped: () => void }) {
         emptyText='还没有关联任何商户'
         columns={[
           { key: 'mchid', title: '商户号', className: 'mono' },
-          { key: 'store', title: '门店', render: (r) => storeLabel(stores, r.storeId) },
+          {
+            key: 'store',
+            title: '门店',
+            render: (r) => (r.storeId === null ? '不参与积分' : storeLabel(stores, r.storeId)),
+          },
           { key: 'updatedBy', title: '设置人', render: (v) => <StaffName id={v.updatedBy} /> },
           { key: 'updatedAt', title: '设置时间', className: 'nowrap', render: (r) => formatInstant(r.updatedAt) },
         ]}
@@ -124,7 +141,7 @@ function MerchantsPanel({ onMapped }: { onMapped: () => void }) {
             type='button'
             onClick={() => {
               setMchid(r.mchid)
-              setStoreId(r.storeId)
+              setStoreId(r.storeId ?? OUTSIDE)
             }}
           >
             修改

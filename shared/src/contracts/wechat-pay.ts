@@ -99,11 +99,20 @@ export const unmappedPaymentsPage = z.object({ items: z.array(unmappedPayment) }
 export type UnmappedPaymentsPage = z.infer<typeof unmappedPaymentsPage>
 
 export const mchid = z.string().regex(/^[0-9A-Za-z_-]{1,32}$/)
-/** PUT /api/ops/wechat-pay/merchants/:mchid — payments at this WeChat merchant earn at this store. */
-export const wechatMerchantMappingRequest = z.strictObject({ storeId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/) })
+/**
+ * PUT /api/ops/wechat-pay/merchants/:mchid — payments at this WeChat merchant earn at this store; `null`: the
+ * merchant takes no part in the points programme (a bank counter, say), and WeChat is told each payment earned
+ * nothing.
+ */
+export const wechatMerchantMappingRequest = z.strictObject({
+  storeId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .nullable(),
+})
 export const wechatMerchantMapping = z.object({
   mchid: z.string(),
-  storeId: z.string(),
+  storeId: z.string().nullable(),
   updatedAt: z.string(),
   updatedBy: z.string(),
 })

@@ -18,7 +18,8 @@ export interface PointsSyncPayload {
   increased_points: number
   points_update_time: string
   no_points_remarks?: string
-  total_points: number
+  /** optional for WeChat; left out for a payer who is not a member */
+  total_points?: number
 }
 
 /**

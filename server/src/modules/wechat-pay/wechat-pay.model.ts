@@ -11,7 +11,8 @@ export interface WxNonceDoc {
 /** WeChat merchant (mchid / sub_mchid) → our store: an operator's setting, the last edit stands. */
 export interface WxMerchantDoc {
   _id: string
-  storeId: string
+  /** null: the merchant takes no part in the programme; its payments earn nothing and WeChat is told so */
+  storeId: string | null
   updatedAt: Date
   updatedBy: string
 }

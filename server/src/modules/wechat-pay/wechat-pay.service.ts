@@ -97,7 +97,9 @@ export class WechatPayService {
     const merchant =
       (p.sub_mchid ? await findById<WxMerchantDoc>(this.m.Merchant, p.sub_mchid) : null) ??
       (await findById<WxMerchantDoc>(this.m.Merchant, p.mchid))
-    const storeId = merchant
+    // A merchant outside the programme: nothing to earn whoever paid, and WeChat is told why.
+    if (merchant && merchant.storeId === null) return this.earnedNothing(p, '该商户不参与商场积分', now)
+    const storeId = merchant?.storeId
       ? await this.purchases.stores.active(merchant.storeId).then(
           (s) => s._id,
           () => null,
@@ -129,6 +131,27 @@ export class WechatPayService {
       now,
     )
     await this.refunds.paymentPosted(txn, now)
+    return 'earned'
+  }
+
+  /** A payment that earns nothing wherever it is from: synced as such (its payer's balance when a member). */
+  private async earnedNothing(p: MallPaymentResource, remark: string, now: Date): Promise<'earned'> {
+    const identity = await this.Identity.findById(`wx:${p.openid}`).lean<{ memberId: string }>().exec()
+    const total = identity ? (await this.ledger.head(identity.memberId)).state.balance : undefined
+    await this.sync.owe(
+      {
+        transaction_id: p.transaction_id,
+        appid: p.appid,
+        openid: p.openid,
+        earn_points: false,
+        increased_points: 0,
+        points_update_time: wechatTime(now),
+        ...(total === undefined ? {} : { total_points: total }),
+        no_points_remarks: remark,
+      },
+      now,
+    )
+    await this.refunds.paymentPosted(p.transaction_id, now)
     return 'earned'
   }
 
@@ -210,9 +233,12 @@ export class WechatPayService {
     }
   }
 
-  /** An operator maps a WeChat merchant to a store; its queued payments are then earned (once each). */
-  async mapMerchant(mchid: string, storeId: string, by: string, now: Date): Promise<WechatMerchantMapping> {
-    await this.purchases.stores.active(storeId)
+  /**
+   * An operator maps a WeChat merchant to a store, or (null) marks it as outside the programme; its queued
+   * payments are then settled (earned once each, or synced as earning nothing).
+   */
+  async mapMerchant(mchid: string, storeId: string | null, by: string, now: Date): Promise<WechatMerchantMapping> {
+    if (storeId) await this.purchases.stores.active(storeId)
     await this.m.Merchant.updateOne(
       { _id: mchid },
       { $set: { storeId, updatedAt: now, updatedBy: by } },
