@@ -56,6 +56,10 @@ it('seeds a mall with a year of history whose ledger replays with 0 differences,
   const kpis = (await api.http.get(`/api/ops/kpis?from=${from}&to=${to}`).set(bearer(op))).body
   const sales = kpis.series.find((s: { key: string }) => /purchase|sales|receipt/i.test(s.key))
   expect(sales?.points.filter((p: { y: number }) => p.y > 0).length).toBeGreaterThan(80)
+  // feedback answered and closed: the dashboard has a resolution rate and time, not 0 % and 暂无数据
+  const metric = (key: string) => kpis.metrics.find((m: { key: string }) => m.key === key)?.value
+  expect(metric('feedback_resolution_rate')).toBeGreaterThan(0)
+  expect(metric('feedback_resolution_time')).toBeGreaterThan(0)
   const mix = (await api.http.get(`/api/ops/channel-mix?from=${from}&to=${to}`).set(bearer(op))).body
   const share = (c: string) =>
     mix.rows.find((r: { channel: string }) => r.channel === c).purchases / mix.totals.purchases

@@ -61,10 +61,16 @@ export async function seedMallActivity(
     feedback++
     if (rng.chance(0.6)) {
       const later = new Date(at.getTime() + rng.int(20, 600) * 60_000)
-      await services.feedback.act('operator', ticket.ticketId, 'assign', '已转交相关部门', later).catch(() => null)
+      await services.feedback.act('operator', ticket.ticketId, 'assign', '客服部', later).catch(() => null)
       await services.feedback
         .act('operator', ticket.ticketId, 'reply', '感谢您的反馈，我们已安排处理，欢迎继续监督。', later)
         .catch(() => null)
+      // Most answered tickets are closed a day or a few later, so the dashboard has resolution figures.
+      const closedAt = new Date(later.getTime() + rng.int(1, 3) * DAY + rng.int(0, 480) * 60_000)
+      if (rng.chance(0.7) && closedAt < now)
+        await services.feedback
+          .act('operator', ticket.ticketId, 'close', '已处理完毕，感谢您对商场的支持。', closedAt)
+          .catch(() => null)
     }
   }
   return { couponsClaimed: claimed, couponsRedeemed: redeemed, feedback }
