@@ -94,6 +94,9 @@ export function prettyJson(v: unknown): string {
  * A row of checkboxes choosing any subset of `options` (tiers, stores, lifecycle stages…); each box
  * is `data-testid="<testIdPrefix>-<value>"`. An empty choice means "no restriction" to the callers.
  */
+/** Beyond this many options (a mall's 100 stores) the group gets a search box and scrolls inside a box. */
+const LONG_CHECK_GROUP = 12
+
 export function CheckGroup<T extends string | number>({
   options,
   value,
@@ -105,10 +108,15 @@ export function CheckGroup<T extends string | number>({
   onChange: (next: T[]) => void
   testIdPrefix: string
 }) {
+  const [query, setQuery] = useState('')
   const toggle = (v: T) => onChange(value.includes(v) ? value.filter((x) => x !== v) : [...value, v])
-  return (
-    <div className='check-row'>
-      {options.map((o) => (
+  const long = options.length > LONG_CHECK_GROUP
+  const q = query.trim().toLowerCase()
+  // what is ticked stays in sight whatever the search
+  const shown = q ? options.filter((o) => value.includes(o.value) || o.label.toLowerCase().includes(q)) : options
+  const boxes = (
+    <div className={long ? 'check-row check-row--scroll' : 'check-row'}>
+      {shown.map((o) => (
         <label className='check' key={o.value}>
           <input
             type='checkbox'
@@ -119,6 +127,20 @@ export function CheckGroup<T extends string | number>({
           {o.label}
         </label>
       ))}
+      {shown.length === 0 && <span className='muted'>没有匹配的选项</span>}
+    </div>
+  )
+  if (!long) return boxes
+  return (
+    <div className='check-search'>
+      <input
+        type='search'
+        data-testid={`${testIdPrefix}-search`}
+        placeholder={`搜索（共 ${options.length} 项，已选 ${value.length} 项）`}
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
+      {boxes}
     </div>
   )
 }

@@ -114,6 +114,7 @@ describe('campaigns in the operator console (Chromium)', () => {
   it('creates a double-points day from the form after confirming; it is listed and in the rules history', async () => {
     const api = ctx.api()
     const op = bearer((await api.loginStaff('pts-op2', 'operator', null)).accessToken)
+    for (let i = 1; i <= 14; i++) await api.addStore(`PC${i}`, `测试门店${String(i).padStart(2, '0')}`)
     const { page } = ctx.browser()
     page.removeAllListeners('dialog')
     const asked: string[] = []
@@ -133,9 +134,18 @@ describe('campaigns in the operator console (Chromium)', () => {
     await page.fill('[data-testid=points-draft-value]', '3')
     await page.fill('[data-testid=points-draft-multiplier]', '2')
     await page.fill('[data-testid=points-draft-budget]', '20000')
+    // the mall's stores: a search box over a scrolling list instead of a wall of checkboxes
+    const stores = page.locator('.check-row--scroll')
+    expect((await stores.boundingBox())!.height).toBeLessThanOrEqual(200)
+    await page.fill('[data-testid=points-draft-store-search]', '门店07')
+    expect(await stores.locator('.check').allTextContents()).toEqual(['PC7 测试门店07'])
+    await page.check('[data-testid=points-draft-store-PC7]')
+    await page.fill('[data-testid=points-draft-store-search]', '门店08')
+    expect(await stores.locator('.check').allTextContents()).toEqual(['PC7 测试门店07', 'PC8 测试门店08'])
+    await page.fill('[data-testid=points-draft-store-search]', '')
     await page.click('[data-testid=points-draft-save]') // 取消: nothing saved
     await page.waitForTimeout(300)
-    expect(asked).toEqual(['确认上线积分活动「周三双倍积分日」？每周三，2 倍积分，全部门店，保存后立即生效。'])
+    expect(asked).toEqual(['确认上线积分活动「周三双倍积分日」？每周三，2 倍积分，1 家门店，保存后立即生效。'])
     const before = (await api.http.get('/api/ops/rules').set(op)).body
     expect(before.earning.campaigns.map((c: { name: string }) => c.name)).not.toContain('周三双倍积分日')
 
@@ -143,7 +153,7 @@ describe('campaigns in the operator console (Chromium)', () => {
     await page.waitForSelector('text=已上线积分活动「周三双倍积分日」')
     const row = page.locator('[data-testid^=points-campaign-row-pc-]')
     await row.waitFor()
-    expect(await row.textContent()).toMatch(/周三双倍积分日.*每周三.*2 倍.*全部门店/)
+    expect(await row.textContent()).toMatch(/周三双倍积分日.*每周三.*2 倍.*测试门店07/)
     const rules = (await api.http.get('/api/ops/rules').set(op)).body
     const saved = rules.earning.campaigns.find((c: { name: string }) => c.name === '周三双倍积分日')
     expect(saved).toMatchObject({
@@ -151,7 +161,7 @@ describe('campaigns in the operator console (Chromium)', () => {
       when: { kind: 'weekday', value: 3 },
       budgetPoints: 20_000,
       budgetPeriod: 'month',
-      storeIds: [],
+      storeIds: ['PC7'],
     })
     expect(rules.earning.campaigns.map((c: { id: string }) => c.id)).toContain('member-day') // kept
     const history = (await api.http.get('/api/ops/rules/history').set(op)).body.items
