@@ -97,7 +97,13 @@ describe('points mall in Chromium (375 px; the cancel at 320 px)', () => {
     await staff.waitForSelector('.pickup-result', { timeout: 15_000 })
     await screenshot(staff, 'desk-pickup-done')
 
-    // The member's page: the next look says 已领取 (the code is spent).
+    // The member's page, still open on the code, says 已领取 within seconds (it asks every 3 s; the code
+    // itself rotates every 30 s), and so does the list.
+    await page.waitForFunction(() => document.querySelector('.redemption-status')?.textContent === '已领取', null, {
+      timeout: 8_000,
+    })
+    expect(await page.locator('.pickup-code-digits').count()).toBe(0)
+    await screenshot(page, 'mall-picked-up')
     await page.goto(`${api.url}/#/pages/my-redemptions/index`)
     await page.waitForSelector('.redemption-row', { timeout: 15_000 })
     expect(await page.textContent('.redemption-status')).toBe('已领取')

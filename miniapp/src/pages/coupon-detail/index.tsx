@@ -16,7 +16,7 @@ const COUPON_CODE_HOOKS: CodePanelHooks = { qr: 'coupon-qr', barcode: 'coupon-ba
 /**
  * 券详情 (?couponId=123456%237): what the coupon is, where it works, and its rotating code for
  * staff to scan (the member-card code panel, pointed at the coupon's code endpoint). Once staff
- * redeem it, the next rotation answers "该券已核销" instead of a fresh code.
+ * redeem it, the next ask (every 3 s while shown) answers that it was, and the page says 已使用.
  * Test hooks: coupon-detail-headline, coupon-stores, coupon-qr, coupon-code-digits.
  */
 export default function CouponDetailPage() {
@@ -28,7 +28,8 @@ export default function CouponDetailPage() {
     goToLogin()
   }, [])
   const loggedIn = isLoggedIn()
-  const code = useRotatingCode(couponCodePath(couponId), loggedIn && couponId !== '', handleAuthLost)
+  // Watched every 3 s while shown, so a redemption at the till shows as 已使用 at once.
+  const code = useRotatingCode(couponCodePath(couponId), loggedIn && couponId !== '', handleAuthLost, 3)
 
   useDidShow(() => {
     if (!isLoggedIn()) {

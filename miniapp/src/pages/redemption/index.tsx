@@ -17,8 +17,9 @@ const PICKUP_CODE_HOOKS: CodePanelHooks = { qr: 'pickup-qr', barcode: 'pickup-ba
 /**
  * 兑换详情 (?id=<13 digits>): the status in words, and while it waits at the desk the rotating pickup
  * code (QR + digits, like the member code); 取消兑换 before it is handed over or shipped gives the
- * points back. Once the desk hands it over, the next rotation answers that it was, and the page
- * shows 已领取. Test hooks: redemption-status, pickup-qr, pickup-code-digits, redemption-cancel.
+ * points back. Once the desk hands it over, the next ask for the code (every 3 s while shown) answers
+ * that it was, and the page shows 已领取. Test hooks: redemption-status, pickup-qr, pickup-code-digits,
+ * redemption-cancel.
  */
 export default function RedemptionPage() {
   const id = useRouter().params.id ?? ''
@@ -30,7 +31,8 @@ export default function RedemptionPage() {
   }, [])
   const r = redemption.data
   const waiting = r?.status === 'pending_pickup'
-  const code = useRotatingCode(pickupCodePath(id), isLoggedIn() && waiting, handleAuthLost)
+  // Watched every 3 s while shown, so the desk's handover shows as 已领取 at once.
+  const code = useRotatingCode(pickupCodePath(id), isLoggedIn() && waiting, handleAuthLost, 3)
 
   useDidShow(() => {
     if (!isLoggedIn()) {
