@@ -102,17 +102,21 @@ export class PurchaseDays {
     const facts = await this.Fact.find({ day: trusted({ $lte: last }) })
       .lean<PurchaseFactDoc[]>()
       .exec()
-    const start = await this.firstDay(facts, now)
-    if (!start) return 0
-    const { first, marked } = start
+    const marking = await this.firstDay(facts, now)
+    if (!marking) return 0
+    const { first, marked } = marking
     // The newest row: rows run without a gap from the first day, so probe back from the last closed one
     // (none to find when this run marked the first day).
     let newest: string | null = null
     for (let d = last; !marked && d >= first && !newest; d = addDays(d, -1)) if (await this.row(d)) newest = d
-    let pending = [...facts].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))
-    const summarised: string[] = []
+    const start = newest ? addDays(newest, 1) : first
+    // Facts of days that have their row already: left by a closer stopped before its delete (deleted now
+    // if in their day's row), or stragglers written after their day closed (carried to the next row).
+    const summarised = await this.alreadyInRows(facts.filter((f) => f.day < start))
+    const inRows = new Set(summarised)
+    let pending = facts.filter((f) => !inRows.has(f._id)).sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))
     let inserted = 0
-    for (let day = newest ? addDays(newest, 1) : first; day <= last; day = addDays(day, 1)) {
+    for (let day = start; day <= last; day = addDays(day, 1)) {
       const due = pending.filter((f) => f.day <= day)
       pending = pending.filter((f) => f.day > day)
       const row = purchaseDayRow(day, due, now)
@@ -125,9 +129,25 @@ export class PurchaseDays {
       summarised.push(...winner)
       pending = [...due.filter((f) => !winner.has(f._id)), ...pending]
     }
-    for (let i = 0; i < summarised.length; i += DELETE_CHUNK)
-      await this.Fact.deleteMany({ _id: trusted({ $in: summarised.slice(i, i + DELETE_CHUNK) }) }).exec()
+    // One command per chunk of deletes each by `_id` (an `$in` would scan the facts once per chunk).
+    for (let i = 0; i < summarised.length; i += DELETE_CHUNK) {
+      const ids = summarised.slice(i, i + DELETE_CHUNK)
+      await this.Fact.collection.bulkWrite(ids.map((id) => ({ deleteOne: { filter: { _id: id } } })) as never, {
+        ordered: false,
+      })
+    }
     return inserted
+  }
+
+  /** Those of `facts` that their day's row holds. */
+  private async alreadyInRows(facts: PurchaseFactDoc[]): Promise<string[]> {
+    const days = [...new Set(facts.map((f) => f.day))]
+    const held = new Set<string>()
+    for (const day of days) {
+      const row = await this.row(day)
+      if (row) for (const f of factsOfRow(row)) held.add(factId(f))
+    }
+    return facts.filter((f) => held.has(f._id)).map((f) => f._id)
   }
 
   /** The first day with a row, marked once by the first close that has facts to summarise. */
