@@ -14,7 +14,7 @@ import type { Lifecycle } from './http/health.routes'
 import { listen } from './http/keep-alive'
 import { createLogger } from './logger'
 import { createWechatClient } from './modules/wechat/wechat-client'
-import { seedDemo, DEMO_LOGINS } from './seed/demo'
+import { seedDemo, demoLogins } from './seed/demo'
 import { DEMO_MALL, type MallSize } from './seed/mall'
 import { startScheduler } from './jobs/scheduler'
 import { JobLeases } from './jobs/job-lease'
@@ -89,7 +89,11 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.once('listening', resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.http.port
-  printBanner(`http://${config.http.host}:${port}/`, demo, devdb ? config.db.devDataDir : null)
+  printBanner(
+    `http://${config.http.host}:${port}/`,
+    demo ? demoLogins(config.auth.operatorTotp) : null,
+    devdb ? config.db.devDataDir : null,
+  )
 
   // SIGTERM: readiness says no at once, in-flight requests and running jobs get SHUTDOWN_TIMEOUT_MS
   // to finish (a job cut off leaves its lease to be taken over), then the database goes.
@@ -122,7 +126,7 @@ function mallSize(argv: string[]): MallSize | undefined {
 }
 
 /** `embeddedDataDir`: the embedded database's data directory as configured, null on MONGODB_URI. */
-function printBanner(url: string, demo: boolean, embeddedDataDir: string | null): void {
+function printBanner(url: string, demoLines: string[] | null, embeddedDataDir: string | null): void {
   const lines = [
     '',
     '  商场会员忠诚度平台  Mall loyalty platform',
@@ -132,9 +136,9 @@ function printBanner(url: string, demo: boolean, embeddedDataDir: string | null)
     `  Console:   ${url}admin/  (operators)`,
     `  Database:  ${embeddedDataDir ? `embedded FerretDB (SQLite, ${embeddedDataDir})` : 'MONGODB_URI'}`,
   ]
-  if (demo) {
+  if (demoLines) {
     lines.push('  Demo logins:')
-    for (const l of DEMO_LOGINS) lines.push(`    ${l}`)
+    for (const l of demoLines) lines.push(`    ${l}`)
   }
   lines.push('  Stop with Ctrl-C', '')
   process.stdout.write(lines.join('\n') + '\n')

@@ -104,12 +104,17 @@ const DEMO_MEMBERS = [
   { devUser: 'carol', nickname: 'Carol 张', purchases: [] },
 ] as const
 
-export const DEMO_LOGINS = [
-  'Members (H5 体验登录): alice, bob, carol',
-  `Staff (password ${DEMO_PASSWORD}): clerk1 (星巴克 clerk), clerk2 (优衣库 clerk), manager1 (星巴克 manager), ` +
-    'desk1 (service desk), operator',
-  'The operator enrols an authenticator app at the first console login (docs/privacy-security.md)',
-]
+/** The banner's demo lines; the second factor's line says what this start does (OPERATOR_TOTP). */
+export function demoLogins(operatorTotp: boolean): string[] {
+  return [
+    'Members (H5 体验登录): alice, bob, carol',
+    `Staff (password ${DEMO_PASSWORD}): clerk1 (星巴克 clerk), clerk2 (优衣库 clerk), manager1 (星巴克 manager), ` +
+      'desk1 (service desk), operator',
+    operatorTotp
+      ? 'The operator enrols an authenticator app at the first console login (docs/privacy-security.md)'
+      : 'OPERATOR_TOTP=false: the operator signs in with the password alone (never in production)',
+  ]
+}
 
 /**
  * The demo's accounts and a few hand-made members (the small seed tests use); with `mall`, also a whole mall
