@@ -20,6 +20,11 @@ export function fenToYuan(fen: number): string {
   return `${sign}${Math.floor(a / 100).toLocaleString('zh-CN')}${cents ? `.${String(cents).padStart(2, '0')}` : ''}`
 }
 
+/** Fen as yuan with two decimals and thousands separators (a column of amounts lines up): 418610 -> "4,186.10". */
+export function fenToYuanFixed(fen: number): string {
+  return (Math.trunc(fen) / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+}
+
 /** "8.5" 折 -> 850 per-mille; at most 2 decimals (8.55折 = 855). */
 export function zheToPermille(input: string): number | null {
   const m = /^(\d)(?:\.(\d{0,2}))?$/.exec(input.trim())

@@ -95,9 +95,9 @@ it('积分补登: the operator approves a claim; the dashboard shows the channel
   await page.waitForSelector('[data-testid=channel-mix-row][data-channel=service_desk]')
   const desk = await page.textContent('[data-testid=channel-mix-row][data-channel=service_desk]')
   expect(desk).toContain('服务台补登')
-  expect(desk).toContain('258')
+  expect(desk).toContain('258.00') // amounts always with two decimals, so the column lines up
   const wx = await page.textContent('[data-testid=channel-mix-row][data-channel=wechat_pay]')
-  expect(wx).toContain('267') // 168 + 99 yuan
+  expect(wx).toContain('267.00') // 168 + 99 yuan
   await page.locator('[data-testid=channel-mix]').scrollIntoViewIfNeeded()
   await screenshot(page, 'console-dashboard-channel-mix')
   expect(errors).toEqual([])

@@ -52,10 +52,13 @@ it('小票审核: open a receipt, zoom the photo, approve with another amount; c
   const mine = await api.http.get('/api/me/receipt-photos').set({ Authorization: `Bearer ${member.accessToken}` })
   expect(mine.body.items[0]).toMatchObject({ status: 'approved', approvedAmountFen: 259_00, points: 259 })
 
+  // Never edited yet: the defaults, not a "version 0"; the save makes version 1.
+  expect(await page.textContent('[data-testid=receipt-rules]')).toContain('默认设置，尚未修改')
   await page.fill('[data-testid=receipt-rule-minYuan]', '20')
   await page.fill('[data-testid=receipt-rule-note]', '最低金额提高到 20 元')
   await page.click('[data-testid=receipt-rule-save]')
   await page.waitForSelector('text=已保存为新版本')
+  await page.waitForSelector('text=小票积分规则（版本 1）')
   await page.waitForSelector('[data-testid=config-history] tbody tr')
   expect(await page.textContent('[data-testid=config-history]')).toContain('最低金额 ¥10 → ¥20')
   await screenshot(page, 'console-receipt-rules')

@@ -1,6 +1,6 @@
 import type { ChannelMix as ChannelMixReport } from '@mall/shared'
 import { api, qs } from '../api'
-import { fenToYuan, formatNumber } from '../format'
+import { fenToYuanFixed, formatNumber } from '../format'
 import { DataTable } from './DataTable'
 import { Empty, Panel, useAsync } from '../ui'
 
@@ -48,7 +48,7 @@ export function ChannelMix({ from, to, storeId }: { from: string; to: string; st
                 )
               },
             },
-            { key: 'sales', title: '销售额（元）', numeric: true, render: (r) => fenToYuan(r.salesFen) },
+            { key: 'sales', title: '销售额（元）', numeric: true, render: (r) => fenToYuanFixed(r.salesFen) },
             { key: 'purchases', title: '笔数', numeric: true, render: (r) => formatNumber(r.purchases) },
             { key: 'points', title: '发放积分', numeric: true, render: (r) => formatNumber(r.points) },
           ]}

@@ -97,7 +97,12 @@ export function ReceiptRulesPanel() {
   )
   return (
     <>
-      <Panel title={`小票积分规则（版本 ${rules.data.version}）`} testId='receipt-rules'>
+      <Panel
+        title={
+          rules.data.version > 0 ? `小票积分规则（版本 ${rules.data.version}）` : '小票积分规则（默认设置，尚未修改）'
+        }
+        testId='receipt-rules'
+      >
         {message && (
           <div className={message.ok ? 'notice success' : 'form-error'} role='status'>
             {message.text}
