@@ -90,7 +90,11 @@ export interface AppRuntime {
   leases?: JobLeases
 }
 
+/** Error codes of a response whose client went away before it was sent in full. */
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ERR_STREAM_DESTROYED'])
+
 /** Builds the Koa app without listening; tests drive `app.callback()` or listen on port 0. */
+
 export function createApp(
   deps: AppDeps,
   runtime: AppRuntime = {},
@@ -102,6 +106,15 @@ export function createApp(
   const { hops, ipHeader } = deps.config.proxy
   const app = new Koa({ proxy: hops > 0, maxIpsCount: hops, proxyIpHeader: ipHeader })
   useRateLimitStore(app, new RateLimitStore(deps.conn))
+  // Koa reports here what fails after a handler has answered: a response stream the client closed early (a
+  // page navigated away mid-download). Through pino, not Koa's default console.error; a client going away is
+  // routine, anything else is an error.
+  app.on('error', (err: NodeJS.ErrnoException, c?: Koa.Context) => {
+    const log = (c?.state as { log?: typeof deps.logger } | undefined)?.log ?? deps.logger
+    if (err.code && CLIENT_GONE.has(err.code))
+      log.debug({ code: err.code, path: c?.path }, 'client closed the response')
+    else log.error({ err, path: c?.path }, 'response failed after its handler')
+  })
 
   app.use(requestContext(deps.logger))
   app.use(securityHeaders({ h5DistDir: deps.config.h5DistDir }))
