@@ -7,6 +7,7 @@ import { ensureIndexes } from './app-context'
 import { connectDatabase } from './db/connect'
 import { DatabaseHealth } from './db/db-health'
 import { MIGRATIONS } from './db/migration-list'
+import { purchaseDays } from './modules/ops/purchase-days'
 import { migrate } from './db/migrations'
 import { superviseDevDb, type SupervisedDevDb } from './db/devdb-supervisor'
 import { drain, trackInFlight } from './http/drain'
@@ -94,6 +95,11 @@ async function main(): Promise<void> {
     demo ? demoLogins(config.auth.operatorTotp) : null,
     devdb ? config.db.devDataDir : null,
   )
+  // The dashboard's posted purchases: this process reads the year's day rows once (seconds at tens of
+  // thousands of members), now rather than in the first operator's dashboard load (ops/purchase-days.ts).
+  purchaseDays(conn)
+    .posted.read()
+    .catch((err: unknown) => logger.warn({ err }, 'dashboard purchases not read at boot'))
 
   // SIGTERM: readiness says no at once, in-flight requests and running jobs get SHUTDOWN_TIMEOUT_MS
   // to finish (a job cut off leaves its lease to be taken over), then the database goes.
