@@ -76,3 +76,39 @@ it('seeds a mall with a year of history whose ledger replays with 0 differences,
   for (const p of purchases) byWeekday[new Date((p.createdAt as Date).getTime() + 8 * 3600_000).getUTCDay()]!++
   expect(byWeekday[6]!).toBeGreaterThan(byWeekday[2]! * 1.5)
 })
+
+it('leaves work waiting on the first start: merchant mappings, 待关联 payments, receipt photos, 补登 claims', async () => {
+  // Seeded by the test above (same database, whose replay found 0 differences with these queues in it):
+  // the queues the console's 待处理事项 counts are not empty.
+  const login = async (username: string) =>
+    (await api.http.post('/api/staff/auth/login').send({ username, password: DEMO_PASSWORD })).body
+      .accessToken as string
+  const op = await login('operator')
+  const desk = await login('desk1')
+  const merchants = (await api.http.get('/api/ops/wechat-pay/merchants').set(bearer(op))).body.items as {
+    mchid: string
+    storeId: string | null
+  }[]
+  expect(merchants.filter((m) => m.storeId?.startsWith('M')).length).toBeGreaterThanOrEqual(50)
+  expect(merchants.every((m) => /^\d{10}$/.test(m.mchid))).toBe(true)
+  expect(merchants.filter((m) => m.storeId === null)).toHaveLength(1) // the bank counter, outside the programme
+  const unmapped = (await api.http.get('/api/ops/wechat-pay/unmapped').set(bearer(op))).body.items
+  expect(unmapped).toHaveLength(2)
+  expect(unmapped.every((u: { reason: string }) => u.reason === 'unknown_merchant')).toBe(true)
+  const syncs = (await api.http.get('/api/ops/wechat-pay/syncs').set(bearer(op))).body.items
+  expect(syncs.length).toBeGreaterThanOrEqual(1) // the bank counter's payment: earn_points false, owed to WeChat
+
+  const photos = (await api.http.get('/api/staff/receipt-photos').set(bearer(desk))).body.items as {
+    submissionId: string
+    flags: { kind: string }[]
+  }[]
+  expect(photos.length).toBeGreaterThanOrEqual(4)
+  expect(photos.some((p) => p.flags.some((f) => f.kind === 'similar_photo'))).toBe(true)
+  const picture = await api.http
+    .get(`/api/staff/receipt-photos/${encodeURIComponent(photos[0]!.submissionId)}/photo`)
+    .set(bearer(desk))
+  expect(picture.status).toBe(200)
+  expect(picture.headers['content-type']).toMatch(/image\/jpeg/)
+  const claims = (await api.http.get('/api/desk/points-claims?status=pending').set(bearer(desk))).body.items
+  expect(claims.length).toBeGreaterThanOrEqual(2)
+})

@@ -17,6 +17,8 @@ import { seedLedgerDays } from './ledger-days'
 import { ledgerFactOf, type LedgerFactDoc } from '../../modules/ledger/ledger-facts'
 import { purchaseFactOf, type PurchaseFactDoc } from '../../modules/points/purchase-facts'
 import { seedPurchaseDays } from './purchase-days'
+import { seedMallQueues } from './queues'
+import { uploadDemoReceipts } from './queue-photos'
 
 export interface MallSize {
   members: number
@@ -40,7 +42,8 @@ const BATCH = 2_000
  * Seeds the demo mall in bulk, once (a marker row says it was done): stores on six floors, members
  * across the tiers with a year of purchases by till, 微信支付, 小票拍照 and 服务台补登, check-ins and
  * invites, each member's ledger worked out by the wallet rules and written with grouped inserts, then
- * coupons and feedback through the services. Deterministic: the same size gives the same mall.
+ * coupons and feedback through the services, and the work queues an operator finds waiting (queues.ts).
+ * Deterministic: the same size gives the same mall.
  */
 export async function seedMall(
   ctx: AppContext,
@@ -62,6 +65,15 @@ export async function seedMall(
 
   const cal = demoCalendar(now, size.months)
   const plan = planMembers(rng, size.members, cal, stores)
+  // Today's receipt photos are read by OCR (seconds of a child process) while the bulk rows are written.
+  const photoTakers = plan.slice(-40, -20).map((m) => m.id)
+  const receiptUploads = uploadDemoReceipts(
+    ctx,
+    photoTakers,
+    stores.map((s) => s.store),
+    now,
+  )
+  receiptUploads.catch(() => undefined) // awaited below; a failure of the bulk part first must not leave it unhandled
   const rewards = new Map<number, InviterReward[]>()
   const referrals: ReferralDoc[] = []
   const referralRows: Record<string, unknown>[] = []
@@ -156,6 +168,18 @@ export async function seedMall(
       now,
     ),
   )
+  const queuesStarted = Date.now()
+  Object.assign(
+    counts,
+    await seedMallQueues(
+      ctx,
+      plan.map((m) => ({ id: m.id, openid: m.openid })),
+      stores.map((s) => s.store),
+      await receiptUploads,
+      now,
+    ),
+  )
+  counts.queuesSeconds = Math.round((Date.now() - queuesStarted) / 100) / 10
   counts.ledgerDays = await seedLedgerDays(conn, facts, now)
   counts.purchaseDays = await seedPurchaseDays(conn, purchaseFacts, now)
   await Marker.insertOne({ _id: 'mall' as never, at: now, size, seconds: (Date.now() - started) / 1000 })
