@@ -30,7 +30,7 @@ export const BIG_MALL: MallSize = { members: 20_000, stores: 100, months: 12 }
 /**
  * What `--demo` seeds by default: the big mall's stores and year with fewer members, because on the embedded
  * database the console's dashboard still scans the members and the range's check-ins (23–31 s a load at
- * 20,000 on the shared box at load 7, docs/performance.md) and the seed takes about two minutes at 20,000.
+ * 20,000 on the shared box at load 7, docs/performance.md) and the seed takes about a minute at 20,000.
  * `--demo-size=20000` gives the full size.
  */
 export const DEMO_MALL: MallSize = { ...BIG_MALL, members: 3_000 }
