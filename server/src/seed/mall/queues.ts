@@ -44,10 +44,11 @@ export async function seedMallQueues(
 async function seedWechatPay(ctx: AppContext, members: QueueMember[], stores: StoreDoc[], now: Date) {
   const { services } = ctx
   const mapped = stores.slice(0, MAPPED_STORES)
-  const mappedAt = new Date(now.getTime() - 200 * 24 * 60 * MINUTE)
+  // Mapped over a few weeks when 商圈 went live, about a third into the demo year (plan.ts), a store a day or so.
+  const mappedAt = (n: number) => new Date(now.getTime() - (250 - n / 2) * 1440 * MINUTE + (n % 7) * 53 * MINUTE)
   for (const [n, store] of mapped.entries())
-    await services.wechatPay.mapMerchant(demoMchid(n + 1), store._id, 'operator', mappedAt)
-  await services.wechatPay.mapMerchant(BANK_COUNTER_MCHID, null, 'operator', mappedAt)
+    await services.wechatPay.mapMerchant(demoMchid(n + 1), store._id, 'operator', mappedAt(n))
+  await services.wechatPay.mapMerchant(BANK_COUNTER_MCHID, null, 'operator', mappedAt(mapped.length))
 
   // The latest members with WeChat identities pay: one at the bank counter, two at the unmapped newcomer.
   const payers = members.filter((m) => m.openid).slice(-3)
@@ -78,14 +79,14 @@ async function seedWechatPay(ctx: AppContext, members: QueueMember[], stores: St
 /** 积分补登: members whose till scan failed last week ask the desk; each filed as the member's page files it. */
 async function seedPointsClaims(ctx: AppContext, members: QueueMember[], stores: StoreDoc[], now: Date) {
   const asks = [
-    { daysAgo: 2, amountFen: 268_00, receipt: true },
-    { daysAgo: 5, amountFen: 1_280_00, receipt: true },
-    { daysAgo: 9, amountFen: 86_50, receipt: false },
+    { daysAgo: 2, amountFen: 268_00, receipt: true, category: '餐饮' },
+    { daysAgo: 5, amountFen: 1_280_00, receipt: true, category: '服饰' },
+    { daysAgo: 9, amountFen: 86_50, receipt: false, category: '超市' },
   ]
   let filed = 0
   for (const [k, ask] of asks.entries()) {
     const member = members[k]
-    const store = stores[(k * 17 + 3) % stores.length]
+    const store = stores.filter((s) => s.category === ask.category)[1] ?? stores[k]
     if (!member || !store) break
     const purchasedAt = new Date(now.getTime() - ask.daysAgo * 1440 * MINUTE - (k + 3) * 60 * MINUTE)
     const receiptNo = `R${shanghaiDay(purchasedAt).replace(/-/g, '').slice(2)}77${String(k + 1).padStart(5, '0')}`
