@@ -65,12 +65,12 @@ export async function uploadDemoReceipts(
       total: (amountFen / 100).toFixed(2),
       items: r.items,
     }
-    return { store, purchasedAt, amountFen, lines, seed: 101 + k, retake: false }
+    return { store, purchasedAt, amountFen, lines, receiptNo: lines.receiptNo, seed: 101 + k, retake: false }
   })
   const first = planned[0]!
   const retakenAt = new Date(now.getTime() - 30 * MINUTE)
-  planned.push({ ...first, purchasedAt: retakenAt, lines: { ...first.lines, receiptNo: receiptNoOf(retakenAt, 9) } })
-  planned[planned.length - 1]!.retake = true
+  // The same paper (its printed number too), typed in as another receipt number and time.
+  planned.push({ ...first, purchasedAt: retakenAt, receiptNo: receiptNoOf(retakenAt, 9), retake: true })
 
   const uploaded: UploadedReceipt[] = []
   for (const [k, p] of planned.entries()) {
@@ -79,7 +79,7 @@ export async function uploadDemoReceipts(
     const sentAt = new Date(Math.min(p.purchasedAt.getTime() + 20 * MINUTE, now.getTime()))
     const picture = await receiptPicture(p.lines, p.seed, p.retake)
     const { photoId } = await ctx.services.receiptPhotos.upload(memberId, picture, sentAt)
-    const { receiptNo } = p.lines
+    const { receiptNo } = p
     uploaded.push({
       memberId,
       storeId: p.store._id,
