@@ -2,22 +2,13 @@ import sharp from 'sharp'
 import type { MemberLoginResponse } from '@mall/shared'
 import { bearer, startTestApi, type TestApi } from './api-harness'
 import { withoutMemberDay } from './points-helpers'
+import { receiptScene, type ReceiptLines } from '../../server/src/seed/mall/receipt-picture'
 
-export interface ReceiptText {
-  store: string
-  receiptNo: string
-  /** as printed, Shanghai time: '2026-12-05 14:32:10' */
-  time: string
-  /** yuan, as printed: '56.50' */
-  total: string
-  items?: [string, string][]
-}
+export type ReceiptText = Omit<ReceiptLines, 'items'> & { items?: ReceiptLines['items'] }
 
 /**
- * A receipt rendered as a photo, in the test (no downloaded images): black text by Pango with the machine's
- * CJK font on white paper, the paper turned a little and laid on a table, as a JPEG or PNG. `seed` varies the
- * angle (seed % 9 − 4 degrees: 4 lies straight), the table's colour and where the paper lies, as two photos
- * of receipts differ; the same seed and text give the same picture.
+ * A receipt rendered as a photo in the test (no downloaded images; the demo's picture, seed/mall), as a JPEG
+ * or PNG; `seed` varies the angle and the table (default 4: lying straight).
  */
 export async function receiptImage(
   r: ReceiptText,
@@ -27,39 +18,7 @@ export async function receiptImage(
     ['拿铁 大杯', '38.00'],
     ['可颂', '18.50'],
   ]
-  const lines = [
-    r.store,
-    `小票号 No: ${r.receiptNo}`,
-    `日期: ${r.time}`,
-    ...items.map(([name, price]) => `${name.padEnd(12, ' ')}${price}`),
-    `合计 TOTAL: ${r.total}`,
-    '谢谢惠顾',
-  ]
-  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
-  const text = await sharp({
-    text: {
-      text: `<span foreground="black">${escape(lines.join('\n'))}</span>`,
-      font: 'WenQuanYi Zen Hei',
-      dpi: 200,
-      rgba: true,
-      spacing: 10,
-    },
-  })
-    .png()
-    .toBuffer()
-  const seed = opts.seed ?? 4
-  const paper = await sharp({ create: { width: 640, height: 600, channels: 3, background: '#fbfbf7' } })
-    .composite([{ input: text, top: 30, left: 30 }])
-    .png()
-    .toBuffer()
-  const turned = await sharp(paper)
-    .rotate((seed % 9) - 4, { background: '#6b4f3a' })
-    .png()
-    .toBuffer()
-  const tone = 60 + ((seed * 37) % 120)
-  const page = sharp({
-    create: { width: 900, height: 800, channels: 3, background: { r: tone, g: Math.floor(tone * 0.8), b: 50 } },
-  }).composite([{ input: turned, top: 20 + ((seed * 13) % 120), left: 20 + ((seed * 29) % 160) }])
+  const page = sharp(await receiptScene({ ...r, items }, opts.seed ?? 4))
   if (opts.format === 'png') return page.png().toBuffer()
   const jpeg = page.jpeg({ quality: 90 })
   // A phone's photo carries EXIF (maker, GPS…): the server must not keep it.
