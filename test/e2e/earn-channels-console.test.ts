@@ -59,6 +59,7 @@ it('微信支付商圈: map a merchant, see the waiting payment earn, send a fai
   await page.waitForSelector('text=不参与积分，其微信支付将告知微信')
   const outsideRow = page.locator('[data-testid=wxpay-merchant-table] tr', { hasText: '1900006666' })
   expect(await outsideRow.textContent()).toContain('不参与积分')
+  await screenshot(page, 'console-wechat-pay-outside')
   const wallet = await w.api.http.get('/api/me/wallet/entries').set(bearer(member.accessToken))
   expect(wallet.body.items.filter((e: { channel?: string }) => e.channel === '微信支付')).toHaveLength(2)
   expect(errors).toEqual([])

@@ -81,8 +81,8 @@ function MerchantsPanel({ onMapped }: { onMapped: () => void }) {
   return (
     <Panel title='商户关联' testId='wxpay-merchants'>
       <p className='definition'>
-        微信支付商户号（子商户号）对应的门店：在该商户的微信支付按此门店的规则积分。不参与积分的商户（如银行网点），
-        其支付不积分，并告知微信原因。
+        {'微信支付商户号（子商户号）对应的门店：在该商户的微信支付按此门店的规则积分。' +
+          '不参与积分的商户（如银行网点）的支付不积分，并告知微信原因。'}
       </p>
       <form className='toolbar' onSubmit={submit}>
         <label className='field-inline'>
