@@ -3,6 +3,7 @@ import { DEMO_PASSWORD, seedDemo } from '../../server/src/seed/demo'
 import { ledgerModels } from '../../server/src/modules/ledger/ledger.model'
 import { memberModels } from '../../server/src/modules/members/member.model'
 import { storeModel } from '../../server/src/modules/stores/store.model'
+import { tradeDoneBy } from '../../server/src/seed/mall/calendar'
 
 /**
  * The demo mall (`--demo`) at 2,000 members so the test stays quick: a deterministic mall
@@ -72,6 +73,13 @@ it('seeds a mall with a year of history whose ledger replays with 0 differences,
     .collection('purchases')
     .find({ storeId: /^M/ }, { projection: { createdAt: 1 } })
     .toArray()
+  // Today so far: nothing after now, and once the mall has traded a while today, purchases today (the
+  // dashboard's last day is not a drop to zero).
+  const now = api.clock.now()
+  expect(purchases.filter((p) => (p.createdAt as Date) >= now)).toEqual([])
+  const today = purchases.filter((p) => day(p.createdAt as Date) === day(now)).length
+  if (tradeDoneBy(now) > 0.2) expect(today).toBeGreaterThan(0)
+  else console.log(`demo mall: ${today} purchases today (the mall has done little trade by now)`)
   const byWeekday = [0, 0, 0, 0, 0, 0, 0]
   for (const p of purchases) byWeekday[new Date((p.createdAt as Date).getTime() + 8 * 3600_000).getUTCDay()]!++
   expect(byWeekday[6]!).toBeGreaterThan(byWeekday[2]! * 1.5)

@@ -25,19 +25,38 @@ export interface DemoCalendar {
   /** Shanghai midnight of each day */
   starts: Date[]
   table: WeightedTable
+  /** the demo's now: the last day is today, and nothing in it happens at or after this */
+  now: Date
 }
 
-/** `months` months of days ending yesterday (today is still going on when the demo starts). */
+/** The share of a mall day's trade (10:00–22:00, by HOUR_WEIGHTS) done by `now` on its Shanghai day. */
+export function tradeDoneBy(now: Date): number {
+  const hours = (now.getTime() - startOfShanghaiDay(shanghaiDay(now)).getTime()) / 3600_000 - 10
+  const total = HOUR_WEIGHTS.reduce((a, b) => a + b, 0)
+  let done = 0
+  for (let h = 0; h < HOUR_WEIGHTS.length; h++) done += HOUR_WEIGHTS[h]! * Math.min(1, Math.max(0, hours - h))
+  return done / total
+}
+
+/**
+ * `months` months of days ending today. Today weighs only the share of its trade done by `now`, and the
+ * planners drop what would happen at or after `now`: the dashboard's last day is today so far, not a drop
+ * to zero.
+ */
 export function demoCalendar(now: Date, months: number): DemoCalendar {
-  const last = addDays(shanghaiDay(now), -1)
+  const last = shanghaiDay(now)
   const first = addDays(last, -Math.round(months * 30.44) + 1)
   const days: string[] = []
   for (let d = first; d <= last; d = addDays(d, 1)) days.push(d)
   const starts = days.map((d) => startOfShanghaiDay(d))
   const weights = days.map(
-    (d, i) => WEEKDAY[shanghaiWeekday(starts[i]!) - 1]! * MONTH[Number(d.slice(5, 7)) - 1]! * special(d),
+    (d, i) =>
+      WEEKDAY[shanghaiWeekday(starts[i]!) - 1]! *
+      MONTH[Number(d.slice(5, 7)) - 1]! *
+      special(d) *
+      (d === last ? tradeDoneBy(now) : 1),
   )
-  return { days, starts, table: new WeightedTable(weights) }
+  return { days, starts, table: new WeightedTable(weights), now }
 }
 
 /** Minutes after opening a purchase happens at: lunch and evening peaks (10:00–22:00). */

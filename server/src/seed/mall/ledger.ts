@@ -70,7 +70,10 @@ export function memberLedger(
   const events: Event[] = [
     ...m.purchases.map((p) => ({ at: p.at, kind: 'purchase' as const, p })),
     ...m.checkinDays.map((day) => ({
-      at: new Date(cal.starts[day]!.getTime() + rng.int(8 * 60, 22 * 60) * 60_000),
+      // today's check-in happened before now
+      at: new Date(
+        Math.min(cal.starts[day]!.getTime() + rng.int(8 * 60, 22 * 60) * 60_000, cal.now.getTime() - 60_000),
+      ),
       kind: 'checkin' as const,
       day,
     })),

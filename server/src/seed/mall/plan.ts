@@ -61,7 +61,12 @@ export function planMembers(
     const joinDay = before ? 0 : joinTable.draw(rng)
     const joinedAt = before
       ? new Date(cal.starts[0]!.getTime() - rng.int(1, 700) * 86400_000)
-      : new Date(cal.starts[joinDay]!.getTime() + rng.int(10 * 60, 21 * 60) * 60_000)
+      : new Date(
+          Math.min(
+            cal.starts[joinDay]!.getTime() + rng.int(10 * 60, 21 * 60) * 60_000,
+            cal.now.getTime() - rng.int(1, 600) * 60_000, // joined today: before now
+          ),
+        )
     const persona = PERSONAS[rng.weighted(PERSONAS.map((p) => p.weight))]!
     const activeShare = (n - joinDay) / n
     // a quarter of the occasional and regular shoppers stop coming at some point of the year
@@ -74,7 +79,7 @@ export function planMembers(
       if (day > stopsAt) continue
       const s = stores[rng.chance(0.75) ? rng.pick(favourites) : storeVisits.draw(rng)]!
       const at = new Date(cal.starts[day]!.getTime() + (10 + hours.draw(rng)) * 3600_000 + rng.int(0, 3599) * 1000)
-      if (at < joinedAt) continue
+      if (at < joinedAt || at >= cal.now) continue
       const yuan = Math.max(8, rng.logNormal(s.profile.medianYuan * persona.spend, s.profile.sigma))
       const amountFen = Math.min(Math.round(yuan * 10) * 10, 49_999_00)
       const channel = channelOn(rng, day / n)
