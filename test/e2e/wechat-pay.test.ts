@@ -76,10 +76,16 @@ describe('H5: a receipt photo of a purchase 商圈 already earned', () => {
     await page.waitForSelector('.receipt-form', { timeout: 20_000 })
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('.receipt-photo-pick')])
     await chooser.setFiles({ name: 'receipt.jpg', mimeType: 'image/jpeg', buffer: photo })
-    await page.waitForSelector('.receipt-reading', { state: 'detached', timeout: 30_000 })
     if (hasOcr) {
-      expect(await page.inputValue('.receipt-txn input')).toBe(txn)
+      // The reading may not have begun when the file is set (waiting for '.receipt-reading' to go could
+      // pass before it appears): wait for the field the reading fills.
+      await page.waitForFunction(
+        (want) => document.querySelector<HTMLInputElement>('.receipt-txn input')?.value === want,
+        txn,
+        { timeout: 30_000 },
+      )
     } else {
+      await page.waitForSelector('.receipt-reading', { state: 'detached', timeout: 30_000 })
       await page.fill('.receipt-amount input', '128.00')
       await page.fill('.receipt-no input', 'WXE2E01')
       await page.fill('.receipt-txn input', txn)
