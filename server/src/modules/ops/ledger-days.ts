@@ -14,7 +14,7 @@ import {
   type KpiLedgerEntry,
   type LedgerDayDoc,
 } from './ledger-day-rows'
-import { JoinedRead } from './joined-read'
+import { JoinedRead, JoinedRun } from './joined-read'
 
 /**
  * A day is summarised once it ended this long ago: an entry is stamped with the time its posting
@@ -47,7 +47,7 @@ export class LedgerDays {
   private readonly Day: Model<LedgerDayDoc>
   private readonly Fact: Model<LedgerFactDoc>
   private readonly facts: JoinedRead<LedgerFactDoc[]>
-  private closing: Promise<number> | null = null
+  private readonly closing = new JoinedRun<number>()
 
   constructor(conn: Connection) {
     this.Day = ledgerDayModel(conn)
@@ -74,12 +74,7 @@ export class LedgerDays {
 
   /** Summarises every closed day without a row, in order; callers arriving meanwhile share the run. */
   closeDays(now: Date): Promise<number> {
-    if (this.closing) return this.closing
-    const run = this.close(lastClosedDay(now), now).finally(() => {
-      if (this.closing === run) this.closing = null
-    })
-    this.closing = run
-    return run
+    return this.closing.run(() => this.close(lastClosedDay(now), now))
   }
 
   private row(day: string): Promise<LedgerDayDoc | null> {

@@ -15,7 +15,7 @@ import {
   type PostedPurchase,
   type PurchaseDayDoc,
 } from './purchase-day-rows'
-import { JoinedRead } from './joined-read'
+import { JoinedRead, JoinedRun } from './joined-read'
 import { lastClosedDay } from './ledger-days'
 
 /** Rows read at once while catching up (the first load of a process reads a year of them). */
@@ -37,7 +37,7 @@ export class PurchaseDays {
   private readonly Fact: Model<PurchaseFactDoc>
   /** Every posted purchase, by purchase id: shared with other callers, not to be changed. */
   readonly posted: JoinedRead<PostedPurchase[]>
-  private closing: Promise<number> | null = null
+  private readonly closing = new JoinedRun<number>()
   /** the rows folded so far: which marker they belong to, the next day to read, their set */
   private closed: { marker: string; next: string; set: PostedSet } | null = null
 
@@ -81,12 +81,7 @@ export class PurchaseDays {
 
   /** Summarises every closed day without a row, in order; callers arriving meanwhile share the run. */
   closeDays(now: Date): Promise<number> {
-    if (this.closing) return this.closing
-    const run = this.close(lastClosedDay(now), now).finally(() => {
-      if (this.closing === run) this.closing = null
-    })
-    this.closing = run
-    return run
+    return this.closing.run(() => this.close(lastClosedDay(now), now))
   }
 
   private row(day: string): Promise<PurchaseDayDoc | null> {
